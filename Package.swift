@@ -1,0 +1,36 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "schemaforge",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "schemaforge", targets: ["schemaforge"]),
+        .library(name: "SchemaforgeKit", targets: ["SchemaforgeKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // IR types, scalar types, diagnostics, source locations, naming.
+        .target(name: "SchemaModel"),
+        // YAML / JSON schema files -> SchemaDocument (syntax with locations).
+        .target(name: "SchemaReaders", dependencies: ["SchemaModel", "Yams"]),
+        // SchemaDocument -> Schema (resolved IR) with semantic diagnostics.
+        .target(name: "SchemaResolver", dependencies: ["SchemaModel"]),
+        // Schema -> SQL DDL per dialect.
+        .target(name: "SQLGenerator", dependencies: ["SchemaModel"]),
+        // The pipeline that ties the stages together; what the CLI and tests call.
+        .target(name: "SchemaforgeKit", dependencies: ["SchemaModel", "SchemaReaders", "SchemaResolver", "SQLGenerator"]),
+        .executableTarget(
+            name: "schemaforge",
+            dependencies: ["SchemaforgeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "SchemaModelTests", dependencies: ["SchemaModel"]),
+        .testTarget(name: "SchemaResolverTests", dependencies: ["SchemaforgeKit"]),
+        .testTarget(name: "SQLGeneratorTests", dependencies: ["SchemaforgeKit"], exclude: ["Golden"]),
+        .testTarget(name: "SchemaforgeKitTests", dependencies: ["SchemaforgeKit"], exclude: ["Golden"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,117 @@
+import Foundation
+
+/// Naming helpers shared by every stage: snake case, identifier checks, length limits.
+public enum Identifiers {
+    /// `BlogPost` -> `blog_post`, `HTTPRequest` -> `http_request`, `userID` -> `user_id`.
+    public static func snakeCase(_ name: String) -> String {
+        let scalars = Array(name.unicodeScalars)
+        var out = ""
+        for (i, c) in scalars.enumerated() {
+            let isUpper = CharacterSet.uppercaseLetters.contains(c)
+            if isUpper {
+                let prev = i > 0 ? scalars[i - 1] : nil
+                let next = i + 1 < scalars.count ? scalars[i + 1] : nil
+                let prevIsLowerOrDigit = prev.map { CharacterSet.lowercaseLetters.contains($0) || CharacterSet.decimalDigits.contains($0) } ?? false
+                let prevIsUpper = prev.map { CharacterSet.uppercaseLetters.contains($0) } ?? false
+                let nextIsLower = next.map { CharacterSet.lowercaseLetters.contains($0) } ?? false
+                if i > 0, !out.hasSuffix("_"), prevIsLowerOrDigit || (prevIsUpper && nextIsLower) {
+                    out += "_"
+                }
+                out += String(c).lowercased()
+            } else {
+                out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    /// True for `[A-Za-z_][A-Za-z0-9_]*`: safe as a SQL, Python and JSON name alike.
+    public static func isPlainIdentifier(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first else { return false }
+        func isLetter(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_" }
+        guard isLetter(first) else { return false }
+        return name.unicodeScalars.allSatisfy { isLetter($0) || ($0 >= "0" && $0 <= "9") }
+    }
+
+    /// The longest name a schema may spell out for a table, column or constraint: the smallest
+    /// limit of the SQL dialects (PostgreSQL's 63 bytes).
+    public static let maxExplicitLength = 63
+
+    /// Shortens a generated name that exceeds `limit` bytes the way SQLAlchemy does for convention
+    /// names: the first `limit - 8` characters, `_`, and the last 4 hex digits of the name's MD5.
+    public static func shorten(_ name: String, limit: Int?) -> String {
+        guard let limit, name.utf8.count > limit else { return name }
+        let digest = MD5.hex(Array(name.utf8))
+        let keep = String(name.prefix(limit - 8))
+        return keep + "_" + digest.suffix(4)
+    }
+
+    /// Turns arbitrary SQL text into a name fragment: `lower(email)` -> `lower_email`.
+    public static func fragment(fromSQL sql: String) -> String {
+        var out = ""
+        var lastWasUnderscore = true
+        for c in sql.lowercased().unicodeScalars {
+            let ok = (c >= "a" && c <= "z") || (c >= "0" && c <= "9")
+            if ok {
+                out.unicodeScalars.append(c)
+                lastWasUnderscore = false
+            } else if !lastWasUnderscore {
+                out += "_"
+                lastWasUnderscore = true
+            }
+        }
+        while out.hasSuffix("_") { out.removeLast() }
+        return out.isEmpty ? "expr" : out
+    }
+}
+
+/// MD5, used only to derive the deterministic suffix of shortened identifiers (as SQLAlchemy does).
+public enum MD5 {
+    private static let shifts: [UInt32] = [
+        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
+        5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
+        4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
+        6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
+    ]
+    private static let table: [UInt32] = (0..<64).map { UInt32(truncatingIfNeeded: Int64(abs(sin(Double($0 + 1))) * 4294967296.0)) }
+
+    /// The lowercase hex digest of `bytes`.
+    public static func hex(_ bytes: [UInt8]) -> String {
+        var message = bytes
+        let bitLength = UInt64(bytes.count) &* 8
+        message.append(0x80)
+        while message.count % 64 != 56 { message.append(0) }
+        for i in 0..<8 { message.append(UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(i)))) }
+        var a0: UInt32 = 0x6745_2301, b0: UInt32 = 0xefcd_ab89, c0: UInt32 = 0x98ba_dcfe, d0: UInt32 = 0x1032_5476
+        for chunk in stride(from: 0, to: message.count, by: 64) {
+            var m = [UInt32](repeating: 0, count: 16)
+            for i in 0..<16 {
+                let j = chunk + i * 4
+                m[i] = UInt32(message[j]) | UInt32(message[j + 1]) << 8 | UInt32(message[j + 2]) << 16 | UInt32(message[j + 3]) << 24
+            }
+            var a = a0, b = b0, c = c0, d = d0
+            for i in 0..<64 {
+                var f: UInt32
+                let g: Int
+                switch i {
+                case 0..<16: f = (b & c) | (~b & d); g = i
+                case 16..<32: f = (d & b) | (~d & c); g = (5 * i + 1) % 16
+                case 32..<48: f = b ^ c ^ d; g = (3 * i + 5) % 16
+                default: f = c ^ (b | ~d); g = (7 * i) % 16
+                }
+                f = f &+ a &+ table[i] &+ m[g]
+                a = d
+                d = c
+                c = b
+                b = b &+ ((f << shifts[i]) | (f >> (32 - shifts[i])))
+            }
+            a0 = a0 &+ a
+            b0 = b0 &+ b
+            c0 = c0 &+ c
+            d0 = d0 &+ d
+        }
+        return [a0, b0, c0, d0].map { word in
+            (0..<4).map { String(format: "%02x", (word >> (8 * UInt32($0))) & 0xff) }.joined()
+        }.joined()
+    }
+}

@@ -1,0 +1,17 @@
+/// Where the resolved objects came from, for diagnostics raised after resolution (dialect lints,
+/// generators). Not part of the snapshot: locations change when a file is merely reformatted.
+public struct SourceMap: Sendable {
+    private var locations: [String: SourceLocation] = [:]
+
+    public init() {}
+
+    /// Key for a table-level object: `table` or `table.object`.
+    public static func key(table: String, object: String? = nil) -> String {
+        object.map { "\(table).\($0)" } ?? table
+    }
+
+    public subscript(table table: String, object object: String?) -> SourceLocation? {
+        get { locations[SourceMap.key(table: table, object: object)] }
+        set { locations[SourceMap.key(table: table, object: object)] = newValue }
+    }
+}

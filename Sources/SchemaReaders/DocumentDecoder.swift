@@ -1,0 +1,415 @@
+import Foundation
+import SchemaModel
+
+/// Decodes the located YAML/JSON tree into a `SchemaDocument`, reporting every shape problem at once
+/// (unknown keys with "did you mean", wrong node kinds, bad numbers) instead of stopping at the first.
+struct DocumentDecoder {
+    private(set) var diagnostics = DiagnosticBag()
+    let file: String
+
+    init(file: String) { self.file = file }
+
+    // MARK: Keys each mapping accepts
+
+    static let topKeys = ["schema", "name", "enums", "entities", "comment", "$schema"]
+    static let entityKeys = [
+        "table", "timestamps", "comment", "renamed_from", "primary_key", "fields", "relations", "indexes",
+        "unique", "checks", "mongo",
+    ]
+    static let fieldKeys = [
+        "type", "nullable", "optional", "primary_key", "unique", "index", "autoincrement", "default", "length",
+        "max_length", "precision", "scale", "min", "max", "min_length", "pattern", "sensitive", "comment",
+        "renamed_from", "column", "native", "items",
+    ]
+    static let relationKeys = [
+        "to", "kind", "back", "nullable", "optional", "on_delete", "on_update", "column", "columns", "references",
+        "through", "join_table", "index", "comment", "embed",
+    ]
+    static let indexKeys = ["fields", "expressions", "expression", "unique", "where", "method", "name"]
+    static let uniqueKeys = ["fields", "name"]
+    static let checkKeys = ["name", "expr", "expression", "postgresql", "mysql", "sqlite"]
+    static let enumKeys = ["values", "comment"]
+
+    // MARK: Entry point
+
+    mutating func decode(_ root: SyntaxNode) -> SchemaDocument {
+        var document = SchemaDocument(file: file, location: root.location)
+        guard let top = mapping(root, what: "the schema") else { return document }
+        checkKeys(top, allowed: Self.topKeys, in: "the schema")
+        if let node = top.value(for: "schema") {
+            if let v = int(node, what: "'schema'") {
+                if v.value != 1 {
+                    diagnostics.error("unsupported schema format version \(v.value); this schemaforge reads version 1", at: v.location)
+                }
+                document.formatVersion = v
+            }
+        }
+        if let node = top.value(for: "name") { document.name = string(node, what: "'name'") }
+        if let node = top.value(for: "enums"), let enums = mapping(node, what: "'enums'") {
+            for (key, value) in enums.entries { if let e = enumDecl(key, value) { document.enums.append(e) } }
+        }
+        if let node = top.value(for: "entities") {
+            if let entities = mapping(node, what: "'entities'") {
+                for (key, value) in entities.entries {
+                    if let e = entity(key, value) { document.entities.append(e) }
+                }
+            }
+        } else {
+            diagnostics.error("the schema has no 'entities'", at: top.location)
+        }
+        return document
+    }
+
+    // MARK: Declarations
+
+    private mutating func enumDecl(_ key: SyntaxScalar, _ value: SyntaxNode) -> EnumDecl? {
+        let name = Located(key.value, at: key.location)
+        var comment: String?
+        var valuesNode: SyntaxNode? = value
+        if case let .mapping(m) = value {
+            checkKeys(m, allowed: Self.enumKeys, in: "enum '\(key.value)'")
+            valuesNode = m.value(for: "values")
+            comment = m.value(for: "comment").flatMap { string($0, what: "'comment'")?.value }
+            if valuesNode == nil {
+                diagnostics.error("enum '\(key.value)' has no 'values'", at: m.location)
+                return nil
+            }
+        }
+        guard let valuesNode, let list = sequence(valuesNode, what: "the values of enum '\(key.value)'") else { return nil }
+        let values = list.items.compactMap { string($0, what: "an enum value") }
+        return EnumDecl(name: name, values: values, comment: comment)
+    }
+
+    private mutating func entity(_ key: SyntaxScalar, _ value: SyntaxNode) -> EntityDecl? {
+        var entity = EntityDecl(name: Located(key.value, at: key.location), location: key.location)
+        guard let m = mapping(value, what: "entity '\(key.value)'") else { return nil }
+        checkKeys(m, allowed: Self.entityKeys, in: "entity '\(key.value)'")
+        entity.table = m.value(for: "table").flatMap { string($0, what: "'table'") }
+        entity.timestamps = m.value(for: "timestamps").flatMap { bool($0, what: "'timestamps'")?.value } ?? false
+        entity.comment = m.value(for: "comment").flatMap { string($0, what: "'comment'")?.value }
+        entity.renamedFrom = m.value(for: "renamed_from").flatMap { string($0, what: "'renamed_from'") }
+        if let pk = m.value(for: "primary_key") {
+            if case let .scalar(s) = pk, let b = s.boolValue {
+                if !b { entity.keyless = Located(true, at: s.location) }
+            } else {
+                entity.primaryKey = names(pk, what: "'primary_key'")
+            }
+        }
+        if let node = m.value(for: "fields"), let fields = mapping(node, what: "'fields'") {
+            for (k, v) in fields.entries { if let f = field(k, v) { entity.fields.append(f) } }
+        }
+        if let node = m.value(for: "relations"), let relations = mapping(node, what: "'relations'") {
+            for (k, v) in relations.entries { if let r = relation(k, v) { entity.relations.append(r) } }
+        }
+        if let node = m.value(for: "indexes"), let list = sequence(node, what: "'indexes'") {
+            for item in list.items { if let i = index(item) { entity.indexes.append(i) } }
+        }
+        if let node = m.value(for: "unique"), let list = sequence(node, what: "'unique' (a list of field lists)") {
+            for item in list.items { if let u = unique(item) { entity.uniques.append(u) } }
+        }
+        if let node = m.value(for: "checks"), let list = sequence(node, what: "'checks'") {
+            for item in list.items { if let c = check(item) { entity.checks.append(c) } }
+        }
+        return entity
+    }
+
+    private mutating func field(_ key: SyntaxScalar, _ value: SyntaxNode) -> FieldDecl? {
+        let name = Located(key.value, at: key.location)
+        if case let .scalar(s) = value {
+            guard let type = typeRef(s) else { return nil }
+            return FieldDecl(name: name, type: type, location: key.location)
+        }
+        guard let m = mapping(value, what: "field '\(key.value)' (a type name or a mapping)") else { return nil }
+        checkKeys(m, allowed: Self.fieldKeys, in: "field '\(key.value)'")
+        guard let typeNode = m.value(for: "type") else {
+            diagnostics.error("field '\(key.value)' has no 'type'", at: key.location)
+            return nil
+        }
+        guard case let .scalar(typeScalar) = typeNode else {
+            diagnostics.error("'type' must be a type name, found \(typeNode.kindDescription)", at: typeNode.location)
+            return nil
+        }
+        guard var type = typeRef(typeScalar) else { return nil }
+        if let items = m.value(for: "items"), case let .scalar(s) = items, let element = typeRef(s) {
+            if type.value.name == "array" {
+                type.value.element = [element.value]
+            } else {
+                diagnostics.error("'items' applies to arrays only", at: items.location)
+            }
+        }
+        var f = FieldDecl(name: name, type: type, location: key.location)
+        f.nullable = m.value(for: "nullable").flatMap { bool($0, what: "'nullable'") } ?? m.value(for: "optional").flatMap { bool($0, what: "'optional'") }
+        f.primaryKey = m.value(for: "primary_key").flatMap { bool($0, what: "'primary_key'") }
+        f.unique = m.value(for: "unique").flatMap { bool($0, what: "'unique'") }
+        f.index = m.value(for: "index").flatMap { bool($0, what: "'index'") }
+        f.autoincrement = m.value(for: "autoincrement").flatMap { bool($0, what: "'autoincrement'") }
+        if let d = m.value(for: "default") { f.defaultValue = defaultDecl(d) }
+        f.length = (m.value(for: "length") ?? m.value(for: "max_length")).flatMap { int($0, what: "'length'") }
+        f.precision = m.value(for: "precision").flatMap { int($0, what: "'precision'") }
+        f.scale = m.value(for: "scale").flatMap { int($0, what: "'scale'") }
+        f.minimum = m.value(for: "min").flatMap { number($0, what: "'min'") }
+        f.maximum = m.value(for: "max").flatMap { number($0, what: "'max'") }
+        f.minLength = m.value(for: "min_length").flatMap { int($0, what: "'min_length'") }
+        f.pattern = m.value(for: "pattern").flatMap { string($0, what: "'pattern'") }
+        f.sensitive = m.value(for: "sensitive").flatMap { bool($0, what: "'sensitive'")?.value } ?? false
+        f.comment = m.value(for: "comment").flatMap { string($0, what: "'comment'")?.value }
+        f.renamedFrom = m.value(for: "renamed_from").flatMap { string($0, what: "'renamed_from'") }
+        f.column = m.value(for: "column").flatMap { string($0, what: "'column'") }
+        if let node = m.value(for: "native"), let nm = mapping(node, what: "'native' (dialect: type)") {
+            for (k, v) in nm.entries {
+                guard let dialect = Dialect(name: k.value) else {
+                    diagnostics.error("unknown dialect '\(k.value)' in 'native'\(Suggestions.hint(for: k.value, in: Dialect.allCases.map(\.rawValue)))", at: k.location)
+                    continue
+                }
+                if let s = string(v, what: "a native type") { f.native[dialect] = s }
+            }
+        }
+        return f
+    }
+
+    private mutating func relation(_ key: SyntaxScalar, _ value: SyntaxNode) -> RelationDecl? {
+        let name = Located(key.value, at: key.location)
+        if case let .scalar(s) = value {
+            // Shorthand: `author: User` is a required many-to-one.
+            guard !s.isNull else {
+                diagnostics.error("relation '\(key.value)' needs a target entity", at: s.location)
+                return nil
+            }
+            return RelationDecl(
+                name: name, target: Located(s.value, at: s.location), kind: Located(.manyToOne, at: s.location),
+                location: key.location)
+        }
+        guard let m = mapping(value, what: "relation '\(key.value)'") else { return nil }
+        checkKeys(m, allowed: Self.relationKeys, in: "relation '\(key.value)'")
+        guard let toNode = m.value(for: "to"), let target = string(toNode, what: "'to'") else {
+            if m.value(for: "to") == nil { diagnostics.error("relation '\(key.value)' has no 'to' (the target entity)", at: key.location) }
+            return nil
+        }
+        var kind = Located(RelationKind.manyToOne, at: key.location)
+        if let kindNode = m.value(for: "kind"), let k = string(kindNode, what: "'kind'") {
+            if let parsed = RelationKind(rawValue: k.value) {
+                kind = Located(parsed, at: k.location)
+            } else {
+                diagnostics.error(
+                    "unknown relation kind '\(k.value)'\(Suggestions.hint(for: k.value, in: RelationKind.allCases.map(\.rawValue))) (expected one of \(RelationKind.allCases.map(\.rawValue).joined(separator: ", ")))",
+                    at: k.location)
+                return nil
+            }
+        }
+        var r = RelationDecl(name: name, target: target, kind: kind, location: key.location)
+        r.back = m.value(for: "back").flatMap { string($0, what: "'back'") }
+        r.nullable = m.value(for: "nullable").flatMap { bool($0, what: "'nullable'") } ?? m.value(for: "optional").flatMap { bool($0, what: "'optional'") }
+        r.onDelete = m.value(for: "on_delete").flatMap { action($0, what: "on_delete") }
+        r.onUpdate = m.value(for: "on_update").flatMap { action($0, what: "on_update") }
+        if let c = m.value(for: "column") { r.columns = string(c, what: "'column'").map { [$0] } }
+        if let c = m.value(for: "columns") { r.columns = names(c, what: "'columns'") }
+        if let c = m.value(for: "references") { r.references = names(c, what: "'references'") }
+        r.through = m.value(for: "through").flatMap { string($0, what: "'through'") }
+        r.joinTable = m.value(for: "join_table").flatMap { string($0, what: "'join_table'") }
+        r.index = m.value(for: "index").flatMap { bool($0, what: "'index'") }
+        r.comment = m.value(for: "comment").flatMap { string($0, what: "'comment'")?.value }
+        return r
+    }
+
+    private mutating func index(_ node: SyntaxNode) -> IndexDecl? {
+        var decl = IndexDecl(location: node.location)
+        switch node {
+        case .scalar, .sequence:
+            decl.fields = names(node, what: "index fields") ?? []
+            return decl
+        case let .mapping(m):
+            checkKeys(m, allowed: Self.indexKeys, in: "an index")
+            if let f = m.value(for: "fields") { decl.fields = names(f, what: "'fields'") ?? [] }
+            if let e = m.value(for: "expressions") ?? m.value(for: "expression") { decl.expressions = names(e, what: "'expressions'") ?? [] }
+            decl.unique = m.value(for: "unique").flatMap { bool($0, what: "'unique'")?.value } ?? false
+            decl.predicate = m.value(for: "where").flatMap { string($0, what: "'where'") }
+            decl.method = m.value(for: "method").flatMap { string($0, what: "'method'") }
+            decl.name = m.value(for: "name").flatMap { string($0, what: "'name'") }
+            if decl.fields.isEmpty, decl.expressions.isEmpty {
+                diagnostics.error("an index needs 'fields' or 'expressions'", at: m.location)
+                return nil
+            }
+            return decl
+        }
+    }
+
+    private mutating func unique(_ node: SyntaxNode) -> UniqueDecl? {
+        if case let .mapping(m) = node {
+            checkKeys(m, allowed: Self.uniqueKeys, in: "a unique constraint")
+            guard let f = m.value(for: "fields"), let fields = names(f, what: "'fields'") else {
+                diagnostics.error("a unique constraint needs 'fields'", at: m.location)
+                return nil
+            }
+            return UniqueDecl(fields: fields, name: m.value(for: "name").flatMap { string($0, what: "'name'") }, location: m.location)
+        }
+        guard let fields = names(node, what: "a unique constraint (a list of fields)") else { return nil }
+        return UniqueDecl(fields: fields, location: node.location)
+    }
+
+    private mutating func check(_ node: SyntaxNode) -> CheckDecl? {
+        if case let .scalar(s) = node {
+            guard let expr = string(node, what: "a check expression") else { return nil }
+            return CheckDecl(name: nil, expression: expr, location: s.location)
+        }
+        guard let m = mapping(node, what: "a check (an expression or {name, expr})") else { return nil }
+        checkKeys(m, allowed: Self.checkKeys, in: "a check")
+        guard let e = m.value(for: "expr") ?? m.value(for: "expression"), let expr = string(e, what: "'expr'") else {
+            diagnostics.error("a check needs 'expr'", at: m.location)
+            return nil
+        }
+        var decl = CheckDecl(name: m.value(for: "name").flatMap { string($0, what: "'name'") }, expression: expr, location: m.location)
+        for dialect in Dialect.allCases {
+            if let v = m.value(for: dialect.rawValue).flatMap({ string($0, what: "'\(dialect.rawValue)'") }) {
+                decl.dialectExpressions[dialect] = v.value
+            }
+        }
+        return decl
+    }
+
+    private mutating func defaultDecl(_ node: SyntaxNode) -> Located<DefaultDecl>? {
+        switch node {
+        case let .scalar(s):
+            if s.isNull {
+                diagnostics.error("a default of null is the same as no default; remove it", at: s.location)
+                return nil
+            }
+            return Located(.scalar(s.value, quoted: s.isQuoted), at: s.location)
+        case let .mapping(m):
+            guard m.entries.count == 1, let sql = m.value(for: "sql") else {
+                diagnostics.error("a default is a value, 'now', 'uuid', 'autoincrement' or {sql: \"...\"}", at: m.location)
+                return nil
+            }
+            return string(sql, what: "'sql'").map { Located(.sql($0.value), at: $0.location) }
+        case .sequence:
+            diagnostics.error("a default is a value, 'now', 'uuid', 'autoincrement' or {sql: \"...\"}", at: node.location)
+            return nil
+        }
+    }
+
+    private mutating func action(_ node: SyntaxNode, what: String) -> Located<ReferentialAction>? {
+        guard let s = string(node, what: "'\(what)'") else { return nil }
+        let normalized = s.value.lowercased().replacingOccurrences(of: " ", with: "_")
+        if let a = ReferentialAction(rawValue: normalized) { return Located(a, at: s.location) }
+        let names = ReferentialAction.allCases.map(\.rawValue)
+        diagnostics.error(
+            "unknown referential action '\(s.value)' for \(what)\(Suggestions.hint(for: s.value, in: names)) (expected one of \(names.joined(separator: ", ")))",
+            at: s.location)
+        return nil
+    }
+
+    // MARK: Types
+
+    /// Parses `string`, `string(200)`, `decimal(12, 2)`, `array<int>`, `int[]`, `Role`, `text?`.
+    private mutating func typeRef(_ s: SyntaxScalar) -> Located<TypeRef>? {
+        var text = s.value.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty, !s.isNull else {
+            diagnostics.error("missing type", at: s.location)
+            return nil
+        }
+        var optional = false
+        if text.hasSuffix("?") {
+            optional = true
+            text.removeLast()
+        }
+        guard var ref = parseType(text) else {
+            diagnostics.error("cannot read the type '\(s.value)' (expected a name such as string, string(200), decimal(12,2), array<int> or an enum)", at: s.location)
+            return nil
+        }
+        ref.optionalMark = optional
+        return Located(ref, at: s.location)
+    }
+
+    private func parseType(_ text: String) -> TypeRef? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if t.hasSuffix("[]") {
+            return parseType(String(t.dropLast(2))).map { TypeRef(name: "array", element: $0) }
+        }
+        if let open = t.firstIndex(of: "<") {
+            guard t.hasSuffix(">") else { return nil }
+            let head = String(t[..<open]).trimmingCharacters(in: .whitespaces)
+            let inner = String(t[t.index(after: open)..<t.index(before: t.endIndex)])
+            guard let element = parseType(inner) else { return nil }
+            return TypeRef(name: head, element: element)
+        }
+        if let open = t.firstIndex(of: "(") {
+            guard t.hasSuffix(")") else { return nil }
+            let head = String(t[..<open]).trimmingCharacters(in: .whitespaces)
+            let inner = t[t.index(after: open)..<t.index(before: t.endIndex)]
+            let parts = inner.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !head.isEmpty, !parts.isEmpty, !parts.contains(where: { $0 == nil }) else { return nil }
+            return TypeRef(name: head, arguments: parts.map { $0! })
+        }
+        guard !t.isEmpty, !t.contains(where: { " ,()<>[]".contains($0) }) else { return nil }
+        return TypeRef(name: t)
+    }
+
+    // MARK: Node helpers
+
+    private mutating func checkKeys(_ m: SyntaxMapping, allowed: [String], in context: String) {
+        var seen: [String: SourceLocation] = [:]
+        for (key, _) in m.entries {
+            if let first = seen[key.value] {
+                diagnostics.error("duplicate key '\(key.value)' in \(context)", at: key.location, notes: [.init("first defined here", at: first)])
+                continue
+            }
+            seen[key.value] = key.location
+            if !allowed.contains(key.value) {
+                diagnostics.error("unknown key '\(key.value)' in \(context)\(Suggestions.hint(for: key.value, in: allowed))", at: key.location)
+            }
+        }
+    }
+
+    private mutating func mapping(_ node: SyntaxNode, what: String) -> SyntaxMapping? {
+        if case let .mapping(m) = node { return m }
+        diagnostics.error("\(what) must be a mapping, found \(node.kindDescription)", at: node.location)
+        return nil
+    }
+
+    private mutating func sequence(_ node: SyntaxNode, what: String) -> SyntaxSequence? {
+        if case let .sequence(s) = node { return s }
+        diagnostics.error("\(what) must be a list, found \(node.kindDescription)", at: node.location)
+        return nil
+    }
+
+    private mutating func string(_ node: SyntaxNode, what: String) -> Located<String>? {
+        if case let .scalar(s) = node, !s.isNull { return Located(s.value, at: s.location) }
+        diagnostics.error("\(what) must be a string, found \(node.kindDescription)", at: node.location)
+        return nil
+    }
+
+    private mutating func bool(_ node: SyntaxNode, what: String) -> Located<Bool>? {
+        if case let .scalar(s) = node, let b = s.boolValue { return Located(b, at: s.location) }
+        diagnostics.error("\(what) must be true or false", at: node.location)
+        return nil
+    }
+
+    private mutating func int(_ node: SyntaxNode, what: String) -> Located<Int>? {
+        if case let .scalar(s) = node, !s.isQuoted, let i = Int(s.value) { return Located(i, at: s.location) }
+        diagnostics.error("\(what) must be a whole number", at: node.location)
+        return nil
+    }
+
+    private mutating func number(_ node: SyntaxNode, what: String) -> Located<Double>? {
+        if case let .scalar(s) = node, !s.isQuoted, let d = Double(s.value), d.isFinite { return Located(d, at: s.location) }
+        diagnostics.error("\(what) must be a number", at: node.location)
+        return nil
+    }
+
+    /// A single name or a list of names.
+    private mutating func names(_ node: SyntaxNode, what: String) -> [Located<String>]? {
+        switch node {
+        case .scalar:
+            return string(node, what: what).map { [$0] }
+        case let .sequence(s):
+            let items = s.items.compactMap { string($0, what: "an entry of \(what)") }
+            if items.isEmpty {
+                diagnostics.error("\(what) must not be empty", at: s.location)
+                return nil
+            }
+            return items
+        case .mapping:
+            diagnostics.error("\(what) must be a name or a list of names, found a mapping", at: node.location)
+            return nil
+        }
+    }
+}

@@ -1,0 +1,397 @@
+import Foundation
+import SchemaModel
+
+extension ResolutionContext {
+    // MARK: Fields -> columns
+
+    func resolveFieldColumns(_ i: Int) {
+        let decl = entities[i]
+        var seen: [String: SourceLocation] = [:]
+        var columnsSeen: [String: SourceLocation] = [:]
+        for member in decl.fields.map(\.name) + decl.relations.map(\.name) {
+            if let first = seen[member.value] {
+                diagnostics.error(
+                    "duplicate field or relation '\(member.value)' in entity '\(decl.name.value)'", at: member.location,
+                    notes: [.init("first defined here", at: first)])
+            }
+            seen[member.value] = member.location
+        }
+        for field in decl.fields {
+            guard checkIdentifier(field.name, what: "field") else { continue }
+            var columnName = field.name.value
+            if let explicit = field.column, checkIdentifier(explicit, what: "column") { columnName = explicit.value }
+            if let first = columnsSeen[columnName], seen[field.name.value] == field.name.location {
+                diagnostics.error("column '\(columnName)' is defined twice in entity '\(decl.name.value)'", at: field.name.location, notes: [.init("first defined here", at: first)])
+                continue
+            }
+            columnsSeen[columnName] = field.name.location
+            guard let column = resolveField(field, columnName: columnName, table: tableNames[i]) else { continue }
+            fieldColumns[i].append(PendingColumn(column: column, location: field.name.location, typeLocation: field.type.location))
+        }
+        if decl.timestamps {
+            for name in ["created_at", "updated_at"] {
+                if let clash = decl.fields.first(where: { $0.name.value == name || $0.column?.value == name }) {
+                    diagnostics.error(
+                        "field '\(clash.name.value)' clashes with the '\(name)' column that 'timestamps: true' adds; remove one of them",
+                        at: clash.name.location)
+                    continue
+                }
+                let column = Column(
+                    name: name, type: .datetime, nullable: false, defaultValue: ColumnDefault(.now), onUpdateNow: name == "updated_at")
+                timestampColumns[i].append(PendingColumn(column: column, location: decl.name.location, typeLocation: decl.name.location))
+            }
+        }
+    }
+
+    func resolveField(_ field: FieldDecl, columnName: String, table: String) -> Column? {
+        guard let type = resolveType(field.type, field: field) else { return nil }
+        var column = Column(name: columnName, field: field.name.value, type: type)
+        column.nullable = field.nullable?.value ?? field.type.value.optionalMark
+        column.comment = field.comment
+        column.renamedFrom = field.renamedFrom?.value
+        if let from = field.renamedFrom { checkIdentifier(from, what: "renamed_from") }
+        column.sensitive = field.sensitive
+        if !field.native.isEmpty {
+            column.nativeTypes = Dictionary(uniqueKeysWithValues: field.native.map { ($0.key.rawValue, $0.value.value) })
+        }
+        if let d = field.defaultValue {
+            if case let .scalar(text, quoted) = d.value, !quoted, text == "autoincrement" {
+                if field.autoincrement?.value == false {
+                    diagnostics.error("'default: autoincrement' contradicts 'autoincrement: false'", at: d.location)
+                }
+            } else {
+                column.defaultValue = resolveDefault(d, type: type, field: field)
+            }
+        }
+        column.validation = resolveValidation(field, type: type)
+        if let validation = column.validation, validation.minimum != nil || validation.maximum != nil {
+            var parts: [String] = []
+            if let min = validation.minimum { parts.append("\(columnName) >= \(Self.number(min))") }
+            if let max = validation.maximum { parts.append("\(columnName) <= \(Self.number(max))") }
+            var perDialect: [String: String] = [:]
+            if !SQLIdentifier.isBareSafe(columnName) {
+                for dialect in Dialect.allCases {
+                    let q = SQLIdentifier.quoted(columnName, for: dialect)
+                    var quotedParts: [String] = []
+                    if let min = validation.minimum { quotedParts.append("\(q) >= \(Self.number(min))") }
+                    if let max = validation.maximum { quotedParts.append("\(q) <= \(Self.number(max))") }
+                    perDialect[dialect.rawValue] = quotedParts.joined(separator: " AND ")
+                }
+            }
+            let name = convention.checkName(table: table, constraint: "\(columnName)_range")
+            pendingRangeChecks.append((table, CheckConstraint(name: name, expression: parts.joined(separator: " AND "), dialectExpressions: perDialect.isEmpty ? nil : perDialect), field.name.location))
+        }
+        return column
+    }
+
+    static func number(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
+    }
+
+    // MARK: Types
+
+    func resolveType(_ ref: Located<TypeRef>, field: FieldDecl) -> ColumnType? {
+        let t = ref.value
+        let lowered = t.name.lowercased()
+        let canonical = ColumnType.aliases[lowered] ?? lowered
+        func noArguments(_ name: String) -> Bool {
+            if !t.arguments.isEmpty {
+                diagnostics.error("type '\(name)' takes no arguments", at: ref.location)
+                return false
+            }
+            return true
+        }
+        if t.element.isEmpty == false, canonical != "array" {
+            diagnostics.error("only 'array' takes an element type, not '\(t.name)'", at: ref.location)
+            return nil
+        }
+        switch canonical {
+        case "int": return noArguments("int") ? .int : nil
+        case "bigint": return noArguments("bigint") ? .bigint : nil
+        case "smallint": return noArguments("smallint") ? .smallint : nil
+        case "float": return noArguments("float") ? .float : nil
+        case "text": return noArguments("text") ? .text : nil
+        case "bool": return noArguments("bool") ? .bool : nil
+        case "date": return noArguments("date") ? .date : nil
+        case "time": return noArguments("time") ? .time : nil
+        case "datetime": return noArguments("datetime") ? .datetime : nil
+        case "uuid": return noArguments("uuid") ? .uuid : nil
+        case "json": return noArguments("json") ? .json : nil
+        case "bytes": return noArguments("bytes") ? .bytes : nil
+        case "string":
+            if t.arguments.count > 1 {
+                diagnostics.error("string takes one argument, its length: string(200)", at: ref.location)
+                return nil
+            }
+            let fromArgs = t.arguments.first
+            if let a = fromArgs, let l = field.length, a != l.value {
+                diagnostics.error("length \(l.value) contradicts the type's length \(a)", at: l.location)
+                return nil
+            }
+            let length = fromArgs ?? field.length?.value ?? 255
+            if length < 1 || length > 16383 {
+                diagnostics.error("string length must be between 1 and 16383 (use text for longer values), got \(length)", at: field.length?.location ?? ref.location)
+                return nil
+            }
+            return .string(length: length)
+        case "decimal":
+            if t.arguments.count > 2 {
+                diagnostics.error("decimal takes at most two arguments: decimal(precision, scale)", at: ref.location)
+                return nil
+            }
+            var precision = t.arguments.first ?? field.precision?.value
+            var scale = t.arguments.count > 1 ? t.arguments[1] : field.scale?.value
+            if precision == nil {
+                diagnostics.warning("decimal without a precision; using decimal(18,2) (write decimal(p,s) to choose)", at: ref.location)
+                precision = 18
+                scale = scale ?? 2
+            }
+            let p = precision!, s = scale ?? 0
+            if p < 1 || p > 65 {
+                diagnostics.error("decimal precision must be between 1 and 65, got \(p)", at: field.precision?.location ?? ref.location)
+                return nil
+            }
+            if s < 0 || s > p {
+                diagnostics.error("decimal scale must be between 0 and the precision (\(p)), got \(s)", at: field.scale?.location ?? ref.location)
+                return nil
+            }
+            return .decimal(precision: p, scale: s)
+        case "array":
+            guard let element = t.element.first else {
+                diagnostics.error("array needs an element type: array<int> or int[]", at: ref.location)
+                return nil
+            }
+            if element.name.lowercased() == "array" {
+                diagnostics.error("arrays of arrays are not supported", at: ref.location)
+                return nil
+            }
+            var elementField = field
+            elementField.length = nil
+            guard let resolved = resolveType(Located(element, at: ref.location), field: elementField) else { return nil }
+            return .array(resolved)
+        default:
+            if enums[t.name] != nil {
+                return noArguments(t.name) ? .enumeration(t.name) : nil
+            }
+            let candidates = ColumnType.scalarNames + enums.keys.sorted()
+            diagnostics.error("unknown type '\(t.name)'\(Suggestions.hint(for: t.name, in: candidates))", at: ref.location)
+            return nil
+        }
+    }
+
+    // MARK: Defaults
+
+    func resolveDefault(_ d: Located<DefaultDecl>, type: ColumnType, field: FieldDecl) -> ColumnDefault? {
+        let text: String, quoted: Bool
+        switch d.value {
+        case let .sql(sql):
+            if sql.trimmingCharacters(in: .whitespaces).isEmpty {
+                diagnostics.error("an SQL default must not be empty", at: d.location)
+                return nil
+            }
+            return ColumnDefault(.sql, sql)
+        case let .scalar(t, q):
+            text = t
+            quoted = q
+        }
+        func bad(_ message: String) -> ColumnDefault? {
+            diagnostics.error(message, at: d.location)
+            return nil
+        }
+        if !quoted, text == "now" {
+            return type.isTemporal ? ColumnDefault(.now) : (isStringLike(type) ? ColumnDefault(.literal, text) : bad("'now' is a default for date, time and datetime fields, not \(type)"))
+        }
+        if !quoted, text == "uuid" {
+            return type == .uuid ? ColumnDefault(.uuid) : (isStringLike(type) ? ColumnDefault(.literal, text) : bad("'uuid' is a default for uuid fields, not \(type)"))
+        }
+        switch type {
+        case .bool:
+            let lowered = text.lowercased()
+            if ["true", "yes", "on"].contains(lowered) { return ColumnDefault(.literal, "true") }
+            if ["false", "no", "off"].contains(lowered) { return ColumnDefault(.literal, "false") }
+            return bad("the default of a bool field must be true or false, got '\(text)'")
+        case .int, .bigint, .smallint:
+            guard let v = Int64(text) else { return bad("the default of an integer field must be a whole number, got '\(text)'") }
+            return ColumnDefault(.literal, String(v))
+        case .float:
+            guard Double(text) != nil else { return bad("the default of a float field must be a number, got '\(text)'") }
+            return ColumnDefault(.literal, text)
+        case let .decimal(p, s):
+            guard let v = Decimal(string: text), Double(text) != nil else { return bad("the default of a decimal field must be a number, got '\(text)'") }
+            let parts = text.split(separator: ".")
+            let fraction = parts.count > 1 ? parts[1].count : 0
+            let whole = parts[0].filter(\.isNumber).count
+            if fraction > s || whole > p - s { return bad("default \(text) does not fit decimal(\(p),\(s))") }
+            _ = v
+            return ColumnDefault(.literal, text)
+        case let .string(length):
+            if text.count > length { return bad("default '\(text)' is longer than the field's length \(length)") }
+            return ColumnDefault(.literal, text)
+        case .text:
+            return ColumnDefault(.literal, text)
+        case let .enumeration(name):
+            let values = enums[name]?.values.map(\.value) ?? []
+            guard values.contains(text) else {
+                return bad("default '\(text)' is not a value of enum '\(name)'\(Suggestions.hint(for: text, in: values)) (values: \(values.joined(separator: ", ")))")
+            }
+            return ColumnDefault(.literal, text)
+        case .uuid:
+            guard UUID(uuidString: text) != nil else { return bad("default '\(text)' is not a UUID (or 'uuid' for a random one)") }
+            return ColumnDefault(.literal, text.lowercased())
+        case .date, .time, .datetime:
+            return bad("the default of a \(type) field is 'now' or {sql: \"...\"}, got '\(text)'")
+        case .json, .array:
+            guard let data = text.data(using: .utf8), (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {
+                return bad("the default of a \(type) field must be JSON text such as '{}' or '[]'")
+            }
+            return ColumnDefault(.literal, text)
+        case .bytes:
+            return bad("bytes fields take only {sql: \"...\"} defaults")
+        }
+    }
+
+    func isStringLike(_ type: ColumnType) -> Bool {
+        switch type {
+        case .string, .text: return true
+        default: return false
+        }
+    }
+
+    // MARK: Validation
+
+    func resolveValidation(_ field: FieldDecl, type: ColumnType) -> Validation? {
+        var v = Validation()
+        if case let .string(length) = type { v.maxLength = length }
+        if let minLength = field.minLength {
+            if !isStringLike(type) {
+                diagnostics.error("'min_length' applies to string and text fields, not \(type)", at: minLength.location)
+            } else if minLength.value < 0 || (v.maxLength.map { minLength.value > $0 } ?? false) {
+                diagnostics.error("'min_length' \(minLength.value) is outside 0...\(v.maxLength ?? Int.max)", at: minLength.location)
+            } else {
+                v.minLength = minLength.value
+            }
+        }
+        if let pattern = field.pattern {
+            if !isStringLike(type) {
+                diagnostics.error("'pattern' applies to string and text fields, not \(type)", at: pattern.location)
+            } else if (try? NSRegularExpression(pattern: pattern.value)) == nil {
+                diagnostics.error("'pattern' is not a valid regular expression: \(pattern.value)", at: pattern.location)
+            } else {
+                v.pattern = pattern.value
+            }
+        }
+        for (bound, name) in [(field.minimum, "min"), (field.maximum, "max")] {
+            guard let bound else { continue }
+            if !type.isNumeric {
+                diagnostics.error("'\(name)' applies to numeric fields, not \(type)", at: bound.location)
+                continue
+            }
+            if name == "min" { v.minimum = bound.value } else { v.maximum = bound.value }
+        }
+        if let lo = v.minimum, let hi = v.maximum, lo > hi, let at = field.minimum?.location {
+            diagnostics.error("'min' \(Self.number(lo)) is greater than 'max' \(Self.number(hi))", at: at)
+            v.minimum = nil
+            v.maximum = nil
+        }
+        if field.length != nil, case .string = type {} else if let l = field.length, !isStringLike(type) {
+            diagnostics.error("'length' applies to string fields, not \(type)", at: l.location)
+        }
+        if (field.precision != nil || field.scale != nil), case .decimal = type {} else if let p = field.precision ?? field.scale {
+            diagnostics.error("'precision' and 'scale' apply to decimal fields, not \(type)", at: p.location)
+        }
+        return v.isEmpty ? nil : v
+    }
+
+    // MARK: Primary keys
+
+    func resolvePrimaryKey(_ i: Int) {
+        let decl = entities[i]
+        if decl.keyless != nil {
+            if let flagged = decl.fields.first(where: { $0.primaryKey?.value == true }) {
+                diagnostics.error("entity '\(decl.name.value)' says 'primary_key: false' but field '\(flagged.name.value)' is a primary key", at: flagged.primaryKey?.location)
+            }
+            keyMembers[i] = []
+            return
+        }
+        let flagged = decl.fields.filter { $0.primaryKey?.value == true }.map(\.name)
+        if let list = decl.primaryKey {
+            if !flagged.isEmpty {
+                diagnostics.error(
+                    "entity '\(decl.name.value)' declares its primary key twice: with 'primary_key' on fields and on the entity", at: flagged[0].location)
+            }
+            keyMembers[i] = list
+        } else if !flagged.isEmpty {
+            keyMembers[i] = flagged
+        } else if let id = decl.fields.first(where: { $0.name.value == "id" }) {
+            keyMembers[i] = [id.name]
+        } else {
+            let column = Column(name: "id", type: .int, nullable: false, autoincrement: true)
+            fieldColumns[i].insert(PendingColumn(column: column, location: decl.name.location, typeLocation: decl.name.location), at: 0)
+            keyMembers[i] = [Located("id", at: decl.name.location)]
+        }
+        // Autoincrement: a single integer key column without a default, unless switched off.
+        let members = keyMembers[i] ?? []
+        for field in decl.fields {
+            let wantsAuto = field.autoincrement?.value == true || {
+                if case let .scalar(t, q)? = field.defaultValue?.value, !q, t == "autoincrement" { return true }
+                return false
+            }()
+            let isKey = members.contains { $0.value == field.name.value }
+            guard let c = fieldColumns[i].firstIndex(where: { $0.column.field == field.name.value }) else { continue }
+            let column = fieldColumns[i][c].column
+            if wantsAuto, !(isKey && members.count == 1 && column.type.isInteger) {
+                diagnostics.error("autoincrement applies to a single-column integer primary key only", at: field.autoincrement?.location ?? field.defaultValue?.location)
+                continue
+            }
+            if isKey, members.count == 1, column.type.isInteger, column.defaultValue == nil, field.autoincrement?.value != false {
+                fieldColumns[i][c].column.autoincrement = true
+            }
+        }
+    }
+
+    /// The primary-key columns of entity `i` (resolving relation members), or `nil` for none.
+    func keyColumns(_ i: Int) -> [PendingColumn]? {
+        if let memo = keyColumnsMemo[i] { return memo.isEmpty ? nil : memo }
+        guard let members = keyMembers[i], !members.isEmpty else { return nil }
+        if keyInProgress.contains(i) {
+            diagnostics.error("the primary key of '\(entities[i].name.value)' depends on itself through its relations", at: members[0].location)
+            keyColumnsMemo[i] = []
+            return nil
+        }
+        keyInProgress.insert(i)
+        defer { keyInProgress.remove(i) }
+        var result: [PendingColumn] = []
+        var failed = false
+        for member in members {
+            if let column = fieldColumns[i].first(where: { $0.column.field == member.value || $0.column.name == member.value }) {
+                result.append(column)
+            } else if entities[i].relations.contains(where: { $0.name.value == member.value && ($0.kind.value == .manyToOne || $0.kind.value == .oneToOne) }) {
+                guard let columns = columns(forRelation: member.value, of: i) else {
+                    failed = true
+                    continue
+                }
+                result.append(contentsOf: columns)
+            } else if entities[i].fields.contains(where: { $0.name.value == member.value }) {
+                failed = true  // the field itself was invalid and already reported
+            } else {
+                diagnostics.error(
+                    "primary key member '\(member.value)' is not a field or many-to-one relation of '\(entities[i].name.value)'\(Suggestions.hint(for: member.value, in: memberNames(of: i)))",
+                    at: member.location)
+                failed = true
+            }
+        }
+        for pending in result where pending.column.nullable {
+            diagnostics.error("primary key column '\(pending.column.name)' of '\(entities[i].name.value)' cannot be nullable", at: pending.location)
+            failed = true
+        }
+        if failed {
+            keyColumnsMemo[i] = []
+            return nil
+        }
+        keyColumnsMemo[i] = result
+        primaryKeys[i] = PrimaryKey(name: convention.primaryKeyName(table: tableNames[i]), columns: result.map(\.column.name))
+        sourceMap[table: tableNames[i], object: primaryKeys[i]!.name] = members[0].location
+        return result
+    }
+}

@@ -1,0 +1,322 @@
+import Foundation
+import SchemaModel
+
+/// The result of resolving a document: the IR (when there were no errors), where its parts came
+/// from, and every diagnostic.
+public struct Resolution: Sendable {
+    public var schema: Schema?
+    public var sourceMap: SourceMap
+    public var diagnostics: [Diagnostic]
+}
+
+/// Turns a `SchemaDocument` into the resolved `Schema`: types, keys, relations -> foreign-key
+/// columns, join tables and back-references, and names for every constraint from the convention.
+public enum SchemaResolver {
+    /// Resolves `document`. All problems are collected; `schema` is `nil` when any is an error.
+    public static func resolve(_ document: SchemaDocument, convention: NamingConvention = .standard) -> Resolution {
+        let context = ResolutionContext(document: document, convention: convention)
+        let schema = context.run()
+        let diagnostics = context.diagnostics.sorted
+        let failed = diagnostics.contains { $0.severity == .error }
+        return Resolution(schema: failed ? nil : schema, sourceMap: context.sourceMap, diagnostics: diagnostics)
+    }
+}
+
+/// One column of an entity while it is being resolved, with where it was declared.
+struct PendingColumn {
+    var column: Column
+    var location: SourceLocation
+    /// Location of the type token (for type mismatch diagnostics).
+    var typeLocation: SourceLocation
+}
+
+/// Mutable state of one resolution. A class so the memoised key lookups can recurse.
+final class ResolutionContext {
+    let document: SchemaDocument
+    let convention: NamingConvention
+    var diagnostics = DiagnosticBag()
+    var sourceMap = SourceMap()
+
+    var enums: [String: EnumDecl] = [:]
+    var entities: [EntityDecl] = []
+    var entityIndex: [String: Int] = [:]
+    var tableNames: [String] = []  // per entity index
+    /// Scalar columns per entity (fields and timestamps), in order.
+    var fieldColumns: [[PendingColumn]] = []
+    /// `created_at` / `updated_at` added by `timestamps: true`.
+    var timestampColumns: [[PendingColumn]] = []
+    /// Foreign-key columns per entity and relation name, memoised.
+    var relationColumns: [[String: [PendingColumn]]] = []
+    var relationInProgress: Set<String> = []
+    var foreignKeys: [[ForeignKey]] = []
+    var uniques: [[UniqueConstraint]] = []
+    var checks: [[CheckConstraint]] = []
+    var indexes: [[Index]] = []
+    var relations: [[Relation]] = []
+    var primaryKeys: [PrimaryKey?] = []
+    var joinTables: [Table] = []
+    /// Names of fields that are primary-key members, per entity (resolved lazily).
+    var keyMembers: [[Located<String>]?] = []
+    var keyColumnsMemo: [Int: [PendingColumn]] = [:]
+    var keyInProgress: Set<Int> = []
+    /// Range CHECKs from `min`/`max`, attached to their tables once entities are resolved.
+    var pendingRangeChecks: [(table: String, check: CheckConstraint, location: SourceLocation)] = []
+
+    init(document: SchemaDocument, convention: NamingConvention) {
+        self.document = document
+        self.convention = convention
+    }
+
+    func run() -> Schema {
+        collectEnums()
+        collectEntities()
+        normaliseOneToMany()
+        for i in entities.indices { resolveFieldColumns(i) }
+        for i in entities.indices { resolvePrimaryKey(i) }
+        for i in entities.indices {
+            for relation in entities[i].relations where relation.kind.value == .manyToOne || relation.kind.value == .oneToOne {
+                _ = columns(forRelation: relation.name.value, of: i)
+            }
+        }
+        for i in entities.indices {
+            for relation in entities[i].relations where relation.kind.value == .manyToMany {
+                resolveManyToMany(relation, of: i)
+            }
+        }
+        for i in entities.indices { _ = keyColumns(i) }
+        for i in entities.indices { resolveEntityConstraints(i) }
+        var tables = entities.indices.map(assembleTable)
+        tables.append(contentsOf: joinTables)
+        checkTableNames(tables)
+        checkConstraintNames(tables)
+        checkEnumTypeNames(tables)
+        let schemaName = document.name?.value ?? ((document.file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let enumTypes = enums.values.map { decl in
+            EnumType(name: decl.name.value, databaseName: Identifiers.snakeCase(decl.name.value), values: decl.values.map(\.value), comment: decl.comment)
+        }
+        return Schema(
+            name: schemaName, namingConvention: convention, enums: enumTypes.sorted { $0.name < $1.name },
+            tables: tables.sorted { $0.name < $1.name })
+    }
+
+    // MARK: Names
+
+    /// Checks that a name is usable in SQL, Python and JSON alike.
+    @discardableResult
+    func checkIdentifier(_ name: Located<String>, what: String) -> Bool {
+        let value = name.value
+        if value.isEmpty {
+            diagnostics.error("\(what) name is empty", at: name.location)
+            return false
+        }
+        if value.contains("\"") || value.contains("'") || value.contains("`") {
+            diagnostics.error("\(what) name '\(value)' contains a quote character", at: name.location)
+            return false
+        }
+        if !Identifiers.isPlainIdentifier(value) {
+            diagnostics.error("\(what) name '\(value)' is not a valid identifier (letters, digits and '_', not starting with a digit)", at: name.location)
+            return false
+        }
+        if value.utf8.count > Identifiers.maxExplicitLength {
+            diagnostics.error("\(what) name '\(value)' is \(value.utf8.count) bytes long; the limit is \(Identifiers.maxExplicitLength) (PostgreSQL)", at: name.location)
+            return false
+        }
+        return true
+    }
+
+    func collectEnums() {
+        var seen: [String: SourceLocation] = [:]
+        for decl in document.enums {
+            if let first = seen[decl.name.value] {
+                diagnostics.error("duplicate enum '\(decl.name.value)'", at: decl.name.location, notes: [.init("first defined here", at: first)])
+                continue
+            }
+            seen[decl.name.value] = decl.name.location
+            checkIdentifier(decl.name, what: "enum")
+            if ColumnType.scalarNames.contains(decl.name.value.lowercased()) || ColumnType.aliases[decl.name.value.lowercased()] != nil {
+                diagnostics.error("enum '\(decl.name.value)' has the name of a built-in type", at: decl.name.location)
+            }
+            if decl.values.isEmpty {
+                diagnostics.error("enum '\(decl.name.value)' has no values", at: decl.name.location)
+            }
+            var values: [String: SourceLocation] = [:]
+            for value in decl.values {
+                if value.value.isEmpty {
+                    diagnostics.error("enum '\(decl.name.value)' has an empty value", at: value.location)
+                } else if let first = values[value.value] {
+                    diagnostics.error("duplicate value '\(value.value)' in enum '\(decl.name.value)'", at: value.location, notes: [.init("first defined here", at: first)])
+                }
+                values[value.value] = value.location
+            }
+            enums[decl.name.value] = decl
+        }
+    }
+
+    func collectEntities() {
+        if document.entities.isEmpty {
+            diagnostics.error("the schema declares no entities", at: document.location)
+        }
+        for decl in document.entities {
+            if let first = entityIndex[decl.name.value] {
+                diagnostics.error("duplicate entity '\(decl.name.value)'", at: decl.name.location, notes: [.init("first defined here", at: entities[first].name.location)])
+                continue
+            }
+            checkIdentifier(decl.name, what: "entity")
+            if enums[decl.name.value] != nil {
+                diagnostics.error("'\(decl.name.value)' is both an entity and an enum", at: decl.name.location, notes: [.init("the enum is defined here", at: enums[decl.name.value]!.name.location)])
+            }
+            entityIndex[decl.name.value] = entities.count
+            entities.append(decl)
+            var table = Identifiers.snakeCase(decl.name.value)
+            if let explicit = decl.table, checkIdentifier(explicit, what: "table") { table = explicit.value }
+            tableNames.append(table)
+        }
+        let n = entities.count
+        fieldColumns = Array(repeating: [], count: n)
+        timestampColumns = Array(repeating: [], count: n)
+        relationColumns = Array(repeating: [:], count: n)
+        foreignKeys = Array(repeating: [], count: n)
+        uniques = Array(repeating: [], count: n)
+        checks = Array(repeating: [], count: n)
+        indexes = Array(repeating: [], count: n)
+        relations = Array(repeating: [], count: n)
+        primaryKeys = Array(repeating: nil, count: n)
+        keyMembers = Array(repeating: nil, count: n)
+    }
+
+    func entity(named target: Located<String>, from relation: String) -> Int? {
+        if let i = entityIndex[target.value] { return i }
+        diagnostics.error(
+            "unknown entity '\(target.value)' in relation '\(relation)'\(Suggestions.hint(for: target.value, in: entities.map(\.name.value)))",
+            at: target.location)
+        return nil
+    }
+
+    /// Every name an entity's member lists may use: fields, relations, and their columns.
+    func memberNames(of i: Int) -> [String] {
+        var names = entities[i].fields.map(\.name.value) + entities[i].relations.map(\.name.value)
+        names += (fieldColumns[i] + timestampColumns[i]).map(\.column.name)
+        names += relationColumns[i].values.flatMap { $0.map(\.column.name) }
+        return Array(Set(names)).sorted()
+    }
+
+    // MARK: one_to_many -> the target's many_to_one
+
+    /// A `one_to_many` declared on the parent is the inverse of a many-to-one on the child: link it
+    /// to the child's relation named by `back`, or create that relation.
+    func normaliseOneToMany() {
+        for i in entities.indices {
+            var kept: [RelationDecl] = []
+            for relation in entities[i].relations {
+                guard relation.kind.value == .oneToMany else {
+                    kept.append(relation)
+                    continue
+                }
+                guard let target = entity(named: relation.target, from: relation.name.value) else { continue }
+                guard let back = relation.back else {
+                    diagnostics.error(
+                        "one_to_many relation '\(relation.name.value)' needs 'back': the name of the many-to-one on '\(relation.target.value)' that holds the foreign key",
+                        at: relation.name.location)
+                    continue
+                }
+                if let j = entities[target].relations.firstIndex(where: { $0.name.value == back.value }) {
+                    var inverse = entities[target].relations[j]
+                    guard inverse.kind.value == .manyToOne || inverse.kind.value == .oneToOne, inverse.target.value == entities[i].name.value else {
+                        diagnostics.error(
+                            "'back: \(back.value)' of one_to_many '\(relation.name.value)' must name a many_to_one to '\(entities[i].name.value)' on '\(relation.target.value)'",
+                            at: back.location, notes: [.init("'\(back.value)' is defined here", at: inverse.name.location)])
+                        continue
+                    }
+                    if let existing = inverse.back, existing.value != relation.name.value {
+                        diagnostics.error(
+                            "'\(relation.target.value).\(back.value)' says its inverse is '\(existing.value)', not '\(relation.name.value)'",
+                            at: relation.name.location, notes: [.init("declared here", at: existing.location)])
+                        continue
+                    }
+                    inverse.back = relation.name
+                    entities[target].relations[j] = inverse
+                } else {
+                    var synthesized = RelationDecl(
+                        name: back, target: Located(entities[i].name.value, at: relation.target.location),
+                        kind: Located(.manyToOne, at: relation.kind.location), location: relation.location)
+                    synthesized.back = relation.name
+                    synthesized.nullable = relation.nullable
+                    synthesized.onDelete = relation.onDelete
+                    synthesized.onUpdate = relation.onUpdate
+                    synthesized.columns = relation.columns
+                    synthesized.references = relation.references
+                    synthesized.index = relation.index
+                    entities[target].relations.append(synthesized)
+                }
+            }
+            entities[i].relations = kept
+        }
+    }
+
+    // MARK: Assembly
+
+    func assembleTable(_ i: Int) -> Table {
+        let decl = entities[i]
+        var columns: [Column] = []
+        var seen: Set<String> = []
+        func add(_ pending: PendingColumn) {
+            guard !seen.contains(pending.column.name) else { return }
+            columns.append(pending.column)
+            seen.insert(pending.column.name)
+        }
+        // Defaulted id, then fields, then relation columns in declaration order, then timestamps.
+        fieldColumns[i].forEach(add)
+        for relation in decl.relations { (relationColumns[i][relation.name.value] ?? []).forEach(add) }
+        timestampColumns[i].forEach(add)
+        return Table(
+            name: tableNames[i], entity: decl.name.value, comment: decl.comment, renamedFrom: decl.renamedFrom?.value,
+            columns: columns, primaryKey: primaryKeys[i],
+            foreignKeys: foreignKeys[i].sorted { $0.name < $1.name },
+            uniques: uniques[i].sorted { $0.name < $1.name },
+            checks: checks[i].sorted { $0.name < $1.name },
+            indexes: indexes[i].sorted { $0.name < $1.name },
+            relations: relations[i].sorted { $0.name < $1.name })
+    }
+
+    func checkTableNames(_ tables: [Table]) {
+        var seen: [String: String] = [:]
+        for table in tables {
+            if let other = seen[table.name] {
+                let location = table.entity.flatMap { e in entityIndex[e].map { entities[$0].name.location } }
+                diagnostics.error("table name '\(table.name)' is used twice (by '\(other)' and '\(table.entity ?? "a join table")')", at: location)
+            }
+            seen[table.name] = table.entity ?? "a join table"
+        }
+    }
+
+    /// PostgreSQL puts index names (and the indexes behind PK/unique constraints) in one namespace
+    /// per schema; keep every generated name unique across the whole schema.
+    func checkConstraintNames(_ tables: [Table]) {
+        var seen: [String: String] = [:]
+        for table in tables {
+            var names: [String] = table.primaryKey.map { [$0.name] } ?? []
+            names += table.foreignKeys.map(\.name) + table.uniques.map(\.name) + table.checks.map(\.name) + table.indexes.map(\.name)
+            for name in names {
+                if let other = seen[name] {
+                    diagnostics.error(
+                        "constraint or index name '\(name)' is used twice (tables '\(other)' and '\(table.name)'); give one of them an explicit 'name'",
+                        at: sourceMap[table: table.name, object: name])
+                }
+                seen[name] = table.name
+            }
+        }
+    }
+
+    /// A PostgreSQL enum type shares the type namespace with the row types of tables.
+    func checkEnumTypeNames(_ tables: [Table]) {
+        let tableNames = Set(tables.map(\.name))
+        for decl in enums.values.sorted(by: { $0.name.value < $1.name.value }) {
+            let typeName = Identifiers.snakeCase(decl.name.value)
+            if tableNames.contains(typeName) {
+                diagnostics.error(
+                    "enum '\(decl.name.value)' becomes the PostgreSQL type '\(typeName)', which clashes with the table '\(typeName)'; rename the enum",
+                    at: decl.name.location)
+            }
+        }
+    }
+}

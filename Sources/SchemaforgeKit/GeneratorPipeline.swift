@@ -1,0 +1,72 @@
+import Foundation
+@_exported import SchemaModel
+@_exported import SchemaReaders
+@_exported import SchemaResolver
+@_exported import SQLGenerator
+
+/// The whole flow in one place:
+///
+///     schema file --SchemaFileReader--> SchemaDocument --SchemaResolver--> Schema
+///     Schema --DDLGenerator(dialect)--> SQL text
+///     Schema --SnapshotEncoder--> stable JSON (the migration snapshot)
+///
+/// The CLI and the tests call these functions; no stage reads or writes files except the reader
+/// (input) and the CLI's `OutputWriter` (output).
+public enum GeneratorPipeline {
+    /// Reads and resolves a schema file. Errors anywhere leave `schema` nil.
+    public static func load(path: String) -> LoadedSchema {
+        let (document, readDiagnostics) = SchemaFileReader.read(path: path)
+        return resolve(document, readDiagnostics: readDiagnostics)
+    }
+
+    /// Reads and resolves schema text, reporting locations against `file`.
+    public static func load(text: String, file: String) -> LoadedSchema {
+        let (document, readDiagnostics) = SchemaFileReader.read(text: text, file: file)
+        return resolve(document, readDiagnostics: readDiagnostics)
+    }
+
+    private static func resolve(_ document: SchemaDocument?, readDiagnostics: [Diagnostic]) -> LoadedSchema {
+        guard let document else { return LoadedSchema(schema: nil, sourceMap: SourceMap(), diagnostics: readDiagnostics) }
+        let resolution = SchemaResolver.resolve(document)
+        var bag = DiagnosticBag()
+        bag.append(contentsOf: readDiagnostics)
+        bag.append(contentsOf: resolution.diagnostics)
+        // Shape errors (unknown keys, wrong kinds) make the resolved result untrustworthy.
+        let schema = bag.hasErrors ? nil : resolution.schema
+        return LoadedSchema(schema: schema, sourceMap: resolution.sourceMap, diagnostics: dedupe(bag.sorted))
+    }
+
+    private static func dedupe(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var seen: Set<Diagnostic> = []
+        return diagnostics.filter { seen.insert($0).inserted }
+    }
+
+    /// DDL for `dialect`, with the dialect's warnings.
+    public static func sql(for loaded: LoadedSchema, dialect: Dialect) -> DDLOutput? {
+        guard let schema = loaded.schema else { return nil }
+        return DDLGenerator(dialect: dialect).generate(schema, sourceMap: loaded.sourceMap)
+    }
+}
+
+/// A schema file after reading and resolution.
+public struct LoadedSchema: Sendable {
+    public var schema: Schema?
+    public var sourceMap: SourceMap
+    public var diagnostics: [Diagnostic]
+
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}
+
+/// Stable JSON for the resolved schema: sorted keys, two-space indentation, trailing newline.
+public enum SnapshotEncoder {
+    public static func encode(_ schema: Schema) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(schema)) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    public static func decode(_ text: String) throws -> Schema {
+        try JSONDecoder().decode(Schema.self, from: Data(text.utf8))
+    }
+}
