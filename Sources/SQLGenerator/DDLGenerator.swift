@@ -64,9 +64,10 @@ public struct DDLGenerator: Sendable {
 
     // MARK: Order
 
-    /// Tables with every table they reference first; when a cycle blocks progress, the blocked
-    /// table with the smallest name is created first and its foreign keys to tables not yet created
-    /// are deferred to `ALTER TABLE` (SQLite accepts forward references, so nothing is deferred).
+    /// Tables with every table they reference first. When only foreign-key cycles remain, a table
+    /// of a cycle that depends on nothing outside its cycle is created first and its foreign keys
+    /// into the cycle are deferred to `ALTER TABLE` (SQLite accepts forward references, so there
+    /// nothing is deferred). Ties are broken by table name, so the order is deterministic.
     func creationOrder(_ schema: Schema) -> (tables: [Table], deferred: [String: Set<String>]) {
         var remaining = schema.tables
         var created: Set<String> = []
@@ -75,17 +76,29 @@ public struct DDLGenerator: Sendable {
         func blockers(_ table: Table) -> [ForeignKey] {
             table.foreignKeys.filter { $0.referencedTable != table.name && !created.contains($0.referencedTable) }
         }
+        func create(at index: Int) {
+            let table = remaining.remove(at: index)
+            order.append(table)
+            created.insert(table.name)
+        }
         while !remaining.isEmpty {
             if let index = remaining.firstIndex(where: { blockers($0).isEmpty }) {
-                let table = remaining.remove(at: index)
-                order.append(table)
-                created.insert(table.name)
-            } else {
-                let table = remaining.removeFirst()
-                if dialect != .sqlite { deferred[table.name] = Set(blockers(table).map(\.name)) }
-                order.append(table)
-                created.insert(table.name)
+                create(at: index)
+                continue
             }
+            // Every remaining table waits on another: pick one whose blockers all lead back to it.
+            let edges = Dictionary(uniqueKeysWithValues: remaining.map { ($0.name, Set(blockers($0).map(\.referencedTable))) })
+            func reaches(_ from: String, _ goal: String) -> Bool {
+                var stack = [from], seen: Set<String> = [from]
+                while let next = stack.popLast() {
+                    if next == goal { return true }
+                    for n in edges[next] ?? [] where seen.insert(n).inserted { stack.append(n) }
+                }
+                return false
+            }
+            let index = remaining.firstIndex { table in (edges[table.name] ?? []).allSatisfy { reaches($0, table.name) } } ?? 0
+            if dialect != .sqlite { deferred[remaining[index].name] = Set(blockers(remaining[index]).map(\.name)) }
+            create(at: index)
         }
         return (order, deferred)
     }
