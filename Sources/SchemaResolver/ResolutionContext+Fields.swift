@@ -7,21 +7,28 @@ extension ResolutionContext {
     func resolveFieldColumns(_ i: Int) {
         let decl = entities[i]
         var seen: [String: SourceLocation] = [:]
+        var duplicates: Set<SourceLocation> = []
         var columnsSeen: [String: SourceLocation] = [:]
         for member in decl.fields.map(\.name) + decl.relations.map(\.name) {
             if let first = seen[member.value] {
                 diagnostics.error(
                     "duplicate field or relation '\(member.value)' in entity '\(decl.name.value)'", at: member.location,
                     notes: [.init("first defined here", at: first)])
+                duplicates.insert(member.location)
+                continue
             }
             seen[member.value] = member.location
         }
         for field in decl.fields {
+            // A repeated field name is reported above; do not report its column a second time.
+            guard !duplicates.contains(field.name.location) else { continue }
             guard checkIdentifier(field.name, what: "field") else { continue }
             var columnName = field.name.value
             if let explicit = field.column, checkIdentifier(explicit, what: "column") { columnName = explicit.value }
-            if let first = columnsSeen[columnName], seen[field.name.value] == field.name.location {
-                diagnostics.error("column '\(columnName)' is defined twice in entity '\(decl.name.value)'", at: field.name.location, notes: [.init("first defined here", at: first)])
+            if let first = columnsSeen[columnName] {
+                diagnostics.error(
+                    "field '\(field.name.value)' uses the column name '\(columnName)', which another field of entity '\(decl.name.value)' already uses; give it a different 'column'",
+                    at: field.column?.location ?? field.name.location, notes: [.init("first defined here", at: first)])
                 continue
             }
             columnsSeen[columnName] = field.name.location
@@ -55,7 +62,8 @@ extension ResolutionContext {
             column.nativeTypes = Dictionary(uniqueKeysWithValues: field.native.map { ($0.key.rawValue, $0.value.value) })
         }
         if let d = field.defaultValue {
-            if case let .scalar(text, quoted) = d.value, !quoted, text == "autoincrement" {
+            // Keywords are recognised quoted too (JSON has no plain scalars) where the type gives them meaning.
+            if case let .scalar(text, quoted) = d.value, text == "autoincrement", !quoted || type.isInteger {
                 if field.autoincrement?.value == false {
                     diagnostics.error("'default: autoincrement' contradicts 'autoincrement: false'", at: d.location)
                 }
@@ -174,7 +182,7 @@ extension ResolutionContext {
             if enums[t.name] != nil {
                 return noArguments(t.name) ? .enumeration(t.name) : nil
             }
-            let candidates = ColumnType.scalarNames + enums.keys.sorted()
+            let candidates = ColumnType.scalarNames + ColumnType.aliases.keys.sorted() + enums.keys.sorted()
             diagnostics.error("unknown type '\(t.name)'\(Suggestions.hint(for: t.name, in: candidates))", at: ref.location)
             return nil
         }
@@ -199,10 +207,10 @@ extension ResolutionContext {
             diagnostics.error(message, at: d.location)
             return nil
         }
-        if !quoted, text == "now" {
+        if text == "now", !quoted || type.isTemporal {
             return type.isTemporal ? ColumnDefault(.now) : (isStringLike(type) ? ColumnDefault(.literal, text) : bad("'now' is a default for date, time and datetime fields, not \(type)"))
         }
-        if !quoted, text == "uuid" {
+        if text == "uuid", !quoted || type == .uuid {
             return type == .uuid ? ColumnDefault(.uuid) : (isStringLike(type) ? ColumnDefault(.literal, text) : bad("'uuid' is a default for uuid fields, not \(type)"))
         }
         switch type {
@@ -334,14 +342,16 @@ extension ResolutionContext {
         let members = keyMembers[i] ?? []
         for field in decl.fields {
             let wantsAuto = field.autoincrement?.value == true || {
-                if case let .scalar(t, q)? = field.defaultValue?.value, !q, t == "autoincrement" { return true }
+                if case let .scalar(t, q)? = field.defaultValue?.value, t == "autoincrement", !q || (fieldColumns[i].first { $0.column.field == field.name.value }?.column.type.isInteger ?? false) { return true }
                 return false
             }()
             let isKey = members.contains { $0.value == field.name.value }
             guard let c = fieldColumns[i].firstIndex(where: { $0.column.field == field.name.value }) else { continue }
             let column = fieldColumns[i][c].column
             if wantsAuto, !(isKey && members.count == 1 && column.type.isInteger) {
-                diagnostics.error("autoincrement applies to a single-column integer primary key only", at: field.autoincrement?.location ?? field.defaultValue?.location)
+                let reason = !isKey ? "'\(field.name.value)' is not the primary key" : !column.type.isInteger ? "'\(field.name.value)' is \(column.type)" : "the primary key of '\(decl.name.value)' has \(members.count) columns"
+                diagnostics.error(
+                    "autoincrement applies to a single-column integer primary key only, and \(reason)", at: field.autoincrement?.location ?? field.defaultValue?.location)
                 continue
             }
             if isKey, members.count == 1, column.type.isInteger, column.defaultValue == nil, field.autoincrement?.value != false {
@@ -382,7 +392,7 @@ extension ResolutionContext {
             }
         }
         for pending in result where pending.column.nullable {
-            diagnostics.error("primary key column '\(pending.column.name)' of '\(entities[i].name.value)' cannot be nullable", at: pending.location)
+            diagnostics.error("primary key column '\(pending.column.name)' of '\(entities[i].name.value)' cannot be nullable; a primary key is always NOT NULL", at: pending.location)
             failed = true
         }
         if failed {

@@ -3,6 +3,7 @@ import Foundation
 @_exported import SchemaReaders
 @_exported import SchemaResolver
 @_exported import SQLGenerator
+@_exported import PythonGenerators
 
 /// The whole flow in one place:
 ///

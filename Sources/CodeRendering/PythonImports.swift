@@ -1,0 +1,70 @@
+/// The imports of a module, as data; rendered grouped and sorted the way ruff's isort rules expect.
+public struct PythonImports: Sendable {
+    /// `from module import names`
+    private var fromImports: [String: Set<String>] = [:]
+    /// `import module`
+    private var moduleImports: Set<String> = []
+    /// Top-level packages of this project (first-party section).
+    public var firstParty: Set<String> = ["app", "tests"]
+
+    public init() {}
+
+    public mutating func from(_ module: String, import names: String...) {
+        fromImports[module, default: []].formUnion(names)
+    }
+
+    public mutating func module(_ name: String) { moduleImports.insert(name) }
+
+    public var isEmpty: Bool { fromImports.isEmpty && moduleImports.isEmpty }
+
+    static let standardLibrary: Set<String> = [
+        "__future__", "collections", "contextlib", "dataclasses", "datetime", "decimal", "enum", "functools",
+        "json", "os", "pathlib", "re", "typing", "uuid", "asyncio", "logging", "sys", "collections.abc",
+        "importlib", "itertools", "types", "warnings", "hashlib",
+    ]
+
+    private enum Section: Int { case future, standard, thirdParty, firstParty }
+
+    private func section(of module: String) -> Section {
+        let top = String(module.split(separator: ".").first ?? "")
+        if module == "__future__" { return .future }
+        if firstParty.contains(top) || module.hasPrefix(".") { return .firstParty }
+        if Self.standardLibrary.contains(module) || Self.standardLibrary.contains(top) { return .standard }
+        return .thirdParty
+    }
+
+    /// isort's `order-by-type`: CONSTANTS, then Classes, then everything else; case-sensitive within.
+    static func sortNames(_ names: Set<String>) -> [String] {
+        func kind(_ n: String) -> Int {
+            if n.count > 1, n == n.uppercased(), n.contains(where: \.isLetter) { return 0 }
+            if n.first?.isUppercase == true { return 1 }
+            return 2
+        }
+        return names.sorted { (kind($0), $0.lowercased(), $0) < (kind($1), $1.lowercased(), $1) }
+    }
+
+    /// Import lines, sections separated by one blank line (an empty string element).
+    public func render(lineLength: Int) -> [String] {
+        var sections: [Section: [String]] = [:]
+        for module in moduleImports.sorted(by: { $0.lowercased() < $1.lowercased() }) {
+            sections[section(of: module), default: []].append("import \(module)")
+        }
+        for module in fromImports.keys.sorted(by: { $0.lowercased() < $1.lowercased() }) {
+            let names = Self.sortNames(fromImports[module]!)
+            let line = "from \(module) import \(names.joined(separator: ", "))"
+            if line.count <= lineLength {
+                sections[section(of: module), default: []].append(line)
+            } else {
+                sections[section(of: module), default: []].append(
+                    "from \(module) import (\n" + names.map { "    \($0),\n" }.joined() + ")")
+            }
+        }
+        var lines: [String] = []
+        for key in [Section.future, .standard, .thirdParty, .firstParty] {
+            guard let block = sections[key] else { continue }
+            if !lines.isEmpty { lines.append("") }
+            lines.append(contentsOf: block)
+        }
+        return lines
+    }
+}

@@ -1,0 +1,252 @@
+import Foundation
+
+/// Renders `PythonModule` trees as text in `ruff format`'s style (black-compatible): four-space
+/// indentation, double quotes, two blank lines around top-level definitions, and calls or
+/// collections that do not fit the line split first onto one indented line, then one item per line
+/// with a trailing comma.
+public struct PythonRenderer: Sendable {
+    public let lineLength: Int
+
+    public init(lineLength: Int = 88) { self.lineLength = lineLength }
+
+    // MARK: Modules
+
+    public func render(_ module: PythonModule) -> String {
+        var blocks: [String] = []
+        var top: [String] = []
+        if let header = module.headerComment { top.append("# " + header) }
+        if let doc = module.docstring { top.append(docstring(doc, indent: 0)) }
+        if !top.isEmpty { blocks.append(top.joined(separator: "\n")) }
+        let imports = module.imports.render(lineLength: lineLength)
+        if !imports.isEmpty { blocks.append(imports.joined(separator: "\n")) }
+        var text = blocks.joined(separator: "\n\n")
+        let body = render(statements: module.body, indent: 0)
+        if !body.isEmpty {
+            if !text.isEmpty {
+                text += isDefinition(module.body.first) ? "\n\n\n" : "\n\n"
+            }
+            text += body
+        }
+        return text.hasSuffix("\n") ? text : text + "\n"
+    }
+
+    private func isDefinition(_ statement: PythonStatement?) -> Bool {
+        switch statement {
+        case .function?, .class?: return true
+        default: return false
+        }
+    }
+
+    // MARK: Statements
+
+    /// Statements at one level, with the blank lines ruff expects between them.
+    public func render(statements: [PythonStatement], indent: Int) -> String {
+        var out: [String] = []
+        var previous: PythonStatement?
+        for statement in statements {
+            if let previous {
+                let definitionBoundary = isDefinition(statement) || isDefinition(previous)
+                if definitionBoundary {
+                    out.append(contentsOf: indent == 0 ? ["", ""] : [""])
+                }
+            }
+            out.append(render(statement, indent: indent))
+            previous = statement
+        }
+        return out.joined(separator: "\n")
+    }
+
+    private func pad(_ indent: Int) -> String { String(repeating: " ", count: indent) }
+
+    private func block(_ body: [PythonStatement], indent: Int) -> String {
+        body.isEmpty ? pad(indent) + "pass" : render(statements: body, indent: indent)
+    }
+
+    private func docstring(_ text: String, indent: Int) -> String {
+        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"\"\"", with: "\\\"\\\"\\\"")
+        return pad(indent) + "\"\"\"" + escaped + "\"\"\""
+    }
+
+    public func render(_ statement: PythonStatement, indent: Int) -> String {
+        let p = pad(indent)
+        switch statement {
+        case let .assign(target, annotation, value):
+            var prefix = target
+            if let annotation { prefix += ": " + Self.flat(annotation) }
+            guard let value else { return p + prefix }
+            return lines(value, prefix: prefix + " = ", suffix: "", indent: indent).joined(separator: "\n")
+        case let .expression(expr):
+            return lines(expr, prefix: "", suffix: "", indent: indent).joined(separator: "\n")
+        case let .return(expr):
+            guard let expr else { return p + "return" }
+            return lines(expr, prefix: "return ", suffix: "", indent: indent).joined(separator: "\n")
+        case let .raise(expr):
+            return lines(expr, prefix: "raise ", suffix: "", indent: indent).joined(separator: "\n")
+        case .pass:
+            return p + "pass"
+        case let .comment(text):
+            return text.split(separator: "\n", omittingEmptySubsequences: false).map { p + "# " + $0 }.joined(separator: "\n")
+        case let .raw(text):
+            return text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : p + $0 }.joined(separator: "\n")
+        case let .function(f):
+            return function(f, indent: indent)
+        case let .class(c):
+            var out = c.decorators.map { p + "@" + Self.flat($0) }
+            let bases = c.bases.isEmpty ? "" : "(" + c.bases.map(Self.flat).joined(separator: ", ") + ")"
+            out.append(p + "class \(c.name)\(bases):")
+            var body: [String] = []
+            if let doc = c.docstring { body.append(docstring(doc, indent: indent + 4)) }
+            if !c.body.isEmpty {
+                let rendered = render(statements: c.body, indent: indent + 4)
+                let needsGap = c.docstring != nil
+                body.append((needsGap ? "\n" : "") + rendered)
+            }
+            if body.isEmpty { body.append(pad(indent + 4) + "pass") }
+            out.append(body.joined(separator: "\n"))
+            return out.joined(separator: "\n")
+        case let .if(condition, body, orElse):
+            var out = p + "if " + Self.flat(condition) + ":\n" + block(body, indent: indent + 4)
+            if !orElse.isEmpty { out += "\n" + p + "else:\n" + block(orElse, indent: indent + 4) }
+            return out
+        case let .with(items, body, isAsync):
+            let head = items.map { item in Self.flat(item.0) + (item.1.map { " as " + $0 } ?? "") }.joined(separator: ", ")
+            return p + (isAsync ? "async " : "") + "with " + head + ":\n" + block(body, indent: indent + 4)
+        case let .tryExcept(body, handlers, orElse):
+            var out = p + "try:\n" + block(body, indent: indent + 4)
+            for handler in handlers {
+                out += "\n" + p + "except " + Self.flat(handler.type) + (handler.name.map { " as " + $0 } ?? "") + ":\n"
+                out += block(handler.body, indent: indent + 4)
+            }
+            if !orElse.isEmpty { out += "\n" + p + "else:\n" + block(orElse, indent: indent + 4) }
+            return out
+        }
+    }
+
+    private func function(_ f: PythonFunction, indent: Int) -> String {
+        let p = pad(indent)
+        var out = f.decorators.map { lines($0, prefix: "@", suffix: "", indent: indent).joined(separator: "\n") }
+        let keyword = (f.isAsync ? "async def " : "def ") + f.name
+        let returns = f.returns.map { " -> " + Self.flat($0) } ?? ""
+        let params = f.parameters.map(parameter)
+        let oneLine = p + keyword + "(" + params.joined(separator: ", ") + ")" + returns + ":"
+        if oneLine.count <= lineLength {
+            out.append(oneLine)
+        } else {
+            let inner = pad(indent + 4) + params.joined(separator: ", ")
+            if inner.count <= lineLength, !params.isEmpty {
+                out.append(p + keyword + "(\n" + inner + "\n" + p + ")" + returns + ":")
+            } else {
+                out.append(p + keyword + "(\n" + params.map { pad(indent + 4) + $0 + ",\n" }.joined() + p + ")" + returns + ":")
+            }
+        }
+        var body: [String] = []
+        if let doc = f.docstring { body.append(docstring(doc, indent: indent + 4)) }
+        if !f.body.isEmpty { body.append(render(statements: f.body, indent: indent + 4)) }
+        if body.isEmpty { body.append(pad(indent + 4) + "pass") }
+        out.append(body.joined(separator: "\n"))
+        return out.joined(separator: "\n")
+    }
+
+    private func parameter(_ parameter: PythonParameter) -> String {
+        var text = parameter.name
+        if let annotation = parameter.annotation { text += ": " + Self.flat(annotation) }
+        if let value = parameter.defaultValue {
+            text += (parameter.annotation == nil ? "=" : " = ") + Self.flat(value)
+        }
+        return text
+    }
+
+    // MARK: Expressions
+
+    /// The expression on one line.
+    public static func flat(_ expr: PythonExpr) -> String {
+        switch expr {
+        case let .name(n): return n
+        case let .string(s): return quote(s)
+        case let .rawString(s): return "r\"" + s + "\""
+        case let .int(i): return String(i)
+        case let .number(n): return n
+        case let .bool(b): return b ? "True" : "False"
+        case .none: return "None"
+        case let .attribute(base, name): return flat(base) + "." + name
+        case let .call(callee, args): return flat(callee) + "(" + args.map(argument).joined(separator: ", ") + ")"
+        case let .subscripted(base, items): return flat(base) + "[" + items.map(flat).joined(separator: ", ") + "]"
+        case let .list(items): return "[" + items.map(flat).joined(separator: ", ") + "]"
+        case let .tuple(items): return "(" + items.map(flat).joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
+        case let .dict(entries): return "{" + entries.map { flat($0.key) + ": " + flat($0.value) }.joined(separator: ", ") + "}"
+        case let .binary(l, op, r): return flat(l) + " " + op + " " + flat(r)
+        case let .lambda(params, body): return "lambda" + (params.isEmpty ? "" : " " + params.joined(separator: ", ")) + ": " + flat(body)
+        case let .await(inner): return "await " + flat(inner)
+        case let .raw(text): return text
+        }
+    }
+
+    static func argument(_ a: PythonArgument) -> String {
+        guard let label = a.label else { return flat(a.value) }
+        if label == "*" || label == "**" { return label + flat(a.value) }
+        return label + "=" + flat(a.value)
+    }
+
+    /// A double-quoted Python string literal.
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
+    }
+
+    /// The bracketed parts of an expression that can be split: opening text, items, closing text.
+    private func brackets(_ expr: PythonExpr) -> (open: String, items: [(prefix: String, expr: PythonExpr)], close: String)? {
+        switch expr {
+        case let .call(callee, args) where !args.isEmpty:
+            return (Self.flat(callee) + "(", args.map { a in
+                let prefix = a.label.map { ($0 == "*" || $0 == "**") ? $0 : $0 + "=" } ?? ""
+                return (prefix, a.value)
+            }, ")")
+        case let .subscripted(base, items) where !items.isEmpty:
+            return (Self.flat(base) + "[", items.map { ("", $0) }, "]")
+        case let .list(items) where !items.isEmpty:
+            return ("[", items.map { ("", $0) }, "]")
+        case let .tuple(items) where items.count > 1:
+            return ("(", items.map { ("", $0) }, ")")
+        case let .dict(entries) where !entries.isEmpty:
+            return ("{", entries.map { (Self.flat($0.key) + ": ", $0.value) }, "}")
+        case let .await(inner):
+            guard let b = brackets(inner) else { return nil }
+            return ("await " + b.open, b.items, b.close)
+        default:
+            return nil
+        }
+    }
+
+    /// Full lines (with indentation) for `prefix + expr + suffix`, split the way ruff splits.
+    public func lines(_ expr: PythonExpr, prefix: String, suffix: String, indent: Int) -> [String] {
+        let p = pad(indent)
+        let flatText = p + prefix + Self.flat(expr) + suffix
+        guard flatText.count > lineLength, let (open, items, close) = brackets(expr) else { return [flatText] }
+        let head = p + prefix + open
+        let tail = p + close + suffix
+        let innerIndent = indent + 4
+        let hugged = pad(innerIndent) + items.map { $0.prefix + Self.flat($0.expr) }.joined(separator: ", ")
+        if hugged.count <= lineLength {
+            return [head, hugged, tail]
+        }
+        if items.count == 1 {
+            return [head] + lines(items[0].expr, prefix: items[0].prefix, suffix: "", indent: innerIndent) + [tail]
+        }
+        var result = [head]
+        for item in items {
+            result += lines(item.expr, prefix: item.prefix, suffix: ",", indent: innerIndent)
+        }
+        result.append(tail)
+        return result
+    }
+}

@@ -1,0 +1,64 @@
+import SchemaModel
+
+/// Python-side names for schema objects: modules, attributes, enum members.
+public enum PythonNames {
+    public static let keywords: Set<String> = [
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+        "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda",
+        "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", "match", "case", "type",
+    ]
+
+    /// Attribute names SQLAlchemy's declarative base or Pydantic reserve on a class.
+    public static let reservedAttributes: Set<String> = [
+        "metadata", "registry", "awaitable_attrs", "model_config", "model_fields", "model_dump", "model_validate",
+        "model_copy", "model_construct", "model_json_schema", "model_extra", "model_fields_set", "schema", "json",
+        "dict", "copy", "validate", "fields",
+    ]
+
+    /// A safe Python identifier for a schema name: keywords and reserved attributes get a trailing `_`.
+    public static func attribute(_ name: String) -> String {
+        if name == "type" { return name }  // a soft keyword: fine as an attribute
+        if keywords.contains(name) || reservedAttributes.contains(name) || name.hasPrefix("model_") { return name + "_" }
+        return name
+    }
+
+    /// The module (file) name of an entity: `OrderLine` -> `order_line`.
+    public static func module(forEntity entity: String) -> String {
+        let snake = Identifiers.snakeCase(entity)
+        return keywords.contains(snake) ? snake + "_" : snake
+    }
+
+    /// An enum member name for a value: `dark blue` -> `dark_blue`, `1st` -> `v_1st`, `None` -> `none_`.
+    public static func enumMember(_ value: String, taken: inout Set<String>) -> String {
+        var name = ""
+        var lastUnderscore = false
+        for c in value.unicodeScalars {
+            let ok = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "_"
+            if ok {
+                name.unicodeScalars.append(c)
+                lastUnderscore = c == "_"
+            } else if !lastUnderscore {
+                name += "_"
+                lastUnderscore = true
+            }
+        }
+        if name.isEmpty || name == "_" { name = "value" }
+        if let first = name.unicodeScalars.first, first >= "0" && first <= "9" { name = "v_" + name }
+        if keywords.contains(name) || name == "name" || name == "value" || name.hasPrefix("_") { name += "_" }
+        var candidate = name
+        var n = 2
+        while taken.contains(candidate) {
+            candidate = "\(name)_\(n)"
+            n += 1
+        }
+        taken.insert(candidate)
+        return candidate
+    }
+
+    /// `OrderLine` -> `order_lines` for route prefixes: snake case with a simple English plural.
+    public static func plural(_ snake: String) -> String {
+        if snake.hasSuffix("s") || snake.hasSuffix("x") || snake.hasSuffix("ch") || snake.hasSuffix("sh") { return snake + "es" }
+        if snake.hasSuffix("y"), let before = snake.dropLast().last, !"aeiou".contains(before) { return String(snake.dropLast()) + "ies" }
+        return snake + "s"
+    }
+}

@@ -1,0 +1,382 @@
+import CodeRendering
+import SchemaModel
+
+/// `app/models/`: a declarative `Base` with the schema's naming convention, Python enums, the
+/// `UUIDText` column type, implicit join tables, and one module per entity with typed
+/// `Mapped[...]` columns, relationships with `back_populates`, and `__table_args__`.
+public struct SQLAlchemyModelsGenerator {
+    public let schema: Schema
+    let types: SQLAlchemyTypeMapping
+
+    public init(schema: Schema) {
+        self.schema = schema
+        self.types = SQLAlchemyTypeMapping(schema: schema)
+    }
+
+    public func generate() -> [GeneratedFile] {
+        var files = [base(), enums(), columnTypes(), associations()]
+        for table in schema.tables where !table.isJoinTable {
+            files.append(model(table))
+        }
+        files.append(package())
+        return files
+    }
+
+    private func render(_ module: PythonModule) -> String { PythonRenderer().render(module) }
+
+    // MARK: Support modules
+
+    func base() -> GeneratedFile {
+        var m = PythonModule(header: generatedHeader, docstring: "Declarative base.")
+        m.imports.from("sqlalchemy", import: "MetaData")
+        m.imports.from("sqlalchemy.ext.asyncio", import: "AsyncAttrs")
+        m.imports.from("sqlalchemy.orm", import: "DeclarativeBase")
+        m.body.append(.comment("One naming convention for every constraint and index: the DDL, the models and the\nmigrations agree on names."))
+        m.body.append(.assign(
+            target: "NAMING_CONVENTION", annotation: .subscripted(.name("dict"), [.name("str"), .name("str")]),
+            value: .dict(schema.namingConvention.sqlalchemyEntries.map { (PythonExpr.string($0.key), PythonExpr.string($0.pattern)) })))
+        m.body.append(.class(PythonClass(
+            name: "Base", bases: [.name("AsyncAttrs"), .name("DeclarativeBase")], docstring: "Base class of every model.",
+            body: [.assign(target: "metadata", annotation: nil, value: .name("MetaData").call(.keyword("naming_convention", .name("NAMING_CONVENTION"))))])))
+        return GeneratedFile(path: "app/models/base.py", contents: render(m))
+    }
+
+    func enums() -> GeneratedFile {
+        var m = PythonModule(header: generatedHeader, docstring: "Enums of the schema.")
+        m.imports.module("enum")
+        m.body.append(.function(PythonFunction(
+            name: "enum_values", parameters: [PythonParameter("enum_type", .subscripted(.name("type"), [.dotted("enum.Enum")]))],
+            returns: .subscripted(.name("list"), [.name("str")]),
+            body: [.return(.raw("[str(member.value) for member in enum_type]"))],
+            docstring: "Store enum values (not member names) in the database.")))
+        for e in schema.enums {
+            var taken: Set<String> = []
+            let members: [PythonStatement] = e.values.map { value in
+                .assign(target: PythonNames.enumMember(value, taken: &taken), annotation: nil, value: .string(value))
+            }
+            m.body.append(.class(PythonClass(name: e.name, bases: [.name("str"), .dotted("enum.Enum")], docstring: e.comment, body: members)))
+        }
+        return GeneratedFile(path: "app/models/enums.py", contents: render(m))
+    }
+
+    func columnTypes() -> GeneratedFile {
+        var m = PythonModule(header: generatedHeader, docstring: "Column types shared by the models.")
+        m.imports.module("uuid")
+        m.imports.from("typing", import: "Any")
+        m.imports.from("sqlalchemy", import: "CHAR", "Dialect", "Uuid")
+        m.imports.from("sqlalchemy.types", import: "TypeDecorator", "TypeEngine")
+        let process: [PythonStatement] = [.raw("""
+            if value is None:
+                return None
+            return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+            """)]
+        let result: [PythonStatement] = [.raw("""
+            if value is None or isinstance(value, uuid.UUID):
+                return value
+            return uuid.UUID(str(value))
+            """)]
+        m.body.append(.class(PythonClass(
+            name: "UUIDText", bases: [.subscripted(.name("TypeDecorator"), [.dotted("uuid.UUID")])],
+            docstring: "A UUID: native on PostgreSQL, 36-character text (CHAR(36)) elsewhere.",
+            body: [
+                .assign(target: "impl", annotation: nil, value: .name("CHAR").call(.positional(.int(36)))),
+                .assign(target: "cache_ok", annotation: nil, value: .bool(true)),
+                .function(PythonFunction(
+                    name: "load_dialect_impl", parameters: [PythonParameter("self"), PythonParameter("dialect", .name("Dialect"))],
+                    returns: .subscripted(.name("TypeEngine"), [.name("Any")]),
+                    body: [.raw("""
+                        if dialect.name == "postgresql":
+                            return dialect.type_descriptor(Uuid())
+                        return dialect.type_descriptor(CHAR(36))
+                        """)])),
+                .function(PythonFunction(
+                    name: "process_bind_param",
+                    parameters: [PythonParameter("self"), PythonParameter("value", .raw("Any | None")), PythonParameter("dialect", .name("Dialect"))],
+                    returns: .raw("Any"),
+                    body: [.raw("""
+                        if value is None or dialect.name == "postgresql":
+                            return value
+                        return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+                        """)])),
+                .function(PythonFunction(
+                    name: "process_result_value",
+                    parameters: [PythonParameter("self"), PythonParameter("value", .raw("Any | None")), PythonParameter("dialect", .name("Dialect"))],
+                    returns: .raw("uuid.UUID | None"),
+                    body: result)),
+            ])))
+        _ = process
+        return GeneratedFile(path: "app/models/types.py", contents: render(m))
+    }
+
+    /// Implicit many-to-many join tables as `Table` objects on the metadata.
+    func associations() -> GeneratedFile {
+        var m = PythonModule(header: generatedHeader, docstring: "Join tables of implicit many-to-many relations.")
+        m.imports.from("app.models.base", import: "Base")
+        for table in schema.tables where table.isJoinTable {
+            m.imports.from("sqlalchemy", import: "Column", "ForeignKey", "Index", "Table")
+            var args: [PythonArgument] = [.positional(.string(table.name)), .positional(.dotted("Base.metadata"))]
+            for column in table.columns {
+                let fk = table.foreignKeys.first { $0.columns.contains(column.name) }!
+                let position = fk.columns.firstIndex(of: column.name)!
+                let target = "\(fk.referencedTable).\(fk.referencedColumns[position])"
+                var fkArgs: [PythonArgument] = [.positional(.string(target))]
+                if let onDelete = fk.onDelete { fkArgs.append(.keyword("ondelete", .string(onDelete.sql))) }
+                args.append(.positional(.name("Column").call(
+                    .positional(.string(column.name)), .positional(types.sqlType(column.type, imports: &m.imports)),
+                    .positional(.name("ForeignKey").call(fkArgs)), .keyword("primary_key", .bool(true)))))
+            }
+            for index in table.indexes {
+                args.append(.positional(.name("Index").call([.positional(.none)] + index.columns.map { .positional(.string($0)) })))
+            }
+            m.body.append(.assign(target: table.name, annotation: nil, value: .name("Table").call(args)))
+        }
+        if !schema.tables.contains(where: \.isJoinTable) {
+            m.body.append(.comment("This schema has no implicit many-to-many relations."))
+            m.body.append(.assign(target: "__all__", annotation: .subscripted(.name("list"), [.name("str")]), value: .list([])))
+            m.imports = PythonImports()
+        }
+        return GeneratedFile(path: "app/models/associations.py", contents: render(m))
+    }
+
+    func package() -> GeneratedFile {
+        var m = PythonModule(header: generatedHeader, docstring: "The SQLAlchemy models; importing this package registers every table.")
+        var exported: [String] = ["Base", "NAMING_CONVENTION"]
+        m.imports.from("app.models.base", import: "NAMING_CONVENTION", "Base")
+        if schema.tables.contains(where: \.isJoinTable) {
+            m.imports.from("app.models", import: "associations")
+            exported.append("associations")
+        }
+        for e in schema.enums {
+            m.imports.from("app.models.enums", import: e.name)
+            exported.append(e.name)
+        }
+        for table in schema.tables where !table.isJoinTable {
+            let entity = table.entity!
+            m.imports.from("app.models.\(PythonNames.module(forEntity: entity))", import: entity)
+            exported.append(entity)
+        }
+        m.body.append(.assign(target: "__all__", annotation: nil, value: .list(exported.sorted().map { .string($0) })))
+        return GeneratedFile(path: "app/models/__init__.py", contents: render(m))
+    }
+
+    // MARK: Entity models
+
+    func model(_ table: Table) -> GeneratedFile {
+        let entity = table.entity!
+        var m = PythonModule(header: generatedHeader, docstring: "The \(entity) model.")
+        m.imports.from("__future__", import: "annotations")
+        m.imports.from("sqlalchemy.orm", import: "Mapped", "mapped_column")
+        m.imports.from("app.models.base", import: "Base")
+        var body: [PythonStatement] = [.assign(target: "__tablename__", annotation: nil, value: .string(table.name))]
+        let tableArgs = self.tableArgs(table, imports: &m.imports)
+        if !tableArgs.isEmpty {
+            body.append(.assign(target: "__table_args__", annotation: nil, value: .tuple(tableArgs + (tableArgs.count == 1 ? [] : []))))
+        }
+        for column in table.columns {
+            body.append(columnAttribute(column, table: table, imports: &m.imports))
+        }
+        if table.primaryKey == nil {
+            // The ORM needs an identity: a keyless table is mapped on all of its columns.
+            let all = table.columns.map { PythonExpr.name(PythonNames.attribute($0.field)) }
+            body.append(.assign(target: "__mapper_args__", annotation: nil, value: .dict([(.string("primary_key"), .list(all))])))
+        }
+        var typeCheckingImports: Set<String> = []
+        for relation in table.relations {
+            body.append(relationshipAttribute(relation, table: table, imports: &m.imports))
+            if relation.targetEntity != entity { typeCheckingImports.insert(relation.targetEntity) }
+        }
+        if !typeCheckingImports.isEmpty {
+            m.imports.from("typing", import: "TYPE_CHECKING")
+            let lines = typeCheckingImports.sorted { PythonNames.module(forEntity: $0) < PythonNames.module(forEntity: $1) }.map {
+                "    from app.models.\(PythonNames.module(forEntity: $0)) import \($0)"
+            }
+            m.body.append(.raw("if TYPE_CHECKING:\n" + lines.joined(separator: "\n")))
+        }
+        m.body.append(.class(PythonClass(name: entity, bases: [.name("Base")], docstring: table.comment, body: body)))
+        return GeneratedFile(path: "app/models/\(PythonNames.module(forEntity: entity)).py", contents: render(m))
+    }
+
+    /// Unique constraints, checks and indexes that are not expressed on a single column.
+    func tableArgs(_ table: Table, imports: inout PythonImports) -> [PythonExpr] {
+        var args: [PythonExpr] = []
+        let keyColumns = table.primaryKey?.columns ?? []
+        if keyColumns.count > 1 {
+            imports.from("sqlalchemy", import: "PrimaryKeyConstraint")
+            args.append(.name("PrimaryKeyConstraint").call(keyColumns.map { .positional(.string($0)) }))
+        }
+        for fk in table.foreignKeys where fk.columns.count > 1 {
+            imports.from("sqlalchemy", import: "ForeignKeyConstraint")
+            var fkArgs: [PythonArgument] = [
+                .positional(.list(fk.columns.map { .string($0) })),
+                .positional(.list(fk.referencedColumns.map { .string("\(fk.referencedTable).\($0)") })),
+            ]
+            if let a = fk.onDelete { fkArgs.append(.keyword("ondelete", .string(a.sql))) }
+            if let a = fk.onUpdate { fkArgs.append(.keyword("onupdate", .string(a.sql))) }
+            args.append(.name("ForeignKeyConstraint").call(fkArgs))
+        }
+        for unique in table.uniques {
+            imports.from("sqlalchemy", import: "UniqueConstraint")
+            var uniqueArgs: [PythonArgument] = unique.columns.map { .positional(.string($0)) }
+            if unique.name != schema.namingConvention.uniqueName(table: table.name, columns: unique.columns) {
+                uniqueArgs.append(.keyword("name", .string(unique.name)))
+            }
+            args.append(.name("UniqueConstraint").call(uniqueArgs))
+        }
+        for check in table.checks {
+            imports.from("sqlalchemy", import: "CheckConstraint")
+            let prefix = "ck_\(table.name)_"
+            let nameExpr: PythonExpr
+            if check.name.hasPrefix(prefix) {
+                nameExpr = .string(String(check.name.dropFirst(prefix.count)))
+            } else {
+                imports.from("sqlalchemy.sql.elements", import: "conv")
+                nameExpr = .name("conv").call(.positional(.string(check.name)))
+            }
+            args.append(.name("CheckConstraint").call(.positional(.string(check.expression)), .keyword("name", nameExpr)))
+        }
+        for index in table.indexes {
+            imports.from("sqlalchemy", import: "Index")
+            let isConventional = index.expressions.isEmpty && index.name == schema.namingConvention.indexName(table: table.name, columns: index.columns)
+            var indexArgs: [PythonArgument] = [.positional(isConventional ? .none : .string(index.name))]
+            indexArgs += index.columns.map { .positional(.string($0)) }
+            for expression in index.expressions {
+                imports.from("sqlalchemy", import: "text")
+                indexArgs.append(.positional(.name("text").call(.positional(.string(expression)))))
+            }
+            if index.unique { indexArgs.append(.keyword("unique", .bool(true))) }
+            if let predicate = index.predicate {
+                imports.from("sqlalchemy", import: "text")
+                indexArgs.append(.keyword("postgresql_where", .name("text").call(.positional(.string(predicate)))))
+                indexArgs.append(.keyword("sqlite_where", .name("text").call(.positional(.string(predicate)))))
+            }
+            if let method = index.method, method != .btree {
+                indexArgs.append(.keyword("postgresql_using", .string(method.rawValue)))
+            }
+            args.append(.name("Index").call(indexArgs))
+        }
+        if let comment = table.comment {
+            args.append(.dict([(.string("comment"), .string(comment))]))
+        }
+        return args
+    }
+
+    func columnAttribute(_ column: Column, table: Table, imports: inout PythonImports) -> PythonStatement {
+        let keyColumns = table.primaryKey?.columns ?? []
+        let isKey = keyColumns.contains(column.name)
+        let isAutoKey = column.autoincrement && keyColumns == [column.name]
+        let attribute = PythonNames.attribute(column.field)
+        var args: [PythonArgument] = []
+        if attribute != column.name { args.append(.positional(.string(column.name))) }
+        args.append(.positional(types.sqlType(column, isAutoincrementKey: isAutoKey, imports: &imports)))
+        if let fk = table.foreignKeys.first(where: { $0.columns == [column.name] }) {
+            imports.from("sqlalchemy", import: "ForeignKey")
+            var fkArgs: [PythonArgument] = [.positional(.string("\(fk.referencedTable).\(fk.referencedColumns[0])"))]
+            if let a = fk.onDelete { fkArgs.append(.keyword("ondelete", .string(a.sql))) }
+            if let a = fk.onUpdate { fkArgs.append(.keyword("onupdate", .string(a.sql))) }
+            args.append(.positional(.name("ForeignKey").call(fkArgs)))
+        }
+        if isAutoKey {
+            imports.from("sqlalchemy", import: "Identity")
+            args.append(.positional(.name("Identity").call()))
+        }
+        if isKey, keyColumns.count == 1 { args.append(.keyword("primary_key", .bool(true))) }
+        if !isKey { args.append(.keyword("nullable", .bool(column.nullable))) }
+        if let d = column.defaultValue {
+            if d.kind == .uuid {
+                imports.module("uuid")
+                args.append(.keyword("default", .dotted("uuid.uuid4")))
+            }
+            if let server = types.serverDefault(d, type: column.type, imports: &imports) {
+                args.append(.keyword("server_default", server))
+            }
+        }
+        if column.onUpdateNow {
+            imports.from("sqlalchemy", import: "func")
+            args.append(.keyword("onupdate", .name("func").dot("current_timestamp").call()))
+        }
+        if let comment = column.comment { args.append(.keyword("comment", .string(comment))) }
+        var pythonType = types.pythonType(column.type, imports: &imports)
+        if column.nullable { pythonType = .binary(pythonType, "|", .none) }
+        return .assign(target: attribute, annotation: .subscripted(.name("Mapped"), [pythonType]), value: .name("mapped_column").call(args))
+    }
+
+    // MARK: Relationships
+
+    func relationshipAttribute(_ relation: Relation, table: Table, imports: inout PythonImports) -> PythonStatement {
+        imports.from("sqlalchemy.orm", import: "relationship")
+        var args: [PythonArgument] = []
+        let target = PythonExpr.name(relation.targetEntity)
+        let annotation: PythonExpr
+        let selfReference = relation.targetTable == table.name
+        // Several foreign keys between the same two tables need `foreign_keys` to tell them apart.
+        func fkColumns(_ name: String, on tableName: String) -> [String] {
+            schema.table(named: tableName)?.foreignKeys.first { $0.name == name }?.columns ?? []
+        }
+        func attributeOf(_ column: String, in tableName: String) -> String {
+            let t = schema.table(named: tableName)
+            return PythonNames.attribute(t?.column(named: column)?.field ?? column)
+        }
+        switch relation.kind {
+        case .manyToOne, .oneToOne:
+            annotation = relation.nullable ? .binary(target, "|", .none) : target
+            let columns = fkColumns(relation.foreignKey, on: table.name)
+            let ambiguous = table.foreignKeys.filter { $0.referencedTable == relation.targetTable }.count > 1 || selfReference
+            if ambiguous {
+                args.append(.keyword("foreign_keys", .list(columns.map { .name(attributeOf($0, in: table.name)) })))
+            }
+            if selfReference {
+                let key = schema.table(named: relation.targetTable)?.foreignKeys.first { $0.name == relation.foreignKey }?.referencedColumns ?? ["id"]
+                args.append(.keyword("remote_side", .list(key.map { .name(attributeOf($0, in: table.name)) })))
+            }
+        case .oneToMany, .oneToOneInverse:
+            let isCollection = relation.kind == .oneToMany
+            annotation = isCollection ? .subscripted(.name("list"), [target]) : .binary(target, "|", .none)
+            let fk = schema.table(named: relation.targetTable)?.foreignKeys.first { $0.name == relation.foreignKey }
+            let childTable = relation.targetTable
+            let ambiguous = (schema.table(named: childTable)?.foreignKeys.filter { $0.referencedTable == table.name }.count ?? 0) > 1
+            if ambiguous {
+                let columns = fk?.columns ?? []
+                let refs = columns.map { "\(relation.targetEntity).\(attributeOf($0, in: childTable))" }
+                args.append(.keyword("foreign_keys", .string(refs.count == 1 ? refs[0] : "[" + refs.joined(separator: ", ") + "]")))
+            }
+            if !isCollection { args.append(.keyword("uselist", .bool(false))) }
+            switch fk?.onDelete {
+            case .cascade?:
+                args.append(.keyword("cascade", .string("all, delete-orphan")))
+                args.append(.keyword("passive_deletes", .bool(true)))
+            case .setNull?, .setDefault?:
+                args.append(.keyword("passive_deletes", .bool(true)))
+            default:
+                // RESTRICT / NO ACTION: leave the rows alone so the database decides (and refuses).
+                args.append(.keyword("passive_deletes", .string("all")))
+            }
+        case .manyToMany:
+            annotation = .subscripted(.name("list"), [target])
+            args.append(.keyword("secondary", .string(relation.joinTable ?? "")))
+            if selfReference, let joinTable = relation.joinTable {
+                let own = fkColumns(relation.foreignKey, on: joinTable)
+                let other = fkColumns(relation.targetForeignKey ?? "", on: joinTable)
+                let key = schema.table(named: joinTable)?.foreignKeys.first { $0.name == relation.foreignKey }?.referencedColumns ?? ["id"]
+                let ownAttr = key.map { attributeOf($0, in: table.name) }
+                let entity = table.entity ?? ""
+                let primary = zip(ownAttr, own).map { "\(entity).\($0) == \(joinTable).c.\($1)" }
+                let secondary = zip(ownAttr, other).map { "\(entity).\($0) == \(joinTable).c.\($1)" }
+                args.append(.keyword("primaryjoin", .string(primary.count == 1 ? primary[0] : "and_(" + primary.joined(separator: ", ") + ")")))
+                args.append(.keyword("secondaryjoin", .string(secondary.count == 1 ? secondary[0] : "and_(" + secondary.joined(separator: ", ") + ")")))
+            }
+            if relation.throughEntity != nil {
+                // The association entity owns the rows; this is a read-only shortcut through it.
+                args.append(.keyword("viewonly", .bool(true)))
+            }
+        }
+        if let back = relation.back, relation.throughEntity == nil || relation.kind != .manyToMany {
+            args.insert(.keyword("back_populates", .string(PythonNames.attribute(back))), at: 0)
+        } else if relation.throughEntity != nil, let back = relation.back {
+            _ = back
+        }
+        args.append(.keyword("lazy", .string("raise")))
+        return .assign(
+            target: PythonNames.attribute(relation.name), annotation: .subscripted(.name("Mapped"), [annotation]),
+            value: .name("relationship").call(args))
+    }
+}

@@ -1,0 +1,121 @@
+import CodeRendering
+import SchemaModel
+
+/// How a portable column type appears in SQLAlchemy models and Python annotations, chosen so that
+/// `Base.metadata.create_all` produces the same catalog as `schemaforge sql` on every dialect.
+struct SQLAlchemyTypeMapping {
+    let schema: Schema
+
+    /// The Python type of a value of the column (without `| None`).
+    func pythonType(_ type: ColumnType, imports: inout PythonImports) -> PythonExpr {
+        switch type {
+        case .int, .bigint, .smallint: return .name("int")
+        case .float: return .name("float")
+        case .decimal:
+            imports.module("decimal")
+            return .dotted("decimal.Decimal")
+        case .string, .text: return .name("str")
+        case .bool: return .name("bool")
+        case .date:
+            imports.module("datetime")
+            return .dotted("datetime.date")
+        case .time:
+            imports.module("datetime")
+            return .dotted("datetime.time")
+        case .datetime:
+            imports.module("datetime")
+            return .dotted("datetime.datetime")
+        case .uuid:
+            imports.module("uuid")
+            return .dotted("uuid.UUID")
+        case .json:
+            imports.from("typing", import: "Any")
+            return .name("Any")
+        case .bytes: return .name("bytes")
+        case let .enumeration(name):
+            imports.from("app.models.enums", import: name)
+            return .name(name)
+        case let .array(element):
+            return .subscripted(.name("list"), [pythonType(element, imports: &imports)])
+        }
+    }
+
+    /// The SQLAlchemy type expression for `mapped_column(...)`.
+    func sqlType(_ column: Column, isAutoincrementKey: Bool, imports: inout PythonImports) -> PythonExpr {
+        sqlType(column.type, isAutoincrementKey: isAutoincrementKey, imports: &imports)
+    }
+
+    func sqlType(_ type: ColumnType, isAutoincrementKey: Bool = false, imports: inout PythonImports) -> PythonExpr {
+        func sa(_ name: String) -> PythonExpr {
+            imports.from("sqlalchemy", import: name)
+            return .name(name)
+        }
+        switch type {
+        case .int: return sa("Integer")
+        case .bigint:
+            guard isAutoincrementKey else { return sa("BigInteger") }
+            // Only INTEGER PRIMARY KEY aliases SQLite's rowid (and so autoincrements).
+            return sa("BigInteger").call().dot("with_variant").call(.positional(sa("Integer").call()), .positional(.string("sqlite")))
+        case .smallint: return sa("SmallInteger")
+        case .float:
+            imports.from("sqlalchemy.dialects", import: "sqlite")
+            return sa("Double").call().dot("with_variant").call(.positional(.dotted("sqlite.REAL").call()), .positional(.string("sqlite")))
+        case let .decimal(p, s): return sa("Numeric").call(.positional(.int(p)), .positional(.int(s)))
+        case let .string(n): return sa("String").call(.positional(.int(n)))
+        case .text: return sa("Text")
+        case .bool: return sa("Boolean")
+        case .date: return sa("Date")
+        case .time: return sa("Time")
+        case .datetime:
+            imports.from("sqlalchemy.dialects", import: "mysql")
+            return sa("DateTime").call(.keyword("timezone", .bool(true))).dot("with_variant")
+                .call(.positional(.dotted("mysql.DATETIME").call(.keyword("fsp", .int(6)))), .positional(.string("mysql")), .positional(.string("mariadb")))
+        case .uuid:
+            imports.from("app.models.types", import: "UUIDText")
+            return .name("UUIDText")
+        case .json:
+            imports.from("sqlalchemy.dialects", import: "postgresql")
+            return sa("JSON").call().dot("with_variant").call(.positional(.dotted("postgresql.JSONB").call()), .positional(.string("postgresql")))
+        case .bytes:
+            imports.from("sqlalchemy.dialects", import: "mysql")
+            return sa("LargeBinary").call().dot("with_variant").call(.positional(.dotted("mysql.LONGBLOB").call()), .positional(.string("mysql")), .positional(.string("mariadb")))
+        case let .enumeration(name):
+            imports.from("app.models.enums", import: name, "enum_values")
+            let databaseName = schema.enumType(named: name)?.databaseName ?? Identifiers.snakeCase(name)
+            return sa("Enum").call(
+                .positional(.name(name)), .keyword("name", .string(databaseName)), .keyword("create_constraint", .bool(true)),
+                .keyword("values_callable", .name("enum_values")))
+        case let .array(element):
+            imports.from("sqlalchemy.dialects", import: "postgresql")
+            let inner = sqlType(element, imports: &imports)
+            return sa("JSON").call().dot("with_variant").call(.positional(.dotted("postgresql.ARRAY").call(.positional(inner))), .positional(.string("postgresql")))
+        }
+    }
+
+    /// `server_default=...` for a column default, mirroring the DDL generator.
+    func serverDefault(_ value: ColumnDefault, type: ColumnType, imports: inout PythonImports) -> PythonExpr? {
+        func sa(_ name: String) -> PythonExpr {
+            imports.from("sqlalchemy", import: name)
+            return .name(name)
+        }
+        switch value.kind {
+        case .sql:
+            return sa("text").call(.positional(.string(value.value ?? "")))
+        case .now:
+            switch type {
+            case .date: return sa("func").dot("current_date").call()
+            case .time: return sa("func").dot("current_time").call()
+            default: return sa("func").dot("current_timestamp").call()
+            }
+        case .uuid:
+            return nil  // generated in Python (uuid.uuid4) so every dialect gets one
+        case .literal:
+            let text = value.value ?? ""
+            switch type {
+            case .bool: return sa(text == "true" ? "true" : "false").call()
+            case .int, .bigint, .smallint, .float, .decimal: return sa("text").call(.positional(.string(text)))
+            default: return .string(text)
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import CodeRendering
+import XCTest
+
+final class PythonRendererTests: XCTestCase {
+    let renderer = PythonRenderer()
+
+    func testShortCallStaysOnOneLine() {
+        let statement = PythonStatement.assign(
+            target: "name", annotation: .name("Mapped").subscriptedBy(.name("str")),
+            value: .name("mapped_column").call(.positional(.name("String").call(.positional(.int(50)))), .keyword("nullable", .bool(false))))
+        XCTAssertEqual(renderer.render(statement, indent: 4), "    name: Mapped[str] = mapped_column(String(50), nullable=False)")
+    }
+
+    func testLongCallHugsArgumentsOnOneIndentedLine() {
+        let value = PythonExpr.name("mapped_column").call(
+            .positional(.name("Integer")), .positional(.name("ForeignKey").call(.positional(.string("user.id")), .keyword("ondelete", .string("CASCADE")))),
+            .keyword("nullable", .bool(false)))
+        let text = renderer.render(.assign(target: "author_id", annotation: .name("Mapped").subscriptedBy(.name("int")), value: value), indent: 4)
+        XCTAssertEqual(text, """
+                author_id: Mapped[int] = mapped_column(
+                    Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False
+                )
+            """)
+    }
+
+    func testTooLongArgumentsGoOnePerLineWithTrailingComma() {
+        let value = PythonExpr.name("mapped_column").call(
+            .positional(.name("DateTime").call(.keyword("timezone", .bool(true))).dot("with_variant").call(
+                .positional(.dotted("mysql.DATETIME").call(.keyword("fsp", .int(6)))), .positional(.string("mysql")), .positional(.string("mariadb")))),
+            .keyword("nullable", .bool(false)), .keyword("server_default", .name("func").dot("current_timestamp").call()))
+        let text = renderer.render(.assign(target: "created_at", annotation: .name("Mapped").subscriptedBy(.dotted("datetime.datetime")), value: value), indent: 4)
+        XCTAssertEqual(text, """
+                created_at: Mapped[datetime.datetime] = mapped_column(
+                    DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb"),
+                    nullable=False,
+                    server_default=func.current_timestamp(),
+                )
+            """)
+    }
+
+    func testStringsAreDoubleQuotedAndEscaped() {
+        XCTAssertEqual(PythonRenderer.flat(.string("it's \"x\"\n")), #""it's \"x\"\n""#)
+    }
+
+    func testImportsAreGroupedAndSortedLikeIsort() {
+        var imports = PythonImports()
+        imports.from("sqlalchemy", import: "func", "String", "JSON", "ForeignKey")
+        imports.from("app.models.base", import: "Base")
+        imports.from("__future__", import: "annotations")
+        imports.module("datetime")
+        imports.from("typing", import: "Any")
+        XCTAssertEqual(imports.render(lineLength: 88), [
+            "from __future__ import annotations", "",
+            "import datetime", "from typing import Any", "",
+            "from sqlalchemy import JSON, ForeignKey, String, func", "",
+            "from app.models.base import Base",
+        ])
+    }
+
+    func testModuleLayoutHasTwoBlankLinesAroundClasses() {
+        var module = PythonModule(header: "generated", docstring: "Doc.")
+        module.imports.module("enum")
+        module.body = [
+            .class(PythonClass(name: "A", bases: [.dotted("enum.Enum")], body: [.assign(target: "x", annotation: nil, value: .string("x"))])),
+            .class(PythonClass(name: "B", docstring: "B.", body: [])),
+        ]
+        XCTAssertEqual(renderer.render(module), """
+            # generated
+            \"\"\"Doc.\"\"\"
+
+            import enum
+
+
+            class A(enum.Enum):
+                x = "x"
+
+
+            class B:
+                \"\"\"B.\"\"\"
+
+            """)
+    }
+}
+
+extension PythonExpr {
+    fileprivate func subscriptedBy(_ item: PythonExpr) -> PythonExpr { .subscripted(self, [item]) }
+}
