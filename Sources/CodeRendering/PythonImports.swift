@@ -34,7 +34,7 @@ public struct PythonImports: Sendable {
     }
 
     /// isort's `order-by-type`: CONSTANTS, then Classes, then everything else; case-sensitive within.
-    static func sortNames(_ names: Set<String>) -> [String] {
+    public static func sortNames(_ names: Set<String>) -> [String] {
         func kind(_ n: String) -> Int {
             if n.count > 1, n == n.uppercased(), n.contains(where: \.isLetter) { return 0 }
             if n.first?.isUppercase == true { return 1 }

@@ -55,6 +55,17 @@ public enum PythonNames {
         return candidate
     }
 
+    /// `tags` -> `tag_ids`, `categories` -> `category_ids`: the id-list field of a to-many relation.
+    public static func idsField(_ relation: String) -> String {
+        var singular = relation
+        if singular.hasSuffix("ies") {
+            singular = String(singular.dropLast(3)) + "y"
+        } else if singular.hasSuffix("s"), !singular.hasSuffix("ss") {
+            singular = String(singular.dropLast())
+        }
+        return attribute(singular + "_ids")
+    }
+
     /// `OrderLine` -> `order_lines` for route prefixes: snake case with a simple English plural.
     public static func plural(_ snake: String) -> String {
         if snake.hasSuffix("s") || snake.hasSuffix("x") || snake.hasSuffix("ch") || snake.hasSuffix("sh") { return snake + "es" }

@@ -32,6 +32,13 @@ public struct DDLGenerator: Sendable {
         let (order, deferred) = creationOrder(schema)
         var comments: [SQLStatement] = []
         var indexes: [SQLStatement] = []
+        for table in order where dialect == .mysql {
+            for fk in table.foreignKeys where fk.onDelete == .setDefault || fk.onUpdate == .setDefault {
+                diagnostics.warning(
+                    "InnoDB (MySQL/MariaDB) rejects SET DEFAULT actions; '\(fk.name)' uses RESTRICT there instead",
+                    at: sourceMap[table: table.name, object: fk.name])
+            }
+        }
         for table in order {
             let deferredHere = deferred[table.name] ?? []
             statements.append(.createTable(createTable(table, schema: schema, deferring: deferredHere, diagnostics: &diagnostics, sourceMap: sourceMap)))
@@ -114,11 +121,6 @@ public struct DDLGenerator: Sendable {
         if let pk = table.primaryKey { constraints.append(SQLTableConstraint(name: pk.name, kind: .primaryKey(pk.columns))) }
         for unique in table.uniques { constraints.append(SQLTableConstraint(name: unique.name, kind: .unique(unique.columns))) }
         for fk in table.foreignKeys where !deferring.contains(fk.name) {
-            if dialect == .mysql, fk.onDelete == .setDefault || fk.onUpdate == .setDefault {
-                diagnostics.warning(
-                    "InnoDB (MySQL/MariaDB) rejects SET DEFAULT actions; '\(fk.name)' uses RESTRICT there instead",
-                    at: sourceMap[table: table.name, object: fk.name])
-            }
             constraints.append(foreignKeyConstraint(fk))
         }
         for check in table.checks { constraints.append(SQLTableConstraint(name: check.name, kind: .check(check.expression(for: dialect)))) }

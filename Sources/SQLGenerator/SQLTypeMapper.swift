@@ -52,7 +52,7 @@ public struct SQLTypeMapper: Sendable {
         switch value.kind {
         case .sql:
             let sql = (value.value ?? "").trimmingCharacters(in: .whitespaces)
-            return sql.hasPrefix("(") && sql.hasSuffix(")") ? sql : "(\(sql))"
+            return Self.isWrappedInParentheses(sql) ? sql : "(\(sql))"
         case .now:
             switch (type, dialect) {
             case (.date, .mysql): return "(CURRENT_DATE)"
@@ -89,6 +89,25 @@ public struct SQLTypeMapper: Sendable {
                 return SQLIdentifier.literal(text, for: dialect)
             }
         }
+    }
+
+    /// True when the first `(` closes at the very last character: `(a + b)`, not `(a) + (b)`.
+    /// Parentheses inside string literals are ignored.
+    static func isWrappedInParentheses(_ sql: String) -> Bool {
+        guard sql.hasPrefix("("), sql.hasSuffix(")") else { return false }
+        var depth = 0
+        var inString = false
+        let characters = Array(sql)
+        for (i, c) in characters.enumerated() {
+            if c == "'" { inString.toggle() }
+            if inString { continue }
+            if c == "(" { depth += 1 }
+            if c == ")" {
+                depth -= 1
+                if depth == 0 { return i == characters.count - 1 }
+            }
+        }
+        return false
     }
 
     /// `[1, 2]` -> `ARRAY[1, 2]::INTEGER[]`; `[]` -> `'{}'`.

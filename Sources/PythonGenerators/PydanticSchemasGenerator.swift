@@ -1,0 +1,203 @@
+import CodeRendering
+import Foundation
+import SchemaModel
+
+/// `app/schemas/`: per entity `XCreate`, `XUpdate` (every field optional), `XRead` (no sensitive
+/// fields; many-to-many targets as `{id}` references) and the list envelope `XList {data, count}`,
+/// with the schema's validation (lengths, patterns, bounds, decimal digits, enums).
+struct PydanticSchemasGenerator {
+    let schema: Schema
+    let types: SQLAlchemyTypeMapping
+
+    init(schema: Schema) {
+        self.schema = schema
+        self.types = SQLAlchemyTypeMapping(schema: schema)
+    }
+
+    func generate() -> [GeneratedFile] {
+        let views = schema.tables.filter { !$0.isJoinTable }.map { EntityView(schema: schema, table: $0) }
+        var files = views.map(entityModule)
+        files.append(refs(views))
+        files.append(package(views))
+        return files
+    }
+
+    private func render(_ m: PythonModule) -> String { PythonRenderer().render(m) }
+
+    /// `XRef {key}`: how a related object appears inside another entity's Read.
+    func refs(_ views: [EntityView]) -> GeneratedFile {
+        var m = PythonModule(header: generatedHeader, docstring: "References to related objects in Read schemas.")
+        m.imports.from("pydantic", import: "BaseModel", "ConfigDict")
+        let referenced = Set(views.flatMap { $0.manyToMany.map(\.targetEntity) })
+        for view in views where referenced.contains(view.entity) {
+            var body: [PythonStatement] = [.assign(target: "model_config", annotation: nil, value: .name("ConfigDict").call(.keyword("from_attributes", .bool(true))))]
+            for key in view.keyColumns {
+                body.append(.assign(target: view.attribute(key), annotation: types.pythonType(key.type, imports: &m.imports), value: nil))
+            }
+            m.body.append(.class(PythonClass(name: "\(view.entity)Ref", bases: [.name("BaseModel")], docstring: "A reference to a \(view.entity).", body: body)))
+        }
+        if m.body.isEmpty {
+            m.imports = PythonImports()
+            m.body.append(.assign(target: "__all__", annotation: .subscripted(.name("list"), [.name("str")]), value: .list([])))
+        }
+        return GeneratedFile(path: "app/schemas/refs.py", contents: render(m))
+    }
+
+    func package(_ views: [EntityView]) -> GeneratedFile {
+        var m = PythonModule(header: generatedHeader, docstring: "Request and response schemas.")
+        var names: [String] = []
+        for view in views {
+            let classes = ["\(view.entity)Create", "\(view.entity)Update", "\(view.entity)Read", "\(view.entity)List"]
+            for c in classes { m.imports.from("app.schemas.\(view.module)", import: c) }
+            names += classes
+        }
+        m.body.append(.assign(target: "__all__", annotation: nil, value: .list(PythonImports.sortNames(Set(names)).map { .string($0) })))
+        return GeneratedFile(path: "app/schemas/__init__.py", contents: render(m))
+    }
+
+    // MARK: One entity
+
+    func entityModule(_ view: EntityView) -> GeneratedFile {
+        var m = PythonModule(header: generatedHeader, docstring: "Schemas of \(view.entity).")
+        m.imports.from("pydantic", import: "BaseModel", "ConfigDict")
+        let hasBytes = view.table.columns.contains { $0.type == .bytes }
+        func config(fromAttributes: Bool) -> PythonStatement? {
+            var args: [PythonArgument] = []
+            if fromAttributes { args.append(.keyword("from_attributes", .bool(true))) }
+            if hasBytes {
+                args.append(.keyword("ser_json_bytes", .string("base64")))
+                args.append(.keyword("val_json_bytes", .string("base64")))
+            }
+            return args.isEmpty ? nil : .assign(target: "model_config", annotation: nil, value: .name("ConfigDict").call(args))
+        }
+        // Create
+        var create: [PythonStatement] = config(fromAttributes: false).map { [$0] } ?? []
+        for column in view.writableColumns {
+            create.append(field(column, mode: .create, imports: &m.imports))
+        }
+        for relation in view.writableManyToMany {
+            guard let key = view.targetKey(relation) else { continue }
+            m.imports.from("pydantic", import: "Field")
+            let type = PythonExpr.subscripted(.name("list"), [types.pythonType(key.type, imports: &m.imports)])
+            create.append(.assign(target: PythonNames.idsField(relation.name), annotation: type, value: .name("Field").call(.keyword("default_factory", .name("list")))))
+        }
+        if create.isEmpty { create = [.pass] }
+        m.body.append(.class(PythonClass(name: "\(view.entity)Create", bases: [.name("BaseModel")], docstring: "Fields to create a \(view.entity).", body: create)))
+        // Update
+        var update: [PythonStatement] = config(fromAttributes: false).map { [$0] } ?? []
+        for column in view.writableColumns where !view.keyColumns.contains(where: { $0.name == column.name }) {
+            update.append(field(column, mode: .update, imports: &m.imports))
+        }
+        for relation in view.writableManyToMany {
+            guard let key = view.targetKey(relation) else { continue }
+            let type = PythonExpr.binary(.subscripted(.name("list"), [types.pythonType(key.type, imports: &m.imports)]), "|", .none)
+            update.append(.assign(target: PythonNames.idsField(relation.name), annotation: type, value: PythonExpr.none))
+        }
+        if update.isEmpty { update = [.pass] }
+        m.body.append(.class(PythonClass(name: "\(view.entity)Update", bases: [.name("BaseModel")], docstring: "Fields to change; every one is optional.", body: update)))
+        // Read
+        var read: [PythonStatement] = [config(fromAttributes: true)!]
+        for column in view.readableColumns {
+            var type = types.pythonType(column.type, imports: &m.imports)
+            if column.nullable { type = .binary(type, "|", .none) }
+            read.append(.assign(target: view.attribute(column), annotation: type, value: nil))
+        }
+        for relation in view.manyToMany {
+            m.imports.from("app.schemas.refs", import: "\(relation.targetEntity)Ref")
+            read.append(.assign(target: PythonNames.attribute(relation.name), annotation: .subscripted(.name("list"), [.name("\(relation.targetEntity)Ref")]), value: nil))
+        }
+        m.body.append(.class(PythonClass(name: "\(view.entity)Read", bases: [.name("BaseModel")], docstring: "A \(view.entity) as the API returns it.", body: read)))
+        // List envelope
+        m.body.append(.class(PythonClass(
+            name: "\(view.entity)List", bases: [.name("BaseModel")], docstring: "A page of \(view.entity) and the total count.",
+            body: [
+                .assign(target: "data", annotation: .subscripted(.name("list"), [.name("\(view.entity)Read")]), value: nil),
+                .assign(target: "count", annotation: .name("int"), value: nil),
+            ])))
+        return GeneratedFile(path: "app/schemas/\(view.module).py", contents: render(m))
+    }
+
+    enum Mode { case create, update }
+
+    /// One field with its constraints; optional where the database fills it in.
+    func field(_ column: Column, mode: Mode, imports: inout PythonImports) -> PythonStatement {
+        var constraints: [PythonArgument] = []
+        let v = column.validation
+        if let n = v?.minLength { constraints.append(.keyword("min_length", .int(n))) }
+        if let n = v?.maxLength { constraints.append(.keyword("max_length", .int(n))) }
+        if let p = v?.pattern { constraints.append(.keyword("pattern", pattern(p))) }
+        if let lo = v?.minimum { constraints.append(.keyword("ge", number(lo, type: column.type, imports: &imports))) }
+        if let hi = v?.maximum { constraints.append(.keyword("le", number(hi, type: column.type, imports: &imports))) }
+        if case let .decimal(p, s) = column.type {
+            constraints.append(.keyword("max_digits", .int(p)))
+            constraints.append(.keyword("decimal_places", .int(s)))
+        }
+        let base = types.pythonType(column.type, imports: &imports)
+        let target = PythonNames.attribute(column.field)
+        var defaultValue: PythonExpr?
+        var optional = column.nullable
+        if mode == .update {
+            optional = true
+            defaultValue = PythonExpr.none
+        } else if column.nullable {
+            defaultValue = PythonExpr.none
+        } else if let d = column.defaultValue {
+            if let literal = pythonLiteral(d, type: column.type, imports: &imports) {
+                defaultValue = literal
+            } else {
+                // Filled in by the database (now, uuid, SQL, JSON): leave it out to get the default.
+                optional = true
+                defaultValue = PythonExpr.none
+            }
+        }
+        let annotation: PythonExpr = optional ? .binary(base, "|", .none) : base
+        if constraints.isEmpty {
+            return .assign(target: target, annotation: annotation, value: defaultValue)
+        }
+        imports.from("pydantic", import: "Field")
+        var args = constraints
+        if let defaultValue { args.insert(.keyword("default", defaultValue), at: 0) }
+        return .assign(target: target, annotation: annotation, value: .name("Field").call(args))
+    }
+
+    func pattern(_ p: String) -> PythonExpr {
+        if !p.contains("\"") && !p.hasSuffix("\\") && !p.contains("\n") { return .rawString(p) }
+        return .string(p)
+    }
+
+    func number(_ value: Double, type: ColumnType, imports: inout PythonImports) -> PythonExpr {
+        let text = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        switch type {
+        case .float: return .number(value == value.rounded() ? text + ".0" : text)
+        default: return .number(text)
+        }
+    }
+
+    /// The Python value of a literal default, or nil when the database computes it.
+    func pythonLiteral(_ d: ColumnDefault, type: ColumnType, imports: inout PythonImports) -> PythonExpr? {
+        guard d.kind == .literal, let text = d.value else { return nil }
+        switch type {
+        case .bool: return .bool(text == "true")
+        case .int, .bigint, .smallint: return Int(text).map { .int($0) }
+        case .float: return .number(text.contains(".") || text.contains("e") ? text : text + ".0")
+        case .decimal:
+            imports.module("decimal")
+            // ruff (FURB157) wants integers unquoted: Decimal(0), Decimal("12.50").
+            if let whole = Int(text) { return .dotted("decimal.Decimal").call(.positional(.int(whole))) }
+            return .dotted("decimal.Decimal").call(.positional(.string(text)))
+        case .string, .text: return .string(text)
+        case let .enumeration(name):
+            var taken: Set<String> = []
+            let values = schema.enumType(named: name)?.values ?? []
+            let members = values.map { PythonNames.enumMember($0, taken: &taken) }
+            guard let i = values.firstIndex(of: text) else { return nil }
+            imports.from("app.models.enums", import: name)
+            return .attribute(.name(name), members[i])
+        case .uuid:
+            imports.module("uuid")
+            return .dotted("uuid.UUID").call(.positional(.string(text)))
+        default:
+            return nil
+        }
+    }
+}
