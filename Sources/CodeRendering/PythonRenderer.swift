@@ -33,6 +33,9 @@ public struct PythonRenderer: Sendable {
     private func isDefinition(_ statement: PythonStatement?) -> Bool {
         switch statement {
         case .function?, .class?: return true
+        case let .raw(text)?:
+            let head = text.drop { $0 == " " || $0 == "\n" }
+            return head.hasPrefix("def ") || head.hasPrefix("async def ") || head.hasPrefix("class ") || head.hasPrefix("@")
         default: return false
         }
     }
@@ -87,7 +90,9 @@ public struct PythonRenderer: Sendable {
         case let .comment(text):
             return text.split(separator: "\n", omittingEmptySubsequences: false).map { p + "# " + $0 }.joined(separator: "\n")
         case let .raw(text):
-            return text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : p + $0 }.joined(separator: "\n")
+            return text.split(separator: "\n", omittingEmptySubsequences: false)
+                .flatMap { $0.isEmpty ? [""] : wrap(p + $0) }
+                .joined(separator: "\n")
         case let .function(f):
             return function(f, indent: indent)
         case let .class(c):
@@ -227,6 +232,87 @@ public struct PythonRenderer: Sendable {
         }
     }
 
+    /// A raw source line longer than the limit, split the way ruff splits it: the last bracket
+    /// pair that closes at the end of the line opens onto an indented line (or one item per line
+    /// with a trailing comma); a lone long string after `=` goes in parentheses.
+    public func wrap(_ line: String) -> [String] {
+        guard line.count > lineLength, !line.trimmingCharacters(in: .whitespaces).hasPrefix("#") else { return [line] }
+        let indent = String(line.prefix { $0 == " " })
+        let chars = Array(line)
+        // Trailing ":" (def/for/if lines) stays after the closing bracket.
+        var end = chars.count
+        var suffix = ""
+        if chars.last == ":" {
+            end -= 1
+            suffix = ":"
+        }
+        if let eq = line.range(of: " = \""), line.hasSuffix("\""), line[eq.upperBound...].dropLast().allSatisfy({ $0 != "\"" }) {
+            let head = String(line[..<eq.lowerBound]) + " = ("
+            let literal = String(line[line.index(before: eq.upperBound)...])
+            // ruff parenthesises a long string only when that makes it fit.
+            return (indent + "    " + literal).count <= lineLength ? [head, indent + "    " + literal, indent + ")"] : [line]
+        }
+        guard end > 0, chars[end - 1] == ")" || chars[end - 1] == "]" || chars[end - 1] == "}" else { return [line] }
+        // Find the bracket that the final character closes.
+        var depth = 0
+        var open: Int?
+        var inString = false
+        var i = end - 1
+        while i >= 0 {
+            let c = chars[i]
+            if c == "\"" { inString.toggle() }
+            if !inString {
+                if ")]}".contains(c) { depth += 1 }
+                if "([{".contains(c) {
+                    depth -= 1
+                    if depth == 0 {
+                        open = i
+                        break
+                    }
+                }
+            }
+            i -= 1
+        }
+        guard let open, open > indent.count else { return [line] }
+        let head = String(chars[..<(open + 1)])
+        let inner = String(chars[(open + 1)..<(end - 1)])
+        let tail = indent + String(chars[end - 1]) + suffix + String(chars[end..<(chars.count - suffix.count)])
+        let innerIndent = indent + "    "
+        let parts = Self.splitTopLevel(inner)
+        // A collection literal (not a call or subscript) with several items goes one per line.
+        let before = open > 0 ? chars[open - 1] : " "
+        let isCollection = chars[open] != "(" ? !(before.isLetter || before.isNumber || before == "_" || before == ")" || before == "]") : !(before.isLetter || before.isNumber || before == "_" || before == ")" || before == "]")
+        if (innerIndent + inner).count <= lineLength, !inner.isEmpty, !(isCollection && parts.count > 1) {
+            return [head, innerIndent + inner, tail]
+        }
+        if parts.count <= 1 { return [head] + wrap(innerIndent + inner) + [tail] }
+        return [head] + parts.flatMap { wrap(innerIndent + $0 + ",") } + [tail]
+    }
+
+    /// Splits `a, f(b, c), d` at the commas outside brackets and strings.
+    public static func splitTopLevel(_ text: String) -> [String] {
+        var parts: [String] = []
+        var depth = 0
+        var inString = false
+        var current = ""
+        for c in text {
+            if c == "\"" { inString.toggle() }
+            if !inString {
+                if "([{".contains(c) { depth += 1 }
+                if ")]}".contains(c) { depth -= 1 }
+            }
+            if c == ",", depth == 0, !inString {
+                parts.append(current.trimmingCharacters(in: .whitespaces))
+                current = ""
+            } else {
+                current.append(c)
+            }
+        }
+        let last = current.trimmingCharacters(in: .whitespaces)
+        if !last.isEmpty { parts.append(last) }
+        return parts
+    }
+
     /// Full lines (with indentation) for `prefix + expr + suffix`, split the way ruff splits.
     public func lines(_ expr: PythonExpr, prefix: String, suffix: String, indent: Int) -> [String] {
         let p = pad(indent)
@@ -236,7 +322,12 @@ public struct PythonRenderer: Sendable {
         let tail = p + close + suffix
         let innerIndent = indent + 4
         let hugged = pad(innerIndent) + items.map { $0.prefix + Self.flat($0.expr) }.joined(separator: ", ")
-        if hugged.count <= lineLength {
+        let isCollection: Bool
+        switch expr {
+        case .list, .tuple, .dict: isCollection = items.count > 1
+        default: isCollection = false
+        }
+        if hugged.count <= lineLength, !isCollection {
             return [head, hugged, tail]
         }
         if items.count == 1 {
