@@ -29,6 +29,11 @@ struct DocumentDecoder {
     static let uniqueKeys = ["fields", "name"]
     static let checkKeys = ["name", "expr", "expression", "postgresql", "mysql", "sqlite"]
     static let enumKeys = ["values", "comment"]
+    /// Keys that say the same thing: giving both is an error, not a silent choice.
+    static let synonyms = [
+        ("nullable", "optional"), ("length", "max_length"), ("column", "columns"), ("expressions", "expression"),
+        ("expr", "expression"),
+    ]
 
     // MARK: Entry point
 
@@ -48,14 +53,9 @@ struct DocumentDecoder {
         if let node = top.value(for: "enums"), let enums = mapping(node, what: "'enums'") {
             for (key, value) in enums.entries { if let e = enumDecl(key, value) { document.enums.append(e) } }
         }
-        if let node = top.value(for: "entities") {
-            if let entities = mapping(node, what: "'entities'") {
-                for (key, value) in entities.entries {
-                    if let e = entity(key, value) { document.entities.append(e) }
-                }
-            }
-        } else {
-            diagnostics.error("the schema has no 'entities'", at: top.location)
+        // A missing or empty 'entities' is reported by the resolver ("declares no entities").
+        if let node = top.value(for: "entities"), let entities = mapping(node, what: "'entities'") {
+            for (key, value) in entities.entries { document.entities.append(entity(key, value)) }
         }
         return document
     }
@@ -80,17 +80,24 @@ struct DocumentDecoder {
         return EnumDecl(name: name, values: values, comment: comment)
     }
 
-    private mutating func entity(_ key: SyntaxScalar, _ value: SyntaxNode) -> EntityDecl? {
+    /// An entity whose body is unusable is still returned (empty) so that relations to it do not
+    /// add "unknown entity" errors on top of the real one.
+    private mutating func entity(_ key: SyntaxScalar, _ value: SyntaxNode) -> EntityDecl {
         var entity = EntityDecl(name: Located(key.value, at: key.location), location: key.location)
-        guard let m = mapping(value, what: "entity '\(key.value)'") else { return nil }
+        guard let m = mapping(value, what: "entity '\(key.value)'") else { return entity }
         checkKeys(m, allowed: Self.entityKeys, in: "entity '\(key.value)'")
+        if let mongo = m.value(for: "mongo") { _ = mapping(mongo, what: "'mongo'") }
         entity.table = m.value(for: "table").flatMap { string($0, what: "'table'") }
         entity.timestamps = m.value(for: "timestamps").flatMap { bool($0, what: "'timestamps'")?.value } ?? false
         entity.comment = m.value(for: "comment").flatMap { string($0, what: "'comment'")?.value }
         entity.renamedFrom = m.value(for: "renamed_from").flatMap { string($0, what: "'renamed_from'") }
         if let pk = m.value(for: "primary_key") {
             if case let .scalar(s) = pk, let b = s.boolValue {
-                if !b { entity.keyless = Located(true, at: s.location) }
+                if b {
+                    diagnostics.error("'primary_key' on an entity is a list of fields or false; mark key fields with 'primary_key: true' instead", at: s.location)
+                } else {
+                    entity.keyless = Located(true, at: s.location)
+                }
             } else {
                 entity.primaryKey = names(pk, what: "'primary_key'")
             }
@@ -104,7 +111,7 @@ struct DocumentDecoder {
         if let node = m.value(for: "indexes"), let list = sequence(node, what: "'indexes'") {
             for item in list.items { if let i = index(item) { entity.indexes.append(i) } }
         }
-        if let node = m.value(for: "unique"), let list = sequence(node, what: "'unique' (a list of field lists)") {
+        if let node = m.value(for: "unique"), let list = sequence(node, what: "'unique' (a list of field lists)", expected: "a list of field lists") {
             for item in list.items { if let u = unique(item) { entity.uniques.append(u) } }
         }
         if let node = m.value(for: "checks"), let list = sequence(node, what: "'checks'") {
@@ -116,25 +123,34 @@ struct DocumentDecoder {
     private mutating func field(_ key: SyntaxScalar, _ value: SyntaxNode) -> FieldDecl? {
         let name = Located(key.value, at: key.location)
         if case let .scalar(s) = value {
-            guard let type = typeRef(s) else { return nil }
+            guard let type = typeRef(s, field: key.value) else { return nil }
             return FieldDecl(name: name, type: type, location: key.location)
         }
-        guard let m = mapping(value, what: "field '\(key.value)' (a type name or a mapping)") else { return nil }
+        guard case let .mapping(m) = value else {
+            diagnostics.error("field '\(key.value)' must be a type name or a mapping with 'type', found \(Self.describe(value))", at: value.location)
+            return nil
+        }
         checkKeys(m, allowed: Self.fieldKeys, in: "field '\(key.value)'")
         guard let typeNode = m.value(for: "type") else {
             diagnostics.error("field '\(key.value)' has no 'type'", at: key.location)
             return nil
         }
         guard case let .scalar(typeScalar) = typeNode else {
-            diagnostics.error("'type' must be a type name, found \(typeNode.kindDescription)", at: typeNode.location)
+            diagnostics.error("'type' must be a type name, found \(Self.describe(typeNode))", at: typeNode.location)
             return nil
         }
-        guard var type = typeRef(typeScalar) else { return nil }
-        if let items = m.value(for: "items"), case let .scalar(s) = items, let element = typeRef(s) {
-            if type.value.name == "array" {
-                type.value.element = [element.value]
+        guard var type = typeRef(typeScalar, field: key.value) else { return nil }
+        if let items = m.value(for: "items") {
+            if case let .scalar(s) = items {
+                if let element = typeRef(s, field: key.value) {
+                    if type.value.name == "array" {
+                        type.value.element = [element.value]
+                    } else {
+                        diagnostics.error("'items' applies to array fields only, not '\(typeScalar.value)'", at: items.location)
+                    }
+                }
             } else {
-                diagnostics.error("'items' applies to arrays only", at: items.location)
+                diagnostics.error("'items' must be a type name such as int or string(50), found \(Self.describe(items))", at: items.location)
             }
         }
         var f = FieldDecl(name: name, type: type, location: key.location)
@@ -156,6 +172,7 @@ struct DocumentDecoder {
         f.renamedFrom = m.value(for: "renamed_from").flatMap { string($0, what: "'renamed_from'") }
         f.column = m.value(for: "column").flatMap { string($0, what: "'column'") }
         if let node = m.value(for: "native"), let nm = mapping(node, what: "'native' (dialect: type)") {
+            checkKeys(nm, allowed: nm.entries.map(\.key.value), in: "'native'")
             for (k, v) in nm.entries {
                 guard let dialect = Dialect(name: k.value) else {
                     diagnostics.error("unknown dialect '\(k.value)' in 'native'\(Suggestions.hint(for: k.value, in: Dialect.allCases.map(\.rawValue)))", at: k.location)
@@ -179,7 +196,10 @@ struct DocumentDecoder {
                 name: name, target: Located(s.value, at: s.location), kind: Located(.manyToOne, at: s.location),
                 location: key.location)
         }
-        guard let m = mapping(value, what: "relation '\(key.value)'") else { return nil }
+        guard case let .mapping(m) = value else {
+            diagnostics.error("relation '\(key.value)' must be an entity name or a mapping with 'to', found \(Self.describe(value))", at: value.location)
+            return nil
+        }
         checkKeys(m, allowed: Self.relationKeys, in: "relation '\(key.value)'")
         guard let toNode = m.value(for: "to"), let target = string(toNode, what: "'to'") else {
             if m.value(for: "to") == nil { diagnostics.error("relation '\(key.value)' has no 'to' (the target entity)", at: key.location) }
@@ -197,6 +217,7 @@ struct DocumentDecoder {
             }
         }
         var r = RelationDecl(name: name, target: target, kind: kind, location: key.location)
+        if let embed = m.value(for: "embed") { _ = bool(embed, what: "'embed'") }
         r.back = m.value(for: "back").flatMap { string($0, what: "'back'") }
         r.nullable = m.value(for: "nullable").flatMap { bool($0, what: "'nullable'") } ?? m.value(for: "optional").flatMap { bool($0, what: "'optional'") }
         r.onDelete = m.value(for: "on_delete").flatMap { action($0, what: "on_delete") }
@@ -215,7 +236,8 @@ struct DocumentDecoder {
         var decl = IndexDecl(location: node.location)
         switch node {
         case .scalar, .sequence:
-            decl.fields = names(node, what: "index fields") ?? []
+            guard let fields = names(node, what: "an index") else { return nil }
+            decl.fields = fields
             return decl
         case let .mapping(m):
             checkKeys(m, allowed: Self.indexKeys, in: "an index")
@@ -236,13 +258,14 @@ struct DocumentDecoder {
     private mutating func unique(_ node: SyntaxNode) -> UniqueDecl? {
         if case let .mapping(m) = node {
             checkKeys(m, allowed: Self.uniqueKeys, in: "a unique constraint")
-            guard let f = m.value(for: "fields"), let fields = names(f, what: "'fields'") else {
+            guard let f = m.value(for: "fields") else {
                 diagnostics.error("a unique constraint needs 'fields'", at: m.location)
                 return nil
             }
+            guard let fields = names(f, what: "'fields'") else { return nil }
             return UniqueDecl(fields: fields, name: m.value(for: "name").flatMap { string($0, what: "'name'") }, location: m.location)
         }
-        guard let fields = names(node, what: "a unique constraint (a list of fields)") else { return nil }
+        guard let fields = names(node, what: "a unique constraint") else { return nil }
         return UniqueDecl(fields: fields, location: node.location)
     }
 
@@ -253,10 +276,11 @@ struct DocumentDecoder {
         }
         guard let m = mapping(node, what: "a check (an expression or {name, expr})") else { return nil }
         checkKeys(m, allowed: Self.checkKeys, in: "a check")
-        guard let e = m.value(for: "expr") ?? m.value(for: "expression"), let expr = string(e, what: "'expr'") else {
+        guard let e = m.value(for: "expr") ?? m.value(for: "expression") else {
             diagnostics.error("a check needs 'expr'", at: m.location)
             return nil
         }
+        guard let expr = string(e, what: "'expr'") else { return nil }
         var decl = CheckDecl(name: m.value(for: "name").flatMap { string($0, what: "'name'") }, expression: expr, location: m.location)
         for dialect in Dialect.allCases {
             if let v = m.value(for: dialect.rawValue).flatMap({ string($0, what: "'\(dialect.rawValue)'") }) {
@@ -300,10 +324,10 @@ struct DocumentDecoder {
     // MARK: Types
 
     /// Parses `string`, `string(200)`, `decimal(12, 2)`, `array<int>`, `int[]`, `Role`, `text?`.
-    private mutating func typeRef(_ s: SyntaxScalar) -> Located<TypeRef>? {
+    private mutating func typeRef(_ s: SyntaxScalar, field: String) -> Located<TypeRef>? {
         var text = s.value.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty, !s.isNull else {
-            diagnostics.error("missing type", at: s.location)
+            diagnostics.error("field '\(field)' has no type (write e.g. '\(field): string' or '\(field): {type: int}')", at: s.location)
             return nil
         }
         var optional = false
@@ -311,24 +335,28 @@ struct DocumentDecoder {
             optional = true
             text.removeLast()
         }
-        guard var ref = parseType(text) else {
-            diagnostics.error("cannot read the type '\(s.value)' (expected a name such as string, string(200), decimal(12,2), array<int> or an enum)", at: s.location)
+        guard var ref = parseType(text, depth: 0) else {
+            let shown = s.value.count > 60 ? s.value.prefix(60) + "..." : Substring(s.value)
+            diagnostics.error("cannot read the type '\(shown)' (expected a name such as string, string(200), decimal(12,2), array<int> or an enum)", at: s.location)
             return nil
         }
         ref.optionalMark = optional
         return Located(ref, at: s.location)
     }
 
-    private func parseType(_ text: String) -> TypeRef? {
+    /// `depth` bounds the nesting of `array<...>` / `[]` so a pathological type cannot exhaust the
+    /// stack (the resolver rejects arrays of arrays anyway).
+    private func parseType(_ text: String, depth: Int) -> TypeRef? {
+        guard depth <= 8 else { return nil }
         let t = text.trimmingCharacters(in: .whitespaces)
         if t.hasSuffix("[]") {
-            return parseType(String(t.dropLast(2))).map { TypeRef(name: "array", element: $0) }
+            return parseType(String(t.dropLast(2)), depth: depth + 1).map { TypeRef(name: "array", element: $0) }
         }
         if let open = t.firstIndex(of: "<") {
             guard t.hasSuffix(">") else { return nil }
             let head = String(t[..<open]).trimmingCharacters(in: .whitespaces)
             let inner = String(t[t.index(after: open)..<t.index(before: t.endIndex)])
-            guard let element = parseType(inner) else { return nil }
+            guard let element = parseType(inner, depth: depth + 1) else { return nil }
             return TypeRef(name: head, element: element)
         }
         if let open = t.firstIndex(of: "(") {
@@ -345,6 +373,18 @@ struct DocumentDecoder {
 
     // MARK: Node helpers
 
+    /// What was found instead: `'maybe'`, `the string '5'`, `null`, `a list`, `a mapping`.
+    static func describe(_ node: SyntaxNode) -> String {
+        switch node {
+        case let .scalar(s):
+            if s.isNull { return "null" }
+            let text = s.value.count > 40 ? s.value.prefix(40) + "..." : Substring(s.value)
+            return s.isQuoted ? "the string '\(text)'" : "'\(text)'"
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        }
+    }
+
     private mutating func checkKeys(_ m: SyntaxMapping, allowed: [String], in context: String) {
         var seen: [String: SourceLocation] = [:]
         for (key, _) in m.entries {
@@ -357,58 +397,66 @@ struct DocumentDecoder {
                 diagnostics.error("unknown key '\(key.value)' in \(context)\(Suggestions.hint(for: key.value, in: allowed))", at: key.location)
             }
         }
+        for (a, b) in Self.synonyms where allowed.contains(a) && allowed.contains(b) {
+            guard let first = m.entries.first(where: { $0.key.value == a || $0.key.value == b }),
+                  let second = m.entries.first(where: { $0.key.value == (first.key.value == a ? b : a) })
+            else { continue }
+            diagnostics.error(
+                "'\(second.key.value)' and '\(first.key.value)' say the same thing in \(context); give only one of them", at: second.key.location,
+                notes: [.init("'\(first.key.value)' is given here", at: first.key.location)])
+        }
     }
 
     private mutating func mapping(_ node: SyntaxNode, what: String) -> SyntaxMapping? {
         if case let .mapping(m) = node { return m }
-        diagnostics.error("\(what) must be a mapping, found \(node.kindDescription)", at: node.location)
+        diagnostics.error("\(what) must be a mapping, found \(Self.describe(node))", at: node.location)
         return nil
     }
 
-    private mutating func sequence(_ node: SyntaxNode, what: String) -> SyntaxSequence? {
+    private mutating func sequence(_ node: SyntaxNode, what: String, expected: String = "a list") -> SyntaxSequence? {
         if case let .sequence(s) = node { return s }
-        diagnostics.error("\(what) must be a list, found \(node.kindDescription)", at: node.location)
+        diagnostics.error("\(what) must be \(expected), found \(Self.describe(node))", at: node.location)
         return nil
     }
 
     private mutating func string(_ node: SyntaxNode, what: String) -> Located<String>? {
         if case let .scalar(s) = node, !s.isNull { return Located(s.value, at: s.location) }
-        diagnostics.error("\(what) must be a string, found \(node.kindDescription)", at: node.location)
+        diagnostics.error("\(what) must be a string, found \(Self.describe(node))", at: node.location)
         return nil
     }
 
     private mutating func bool(_ node: SyntaxNode, what: String) -> Located<Bool>? {
         if case let .scalar(s) = node, let b = s.boolValue { return Located(b, at: s.location) }
-        diagnostics.error("\(what) must be true or false", at: node.location)
+        diagnostics.error("\(what) must be true or false, found \(Self.describe(node))", at: node.location)
         return nil
     }
 
     private mutating func int(_ node: SyntaxNode, what: String) -> Located<Int>? {
         if case let .scalar(s) = node, !s.isQuoted, let i = Int(s.value) { return Located(i, at: s.location) }
-        diagnostics.error("\(what) must be a whole number", at: node.location)
+        diagnostics.error("\(what) must be a whole number, found \(Self.describe(node))", at: node.location)
         return nil
     }
 
     private mutating func number(_ node: SyntaxNode, what: String) -> Located<Double>? {
         if case let .scalar(s) = node, !s.isQuoted, let d = Double(s.value), d.isFinite { return Located(d, at: s.location) }
-        diagnostics.error("\(what) must be a number", at: node.location)
+        diagnostics.error("\(what) must be a number, found \(Self.describe(node))", at: node.location)
         return nil
     }
 
     /// A single name or a list of names.
     private mutating func names(_ node: SyntaxNode, what: String) -> [Located<String>]? {
         switch node {
-        case .scalar:
-            return string(node, what: what).map { [$0] }
+        case let .scalar(s) where !s.isNull:
+            return [Located(s.value, at: s.location)]
         case let .sequence(s):
-            let items = s.items.compactMap { string($0, what: "an entry of \(what)") }
-            if items.isEmpty {
+            if s.items.isEmpty {
                 diagnostics.error("\(what) must not be empty", at: s.location)
                 return nil
             }
-            return items
-        case .mapping:
-            diagnostics.error("\(what) must be a name or a list of names, found a mapping", at: node.location)
+            let items = s.items.compactMap { string($0, what: "an entry of \(what)") }
+            return items.count == s.items.count ? items : nil
+        case .scalar, .mapping:
+            diagnostics.error("\(what) must be a name or a list of names, found \(Self.describe(node))", at: node.location)
             return nil
         }
     }

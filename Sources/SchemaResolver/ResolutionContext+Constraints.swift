@@ -20,7 +20,7 @@ extension ResolutionContext {
             guard let columns = resolveMembers(unique.fields, of: i, what: "unique constraint") else { continue }
             var name = convention.uniqueName(table: table, columns: columns)
             if let explicit = unique.name, checkIdentifier(explicit, what: "constraint") { name = explicit.value }
-            addUnique(UniqueConstraint(name: name, columns: columns), to: i, at: unique.location)
+            addUnique(UniqueConstraint(name: name, columns: columns), to: i, at: unique.name?.location ?? unique.location)
         }
         for index in decl.indexes { resolveIndex(index, of: i) }
         for check in decl.checks {
@@ -30,7 +30,8 @@ extension ResolutionContext {
                 diagnostics.error("a check expression must not be empty", at: check.expression.location)
                 continue
             }
-            let name = Identifiers.shorten(convention.checkName(table: table, constraint: constraint), limit: Identifiers.maxExplicitLength)
+            // The IR keeps the full convention name; the SQL renderer shortens it per dialect.
+            let name = convention.checkName(table: table, constraint: constraint)
             let perDialect = check.dialectExpressions.isEmpty ? nil : Dictionary(uniqueKeysWithValues: check.dialectExpressions.map { ($0.key.rawValue, $0.value) })
             checks[i].append(CheckConstraint(name: name, expression: check.expression.value, dialectExpressions: perDialect))
             sourceMap[table: table, object: name] = check.location
@@ -70,7 +71,14 @@ extension ResolutionContext {
     func resolveMembers(_ names: [Located<String>], of i: Int, what: String) -> [String]? {
         var result: [String] = []
         var ok = true
+        var seen: [String: SourceLocation] = [:]
         for name in names {
+            if let first = seen[name.value] {
+                diagnostics.error("\(what) lists '\(name.value)' twice", at: name.location, notes: [.init("first listed here", at: first)])
+                ok = false
+                continue
+            }
+            seen[name.value] = name.location
             if let c = fieldColumns[i].first(where: { $0.column.field == name.value }) {
                 result.append(c.column.name)
             } else if let columns = relationColumns[i][name.value], !columns.isEmpty {
@@ -87,7 +95,7 @@ extension ResolutionContext {
             }
         }
         if ok, Set(result).count != result.count {
-            diagnostics.error("\(what) lists a column twice", at: names[0].location)
+            diagnostics.error("\(what) lists a column twice (\(names.map(\.value).joined(separator: ", ")) name the same columns)", at: names[0].location)
             ok = false
         }
         return ok ? result : nil
@@ -124,8 +132,7 @@ extension ResolutionContext {
             if decl.predicate != nil, indexes[i].contains(where: { $0.name == name }) || uniques[i].contains(where: { $0.name == name }) {
                 name += "_partial"
             }
-            name = Identifiers.shorten(name, limit: Identifiers.maxExplicitLength)
         }
-        addIndex(Index(name: name, columns: columns, expressions: decl.expressions.map(\.value), unique: decl.unique, predicate: decl.predicate?.value, method: method), to: i, at: decl.location)
+        addIndex(Index(name: name, columns: columns, expressions: decl.expressions.map(\.value), unique: decl.unique, predicate: decl.predicate?.value, method: method), to: i, at: decl.name?.location ?? decl.location)
     }
 }

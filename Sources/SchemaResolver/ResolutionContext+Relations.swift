@@ -14,7 +14,7 @@ extension ResolutionContext {
             for ref in references {
                 guard let column = fieldColumns[target].first(where: { $0.column.field == ref.value || $0.column.name == ref.value }) else {
                     diagnostics.error(
-                        "'\(ref.value)' is not a field of '\(targetName)'\(Suggestions.hint(for: ref.value, in: entities[target].fields.map(\.name.value)))",
+                        "relation '\(relation.name.value)' references '\(ref.value)', which is not a field of '\(targetName)'\(Suggestions.hint(for: ref.value, in: entities[target].fields.map(\.name.value)))",
                         at: ref.location)
                     return nil
                 }
@@ -25,8 +25,9 @@ extension ResolutionContext {
             let uniqueField = result.count == 1 && entities[target].fields.contains { $0.name.value == result[0].column.field && $0.unique?.value == true }
             let uniqueSet = entities[target].uniques.contains { Set($0.fields.map(\.value)) == names }
             guard names == keyNames || uniqueField || uniqueSet else {
+                let what = references.count == 1 ? "'\(targetName).\(references[0].value)', which is" : "\(references.map { "'\(targetName).\($0.value)'" }.joined(separator: ", ")), which are"
                 diagnostics.error(
-                    "relation '\(relation.name.value)' references \(references.map { "'\($0.value)'" }.joined(separator: ", ")) of '\(targetName)', which is not its primary key nor unique: '\(targetName)' has no usable key there",
+                    "relation '\(relation.name.value)' references \(what) neither the primary key nor unique; a foreign key needs a unique target (add 'unique: true' or a 'unique' constraint on \(references.count == 1 ? "it" : "them"))",
                     at: references[0].location)
                 return nil
             }
@@ -46,14 +47,17 @@ extension ResolutionContext {
     /// The foreign-key columns of a many-to-one or one-to-one relation, creating them (and the FK,
     /// the unique of a one-to-one, and the inverse side) on first use.
     func columns(forRelation name: String, of i: Int) -> [PendingColumn]? {
-        if let memo = relationColumns[i][name] { return memo.isEmpty ? nil : memo }
         guard let relation = relationDecl(name, of: i) else { return nil }
         let key = "\(i).\(name)"
+        // The cycle check comes before the memo: the memo holds a placeholder while in progress.
         if relationInProgress.contains(key) {
-            diagnostics.error("relation '\(name)' of '\(entities[i].name.value)' depends on itself through primary keys", at: relation.name.location)
+            diagnostics.error(
+                "relation '\(name)' of '\(entities[i].name.value)' depends on itself through primary keys (its target's key leads back to it); give one of the entities a key of its own",
+                at: relation.name.location)
             relationColumns[i][name] = []
             return nil
         }
+        if let memo = relationColumns[i][name] { return memo.isEmpty ? nil : memo }
         relationInProgress.insert(key)
         defer { relationInProgress.remove(key) }
         relationColumns[i][name] = []  // failure unless replaced below
@@ -68,11 +72,19 @@ extension ResolutionContext {
         if let explicit = relation.columns {
             guard explicit.count == referenced.count else {
                 diagnostics.error(
-                    "relation '\(name)' names \(explicit.count) column(s) but the key of '\(relation.target.value)' has \(referenced.count)",
+                    "relation '\(name)' names \(explicit.count) column(s) but the key of '\(relation.target.value)' has \(referenced.count); name one column per key column",
                     at: explicit[0].location)
                 return nil
             }
-            for column in explicit { guard checkIdentifier(column, what: "column") else { return nil } }
+            var seenColumns: [String: SourceLocation] = [:]
+            for column in explicit {
+                guard checkIdentifier(column, what: "column") else { return nil }
+                if let first = seenColumns[column.value] {
+                    diagnostics.error("relation '\(name)' names the column '\(column.value)' twice; each key column needs its own foreign key column", at: column.location, notes: [.init("first named here", at: first)])
+                    return nil
+                }
+                seenColumns[column.value] = column.location
+            }
             names = explicit
         } else {
             names = referenced.map { Located("\(name)_\($0.column.name)", at: relation.name.location) }
@@ -88,7 +100,7 @@ extension ResolutionContext {
                 let existing = fieldColumns[i][c]
                 if existing.column.type != expected {
                     diagnostics.error(
-                        "foreign key column '\(columnName.value)' is \(existing.column.type) but '\(relation.target.value).\(ref.column.name)' is \(expected)",
+                        "foreign key column '\(columnName.value)' of relation '\(name)' is \(existing.column.type) but it references '\(relation.target.value).\(ref.column.name)', which is \(expected); declare the field as \(expected)",
                         at: existing.typeLocation, notes: [.init("the referenced column is declared here", at: ref.location)])
                     return nil
                 }
@@ -122,7 +134,7 @@ extension ResolutionContext {
             onDelete: relation.onDelete?.value, onUpdate: relation.onUpdate?.value)
         foreignKeys[i].append(fk)
         sourceMap[table: table, object: fk.name] = relation.name.location
-        if relation.kind.value == .oneToOne, Set(columnNames) != Set(primaryKeyMemberColumns(i)) {
+        if relation.kind.value == .oneToOne, Set(columnNames) != Set(primaryKeyMemberColumns(i, resolving: name, as: columnNames)) {
             let unique = UniqueConstraint(name: convention.uniqueName(table: table, columns: columnNames), columns: columnNames)
             uniques[i].append(unique)
             sourceMap[table: table, object: unique.name] = relation.name.location
@@ -141,8 +153,9 @@ extension ResolutionContext {
     }
 
     /// Names of the columns of the primary key of `i` as far as they are known without recursion.
-    func primaryKeyMemberColumns(_ i: Int) -> [String] {
+    func primaryKeyMemberColumns(_ i: Int, resolving relation: String, as columns: [String]) -> [String] {
         (keyMembers[i] ?? []).flatMap { member -> [String] in
+            if member.value == relation { return columns }
             if let c = fieldColumns[i].first(where: { $0.column.field == member.value }) { return [c.column.name] }
             return relationColumns[i][member.value]?.map(\.column.name) ?? ["\u{0}"]
         }
@@ -152,9 +165,15 @@ extension ResolutionContext {
     func checkBackName(_ back: Located<String>, on target: Int, for relation: RelationDecl, of i: Int) -> Bool {
         guard checkIdentifier(back, what: "back") else { return false }
         let targetDecl = entities[target]
+        if target == i, back.value == relation.name.value {
+            diagnostics.error(
+                "'back: \(back.value)' names the relation itself; a self-referencing relation needs a different name for its other side",
+                at: back.location)
+            return false
+        }
         if let field = targetDecl.fields.first(where: { $0.name.value == back.value }) {
             diagnostics.error(
-                "'back: \(back.value)' collides with the field '\(back.value)' of '\(targetDecl.name.value)'", at: back.location,
+                "'back: \(back.value)' collides with the field '\(back.value)' of '\(targetDecl.name.value)'; choose another 'back' name", at: back.location,
                 notes: [.init("the field is declared here", at: field.name.location)])
             return false
         }
@@ -163,7 +182,7 @@ extension ResolutionContext {
             let isPartner = relation.kind.value == .manyToMany && other.kind.value == .manyToMany && other.target.value == entities[i].name.value
             if !isPartner {
                 diagnostics.error(
-                    "'back: \(back.value)' collides with the relation '\(back.value)' of '\(targetDecl.name.value)'", at: back.location,
+                    "'back: \(back.value)' collides with the relation '\(back.value)' of '\(targetDecl.name.value)'; choose another 'back' name", at: back.location,
                     notes: [.init("the relation is declared here", at: other.name.location)])
             }
             return false
@@ -218,7 +237,7 @@ extension ResolutionContext {
             let keyless = sourceKey == nil ? entities[i].name : entities[target].name
             if keyMembers[sourceKey == nil ? i : target]?.isEmpty ?? false {
                 diagnostics.error(
-                    "many_to_many relation '\(name)' needs a primary key on both sides; '\(keyless.value)' has none",
+                    "many_to_many relation '\(name)' needs a primary key on both sides, but '\(keyless.value)' has none ('primary_key: false')",
                     at: relation.name.location)
             }
             return
@@ -278,8 +297,9 @@ extension ResolutionContext {
             }
         } else {
             for (list, end) in [(toSource, entities[i].name.value), (toTarget, entities[target].name.value)] where list.count != 1 {
+                let hint = list.isEmpty ? "; add e.g. '\(Identifiers.snakeCase(end)): \(end)' to the relations of '\(through.value)'" : ""
                 diagnostics.error(
-                    "'through: \(through.value)' needs exactly one many_to_one to '\(end)' on '\(through.value)' (found \(list.count))",
+                    "'through: \(through.value)' needs exactly one many_to_one to '\(end)' on '\(through.value)' (found \(list.count))\(hint)",
                     at: through.location)
                 return
             }

@@ -106,19 +106,23 @@ final class ResolutionContext {
     func checkIdentifier(_ name: Located<String>, what: String) -> Bool {
         let value = name.value
         if value.isEmpty {
-            diagnostics.error("\(what) name is empty", at: name.location)
+            diagnostics.error("\(what) name is empty; use letters, digits and '_'", at: name.location)
             return false
         }
         if value.contains("\"") || value.contains("'") || value.contains("`") {
-            diagnostics.error("\(what) name '\(value)' contains a quote character", at: name.location)
+            diagnostics.error("\(what) name '\(value)' contains a quote character; use letters, digits and '_'", at: name.location)
+            return false
+        }
+        if let first = value.unicodeScalars.first, first >= "0", first <= "9" {
+            diagnostics.error("\(what) name '\(value)' starts with a digit; start it with a letter or '_'", at: name.location)
             return false
         }
         if !Identifiers.isPlainIdentifier(value) {
-            diagnostics.error("\(what) name '\(value)' is not a valid identifier (letters, digits and '_', not starting with a digit)", at: name.location)
+            diagnostics.error("\(what) name '\(value)' is not a valid identifier; use letters, digits and '_'", at: name.location)
             return false
         }
         if value.utf8.count > Identifiers.maxExplicitLength {
-            diagnostics.error("\(what) name '\(value)' is \(value.utf8.count) bytes long; the limit is \(Identifiers.maxExplicitLength) (PostgreSQL)", at: name.location)
+            diagnostics.error("\(what) name '\(value)' is \(value.utf8.count) bytes long; the limit is \(Identifiers.maxExplicitLength) bytes (PostgreSQL)", at: name.location)
             return false
         }
         return true
@@ -134,7 +138,7 @@ final class ResolutionContext {
             seen[decl.name.value] = decl.name.location
             checkIdentifier(decl.name, what: "enum")
             if ColumnType.scalarNames.contains(decl.name.value.lowercased()) || ColumnType.aliases[decl.name.value.lowercased()] != nil {
-                diagnostics.error("enum '\(decl.name.value)' has the name of a built-in type", at: decl.name.location)
+                diagnostics.error("enum '\(decl.name.value)' has the name of the built-in type '\(ColumnType.aliases[decl.name.value.lowercased()] ?? decl.name.value.lowercased())'; rename the enum", at: decl.name.location)
             }
             if decl.values.isEmpty {
                 diagnostics.error("enum '\(decl.name.value)' has no values", at: decl.name.location)
@@ -154,7 +158,7 @@ final class ResolutionContext {
 
     func collectEntities() {
         if document.entities.isEmpty {
-            diagnostics.error("the schema declares no entities", at: document.location)
+            diagnostics.error("the schema declares no entities; add at least one under 'entities:'", at: document.location)
         }
         for decl in document.entities {
             if let first = entityIndex[decl.name.value] {
@@ -206,17 +210,22 @@ final class ResolutionContext {
     /// to the child's relation named by `back`, or create that relation.
     func normaliseOneToMany() {
         for i in entities.indices {
-            var kept: [RelationDecl] = []
-            for relation in entities[i].relations {
-                guard relation.kind.value == .oneToMany else {
-                    kept.append(relation)
-                    continue
-                }
+            // Remove the one_to_many relations first: a self-referencing one adds its many_to_one
+            // to this same entity, which must survive.
+            let oneToMany = entities[i].relations.filter { $0.kind.value == .oneToMany }
+            entities[i].relations.removeAll { $0.kind.value == .oneToMany }
+            for relation in oneToMany {
                 guard let target = entity(named: relation.target, from: relation.name.value) else { continue }
                 guard let back = relation.back else {
                     diagnostics.error(
-                        "one_to_many relation '\(relation.name.value)' needs 'back': the name of the many-to-one on '\(relation.target.value)' that holds the foreign key",
+                        "one_to_many relation '\(relation.name.value)' needs 'back': the name of the many_to_one on '\(relation.target.value)' that holds the foreign key (e.g. 'back: \(Identifiers.snakeCase(entities[i].name.value))')",
                         at: relation.name.location)
+                    continue
+                }
+                if let field = entities[target].fields.first(where: { $0.name.value == back.value }) {
+                    diagnostics.error(
+                        "'back: \(back.value)' of one_to_many '\(relation.name.value)' collides with the field '\(back.value)' of '\(relation.target.value)'; choose another name for the many_to_one",
+                        at: back.location, notes: [.init("the field is declared here", at: field.name.location)])
                     continue
                 }
                 if let j = entities[target].relations.firstIndex(where: { $0.name.value == back.value }) {
@@ -249,7 +258,6 @@ final class ResolutionContext {
                     entities[target].relations.append(synthesized)
                 }
             }
-            entities[i].relations = kept
         }
     }
 
@@ -278,14 +286,30 @@ final class ResolutionContext {
             relations: relations[i].sorted { $0.name < $1.name })
     }
 
+    /// Where a table comes from: its explicit `table:` name, its entity, or the many_to_many that
+    /// makes a join table.
+    func location(of table: Table) -> SourceLocation? {
+        if let e = table.entity, let i = entityIndex[e] { return entities[i].table?.location ?? entities[i].name.location }
+        return sourceMap[table: table.name, object: nil]
+    }
+
+    /// Table names that more than one entity or join table produce (reported by `checkTableNames`).
+    var clashingTableNames: Set<String> {
+        var seen: Set<String> = [], clashing: Set<String> = []
+        for name in tableNames + joinTables.map(\.name) where !seen.insert(name).inserted { clashing.insert(name) }
+        return clashing
+    }
+
     func checkTableNames(_ tables: [Table]) {
-        var seen: [String: String] = [:]
+        var seen: [String: Table] = [:]
         for table in tables {
             if let other = seen[table.name] {
-                let location = table.entity.flatMap { e in entityIndex[e].map { entities[$0].name.location } }
-                diagnostics.error("table name '\(table.name)' is used twice (by '\(other)' and '\(table.entity ?? "a join table")')", at: location)
+                let describe = { (t: Table) in t.entity.map { "entity '\($0)'" } ?? "a many_to_many join table" }
+                diagnostics.error(
+                    "table name '\(table.name)' is used twice (by \(describe(other)) and \(describe(table))); give one of them another 'table' name",
+                    at: location(of: table), notes: [.init("first used here", at: location(of: other))])
             }
-            seen[table.name] = table.entity ?? "a join table"
+            seen[table.name] = seen[table.name] ?? table
         }
     }
 
@@ -293,14 +317,16 @@ final class ResolutionContext {
     /// per schema; keep every generated name unique across the whole schema.
     func checkConstraintNames(_ tables: [Table]) {
         var seen: [String: String] = [:]
-        for table in tables {
+        let clashing = clashingTableNames
+        for table in tables where !clashing.contains(table.name) {
             var names: [String] = table.primaryKey.map { [$0.name] } ?? []
             names += table.foreignKeys.map(\.name) + table.uniques.map(\.name) + table.checks.map(\.name) + table.indexes.map(\.name)
             for name in names {
                 if let other = seen[name] {
                     diagnostics.error(
-                        "constraint or index name '\(name)' is used twice (tables '\(other)' and '\(table.name)'); give one of them an explicit 'name'",
-                        at: sourceMap[table: table.name, object: name])
+                        "constraint or index name '\(name)' is used twice (\(other == table.name ? "both in table '\(other)'" : "tables '\(other)' and '\(table.name)'")); give one of them an explicit 'name'",
+                        at: sourceMap[table: table.name, object: name],
+                        notes: other == table.name ? [] : [.init("first used here", at: sourceMap[table: other, object: name])])
                 }
                 seen[name] = table.name
             }
@@ -309,13 +335,12 @@ final class ResolutionContext {
 
     /// A PostgreSQL enum type shares the type namespace with the row types of tables.
     func checkEnumTypeNames(_ tables: [Table]) {
-        let tableNames = Set(tables.map(\.name))
         for decl in enums.values.sorted(by: { $0.name.value < $1.name.value }) {
             let typeName = Identifiers.snakeCase(decl.name.value)
-            if tableNames.contains(typeName) {
+            if let table = tables.first(where: { $0.name == typeName }) {
                 diagnostics.error(
                     "enum '\(decl.name.value)' becomes the PostgreSQL type '\(typeName)', which clashes with the table '\(typeName)'; rename the enum",
-                    at: decl.name.location)
+                    at: decl.name.location, notes: location(of: table).map { [.init("the table comes from here", at: $0)] } ?? [])
             }
         }
     }

@@ -1,0 +1,326 @@
+import Foundation
+import SchemaforgeKit
+import Testing
+
+/// Runs the built `schemaforge` executable.
+///
+/// `swift test` builds every product of the package, so the executable sits next to the test bundle
+/// in the same scratch path (`.build*/<triple>/debug/`). Set `SCHEMAFORGE_BIN` to test another build.
+enum CLI {
+    enum CLIError: Error { case executableNotFound }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let executable: URL? = {
+        let fm = FileManager.default
+        if let explicit = ProcessInfo.processInfo.environment["SCHEMAFORGE_BIN"], !explicit.isEmpty {
+            return fm.isExecutableFile(atPath: explicit) ? URL(fileURLWithPath: explicit) : nil
+        }
+        // Next to the running test bundle (on Linux the bundle is the test executable itself; on
+        // macOS it is `<dir>/schemaforgePackageTests.xctest/Contents/MacOS/...`).
+        var starts = [URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()]
+        starts += Bundle.allBundles.map(\.bundleURL)
+        for start in starts {
+            var dir = start.deletingLastPathComponent()
+            for _ in 0..<4 {
+                let candidate = dir.appendingPathComponent("schemaforge")
+                if fm.isExecutableFile(atPath: candidate.path) { return candidate }
+                dir = dir.deletingLastPathComponent()
+            }
+        }
+        let fallback = GoldenFile.repositoryRoot.appendingPathComponent(".build/debug/schemaforge")
+        return fm.isExecutableFile(atPath: fallback.path) ? fallback : nil
+    }()
+
+    /// Runs `schemaforge arguments...` in `directory`, with stdout and stderr captured in files
+    /// (pipes could fill up and block a large output).
+    static func run(
+        _ arguments: [String], in directory: URL? = nil, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws -> Result {
+        guard let executable else {
+            Issue.record(
+                "schemaforge executable not found (SCHEMAFORGE_BIN, next to the test bundle, or .build/debug); build it with swift build or set SCHEMAFORGE_BIN",
+                sourceLocation: sourceLocation)
+            throw CLIError.executableNotFound
+        }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sf-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let out = scratch.appendingPathComponent("stdout")
+        let err = scratch.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        let outHandle = try FileHandle(forWritingTo: out)
+        let errHandle = try FileHandle(forWritingTo: err)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? GoldenFile.repositoryRoot
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try outHandle.close()
+        try errHandle.close()
+        return Result(
+            status: process.terminationStatus,
+            stdout: try String(contentsOf: out, encoding: .utf8),
+            stderr: try String(contentsOf: err, encoding: .utf8))
+    }
+}
+
+/// A temporary directory for one test, removed afterwards.
+final class TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("sf-cli-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        let file = url.appendingPathComponent(name)
+        try Data(text.utf8).write(to: file)
+        return file.path
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    func read(_ name: String) -> String? { try? String(contentsOfFile: path(name), encoding: .utf8) }
+}
+
+@Suite("CLI")
+struct CLITests {
+    static let invalid = """
+        entities:
+          Post:
+            fields:
+              title: strng
+        """
+
+    static let warning = """
+        entities:
+          Invoice:
+            fields:
+              total: decimal
+        """
+
+    @Test("the executable is found")
+    func executableFound() {
+        #expect(CLI.executable != nil, "build the package first (swift build), or set SCHEMAFORGE_BIN")
+        print("schemaforge under test: \(CLI.executable?.path ?? "none")")
+    }
+
+    @Test("validate: exit 0 for a valid schema, a summary on stdout, nothing on stderr", arguments: Examples.names)
+    func validateExample(example: String) throws {
+        let result = try CLI.run(["validate", "examples/\(example).yaml"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("examples/\(example).yaml: ok ("))
+        #expect(result.stderr == "")
+    }
+
+    @Test("validate: exit 1 for a schema with errors, each printed as path:line:column: error:")
+    func validateInvalid() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("bad.yaml", Self.invalid)
+        let result = try CLI.run(["validate", "bad.yaml"], in: dir.url)
+        #expect(result.status == 1)
+        // `strng` is on line 4, column 14.
+        #expect(
+            result.stderr.contains("bad.yaml:4:14: error: unknown type 'strng'; did you mean 'string'?"),
+            "\(result.stderr)")
+        #expect(result.stderr.contains("1 error(s)"))
+        #expect(result.stdout == "")
+    }
+
+    @Test(
+        "usage errors exit 2",
+        arguments: [
+            ["sql", "examples/blog.yaml", "--bogus"],
+            ["sql", "examples/blog.yaml", "--dialect", "oracle"],
+            ["sql"],
+            ["validate"],
+            ["frobnicate", "examples/blog.yaml"],
+        ])
+    func usageErrors(arguments: [String]) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 2, "\(arguments): \(result.stderr)")
+        #expect(result.stdout == "")
+        #expect(!result.stderr.isEmpty)
+    }
+
+    @Test("a bad dialect lists the valid ones")
+    func badDialectMessage() throws {
+        let result = try CLI.run(["sql", "examples/blog.yaml", "--dialect", "oracle"])
+        for dialect in Dialect.allCases { #expect(result.stderr.contains(dialect.rawValue)) }
+    }
+
+    @Test("--help shows examples and the exit codes")
+    func help() throws {
+        let root = try CLI.run(["--help"])
+        #expect(root.status == 0)
+        #expect(root.stdout.contains("Examples:"))
+        #expect(root.stdout.contains("schemaforge sql schema.yaml --dialect postgresql"))
+        #expect(root.stdout.contains("Exit codes"))
+        let sql = try CLI.run(["sql", "--help"])
+        #expect(sql.status == 0)
+        #expect(sql.stdout.contains("Examples:"))
+        #expect(sql.stdout.contains("--dialect"))
+    }
+
+    @Test("sql prints what the library generates; sqlite is the default dialect", arguments: Examples.names)
+    func sqlMatchesLibrary(example: String) throws {
+        let loaded = try Examples.load(example)
+        for dialect in Dialect.allCases {
+            let result = try CLI.run(["sql", "examples/\(example).yaml", "--dialect", dialect.rawValue])
+            #expect(result.status == 0)
+            #expect(result.stdout == GeneratorPipeline.sql(for: loaded, dialect: dialect)?.sql)
+        }
+        let defaulted = try CLI.run(["sql", "examples/\(example).yaml"])
+        #expect(defaulted.stdout == GeneratorPipeline.sql(for: loaded, dialect: .sqlite)?.sql)
+    }
+
+    @Test("dialect warnings go to stderr with their location; the exit code stays 0 without --strict")
+    func sqlWarnings() throws {
+        let result = try CLI.run(["sql", "examples/blog.yaml", "-d", "mysql"])
+        #expect(result.status == 0)
+        #expect(
+            result.stderr.contains("examples/blog.yaml:30:9: warning: MySQL/MariaDB have no partial indexes"),
+            "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("-- Generated by schemaforge"))
+    }
+
+    @Test("sql -o writes the file; an unchanged file is not rewritten")
+    func sqlOutputFile() throws {
+        let dir = try TemporaryDirectory()
+        let out = dir.path("nested/blog.sql")
+        let first = try CLI.run(["sql", Examples.path("blog"), "-d", "postgresql", "-o", out])
+        #expect(first.status == 0)
+        #expect(first.stdout == "")
+        let expected = GeneratorPipeline.sql(for: try Examples.load("blog"), dialect: .postgresql)?.sql
+        #expect(dir.read("nested/blog.sql") == expected)
+        let old = Date(timeIntervalSince1970: 1_000_000)
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: out)
+        let second = try CLI.run(["sql", Examples.path("blog"), "-d", "postgresql", "-o", out])
+        #expect(second.status == 0)
+        let mtime = try FileManager.default.attributesOfItem(atPath: out)[.modificationDate] as? Date
+        #expect(mtime == old)
+    }
+
+    @Test("sql -o on an invalid schema writes no file and leaves an existing one untouched")
+    func sqlOutputOnInvalidSchema() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("bad.yaml", Self.invalid)
+        let fresh = try CLI.run(["sql", "bad.yaml", "-o", "new.sql"], in: dir.url)
+        #expect(fresh.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: dir.path("new.sql")))
+        try dir.write("keep.sql", "-- keep me\n")
+        let existing = try CLI.run(["sql", "bad.yaml", "-d", "postgresql", "-o", "keep.sql"], in: dir.url)
+        #expect(existing.status == 1)
+        #expect(dir.read("keep.sql") == "-- keep me\n")
+        let resolve = try CLI.run(["resolve", "bad.yaml", "-o", "keep.sql"], in: dir.url)
+        #expect(resolve.status == 1)
+        #expect(dir.read("keep.sql") == "-- keep me\n")
+    }
+
+    @Test("resolve prints the snapshot JSON")
+    func resolve() throws {
+        let result = try CLI.run(["resolve", "examples/shop.yaml"])
+        #expect(result.status == 0)
+        let schema = try #require(try Examples.load("shop").schema)
+        #expect(result.stdout == SnapshotEncoder.encode(schema))
+    }
+
+    @Test("init writes a schema that validates, refuses to overwrite it, and overwrites with --force")
+    func initCommand() throws {
+        let dir = try TemporaryDirectory()
+        let created = try CLI.run(["init"], in: dir.url)
+        #expect(created.status == 0)
+        #expect(dir.read("schema.yaml") == StarterSchema.text)
+        let validated = try CLI.run(["validate", "schema.yaml"], in: dir.url)
+        #expect(validated.status == 0, "\(validated.stderr)")
+        #expect(validated.stderr == "")
+        for dialect in Dialect.allCases {
+            #expect(try CLI.run(["sql", "schema.yaml", "-d", dialect.rawValue], in: dir.url).status == 0)
+        }
+
+        try dir.write("schema.yaml", "# mine\n")
+        let refused = try CLI.run(["init"], in: dir.url)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("already exists"))
+        #expect(refused.stderr.contains("--force"))
+        #expect(dir.read("schema.yaml") == "# mine\n")
+
+        let forced = try CLI.run(["init", "--force"], in: dir.url)
+        #expect(forced.status == 0)
+        #expect(dir.read("schema.yaml") == StarterSchema.text)
+
+        let named = try CLI.run(["init", "sub/dir/my.yaml"], in: dir.url)
+        #expect(named.status == 0)
+        #expect(dir.read("sub/dir/my.yaml") == StarterSchema.text)
+    }
+
+    @Test("--strict turns warnings into exit 1")
+    func strict() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("warn.yaml", Self.warning)
+        let lenient = try CLI.run(["validate", "warn.yaml"], in: dir.url)
+        #expect(lenient.status == 0)
+        #expect(lenient.stderr.contains("warn.yaml:4:14: warning: decimal without a precision"), "\(lenient.stderr)")
+        let strict = try CLI.run(["validate", "warn.yaml", "--strict"], in: dir.url)
+        #expect(strict.status == 1)
+        #expect(strict.stderr.contains("warning: decimal without a precision"))
+    }
+
+    @Test("--strict on sql fails on the dialect's warnings and writes nothing")
+    func strictSQL() throws {
+        let dir = try TemporaryDirectory()
+        let lenient = try CLI.run(["sql", Examples.path("blog"), "-d", "mysql", "-o", dir.path("ok.sql")])
+        #expect(lenient.status == 0)
+        let strict = try CLI.run([
+            "sql", Examples.path("blog"), "-d", "mysql", "--strict", "-o", dir.path("strict.sql"),
+        ])
+        #expect(strict.status == 1)
+        #expect(strict.stderr.contains("warning:"))
+        #expect(!FileManager.default.fileExists(atPath: dir.path("strict.sql")))
+        // The same schema has no PostgreSQL warnings: --strict passes there.
+        #expect(try CLI.run(["sql", Examples.path("blog"), "-d", "postgresql", "--strict"]).status == 0)
+    }
+
+    @Test("an unsupported extension is an error naming the supported ones")
+    func unsupportedExtension() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("schema.txt", "entities: {}\n")
+        let result = try CLI.run(["validate", "schema.txt"], in: dir.url)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("unsupported schema file extension '.txt'"))
+        #expect(result.stderr.contains(".yaml") && result.stderr.contains(".json"))
+    }
+
+    @Test("a missing file is an error, not a crash")
+    func missingFile() throws {
+        let result = try CLI.run(["validate", "does/not/exist.yaml"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot read 'does/not/exist.yaml'"))
+    }
+
+    @Test("JSON schema files are read like YAML")
+    func jsonInput() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write(
+            "s.json",
+            #"{"schema": 1, "name": "j", "entities": {"Item": {"fields": {"name": {"type": "string", "length": 20}}}}}"#
+        )
+        let result = try CLI.run(["sql", "s.json", "-d", "postgresql"], in: dir.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("    name VARCHAR(20) NOT NULL,\n"))
+    }
+}
