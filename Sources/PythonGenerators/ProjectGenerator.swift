@@ -15,6 +15,7 @@ public struct ProjectGenerator {
         var files = SQLAlchemyModelsGenerator(schema: schema).generate()
         files += PydanticSchemasGenerator(schema: schema).generate()
         files += FastAPIAppGenerator(schema: schema, database: database).generate()
+        files += TestsGenerator(schema: schema).generate()
         files.append(GeneratedFile(path: "app/__init__.py", contents: "# \(generatedHeader)\n\"\"\"The \(schema.name) backend.\"\"\"\n"))
         return files.sorted { $0.path < $1.path }
     }

@@ -212,6 +212,7 @@ public struct SQLAlchemyModelsGenerator {
             ]
             if let a = fk.onDelete { fkArgs.append(.keyword("ondelete", .string(a.sql))) }
             if let a = fk.onUpdate { fkArgs.append(.keyword("onupdate", .string(a.sql))) }
+            if isInCycle(fk, from: table.name) { fkArgs.append(.keyword("use_alter", .bool(true))) }
             args.append(.name("ForeignKeyConstraint").call(fkArgs))
         }
         for unique in table.uniques {
@@ -273,6 +274,7 @@ public struct SQLAlchemyModelsGenerator {
             var fkArgs: [PythonArgument] = [.positional(.string("\(fk.referencedTable).\(fk.referencedColumns[0])"))]
             if let a = fk.onDelete { fkArgs.append(.keyword("ondelete", .string(a.sql))) }
             if let a = fk.onUpdate { fkArgs.append(.keyword("onupdate", .string(a.sql))) }
+            if isInCycle(fk, from: table.name) { fkArgs.append(.keyword("use_alter", .bool(true))) }
             args.append(.positional(.name("ForeignKey").call(fkArgs)))
         }
         if isAutoKey {
@@ -302,6 +304,27 @@ public struct SQLAlchemyModelsGenerator {
 
     // MARK: Relationships
 
+    /// True when the foreign key closes a cycle between tables (`use_alter`: created after the
+    /// tables and dropped before them, as the DDL does).
+    func isInCycle(_ fk: ForeignKey, from table: String) -> Bool {
+        guard fk.referencedTable != table else { return false }
+        var stack = [fk.referencedTable], seen: Set<String> = [fk.referencedTable]
+        while let next = stack.popLast() {
+            if next == table { return true }
+            for f in schema.table(named: next)?.foreignKeys ?? [] where f.referencedTable != next && seen.insert(f.referencedTable).inserted {
+                stack.append(f.referencedTable)
+            }
+        }
+        return false
+    }
+
+    /// Foreign keys linking two tables in either direction; more than one makes a join ambiguous.
+    func foreignKeyPaths(_ a: String, _ b: String) -> Int {
+        let forward = schema.table(named: a)?.foreignKeys.filter { $0.referencedTable == b }.count ?? 0
+        guard a != b else { return forward }
+        return forward + (schema.table(named: b)?.foreignKeys.filter { $0.referencedTable == a }.count ?? 0)
+    }
+
     func relationshipAttribute(_ relation: Relation, table: Table, imports: inout PythonImports) -> PythonStatement {
         imports.from("sqlalchemy.orm", import: "relationship")
         var args: [PythonArgument] = []
@@ -320,7 +343,7 @@ public struct SQLAlchemyModelsGenerator {
         case .manyToOne, .oneToOne:
             annotation = relation.nullable ? .binary(target, "|", .none) : target
             let columns = fkColumns(relation.foreignKey, on: table.name)
-            let ambiguous = table.foreignKeys.filter { $0.referencedTable == relation.targetTable }.count > 1 || selfReference
+            let ambiguous = foreignKeyPaths(table.name, relation.targetTable) > 1 || selfReference
             if ambiguous {
                 args.append(.keyword("foreign_keys", .list(columns.map { .name(attributeOf($0, in: table.name)) })))
             }
@@ -333,7 +356,7 @@ public struct SQLAlchemyModelsGenerator {
             annotation = isCollection ? .subscripted(.name("list"), [target]) : .binary(target, "|", .none)
             let fk = schema.table(named: relation.targetTable)?.foreignKeys.first { $0.name == relation.foreignKey }
             let childTable = relation.targetTable
-            let ambiguous = (schema.table(named: childTable)?.foreignKeys.filter { $0.referencedTable == table.name }.count ?? 0) > 1
+            let ambiguous = foreignKeyPaths(table.name, childTable) > 1
             if ambiguous {
                 let columns = fk?.columns ?? []
                 let refs = columns.map { "\(relation.targetEntity).\(attributeOf($0, in: childTable))" }

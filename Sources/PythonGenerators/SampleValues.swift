@@ -52,15 +52,23 @@ struct SampleValues {
         }
     }
 
-    /// A changed value for a PATCH, with the value the API must return, or nil.
+    /// A literal value for a PATCH that differs from what `value(for:)` produces for small `n`.
     func changedValue(for column: Column) -> String? {
         switch column.type {
         case .bool: return "False"
-        case .string, .text:
-            guard let base = value(for: column), base.contains("{n}") || base.contains("str(n)") else { return nil }
-            return base.replacingOccurrences(of: "{n}", with: "{n + 1000}")
+        case let .string(length): return literalText(column, maxLength: min(length, column.validation?.maxLength ?? length), n: 987_654)
+        case .text: return literalText(column, maxLength: column.validation?.maxLength ?? 10_000, n: 987_654)
         default: return nil
         }
+    }
+
+    private func literalText(_ column: Column, maxLength: Int, n: Int) -> String? {
+        guard let expression = text(column, maxLength: maxLength), expression.hasPrefix("f\"") else { return nil }
+        let candidate = String(expression.dropFirst(2).dropLast()).replacingOccurrences(of: "{n}", with: String(n))
+        let pattern = column.validation?.pattern.flatMap { try? NSRegularExpression(pattern: $0) }
+        guard candidate.count <= maxLength else { return nil }
+        if let pattern, pattern.firstMatch(in: candidate, range: NSRange(candidate.startIndex..., in: candidate)) == nil { return nil }
+        return "\"" + candidate + "\""
     }
 
     private func text(_ column: Column, maxLength: Int) -> String? {
