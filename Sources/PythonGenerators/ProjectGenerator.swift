@@ -12,7 +12,7 @@ public struct ProjectGenerator {
     }
 
     public func generate() -> [GeneratedFile] {
-        var files = SQLAlchemyModelsGenerator(schema: schema).generate()
+        var files = SQLAlchemyModelsGenerator(schema: schema, database: database).generate()
         files += PydanticSchemasGenerator(schema: schema).generate()
         files += FastAPIAppGenerator(schema: schema, database: database).generate()
         files += TestsGenerator(schema: schema).generate()

@@ -6,11 +6,27 @@ import SchemaModel
 /// `Mapped[...]` columns, relationships with `back_populates`, and `__table_args__`.
 public struct SQLAlchemyModelsGenerator {
     public let schema: Schema
+    /// The project's database: MySQL/MariaDB models leave out the indexes its DDL leaves out.
+    public let database: TargetDatabase
     let types: SQLAlchemyTypeMapping
 
-    public init(schema: Schema) {
+    public init(schema: Schema, database: TargetDatabase = .sqlite) {
         self.schema = schema
+        self.database = database
         self.types = SQLAlchemyTypeMapping(schema: schema)
+    }
+
+    /// Indexes MySQL/MariaDB cannot create as declared (see DDLGenerator.createIndex): expression
+    /// indexes, partial unique indexes, and indexes on text/blob columns without a prefix length.
+    func isUnsupportedOnMySQL(_ index: Index, in table: Table) -> Bool {
+        if !index.expressions.isEmpty || (index.unique && index.predicate != nil) { return true }
+        return index.columns.contains { name in
+            guard let column = table.column(named: name), column.nativeType(for: .mysql) == nil else { return false }
+            switch column.type {
+            case .text, .json, .bytes, .array: return true
+            default: return false
+            }
+        }
     }
 
     public func generate() -> [GeneratedFile] {
@@ -235,7 +251,7 @@ public struct SQLAlchemyModelsGenerator {
             }
             args.append(.name("CheckConstraint").call(.positional(.string(check.expression)), .keyword("name", nameExpr)))
         }
-        for index in table.indexes {
+        for index in table.indexes where !(database == .mysql && isUnsupportedOnMySQL(index, in: table)) {
             imports.from("sqlalchemy", import: "Index")
             let isConventional = index.expressions.isEmpty && index.name == schema.namingConvention.indexName(table: table.name, columns: index.columns)
             var indexArgs: [PythonArgument] = [.positional(isConventional ? .none : .string(index.name))]
