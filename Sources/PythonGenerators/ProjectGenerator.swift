@@ -16,6 +16,7 @@ public struct ProjectGenerator {
         files += PydanticSchemasGenerator(schema: schema).generate()
         files += FastAPIAppGenerator(schema: schema, database: database).generate()
         files += TestsGenerator(schema: schema).generate()
+        files += ProjectFilesGenerator(schema: schema, database: database).generate()
         files.append(GeneratedFile(path: "app/__init__.py", contents: "# \(generatedHeader)\n\"\"\"The \(schema.name) backend.\"\"\"\n"))
         return files.sorted { $0.path < $1.path }
     }

@@ -11,24 +11,64 @@ extension TargetDatabase: ExpressibleByArgument {
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a FastAPI backend (SQLAlchemy models, ...) for a schema.",
-        discussion: "Example: schemaforge generate examples/blog.yaml --out blog-api --db sqlite")
+        abstract: "Write a FastAPI backend (SQLAlchemy models, Pydantic schemas, routers, tests) for a schema.",
+        discussion: """
+            Re-running is safe: unchanged files are not rewritten, and a generated file you edited is never
+            overwritten silently (the command stops and names it) unless you pass --force.
+
+            Examples:
+              schemaforge generate examples/blog.yaml --out blog-api
+              schemaforge generate examples/shop.yaml --out shop-api --db postgresql
+              schemaforge generate examples/blog.yaml --out blog-api --check     # CI: fail when stale
+            """)
 
     @OptionGroup var input: SchemaInput
 
     @Option(help: "The output directory.")
     var out: String
 
-    @Option(help: "Target database: sqlite, postgresql or mysql.")
+    @Option(help: "Target database: sqlite (default), postgresql or mysql.")
     var db: TargetDatabase = .sqlite
+
+    @Flag(help: "Overwrite (or remove) generated files that were edited since they were generated.")
+    var force = false
+
+    @Flag(help: "Exit 1 when the generated files are not up to date; write nothing.")
+    var check = false
+
+    @Flag(help: "List what would change; write nothing.")
+    var dryRun = false
 
     func run() throws {
         let loaded = try input.load()
         guard let schema = loaded.schema else { throw ExitCode(1) }
         let files = ProjectGenerator(schema: schema, database: db).generate()
-        for file in files {
-            try OutputWriter.write(file.contents, to: (out as NSString).appendingPathComponent(file.path))
+        let plan = GenerationPlan.make(files: files.map { ($0.path, $0.contents) }, outputDirectory: out)
+        if check || dryRun {
+            for entry in plan.changes { print("\(entry.action.rawValue): \(entry.path)") }
+            if plan.isUpToDate { print("\(out): up to date (\(files.count) files)") }
+            if check, !plan.isUpToDate {
+                FileHandle.standardError.write(Data("schemaforge: error: \(out) is stale: run 'schemaforge generate' (\(plan.changes.count) file(s) differ)\n".utf8))
+                throw ExitCode(1)
+            }
+            return
         }
-        print("wrote \(files.count) files to \(out)")
+        if !plan.conflicts.isEmpty, !force {
+            var message = "schemaforge: error: these generated files were edited since they were generated; nothing was written:\n"
+            for entry in plan.conflicts { message += "  \(entry.path)\n" }
+            message += "Move your changes elsewhere, or pass --force to overwrite them.\n"
+            FileHandle.standardError.write(Data(message.utf8))
+            throw ExitCode(1)
+        }
+        do {
+            try plan.apply(to: out, force: force)
+        } catch {
+            throw ValidationError("cannot write to '\(out)': \(error.localizedDescription)")
+        }
+        let counts = Dictionary(grouping: plan.entries, by: \.action).mapValues(\.count)
+        let summary = [GenerationPlan.Action.create, .update, .delete, .unchanged, .conflict].compactMap { action in
+            counts[action].map { "\($0) \(action == .conflict ? "overwritten" : action.rawValue == "unchanged" ? "unchanged" : action.rawValue + "d")" }
+        }.joined(separator: ", ")
+        print("\(out): \(summary)")
     }
 }
