@@ -1,0 +1,73 @@
+import Foundation
+import SchemaforgeKit
+import Testing
+
+/// Safe re-generation: unchanged files untouched, edited files are conflicts, removed files deleted.
+@Suite("Generation plan")
+struct GenerationPlanTests {
+    func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sf-plan-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    func read(_ directory: String, _ path: String) -> String? {
+        try? String(contentsOfFile: (directory as NSString).appendingPathComponent(path), encoding: .utf8)
+    }
+
+    func write(_ directory: String, _ path: String, _ text: String) throws {
+        try text.write(toFile: (directory as NSString).appendingPathComponent(path), atomically: true, encoding: .utf8)
+    }
+
+    @Test("first run creates every file and a manifest; a second run changes nothing")
+    func createThenUnchanged() throws {
+        let dir = try temporaryDirectory()
+        let files = [(path: "a.py", contents: "a\n"), (path: "pkg/b.py", contents: "b\n")]
+        let first = GenerationPlan.make(files: files, outputDirectory: dir)
+        #expect(first.entries.map(\.action) == [.create, .create])
+        try first.apply(to: dir, force: false)
+        #expect(read(dir, "pkg/b.py") == "b\n")
+        #expect(read(dir, GenerationPlan.manifestPath)?.contains("md5:") == true)
+        let second = GenerationPlan.make(files: files, outputDirectory: dir)
+        #expect(second.isUpToDate)
+    }
+
+    @Test("a file changed by the generator is updated; an edited file is a conflict")
+    func updateAndConflict() throws {
+        let dir = try temporaryDirectory()
+        try GenerationPlan.make(files: [("a.py", "a\n"), ("b.py", "b\n")], outputDirectory: dir).apply(to: dir, force: false)
+        try write(dir, "b.py", "b\n# my edit\n")
+        let plan = GenerationPlan.make(files: [("a.py", "a2\n"), ("b.py", "b2\n")], outputDirectory: dir)
+        #expect(plan.entries.map(\.action) == [.update, .conflict])
+        #expect(plan.conflicts.map(\.path) == ["b.py"])
+        // Without force the conflicting file keeps the user's edit.
+        try plan.apply(to: dir, force: false)
+        #expect(read(dir, "a.py") == "a2\n")
+        #expect(read(dir, "b.py") == "b\n# my edit\n")
+        // With force it is overwritten and recorded again.
+        try GenerationPlan.make(files: [("a.py", "a2\n"), ("b.py", "b2\n")], outputDirectory: dir).apply(to: dir, force: true)
+        #expect(read(dir, "b.py") == "b2\n")
+        #expect(GenerationPlan.make(files: [("a.py", "a2\n"), ("b.py", "b2\n")], outputDirectory: dir).isUpToDate)
+    }
+
+    @Test("a file the generator no longer writes is deleted unless it was edited")
+    func deletions() throws {
+        let dir = try temporaryDirectory()
+        try GenerationPlan.make(files: [("a.py", "a\n"), ("old.py", "o\n"), ("kept.py", "k\n")], outputDirectory: dir).apply(to: dir, force: false)
+        try write(dir, "kept.py", "k\n# edited\n")
+        let plan = GenerationPlan.make(files: [("a.py", "a\n")], outputDirectory: dir)
+        #expect(plan.entries.first { $0.path == "old.py" }?.action == .delete)
+        #expect(plan.entries.first { $0.path == "kept.py" }?.action == .conflict)
+        try plan.apply(to: dir, force: false)
+        #expect(read(dir, "old.py") == nil)
+        #expect(read(dir, "kept.py") == "k\n# edited\n")
+    }
+
+    @Test("a file that exists but was never generated is a conflict")
+    func foreignFile() throws {
+        let dir = try temporaryDirectory()
+        try write(dir, "a.py", "user's own\n")
+        let plan = GenerationPlan.make(files: [("a.py", "a\n")], outputDirectory: dir)
+        #expect(plan.conflicts.map(\.path) == ["a.py"])
+    }
+}
