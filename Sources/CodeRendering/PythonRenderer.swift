@@ -192,8 +192,12 @@ public struct PythonRenderer: Sendable {
         return label + "=" + flat(a.value)
     }
 
-    /// A double-quoted Python string literal.
+    /// A Python string literal: double quotes, or single quotes when that avoids escaping (as
+    /// `ruff format` prefers).
     public static func quote(_ s: String) -> String {
+        if s.contains("\""), !s.contains("'"), !s.contains("\\"), !s.contains("\n") {
+            return "'" + s + "'"
+        }
         var out = "\""
         for c in s.unicodeScalars {
             switch c {
@@ -239,12 +243,13 @@ public struct PythonRenderer: Sendable {
         guard line.count > lineLength, !line.trimmingCharacters(in: .whitespaces).hasPrefix("#") else { return [line] }
         let indent = String(line.prefix { $0 == " " })
         let chars = Array(line)
-        // Trailing ":" (def/for/if lines) stays after the closing bracket.
+        // A trailing ":" (def/for/if lines) or "," (an item of an exploded call) stays after the
+        // closing bracket.
         var end = chars.count
         var suffix = ""
-        if chars.last == ":" {
+        if chars.last == ":" || chars.last == "," {
             end -= 1
-            suffix = ":"
+            suffix = String(chars[end])
         }
         if let eq = line.range(of: " = \""), line.hasSuffix("\""), line[eq.upperBound...].dropLast().allSatisfy({ $0 != "\"" }) {
             let head = String(line[..<eq.lowerBound]) + " = ("
@@ -318,6 +323,10 @@ public struct PythonRenderer: Sendable {
         let p = pad(indent)
         let flatText = p + prefix + Self.flat(expr) + suffix
         guard flatText.count > lineLength, let (open, items, close) = brackets(expr) else { return [flatText] }
+        if (p + prefix + open).count > lineLength, prefix.hasSuffix(" = ") {
+            // Even the opening line is too long: ruff puts the value in parentheses.
+            return [p + prefix + "("] + lines(expr, prefix: "", suffix: "", indent: indent + 4) + [p + ")" + suffix]
+        }
         let head = p + prefix + open
         let tail = p + close + suffix
         let innerIndent = indent + 4

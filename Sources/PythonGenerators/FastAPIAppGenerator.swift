@@ -248,9 +248,7 @@ struct FastAPIAppGenerator {
             guard let key = view.targetKey(relation) else { continue }
             let target = relation.targetEntity
             m.imports.from("app.models.\(PythonNames.module(forEntity: target))", import: target)
-            create.append("    \(n.variable).\(PythonNames.attribute(relation.name)) = await _load_all(")
-            create.append("        session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(PythonNames.idsField(relation.name))")
-            create.append("    )")
+            create.append("    \(n.variable).\(PythonNames.attribute(relation.name)) = await _load_all(session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(PythonNames.idsField(relation.name)))")
         }
         create.append("    session.add(\(n.variable))")
         create.append("    await session.flush()")
@@ -269,9 +267,7 @@ struct FastAPIAppGenerator {
             let target = relation.targetEntity
             let ids = PythonNames.idsField(relation.name)
             update.append("    if body.\(ids) is not None:")
-            update.append("        \(n.variable).\(PythonNames.attribute(relation.name)) = await _load_all(")
-            update.append("            session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(ids)")
-            update.append("        )")
+            update.append("        \(n.variable).\(PythonNames.attribute(relation.name)) = await _load_all(session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(ids))")
         }
         update.append("    await session.flush()")
         update.append("    await session.refresh(\(n.variable), attribute_names=REFRESH)")

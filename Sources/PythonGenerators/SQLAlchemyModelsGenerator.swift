@@ -194,7 +194,10 @@ public struct SQLAlchemyModelsGenerator {
         if table.primaryKey == nil {
             // The ORM needs an identity: a keyless table is mapped on all of its columns.
             let all = table.columns.map { PythonExpr.name(PythonNames.attribute($0.field)) }
-            body.append(.assign(target: "__mapper_args__", annotation: nil, value: .dict([(.string("primary_key"), .list(all))])))
+            m.imports.from("typing", import: "Any", "ClassVar")
+            body.append(.assign(
+                target: "__mapper_args__", annotation: .subscripted(.name("ClassVar"), [.subscripted(.name("dict"), [.name("str"), .name("Any")])]),
+                value: .dict([(.string("primary_key"), .list(all))])))
         }
         var typeCheckingImports: Set<String> = []
         for relation in table.relations {
@@ -203,8 +206,9 @@ public struct SQLAlchemyModelsGenerator {
         }
         if !typeCheckingImports.isEmpty {
             m.imports.from("typing", import: "TYPE_CHECKING")
-            let lines = typeCheckingImports.sorted { PythonNames.module(forEntity: $0) < PythonNames.module(forEntity: $1) }.map {
-                "    from app.models.\(PythonNames.module(forEntity: $0)) import \($0)"
+            let lines = typeCheckingImports.sorted { PythonNames.module(forEntity: $0) < PythonNames.module(forEntity: $1) }.map { entity in
+                let line = "    from app.models.\(PythonNames.module(forEntity: entity)) import \(entity)"
+                return line.count <= 88 ? line : "    from app.models.\(PythonNames.module(forEntity: entity)) import (\n        \(entity),\n    )"
             }
             m.body.append(.raw("if TYPE_CHECKING:\n" + lines.joined(separator: "\n")))
         }

@@ -104,6 +104,11 @@ struct TestsGenerator {
         m.imports.module("itertools")
         m.imports.from("typing", import: "Any")
         m.imports.module("httpx")
+        if creatable.isEmpty {
+            m.imports = PythonImports()
+            m.body = [.comment("No entity of this schema can be created through the API alone.")]
+            return GeneratedFile(path: "tests/factories.py", contents: render(m))
+        }
         var blocks: [String] = ["_counter = itertools.count(1)"]
         for view in views where creatable.contains(view.entity) {
             var lines: [String] = []
