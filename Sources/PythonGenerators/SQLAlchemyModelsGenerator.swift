@@ -129,7 +129,7 @@ public struct SQLAlchemyModelsGenerator {
         var m = PythonModule(header: generatedHeader, docstring: "Join tables of implicit many-to-many relations.")
         m.imports.from("app.models.base", import: "Base")
         for table in schema.tables where table.isJoinTable {
-            m.imports.from("sqlalchemy", import: "Column", "ForeignKey", "Index", "Table")
+            m.imports.module("sqlalchemy as sa")
             var args: [PythonArgument] = [.positional(.string(table.name)), .positional(.dotted("Base.metadata"))]
             for column in table.columns {
                 let fk = table.foreignKeys.first { $0.columns.contains(column.name) }!
@@ -137,14 +137,14 @@ public struct SQLAlchemyModelsGenerator {
                 let target = "\(fk.referencedTable).\(fk.referencedColumns[position])"
                 var fkArgs: [PythonArgument] = [.positional(.string(target))]
                 if let onDelete = fk.onDelete { fkArgs.append(.keyword("ondelete", .string(onDelete.sql))) }
-                args.append(.positional(.name("Column").call(
+                args.append(.positional(.dotted("sa.Column").call(
                     .positional(.string(column.name)), .positional(types.sqlType(column.type, imports: &m.imports)),
-                    .positional(.name("ForeignKey").call(fkArgs)), .keyword("primary_key", .bool(true)))))
+                    .positional(.dotted("sa.ForeignKey").call(fkArgs)), .keyword("primary_key", .bool(true)))))
             }
             for index in table.indexes {
-                args.append(.positional(.name("Index").call([.positional(.none)] + index.columns.map { .positional(.string($0)) })))
+                args.append(.positional(.dotted("sa.Index").call([.positional(.none)] + index.columns.map { .positional(.string($0)) })))
             }
-            m.body.append(.assign(target: table.name, annotation: nil, value: .name("Table").call(args)))
+            m.body.append(.assign(target: table.name, annotation: nil, value: .dotted("sa.Table").call(args)))
         }
         if !schema.tables.contains(where: \.isJoinTable) {
             m.body.append(.comment("This schema has no implicit many-to-many relations."))
@@ -221,11 +221,11 @@ public struct SQLAlchemyModelsGenerator {
         var args: [PythonExpr] = []
         let keyColumns = table.primaryKey?.columns ?? []
         if keyColumns.count > 1 {
-            imports.from("sqlalchemy", import: "PrimaryKeyConstraint")
-            args.append(.name("PrimaryKeyConstraint").call(keyColumns.map { .positional(.string($0)) }))
+            imports.module("sqlalchemy as sa")
+            args.append(.dotted("sa.PrimaryKeyConstraint").call(keyColumns.map { .positional(.string($0)) }))
         }
         for fk in table.foreignKeys where fk.columns.count > 1 {
-            imports.from("sqlalchemy", import: "ForeignKeyConstraint")
+            imports.module("sqlalchemy as sa")
             var fkArgs: [PythonArgument] = [
                 .positional(.list(fk.columns.map { .string($0) })),
                 .positional(.list(fk.referencedColumns.map { .string("\(fk.referencedTable).\($0)") })),
@@ -233,18 +233,18 @@ public struct SQLAlchemyModelsGenerator {
             if let a = fk.onDelete { fkArgs.append(.keyword("ondelete", .string(a.sql))) }
             if let a = fk.onUpdate { fkArgs.append(.keyword("onupdate", .string(a.sql))) }
             if isInCycle(fk, from: table.name) { fkArgs.append(.keyword("use_alter", .bool(true))) }
-            args.append(.name("ForeignKeyConstraint").call(fkArgs))
+            args.append(.dotted("sa.ForeignKeyConstraint").call(fkArgs))
         }
         for unique in table.uniques {
-            imports.from("sqlalchemy", import: "UniqueConstraint")
+            imports.module("sqlalchemy as sa")
             var uniqueArgs: [PythonArgument] = unique.columns.map { .positional(.string($0)) }
             if unique.name != schema.namingConvention.uniqueName(table: table.name, columns: unique.columns) {
                 uniqueArgs.append(.keyword("name", .string(unique.name)))
             }
-            args.append(.name("UniqueConstraint").call(uniqueArgs))
+            args.append(.dotted("sa.UniqueConstraint").call(uniqueArgs))
         }
         for check in table.checks {
-            imports.from("sqlalchemy", import: "CheckConstraint")
+            imports.module("sqlalchemy as sa")
             let prefix = "ck_\(table.name)_"
             let nameExpr: PythonExpr
             if check.name.hasPrefix(prefix) {
@@ -253,27 +253,27 @@ public struct SQLAlchemyModelsGenerator {
                 imports.from("sqlalchemy.sql.elements", import: "conv")
                 nameExpr = .name("conv").call(.positional(.string(check.name)))
             }
-            args.append(.name("CheckConstraint").call(.positional(.string(check.expression)), .keyword("name", nameExpr)))
+            args.append(.dotted("sa.CheckConstraint").call(.positional(.string(check.expression)), .keyword("name", nameExpr)))
         }
         for index in table.indexes where !(database == .mysql && isUnsupportedOnMySQL(index, in: table)) {
-            imports.from("sqlalchemy", import: "Index")
+            imports.module("sqlalchemy as sa")
             let isConventional = index.expressions.isEmpty && index.name == schema.namingConvention.indexName(table: table.name, columns: index.columns)
             var indexArgs: [PythonArgument] = [.positional(isConventional ? .none : .string(index.name))]
             indexArgs += index.columns.map { .positional(.string($0)) }
             for expression in index.expressions {
-                imports.from("sqlalchemy", import: "text")
-                indexArgs.append(.positional(.name("text").call(.positional(.string(expression)))))
+                imports.module("sqlalchemy as sa")
+                indexArgs.append(.positional(.dotted("sa.text").call(.positional(.string(expression)))))
             }
             if index.unique { indexArgs.append(.keyword("unique", .bool(true))) }
             if let predicate = index.predicate {
-                imports.from("sqlalchemy", import: "text")
-                indexArgs.append(.keyword("postgresql_where", .name("text").call(.positional(.string(predicate)))))
-                indexArgs.append(.keyword("sqlite_where", .name("text").call(.positional(.string(predicate)))))
+                imports.module("sqlalchemy as sa")
+                indexArgs.append(.keyword("postgresql_where", .dotted("sa.text").call(.positional(.string(predicate)))))
+                indexArgs.append(.keyword("sqlite_where", .dotted("sa.text").call(.positional(.string(predicate)))))
             }
             if let method = index.method, method != .btree {
                 indexArgs.append(.keyword("postgresql_using", .string(method.rawValue)))
             }
-            args.append(.name("Index").call(indexArgs))
+            args.append(.dotted("sa.Index").call(indexArgs))
         }
         if let comment = table.comment {
             args.append(.dict([(.string("comment"), .string(comment))]))
@@ -290,16 +290,16 @@ public struct SQLAlchemyModelsGenerator {
         if attribute != column.name { args.append(.positional(.string(column.name))) }
         args.append(.positional(types.sqlType(column, isAutoincrementKey: isAutoKey, imports: &imports)))
         if let fk = table.foreignKeys.first(where: { $0.columns == [column.name] }) {
-            imports.from("sqlalchemy", import: "ForeignKey")
+            imports.module("sqlalchemy as sa")
             var fkArgs: [PythonArgument] = [.positional(.string("\(fk.referencedTable).\(fk.referencedColumns[0])"))]
             if let a = fk.onDelete { fkArgs.append(.keyword("ondelete", .string(a.sql))) }
             if let a = fk.onUpdate { fkArgs.append(.keyword("onupdate", .string(a.sql))) }
             if isInCycle(fk, from: table.name) { fkArgs.append(.keyword("use_alter", .bool(true))) }
-            args.append(.positional(.name("ForeignKey").call(fkArgs)))
+            args.append(.positional(.dotted("sa.ForeignKey").call(fkArgs)))
         }
         if isAutoKey {
-            imports.from("sqlalchemy", import: "Identity")
-            args.append(.positional(.name("Identity").call()))
+            imports.module("sqlalchemy as sa")
+            args.append(.positional(.dotted("sa.Identity").call()))
         }
         if isKey, keyColumns.count == 1 { args.append(.keyword("primary_key", .bool(true))) }
         if !isKey { args.append(.keyword("nullable", .bool(column.nullable))) }
@@ -313,8 +313,8 @@ public struct SQLAlchemyModelsGenerator {
             }
         }
         if column.onUpdateNow {
-            imports.from("sqlalchemy", import: "func")
-            args.append(.keyword("onupdate", .name("func").dot("current_timestamp").call()))
+            imports.module("sqlalchemy as sa")
+            args.append(.keyword("onupdate", .dotted("sa.func").dot("current_timestamp").call()))
         }
         if let comment = column.comment { args.append(.keyword("comment", .string(comment))) }
         var pythonType = types.pythonType(column.type, imports: &imports)

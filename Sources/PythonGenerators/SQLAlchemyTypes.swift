@@ -47,8 +47,8 @@ struct SQLAlchemyTypeMapping {
 
     func sqlType(_ type: ColumnType, isAutoincrementKey: Bool = false, imports: inout PythonImports) -> PythonExpr {
         func sa(_ name: String) -> PythonExpr {
-            imports.from("sqlalchemy", import: name)
-            return .name(name)
+            imports.module("sqlalchemy as sa")
+            return .dotted("sa." + name)
         }
         switch type {
         case .int: return sa("Integer")
@@ -95,8 +95,8 @@ struct SQLAlchemyTypeMapping {
     /// `server_default=...` for a column default, mirroring the DDL generator.
     func serverDefault(_ value: ColumnDefault, type: ColumnType, imports: inout PythonImports) -> PythonExpr? {
         func sa(_ name: String) -> PythonExpr {
-            imports.from("sqlalchemy", import: name)
-            return .name(name)
+            imports.module("sqlalchemy as sa")
+            return .dotted("sa." + name)
         }
         switch value.kind {
         case .sql:
