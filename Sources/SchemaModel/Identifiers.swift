@@ -46,6 +46,10 @@ public enum Identifiers {
         return keep + "_" + digest.suffix(4)
     }
 
+    /// A name the resolver derives (table from an entity, foreign-key and join columns, enum type),
+    /// shortened to fit every dialect the same way convention names are.
+    public static func derived(_ name: String) -> String { shorten(name, limit: maxExplicitLength) }
+
     /// Turns arbitrary SQL text into a name fragment: `lower(email)` -> `lower_email`.
     public static func fragment(fromSQL sql: String) -> String {
         var out = ""

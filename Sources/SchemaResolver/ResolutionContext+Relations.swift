@@ -87,7 +87,7 @@ extension ResolutionContext {
             }
             names = explicit
         } else {
-            names = referenced.map { Located("\(name)_\($0.column.name)", at: relation.name.location) }
+            names = referenced.map { Located(Identifiers.derived("\(name)_\($0.column.name)"), at: relation.name.location) }
         }
 
         let nullableDefault = relation.nullable?.value ?? false
@@ -248,8 +248,8 @@ extension ResolutionContext {
         var targetPrefix = Identifiers.snakeCase(entities[target].name.value)
         if targetPrefix == sourcePrefix { targetPrefix = name }
         if targetPrefix == sourcePrefix { targetPrefix = "other_\(name)" }
-        let sourceColumns = sourceKey.map { Column(name: "\(sourcePrefix)_\($0.column.name)", type: $0.column.type) }
-        let targetColumns = targetKey.map { Column(name: "\(targetPrefix)_\($0.column.name)", type: $0.column.type) }
+        let sourceColumns = sourceKey.map { Column(name: Identifiers.derived("\(sourcePrefix)_\($0.column.name)"), type: $0.column.type) }
+        let targetColumns = targetKey.map { Column(name: Identifiers.derived("\(targetPrefix)_\($0.column.name)"), type: $0.column.type) }
         let all = sourceColumns + targetColumns
         let sourceFK = ForeignKey(
             name: convention.foreignKeyName(table: tableName, columns: sourceColumns.map(\.name), referredTable: tableNames[i]),

@@ -92,7 +92,7 @@ final class ResolutionContext {
         checkEnumTypeNames(tables)
         let schemaName = document.name?.value ?? ((document.file as NSString).lastPathComponent as NSString).deletingPathExtension
         let enumTypes = enums.values.map { decl in
-            EnumType(name: decl.name.value, databaseName: Identifiers.snakeCase(decl.name.value), values: decl.values.map(\.value), comment: decl.comment)
+            EnumType(name: decl.name.value, databaseName: Identifiers.derived(Identifiers.snakeCase(decl.name.value)), values: decl.values.map(\.value), comment: decl.comment)
         }
         return Schema(
             name: schemaName, namingConvention: convention, enums: enumTypes.sorted { $0.name < $1.name },
@@ -171,7 +171,7 @@ final class ResolutionContext {
             }
             entityIndex[decl.name.value] = entities.count
             entities.append(decl)
-            var table = Identifiers.snakeCase(decl.name.value)
+            var table = Identifiers.derived(Identifiers.snakeCase(decl.name.value))
             if let explicit = decl.table, checkIdentifier(explicit, what: "table") { table = explicit.value }
             tableNames.append(table)
         }
@@ -336,7 +336,7 @@ final class ResolutionContext {
     /// A PostgreSQL enum type shares the type namespace with the row types of tables.
     func checkEnumTypeNames(_ tables: [Table]) {
         for decl in enums.values.sorted(by: { $0.name.value < $1.name.value }) {
-            let typeName = Identifiers.snakeCase(decl.name.value)
+            let typeName = Identifiers.derived(Identifiers.snakeCase(decl.name.value))
             if let table = tables.first(where: { $0.name == typeName }) {
                 diagnostics.error(
                     "enum '\(decl.name.value)' becomes the PostgreSQL type '\(typeName)', which clashes with the table '\(typeName)'; rename the enum",

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Identity, Index, Integer, String
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
@@ -11,11 +11,11 @@ from app.models.base import Base
 
 class Category(Base):
     __tablename__ = "categories"
-    __table_args__ = (Index(None, "parent_id"),)
-    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
-    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    __table_args__ = (sa.Index(None, "parent_id"),)
+    id: Mapped[int] = mapped_column(sa.Integer, sa.Identity(), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     parent_id: Mapped[int | None] = mapped_column(
-        Integer, ForeignKey("categories.id", ondelete="SET NULL"), nullable=True
+        sa.Integer, sa.ForeignKey("categories.id", ondelete="SET NULL"), nullable=True
     )
     children: Mapped[list[Category]] = relationship(
         back_populates="parent", passive_deletes=True, lazy="raise"

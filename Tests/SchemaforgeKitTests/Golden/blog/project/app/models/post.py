@@ -7,23 +7,7 @@ import datetime
 import decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    Identity,
-    Index,
-    Integer,
-    Numeric,
-    String,
-    Text,
-    false,
-    func,
-    text,
-)
+import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -37,40 +21,44 @@ if TYPE_CHECKING:
 class Post(Base):
     __tablename__ = "post"
     __table_args__ = (
-        CheckConstraint("price >= 0", name="price_range"),
-        Index(None, "author_id", "created_at"),
-        Index(None, "published"),
-        Index(
+        sa.CheckConstraint("price >= 0", name="price_range"),
+        sa.Index(None, "author_id", "created_at"),
+        sa.Index(None, "published"),
+        sa.Index(
             None,
             "title",
-            postgresql_where=text("published"),
-            sqlite_where=text("published"),
+            postgresql_where=sa.text("published"),
+            sqlite_where=sa.text("published"),
         ),
     )
-    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
-    title: Mapped[str] = mapped_column(String(200), nullable=False)
-    body: Mapped[str] = mapped_column(Text, nullable=False)
+    id: Mapped[int] = mapped_column(sa.Integer, sa.Identity(), primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    body: Mapped[str] = mapped_column(sa.Text, nullable=False)
     published: Mapped[bool] = mapped_column(
-        Boolean, nullable=False, server_default=false()
+        sa.Boolean, nullable=False, server_default=sa.false()
     )
     meta: Mapped[Any | None] = mapped_column(
-        JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True
+        sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True
     )
-    price: Mapped[decimal.Decimal] = mapped_column(Numeric(12, 2), nullable=False)
-    published_on: Mapped[datetime.date | None] = mapped_column(Date, nullable=True)
+    price: Mapped[decimal.Decimal] = mapped_column(sa.Numeric(12, 2), nullable=False)
+    published_on: Mapped[datetime.date | None] = mapped_column(sa.Date, nullable=True)
     author_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False
+        sa.Integer, sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False
     )
     created_at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb"),
+        sa.DateTime(timezone=True).with_variant(
+            mysql.DATETIME(fsp=6), "mysql", "mariadb"
+        ),
         nullable=False,
-        server_default=func.current_timestamp(),
+        server_default=sa.func.current_timestamp(),
     )
     updated_at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb"),
+        sa.DateTime(timezone=True).with_variant(
+            mysql.DATETIME(fsp=6), "mysql", "mariadb"
+        ),
         nullable=False,
-        server_default=func.current_timestamp(),
-        onupdate=func.current_timestamp(),
+        server_default=sa.func.current_timestamp(),
+        onupdate=sa.func.current_timestamp(),
     )
     author: Mapped[User] = relationship(back_populates="posts", lazy="raise")
     tags: Mapped[list[Tag]] = relationship(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Identity, Integer, LargeBinary, UniqueConstraint
+import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -19,15 +19,16 @@ if TYPE_CHECKING:
 
 class Profile(Base):
     __tablename__ = "profile"
-    __table_args__ = (UniqueConstraint("public_id"), UniqueConstraint("user_id"))
-    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
+    __table_args__ = (sa.UniqueConstraint("public_id"), sa.UniqueConstraint("user_id"))
+    id: Mapped[int] = mapped_column(sa.Integer, sa.Identity(), primary_key=True)
     avatar: Mapped[bytes | None] = mapped_column(
-        LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb"), nullable=True
+        sa.LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb"),
+        nullable=True,
     )
     public_id: Mapped[uuid.UUID] = mapped_column(
         UUIDText, nullable=False, default=uuid.uuid4
     )
     user_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False
+        sa.Integer, sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False
     )
     user: Mapped[User] = relationship(back_populates="profile", lazy="raise")

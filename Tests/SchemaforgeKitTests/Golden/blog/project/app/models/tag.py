@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Identity, Integer, String, UniqueConstraint
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
@@ -16,9 +16,9 @@ if TYPE_CHECKING:
 
 class Tag(Base):
     __tablename__ = "tag"
-    __table_args__ = (UniqueConstraint("name"),)
-    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
-    name: Mapped[str] = mapped_column(String(50), nullable=False)
+    __table_args__ = (sa.UniqueConstraint("name"),)
+    id: Mapped[int] = mapped_column(sa.Integer, sa.Identity(), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(50), nullable=False)
     posts: Mapped[list[Post]] = relationship(
         back_populates="tags", secondary="post_tags", lazy="raise"
     )

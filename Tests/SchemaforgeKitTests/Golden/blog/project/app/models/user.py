@@ -6,16 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import (
-    DateTime,
-    Enum,
-    Identity,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    func,
-)
+import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -29,27 +20,31 @@ if TYPE_CHECKING:
 
 class User(Base):
     __tablename__ = "user"
-    __table_args__ = (UniqueConstraint("email"),)
-    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
-    email: Mapped[str] = mapped_column(String(320), nullable=False)
-    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    __table_args__ = (sa.UniqueConstraint("email"),)
+    id: Mapped[int] = mapped_column(sa.Integer, sa.Identity(), primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(320), nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     role: Mapped[Role] = mapped_column(
-        Enum(Role, name="role", create_constraint=True, values_callable=enum_values),
+        sa.Enum(Role, name="role", create_constraint=True, values_callable=enum_values),
         nullable=False,
         server_default="reader",
     )
-    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
-    bio: Mapped[str | None] = mapped_column(Text, nullable=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    bio: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     created_at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb"),
+        sa.DateTime(timezone=True).with_variant(
+            mysql.DATETIME(fsp=6), "mysql", "mariadb"
+        ),
         nullable=False,
-        server_default=func.current_timestamp(),
+        server_default=sa.func.current_timestamp(),
     )
     updated_at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb"),
+        sa.DateTime(timezone=True).with_variant(
+            mysql.DATETIME(fsp=6), "mysql", "mariadb"
+        ),
         nullable=False,
-        server_default=func.current_timestamp(),
-        onupdate=func.current_timestamp(),
+        server_default=sa.func.current_timestamp(),
+        onupdate=sa.func.current_timestamp(),
     )
     posts: Mapped[list[Post]] = relationship(
         back_populates="author",

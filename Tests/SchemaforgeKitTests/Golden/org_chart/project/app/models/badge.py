@@ -7,7 +7,7 @@ import datetime
 import uuid
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, ForeignKey, Identity, Integer, UniqueConstraint, func
+import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -20,17 +20,19 @@ if TYPE_CHECKING:
 
 class Badge(Base):
     __tablename__ = "badge"
-    __table_args__ = (UniqueConstraint("code"), UniqueConstraint("employee_id"))
-    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
+    __table_args__ = (sa.UniqueConstraint("code"), sa.UniqueConstraint("employee_id"))
+    id: Mapped[int] = mapped_column(sa.Integer, sa.Identity(), primary_key=True)
     code: Mapped[uuid.UUID] = mapped_column(
         UUIDText, nullable=False, default=uuid.uuid4
     )
     issued_at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb"),
+        sa.DateTime(timezone=True).with_variant(
+            mysql.DATETIME(fsp=6), "mysql", "mariadb"
+        ),
         nullable=False,
-        server_default=func.current_timestamp(),
+        server_default=sa.func.current_timestamp(),
     )
     employee_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("employee.id", ondelete="CASCADE"), nullable=False
+        sa.Integer, sa.ForeignKey("employee.id", ondelete="CASCADE"), nullable=False
     )
     employee: Mapped[Employee] = relationship(back_populates="badge", lazy="raise")

@@ -6,16 +6,7 @@ from __future__ import annotations
 import decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import (
-    CheckConstraint,
-    ForeignKey,
-    Identity,
-    Index,
-    Integer,
-    Numeric,
-    String,
-    UniqueConstraint,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
@@ -27,22 +18,22 @@ if TYPE_CHECKING:
 class Department(Base):
     __tablename__ = "department"
     __table_args__ = (
-        UniqueConstraint("name"),
-        CheckConstraint("budget >= 0", name="budget_range"),
-        Index(None, "head_id"),
-        Index(None, "parent_id"),
+        sa.UniqueConstraint("name"),
+        sa.CheckConstraint("budget >= 0", name="budget_range"),
+        sa.Index(None, "head_id"),
+        sa.Index(None, "parent_id"),
     )
-    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    id: Mapped[int] = mapped_column(sa.Integer, sa.Identity(), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
     budget: Mapped[decimal.Decimal | None] = mapped_column(
-        Numeric(14, 2), nullable=True
+        sa.Numeric(14, 2), nullable=True
     )
     parent_id: Mapped[int | None] = mapped_column(
-        Integer, ForeignKey("department.id", ondelete="SET NULL"), nullable=True
+        sa.Integer, sa.ForeignKey("department.id", ondelete="SET NULL"), nullable=True
     )
     head_id: Mapped[int | None] = mapped_column(
-        Integer,
-        ForeignKey("employee.id", ondelete="SET NULL", use_alter=True),
+        sa.Integer,
+        sa.ForeignKey("employee.id", ondelete="SET NULL", use_alter=True),
         nullable=True,
     )
     employees: Mapped[list[Employee]] = relationship(

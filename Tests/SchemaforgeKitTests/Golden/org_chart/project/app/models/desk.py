@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Identity, Integer, String, UniqueConstraint
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
@@ -16,11 +16,11 @@ if TYPE_CHECKING:
 
 class Desk(Base):
     __tablename__ = "desk"
-    __table_args__ = (UniqueConstraint("occupant_id"),)
-    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
-    label: Mapped[str] = mapped_column(String(20), nullable=False)
+    __table_args__ = (sa.UniqueConstraint("occupant_id"),)
+    id: Mapped[int] = mapped_column(sa.Integer, sa.Identity(), primary_key=True)
+    label: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     occupant_id: Mapped[int | None] = mapped_column(
-        Integer, ForeignKey("employee.id", ondelete="SET NULL"), nullable=True
+        sa.Integer, sa.ForeignKey("employee.id", ondelete="SET NULL"), nullable=True
     )
     occupant: Mapped[Employee | None] = relationship(
         back_populates="desk", lazy="raise"

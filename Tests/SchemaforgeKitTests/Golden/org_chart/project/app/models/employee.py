@@ -7,22 +7,7 @@ import datetime
 import decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Date,
-    DateTime,
-    Enum,
-    ForeignKey,
-    Identity,
-    Index,
-    Integer,
-    Numeric,
-    String,
-    UniqueConstraint,
-    func,
-    true,
-)
+import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -38,21 +23,21 @@ if TYPE_CHECKING:
 class Employee(Base):
     __tablename__ = "employee"
     __table_args__ = (
-        UniqueConstraint("email"),
-        UniqueConstraint("employee_no"),
-        CheckConstraint("salary >= 0", name="salary_range"),
-        Index(None, "department_id"),
-        Index(None, "manager_id"),
+        sa.UniqueConstraint("email"),
+        sa.UniqueConstraint("employee_no"),
+        sa.CheckConstraint("salary >= 0", name="salary_range"),
+        sa.Index(None, "department_id"),
+        sa.Index(None, "manager_id"),
     )
-    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
-    employee_no: Mapped[str] = mapped_column(String(12), nullable=False)
-    full_name: Mapped[str] = mapped_column(String(200), nullable=False)
-    email: Mapped[str] = mapped_column(String(320), nullable=False)
+    id: Mapped[int] = mapped_column(sa.Integer, sa.Identity(), primary_key=True)
+    employee_no: Mapped[str] = mapped_column(sa.String(12), nullable=False)
+    full_name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    email: Mapped[str] = mapped_column(sa.String(320), nullable=False)
     hired_on: Mapped[datetime.date] = mapped_column(
-        Date, nullable=False, server_default=func.current_date()
+        sa.Date, nullable=False, server_default=sa.func.current_date()
     )
     type: Mapped[EmploymentType] = mapped_column(
-        Enum(
+        sa.Enum(
             EmploymentType,
             name="employment_type",
             create_constraint=True,
@@ -61,26 +46,32 @@ class Employee(Base):
         nullable=False,
         server_default="full_time",
     )
-    salary: Mapped[decimal.Decimal] = mapped_column(Numeric(12, 2), nullable=False)
-    active: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=true())
+    salary: Mapped[decimal.Decimal] = mapped_column(sa.Numeric(12, 2), nullable=False)
+    active: Mapped[bool] = mapped_column(
+        sa.Boolean, nullable=False, server_default=sa.true()
+    )
     department_id: Mapped[int] = mapped_column(
-        Integer,
-        ForeignKey("department.id", ondelete="RESTRICT", use_alter=True),
+        sa.Integer,
+        sa.ForeignKey("department.id", ondelete="RESTRICT", use_alter=True),
         nullable=False,
     )
     manager_id: Mapped[int | None] = mapped_column(
-        Integer, ForeignKey("employee.id", ondelete="SET NULL"), nullable=True
+        sa.Integer, sa.ForeignKey("employee.id", ondelete="SET NULL"), nullable=True
     )
     created_at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb"),
+        sa.DateTime(timezone=True).with_variant(
+            mysql.DATETIME(fsp=6), "mysql", "mariadb"
+        ),
         nullable=False,
-        server_default=func.current_timestamp(),
+        server_default=sa.func.current_timestamp(),
     )
     updated_at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb"),
+        sa.DateTime(timezone=True).with_variant(
+            mysql.DATETIME(fsp=6), "mysql", "mariadb"
+        ),
         nullable=False,
-        server_default=func.current_timestamp(),
-        onupdate=func.current_timestamp(),
+        server_default=sa.func.current_timestamp(),
+        onupdate=sa.func.current_timestamp(),
     )
     badge: Mapped[Badge | None] = relationship(
         back_populates="employee",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Integer, String, text, true
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
@@ -19,10 +19,12 @@ class Group(Base):
 
     __tablename__ = "group"
     __table_args__ = ({"comment": "Product group, keyed by a code"},)
-    code: Mapped[str] = mapped_column(String(20), primary_key=True)
-    select: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=true())
+    code: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    select: Mapped[bool] = mapped_column(
+        sa.Boolean, nullable=False, server_default=sa.true()
+    )
     order: Mapped[int] = mapped_column(
-        Integer, nullable=False, server_default=text("0")
+        sa.Integer, nullable=False, server_default=sa.text("0")
     )
     products: Mapped[list[Product]] = relationship(
         back_populates="group", passive_deletes=True, lazy="raise"

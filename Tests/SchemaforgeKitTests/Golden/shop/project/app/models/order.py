@@ -8,20 +8,7 @@ import decimal
 import uuid
 from typing import TYPE_CHECKING
 
-from sqlalchemy import (
-    CheckConstraint,
-    DateTime,
-    Enum,
-    ForeignKey,
-    Identity,
-    Index,
-    Integer,
-    Numeric,
-    Text,
-    UniqueConstraint,
-    func,
-    text,
-)
+import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -38,20 +25,20 @@ if TYPE_CHECKING:
 class Order(Base):
     __tablename__ = "order"
     __table_args__ = (
-        UniqueConstraint("user_id", "number"),
-        CheckConstraint("total >= 0", name="total_range"),
-        Index(
+        sa.UniqueConstraint("user_id", "number"),
+        sa.CheckConstraint("total >= 0", name="total_range"),
+        sa.Index(
             "ix_order_pending",
             "status",
-            postgresql_where=text("status = 'pending'"),
-            sqlite_where=text("status = 'pending'"),
+            postgresql_where=sa.text("status = 'pending'"),
+            sqlite_where=sa.text("status = 'pending'"),
         ),
-        Index(None, "user_id", "created_at"),
+        sa.Index(None, "user_id", "created_at"),
     )
-    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
-    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    id: Mapped[int] = mapped_column(sa.Integer, sa.Identity(), primary_key=True)
+    number: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     status: Mapped[OrderStatus] = mapped_column(
-        Enum(
+        sa.Enum(
             OrderStatus,
             name="order_status",
             create_constraint=True,
@@ -61,22 +48,26 @@ class Order(Base):
         server_default="pending",
     )
     total: Mapped[decimal.Decimal] = mapped_column(
-        Numeric(14, 2), nullable=False, server_default=text("0")
+        sa.Numeric(14, 2), nullable=False, server_default=sa.text("0")
     )
-    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    note: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     user_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDText, ForeignKey("user.id", ondelete="RESTRICT"), nullable=False
+        UUIDText, sa.ForeignKey("user.id", ondelete="RESTRICT"), nullable=False
     )
     created_at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb"),
+        sa.DateTime(timezone=True).with_variant(
+            mysql.DATETIME(fsp=6), "mysql", "mariadb"
+        ),
         nullable=False,
-        server_default=func.current_timestamp(),
+        server_default=sa.func.current_timestamp(),
     )
     updated_at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb"),
+        sa.DateTime(timezone=True).with_variant(
+            mysql.DATETIME(fsp=6), "mysql", "mariadb"
+        ),
         nullable=False,
-        server_default=func.current_timestamp(),
-        onupdate=func.current_timestamp(),
+        server_default=sa.func.current_timestamp(),
+        onupdate=sa.func.current_timestamp(),
     )
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order",

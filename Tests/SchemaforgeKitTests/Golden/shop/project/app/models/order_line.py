@@ -6,16 +6,7 @@ from __future__ import annotations
 import decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import (
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    Integer,
-    Numeric,
-    PrimaryKeyConstraint,
-    SmallInteger,
-    String,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
@@ -31,20 +22,22 @@ class OrderLine(Base):
 
     __tablename__ = "order_line"
     __table_args__ = (
-        PrimaryKeyConstraint("order_id", "line_no"),
-        CheckConstraint("quantity >= 1 AND quantity <= 1000", name="quantity_range"),
-        CheckConstraint("unit_price >= 0", name="unit_price_range"),
-        Index(None, "product_sku"),
+        sa.PrimaryKeyConstraint("order_id", "line_no"),
+        sa.CheckConstraint("quantity >= 1 AND quantity <= 1000", name="quantity_range"),
+        sa.CheckConstraint("unit_price >= 0", name="unit_price_range"),
+        sa.Index(None, "product_sku"),
         {"comment": "One product on an order; the key is (order, line_no)"},
     )
-    line_no: Mapped[int] = mapped_column(SmallInteger)
-    quantity: Mapped[int] = mapped_column(Integer, nullable=False)
-    unit_price: Mapped[decimal.Decimal] = mapped_column(Numeric(12, 2), nullable=False)
+    line_no: Mapped[int] = mapped_column(sa.SmallInteger)
+    quantity: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    unit_price: Mapped[decimal.Decimal] = mapped_column(
+        sa.Numeric(12, 2), nullable=False
+    )
     order_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("order.id", ondelete="CASCADE")
+        sa.Integer, sa.ForeignKey("order.id", ondelete="CASCADE")
     )
     product_sku: Mapped[str] = mapped_column(
-        String(32), ForeignKey("product.sku", ondelete="RESTRICT"), nullable=False
+        sa.String(32), sa.ForeignKey("product.sku", ondelete="RESTRICT"), nullable=False
     )
     order: Mapped[Order] = relationship(back_populates="lines", lazy="raise")
     product: Mapped[Product] = relationship(back_populates="order_lines", lazy="raise")

@@ -6,19 +6,7 @@ from __future__ import annotations
 import decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    CheckConstraint,
-    Enum,
-    ForeignKey,
-    Index,
-    Integer,
-    Numeric,
-    String,
-    text,
-    true,
-)
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -34,20 +22,23 @@ if TYPE_CHECKING:
 class Product(Base):
     __tablename__ = "product"
     __table_args__ = (
-        CheckConstraint("price >= 0", name="price_range"),
-        CheckConstraint("length(sku) > 0", name="sku_not_blank"),
-        CheckConstraint("stock >= 0", name="stock_range"),
-        Index(None, "group_code"),
-        Index("ix_product_lower_name", text("lower(name)")),
-        Index(
-            None, "name", postgresql_where=text("active"), sqlite_where=text("active")
+        sa.CheckConstraint("price >= 0", name="price_range"),
+        sa.CheckConstraint("length(sku) > 0", name="sku_not_blank"),
+        sa.CheckConstraint("stock >= 0", name="stock_range"),
+        sa.Index(None, "group_code"),
+        sa.Index("ix_product_lower_name", sa.text("lower(name)")),
+        sa.Index(
+            None,
+            "name",
+            postgresql_where=sa.text("active"),
+            sqlite_where=sa.text("active"),
         ),
     )
-    sku: Mapped[str] = mapped_column(String(32), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    price: Mapped[decimal.Decimal] = mapped_column(Numeric(12, 2), nullable=False)
+    sku: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    price: Mapped[decimal.Decimal] = mapped_column(sa.Numeric(12, 2), nullable=False)
     currency: Mapped[Currency] = mapped_column(
-        Enum(
+        sa.Enum(
             Currency,
             name="currency",
             create_constraint=True,
@@ -57,18 +48,21 @@ class Product(Base):
         server_default="EUR",
     )
     stock: Mapped[int] = mapped_column(
-        Integer, nullable=False, server_default=text("0")
+        sa.Integer, nullable=False, server_default=sa.text("0")
     )
-    active: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=true())
+    active: Mapped[bool] = mapped_column(
+        sa.Boolean, nullable=False, server_default=sa.true()
+    )
     labels: Mapped[list[str] | None] = mapped_column(
-        JSON().with_variant(postgresql.ARRAY(String(30)), "postgresql"), nullable=True
+        sa.JSON().with_variant(postgresql.ARRAY(sa.String(30)), "postgresql"),
+        nullable=True,
     )
     attributes: Mapped[Any | None] = mapped_column(
-        JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True
+        sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True
     )
     group_code: Mapped[str | None] = mapped_column(
-        String(20),
-        ForeignKey("group.code", ondelete="SET NULL", onupdate="CASCADE"),
+        sa.String(20),
+        sa.ForeignKey("group.code", ondelete="SET NULL", onupdate="CASCADE"),
         nullable=True,
     )
     group: Mapped[Group | None] = relationship(back_populates="products", lazy="raise")

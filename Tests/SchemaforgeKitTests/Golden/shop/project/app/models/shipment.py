@@ -6,17 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import (
-    DateTime,
-    ForeignKeyConstraint,
-    Identity,
-    Index,
-    Integer,
-    SmallInteger,
-    String,
-    UniqueConstraint,
-    func,
-)
+import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -29,22 +19,24 @@ if TYPE_CHECKING:
 class Shipment(Base):
     __tablename__ = "shipment"
     __table_args__ = (
-        ForeignKeyConstraint(
+        sa.ForeignKeyConstraint(
             ["line_order_id", "line_line_no"],
             ["order_line.order_id", "order_line.line_no"],
             ondelete="CASCADE",
         ),
-        UniqueConstraint("carrier", "tracking", name="uq_shipment_tracking"),
-        Index(None, "line_order_id", "line_line_no"),
+        sa.UniqueConstraint("carrier", "tracking", name="uq_shipment_tracking"),
+        sa.Index(None, "line_order_id", "line_line_no"),
     )
-    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
+    id: Mapped[int] = mapped_column(sa.Integer, sa.Identity(), primary_key=True)
     shipped_at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb"),
+        sa.DateTime(timezone=True).with_variant(
+            mysql.DATETIME(fsp=6), "mysql", "mariadb"
+        ),
         nullable=False,
-        server_default=func.current_timestamp(),
+        server_default=sa.func.current_timestamp(),
     )
-    carrier: Mapped[str] = mapped_column(String(50), nullable=False)
-    tracking: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    line_order_id: Mapped[int] = mapped_column(Integer, nullable=False)
-    line_line_no: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    carrier: Mapped[str] = mapped_column(sa.String(50), nullable=False)
+    tracking: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    line_order_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    line_line_no: Mapped[int] = mapped_column(sa.SmallInteger, nullable=False)
     line: Mapped[OrderLine] = relationship(back_populates="shipments", lazy="raise")

@@ -7,7 +7,7 @@ import datetime
 import uuid
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, String, UniqueConstraint, func
+import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,24 +22,28 @@ class User(Base):
     """A customer account"""
 
     __tablename__ = "user"
-    __table_args__ = (UniqueConstraint("email"), {"comment": "A customer account"})
+    __table_args__ = (sa.UniqueConstraint("email"), {"comment": "A customer account"})
     id: Mapped[uuid.UUID] = mapped_column(
         UUIDText, primary_key=True, default=uuid.uuid4
     )
-    email: Mapped[str] = mapped_column(String(320), nullable=False)
+    email: Mapped[str] = mapped_column(sa.String(320), nullable=False)
     display_name: Mapped[str | None] = mapped_column(
-        String(100), nullable=True, comment="Shown on invoices"
+        sa.String(100), nullable=True, comment="Shown on invoices"
     )
     created_at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb"),
+        sa.DateTime(timezone=True).with_variant(
+            mysql.DATETIME(fsp=6), "mysql", "mariadb"
+        ),
         nullable=False,
-        server_default=func.current_timestamp(),
+        server_default=sa.func.current_timestamp(),
     )
     updated_at: Mapped[datetime.datetime] = mapped_column(
-        DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb"),
+        sa.DateTime(timezone=True).with_variant(
+            mysql.DATETIME(fsp=6), "mysql", "mariadb"
+        ),
         nullable=False,
-        server_default=func.current_timestamp(),
-        onupdate=func.current_timestamp(),
+        server_default=sa.func.current_timestamp(),
+        onupdate=sa.func.current_timestamp(),
     )
     orders: Mapped[list[Order]] = relationship(
         back_populates="user", passive_deletes="all", lazy="raise"

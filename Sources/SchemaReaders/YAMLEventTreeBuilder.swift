@@ -1,0 +1,149 @@
+#if compiler(>=6)
+internal import CYaml
+#else
+@_implementationOnly import CYaml
+#endif
+import SchemaModel
+
+/// Builds the `SyntaxNode` tree straight from libyaml's parse events: the fast path of
+/// `YAMLSyntaxReader.parse`.
+///
+/// libyaml is the C library Yams wraps (its `CYaml` module, built as part of the Yams dependency), so
+/// the scanner, the parser, their error messages and their marks are exactly those of `Yams.compose`;
+/// what this skips is Yams' `Node` tree, its tag resolution (regular expressions on every scalar) and
+/// its duplicate-key check, none of which the schema reader needs on a well-formed file.
+///
+/// It only answers when it can guarantee the result `Yams.compose` + `YAMLSyntaxReader.convert` give:
+/// one document, no syntax error, no alias, only scalar mapping keys, and no two keys of a mapping
+/// with the same text. Anything else returns `nil` and the caller takes the Yams path, which owns
+/// every diagnostic (syntax errors, duplicate keys, aliases, several documents, an empty file).
+enum YAMLEventTreeBuilder {
+    static func build(_ text: String, file: String) -> SyntaxNode? {
+        // Yams lets this environment variable choose the encoding (and prints a notice): leave that to it.
+        if getenv("YAMS_DEFAULT_ENCODING") != nil { return nil }
+        var text = text
+        text.makeContiguousUTF8()
+        return text.utf8.withContiguousStorageIfAvailable { bytes -> SyntaxNode? in
+            var builder = Builder(file: file)
+            return builder.run(bytes)
+        } ?? nil
+    }
+
+    /// A mapping or a sequence whose end event has not come yet.
+    private struct Open {
+        var isMapping: Bool
+        var location: SourceLocation
+        var items: [SyntaxNode] = []
+        var entries: [(key: SyntaxScalar, value: SyntaxNode)] = []
+        /// The key waiting for its value.
+        var key: SyntaxScalar?
+        /// The keys seen so far, once the mapping is too long for a linear scan.
+        var keySet: Set<String>?
+    }
+
+    private struct Builder {
+        let file: String
+        var stack: [Open] = []
+        var root: SyntaxNode?
+
+        init(file: String) { self.file = file }
+
+        private func location(_ mark: yaml_mark_t) -> SourceLocation {
+            SourceLocation(file: file, line: max(1, Int(mark.line) + 1), column: max(1, Int(mark.column) + 1))
+        }
+
+        mutating func run(_ bytes: UnsafeBufferPointer<UInt8>) -> SyntaxNode? {
+            var parser = yaml_parser_t()
+            guard yaml_parser_initialize(&parser) == 1 else { return nil }
+            defer { yaml_parser_delete(&parser) }
+            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+            yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
+            var event = yaml_event_t()
+            var documents = 0
+            while true {
+                guard yaml_parser_parse(&parser, &event) == 1 else { return nil }
+                defer { yaml_event_delete(&event) }
+                switch event.type {
+                case YAML_STREAM_START_EVENT, YAML_DOCUMENT_END_EVENT:
+                    continue
+                case YAML_STREAM_END_EVENT:
+                    return documents == 1 ? root : nil
+                case YAML_DOCUMENT_START_EVENT:
+                    documents += 1
+                    if documents > 1 { return nil }
+                case YAML_SCALAR_EVENT:
+                    let scalar = event.data.scalar
+                    let count = Int(scalar.length)
+                    guard let value = scalar.value else { return nil }
+                    // Foundation's UTF-8 decoding (which Yams uses) may treat a leading BOM specially.
+                    if count >= 3, value[0] == 0xEF, value[1] == 0xBB, value[2] == 0xBF { return nil }
+                    let string = String(decoding: UnsafeBufferPointer(start: value, count: count), as: UTF8.self)
+                    let style = scalar.style
+                    guard add(scalar: string, style: style, at: location(event.start_mark)) else { return nil }
+                case YAML_SEQUENCE_START_EVENT:
+                    guard stack.last?.isMapping != true || stack[stack.count - 1].key != nil else { return nil }  // a list as a key
+                    stack.append(Open(isMapping: false, location: location(event.start_mark)))
+                case YAML_MAPPING_START_EVENT:
+                    guard stack.last?.isMapping != true || stack[stack.count - 1].key != nil else { return nil }  // a mapping as a key
+                    stack.append(Open(isMapping: true, location: location(event.start_mark)))
+                case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                    guard let open = stack.popLast() else { return nil }
+                    let node: SyntaxNode = open.isMapping
+                        ? .mapping(SyntaxMapping(entries: open.entries, location: open.location))
+                        : .sequence(SyntaxSequence(items: open.items, location: open.location))
+                    guard attach(node) else { return nil }
+                default:
+                    return nil  // an alias (Yams expands it) or an event this builder does not expect
+                }
+            }
+        }
+
+        /// A scalar: a key when the enclosing mapping waits for one, a value otherwise.
+        private mutating func add(scalar string: String, style: yaml_scalar_style_t, at location: SourceLocation) -> Bool {
+            let last = stack.count - 1
+            if last >= 0, stack[last].isMapping, stack[last].key == nil {
+                // The reader calls a key quoted for the quoted styles only (not literal or folded).
+                let quoted = style == YAML_SINGLE_QUOTED_SCALAR_STYLE || style == YAML_DOUBLE_QUOTED_SCALAR_STYLE
+                guard insertKey(string, into: last) else { return false }
+                stack[last].key = SyntaxScalar(value: string, isQuoted: quoted, location: location)
+                return true
+            }
+            let quoted = style == YAML_SINGLE_QUOTED_SCALAR_STYLE || style == YAML_DOUBLE_QUOTED_SCALAR_STYLE
+                || style == YAML_LITERAL_SCALAR_STYLE || style == YAML_FOLDED_SCALAR_STYLE
+            return attach(.scalar(SyntaxScalar(value: string, isQuoted: quoted, location: location)))
+        }
+
+        /// False when the mapping already has a key with this text: Yams may call that a duplicate
+        /// (depending on the keys' tags), so the Yams path decides.
+        private mutating func insertKey(_ key: String, into index: Int) -> Bool {
+            if stack[index].keySet != nil {
+                return stack[index].keySet!.insert(key).inserted
+            }
+            for entry in stack[index].entries where entry.key.value == key { return false }
+            if stack[index].entries.count >= 16 {
+                var set = Set<String>(minimumCapacity: 64)
+                for entry in stack[index].entries { set.insert(entry.key.value) }
+                set.insert(key)
+                stack[index].keySet = set
+            }
+            return true
+        }
+
+        private mutating func attach(_ node: SyntaxNode) -> Bool {
+            let last = stack.count - 1
+            guard last >= 0 else {
+                guard root == nil else { return false }
+                root = node
+                return true
+            }
+            if stack[last].isMapping {
+                guard let key = stack[last].key else { return false }  // a collection as a key
+                stack[last].entries.append((key, node))
+                stack[last].key = nil
+            } else {
+                stack[last].items.append(node)
+            }
+            return true
+        }
+    }
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The whole check, on a fresh machine of this kind as on a developer's: installs what is missing
+# (mariadb-server from Debian, a Python venv at .venv with integration/requirements.txt), starts the
+# private PostgreSQL and MariaDB servers (integration/servers.sh), runs `swift build`, `swift test`
+# and the integration suite (pytest, against the built debug binary), and always stops the servers.
+# Exits non-zero if any step fails. Works as root with no stdin (CI=true).
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+export DEBIAN_FRONTEND=noninteractive
+START=$(date +%s)
+FAILED=()
+PYTEST_SUMMARY=""
+
+step() { echo; echo "==> [$(( $(date +%s) - START ))s] $*"; }
+die() { echo "test-all.sh: error: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# 1. What a fresh machine lacks
+
+step "system packages"
+if ! command -v mariadbd >/dev/null 2>&1 || ! command -v mariadb-install-db >/dev/null 2>&1; then
+    [ "$(id -u)" -eq 0 ] || die "mariadb-server is missing and installing it needs root"
+    apt-get update -qq </dev/null || die "apt-get update failed"
+    # The package's own service start is blocked on these machines; servers.sh starts its own.
+    apt-get install -y -qq --no-install-recommends mariadb-server mariadb-client </dev/null \
+        || command -v mariadbd >/dev/null 2>&1 || die "apt-get install mariadb-server failed"
+fi
+command -v mariadbd >/dev/null 2>&1 || die "mariadbd is still missing"
+command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+    || die "PostgreSQL (initdb) is not installed"
+echo "mariadbd: $(mariadbd --version 2>/dev/null | head -1)"
+
+step "python venv (.venv) from integration/requirements.txt"
+PYTHON="${PYTHON:-python3}"
+if ! .venv/bin/python -c 'import sys' >/dev/null 2>&1; then
+    rm -rf .venv
+    if ! "$PYTHON" -m venv .venv; then
+        [ "$(id -u)" -eq 0 ] || die "python3 -m venv failed"
+        apt-get update -qq </dev/null && apt-get install -y -qq python3-venv </dev/null || die "cannot install python3-venv"
+        rm -rf .venv
+        "$PYTHON" -m venv .venv || die "python3 -m venv failed"
+    fi
+fi
+.venv/bin/python -m pip install --disable-pip-version-check -q -r integration/requirements.txt </dev/null \
+    || die "pip install -r integration/requirements.txt failed"
+
+# ---------------------------------------------------------------------------------------------
+# 2. Database servers (always stopped on exit)
+
+cleanup() {
+    step "stopping the database servers"
+    bash integration/servers.sh stop || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+step "starting PostgreSQL and MariaDB"
+bash integration/servers.sh start || die "the database servers did not start"
+
+# ---------------------------------------------------------------------------------------------
+# 3. Build and tests
+
+step "swift build"
+if swift build </dev/null; then
+    BUILD_OK=1
+else
+    BUILD_OK=0
+    FAILED+=("swift build")
+fi
+
+step "swift test"
+if [ "$BUILD_OK" = 1 ]; then
+    swift test </dev/null || FAILED+=("swift test")
+else
+    echo "skipped: swift build failed"
+fi
+
+step "integration suite (pytest)"
+if [ "$BUILD_OK" = 1 ] && [ -x .build/debug/schemaforge ]; then
+    LOG="$(mktemp)"
+    SCHEMAFORGE_BIN="$ROOT/.build/debug/schemaforge" .venv/bin/python -m pytest integration -q -p no:cacheprovider </dev/null 2>&1 | tee "$LOG"
+    PYTEST_RC=${PIPESTATUS[0]}
+    PYTEST_SUMMARY="$(grep -E '^(=+ )?[0-9]+ (passed|failed|error|errors|skipped|deselected)|no tests ran' "$LOG" | tail -1)"
+    rm -f "$LOG"
+    [ "$PYTEST_RC" -eq 0 ] || FAILED+=("pytest (exit $PYTEST_RC)")
+else
+    echo "skipped: no schemaforge binary"
+    FAILED+=("pytest (not run)")
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Stop the servers before the summary, so that pytest's summary line closes the output.
+cleanup
+trap - EXIT
+
+echo
+echo "==> wall time: $(( $(date +%s) - START ))s"
+if [ "${#FAILED[@]}" -gt 0 ]; then
+    echo "==> FAILED: ${FAILED[*]}"
+fi
+[ -n "$PYTEST_SUMMARY" ] && echo "$PYTEST_SUMMARY"
+[ "${#FAILED[@]}" -eq 0 ]
