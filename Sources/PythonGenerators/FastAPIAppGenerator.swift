@@ -180,6 +180,21 @@ struct FastAPIAppGenerator {
 
     // MARK: Per entity
 
+    /// Names the router and CRUD modules import; a model class with one of them is imported under
+    /// an alias (`Response as ResponseModel`).
+    static let importedNames: Set<String> = [
+        "APIRouter", "HTTPException", "Query", "Response", "ColumnElement", "InstrumentedAttribute", "LoaderOption",
+        "Annotated", "Any", "SessionDep", "AsyncSession", "Sequence", "NotFoundError", "Session",
+    ]
+
+    static func modelName(_ entity: String) -> String { importedNames.contains(entity) ? entity + "Model" : entity }
+
+    static func importModel(_ entity: String, into imports: inout PythonImports) {
+        let module = "app.models.\(PythonNames.module(forEntity: entity))"
+        let local = modelName(entity)
+        imports.from(module, import: local == entity ? entity : "\(entity) as \(local)")
+    }
+
     /// Names used by the CRUD and router code of one entity.
     struct Names {
         let view: EntityView
@@ -204,7 +219,8 @@ struct FastAPIAppGenerator {
         let n = Names(view: view)
         var m = PythonModule(header: generatedHeader, docstring: "Persistence of \(view.entity).")
         m.imports.from("sqlalchemy.ext.asyncio", import: "AsyncSession")
-        m.imports.from("app.models.\(view.module)", import: view.entity)
+        Self.importModel(view.entity, into: &m.imports)
+        let model = Self.modelName(view.entity)
         m.imports.from("app.schemas.\(view.module)", import: "\(view.entity)Create", "\(view.entity)Update")
         let m2m = view.writableManyToMany
         let serverDefaults = view.writableColumns.filter { column in
@@ -237,17 +253,17 @@ struct FastAPIAppGenerator {
         var create: [String] = []
         create.append("async def create_\(Identifiers.snakeCase(view.entity))(")
         create.append("    session: AsyncSession, *, body: \(view.entity)Create")
-        create.append(") -> \(view.entity):")
+        create.append(") -> \(model):")
         create.append("    \"\"\"Insert a \(view.entity); constraint violations surface here as IntegrityError.\"\"\"")
         create.append("    data = body.model_dump(exclude_unset=True\(excludeArg))")
         create.append("    for name in SERVER_DEFAULTS:")
         create.append("        if data.get(name) is None:")
         create.append("            data.pop(name, None)")
-        create.append("    \(n.variable) = \(view.entity)(**data)")
+        create.append("    \(n.variable) = \(model)(**data)")
         for relation in m2m {
             guard let key = view.targetKey(relation) else { continue }
-            let target = relation.targetEntity
-            m.imports.from("app.models.\(PythonNames.module(forEntity: target))", import: target)
+            let target = Self.modelName(relation.targetEntity)
+            Self.importModel(relation.targetEntity, into: &m.imports)
             create.append("    \(n.variable).\(PythonNames.attribute(relation.name)) = await _load_all(session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(PythonNames.idsField(relation.name)))")
         }
         create.append("    session.add(\(n.variable))")
@@ -256,15 +272,15 @@ struct FastAPIAppGenerator {
         create.append("    return \(n.variable)")
         var update: [String] = []
         update.append("async def update_\(Identifiers.snakeCase(view.entity))(")
-        update.append("    session: AsyncSession, *, \(n.variable): \(view.entity), body: \(view.entity)Update")
-        update.append(") -> \(view.entity):")
+        update.append("    session: AsyncSession, *, \(n.variable): \(model), body: \(view.entity)Update")
+        update.append(") -> \(model):")
         update.append("    \"\"\"Apply the fields the client sent.\"\"\"")
         update.append("    data = body.model_dump(exclude_unset=True\(excludeArg))")
         update.append("    for name, value in data.items():")
         update.append("        setattr(\(n.variable), name, value)")
         for relation in m2m {
             guard let key = view.targetKey(relation) else { continue }
-            let target = relation.targetEntity
+            let target = Self.modelName(relation.targetEntity)
             let ids = PythonNames.idsField(relation.name)
             update.append("    if body.\(ids) is not None:")
             update.append("        \(n.variable).\(PythonNames.attribute(relation.name)) = await _load_all(session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(ids))")
@@ -332,7 +348,8 @@ struct FastAPIAppGenerator {
         m.imports.from("sqlalchemy.orm", import: "InstrumentedAttribute")
         m.imports.from("app.crud", import: "\(view.module) as \(view.module)_crud")
         m.imports.from("app.db", import: "SessionDep")
-        m.imports.from("app.models.\(view.module)", import: e)
+        Self.importModel(e, into: &m.imports)
+        let model = Self.modelName(e)
         m.imports.from("app.schemas.\(view.module)", import: "\(e)Create", "\(e)List", "\(e)Read", "\(e)Update")
         let crudModule = view.module + "_crud"
         var out: [String] = []
@@ -341,7 +358,7 @@ struct FastAPIAppGenerator {
         // Sorting
         let sortable = view.sortColumns
         out.append("SORTABLE: dict[str, InstrumentedAttribute[Any]] = {")
-        for column in sortable { out.append("    \(PythonRenderer.quote(view.attribute(column))): \(e).\(view.attribute(column)),") }
+        for column in sortable { out.append("    \(PythonRenderer.quote(view.attribute(column))): \(model).\(view.attribute(column)),") }
         out.append("}")
         let sortPattern = "^-?(" + sortable.map { view.attribute($0) }.joined(separator: "|") + ")$"
         out.append("SORT_PATTERN = \(PythonRenderer.quote(sortPattern))")
@@ -349,7 +366,7 @@ struct FastAPIAppGenerator {
         var loads: [String] = []
         if !view.manyToMany.isEmpty {
             m.imports.from("sqlalchemy.orm", import: "selectinload")
-            loads = view.manyToMany.map { "selectinload(\(e).\(PythonNames.attribute($0.name)))" }
+            loads = view.manyToMany.map { "selectinload(\(model).\(PythonNames.attribute($0.name)))" }
         }
         out.append("# Relations every response includes, loaded up front (no lazy loads in async code).")
         m.imports.from("sqlalchemy.orm.interfaces", import: "LoaderOption")
@@ -367,7 +384,7 @@ struct FastAPIAppGenerator {
             let type = PythonRenderer.flat(types.pythonType(column.type, imports: &m.imports))
             params.append("    \(attribute): \(type) | None = None,")
             conditions.append("    if \(attribute) is not None:")
-            conditions.append("        conditions.append(\(e).\(attribute) == \(attribute))")
+            conditions.append("        conditions.append(\(model).\(attribute) == \(attribute))")
         }
         out.append("@router.get(\"/\", response_model=\(e)List)")
         out.append("async def list_\(PythonNames.plural(snake))(")
@@ -377,13 +394,13 @@ struct FastAPIAppGenerator {
         out.append("    conditions: list[ColumnElement[bool]] = []")
         out += conditions
         out.append("    total = await session.scalar(")
-        out.append("        select(func.count()).select_from(\(e)).where(*conditions)")
+        out.append("        select(func.count()).select_from(\(model)).where(*conditions)")
         out.append("    )")
         out.append("    column = SORTABLE[sort.removeprefix(\"-\")]")
         out.append("    order = column.desc() if sort.startswith(\"-\") else column.asc()")
-        let keyOrder = view.keyColumns.map { "\(e).\(view.attribute($0))" }.joined(separator: ", ")
+        let keyOrder = view.keyColumns.map { "\(model).\(view.attribute($0))" }.joined(separator: ", ")
         out.append("    stmt = (")
-        out.append("        select(\(e))")
+        out.append("        select(\(model))")
         out.append("        .where(*conditions)")
         out.append("        .order_by(order, \(keyOrder))")
         out.append("        .offset(offset)")
@@ -402,9 +419,9 @@ struct FastAPIAppGenerator {
         }
         out.append("async def _get_or_404(")
         out.append("    session: SessionDep, \(keyParams.joined(separator: ", ")), *, load: bool = True")
-        out.append(") -> \(e):")
+        out.append(") -> \(model):")
         out.append("    \(n.variable) = await session.get(")
-        out.append("        \(e), \(n.identity), options=LOAD if load else []")
+        out.append("        \(model), \(n.identity), options=LOAD if load else []")
         out.append("    )")
         out.append("    if \(n.variable) is None:")
         out.append("        raise HTTPException(status_code=404, detail=\(PythonRenderer.quote("\(e) not found")))")
@@ -440,12 +457,12 @@ struct FastAPIAppGenerator {
         out.append("    return Response(status_code=204)")
         for relation in view.writableManyToMany {
             guard let targetKey = view.targetKey(relation) else { continue }
-            let target = relation.targetEntity
+            let target = Self.modelName(relation.targetEntity)
             let targetView = EntityView(schema: schema, table: schema.table(named: relation.targetTable)!)
             let targetParam = Names(view: targetView).keyParameters[0]
             let otherParam = targetParam == n.keyParameters.first ? "other_" + targetParam : targetParam
             let targetType = PythonRenderer.flat(types.pythonType(targetKey.type, imports: &m.imports))
-            m.imports.from("app.models.\(PythonNames.module(forEntity: target))", import: target)
+            Self.importModel(relation.targetEntity, into: &m.imports)
             let attr = PythonNames.attribute(relation.name)
             let segment = relation.name.replacingOccurrences(of: "_", with: "-")
             for (verb, action) in [("post", "add"), ("delete", "remove")] {
@@ -458,7 +475,7 @@ struct FastAPIAppGenerator {
                 out.append("    \(n.variable) = await _get_or_404(session, \(keyArgs))")
                 out.append("    other = await session.get(\(target), \(otherParam))")
                 out.append("    if other is None:")
-                out.append("        raise HTTPException(status_code=404, detail=\(PythonRenderer.quote("\(target) not found")))")
+                out.append("        raise HTTPException(status_code=404, detail=\(PythonRenderer.quote("\(relation.targetEntity) not found")))")
                 if action == "add" {
                     out.append("    if other not in \(n.variable).\(attr):")
                     out.append("        \(n.variable).\(attr).append(other)")

@@ -3,6 +3,7 @@ internal import CYaml
 #else
 @_implementationOnly import CYaml
 #endif
+import Foundation
 import SchemaModel
 
 /// Builds the `SyntaxNode` tree straight from libyaml's parse events: the fast path of

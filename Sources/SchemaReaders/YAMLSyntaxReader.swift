@@ -11,6 +11,14 @@ public enum YAMLSyntaxReader {
     /// put), parses again, and restores the real name in the tree. The decoder and the resolver then
     /// report every duplicate at its own position with a "first defined here" note.
     public static func parse(_ text: String, file: String) -> Result<SyntaxNode, Diagnostic> {
+        // Fast path: a well-formed file straight from libyaml's events (same parser, same marks).
+        if let node = YAMLEventTreeBuilder.build(text, file: file) { return .success(node) }
+        return parseWithYams(text, file: file)
+    }
+
+    /// The reference path: `Yams.compose` and a conversion of its tree. It decides every file the
+    /// fast path declines (syntax errors, duplicate keys, aliases, an empty file, several documents).
+    static func parseWithYams(_ text: String, file: String) -> Result<SyntaxNode, Diagnostic> {
         let language = file.lowercased().hasSuffix(".json") ? "JSON" : "YAML"
         var working = text
         var renamed: [SourceLocation: String] = [:]
