@@ -253,7 +253,9 @@ public struct SQLAlchemyModelsGenerator {
                 imports.from("sqlalchemy.sql.elements", import: "conv")
                 nameExpr = .name("conv").call(.positional(.string(check.name)))
             }
-            args.append(.dotted("sa.CheckConstraint").call(.positional(.string(check.expression)), .keyword("name", nameExpr)))
+            // The project targets one database: use that dialect's expression (as its DDL does).
+            let expression = check.expression(for: Dialect(rawValue: database.rawValue) ?? .sqlite)
+            args.append(.dotted("sa.CheckConstraint").call(.positional(.string(expression)), .keyword("name", nameExpr)))
         }
         for index in table.indexes where !(database == .mysql && isUnsupportedOnMySQL(index, in: table)) {
             imports.module("sqlalchemy as sa")
