@@ -21,18 +21,21 @@ let package = Package(
         .target(name: "SchemaResolver", dependencies: ["SchemaModel"]),
         // Structured Python source and its ruff-compatible renderer.
         .target(name: "CodeRendering"),
+        // Schema x Schema -> migration operations with safety classes.
+        .target(name: "MigrationPlanner", dependencies: ["SchemaModel"]),
         // Schema -> Python project files (SQLAlchemy, Pydantic, FastAPI).
         .target(name: "PythonGenerators", dependencies: ["SchemaModel", "CodeRendering"]),
         // Schema -> SQL DDL per dialect.
         .target(name: "SQLGenerator", dependencies: ["SchemaModel"]),
         // The pipeline that ties the stages together; what the CLI and tests call.
-        .target(name: "SchemaforgeKit", dependencies: ["SchemaModel", "SchemaReaders", "SchemaResolver", "SQLGenerator", "PythonGenerators"]),
+        .target(name: "SchemaforgeKit", dependencies: ["SchemaModel", "SchemaReaders", "SchemaResolver", "SQLGenerator", "PythonGenerators", "MigrationPlanner"]),
         .executableTarget(
             name: "schemaforge",
             dependencies: ["SchemaforgeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "SchemaModelTests", dependencies: ["SchemaModel"]),
         .testTarget(name: "CodeRenderingTests", dependencies: ["CodeRendering"]),
+        .testTarget(name: "MigrationPlannerTests", dependencies: ["SchemaforgeKit"]),
         .testTarget(name: "SchemaResolverTests", dependencies: ["SchemaforgeKit"]),
         .testTarget(name: "SQLGeneratorTests", dependencies: ["SchemaforgeKit"], exclude: ["Golden"]),
         .testTarget(name: "SchemaforgeKitTests", dependencies: ["SchemaforgeKit"], exclude: ["Golden"]),

@@ -4,6 +4,7 @@ import Foundation
 @_exported import SchemaResolver
 @_exported import SQLGenerator
 @_exported import PythonGenerators
+@_exported import MigrationPlanner
 
 /// The whole flow in one place:
 ///

@@ -1,0 +1,109 @@
+import SchemaModel
+
+/// How risky an operation is for the data already in the database.
+public enum SafetyClass: String, Codable, Sendable, Comparable, CaseIterable {
+    /// Nothing is lost and nothing waits.
+    case safe
+    /// Rows are locked or the table is rewritten for a while (PostgreSQL index builds, type rewrites).
+    case locking
+    /// Existing rows need a value before a constraint can hold (NOT NULL without a default).
+    case needsBackfill = "needs-backfill"
+    /// Data is destroyed (drop table/column, narrowing type, removing an enum value).
+    case dataLoss = "data-loss"
+
+    private var rank: Int { Self.allCases.firstIndex(of: self)! }
+    public static func < (lhs: SafetyClass, rhs: SafetyClass) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// One step of a migration plan, with both states so the step can be reversed.
+public enum MigrationOperation: Equatable, Sendable {
+    case createEnum(EnumType)
+    case dropEnum(EnumType)
+    /// Values added, removed or renamed (`renames` maps old value -> new value).
+    case alterEnum(from: EnumType, to: EnumType, renames: [String: String])
+    case createTable(Table)
+    case dropTable(Table)
+    case renameTable(from: String, to: String)
+    case addColumn(table: String, Column)
+    case dropColumn(table: String, Column)
+    case renameColumn(table: String, from: String, to: String)
+    /// Type, nullability, default or comment of a column.
+    case alterColumn(table: String, from: Column, to: Column)
+    case addIndex(table: String, Index)
+    case dropIndex(table: String, Index)
+    case addUnique(table: String, UniqueConstraint)
+    case dropUnique(table: String, UniqueConstraint)
+    case addCheck(table: String, CheckConstraint)
+    case dropCheck(table: String, CheckConstraint)
+    case addForeignKey(table: String, ForeignKey)
+    case dropForeignKey(table: String, ForeignKey)
+    case alterPrimaryKey(table: String, from: PrimaryKey?, to: PrimaryKey?)
+
+    /// The operation's kind as it appears in plans: `create_table`, `rename_column`, ...
+    public var kind: String {
+        switch self {
+        case .createEnum: return "create_enum"
+        case .dropEnum: return "drop_enum"
+        case .alterEnum: return "alter_enum"
+        case .createTable: return "create_table"
+        case .dropTable: return "drop_table"
+        case .renameTable: return "rename_table"
+        case .addColumn: return "add_column"
+        case .dropColumn: return "drop_column"
+        case .renameColumn: return "rename_column"
+        case .alterColumn: return "alter_column"
+        case .addIndex: return "add_index"
+        case .dropIndex: return "drop_index"
+        case .addUnique: return "add_unique"
+        case .dropUnique: return "drop_unique"
+        case .addCheck: return "add_check"
+        case .dropCheck: return "drop_check"
+        case .addForeignKey: return "add_foreign_key"
+        case .dropForeignKey: return "drop_foreign_key"
+        case .alterPrimaryKey: return "alter_primary_key"
+        }
+    }
+
+    /// The table the operation touches (the enum's name for enum operations).
+    public var subject: String {
+        switch self {
+        case let .createEnum(e), let .dropEnum(e): return e.name
+        case let .alterEnum(_, to, _): return to.name
+        case let .createTable(t), let .dropTable(t): return t.name
+        case let .renameTable(from, to): return "\(from) -> \(to)"
+        case let .addColumn(t, c), let .dropColumn(t, c): return "\(t).\(c.name)"
+        case let .renameColumn(t, from, to): return "\(t).\(from) -> \(t).\(to)"
+        case let .alterColumn(t, _, to): return "\(t).\(to.name)"
+        case let .addIndex(t, i), let .dropIndex(t, i): return "\(t).\(i.name)"
+        case let .addUnique(t, u), let .dropUnique(t, u): return "\(t).\(u.name)"
+        case let .addCheck(t, c), let .dropCheck(t, c): return "\(t).\(c.name)"
+        case let .addForeignKey(t, f), let .dropForeignKey(t, f): return "\(t).\(f.name)"
+        case let .alterPrimaryKey(t, _, to): return "\(t).\(to?.name ?? "(none)")"
+        }
+    }
+
+    /// The operation that undoes this one.
+    public var inverse: MigrationOperation {
+        switch self {
+        case let .createEnum(e): return .dropEnum(e)
+        case let .dropEnum(e): return .createEnum(e)
+        case let .alterEnum(from, to, renames): return .alterEnum(from: to, to: from, renames: Dictionary(uniqueKeysWithValues: renames.map { ($0.value, $0.key) }))
+        case let .createTable(t): return .dropTable(t)
+        case let .dropTable(t): return .createTable(t)
+        case let .renameTable(from, to): return .renameTable(from: to, to: from)
+        case let .addColumn(t, c): return .dropColumn(table: t, c)
+        case let .dropColumn(t, c): return .addColumn(table: t, c)
+        case let .renameColumn(t, from, to): return .renameColumn(table: t, from: to, to: from)
+        case let .alterColumn(t, from, to): return .alterColumn(table: t, from: to, to: from)
+        case let .addIndex(t, i): return .dropIndex(table: t, i)
+        case let .dropIndex(t, i): return .addIndex(table: t, i)
+        case let .addUnique(t, u): return .dropUnique(table: t, u)
+        case let .dropUnique(t, u): return .addUnique(table: t, u)
+        case let .addCheck(t, c): return .dropCheck(table: t, c)
+        case let .dropCheck(t, c): return .addCheck(table: t, c)
+        case let .addForeignKey(t, f): return .dropForeignKey(table: t, f)
+        case let .dropForeignKey(t, f): return .addForeignKey(table: t, f)
+        case let .alterPrimaryKey(t, from, to): return .alterPrimaryKey(table: t, from: to, to: from)
+        }
+    }
+}

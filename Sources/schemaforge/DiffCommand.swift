@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import SchemaforgeKit
+
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the migration plan between two versions of a schema, one line per operation with its safety class.",
+        discussion: """
+            OLD and NEW are schema files, or resolved snapshots written by 'schemaforge resolve'.
+            Safety classes: safe, locking, needs-backfill, data-loss.
+
+            Examples:
+              schemaforge diff v1.yaml v2.yaml
+              schemaforge diff v1.yaml v2.yaml --format json
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Argument(help: "The old schema (file or snapshot).")
+    var old: String
+
+    @Argument(help: "The new schema (file or snapshot).")
+    var new: String
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
+    func run() throws {
+        let before = try SchemaSource.load(old)
+        let after = try SchemaSource.load(new)
+        let plan = MigrationPlanner.plan(from: before, to: after)
+        switch format {
+        case .text: print(PlanRenderer.text(plan), terminator: "")
+        case .json: print(PlanRenderer.json(plan), terminator: "")
+        }
+    }
+}
+
+/// A schema from a schema file or from a snapshot (`schemaforge resolve` output).
+enum SchemaSource {
+    static func load(_ path: String) throws -> Schema {
+        if path.hasSuffix(".json"), let data = FileManager.default.contents(atPath: path),
+           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["formatVersion"] != nil {
+            do {
+                return try SnapshotEncoder.decode(String(decoding: data, as: UTF8.self))
+            } catch {
+                FileHandle.standardError.write(Data("schemaforge: error: \(path) is not a valid snapshot: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+        let loaded = GeneratorPipeline.load(path: path)
+        report(loaded.diagnostics)
+        guard let schema = loaded.schema else { throw ExitCode(1) }
+        return schema
+    }
+}

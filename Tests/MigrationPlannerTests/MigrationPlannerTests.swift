@@ -1,0 +1,145 @@
+import Foundation
+import SchemaforgeKit
+import Testing
+
+/// Resolves a schema snippet or fails the test with its diagnostics.
+func schema(_ yaml: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> Schema {
+    let loaded = GeneratorPipeline.load(text: yaml, file: "v.yaml")
+    if loaded.hasErrors { Issue.record("\(loaded.diagnostics.map(\.description).joined(separator: "\n"))", sourceLocation: sourceLocation) }
+    return try #require(loaded.schema, sourceLocation: sourceLocation)
+}
+
+func lines(_ old: String, _ new: String) throws -> [String] {
+    let plan = MigrationPlanner.plan(from: try schema(old), to: try schema(new))
+    return plan.steps.map { "[\($0.safety.rawValue)] \($0.operation.kind) \($0.operation.subject)" }
+}
+
+let base = """
+    schema: 1
+    name: s
+    enums:
+      Status: [draft, published]
+    entities:
+      User:
+        fields:
+          email: {type: string, length: 100, unique: true}
+          name: string(50)
+      Post:
+        fields:
+          title: string(200)
+          status: {type: Status, default: draft}
+        relations:
+          author: {to: User, on_delete: cascade, back: posts}
+          tags: {to: Tag, kind: many_to_many}
+      Tag:
+        fields:
+          label: string(30)
+    """
+
+@Suite("Migration planner")
+struct MigrationPlannerTests {
+    @Test("the same schema gives an empty plan")
+    func noChange() throws {
+        let plan = MigrationPlanner.plan(from: try schema(base), to: try schema(base))
+        #expect(plan.isEmpty)
+        #expect(PlanRenderer.text(plan) == "no changes\n")
+    }
+
+    @Test("a new entity is created, referenced tables first; a removed one is dropped with data loss")
+    func createAndDropTables() throws {
+        let added = base + "\n  Comment:\n    fields:\n      body: text\n    relations:\n      post: {to: Post, on_delete: cascade}\n"
+        #expect(try lines(base, added) == ["[safe] create_table comment"])
+        #expect(try lines(added, base) == ["[data-loss] drop_table comment"])
+    }
+
+    @Test("renamed_from on an entity renames its table and its join tables, never drop + add")
+    func renameEntity() throws {
+        let renamed = base.replacingOccurrences(of: "  Post:\n", with: "  Article:\n    renamed_from: Post\n")
+        let result = try lines(base, renamed)
+        #expect(result.contains("[safe] rename_table post -> article"))
+        #expect(result.contains("[safe] rename_table post_tags -> article_tags"))
+        #expect(result.contains("[safe] rename_column article_tags.post_id -> article_tags.article_id"))
+        #expect(!result.contains { $0.contains("drop_table") || $0.contains("create_table") })
+    }
+
+    @Test("renamed_from on a field renames the column; constraints named after it are renamed too")
+    func renameField() throws {
+        let renamed = base.replacingOccurrences(of: "email: {type: string, length: 100, unique: true}", with: "mail: {type: string, length: 100, unique: true, renamed_from: email}")
+        let result = try lines(base, renamed)
+        #expect(result.contains("[safe] rename_column user.email -> user.mail"))
+        #expect(result.contains("[safe] drop_unique user.uq_user_email"))
+        #expect(result.contains("[locking] add_unique user.uq_user_mail"))
+        #expect(!result.contains { $0.contains("drop_column") || $0.contains("add_column") })
+    }
+
+    @Test("an add and a drop of the same type without renamed_from warn about a probable rename")
+    func probableRename() throws {
+        let changed = base.replacingOccurrences(of: "name: string(50)", with: "full_name: string(50)")
+        let plan = MigrationPlanner.plan(from: try schema(base), to: try schema(changed))
+        #expect(plan.steps.map(\.operation.kind).contains("drop_column"))
+        #expect(plan.steps.first { $0.operation.kind == "drop_column" }?.safety == .dataLoss)
+        #expect(plan.warnings.contains { $0.contains("renamed_from: name") && $0.contains("full_name") })
+    }
+
+    @Test("adding columns: nullable or defaulted is safe, NOT NULL without a default needs a backfill")
+    func addColumns() throws {
+        let nullable = base.replacingOccurrences(of: "      name: string(50)\n", with: "      name: string(50)\n      bio: text?\n")
+        #expect(try lines(base, nullable) == ["[safe] add_column user.bio"])
+        let defaulted = base.replacingOccurrences(of: "      name: string(50)\n", with: "      name: string(50)\n      active: {type: bool, default: true}\n")
+        #expect(try lines(base, defaulted) == ["[safe] add_column user.active"])
+        let required = base.replacingOccurrences(of: "      name: string(50)\n", with: "      name: string(50)\n      age: int\n")
+        #expect(try lines(base, required) == ["[needs-backfill] add_column user.age"])
+    }
+
+    @Test("type changes are classified: widening safe, int->bigint locking, narrowing data loss")
+    func typeChanges() throws {
+        #expect(try lines(base, base.replacingOccurrences(of: "name: string(50)", with: "name: string(80)")) == ["[safe] alter_column user.name"])
+        #expect(try lines(base, base.replacingOccurrences(of: "name: string(50)", with: "name: string(20)")) == ["[data-loss] alter_column user.name"])
+        let bigint = base.replacingOccurrences(of: "      label: string(30)", with: "      label: string(30)\n      hits: int")
+        #expect(try lines(bigint, bigint.replacingOccurrences(of: "hits: int", with: "hits: bigint")) == ["[locking] alter_column tag.hits"])
+        #expect(try lines(base, base.replacingOccurrences(of: "name: string(50)", with: "name: text")) == ["[safe] alter_column user.name"])
+    }
+
+    @Test("nullable to NOT NULL needs a backfill; NOT NULL to nullable is safe")
+    func nullability() throws {
+        let optional = base.replacingOccurrences(of: "name: string(50)", with: "name: string(50)?")
+        #expect(try lines(optional, base) == ["[needs-backfill] alter_column user.name"])
+        #expect(try lines(base, optional) == ["[safe] alter_column user.name"])
+    }
+
+    @Test("enum values: additions are safe and come first, removals lose data and come last")
+    func enums() throws {
+        let more = base.replacingOccurrences(of: "Status: [draft, published]", with: "Status: [draft, published, archived]")
+        let added = MigrationPlanner.plan(from: try schema(base), to: try schema(more))
+        #expect(added.steps.map { "[\($0.safety.rawValue)] \($0.operation.kind) \($0.operation.subject)" } == ["[safe] alter_enum Status"])
+        let removed = MigrationPlanner.plan(from: try schema(more), to: try schema(base))
+        #expect(removed.steps.first?.safety == .dataLoss)
+        #expect(removed.steps.first?.note.contains("'archived'") == true)
+    }
+
+    @Test("a new index on an existing table is locking; a changed foreign key action is dropped and re-added")
+    func constraints() throws {
+        let indexed = base.replacingOccurrences(of: "title: string(200)", with: "title: {type: string, length: 200, index: true}")
+        #expect(try lines(base, indexed) == ["[locking] add_index post.ix_post_title"])
+        let restrict = base.replacingOccurrences(of: "on_delete: cascade", with: "on_delete: restrict")
+        #expect(try lines(base, restrict) == ["[safe] drop_foreign_key post.fk_post_author_id_user", "[locking] add_foreign_key post.fk_post_author_id_user"])
+    }
+
+    @Test("every operation's inverse undoes it")
+    func inverses() throws {
+        let added = base + "\n  Comment:\n    fields:\n      body: text\n"
+        let plan = MigrationPlanner.plan(from: try schema(base), to: try schema(added))
+        for step in plan.steps { #expect(step.operation.inverse.inverse == step.operation) }
+        let back = MigrationPlanner.plan(from: try schema(added), to: try schema(base))
+        #expect(back.steps.map(\.operation) == plan.steps.reversed().map(\.operation.inverse))
+    }
+
+    @Test("the JSON plan lists kind, subject, safety and details, sorted and stable")
+    func json() throws {
+        let changed = base.replacingOccurrences(of: "name: string(50)", with: "name: string(20)")
+        let text = PlanRenderer.json(MigrationPlanner.plan(from: try schema(base), to: try schema(changed)))
+        #expect(text.contains("\"kind\" : \"alter_column\""))
+        #expect(text.contains("\"safety\" : \"data-loss\""))
+        #expect(text.contains("\"type\" : \"string(50) -> string(20)\""))
+    }
+}
