@@ -195,21 +195,22 @@ public struct PythonRenderer: Sendable {
     /// A Python string literal: double quotes, or single quotes when that avoids escaping (as
     /// `ruff format` prefers).
     public static func quote(_ s: String) -> String {
-        if s.contains("\""), !s.contains("'"), !s.contains("\\"), !s.contains("\n") {
-            return "'" + s + "'"
-        }
-        var out = "\""
+        // ruff keeps double quotes unless single quotes need fewer escapes.
+        let doubles = s.filter { $0 == "\"" }.count, singles = s.filter { $0 == "'" }.count
+        let delimiter: Character = doubles > singles ? "'" : "\""
+        var out = String(delimiter)
         for c in s.unicodeScalars {
             switch c {
             case "\\": out += "\\\\"
-            case "\"": out += "\\\""
             case "\n": out += "\\n"
             case "\t": out += "\\t"
             case "\r": out += "\\r"
-            default: out.unicodeScalars.append(c)
+            default:
+                if Character(c) == delimiter { out += "\\" }
+                out.unicodeScalars.append(c)
             }
         }
-        return out + "\""
+        return out + String(delimiter)
     }
 
     /// The bracketed parts of an expression that can be split: opening text, items, closing text.
@@ -224,7 +225,7 @@ public struct PythonRenderer: Sendable {
             return (Self.flat(base) + "[", items.map { ("", $0) }, "]")
         case let .list(items) where !items.isEmpty:
             return ("[", items.map { ("", $0) }, "]")
-        case let .tuple(items) where items.count > 1:
+        case let .tuple(items) where !items.isEmpty:
             return ("(", items.map { ("", $0) }, ")")
         case let .dict(entries) where !entries.isEmpty:
             return ("{", entries.map { (Self.flat($0.key) + ": ", $0.value) }, "}")
@@ -278,7 +279,13 @@ public struct PythonRenderer: Sendable {
             }
             i -= 1
         }
-        guard let open, open > indent.count else { return [line] }
+        guard let open, open > indent.count, open + 1 < end - 1 else { return [line] }
+        if open + 1 > lineLength, let eq = line.range(of: " = "), line.distance(from: line.startIndex, to: eq.lowerBound) < open {
+            // Even the opening line is too long: ruff puts the right-hand side in parentheses.
+            let target = String(line[..<eq.upperBound])
+            let value = String(line[eq.upperBound...])
+            return [target + "("] + wrap(indent + "    " + value) + [indent + ")"]
+        }
         let head = String(chars[..<(open + 1)])
         let inner = String(chars[(open + 1)..<(end - 1)])
         let tail = indent + String(chars[end - 1]) + suffix + String(chars[end..<(chars.count - suffix.count)])
@@ -333,13 +340,14 @@ public struct PythonRenderer: Sendable {
         let hugged = pad(innerIndent) + items.map { $0.prefix + Self.flat($0.expr) }.joined(separator: ", ")
         let isCollection: Bool
         switch expr {
-        case .list, .tuple, .dict: isCollection = items.count > 1
+        case .list, .dict: isCollection = items.count > 1
+        case .tuple: isCollection = true  // `(x,)` carries a magic trailing comma
         default: isCollection = false
         }
         if hugged.count <= lineLength, !isCollection {
             return [head, hugged, tail]
         }
-        if items.count == 1 {
+        if items.count == 1, !isCollection {
             return [head] + lines(items[0].expr, prefix: items[0].prefix, suffix: "", indent: innerIndent) + [tail]
         }
         var result = [head]

@@ -251,9 +251,7 @@ struct FastAPIAppGenerator {
         let excluded = m2m.map { PythonRenderer.quote(PythonNames.idsField($0.name)) }
         let excludeArg = excluded.isEmpty ? "" : ", exclude={\(excluded.joined(separator: ", "))}"
         var create: [String] = []
-        create.append("async def create_\(Identifiers.snakeCase(view.entity))(")
-        create.append("    session: AsyncSession, *, body: \(view.entity)Create")
-        create.append(") -> \(model):")
+        create.append("async def create_\(Identifiers.snakeCase(view.entity))(session: AsyncSession, *, body: \(view.entity)Create) -> \(model):")
         create.append("    \"\"\"Insert a \(view.entity); constraint violations surface here as IntegrityError.\"\"\"")
         create.append("    data = body.model_dump(exclude_unset=True\(excludeArg))")
         create.append("    for name in SERVER_DEFAULTS:")
@@ -271,9 +269,7 @@ struct FastAPIAppGenerator {
         create.append("    await session.refresh(\(n.variable), attribute_names=REFRESH)")
         create.append("    return \(n.variable)")
         var update: [String] = []
-        update.append("async def update_\(Identifiers.snakeCase(view.entity))(")
-        update.append("    session: AsyncSession, *, \(n.variable): \(model), body: \(view.entity)Update")
-        update.append(") -> \(model):")
+        update.append("async def update_\(Identifiers.snakeCase(view.entity))(session: AsyncSession, *, \(n.variable): \(model), body: \(view.entity)Update) -> \(model):")
         update.append("    \"\"\"Apply the fields the client sent.\"\"\"")
         update.append("    data = body.model_dump(exclude_unset=True\(excludeArg))")
         update.append("    for name, value in data.items():")
@@ -307,7 +303,7 @@ struct FastAPIAppGenerator {
                     return found
                 """
         }
-        m.body = [.raw(reflow(body))]
+        m.body = [.raw(reflowLong(body))]
         return GeneratedFile(path: "app/crud/\(view.module).py", contents: render(m))
     }
 
@@ -417,9 +413,7 @@ struct FastAPIAppGenerator {
         let keyParams = zip(n.keyParameters, view.keyColumns).map { name, column in
             "\(name): \(PythonRenderer.flat(types.pythonType(column.type, imports: &m.imports)))"
         }
-        out.append("async def _get_or_404(")
-        out.append("    session: SessionDep, \(keyParams.joined(separator: ", ")), *, load: bool = True")
-        out.append(") -> \(model):")
+        out.append("async def _get_or_404(session: SessionDep, \(keyParams.joined(separator: ", ")), *, load: bool = True) -> \(model):")
         out.append("    \(n.variable) = await session.get(")
         out.append("        \(model), \(n.identity), options=LOAD if load else []")
         out.append("    )")

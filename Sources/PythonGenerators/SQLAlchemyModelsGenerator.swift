@@ -16,6 +16,19 @@ public struct SQLAlchemyModelsGenerator {
         self.types = SQLAlchemyTypeMapping(schema: schema)
     }
 
+    var dialect: Dialect { Dialect(rawValue: database.rawValue) ?? .sqlite }
+
+    /// Columns of a table that use an enum an earlier column of the same table already uses.
+    func repeatedEnumColumns(_ table: Table) -> Set<String> {
+        var seen: Set<String> = []
+        var repeated: Set<String> = []
+        for column in table.columns {
+            guard case let .enumeration(name) = column.type, column.nativeType(for: dialect) == nil else { continue }
+            if !seen.insert(name).inserted { repeated.insert(column.name) }
+        }
+        return repeated
+    }
+
     /// Indexes MySQL/MariaDB cannot create as declared (see DDLGenerator.createIndex): expression
     /// indexes, partial unique indexes, and indexes on text/blob columns without a prefix length.
     func isUnsupportedOnMySQL(_ index: Index, in table: Table) -> Bool {
@@ -121,6 +134,19 @@ public struct SQLAlchemyModelsGenerator {
                     body: result)),
             ])))
         _ = process
+        m.imports.from("sqlalchemy.types", import: "UserDefinedType")
+        m.body.append(.raw("""
+            class Native(UserDefinedType[Any]):
+                \"\"\"A database type named as the schema's `native:` override (e.g. CHAR(10)).\"\"\"
+
+                cache_ok = True
+
+                def __init__(self, spec: str) -> None:
+                    self.spec = spec
+
+                def get_col_spec(self, **kw: Any) -> str:
+                    return self.spec
+            """))
         return GeneratedFile(path: "app/models/types.py", contents: render(m))
     }
 
@@ -194,10 +220,9 @@ public struct SQLAlchemyModelsGenerator {
         if table.primaryKey == nil {
             // The ORM needs an identity: a keyless table is mapped on all of its columns.
             let all = table.columns.map { PythonExpr.name(PythonNames.attribute($0.field)) }
-            m.imports.from("typing", import: "Any", "ClassVar")
-            body.append(.assign(
-                target: "__mapper_args__", annotation: .subscripted(.name("ClassVar"), [.subscripted(.name("dict"), [.name("str"), .name("Any")])]),
-                value: .dict([(.string("primary_key"), .list(all))])))
+            // An immutable mapping: ruff (RUF012) and mypy (the base declares the attribute) both accept it.
+            m.imports.from("types", import: "MappingProxyType")
+            body.append(.assign(target: "__mapper_args__", annotation: nil, value: .name("MappingProxyType").call(.positional(.dict([(.string("primary_key"), .list(all))])))))
         }
         var typeCheckingImports: Set<String> = []
         for relation in table.relations {
@@ -257,6 +282,14 @@ public struct SQLAlchemyModelsGenerator {
             let expression = check.expression(for: Dialect(rawValue: database.rawValue) ?? .sqlite)
             args.append(.dotted("sa.CheckConstraint").call(.positional(.string(expression)), .keyword("name", nameExpr)))
         }
+        if database == .sqlite {
+            for name in repeatedEnumColumns(table).sorted() {
+                guard let column = table.column(named: name), case let .enumeration(e) = column.type, let enumType = schema.enumType(named: e) else { continue }
+                let values = enumType.values.map { SQLIdentifier.literal($0, for: .sqlite) }.joined(separator: ", ")
+                let expression = "\(SQLIdentifier.quoted(column.name, for: .sqlite)) IN (\(values))"
+                args.append(.dotted("sa.CheckConstraint").call(.positional(.string(expression)), .keyword("name", .string("\(column.name)_\(enumType.databaseName)"))))
+            }
+        }
         for index in table.indexes where !(database == .mysql && isUnsupportedOnMySQL(index, in: table)) {
             imports.module("sqlalchemy as sa")
             let isConventional = index.expressions.isEmpty && index.name == schema.namingConvention.indexName(table: table.name, columns: index.columns)
@@ -290,7 +323,15 @@ public struct SQLAlchemyModelsGenerator {
         let attribute = PythonNames.attribute(column.field)
         var args: [PythonArgument] = []
         if attribute != column.name { args.append(.positional(.string(column.name))) }
-        args.append(.positional(types.sqlType(column, isAutoincrementKey: isAutoKey, imports: &imports)))
+        if let native = types.nativeType(column, dialect: dialect, imports: &imports) {
+            args.append(.positional(native))
+        } else if case let .enumeration(name) = column.type, database == .sqlite, repeatedEnumColumns(table).contains(column.name) {
+            // A second column of the same enum: its CHECK gets its own name in __table_args__ (as in the DDL).
+            args.append(.positional(types.sqlType(column.type, imports: &imports, enumCheck: false)))
+            _ = name
+        } else {
+            args.append(.positional(types.sqlType(column, isAutoincrementKey: isAutoKey, imports: &imports)))
+        }
         if let fk = table.foreignKeys.first(where: { $0.columns == [column.name] }) {
             imports.module("sqlalchemy as sa")
             var fkArgs: [PythonArgument] = [.positional(.string("\(fk.referencedTable).\(fk.referencedColumns[0])"))]
@@ -310,13 +351,16 @@ public struct SQLAlchemyModelsGenerator {
                 imports.module("uuid")
                 args.append(.keyword("default", .dotted("uuid.uuid4")))
             }
-            if let server = types.serverDefault(d, type: column.type, imports: &imports) {
+            if let server = types.serverDefault(d, column: column, dialect: dialect, imports: &imports) {
                 args.append(.keyword("server_default", server))
             }
         }
         if column.onUpdateNow {
             imports.module("sqlalchemy as sa")
             args.append(.keyword("onupdate", .dotted("sa.func").dot("current_timestamp").call()))
+            if database == .mysql, column.type == .datetime {
+                args.append(.keyword("server_onupdate", .dotted("sa.FetchedValue").call()))
+            }
         }
         if let comment = column.comment { args.append(.keyword("comment", .string(comment))) }
         var pythonType = types.pythonType(column.type, imports: &imports)

@@ -1,5 +1,6 @@
 import CodeRendering
 import SchemaModel
+import SQLGenerator
 
 /// How a portable column type appears in SQLAlchemy models and Python annotations, chosen so that
 /// `Base.metadata.create_all` produces the same catalog as `schemaforge sql` on every dialect.
@@ -45,7 +46,7 @@ struct SQLAlchemyTypeMapping {
         sqlType(column.type, isAutoincrementKey: isAutoincrementKey, imports: &imports)
     }
 
-    func sqlType(_ type: ColumnType, isAutoincrementKey: Bool = false, imports: inout PythonImports) -> PythonExpr {
+    func sqlType(_ type: ColumnType, isAutoincrementKey: Bool = false, imports: inout PythonImports, enumCheck: Bool = true) -> PythonExpr {
         func sa(_ name: String) -> PythonExpr {
             imports.module("sqlalchemy as sa")
             return .dotted("sa." + name)
@@ -83,7 +84,7 @@ struct SQLAlchemyTypeMapping {
             imports.from("app.models.enums", import: name, "enum_values")
             let databaseName = schema.enumType(named: name)?.databaseName ?? Identifiers.snakeCase(name)
             return sa("Enum").call(
-                .positional(.name(name)), .keyword("name", .string(databaseName)), .keyword("create_constraint", .bool(true)),
+                .positional(.name(name)), .keyword("name", .string(databaseName)), .keyword("create_constraint", .bool(enumCheck)),
                 .keyword("values_callable", .name("enum_values")))
         case let .array(element):
             imports.from("sqlalchemy.dialects", import: "postgresql")
@@ -92,30 +93,29 @@ struct SQLAlchemyTypeMapping {
         }
     }
 
-    /// `server_default=...` for a column default, mirroring the DDL generator.
-    func serverDefault(_ value: ColumnDefault, type: ColumnType, imports: inout PythonImports) -> PythonExpr? {
-        func sa(_ name: String) -> PythonExpr {
-            imports.module("sqlalchemy as sa")
-            return .dotted("sa." + name)
-        }
-        switch value.kind {
-        case .sql:
-            return sa("text").call(.positional(.string(value.value ?? "")))
-        case .now:
-            switch type {
-            case .date: return sa("func").dot("current_date").call()
-            case .time: return sa("func").dot("current_time").call()
-            default: return sa("func").dot("current_timestamp").call()
-            }
-        case .uuid:
-            return nil  // generated in Python (uuid.uuid4) so every dialect gets one
-        case .literal:
-            let text = value.value ?? ""
-            switch type {
-            case .bool: return sa(text == "true" ? "true" : "false").call()
-            case .int, .bigint, .smallint, .float, .decimal: return sa("text").call(.positional(.string(text)))
-            default: return .string(text)
+    /// `server_default=...` for a column default: the very expression the DDL generator writes for
+    /// the project's database, so `create_all` (and Alembic) agree with `schemaforge sql`.
+    func serverDefault(_ value: ColumnDefault, column: Column, dialect: Dialect, imports: inout PythonImports) -> PythonExpr? {
+        imports.module("sqlalchemy as sa")
+        if value.kind == .literal, let text = value.value {
+            switch column.type {
+            case .string, .enumeration, .uuid:
+                return .string(text)  // SQLAlchemy quotes it exactly as the DDL does
+            default:
+                break
             }
         }
+        var expression = SQLTypeMapper(dialect: dialect).defaultExpression(value, type: column.type, schema: schema)
+        if column.onUpdateNow, dialect == .mysql, column.type == .datetime {
+            expression += " ON UPDATE CURRENT_TIMESTAMP(6)"  // the DDL's MySQL clause
+        }
+        return PythonExpr.dotted("sa.text").call(.positional(.string(expression)))
+    }
+
+    /// `Native("CHAR(10)")` when the schema overrides the column type for this dialect.
+    func nativeType(_ column: Column, dialect: Dialect, imports: inout PythonImports) -> PythonExpr? {
+        guard let native = column.nativeType(for: dialect) else { return nil }
+        imports.from("app.models.types", import: "Native")
+        return PythonExpr.name("Native").call(.positional(.string(native)))
     }
 }

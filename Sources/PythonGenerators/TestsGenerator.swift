@@ -126,7 +126,8 @@ struct TestsGenerator {
                 payload.append("        \(PythonRenderer.quote(PythonNames.attribute(column.field))): \(value),")
             }
             for fk in view.table.foreignKeys {
-                let required = fk.columns.contains { view.table.column(named: $0)?.nullable == false }
+                // A nullable key with a default would take that default (which may point nowhere): give it a parent too.
+                let required = fk.columns.contains { view.table.column(named: $0)?.nullable == false || view.table.column(named: $0)?.defaultValue != nil }
                 guard required, let targetTable = schema.table(named: fk.referencedTable), let target = targetTable.entity else { continue }
                 let variable = "parent_\(parents.count + 1)"
                 parents.append("    \(variable) = await create_\(Identifiers.snakeCase(target))(client)")

@@ -76,24 +76,48 @@ public struct DDLGenerator: Sendable {
     /// into the cycle are deferred to `ALTER TABLE` (SQLite accepts forward references, so there
     /// nothing is deferred). Ties are broken by table name, so the order is deterministic.
     func creationOrder(_ schema: Schema) -> (tables: [Table], deferred: [String: Set<String>]) {
-        var remaining = schema.tables
+        // The rule above, in O(n log n) outside cycles: `pending[k]` counts the foreign keys of table k
+        // that wait on a table not created yet (self-references never wait), and `ready` holds, smallest
+        // schema position first, the remaining tables that wait on nothing. Taking the smallest ready
+        // position is taking the first remaining table without blockers.
+        let tables = schema.tables
         var created: Set<String> = []
         var order: [Table] = []
+        order.reserveCapacity(tables.count)
         var deferred: [String: Set<String>] = [:]
+        var alive = [Bool](repeating: true, count: tables.count)
+        var remainingCount = tables.count
+        var pending = [Int](repeating: 0, count: tables.count)
+        var waiters: [String: [Int]] = [:]
+        for (k, table) in tables.enumerated() {
+            for fk in table.foreignKeys where fk.referencedTable != table.name {
+                pending[k] += 1
+                waiters[fk.referencedTable, default: []].append(k)
+            }
+        }
+        var ready = MinHeap()
+        for k in tables.indices where pending[k] == 0 { ready.push(k) }
         func blockers(_ table: Table) -> [ForeignKey] {
             table.foreignKeys.filter { $0.referencedTable != table.name && !created.contains($0.referencedTable) }
         }
-        func create(at index: Int) {
-            let table = remaining.remove(at: index)
-            order.append(table)
-            created.insert(table.name)
+        func create(_ k: Int) {
+            alive[k] = false
+            remainingCount -= 1
+            order.append(tables[k])
+            guard created.insert(tables[k].name).inserted else { return }
+            for j in waiters[tables[k].name] ?? [] {
+                pending[j] -= 1
+                if pending[j] == 0, alive[j] { ready.push(j) }
+            }
         }
-        while !remaining.isEmpty {
-            if let index = remaining.firstIndex(where: { blockers($0).isEmpty }) {
-                create(at: index)
+        while remainingCount > 0 {
+            if let k = ready.pop() {
+                if alive[k] { create(k) }
                 continue
             }
             // Every remaining table waits on another: pick one whose blockers all lead back to it.
+            let positions = tables.indices.filter { alive[$0] }
+            let remaining = positions.map { tables[$0] }
             let edges = Dictionary(uniqueKeysWithValues: remaining.map { ($0.name, Set(blockers($0).map(\.referencedTable))) })
             func reaches(_ from: String, _ goal: String) -> Bool {
                 var stack = [from], seen: Set<String> = [from]
@@ -105,9 +129,44 @@ public struct DDLGenerator: Sendable {
             }
             let index = remaining.firstIndex { table in (edges[table.name] ?? []).allSatisfy { reaches($0, table.name) } } ?? 0
             if dialect != .sqlite { deferred[remaining[index].name] = Set(blockers(remaining[index]).map(\.name)) }
-            create(at: index)
+            create(positions[index])
         }
         return (order, deferred)
+    }
+
+    /// A binary min-heap of table positions.
+    private struct MinHeap {
+        private var items: [Int] = []
+
+        mutating func push(_ value: Int) {
+            items.append(value)
+            var child = items.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard items[child] < items[parent] else { break }
+                items.swapAt(child, parent)
+                child = parent
+            }
+        }
+
+        mutating func pop() -> Int? {
+            guard let top = items.first else { return nil }
+            let last = items.removeLast()
+            if !items.isEmpty {
+                items[0] = last
+                var parent = 0
+                while true {
+                    let left = 2 * parent + 1, right = left + 1
+                    var smallest = parent
+                    if left < items.count, items[left] < items[smallest] { smallest = left }
+                    if right < items.count, items[right] < items[smallest] { smallest = right }
+                    if smallest == parent { break }
+                    items.swapAt(parent, smallest)
+                    parent = smallest
+                }
+            }
+            return top
+        }
     }
 
     // MARK: Tables

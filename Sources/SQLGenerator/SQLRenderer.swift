@@ -17,77 +17,174 @@ public struct SQLRenderer: Sendable {
 
     public func render(_ statements: [SQLStatement], header: String) -> String {
         var out = header.split(separator: "\n", omittingEmptySubsequences: false).map { "-- \($0)" }.joined(separator: "\n") + "\n"
+        out.reserveCapacity(out.utf8.count + statements.count * 256)
         for statement in statements {
-            out += "\n" + render(statement) + ";\n"
+            out += "\n"
+            write(statement, into: &out)
+            out += ";\n"
         }
         return out
     }
 
     public func render(_ statement: SQLStatement) -> String {
+        var out = ""
+        write(statement, into: &out)
+        return out
+    }
+
+    /// Appends `statement` to `out`: the text `render(_:)` returns, without intermediate strings.
+    private func write(_ statement: SQLStatement, into out: inout String) {
         switch statement {
         case let .pragma(text):
-            return "PRAGMA \(text)"
+            out += "PRAGMA "
+            out += text
         case let .createEnumType(name, values):
-            return "CREATE TYPE \(quote(name)) AS ENUM (\(values.map(literal).joined(separator: ", ")))"
+            out += "CREATE TYPE "
+            out += quote(name)
+            out += " AS ENUM ("
+            for (i, value) in values.enumerated() {
+                if i > 0 { out += ", " }
+                out += literal(value)
+            }
+            out += ")"
         case let .createTable(table):
-            return render(table)
+            write(table, into: &out)
         case let .addConstraint(table, constraint):
-            return "ALTER TABLE \(quote(table)) ADD \(render(constraint))"
+            out += "ALTER TABLE "
+            out += quote(table)
+            out += " ADD "
+            write(constraint, into: &out)
         case let .createIndex(index):
-            var sql = "CREATE \(index.unique ? "UNIQUE " : "")INDEX \(constraintName(index.name)) ON \(quote(index.table))"
-            if let method = index.method { sql += " USING \(method)" }
-            sql += " (\(index.parts.joined(separator: ", ")))"
-            if let predicate = index.predicate { sql += " WHERE \(predicate)" }
-            return sql
+            out += index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX "
+            out += constraintName(index.name)
+            out += " ON "
+            out += quote(index.table)
+            if let method = index.method {
+                out += " USING "
+                out += method
+            }
+            out += " ("
+            for (i, part) in index.parts.enumerated() {
+                if i > 0 { out += ", " }
+                out += part
+            }
+            out += ")"
+            if let predicate = index.predicate {
+                out += " WHERE "
+                out += predicate
+            }
         case let .commentOnTable(table, comment):
-            return "COMMENT ON TABLE \(quote(table)) IS \(literal(comment))"
+            out += "COMMENT ON TABLE "
+            out += quote(table)
+            out += " IS "
+            out += literal(comment)
         case let .commentOnColumn(table, column, comment):
-            return "COMMENT ON COLUMN \(quote(table)).\(quote(column)) IS \(literal(comment))"
+            out += "COMMENT ON COLUMN "
+            out += quote(table)
+            out += "."
+            out += quote(column)
+            out += " IS "
+            out += literal(comment)
         }
     }
 
-    private func render(_ table: SQLCreateTable) -> String {
-        var lines: [String] = []
+    private func write(_ table: SQLCreateTable, into out: inout String) {
+        if dialect == .sqlite, let comment = table.comment {
+            out += "-- "
+            out += oneLine(comment)
+            out += "\n"
+        }
+        out += "CREATE TABLE "
+        out += quote(table.name)
+        out += " (\n"
+        var first = true
         for column in table.columns {
-            var line = ""
+            if !first { out += ",\n" }
+            first = false
             if dialect == .sqlite, let comment = column.comment {
-                line += "    -- \(oneLine(comment))\n"
+                out += "    -- "
+                out += oneLine(comment)
+                out += "\n"
             }
-            line += "    \(quote(column.name)) \(column.type)"
-            if let extra = column.extra, extra.hasPrefix("GENERATED") { line += " \(extra)" }
-            if column.notNull { line += " NOT NULL" }
-            if let d = column.defaultExpression { line += " DEFAULT \(d)" }
-            if let extra = column.extra, !extra.hasPrefix("GENERATED") { line += " \(extra)" }
-            if dialect == .mysql, let comment = column.comment { line += " COMMENT \(literal(comment))" }
-            lines.append(line)
+            out += "    "
+            out += quote(column.name)
+            out += " "
+            out += column.type
+            if let extra = column.extra, extra.hasPrefix("GENERATED") {
+                out += " "
+                out += extra
+            }
+            if column.notNull { out += " NOT NULL" }
+            if let d = column.defaultExpression {
+                out += " DEFAULT "
+                out += d
+            }
+            if let extra = column.extra, !extra.hasPrefix("GENERATED") {
+                out += " "
+                out += extra
+            }
+            if dialect == .mysql, let comment = column.comment {
+                out += " COMMENT "
+                out += literal(comment)
+            }
         }
         for constraint in table.constraints {
-            lines.append("    " + render(constraint))
+            if !first { out += ",\n" }
+            first = false
+            out += "    "
+            write(constraint, into: &out)
         }
-        var sql = ""
-        if dialect == .sqlite, let comment = table.comment { sql += "-- \(oneLine(comment))\n" }
-        sql += "CREATE TABLE \(quote(table.name)) (\n" + lines.joined(separator: ",\n") + "\n)"
+        out += "\n)"
         var options: [String] = []
         if let o = table.options { options.append(o) }
         if dialect == .mysql, let comment = table.comment { options.append("COMMENT=\(literal(comment))") }
-        if !options.isEmpty { sql += " " + options.joined(separator: " ") }
-        return sql
+        if !options.isEmpty {
+            out += " "
+            out += options.joined(separator: " ")
+        }
     }
 
-    private func render(_ constraint: SQLTableConstraint) -> String {
-        let head = "CONSTRAINT \(constraintName(constraint.name)) "
+    private func write(_ constraint: SQLTableConstraint, into out: inout String) {
+        out += "CONSTRAINT "
+        out += constraintName(constraint.name)
+        out += " "
         switch constraint.kind {
         case let .primaryKey(columns):
-            return head + "PRIMARY KEY (\(columns.map(quote).joined(separator: ", ")))"
+            out += "PRIMARY KEY ("
+            writeQuoted(columns, into: &out)
+            out += ")"
         case let .unique(columns):
-            return head + "UNIQUE (\(columns.map(quote).joined(separator: ", ")))"
+            out += "UNIQUE ("
+            writeQuoted(columns, into: &out)
+            out += ")"
         case let .foreignKey(columns, table, referenced, onDelete, onUpdate):
-            var sql = head + "FOREIGN KEY (\(columns.map(quote).joined(separator: ", "))) REFERENCES \(quote(table)) (\(referenced.map(quote).joined(separator: ", ")))"
-            if let onDelete { sql += " ON DELETE \(onDelete.sql)" }
-            if let onUpdate { sql += " ON UPDATE \(onUpdate.sql)" }
-            return sql
+            out += "FOREIGN KEY ("
+            writeQuoted(columns, into: &out)
+            out += ") REFERENCES "
+            out += quote(table)
+            out += " ("
+            writeQuoted(referenced, into: &out)
+            out += ")"
+            if let onDelete {
+                out += " ON DELETE "
+                out += onDelete.sql
+            }
+            if let onUpdate {
+                out += " ON UPDATE "
+                out += onUpdate.sql
+            }
         case let .check(expression):
-            return head + "CHECK (\(expression))"
+            out += "CHECK ("
+            out += expression
+            out += ")"
+        }
+    }
+
+    /// Quoted names separated by ", ".
+    private func writeQuoted(_ names: [String], into out: inout String) {
+        for (i, name) in names.enumerated() {
+            if i > 0 { out += ", " }
+            out += quote(name)
         }
     }
 

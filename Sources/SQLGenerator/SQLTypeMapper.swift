@@ -51,7 +51,7 @@ public struct SQLTypeMapper: Sendable {
     public func defaultExpression(_ value: ColumnDefault, type: ColumnType, schema: Schema) -> String {
         switch value.kind {
         case .sql:
-            let sql = (value.value ?? "").trimmingCharacters(in: .whitespaces)
+            let sql = FastText.trimmingWhitespace(value.value ?? "")
             return Self.isWrappedInParentheses(sql) ? sql : "(\(sql))"
         case .now:
             switch (type, dialect) {

@@ -27,10 +27,13 @@ public enum Identifiers {
 
     /// True for `[A-Za-z_][A-Za-z0-9_]*`: safe as a SQL, Python and JSON name alike.
     public static func isPlainIdentifier(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first else { return false }
-        func isLetter(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_" }
+        // By UTF-8 bytes: every accepted character is ASCII, and every byte of a non-ASCII one is >= 0x80.
+        guard let first = name.utf8.first else { return false }
+        func isLetter(_ c: UInt8) -> Bool {
+            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z")) || c == UInt8(ascii: "_")
+        }
         guard isLetter(first) else { return false }
-        return name.unicodeScalars.allSatisfy { isLetter($0) || ($0 >= "0" && $0 <= "9") }
+        return name.utf8.allSatisfy { isLetter($0) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }
     }
 
     /// The longest name a schema may spell out for a table, column or constraint: the smallest

@@ -51,6 +51,9 @@ public struct NamingConvention: Codable, Equatable, Sendable {
     public func primaryKeyName(table: String) -> String { apply(primaryKey, table: table) }
 
     private func apply(_ pattern: String, table: String, columns: [String] = [], referredTable: String = "", constraint: String = "") -> String {
+        if let name = Self.substitute(pattern, table: table, columns: columns, referredTable: referredTable, constraint: constraint) {
+            return name
+        }
         var result = pattern
         result = result.replacingOccurrences(of: "%(table_name)s", with: table)
         result = result.replacingOccurrences(of: "%(column_0_N_name)s", with: columns.joined(separator: "_"))
@@ -58,6 +61,56 @@ public struct NamingConvention: Codable, Equatable, Sendable {
         result = result.replacingOccurrences(of: "%(referred_table_name)s", with: referredTable)
         result = result.replacingOccurrences(of: "%(constraint_name)s", with: constraint)
         return result
+    }
+
+    private static let tokens: [(text: [UInt8], value: Int)] = [
+        (Array("%(table_name)s".utf8), 0), (Array("%(column_0_N_name)s".utf8), 1), (Array("%(column_0_name)s".utf8), 2),
+        (Array("%(referred_table_name)s".utf8), 3), (Array("%(constraint_name)s".utf8), 4),
+    ]
+
+    /// One pass over `pattern` that copies its text and substitutes the tokens: the same result as the
+    /// five replacements in `apply`, which it answers for whenever the two provably agree. That is the
+    /// case when the pattern and every value are ASCII and a `%` occurs only where the pattern has a
+    /// token: then no replacement can create or break a token for a later one (tokens start with `%`
+    /// and none is a prefix of another), and ASCII text compares the same literally and canonically.
+    /// Otherwise `nil`, and `apply` runs the replacements themselves.
+    static func substitute(_ pattern: String, table: String, columns: [String], referredTable: String, constraint: String) -> String? {
+        func isPlainASCII(_ s: String) -> Bool { s.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "%") } }
+        guard isPlainASCII(table), isPlainASCII(referredTable), isPlainASCII(constraint), columns.allSatisfy(isPlainASCII) else {
+            return nil
+        }
+        var out: [UInt8] = []
+        let done: Bool? = pattern.utf8.withContiguousStorageIfAvailable { p -> Bool in
+            out.reserveCapacity(p.count + table.utf8.count * 2 + 32)
+            var i = 0
+            while i < p.count {
+                let byte = p[i]
+                guard byte < 0x80 else { return false }
+                guard byte == UInt8(ascii: "%") else {
+                    out.append(byte)
+                    i += 1
+                    continue
+                }
+                guard let token = tokens.first(where: { token in
+                    i + token.text.count <= p.count && token.text.indices.allSatisfy { p[i + $0] == token.text[$0] }
+                }) else { return false }
+                switch token.value {
+                case 0: out.append(contentsOf: table.utf8)
+                case 1:
+                    for (n, column) in columns.enumerated() {
+                        if n > 0 { out.append(UInt8(ascii: "_")) }
+                        out.append(contentsOf: column.utf8)
+                    }
+                case 2: out.append(contentsOf: (columns.first ?? "").utf8)
+                case 3: out.append(contentsOf: referredTable.utf8)
+                default: out.append(contentsOf: constraint.utf8)
+                }
+                i += token.text.count
+            }
+            return true
+        }
+        guard done == true else { return nil }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

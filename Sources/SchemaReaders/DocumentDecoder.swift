@@ -11,29 +11,44 @@ struct DocumentDecoder {
 
     // MARK: Keys each mapping accepts
 
-    static let topKeys = ["schema", "name", "enums", "entities", "comment", "$schema"]
-    static let entityKeys = [
+    static let topKeys: KeySpec = ["schema", "name", "enums", "entities", "comment", "$schema"]
+    static let entityKeys: KeySpec = [
         "table", "timestamps", "comment", "renamed_from", "primary_key", "fields", "relations", "indexes",
         "unique", "checks", "mongo",
     ]
-    static let fieldKeys = [
+    static let fieldKeys: KeySpec = [
         "type", "nullable", "optional", "primary_key", "unique", "index", "autoincrement", "default", "length",
         "max_length", "precision", "scale", "min", "max", "min_length", "pattern", "sensitive", "comment",
         "renamed_from", "column", "native", "items",
     ]
-    static let relationKeys = [
+    static let relationKeys: KeySpec = [
         "to", "kind", "back", "nullable", "optional", "on_delete", "on_update", "column", "columns", "references",
         "through", "join_table", "index", "comment", "embed",
     ]
-    static let indexKeys = ["fields", "expressions", "expression", "unique", "where", "method", "name"]
-    static let uniqueKeys = ["fields", "name"]
-    static let checkKeys = ["name", "expr", "expression", "postgresql", "mysql", "sqlite"]
-    static let enumKeys = ["values", "comment"]
+    static let indexKeys: KeySpec = ["fields", "expressions", "expression", "unique", "where", "method", "name"]
+    static let uniqueKeys: KeySpec = ["fields", "name"]
+    static let checkKeys: KeySpec = ["name", "expr", "expression", "postgresql", "mysql", "sqlite"]
+    static let enumKeys: KeySpec = ["values", "comment"]
     /// Keys that say the same thing: giving both is an error, not a silent choice.
     static let synonyms = [
         ("nullable", "optional"), ("length", "max_length"), ("column", "columns"), ("expressions", "expression"),
         ("expr", "expression"),
     ]
+
+    /// The keys a mapping accepts, with a set for lookups and the synonym pairs that apply to it.
+    struct KeySpec: ExpressibleByArrayLiteral {
+        let keys: [String]
+        let set: Set<String>
+        let synonyms: [(String, String)]
+
+        init(_ keys: [String]) {
+            self.keys = keys
+            set = Set(keys)
+            synonyms = DocumentDecoder.synonyms.filter { keys.contains($0.0) && keys.contains($0.1) }
+        }
+
+        init(arrayLiteral keys: String...) { self.init(keys) }
+    }
 
     // MARK: Entry point
 
@@ -172,7 +187,7 @@ struct DocumentDecoder {
         f.renamedFrom = m.value(for: "renamed_from").flatMap { string($0, what: "'renamed_from'") }
         f.column = m.value(for: "column").flatMap { string($0, what: "'column'") }
         if let node = m.value(for: "native"), let nm = mapping(node, what: "'native' (dialect: type)") {
-            checkKeys(nm, allowed: nm.entries.map(\.key.value), in: "'native'")
+            checkKeys(nm, allowed: KeySpec(nm.entries.map(\.key.value)), in: "'native'")
             for (k, v) in nm.entries {
                 guard let dialect = Dialect(name: k.value) else {
                     diagnostics.error("unknown dialect '\(k.value)' in 'native'\(Suggestions.hint(for: k.value, in: Dialect.allCases.map(\.rawValue)))", at: k.location)
@@ -312,7 +327,7 @@ struct DocumentDecoder {
 
     private mutating func action(_ node: SyntaxNode, what: String) -> Located<ReferentialAction>? {
         guard let s = string(node, what: "'\(what)'") else { return nil }
-        let normalized = s.value.lowercased().replacingOccurrences(of: " ", with: "_")
+        let normalized = FastText.replacing(" ", with: "_", in: s.value.lowercased())
         if let a = ReferentialAction(rawValue: normalized) { return Located(a, at: s.location) }
         let names = ReferentialAction.allCases.map(\.rawValue)
         diagnostics.error(
@@ -325,7 +340,7 @@ struct DocumentDecoder {
 
     /// Parses `string`, `string(200)`, `decimal(12, 2)`, `array<int>`, `int[]`, `Role`, `text?`.
     private mutating func typeRef(_ s: SyntaxScalar, field: String) -> Located<TypeRef>? {
-        var text = s.value.trimmingCharacters(in: .whitespaces)
+        var text = FastText.trimmingWhitespace(s.value)
         guard !text.isEmpty, !s.isNull else {
             diagnostics.error("field '\(field)' has no type (write e.g. '\(field): string' or '\(field): {type: int}')", at: s.location)
             return nil
@@ -348,27 +363,36 @@ struct DocumentDecoder {
     /// stack (the resolver rejects arrays of arrays anyway).
     private func parseType(_ text: String, depth: Int) -> TypeRef? {
         guard depth <= 8 else { return nil }
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = FastText.trimmingWhitespace(text)
         if t.hasSuffix("[]") {
             return parseType(String(t.dropLast(2)), depth: depth + 1).map { TypeRef(name: "array", element: $0) }
         }
         if let open = t.firstIndex(of: "<") {
             guard t.hasSuffix(">") else { return nil }
-            let head = String(t[..<open]).trimmingCharacters(in: .whitespaces)
+            let head = FastText.trimmingWhitespace(t[..<open])
             let inner = String(t[t.index(after: open)..<t.index(before: t.endIndex)])
             guard let element = parseType(inner, depth: depth + 1) else { return nil }
             return TypeRef(name: head, element: element)
         }
         if let open = t.firstIndex(of: "(") {
             guard t.hasSuffix(")") else { return nil }
-            let head = String(t[..<open]).trimmingCharacters(in: .whitespaces)
+            let head = FastText.trimmingWhitespace(t[..<open])
             let inner = t[t.index(after: open)..<t.index(before: t.endIndex)]
-            let parts = inner.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            let parts = inner.split(separator: ",", omittingEmptySubsequences: false).map { Int(FastText.trimmingWhitespace($0)) }
             guard !head.isEmpty, !parts.isEmpty, !parts.contains(where: { $0 == nil }) else { return nil }
             return TypeRef(name: head, arguments: parts.map { $0! })
         }
-        guard !t.isEmpty, !t.contains(where: { " ,()<>[]".contains($0) }) else { return nil }
+        guard !t.isEmpty, !Self.containsTypeDelimiter(t) else { return nil }
         return TypeRef(name: t)
+    }
+
+    /// `t.contains(where: { " ,()<>[]".contains($0) })`, by bytes when `t` is ASCII (then every
+    /// character is one byte, or CR LF, which is not in the set either).
+    private static func containsTypeDelimiter(_ t: String) -> Bool {
+        guard FastText.isASCII(t) else { return t.contains(where: { " ,()<>[]".contains($0) }) }
+        return t.utf8.contains { b in
+            b == 0x20 || b == 0x2C || b == 0x28 || b == 0x29 || b == 0x3C || b == 0x3E || b == 0x5B || b == 0x5D
+        }
     }
 
     // MARK: Node helpers
@@ -385,78 +409,89 @@ struct DocumentDecoder {
         }
     }
 
-    private mutating func checkKeys(_ m: SyntaxMapping, allowed: [String], in context: String) {
-        var seen: [String: SourceLocation] = [:]
-        for (key, _) in m.entries {
-            if let first = seen[key.value] {
-                diagnostics.error("duplicate key '\(key.value)' in \(context)", at: key.location, notes: [.init("first defined here", at: first)])
+    private mutating func checkKeys(_ m: SyntaxMapping, allowed: KeySpec, in context: @autoclosure () -> String) {
+        // Each key against the keys before it (a dictionary for long mappings): the first earlier
+        // equal key is where the key was first defined.
+        var seen: [String: SourceLocation]? = m.entries.count > 16 ? [:] : nil
+        for (n, (key, _)) in m.entries.enumerated() {
+            var first: SourceLocation?
+            if seen != nil {
+                first = seen![key.value]
+                if first == nil { seen![key.value] = key.location }
+            } else {
+                for j in 0..<n where m.entries[j].key.value == key.value {
+                    first = m.entries[j].key.location
+                    break
+                }
+            }
+            if let first {
+                diagnostics.error("duplicate key '\(key.value)' in \(context())", at: key.location, notes: [.init("first defined here", at: first)])
                 continue
             }
-            seen[key.value] = key.location
-            if !allowed.contains(key.value) {
-                diagnostics.error("unknown key '\(key.value)' in \(context)\(Suggestions.hint(for: key.value, in: allowed))", at: key.location)
+            if !allowed.set.contains(key.value) {
+                diagnostics.error("unknown key '\(key.value)' in \(context())\(Suggestions.hint(for: key.value, in: allowed.keys))", at: key.location)
             }
         }
-        for (a, b) in Self.synonyms where allowed.contains(a) && allowed.contains(b) {
+        for (a, b) in allowed.synonyms {
             guard let first = m.entries.first(where: { $0.key.value == a || $0.key.value == b }),
                   let second = m.entries.first(where: { $0.key.value == (first.key.value == a ? b : a) })
             else { continue }
             diagnostics.error(
-                "'\(second.key.value)' and '\(first.key.value)' say the same thing in \(context); give only one of them", at: second.key.location,
+                "'\(second.key.value)' and '\(first.key.value)' say the same thing in \(context()); give only one of them", at: second.key.location,
                 notes: [.init("'\(first.key.value)' is given here", at: first.key.location)])
         }
     }
 
-    private mutating func mapping(_ node: SyntaxNode, what: String) -> SyntaxMapping? {
+    private mutating func mapping(_ node: SyntaxNode, what: @autoclosure () -> String) -> SyntaxMapping? {
         if case let .mapping(m) = node { return m }
-        diagnostics.error("\(what) must be a mapping, found \(Self.describe(node))", at: node.location)
+        diagnostics.error("\(what()) must be a mapping, found \(Self.describe(node))", at: node.location)
         return nil
     }
 
-    private mutating func sequence(_ node: SyntaxNode, what: String, expected: String = "a list") -> SyntaxSequence? {
+    private mutating func sequence(_ node: SyntaxNode, what: @autoclosure () -> String, expected: String = "a list") -> SyntaxSequence? {
         if case let .sequence(s) = node { return s }
-        diagnostics.error("\(what) must be \(expected), found \(Self.describe(node))", at: node.location)
+        diagnostics.error("\(what()) must be \(expected), found \(Self.describe(node))", at: node.location)
         return nil
     }
 
-    private mutating func string(_ node: SyntaxNode, what: String) -> Located<String>? {
+    private mutating func string(_ node: SyntaxNode, what: @autoclosure () -> String) -> Located<String>? {
         if case let .scalar(s) = node, !s.isNull { return Located(s.value, at: s.location) }
-        diagnostics.error("\(what) must be a string, found \(Self.describe(node))", at: node.location)
+        diagnostics.error("\(what()) must be a string, found \(Self.describe(node))", at: node.location)
         return nil
     }
 
-    private mutating func bool(_ node: SyntaxNode, what: String) -> Located<Bool>? {
+    private mutating func bool(_ node: SyntaxNode, what: @autoclosure () -> String) -> Located<Bool>? {
         if case let .scalar(s) = node, let b = s.boolValue { return Located(b, at: s.location) }
-        diagnostics.error("\(what) must be true or false, found \(Self.describe(node))", at: node.location)
+        diagnostics.error("\(what()) must be true or false, found \(Self.describe(node))", at: node.location)
         return nil
     }
 
-    private mutating func int(_ node: SyntaxNode, what: String) -> Located<Int>? {
+    private mutating func int(_ node: SyntaxNode, what: @autoclosure () -> String) -> Located<Int>? {
         if case let .scalar(s) = node, !s.isQuoted, let i = Int(s.value) { return Located(i, at: s.location) }
-        diagnostics.error("\(what) must be a whole number, found \(Self.describe(node))", at: node.location)
+        diagnostics.error("\(what()) must be a whole number, found \(Self.describe(node))", at: node.location)
         return nil
     }
 
-    private mutating func number(_ node: SyntaxNode, what: String) -> Located<Double>? {
+    private mutating func number(_ node: SyntaxNode, what: @autoclosure () -> String) -> Located<Double>? {
         if case let .scalar(s) = node, !s.isQuoted, let d = Double(s.value), d.isFinite { return Located(d, at: s.location) }
-        diagnostics.error("\(what) must be a number, found \(Self.describe(node))", at: node.location)
+        diagnostics.error("\(what()) must be a number, found \(Self.describe(node))", at: node.location)
         return nil
     }
 
     /// A single name or a list of names.
-    private mutating func names(_ node: SyntaxNode, what: String) -> [Located<String>]? {
+    private mutating func names(_ node: SyntaxNode, what: @autoclosure () -> String) -> [Located<String>]? {
         switch node {
         case let .scalar(s) where !s.isNull:
             return [Located(s.value, at: s.location)]
         case let .sequence(s):
             if s.items.isEmpty {
-                diagnostics.error("\(what) must not be empty", at: s.location)
+                diagnostics.error("\(what()) must not be empty", at: s.location)
                 return nil
             }
-            let items = s.items.compactMap { string($0, what: "an entry of \(what)") }
+            let items = s.items.compactMap { string($0, what: "an entry of \(what())") }
             return items.count == s.items.count ? items : nil
         case .scalar, .mapping:
-            diagnostics.error("\(what) must be a name or a list of names, found \(Self.describe(node))", at: node.location)
+            diagnostics.error("\(what()) must be a name or a list of names, found \(Self.describe(node))", at: node.location)
             return nil
         }
     }

@@ -26,7 +26,7 @@ extension ResolutionContext {
         for check in decl.checks {
             var constraint = Identifiers.fragment(fromSQL: check.expression.value)
             if let explicit = check.name, checkIdentifier(explicit, what: "check") { constraint = explicit.value }
-            if check.expression.value.trimmingCharacters(in: .whitespaces).isEmpty {
+            if FastText.isBlank(check.expression.value) {
                 diagnostics.error("a check expression must not be empty", at: check.expression.location)
                 continue
             }
@@ -36,7 +36,7 @@ extension ResolutionContext {
             checks[i].append(CheckConstraint(name: name, expression: check.expression.value, dialectExpressions: perDialect))
             sourceMap[table: table, object: name] = check.location
         }
-        for pending in pendingRangeChecks where pending.table == table {
+        for pending in pendingRangeChecks[table] ?? [] {
             checks[i].append(pending.check)
             sourceMap[table: table, object: pending.check.name] = pending.location
         }
@@ -113,11 +113,11 @@ extension ResolutionContext {
             }
             method = parsed
         }
-        for expression in decl.expressions where expression.value.trimmingCharacters(in: .whitespaces).isEmpty {
+        for expression in decl.expressions where FastText.isBlank(expression.value) {
             diagnostics.error("an index expression must not be empty", at: expression.location)
             return
         }
-        if let predicate = decl.predicate, predicate.value.trimmingCharacters(in: .whitespaces).isEmpty {
+        if let predicate = decl.predicate, FastText.isBlank(predicate.value) {
             diagnostics.error("an index 'where' must not be empty", at: predicate.location)
             return
         }

@@ -87,7 +87,7 @@ extension ResolutionContext {
                 }
             }
             let name = convention.checkName(table: table, constraint: "\(columnName)_range")
-            pendingRangeChecks.append((table, CheckConstraint(name: name, expression: parts.joined(separator: " AND "), dialectExpressions: perDialect.isEmpty ? nil : perDialect), field.name.location))
+            pendingRangeChecks[table, default: []].append((CheckConstraint(name: name, expression: parts.joined(separator: " AND "), dialectExpressions: perDialect.isEmpty ? nil : perDialect), field.name.location))
         }
         return column
     }
@@ -194,7 +194,7 @@ extension ResolutionContext {
         let text: String, quoted: Bool
         switch d.value {
         case let .sql(sql):
-            if sql.trimmingCharacters(in: .whitespaces).isEmpty {
+            if FastText.isBlank(sql) {
                 diagnostics.error("an SQL default must not be empty", at: d.location)
                 return nil
             }

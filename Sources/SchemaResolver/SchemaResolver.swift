@@ -59,8 +59,9 @@ final class ResolutionContext {
     var keyMembers: [[Located<String>]?] = []
     var keyColumnsMemo: [Int: [PendingColumn]] = [:]
     var keyInProgress: Set<Int> = []
-    /// Range CHECKs from `min`/`max`, attached to their tables once entities are resolved.
-    var pendingRangeChecks: [(table: String, check: CheckConstraint, location: SourceLocation)] = []
+    /// Range CHECKs from `min`/`max` by table name, in declaration order, attached to their tables
+    /// once entities are resolved (by name: entities whose table names clash each get both lists).
+    var pendingRangeChecks: [String: [(check: CheckConstraint, location: SourceLocation)]] = [:]
 
     init(document: SchemaDocument, convention: NamingConvention) {
         self.document = document
@@ -109,7 +110,10 @@ final class ResolutionContext {
             diagnostics.error("\(what) name is empty; use letters, digits and '_'", at: name.location)
             return false
         }
-        if value.contains("\"") || value.contains("'") || value.contains("`") {
+        let hasQuote = FastText.isASCII(value)
+            ? value.utf8.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "`") }
+            : value.contains("\"") || value.contains("'") || value.contains("`")
+        if hasQuote {
             diagnostics.error("\(what) name '\(value)' contains a quote character; use letters, digits and '_'", at: name.location)
             return false
         }

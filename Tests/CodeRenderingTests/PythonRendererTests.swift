@@ -38,8 +38,12 @@ final class PythonRendererTests: XCTestCase {
             """)
     }
 
-    func testStringsAreDoubleQuotedAndEscaped() {
-        XCTAssertEqual(PythonRenderer.flat(.string("it's \"x\"\n")), #""it's \"x\"\n""#)
+    func testStringsUseTheQuoteRuffPrefers() {
+        // Double quotes, unless the text has more double than single quotes (checked against ruff format).
+        XCTAssertEqual(PythonRenderer.flat(.string("plain \\ \n")), #""plain \\ \n""#)
+        XCTAssertEqual(PythonRenderer.flat(.string("it's")), #""it's""#)
+        XCTAssertEqual(PythonRenderer.flat(.string("it's \"x\"\n")), #"'it\'s "x"\n'"#)
+        XCTAssertEqual(PythonRenderer.flat(.string("a\"b")), #"'a"b'"#)
     }
 
     func testImportsAreGroupedAndSortedLikeIsort() {

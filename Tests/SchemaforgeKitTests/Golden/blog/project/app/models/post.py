@@ -35,7 +35,7 @@ class Post(Base):
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     body: Mapped[str] = mapped_column(sa.Text, nullable=False)
     published: Mapped[bool] = mapped_column(
-        sa.Boolean, nullable=False, server_default=sa.false()
+        sa.Boolean, nullable=False, server_default=sa.text("0")
     )
     meta: Mapped[Any | None] = mapped_column(
         sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True
@@ -50,14 +50,14 @@ class Post(Base):
             mysql.DATETIME(fsp=6), "mysql", "mariadb"
         ),
         nullable=False,
-        server_default=sa.func.current_timestamp(),
+        server_default=sa.text("CURRENT_TIMESTAMP"),
     )
     updated_at: Mapped[datetime.datetime] = mapped_column(
         sa.DateTime(timezone=True).with_variant(
             mysql.DATETIME(fsp=6), "mysql", "mariadb"
         ),
         nullable=False,
-        server_default=sa.func.current_timestamp(),
+        server_default=sa.text("CURRENT_TIMESTAMP"),
         onupdate=sa.func.current_timestamp(),
     )
     author: Mapped[User] = relationship(back_populates="posts", lazy="raise")

@@ -26,7 +26,12 @@ class Profile(Base):
         nullable=True,
     )
     public_id: Mapped[uuid.UUID] = mapped_column(
-        UUIDText, nullable=False, default=uuid.uuid4
+        UUIDText,
+        nullable=False,
+        default=uuid.uuid4,
+        server_default=sa.text(
+            "(lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))))"
+        ),
     )
     user_id: Mapped[int] = mapped_column(
         sa.Integer, sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False

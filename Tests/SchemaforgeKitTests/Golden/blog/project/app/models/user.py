@@ -36,14 +36,14 @@ class User(Base):
             mysql.DATETIME(fsp=6), "mysql", "mariadb"
         ),
         nullable=False,
-        server_default=sa.func.current_timestamp(),
+        server_default=sa.text("CURRENT_TIMESTAMP"),
     )
     updated_at: Mapped[datetime.datetime] = mapped_column(
         sa.DateTime(timezone=True).with_variant(
             mysql.DATETIME(fsp=6), "mysql", "mariadb"
         ),
         nullable=False,
-        server_default=sa.func.current_timestamp(),
+        server_default=sa.text("CURRENT_TIMESTAMP"),
         onupdate=sa.func.current_timestamp(),
     )
     posts: Mapped[list[Post]] = relationship(

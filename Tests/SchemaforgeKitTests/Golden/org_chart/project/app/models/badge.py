@@ -23,14 +23,19 @@ class Badge(Base):
     __table_args__ = (sa.UniqueConstraint("code"), sa.UniqueConstraint("employee_id"))
     id: Mapped[int] = mapped_column(sa.Integer, sa.Identity(), primary_key=True)
     code: Mapped[uuid.UUID] = mapped_column(
-        UUIDText, nullable=False, default=uuid.uuid4
+        UUIDText,
+        nullable=False,
+        default=uuid.uuid4,
+        server_default=sa.text(
+            "(lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))))"
+        ),
     )
     issued_at: Mapped[datetime.datetime] = mapped_column(
         sa.DateTime(timezone=True).with_variant(
             mysql.DATETIME(fsp=6), "mysql", "mariadb"
         ),
         nullable=False,
-        server_default=sa.func.current_timestamp(),
+        server_default=sa.text("CURRENT_TIMESTAMP"),
     )
     employee_id: Mapped[int] = mapped_column(
         sa.Integer, sa.ForeignKey("employee.id", ondelete="CASCADE"), nullable=False

@@ -34,7 +34,7 @@ class Employee(Base):
     full_name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     email: Mapped[str] = mapped_column(sa.String(320), nullable=False)
     hired_on: Mapped[datetime.date] = mapped_column(
-        sa.Date, nullable=False, server_default=sa.func.current_date()
+        sa.Date, nullable=False, server_default=sa.text("CURRENT_DATE")
     )
     type: Mapped[EmploymentType] = mapped_column(
         sa.Enum(
@@ -48,7 +48,7 @@ class Employee(Base):
     )
     salary: Mapped[decimal.Decimal] = mapped_column(sa.Numeric(12, 2), nullable=False)
     active: Mapped[bool] = mapped_column(
-        sa.Boolean, nullable=False, server_default=sa.true()
+        sa.Boolean, nullable=False, server_default=sa.text("1")
     )
     department_id: Mapped[int] = mapped_column(
         sa.Integer,
@@ -63,14 +63,14 @@ class Employee(Base):
             mysql.DATETIME(fsp=6), "mysql", "mariadb"
         ),
         nullable=False,
-        server_default=sa.func.current_timestamp(),
+        server_default=sa.text("CURRENT_TIMESTAMP"),
     )
     updated_at: Mapped[datetime.datetime] = mapped_column(
         sa.DateTime(timezone=True).with_variant(
             mysql.DATETIME(fsp=6), "mysql", "mariadb"
         ),
         nullable=False,
-        server_default=sa.func.current_timestamp(),
+        server_default=sa.text("CURRENT_TIMESTAMP"),
         onupdate=sa.func.current_timestamp(),
     )
     badge: Mapped[Badge | None] = relationship(

@@ -5,7 +5,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import CHAR, Dialect, Uuid
-from sqlalchemy.types import TypeDecorator, TypeEngine
+from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
 
 
 class UUIDText(TypeDecorator[uuid.UUID]):
@@ -30,3 +30,15 @@ class UUIDText(TypeDecorator[uuid.UUID]):
         if value is None or isinstance(value, uuid.UUID):
             return value
         return uuid.UUID(str(value))
+
+
+class Native(UserDefinedType[Any]):
+    """A database type named as the schema's `native:` override (e.g. CHAR(10))."""
+
+    cache_ok = True
+
+    def __init__(self, spec: str) -> None:
+        self.spec = spec
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return self.spec

@@ -51,7 +51,7 @@ class Product(Base):
         sa.Integer, nullable=False, server_default=sa.text("0")
     )
     active: Mapped[bool] = mapped_column(
-        sa.Boolean, nullable=False, server_default=sa.true()
+        sa.Boolean, nullable=False, server_default=sa.text("true")
     )
     labels: Mapped[list[str] | None] = mapped_column(
         sa.JSON().with_variant(postgresql.ARRAY(sa.String(30)), "postgresql"),

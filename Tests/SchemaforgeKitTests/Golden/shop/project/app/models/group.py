@@ -21,7 +21,7 @@ class Group(Base):
     __table_args__ = ({"comment": "Product group, keyed by a code"},)
     code: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
     select: Mapped[bool] = mapped_column(
-        sa.Boolean, nullable=False, server_default=sa.true()
+        sa.Boolean, nullable=False, server_default=sa.text("1")
     )
     order: Mapped[int] = mapped_column(
         sa.Integer, nullable=False, server_default=sa.text("0")

@@ -33,7 +33,7 @@ class Shipment(Base):
             mysql.DATETIME(fsp=6), "mysql", "mariadb"
         ),
         nullable=False,
-        server_default=sa.func.current_timestamp(),
+        server_default=sa.text("CURRENT_TIMESTAMP"),
     )
     carrier: Mapped[str] = mapped_column(sa.String(50), nullable=False)
     tracking: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)

@@ -24,7 +24,12 @@ class User(Base):
     __tablename__ = "user"
     __table_args__ = (sa.UniqueConstraint("email"), {"comment": "A customer account"})
     id: Mapped[uuid.UUID] = mapped_column(
-        UUIDText, primary_key=True, default=uuid.uuid4
+        UUIDText,
+        primary_key=True,
+        default=uuid.uuid4,
+        server_default=sa.text(
+            "(lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))))"
+        ),
     )
     email: Mapped[str] = mapped_column(sa.String(320), nullable=False)
     display_name: Mapped[str | None] = mapped_column(
@@ -35,14 +40,14 @@ class User(Base):
             mysql.DATETIME(fsp=6), "mysql", "mariadb"
         ),
         nullable=False,
-        server_default=sa.func.current_timestamp(),
+        server_default=sa.text("CURRENT_TIMESTAMP"),
     )
     updated_at: Mapped[datetime.datetime] = mapped_column(
         sa.DateTime(timezone=True).with_variant(
             mysql.DATETIME(fsp=6), "mysql", "mariadb"
         ),
         nullable=False,
-        server_default=sa.func.current_timestamp(),
+        server_default=sa.text("CURRENT_TIMESTAMP"),
         onupdate=sa.func.current_timestamp(),
     )
     orders: Mapped[list[Order]] = relationship(

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Pure-Swift shortcuts for Foundation string calls on hot paths. Each one answers only where its
+/// result provably equals the Foundation call it stands for (ASCII text at the edges, where Foundation's
+/// Unicode-aware comparison cannot differ from a byte comparison) and otherwise calls Foundation itself,
+/// so behaviour is unchanged for every input.
+public enum FastText {
+    /// `text.trimmingCharacters(in: .whitespaces)`.
+    public static func trimmingWhitespace(_ text: String) -> String {
+        // The only ASCII members of `.whitespaces` are space and tab: when both ends are other ASCII
+        // characters there is nothing to trim.
+        guard let first = text.utf8.first, let last = text.utf8.last else { return "" }
+        if isSolidASCII(first), isSolidASCII(last) { return text }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// `text.trimmingCharacters(in: .whitespaces)`.
+    public static func trimmingWhitespace(_ text: Substring) -> String {
+        guard let first = text.utf8.first, let last = text.utf8.last else { return "" }
+        if isSolidASCII(first), isSolidASCII(last) { return String(text) }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// `text.trimmingCharacters(in: .whitespaces).isEmpty`.
+    public static func isBlank(_ text: String) -> Bool {
+        var sawOther = false
+        for byte in text.utf8 {
+            if isSolidASCII(byte) { return false }  // a character trimming keeps
+            if byte >= 0x80 { sawOther = true }
+        }
+        // Only spaces and tabs, or nothing: blank. Non-ASCII characters: let Foundation decide.
+        return sawOther ? text.trimmingCharacters(in: .whitespaces).isEmpty : true
+    }
+
+    /// True for ASCII bytes other than space and tab.
+    @inline(__always)
+    static func isSolidASCII(_ byte: UInt8) -> Bool { byte < 0x80 && byte != 0x20 && byte != 0x09 }
+
+    /// True when every byte of `text` is ASCII.
+    @inlinable
+    public static func isASCII(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
+
+    /// True when every byte of `text` is ASCII.
+    @inlinable
+    public static func isASCII(_ text: Substring) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
+
+    /// `text.replacingOccurrences(of: target, with: replacement)` for a one-character ASCII `target`.
+    public static func replacing(_ target: Unicode.Scalar, with replacement: String, in text: String) -> String {
+        precondition(target.isASCII)
+        let byte = UInt8(target.value)
+        guard isASCII(text) else { return text.replacingOccurrences(of: String(target), with: replacement) }
+        guard text.utf8.contains(byte) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 8)
+        for b in text.utf8 {
+            if b == byte { out.append(contentsOf: replacement.utf8) } else { out.append(b) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
