@@ -233,6 +233,14 @@ struct FastAPIAppGenerator {
         lines.append("# Columns the database fills in when the client leaves them out.")
         let defaultsTuple = serverDefaults.count == 1 ? "(\(PythonRenderer.quote(serverDefaults[0])),)" : "(" + serverDefaults.map(PythonRenderer.quote).joined(separator: ", ") + ")"
         lines.append("SERVER_DEFAULTS: tuple[str, ...] = \(defaultsTuple)")
+        // The ORM leaves a None out of the INSERT when the column has a default; a client's explicit
+        // null for such a nullable column must still be stored as NULL.
+        let nullableDefaults = view.writableColumns.filter { $0.nullable && $0.defaultValue != nil }.map { view.attribute($0) }
+        if !nullableDefaults.isEmpty {
+            let tuple = nullableDefaults.count == 1 ? "(\(PythonRenderer.quote(nullableDefaults[0])),)" : "(" + nullableDefaults.map(PythonRenderer.quote).joined(separator: ", ") + ")"
+            lines.append("# Nullable columns with a default: an explicit null is kept.")
+            lines.append("NULLABLE_DEFAULTS: tuple[str, ...] = \(tuple)")
+        }
         lines.append("# Attributes reloaded after a write (server defaults, on-update values, relations).")
         let refreshLine = "REFRESH: list[str] = [\(refresh.map(PythonRenderer.quote).joined(separator: ", "))]"
         if refreshLine.count <= 88 {
@@ -257,6 +265,12 @@ struct FastAPIAppGenerator {
         create.append("    for name in SERVER_DEFAULTS:")
         create.append("        if data.get(name) is None:")
         create.append("            data.pop(name, None)")
+        if !nullableDefaults.isEmpty {
+            m.imports.module("sqlalchemy as sa")
+            create.append("    for name in NULLABLE_DEFAULTS:")
+            create.append("        if name in data and data[name] is None:")
+            create.append("            data[name] = sa.null()  # an explicit null, not the column default")
+        }
         create.append("    \(n.variable) = \(model)(**data)")
         for relation in m2m {
             guard let key = view.targetKey(relation) else { continue }

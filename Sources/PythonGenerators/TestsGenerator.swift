@@ -126,8 +126,15 @@ struct TestsGenerator {
                 payload.append("        \(PythonRenderer.quote(PythonNames.attribute(column.field))): \(value),")
             }
             for fk in view.table.foreignKeys {
-                // A nullable key with a default would take that default (which may point nowhere): give it a parent too.
-                let required = fk.columns.contains { view.table.column(named: $0)?.nullable == false || view.table.column(named: $0)?.defaultValue != nil }
+                let required = fk.columns.contains { view.table.column(named: $0)?.nullable == false }
+                if !required, fk.columns.contains(where: { view.table.column(named: $0)?.defaultValue != nil }) {
+                    // Left out, a nullable key would take its default, which may point nowhere: send null.
+                    for column in fk.columns {
+                        let attr = PythonNames.attribute(view.table.column(named: column)?.field ?? column)
+                        parents.append("    payload[\(PythonRenderer.quote(attr))] = None")
+                    }
+                    continue
+                }
                 guard required, let targetTable = schema.table(named: fk.referencedTable), let target = targetTable.entity else { continue }
                 let variable = "parent_\(parents.count + 1)"
                 parents.append("    \(variable) = await create_\(Identifiers.snakeCase(target))(client)")

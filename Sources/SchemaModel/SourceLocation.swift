@@ -1,20 +1,121 @@
+import Foundation
+
 /// A position in a schema file: the file path and a 1-based line and column.
+///
+/// The path is stored as a reference into a process-wide table of interned paths, so that a location
+/// is plain data: copying one (and the many `Located` values and declarations that carry one) costs
+/// no reference counting. Behaviour is that of a stored `file: String`: `file` returns the path exactly
+/// as it was given, and two locations are equal when their paths are equal as Swift strings.
 public struct SourceLocation: Hashable, Codable, Sendable, CustomStringConvertible {
-    /// The path of the file as the user gave it.
-    public var file: String
+    private var fileRef: SourceFileRef
     /// 1-based line number.
     public var line: Int
     /// 1-based column number, counted in Unicode scalars.
     public var column: Int
 
+    /// The path of the file as the user gave it.
+    public var file: String {
+        get { SourceFiles.shared.path(of: fileRef) }
+        set { fileRef = SourceFiles.shared.intern(newValue) }
+    }
+
     public init(file: String, line: Int, column: Int) {
-        self.file = file
+        self.fileRef = SourceFiles.shared.intern(file)
+        self.line = line
+        self.column = column
+    }
+
+    /// A location in a file interned once with `SourceFiles.shared.intern(_:)` (no lookup per location).
+    package init(file: SourceFileRef, line: Int, column: Int) {
+        self.fileRef = file
         self.line = line
         self.column = column
     }
 
     /// `path:line:column`, the form editors and terminals turn into links.
     public var description: String { "\(file):\(line):\(column)" }
+
+    public static func == (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+        lhs.fileRef.equivalenceClass == rhs.fileRef.equivalenceClass && lhs.line == rhs.line && lhs.column == rhs.column
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(fileRef.equivalenceClass)
+        hasher.combine(line)
+        hasher.combine(column)
+    }
+
+    // The same keyed container the compiler synthesizes for stored `file`, `line`, `column`.
+    private enum CodingKeys: String, CodingKey {
+        case file, line, column
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let file = try container.decode(String.self, forKey: .file)
+        let line = try container.decode(Int.self, forKey: .line)
+        let column = try container.decode(Int.self, forKey: .column)
+        self.init(file: file, line: line, column: column)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encode(line, forKey: .line)
+        try container.encode(column, forKey: .column)
+    }
+}
+
+/// An interned file path: `id` names the exact spelling, `equivalenceClass` the first interned
+/// spelling that compares equal to it as a Swift `String` (canonical equivalence).
+package struct SourceFileRef: Sendable, Hashable {
+    package let id: UInt32
+    package let equivalenceClass: UInt32
+}
+
+/// The process-wide table of interned file paths. Paths are only added, never removed.
+package final class SourceFiles: @unchecked Sendable {
+    package static let shared = SourceFiles()
+
+    /// A `String` compared and hashed by its exact UTF-8 bytes.
+    private struct Spelling: Hashable {
+        let text: String
+        static func == (lhs: Spelling, rhs: Spelling) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(text.utf8.count)
+            for byte in text.utf8 { hasher.combine(byte) }
+        }
+    }
+
+    private let lock = NSLock()
+    private var paths: [String] = []
+    private var refs: [Spelling: SourceFileRef] = [:]
+    private var classes: [String: UInt32] = [:]
+
+    package func intern(_ path: String) -> SourceFileRef {
+        lock.lock()
+        defer { lock.unlock() }
+        let spelling = Spelling(text: path)
+        if let ref = refs[spelling] { return ref }
+        let id = UInt32(paths.count)
+        paths.append(path)
+        let equivalenceClass: UInt32
+        if let existing = classes[path] {
+            equivalenceClass = existing
+        } else {
+            equivalenceClass = id
+            classes[path] = id
+        }
+        let ref = SourceFileRef(id: id, equivalenceClass: equivalenceClass)
+        refs[spelling] = ref
+        return ref
+    }
+
+    package func path(of ref: SourceFileRef) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        return paths[Int(ref.id)]
+    }
 }
 
 /// A value together with the place in the source it came from.

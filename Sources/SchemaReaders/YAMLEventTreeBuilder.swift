@@ -43,11 +43,11 @@ enum YAMLEventTreeBuilder {
     }
 
     private struct Builder {
-        let file: String
+        let file: SourceFileRef
         var stack: [Open] = []
         var root: SyntaxNode?
 
-        init(file: String) { self.file = file }
+        init(file: String) { self.file = SourceFiles.shared.intern(file) }
 
         private func location(_ mark: yaml_mark_t) -> SourceLocation {
             SourceLocation(file: file, line: max(1, Int(mark.line) + 1), column: max(1, Int(mark.column) + 1))
