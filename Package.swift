@@ -24,7 +24,7 @@ let package = Package(
         // Schema x Schema -> migration operations with safety classes.
         .target(name: "MigrationPlanner", dependencies: ["SchemaModel"]),
         // Schema -> Python project files (SQLAlchemy, Pydantic, FastAPI).
-        .target(name: "PythonGenerators", dependencies: ["SchemaModel", "CodeRendering", "SQLGenerator"]),
+        .target(name: "PythonGenerators", dependencies: ["SchemaModel", "CodeRendering", "SQLGenerator", "MigrationPlanner"]),
         // Schema -> SQL DDL per dialect.
         .target(name: "SQLGenerator", dependencies: ["SchemaModel"]),
         // The pipeline that ties the stages together; what the CLI and tests call.

@@ -9,6 +9,11 @@ public struct GeneratedFile: Equatable, Sendable {
     }
 }
 
+extension GeneratedFile {
+    /// Files that become part of the migration history once later revisions exist.
+    public static let migrationHistoryPaths: Set<String> = ["migrations/schema.snapshot.json", "migrations/versions/0001_initial.py"]
+}
+
 /// The database a generated project targets.
 public enum TargetDatabase: String, CaseIterable, Sendable {
     case sqlite, postgresql, mysql

@@ -75,7 +75,7 @@ public struct DDLGenerator: Sendable {
     /// of a cycle that depends on nothing outside its cycle is created first and its foreign keys
     /// into the cycle are deferred to `ALTER TABLE` (SQLite accepts forward references, so there
     /// nothing is deferred). Ties are broken by table name, so the order is deterministic.
-    func creationOrder(_ schema: Schema) -> (tables: [Table], deferred: [String: Set<String>]) {
+    public func creationOrder(_ schema: Schema) -> (tables: [Table], deferred: [String: Set<String>]) {
         // The rule above, in O(n log n) outside cycles: `pending[k]` counts the foreign keys of table k
         // that wait on a table not created yet (self-references never wait), and `ready` holds, smallest
         // schema position first, the remaining tables that wait on nothing. Taking the smallest ready

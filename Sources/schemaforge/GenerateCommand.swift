@@ -39,10 +39,24 @@ struct Generate: ParsableCommand {
     @Flag(help: "List what would change; write nothing.")
     var dryRun = false
 
+    /// Once `schemaforge migrate` has written revisions after the initial one, the initial revision
+    /// and the snapshot belong to the migration history: regenerating the project keeps them as
+    /// they are on disk.
+    func keepMigrationHistory(_ files: inout [GeneratedFile]) {
+        let versions = (out as NSString).appendingPathComponent("migrations/versions")
+        let revisions = ((try? FileManager.default.contentsOfDirectory(atPath: versions)) ?? []).filter { $0.hasSuffix(".py") }
+        guard revisions.contains(where: { $0 != "0001_initial.py" }) else { return }
+        for index in files.indices where GeneratedFile.migrationHistoryPaths.contains(files[index].path) {
+            let path = (out as NSString).appendingPathComponent(files[index].path)
+            if let existing = try? String(contentsOfFile: path, encoding: .utf8) { files[index].contents = existing }
+        }
+    }
+
     func run() throws {
         let loaded = try input.load()
         guard let schema = loaded.schema else { throw ExitCode(1) }
-        let files = ProjectGenerator(schema: schema, database: db).generate()
+        var files = GeneratorPipeline.project(schema, database: db)
+        keepMigrationHistory(&files)
         let plan = GenerationPlan.make(files: files.map { ($0.path, $0.contents) }, outputDirectory: out)
         if check || dryRun {
             for entry in plan.changes { print("\(entry.action.rawValue): \(entry.path)") }

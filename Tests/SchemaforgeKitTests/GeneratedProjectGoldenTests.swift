@@ -10,7 +10,7 @@ struct GeneratedProjectGoldenTests {
     static func files(_ example: String, _ database: TargetDatabase) throws -> [String: String] {
         let loaded = try Examples.load(example)
         let schema = try #require(loaded.schema)
-        return Dictionary(uniqueKeysWithValues: ProjectGenerator(schema: schema, database: database).generate().map { ($0.path, $0.contents) })
+        return Dictionary(uniqueKeysWithValues: GeneratorPipeline.project(schema, database: database).map { ($0.path, $0.contents) })
     }
 
     @Test("the SQLite project matches the reference", arguments: Examples.names)

@@ -1,0 +1,208 @@
+import CodeRendering
+import MigrationPlanner
+import SchemaModel
+import SQLGenerator
+
+/// Renders migration operations as Alembic `op.*` calls for one database.
+///
+/// Every constraint and index is named with `op.f(...)` (the convention's name, which SQLAlchemy
+/// shortens per dialect exactly as it does for the models), PostgreSQL enum types are created and
+/// dropped explicitly, and on SQLite an enum column's CHECK is its own named constraint.
+struct AlembicOperationRenderer {
+    let schema: Schema
+    let previous: Schema
+    let dialect: Dialect
+    let types: SQLAlchemyTypeMapping
+
+    init(schema: Schema, previous: Schema, dialect: Dialect) {
+        self.schema = schema
+        self.previous = previous
+        self.dialect = dialect
+        self.types = SQLAlchemyTypeMapping(schema: schema)
+    }
+
+    var database: TargetDatabase { TargetDatabase(rawValue: dialect.rawValue) ?? .sqlite }
+
+    private func flat(_ e: PythonExpr) -> String { PythonRenderer.flat(e) }
+    private func q(_ s: String) -> String { PythonRenderer.quote(s) }
+
+    // MARK: Plans
+
+    func upgrade(_ plan: MigrationPlan, imports: inout PythonImports) -> [String] {
+        var lines: [String] = []
+        let creates = plan.steps.compactMap { step -> Table? in
+            if case let .createTable(t) = step.operation { return t }
+            return nil
+        }
+        let creating = Schema(name: schema.name, namingConvention: schema.namingConvention, enums: schema.enums, tables: creates)
+        let (order, deferred) = DDLGenerator(dialect: dialect).creationOrder(creating)
+        for step in plan.steps {
+            switch step.operation {
+            case let .createEnum(e):
+                if dialect == .postgresql, usesEnum(e.name, in: schema) {
+                    let values = e.values.map { SQLIdentifier.literal($0, for: .postgresql) }.joined(separator: ", ")
+                    lines.append("op.execute(\(q("CREATE TYPE \(SQLIdentifier.quoted(e.databaseName, for: .postgresql)) AS ENUM (\(values))")))")
+                }
+            case .createTable:
+                break  // below, in foreign-key order
+            default:
+                lines.append("# unsupported in this revision: \(step.operation.kind) \(step.operation.subject)")
+            }
+        }
+        for table in order {
+            lines += createTable(table, deferring: deferred[table.name] ?? [], imports: &imports)
+        }
+        for table in order {
+            for fk in table.foreignKeys where (deferred[table.name] ?? []).contains(fk.name) {
+                lines.append(createForeignKey(fk, table: table.name))
+            }
+        }
+        return lines
+    }
+
+    func downgrade(_ plan: MigrationPlan, imports: inout PythonImports) -> [String] {
+        var lines: [String] = []
+        let creates = plan.steps.compactMap { step -> Table? in
+            if case let .createTable(t) = step.operation { return t }
+            return nil
+        }
+        let creating = Schema(name: schema.name, namingConvention: schema.namingConvention, enums: schema.enums, tables: creates)
+        let (order, deferred) = DDLGenerator(dialect: dialect).creationOrder(creating)
+        for table in order.reversed() {
+            for fk in table.foreignKeys where (deferred[table.name] ?? []).contains(fk.name) {
+                lines.append("op.drop_constraint(op.f(\(q(fk.name))), \(q(table.name)), type_=\"foreignkey\")")
+            }
+        }
+        for table in order.reversed() {
+            lines.append("op.drop_table(\(q(table.name)))")
+        }
+        for step in plan.steps.reversed() {
+            if case let .createEnum(e) = step.operation, dialect == .postgresql, usesEnum(e.name, in: schema) {
+                lines.append("op.execute(\(q("DROP TYPE IF EXISTS \(SQLIdentifier.quoted(e.databaseName, for: .postgresql))")))")
+            }
+        }
+        return lines
+    }
+
+    func usesEnum(_ name: String, in schema: Schema) -> Bool {
+        func uses(_ type: ColumnType) -> Bool {
+            switch type {
+            case let .enumeration(n): return n == name
+            case let .array(element): return uses(element)
+            default: return false
+            }
+        }
+        return schema.tables.contains { $0.columns.contains { uses($0.type) && $0.nativeType(for: dialect) == nil } }
+    }
+
+    // MARK: Tables
+
+    func createTable(_ table: Table, deferring: Set<String>, imports: inout PythonImports) -> [String] {
+        var args: [String] = [q(table.name)]
+        for column in table.columns { args.append(columnExpression(column, in: table, imports: &imports)) }
+        if let pk = table.primaryKey {
+            args.append("sa.PrimaryKeyConstraint(\(pk.columns.map(q).joined(separator: ", ")), name=op.f(\(q(pk.name))))")
+        }
+        for fk in table.foreignKeys where !deferring.contains(fk.name) {
+            args.append(foreignKeyConstraint(fk))
+        }
+        for unique in table.uniques {
+            args.append("sa.UniqueConstraint(\(unique.columns.map(q).joined(separator: ", ")), name=op.f(\(q(unique.name))))")
+        }
+        for check in table.checks {
+            args.append("sa.CheckConstraint(\(q(check.expression(for: dialect))), name=op.f(\(q(check.name))))")
+        }
+        if dialect == .sqlite {
+            var seen: Set<String> = []
+            for column in table.columns {
+                guard case let .enumeration(name) = column.type, column.nativeType(for: dialect) == nil, let e = schema.enumType(named: name) else { continue }
+                var constraint = "ck_\(table.name)_\(e.databaseName)"
+                if seen.contains(constraint) { constraint = "ck_\(table.name)_\(column.name)_\(e.databaseName)" }
+                seen.insert(constraint)
+                let values = e.values.map { SQLIdentifier.literal($0, for: .sqlite) }.joined(separator: ", ")
+                args.append("sa.CheckConstraint(\(q("\(SQLIdentifier.quoted(column.name, for: .sqlite)) IN (\(values))")), name=op.f(\(q(constraint))))")
+            }
+        }
+        if let comment = table.comment, dialect != .sqlite { args.append("comment=\(q(comment))") }
+        var lines = ["op.create_table(\(args.joined(separator: ", ")))"]
+        let models = SQLAlchemyModelsGenerator(schema: schema, database: database)
+        for index in table.indexes where !(dialect == .mysql && models.isUnsupportedOnMySQL(index, in: table)) {
+            var parts = index.columns.map(q)
+            parts += index.expressions.map { "sa.text(\(q($0)))" }
+            var call = "op.create_index(op.f(\(q(index.name))), \(q(table.name)), [\(parts.joined(separator: ", "))], unique=\(index.unique ? "True" : "False")"
+            if let predicate = index.predicate, dialect != .mysql {
+                call += ", \(dialect.rawValue)_where=sa.text(\(q(predicate)))"
+            }
+            if let method = index.method, method != .btree, dialect == .postgresql {
+                call += ", postgresql_using=\(q(method.rawValue))"
+            }
+            lines.append(call + ")")
+        }
+        return lines
+    }
+
+    func foreignKeyConstraint(_ fk: ForeignKey) -> String {
+        var s = "sa.ForeignKeyConstraint([\(fk.columns.map(q).joined(separator: ", "))], [\(fk.referencedColumns.map { q("\(fk.referencedTable).\($0)") }.joined(separator: ", "))], name=op.f(\(q(fk.name)))"
+        if let a = fk.onDelete { s += ", ondelete=\(q(action(a)))" }
+        if let a = fk.onUpdate { s += ", onupdate=\(q(action(a)))" }
+        return s + ")"
+    }
+
+    func createForeignKey(_ fk: ForeignKey, table: String) -> String {
+        var s = "op.create_foreign_key(op.f(\(q(fk.name))), \(q(table)), \(q(fk.referencedTable))"
+        s += ", [\(fk.columns.map(q).joined(separator: ", "))], [\(fk.referencedColumns.map(q).joined(separator: ", "))]"
+        if let a = fk.onDelete { s += ", ondelete=\(q(action(a)))" }
+        if let a = fk.onUpdate { s += ", onupdate=\(q(action(a)))" }
+        return s + ")"
+    }
+
+    /// InnoDB rejects SET DEFAULT; the DDL uses RESTRICT there, and so do the migrations.
+    func action(_ a: ReferentialAction) -> String {
+        dialect == .mysql && a == .setDefault ? ReferentialAction.restrict.sql : a.sql
+    }
+
+    // MARK: Columns
+
+    func columnExpression(_ column: Column, in table: Table, imports: inout PythonImports) -> String {
+        let keyColumns = table.primaryKey?.columns ?? []
+        let isAutoKey = column.autoincrement && keyColumns == [column.name]
+        var args = [q(column.name), flat(columnType(column, isAutoKey: isAutoKey, imports: &imports))]
+        if isAutoKey { args.append("sa.Identity()") }
+        args.append("nullable=\(column.nullable ? "True" : "False")")
+        if let d = column.defaultValue, let server = types.serverDefault(d, column: column, dialect: dialect, imports: &imports) {
+            args.append("server_default=\(flat(server))")
+        }
+        if let comment = column.comment, dialect != .sqlite { args.append("comment=\(q(comment))") }
+        return "sa.Column(\(args.joined(separator: ", ")))"
+    }
+
+    /// The column type as the migration spells it: like the models, but enums by their values.
+    func columnType(_ column: Column, isAutoKey: Bool, imports: inout PythonImports) -> PythonExpr {
+        if let native = types.nativeType(column, dialect: dialect, imports: &imports) { return native }
+        return migrationType(column.type, isAutoKey: isAutoKey, imports: &imports)
+    }
+
+    func migrationType(_ type: ColumnType, isAutoKey: Bool = false, imports: inout PythonImports) -> PythonExpr {
+        switch type {
+        case let .enumeration(name):
+            let e = schema.enumType(named: name) ?? previous.enumType(named: name)
+            let values = (e?.values ?? []).map { PythonArgument.positional(.string($0)) }
+            let typeName = PythonArgument.keyword("name", .string(e?.databaseName ?? Identifiers.snakeCase(name)))
+            switch dialect {
+            case .postgresql:
+                imports.from("sqlalchemy.dialects", import: "postgresql")
+                return PythonExpr.dotted("postgresql.ENUM").call(values + [typeName, .keyword("create_type", .bool(false))])
+            case .mysql:
+                return PythonExpr.dotted("sa.Enum").call(values + [typeName])
+            case .sqlite:
+                return PythonExpr.dotted("sa.Enum").call(values + [typeName, .keyword("create_constraint", .bool(false))])
+            }
+        case let .array(element):
+            guard dialect == .postgresql else { return PythonExpr.dotted("sa.JSON").call() }
+            imports.from("sqlalchemy.dialects", import: "postgresql")
+            return PythonExpr.dotted("postgresql.ARRAY").call(.positional(migrationType(element, imports: &imports)))
+        default:
+            return types.sqlType(type, isAutoincrementKey: isAutoKey, imports: &imports)
+        }
+    }
+}

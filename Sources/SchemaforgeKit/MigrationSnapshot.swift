@@ -1,0 +1,47 @@
+import Foundation
+
+/// The schema snapshot kept beside the migrations: the resolved schema plus a checksum of its
+/// canonical JSON, so a corrupted or hand-edited snapshot is detected instead of silently diffed.
+public enum MigrationSnapshot {
+    public struct Invalid: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// `{"checksum": "md5:...", "schema": {...}}` with the schema in its stable snapshot form.
+    public static func encode(_ schema: Schema) -> String {
+        let canonical = SnapshotEncoder.encode(schema)
+        let body = canonical.trimmingCharacters(in: .newlines)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .enumerated().map { $0.offset == 0 ? String($0.element) : "  " + $0.element }
+            .joined(separator: "\n")
+        return "{\n  \"checksum\" : \"\(checksum(canonical))\",\n  \"schema\" : \(body)\n}\n"
+    }
+
+    /// Reads a snapshot, verifying its checksum.
+    public static func decode(_ text: String) throws -> Schema {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              let recorded = object["checksum"] as? String, let schemaObject = object["schema"]
+        else { throw Invalid(description: "not a schemaforge snapshot (expected \"checksum\" and \"schema\")") }
+        let schemaData = try JSONSerialization.data(withJSONObject: schemaObject)
+        let schema: Schema
+        do {
+            schema = try JSONDecoder().decode(Schema.self, from: schemaData)
+        } catch {
+            throw Invalid(description: "the snapshot's schema cannot be read: \(error)")
+        }
+        let actual = checksum(SnapshotEncoder.encode(schema))
+        guard actual == recorded else {
+            throw Invalid(description: "the snapshot was edited or corrupted: its checksum is \(recorded) but its content hashes to \(actual); restore it from version control")
+        }
+        return schema
+    }
+
+    static func checksum(_ canonical: String) -> String { "md5:" + MD5.hex(Array(canonical.utf8)) }
+}
+
+extension GeneratorPipeline {
+    /// The files of the FastAPI project for `schema` on `database`.
+    public static func project(_ schema: Schema, database: TargetDatabase) -> [GeneratedFile] {
+        ProjectGenerator(schema: schema, database: database, snapshot: MigrationSnapshot.encode(schema)).generate()
+    }
+}
