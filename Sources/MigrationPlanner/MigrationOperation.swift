@@ -38,6 +38,7 @@ public enum MigrationOperation: Equatable, Sendable {
     case addForeignKey(table: String, ForeignKey)
     case dropForeignKey(table: String, ForeignKey)
     case alterPrimaryKey(table: String, from: PrimaryKey?, to: PrimaryKey?)
+    case alterTableComment(table: String, from: String?, to: String?)
 
     /// The operation's kind as it appears in plans: `create_table`, `rename_column`, ...
     public var kind: String {
@@ -61,6 +62,7 @@ public enum MigrationOperation: Equatable, Sendable {
         case .addForeignKey: return "add_foreign_key"
         case .dropForeignKey: return "drop_foreign_key"
         case .alterPrimaryKey: return "alter_primary_key"
+        case .alterTableComment: return "alter_table_comment"
         }
     }
 
@@ -79,6 +81,7 @@ public enum MigrationOperation: Equatable, Sendable {
         case let .addCheck(t, c), let .dropCheck(t, c): return "\(t).\(c.name)"
         case let .addForeignKey(t, f), let .dropForeignKey(t, f): return "\(t).\(f.name)"
         case let .alterPrimaryKey(t, _, to): return "\(t).\(to?.name ?? "(none)")"
+        case let .alterTableComment(t, _, _): return t
         }
     }
 
@@ -104,6 +107,7 @@ public enum MigrationOperation: Equatable, Sendable {
         case let .addForeignKey(t, f): return .dropForeignKey(table: t, f)
         case let .dropForeignKey(t, f): return .addForeignKey(table: t, f)
         case let .alterPrimaryKey(t, from, to): return .alterPrimaryKey(table: t, from: to, to: from)
+        case let .alterTableComment(t, from, to): return .alterTableComment(table: t, from: to, to: from)
         }
     }
 }

@@ -205,6 +205,8 @@ struct Planner {
         adds: inout [PlannedStep], late: inout [PlannedStep]
     ) {
         let t = newTable.name
+        // Constraints and indexes are dropped before tables are renamed: they use the old name.
+        let o = oldTable.name
         let match = matchColumns(newTable, oldTable)
         let matchedOld = Set(match.values)
         var added: [Column] = []
@@ -236,6 +238,9 @@ struct Planner {
         func renamedColumns(_ names: [String]) -> [String] {
             names.map { old in match.first(where: { $0.value == old })?.key ?? old }
         }
+        if oldTable.comment != newTable.comment {
+            columns.append(PlannedStep(.alterTableComment(table: t, from: oldTable.comment, to: newTable.comment), .safe))
+        }
         let existing = !oldTable.columns.isEmpty
         if oldTable.primaryKey.map({ PrimaryKey(name: $0.name, columns: renamedColumns($0.columns)) }) != newTable.primaryKey,
            !(oldTable.primaryKey?.columns.map { renamedColumns([$0])[0] } == newTable.primaryKey?.columns && oldTable.primaryKey?.name != newTable.primaryKey?.name && oldTable.name != newTable.name) {
@@ -246,19 +251,19 @@ struct Planner {
             a.columns = renamedColumns(a.columns)
             if let renamed = tableMatch.first(where: { $0.value == a.referencedTable })?.key { a.referencedTable = renamed }
             return a == b
-        }, drop: { drops.append(PlannedStep(.dropForeignKey(table: t, $0), .safe)) },
+        }, drop: { drops.append(PlannedStep(.dropForeignKey(table: o, $0), .safe)) },
            add: { adds.append(PlannedStep(.addForeignKey(table: t, $0), existing ? .locking : .safe, note: existing ? "existing rows are checked while the table is locked" : "")) })
         diffNamed(oldTable.uniques, newTable.uniques, name: \.name, same: { a, b in renamedColumns(a.columns) == b.columns },
-                  drop: { drops.append(PlannedStep(.dropUnique(table: t, $0), .safe)) },
+                  drop: { drops.append(PlannedStep(.dropUnique(table: o, $0), .safe)) },
                   add: { adds.append(PlannedStep(.addUnique(table: t, $0), .locking, note: "builds a unique index on existing rows")) })
         diffNamed(oldTable.checks, newTable.checks, name: \.name, same: { a, b in a.expression == b.expression && a.dialectExpressions == b.dialectExpressions },
-                  drop: { drops.append(PlannedStep(.dropCheck(table: t, $0), .safe)) },
+                  drop: { drops.append(PlannedStep(.dropCheck(table: o, $0), .safe)) },
                   add: { adds.append(PlannedStep(.addCheck(table: t, $0), .safe)) })
         diffNamed(oldTable.indexes, newTable.indexes, name: \.name, same: { a, b in
             var a = a
             a.columns = renamedColumns(a.columns)
             return a == b
-        }, drop: { drops.append(PlannedStep(.dropIndex(table: t, $0), .safe)) },
+        }, drop: { drops.append(PlannedStep(.dropIndex(table: o, $0), .safe)) },
            add: { adds.append(PlannedStep(.addIndex(table: t, $0), .locking, note: "PostgreSQL builds it CONCURRENTLY, outside the transaction")) })
     }
 

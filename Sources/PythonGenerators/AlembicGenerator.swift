@@ -266,3 +266,55 @@ struct AlembicGenerator {
         (lines.isEmpty ? ["pass"] : lines).map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n")
     }
 }
+
+/// A revision after the initial one, from a migration plan.
+public struct AlembicRevisionGenerator {
+    public let old: Schema
+    public let new: Schema
+    public let database: TargetDatabase
+
+    public init(old: Schema, new: Schema, database: TargetDatabase) {
+        self.old = old
+        self.new = new
+        self.database = database
+    }
+
+    /// The revision module: upgrade and downgrade from `plan`, and a docstring that lists the
+    /// operations with their safety classes and what the downgrade cannot restore.
+    public func render(_ plan: MigrationPlan, revision: String, downRevision: String?, message: String) -> String {
+        let dialect = Dialect(rawValue: database.rawValue) ?? .sqlite
+        let renderer = AlembicOperationRenderer(schema: new, previous: old, dialect: dialect)
+        var imports = PythonImports()
+        imports.from("collections.abc", import: "Sequence")
+        imports.module("sqlalchemy as sa")
+        imports.from("alembic", import: "op")
+        let upgrade = renderer.upgrade(plan, imports: &imports)
+        let downgrade = renderer.downgrade(plan, imports: &imports)
+        var doc = "\(message)\n\nRevision ID: \(revision)\nRevises: \(downRevision ?? "")\n\nOperations:\n"
+        doc += plan.steps.map { "- [\($0.safety.rawValue)] \($0.operation.kind) \($0.operation.subject)" }.joined(separator: "\n")
+        let lost = plan.dataLossSteps
+        if !lost.isEmpty {
+            doc += "\n\nThe downgrade cannot restore what these steps destroy:\n"
+            doc += lost.map { "- \($0.operation.kind) \($0.operation.subject): \($0.note)" }.joined(separator: "\n")
+        }
+        doc += "\n"
+        var m = PythonModule(header: generatedHeader, docstring: doc)
+        m.imports = imports
+        let gen = AlembicGenerator(schema: new, database: database)
+        m.body = [.raw("""
+            revision: str = \(PythonRenderer.quote(revision))
+            down_revision: str | None = \(downRevision.map(PythonRenderer.quote) ?? "None")
+            branch_labels: str | Sequence[str] | None = None
+            depends_on: str | Sequence[str] | None = None
+
+
+            def upgrade() -> None:
+            \(gen.indent(upgrade))
+
+
+            def downgrade() -> None:
+            \(gen.indent(downgrade))
+            """)]
+        return PythonRenderer().render(m)
+    }
+}

@@ -28,30 +28,51 @@ struct AlembicOperationRenderer {
 
     // MARK: Plans
 
+    /// The body of `upgrade()`: the plan's steps as `op.*` calls, tables created in foreign-key order.
     func upgrade(_ plan: MigrationPlan, imports: inout PythonImports) -> [String] {
+        render(plan.steps.map(\.operation), imports: &imports)
+    }
+
+    /// The body of `downgrade()`: every step's inverse, in reverse order, rendered against the old schema.
+    func downgrade(_ plan: MigrationPlan, imports: inout PythonImports) -> [String] {
+        let reverse = AlembicOperationRenderer(schema: previous, previous: schema, dialect: dialect)
+        return reverse.render(plan.steps.reversed().map(\.operation.inverse), imports: &imports)
+    }
+
+    func render(_ operations: [MigrationOperation], imports: inout PythonImports) -> [String] {
         var lines: [String] = []
-        let creates = plan.steps.compactMap { step -> Table? in
-            if case let .createTable(t) = step.operation { return t }
+        var emittedCreates = false
+        let creates = operations.compactMap { op -> Table? in
+            if case let .createTable(t) = op { return t }
             return nil
         }
-        let creating = Schema(name: schema.name, namingConvention: schema.namingConvention, enums: schema.enums, tables: creates)
-        let (order, deferred) = DDLGenerator(dialect: dialect).creationOrder(creating)
-        for step in plan.steps {
-            switch step.operation {
-            case let .createEnum(e):
-                if dialect == .postgresql, usesEnum(e.name, in: schema) {
-                    let values = e.values.map { SQLIdentifier.literal($0, for: .postgresql) }.joined(separator: ", ")
-                    lines.append("op.execute(\(q("CREATE TYPE \(SQLIdentifier.quoted(e.databaseName, for: .postgresql)) AS ENUM (\(values))")))")
-                }
+        let drops = operations.compactMap { op -> Table? in
+            if case let .dropTable(t) = op { return t }
+            return nil
+        }
+        var emittedDrops = false
+        for operation in operations {
+            switch operation {
             case .createTable:
-                break  // below, in foreign-key order
+                guard !emittedCreates else { continue }
+                emittedCreates = true
+                lines += createTables(creates, imports: &imports)
+            case .dropTable:
+                guard !emittedDrops else { continue }
+                emittedDrops = true
+                lines += dropTables(drops)
             default:
-                lines.append("# unsupported in this revision: \(step.operation.kind) \(step.operation.subject)")
+                lines += render(operation, imports: &imports)
             }
         }
-        for table in order {
-            lines += createTable(table, deferring: deferred[table.name] ?? [], imports: &imports)
-        }
+        return lines
+    }
+
+    func createTables(_ tables: [Table], imports: inout PythonImports) -> [String] {
+        let creating = Schema(name: schema.name, namingConvention: schema.namingConvention, enums: schema.enums, tables: tables)
+        let (order, deferred) = DDLGenerator(dialect: dialect).creationOrder(creating)
+        var lines: [String] = []
+        for table in order { lines += createTable(table, deferring: deferred[table.name] ?? [], imports: &imports) }
         for table in order {
             for fk in table.foreignKeys where (deferred[table.name] ?? []).contains(fk.name) {
                 lines.append(createForeignKey(fk, table: table.name))
@@ -60,27 +81,16 @@ struct AlembicOperationRenderer {
         return lines
     }
 
-    func downgrade(_ plan: MigrationPlan, imports: inout PythonImports) -> [String] {
+    func dropTables(_ tables: [Table]) -> [String] {
+        let dropping = Schema(name: schema.name, namingConvention: schema.namingConvention, enums: [], tables: tables)
+        let (order, deferred) = DDLGenerator(dialect: dialect).creationOrder(dropping)
         var lines: [String] = []
-        let creates = plan.steps.compactMap { step -> Table? in
-            if case let .createTable(t) = step.operation { return t }
-            return nil
-        }
-        let creating = Schema(name: schema.name, namingConvention: schema.namingConvention, enums: schema.enums, tables: creates)
-        let (order, deferred) = DDLGenerator(dialect: dialect).creationOrder(creating)
         for table in order.reversed() {
             for fk in table.foreignKeys where (deferred[table.name] ?? []).contains(fk.name) {
                 lines.append("op.drop_constraint(op.f(\(q(fk.name))), \(q(table.name)), type_=\"foreignkey\")")
             }
         }
-        for table in order.reversed() {
-            lines.append("op.drop_table(\(q(table.name)))")
-        }
-        for step in plan.steps.reversed() {
-            if case let .createEnum(e) = step.operation, dialect == .postgresql, usesEnum(e.name, in: schema) {
-                lines.append("op.execute(\(q("DROP TYPE IF EXISTS \(SQLIdentifier.quoted(e.databaseName, for: .postgresql))")))")
-            }
-        }
+        for table in order.reversed() { lines.append("op.drop_table(\(q(table.name)))") }
         return lines
     }
 

@@ -56,7 +56,7 @@ public struct GenerationPlan: Equatable, Sendable {
 
     /// Writes the plan: new and changed files atomically, removed files deleted, then the manifest.
     /// With `force`, conflicting files are overwritten (or deleted) too.
-    public func apply(to outputDirectory: String, force: Bool) throws {
+    public func apply(to outputDirectory: String, force: Bool, database: String? = nil) throws {
         let base = URL(fileURLWithPath: outputDirectory)
         let fm = FileManager.default
         var manifest: [String: String] = [:]
@@ -82,12 +82,12 @@ public struct GenerationPlan: Equatable, Sendable {
                 }
             }
         }
-        try Manifest.write(manifest, to: outputDirectory)
+        try Manifest.write(manifest, database: database ?? Manifest.database(in: outputDirectory), to: outputDirectory)
     }
 }
 
 /// `.schemaforge/manifest.json`: generated path -> MD5 of the bytes schemaforge wrote.
-enum Manifest {
+public enum Manifest {
     static func hash(_ data: Data) -> String { "md5:" + MD5.hex([UInt8](data)) }
 
     static func read(from directory: String) -> [String: String] {
@@ -99,11 +99,22 @@ enum Manifest {
         return files
     }
 
-    static func write(_ files: [String: String], to directory: String) throws {
+    static func write(_ files: [String: String], database: String?, to directory: String) throws {
         let url = URL(fileURLWithPath: directory).appendingPathComponent(GenerationPlan.manifestPath)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let object: [String: Any] = ["generator": "schemaforge", "files": files]
+        var object: [String: Any] = ["generator": "schemaforge", "files": files]
+        if let database { object["database"] = database }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         try (data + Data("\n".utf8)).write(to: url, options: .atomic)
     }
+
+    /// The database the project in `directory` was generated for.
+    public static func database(in directory: String) -> String? {
+        let url = URL(fileURLWithPath: directory).appendingPathComponent(GenerationPlan.manifestPath)
+        guard let data = try? Data(contentsOf: url),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
+        return object["database"] as? String
+    }
+
 }

@@ -75,7 +75,7 @@ struct Generate: ParsableCommand {
             throw ExitCode(1)
         }
         do {
-            try plan.apply(to: out, force: force)
+            try plan.apply(to: out, force: force, database: db.rawValue)
         } catch {
             throw ValidationError("cannot write to '\(out)': \(error.localizedDescription)")
         }

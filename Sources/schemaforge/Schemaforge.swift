@@ -18,7 +18,7 @@ struct Schemaforge: ParsableCommand {
 
             Exit codes: 0 success, 1 the schema has errors (or warnings with --strict), 2 usage error.
             """,
-        subcommands: [Validate.self, SQL.self, Resolve.self, Generate.self, Diff.self, Init.self]
+        subcommands: [Validate.self, SQL.self, Resolve.self, Generate.self, Migrate.self, Diff.self, Init.self]
     )
 }
 

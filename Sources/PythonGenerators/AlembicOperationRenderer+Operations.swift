@@ -1,0 +1,259 @@
+import CodeRendering
+import MigrationPlanner
+import SchemaModel
+import SQLGenerator
+
+extension AlembicOperationRenderer {
+    private func q(_ s: String) -> String { PythonRenderer.quote(s) }
+    private func flat(_ e: PythonExpr) -> String { PythonRenderer.flat(e) }
+
+    /// SQLite alters a table by rebuilding it: every change of that kind goes through batch mode.
+    func batch(_ table: String, _ calls: [String]) -> [String] {
+        guard dialect == .sqlite else { return calls.map { "op." + $0 } }
+        return ["with op.batch_alter_table(\(q(table))) as batch_op:"] + calls.map { "    batch_op." + $0 }
+    }
+
+    /// One operation (tables are handled together by `render(_:imports:)`).
+    func render(_ operation: MigrationOperation, imports: inout PythonImports) -> [String] {
+        switch operation {
+        case let .createEnum(e):
+            guard dialect == .postgresql else { return [] }
+            let values = e.values.map { SQLIdentifier.literal($0, for: .postgresql) }.joined(separator: ", ")
+            return ["op.execute(\(q("CREATE TYPE \(SQLIdentifier.quoted(e.databaseName, for: .postgresql)) AS ENUM (\(values))")))"]
+        case let .dropEnum(e):
+            guard dialect == .postgresql else { return [] }
+            return ["op.execute(\(q("DROP TYPE IF EXISTS \(SQLIdentifier.quoted(e.databaseName, for: .postgresql))")))"]
+        case let .alterEnum(from, to, _):
+            return alterEnum(from: from, to: to, imports: &imports)
+        case .createTable, .dropTable:
+            return []
+        case let .renameTable(from, to):
+            return ["op.rename_table(\(q(from)), \(q(to)))"]
+        case let .addColumn(table, column):
+            guard let t = tableNamed(table) else { return [] }
+            let expression = columnExpression(column, in: t, imports: &imports)
+            guard dialect == .sqlite else { return ["op.add_column(\(q(table)), \(expression))"] }
+            var calls = ["add_column(\(expression))"]
+            if case let .enumeration(name) = column.type, column.nativeType(for: .sqlite) == nil, let e = schema.enumType(named: name) {
+                calls.append("create_check_constraint(op.f(\(q(enumCheckName(table: table, column: column.name, enumType: e)))), \(q(enumCheck(column.name, e.values))))")
+            }
+            return batch(table, calls)
+        case let .dropColumn(table, column):
+            var calls: [String] = []
+            if dialect == .sqlite, case let .enumeration(name) = column.type, let e = previous.enumType(named: name) ?? schema.enumType(named: name) {
+                calls.append("drop_constraint(op.f(\(q(enumCheckName(table: table, column: column.name, enumType: e)))), type_=\"check\")")
+            }
+            calls.append("drop_column(\(q(column.name)))")
+            if dialect == .sqlite { return batch(table, calls) }
+            return ["op.drop_column(\(q(table)), \(q(column.name)))"]
+        case let .renameColumn(table, from, to):
+            guard let column = tableNamed(table)?.column(named: to) ?? previous.table(named: table)?.column(named: from) else { return [] }
+            let existing = existingArguments(column, imports: &imports)
+            if dialect == .sqlite { return batch(table, ["alter_column(\(q(from)), new_column_name=\(q(to))\(existing))"]) }
+            return ["op.alter_column(\(q(table)), \(q(from)), new_column_name=\(q(to))\(existing))"]
+        case let .alterColumn(table, from, to):
+            return alterColumn(table: table, from: from, to: to, imports: &imports)
+        case let .addIndex(table, index):
+            return createIndex(index, table: table, concurrently: true)
+        case let .dropIndex(table, index):
+            guard !(dialect == .mysql && isUnsupportedOnMySQL(index, table: table)) else { return [] }
+            return ["op.drop_index(op.f(\(q(index.name))), table_name=\(q(table)))"]
+        case let .addUnique(table, unique):
+            let cols = unique.columns.map(q).joined(separator: ", ")
+            if dialect == .sqlite { return batch(table, ["create_unique_constraint(op.f(\(q(unique.name))), [\(cols)])"]) }
+            return ["op.create_unique_constraint(op.f(\(q(unique.name))), \(q(table)), [\(cols)])"]
+        case let .dropUnique(table, unique):
+            if dialect == .sqlite { return batch(table, ["drop_constraint(op.f(\(q(unique.name))), type_=\"unique\")"]) }
+            return ["op.drop_constraint(op.f(\(q(unique.name))), \(q(table)), type_=\"unique\")"]
+        case let .addCheck(table, check):
+            let expression = q(check.expression(for: dialect))
+            if dialect == .sqlite { return batch(table, ["create_check_constraint(op.f(\(q(check.name))), \(expression))"]) }
+            return ["op.create_check_constraint(op.f(\(q(check.name))), \(q(table)), \(expression))"]
+        case let .dropCheck(table, check):
+            if dialect == .sqlite { return batch(table, ["drop_constraint(op.f(\(q(check.name))), type_=\"check\")"]) }
+            return ["op.drop_constraint(op.f(\(q(check.name))), \(q(table)), type_=\"check\")"]
+        case let .addForeignKey(table, fk):
+            if dialect == .sqlite {
+                var call = "create_foreign_key(op.f(\(q(fk.name))), \(q(fk.referencedTable)), [\(fk.columns.map(q).joined(separator: ", "))], [\(fk.referencedColumns.map(q).joined(separator: ", "))]"
+                if let a = fk.onDelete { call += ", ondelete=\(q(action(a)))" }
+                if let a = fk.onUpdate { call += ", onupdate=\(q(action(a)))" }
+                return batch(table, [call + ")"])
+            }
+            return [createForeignKey(fk, table: table)]
+        case let .dropForeignKey(table, fk):
+            if dialect == .sqlite { return batch(table, ["drop_constraint(op.f(\(q(fk.name))), type_=\"foreignkey\")"]) }
+            return ["op.drop_constraint(op.f(\(q(fk.name))), \(q(table)), type_=\"foreignkey\")"]
+        case let .alterTableComment(table, from, to):
+            guard dialect != .sqlite else { return [] }  // SQLite has no comments
+            if let to {
+                return ["op.create_table_comment(\(q(table)), \(q(to))\(from.map { ", existing_comment=\(q($0))" } ?? ""))"]
+            }
+            return ["op.drop_table_comment(\(q(table))\(from.map { ", existing_comment=\(q($0))" } ?? ""))"]
+        case let .alterPrimaryKey(table, from, to):
+            var calls: [String] = []
+            if let from { calls.append("drop_constraint(op.f(\(q(from.name))), \(q(table)), type_=\"primary\")") }
+            if let to { calls.append("create_primary_key(op.f(\(q(to.name))), \(q(table)), [\(to.columns.map(q).joined(separator: ", "))])") }
+            if dialect == .sqlite { return batch(table, calls.map { $0.replacingOccurrences(of: "\(q(table)), ", with: "") }) }
+            return calls.map { "op." + $0 }
+        }
+    }
+
+    func tableNamed(_ name: String) -> Table? { schema.table(named: name) ?? previous.table(named: name) }
+
+    func isUnsupportedOnMySQL(_ index: Index, table: String) -> Bool {
+        guard let t = tableNamed(table) else { return false }
+        return SQLAlchemyModelsGenerator(schema: schema, database: .mysql).isUnsupportedOnMySQL(index, in: t)
+    }
+
+    func createIndex(_ index: Index, table: String, concurrently: Bool) -> [String] {
+        guard !(dialect == .mysql && isUnsupportedOnMySQL(index, table: table)) else { return [] }
+        var parts = index.columns.map(q)
+        parts += index.expressions.map { "sa.text(\(q($0)))" }
+        var call = "op.create_index(op.f(\(q(index.name))), \(q(table)), [\(parts.joined(separator: ", "))], unique=\(index.unique ? "True" : "False")"
+        if let predicate = index.predicate, dialect != .mysql { call += ", \(dialect.rawValue)_where=sa.text(\(q(predicate)))" }
+        if let method = index.method, method != .btree, dialect == .postgresql { call += ", postgresql_using=\(q(method.rawValue))" }
+        guard dialect == .postgresql, concurrently else { return [call + ")"] }
+        // On a table that already has rows, PostgreSQL builds the index without blocking writes,
+        // which it can only do outside a transaction.
+        return ["with op.get_context().autocommit_block():", "    " + call + ", postgresql_concurrently=True)"]
+    }
+
+    /// `existing_type=..., existing_nullable=...`: what MySQL needs to re-state a column it alters.
+    func existingArguments(_ column: Column, imports: inout PythonImports) -> String {
+        var s = ", existing_type=\(flat(columnType(column, isAutoKey: false, imports: &imports))), existing_nullable=\(column.nullable ? "True" : "False")"
+        if let d = column.defaultValue, let server = types.serverDefault(d, column: column, dialect: dialect, imports: &imports) {
+            s += ", existing_server_default=\(flat(server))"
+        }
+        if let comment = column.comment, dialect != .sqlite { s += ", existing_comment=\(q(comment))" }
+        return s
+    }
+
+    func alterColumn(table: String, from: Column, to: Column, imports: inout PythonImports) -> [String] {
+        var lines: [String] = []
+        var args: [String] = []
+        let oldType = flat(columnType(from, isAutoKey: false, imports: &imports))
+        let newType = flat(columnType(to, isAutoKey: false, imports: &imports))
+        if oldType != newType {
+            args.append("type_=\(newType)")
+            if dialect == .postgresql {
+                let target = SQLTypeMapper(dialect: .postgresql).sqlType(to.type, schema: schema)
+                args.append("postgresql_using=\(q("\(SQLIdentifier.quoted(to.name, for: .postgresql))::\(target)"))")
+            }
+        }
+        args.append("existing_type=\(oldType)")
+        if from.nullable != to.nullable {
+            args.append("nullable=\(to.nullable ? "True" : "False")")
+            if !to.nullable, let d = to.defaultValue {
+                // Existing NULLs take the default before the column becomes NOT NULL.
+                let value = SQLTypeMapper(dialect: dialect).defaultExpression(d, type: to.type, schema: schema)
+                let column = SQLIdentifier.quoted(to.name, for: dialect)
+                lines.append("op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table, for: dialect)) SET \(column) = \(value) WHERE \(column) IS NULL")))")
+            }
+        } else {
+            args.append("existing_nullable=\(to.nullable ? "True" : "False")")
+        }
+        let oldDefault = from.defaultValue.flatMap { types.serverDefault($0, column: from, dialect: dialect, imports: &imports) }.map(flat)
+        let newDefault = to.defaultValue.flatMap { types.serverDefault($0, column: to, dialect: dialect, imports: &imports) }.map(flat)
+        if oldDefault != newDefault {
+            args.append("server_default=\(newDefault ?? "None")")
+            if let oldDefault { args.append("existing_server_default=\(oldDefault)") }
+        } else if let oldDefault {
+            args.append("existing_server_default=\(oldDefault)")
+        }
+        if from.comment != to.comment, dialect != .sqlite {
+            args.append("comment=\(to.comment.map(q) ?? "None")")
+            if let c = from.comment { args.append("existing_comment=\(q(c))") }
+        } else if let c = from.comment, dialect != .sqlite {
+            args.append("existing_comment=\(q(c))")
+        }
+        let call = "alter_column(\(q(to.name)), \(args.joined(separator: ", ")))"
+        if dialect == .sqlite { return lines + batch(table, [call]) }
+        return lines + ["op.alter_column(\(q(table)), \(q(to.name)), \(args.joined(separator: ", ")))"]
+    }
+
+    func enumCheck(_ column: String, _ values: [String]) -> String {
+        "\(SQLIdentifier.quoted(column, for: .sqlite)) IN (\(values.map { SQLIdentifier.literal($0, for: .sqlite) }.joined(separator: ", ")))"
+    }
+
+    /// The SQLite CHECK of an enum column: `ck_<table>_<enum>`, or with the column for a second one.
+    func enumCheckName(table: String, column: String, enumType: EnumType) -> String {
+        guard let t = tableNamed(table) else { return "ck_\(table)_\(enumType.databaseName)" }
+        let first = t.columns.first { if case let .enumeration(n) = $0.type { return n == enumType.name } else { return false } }
+        return first?.name == column || first == nil ? "ck_\(table)_\(enumType.databaseName)" : "ck_\(table)_\(column)_\(enumType.databaseName)"
+    }
+
+    /// Enum values added, removed or changed, for every column that uses the enum.
+    func alterEnum(from: EnumType, to: EnumType, imports: inout PythonImports) -> [String] {
+        let added = to.values.filter { !from.values.contains($0) }
+        let removed = from.values.filter { !to.values.contains($0) }
+        var usages: [(table: Table, column: Column)] = []
+        for table in schema.tables {
+            for column in table.columns where column.type == .enumeration(to.name) && column.nativeType(for: dialect) == nil {
+                usages.append((table, column))
+            }
+        }
+        var lines: [String] = []
+        // Rows holding a removed value take the column's default, or the first remaining value.
+        if !removed.isEmpty, let replacement = to.values.first {
+            for (table, column) in usages {
+                let value = column.defaultValue?.kind == .literal ? (column.defaultValue?.value ?? replacement) : replacement
+                let c = SQLIdentifier.quoted(column.name, for: dialect)
+                let list = removed.map { SQLIdentifier.literal($0, for: dialect) }.joined(separator: ", ")
+                let cast = dialect == .postgresql ? "::text" : ""
+                lines.append("op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table.name, for: dialect)) SET \(c) = \(SQLIdentifier.literal(value, for: dialect)) WHERE \(c)\(cast) IN (\(list))")))")
+            }
+        }
+        switch dialect {
+        case .postgresql:
+            let typeName = SQLIdentifier.quoted(to.databaseName, for: .postgresql)
+            if removed.isEmpty, from.values == Array(to.values.prefix(from.values.count)) {
+                lines.append("with op.get_context().autocommit_block():")
+                for value in added {
+                    lines.append("    op.execute(\(q("ALTER TYPE \(typeName) ADD VALUE IF NOT EXISTS \(SQLIdentifier.literal(value, for: .postgresql))")))")
+                }
+                return lines
+            }
+            // Removing or reordering values: a new type, the columns cast over, the old type dropped.
+            let old = SQLIdentifier.quoted(to.databaseName + "_old", for: .postgresql)
+            lines.append("op.execute(\(q("ALTER TYPE \(typeName) RENAME TO \(old)")))")
+            let values = to.values.map { SQLIdentifier.literal($0, for: .postgresql) }.joined(separator: ", ")
+            lines.append("op.execute(\(q("CREATE TYPE \(typeName) AS ENUM (\(values))")))")
+            for (table, column) in usages {
+                let t = SQLIdentifier.quoted(table.name, for: .postgresql), c = SQLIdentifier.quoted(column.name, for: .postgresql)
+                if column.defaultValue != nil { lines.append("op.execute(\(q("ALTER TABLE \(t) ALTER COLUMN \(c) DROP DEFAULT")))") }
+                lines.append("op.execute(\(q("ALTER TABLE \(t) ALTER COLUMN \(c) TYPE \(typeName) USING \(c)::text::\(typeName)")))")
+                if let d = column.defaultValue {
+                    let expression = SQLTypeMapper(dialect: .postgresql).defaultExpression(d, type: column.type, schema: schema)
+                    lines.append("op.execute(\(q("ALTER TABLE \(t) ALTER COLUMN \(c) SET DEFAULT \(expression)")))")
+                }
+            }
+            lines.append("op.execute(\(q("DROP TYPE \(old)")))")
+        case .mysql:
+            for (table, column) in usages {
+                var oldColumn = column
+                oldColumn.type = .enumeration(from.name)
+                let oldRenderer = AlembicOperationRenderer(schema: previous, previous: schema, dialect: dialect)
+                let oldType = flat(oldRenderer.columnType(oldColumn, isAutoKey: false, imports: &imports))
+                var args = "type_=\(flat(columnType(column, isAutoKey: false, imports: &imports))), existing_type=\(oldType), existing_nullable=\(column.nullable ? "True" : "False")"
+                if let d = column.defaultValue, let server = types.serverDefault(d, column: column, dialect: dialect, imports: &imports) {
+                    args += ", existing_server_default=\(flat(server))"
+                }
+                lines.append("op.alter_column(\(q(table.name)), \(q(column.name)), \(args))")
+            }
+        case .sqlite:
+            for (table, column) in usages {
+                let name = enumCheckName(table: table.name, column: column.name, enumType: to)
+                var calls = [
+                    "drop_constraint(op.f(\(q(name))), type_=\"check\")",
+                    "create_check_constraint(op.f(\(q(name))), \(q(enumCheck(column.name, to.values))))",
+                ]
+                let oldLength = from.values.map(\.count).max() ?? 1, newLength = to.values.map(\.count).max() ?? 1
+                if oldLength != newLength {
+                    calls.insert("alter_column(\(q(column.name)), type_=sa.String(\(newLength)), existing_type=sa.String(\(oldLength)), existing_nullable=\(column.nullable ? "True" : "False"))", at: 1)
+                }
+                lines += batch(table.name, calls)
+            }
+        }
+        return lines
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// `schemaforge migrate`: diff the schema against the project's snapshot and write the next revision.
+public enum MigrationWorkflow {
+    public enum Outcome: Equatable {
+        /// Nothing changed; nothing was written.
+        case noChanges
+        /// The revision file and the new snapshot to write.
+        case revision(path: String, contents: String, snapshot: String, plan: MigrationPlan)
+    }
+
+    public struct Refusal: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Plans the next revision for the project in `directory`, or explains why it will not.
+    public static func prepare(
+        schema: Schema, directory: String, message: String, allowDataLoss: Bool, database override: TargetDatabase?
+    ) throws -> Outcome {
+        let base = URL(fileURLWithPath: directory)
+        let snapshotURL = base.appendingPathComponent("migrations/schema.snapshot.json")
+        guard let snapshotText = try? String(contentsOf: snapshotURL, encoding: .utf8) else {
+            throw Refusal(description: "\(snapshotURL.path) not found: run 'schemaforge generate' for this project first")
+        }
+        let old: Schema
+        do {
+            old = try MigrationSnapshot.decode(snapshotText)
+        } catch {
+            throw Refusal(description: "\(snapshotURL.path): \(error)")
+        }
+        guard let database = override ?? Manifest.database(in: directory).flatMap(TargetDatabase.init(rawValue:)) else {
+            throw Refusal(description: "cannot tell the project's database: pass --db")
+        }
+        let plan = MigrationPlanner.plan(from: old, to: schema)
+        if plan.isEmpty { return .noChanges }
+        let backfill = plan.steps.filter { step in
+            if case .addColumn = step.operation { return step.safety == .needsBackfill }
+            return false
+        }
+        if !backfill.isEmpty {
+            throw Refusal(description: "refusing to add NOT NULL columns without a default to existing tables (existing rows would have no value):\n"
+                + backfill.map { "  \($0.operation.subject): give it a default, or make it nullable and fill it in a later step" }.joined(separator: "\n"))
+        }
+        if !allowDataLoss, !plan.dataLossSteps.isEmpty {
+            throw Refusal(description: "refusing operations that lose data (pass --allow-data-loss to accept them):\n"
+                + plan.dataLossSteps.map { "  \($0.operation.kind) \($0.operation.subject): \($0.note)" }.joined(separator: "\n"))
+        }
+        let versions = base.appendingPathComponent("migrations/versions")
+        let (next, head) = revisionChain(in: versions)
+        let id = String(format: "%04d", next)
+        let slug = Identifiers.fragment(fromSQL: message).prefix(40)
+        let path = "migrations/versions/\(id)_\(slug).py"
+        let contents = AlembicRevisionGenerator(old: old, new: schema, database: database)
+            .render(plan, revision: id, downRevision: head, message: message)
+        return .revision(path: path, contents: contents, snapshot: MigrationSnapshot.encode(schema), plan: plan)
+    }
+
+    /// The next revision number and the current head (the revision no other revision revises).
+    static func revisionChain(in directory: URL) -> (next: Int, head: String?) {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".py") }
+        var revisions: [String] = []
+        var revised: Set<String> = []
+        var highest = 0
+        for file in files {
+            if let number = Int(file.prefix { $0.isNumber }) { highest = max(highest, number) }
+            guard let text = try? String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8) else { continue }
+            if let r = capture(#"(?m)^revision(?:: str)? = ['"]([^'"]+)['"]"#, in: text) { revisions.append(r) }
+            if let d = capture(#"(?m)^down_revision(?:: [^=]+)? = ['"]([^'"]+)['"]"#, in: text) { revised.insert(d) }
+        }
+        let heads = revisions.filter { !revised.contains($0) }.sorted()
+        return (highest + 1, heads.last)
+    }
+
+    static func capture(_ pattern: String, in text: String) -> String? {
+        guard let regex = try? NSRegularExpression(pattern: pattern),
+              let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+              let range = Range(match.range(at: 1), in: text)
+        else { return nil }
+        return String(text[range])
+    }
+
+    /// Writes the revision and the new snapshot (the revision first: a failure leaves the old state).
+    public static func write(_ outcome: Outcome, to directory: String) throws {
+        guard case let .revision(path, contents, snapshot, _) = outcome else { return }
+        let base = URL(fileURLWithPath: directory)
+        let revisionURL = base.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: revisionURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(contents.utf8).write(to: revisionURL, options: .atomic)
+        try Data(snapshot.utf8).write(to: base.appendingPathComponent("migrations/schema.snapshot.json"), options: .atomic)
+    }
+}
