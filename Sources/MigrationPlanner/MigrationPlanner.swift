@@ -116,6 +116,8 @@ struct Planner {
         var creates: [PlannedStep] = []
         var columns: [PlannedStep] = []
         var adds: [PlannedStep] = []      // constraints and indexes that appear
+        var foreignKeyAdds: [PlannedStep] = []  // after the indexes they may use (MySQL needs one)
+        var retiredIndexes: [PlannedStep] = []  // indexes that go away: after their replacements exist
         var late: [PlannedStep] = []      // column and table drops, enum removals
 
         // Enums
@@ -153,7 +155,7 @@ struct Planner {
         for table in new.tables {
             guard let oldName = tableMatch[table.name], let oldTable = old.table(named: oldName) else { continue }
             if oldName != table.name { renames.append(PlannedStep(.renameTable(from: oldName, to: table.name), .safe)) }
-            diffTable(oldTable, table, drops: &drops, renames: &renames, columns: &columns, adds: &adds, late: &late)
+            diffTable(oldTable, table, drops: &drops, renames: &renames, columns: &columns, adds: &adds, foreignKeyAdds: &foreignKeyAdds, retiredIndexes: &retiredIndexes, late: &late)
         }
         // Creating tables: referenced tables first.
         creates = orderCreates(creates)
@@ -163,7 +165,7 @@ struct Planner {
         late = otherLate.filter { if case .dropColumn = $0.operation { return true } else { return false } }
             + orderDrops(tableDrops)
             + otherLate.filter { if case .dropColumn = $0.operation { return false } else { return true } }
-        return MigrationPlan(steps: early + drops + renames + creates + columns + adds + late, warnings: warnings)
+        return MigrationPlan(steps: early + drops + renames + creates + columns + adds + foreignKeyAdds + retiredIndexes + late, warnings: warnings)
     }
 
     func sameShape(_ a: Table, _ b: Table) -> Bool {
@@ -202,7 +204,7 @@ struct Planner {
 
     mutating func diffTable(
         _ oldTable: Table, _ newTable: Table, drops: inout [PlannedStep], renames: inout [PlannedStep], columns: inout [PlannedStep],
-        adds: inout [PlannedStep], late: inout [PlannedStep]
+        adds: inout [PlannedStep], foreignKeyAdds: inout [PlannedStep], retiredIndexes: inout [PlannedStep], late: inout [PlannedStep]
     ) {
         let t = newTable.name
         // Constraints and indexes are dropped before tables are renamed: they use the old name.
@@ -252,9 +254,18 @@ struct Planner {
             if let renamed = tableMatch.first(where: { $0.value == a.referencedTable })?.key { a.referencedTable = renamed }
             return a == b
         }, drop: { drops.append(PlannedStep(.dropForeignKey(table: o, $0), .safe)) },
-           add: { adds.append(PlannedStep(.addForeignKey(table: t, $0), existing ? .locking : .safe, note: existing ? "existing rows are checked while the table is locked" : "")) })
+           add: { foreignKeyAdds.append(PlannedStep(.addForeignKey(table: t, $0), existing ? .locking : .safe, note: existing ? "existing rows are checked while the table is locked" : "")) })
+        // An index or unique that disappears (rather than changes) is dropped only after the new ones
+        // exist: MySQL refuses to drop the last index a foreign key can use.
+        let newIndexNames = Set(newTable.indexes.map(\.name) + newTable.uniques.map(\.name))
         diffNamed(oldTable.uniques, newTable.uniques, name: \.name, same: { a, b in renamedColumns(a.columns) == b.columns },
-                  drop: { drops.append(PlannedStep(.dropUnique(table: o, $0), .safe)) },
+                  drop: { unique in
+                      if newIndexNames.contains(unique.name) {
+                          drops.append(PlannedStep(.dropUnique(table: o, unique), .safe))
+                      } else {
+                          retiredIndexes.append(PlannedStep(.dropUnique(table: t, unique), .safe))
+                      }
+                  },
                   add: { adds.append(PlannedStep(.addUnique(table: t, $0), .locking, note: "builds a unique index on existing rows")) })
         diffNamed(oldTable.checks, newTable.checks, name: \.name, same: { a, b in a.expression == b.expression && a.dialectExpressions == b.dialectExpressions },
                   drop: { drops.append(PlannedStep(.dropCheck(table: o, $0), .safe)) },
@@ -263,7 +274,13 @@ struct Planner {
             var a = a
             a.columns = renamedColumns(a.columns)
             return a == b
-        }, drop: { drops.append(PlannedStep(.dropIndex(table: o, $0), .safe)) },
+        }, drop: { index in
+            if newIndexNames.contains(index.name) {
+                drops.append(PlannedStep(.dropIndex(table: o, index), .safe))
+            } else {
+                retiredIndexes.append(PlannedStep(.dropIndex(table: t, index), .safe))
+            }
+        },
            add: { adds.append(PlannedStep(.addIndex(table: t, $0), .locking, note: "PostgreSQL builds it CONCURRENTLY, outside the transaction")) })
     }
 

@@ -28,7 +28,21 @@ extension AlembicOperationRenderer {
         case .createTable, .dropTable:
             return []
         case let .renameTable(from, to):
-            return ["op.rename_table(\(q(from)), \(q(to)))"]
+            var lines = ["op.rename_table(\(q(from)), \(q(to)))"]
+            // SQLite: the CHECK of each enum column is named after the table; rename it with it.
+            if dialect == .sqlite, let table = schema.table(named: to) {
+                var calls: [String] = []
+                var seen: Set<String> = []
+                for column in table.columns where column.nativeType(for: .sqlite) == nil {
+                    guard case let .enumeration(name) = column.type, let e = schema.enumType(named: name) ?? previous.enumType(named: name) else { continue }
+                    let first = seen.insert(name).inserted
+                    let suffix = first ? e.databaseName : "\(column.name)_\(e.databaseName)"
+                    calls.append("drop_constraint(op.f(\(q("ck_\(from)_\(suffix)"))), type_=\"check\")")
+                    calls.append("create_check_constraint(op.f(\(q("ck_\(to)_\(suffix)"))), \(q(enumCheck(column.name, e.values))))")
+                }
+                if !calls.isEmpty { lines += batch(to, calls) }
+            }
+            return lines
         case let .addColumn(table, column):
             guard let t = tableNamed(table) else { return [] }
             let expression = columnExpression(column, in: t, imports: &imports)

@@ -16,179 +16,198 @@ public struct SQLRenderer: Sendable {
     public func literal(_ text: String) -> String { SQLIdentifier.literal(text, for: dialect) }
 
     public func render(_ statements: [SQLStatement], header: String) -> String {
-        var out = header.split(separator: "\n", omittingEmptySubsequences: false).map { "-- \($0)" }.joined(separator: "\n") + "\n"
-        out.reserveCapacity(out.utf8.count + statements.count * 256)
+        var out = TextBuffer(capacity: header.utf8.count + statements.count * 400)
+        out.add(header.split(separator: "\n", omittingEmptySubsequences: false).map { "-- \($0)" }.joined(separator: "\n") + "\n")
         for statement in statements {
-            out += "\n"
+            out.add("\n" as StaticString)
             write(statement, into: &out)
-            out += ";\n"
+            out.add(";\n" as StaticString)
         }
-        return out
+        return out.text
     }
 
     public func render(_ statement: SQLStatement) -> String {
-        var out = ""
+        var out = TextBuffer(capacity: 256)
         write(statement, into: &out)
-        return out
+        return out.text
     }
 
     /// Appends `statement` to `out`: the text `render(_:)` returns, without intermediate strings.
-    private func write(_ statement: SQLStatement, into out: inout String) {
+    private func write(_ statement: SQLStatement, into out: inout TextBuffer) {
         switch statement {
         case let .pragma(text):
-            out += "PRAGMA "
-            out += text
+            out.add("PRAGMA " as StaticString)
+            out.add(text)
         case let .createEnumType(name, values):
-            out += "CREATE TYPE "
-            out += quote(name)
-            out += " AS ENUM ("
+            out.add("CREATE TYPE " as StaticString)
+            out.add(quote(name))
+            out.add(" AS ENUM (" as StaticString)
             for (i, value) in values.enumerated() {
-                if i > 0 { out += ", " }
-                out += literal(value)
+                if i > 0 { out.add(", " as StaticString) }
+                out.add(literal(value))
             }
-            out += ")"
+            out.add(")" as StaticString)
         case let .createTable(table):
             write(table, into: &out)
         case let .addConstraint(table, constraint):
-            out += "ALTER TABLE "
-            out += quote(table)
-            out += " ADD "
+            out.add("ALTER TABLE " as StaticString)
+            out.add(quote(table))
+            out.add(" ADD " as StaticString)
             write(constraint, into: &out)
         case let .createIndex(index):
-            out += index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX "
-            out += constraintName(index.name)
-            out += " ON "
-            out += quote(index.table)
+            out.add(index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ")
+            out.add(constraintName(index.name))
+            out.add(" ON " as StaticString)
+            out.add(quote(index.table))
             if let method = index.method {
-                out += " USING "
-                out += method
+                out.add(" USING " as StaticString)
+                out.add(method)
             }
-            out += " ("
+            out.add(" (" as StaticString)
             for (i, part) in index.parts.enumerated() {
-                if i > 0 { out += ", " }
-                out += part
+                if i > 0 { out.add(", " as StaticString) }
+                out.add(part)
             }
-            out += ")"
+            out.add(")" as StaticString)
             if let predicate = index.predicate {
-                out += " WHERE "
-                out += predicate
+                out.add(" WHERE " as StaticString)
+                out.add(predicate)
             }
         case let .commentOnTable(table, comment):
-            out += "COMMENT ON TABLE "
-            out += quote(table)
-            out += " IS "
-            out += literal(comment)
+            out.add("COMMENT ON TABLE " as StaticString)
+            out.add(quote(table))
+            out.add(" IS " as StaticString)
+            out.add(literal(comment))
         case let .commentOnColumn(table, column, comment):
-            out += "COMMENT ON COLUMN "
-            out += quote(table)
-            out += "."
-            out += quote(column)
-            out += " IS "
-            out += literal(comment)
+            out.add("COMMENT ON COLUMN " as StaticString)
+            out.add(quote(table))
+            out.add("." as StaticString)
+            out.add(quote(column))
+            out.add(" IS " as StaticString)
+            out.add(literal(comment))
         }
     }
 
-    private func write(_ table: SQLCreateTable, into out: inout String) {
+    private func write(_ table: SQLCreateTable, into out: inout TextBuffer) {
         if dialect == .sqlite, let comment = table.comment {
-            out += "-- "
-            out += oneLine(comment)
-            out += "\n"
+            out.add("-- " as StaticString)
+            out.add(oneLine(comment))
+            out.add("\n" as StaticString)
         }
-        out += "CREATE TABLE "
-        out += quote(table.name)
-        out += " (\n"
+        out.add("CREATE TABLE " as StaticString)
+        out.add(quote(table.name))
+        out.add(" (\n" as StaticString)
         var first = true
         for column in table.columns {
-            if !first { out += ",\n" }
+            if !first { out.add(",\n" as StaticString) }
             first = false
             if dialect == .sqlite, let comment = column.comment {
-                out += "    -- "
-                out += oneLine(comment)
-                out += "\n"
+                out.add("    -- " as StaticString)
+                out.add(oneLine(comment))
+                out.add("\n" as StaticString)
             }
-            out += "    "
-            out += quote(column.name)
-            out += " "
-            out += column.type
+            out.add("    " as StaticString)
+            out.add(quote(column.name))
+            out.add(" " as StaticString)
+            out.add(column.type)
             if let extra = column.extra, extra.hasPrefix("GENERATED") {
-                out += " "
-                out += extra
+                out.add(" " as StaticString)
+                out.add(extra)
             }
-            if column.notNull { out += " NOT NULL" }
+            if column.notNull { out.add(" NOT NULL" as StaticString) }
             if let d = column.defaultExpression {
-                out += " DEFAULT "
-                out += d
+                out.add(" DEFAULT " as StaticString)
+                out.add(d)
             }
             if let extra = column.extra, !extra.hasPrefix("GENERATED") {
-                out += " "
-                out += extra
+                out.add(" " as StaticString)
+                out.add(extra)
             }
             if dialect == .mysql, let comment = column.comment {
-                out += " COMMENT "
-                out += literal(comment)
+                out.add(" COMMENT " as StaticString)
+                out.add(literal(comment))
             }
         }
         for constraint in table.constraints {
-            if !first { out += ",\n" }
+            if !first { out.add(",\n" as StaticString) }
             first = false
-            out += "    "
+            out.add("    " as StaticString)
             write(constraint, into: &out)
         }
-        out += "\n)"
+        out.add("\n)" as StaticString)
         var options: [String] = []
         if let o = table.options { options.append(o) }
         if dialect == .mysql, let comment = table.comment { options.append("COMMENT=\(literal(comment))") }
         if !options.isEmpty {
-            out += " "
-            out += options.joined(separator: " ")
+            out.add(" " as StaticString)
+            out.add(options.joined(separator: " "))
         }
     }
 
-    private func write(_ constraint: SQLTableConstraint, into out: inout String) {
-        out += "CONSTRAINT "
-        out += constraintName(constraint.name)
-        out += " "
+    private func write(_ constraint: SQLTableConstraint, into out: inout TextBuffer) {
+        out.add("CONSTRAINT " as StaticString)
+        out.add(constraintName(constraint.name))
+        out.add(" " as StaticString)
         switch constraint.kind {
         case let .primaryKey(columns):
-            out += "PRIMARY KEY ("
+            out.add("PRIMARY KEY (" as StaticString)
             writeQuoted(columns, into: &out)
-            out += ")"
+            out.add(")" as StaticString)
         case let .unique(columns):
-            out += "UNIQUE ("
+            out.add("UNIQUE (" as StaticString)
             writeQuoted(columns, into: &out)
-            out += ")"
+            out.add(")" as StaticString)
         case let .foreignKey(columns, table, referenced, onDelete, onUpdate):
-            out += "FOREIGN KEY ("
+            out.add("FOREIGN KEY (" as StaticString)
             writeQuoted(columns, into: &out)
-            out += ") REFERENCES "
-            out += quote(table)
-            out += " ("
+            out.add(") REFERENCES " as StaticString)
+            out.add(quote(table))
+            out.add(" (" as StaticString)
             writeQuoted(referenced, into: &out)
-            out += ")"
+            out.add(")" as StaticString)
             if let onDelete {
-                out += " ON DELETE "
-                out += onDelete.sql
+                out.add(" ON DELETE " as StaticString)
+                out.add(onDelete.sql)
             }
             if let onUpdate {
-                out += " ON UPDATE "
-                out += onUpdate.sql
+                out.add(" ON UPDATE " as StaticString)
+                out.add(onUpdate.sql)
             }
         case let .check(expression):
-            out += "CHECK ("
-            out += expression
-            out += ")"
+            out.add("CHECK (" as StaticString)
+            out.add(expression)
+            out.add(")" as StaticString)
         }
     }
 
     /// Quoted names separated by ", ".
-    private func writeQuoted(_ names: [String], into out: inout String) {
+    private func writeQuoted(_ names: [String], into out: inout TextBuffer) {
         for (i, name) in names.enumerated() {
-            if i > 0 { out += ", " }
-            out += quote(name)
+            if i > 0 { out.add(", " as StaticString) }
+            out.add(quote(name))
         }
     }
 
     private func oneLine(_ text: String) -> String {
         text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
+}
+
+/// UTF-8 text built by appending: cheaper than growing a `String` piece by piece.
+struct TextBuffer {
+    private var bytes: [UInt8] = []
+
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    mutating func add(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func add(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            bytes.append(contentsOf: text.utf8)
+        }
+    }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
 }

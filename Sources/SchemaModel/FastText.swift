@@ -38,11 +38,24 @@ public enum FastText {
 
     /// True when every byte of `text` is ASCII.
     @inlinable
-    public static func isASCII(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
+    public static func isASCII(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in !bytes.contains { $0 >= 0x80 } } ?? text.utf8.allSatisfy { $0 < 0x80 }
+    }
 
     /// True when every byte of `text` is ASCII.
     @inlinable
     public static func isASCII(_ text: Substring) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
+
+    /// True when every byte of `text` is ASCII and none is `excluded`.
+    public static func isASCII(_ text: String, without excluded: UInt8) -> Bool {
+        if let result = text.utf8.withContiguousStorageIfAvailable({ bytes in
+            for byte in bytes where byte >= 0x80 || byte == excluded { return false }
+            return true
+        }) {
+            return result
+        }
+        return text.utf8.allSatisfy { $0 < 0x80 && $0 != excluded }
+    }
 
     /// `text.replacingOccurrences(of: target, with: replacement)` for a one-character ASCII `target`.
     public static func replacing(_ target: Unicode.Scalar, with replacement: String, in text: String) -> String {

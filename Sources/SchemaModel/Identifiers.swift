@@ -4,6 +4,7 @@ import Foundation
 public enum Identifiers {
     /// `BlogPost` -> `blog_post`, `HTTPRequest` -> `http_request`, `userID` -> `user_id`.
     public static func snakeCase(_ name: String) -> String {
+        if let ascii = name.utf8.withContiguousStorageIfAvailable(asciiSnakeCase), let ascii { return ascii }
         let scalars = Array(name.unicodeScalars)
         var out = ""
         for (i, c) in scalars.enumerated() {
@@ -25,9 +26,47 @@ public enum Identifiers {
         return out
     }
 
+    /// `snakeCase` for ASCII text (`nil` otherwise): among ASCII characters the uppercase letters,
+    /// lowercase letters and decimal digits of `CharacterSet` are exactly A-Z, a-z and 0-9.
+    private static func asciiSnakeCase(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        func isUpper(_ b: UInt8) -> Bool { b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") }
+        func isLower(_ b: UInt8) -> Bool { b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") }
+        func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 4)
+        for i in 0..<bytes.count {
+            let c = bytes[i]
+            guard isUpper(c) else {
+                out.append(c)
+                continue
+            }
+            let prevIsLowerOrDigit = i > 0 && (isLower(bytes[i - 1]) || isDigit(bytes[i - 1]))
+            let prevIsUpper = i > 0 && isUpper(bytes[i - 1])
+            let nextIsLower = i + 1 < bytes.count && isLower(bytes[i + 1])
+            if i > 0, out.last != UInt8(ascii: "_"), prevIsLowerOrDigit || (prevIsUpper && nextIsLower) {
+                out.append(UInt8(ascii: "_"))
+            }
+            out.append(c + 32)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// True for `[A-Za-z_][A-Za-z0-9_]*`: safe as a SQL, Python and JSON name alike.
     public static func isPlainIdentifier(_ name: String) -> Bool {
         // By UTF-8 bytes: every accepted character is ASCII, and every byte of a non-ASCII one is >= 0x80.
+        if let plain = name.utf8.withContiguousStorageIfAvailable({ bytes -> Bool in
+            guard let first = bytes.first else { return false }
+            if first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9") { return false }
+            for c in bytes {
+                let ok = (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+                    || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "_")
+                if !ok { return false }
+            }
+            return true
+        }) {
+            return plain
+        }
         guard let first = name.utf8.first else { return false }
         func isLetter(_ c: UInt8) -> Bool {
             (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z")) || c == UInt8(ascii: "_")

@@ -63,9 +63,10 @@ public struct NamingConvention: Codable, Equatable, Sendable {
         return result
     }
 
-    private static let tokens: [(text: [UInt8], value: Int)] = [
-        (Array("%(table_name)s".utf8), 0), (Array("%(column_0_N_name)s".utf8), 1), (Array("%(column_0_name)s".utf8), 2),
-        (Array("%(referred_table_name)s".utf8), 3), (Array("%(constraint_name)s".utf8), 4),
+    /// Token names, in the order of the cases of `substitute`.
+    private static let tokenNames: [[UInt8]] = [
+        Array("table_name".utf8), Array("column_0_N_name".utf8), Array("column_0_name".utf8),
+        Array("referred_table_name".utf8), Array("constraint_name".utf8),
     ]
 
     /// One pass over `pattern` that copies its text and substitutes the tokens: the same result as the
@@ -75,13 +76,13 @@ public struct NamingConvention: Codable, Equatable, Sendable {
     /// and none is a prefix of another), and ASCII text compares the same literally and canonically.
     /// Otherwise `nil`, and `apply` runs the replacements themselves.
     static func substitute(_ pattern: String, table: String, columns: [String], referredTable: String, constraint: String) -> String? {
-        func isPlainASCII(_ s: String) -> Bool { s.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "%") } }
-        guard isPlainASCII(table), isPlainASCII(referredTable), isPlainASCII(constraint), columns.allSatisfy(isPlainASCII) else {
-            return nil
-        }
+        guard FastText.isASCII(table, without: UInt8(ascii: "%")), FastText.isASCII(referredTable, without: UInt8(ascii: "%")),
+              FastText.isASCII(constraint, without: UInt8(ascii: "%")),
+              columns.allSatisfy({ FastText.isASCII($0, without: UInt8(ascii: "%")) })
+        else { return nil }
         var out: [UInt8] = []
         let done: Bool? = pattern.utf8.withContiguousStorageIfAvailable { p -> Bool in
-            out.reserveCapacity(p.count + table.utf8.count * 2 + 32)
+            out.reserveCapacity(p.count + 2 * table.utf8.count + 16 * max(1, columns.count) + referredTable.utf8.count + constraint.utf8.count)
             var i = 0
             while i < p.count {
                 let byte = p[i]
@@ -91,10 +92,14 @@ public struct NamingConvention: Codable, Equatable, Sendable {
                     i += 1
                     continue
                 }
-                guard let token = tokens.first(where: { token in
-                    i + token.text.count <= p.count && token.text.indices.allSatisfy { p[i + $0] == token.text[$0] }
-                }) else { return false }
-                switch token.value {
+                // `%(name)s`: the name runs to the first `)`.
+                guard i + 1 < p.count, p[i + 1] == UInt8(ascii: "(") else { return false }
+                var close = i + 2
+                while close < p.count, p[close] != UInt8(ascii: ")") { close += 1 }
+                guard close + 1 < p.count, p[close + 1] == UInt8(ascii: "s") else { return false }
+                let name = UnsafeBufferPointer(rebasing: p[(i + 2)..<close])
+                guard let token = tokenNames.firstIndex(where: { $0.elementsEqual(name) }) else { return false }
+                switch token {
                 case 0: out.append(contentsOf: table.utf8)
                 case 1:
                     for (n, column) in columns.enumerated() {
@@ -105,7 +110,7 @@ public struct NamingConvention: Codable, Equatable, Sendable {
                 case 3: out.append(contentsOf: referredTable.utf8)
                 default: out.append(contentsOf: constraint.utf8)
                 }
-                i += token.text.count
+                i = close + 2
             }
             return true
         }

@@ -43,4 +43,22 @@ public enum ReservedWords {
     ]
 
     public static func isReserved(_ word: String) -> Bool { sql.contains(word.lowercased()) }
+
+    /// `sql.contains(word)` for a word given as bytes in [a-z0-9_] (ASCII strings are equal exactly
+    /// when their bytes are), without hashing: the keywords by length and first byte.
+    static func contains(lowercaseBytes word: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = word.first, word.count < byLengthAndFirst.count / 256 else { return false }
+        for candidate in byLengthAndFirst[word.count * 256 + Int(first)] where candidate.elementsEqual(word) { return true }
+        return false
+    }
+
+    private static let byLengthAndFirst: [[[UInt8]]] = {
+        let longest = sql.map(\.utf8.count).max() ?? 0
+        var table = [[[UInt8]]](repeating: [], count: (longest + 1) * 256)
+        for word in sql.sorted() {
+            let bytes = Array(word.utf8)
+            table[bytes.count * 256 + Int(bytes[0])].append(bytes)
+        }
+        return table
+    }()
 }

@@ -2,11 +2,21 @@
 public enum SQLIdentifier {
     /// True when `name` can appear bare on every dialect: lowercase, plain, and not a keyword.
     public static func isBareSafe(_ name: String) -> Bool {
-        guard Identifiers.isPlainIdentifier(name) else { return false }
-        // A plain identifier is ASCII: it equals its lowercase form exactly when it has no A-Z, and
-        // then it is its own lowercase form for the keyword lookup too.
-        if name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) { return false }
-        return !ReservedWords.sql.contains(name)
+        // Plain, lowercase and not a keyword: bytes in [a-z0-9_], not starting with a digit (a plain
+        // identifier is ASCII, and it equals its lowercase form exactly when it has no A-Z).
+        if let safe = name.utf8.withContiguousStorageIfAvailable({ bytes -> Bool in
+            guard let first = bytes.first, !(first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else { return false }
+            for byte in bytes {
+                let ok = (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                    || byte == UInt8(ascii: "_")
+                if !ok { return false }
+            }
+            return !ReservedWords.contains(lowercaseBytes: bytes)
+        }) {
+            return safe
+        }
+        guard Identifiers.isPlainIdentifier(name), name == name.lowercased() else { return false }
+        return !ReservedWords.isReserved(name)
     }
 
     /// `name` quoted for `dialect` when it has to be (reserved word, uppercase, unusual characters).

@@ -5,6 +5,9 @@ public struct SourceMap: Sendable {
 
     public init() {}
 
+    /// Room for `count` entries without rehashing.
+    public mutating func reserveCapacity(_ count: Int) { locations.reserveCapacity(count) }
+
     /// Key for a table-level object: `table` or `table.object`.
     public static func key(table: String, object: String? = nil) -> String {
         object.map { "\(table).\($0)" } ?? table

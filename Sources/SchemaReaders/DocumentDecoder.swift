@@ -40,14 +40,26 @@ struct DocumentDecoder {
         let keys: [String]
         let set: Set<String>
         let synonyms: [(String, String)]
+        /// `SyntaxScalar.fingerprint(of:)` of each key.
+        let fingerprints: [UInt32]
 
         init(_ keys: [String]) {
             self.keys = keys
             set = Set(keys)
             synonyms = DocumentDecoder.synonyms.filter { keys.contains($0.0) && keys.contains($0.1) }
+            fingerprints = keys.map(SyntaxScalar.fingerprint(of:))
         }
 
         init(arrayLiteral keys: String...) { self.init(keys) }
+
+        /// `set.contains(key.value)`: an ASCII key can only equal a key with its fingerprint.
+        func contains(_ key: SyntaxScalar) -> Bool {
+            guard key.fingerprint != 0 else { return set.contains(key.value) }
+            for n in fingerprints.indices where fingerprints[n] == key.fingerprint || fingerprints[n] == 0 {
+                if keys[n] == key.value { return true }
+            }
+            return false
+        }
     }
 
     // MARK: Entry point
@@ -56,7 +68,7 @@ struct DocumentDecoder {
         var document = SchemaDocument(file: file, location: root.location)
         guard let top = mapping(root, what: "the schema") else { return document }
         checkKeys(top, allowed: Self.topKeys, in: "the schema")
-        if let node = top.value(for: "schema") {
+        if let node = top.value(forASCII: "schema") {
             if let v = int(node, what: "'schema'") {
                 if v.value != 1 {
                     diagnostics.error("unsupported schema format version \(v.value); this schemaforge reads version 1", at: v.location)
@@ -64,13 +76,14 @@ struct DocumentDecoder {
                 document.formatVersion = v
             }
         }
-        if let node = top.value(for: "name") { document.name = string(node, what: "'name'") }
-        if let node = top.value(for: "enums"), let enums = mapping(node, what: "'enums'") {
-            for (key, value) in enums.entries { if let e = enumDecl(key, value) { document.enums.append(e) } }
+        if let node = top.value(forASCII: "name") { document.name = string(node, what: "'name'") }
+        if let node = top.value(forASCII: "enums"), let enums = mapping(node, what: "'enums'") {
+            for entry in enums.entries { if let e = enumDecl(entry.key, entry.value) { document.enums.append(e) } }
         }
         // A missing or empty 'entities' is reported by the resolver ("declares no entities").
-        if let node = top.value(for: "entities"), let entities = mapping(node, what: "'entities'") {
-            for (key, value) in entities.entries { document.entities.append(entity(key, value)) }
+        if let node = top.value(forASCII: "entities"), let entities = mapping(node, what: "'entities'") {
+            document.entities.reserveCapacity(entities.entries.count)
+            for entry in entities.entries { document.entities.append(entity(entry.key, entry.value)) }
         }
         return document
     }
@@ -83,8 +96,8 @@ struct DocumentDecoder {
         var valuesNode: SyntaxNode? = value
         if case let .mapping(m) = value {
             checkKeys(m, allowed: Self.enumKeys, in: "enum '\(key.value)'")
-            valuesNode = m.value(for: "values")
-            comment = m.value(for: "comment").flatMap { string($0, what: "'comment'")?.value }
+            valuesNode = m.value(forASCII: "values")
+            comment = m.value(forASCII: "comment").flatMap { string($0, what: "'comment'")?.value }
             if valuesNode == nil {
                 diagnostics.error("enum '\(key.value)' has no 'values'", at: m.location)
                 return nil
@@ -101,12 +114,12 @@ struct DocumentDecoder {
         var entity = EntityDecl(name: Located(key.value, at: key.location), location: key.location)
         guard let m = mapping(value, what: "entity '\(key.value)'") else { return entity }
         checkKeys(m, allowed: Self.entityKeys, in: "entity '\(key.value)'")
-        if let mongo = m.value(for: "mongo") { _ = mapping(mongo, what: "'mongo'") }
-        entity.table = m.value(for: "table").flatMap { string($0, what: "'table'") }
-        entity.timestamps = m.value(for: "timestamps").flatMap { bool($0, what: "'timestamps'")?.value } ?? false
-        entity.comment = m.value(for: "comment").flatMap { string($0, what: "'comment'")?.value }
-        entity.renamedFrom = m.value(for: "renamed_from").flatMap { string($0, what: "'renamed_from'") }
-        if let pk = m.value(for: "primary_key") {
+        if let mongo = m.value(forASCII: "mongo") { _ = mapping(mongo, what: "'mongo'") }
+        entity.table = m.value(forASCII: "table").flatMap { string($0, what: "'table'") }
+        entity.timestamps = m.value(forASCII: "timestamps").flatMap { bool($0, what: "'timestamps'")?.value } ?? false
+        entity.comment = m.value(forASCII: "comment").flatMap { string($0, what: "'comment'")?.value }
+        entity.renamedFrom = m.value(forASCII: "renamed_from").flatMap { string($0, what: "'renamed_from'") }
+        if let pk = m.value(forASCII: "primary_key") {
             if case let .scalar(s) = pk, let b = s.boolValue {
                 if b {
                     diagnostics.error("'primary_key' on an entity is a list of fields or false; mark key fields with 'primary_key: true' instead", at: s.location)
@@ -117,19 +130,20 @@ struct DocumentDecoder {
                 entity.primaryKey = names(pk, what: "'primary_key'")
             }
         }
-        if let node = m.value(for: "fields"), let fields = mapping(node, what: "'fields'") {
-            for (k, v) in fields.entries { if let f = field(k, v) { entity.fields.append(f) } }
+        if let node = m.value(forASCII: "fields"), let fields = mapping(node, what: "'fields'") {
+            entity.fields.reserveCapacity(fields.entries.count)
+            for entry in fields.entries { if let f = field(entry.key, entry.value) { entity.fields.append(f) } }
         }
-        if let node = m.value(for: "relations"), let relations = mapping(node, what: "'relations'") {
-            for (k, v) in relations.entries { if let r = relation(k, v) { entity.relations.append(r) } }
+        if let node = m.value(forASCII: "relations"), let relations = mapping(node, what: "'relations'") {
+            for entry in relations.entries { if let r = relation(entry.key, entry.value) { entity.relations.append(r) } }
         }
-        if let node = m.value(for: "indexes"), let list = sequence(node, what: "'indexes'") {
+        if let node = m.value(forASCII: "indexes"), let list = sequence(node, what: "'indexes'") {
             for item in list.items { if let i = index(item) { entity.indexes.append(i) } }
         }
-        if let node = m.value(for: "unique"), let list = sequence(node, what: "'unique' (a list of field lists)", expected: "a list of field lists") {
+        if let node = m.value(forASCII: "unique"), let list = sequence(node, what: "'unique' (a list of field lists)", expected: "a list of field lists") {
             for item in list.items { if let u = unique(item) { entity.uniques.append(u) } }
         }
-        if let node = m.value(for: "checks"), let list = sequence(node, what: "'checks'") {
+        if let node = m.value(forASCII: "checks"), let list = sequence(node, what: "'checks'") {
             for item in list.items { if let c = check(item) { entity.checks.append(c) } }
         }
         return entity
@@ -146,7 +160,7 @@ struct DocumentDecoder {
             return nil
         }
         checkKeys(m, allowed: Self.fieldKeys, in: "field '\(key.value)'")
-        guard let typeNode = m.value(for: "type") else {
+        guard let typeNode = m.value(forASCII: "type") else {
             diagnostics.error("field '\(key.value)' has no 'type'", at: key.location)
             return nil
         }
@@ -155,7 +169,7 @@ struct DocumentDecoder {
             return nil
         }
         guard var type = typeRef(typeScalar, field: key.value) else { return nil }
-        if let items = m.value(for: "items") {
+        if let items = m.value(forASCII: "items") {
             if case let .scalar(s) = items {
                 if let element = typeRef(s, field: key.value) {
                     if type.value.name == "array" {
@@ -169,26 +183,26 @@ struct DocumentDecoder {
             }
         }
         var f = FieldDecl(name: name, type: type, location: key.location)
-        f.nullable = m.value(for: "nullable").flatMap { bool($0, what: "'nullable'") } ?? m.value(for: "optional").flatMap { bool($0, what: "'optional'") }
-        f.primaryKey = m.value(for: "primary_key").flatMap { bool($0, what: "'primary_key'") }
-        f.unique = m.value(for: "unique").flatMap { bool($0, what: "'unique'") }
-        f.index = m.value(for: "index").flatMap { bool($0, what: "'index'") }
-        f.autoincrement = m.value(for: "autoincrement").flatMap { bool($0, what: "'autoincrement'") }
-        if let d = m.value(for: "default") { f.defaultValue = defaultDecl(d) }
-        f.length = (m.value(for: "length") ?? m.value(for: "max_length")).flatMap { int($0, what: "'length'") }
-        f.precision = m.value(for: "precision").flatMap { int($0, what: "'precision'") }
-        f.scale = m.value(for: "scale").flatMap { int($0, what: "'scale'") }
-        f.minimum = m.value(for: "min").flatMap { number($0, what: "'min'") }
-        f.maximum = m.value(for: "max").flatMap { number($0, what: "'max'") }
-        f.minLength = m.value(for: "min_length").flatMap { int($0, what: "'min_length'") }
-        f.pattern = m.value(for: "pattern").flatMap { string($0, what: "'pattern'") }
-        f.sensitive = m.value(for: "sensitive").flatMap { bool($0, what: "'sensitive'")?.value } ?? false
-        f.comment = m.value(for: "comment").flatMap { string($0, what: "'comment'")?.value }
-        f.renamedFrom = m.value(for: "renamed_from").flatMap { string($0, what: "'renamed_from'") }
-        f.column = m.value(for: "column").flatMap { string($0, what: "'column'") }
-        if let node = m.value(for: "native"), let nm = mapping(node, what: "'native' (dialect: type)") {
+        f.nullable = m.value(forASCII: "nullable").flatMap { bool($0, what: "'nullable'") } ?? m.value(forASCII: "optional").flatMap { bool($0, what: "'optional'") }
+        f.primaryKey = m.value(forASCII: "primary_key").flatMap { bool($0, what: "'primary_key'") }
+        f.unique = m.value(forASCII: "unique").flatMap { bool($0, what: "'unique'") }
+        f.index = m.value(forASCII: "index").flatMap { bool($0, what: "'index'") }
+        f.autoincrement = m.value(forASCII: "autoincrement").flatMap { bool($0, what: "'autoincrement'") }
+        if let d = m.value(forASCII: "default") { f.defaultValue = defaultDecl(d) }
+        f.length = (m.value(forASCII: "length") ?? m.value(forASCII: "max_length")).flatMap { int($0, what: "'length'") }
+        f.precision = m.value(forASCII: "precision").flatMap { int($0, what: "'precision'") }
+        f.scale = m.value(forASCII: "scale").flatMap { int($0, what: "'scale'") }
+        f.minimum = m.value(forASCII: "min").flatMap { number($0, what: "'min'") }
+        f.maximum = m.value(forASCII: "max").flatMap { number($0, what: "'max'") }
+        f.minLength = m.value(forASCII: "min_length").flatMap { int($0, what: "'min_length'") }
+        f.pattern = m.value(forASCII: "pattern").flatMap { string($0, what: "'pattern'") }
+        f.sensitive = m.value(forASCII: "sensitive").flatMap { bool($0, what: "'sensitive'")?.value } ?? false
+        f.comment = m.value(forASCII: "comment").flatMap { string($0, what: "'comment'")?.value }
+        f.renamedFrom = m.value(forASCII: "renamed_from").flatMap { string($0, what: "'renamed_from'") }
+        f.column = m.value(forASCII: "column").flatMap { string($0, what: "'column'") }
+        if let node = m.value(forASCII: "native"), let nm = mapping(node, what: "'native' (dialect: type)") {
             checkKeys(nm, allowed: KeySpec(nm.entries.map(\.key.value)), in: "'native'")
-            for (k, v) in nm.entries {
+            for (k, v) in nm.entries.map({ ($0.key, $0.value) }) {
                 guard let dialect = Dialect(name: k.value) else {
                     diagnostics.error("unknown dialect '\(k.value)' in 'native'\(Suggestions.hint(for: k.value, in: Dialect.allCases.map(\.rawValue)))", at: k.location)
                     continue
@@ -216,12 +230,12 @@ struct DocumentDecoder {
             return nil
         }
         checkKeys(m, allowed: Self.relationKeys, in: "relation '\(key.value)'")
-        guard let toNode = m.value(for: "to"), let target = string(toNode, what: "'to'") else {
-            if m.value(for: "to") == nil { diagnostics.error("relation '\(key.value)' has no 'to' (the target entity)", at: key.location) }
+        guard let toNode = m.value(forASCII: "to"), let target = string(toNode, what: "'to'") else {
+            if m.value(forASCII: "to") == nil { diagnostics.error("relation '\(key.value)' has no 'to' (the target entity)", at: key.location) }
             return nil
         }
         var kind = Located(RelationKind.manyToOne, at: key.location)
-        if let kindNode = m.value(for: "kind"), let k = string(kindNode, what: "'kind'") {
+        if let kindNode = m.value(forASCII: "kind"), let k = string(kindNode, what: "'kind'") {
             if let parsed = RelationKind(rawValue: k.value) {
                 kind = Located(parsed, at: k.location)
             } else {
@@ -232,18 +246,18 @@ struct DocumentDecoder {
             }
         }
         var r = RelationDecl(name: name, target: target, kind: kind, location: key.location)
-        if let embed = m.value(for: "embed") { _ = bool(embed, what: "'embed'") }
-        r.back = m.value(for: "back").flatMap { string($0, what: "'back'") }
-        r.nullable = m.value(for: "nullable").flatMap { bool($0, what: "'nullable'") } ?? m.value(for: "optional").flatMap { bool($0, what: "'optional'") }
-        r.onDelete = m.value(for: "on_delete").flatMap { action($0, what: "on_delete") }
-        r.onUpdate = m.value(for: "on_update").flatMap { action($0, what: "on_update") }
-        if let c = m.value(for: "column") { r.columns = string(c, what: "'column'").map { [$0] } }
-        if let c = m.value(for: "columns") { r.columns = names(c, what: "'columns'") }
-        if let c = m.value(for: "references") { r.references = names(c, what: "'references'") }
-        r.through = m.value(for: "through").flatMap { string($0, what: "'through'") }
-        r.joinTable = m.value(for: "join_table").flatMap { string($0, what: "'join_table'") }
-        r.index = m.value(for: "index").flatMap { bool($0, what: "'index'") }
-        r.comment = m.value(for: "comment").flatMap { string($0, what: "'comment'")?.value }
+        if let embed = m.value(forASCII: "embed") { _ = bool(embed, what: "'embed'") }
+        r.back = m.value(forASCII: "back").flatMap { string($0, what: "'back'") }
+        r.nullable = m.value(forASCII: "nullable").flatMap { bool($0, what: "'nullable'") } ?? m.value(forASCII: "optional").flatMap { bool($0, what: "'optional'") }
+        r.onDelete = m.value(forASCII: "on_delete").flatMap { action($0, what: "on_delete") }
+        r.onUpdate = m.value(forASCII: "on_update").flatMap { action($0, what: "on_update") }
+        if let c = m.value(forASCII: "column") { r.columns = string(c, what: "'column'").map { [$0] } }
+        if let c = m.value(forASCII: "columns") { r.columns = names(c, what: "'columns'") }
+        if let c = m.value(forASCII: "references") { r.references = names(c, what: "'references'") }
+        r.through = m.value(forASCII: "through").flatMap { string($0, what: "'through'") }
+        r.joinTable = m.value(forASCII: "join_table").flatMap { string($0, what: "'join_table'") }
+        r.index = m.value(forASCII: "index").flatMap { bool($0, what: "'index'") }
+        r.comment = m.value(forASCII: "comment").flatMap { string($0, what: "'comment'")?.value }
         return r
     }
 
@@ -256,12 +270,12 @@ struct DocumentDecoder {
             return decl
         case let .mapping(m):
             checkKeys(m, allowed: Self.indexKeys, in: "an index")
-            if let f = m.value(for: "fields") { decl.fields = names(f, what: "'fields'") ?? [] }
-            if let e = m.value(for: "expressions") ?? m.value(for: "expression") { decl.expressions = names(e, what: "'expressions'") ?? [] }
-            decl.unique = m.value(for: "unique").flatMap { bool($0, what: "'unique'")?.value } ?? false
-            decl.predicate = m.value(for: "where").flatMap { string($0, what: "'where'") }
-            decl.method = m.value(for: "method").flatMap { string($0, what: "'method'") }
-            decl.name = m.value(for: "name").flatMap { string($0, what: "'name'") }
+            if let f = m.value(forASCII: "fields") { decl.fields = names(f, what: "'fields'") ?? [] }
+            if let e = m.value(forASCII: "expressions") ?? m.value(forASCII: "expression") { decl.expressions = names(e, what: "'expressions'") ?? [] }
+            decl.unique = m.value(forASCII: "unique").flatMap { bool($0, what: "'unique'")?.value } ?? false
+            decl.predicate = m.value(forASCII: "where").flatMap { string($0, what: "'where'") }
+            decl.method = m.value(forASCII: "method").flatMap { string($0, what: "'method'") }
+            decl.name = m.value(forASCII: "name").flatMap { string($0, what: "'name'") }
             if decl.fields.isEmpty, decl.expressions.isEmpty {
                 diagnostics.error("an index needs 'fields' or 'expressions'", at: m.location)
                 return nil
@@ -273,12 +287,12 @@ struct DocumentDecoder {
     private mutating func unique(_ node: SyntaxNode) -> UniqueDecl? {
         if case let .mapping(m) = node {
             checkKeys(m, allowed: Self.uniqueKeys, in: "a unique constraint")
-            guard let f = m.value(for: "fields") else {
+            guard let f = m.value(forASCII: "fields") else {
                 diagnostics.error("a unique constraint needs 'fields'", at: m.location)
                 return nil
             }
             guard let fields = names(f, what: "'fields'") else { return nil }
-            return UniqueDecl(fields: fields, name: m.value(for: "name").flatMap { string($0, what: "'name'") }, location: m.location)
+            return UniqueDecl(fields: fields, name: m.value(forASCII: "name").flatMap { string($0, what: "'name'") }, location: m.location)
         }
         guard let fields = names(node, what: "a unique constraint") else { return nil }
         return UniqueDecl(fields: fields, location: node.location)
@@ -291,14 +305,14 @@ struct DocumentDecoder {
         }
         guard let m = mapping(node, what: "a check (an expression or {name, expr})") else { return nil }
         checkKeys(m, allowed: Self.checkKeys, in: "a check")
-        guard let e = m.value(for: "expr") ?? m.value(for: "expression") else {
+        guard let e = m.value(forASCII: "expr") ?? m.value(forASCII: "expression") else {
             diagnostics.error("a check needs 'expr'", at: m.location)
             return nil
         }
         guard let expr = string(e, what: "'expr'") else { return nil }
-        var decl = CheckDecl(name: m.value(for: "name").flatMap { string($0, what: "'name'") }, expression: expr, location: m.location)
+        var decl = CheckDecl(name: m.value(forASCII: "name").flatMap { string($0, what: "'name'") }, expression: expr, location: m.location)
         for dialect in Dialect.allCases {
-            if let v = m.value(for: dialect.rawValue).flatMap({ string($0, what: "'\(dialect.rawValue)'") }) {
+            if let v = m.value(forASCII: dialect.rawValue).flatMap({ string($0, what: "'\(dialect.rawValue)'") }) {
                 decl.dialectExpressions[dialect] = v.value
             }
         }
@@ -314,7 +328,7 @@ struct DocumentDecoder {
             }
             return Located(.scalar(s.value, quoted: s.isQuoted), at: s.location)
         case let .mapping(m):
-            guard m.entries.count == 1, let sql = m.value(for: "sql") else {
+            guard m.entries.count == 1, let sql = m.value(forASCII: "sql") else {
                 diagnostics.error("a default is a value, 'now', 'uuid', 'autoincrement' or {sql: \"...\"}", at: m.location)
                 return nil
             }
@@ -364,6 +378,7 @@ struct DocumentDecoder {
     private func parseType(_ text: String, depth: Int) -> TypeRef? {
         guard depth <= 8 else { return nil }
         let t = FastText.trimmingWhitespace(text)
+        if FastText.isASCII(t) { return parseASCIIType(t, depth: depth) }
         if t.hasSuffix("[]") {
             return parseType(String(t.dropLast(2)), depth: depth + 1).map { TypeRef(name: "array", element: $0) }
         }
@@ -379,6 +394,34 @@ struct DocumentDecoder {
             let head = FastText.trimmingWhitespace(t[..<open])
             let inner = t[t.index(after: open)..<t.index(before: t.endIndex)]
             let parts = inner.split(separator: ",", omittingEmptySubsequences: false).map { Int(FastText.trimmingWhitespace($0)) }
+            guard !head.isEmpty, !parts.isEmpty, !parts.contains(where: { $0 == nil }) else { return nil }
+            return TypeRef(name: head, arguments: parts.map { $0! })
+        }
+        guard !t.isEmpty, !Self.containsTypeDelimiter(t) else { return nil }
+        return TypeRef(name: t)
+    }
+
+    /// `parseType` for trimmed ASCII text, by UTF-8 positions. In ASCII text every Character is one
+    /// byte, or CR LF, which contains none of the bytes looked for here, so the byte searches, suffixes
+    /// and splits below find exactly the Characters the general version finds.
+    private func parseASCIIType(_ t: String, depth: Int) -> TypeRef? {
+        let u = t.utf8
+        func isSuffix(_ byte: UInt8) -> Bool { u.last == byte }
+        if u.count >= 2, isSuffix(UInt8(ascii: "]")), u[u.index(u.endIndex, offsetBy: -2)] == UInt8(ascii: "[") {
+            return parseType(String(t[..<u.index(u.endIndex, offsetBy: -2)]), depth: depth + 1).map { TypeRef(name: "array", element: $0) }
+        }
+        if let open = u.firstIndex(of: UInt8(ascii: "<")) {
+            guard isSuffix(UInt8(ascii: ">")) else { return nil }
+            let head = FastText.trimmingWhitespace(t[..<open])
+            let inner = String(t[u.index(after: open)..<u.index(before: u.endIndex)])
+            guard let element = parseType(inner, depth: depth + 1) else { return nil }
+            return TypeRef(name: head, element: element)
+        }
+        if let open = u.firstIndex(of: UInt8(ascii: "(")) {
+            guard isSuffix(UInt8(ascii: ")")) else { return nil }
+            let head = FastText.trimmingWhitespace(t[..<open])
+            let inner = t[u.index(after: open)..<u.index(before: u.endIndex)]
+            let parts = inner.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { Int(FastText.trimmingWhitespace(Substring($0))) }
             guard !head.isEmpty, !parts.isEmpty, !parts.contains(where: { $0 == nil }) else { return nil }
             return TypeRef(name: head, arguments: parts.map { $0! })
         }
@@ -413,13 +456,16 @@ struct DocumentDecoder {
         // Each key against the keys before it (a dictionary for long mappings): the first earlier
         // equal key is where the key was first defined.
         var seen: [String: SourceLocation]? = m.entries.count > 16 ? [:] : nil
-        for (n, (key, _)) in m.entries.enumerated() {
+        for (n, entry) in m.entries.enumerated() {
+            let key = entry.key
             var first: SourceLocation?
             if seen != nil {
                 first = seen![key.value]
                 if first == nil { seen![key.value] = key.location }
             } else {
-                for j in 0..<n where m.entries[j].key.value == key.value {
+                for j in 0..<n where (m.entries[j].key.fingerprint == key.fingerprint || m.entries[j].key.fingerprint == 0 || key.fingerprint == 0)
+                    && m.entries[j].key.value == key.value
+                {
                     first = m.entries[j].key.location
                     break
                 }
@@ -428,7 +474,7 @@ struct DocumentDecoder {
                 diagnostics.error("duplicate key '\(key.value)' in \(context())", at: key.location, notes: [.init("first defined here", at: first)])
                 continue
             }
-            if !allowed.set.contains(key.value) {
+            if !allowed.contains(key) {
                 diagnostics.error("unknown key '\(key.value)' in \(context())\(Suggestions.hint(for: key.value, in: allowed.keys))", at: key.location)
             }
         }

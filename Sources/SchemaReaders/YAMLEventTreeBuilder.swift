@@ -35,7 +35,7 @@ enum YAMLEventTreeBuilder {
         var isMapping: Bool
         var location: SourceLocation
         var items: [SyntaxNode] = []
-        var entries: [(key: SyntaxScalar, value: SyntaxNode)] = []
+        var entries: [SyntaxEntry] = []
         /// The key waiting for its value.
         var key: SyntaxScalar?
         /// The keys seen so far, once the mapping is too long for a linear scan.
@@ -78,9 +78,10 @@ enum YAMLEventTreeBuilder {
                     guard let value = scalar.value else { return nil }
                     // Foundation's UTF-8 decoding (which Yams uses) may treat a leading BOM specially.
                     if count >= 3, value[0] == 0xEF, value[1] == 0xBB, value[2] == 0xBF { return nil }
-                    let string = String(decoding: UnsafeBufferPointer(start: value, count: count), as: UTF8.self)
-                    let style = scalar.style
-                    guard add(scalar: string, style: style, at: location(event.start_mark)) else { return nil }
+                    let bytes = UnsafeBufferPointer(start: value, count: count)
+                    let string = String(decoding: bytes, as: UTF8.self)
+                    let fingerprint = SyntaxScalar.fingerprint(ofBytes: bytes, isASCII: bytes.allSatisfy { $0 < 0x80 })
+                    guard add(scalar: string, fingerprint: fingerprint, style: scalar.style, at: location(event.start_mark)) else { return nil }
                 case YAML_SEQUENCE_START_EVENT:
                     guard stack.last?.isMapping != true || stack[stack.count - 1].key != nil else { return nil }  // a list as a key
                     stack.append(Open(isMapping: false, location: location(event.start_mark)))
@@ -100,30 +101,36 @@ enum YAMLEventTreeBuilder {
         }
 
         /// A scalar: a key when the enclosing mapping waits for one, a value otherwise.
-        private mutating func add(scalar string: String, style: yaml_scalar_style_t, at location: SourceLocation) -> Bool {
+        private mutating func add(scalar string: String, fingerprint: UInt32, style: yaml_scalar_style_t, at location: SourceLocation) -> Bool {
             let last = stack.count - 1
             if last >= 0, stack[last].isMapping, stack[last].key == nil {
                 // The reader calls a key quoted for the quoted styles only (not literal or folded).
                 let quoted = style == YAML_SINGLE_QUOTED_SCALAR_STYLE || style == YAML_DOUBLE_QUOTED_SCALAR_STYLE
-                guard insertKey(string, into: last) else { return false }
-                stack[last].key = SyntaxScalar(value: string, isQuoted: quoted, location: location)
+                guard insertKey(string, fingerprint: fingerprint, into: last) else { return false }
+                stack[last].key = SyntaxScalar(value: string, isQuoted: quoted, location: location, fingerprint: fingerprint)
                 return true
             }
             let quoted = style == YAML_SINGLE_QUOTED_SCALAR_STYLE || style == YAML_DOUBLE_QUOTED_SCALAR_STYLE
                 || style == YAML_LITERAL_SCALAR_STYLE || style == YAML_FOLDED_SCALAR_STYLE
-            return attach(.scalar(SyntaxScalar(value: string, isQuoted: quoted, location: location)))
+            return attach(.scalar(SyntaxScalar(value: string, isQuoted: quoted, location: location, fingerprint: fingerprint)))
         }
 
         /// False when the mapping already has a key with this text: Yams may call that a duplicate
         /// (depending on the keys' tags), so the Yams path decides.
-        private mutating func insertKey(_ key: String, into index: Int) -> Bool {
+        private mutating func insertKey(_ key: String, fingerprint: UInt32, into index: Int) -> Bool {
             if stack[index].keySet != nil {
                 return stack[index].keySet!.insert(key).inserted
             }
-            for entry in stack[index].entries where entry.key.value == key { return false }
-            if stack[index].entries.count >= 16 {
+            let count = stack[index].entries.count
+            for j in 0..<count {
+                let other = stack[index].entries[j].key.fingerprint
+                // Two ASCII keys with different fingerprints differ; anything else is compared in full.
+                if other != 0, fingerprint != 0, other != fingerprint { continue }
+                if stack[index].entries[j].key.value == key { return false }
+            }
+            if count >= 16 {
                 var set = Set<String>(minimumCapacity: 64)
-                for entry in stack[index].entries { set.insert(entry.key.value) }
+                for j in 0..<count { set.insert(stack[index].entries[j].key.value) }
                 set.insert(key)
                 stack[index].keySet = set
             }
@@ -139,7 +146,7 @@ enum YAMLEventTreeBuilder {
             }
             if stack[last].isMapping {
                 guard let key = stack[last].key else { return false }  // a collection as a key
-                stack[last].entries.append((key, node))
+                stack[last].entries.append(SyntaxEntry(key: key, value: node))
                 stack[last].key = nil
             } else {
                 stack[last].items.append(node)

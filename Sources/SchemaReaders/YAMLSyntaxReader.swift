@@ -86,7 +86,7 @@ public enum YAMLSyntaxReader {
                 || scalar.style == .literal || scalar.style == .folded
             return .success(.scalar(SyntaxScalar(value: scalar.string, isQuoted: quoted, location: loc)))
         case let .mapping(mapping):
-            var entries: [(key: SyntaxScalar, value: SyntaxNode)] = []
+            var entries: [SyntaxEntry] = []
             for (key, value) in mapping {
                 guard case let .scalar(k) = key else {
                     return .failure(.error("mapping keys must be plain names, found \(key.isMapping ? "a mapping" : "a list")", at: location(key.mark, file: file)))
@@ -95,7 +95,7 @@ public enum YAMLSyntaxReader {
                 switch convert(value, file: file, renamed: renamed) {
                 case let .success(v):
                     let quoted = k.style == .singleQuoted || k.style == .doubleQuoted
-                    entries.append((SyntaxScalar(value: renamed[keyLoc] ?? k.string, isQuoted: quoted, location: keyLoc), v))
+                    entries.append(SyntaxEntry(key: SyntaxScalar(value: renamed[keyLoc] ?? k.string, isQuoted: quoted, location: keyLoc), value: v))
                 case let .failure(d): return .failure(d)
                 }
             }

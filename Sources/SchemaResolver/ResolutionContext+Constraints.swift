@@ -7,13 +7,17 @@ extension ResolutionContext {
         let decl = entities[i]
         let table = tableNames[i]
         let keyColumns = primaryKeys[i]?.columns ?? []
-        for field in decl.fields {
-            guard let column = fieldColumns[i].first(where: { $0.column.field == field.name.value })?.column else { continue }
-            if field.unique?.value == true, keyColumns != [column.name] {
-                addUnique(UniqueConstraint(name: convention.uniqueName(table: table, columns: [column.name]), columns: [column.name]), to: i, at: field.unique!.location)
+        for f in decl.fields.indices {
+            let unique = decl.fields[f].unique, index = decl.fields[f].index
+            guard unique?.value == true || index?.value == true else { continue }  // nothing to add
+            let fieldName = decl.fields[f].name.value
+            guard let c = fieldColumns[i].firstIndex(where: { $0.column.field == fieldName }) else { continue }
+            let columnName = fieldColumns[i][c].column.name
+            if unique?.value == true, keyColumns != [columnName] {
+                addUnique(UniqueConstraint(name: convention.uniqueName(table: table, columns: [columnName]), columns: [columnName]), to: i, at: unique!.location)
             }
-            if field.index?.value == true {
-                addIndex(Index(name: convention.indexName(table: table, columns: [column.name]), columns: [column.name]), to: i, at: field.index!.location)
+            if index?.value == true {
+                addIndex(Index(name: convention.indexName(table: table, columns: [columnName]), columns: [columnName]), to: i, at: index!.location)
             }
         }
         for unique in decl.uniques {
@@ -42,10 +46,15 @@ extension ResolutionContext {
         }
         // Index every foreign key whose columns no other index or key starts with.
         for fk in foreignKeys[i] {
-            let relation = decl.relations.first { relations[i].first(where: { $0.foreignKey == fk.name })?.name == $0.name.value }
+            let relationName = relations[i].first(where: { $0.foreignKey == fk.name })?.name
+            let relation = decl.relations.first { relationName == $0.name.value }
             if relation?.index?.value == false { continue }
-            let leading = [keyColumns] + uniques[i].map(\.columns) + indexes[i].filter { $0.predicate == nil }.map(\.columns)
-            if leading.contains(where: { $0.starts(with: fk.columns) }) { continue }
+            // Some key, unique or full index already leads with the foreign key's columns.
+            if keyColumns.starts(with: fk.columns) || uniques[i].contains(where: { $0.columns.starts(with: fk.columns) })
+                || indexes[i].contains(where: { $0.predicate == nil && $0.columns.starts(with: fk.columns) })
+            {
+                continue
+            }
             addIndex(Index(name: convention.indexName(table: table, columns: fk.columns), columns: fk.columns), to: i, at: relation?.name.location ?? decl.name.location)
         }
     }

@@ -6,9 +6,9 @@ extension ResolutionContext {
 
     func resolveFieldColumns(_ i: Int) {
         let decl = entities[i]
-        var seen: [String: SourceLocation] = [:]
+        var seen = SmallStringMap<SourceLocation>()
         var duplicates: Set<SourceLocation> = []
-        var columnsSeen: [String: SourceLocation] = [:]
+        var columnsSeen = SmallStringMap<SourceLocation>()
         for member in decl.fields.map(\.name) + decl.relations.map(\.name) {
             if let first = seen[member.value] {
                 diagnostics.error(
@@ -21,7 +21,7 @@ extension ResolutionContext {
         }
         for field in decl.fields {
             // A repeated field name is reported above; do not report its column a second time.
-            guard !duplicates.contains(field.name.location) else { continue }
+            guard duplicates.isEmpty || !duplicates.contains(field.name.location) else { continue }
             guard checkIdentifier(field.name, what: "field") else { continue }
             var columnName = field.name.value
             if let explicit = field.column, checkIdentifier(explicit, what: "column") { columnName = explicit.value }

@@ -106,6 +106,9 @@ final class ResolutionContext {
     @discardableResult
     func checkIdentifier(_ name: Located<String>, what: String) -> Bool {
         let value = name.value
+        // The usual case in one pass: a plain identifier (so not empty, no quotes, no leading digit)
+        // within the length limit passes every check below.
+        if Identifiers.isPlainIdentifier(value), value.utf8.count <= Identifiers.maxExplicitLength { return true }
         if value.isEmpty {
             diagnostics.error("\(what) name is empty; use letters, digits and '_'", at: name.location)
             return false
@@ -190,6 +193,8 @@ final class ResolutionContext {
         relations = Array(repeating: [], count: n)
         primaryKeys = Array(repeating: nil, count: n)
         keyMembers = Array(repeating: nil, count: n)
+        // About a dozen named objects per entity (keys, foreign keys, indexes, checks, join tables).
+        sourceMap.reserveCapacity(n * 12)
     }
 
     func entity(named target: Located<String>, from relation: String) -> Int? {
@@ -270,7 +275,8 @@ final class ResolutionContext {
     func assembleTable(_ i: Int) -> Table {
         let decl = entities[i]
         var columns: [Column] = []
-        var seen: Set<String> = []
+        columns.reserveCapacity(fieldColumns[i].count + timestampColumns[i].count + 2 * decl.relations.count)
+        var seen = SmallStringSet()
         func add(_ pending: PendingColumn) {
             guard !seen.contains(pending.column.name) else { return }
             columns.append(pending.column)
@@ -321,19 +327,22 @@ final class ResolutionContext {
     /// per schema; keep every generated name unique across the whole schema.
     func checkConstraintNames(_ tables: [Table]) {
         var seen: [String: String] = [:]
+        seen.reserveCapacity(tables.reduce(0) { $0 + 1 + $1.foreignKeys.count + $1.uniques.count + $1.checks.count + $1.indexes.count })
         let clashing = clashingTableNames
         for table in tables where !clashing.contains(table.name) {
-            var names: [String] = table.primaryKey.map { [$0.name] } ?? []
-            names += table.foreignKeys.map(\.name) + table.uniques.map(\.name) + table.checks.map(\.name) + table.indexes.map(\.name)
-            for name in names {
-                if let other = seen[name] {
+            func visit(_ name: String) {
+                if let other = seen.updateValue(table.name, forKey: name) {
                     diagnostics.error(
                         "constraint or index name '\(name)' is used twice (\(other == table.name ? "both in table '\(other)'" : "tables '\(other)' and '\(table.name)'")); give one of them an explicit 'name'",
                         at: sourceMap[table: table.name, object: name],
                         notes: other == table.name ? [] : [.init("first used here", at: sourceMap[table: other, object: name])])
                 }
-                seen[name] = table.name
             }
+            if let pk = table.primaryKey { visit(pk.name) }
+            for fk in table.foreignKeys { visit(fk.name) }
+            for unique in table.uniques { visit(unique.name) }
+            for check in table.checks { visit(check.name) }
+            for index in table.indexes { visit(index.name) }
         }
     }
 
