@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import decimal
@@ -28,7 +29,7 @@ import sys
 import uuid
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -100,8 +101,8 @@ _projects: GeneratedProjects | None = None
 
 @pytest.fixture(scope="session")
 def generated(schemaforge: Schemaforge, tmp_path_factory: pytest.TempPathFactory) -> GeneratedProjects:
-    """Every (schema, --db) project, generated once per session and shared by the test modules that
-    import this fixture."""
+    """Every (schema, --db) project, generated once per session and shared by the test modules (they load
+    this module with `pytest_plugins`)."""
     global _projects
     if _projects is None:
         _projects = GeneratedProjects(schemaforge, tmp_path_factory.mktemp("generated"))
@@ -123,21 +124,36 @@ def tool_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
-def async_url(db: Database) -> str:
-    """The URL the generated app gets in DATABASE_URL: the test database with the async driver."""
-    url = db.engine.url
-    if db.dialect == "sqlite":
-        return url.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
-    if db.dialect == "postgresql":
-        return url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
-    # aiomysql's default character set is the server's (latin1 on a --no-defaults MariaDB): ask for utf8mb4,
-    # as every MySQL URL in SQLAlchemy's documentation does.
-    return url.set(drivername="mysql+aiomysql", query={"charset": "utf8mb4"}).render_as_string(hide_password=False)
+#: The async driver a project uses when its own default DATABASE_URL does not say (app/config.py).
+DEFAULT_ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "mysql": "mysql+aiomysql"}
+
+
+def project_driver(project: GeneratedProject) -> str:
+    """The async driver of the project's default DATABASE_URL (app/config.py), e.g. `postgresql+asyncpg`."""
+    config = (project.root / "app" / "config.py").read_text()
+    m = re.search(r'database_url:\s*str\s*=\s*"([^"]+)"', config)
+    if m:
+        drivername = sa.make_url(m.group(1)).drivername
+        if drivername.split("+")[0] == project.dialect or (
+            project.dialect == "mysql" and drivername.startswith("mariadb")
+        ):
+            return drivername
+    return DEFAULT_ASYNC_DRIVERS[project.dialect]
+
+
+def async_url(db: Database, project: GeneratedProject) -> str:
+    """The URL the generated app gets in DATABASE_URL: the test database with the project's async driver."""
+    url = db.engine.url.set(drivername=project_driver(project))
+    if db.dialect == "mysql":
+        # The server's default character set is latin1 (--no-defaults): ask for utf8mb4, as every MySQL URL
+        # in SQLAlchemy's documentation does.
+        url = url.update_query_dict({"charset": "utf8mb4"})
+    return url.render_as_string(hide_password=False)
 
 
 def _forget_app_modules() -> None:
     for name in list(sys.modules):
-        if name == "app" or name.startswith("app.") or name == "tests" or name.startswith("tests."):
+        if name in ("app", "tests") or name.startswith(("app.", "tests.")):
             del sys.modules[name]
 
 
@@ -462,11 +478,11 @@ def string_for_pattern(pattern: str, token: str) -> str:
                     elif kind == "CATEGORY":
                         pred = _category_predicate(av1)
                     elif kind == "ANY":
-                        pred = lambda c: c != "\n"  # noqa: E731
+                        pred = lambda c: c != "\n"
                     elif kind == "NOT_LITERAL":
-                        pred = lambda c, v=av1: ord(c) != v  # noqa: E731
+                        pred = lambda c, v=av1: ord(c) != v
                     else:
-                        pred = lambda c, v=av1: ord(c) == v  # noqa: E731
+                        pred = lambda c, v=av1: ord(c) == v
                     padded = (token * (count // max(len(token), 1) + 1))[:count] if token else "x" * count
                     out.append("".join(_pick(pred, ch) for ch in padded))
                 else:
@@ -508,7 +524,7 @@ class ValueFactory:
             limit = decimal.Decimal(10) ** (precision - scale) - decimal.Decimal(1).scaleb(-scale)
             lo, hi = -limit, limit
         else:  # float
-            lo, hi = decimal.Decimal(-1e9), decimal.Decimal(1e9)
+            lo, hi = decimal.Decimal(-(10**9)), decimal.Decimal(10**9)
         if "minimum" in column.validation:
             lo = max(lo, decimal.Decimal(str(column.validation["minimum"])))
         if "maximum" in column.validation:
@@ -574,7 +590,7 @@ class ValueFactory:
         if kind == "time":
             return dt.time((n // 3600) % 24, (n // 60) % 60, n % 60).isoformat()
         if kind == "datetime":
-            moment = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(minutes=7 * n)
+            moment = dt.datetime(2024, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=7 * n)
             return moment.isoformat()
         if kind == "uuid":
             return str(uuid.UUID(int=(n * 0x9E3779B97F4A7C15) % (1 << 128), version=4))
@@ -583,8 +599,8 @@ class ValueFactory:
             return values[n % len(values)]
         if kind == "json":
             return {"n": n, "list": [1, 2, n], "nested": {"ok": True}}
-        if kind == "bytes":
-            return f"bytes{n}"
+        if kind == "bytes":  # base64 in JSON (the generated schemas say val_json_bytes="base64")
+            return base64.b64encode(f"bytes{n}\x00\xff".encode("latin-1")).decode()
         if kind == "array":
             return [self.valid(column, n, t[1]), self.valid(column, n + 1, t[1])]
         raise AssertionError(f"no value generator for type {column.spelling!r} ({column.name})")
@@ -611,7 +627,7 @@ class ValueFactory:
         if kind == "enum":
             return "not-a-member"
         if kind == "bytes":
-            return {"not": "bytes"}
+            return "*not base64*"
         if kind == "array":
             return "not a list"
         return None  # json: anything goes
@@ -653,7 +669,7 @@ class ValueFactory:
         """A valid value for a key column that no row has."""
         kind = column.type[0]
         if kind in INT_RANGES:
-            lo, hi = self._bounds(column, column.type)
+            _, hi = self._bounds(column, column.type)
             return int(min(hi, decimal.Decimal(2_147_480_000)))
         if kind == "uuid":
             return str(uuid.UUID(int=0xDEADBEEF, version=4))
@@ -667,9 +683,9 @@ class ValueFactory:
 
 
 def _datetime(value: Any) -> dt.datetime:
-    moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    moment = dt.datetime.fromisoformat(str(value))
     if moment.tzinfo is None:  # MariaDB and SQLite keep no time zone: the app stores UTC
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return moment
 
 
@@ -694,6 +710,8 @@ def normalize(value: Any, t: tuple[Any, ...]) -> Any:
         return [normalize(v, t[1]) for v in value]
     if kind == "json":
         return json.loads(json.dumps(value, sort_keys=True))
+    if kind == "bytes":  # Pydantic writes the URL-safe alphabet, reads both
+        return base64.b64decode(str(value).replace("-", "+").replace("_", "/"), validate=True)
     return value
 
 
@@ -764,6 +782,8 @@ class Api:
         self.values = ValueFactory(info)
         self.counter = itertools.count(1)
         self.called: list[tuple[str, str, int]] = []
+        self.created: dict[str, list[dict[str, Any]]] = {}  # table -> rows created through `new`, in order
+        self.last_body: dict[str, Any] = {}
         self.entities: dict[str, EntityApi] = {}
         self.openapi: dict[str, Any] = loaded.app.openapi()
         models = loaded.module("app.models")
@@ -793,7 +813,12 @@ class Api:
         return next(self.counter)
 
     async def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        response = await self.client.request(method, url, **kwargs)
+        """A request to the app; an exception the app lets escape becomes a 500 response that names it."""
+        try:
+            response = await self.client.request(method, url, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - reported as the response of the failed request
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            response = httpx.Response(500, json={"unhandled": f"{type(exc).__name__}: {first}"})
         self.called.append((method, url.split("?", 1)[0], response.status_code))
         return response
 
@@ -804,23 +829,38 @@ class Api:
     def by_name(self, entity_name: str) -> EntityApi:
         return self.api(self.info.entity(entity_name))
 
-    def routes(self) -> list[tuple[str, str, Any]]:
-        """(method, path template, compiled regex) of every API route of the app."""
+    def routes(self) -> list[tuple[str, str, re.Pattern[str]]]:
+        """(method, path template, regex) of every API route, from the app's OpenAPI document (FastAPI's
+        public description of its routes)."""
         result = []
-        for route in self.loaded.app.routes:
-            path = getattr(route, "path", "")
+        for path, operations in self.openapi["paths"].items():
             if not path.startswith(API):
                 continue
-            for method in sorted(getattr(route, "methods", None) or ()):
-                if method in ("HEAD", "OPTIONS"):
-                    continue
-                result.append((method, path, route.path_regex))
+            regex = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$")
+            for method in operations:
+                if method.upper() in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+                    result.append((method.upper(), path, regex))
         return result
 
+    def segment(self, entity: Entity, relation_name: str) -> str:
+        """The path segment of a many-to-many relation's add/remove routes: the relation's name, or its
+        kebab-case spelling (`reachable_from` -> `reachable-from`) if that is the route the app has."""
+        ea = self.api(entity)
+        item = ea.prefix + "/{}" * len(entity.pk)
+        shapes = {(m, re.sub(r"\{[^}]+\}", "{}", p)) for m, p, _ in self.routes()}
+        for candidate in (relation_name, relation_name.replace("_", "-")):
+            if ("POST", f"{item}/{candidate}/{{}}") in shapes:
+                return candidate
+        return relation_name
+
+    def link_url(self, entity: Entity, owner: dict[str, Any], relation_name: str, other_key: Any) -> str:
+        return f"{self.api(entity).url(owner)}/{self.segment(entity, relation_name)}/{quote(str(other_key), safe='')}"
+
     def uncalled_routes(self) -> list[str]:
+        """Routes that no request so far answered with a 2xx status."""
         missing = []
         for method, path, regex in self.routes():
-            if not any(m == method and regex.match(url) and status < 500 for m, url, status in self.called):
+            if not any(m == method and regex.match(url) and 200 <= status < 300 for m, url, status in self.called):
                 missing.append(f"{method} {path}")
         return missing
 
@@ -876,18 +916,29 @@ class Api:
         for fk in entity.fks:
             if fk.name in parents:
                 self.set_parent(body, entity, fk, parents[fk.name])
-            elif not fk.nullable or (full and fk.ref_table != entity.table):
+            elif fk.nullable and not full and any(entity.columns[c].default is not None for c in fk.columns):
+                # A nullable FK with a default (which may name a row that does not exist): ask for NULL.
+                self.set_parent(body, entity, fk, None)
+            elif fk.ref_table == entity.table and fk.nullable:
+                if full and self.created.get(entity.table):  # a self reference: an existing object
+                    self.set_parent(body, entity, fk, self.created[entity.table][-1])
+            elif not fk.nullable or full:
                 parent = await self.new(fk.ref_table, depth=depth + 1)
                 self.set_parent(body, entity, fk, parent)
         for relation_name, targets in (links or {}).items():
             body[self.ids_field(entity, relation_name)] = [self.ref_value(relation_name, entity, t) for t in targets]
         body.update(overrides or {})
+        self.last_body = body
         response = await self.request("POST", self.api(entity).prefix + "/", json=body)
         assert response.status_code == 201, (
             f"POST {self.api(entity).prefix}/ {json.dumps(body, default=str)} -> {response.status_code} {response.text}"
         )
         created: dict[str, Any] = response.json()
+        self.created.setdefault(entity.table, []).append(created)
         return created
+
+    async def new_parent(self, fk: ForeignKey) -> dict[str, Any]:
+        return await self.new(fk.ref_table)
 
     def relation(self, entity: Entity, name: str) -> Relation:
         for r in entity.relations:
@@ -992,7 +1043,9 @@ def _sqlite_indexes(engine: sa.Engine, table: str) -> list[dict[str, Any]]:
                 continue  # the primary key's index: compared as the primary key
             info = conn.exec_driver_sql(f'PRAGMA index_xinfo("{name}")').all()
             columns = [row[2] if row[1] >= 0 else "<expr>" for row in info if row[5]]
-            sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).scalar()
+            sql = conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+            ).scalar()
             where = expressions = None
             if sql:
                 m = re.search(r"\bWHERE\b(.*)$", sql, re.IGNORECASE | re.DOTALL)
@@ -1000,6 +1053,8 @@ def _sqlite_indexes(engine: sa.Engine, table: str) -> list[dict[str, Any]]:
                 if "<expr>" in columns:
                     body = sql[: m.start()] if m else sql
                     expressions = _sqlite_sql_text(body[body.index("(") :])
+            if origin == "u":  # a UNIQUE constraint's index: SQLite names it by position (sqlite_autoindex_t_N)
+                name = f"<unique index on {', '.join(columns)}>"
             result.append(
                 {
                     "name": name,
@@ -1151,8 +1206,10 @@ def catalog_diff(expected: Any, actual: Any, path: str = "") -> list[str]:
             else:
                 lines += catalog_diff(expected[key], actual[key], where)
         return lines
-    if isinstance(expected, list) and isinstance(actual, list) and all(
-        isinstance(x, dict) and "name" in x for x in expected + actual
+    if (
+        isinstance(expected, list)
+        and isinstance(actual, list)
+        and all(isinstance(x, dict) and "name" in x for x in expected + actual)
     ):
         by_name_e = {str(x["name"]): x for x in expected}
         by_name_a = {str(x["name"]): x for x in actual}

@@ -17,7 +17,7 @@ struct FastAPIAppGenerator {
     }
 
     func generate() -> [GeneratedFile] {
-        var files = [config(), db(), errors(), main(), routersPackage(), crudPackage()]
+        var files = [config(), db(), errors(), main(), routersPackage(), crudPackage(), params()]
         for view in views {
             files.append(crud(view))
             files.append(router(view))
@@ -162,6 +162,29 @@ struct FastAPIAppGenerator {
             """)
     }
 
+    /// Integer path and query parameters limited to their column type's range (a 422, not a database error).
+    static let integerParameterTypes: [(ColumnType, String)] = [(.smallint, "SmallInt"), (.int, "Int"), (.bigint, "BigInt")]
+
+    static func parameterType(_ type: ColumnType, path: Bool, imports: inout PythonImports, fallback: String) -> String {
+        guard let name = integerParameterTypes.first(where: { $0.0 == type })?.1 else { return fallback }
+        imports.from("app.params", import: name + (path ? "Path" : "Query"))
+        return name + (path ? "Path" : "Query")
+    }
+
+    func params() -> GeneratedFile {
+        var m = PythonModule(header: generatedHeader, docstring: "Integer path and query parameters within their column's range.")
+        m.imports.from("typing", import: "Annotated")
+        m.imports.from("fastapi", import: "Path", "Query")
+        var lines: [String] = []
+        for (type, name) in Self.integerParameterTypes {
+            guard let (lo, hi) = PydanticSchemasGenerator.integerRange(type) else { continue }
+            lines.append("\(name)Path = Annotated[int, Path(ge=\(lo), le=\(hi))]")
+            lines.append("\(name)Query = Annotated[int | None, Query(ge=\(lo), le=\(hi))]")
+        }
+        m.body = [.raw(lines.joined(separator: "\n"))]
+        return GeneratedFile(path: "app/params.py", contents: render(m))
+    }
+
     func routersPackage() -> GeneratedFile {
         var m = PythonModule(header: generatedHeader, docstring: "Every resource router under one APIRouter.")
         m.imports.from("fastapi", import: "APIRouter")
@@ -272,13 +295,13 @@ struct FastAPIAppGenerator {
             create.append("            data[name] = sa.null()  # an explicit null, not the column default")
         }
         create.append("    \(n.variable) = \(model)(**data)")
+        create.append("    session.add(\(n.variable))")
         for relation in m2m {
             guard let key = view.targetKey(relation) else { continue }
             let target = Self.modelName(relation.targetEntity)
             Self.importModel(relation.targetEntity, into: &m.imports)
             create.append("    \(n.variable).\(PythonNames.attribute(relation.name)) = await _load_all(session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(PythonNames.idsField(relation.name)))")
         }
-        create.append("    session.add(\(n.variable))")
         create.append("    await session.flush()")
         create.append("    await session.refresh(\(n.variable), attribute_names=REFRESH)")
         create.append("    return \(n.variable)")
@@ -392,7 +415,8 @@ struct FastAPIAppGenerator {
         for column in view.filterColumns {
             let attribute = view.attribute(column)
             let type = PythonRenderer.flat(types.pythonType(column.type, imports: &m.imports))
-            params.append("    \(attribute): \(type) | None = None,")
+            let queryType = Self.parameterType(column.type, path: false, imports: &m.imports, fallback: "\(type) | None")
+            params.append("    \(attribute): \(queryType) = None,")
             conditions.append("    if \(attribute) is not None:")
             conditions.append("        conditions.append(\(model).\(attribute) == \(attribute))")
         }
@@ -424,10 +448,13 @@ struct FastAPIAppGenerator {
         out.append("")
         out.append("")
         // get helper
-        let keyParams = zip(n.keyParameters, view.keyColumns).map { name, column in
+        let helperParams = zip(n.keyParameters, view.keyColumns).map { name, column in
             "\(name): \(PythonRenderer.flat(types.pythonType(column.type, imports: &m.imports)))"
         }
-        out.append("async def _get_or_404(session: SessionDep, \(keyParams.joined(separator: ", ")), *, load: bool = True) -> \(model):")
+        let keyParams = zip(n.keyParameters, view.keyColumns).map { name, column in
+            "\(name): \(Self.parameterType(column.type, path: true, imports: &m.imports, fallback: PythonRenderer.flat(types.pythonType(column.type, imports: &m.imports))))"
+        }
+        out.append("async def _get_or_404(session: SessionDep, \(helperParams.joined(separator: ", ")), *, load: bool = True) -> \(model):")
         out.append("    \(n.variable) = await session.get(")
         out.append("        \(model), \(n.identity), options=LOAD if load else []")
         out.append("    )")
@@ -469,7 +496,7 @@ struct FastAPIAppGenerator {
             let targetView = EntityView(schema: schema, table: schema.table(named: relation.targetTable)!)
             let targetParam = Names(view: targetView).keyParameters[0]
             let otherParam = targetParam == n.keyParameters.first ? "other_" + targetParam : targetParam
-            let targetType = PythonRenderer.flat(types.pythonType(targetKey.type, imports: &m.imports))
+            let targetType = Self.parameterType(targetKey.type, path: true, imports: &m.imports, fallback: PythonRenderer.flat(types.pythonType(targetKey.type, imports: &m.imports)))
             Self.importModel(relation.targetEntity, into: &m.imports)
             let attr = PythonNames.attribute(relation.name)
             let segment = relation.name.replacingOccurrences(of: "_", with: "-")

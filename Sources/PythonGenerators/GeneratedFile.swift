@@ -23,7 +23,7 @@ public enum TargetDatabase: String, CaseIterable, Sendable {
         switch self {
         case .sqlite: return "sqlite+aiosqlite:///./app.db"
         case .postgresql: return "postgresql+asyncpg://postgres@127.0.0.1:5432/app"
-        case .mysql: return "mysql+aiomysql://root@127.0.0.1:3306/app"
+        case .mysql: return "mysql+asyncmy://root@127.0.0.1:3306/app?charset=utf8mb4"
         }
     }
 }

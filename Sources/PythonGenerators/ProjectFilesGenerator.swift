@@ -9,7 +9,7 @@ struct ProjectFilesGenerator {
         switch database {
         case .sqlite: return "aiosqlite>=0.20"
         case .postgresql: return "asyncpg>=0.29"
-        case .mysql: return "aiomysql>=0.2"
+        case .mysql: return "asyncmy>=0.2.9"
         }
     }
 

@@ -93,6 +93,22 @@ struct PydanticSchemasGenerator {
             let type = PythonExpr.binary(.subscripted(.name("list"), [types.pythonType(key.type, imports: &m.imports)]), "|", .none)
             update.append(.assign(target: PythonNames.idsField(relation.name), annotation: type, value: PythonExpr.none))
         }
+        let required = view.writableColumns.filter { column in !column.nullable && !view.keyColumns.contains(where: { $0.name == column.name }) }
+        if !required.isEmpty {
+            // Every field may be left out, but a NOT NULL column cannot be set to null: that is an
+            // invalid body (422), not a database error.
+            m.imports.from("pydantic", import: "model_validator")
+            let names = required.map { PythonRenderer.quote(view.attribute($0)) }
+            let tuple = names.count == 1 ? "(\(names[0]),)" : "(\(names.joined(separator: ", ")))"
+            update.append(.raw("""
+                @model_validator(mode="after")
+                def _reject_null_for_required_fields(self) -> "\(view.entity)Update":
+                    for name in \(tuple):
+                        if name in self.model_fields_set and getattr(self, name) is None:
+                            raise ValueError(f"{name} cannot be null")
+                    return self
+                """))
+        }
         if update.isEmpty { update = [.pass] }
         m.body.append(.class(PythonClass(name: "\(view.entity)Update", bases: [.name("BaseModel")], docstring: "Fields to change; every one is optional.", body: update)))
         // Read
@@ -121,18 +137,12 @@ struct PydanticSchemasGenerator {
 
     /// One field with its constraints; optional where the database fills it in.
     func field(_ column: Column, mode: Mode, imports: inout PythonImports) -> PythonStatement {
-        var constraints: [PythonArgument] = []
-        let v = column.validation
-        if let n = v?.minLength { constraints.append(.keyword("min_length", .int(n))) }
-        if let n = v?.maxLength { constraints.append(.keyword("max_length", .int(n))) }
-        if let p = v?.pattern { constraints.append(.keyword("pattern", pattern(p))) }
-        if let lo = v?.minimum { constraints.append(.keyword("ge", number(lo, type: column.type, imports: &imports))) }
-        if let hi = v?.maximum { constraints.append(.keyword("le", number(hi, type: column.type, imports: &imports))) }
-        if case let .decimal(p, s) = column.type {
-            constraints.append(.keyword("max_digits", .int(p)))
-            constraints.append(.keyword("decimal_places", .int(s)))
+        var constraints = self.constraints(for: column.type, validation: column.validation, imports: &imports)
+        if case let .array(element) = column.type {
+            constraints = []
+            _ = element
         }
-        let base = types.pythonType(column.type, imports: &imports)
+        let base = pydanticType(column.type, imports: &imports)
         let target = PythonNames.attribute(column.field)
         var defaultValue: PythonExpr?
         var optional = column.nullable
@@ -158,6 +168,51 @@ struct PydanticSchemasGenerator {
         var args = constraints
         if let defaultValue { args.insert(.keyword("default", defaultValue), at: 0) }
         return .assign(target: target, annotation: annotation, value: .name("Field").call(args))
+    }
+
+    /// The range an integer column can hold: a body outside it is a 422, not a database error.
+    static func integerRange(_ type: ColumnType) -> (Int64, Int64)? {
+        switch type {
+        case .smallint: return (-32768, 32767)
+        case .int: return (-2_147_483_648, 2_147_483_647)
+        case .bigint: return (Int64.min, Int64.max)
+        default: return nil
+        }
+    }
+
+    /// Field constraints: lengths (from the type too, so foreign-key columns get them), pattern,
+    /// bounds (within the integer type's range), decimal digits.
+    func constraints(for type: ColumnType, validation v: Validation?, imports: inout PythonImports) -> [PythonArgument] {
+        var constraints: [PythonArgument] = []
+        if let n = v?.minLength { constraints.append(.keyword("min_length", .int(n))) }
+        var maxLength = v?.maxLength
+        if maxLength == nil, case let .string(n) = type { maxLength = n }
+        if let n = maxLength { constraints.append(.keyword("max_length", .int(n))) }
+        if let p = v?.pattern { constraints.append(.keyword("pattern", pattern(p))) }
+        var lower = v?.minimum.map { number($0, type: type, imports: &imports) }
+        var upper = v?.maximum.map { number($0, type: type, imports: &imports) }
+        if let (lo, hi) = Self.integerRange(type) {
+            if v?.minimum == nil || v!.minimum! < Double(lo) { lower = .raw(String(lo)) }
+            if v?.maximum == nil || v!.maximum! > Double(hi) { upper = .raw(String(hi)) }
+        }
+        if let lower { constraints.append(.keyword("ge", lower)) }
+        if let upper { constraints.append(.keyword("le", upper)) }
+        if case let .decimal(p, s) = type {
+            constraints.append(.keyword("max_digits", .int(p)))
+            constraints.append(.keyword("decimal_places", .int(s)))
+        }
+        return constraints
+    }
+
+    /// The Pydantic type: arrays carry their element's constraints (`list[Annotated[str, Field(...)]]`).
+    func pydanticType(_ type: ColumnType, imports: inout PythonImports) -> PythonExpr {
+        guard case let .array(element) = type else { return types.pythonType(type, imports: &imports) }
+        let inner = types.pythonType(element, imports: &imports)
+        let elementConstraints = constraints(for: element, validation: nil, imports: &imports)
+        guard !elementConstraints.isEmpty else { return .subscripted(.name("list"), [inner]) }
+        imports.from("typing", import: "Annotated")
+        imports.from("pydantic", import: "Field")
+        return .subscripted(.name("list"), [.subscripted(.name("Annotated"), [inner, .name("Field").call(elementConstraints)])])
     }
 
     func pattern(_ p: String) -> PythonExpr {

@@ -357,9 +357,12 @@ public struct SQLAlchemyModelsGenerator {
         }
         if column.onUpdateNow {
             imports.module("sqlalchemy as sa")
-            args.append(.keyword("onupdate", .dotted("sa.func").dot("current_timestamp").call()))
             if database == .mysql, column.type == .datetime {
+                // DATETIME(6): the ORM's value needs the same precision as the server's ON UPDATE.
+                args.append(.keyword("onupdate", .dotted("sa.text").call(.positional(.string("CURRENT_TIMESTAMP(6)")))))
                 args.append(.keyword("server_onupdate", .dotted("sa.FetchedValue").call()))
+            } else {
+                args.append(.keyword("onupdate", .dotted("sa.func").dot("current_timestamp").call()))
             }
         }
         if let comment = column.comment { args.append(.keyword("comment", .string(comment))) }
