@@ -74,6 +74,13 @@ public struct PythonRenderer: Sendable {
         let p = pad(indent)
         switch statement {
         case let .assign(target, annotation, value):
+            if let annotation, case let .binary(left, "|", right) = annotation,
+               (p + target + ": " + Self.flat(annotation) + " =").count > lineLength {
+                // ruff splits an over-long union annotation inside parentheses at `|`.
+                let head = [p + target + ": (", pad(indent + 4) + Self.flat(left), pad(indent + 4) + "| " + Self.flat(right)]
+                guard let value else { return (head + [p + ")"]).joined(separator: "\n") }
+                return (head + [p + ") = " + Self.flat(value)]).joined(separator: "\n")
+            }
             var prefix = target
             if let annotation { prefix += ": " + Self.flat(annotation) }
             guard let value else { return p + prefix }

@@ -295,13 +295,15 @@ struct FastAPIAppGenerator {
             create.append("            data[name] = sa.null()  # an explicit null, not the column default")
         }
         create.append("    \(n.variable) = \(model)(**data)")
-        create.append("    session.add(\(n.variable))")
         for relation in m2m {
             guard let key = view.targetKey(relation) else { continue }
             let target = Self.modelName(relation.targetEntity)
             Self.importModel(relation.targetEntity, into: &m.imports)
-            create.append("    \(n.variable).\(PythonNames.attribute(relation.name)) = await _load_all(session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(PythonNames.idsField(relation.name)))")
+            // Loading the related objects must not flush the new object half-built.
+            if !create.contains("    with session.no_autoflush:") { create.append("    with session.no_autoflush:") }
+            create.append("        \(n.variable).\(PythonNames.attribute(relation.name)) = await _load_all(session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(PythonNames.idsField(relation.name)))")
         }
+        create.append("    session.add(\(n.variable))")
         create.append("    await session.flush()")
         create.append("    await session.refresh(\(n.variable), attribute_names=REFRESH)")
         create.append("    return \(n.variable)")

@@ -97,16 +97,16 @@ struct PydanticSchemasGenerator {
         if !required.isEmpty {
             // Every field may be left out, but a NOT NULL column cannot be set to null: that is an
             // invalid body (422), not a database error.
-            m.imports.from("pydantic", import: "model_validator")
+            m.imports.from("pydantic", import: "field_validator")
             let names = required.map { PythonRenderer.quote(view.attribute($0)) }
-            let tuple = names.count == 1 ? "(\(names[0]),)" : "(\(names.joined(separator: ", ")))"
-            update.append(.raw("""
-                @model_validator(mode="after")
-                def _reject_null_for_required_fields(self) -> "\(view.entity)Update":
-                    for name in \(tuple):
-                        if name in self.model_fields_set and getattr(self, name) is None:
-                            raise ValueError(f"{name} cannot be null")
-                    return self
+            update.append(.raw(PythonRenderer().wrap("@field_validator(\(names.joined(separator: ", ")))").joined(separator: "\n") + """
+
+                @classmethod
+                def _not_null(cls, value: object) -> object:
+                    # Left out is fine; an explicit null for a NOT NULL column is not.
+                    if value is None:
+                        raise ValueError("cannot be null")
+                    return value
                 """))
         }
         if update.isEmpty { update = [.pass] }

@@ -5,6 +5,12 @@ public enum Identifiers {
     /// `BlogPost` -> `blog_post`, `HTTPRequest` -> `http_request`, `userID` -> `user_id`.
     public static func snakeCase(_ name: String) -> String {
         if let ascii = name.utf8.withContiguousStorageIfAvailable(asciiSnakeCase), let ascii { return ascii }
+        return unicodeSnakeCase(name)
+    }
+
+    /// `snakeCase` by Unicode scalars and `CharacterSet`: the general case (tests compare it with the
+    /// ASCII shortcut).
+    static func unicodeSnakeCase(_ name: String) -> String {
         let scalars = Array(name.unicodeScalars)
         var out = ""
         for (i, c) in scalars.enumerated() {

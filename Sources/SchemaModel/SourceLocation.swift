@@ -2,16 +2,16 @@ import Foundation
 
 /// A position in a schema file: the file path and a 1-based line and column.
 ///
-/// The path is stored as a reference into a process-wide table of interned paths, so that a location
-/// is plain data: copying one (and the many `Located` values and declarations that carry one) costs
-/// no reference counting. Behaviour is that of a stored `file: String`: `file` returns the path exactly
-/// as it was given, and two locations are equal when their paths are equal as Swift strings.
+/// Stored compactly as plain data (16 bytes, no reference counting), because every declaration and
+/// syntax node carries one: the path as a reference into a process-wide table of interned paths, the
+/// line and column as 32-bit numbers (values outside that range go to a side table). Behaviour is that
+/// of stored `file`, `line` and `column` properties: `file` returns the path exactly as it was given,
+/// and two locations are equal when their paths are equal as Swift strings and their lines and
+/// columns are equal.
 public struct SourceLocation: Hashable, Codable, Sendable, CustomStringConvertible {
     private var fileRef: SourceFileRef
-    /// 1-based line number.
-    public var line: Int
-    /// 1-based column number, counted in Unicode scalars.
-    public var column: Int
+    private var packedLine: Int32
+    private var packedColumn: Int32
 
     /// The path of the file as the user gave it.
     public var file: String {
@@ -19,24 +19,45 @@ public struct SourceLocation: Hashable, Codable, Sendable, CustomStringConvertib
         set { fileRef = SourceFiles.shared.intern(newValue) }
     }
 
+    /// 1-based line number.
+    public var line: Int {
+        get { packedLine == Self.overflow ? SourceFiles.shared.overflowPosition(Int(packedColumn)).line : Int(packedLine) }
+        set { (packedLine, packedColumn) = Self.pack(line: newValue, column: column) }
+    }
+
+    /// 1-based column number, counted in Unicode scalars.
+    public var column: Int {
+        get { packedLine == Self.overflow ? SourceFiles.shared.overflowPosition(Int(packedColumn)).column : Int(packedColumn) }
+        set { (packedLine, packedColumn) = Self.pack(line: line, column: newValue) }
+    }
+
     public init(file: String, line: Int, column: Int) {
-        self.fileRef = SourceFiles.shared.intern(file)
-        self.line = line
-        self.column = column
+        self.init(file: SourceFiles.shared.intern(file), line: line, column: column)
     }
 
     /// A location in a file interned once with `SourceFiles.shared.intern(_:)` (no lookup per location).
     package init(file: SourceFileRef, line: Int, column: Int) {
         self.fileRef = file
-        self.line = line
-        self.column = column
+        (packedLine, packedColumn) = Self.pack(line: line, column: column)
+    }
+
+    /// `packedLine` of a position kept in the side table; `packedColumn` is then its index there.
+    private static var overflow: Int32 { Int32.min }
+
+    private static func pack(line: Int, column: Int) -> (Int32, Int32) {
+        if line > Int(Int32.min), line <= Int(Int32.max), let column = Int32(exactly: column) { return (Int32(line), column) }
+        return (overflow, Int32(SourceFiles.shared.storeOverflowPosition(line: line, column: column)))
     }
 
     /// `path:line:column`, the form editors and terminals turn into links.
     public var description: String { "\(file):\(line):\(column)" }
 
     public static func == (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
-        lhs.fileRef.equivalenceClass == rhs.fileRef.equivalenceClass && lhs.line == rhs.line && lhs.column == rhs.column
+        guard lhs.fileRef.equivalenceClass == rhs.fileRef.equivalenceClass else { return false }
+        if lhs.packedLine != overflow, rhs.packedLine != overflow {
+            return lhs.packedLine == rhs.packedLine && lhs.packedColumn == rhs.packedColumn
+        }
+        return lhs.line == rhs.line && lhs.column == rhs.column
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -115,6 +136,22 @@ package final class SourceFiles: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return paths[Int(ref.id)]
+    }
+
+    /// Lines and columns that do not fit in 32 bits, by index.
+    private var overflowPositions: [(line: Int, column: Int)] = []
+
+    func storeOverflowPosition(line: Int, column: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        overflowPositions.append((line, column))
+        return overflowPositions.count - 1
+    }
+
+    func overflowPosition(_ index: Int) -> (line: Int, column: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return overflowPositions[index]
     }
 }
 

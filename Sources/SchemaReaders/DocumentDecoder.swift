@@ -364,7 +364,7 @@ struct DocumentDecoder {
             optional = true
             text.removeLast()
         }
-        guard var ref = parseType(text, depth: 0) else {
+        guard var ref = Self.parseType(text, depth: 0) else {
             let shown = s.value.count > 60 ? s.value.prefix(60) + "..." : Substring(s.value)
             diagnostics.error("cannot read the type '\(shown)' (expected a name such as string, string(200), decimal(12,2), array<int> or an enum)", at: s.location)
             return nil
@@ -375,18 +375,21 @@ struct DocumentDecoder {
 
     /// `depth` bounds the nesting of `array<...>` / `[]` so a pathological type cannot exhaust the
     /// stack (the resolver rejects arrays of arrays anyway).
-    private func parseType(_ text: String, depth: Int) -> TypeRef? {
+    ///
+    /// `byCharacters` forces the general, Character-based reading even for ASCII text (tests compare
+    /// it with the byte-based `parseASCIIType` that ASCII text takes otherwise).
+    static func parseType(_ text: String, depth: Int, byCharacters: Bool = false) -> TypeRef? {
         guard depth <= 8 else { return nil }
         let t = FastText.trimmingWhitespace(text)
-        if FastText.isASCII(t) { return parseASCIIType(t, depth: depth) }
+        if !byCharacters, FastText.isASCII(t) { return parseASCIIType(t, depth: depth) }
         if t.hasSuffix("[]") {
-            return parseType(String(t.dropLast(2)), depth: depth + 1).map { TypeRef(name: "array", element: $0) }
+            return parseType(String(t.dropLast(2)), depth: depth + 1, byCharacters: byCharacters).map { TypeRef(name: "array", element: $0) }
         }
         if let open = t.firstIndex(of: "<") {
             guard t.hasSuffix(">") else { return nil }
             let head = FastText.trimmingWhitespace(t[..<open])
             let inner = String(t[t.index(after: open)..<t.index(before: t.endIndex)])
-            guard let element = parseType(inner, depth: depth + 1) else { return nil }
+            guard let element = parseType(inner, depth: depth + 1, byCharacters: byCharacters) else { return nil }
             return TypeRef(name: head, element: element)
         }
         if let open = t.firstIndex(of: "(") {
@@ -404,7 +407,7 @@ struct DocumentDecoder {
     /// `parseType` for trimmed ASCII text, by UTF-8 positions. In ASCII text every Character is one
     /// byte, or CR LF, which contains none of the bytes looked for here, so the byte searches, suffixes
     /// and splits below find exactly the Characters the general version finds.
-    private func parseASCIIType(_ t: String, depth: Int) -> TypeRef? {
+    private static func parseASCIIType(_ t: String, depth: Int) -> TypeRef? {
         let u = t.utf8
         func isSuffix(_ byte: UInt8) -> Bool { u.last == byte }
         if u.count >= 2, isSuffix(UInt8(ascii: "]")), u[u.index(u.endIndex, offsetBy: -2)] == UInt8(ascii: "[") {

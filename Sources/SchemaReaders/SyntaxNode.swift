@@ -1,7 +1,7 @@
 import SchemaModel
 
 /// A YAML/JSON node with its source location: the reader's raw tree before typed decoding.
-public enum SyntaxNode: Sendable {
+public enum SyntaxNode: Sendable, Equatable {
     case scalar(SyntaxScalar)
     case mapping(SyntaxMapping)
     case sequence(SyntaxSequence)
@@ -24,7 +24,7 @@ public enum SyntaxNode: Sendable {
     }
 }
 
-public struct SyntaxScalar: Sendable {
+public struct SyntaxScalar: Sendable, Equatable {
     public var value: String {
         didSet { fingerprint = Self.fingerprint(of: value) }
     }
@@ -87,7 +87,7 @@ public struct SyntaxScalar: Sendable {
 }
 
 /// One `key: value` pair of a mapping.
-public struct SyntaxEntry: Sendable {
+public struct SyntaxEntry: Sendable, Equatable {
     public var key: SyntaxScalar
     public var value: SyntaxNode
 
@@ -97,7 +97,7 @@ public struct SyntaxEntry: Sendable {
     }
 }
 
-public struct SyntaxMapping: Sendable {
+public struct SyntaxMapping: Sendable, Equatable {
     public var entries: [SyntaxEntry]
     public var location: SourceLocation
 
@@ -136,7 +136,7 @@ public struct SyntaxMapping: Sendable {
     }
 }
 
-public struct SyntaxSequence: Sendable {
+public struct SyntaxSequence: Sendable, Equatable {
     public var items: [SyntaxNode]
     public var location: SourceLocation
 

@@ -30,12 +30,12 @@ enum YAMLEventTreeBuilder {
         } ?? nil
     }
 
-    /// A mapping or a sequence whose end event has not come yet.
+    /// A mapping or a sequence whose end event has not come yet. Its children so far sit at the top
+    /// of the builder's shared `entries` / `items` stacks, from `start` on.
     private struct Open {
         var isMapping: Bool
         var location: SourceLocation
-        var items: [SyntaxNode] = []
-        var entries: [SyntaxEntry] = []
+        var start: Int
         /// The key waiting for its value.
         var key: SyntaxScalar?
         /// The keys seen so far, once the mapping is too long for a linear scan.
@@ -46,6 +46,9 @@ enum YAMLEventTreeBuilder {
         let file: SourceFileRef
         var stack: [Open] = []
         var root: SyntaxNode?
+        /// The children of every open mapping / sequence, innermost last.
+        let entries = MoveStack<SyntaxEntry>()
+        let items = MoveStack<SyntaxNode>()
 
         init(file: String) { self.file = SourceFiles.shared.intern(file) }
 
@@ -84,15 +87,15 @@ enum YAMLEventTreeBuilder {
                     guard add(scalar: string, fingerprint: fingerprint, style: scalar.style, at: location(event.start_mark)) else { return nil }
                 case YAML_SEQUENCE_START_EVENT:
                     guard stack.last?.isMapping != true || stack[stack.count - 1].key != nil else { return nil }  // a list as a key
-                    stack.append(Open(isMapping: false, location: location(event.start_mark)))
+                    stack.append(Open(isMapping: false, location: location(event.start_mark), start: items.count))
                 case YAML_MAPPING_START_EVENT:
                     guard stack.last?.isMapping != true || stack[stack.count - 1].key != nil else { return nil }  // a mapping as a key
-                    stack.append(Open(isMapping: true, location: location(event.start_mark)))
+                    stack.append(Open(isMapping: true, location: location(event.start_mark), start: entries.count))
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                     guard let open = stack.popLast() else { return nil }
                     let node: SyntaxNode = open.isMapping
-                        ? .mapping(SyntaxMapping(entries: open.entries, location: open.location))
-                        : .sequence(SyntaxSequence(items: open.items, location: open.location))
+                        ? .mapping(SyntaxMapping(entries: entries.popArray(from: open.start), location: open.location))
+                        : .sequence(SyntaxSequence(items: items.popArray(from: open.start), location: open.location))
                     guard attach(node) else { return nil }
                 default:
                     return nil  // an alias (Yams expands it) or an event this builder does not expect
@@ -121,23 +124,23 @@ enum YAMLEventTreeBuilder {
             if stack[index].keySet != nil {
                 return stack[index].keySet!.insert(key).inserted
             }
-            let count = stack[index].entries.count
-            for j in 0..<count {
-                let other = stack[index].entries[j].key.fingerprint
+            let start = stack[index].start, end = entries.count
+            for j in start..<end {
+                let other = entries.keyFingerprint(at: j)
                 // Two ASCII keys with different fingerprints differ; anything else is compared in full.
                 if other != 0, fingerprint != 0, other != fingerprint { continue }
-                if stack[index].entries[j].key.value == key { return false }
+                if entries.keyValue(at: j) == key { return false }
             }
-            if count >= 16 {
+            if end - start >= 16 {
                 var set = Set<String>(minimumCapacity: 64)
-                for j in 0..<count { set.insert(stack[index].entries[j].key.value) }
+                for j in start..<end { set.insert(entries.keyValue(at: j)) }
                 set.insert(key)
                 stack[index].keySet = set
             }
             return true
         }
 
-        private mutating func attach(_ node: SyntaxNode) -> Bool {
+        private mutating func attach(_ node: consuming SyntaxNode) -> Bool {
             let last = stack.count - 1
             guard last >= 0 else {
                 guard root == nil else { return false }
@@ -145,13 +148,61 @@ enum YAMLEventTreeBuilder {
                 return true
             }
             if stack[last].isMapping {
-                guard let key = stack[last].key else { return false }  // a collection as a key
-                stack[last].entries.append(SyntaxEntry(key: key, value: node))
-                stack[last].key = nil
+                var waiting: SyntaxScalar?
+                swap(&waiting, &stack[last].key)
+                guard let key = waiting else { return false }  // a collection as a key
+                entries.append(SyntaxEntry(key: key, value: node))
             } else {
-                stack[last].items.append(node)
+                items.append(node)
             }
             return true
         }
     }
+}
+
+/// A stack whose top part moves out into an exactly sized array, without copying or reference
+/// counting the elements: the children of the open containers while a tree is built.
+private final class MoveStack<Element> {
+    private var base: UnsafeMutablePointer<Element>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init() {
+        capacity = 256
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    func append(_ element: consuming Element) {
+        if count == capacity {
+            let grown = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+            grown.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = grown
+            capacity *= 2
+        }
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    /// Removes the elements from `start` on and returns them, in order.
+    func popArray(from start: Int) -> [Element] {
+        let n = count - start
+        guard n > 0 else { return [] }
+        let moved = [Element](unsafeUninitializedCapacity: n) { buffer, initialized in
+            buffer.baseAddress!.moveInitialize(from: base + start, count: n)
+            initialized = n
+        }
+        count = start
+        return moved
+    }
+}
+
+extension MoveStack where Element == SyntaxEntry {
+    func keyFingerprint(at index: Int) -> UInt32 { (base + index).pointee.key.fingerprint }
+    func keyValue(at index: Int) -> String { (base + index).pointee.key.value }
 }

@@ -222,6 +222,7 @@ final class ResolutionContext {
             // Remove the one_to_many relations first: a self-referencing one adds its many_to_one
             // to this same entity, which must survive.
             let oneToMany = entities[i].relations.filter { $0.kind.value == .oneToMany }
+            if oneToMany.isEmpty { continue }  // nothing to remove (and no copy of the shared list)
             entities[i].relations.removeAll { $0.kind.value == .oneToMany }
             for relation in oneToMany {
                 guard let target = entity(named: relation.target, from: relation.name.value) else { continue }
@@ -286,14 +287,28 @@ final class ResolutionContext {
         fieldColumns[i].forEach(add)
         for relation in decl.relations { (relationColumns[i][relation.name.value] ?? []).forEach(add) }
         timestampColumns[i].forEach(add)
+        // Nothing reads an entity's working state once its table is assembled: hand the lists over
+        // (sorted in place, the same order `sorted` gives) and free the rest now, which keeps the
+        // peak memory of a large schema down.
+        fieldColumns[i] = []
+        timestampColumns[i] = []
+        relationColumns[i] = [:]
         return Table(
             name: tableNames[i], entity: decl.name.value, comment: decl.comment, renamedFrom: decl.renamedFrom?.value,
             columns: columns, primaryKey: primaryKeys[i],
-            foreignKeys: foreignKeys[i].sorted { $0.name < $1.name },
-            uniques: uniques[i].sorted { $0.name < $1.name },
-            checks: checks[i].sorted { $0.name < $1.name },
-            indexes: indexes[i].sorted { $0.name < $1.name },
-            relations: relations[i].sorted { $0.name < $1.name })
+            foreignKeys: Self.takeSorted(&foreignKeys[i]) { $0.name < $1.name },
+            uniques: Self.takeSorted(&uniques[i]) { $0.name < $1.name },
+            checks: Self.takeSorted(&checks[i]) { $0.name < $1.name },
+            indexes: Self.takeSorted(&indexes[i]) { $0.name < $1.name },
+            relations: Self.takeSorted(&relations[i]) { $0.name < $1.name })
+    }
+
+    /// `list.sorted(by:)`, leaving `list` empty: sorts the (then unshared) storage in place.
+    private static func takeSorted<T>(_ list: inout [T], by areInIncreasingOrder: (T, T) -> Bool) -> [T] {
+        var taken: [T] = []
+        swap(&taken, &list)
+        taken.sort(by: areInIncreasingOrder)
+        return taken
     }
 
     /// Where a table comes from: its explicit `table:` name, its entity, or the many_to_many that

@@ -11,7 +11,7 @@ class Settings(BaseSettings):
         env_file=".env", env_ignore_empty=True, extra="ignore"
     )
 
-    database_url: str = "mysql+aiomysql://root@127.0.0.1:3306/app"
+    database_url: str = "mysql+asyncmy://root@127.0.0.1:3306/app?charset=utf8mb4"
     pool_size: int = 5
     max_overflow: int = 10
     echo: bool = False

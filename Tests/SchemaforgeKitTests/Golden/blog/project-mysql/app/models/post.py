@@ -58,7 +58,7 @@ class Post(Base):
         ),
         nullable=False,
         server_default=sa.text("CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)"),
-        onupdate=sa.func.current_timestamp(),
+        onupdate=sa.text("CURRENT_TIMESTAMP(6)"),
         server_onupdate=sa.FetchedValue(),
     )
     author: Mapped[User] = relationship(back_populates="posts", lazy="raise")

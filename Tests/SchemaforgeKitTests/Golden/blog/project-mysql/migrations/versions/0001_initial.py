@@ -170,9 +170,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("profile")
-    op.drop_table("post_tags")
-    op.drop_table("post")
-    op.drop_table("user")
-    op.drop_table("tag")
     op.drop_table("categories")
+    op.drop_table("post_tags")
+    op.drop_table("tag")
+    op.drop_table("post")
+    op.drop_table("profile")
+    op.drop_table("user")

@@ -180,10 +180,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("profile")
-    op.drop_table("post_tags")
-    op.drop_table("post")
-    op.drop_table("user")
-    op.drop_table("tag")
     op.drop_table("categories")
+    op.drop_table("post_tags")
+    op.drop_table("tag")
+    op.drop_table("post")
+    op.drop_table("profile")
+    op.drop_table("user")
     op.execute("DROP TYPE IF EXISTS role")

@@ -37,7 +37,8 @@ async def create_post(session: AsyncSession, *, body: PostCreate) -> Post:
         if data.get(name) is None:
             data.pop(name, None)
     post = Post(**data)
-    post.tags = await _load_all(session, Tag, Tag.id, body.tag_ids)
+    with session.no_autoflush:
+        post.tags = await _load_all(session, Tag, Tag.id, body.tag_ids)
     session.add(post)
     await session.flush()
     await session.refresh(post, attribute_names=REFRESH)

@@ -25,7 +25,8 @@ async def create_tag(session: AsyncSession, *, body: TagCreate) -> Tag:
         if data.get(name) is None:
             data.pop(name, None)
     tag = Tag(**data)
-    tag.posts = await _load_all(session, Post, Post.id, body.post_ids)
+    with session.no_autoflush:
+        tag.posts = await _load_all(session, Post, Post.id, body.post_ids)
     session.add(tag)
     await session.flush()
     await session.refresh(tag, attribute_names=REFRESH)

@@ -11,6 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import category as category_crud
 from app.db import SessionDep
 from app.models.category import Category
+from app.params import IntPath, IntQuery
 from app.schemas.category import (
     CategoryCreate,
     CategoryList,
@@ -36,7 +37,7 @@ async def list_categories(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
-    parent_id: int | None = None,
+    parent_id: IntQuery = None,
 ) -> CategoryList:
     """A page of Category, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
@@ -71,7 +72,7 @@ async def _get_or_404(
 
 
 @router.get("/{category_id}", response_model=CategoryRead)
-async def get_category(category_id: int, session: SessionDep) -> CategoryRead:
+async def get_category(category_id: IntPath, session: SessionDep) -> CategoryRead:
     return CategoryRead.model_validate(await _get_or_404(session, category_id))
 
 
@@ -83,7 +84,7 @@ async def create_category(body: CategoryCreate, session: SessionDep) -> Category
 
 @router.patch("/{category_id}", response_model=CategoryRead)
 async def update_category(
-    category_id: int, body: CategoryUpdate, session: SessionDep
+    category_id: IntPath, body: CategoryUpdate, session: SessionDep
 ) -> CategoryRead:
     category = await _get_or_404(session, category_id)
     category = await category_crud.update_category(
@@ -93,7 +94,7 @@ async def update_category(
 
 
 @router.delete("/{category_id}", status_code=204)
-async def delete_category(category_id: int, session: SessionDep) -> Response:
+async def delete_category(category_id: IntPath, session: SessionDep) -> Response:
     category = await _get_or_404(session, category_id, load=False)
     await session.delete(category)
     await session.flush()

@@ -12,6 +12,7 @@ from app.crud import post as post_crud
 from app.db import SessionDep
 from app.models.post import Post
 from app.models.tag import Tag
+from app.params import IntPath, IntQuery
 from app.schemas.post import PostCreate, PostList, PostRead, PostUpdate
 
 router = APIRouter(prefix="/posts", tags=["posts"])
@@ -40,7 +41,7 @@ async def list_posts(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
-    author_id: int | None = None,
+    author_id: IntQuery = None,
     published: bool | None = None,
 ) -> PostList:
     """A page of Post, filtered by indexed fields and sorted (`-field` descending)."""
@@ -76,7 +77,7 @@ async def _get_or_404(session: SessionDep, post_id: int, *, load: bool = True) -
 
 
 @router.get("/{post_id}", response_model=PostRead)
-async def get_post(post_id: int, session: SessionDep) -> PostRead:
+async def get_post(post_id: IntPath, session: SessionDep) -> PostRead:
     return PostRead.model_validate(await _get_or_404(session, post_id))
 
 
@@ -87,14 +88,16 @@ async def create_post(body: PostCreate, session: SessionDep) -> PostRead:
 
 
 @router.patch("/{post_id}", response_model=PostRead)
-async def update_post(post_id: int, body: PostUpdate, session: SessionDep) -> PostRead:
+async def update_post(
+    post_id: IntPath, body: PostUpdate, session: SessionDep
+) -> PostRead:
     post = await _get_or_404(session, post_id)
     post = await post_crud.update_post(session, post=post, body=body)
     return PostRead.model_validate(post)
 
 
 @router.delete("/{post_id}", status_code=204)
-async def delete_post(post_id: int, session: SessionDep) -> Response:
+async def delete_post(post_id: IntPath, session: SessionDep) -> Response:
     post = await _get_or_404(session, post_id, load=False)
     await session.delete(post)
     await session.flush()
@@ -102,7 +105,9 @@ async def delete_post(post_id: int, session: SessionDep) -> Response:
 
 
 @router.post("/{post_id}/tags/{tag_id}", status_code=204)
-async def add_post_tag(post_id: int, tag_id: int, session: SessionDep) -> Response:
+async def add_post_tag(
+    post_id: IntPath, tag_id: IntPath, session: SessionDep
+) -> Response:
     post = await _get_or_404(session, post_id)
     other = await session.get(Tag, tag_id)
     if other is None:
@@ -114,7 +119,9 @@ async def add_post_tag(post_id: int, tag_id: int, session: SessionDep) -> Respon
 
 
 @router.delete("/{post_id}/tags/{tag_id}", status_code=204)
-async def remove_post_tag(post_id: int, tag_id: int, session: SessionDep) -> Response:
+async def remove_post_tag(
+    post_id: IntPath, tag_id: IntPath, session: SessionDep
+) -> Response:
     post = await _get_or_404(session, post_id)
     other = await session.get(Tag, tag_id)
     if other is None:

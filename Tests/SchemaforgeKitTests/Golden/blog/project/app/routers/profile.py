@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import profile as profile_crud
 from app.db import SessionDep
 from app.models.profile import Profile
+from app.params import IntPath, IntQuery
 from app.schemas.profile import ProfileCreate, ProfileList, ProfileRead, ProfileUpdate
 
 router = APIRouter(prefix="/profiles", tags=["profiles"])
@@ -33,7 +34,7 @@ async def list_profiles(
     offset: Annotated[int, Query(ge=0)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
     public_id: uuid.UUID | None = None,
-    user_id: int | None = None,
+    user_id: IntQuery = None,
 ) -> ProfileList:
     """A page of Profile, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
@@ -70,7 +71,7 @@ async def _get_or_404(
 
 
 @router.get("/{profile_id}", response_model=ProfileRead)
-async def get_profile(profile_id: int, session: SessionDep) -> ProfileRead:
+async def get_profile(profile_id: IntPath, session: SessionDep) -> ProfileRead:
     return ProfileRead.model_validate(await _get_or_404(session, profile_id))
 
 
@@ -82,7 +83,7 @@ async def create_profile(body: ProfileCreate, session: SessionDep) -> ProfileRea
 
 @router.patch("/{profile_id}", response_model=ProfileRead)
 async def update_profile(
-    profile_id: int, body: ProfileUpdate, session: SessionDep
+    profile_id: IntPath, body: ProfileUpdate, session: SessionDep
 ) -> ProfileRead:
     profile = await _get_or_404(session, profile_id)
     profile = await profile_crud.update_profile(session, profile=profile, body=body)
@@ -90,7 +91,7 @@ async def update_profile(
 
 
 @router.delete("/{profile_id}", status_code=204)
-async def delete_profile(profile_id: int, session: SessionDep) -> Response:
+async def delete_profile(profile_id: IntPath, session: SessionDep) -> Response:
     profile = await _get_or_404(session, profile_id, load=False)
     await session.delete(profile)
     await session.flush()

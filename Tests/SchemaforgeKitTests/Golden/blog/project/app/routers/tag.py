@@ -12,6 +12,7 @@ from app.crud import tag as tag_crud
 from app.db import SessionDep
 from app.models.post import Post
 from app.models.tag import Tag
+from app.params import IntPath
 from app.schemas.tag import TagCreate, TagList, TagRead, TagUpdate
 
 router = APIRouter(prefix="/tags", tags=["tags"])
@@ -62,7 +63,7 @@ async def _get_or_404(session: SessionDep, tag_id: int, *, load: bool = True) ->
 
 
 @router.get("/{tag_id}", response_model=TagRead)
-async def get_tag(tag_id: int, session: SessionDep) -> TagRead:
+async def get_tag(tag_id: IntPath, session: SessionDep) -> TagRead:
     return TagRead.model_validate(await _get_or_404(session, tag_id))
 
 
@@ -73,14 +74,14 @@ async def create_tag(body: TagCreate, session: SessionDep) -> TagRead:
 
 
 @router.patch("/{tag_id}", response_model=TagRead)
-async def update_tag(tag_id: int, body: TagUpdate, session: SessionDep) -> TagRead:
+async def update_tag(tag_id: IntPath, body: TagUpdate, session: SessionDep) -> TagRead:
     tag = await _get_or_404(session, tag_id)
     tag = await tag_crud.update_tag(session, tag=tag, body=body)
     return TagRead.model_validate(tag)
 
 
 @router.delete("/{tag_id}", status_code=204)
-async def delete_tag(tag_id: int, session: SessionDep) -> Response:
+async def delete_tag(tag_id: IntPath, session: SessionDep) -> Response:
     tag = await _get_or_404(session, tag_id, load=False)
     await session.delete(tag)
     await session.flush()
@@ -88,7 +89,9 @@ async def delete_tag(tag_id: int, session: SessionDep) -> Response:
 
 
 @router.post("/{tag_id}/posts/{post_id}", status_code=204)
-async def add_tag_post(tag_id: int, post_id: int, session: SessionDep) -> Response:
+async def add_tag_post(
+    tag_id: IntPath, post_id: IntPath, session: SessionDep
+) -> Response:
     tag = await _get_or_404(session, tag_id)
     other = await session.get(Post, post_id)
     if other is None:
@@ -100,7 +103,9 @@ async def add_tag_post(tag_id: int, post_id: int, session: SessionDep) -> Respon
 
 
 @router.delete("/{tag_id}/posts/{post_id}", status_code=204)
-async def remove_tag_post(tag_id: int, post_id: int, session: SessionDep) -> Response:
+async def remove_tag_post(
+    tag_id: IntPath, post_id: IntPath, session: SessionDep
+) -> Response:
     tag = await _get_or_404(session, tag_id)
     other = await session.get(Post, post_id)
     if other is None:

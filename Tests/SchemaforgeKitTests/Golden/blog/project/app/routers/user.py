@@ -11,6 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import user as user_crud
 from app.db import SessionDep
 from app.models.user import User
+from app.params import IntPath
 from app.schemas.user import UserCreate, UserList, UserRead, UserUpdate
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -68,7 +69,7 @@ async def _get_or_404(session: SessionDep, user_id: int, *, load: bool = True) -
 
 
 @router.get("/{user_id}", response_model=UserRead)
-async def get_user(user_id: int, session: SessionDep) -> UserRead:
+async def get_user(user_id: IntPath, session: SessionDep) -> UserRead:
     return UserRead.model_validate(await _get_or_404(session, user_id))
 
 
@@ -79,14 +80,16 @@ async def create_user(body: UserCreate, session: SessionDep) -> UserRead:
 
 
 @router.patch("/{user_id}", response_model=UserRead)
-async def update_user(user_id: int, body: UserUpdate, session: SessionDep) -> UserRead:
+async def update_user(
+    user_id: IntPath, body: UserUpdate, session: SessionDep
+) -> UserRead:
     user = await _get_or_404(session, user_id)
     user = await user_crud.update_user(session, user=user, body=body)
     return UserRead.model_validate(user)
 
 
 @router.delete("/{user_id}", status_code=204)
-async def delete_user(user_id: int, session: SessionDep) -> Response:
+async def delete_user(user_id: IntPath, session: SessionDep) -> Response:
     user = await _get_or_404(session, user_id, load=False)
     await session.delete(user)
     await session.flush()

@@ -5,7 +5,7 @@ import datetime
 import decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.schemas.refs import TagRef
 
@@ -19,7 +19,7 @@ class PostCreate(BaseModel):
     meta: Any | None = None
     price: decimal.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
     published_on: datetime.date | None = None
-    author_id: int
+    author_id: int = Field(ge=-2147483648, le=2147483647)
     tag_ids: list[int] = Field(default_factory=list)
 
 
@@ -34,8 +34,16 @@ class PostUpdate(BaseModel):
         default=None, ge=0, max_digits=12, decimal_places=2
     )
     published_on: datetime.date | None = None
-    author_id: int | None = None
+    author_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
     tag_ids: list[int] | None = None
+
+    @field_validator("title", "body", "published", "price", "author_id")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Left out is fine; an explicit null for a NOT NULL column is not.
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
 
 
 class PostRead(BaseModel):

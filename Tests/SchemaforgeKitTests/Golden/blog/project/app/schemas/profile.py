@@ -3,7 +3,7 @@
 
 import uuid
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class ProfileCreate(BaseModel):
@@ -12,7 +12,7 @@ class ProfileCreate(BaseModel):
     model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
     avatar: bytes | None = None
     public_id: uuid.UUID | None = None
-    user_id: int
+    user_id: int = Field(ge=-2147483648, le=2147483647)
 
 
 class ProfileUpdate(BaseModel):
@@ -21,7 +21,15 @@ class ProfileUpdate(BaseModel):
     model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
     avatar: bytes | None = None
     public_id: uuid.UUID | None = None
-    user_id: int | None = None
+    user_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+
+    @field_validator("public_id", "user_id")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Left out is fine; an explicit null for a NOT NULL column is not.
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
 
 
 class ProfileRead(BaseModel):

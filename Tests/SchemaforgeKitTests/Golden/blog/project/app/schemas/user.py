@@ -3,7 +3,7 @@
 
 import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.models.enums import Role
 
@@ -26,6 +26,14 @@ class UserUpdate(BaseModel):
     role: Role | None = None
     password_hash: str | None = Field(default=None, max_length=255)
     bio: str | None = None
+
+    @field_validator("email", "name", "role", "password_hash")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Left out is fine; an explicit null for a NOT NULL column is not.
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
 
 
 class UserRead(BaseModel):

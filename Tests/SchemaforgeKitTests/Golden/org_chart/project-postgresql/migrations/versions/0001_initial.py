@@ -190,11 +190,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_constraint(
-        op.f("fk_department_head_id_employee"), "department", type_="foreignkey"
+        op.f("fk_employee_department_id_department"), "employee", type_="foreignkey"
     )
-    op.drop_table("employee_mentors")
-    op.drop_table("desk")
     op.drop_table("badge")
-    op.drop_table("employee")
     op.drop_table("department")
+    op.drop_table("desk")
+    op.drop_table("employee_mentors")
+    op.drop_table("employee")
     op.execute("DROP TYPE IF EXISTS employment_type")

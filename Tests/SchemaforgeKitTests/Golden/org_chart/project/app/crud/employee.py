@@ -39,8 +39,13 @@ async def create_employee(session: AsyncSession, *, body: EmployeeCreate) -> Emp
         if data.get(name) is None:
             data.pop(name, None)
     employee = Employee(**data)
-    employee.mentees = await _load_all(session, Employee, Employee.id, body.mentee_ids)
-    employee.mentors = await _load_all(session, Employee, Employee.id, body.mentor_ids)
+    with session.no_autoflush:
+        employee.mentees = await _load_all(
+            session, Employee, Employee.id, body.mentee_ids
+        )
+        employee.mentors = await _load_all(
+            session, Employee, Employee.id, body.mentor_ids
+        )
     session.add(employee)
     await session.flush()
     await session.refresh(employee, attribute_names=REFRESH)

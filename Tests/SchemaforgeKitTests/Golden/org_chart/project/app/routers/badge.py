@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import badge as badge_crud
 from app.db import SessionDep
 from app.models.badge import Badge
+from app.params import IntPath, IntQuery
 from app.schemas.badge import BadgeCreate, BadgeList, BadgeRead, BadgeUpdate
 
 router = APIRouter(prefix="/badges", tags=["badges"])
@@ -34,7 +35,7 @@ async def list_badges(
     offset: Annotated[int, Query(ge=0)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
     code: uuid.UUID | None = None,
-    employee_id: int | None = None,
+    employee_id: IntQuery = None,
 ) -> BadgeList:
     """A page of Badge, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
@@ -71,7 +72,7 @@ async def _get_or_404(
 
 
 @router.get("/{badge_id}", response_model=BadgeRead)
-async def get_badge(badge_id: int, session: SessionDep) -> BadgeRead:
+async def get_badge(badge_id: IntPath, session: SessionDep) -> BadgeRead:
     return BadgeRead.model_validate(await _get_or_404(session, badge_id))
 
 
@@ -83,7 +84,7 @@ async def create_badge(body: BadgeCreate, session: SessionDep) -> BadgeRead:
 
 @router.patch("/{badge_id}", response_model=BadgeRead)
 async def update_badge(
-    badge_id: int, body: BadgeUpdate, session: SessionDep
+    badge_id: IntPath, body: BadgeUpdate, session: SessionDep
 ) -> BadgeRead:
     badge = await _get_or_404(session, badge_id)
     badge = await badge_crud.update_badge(session, badge=badge, body=body)
@@ -91,7 +92,7 @@ async def update_badge(
 
 
 @router.delete("/{badge_id}", status_code=204)
-async def delete_badge(badge_id: int, session: SessionDep) -> Response:
+async def delete_badge(badge_id: IntPath, session: SessionDep) -> Response:
     badge = await _get_or_404(session, badge_id, load=False)
     await session.delete(badge)
     await session.flush()

@@ -11,6 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import department as department_crud
 from app.db import SessionDep
 from app.models.department import Department
+from app.params import IntPath, IntQuery
 from app.schemas.department import (
     DepartmentCreate,
     DepartmentList,
@@ -38,8 +39,8 @@ async def list_departments(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
-    head_id: int | None = None,
-    parent_id: int | None = None,
+    head_id: IntQuery = None,
+    parent_id: IntQuery = None,
     name: str | None = None,
 ) -> DepartmentList:
     """A page of Department, filtered by indexed fields and sorted (`-field` descending)."""
@@ -81,7 +82,7 @@ async def _get_or_404(
 
 
 @router.get("/{department_id}", response_model=DepartmentRead)
-async def get_department(department_id: int, session: SessionDep) -> DepartmentRead:
+async def get_department(department_id: IntPath, session: SessionDep) -> DepartmentRead:
     return DepartmentRead.model_validate(await _get_or_404(session, department_id))
 
 
@@ -95,7 +96,7 @@ async def create_department(
 
 @router.patch("/{department_id}", response_model=DepartmentRead)
 async def update_department(
-    department_id: int, body: DepartmentUpdate, session: SessionDep
+    department_id: IntPath, body: DepartmentUpdate, session: SessionDep
 ) -> DepartmentRead:
     department = await _get_or_404(session, department_id)
     department = await department_crud.update_department(
@@ -105,7 +106,7 @@ async def update_department(
 
 
 @router.delete("/{department_id}", status_code=204)
-async def delete_department(department_id: int, session: SessionDep) -> Response:
+async def delete_department(department_id: IntPath, session: SessionDep) -> Response:
     department = await _get_or_404(session, department_id, load=False)
     await session.delete(department)
     await session.flush()

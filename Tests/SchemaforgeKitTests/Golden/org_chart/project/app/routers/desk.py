@@ -11,6 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import desk as desk_crud
 from app.db import SessionDep
 from app.models.desk import Desk
+from app.params import IntPath, IntQuery
 from app.schemas.desk import DeskCreate, DeskList, DeskRead, DeskUpdate
 
 router = APIRouter(prefix="/desks", tags=["desks"])
@@ -31,7 +32,7 @@ async def list_desks(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
-    occupant_id: int | None = None,
+    occupant_id: IntQuery = None,
 ) -> DeskList:
     """A page of Desk, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
@@ -64,7 +65,7 @@ async def _get_or_404(session: SessionDep, desk_id: int, *, load: bool = True) -
 
 
 @router.get("/{desk_id}", response_model=DeskRead)
-async def get_desk(desk_id: int, session: SessionDep) -> DeskRead:
+async def get_desk(desk_id: IntPath, session: SessionDep) -> DeskRead:
     return DeskRead.model_validate(await _get_or_404(session, desk_id))
 
 
@@ -75,14 +76,16 @@ async def create_desk(body: DeskCreate, session: SessionDep) -> DeskRead:
 
 
 @router.patch("/{desk_id}", response_model=DeskRead)
-async def update_desk(desk_id: int, body: DeskUpdate, session: SessionDep) -> DeskRead:
+async def update_desk(
+    desk_id: IntPath, body: DeskUpdate, session: SessionDep
+) -> DeskRead:
     desk = await _get_or_404(session, desk_id)
     desk = await desk_crud.update_desk(session, desk=desk, body=body)
     return DeskRead.model_validate(desk)
 
 
 @router.delete("/{desk_id}", status_code=204)
-async def delete_desk(desk_id: int, session: SessionDep) -> Response:
+async def delete_desk(desk_id: IntPath, session: SessionDep) -> Response:
     desk = await _get_or_404(session, desk_id, load=False)
     await session.delete(desk)
     await session.flush()

@@ -11,6 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import employee as employee_crud
 from app.db import SessionDep
 from app.models.employee import Employee
+from app.params import IntPath, IntQuery
 from app.schemas.employee import (
     EmployeeCreate,
     EmployeeList,
@@ -47,8 +48,8 @@ async def list_employees(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
-    department_id: int | None = None,
-    manager_id: int | None = None,
+    department_id: IntQuery = None,
+    manager_id: IntQuery = None,
     email: str | None = None,
     employee_no: str | None = None,
 ) -> EmployeeList:
@@ -91,7 +92,7 @@ async def _get_or_404(
 
 
 @router.get("/{employee_id}", response_model=EmployeeRead)
-async def get_employee(employee_id: int, session: SessionDep) -> EmployeeRead:
+async def get_employee(employee_id: IntPath, session: SessionDep) -> EmployeeRead:
     return EmployeeRead.model_validate(await _get_or_404(session, employee_id))
 
 
@@ -103,7 +104,7 @@ async def create_employee(body: EmployeeCreate, session: SessionDep) -> Employee
 
 @router.patch("/{employee_id}", response_model=EmployeeRead)
 async def update_employee(
-    employee_id: int, body: EmployeeUpdate, session: SessionDep
+    employee_id: IntPath, body: EmployeeUpdate, session: SessionDep
 ) -> EmployeeRead:
     employee = await _get_or_404(session, employee_id)
     employee = await employee_crud.update_employee(
@@ -113,7 +114,7 @@ async def update_employee(
 
 
 @router.delete("/{employee_id}", status_code=204)
-async def delete_employee(employee_id: int, session: SessionDep) -> Response:
+async def delete_employee(employee_id: IntPath, session: SessionDep) -> Response:
     employee = await _get_or_404(session, employee_id, load=False)
     await session.delete(employee)
     await session.flush()
@@ -122,7 +123,7 @@ async def delete_employee(employee_id: int, session: SessionDep) -> Response:
 
 @router.post("/{employee_id}/mentees/{other_employee_id}", status_code=204)
 async def add_employee_mentee(
-    employee_id: int, other_employee_id: int, session: SessionDep
+    employee_id: IntPath, other_employee_id: IntPath, session: SessionDep
 ) -> Response:
     employee = await _get_or_404(session, employee_id)
     other = await session.get(Employee, other_employee_id)
@@ -136,7 +137,7 @@ async def add_employee_mentee(
 
 @router.delete("/{employee_id}/mentees/{other_employee_id}", status_code=204)
 async def remove_employee_mentee(
-    employee_id: int, other_employee_id: int, session: SessionDep
+    employee_id: IntPath, other_employee_id: IntPath, session: SessionDep
 ) -> Response:
     employee = await _get_or_404(session, employee_id)
     other = await session.get(Employee, other_employee_id)
@@ -150,7 +151,7 @@ async def remove_employee_mentee(
 
 @router.post("/{employee_id}/mentors/{other_employee_id}", status_code=204)
 async def add_employee_mentor(
-    employee_id: int, other_employee_id: int, session: SessionDep
+    employee_id: IntPath, other_employee_id: IntPath, session: SessionDep
 ) -> Response:
     employee = await _get_or_404(session, employee_id)
     other = await session.get(Employee, other_employee_id)
@@ -164,7 +165,7 @@ async def add_employee_mentor(
 
 @router.delete("/{employee_id}/mentors/{other_employee_id}", status_code=204)
 async def remove_employee_mentor(
-    employee_id: int, other_employee_id: int, session: SessionDep
+    employee_id: IntPath, other_employee_id: IntPath, session: SessionDep
 ) -> Response:
     employee = await _get_or_404(session, employee_id)
     other = await session.get(Employee, other_employee_id)

@@ -4,7 +4,7 @@
 import datetime
 import uuid
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class BadgeCreate(BaseModel):
@@ -12,7 +12,7 @@ class BadgeCreate(BaseModel):
 
     code: uuid.UUID | None = None
     issued_at: datetime.datetime | None = None
-    employee_id: int
+    employee_id: int = Field(ge=-2147483648, le=2147483647)
 
 
 class BadgeUpdate(BaseModel):
@@ -20,7 +20,15 @@ class BadgeUpdate(BaseModel):
 
     code: uuid.UUID | None = None
     issued_at: datetime.datetime | None = None
-    employee_id: int | None = None
+    employee_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+
+    @field_validator("code", "issued_at", "employee_id")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Left out is fine; an explicit null for a NOT NULL column is not.
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
 
 
 class BadgeRead(BaseModel):

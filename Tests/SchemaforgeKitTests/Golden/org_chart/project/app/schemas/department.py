@@ -3,7 +3,7 @@
 
 import decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class DepartmentCreate(BaseModel):
@@ -13,8 +13,8 @@ class DepartmentCreate(BaseModel):
     budget: decimal.Decimal | None = Field(
         default=None, ge=0, max_digits=14, decimal_places=2
     )
-    parent_id: int | None = None
-    head_id: int | None = None
+    parent_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    head_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
 
 
 class DepartmentUpdate(BaseModel):
@@ -24,8 +24,16 @@ class DepartmentUpdate(BaseModel):
     budget: decimal.Decimal | None = Field(
         default=None, ge=0, max_digits=14, decimal_places=2
     )
-    parent_id: int | None = None
-    head_id: int | None = None
+    parent_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    head_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+
+    @field_validator("name")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Left out is fine; an explicit null for a NOT NULL column is not.
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
 
 
 class DepartmentRead(BaseModel):

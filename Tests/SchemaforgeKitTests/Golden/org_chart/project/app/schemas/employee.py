@@ -4,7 +4,7 @@
 import datetime
 import decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.models.enums import EmploymentType
 from app.schemas.refs import EmployeeRef
@@ -20,8 +20,8 @@ class EmployeeCreate(BaseModel):
     type: EmploymentType = EmploymentType.full_time
     salary: decimal.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
     active: bool = True
-    department_id: int
-    manager_id: int | None = None
+    department_id: int = Field(ge=-2147483648, le=2147483647)
+    manager_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
     mentee_ids: list[int] = Field(default_factory=list)
     mentor_ids: list[int] = Field(default_factory=list)
 
@@ -38,10 +38,27 @@ class EmployeeUpdate(BaseModel):
         default=None, ge=0, max_digits=12, decimal_places=2
     )
     active: bool | None = None
-    department_id: int | None = None
-    manager_id: int | None = None
+    department_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    manager_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
     mentee_ids: list[int] | None = None
     mentor_ids: list[int] | None = None
+
+    @field_validator(
+        "employee_no",
+        "full_name",
+        "email",
+        "hired_on",
+        "type",
+        "salary",
+        "active",
+        "department_id",
+    )
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Left out is fine; an explicit null for a NOT NULL column is not.
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
 
 
 class EmployeeRead(BaseModel):

@@ -190,8 +190,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("employee_mentors")
-    op.drop_table("desk")
     op.drop_table("badge")
-    op.drop_table("employee")
     op.drop_table("department")
+    op.drop_table("desk")
+    op.drop_table("employee_mentors")
+    op.drop_table("employee")

@@ -67,7 +67,7 @@ class Order(Base):
         ),
         nullable=False,
         server_default=sa.text("CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)"),
-        onupdate=sa.func.current_timestamp(),
+        onupdate=sa.text("CURRENT_TIMESTAMP(6)"),
         server_onupdate=sa.FetchedValue(),
     )
     lines: Mapped[list[OrderLine]] = relationship(

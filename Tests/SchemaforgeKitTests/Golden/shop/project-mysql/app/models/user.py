@@ -46,7 +46,7 @@ class User(Base):
         ),
         nullable=False,
         server_default=sa.text("CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)"),
-        onupdate=sa.func.current_timestamp(),
+        onupdate=sa.text("CURRENT_TIMESTAMP(6)"),
         server_onupdate=sa.FetchedValue(),
     )
     orders: Mapped[list[Order]] = relationship(

@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import order as order_crud
 from app.db import SessionDep
 from app.models.order import Order
+from app.params import IntPath
 from app.schemas.order import OrderCreate, OrderList, OrderRead, OrderUpdate
 
 router = APIRouter(prefix="/orders", tags=["orders"])
@@ -72,7 +73,7 @@ async def _get_or_404(
 
 
 @router.get("/{order_id}", response_model=OrderRead)
-async def get_order(order_id: int, session: SessionDep) -> OrderRead:
+async def get_order(order_id: IntPath, session: SessionDep) -> OrderRead:
     return OrderRead.model_validate(await _get_or_404(session, order_id))
 
 
@@ -84,7 +85,7 @@ async def create_order(body: OrderCreate, session: SessionDep) -> OrderRead:
 
 @router.patch("/{order_id}", response_model=OrderRead)
 async def update_order(
-    order_id: int, body: OrderUpdate, session: SessionDep
+    order_id: IntPath, body: OrderUpdate, session: SessionDep
 ) -> OrderRead:
     order = await _get_or_404(session, order_id)
     order = await order_crud.update_order(session, order=order, body=body)
@@ -92,7 +93,7 @@ async def update_order(
 
 
 @router.delete("/{order_id}", status_code=204)
-async def delete_order(order_id: int, session: SessionDep) -> Response:
+async def delete_order(order_id: IntPath, session: SessionDep) -> Response:
     order = await _get_or_404(session, order_id, load=False)
     await session.delete(order)
     await session.flush()

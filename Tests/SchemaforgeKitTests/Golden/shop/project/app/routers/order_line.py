@@ -11,6 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import order_line as order_line_crud
 from app.db import SessionDep
 from app.models.order_line import OrderLine
+from app.params import IntPath, IntQuery, SmallIntPath
 from app.schemas.order_line import (
     OrderLineCreate,
     OrderLineList,
@@ -39,7 +40,7 @@ async def list_order_lines(
     offset: Annotated[int, Query(ge=0)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "order_id",
     product_sku: str | None = None,
-    order_id: int | None = None,
+    order_id: IntQuery = None,
 ) -> OrderLineList:
     """A page of OrderLine, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
@@ -79,7 +80,7 @@ async def _get_or_404(
 
 @router.get("/{order_id}/{line_no}", response_model=OrderLineRead)
 async def get_order_line(
-    order_id: int, line_no: int, session: SessionDep
+    order_id: IntPath, line_no: SmallIntPath, session: SessionDep
 ) -> OrderLineRead:
     return OrderLineRead.model_validate(await _get_or_404(session, order_id, line_no))
 
@@ -94,7 +95,7 @@ async def create_order_line(
 
 @router.patch("/{order_id}/{line_no}", response_model=OrderLineRead)
 async def update_order_line(
-    order_id: int, line_no: int, body: OrderLineUpdate, session: SessionDep
+    order_id: IntPath, line_no: SmallIntPath, body: OrderLineUpdate, session: SessionDep
 ) -> OrderLineRead:
     order_line = await _get_or_404(session, order_id, line_no)
     order_line = await order_line_crud.update_order_line(
@@ -105,7 +106,7 @@ async def update_order_line(
 
 @router.delete("/{order_id}/{line_no}", status_code=204)
 async def delete_order_line(
-    order_id: int, line_no: int, session: SessionDep
+    order_id: IntPath, line_no: SmallIntPath, session: SessionDep
 ) -> Response:
     order_line = await _get_or_404(session, order_id, line_no, load=False)
     await session.delete(order_line)

@@ -11,6 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import shipment as shipment_crud
 from app.db import SessionDep
 from app.models.shipment import Shipment
+from app.params import IntPath, IntQuery
 from app.schemas.shipment import (
     ShipmentCreate,
     ShipmentList,
@@ -39,7 +40,7 @@ async def list_shipments(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
-    line_order_id: int | None = None,
+    line_order_id: IntQuery = None,
     carrier: str | None = None,
 ) -> ShipmentList:
     """A page of Shipment, filtered by indexed fields and sorted (`-field` descending)."""
@@ -77,7 +78,7 @@ async def _get_or_404(
 
 
 @router.get("/{shipment_id}", response_model=ShipmentRead)
-async def get_shipment(shipment_id: int, session: SessionDep) -> ShipmentRead:
+async def get_shipment(shipment_id: IntPath, session: SessionDep) -> ShipmentRead:
     return ShipmentRead.model_validate(await _get_or_404(session, shipment_id))
 
 
@@ -89,7 +90,7 @@ async def create_shipment(body: ShipmentCreate, session: SessionDep) -> Shipment
 
 @router.patch("/{shipment_id}", response_model=ShipmentRead)
 async def update_shipment(
-    shipment_id: int, body: ShipmentUpdate, session: SessionDep
+    shipment_id: IntPath, body: ShipmentUpdate, session: SessionDep
 ) -> ShipmentRead:
     shipment = await _get_or_404(session, shipment_id)
     shipment = await shipment_crud.update_shipment(
@@ -99,7 +100,7 @@ async def update_shipment(
 
 
 @router.delete("/{shipment_id}", status_code=204)
-async def delete_shipment(shipment_id: int, session: SessionDep) -> Response:
+async def delete_shipment(shipment_id: IntPath, session: SessionDep) -> Response:
     shipment = await _get_or_404(session, shipment_id, load=False)
     await session.delete(shipment)
     await session.flush()

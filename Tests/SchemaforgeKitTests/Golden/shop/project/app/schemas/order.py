@@ -5,7 +5,7 @@ import datetime
 import decimal
 import uuid
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.models.enums import OrderStatus
 from app.schemas.refs import ProductRef
@@ -14,7 +14,7 @@ from app.schemas.refs import ProductRef
 class OrderCreate(BaseModel):
     """Fields to create a Order."""
 
-    number: int
+    number: int = Field(ge=-2147483648, le=2147483647)
     status: OrderStatus = OrderStatus.pending
     total: decimal.Decimal = Field(
         default=decimal.Decimal(0), ge=0, max_digits=14, decimal_places=2
@@ -26,13 +26,21 @@ class OrderCreate(BaseModel):
 class OrderUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    number: int | None = None
+    number: int | None = Field(default=None, ge=-2147483648, le=2147483647)
     status: OrderStatus | None = None
     total: decimal.Decimal | None = Field(
         default=None, ge=0, max_digits=14, decimal_places=2
     )
     note: str | None = None
     user_id: uuid.UUID | None = None
+
+    @field_validator("number", "status", "total", "user_id")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Left out is fine; an explicit null for a NOT NULL column is not.
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
 
 
 class OrderRead(BaseModel):

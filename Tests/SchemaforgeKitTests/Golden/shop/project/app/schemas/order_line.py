@@ -3,17 +3,17 @@
 
 import decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class OrderLineCreate(BaseModel):
     """Fields to create a OrderLine."""
 
-    line_no: int
+    line_no: int = Field(ge=-32768, le=32767)
     quantity: int = Field(ge=1, le=1000)
     unit_price: decimal.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
-    order_id: int
-    product_sku: str
+    order_id: int = Field(ge=-2147483648, le=2147483647)
+    product_sku: str = Field(max_length=32)
 
 
 class OrderLineUpdate(BaseModel):
@@ -23,7 +23,15 @@ class OrderLineUpdate(BaseModel):
     unit_price: decimal.Decimal | None = Field(
         default=None, ge=0, max_digits=12, decimal_places=2
     )
-    product_sku: str | None = None
+    product_sku: str | None = Field(default=None, max_length=32)
+
+    @field_validator("quantity", "unit_price", "product_sku")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Left out is fine; an explicit null for a NOT NULL column is not.
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
 
 
 class OrderLineRead(BaseModel):

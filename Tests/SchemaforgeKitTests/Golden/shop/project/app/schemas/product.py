@@ -2,9 +2,9 @@
 """Schemas of Product."""
 
 import decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.models.enums import Currency
 from app.schemas.refs import OrderRef
@@ -17,11 +17,11 @@ class ProductCreate(BaseModel):
     name: str = Field(max_length=200)
     price: decimal.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
     currency: Currency = Currency.EUR
-    stock: int = Field(default=0, ge=0)
+    stock: int = Field(default=0, ge=0, le=2147483647)
     active: bool = True
-    labels: list[str] | None = None
+    labels: list[Annotated[str, Field(max_length=30)]] | None = None
     attributes: Any | None = None
-    group_code: str | None = None
+    group_code: str | None = Field(default=None, max_length=20)
 
 
 class ProductUpdate(BaseModel):
@@ -32,11 +32,19 @@ class ProductUpdate(BaseModel):
         default=None, ge=0, max_digits=12, decimal_places=2
     )
     currency: Currency | None = None
-    stock: int | None = Field(default=None, ge=0)
+    stock: int | None = Field(default=None, ge=0, le=2147483647)
     active: bool | None = None
-    labels: list[str] | None = None
+    labels: list[Annotated[str, Field(max_length=30)]] | None = None
     attributes: Any | None = None
-    group_code: str | None = None
+    group_code: str | None = Field(default=None, max_length=20)
+
+    @field_validator("name", "price", "currency", "stock", "active")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Left out is fine; an explicit null for a NOT NULL column is not.
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
 
 
 class ProductRead(BaseModel):

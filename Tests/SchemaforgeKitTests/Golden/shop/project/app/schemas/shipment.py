@@ -3,7 +3,7 @@
 
 import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class ShipmentCreate(BaseModel):
@@ -12,8 +12,8 @@ class ShipmentCreate(BaseModel):
     shipped_at: datetime.datetime | None = None
     carrier: str = Field(max_length=50)
     tracking: str | None = Field(default=None, max_length=64)
-    line_order_id: int
-    line_line_no: int
+    line_order_id: int = Field(ge=-2147483648, le=2147483647)
+    line_line_no: int = Field(ge=-32768, le=32767)
 
 
 class ShipmentUpdate(BaseModel):
@@ -22,8 +22,16 @@ class ShipmentUpdate(BaseModel):
     shipped_at: datetime.datetime | None = None
     carrier: str | None = Field(default=None, max_length=50)
     tracking: str | None = Field(default=None, max_length=64)
-    line_order_id: int | None = None
-    line_line_no: int | None = None
+    line_order_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    line_line_no: int | None = Field(default=None, ge=-32768, le=32767)
+
+    @field_validator("shipped_at", "carrier", "line_order_id", "line_line_no")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Left out is fine; an explicit null for a NOT NULL column is not.
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
 
 
 class ShipmentRead(BaseModel):

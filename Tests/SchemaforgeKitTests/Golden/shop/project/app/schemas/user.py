@@ -4,7 +4,7 @@
 import datetime
 import uuid
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class UserCreate(BaseModel):
@@ -20,6 +20,14 @@ class UserUpdate(BaseModel):
 
     email: str | None = Field(default=None, max_length=320, pattern=r"^[^@]+@[^@]+$")
     display_name: str | None = Field(default=None, max_length=100)
+
+    @field_validator("email")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Left out is fine; an explicit null for a NOT NULL column is not.
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
 
 
 class UserRead(BaseModel):

@@ -237,7 +237,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("shipment")
     op.drop_table("order_line")
-    op.drop_table("order")
-    op.drop_table("user")
     op.drop_table("product")
     op.drop_table("group")
+    op.drop_table("order")
+    op.drop_table("user")
