@@ -248,7 +248,8 @@ public struct PythonRenderer: Sendable {
     /// pair that closes at the end of the line opens onto an indented line (or one item per line
     /// with a trailing comma); a lone long string after `=` goes in parentheses.
     public func wrap(_ line: String) -> [String] {
-        guard line.count > lineLength, !line.trimmingCharacters(in: .whitespaces).hasPrefix("#") else { return [line] }
+        // Most lines are short: the UTF-8 length (O(1)) bounds the character count.
+        guard line.utf8.count > lineLength, line.count > lineLength, !line.drop(while: { $0 == " " }).hasPrefix("#") else { return [line] }
         let indent = String(line.prefix { $0 == " " })
         let chars = Array(line)
         // A trailing ":" (def/for/if lines) or "," (an item of an exploded call) stays after the
@@ -308,26 +309,44 @@ public struct PythonRenderer: Sendable {
         return [head] + parts.flatMap { wrap(innerIndent + $0 + ",") } + [tail]
     }
 
-    /// Splits `a, f(b, c), d` at the commas outside brackets and strings.
+    /// `line` without leading and trailing spaces.
+    public static func trimmedLine(_ line: String) -> String { trimmed(line) }
+
+    /// `text` without leading and trailing spaces (no Foundation: this runs for every wrapped line).
+    static func trimmed<S: StringProtocol>(_ text: S) -> String {
+        var start = text.startIndex, end = text.endIndex
+        while start < end, text[start] == " " { start = text.index(after: start) }
+        while end > start, text[text.index(before: end)] == " " { end = text.index(before: end) }
+        return String(text[start..<end])
+    }
+
+    /// Splits `a, f(b, c), d` at the commas outside brackets and strings (scanning UTF-8 bytes:
+    /// every delimiter is ASCII).
     public static func splitTopLevel(_ text: String) -> [String] {
         var parts: [String] = []
         var depth = 0
         var inString = false
-        var current = ""
-        for c in text {
-            if c == "\"" { inString.toggle() }
+        let utf8 = text.utf8
+        var segmentStart = utf8.startIndex
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: "\"") { inString.toggle() }
             if !inString {
-                if "([{".contains(c) { depth += 1 }
-                if ")]}".contains(c) { depth -= 1 }
+                switch byte {
+                case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
+                case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+                case UInt8(ascii: ","):
+                    if depth == 0 {
+                        parts.append(trimmed(text[segmentStart..<index]))
+                        segmentStart = utf8.index(after: index)
+                    }
+                default: break
+                }
             }
-            if c == ",", depth == 0, !inString {
-                parts.append(current.trimmingCharacters(in: .whitespaces))
-                current = ""
-            } else {
-                current.append(c)
-            }
+            index = utf8.index(after: index)
         }
-        let last = current.trimmingCharacters(in: .whitespaces)
+        let last = trimmed(text[segmentStart..<utf8.endIndex])
         if !last.isEmpty { parts.append(last) }
         return parts
     }

@@ -116,7 +116,7 @@ extension AlembicOperationRenderer {
 
     func isUnsupportedOnMySQL(_ index: Index, table: String) -> Bool {
         guard let t = tableNamed(table) else { return false }
-        return SQLAlchemyModelsGenerator(schema: schema, database: .mysql).isUnsupportedOnMySQL(index, in: t)
+        return SQLAlchemyModelsGenerator.isUnsupportedOnMySQL(index, in: t)
     }
 
     func createIndex(_ index: Index, table: String, concurrently: Bool) -> [String] {

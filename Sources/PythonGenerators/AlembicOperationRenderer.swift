@@ -135,8 +135,7 @@ struct AlembicOperationRenderer {
         }
         if let comment = table.comment, dialect != .sqlite { args.append("comment=\(q(comment))") }
         var lines = ["op.create_table(\(args.joined(separator: ", ")))"]
-        let models = SQLAlchemyModelsGenerator(schema: schema, database: database)
-        for index in table.indexes where !(dialect == .mysql && models.isUnsupportedOnMySQL(index, in: table)) {
+        for index in table.indexes where !(dialect == .mysql && SQLAlchemyModelsGenerator.isUnsupportedOnMySQL(index, in: table)) {
             var parts = index.columns.map(q)
             parts += index.expressions.map { "sa.text(\(q($0)))" }
             var call = "op.create_index(op.f(\(q(index.name))), \(q(table.name)), [\(parts.joined(separator: ", "))], unique=\(index.unique ? "True" : "False")"

@@ -353,9 +353,9 @@ struct FastAPIAppGenerator {
         var i = 0
         while i < lines.count {
             let line = lines[i]
-            if line.hasSuffix("("), i + 2 < lines.count, lines[i + 2].trimmingCharacters(in: .whitespaces).hasPrefix(")") {
-                let inner = lines[i + 1].trimmingCharacters(in: .whitespaces)
-                let closing = lines[i + 2].trimmingCharacters(in: .whitespaces)
+            if line.hasSuffix("("), i + 2 < lines.count, lines[i + 2].drop(while: { $0 == " " }).hasPrefix(")") {
+                let inner = PythonRenderer.trimmedLine(lines[i + 1])
+                let closing = PythonRenderer.trimmedLine(lines[i + 2])
                 let joined = line + inner + closing
                 if joined.count <= 88, !inner.hasSuffix(",") {
                     out.append(joined)
@@ -533,7 +533,7 @@ struct FastAPIAppGenerator {
     func reflowLong(_ text: String) -> String {
         var out: [String] = []
         for line in reflow(text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            guard line.count > 88, let open = line.firstIndex(of: "("), line.hasSuffix(":"), line.contains("def "),
+            guard line.utf8.count > 88, line.count > 88, let open = line.firstIndex(of: "("), line.hasSuffix(":"), line.contains("def "),
                   let close = line.range(of: ") ->", options: .backwards)
             else {
                 out.append(line)

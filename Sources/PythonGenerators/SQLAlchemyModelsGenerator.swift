@@ -10,10 +10,55 @@ public struct SQLAlchemyModelsGenerator {
     public let database: TargetDatabase
     let types: SQLAlchemyTypeMapping
 
+    /// Strongly connected component of each table in the foreign-key graph.
+    let component: [String: Int]
+
     public init(schema: Schema, database: TargetDatabase = .sqlite) {
         self.schema = schema
         self.database = database
         self.types = SQLAlchemyTypeMapping(schema: schema)
+        self.component = Self.stronglyConnectedComponents(schema)
+    }
+
+    /// Tarjan's algorithm (iterative): tables that reach each other through foreign keys share a number.
+    static func stronglyConnectedComponents(_ schema: Schema) -> [String: Int] {
+        let names = schema.tables.map(\.name)
+        let position = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        let edges = schema.tables.map { table in table.foreignKeys.compactMap { position[$0.referencedTable] } }
+        var index = Array(repeating: -1, count: names.count), low = Array(repeating: 0, count: names.count)
+        var onStack = Array(repeating: false, count: names.count)
+        var stack: [Int] = [], result: [String: Int] = [:]
+        var counter = 0, componentCount = 0
+        for root in names.indices where index[root] < 0 {
+            var work: [(node: Int, edge: Int)] = [(root, 0)]
+            index[root] = counter; low[root] = counter; counter += 1
+            stack.append(root); onStack[root] = true
+            while let (node, edge) = work.last {
+                if edge < edges[node].count {
+                    work[work.count - 1].edge += 1
+                    let next = edges[node][edge]
+                    if index[next] < 0 {
+                        index[next] = counter; low[next] = counter; counter += 1
+                        stack.append(next); onStack[next] = true
+                        work.append((next, 0))
+                    } else if onStack[next] {
+                        low[node] = min(low[node], index[next])
+                    }
+                } else {
+                    work.removeLast()
+                    if let parent = work.last { low[parent.node] = min(low[parent.node], low[node]) }
+                    if low[node] == index[node] {
+                        while let member = stack.popLast() {
+                            onStack[member] = false
+                            result[names[member]] = componentCount
+                            if member == node { break }
+                        }
+                        componentCount += 1
+                    }
+                }
+            }
+        }
+        return result
     }
 
     var dialect: Dialect { Dialect(rawValue: database.rawValue) ?? .sqlite }
@@ -31,7 +76,7 @@ public struct SQLAlchemyModelsGenerator {
 
     /// Indexes MySQL/MariaDB cannot create as declared (see DDLGenerator.createIndex): expression
     /// indexes, partial unique indexes, and indexes on text/blob columns without a prefix length.
-    func isUnsupportedOnMySQL(_ index: Index, in table: Table) -> Bool {
+    static func isUnsupportedOnMySQL(_ index: Index, in table: Table) -> Bool {
         if !index.expressions.isEmpty || (index.unique && index.predicate != nil) { return true }
         return index.columns.contains { name in
             guard let column = table.column(named: name), column.nativeType(for: .mysql) == nil else { return false }
@@ -290,7 +335,7 @@ public struct SQLAlchemyModelsGenerator {
                 args.append(.dotted("sa.CheckConstraint").call(.positional(.string(expression)), .keyword("name", .string("\(column.name)_\(enumType.databaseName)"))))
             }
         }
-        for index in table.indexes where !(database == .mysql && isUnsupportedOnMySQL(index, in: table)) {
+        for index in table.indexes where !(database == .mysql && Self.isUnsupportedOnMySQL(index, in: table)) {
             imports.module("sqlalchemy as sa")
             let isConventional = index.expressions.isEmpty && index.name == schema.namingConvention.indexName(table: table.name, columns: index.columns)
             var indexArgs: [PythonArgument] = [.positional(isConventional ? .none : .string(index.name))]
@@ -376,15 +421,9 @@ public struct SQLAlchemyModelsGenerator {
     /// True when the foreign key closes a cycle between tables (`use_alter`: created after the
     /// tables and dropped before them, as the DDL does).
     func isInCycle(_ fk: ForeignKey, from table: String) -> Bool {
-        guard fk.referencedTable != table else { return false }
-        var stack = [fk.referencedTable], seen: Set<String> = [fk.referencedTable]
-        while let next = stack.popLast() {
-            if next == table { return true }
-            for f in schema.table(named: next)?.foreignKeys ?? [] where f.referencedTable != next && seen.insert(f.referencedTable).inserted {
-                stack.append(f.referencedTable)
-            }
-        }
-        return false
+        // The edge table -> referenced closes a cycle exactly when the referenced table reaches back.
+        guard fk.referencedTable != table, let a = component[table], let b = component[fk.referencedTable] else { return false }
+        return a == b
     }
 
     /// Foreign keys linking two tables in either direction; more than one makes a join ambiguous.

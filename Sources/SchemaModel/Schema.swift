@@ -23,7 +23,18 @@ public struct Schema: Codable, Equatable, Sendable {
         self.tables = tables
     }
 
-    public func table(named name: String) -> Table? { tables.first { $0.name == name } }
+    /// The table called `name`: a binary search over the name-sorted tables (the resolver's order),
+    /// falling back to a scan for schemas assembled in another order.
+    public func table(named name: String) -> Table? {
+        var low = 0, high = tables.count - 1
+        while low <= high {
+            let mid = (low + high) / 2
+            let candidate = tables[mid].name
+            if candidate == name { return tables[mid] }
+            if candidate < name { low = mid + 1 } else { high = mid - 1 }
+        }
+        return tables.first { $0.name == name }
+    }
 
     public func table(forEntity entity: String) -> Table? { tables.first { $0.entity == entity } }
 

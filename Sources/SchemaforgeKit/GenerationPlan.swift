@@ -60,12 +60,24 @@ public struct GenerationPlan: Equatable, Sendable {
         let base = URL(fileURLWithPath: outputDirectory)
         let fm = FileManager.default
         var manifest: [String: String] = [:]
+        var directories: Set<String> = []
+        func ensureDirectory(of url: URL) throws {
+            let directory = url.deletingLastPathComponent()
+            if directories.insert(directory.path).inserted {
+                try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+            }
+        }
         for entry in entries {
             let url = base.appendingPathComponent(entry.path)
             switch entry.action {
             case .create, .update, .unchanged:
-                if entry.action != .unchanged {
-                    try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                if entry.action == .create {
+                    // A new file has nothing to protect: written directly (no temporary file, no fsync).
+                    try ensureDirectory(of: url)
+                    try Data((entry.contents ?? "").utf8).write(to: url)
+                } else if entry.action == .update {
+                    // Replacing a file: atomically, so an interruption leaves the old or the new bytes.
+                    try ensureDirectory(of: url)
                     try Data((entry.contents ?? "").utf8).write(to: url, options: .atomic)
                 }
                 manifest[entry.path] = Manifest.hash(Data((entry.contents ?? "").utf8))

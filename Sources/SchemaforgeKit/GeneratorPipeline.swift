@@ -109,8 +109,15 @@ struct SnapshotJSONWriter {
 
     // MARK: Structure
 
+    private static let spaces = [UInt8](repeating: 0x20, count: 64)
+
     private mutating func indent() {
-        for _ in 0..<level { out.append(0x20); out.append(0x20) }
+        var remaining = 2 * level
+        while remaining > 0 {
+            let n = min(remaining, Self.spaces.count)
+            out.append(contentsOf: Self.spaces[0..<n])
+            remaining -= n
+        }
     }
 
     private mutating func raw(_ text: StaticString) {
