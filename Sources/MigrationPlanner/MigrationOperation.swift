@@ -39,6 +39,8 @@ public enum MigrationOperation: Equatable, Sendable {
     case dropForeignKey(table: String, ForeignKey)
     case alterPrimaryKey(table: String, from: PrimaryKey?, to: PrimaryKey?)
     case alterTableComment(table: String, from: String?, to: String?)
+    /// A renamed table's primary key takes the name the convention gives the new table.
+    case renamePrimaryKey(table: String, from: String, to: String, columns: [String])
 
     /// The operation's kind as it appears in plans: `create_table`, `rename_column`, ...
     public var kind: String {
@@ -63,6 +65,7 @@ public enum MigrationOperation: Equatable, Sendable {
         case .dropForeignKey: return "drop_foreign_key"
         case .alterPrimaryKey: return "alter_primary_key"
         case .alterTableComment: return "alter_table_comment"
+        case .renamePrimaryKey: return "rename_primary_key"
         }
     }
 
@@ -82,6 +85,7 @@ public enum MigrationOperation: Equatable, Sendable {
         case let .addForeignKey(t, f), let .dropForeignKey(t, f): return "\(t).\(f.name)"
         case let .alterPrimaryKey(t, _, to): return "\(t).\(to?.name ?? "(none)")"
         case let .alterTableComment(t, _, _): return t
+        case let .renamePrimaryKey(t, from, to, _): return "\(t).\(from) -> \(t).\(to)"
         }
     }
 
@@ -108,6 +112,7 @@ public enum MigrationOperation: Equatable, Sendable {
         case let .dropForeignKey(t, f): return .addForeignKey(table: t, f)
         case let .alterPrimaryKey(t, from, to): return .alterPrimaryKey(table: t, from: to, to: from)
         case let .alterTableComment(t, from, to): return .alterTableComment(table: t, from: to, to: from)
+        case let .renamePrimaryKey(t, from, to, columns): return .renamePrimaryKey(table: t, from: to, to: from, columns: columns)
         }
     }
 }

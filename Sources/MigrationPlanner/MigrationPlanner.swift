@@ -240,6 +240,10 @@ struct Planner {
         func renamedColumns(_ names: [String]) -> [String] {
             names.map { old in match.first(where: { $0.value == old })?.key ?? old }
         }
+        if oldTable.name != newTable.name, let before = oldTable.primaryKey, let after = newTable.primaryKey,
+           before.name != after.name, renamedColumns(before.columns) == after.columns {
+            columns.append(PlannedStep(.renamePrimaryKey(table: t, from: before.name, to: after.name, columns: after.columns), .safe))
+        }
         if oldTable.comment != newTable.comment {
             columns.append(PlannedStep(.alterTableComment(table: t, from: oldTable.comment, to: newTable.comment), .safe))
         }

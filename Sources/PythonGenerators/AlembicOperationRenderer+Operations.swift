@@ -97,6 +97,18 @@ extension AlembicOperationRenderer {
         case let .dropForeignKey(table, fk):
             if dialect == .sqlite { return batch(table, ["drop_constraint(op.f(\(q(fk.name))), type_=\"foreignkey\")"]) }
             return ["op.drop_constraint(op.f(\(q(fk.name))), \(q(table)), type_=\"foreignkey\")"]
+        case let .renamePrimaryKey(table, from, to, columns):
+            switch dialect {
+            case .postgresql:
+                return ["op.execute(\(q("ALTER TABLE \(SQLIdentifier.quoted(table, for: .postgresql)) RENAME CONSTRAINT \(SQLIdentifier.quoted(from, for: .postgresql)) TO \(SQLIdentifier.quoted(to, for: .postgresql))")))"]
+            case .mysql:
+                return []  // MySQL names every primary key PRIMARY
+            case .sqlite:
+                return batch(table, [
+                    "drop_constraint(op.f(\(q(from))), type_=\"primary\")",
+                    "create_primary_key(op.f(\(q(to))), [\(columns.map(q).joined(separator: ", "))])",
+                ])
+            }
         case let .alterTableComment(table, from, to):
             guard dialect != .sqlite else { return [] }  // SQLite has no comments
             if let to {

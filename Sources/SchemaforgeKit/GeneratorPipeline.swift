@@ -68,7 +68,8 @@ public struct LoadedSchema: Sendable {
 /// Tests compare the two on every example and on a schema that sets every field.
 public enum SnapshotEncoder {
     public static func encode(_ schema: Schema) -> String {
-        var writer = SnapshotJSONWriter()
+        // About half a kilobyte of JSON per column, with its table's share of keys and constraints.
+        var writer = SnapshotJSONWriter(capacity: 4096 + 512 * schema.tables.reduce(0) { $0 + $1.columns.count })
         guard writer.write(schema) else { return "\n" }  // JSONEncoder fails on NaN or infinity
         return writer.textWithNewline
     }
@@ -91,13 +92,18 @@ public enum SnapshotEncoder {
 /// synthesized `Codable` conformances do.
 struct SnapshotJSONWriter {
     private var out: [UInt8] = []
-    private var level = 0
-    /// Whether the current container has a member yet (for the separators).
+    /// A newline and the indentation of the current nesting level (two spaces a level).
+    private var lineStart: [UInt8] = [0x0A]
+    /// Whether each open container has a member yet (for the separators), innermost last.
     private var hasMember: [Bool] = []
     /// False once a non-finite double was met: `JSONEncoder` rejects those.
     private var valid = true
 
-    init() { out.reserveCapacity(1 << 16) }
+    init(capacity: Int) {
+        out.reserveCapacity(capacity)
+        lineStart.reserveCapacity(32)
+        hasMember.reserveCapacity(16)
+    }
 
     /// The JSON text and a trailing newline.
     var textWithNewline: String {
@@ -109,42 +115,33 @@ struct SnapshotJSONWriter {
 
     // MARK: Structure
 
-    private static let spaces = [UInt8](repeating: 0x20, count: 64)
-
-    private mutating func indent() {
-        var remaining = 2 * level
-        while remaining > 0 {
-            let n = min(remaining, Self.spaces.count)
-            out.append(contentsOf: Self.spaces[0..<n])
-            remaining -= n
-        }
-    }
-
     private mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
     private mutating func open(_ bracket: UInt8) {
         out.append(bracket)
-        level += 1
+        lineStart.append(0x20)
+        lineStart.append(0x20)
         hasMember.append(false)
     }
 
     private mutating func close(_ bracket: UInt8) {
         let had = hasMember.removeLast()
-        level -= 1
-        out.append(0x0A)
-        if !had { out.append(0x0A) }
-        indent()
+        lineStart.removeLast(2)
+        if !had { out.append(0x0A) }  // an empty container spans a blank line
+        out.append(contentsOf: lineStart)
         out.append(bracket)
     }
 
     /// Starts the next member of the current container: separator, newline, indentation.
     private mutating func next() {
-        if hasMember[hasMember.count - 1] { out.append(UInt8(ascii: ",")) }
-        hasMember[hasMember.count - 1] = true
-        out.append(0x0A)
-        indent()
+        if hasMember[hasMember.count - 1] {
+            out.append(UInt8(ascii: ","))
+        } else {
+            hasMember[hasMember.count - 1] = true
+        }
+        out.append(contentsOf: lineStart)
     }
 
     private mutating func key(_ name: StaticString) {
