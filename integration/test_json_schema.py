@@ -161,9 +161,9 @@ def swift_key_lists() -> dict[str, list[str]]:
     source = DECODER_SWIFT.read_text()
     lists = {
         m.group(1): re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2))
-        for m in re.finditer(r"static\s+let\s+(\w+Keys)\s*=\s*\[(.*?)\]", source, re.DOTALL)
+        for m in re.finditer(r"static\s+let\s+(\w+Keys)\s*(?::\s*\w+\s*)?=\s*\[(.*?)\]", source, re.DOTALL)
     }
-    assert lists, f"no `static let ...Keys = [...]` found in {DECODER_SWIFT}"
+    assert lists, f"no `static let ...Keys[: Type] = [...]` found in {DECODER_SWIFT}"
     return lists
 
 
