@@ -97,7 +97,7 @@ public struct PythonRenderer: Sendable {
         case let .comment(text):
             return text.split(separator: "\n", omittingEmptySubsequences: false).map { p + "# " + $0 }.joined(separator: "\n")
         case let .raw(text):
-            return text.split(separator: "\n", omittingEmptySubsequences: false)
+            return Self.lines(of: text)
                 .flatMap { $0.isEmpty ? [""] : wrap(p + $0) }
                 .joined(separator: "\n")
         case let .function(f):
@@ -307,6 +307,23 @@ public struct PythonRenderer: Sendable {
         }
         if parts.count <= 1 { return [head] + wrap(innerIndent + inner) + [tail] }
         return [head] + parts.flatMap { wrap(innerIndent + $0 + ",") } + [tail]
+    }
+
+    /// The lines of `text` (split on "\n" by scanning UTF-8 bytes: much cheaper than a Character split).
+    public static func lines(of text: String) -> [Substring] {
+        var result: [Substring] = []
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            if utf8[index] == UInt8(ascii: "\n") {
+                result.append(text[start..<index])
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        result.append(text[start..<utf8.endIndex])
+        return result
     }
 
     /// `line` without leading and trailing spaces.

@@ -349,7 +349,7 @@ struct FastAPIAppGenerator {
     /// Joins signature lines that fit on one line (what ruff format does).
     func reflow(_ text: String) -> String {
         var out: [String] = []
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = PythonRenderer.lines(of: text).map(String.init)
         var i = 0
         while i < lines.count {
             let line = lines[i]
@@ -532,7 +532,7 @@ struct FastAPIAppGenerator {
     /// three-line calls that fit on one.
     func reflowLong(_ text: String) -> String {
         var out: [String] = []
-        for line in reflow(text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+        for line in PythonRenderer.lines(of: reflow(text)).map(String.init) {
             guard line.utf8.count > 88, line.count > 88, let open = line.firstIndex(of: "("), line.hasSuffix(":"), line.contains("def "),
                   let close = line.range(of: ") ->", options: .backwards)
             else {

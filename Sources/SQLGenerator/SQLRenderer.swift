@@ -16,20 +16,20 @@ public struct SQLRenderer: Sendable {
     public func literal(_ text: String) -> String { SQLIdentifier.literal(text, for: dialect) }
 
     public func render(_ statements: [SQLStatement], header: String) -> String {
-        var out = TextBuffer(capacity: header.utf8.count + statements.count * 400)
-        out.add(header.split(separator: "\n", omittingEmptySubsequences: false).map { "-- \($0)" }.joined(separator: "\n") + "\n")
-        for statement in statements {
-            out.add("\n" as StaticString)
-            write(statement, into: &out)
-            out.add(";\n" as StaticString)
+        let comment = header.split(separator: "\n", omittingEmptySubsequences: false).map { "-- \($0)" }.joined(separator: "\n") + "\n"
+        // About 400 bytes a statement at most for generated schemas; more room is taken if needed.
+        return TextBuffer.build(capacity: comment.utf8.count + statements.count * 400) { out in
+            out.add(comment)
+            for statement in statements {
+                out.add("\n" as StaticString)
+                write(statement, into: &out)
+                out.add(";\n" as StaticString)
+            }
         }
-        return out.text
     }
 
     public func render(_ statement: SQLStatement) -> String {
-        var out = TextBuffer(capacity: 256)
-        write(statement, into: &out)
-        return out.text
+        TextBuffer.build(capacity: 256) { write(statement, into: &$0) }
     }
 
     /// Appends `statement` to `out`: the text `render(_:)` returns, without intermediate strings.
@@ -193,21 +193,54 @@ public struct SQLRenderer: Sendable {
     }
 }
 
-/// UTF-8 text built by appending: cheaper than growing a `String` piece by piece.
+/// UTF-8 text written into the storage of the `String` it becomes: appends are a bounds check and
+/// a copy, and there is no final copy.
 struct TextBuffer {
-    private var bytes: [UInt8] = []
+    private let base: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    private var count = 0
+    private var overflowed = false
 
-    init(capacity: Int) { bytes.reserveCapacity(capacity) }
-
-    mutating func add(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    private init(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        base = buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 1)!
+        capacity = buffer.count
     }
 
-    mutating func add(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
-            bytes.append(contentsOf: text.utf8)
+    /// The text `body` writes, built in place in the storage of the returned string: first with
+    /// `capacity` bytes of room, then with twice as much until it fits.
+    static func build(capacity: Int, _ body: (inout TextBuffer) -> Void) -> String {
+        var capacity = max(16, capacity)
+        while true {
+            var overflowed = false
+            let text = String(unsafeUninitializedCapacity: capacity) { buffer in
+                var out = TextBuffer(into: buffer)
+                body(&out)
+                overflowed = out.overflowed
+                return overflowed ? 0 : out.count
+            }
+            if !overflowed { return text }
+            capacity *= 2
         }
     }
 
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        guard count + bytes.count <= capacity else {
+            overflowed = true
+            return
+        }
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func add(_ text: StaticString) {
+        text.withUTF8Buffer { add($0) }
+    }
+
+    mutating func add(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ add($0) }) == nil {
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { add($0) }
+        }
+    }
 }

@@ -21,13 +21,18 @@ public struct SourceLocation: Hashable, Codable, Sendable, CustomStringConvertib
 
     /// 1-based line number.
     public var line: Int {
-        get { packedLine == Self.overflow ? SourceFiles.shared.overflowPosition(Int(packedColumn)).line : Int(packedLine) }
+        get {
+            packedLine == Self.overflow ? SourceFiles.shared.overflowPosition(Int(packedColumn)).line : Int(packedLine)
+        }
         set { (packedLine, packedColumn) = Self.pack(line: newValue, column: column) }
     }
 
     /// 1-based column number, counted in Unicode scalars.
     public var column: Int {
-        get { packedLine == Self.overflow ? SourceFiles.shared.overflowPosition(Int(packedColumn)).column : Int(packedColumn) }
+        get {
+            packedLine == Self.overflow
+                ? SourceFiles.shared.overflowPosition(Int(packedColumn)).column : Int(packedColumn)
+        }
         set { (packedLine, packedColumn) = Self.pack(line: line, column: newValue) }
     }
 
@@ -45,7 +50,9 @@ public struct SourceLocation: Hashable, Codable, Sendable, CustomStringConvertib
     private static var overflow: Int32 { Int32.min }
 
     private static func pack(line: Int, column: Int) -> (Int32, Int32) {
-        if line > Int(Int32.min), line <= Int(Int32.max), let column = Int32(exactly: column) { return (Int32(line), column) }
+        if line > Int(Int32.min), line <= Int(Int32.max), let column = Int32(exactly: column) {
+            return (Int32(line), column)
+        }
         return (overflow, Int32(SourceFiles.shared.storeOverflowPosition(line: line, column: column)))
     }
 

@@ -52,6 +52,14 @@ struct DocumentDecoder {
 
         init(arrayLiteral keys: String...) { self.init(keys) }
 
+        /// `keys.firstIndex(of: key.value)`: an ASCII key can only equal a key with its fingerprint.
+        func index(of key: SyntaxScalar) -> Int? {
+            for n in fingerprints.indices where key.fingerprint == 0 || fingerprints[n] == key.fingerprint || fingerprints[n] == 0 {
+                if keys[n] == key.value { return n }
+            }
+            return nil
+        }
+
         /// `set.contains(key.value)`: an ASCII key can only equal a key with its fingerprint.
         func contains(_ key: SyntaxScalar) -> Bool {
             guard key.fingerprint != 0 else { return set.contains(key.value) }
@@ -114,12 +122,13 @@ struct DocumentDecoder {
         var entity = EntityDecl(name: Located(key.value, at: key.location), location: key.location)
         guard let m = mapping(value, what: "entity '\(key.value)'") else { return entity }
         checkKeys(m, allowed: Self.entityKeys, in: "entity '\(key.value)'")
-        if let mongo = m.value(forASCII: "mongo") { _ = mapping(mongo, what: "'mongo'") }
-        entity.table = m.value(forASCII: "table").flatMap { string($0, what: "'table'") }
-        entity.timestamps = m.value(forASCII: "timestamps").flatMap { bool($0, what: "'timestamps'")?.value } ?? false
-        entity.comment = m.value(forASCII: "comment").flatMap { string($0, what: "'comment'")?.value }
-        entity.renamedFrom = m.value(forASCII: "renamed_from").flatMap { string($0, what: "'renamed_from'") }
-        if let pk = m.value(forASCII: "primary_key") {
+        let keyed = Keyed<EntityKey>(m)
+        if let mongo = keyed[.mongo] { _ = mapping(mongo, what: "'mongo'") }
+        entity.table = keyed[.table].flatMap { string($0, what: "'table'") }
+        entity.timestamps = keyed[.timestamps].flatMap { bool($0, what: "'timestamps'")?.value } ?? false
+        entity.comment = keyed[.comment].flatMap { string($0, what: "'comment'")?.value }
+        entity.renamedFrom = keyed[.renamed_from].flatMap { string($0, what: "'renamed_from'") }
+        if let pk = keyed[.primary_key] {
             if case let .scalar(s) = pk, let b = s.boolValue {
                 if b {
                     diagnostics.error("'primary_key' on an entity is a list of fields or false; mark key fields with 'primary_key: true' instead", at: s.location)
@@ -130,20 +139,20 @@ struct DocumentDecoder {
                 entity.primaryKey = names(pk, what: "'primary_key'")
             }
         }
-        if let node = m.value(forASCII: "fields"), let fields = mapping(node, what: "'fields'") {
+        if let node = keyed[.fields], let fields = mapping(node, what: "'fields'") {
             entity.fields.reserveCapacity(fields.entries.count)
             for entry in fields.entries { if let f = field(entry.key, entry.value) { entity.fields.append(f) } }
         }
-        if let node = m.value(forASCII: "relations"), let relations = mapping(node, what: "'relations'") {
+        if let node = keyed[.relations], let relations = mapping(node, what: "'relations'") {
             for entry in relations.entries { if let r = relation(entry.key, entry.value) { entity.relations.append(r) } }
         }
-        if let node = m.value(forASCII: "indexes"), let list = sequence(node, what: "'indexes'") {
+        if let node = keyed[.indexes], let list = sequence(node, what: "'indexes'") {
             for item in list.items { if let i = index(item) { entity.indexes.append(i) } }
         }
-        if let node = m.value(forASCII: "unique"), let list = sequence(node, what: "'unique' (a list of field lists)", expected: "a list of field lists") {
+        if let node = keyed[.unique], let list = sequence(node, what: "'unique' (a list of field lists)", expected: "a list of field lists") {
             for item in list.items { if let u = unique(item) { entity.uniques.append(u) } }
         }
-        if let node = m.value(forASCII: "checks"), let list = sequence(node, what: "'checks'") {
+        if let node = keyed[.checks], let list = sequence(node, what: "'checks'") {
             for item in list.items { if let c = check(item) { entity.checks.append(c) } }
         }
         return entity
@@ -160,7 +169,8 @@ struct DocumentDecoder {
             return nil
         }
         checkKeys(m, allowed: Self.fieldKeys, in: "field '\(key.value)'")
-        guard let typeNode = m.value(forASCII: "type") else {
+        let keyed = Keyed<FieldKey>(m)
+        guard let typeNode = keyed[.type] else {
             diagnostics.error("field '\(key.value)' has no 'type'", at: key.location)
             return nil
         }
@@ -169,7 +179,7 @@ struct DocumentDecoder {
             return nil
         }
         guard var type = typeRef(typeScalar, field: key.value) else { return nil }
-        if let items = m.value(forASCII: "items") {
+        if let items = keyed[.items] {
             if case let .scalar(s) = items {
                 if let element = typeRef(s, field: key.value) {
                     if type.value.name == "array" {
@@ -183,24 +193,24 @@ struct DocumentDecoder {
             }
         }
         var f = FieldDecl(name: name, type: type, location: key.location)
-        f.nullable = m.value(forASCII: "nullable").flatMap { bool($0, what: "'nullable'") } ?? m.value(forASCII: "optional").flatMap { bool($0, what: "'optional'") }
-        f.primaryKey = m.value(forASCII: "primary_key").flatMap { bool($0, what: "'primary_key'") }
-        f.unique = m.value(forASCII: "unique").flatMap { bool($0, what: "'unique'") }
-        f.index = m.value(forASCII: "index").flatMap { bool($0, what: "'index'") }
-        f.autoincrement = m.value(forASCII: "autoincrement").flatMap { bool($0, what: "'autoincrement'") }
-        if let d = m.value(forASCII: "default") { f.defaultValue = defaultDecl(d) }
-        f.length = (m.value(forASCII: "length") ?? m.value(forASCII: "max_length")).flatMap { int($0, what: "'length'") }
-        f.precision = m.value(forASCII: "precision").flatMap { int($0, what: "'precision'") }
-        f.scale = m.value(forASCII: "scale").flatMap { int($0, what: "'scale'") }
-        f.minimum = m.value(forASCII: "min").flatMap { number($0, what: "'min'") }
-        f.maximum = m.value(forASCII: "max").flatMap { number($0, what: "'max'") }
-        f.minLength = m.value(forASCII: "min_length").flatMap { int($0, what: "'min_length'") }
-        f.pattern = m.value(forASCII: "pattern").flatMap { string($0, what: "'pattern'") }
-        f.sensitive = m.value(forASCII: "sensitive").flatMap { bool($0, what: "'sensitive'")?.value } ?? false
-        f.comment = m.value(forASCII: "comment").flatMap { string($0, what: "'comment'")?.value }
-        f.renamedFrom = m.value(forASCII: "renamed_from").flatMap { string($0, what: "'renamed_from'") }
-        f.column = m.value(forASCII: "column").flatMap { string($0, what: "'column'") }
-        if let node = m.value(forASCII: "native"), let nm = mapping(node, what: "'native' (dialect: type)") {
+        f.nullable = keyed[.nullable].flatMap { bool($0, what: "'nullable'") } ?? keyed[.optional].flatMap { bool($0, what: "'optional'") }
+        f.primaryKey = keyed[.primary_key].flatMap { bool($0, what: "'primary_key'") }
+        f.unique = keyed[.unique].flatMap { bool($0, what: "'unique'") }
+        f.index = keyed[.index].flatMap { bool($0, what: "'index'") }
+        f.autoincrement = keyed[.autoincrement].flatMap { bool($0, what: "'autoincrement'") }
+        if let d = keyed[.default] { f.defaultValue = defaultDecl(d) }
+        f.length = (keyed[.length] ?? keyed[.max_length]).flatMap { int($0, what: "'length'") }
+        f.precision = keyed[.precision].flatMap { int($0, what: "'precision'") }
+        f.scale = keyed[.scale].flatMap { int($0, what: "'scale'") }
+        f.minimum = keyed[.min].flatMap { number($0, what: "'min'") }
+        f.maximum = keyed[.max].flatMap { number($0, what: "'max'") }
+        f.minLength = keyed[.min_length].flatMap { int($0, what: "'min_length'") }
+        f.pattern = keyed[.pattern].flatMap { string($0, what: "'pattern'") }
+        f.sensitive = keyed[.sensitive].flatMap { bool($0, what: "'sensitive'")?.value } ?? false
+        f.comment = keyed[.comment].flatMap { string($0, what: "'comment'")?.value }
+        f.renamedFrom = keyed[.renamed_from].flatMap { string($0, what: "'renamed_from'") }
+        f.column = keyed[.column].flatMap { string($0, what: "'column'") }
+        if let node = keyed[.native], let nm = mapping(node, what: "'native' (dialect: type)") {
             checkKeys(nm, allowed: KeySpec(nm.entries.map(\.key.value)), in: "'native'")
             for (k, v) in nm.entries.map({ ($0.key, $0.value) }) {
                 guard let dialect = Dialect(name: k.value) else {
@@ -230,12 +240,13 @@ struct DocumentDecoder {
             return nil
         }
         checkKeys(m, allowed: Self.relationKeys, in: "relation '\(key.value)'")
-        guard let toNode = m.value(forASCII: "to"), let target = string(toNode, what: "'to'") else {
-            if m.value(forASCII: "to") == nil { diagnostics.error("relation '\(key.value)' has no 'to' (the target entity)", at: key.location) }
+        let keyed = Keyed<RelationKey>(m)
+        guard let toNode = keyed[.to], let target = string(toNode, what: "'to'") else {
+            if keyed[.to] == nil { diagnostics.error("relation '\(key.value)' has no 'to' (the target entity)", at: key.location) }
             return nil
         }
         var kind = Located(RelationKind.manyToOne, at: key.location)
-        if let kindNode = m.value(forASCII: "kind"), let k = string(kindNode, what: "'kind'") {
+        if let kindNode = keyed[.kind], let k = string(kindNode, what: "'kind'") {
             if let parsed = RelationKind(rawValue: k.value) {
                 kind = Located(parsed, at: k.location)
             } else {
@@ -246,18 +257,18 @@ struct DocumentDecoder {
             }
         }
         var r = RelationDecl(name: name, target: target, kind: kind, location: key.location)
-        if let embed = m.value(forASCII: "embed") { _ = bool(embed, what: "'embed'") }
-        r.back = m.value(forASCII: "back").flatMap { string($0, what: "'back'") }
-        r.nullable = m.value(forASCII: "nullable").flatMap { bool($0, what: "'nullable'") } ?? m.value(forASCII: "optional").flatMap { bool($0, what: "'optional'") }
-        r.onDelete = m.value(forASCII: "on_delete").flatMap { action($0, what: "on_delete") }
-        r.onUpdate = m.value(forASCII: "on_update").flatMap { action($0, what: "on_update") }
-        if let c = m.value(forASCII: "column") { r.columns = string(c, what: "'column'").map { [$0] } }
-        if let c = m.value(forASCII: "columns") { r.columns = names(c, what: "'columns'") }
-        if let c = m.value(forASCII: "references") { r.references = names(c, what: "'references'") }
-        r.through = m.value(forASCII: "through").flatMap { string($0, what: "'through'") }
-        r.joinTable = m.value(forASCII: "join_table").flatMap { string($0, what: "'join_table'") }
-        r.index = m.value(forASCII: "index").flatMap { bool($0, what: "'index'") }
-        r.comment = m.value(forASCII: "comment").flatMap { string($0, what: "'comment'")?.value }
+        if let embed = keyed[.embed] { _ = bool(embed, what: "'embed'") }
+        r.back = keyed[.back].flatMap { string($0, what: "'back'") }
+        r.nullable = keyed[.nullable].flatMap { bool($0, what: "'nullable'") } ?? keyed[.optional].flatMap { bool($0, what: "'optional'") }
+        r.onDelete = keyed[.on_delete].flatMap { action($0, what: "on_delete") }
+        r.onUpdate = keyed[.on_update].flatMap { action($0, what: "on_update") }
+        if let c = keyed[.column] { r.columns = string(c, what: "'column'").map { [$0] } }
+        if let c = keyed[.columns] { r.columns = names(c, what: "'columns'") }
+        if let c = keyed[.references] { r.references = names(c, what: "'references'") }
+        r.through = keyed[.through].flatMap { string($0, what: "'through'") }
+        r.joinTable = keyed[.join_table].flatMap { string($0, what: "'join_table'") }
+        r.index = keyed[.index].flatMap { bool($0, what: "'index'") }
+        r.comment = keyed[.comment].flatMap { string($0, what: "'comment'")?.value }
         return r
     }
 
@@ -544,4 +555,52 @@ struct DocumentDecoder {
             return nil
         }
     }
+}
+
+/// A set of mapping keys as an enum whose raw values are positions in the mapping's `KeySpec`.
+protocol DecoderKeys: CaseIterable, RawRepresentable where RawValue == Int {
+    static var spec: DocumentDecoder.KeySpec { get }
+}
+
+/// A mapping whose known keys were located in one pass: `keyed[.name]` is `mapping.value(for: "name")`
+/// (the value of the first entry with that key) without comparing against every entry again.
+struct Keyed<Key: DecoderKeys> {
+    let mapping: SyntaxMapping
+    private var first: [Int]
+
+    init(_ mapping: SyntaxMapping) {
+        self.mapping = mapping
+        let spec = Key.spec
+        first = [Int](repeating: -1, count: spec.keys.count)
+        for n in mapping.entries.indices {
+            if let k = spec.index(of: mapping.entries[n].key), first[k] < 0 { first[k] = n }
+        }
+    }
+
+    subscript(_ key: Key) -> SyntaxNode? {
+        let n = first[key.rawValue]
+        return n < 0 ? nil : mapping.entries[n].value
+    }
+}
+
+/// The keys of an entity mapping, in the order of `DocumentDecoder.entityKeys`.
+enum EntityKey: Int, CaseIterable, DecoderKeys {
+    case table, timestamps, comment, renamed_from, primary_key, fields, relations, indexes, unique, checks, mongo
+
+    static var spec: DocumentDecoder.KeySpec { DocumentDecoder.entityKeys }
+}
+
+/// The keys of a field mapping, in the order of `DocumentDecoder.fieldKeys`.
+enum FieldKey: Int, CaseIterable, DecoderKeys {
+    case type, nullable, optional, primary_key, unique, index, autoincrement, `default`, length, max_length, precision, scale, min
+    case max, min_length, pattern, sensitive, comment, renamed_from, column, native, items
+
+    static var spec: DocumentDecoder.KeySpec { DocumentDecoder.fieldKeys }
+}
+
+/// The keys of a relation mapping, in the order of `DocumentDecoder.relationKeys`.
+enum RelationKey: Int, CaseIterable, DecoderKeys {
+    case to, kind, back, nullable, optional, on_delete, on_update, column, columns, references, through, join_table, index, comment, embed
+
+    static var spec: DocumentDecoder.KeySpec { DocumentDecoder.relationKeys }
 }

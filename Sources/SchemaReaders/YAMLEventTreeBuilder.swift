@@ -1,10 +1,11 @@
-#if compiler(>=6)
-internal import CYaml
-#else
-@_implementationOnly import CYaml
-#endif
 import Foundation
 import SchemaModel
+
+#if compiler(>=6)
+    internal import CYaml
+#else
+    @_implementationOnly import CYaml
+#endif
 
 /// Builds the `SyntaxNode` tree straight from libyaml's parse events: the fast path of
 /// `YAMLSyntaxReader.parse`.
@@ -84,7 +85,11 @@ enum YAMLEventTreeBuilder {
                     let bytes = UnsafeBufferPointer(start: value, count: count)
                     let string = String(decoding: bytes, as: UTF8.self)
                     let fingerprint = SyntaxScalar.fingerprint(ofBytes: bytes, isASCII: bytes.allSatisfy { $0 < 0x80 })
-                    guard add(scalar: string, fingerprint: fingerprint, style: scalar.style, at: location(event.start_mark)) else { return nil }
+                    guard
+                        add(
+                            scalar: string, fingerprint: fingerprint, style: scalar.style,
+                            at: location(event.start_mark))
+                    else { return nil }
                 case YAML_SEQUENCE_START_EVENT:
                     guard stack.last?.isMapping != true || stack[stack.count - 1].key != nil else { return nil }  // a list as a key
                     stack.append(Open(isMapping: false, location: location(event.start_mark), start: items.count))
@@ -93,7 +98,8 @@ enum YAMLEventTreeBuilder {
                     stack.append(Open(isMapping: true, location: location(event.start_mark), start: entries.count))
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                     guard let open = stack.popLast() else { return nil }
-                    let node: SyntaxNode = open.isMapping
+                    let node: SyntaxNode =
+                        open.isMapping
                         ? .mapping(SyntaxMapping(entries: entries.popArray(from: open.start), location: open.location))
                         : .sequence(SyntaxSequence(items: items.popArray(from: open.start), location: open.location))
                     guard attach(node) else { return nil }
@@ -104,18 +110,23 @@ enum YAMLEventTreeBuilder {
         }
 
         /// A scalar: a key when the enclosing mapping waits for one, a value otherwise.
-        private mutating func add(scalar string: String, fingerprint: UInt32, style: yaml_scalar_style_t, at location: SourceLocation) -> Bool {
+        private mutating func add(
+            scalar string: String, fingerprint: UInt32, style: yaml_scalar_style_t, at location: SourceLocation
+        ) -> Bool {
             let last = stack.count - 1
             if last >= 0, stack[last].isMapping, stack[last].key == nil {
                 // The reader calls a key quoted for the quoted styles only (not literal or folded).
                 let quoted = style == YAML_SINGLE_QUOTED_SCALAR_STYLE || style == YAML_DOUBLE_QUOTED_SCALAR_STYLE
                 guard insertKey(string, fingerprint: fingerprint, into: last) else { return false }
-                stack[last].key = SyntaxScalar(value: string, isQuoted: quoted, location: location, fingerprint: fingerprint)
+                stack[last].key = SyntaxScalar(
+                    value: string, isQuoted: quoted, location: location, fingerprint: fingerprint)
                 return true
             }
-            let quoted = style == YAML_SINGLE_QUOTED_SCALAR_STYLE || style == YAML_DOUBLE_QUOTED_SCALAR_STYLE
+            let quoted =
+                style == YAML_SINGLE_QUOTED_SCALAR_STYLE || style == YAML_DOUBLE_QUOTED_SCALAR_STYLE
                 || style == YAML_LITERAL_SCALAR_STYLE || style == YAML_FOLDED_SCALAR_STYLE
-            return attach(.scalar(SyntaxScalar(value: string, isQuoted: quoted, location: location, fingerprint: fingerprint)))
+            return attach(
+                .scalar(SyntaxScalar(value: string, isQuoted: quoted, location: location, fingerprint: fingerprint)))
         }
 
         /// False when the mapping already has a key with this text: Yams may call that a duplicate
@@ -124,7 +135,8 @@ enum YAMLEventTreeBuilder {
             if stack[index].keySet != nil {
                 return stack[index].keySet!.insert(key).inserted
             }
-            let start = stack[index].start, end = entries.count
+            let start = stack[index].start
+            let end = entries.count
             for j in start..<end {
                 let other = entries.keyFingerprint(at: j)
                 // Two ASCII keys with different fingerprints differ; anything else is compared in full.

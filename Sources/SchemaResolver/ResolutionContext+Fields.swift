@@ -101,8 +101,15 @@ extension ResolutionContext {
 
     func resolveType(_ ref: Located<TypeRef>, field: FieldDecl) -> ColumnType? {
         let t = ref.value
-        let lowered = t.name.lowercased()
-        let canonical = ColumnType.aliases[lowered] ?? lowered
+        let canonical: String
+        switch t.name {
+        case "int", "bigint", "smallint", "float", "text", "bool", "date", "time", "datetime", "uuid", "json", "bytes", "string",
+            "decimal", "array":
+            canonical = t.name  // already lowercase, and no alias has one of these names
+        default:
+            let lowered = t.name.lowercased()
+            canonical = ColumnType.aliases[lowered] ?? lowered
+        }
         func noArguments(_ name: String) -> Bool {
             if !t.arguments.isEmpty {
                 diagnostics.error("type '\(name)' takes no arguments", at: ref.location)
@@ -215,9 +222,11 @@ extension ResolutionContext {
         }
         switch type {
         case .bool:
-            let lowered = text.lowercased()
-            if ["true", "yes", "on"].contains(lowered) { return ColumnDefault(.literal, "true") }
-            if ["false", "no", "off"].contains(lowered) { return ColumnDefault(.literal, "false") }
+            switch text.lowercased() {
+            case "true", "yes", "on": return ColumnDefault(.literal, "true")
+            case "false", "no", "off": return ColumnDefault(.literal, "false")
+            default: break
+            }
             return bad("the default of a bool field must be true or false, got '\(text)'")
         case .int, .bigint, .smallint:
             guard let v = Int64(text) else { return bad("the default of an integer field must be a whole number, got '\(text)'") }
@@ -226,12 +235,14 @@ extension ResolutionContext {
             guard Double(text) != nil else { return bad("the default of a float field must be a number, got '\(text)'") }
             return ColumnDefault(.literal, text)
         case let .decimal(p, s):
-            guard let v = Decimal(string: text), Double(text) != nil else { return bad("the default of a decimal field must be a number, got '\(text)'") }
+            // A plain number of a few digits always parses (both checks below); others are checked.
+            guard Self.isShortPlainNumber(text) || (Decimal(string: text) != nil && Double(text) != nil) else {
+                return bad("the default of a decimal field must be a number, got '\(text)'")
+            }
             let parts = text.split(separator: ".")
             let fraction = parts.count > 1 ? parts[1].count : 0
             let whole = parts[0].filter(\.isNumber).count
             if fraction > s || whole > p - s { return bad("default \(text) does not fit decimal(\(p),\(s))") }
-            _ = v
             return ColumnDefault(.literal, text)
         case let .string(length):
             if text.count > length { return bad("default '\(text)' is longer than the field's length \(length)") }
@@ -239,8 +250,8 @@ extension ResolutionContext {
         case .text:
             return ColumnDefault(.literal, text)
         case let .enumeration(name):
-            let values = enums[name]?.values.map(\.value) ?? []
-            guard values.contains(text) else {
+            guard enums[name]?.values.contains(where: { $0.value == text }) == true else {
+                let values = enums[name]?.values.map(\.value) ?? []
                 return bad("default '\(text)' is not a value of enum '\(name)'\(Suggestions.hint(for: text, in: values)) (values: \(values.joined(separator: ", ")))")
             }
             return ColumnDefault(.literal, text)
@@ -257,6 +268,24 @@ extension ResolutionContext {
         case .bytes:
             return bad("bytes fields take only {sql: \"...\"} defaults")
         }
+    }
+
+    /// `-?[0-9]{1,15}(\.[0-9]{1,15})?` in ASCII: `Decimal(string:)` and `Double(_:)` accept all of these.
+    static func isShortPlainNumber(_ text: String) -> Bool {
+        var digits = 0, fractionDigits = 0, sawPoint = false, first = true
+        for byte in text.utf8 {
+            defer { first = false }
+            switch byte {
+            case UInt8(ascii: "-") where first: continue
+            case UInt8(ascii: "."):
+                guard !sawPoint, digits > 0 else { return false }
+                sawPoint = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if sawPoint { fractionDigits += 1 } else { digits += 1 }
+            default: return false
+            }
+        }
+        return digits >= 1 && digits <= 15 && (!sawPoint || (fractionDigits >= 1 && fractionDigits <= 15))
     }
 
     func isStringLike(_ type: ColumnType) -> Bool {
@@ -289,13 +318,19 @@ extension ResolutionContext {
                 v.pattern = pattern.value
             }
         }
-        for (bound, name) in [(field.minimum, "min"), (field.maximum, "max")] {
-            guard let bound else { continue }
+        if let bound = field.minimum {
             if !type.isNumeric {
-                diagnostics.error("'\(name)' applies to numeric fields, not \(type)", at: bound.location)
-                continue
+                diagnostics.error("'min' applies to numeric fields, not \(type)", at: bound.location)
+            } else {
+                v.minimum = bound.value
             }
-            if name == "min" { v.minimum = bound.value } else { v.maximum = bound.value }
+        }
+        if let bound = field.maximum {
+            if !type.isNumeric {
+                diagnostics.error("'max' applies to numeric fields, not \(type)", at: bound.location)
+            } else {
+                v.maximum = bound.value
+            }
         }
         if let lo = v.minimum, let hi = v.maximum, lo > hi, let at = field.minimum?.location {
             diagnostics.error("'min' \(Self.number(lo)) is greater than 'max' \(Self.number(hi))", at: at)

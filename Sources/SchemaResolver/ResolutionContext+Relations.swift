@@ -48,7 +48,7 @@ extension ResolutionContext {
     /// the unique of a one-to-one, and the inverse side) on first use.
     func columns(forRelation name: String, of i: Int) -> [PendingColumn]? {
         guard let relation = relationDecl(name, of: i) else { return nil }
-        let key = "\(i).\(name)"
+        let key = RelationRef(entity: i, name: name)
         // The cycle check comes before the memo: the memo holds a placeholder while in progress.
         if relationInProgress.contains(key) {
             diagnostics.error(
@@ -119,8 +119,8 @@ extension ResolutionContext {
         let table = tableNames[i]
         let columnNames = result.map(\.column.name)
         let nullable = result.contains { $0.column.nullable }
-        for (action, label) in [(relation.onDelete, "on_delete"), (relation.onUpdate, "on_update")] {
-            guard let action else { continue }
+        func checkAction(_ action: Located<ReferentialAction>?, _ label: String) {
+            guard let action else { return }
             if action.value == .setNull, result.contains(where: { !$0.column.nullable }) {
                 diagnostics.error("\(label): set_null needs a nullable foreign key; add 'nullable: true' to relation '\(name)'", at: action.location)
             }
@@ -128,6 +128,8 @@ extension ResolutionContext {
                 diagnostics.error("\(label): set_default needs a default on the foreign key column '\(columnNames[0])'", at: action.location)
             }
         }
+        checkAction(relation.onDelete, "on_delete")
+        checkAction(relation.onUpdate, "on_update")
         let fk = ForeignKey(
             name: convention.foreignKeyName(table: table, columns: columnNames, referredTable: tableNames[target]),
             columns: columnNames, referencedTable: tableNames[target], referencedColumns: referenced.map(\.column.name),

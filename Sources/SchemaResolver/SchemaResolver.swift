@@ -22,6 +22,12 @@ public enum SchemaResolver {
     }
 }
 
+/// A relation of entity `entity` by name (the key of the relation cycle check).
+struct RelationRef: Hashable {
+    var entity: Int
+    var name: String
+}
+
 /// One column of an entity while it is being resolved, with where it was declared.
 struct PendingColumn {
     var column: Column
@@ -47,7 +53,7 @@ final class ResolutionContext {
     var timestampColumns: [[PendingColumn]] = []
     /// Foreign-key columns per entity and relation name, memoised.
     var relationColumns: [[String: [PendingColumn]]] = []
-    var relationInProgress: Set<String> = []
+    var relationInProgress: Set<RelationRef> = []
     var foreignKeys: [[ForeignKey]] = []
     var uniques: [[UniqueConstraint]] = []
     var checks: [[CheckConstraint]] = []

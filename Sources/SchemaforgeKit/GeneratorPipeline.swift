@@ -69,9 +69,25 @@ public struct LoadedSchema: Sendable {
 public enum SnapshotEncoder {
     public static func encode(_ schema: Schema) -> String {
         // About half a kilobyte of JSON per column, with its table's share of keys and constraints.
-        var writer = SnapshotJSONWriter(capacity: 4096 + 512 * schema.tables.reduce(0) { $0 + $1.columns.count })
-        guard writer.write(schema) else { return "\n" }  // JSONEncoder fails on NaN or infinity
-        return writer.textWithNewline
+        encode(schema, initialCapacity: 4096 + 512 * schema.tables.reduce(0) { $0 + $1.columns.count })
+    }
+
+    /// Writes straight into the storage of the result, and again with twice the room if it did not fit.
+    static func encode(_ schema: Schema, initialCapacity: Int) -> String {
+        var capacity = max(16, initialCapacity)
+        while true {
+            var valid = true, overflowed = false
+            let text = String(unsafeUninitializedCapacity: capacity) { buffer in
+                var writer = SnapshotJSONWriter(into: buffer)
+                valid = writer.write(schema)
+                let count = writer.finishWithNewline()
+                overflowed = writer.overflowed
+                return valid && !overflowed ? count : 0
+            }
+            if !valid { return "\n" }  // JSONEncoder fails on NaN or infinity
+            if !overflowed { return text }
+            capacity *= 2
+        }
     }
 
     /// The reference encoding `encode` reproduces.
@@ -91,7 +107,7 @@ public enum SnapshotEncoder {
 /// the type's coding keys in byte order; optional properties that are `nil` are left out, as the
 /// synthesized `Codable` conformances do.
 struct SnapshotJSONWriter {
-    private var out: [UInt8] = []
+    private var out: RawTextBuffer
     /// A newline and the indentation of the current nesting level (two spaces a level).
     private var lineStart: [UInt8] = [0x0A]
     /// Whether each open container has a member yet (for the separators), innermost last.
@@ -99,25 +115,25 @@ struct SnapshotJSONWriter {
     /// False once a non-finite double was met: `JSONEncoder` rejects those.
     private var valid = true
 
-    init(capacity: Int) {
-        out.reserveCapacity(capacity)
+    /// A writer that fills `buffer` (and reports `overflowed` when it is too small).
+    init(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        out = RawTextBuffer(into: buffer)
         lineStart.reserveCapacity(32)
         hasMember.reserveCapacity(16)
     }
 
-    /// The JSON text and a trailing newline.
-    var textWithNewline: String {
-        mutating get {
-            out.append(0x0A)
-            return String(decoding: out, as: UTF8.self)
-        }
+    /// True when the buffer was too small for the text.
+    var overflowed: Bool { out.overflowed }
+
+    /// Ends the text with a newline; the number of bytes written.
+    mutating func finishWithNewline() -> Int {
+        out.append(0x0A)
+        return out.count
     }
 
     // MARK: Structure
 
-    private mutating func raw(_ text: StaticString) {
-        text.withUTF8Buffer { out.append(contentsOf: $0) }
-    }
+    private mutating func raw(_ text: StaticString) { out.append(text) }
 
     private mutating func open(_ bracket: UInt8) {
         out.append(bracket)
@@ -130,7 +146,7 @@ struct SnapshotJSONWriter {
         let had = hasMember.removeLast()
         lineStart.removeLast(2)
         if !had { out.append(0x0A) }  // an empty container spans a blank line
-        out.append(contentsOf: lineStart)
+        out.append(lineStart)
         out.append(bracket)
     }
 
@@ -141,7 +157,7 @@ struct SnapshotJSONWriter {
         } else {
             hasMember[hasMember.count - 1] = true
         }
-        out.append(contentsOf: lineStart)
+        out.append(lineStart)
     }
 
     private mutating func key(_ name: StaticString) {
@@ -164,7 +180,7 @@ struct SnapshotJSONWriter {
         // Most strings need no escaping: copy them whole.
         let copied = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
             for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
-            out.append(contentsOf: bytes)
+            out.append(bytes)
             return true
         }
         if copied == true {
@@ -182,26 +198,27 @@ struct SnapshotJSONWriter {
             case 0x0D: raw("\\r")
             case 0..<0x20:
                 raw("\\u00")
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
+                out.append(Self.hexDigits[Int(byte >> 4)])
+                out.append(Self.hexDigits[Int(byte & 0xF)])
             default: out.append(byte)
             }
         }
         out.append(UInt8(ascii: "\""))
     }
 
-    private mutating func number(_ value: Int) { out.append(contentsOf: String(value).utf8) }
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private mutating func number(_ value: Int) { out.append(String(value)) }
 
     private mutating func number(_ value: Double) {
         guard value.isFinite else {
             valid = false
-            out.append(contentsOf: "0".utf8)
+            out.append("0" as StaticString)
             return
         }
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
-        out.append(contentsOf: text.utf8)
+        out.append(text)
     }
 
     private mutating func bool(_ value: Bool) { value ? raw("true") : raw("false") }
@@ -237,8 +254,6 @@ struct SnapshotJSONWriter {
     // MARK: The IR
 
     mutating func write(_ schema: Schema) -> Bool {
-        // About half a kilobyte of JSON per column, with its table's share of keys and constraints.
-        out.reserveCapacity(4096 + 512 * schema.tables.reduce(0) { $0 + $1.columns.count })
         open(UInt8(ascii: "{"))
         key("enums")
         array(schema.enums) { $0.write($1) }
@@ -488,5 +503,52 @@ struct SnapshotJSONWriter {
             string(throughEntity)
         }
         close(UInt8(ascii: "}"))
+    }
+}
+
+/// A fixed UTF-8 byte buffer with cheap appends (a bounds check and a copy): the bytes go into
+/// storage someone else owns; when they do not fit, `overflowed` is set and the rest is dropped.
+struct RawTextBuffer {
+    private let base: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    private(set) var count = 0
+    private(set) var overflowed = false
+
+    init(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        base = buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 1)!
+        capacity = buffer.count
+    }
+
+    mutating func append(_ byte: UInt8) {
+        guard count < capacity else {
+            overflowed = true
+            return
+        }
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        guard count + bytes.count <= capacity else {
+            overflowed = true
+            return
+        }
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append($0) }
+    }
+
+    mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { append($0) }
+    }
+
+    mutating func append(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
+            for byte in text.utf8 { append(byte) }
+        }
     }
 }

@@ -10,10 +10,16 @@ public enum MigrationSnapshot {
     /// `{"checksum": "md5:...", "schema": {...}}` with the schema in its stable snapshot form.
     public static func encode(_ schema: Schema) -> String {
         let canonical = SnapshotEncoder.encode(schema)
-        let body = canonical.trimmingCharacters(in: .newlines)
-            .split(separator: "\n", omittingEmptySubsequences: false)
-            .enumerated().map { $0.offset == 0 ? String($0.element) : "  " + $0.element }
-            .joined(separator: "\n")
+        // The schema nested one level: every line after the first indented by two spaces.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(canonical.utf8.count * 11 / 10)
+        var source = canonical.utf8[...]
+        while source.last == UInt8(ascii: "\n") { source = source.dropLast() }
+        for byte in source {
+            bytes.append(byte)
+            if byte == UInt8(ascii: "\n") { bytes.append(contentsOf: [0x20, 0x20]) }
+        }
+        let body = String(decoding: bytes, as: UTF8.self)
         return "{\n  \"checksum\" : \"\(checksum(canonical))\",\n  \"schema\" : \(body)\n}\n"
     }
 

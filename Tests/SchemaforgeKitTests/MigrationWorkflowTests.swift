@@ -1,0 +1,95 @@
+import Foundation
+import SchemaforgeKit
+import Testing
+
+/// The snapshot beside the migrations, and `schemaforge migrate`'s refusals.
+@Suite("Migration workflow")
+struct MigrationWorkflowTests {
+    let v1 = """
+        schema: 1
+        name: m
+        entities:
+          User:
+            fields:
+              email: {type: string, length: 100, unique: true}
+              name: string(50)
+        """
+
+    func schema(_ text: String) throws -> Schema {
+        let loaded = GeneratorPipeline.load(text: text, file: "m.yaml")
+        return try #require(loaded.schema, "\(loaded.diagnostics)")
+    }
+
+    func project(_ text: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sf-mig-\(UUID().uuidString)").path
+        let files = GeneratorPipeline.project(try schema(text), database: .sqlite)
+        try GenerationPlan.make(files: files.map { ($0.path, $0.contents) }, outputDirectory: dir).apply(to: dir, force: false, database: "sqlite")
+        return dir
+    }
+
+    @Test("a snapshot decodes to the schema it was made from")
+    func snapshotRoundTrip() throws {
+        let s = try schema(v1)
+        let text = MigrationSnapshot.encode(s)
+        #expect(text.hasPrefix("{\n  \"checksum\" : \"md5:"))
+        #expect(try MigrationSnapshot.decode(text) == s)
+    }
+
+    @Test("an edited snapshot is detected by its checksum, never silently used")
+    func tamperedSnapshot() throws {
+        let text = MigrationSnapshot.encode(try schema(v1)).replacingOccurrences(of: "string(100)", with: "string(120)")
+        #expect(throws: MigrationSnapshot.Invalid.self) { try MigrationSnapshot.decode(text) }
+        let dir = try project(v1)
+        try text.write(toFile: dir + "/migrations/schema.snapshot.json", atomically: true, encoding: .utf8)
+        #expect(throws: MigrationWorkflow.Refusal.self) {
+            try MigrationWorkflow.prepare(schema: try schema(v1), directory: dir, message: "x", allowDataLoss: false, database: nil)
+        }
+    }
+
+    @Test("no change writes nothing")
+    func noChanges() throws {
+        let dir = try project(v1)
+        #expect(try MigrationWorkflow.prepare(schema: try schema(v1), directory: dir, message: "x", allowDataLoss: false, database: nil) == .noChanges)
+    }
+
+    @Test("data loss is refused without --allow-data-loss, with the explanation, and nothing is written")
+    func dataLossRefused() throws {
+        let dir = try project(v1)
+        let v2 = v1.replacingOccurrences(of: "      name: string(50)\n", with: "").replacingOccurrences(of: "\n      name: string(50)", with: "")
+        do {
+            _ = try MigrationWorkflow.prepare(schema: try schema(v2), directory: dir, message: "drop name", allowDataLoss: false, database: nil)
+            Issue.record("expected a refusal")
+        } catch let refusal as MigrationWorkflow.Refusal {
+            #expect(refusal.description.contains("drop_column user.name"))
+            #expect(refusal.description.contains("--allow-data-loss"))
+        }
+        let revisions = try FileManager.default.contentsOfDirectory(atPath: dir + "/migrations/versions")
+        #expect(revisions == ["0001_initial.py"])
+    }
+
+    @Test("with the flag the revision follows the chain and says what its downgrade cannot restore")
+    func dataLossAllowed() throws {
+        let dir = try project(v1)
+        let v2 = v1.replacingOccurrences(of: "\n      name: string(50)", with: "")
+        let outcome = try MigrationWorkflow.prepare(schema: try schema(v2), directory: dir, message: "drop name", allowDataLoss: true, database: nil)
+        guard case let .revision(path, contents, _, _) = outcome else {
+            Issue.record("expected a revision")
+            return
+        }
+        #expect(path == "migrations/versions/0002_drop_name.py")
+        #expect(contents.contains("down_revision: str | None = \"0001\""))
+        #expect(contents.contains("The downgrade cannot restore"))
+        #expect(contents.contains("batch_op.drop_column(\"name\")"))
+        try MigrationWorkflow.write(outcome, to: dir)
+        #expect(try MigrationSnapshot.decode(String(contentsOfFile: dir + "/migrations/schema.snapshot.json", encoding: .utf8)) == schema(v2))
+    }
+
+    @Test("a NOT NULL column without a default on an existing table is refused")
+    func backfillRefused() throws {
+        let dir = try project(v1)
+        let v2 = v1 + "\n      age: int"
+        #expect(throws: MigrationWorkflow.Refusal.self) {
+            try MigrationWorkflow.prepare(schema: try schema(v2), directory: dir, message: "age", allowDataLoss: true, database: nil)
+        }
+    }
+}
