@@ -12,10 +12,11 @@ struct Diff: ParsableCommand {
             Examples:
               schemaforge diff v1.yaml v2.yaml
               schemaforge diff v1.yaml v2.yaml --format json
+              schemaforge diff v1.yaml v2.yaml --format alembic --dialect postgresql
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json
+        case text, json, alembic
     }
 
     @Argument(help: "The old schema (file or snapshot).")
@@ -24,8 +25,11 @@ struct Diff: ParsableCommand {
     @Argument(help: "The new schema (file or snapshot).")
     var new: String
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text, json, or alembic (the revision module for --dialect).")
     var format: Format = .text
+
+    @Option(name: [.short, .long], help: "Database of the alembic revision: sqlite, postgresql or mysql.")
+    var dialect: Dialect = .sqlite
 
     func run() throws {
         let before = try SchemaSource.load(old)
@@ -34,6 +38,11 @@ struct Diff: ParsableCommand {
         switch format {
         case .text: print(PlanRenderer.text(plan), terminator: "")
         case .json: print(PlanRenderer.json(plan), terminator: "")
+        case .alembic:
+            let database = TargetDatabase(rawValue: dialect.rawValue) ?? .sqlite
+            let text = AlembicRevisionGenerator(old: before, new: after, database: database)
+                .render(plan, revision: "next", downRevision: "previous", message: "\(old) -> \(new)")
+            print(text, terminator: "")
         }
     }
 }
