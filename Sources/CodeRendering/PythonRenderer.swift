@@ -249,16 +249,25 @@ public struct PythonRenderer: Sendable {
     /// with a trailing comma); a lone long string after `=` goes in parentheses.
     public func wrap(_ line: String) -> [String] {
         // Most lines are short: the UTF-8 length (O(1)) bounds the character count.
-        guard line.utf8.count > lineLength, line.count > lineLength, !line.drop(while: { $0 == " " }).hasPrefix("#") else { return [line] }
+        guard line.utf8.count > lineLength, line.unicodeScalars.count > lineLength, !line.drop(while: { $0 == " " }).hasPrefix("#") else { return [line] }
         let indent = String(line.prefix { $0 == " " })
-        let chars = Array(line)
+        // Unicode scalars: no grapheme breaking on every (long) line; delimiters are all ASCII.
+        let chars = Array(line.unicodeScalars)
+        func text(_ slice: ArraySlice<Unicode.Scalar>) -> String {
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: slice)
+            return String(view)
+        }
+        func isWordEnd(_ c: Unicode.Scalar) -> Bool {
+            c.properties.isAlphabetic || (c >= "0" && c <= "9") || c == "_" || c == ")" || c == "]"
+        }
         // A trailing ":" (def/for/if lines) or "," (an item of an exploded call) stays after the
         // closing bracket.
         var end = chars.count
         var suffix = ""
         if chars.last == ":" || chars.last == "," {
             end -= 1
-            suffix = String(chars[end])
+            suffix = String(Character(chars[end]))
         }
         if let eq = line.range(of: " = \""), line.hasSuffix("\""), line[eq.upperBound...].dropLast().allSatisfy({ $0 != "\"" }) {
             let head = String(line[..<eq.lowerBound]) + " = ("
@@ -276,8 +285,8 @@ public struct PythonRenderer: Sendable {
             let c = chars[i]
             if c == "\"" { inString.toggle() }
             if !inString {
-                if ")]}".contains(c) { depth += 1 }
-                if "([{".contains(c) {
+                if c == ")" || c == "]" || c == "}" { depth += 1 }
+                if c == "(" || c == "[" || c == "{" {
                     depth -= 1
                     if depth == 0 {
                         open = i
@@ -288,21 +297,21 @@ public struct PythonRenderer: Sendable {
             i -= 1
         }
         guard let open, open > indent.count, open + 1 < end - 1 else { return [line] }
-        if open + 1 > lineLength, let eq = line.range(of: " = "), line.distance(from: line.startIndex, to: eq.lowerBound) < open {
+        if open + 1 > lineLength, let eq = line.range(of: " = "), line.unicodeScalars.distance(from: line.startIndex, to: eq.lowerBound) < open {
             // Even the opening line is too long: ruff puts the right-hand side in parentheses.
             let target = String(line[..<eq.upperBound])
             let value = String(line[eq.upperBound...])
             return [target + "("] + wrap(indent + "    " + value) + [indent + ")"]
         }
-        let head = String(chars[..<(open + 1)])
-        let inner = String(chars[(open + 1)..<(end - 1)])
-        let tail = indent + String(chars[end - 1]) + suffix + String(chars[end..<(chars.count - suffix.count)])
+        let head = text(chars[..<(open + 1)])
+        let inner = text(chars[(open + 1)..<(end - 1)])
+        let tail = indent + String(Character(chars[end - 1])) + suffix + text(chars[end..<(chars.count - suffix.count)])
         let innerIndent = indent + "    "
         let parts = Self.splitTopLevel(inner)
         // A collection literal (not a call or subscript) with several items goes one per line.
-        let before = open > 0 ? chars[open - 1] : " "
-        let isCollection = chars[open] != "(" ? !(before.isLetter || before.isNumber || before == "_" || before == ")" || before == "]") : !(before.isLetter || before.isNumber || before == "_" || before == ")" || before == "]")
-        if (innerIndent + inner).count <= lineLength, !inner.isEmpty, !(isCollection && parts.count > 1) {
+        let before: Unicode.Scalar = open > 0 ? chars[open - 1] : " "
+        let isCollection = !isWordEnd(before)
+        if (innerIndent + inner).unicodeScalars.count <= lineLength, !inner.isEmpty, !(isCollection && parts.count > 1) {
             return [head, innerIndent + inner, tail]
         }
         if parts.count <= 1 { return [head] + wrap(innerIndent + inner) + [tail] }
