@@ -40,9 +40,9 @@ COMMANDS = [
 # Pipeline stages for the profile breakdown: (label, substring of a demangled frame). A sample counts for a
 # stage when any frame of its stack matches, so nested and repeated functions are counted once.
 STAGES = [
-    ("read: YAMLSyntaxReader.parse (Yams + libyaml + tree conversion)", "YAMLSyntaxReader.parse("),
-    ("- of which Yams Parser.checkDuplicates (duplicate-key check)", "Parser.checkDuplicates(mappingKeys:)"),
-    ("- of which Yams Node.Scalar.resolveTag (NSRegularExpression)", "Node.Scalar.resolveTag(using:)"),
+    ("read: YAMLSyntaxReader (libyaml parse events -> syntax tree)", "YAMLEventTreeBuilder."),
+    ("- of which libyaml's parser (yaml_parser_parse, C)", "yaml_parser_"),
+    ("- of which the Yams fallback (Yams.compose; syntax errors, duplicate keys)", "YAMLSyntaxReader.parseWithYams("),
     ("decode: DocumentDecoder", "DocumentDecoder."),
     ("resolve: SchemaResolver.resolve", "SchemaResolver.resolve("),
     ("- of which NamingConvention (constraint and index names)", "NamingConvention."),
@@ -50,7 +50,8 @@ STAGES = [
     ("- of which ResolutionContext.resolveEntityConstraints", "ResolutionContext.resolveEntityConstraints("),
     ("generate: DDLGenerator.generate", "DDLGenerator.generate("),
     ("render: SQLRenderer.render", "SQLRenderer.render("),
-    ("encode: SnapshotEncoder.encode (JSONEncoder)", "SnapshotEncoder.encode("),
+    ("encode: SnapshotEncoder (SnapshotJSONWriter)", "SnapshotJSONWriter."),
+    ("kernel: page faults (first touch of new memory)", "page_fault"),
 ]
 # Foundation calls worth replacing, attributed to the nearest caller in the project.
 HOT_CALLS = [
@@ -59,9 +60,9 @@ HOT_CALLS = [
     ("NSRegularExpression", "NSRegularExpression."),
     ("JSONEncoder", "JSONEncoder."),
 ]
-PROJECT_FRAME = re.compile(r"YAMLSyntaxReader|DocumentDecoder|SchemaResolver|ResolutionContext|NamingConvention|"
-                           r"Identifiers|SQLIdentifier|SQLTypeMapper|DDLGenerator|SQLRenderer|SnapshotEncoder|"
-                           r"GeneratorPipeline|SchemaFileReader|Parser\.|Node\.")
+PROJECT_FRAME = re.compile(r"YAMLSyntaxReader|YAMLEventTreeBuilder|yaml_parser_|DocumentDecoder|SchemaResolver|"
+                           r"ResolutionContext|NamingConvention|Identifiers|SQLIdentifier|SQLTypeMapper|DDLGenerator|"
+                           r"SQLRenderer|SnapshotEncoder|SnapshotJSONWriter|GeneratorPipeline|SchemaFileReader|FastText")
 
 
 def run_once(binary: Path, args: list[str]) -> tuple[float, float, int]:
@@ -149,7 +150,7 @@ def share(stacks: list[list[str]], needle: str) -> float:
 
 
 def top_functions(stacks: list[list[str]], limit: int) -> list[tuple[float, float, str]]:
-    """(inclusive %, self %, function) for project and Yams functions, by inclusive share."""
+    """(inclusive %, self %, function) for project and libyaml functions, by inclusive share."""
     inclusive: dict[str, int] = {}
     own: dict[str, int] = {}
     for stack in stacks:
@@ -333,11 +334,14 @@ def main() -> int:
             "| call | total | callers |",
             "|---|---:|---|",
         ]
-        for label, total, callers in hot_calls(profiles[main_label]):
+        calls = hot_calls(profiles[main_label])
+        for label, total, callers in calls:
             lines.append(f"| {label} | {total:.1f}% | " + "<br>".join(f"{pct:.1f}% `{c[:90]}`" for c, pct in callers) + " |")
+        if not calls:
+            lines.append("| (none of " + ", ".join(label.split(" (")[0] for label, _ in HOT_CALLS) + " was sampled) | 0% | |")
         lines += [
             "",
-            f"Top project and Yams functions in `{main_label}` by inclusive share:",
+            f"Top project and libyaml functions in `{main_label}` by inclusive share:",
             "",
             "| inclusive | self | function |",
             "|---:|---:|---|",

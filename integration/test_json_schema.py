@@ -296,6 +296,7 @@ entities:
       public_id: {type: uuid, default: uuid, native: {postgresql: UUID, MySQL: "CHAR(36)", sqlite3: TEXT}}
       active: {type: bool, default: yes}
       data: {type: json, nullable: true}
+      nickname: {type: string, length: 40, backfill: "'anonymous'"}
     relations:
       team: Team
       mentor: {to: Account, kind: many_to_one, optional: true, on_delete: SET NULL, on_update: Cascade, column: mentor_ref, index: true, comment: Self reference, back: mentees}

@@ -216,9 +216,9 @@ struct Planner {
             guard let oldName = match[column.name], let before = oldTable.column(named: oldName) else {
                 added.append(column)
                 let needsBackfill = !column.nullable && column.defaultValue == nil && !column.autoincrement
-                columns.append(PlannedStep(
-                    .addColumn(table: t, column), needsBackfill ? .needsBackfill : .safe,
-                    note: needsBackfill ? "NOT NULL without a default: existing rows need a value (add a default)" : ""))
+                let note = column.backfill.map { "added nullable, filled with \($0), then NOT NULL" }
+                    ?? "NOT NULL without a default: existing rows need a value (add a default or a backfill)"
+                columns.append(PlannedStep(.addColumn(table: t, column), needsBackfill ? .needsBackfill : .safe, note: needsBackfill ? note : ""))
                 continue
             }
             if oldName != column.name { renames.append(PlannedStep(.renameColumn(table: t, from: oldName, to: column.name), .safe)) }
@@ -324,7 +324,8 @@ struct Planner {
         }
         if a.nullable, !b.nullable {
             safety = max(safety, .needsBackfill)
-            notes.append(b.defaultValue == nil ? "NULLs must be filled before NOT NULL (add a default)" : "NULLs are filled with the default before NOT NULL")
+            notes.append(b.backfill.map { "NULLs are filled with \($0) before NOT NULL" }
+                ?? (b.defaultValue == nil ? "NULLs must be filled before NOT NULL (add a default or a backfill)" : "NULLs are filled with the default before NOT NULL"))
         }
         return (safety, notes.joined(separator: "; "))
     }

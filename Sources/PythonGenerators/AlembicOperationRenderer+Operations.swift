@@ -45,6 +45,14 @@ extension AlembicOperationRenderer {
             return lines
         case let .addColumn(table, column):
             guard let t = tableNamed(table) else { return [] }
+            if !column.nullable, column.defaultValue == nil, let backfill = column.backfill {
+                // Added nullable, filled for the existing rows, then made NOT NULL.
+                var nullable = column
+                nullable.nullable = true
+                return render(.addColumn(table: table, nullable), imports: &imports)
+                    + ["op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table, for: dialect)) SET \(SQLIdentifier.quoted(column.name, for: dialect)) = \(backfill)")))"]
+                    + render(.alterColumn(table: table, from: nullable, to: column), imports: &imports)
+            }
             let expression = columnExpression(column, in: t, imports: &imports)
             guard dialect == .sqlite else { return ["op.add_column(\(q(table)), \(expression))"] }
             var calls = ["add_column(\(expression))"]
@@ -169,7 +177,10 @@ extension AlembicOperationRenderer {
         args.append("existing_type=\(oldType)")
         if from.nullable != to.nullable {
             args.append("nullable=\(to.nullable ? "True" : "False")")
-            if !to.nullable, let d = to.defaultValue {
+            if !to.nullable, to.defaultValue == nil, let backfill = to.backfill {
+                let column = SQLIdentifier.quoted(to.name, for: dialect)
+                lines.append("op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table, for: dialect)) SET \(column) = \(backfill) WHERE \(column) IS NULL")))")
+            } else if !to.nullable, let d = to.defaultValue {
                 // Existing NULLs take the default before the column becomes NOT NULL.
                 let value = SQLTypeMapper(dialect: dialect).defaultExpression(d, type: to.type, schema: schema)
                 let column = SQLIdentifier.quoted(to.name, for: dialect)

@@ -185,12 +185,12 @@ public struct DDLGenerator: Sendable {
         for check in table.checks { constraints.append(SQLTableConstraint(name: check.name, kind: .check(check.expression(for: dialect)))) }
         if dialect == .sqlite {
             // SQLite has no enum type: a CHECK keeps the column to the enum's values.
-            var seen: Set<String> = []
+            var seen: [String] = []  // a table has a few enum columns: a list is cheaper than a set
             for column in table.columns {
                 guard case let .enumeration(name) = column.type, column.nativeType(for: dialect) == nil, let e = schema.enumType(named: name) else { continue }
                 var constraintName = "ck_\(table.name)_\(e.databaseName)"
                 if seen.contains(constraintName) { constraintName = "ck_\(table.name)_\(column.name)_\(e.databaseName)" }
-                seen.insert(constraintName)
+                seen.append(constraintName)
                 let values = e.values.map { SQLIdentifier.literal($0, for: dialect) }.joined(separator: ", ")
                 constraints.append(SQLTableConstraint(name: constraintName, kind: .check("\(SQLIdentifier.quoted(column.name, for: dialect)) IN (\(values))")))
             }
@@ -234,7 +234,8 @@ public struct DDLGenerator: Sendable {
     // MARK: Indexes
 
     func createIndex(_ index: Index, table: Table, diagnostics: inout DiagnosticBag, sourceMap: SourceMap) -> SQLCreateIndex? {
-        let location = sourceMap[table: table.name, object: index.name]
+        // Looked up only for a warning (most indexes have none).
+        var location: SourceLocation? { sourceMap[table: table.name, object: index.name] }
         var predicate = index.predicate
         var method = index.method.map { $0.rawValue.uppercased() }
         var parts = index.columns.map { SQLIdentifier.quoted($0, for: dialect) }

@@ -157,6 +157,8 @@ public struct Column: Codable, Equatable, Sendable {
     public var nativeTypes: [String: String]?
     /// The relation whose foreign key this column belongs to.
     public var relation: String?
+    /// SQL that fills existing rows when a migration adds this column or makes it NOT NULL.
+    public var backfill: String?
 
     public init(
         name: String, field: String? = nil, type: ColumnType, nullable: Bool = false, defaultValue: ColumnDefault? = nil,

@@ -73,6 +73,8 @@ public struct FieldDecl: Sendable {
     public var sensitive: Bool = false
     public var comment: String?
     public var renamedFrom: Located<String>?
+    /// SQL that fills existing rows when a migration adds this NOT NULL column or makes it NOT NULL.
+    public var backfill: Located<String>?
     public var column: Located<String>?
     public var native: [Dialect: Located<String>] = [:]
     public var location: SourceLocation

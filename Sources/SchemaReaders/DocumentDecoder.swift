@@ -19,7 +19,7 @@ struct DocumentDecoder {
     static let fieldKeys: KeySpec = [
         "type", "nullable", "optional", "primary_key", "unique", "index", "autoincrement", "default", "length",
         "max_length", "precision", "scale", "min", "max", "min_length", "pattern", "sensitive", "comment",
-        "renamed_from", "column", "native", "items",
+        "renamed_from", "column", "native", "items", "backfill",
     ]
     static let relationKeys: KeySpec = [
         "to", "kind", "back", "nullable", "optional", "on_delete", "on_update", "column", "columns", "references",
@@ -209,6 +209,7 @@ struct DocumentDecoder {
         f.sensitive = keyed[.sensitive].flatMap { bool($0, what: "'sensitive'")?.value } ?? false
         f.comment = keyed[.comment].flatMap { string($0, what: "'comment'")?.value }
         f.renamedFrom = keyed[.renamed_from].flatMap { string($0, what: "'renamed_from'") }
+        f.backfill = keyed[.backfill].flatMap { string($0, what: "'backfill'") }
         f.column = keyed[.column].flatMap { string($0, what: "'column'") }
         if let node = keyed[.native], let nm = mapping(node, what: "'native' (dialect: type)") {
             checkKeys(nm, allowed: KeySpec(nm.entries.map(\.key.value)), in: "'native'")
@@ -593,7 +594,7 @@ enum EntityKey: Int, CaseIterable, DecoderKeys {
 /// The keys of a field mapping, in the order of `DocumentDecoder.fieldKeys`.
 enum FieldKey: Int, CaseIterable, DecoderKeys {
     case type, nullable, optional, primary_key, unique, index, autoincrement, `default`, length, max_length, precision, scale, min
-    case max, min_length, pattern, sensitive, comment, renamed_from, column, native, items
+    case max, min_length, pattern, sensitive, comment, renamed_from, column, native, items, backfill
 
     static var spec: DocumentDecoder.KeySpec { DocumentDecoder.fieldKeys }
 }

@@ -80,7 +80,7 @@ extension ResolutionContext {
     func resolveMembers(_ names: [Located<String>], of i: Int, what: String) -> [String]? {
         var result: [String] = []
         var ok = true
-        var seen: [String: SourceLocation] = [:]
+        var seen = SmallStringMap<SourceLocation>()
         for name in names {
             if let first = seen[name.value] {
                 diagnostics.error("\(what) lists '\(name.value)' twice", at: name.location, notes: [.init("first listed here", at: first)])
@@ -88,8 +88,8 @@ extension ResolutionContext {
                 continue
             }
             seen[name.value] = name.location
-            if let c = fieldColumns[i].first(where: { $0.column.field == name.value }) {
-                result.append(c.column.name)
+            if let c = fieldColumns[i].firstIndex(where: { $0.column.field == name.value }) {
+                result.append(fieldColumns[i][c].column.name)
             } else if let columns = relationColumns[i][name.value], !columns.isEmpty {
                 result.append(contentsOf: columns.map(\.column.name))
             } else if let c = (fieldColumns[i] + timestampColumns[i] + relationColumns[i].values.flatMap { $0 }).first(where: { $0.column.name == name.value }) {
@@ -103,11 +103,20 @@ extension ResolutionContext {
                 ok = false
             }
         }
-        if ok, Set(result).count != result.count {
+        if ok, Self.containsDuplicate(result) {
             diagnostics.error("\(what) lists a column twice (\(names.map(\.value).joined(separator: ", ")) name the same columns)", at: names[0].location)
             ok = false
         }
         return ok ? result : nil
+    }
+
+    /// `Set(names).count != names.count`, without a set for the usual handful of names.
+    static func containsDuplicate(_ names: [String]) -> Bool {
+        guard names.count > 16 else {
+            for j in names.indices { for k in names.indices where k > j && names[j] == names[k] { return true } }
+            return false
+        }
+        return Set(names).count != names.count
     }
 
     func resolveIndex(_ decl: IndexDecl, of i: Int) {

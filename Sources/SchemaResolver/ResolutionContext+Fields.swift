@@ -56,6 +56,13 @@ extension ResolutionContext {
         column.nullable = field.nullable?.value ?? field.type.value.optionalMark
         column.comment = field.comment
         column.renamedFrom = field.renamedFrom?.value
+        if let backfill = field.backfill {
+            if backfill.value.trimmingCharacters(in: .whitespaces).isEmpty {
+                diagnostics.error("'backfill' must be an SQL expression", at: backfill.location)
+            } else {
+                column.backfill = backfill.value
+            }
+        }
         if let from = field.renamedFrom { checkIdentifier(from, what: "renamed_from") }
         column.sensitive = field.sensitive
         if !field.native.isEmpty {

@@ -350,6 +350,10 @@ struct SnapshotJSONWriter {
         open(UInt8(ascii: "{"))
         key("autoincrement")
         bool(column.autoincrement)
+        if let backfill = column.backfill {
+            key("backfill")
+            string(backfill)
+        }
         if let comment = column.comment {
             key("comment")
             string(comment)

@@ -34,12 +34,15 @@ public enum MigrationWorkflow {
         let plan = MigrationPlanner.plan(from: old, to: schema)
         if plan.isEmpty { return .noChanges }
         let backfill = plan.steps.filter { step in
-            if case .addColumn = step.operation { return step.safety == .needsBackfill }
+            if case let .addColumn(_, column) = step.operation { return step.safety == .needsBackfill && column.backfill == nil }
+            if case let .alterColumn(_, _, column) = step.operation {
+                return step.safety == .needsBackfill && column.defaultValue == nil && column.backfill == nil
+            }
             return false
         }
         if !backfill.isEmpty {
-            throw Refusal(description: "refusing to add NOT NULL columns without a default to existing tables (existing rows would have no value):\n"
-                + backfill.map { "  \($0.operation.subject): give it a default, or make it nullable and fill it in a later step" }.joined(separator: "\n"))
+            throw Refusal(description: "refusing to make columns NOT NULL on existing tables without a value for the existing rows:\n"
+                + backfill.map { "  \($0.operation.subject): give it a default, or 'backfill: <SQL expression>'" }.joined(separator: "\n"))
         }
         if !allowDataLoss, !plan.dataLossSteps.isEmpty {
             throw Refusal(description: "refusing operations that lose data (pass --allow-data-loss to accept them):\n"

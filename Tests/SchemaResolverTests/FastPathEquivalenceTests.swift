@@ -373,7 +373,7 @@ struct FastPathEquivalenceTests {
                 column,
                 [
                     "name", "field", "type", "nullable", "defaultValue", "autoincrement", "onUpdateNow", "comment",
-                    "renamedFrom", "sensitive", "validation", "nativeTypes", "relation",
+                    "renamedFrom", "sensitive", "validation", "nativeTypes", "relation", "backfill",
                 ]
             ),
             (column.defaultValue!, ["kind", "value"]),
@@ -552,7 +552,7 @@ enum Corpus {
         var tables: [Table] = []
         for n in 0..<max(3, numbers.count / 2) {
             let columns = (0..<3).map { c in
-                Column(
+                var column = Column(
                     name: text() + "\(c)", field: text(),
                     type: [ColumnType.int, .decimal(precision: 12, scale: 2), .array(.enumeration(text()))][c],
                     nullable: c == 1, defaultValue: ColumnDefault(.literal, text()), autoincrement: c == 0,
@@ -562,6 +562,8 @@ enum Corpus {
                         minLength: c, maxLength: 10 + c, pattern: text(), minimum: number(), maximum: number()),
                     nativeTypes: ["postgresql": text(), "mysql": text(), "sqlite": text(), text(): text()],
                     relation: text())
+                column.backfill = text()
+                return column
             }
             tables.append(
                 Table(

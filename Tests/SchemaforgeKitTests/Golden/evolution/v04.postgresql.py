@@ -7,6 +7,7 @@ Revises: 0003
 Operations:
 - [safe] alter_column post.title
 - [safe] add_column post.views
+- [needs-backfill] add_column user.handle
 """
 
 from collections.abc import Sequence
@@ -33,9 +34,14 @@ def upgrade() -> None:
         "post",
         sa.Column("views", sa.Integer, nullable=False, server_default=sa.text("0")),
     )
+    op.add_column("user", sa.Column("handle", sa.String(40), nullable=True))
+    op.execute("UPDATE \"user\" SET handle = 'user'")
+    op.execute("UPDATE \"user\" SET handle = 'user' WHERE handle IS NULL")
+    op.alter_column("user", "handle", existing_type=sa.String(40), nullable=False)
 
 
 def downgrade() -> None:
+    op.drop_column("user", "handle")
     op.drop_column("post", "views")
     op.alter_column(
         "post",

@@ -7,6 +7,7 @@ Revises: 0003
 Operations:
 - [safe] alter_column post.title
 - [safe] add_column post.views
+- [needs-backfill] add_column user.handle
 """
 
 from collections.abc import Sequence
@@ -32,9 +33,17 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("views", sa.Integer, nullable=False, server_default=sa.text("0"))
         )
+    with op.batch_alter_table("user") as batch_op:
+        batch_op.add_column(sa.Column("handle", sa.String(40), nullable=True))
+    op.execute("UPDATE \"user\" SET handle = 'user'")
+    op.execute("UPDATE \"user\" SET handle = 'user' WHERE handle IS NULL")
+    with op.batch_alter_table("user") as batch_op:
+        batch_op.alter_column("handle", existing_type=sa.String(40), nullable=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("user") as batch_op:
+        batch_op.drop_column("handle")
     with op.batch_alter_table("post") as batch_op:
         batch_op.drop_column("views")
     with op.batch_alter_table("post") as batch_op:
