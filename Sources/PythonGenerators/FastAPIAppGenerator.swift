@@ -548,28 +548,10 @@ struct FastAPIAppGenerator {
                 out += [head, hugged, indent + tail]
             } else {
                 out.append(head)
-                for p in splitTopLevel(params) { out.append(indent + "    " + p + ",") }
+                for p in PythonRenderer.splitTopLevel(params) { out.append(indent + "    " + p + ",") }
                 out.append(indent + tail)
             }
         }
         return out.joined(separator: "\n")
-    }
-
-    func splitTopLevel(_ text: String) -> [String] {
-        var parts: [String] = []
-        var depth = 0
-        var current = ""
-        for c in text {
-            if "([{".contains(c) { depth += 1 }
-            if ")]}".contains(c) { depth -= 1 }
-            if c == ",", depth == 0 {
-                parts.append(current.trimmingCharacters(in: .whitespaces))
-                current = ""
-            } else {
-                current.append(c)
-            }
-        }
-        if !current.trimmingCharacters(in: .whitespaces).isEmpty { parts.append(current.trimmingCharacters(in: .whitespaces)) }
-        return parts
     }
 }
