@@ -178,8 +178,7 @@ def test_generated_tests_pass(
     generated: GeneratedProjects, tool_env: dict[str, str], tmp_path: Path, path: Path, dialect: str
 ) -> None:
     project = generated.get(path, dialect)
-    if not (project.root / "tests").is_dir():
-        pytest.skip(f"the generator wrote no tests/ for {path.name}")
+    assert (project.root / "tests").is_dir(), f"the generator wrote no tests/ for {path.name}"
     with fresh_database(dialect, tmp_path) as db:
         env = dict(tool_env)
         env["DATABASE_URL"] = env["TEST_DATABASE_URL"] = async_url(db, project)
