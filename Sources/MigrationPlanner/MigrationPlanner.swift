@@ -43,6 +43,8 @@ struct Planner {
     var warnings: [String] = []
     /// new table name -> old table name, for tables present in both (renamed or not).
     var tableMatch: [String: String] = [:]
+    /// enum name -> (old value -> new value) for the values renamed by this change.
+    var enumValueRenames: [String: [String: String]] = [:]
 
     init(old: Schema, new: Schema) {
         self.old = old
@@ -55,7 +57,7 @@ struct Planner {
         let oldByName = Dictionary(uniqueKeysWithValues: old.tables.map { ($0.name, $0) })
         var usedOld: Set<String> = []
         // Renamed entities first: their old table is the old entity's table.
-        for table in new.tables {
+        for table in new.tables where !table.isJoinTable {
             guard let from = table.renamedFrom, let oldTable = old.tables.first(where: { $0.entity == from }) else { continue }
             if oldByName[table.name] != nil, oldTable.name != table.name { continue }  // the name is taken as is
             tableMatch[table.name] = oldTable.name
@@ -67,14 +69,17 @@ struct Planner {
                 usedOld.insert(table.name)
             }
         }
-        // Join tables follow their owner's rename: `<new table>_<relation>` was `<old table>_<relation>`.
+        // Join tables follow their relation's rename (`renamed_from` on the relation names the old
+        // join table) and their owner's: `<new table>_<relation>` was `<old table>_<relation>`.
         for table in new.tables where table.isJoinTable && tableMatch[table.name] == nil {
-            for (newOwner, oldOwner) in tableMatch where newOwner != oldOwner && table.name.hasPrefix(newOwner + "_") {
-                let candidate = oldOwner + String(table.name.dropFirst(newOwner.count))
-                if let oldTable = oldByName[candidate], oldTable.isJoinTable, !usedOld.contains(candidate) {
-                    tableMatch[table.name] = candidate
-                    usedOld.insert(candidate)
-                }
+            let name = table.renamedFrom ?? table.name
+            var candidates = table.renamedFrom.map { [$0] } ?? []
+            for (newOwner, oldOwner) in tableMatch.sorted(by: { $0.key < $1.key }) where newOwner != oldOwner && name.hasPrefix(newOwner + "_") {
+                candidates.append(oldOwner + String(name.dropFirst(newOwner.count)))
+            }
+            if let candidate = candidates.first(where: { oldByName[$0]?.isJoinTable == true && !usedOld.contains($0) }) {
+                tableMatch[table.name] = candidate
+                usedOld.insert(candidate)
             }
         }
     }
@@ -129,10 +134,22 @@ struct Planner {
                 continue
             }
             guard before.values != e.values || before.databaseName != e.databaseName else { continue }
-            let removed = before.values.filter { !e.values.contains($0) }
+            // `renamed_from` pairs that apply to this change: old value -> new value.
+            var renames: [String: String] = [:]
+            for (newValue, oldValue) in e.renamedValues ?? [:]
+            where before.values.contains(oldValue) && !before.values.contains(newValue) && e.values.contains(newValue) {
+                renames[oldValue] = newValue
+            }
+            if !renames.isEmpty { enumValueRenames[e.name] = renames }
+            let removed = before.values.filter { !e.values.contains($0) && renames[$0] == nil }
             let safety: SafetyClass = removed.isEmpty ? .safe : .dataLoss
-            let note = removed.isEmpty ? "" : "rows holding \(removed.map { "'\($0)'" }.joined(separator: ", ")) cannot keep their value"
-            let step = PlannedStep(.alterEnum(from: before, to: e, renames: [:]), safety, note: note)
+            var notes: [String] = []
+            if !renames.isEmpty {
+                let pairs = before.values.compactMap { old in renames[old].map { "'\(old)' -> '\($0)'" } }
+                notes.append("renames \(pairs.joined(separator: ", ")); rows follow")
+            }
+            if !removed.isEmpty { notes.append("rows holding \(removed.map { "'\($0)'" }.joined(separator: ", ")) cannot keep their value") }
+            let step = PlannedStep(.alterEnum(from: before, to: e, renames: renames), safety, note: notes.joined(separator: "; "))
             if removed.isEmpty { early.append(step) } else { late.append(step) }
         }
         for e in old.enums where newEnums[e.name] == nil {
@@ -224,6 +241,11 @@ struct Planner {
             if oldName != column.name { renames.append(PlannedStep(.renameColumn(table: t, from: oldName, to: column.name), .safe)) }
             var renamedBefore = before
             renamedBefore.name = column.name
+            // A default whose enum value was renamed follows the rename (it is part of `alter_enum`).
+            if case let .enumeration(enumName) = column.type, before.type == column.type, before.defaultValue?.kind == .literal,
+               let value = before.defaultValue?.value, let renamed = enumValueRenames[enumName]?[value] {
+                renamedBefore.defaultValue?.value = renamed
+            }
             if differs(renamedBefore, column) {
                 let (safety, note) = classifyAlter(renamedBefore, column)
                 columns.append(PlannedStep(.alterColumn(table: t, from: renamedBefore, to: column), safety, note: note))
@@ -267,6 +289,9 @@ struct Planner {
                       if newIndexNames.contains(unique.name) {
                           drops.append(PlannedStep(.dropUnique(table: o, unique), .safe))
                       } else {
+                          // Dropped after the renames: its downgrade re-creates it on the new column names.
+                          var unique = unique
+                          unique.columns = renamedColumns(unique.columns)
                           retiredIndexes.append(PlannedStep(.dropUnique(table: t, unique), .safe))
                       }
                   },
@@ -282,6 +307,8 @@ struct Planner {
             if newIndexNames.contains(index.name) {
                 drops.append(PlannedStep(.dropIndex(table: o, index), .safe))
             } else {
+                var index = index
+                index.columns = renamedColumns(index.columns)
                 retiredIndexes.append(PlannedStep(.dropIndex(table: t, index), .safe))
             }
         },

@@ -36,7 +36,8 @@ public enum PlanRenderer {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
-    static func detail(_ operation: MigrationOperation) -> [String: String] {
+    /// What an operation changes, for the JSON plan: `{"type": "int -> bigint"}`, `{"renamed": "a -> b"}`.
+    public static func detail(_ operation: MigrationOperation) -> [String: String] {
         switch operation {
         case let .alterColumn(_, from, to):
             var d: [String: String] = [:]
@@ -45,12 +46,15 @@ public enum PlanRenderer {
             if from.defaultValue != to.defaultValue { d["default"] = "\(describe(from.defaultValue)) -> \(describe(to.defaultValue))" }
             if from.comment != to.comment { d["comment"] = "\(from.comment ?? "none") -> \(to.comment ?? "none")" }
             return d
-        case let .alterEnum(from, to, _):
+        case let .alterEnum(from, to, renames):
             var d: [String: String] = [:]
-            let added = to.values.filter { !from.values.contains($0) }
-            let removed = from.values.filter { !to.values.contains($0) }
+            let relabelled = from.values.map { renames[$0] ?? $0 }
+            let added = to.values.filter { !relabelled.contains($0) }
+            let removed = relabelled.filter { !to.values.contains($0) }
             if !added.isEmpty { d["added"] = added.joined(separator: ", ") }
             if !removed.isEmpty { d["removed"] = removed.joined(separator: ", ") }
+            let renamed = from.values.compactMap { old in renames[old].map { "\(old) -> \($0)" } }
+            if !renamed.isEmpty { d["renamed"] = renamed.joined(separator: ", ") }
             return d
         case let .addColumn(_, c), let .dropColumn(_, c):
             return ["type": c.type.description, "nullable": String(c.nullable)]

@@ -23,8 +23,9 @@ extension AlembicOperationRenderer {
         case let .dropEnum(e):
             guard dialect == .postgresql else { return [] }
             return ["op.execute(\(q("DROP TYPE IF EXISTS \(SQLIdentifier.quoted(e.databaseName, for: .postgresql))")))"]
-        case let .alterEnum(from, to, _):
-            return alterEnum(from: from, to: to, imports: &imports)
+        case let .alterEnum(from, to, renames):
+            if renames.isEmpty { return alterEnum(from: from, to: to, imports: &imports) }
+            return alterEnum(from: from, to: to, renaming: renames, imports: &imports)
         case .createTable, .dropTable:
             return []
         case let .renameTable(from, to):
@@ -219,27 +220,106 @@ extension AlembicOperationRenderer {
         return first?.name == column || first == nil ? "ck_\(table)_\(enumType.databaseName)" : "ck_\(table)_\(column)_\(enumType.databaseName)"
     }
 
+    /// The columns that store values of `enumType` as the enum (not through a native type override).
+    func enumUsages(_ enumType: EnumType) -> [(table: Table, column: Column)] {
+        var usages: [(table: Table, column: Column)] = []
+        for table in schema.tables {
+            for column in table.columns where column.type == .enumeration(enumType.name) && column.nativeType(for: dialect) == nil {
+                usages.append((table, column))
+            }
+        }
+        return usages
+    }
+
+    /// `UPDATE`s that move rows holding a removed value to the column's default, or to the first
+    /// remaining value.
+    func replaceRemovedValues(_ removed: [String], of to: EnumType, in usages: [(table: Table, column: Column)]) -> [String] {
+        guard !removed.isEmpty, let replacement = to.values.first else { return [] }
+        return usages.map { table, column in
+            let value = column.defaultValue?.kind == .literal ? (column.defaultValue?.value ?? replacement) : replacement
+            let c = SQLIdentifier.quoted(column.name, for: dialect)
+            let list = removed.map { SQLIdentifier.literal($0, for: dialect) }.joined(separator: ", ")
+            let cast = dialect == .postgresql ? "::text" : ""
+            return "op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table.name, for: dialect)) SET \(c) = \(SQLIdentifier.literal(value, for: dialect)) WHERE \(c)\(cast) IN (\(list))")))"
+        }
+    }
+
+    /// Enum values renamed (`renamed_from`; `renames` maps old -> new), possibly with values added
+    /// or removed: rows holding a renamed value keep it under its new name.
+    ///
+    /// PostgreSQL renames the labels in place (`ALTER TYPE ... RENAME VALUE`). MySQL and SQLite
+    /// first widen the column to both sets of values, relabel the rows, then narrow it.
+    func alterEnum(from: EnumType, to: EnumType, renaming renames: [String: String], imports: inout PythonImports) -> [String] {
+        var relabelled = from
+        relabelled.values = from.values.map { renames[$0] ?? $0 }
+        let removed = relabelled.values.filter { !to.values.contains($0) }
+        let renamed = from.values.compactMap { old in renames[old].map { (old: old, new: $0) } }
+        let usages = enumUsages(to)
+        if dialect == .postgresql {
+            let typeName = SQLIdentifier.quoted(to.databaseName, for: .postgresql)
+            let lines = renamed.map { pair in
+                "op.execute(\(q("ALTER TYPE \(typeName) RENAME VALUE \(SQLIdentifier.literal(pair.old, for: .postgresql)) TO \(SQLIdentifier.literal(pair.new, for: .postgresql))")))"
+            }
+            return relabelled.values == to.values ? lines : lines + alterEnum(from: relabelled, to: to, imports: &imports)
+        }
+        var widened = to
+        widened.values = from.values + to.values.filter { !from.values.contains($0) }
+        var lines: [String] = []
+        for (table, column) in usages {
+            lines += retypeEnumColumn(table: table, column: column, from: from, to: widened, dropCheck: true, imports: &imports)
+        }
+        for (table, column) in usages {
+            let c = SQLIdentifier.quoted(column.name, for: dialect)
+            for pair in renamed {
+                lines.append("op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table.name, for: dialect)) SET \(c) = \(SQLIdentifier.literal(pair.new, for: dialect)) WHERE \(c) = \(SQLIdentifier.literal(pair.old, for: dialect))")))")
+            }
+        }
+        lines += replaceRemovedValues(removed, of: to, in: usages)
+        for (table, column) in usages {
+            let renamedDefault = column.defaultValue?.kind == .literal && renamed.contains { $0.new == column.defaultValue?.value }
+            lines += retypeEnumColumn(table: table, column: column, from: widened, to: to, dropCheck: false, setsDefault: renamedDefault, imports: &imports)
+        }
+        return lines
+    }
+
+    /// One step of a widen-relabel-narrow enum change on MySQL (the `ENUM` column retyped) or SQLite
+    /// (the CHECK dropped when widening and created when narrowing, the `VARCHAR` length adjusted).
+    /// On SQLite, `setsDefault` also sets the column's server default (one that names a renamed value).
+    func retypeEnumColumn(
+        table: Table, column: Column, from: EnumType, to: EnumType, dropCheck: Bool, setsDefault: Bool = false, imports: inout PythonImports
+    ) -> [String] {
+        let nullable = column.nullable ? "True" : "False"
+        if dialect == .mysql {
+            func enumType(_ e: EnumType) -> String {
+                flat(PythonExpr.dotted("sa.Enum").call(e.values.map { .positional(.string($0)) } + [.keyword("name", .string(e.databaseName))]))
+            }
+            var args = "type_=\(enumType(to)), existing_type=\(enumType(from)), existing_nullable=\(nullable)"
+            if let d = column.defaultValue, let server = types.serverDefault(d, column: column, dialect: dialect, imports: &imports) {
+                args += ", existing_server_default=\(flat(server))"
+            }
+            return ["op.alter_column(\(q(table.name)), \(q(column.name)), \(args))"]
+        }
+        let name = enumCheckName(table: table.name, column: column.name, enumType: to)
+        var calls = [dropCheck ? "drop_constraint(op.f(\(q(name))), type_=\"check\")" : "create_check_constraint(op.f(\(q(name))), \(q(enumCheck(column.name, to.values))))"]
+        let oldLength = from.values.map(\.count).max() ?? 1, newLength = to.values.map(\.count).max() ?? 1
+        var alter = oldLength != newLength ? ["type_=sa.String(\(newLength))"] : []
+        // A default that names a renamed value is set when the column is narrowed to the new values.
+        if setsDefault, let d = column.defaultValue, let server = types.serverDefault(d, column: column, dialect: dialect, imports: &imports) {
+            alter.append("server_default=\(flat(server))")
+        }
+        if !alter.isEmpty {
+            calls.insert("alter_column(\(q(column.name)), \(alter.joined(separator: ", ")), existing_type=sa.String(\(oldLength)), existing_nullable=\(nullable))", at: 0)
+        }
+        return batch(table.name, calls)
+    }
+
     /// Enum values added, removed or changed, for every column that uses the enum.
     func alterEnum(from: EnumType, to: EnumType, imports: inout PythonImports) -> [String] {
         let added = to.values.filter { !from.values.contains($0) }
         let removed = from.values.filter { !to.values.contains($0) }
-        var usages: [(table: Table, column: Column)] = []
-        for table in schema.tables {
-            for column in table.columns where column.type == .enumeration(to.name) && column.nativeType(for: dialect) == nil {
-                usages.append((table, column))
-            }
-        }
-        var lines: [String] = []
+        let usages = enumUsages(to)
         // Rows holding a removed value take the column's default, or the first remaining value.
-        if !removed.isEmpty, let replacement = to.values.first {
-            for (table, column) in usages {
-                let value = column.defaultValue?.kind == .literal ? (column.defaultValue?.value ?? replacement) : replacement
-                let c = SQLIdentifier.quoted(column.name, for: dialect)
-                let list = removed.map { SQLIdentifier.literal($0, for: dialect) }.joined(separator: ", ")
-                let cast = dialect == .postgresql ? "::text" : ""
-                lines.append("op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table.name, for: dialect)) SET \(c) = \(SQLIdentifier.literal(value, for: dialect)) WHERE \(c)\(cast) IN (\(list))")))")
-            }
-        }
+        var lines = replaceRemovedValues(removed, of: to, in: usages)
         switch dialect {
         case .postgresql:
             let typeName = SQLIdentifier.quoted(to.databaseName, for: .postgresql)

@@ -30,13 +30,30 @@ struct AlembicOperationRenderer {
 
     /// The body of `upgrade()`: the plan's steps as `op.*` calls, tables created in foreign-key order.
     func upgrade(_ plan: MigrationPlan, imports: inout PythonImports) -> [String] {
-        render(plan.steps.map(\.operation), imports: &imports)
+        render(orderedForDialect(plan.steps.map(\.operation)), imports: &imports)
+    }
+
+    /// The plan drops a unique that goes away only after the new ones exist (MySQL refuses to drop
+    /// the last index a foreign key can use). SQLite reflects one unique per column set, so there a
+    /// unique is dropped before a unique is added to the same table (a renamed unique would
+    /// otherwise vanish in the batch rebuild).
+    func orderedForDialect(_ operations: [MigrationOperation]) -> [MigrationOperation] {
+        guard dialect == .sqlite else { return operations }
+        var result = operations
+        for j in result.indices {
+            guard case let .dropUnique(table, _) = result[j] else { continue }
+            let firstAdd = result[..<j].firstIndex { if case let .addUnique(t, _) = $0 { return t == table } else { return false } }
+            guard let firstAdd else { continue }
+            let drop = result.remove(at: j)
+            result.insert(drop, at: firstAdd)
+        }
+        return result
     }
 
     /// The body of `downgrade()`: every step's inverse, in reverse order, rendered against the old schema.
     func downgrade(_ plan: MigrationPlan, imports: inout PythonImports) -> [String] {
         let reverse = AlembicOperationRenderer(schema: previous, previous: schema, dialect: dialect)
-        return reverse.render(plan.steps.reversed().map(\.operation.inverse), imports: &imports)
+        return reverse.render(reverse.orderedForDialect(plan.steps.reversed().map(\.operation.inverse)), imports: &imports)
     }
 
     func render(_ operations: [MigrationOperation], imports: inout PythonImports) -> [String] {

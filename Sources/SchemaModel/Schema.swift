@@ -47,12 +47,15 @@ public struct EnumType: Codable, Equatable, Sendable {
     public var databaseName: String
     public var values: [String]
     public var comment: String?
+    /// Values renamed since the previous version (`renamed_from`): new value -> old value.
+    public var renamedValues: [String: String]?
 
-    public init(name: String, databaseName: String, values: [String], comment: String? = nil) {
+    public init(name: String, databaseName: String, values: [String], comment: String? = nil, renamedValues: [String: String]? = nil) {
         self.name = name
         self.databaseName = databaseName
         self.values = values
         self.comment = comment
+        self.renamedValues = renamedValues
     }
 }
 

@@ -16,11 +16,14 @@ public struct SchemaDocument: Sendable {
     }
 }
 
-/// `enums: {Role: [admin, editor]}`.
+/// `enums: {Role: [admin, editor]}`, or the mapping form
+/// `{values: [admin, editor], renamed_from: {editor: author}}`.
 public struct EnumDecl: Sendable {
     public var name: Located<String>
     public var values: [Located<String>]
     public var comment: String?
+    /// Values renamed since the previous version: new value -> the value it was.
+    public var renamedValues: [(new: Located<String>, old: Located<String>)] = []
 
     public init(name: Located<String>, values: [Located<String>], comment: String? = nil) {
         self.name = name
@@ -133,6 +136,8 @@ public struct RelationDecl: Sendable {
     public var joinTable: Located<String>?
     public var index: Located<Bool>?
     public var comment: String?
+    /// The relation's previous name: its foreign-key columns or join table are renamed, not rebuilt.
+    public var renamedFrom: Located<String>?
     public var location: SourceLocation
 
     public init(name: Located<String>, target: Located<String>, kind: Located<RelationKind>, location: SourceLocation) {

@@ -23,12 +23,12 @@ struct DocumentDecoder {
     ]
     static let relationKeys: KeySpec = [
         "to", "kind", "back", "nullable", "optional", "on_delete", "on_update", "column", "columns", "references",
-        "through", "join_table", "index", "comment", "embed",
+        "through", "join_table", "index", "comment", "embed", "renamed_from",
     ]
     static let indexKeys: KeySpec = ["fields", "expressions", "expression", "unique", "where", "method", "name"]
     static let uniqueKeys: KeySpec = ["fields", "name"]
     static let checkKeys: KeySpec = ["name", "expr", "expression", "postgresql", "mysql", "sqlite"]
-    static let enumKeys: KeySpec = ["values", "comment"]
+    static let enumKeys: KeySpec = ["values", "comment", "renamed_from"]
     /// Keys that say the same thing: giving both is an error, not a silent choice.
     static let synonyms = [
         ("nullable", "optional"), ("length", "max_length"), ("column", "columns"), ("expressions", "expression"),
@@ -102,6 +102,7 @@ struct DocumentDecoder {
         let name = Located(key.value, at: key.location)
         var comment: String?
         var valuesNode: SyntaxNode? = value
+        var renamedValues: [(new: Located<String>, old: Located<String>)] = []
         if case let .mapping(m) = value {
             checkKeys(m, allowed: Self.enumKeys, in: "enum '\(key.value)'")
             valuesNode = m.value(forASCII: "values")
@@ -110,10 +111,18 @@ struct DocumentDecoder {
                 diagnostics.error("enum '\(key.value)' has no 'values'", at: m.location)
                 return nil
             }
+            if let renames = m.value(forASCII: "renamed_from"), let pairs = mapping(renames, what: "'renamed_from' (a mapping of new value: old value)") {
+                for entry in pairs.entries {
+                    guard let old = string(entry.value, what: "the old value of '\(entry.key.value)'") else { continue }
+                    renamedValues.append((Located(entry.key.value, at: entry.key.location), old))
+                }
+            }
         }
         guard let valuesNode, let list = sequence(valuesNode, what: "the values of enum '\(key.value)'") else { return nil }
         let values = list.items.compactMap { string($0, what: "an enum value") }
-        return EnumDecl(name: name, values: values, comment: comment)
+        var decl = EnumDecl(name: name, values: values, comment: comment)
+        decl.renamedValues = renamedValues
+        return decl
     }
 
     /// An entity whose body is unusable is still returned (empty) so that relations to it do not
@@ -270,6 +279,7 @@ struct DocumentDecoder {
         r.joinTable = keyed[.join_table].flatMap { string($0, what: "'join_table'") }
         r.index = keyed[.index].flatMap { bool($0, what: "'index'") }
         r.comment = keyed[.comment].flatMap { string($0, what: "'comment'")?.value }
+        r.renamedFrom = keyed[.renamed_from].flatMap { string($0, what: "'renamed_from'") }
         return r
     }
 
@@ -602,6 +612,7 @@ enum FieldKey: Int, CaseIterable, DecoderKeys {
 /// The keys of a relation mapping, in the order of `DocumentDecoder.relationKeys`.
 enum RelationKey: Int, CaseIterable, DecoderKeys {
     case to, kind, back, nullable, optional, on_delete, on_update, column, columns, references, through, join_table, index, comment, embed
+    case renamed_from
 
     static var spec: DocumentDecoder.KeySpec { DocumentDecoder.relationKeys }
 }

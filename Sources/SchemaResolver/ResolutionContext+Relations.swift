@@ -62,6 +62,7 @@ extension ResolutionContext {
         defer { relationInProgress.remove(key) }
         relationColumns[i][name] = []  // failure unless replaced below
         guard checkIdentifier(relation.name, what: "relation") else { return nil }
+        if let from = relation.renamedFrom { checkIdentifier(from, what: "renamed_from") }
         guard let target = entity(named: relation.target, from: name) else { return nil }
         if relation.through != nil || relation.joinTable != nil {
             diagnostics.error("'through' and 'join_table' apply to many_to_many relations only", at: (relation.through ?? relation.joinTable)!.location)
@@ -110,9 +111,11 @@ extension ResolutionContext {
                 diagnostics.error("column '\(columnName.value)' of relation '\(name)' is already used by another relation or column", at: columnName.location)
                 return nil
             } else {
+                // A renamed relation with derived column names renames its columns.
+                let renamedFrom = relation.columns == nil ? relation.renamedFrom.map { Identifiers.derived("\($0.value)_\(ref.column.name)") } : nil
                 let column = Column(
                     name: columnName.value, field: columnName.value, type: expected, nullable: nullableDefault,
-                    comment: relation.comment, relation: name)
+                    comment: relation.comment, renamedFrom: renamedFrom, relation: name)
                 result.append(PendingColumn(column: column, location: columnName.location, typeLocation: relation.target.location))
             }
         }
@@ -212,6 +215,7 @@ extension ResolutionContext {
     func resolveManyToMany(_ relation: RelationDecl, of i: Int) {
         let name = relation.name.value
         guard checkIdentifier(relation.name, what: "relation") else { return }
+        if let from = relation.renamedFrom { checkIdentifier(from, what: "renamed_from") }
         guard let target = entity(named: relation.target, from: name) else { return }
         if let partner = partner(of: relation, in: i, target: target) {
             // Declared on both sides: the side declared first owns the join table.
@@ -264,8 +268,11 @@ extension ResolutionContext {
             sourceMap[table: tableName, object: object] = relation.name.location
         }
         sourceMap[table: tableName, object: nil] = relation.name.location
+        // A renamed relation renames its derived join table.
+        let renamedFrom = relation.joinTable == nil
+            ? relation.renamedFrom.map { Identifiers.shorten("\(tableNames[i])_\($0.value)", limit: Identifiers.maxExplicitLength) } : nil
         joinTables.append(Table(
-            name: tableName, entity: nil, columns: all,
+            name: tableName, entity: nil, renamedFrom: renamedFrom, columns: all,
             primaryKey: PrimaryKey(name: convention.primaryKeyName(table: tableName), columns: all.map(\.name)),
             foreignKeys: [sourceFK, targetFK].sorted { $0.name < $1.name }, indexes: [index]))
         relations[i].append(Relation(

@@ -99,7 +99,8 @@ final class ResolutionContext {
         checkEnumTypeNames(tables)
         let schemaName = document.name?.value ?? ((document.file as NSString).lastPathComponent as NSString).deletingPathExtension
         let enumTypes = enums.values.map { decl in
-            EnumType(name: decl.name.value, databaseName: Identifiers.derived(Identifiers.snakeCase(decl.name.value)), values: decl.values.map(\.value), comment: decl.comment)
+            EnumType(name: decl.name.value, databaseName: Identifiers.derived(Identifiers.snakeCase(decl.name.value)), values: decl.values.map(\.value), comment: decl.comment,
+                renamedValues: decl.renamedValues.isEmpty ? nil : Dictionary(decl.renamedValues.map { ($0.new.value, $0.old.value) }, uniquingKeysWith: { a, _ in a }))
         }
         return Schema(
             name: schemaName, namingConvention: convention, enums: enumTypes.sorted { $0.name < $1.name },
@@ -164,6 +165,21 @@ final class ResolutionContext {
                     diagnostics.error("duplicate value '\(value.value)' in enum '\(decl.name.value)'", at: value.location, notes: [.init("first defined here", at: first)])
                 }
                 values[value.value] = value.location
+            }
+            var renamedOld: [String: SourceLocation] = [:]
+            for (new, old) in decl.renamedValues {
+                if values[new.value] == nil {
+                    diagnostics.error(
+                        "'renamed_from' names '\(new.value)', which is not a value of enum '\(decl.name.value)' (its keys are the new values)\(Suggestions.hint(for: new.value, in: decl.values.map(\.value)))",
+                        at: new.location)
+                } else if values[old.value] != nil {
+                    diagnostics.error(
+                        "'\(new.value)' is renamed from '\(old.value)', which is still a value of enum '\(decl.name.value)'; remove it from 'values' or from 'renamed_from'",
+                        at: old.location)
+                } else if let first = renamedOld[old.value] {
+                    diagnostics.error("'\(old.value)' is renamed twice in enum '\(decl.name.value)'", at: old.location, notes: [.init("first renamed here", at: first)])
+                }
+                renamedOld[old.value] = old.location
             }
             enums[decl.name.value] = decl
         }

@@ -294,6 +294,10 @@ struct SnapshotJSONWriter {
         string(type.databaseName)
         key("name")
         string(type.name)
+        if let renamedValues = type.renamedValues {
+            key("renamedValues")
+            dictionary(renamedValues)
+        }
         key("values")
         strings(type.values)
         close(UInt8(ascii: "}"))

@@ -117,6 +117,35 @@ struct MigrationPlannerTests {
         #expect(removed.steps.first?.note.contains("'archived'") == true)
     }
 
+    @Test("renamed enum values are relabelled, not removed: safe, and a default naming one follows without its own step")
+    func enumValueRenames() throws {
+        let renamed = base.replacingOccurrences(of: "Status: [draft, published]", with: "Status: {values: [pending, published, archived], renamed_from: {pending: draft}}")
+            .replacingOccurrences(of: "default: draft", with: "default: pending")
+        let plan = MigrationPlanner.plan(from: try schema(base), to: try schema(renamed))
+        #expect(plan.steps.map { "[\($0.safety.rawValue)] \($0.operation.kind) \($0.operation.subject)" } == ["[safe] alter_enum Status"])
+        guard case let .alterEnum(_, _, renames) = plan.steps.first?.operation else { Issue.record("no alter_enum"); return }
+        #expect(renames == ["draft": "pending"])
+        #expect(PlanRenderer.detail(plan.steps[0].operation) == ["added": "archived", "renamed": "draft -> pending"])
+        // The declaration stays in the schema: once the old value is gone, it changes nothing.
+        #expect(MigrationPlanner.plan(from: try schema(renamed), to: try schema(renamed)).isEmpty)
+        // The downgrade renames back.
+        guard case let .alterEnum(_, _, back) = plan.steps[0].operation.inverse else { Issue.record("no inverse"); return }
+        #expect(back == ["pending": "draft"])
+    }
+
+    @Test("renamed_from on a relation renames its foreign-key column or its join table, never drop + add")
+    func relationRenames() throws {
+        let renamed = base.replacingOccurrences(of: "author: {to: User, on_delete: cascade, back: posts}", with: "writer: {to: User, on_delete: cascade, back: posts, renamed_from: author}")
+            .replacingOccurrences(of: "tags: {to: Tag, kind: many_to_many}", with: "labels: {to: Tag, kind: many_to_many, renamed_from: tags}")
+        let result = try lines(base, renamed)
+        #expect(result.contains("[safe] rename_column post.author_id -> post.writer_id"))
+        #expect(result.contains("[safe] rename_table post_tags -> post_labels"))
+        #expect(!result.contains { $0.contains("drop_table") || $0.contains("create_table") || $0.contains("_column post.") && !$0.contains("rename") })
+        // With the entity renamed too, the join table still follows.
+        let both = renamed.replacingOccurrences(of: "  Post:\n", with: "  Article:\n    renamed_from: Post\n")
+        #expect(try lines(base, both).contains("[safe] rename_table post_tags -> article_labels"))
+    }
+
     @Test("a new index on an existing table is locking; a changed foreign key action is dropped and re-added")
     func constraints() throws {
         let indexed = base.replacingOccurrences(of: "title: string(200)", with: "title: {type: string, length: 200, index: true}")

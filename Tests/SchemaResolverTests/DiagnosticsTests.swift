@@ -246,6 +246,28 @@ final class DiagnosticsTests: XCTestCase {
         ])
     }
 
+    func testEnumValueRenames() {
+        assertDiagnostics(.yaml("""
+            schema: 1
+            enums:
+              Role:
+                values: [admin, viewer, editor]
+                renamed_from: {viewr: reader, editor: admin, viewer: guest}
+              Status:
+                values: [open, closed]
+                renamed_from: {open: new, closed: new}
+            entities:
+              User:
+                fields:
+                  role: Role
+                  status: Status
+            """), [
+            .error(5, 20, "'renamed_from' names 'viewr', which is not a value of enum 'Role' (its keys are the new values); did you mean 'viewer'?"),
+            .error(5, 43, "'editor' is renamed from 'admin', which is still a value of enum 'Role'; remove it from 'values' or from 'renamed_from'"),
+            .error(8, 39, "'new' is renamed twice in enum 'Status'", notes: [.note(8, 26, "first renamed here")]),
+        ])
+    }
+
     func testDuplicateKeyInAField() {
         assertDiagnostics(.yaml("""
             schema: 1

@@ -361,7 +361,7 @@ struct FastPathEquivalenceTests {
         let expected: [(Any, [String])] = [
             (schema, ["formatVersion", "name", "namingConvention", "enums", "tables"]),
             (schema.namingConvention, ["index", "unique", "check", "foreignKey", "primaryKey"]),
-            (schema.enums[0], ["name", "databaseName", "values", "comment"]),
+            (schema.enums[0], ["name", "databaseName", "values", "comment", "renamedValues"]),
             (
                 table,
                 [
@@ -598,7 +598,7 @@ enum Corpus {
                     ]))
         }
         let enums = [
-            EnumType(name: text(), databaseName: text(), values: [text(), text()], comment: text()),
+            EnumType(name: text(), databaseName: text(), values: [text(), text()], comment: text(), renamedValues: Dictionary([(text(), text()), (text(), text())], uniquingKeysWith: { a, _ in a })),
             EnumType(name: text(), databaseName: text(), values: []),
         ]
         return Schema(name: text(), namingConvention: .standard, enums: enums, tables: tables)
