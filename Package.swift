@@ -25,8 +25,8 @@ let package = Package(
         .target(name: "MigrationPlanner", dependencies: ["SchemaModel"]),
         // Schema -> Python project files (SQLAlchemy, Pydantic, FastAPI).
         .target(name: "PythonGenerators", dependencies: ["SchemaModel", "CodeRendering", "SQLGenerator", "MigrationPlanner"]),
-        // Schema -> SQL DDL per dialect.
-        .target(name: "SQLGenerator", dependencies: ["SchemaModel"]),
+        // Schema -> SQL DDL per dialect, and migration plans as plain SQL.
+        .target(name: "SQLGenerator", dependencies: ["SchemaModel", "MigrationPlanner"]),
         // The pipeline that ties the stages together; what the CLI and tests call.
         .target(name: "SchemaforgeKit", dependencies: ["SchemaModel", "SchemaReaders", "SchemaResolver", "SQLGenerator", "PythonGenerators", "MigrationPlanner"]),
         .executableTarget(

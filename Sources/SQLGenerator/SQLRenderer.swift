@@ -107,26 +107,7 @@ public struct SQLRenderer: Sendable {
                 out.add("\n" as StaticString)
             }
             out.add("    " as StaticString)
-            out.add(quote(column.name))
-            out.add(" " as StaticString)
-            out.add(column.type)
-            if let extra = column.extra, extra.hasPrefix("GENERATED") {
-                out.add(" " as StaticString)
-                out.add(extra)
-            }
-            if column.notNull { out.add(" NOT NULL" as StaticString) }
-            if let d = column.defaultExpression {
-                out.add(" DEFAULT " as StaticString)
-                out.add(d)
-            }
-            if let extra = column.extra, !extra.hasPrefix("GENERATED") {
-                out.add(" " as StaticString)
-                out.add(extra)
-            }
-            if dialect == .mysql, let comment = column.comment {
-                out.add(" COMMENT " as StaticString)
-                out.add(literal(comment))
-            }
+            write(column, into: &out)
         }
         for constraint in table.constraints {
             if !first { out.add(",\n" as StaticString) }
@@ -141,6 +122,39 @@ public struct SQLRenderer: Sendable {
         if !options.isEmpty {
             out.add(" " as StaticString)
             out.add(options.joined(separator: " "))
+        }
+    }
+
+    /// A column definition as `CREATE TABLE`, `ADD COLUMN` and `MODIFY COLUMN` spell it.
+    public func render(_ column: SQLColumnDefinition) -> String {
+        TextBuffer.build(capacity: 128) { write(column, into: &$0) }
+    }
+
+    /// A named table constraint as `CREATE TABLE` and `ADD` spell it: `CONSTRAINT name ...`.
+    public func render(_ constraint: SQLTableConstraint) -> String {
+        TextBuffer.build(capacity: 128) { write(constraint, into: &$0) }
+    }
+
+    private func write(_ column: SQLColumnDefinition, into out: inout TextBuffer) {
+        out.add(quote(column.name))
+        out.add(" " as StaticString)
+        out.add(column.type)
+        if let extra = column.extra, extra.hasPrefix("GENERATED") {
+            out.add(" " as StaticString)
+            out.add(extra)
+        }
+        if column.notNull { out.add(" NOT NULL" as StaticString) }
+        if let d = column.defaultExpression {
+            out.add(" DEFAULT " as StaticString)
+            out.add(d)
+        }
+        if let extra = column.extra, !extra.hasPrefix("GENERATED") {
+            out.add(" " as StaticString)
+            out.add(extra)
+        }
+        if dialect == .mysql, let comment = column.comment {
+            out.add(" COMMENT " as StaticString)
+            out.add(literal(comment))
         }
     }
 

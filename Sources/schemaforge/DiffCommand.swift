@@ -13,10 +13,11 @@ struct Diff: ParsableCommand {
               schemaforge diff v1.yaml v2.yaml
               schemaforge diff v1.yaml v2.yaml --format json
               schemaforge diff v1.yaml v2.yaml --format alembic --dialect postgresql
+              schemaforge diff v1.yaml v2.yaml --format sql --dialect mysql > migrate.sql
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, alembic
+        case text, json, alembic, sql
     }
 
     @Argument(help: "The old schema (file or snapshot).")
@@ -25,10 +26,10 @@ struct Diff: ParsableCommand {
     @Argument(help: "The new schema (file or snapshot).")
     var new: String
 
-    @Option(help: "Output format: text, json, or alembic (the revision module for --dialect).")
+    @Option(help: "Output format: text, json, alembic (the revision module for --dialect), or sql (plain SQL for --dialect).")
     var format: Format = .text
 
-    @Option(name: [.short, .long], help: "Database of the alembic revision: sqlite, postgresql or mysql.")
+    @Option(name: [.short, .long], help: "Database of the alembic or sql output: sqlite, postgresql or mysql.")
     var dialect: Dialect = .sqlite
 
     func run() throws {
@@ -42,6 +43,9 @@ struct Diff: ParsableCommand {
             let database = TargetDatabase(rawValue: dialect.rawValue) ?? .sqlite
             let text = AlembicRevisionGenerator(old: before, new: after, database: database)
                 .render(plan, revision: "next", downRevision: "previous", message: "\(old) -> \(new)")
+            print(text, terminator: "")
+        case .sql:
+            let text = MigrationSQLGenerator(old: before, new: after, dialect: dialect).render(plan, title: "\(old) -> \(new)")
             print(text, terminator: "")
         }
     }

@@ -2,9 +2,9 @@ import Foundation
 import SchemaforgeKit
 import Testing
 
-/// The plans (JSON) and the rendered Alembic revisions (per database) of every step of the evolution
-/// series in integration/evolution/, which together use every operation kind; the integration suite
-/// runs the same revisions on real databases.
+/// The plans (JSON), the rendered Alembic revisions and the plain SQL scripts (per database) of every
+/// step of the evolution series in integration/evolution/, which together use every operation kind;
+/// the integration suite runs the same revisions and scripts on real databases.
 @Suite("Migration golden files")
 struct MigrationGoldenTests {
     static let directory = GoldenFile.repositoryRoot.appendingPathComponent("integration/evolution")
@@ -40,6 +40,10 @@ struct MigrationGoldenTests {
                 .render(plan, revision: String(format: "%04d", index + 1), downRevision: String(format: "%04d", index), message: version)
             GoldenFile.assertMatches(revision, reference: "evolution/\(version).\(database.rawValue).py")
         }
+        for dialect in Dialect.allCases {
+            let script = MigrationSQLGenerator(old: old, new: new, dialect: dialect).render(plan, title: version)
+            GoldenFile.assertMatches(script, reference: "evolution/\(version).\(dialect.rawValue).sql")
+        }
     }
 
     @Test("the series uses every operation kind the planner has")
@@ -52,7 +56,7 @@ struct MigrationGoldenTests {
         let expected: Set<String> = [
             "create_table", "drop_table", "rename_table", "add_column", "drop_column", "rename_column", "alter_column",
             "add_index", "drop_index", "add_unique", "add_check", "add_foreign_key", "drop_foreign_key", "alter_enum",
-            "alter_table_comment", "rename_primary_key",
+            "alter_table_comment", "rename_primary_key", "drop_unique",
         ]
         #expect(expected.subtracting(kinds).isEmpty, "not exercised: \(expected.subtracting(kinds).sorted())")
     }
