@@ -1,4 +1,4 @@
-"""Schema evolution on real databases: fourteen versions (integration/evolution/v01..v14.yaml) that use
+"""Schema evolution on real databases: fifteen versions (integration/evolution/v01..v15.yaml) that use
 every kind of operation: tables created, renamed (with their join table) and dropped; columns added,
 renamed, widened, made NOT NULL with a backfill, given comments and new defaults, dropped; indexes,
 uniques, checks and foreign keys added, changed and dropped; enum values added, removed and renamed;
@@ -182,7 +182,9 @@ def check_data(p: DatabaseRows, step: str, dialect: str) -> None:
         (1, "ada@example.com", "Ada"),
         (2, "bob@example.com", "Bob"),
     ], f"{step}: users changed"
-    posts = "article" if n >= 6 else "post"
+    # v06 renames posts to articles, v15 articles to stories (and their status to state).
+    posts = "story" if n >= 15 else "article" if n >= 6 else "post"
+    status = "state" if n >= 15 else "status"
     # v14 renames the relation `author` to `writer`: its column follows with its values.
     author = "writer_id" if n >= 14 else "author_id"
     assert p.rows(f"SELECT id, title, body, {author} FROM {posts} ORDER BY id") == [
@@ -190,7 +192,7 @@ def check_data(p: DatabaseRows, step: str, dialect: str) -> None:
         (2, "Second", "two", 1),
         (3, "Third", "three", 2),
     ], f"{step}: posts changed"
-    statuses = [r[0] for r in p.rows(f"SELECT status FROM {posts} ORDER BY id")]
+    statuses = [r[0] for r in p.rows(f"SELECT {status} FROM {posts} ORDER BY id")]
     if 5 <= n < 10 and n > 5:
         assert statuses == ["published", "archived", "published"], (
             f"{step}: statuses {statuses}"
@@ -200,7 +202,12 @@ def check_data(p: DatabaseRows, step: str, dialect: str) -> None:
         assert statuses == ["published", "draft", "published"], (
             f"{step}: statuses {statuses}"
         )
-    if n >= 14:
+    if n >= 15:
+        # v15 renames 'pending' to 'queued' (and adds 'featured') while renaming the table and column.
+        assert statuses == ["published", "queued", "published"], (
+            f"{step}: statuses {statuses}"
+        )
+    if n == 14:
         # v14 renames the value 'draft' to 'pending': the row keeps it under its new name.
         assert statuses == ["published", "pending", "published"], (
             f"{step}: statuses {statuses}"
@@ -208,8 +215,9 @@ def check_data(p: DatabaseRows, step: str, dialect: str) -> None:
     if n >= 14:
         # v14 renames the many-to-many `topics` (seeded after v13) to `subjects`: its join table
         # follows with its rows.
+        owner = "story" if n >= 15 else "article"
         assert p.rows(
-            "SELECT article_id, tag_id FROM article_subjects ORDER BY article_id, tag_id"
+            f"SELECT {owner}_id, tag_id FROM {owner}_subjects ORDER BY {owner}_id, tag_id"
         ) == [
             (1, 2),
             (3, 1),

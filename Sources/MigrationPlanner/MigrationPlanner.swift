@@ -71,11 +71,14 @@ struct Planner {
         }
         // Join tables follow their relation's rename (`renamed_from` on the relation names the old
         // join table) and their owner's: `<new table>_<relation>` was `<old table>_<relation>`.
+        // A relation keeps its `renamed_from` after the rename, so its current name is tried too.
         for table in new.tables where table.isJoinTable && tableMatch[table.name] == nil {
-            let name = table.renamedFrom ?? table.name
+            let names = (table.renamedFrom.map { [$0] } ?? []) + [table.name]
             var candidates = table.renamedFrom.map { [$0] } ?? []
-            for (newOwner, oldOwner) in tableMatch.sorted(by: { $0.key < $1.key }) where newOwner != oldOwner && name.hasPrefix(newOwner + "_") {
-                candidates.append(oldOwner + String(name.dropFirst(newOwner.count)))
+            for name in names {
+                for (newOwner, oldOwner) in tableMatch.sorted(by: { $0.key < $1.key }) where newOwner != oldOwner && name.hasPrefix(newOwner + "_") {
+                    candidates.append(oldOwner + String(name.dropFirst(newOwner.count)))
+                }
             }
             if let candidate = candidates.first(where: { oldByName[$0]?.isJoinTable == true && !usedOld.contains($0) }) {
                 tableMatch[table.name] = candidate

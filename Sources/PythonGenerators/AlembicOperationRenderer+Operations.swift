@@ -31,7 +31,9 @@ extension AlembicOperationRenderer {
         case let .renameTable(from, to):
             var lines = ["op.rename_table(\(q(from)), \(q(to)))"]
             // SQLite: the CHECK of each enum column is named after the table; rename it with it.
-            if dialect == .sqlite, let table = schema.table(named: to) {
+            // Its columns carry the names they have when the table is renamed: the previous ones in
+            // an upgrade (column renames come after), the target ones in a downgrade.
+            if dialect == .sqlite, let table = isDowngrade ? schema.table(named: to) : previous.table(named: from) {
                 var calls: [String] = []
                 var seen: Set<String> = []
                 for column in table.columns where column.nativeType(for: .sqlite) == nil {
@@ -39,7 +41,7 @@ extension AlembicOperationRenderer {
                     let first = seen.insert(name).inserted
                     let suffix = first ? e.databaseName : "\(column.name)_\(e.databaseName)"
                     calls.append("drop_constraint(op.f(\(q("ck_\(from)_\(suffix)"))), type_=\"check\")")
-                    calls.append("create_check_constraint(op.f(\(q("ck_\(to)_\(suffix)"))), \(q(enumCheck(column.name, e.values))))")
+                    calls.append("create_check_constraint(op.f(\(q("ck_\(to)_\(suffix)"))), \(q(enumCheck(column.name, enumValuesWhenTablesChange(name)))))")
                 }
                 if !calls.isEmpty { lines += batch(to, calls) }
             }
@@ -72,8 +74,23 @@ extension AlembicOperationRenderer {
         case let .renameColumn(table, from, to):
             guard let column = tableNamed(table)?.column(named: to) ?? previous.table(named: table)?.column(named: from) else { return [] }
             let existing = existingArguments(column, imports: &imports)
-            if dialect == .sqlite { return batch(table, ["alter_column(\(q(from)), new_column_name=\(q(to))\(existing))"]) }
-            return ["op.alter_column(\(q(table)), \(q(from)), new_column_name=\(q(to))\(existing))"]
+            guard dialect == .sqlite else { return ["op.alter_column(\(q(table)), \(q(from)), new_column_name=\(q(to))\(existing))"] }
+            let rename = "alter_column(\(q(from)), new_column_name=\(q(to))\(existing))"
+            // SQLite keeps a CHECK's text as written: an enum column's CHECK is re-created on the new name.
+            guard case let .enumeration(name) = column.type, column.nativeType(for: .sqlite) == nil,
+                  let e = schema.enumType(named: name) ?? previous.enumType(named: name) else { return batch(table, [rename]) }
+            // The first column of an enum names its CHECK after the table only; others add their name.
+            let versions = [tableNamed(table), previous.table(named: table)].compactMap { $0 }
+            let firstOfEnum = versions.lazy.compactMap { t in
+                t.columns.first { $0.type == .enumeration(name) && $0.nativeType(for: .sqlite) == nil }.map { [from, to].contains($0.name) }
+            }.first ?? true
+            let base = "ck_\(table)_\(e.databaseName)"
+            let oldName = firstOfEnum ? base : "ck_\(table)_\(from)_\(e.databaseName)"
+            let newName = firstOfEnum ? base : "ck_\(table)_\(to)_\(e.databaseName)"
+            return batch(table, [
+                "drop_constraint(op.f(\(q(oldName))), type_=\"check\")", rename,
+                "create_check_constraint(op.f(\(q(newName))), \(q(enumCheck(to, enumValuesWhenTablesChange(name)))))",
+            ])
         case let .alterColumn(table, from, to):
             return alterColumn(table: table, from: from, to: to, imports: &imports)
         case let .addIndex(table, index):
@@ -154,8 +171,12 @@ extension AlembicOperationRenderer {
     }
 
     /// `existing_type=..., existing_nullable=...`: what MySQL needs to re-state a column it alters.
+    /// The column as it is while the step's tables and columns change (MySQL re-states it whole).
     func existingArguments(_ column: Column, imports: inout PythonImports) -> String {
-        var s = ", existing_type=\(flat(columnType(column, isAutoKey: false, imports: &imports))), existing_nullable=\(column.nullable ? "True" : "False")"
+        var enumValues: [String]?
+        if case let .enumeration(name) = column.type { enumValues = enumValuesWhenTablesChange(name) }
+        let type = columnType(column, isAutoKey: false, enumValues: enumValues, imports: &imports)
+        var s = ", existing_type=\(flat(type)), existing_nullable=\(column.nullable ? "True" : "False")"
         if let d = column.defaultValue, let server = types.serverDefault(d, column: column, dialect: dialect, imports: &imports) {
             s += ", existing_server_default=\(flat(server))"
         }
@@ -220,15 +241,42 @@ extension AlembicOperationRenderer {
         return first?.name == column || first == nil ? "ck_\(table)_\(enumType.databaseName)" : "ck_\(table)_\(column)_\(enumType.databaseName)"
     }
 
-    /// The columns that store values of `enumType` as the enum (not through a native type override).
-    func enumUsages(_ enumType: EnumType) -> [(table: Table, column: Column)] {
+    /// The columns that store values of `enumType` as the enum (not through a native type override),
+    /// as they are named when the change runs. The planner puts an enum change without removals
+    /// first (before the step's renames) and one with removals last, so an upgrade finds the
+    /// previous names in the first case; a downgrade runs the inverses in reverse order, so there
+    /// the inverse of a change without removals (one without additions) runs last.
+    func enumUsages(_ enumType: EnumType, added: [String], removed: [String]) -> [(table: Table, column: Column)] {
         var usages: [(table: Table, column: Column)] = []
-        for table in schema.tables {
+        for table in (enumChangeRunsFirst(added: added, removed: removed) ? previous : schema).tables {
             for column in table.columns where column.type == .enumeration(enumType.name) && column.nativeType(for: dialect) == nil {
                 usages.append((table, column))
             }
         }
         return usages
+    }
+
+    /// The values of enum `name` while the step's tables and columns change: the new ones when the
+    /// enum's own change runs first, the previous ones when it runs last.
+    func enumValuesWhenTablesChange(_ name: String) -> [String] {
+        guard let now = schema.enumType(named: name), let before = previous.enumType(named: name) else {
+            return (schema.enumType(named: name) ?? previous.enumType(named: name))?.values ?? []
+        }
+        // The renames of this direction: old value -> new value.
+        var renames: [String: String] = [:]
+        if isDowngrade {
+            for (new, old) in before.renamedValues ?? [:] where now.values.contains(old) && !now.values.contains(new) { renames[new] = old }
+        } else {
+            for (new, old) in now.renamedValues ?? [:] where before.values.contains(old) && !before.values.contains(new) { renames[old] = new }
+        }
+        let relabelled = before.values.map { renames[$0] ?? $0 }
+        let added = now.values.filter { !relabelled.contains($0) }, removed = relabelled.filter { !now.values.contains($0) }
+        return enumChangeRunsFirst(added: added, removed: removed) ? now.values : before.values
+    }
+
+    /// Whether an enum change with these additions and removals runs before the rest of its step.
+    func enumChangeRunsFirst(added: [String], removed: [String]) -> Bool {
+        isDowngrade ? !added.isEmpty : removed.isEmpty
     }
 
     /// `UPDATE`s that move rows holding a removed value to the column's default, or to the first
@@ -254,7 +302,9 @@ extension AlembicOperationRenderer {
         relabelled.values = from.values.map { renames[$0] ?? $0 }
         let removed = relabelled.values.filter { !to.values.contains($0) }
         let renamed = from.values.compactMap { old in renames[old].map { (old: old, new: $0) } }
-        let usages = enumUsages(to)
+        let added = to.values.filter { !relabelled.values.contains($0) }
+        let usages = enumUsages(to, added: added, removed: removed)
+        let runsFirst = enumChangeRunsFirst(added: added, removed: removed)
         if dialect == .postgresql {
             let typeName = SQLIdentifier.quoted(to.databaseName, for: .postgresql)
             let lines = renamed.map { pair in
@@ -276,8 +326,17 @@ extension AlembicOperationRenderer {
         }
         lines += replaceRemovedValues(removed, of: to, in: usages)
         for (table, column) in usages {
-            let renamedDefault = column.defaultValue?.kind == .literal && renamed.contains { $0.new == column.defaultValue?.value }
-            lines += retypeEnumColumn(table: table, column: column, from: widened, to: to, dropCheck: false, setsDefault: renamedDefault, imports: &imports)
+            // A default naming a renamed value follows it (a column of the previous state still has
+            // the old value, one of the new state already the new one); one naming a removed value
+            // is dropped here (the step that sets the new default comes later).
+            var narrowed = column
+            var renamedDefault = false
+            if narrowed.defaultValue?.kind == .literal, let value = narrowed.defaultValue?.value {
+                let relabelledDefault = runsFirst ? renames[value] ?? value : value
+                renamedDefault = runsFirst ? relabelledDefault != value : renames.values.contains(value)
+                narrowed.defaultValue = to.values.contains(relabelledDefault) ? ColumnDefault(.literal, relabelledDefault) : nil
+            }
+            lines += retypeEnumColumn(table: table, column: narrowed, from: widened, to: to, dropCheck: false, setsDefault: renamedDefault, imports: &imports)
         }
         return lines
     }
@@ -317,7 +376,7 @@ extension AlembicOperationRenderer {
     func alterEnum(from: EnumType, to: EnumType, imports: inout PythonImports) -> [String] {
         let added = to.values.filter { !from.values.contains($0) }
         let removed = from.values.filter { !to.values.contains($0) }
-        let usages = enumUsages(to)
+        let usages = enumUsages(to, added: added, removed: removed)
         // Rows holding a removed value take the column's default, or the first remaining value.
         var lines = replaceRemovedValues(removed, of: to, in: usages)
         switch dialect {

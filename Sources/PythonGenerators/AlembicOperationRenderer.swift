@@ -13,12 +13,15 @@ struct AlembicOperationRenderer {
     let previous: Schema
     let dialect: Dialect
     let types: SQLAlchemyTypeMapping
+    /// Renders a downgrade: the inverses of the plan's steps, in reverse order.
+    let isDowngrade: Bool
 
-    init(schema: Schema, previous: Schema, dialect: Dialect) {
+    init(schema: Schema, previous: Schema, dialect: Dialect, isDowngrade: Bool = false) {
         self.schema = schema
         self.previous = previous
         self.dialect = dialect
         self.types = SQLAlchemyTypeMapping(schema: schema)
+        self.isDowngrade = isDowngrade
     }
 
     var database: TargetDatabase { TargetDatabase(rawValue: dialect.rawValue) ?? .sqlite }
@@ -52,7 +55,7 @@ struct AlembicOperationRenderer {
 
     /// The body of `downgrade()`: every step's inverse, in reverse order, rendered against the old schema.
     func downgrade(_ plan: MigrationPlan, imports: inout PythonImports) -> [String] {
-        let reverse = AlembicOperationRenderer(schema: previous, previous: schema, dialect: dialect)
+        let reverse = AlembicOperationRenderer(schema: previous, previous: schema, dialect: dialect, isDowngrade: true)
         return reverse.render(reverse.orderedForDialect(plan.steps.reversed().map(\.operation.inverse)), imports: &imports)
     }
 
@@ -203,16 +206,17 @@ struct AlembicOperationRenderer {
     }
 
     /// The column type as the migration spells it: like the models, but enums by their values.
-    func columnType(_ column: Column, isAutoKey: Bool, imports: inout PythonImports) -> PythonExpr {
+    /// `enumValues` replaces the values of an enum type (those it has at a given point of a step).
+    func columnType(_ column: Column, isAutoKey: Bool, enumValues: [String]? = nil, imports: inout PythonImports) -> PythonExpr {
         if let native = types.nativeType(column, dialect: dialect, imports: &imports) { return native }
-        return migrationType(column.type, isAutoKey: isAutoKey, imports: &imports)
+        return migrationType(column.type, isAutoKey: isAutoKey, enumValues: enumValues, imports: &imports)
     }
 
-    func migrationType(_ type: ColumnType, isAutoKey: Bool = false, imports: inout PythonImports) -> PythonExpr {
+    func migrationType(_ type: ColumnType, isAutoKey: Bool = false, enumValues: [String]? = nil, imports: inout PythonImports) -> PythonExpr {
         switch type {
         case let .enumeration(name):
             let e = schema.enumType(named: name) ?? previous.enumType(named: name)
-            let values = (e?.values ?? []).map { PythonArgument.positional(.string($0)) }
+            let values = (enumValues ?? e?.values ?? []).map { PythonArgument.positional(.string($0)) }
             let typeName = PythonArgument.keyword("name", .string(e?.databaseName ?? Identifiers.snakeCase(name)))
             switch dialect {
             case .postgresql:

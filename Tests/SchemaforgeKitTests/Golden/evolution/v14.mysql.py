@@ -39,7 +39,7 @@ def upgrade() -> None:
         type_=sa.Enum("draft", "published", "pending", name="status"),
         existing_type=sa.Enum("draft", "published", name="status"),
         existing_nullable=False,
-        existing_server_default="pending",
+        existing_server_default="draft",
     )
     op.execute("UPDATE article SET `status` = 'pending' WHERE `status` = 'draft'")
     op.alter_column(
