@@ -256,6 +256,9 @@ class Relation:
     join_table: str | None
     through: str | None
     back: str | None
+    read: str | None = None  # `read: ids|nested` where the schema says
+    foreign_key: str | None = None
+    target_foreign_key: str | None = None
 
     @property
     def implicit_m2m(self) -> bool:
@@ -335,6 +338,9 @@ class SchemaInfo:
                     join_table=r.get("joinTable"),
                     through=r.get("throughEntity"),
                     back=r.get("back"),
+                    read=r.get("read"),
+                    foreign_key=r.get("foreignKey"),
+                    target_foreign_key=r.get("targetForeignKey"),
                 )
                 for r in t["relations"]
             ]

@@ -42,6 +42,7 @@ from generated_support import (
     GeneratedProject,
     GeneratedProjects,
     LoadedApp,
+    Relation,
     SchemaInfo,
     StatementCounter,
     async_url,
@@ -944,6 +945,65 @@ async def on_delete_actions(api: Api) -> None:
 @pytest.mark.parametrize("served", served_cases(), indirect=True)
 def test_on_delete_actions_follow_the_schema(served: Served) -> None:
     served.run(on_delete_actions)
+
+
+# ---------------------------------------------------------------------------------------------
+# read: nested
+
+
+async def nested_reads(api: Api) -> None:
+    """Every `read: nested` relation: the owner's Read (from create, get and list) carries the related
+    objects with the values the target's own Read has."""
+    problems: list[str] = []
+    checked = 0
+
+    async def related_pair(entity: Entity, relation: Relation) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """An owner and the target rows its relation must show."""
+        target = api.info.tables[relation.target_table]
+        other = await api.new(target)
+        if relation.kind in ("many_to_one", "one_to_one"):
+            return await api.new(entity, parents={relation.foreign_key or "": other}), [other]
+        if relation.implicit_m2m:
+            return await api.new(entity, links={relation.name: [other]}), [other]
+        if relation.kind == "many_to_many" and relation.through:
+            owner = await api.new(entity)
+            through = api.info.entity(relation.through)
+            await api.new(through, parents={relation.foreign_key or "": owner, relation.target_foreign_key or "": other})
+            return owner, [other]
+        raise AssertionError(f"no scenario for a nested {relation.kind} ({entity.name}.{relation.name})")
+
+    for entity in api.info.creation_order():
+        for relation in entity.relations:
+            if relation.read != "nested":
+                continue
+            checked += 1
+            owner, targets = await related_pair(entity, relation)
+            target_entity = api.info.tables[relation.target_table]
+            expected = [(await api.get(target_entity, t)).json() for t in targets]
+            listed, _ = await api.all_rows(entity)
+            ea = api.api(entity)
+            key = {ea.key(c): owner[ea.key(c)] for c in entity.pk}
+            rows = {
+                "get": (await api.get(entity, owner)).json(),
+                "list": next(r for r in listed if all(r[k] == v for k, v in key.items())),
+            }
+            for where, row in rows.items():
+                value = row.get(relation.name)
+                shown = value if isinstance(value, list) else [value]
+                for want in expected:
+                    match = [n for n in shown if isinstance(n, dict) and n == {k: want.get(k) for k in n}]
+                    keys_present = all(
+                        api.api(target_entity).key(c) in (match[0] if match else {}) for c in target_entity.pk
+                    )
+                    if not match or not keys_present:
+                        problems.append(f"{where} {entity.name}.{relation.name}: {value!r} does not carry {want!r}")
+    assert checked, "no relation with read: nested in this schema"
+    report(problems)
+
+
+@pytest.mark.parametrize("served", served_cases(("shop", "org_chart")), indirect=True)
+def test_nested_reads_carry_the_related_objects(served: Served) -> None:
+    served.run(nested_reads)
 
 
 @pytest.mark.parametrize("served", served_cases(("blog",)), indirect=True)

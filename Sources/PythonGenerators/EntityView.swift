@@ -37,6 +37,20 @@ struct EntityView {
         }
     }
 
+    /// Many-to-many relations read as `{key}` references (the default `read: ids`).
+    var referencedManyToMany: [Relation] { manyToMany.filter { $0.read != .nested } }
+
+    /// Relations read as the related objects' own fields (`read: nested`), of any kind.
+    var nestedRelations: [Relation] {
+        table.relations.filter { $0.read == .nested && schema.table(named: $0.targetTable) != nil }
+    }
+
+    /// The relations every response includes, loaded up front: references and nested objects.
+    var loadedRelations: [Relation] {
+        var names: Set<String> = []
+        return (referencedManyToMany + nestedRelations).filter { names.insert($0.name).inserted }
+    }
+
     /// Implicit (writable) many-to-many relations.
     var writableManyToMany: [Relation] { manyToMany.filter { $0.throughEntity == nil } }
 

@@ -251,7 +251,7 @@ struct FastAPIAppGenerator {
             var scratch = PythonImports()
             return PydanticSchemasGenerator(schema: schema).pythonLiteral(d, type: column.type, imports: &scratch) == nil
         }.map { view.attribute($0) }
-        let refresh = view.table.columns.map { view.attribute($0) } + view.manyToMany.map { PythonNames.attribute($0.name) }
+        let refresh = view.table.columns.map { view.attribute($0) } + view.loadedRelations.map { PythonNames.attribute($0.name) }
         var lines: [String] = []
         lines.append("# Columns the database fills in when the client leaves them out.")
         let defaultsTuple = serverDefaults.count == 1 ? "(\(PythonRenderer.quote(serverDefaults[0])),)" : "(" + serverDefaults.map(PythonRenderer.quote).joined(separator: ", ") + ")"
@@ -399,9 +399,9 @@ struct FastAPIAppGenerator {
         out.append("SORT_PATTERN = \(PythonRenderer.quote(sortPattern))")
         let defaultSort = view.attribute(view.keyColumns[0])
         var loads: [String] = []
-        if !view.manyToMany.isEmpty {
+        if !view.loadedRelations.isEmpty {
             m.imports.from("sqlalchemy.orm", import: "selectinload")
-            loads = view.manyToMany.map { "selectinload(\(model).\(PythonNames.attribute($0.name)))" }
+            loads = view.loadedRelations.map { "selectinload(\(model).\(PythonNames.attribute($0.name)))" }
         }
         out.append("# Relations every response includes, loaded up front (no lazy loads in async code).")
         m.imports.from("sqlalchemy.orm.interfaces", import: "LoaderOption")

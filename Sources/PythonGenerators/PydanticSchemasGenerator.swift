@@ -24,17 +24,25 @@ struct PydanticSchemasGenerator {
 
     private func render(_ m: PythonModule) -> String { PythonRenderer().render(m) }
 
-    /// `XRef {key}`: how a related object appears inside another entity's Read.
+    /// `XRef {key}`: how a related object appears inside another entity's Read (`read: ids`), and
+    /// `XSummary`: its own readable fields, without its relations (`read: nested`).
     func refs(_ views: [EntityView]) -> GeneratedFile {
         var m = PythonModule(header: generatedHeader, docstring: "References to related objects in Read schemas.")
         m.imports.from("pydantic", import: "BaseModel", "ConfigDict")
-        let referenced = Set(views.flatMap { $0.manyToMany.map(\.targetEntity) })
+        let referenced = Set(views.flatMap { $0.referencedManyToMany.map(\.targetEntity) })
+        let nested = Set(views.flatMap { $0.nestedRelations.map(\.targetEntity) })
         for view in views where referenced.contains(view.entity) {
             var body: [PythonStatement] = [.assign(target: "model_config", annotation: nil, value: .name("ConfigDict").call(.keyword("from_attributes", .bool(true))))]
             for key in view.keyColumns {
                 body.append(.assign(target: view.attribute(key), annotation: types.pythonType(key.type, imports: &m.imports), value: nil))
             }
             m.body.append(.class(PythonClass(name: "\(view.entity)Ref", bases: [.name("BaseModel")], docstring: "A reference to a \(view.entity).", body: body)))
+        }
+        for view in views where nested.contains(view.entity) {
+            let body = [readConfig(view)] + readFields(view, imports: &m.imports)
+            m.body.append(.class(PythonClass(
+                name: "\(view.entity)Summary", bases: [.name("BaseModel")], docstring: "A \(view.entity) inside another object: its fields, not its relations.",
+                body: body)))
         }
         if m.body.isEmpty {
             m.imports = PythonImports()
@@ -57,19 +65,45 @@ struct PydanticSchemasGenerator {
 
     // MARK: One entity
 
+    /// `model_config`: from attributes for Read schemas; bytes as base64 in JSON.
+    func config(_ view: EntityView, fromAttributes: Bool) -> PythonStatement? {
+        var args: [PythonArgument] = []
+        if fromAttributes { args.append(.keyword("from_attributes", .bool(true))) }
+        if view.table.columns.contains(where: { $0.type == .bytes }) {
+            args.append(.keyword("ser_json_bytes", .string("base64")))
+            args.append(.keyword("val_json_bytes", .string("base64")))
+        }
+        return args.isEmpty ? nil : .assign(target: "model_config", annotation: nil, value: .name("ConfigDict").call(args))
+    }
+
+    func readConfig(_ view: EntityView) -> PythonStatement { config(view, fromAttributes: true)! }
+
+    /// The readable (not `sensitive`) columns as Read fields.
+    func readFields(_ view: EntityView, imports: inout PythonImports) -> [PythonStatement] {
+        view.readableColumns.map { column in
+            var type = types.pythonType(column.type, imports: &imports)
+            if column.nullable { type = .binary(type, "|", .none) }
+            return .assign(target: view.attribute(column), annotation: type, value: nil)
+        }
+    }
+
+    /// A `read: nested` relation's field: the target's summary, optional or a list as the kind says.
+    func nestedField(_ relation: Relation, imports: inout PythonImports) -> PythonStatement {
+        let summary = "\(relation.targetEntity)Summary"
+        imports.from("app.schemas.refs", import: summary)
+        let annotation: PythonExpr
+        switch relation.kind {
+        case .manyToOne, .oneToOne: annotation = relation.nullable ? .binary(.name(summary), "|", .none) : .name(summary)
+        case .oneToOneInverse: annotation = .binary(.name(summary), "|", .none)
+        case .oneToMany, .manyToMany: annotation = .subscripted(.name("list"), [.name(summary)])
+        }
+        return .assign(target: PythonNames.attribute(relation.name), annotation: annotation, value: nil)
+    }
+
     func entityModule(_ view: EntityView) -> GeneratedFile {
         var m = PythonModule(header: generatedHeader, docstring: "Schemas of \(view.entity).")
         m.imports.from("pydantic", import: "BaseModel", "ConfigDict")
-        let hasBytes = view.table.columns.contains { $0.type == .bytes }
-        func config(fromAttributes: Bool) -> PythonStatement? {
-            var args: [PythonArgument] = []
-            if fromAttributes { args.append(.keyword("from_attributes", .bool(true))) }
-            if hasBytes {
-                args.append(.keyword("ser_json_bytes", .string("base64")))
-                args.append(.keyword("val_json_bytes", .string("base64")))
-            }
-            return args.isEmpty ? nil : .assign(target: "model_config", annotation: nil, value: .name("ConfigDict").call(args))
-        }
+        func config(fromAttributes: Bool) -> PythonStatement? { self.config(view, fromAttributes: fromAttributes) }
         // Create
         var create: [PythonStatement] = config(fromAttributes: false).map { [$0] } ?? []
         for column in view.writableColumns {
@@ -112,15 +146,13 @@ struct PydanticSchemasGenerator {
         if update.isEmpty { update = [.pass] }
         m.body.append(.class(PythonClass(name: "\(view.entity)Update", bases: [.name("BaseModel")], docstring: "Fields to change; every one is optional.", body: update)))
         // Read
-        var read: [PythonStatement] = [config(fromAttributes: true)!]
-        for column in view.readableColumns {
-            var type = types.pythonType(column.type, imports: &m.imports)
-            if column.nullable { type = .binary(type, "|", .none) }
-            read.append(.assign(target: view.attribute(column), annotation: type, value: nil))
-        }
-        for relation in view.manyToMany {
+        var read: [PythonStatement] = [readConfig(view)] + readFields(view, imports: &m.imports)
+        for relation in view.referencedManyToMany {
             m.imports.from("app.schemas.refs", import: "\(relation.targetEntity)Ref")
             read.append(.assign(target: PythonNames.attribute(relation.name), annotation: .subscripted(.name("list"), [.name("\(relation.targetEntity)Ref")]), value: nil))
+        }
+        for relation in view.nestedRelations {
+            read.append(nestedField(relation, imports: &m.imports))
         }
         m.body.append(.class(PythonClass(name: "\(view.entity)Read", bases: [.name("BaseModel")], docstring: "A \(view.entity) as the API returns it.", body: read)))
         // List envelope

@@ -296,6 +296,8 @@ public struct Relation: Codable, Equatable, Sendable {
     /// Many-to-many through an explicit entity.
     public var throughEntity: String?
     public var nullable: Bool
+    /// How the related objects appear in the API's Read schema (`nil`: the default, ids).
+    public var read: RelationRead?
 
     public init(
         name: String, kind: Kind, targetEntity: String, targetTable: String, back: String?, foreignKey: String,
@@ -312,4 +314,11 @@ public struct Relation: Codable, Equatable, Sendable {
         self.throughEntity = throughEntity
         self.nullable = nullable
     }
+}
+
+/// How a relation's related objects appear in Read schemas: `ids` (foreign-key ids, `{key}`
+/// references for collections) or `nested` (the related objects' own fields).
+public enum RelationRead: String, Codable, CaseIterable, Sendable {
+    case ids
+    case nested
 }

@@ -138,6 +138,8 @@ public struct RelationDecl: Sendable {
     public var comment: String?
     /// The relation's previous name: its foreign-key columns or join table are renamed, not rebuilt.
     public var renamedFrom: Located<String>?
+    /// `read: ids|nested`: how the related objects appear in the API's Read schema.
+    public var read: Located<String>?
     public var location: SourceLocation
 
     public init(name: Located<String>, target: Located<String>, kind: Located<RelationKind>, location: SourceLocation) {

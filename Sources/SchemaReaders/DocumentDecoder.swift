@@ -23,7 +23,7 @@ struct DocumentDecoder {
     ]
     static let relationKeys: KeySpec = [
         "to", "kind", "back", "nullable", "optional", "on_delete", "on_update", "column", "columns", "references",
-        "through", "join_table", "index", "comment", "embed", "renamed_from",
+        "through", "join_table", "index", "comment", "embed", "renamed_from", "read",
     ]
     static let indexKeys: KeySpec = ["fields", "expressions", "expression", "unique", "where", "method", "name"]
     static let uniqueKeys: KeySpec = ["fields", "name"]
@@ -280,6 +280,7 @@ struct DocumentDecoder {
         r.index = keyed[.index].flatMap { bool($0, what: "'index'") }
         r.comment = keyed[.comment].flatMap { string($0, what: "'comment'")?.value }
         r.renamedFrom = keyed[.renamed_from].flatMap { string($0, what: "'renamed_from'") }
+        r.read = keyed[.read].flatMap { string($0, what: "'read'") }
         return r
     }
 
@@ -612,7 +613,7 @@ enum FieldKey: Int, CaseIterable, DecoderKeys {
 /// The keys of a relation mapping, in the order of `DocumentDecoder.relationKeys`.
 enum RelationKey: Int, CaseIterable, DecoderKeys {
     case to, kind, back, nullable, optional, on_delete, on_update, column, columns, references, through, join_table, index, comment, embed
-    case renamed_from
+    case renamed_from, read
 
     static var spec: DocumentDecoder.KeySpec { DocumentDecoder.relationKeys }
 }

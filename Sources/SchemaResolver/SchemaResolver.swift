@@ -315,6 +315,7 @@ final class ResolutionContext {
         fieldColumns[i] = []
         timestampColumns[i] = []
         relationColumns[i] = [:]
+        applyReadStyles(of: decl, to: &relations[i])
         return Table(
             name: tableNames[i], entity: decl.name.value, comment: decl.comment, renamedFrom: decl.renamedFrom?.value,
             columns: columns, primaryKey: primaryKeys[i],
@@ -323,6 +324,21 @@ final class ResolutionContext {
             checks: Self.takeSorted(&checks[i]) { $0.name < $1.name },
             indexes: Self.takeSorted(&indexes[i]) { $0.name < $1.name },
             relations: Self.takeSorted(&relations[i]) { $0.name < $1.name })
+    }
+
+    /// `read: ids|nested` of the relations an entity declares, on the side that declares them.
+    func applyReadStyles(of decl: EntityDecl, to relations: inout [Relation]) {
+        for relation in decl.relations {
+            guard let read = relation.read else { continue }
+            guard let style = RelationRead(rawValue: read.value) else {
+                let names = RelationRead.allCases.map(\.rawValue)
+                diagnostics.error(
+                    "unknown read style '\(read.value)' (expected \(names.joined(separator: " or ")))\(Suggestions.hint(for: read.value, in: names))",
+                    at: read.location)
+                continue
+            }
+            if let k = relations.firstIndex(where: { $0.name == relation.name.value }) { relations[k].read = style }
+        }
     }
 
     /// `list.sorted(by:)`, leaving `list` empty: sorts the (then unshared) storage in place.

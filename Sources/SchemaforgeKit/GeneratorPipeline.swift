@@ -498,6 +498,10 @@ struct SnapshotJSONWriter {
         string(relation.name)
         key("nullable")
         bool(relation.nullable)
+        if let read = relation.read {
+            key("read")
+            string(read.rawValue)
+        }
         key("targetEntity")
         string(relation.targetEntity)
         if let targetForeignKey = relation.targetForeignKey {

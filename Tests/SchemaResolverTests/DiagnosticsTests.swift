@@ -268,6 +268,21 @@ final class DiagnosticsTests: XCTestCase {
         ])
     }
 
+    func testUnknownReadStyle() {
+        assertDiagnostics(.yaml("""
+            schema: 1
+            entities:
+              User:
+                fields:
+                  name: string
+              Post:
+                relations:
+                  author: {to: User, read: nestd}
+            """), [
+            .error(8, 32, "unknown read style 'nestd' (expected ids or nested); did you mean 'nested'?"),
+        ])
+    }
+
     func testDuplicateKeyInAField() {
         assertDiagnostics(.yaml("""
             schema: 1

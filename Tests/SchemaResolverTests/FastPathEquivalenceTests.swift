@@ -390,7 +390,7 @@ struct FastPathEquivalenceTests {
                 table.relations[0],
                 [
                     "name", "kind", "targetEntity", "targetTable", "back", "foreignKey", "joinTable",
-                    "targetForeignKey", "throughEntity", "nullable",
+                    "targetForeignKey", "throughEntity", "nullable", "read",
                 ]
             ),
         ]
@@ -591,7 +591,7 @@ enum Corpus {
                         Relation(
                             name: text(), kind: .manyToMany, targetEntity: text(), targetTable: text(), back: text(),
                             foreignKey: text(), joinTable: text(),
-                            targetForeignKey: text(), throughEntity: text(), nullable: true),
+                            targetForeignKey: text(), throughEntity: text(), nullable: true).with(read: .nested),
                         Relation(
                             name: text(), kind: .oneToOneInverse, targetEntity: text(), targetTable: text(), back: nil,
                             foreignKey: text()),
@@ -644,5 +644,13 @@ enum ReferenceOrder {
             create(at: index)
         }
         return (order, deferred)
+    }
+}
+
+extension Relation {
+    func with(read: RelationRead) -> Relation {
+        var copy = self
+        copy.read = read
+        return copy
     }
 }

@@ -9,7 +9,7 @@ from app.schemas.badge import BadgeCreate, BadgeUpdate
 # Columns the database fills in when the client leaves them out.
 SERVER_DEFAULTS: tuple[str, ...] = ("code", "issued_at")
 # Attributes reloaded after a write (server defaults, on-update values, relations).
-REFRESH: list[str] = ["id", "code", "issued_at", "employee_id"]
+REFRESH: list[str] = ["id", "code", "issued_at", "employee_id", "employee"]
 
 
 async def create_badge(session: AsyncSession, *, body: BadgeCreate) -> Badge:

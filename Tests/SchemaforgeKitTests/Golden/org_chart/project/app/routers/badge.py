@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import badge as badge_crud
@@ -25,7 +25,7 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
 }
 SORT_PATTERN = "^-?(id|code|issued_at|employee_id)$"
 # Relations every response includes, loaded up front (no lazy loads in async code).
-LOAD: list[LoaderOption] = []
+LOAD: list[LoaderOption] = [selectinload(Badge.employee)]
 
 
 @router.get("/", response_model=BadgeList)

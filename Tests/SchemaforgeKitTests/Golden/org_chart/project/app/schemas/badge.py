@@ -6,6 +6,8 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.schemas.refs import EmployeeSummary
+
 
 class BadgeCreate(BaseModel):
     """Fields to create a Badge."""
@@ -39,6 +41,7 @@ class BadgeRead(BaseModel):
     code: uuid.UUID
     issued_at: datetime.datetime
     employee_id: int
+    employee: EmployeeSummary
 
 
 class BadgeList(BaseModel):

@@ -7,7 +7,7 @@ import decimal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.models.enums import EmploymentType
-from app.schemas.refs import EmployeeRef
+from app.schemas.refs import EmployeeRef, EmployeeSummary
 
 
 class EmployeeCreate(BaseModel):
@@ -77,7 +77,7 @@ class EmployeeRead(BaseModel):
     created_at: datetime.datetime
     updated_at: datetime.datetime
     mentees: list[EmployeeRef]
-    mentors: list[EmployeeRef]
+    mentors: list[EmployeeSummary]
 
 
 class EmployeeList(BaseModel):

@@ -9,7 +9,14 @@ from app.schemas.order_line import OrderLineCreate, OrderLineUpdate
 # Columns the database fills in when the client leaves them out.
 SERVER_DEFAULTS: tuple[str, ...] = ()
 # Attributes reloaded after a write (server defaults, on-update values, relations).
-REFRESH: list[str] = ["line_no", "quantity", "unit_price", "order_id", "product_sku"]
+REFRESH: list[str] = [
+    "line_no",
+    "quantity",
+    "unit_price",
+    "order_id",
+    "product_sku",
+    "product",
+]
 
 
 async def create_order_line(

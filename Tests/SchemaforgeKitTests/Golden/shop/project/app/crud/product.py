@@ -20,6 +20,7 @@ REFRESH: list[str] = [
     "attributes",
     "group_code",
     "orders",
+    "group",
 ]
 
 

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import order_line as order_line_crud
@@ -30,7 +30,7 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
 }
 SORT_PATTERN = "^-?(line_no|quantity|unit_price|order_id|product_sku)$"
 # Relations every response includes, loaded up front (no lazy loads in async code).
-LOAD: list[LoaderOption] = []
+LOAD: list[LoaderOption] = [selectinload(OrderLine.product)]
 
 
 @router.get("/", response_model=OrderLineList)

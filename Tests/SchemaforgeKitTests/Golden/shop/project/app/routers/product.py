@@ -26,7 +26,7 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
 }
 SORT_PATTERN = "^-?(sku|name|price|currency|stock|active|group_code)$"
 # Relations every response includes, loaded up front (no lazy loads in async code).
-LOAD: list[LoaderOption] = [selectinload(Product.orders)]
+LOAD: list[LoaderOption] = [selectinload(Product.orders), selectinload(Product.group)]
 
 
 @router.get("/", response_model=ProductList)

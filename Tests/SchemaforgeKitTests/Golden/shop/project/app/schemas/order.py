@@ -8,7 +8,7 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.models.enums import OrderStatus
-from app.schemas.refs import ProductRef
+from app.schemas.refs import ProductSummary
 
 
 class OrderCreate(BaseModel):
@@ -55,7 +55,7 @@ class OrderRead(BaseModel):
     user_id: uuid.UUID
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    products: list[ProductRef]
+    products: list[ProductSummary]
 
 
 class OrderList(BaseModel):

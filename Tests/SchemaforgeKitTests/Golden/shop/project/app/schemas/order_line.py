@@ -5,6 +5,8 @@ import decimal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.schemas.refs import ProductSummary
+
 
 class OrderLineCreate(BaseModel):
     """Fields to create a OrderLine."""
@@ -43,6 +45,7 @@ class OrderLineRead(BaseModel):
     unit_price: decimal.Decimal
     order_id: int
     product_sku: str
+    product: ProductSummary
 
 
 class OrderLineList(BaseModel):

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.models.enums import Currency
-from app.schemas.refs import OrderRef
+from app.schemas.refs import GroupSummary, OrderRef
 
 
 class ProductCreate(BaseModel):
@@ -61,6 +61,7 @@ class ProductRead(BaseModel):
     attributes: Any | None
     group_code: str | None
     orders: list[OrderRef]
+    group: GroupSummary | None
 
 
 class ProductList(BaseModel):
