@@ -31,6 +31,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -113,14 +114,16 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[Sample, st
     """One run of cmd: its Sample and its stderr. Output to /dev/null; stderr kept (sqlacodegen's SAWarning
     goes there). Exits on failure."""
     os.sync()  # no write-back of the previous run's files pending while this one runs
-    start = time.perf_counter()
-    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env)
-    assert process.stderr is not None
-    # stderr is small (a warning or two): reading it after wait4 cannot fill the pipe and block.
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    stderr = process.stderr.read().decode(errors="replace")
-    process.stderr.close()
+    # stderr goes to a temporary file, read after wait4: a pipe would fill up and block a chatty command
+    # (Alembic logs a line per detected change).
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here: keeps Popen from waiting again
+        err.seek(0)
+        stderr = err.read().decode(errors="replace")
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise SystemExit(f"{' '.join(cmd)} exited {code}:\n{stderr}")
@@ -211,10 +214,12 @@ def git_state() -> str:
     return f"{commit} (with uncommitted changes in Sources/)" if dirty else commit
 
 
-def venv_versions(python: Path) -> dict[str, str]:
+def venv_versions(python: Path,
+                  packages: tuple[str, ...] = ("sqlacodegen", "SQLAlchemy", "psycopg", "psycopg-binary", "ruff"),
+                  ) -> dict[str, str]:
     code = ("import importlib.metadata as m, sys\n"
             "print('Python', sys.version.split()[0])\n"
-            "for n in ('sqlacodegen', 'SQLAlchemy', 'psycopg', 'psycopg-binary', 'ruff'):\n"
+            f"for n in {packages!r}:\n"
             "    try: print(n, m.version(n))\n"
             "    except m.PackageNotFoundError: print(n, 'not installed')\n")
     out = run([str(python), "-c", code]).stdout
