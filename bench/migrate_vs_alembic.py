@@ -47,7 +47,6 @@ from generate_vs_sqlacodegen import (  # noqa: E402  (the shared helpers of the 
     cell,
     cpu_model,
     first_line,
-    fmt_s,
     load_average,
     perf_stacks,
     psql,
