@@ -31,6 +31,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -113,14 +114,16 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[Sample, st
     """One run of cmd: its Sample and its stderr. Output to /dev/null; stderr kept (sqlacodegen's SAWarning
     goes there). Exits on failure."""
     os.sync()  # no write-back of the previous run's files pending while this one runs
-    start = time.perf_counter()
-    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env)
-    assert process.stderr is not None
-    # stderr is small (a warning or two): reading it after wait4 cannot fill the pipe and block.
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    stderr = process.stderr.read().decode(errors="replace")
-    process.stderr.close()
+    # stderr goes to a temporary file, read after wait4: a pipe would fill up and block a chatty command
+    # (Alembic logs a line per detected change).
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here: keeps Popen from waiting again
+        err.seek(0)
+        stderr = err.read().decode(errors="replace")
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise SystemExit(f"{' '.join(cmd)} exited {code}:\n{stderr}")
@@ -211,10 +214,12 @@ def git_state() -> str:
     return f"{commit} (with uncommitted changes in Sources/)" if dirty else commit
 
 
-def venv_versions(python: Path) -> dict[str, str]:
+def venv_versions(python: Path,
+                  packages: tuple[str, ...] = ("sqlacodegen", "SQLAlchemy", "psycopg", "psycopg-binary", "ruff"),
+                  ) -> dict[str, str]:
     code = ("import importlib.metadata as m, sys\n"
             "print('Python', sys.version.split()[0])\n"
-            "for n in ('sqlacodegen', 'SQLAlchemy', 'psycopg', 'psycopg-binary', 'ruff'):\n"
+            f"for n in {packages!r}:\n"
             "    try: print(n, m.version(n))\n"
             "    except m.PackageNotFoundError: print(n, 'not installed')\n")
     out = run([str(python), "-c", code]).stdout
@@ -435,24 +440,45 @@ def fmt_s(seconds: float) -> str:
     return f"{seconds:.3f} s" if seconds < 1 else f"{seconds:.2f} s"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def timing_table(rows: list[tuple[str, str, dict]]) -> list[str]:
+    """Report lines: a table of (short label, label, summary()) rows, then every run of each in order."""
+    r = ["| command | median wall | min | max | CPU (median) | user | sys | peak RSS |",
+         "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for _, label, s in rows:
+        rss = f"{s['rss_mib']:.0f} MiB" if s["rss_mib"] else "-"
+        r.append(f"| {label} | {fmt_s(s['median'])} | {fmt_s(s['min'])} | {fmt_s(s['max'])} | {fmt_s(s['cpu'])} | "
+                 f"{fmt_s(s['user'])} | {fmt_s(s['sys'])} | {rss} |")
+    r += ["", "Every run in order, wall / CPU seconds:", ""]
+    for short, _, s in rows:
+        r.append(f"- {short}: " + ", ".join(f"{w:.3f} / {c:.3f}" for w, c in zip(s["walls"], s["cpus"], strict=True)))
+    return r
+
+
+def benchmark_arguments(doc: str, venv_help: str, pg_port: int, db_name: str, report: Path) -> argparse.ArgumentParser:
+    """The command-line options the benchmarks against PostgreSQL share."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin", required=True, type=Path, help="release schemaforge binary")
-    parser.add_argument("--venv", required=True, type=Path, help="venv with sqlacodegen, psycopg, SQLAlchemy, ruff")
+    parser.add_argument("--venv", required=True, type=Path, help=venv_help)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--entities", type=int, default=1000)
     parser.add_argument("--pg-host", default="127.0.0.1")
-    parser.add_argument("--pg-port", type=int, default=54329)
+    parser.add_argument("--pg-port", type=int, default=pg_port)
     parser.add_argument("--pg-user", default="postgres")
-    parser.add_argument("--db-name", default="sf_bench_sqlacodegen")
-    parser.add_argument("--keep-db", action="store_true", help="leave the benchmark database in place")
-    parser.add_argument("--no-profile", action="store_true", help="skip perf and strace")
+    parser.add_argument("--db-name", default=db_name)
     parser.add_argument("--build-note", default="release build")
     parser.add_argument("--commit", help="the commit the binary was built from (default: HEAD now)")
-    parser.add_argument("--report", type=Path, default=REPORT)
+    parser.add_argument("--report", type=Path, default=report)
     parser.add_argument("--quiet-load", type=float, default=0.0,
                         help="before measuring, wait until the 1-minute load average is below this (0: do not wait)")
     parser.add_argument("--quiet-wait", type=float, default=600, help="longest wait for --quiet-load, seconds")
+    return parser
+
+
+def main() -> None:
+    parser = benchmark_arguments(__doc__, "venv with sqlacodegen, psycopg, SQLAlchemy, ruff", 54329,
+                                 "sf_bench_sqlacodegen", REPORT)
+    parser.add_argument("--keep-db", action="store_true", help="leave the benchmark database in place")
+    parser.add_argument("--no-profile", action="store_true", help="skip perf and strace")
     args = parser.parse_args()
 
     binary = args.bin.resolve()
@@ -602,18 +628,10 @@ def main() -> None:
           "| measure | count |", "|---|---:|"]
     r += [f"| {k} | {v:,} |" for k, v in counts.items()]
 
-    r += ["", f"## Results ({args.runs} rounds, interleaved)", "",
-          "| command | median wall | min | max | CPU (median) | user | sys | peak RSS |",
-          "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for label, s in [("A `schemaforge generate` (whole project)", sa), ("B `sqlacodegen` (models)", sb),
-                     ("C `schemaforge generate --dry-run` (no writes)", sc),
-                     (f"D plain writes of A's {len(files):,} files (in-process)", sd)]:
-        rss = f"{s['rss_mib']:.0f} MiB" if s["rss_mib"] else "-"
-        r.append(f"| {label} | {fmt_s(s['median'])} | {fmt_s(s['min'])} | {fmt_s(s['max'])} | {fmt_s(s['cpu'])} | "
-                 f"{fmt_s(s['user'])} | {fmt_s(s['sys'])} | {rss} |")
-    r += ["", "Every run in order, wall / CPU seconds:", ""]
-    for label, s in [("A", sa), ("B", sb), ("C", sc), ("D", sd)]:
-        r.append(f"- {label}: " + ", ".join(f"{w:.3f} / {c:.3f}" for w, c in zip(s["walls"], s["cpus"], strict=True)))
+    r += ["", f"## Results ({args.runs} rounds, interleaved)", ""]
+    r += timing_table([("A", "A `schemaforge generate` (whole project)", sa), ("B", "B `sqlacodegen` (models)", sb),
+                       ("C", "C `schemaforge generate --dry-run` (no writes)", sc),
+                       ("D", f"D plain writes of A's {len(files):,} files (in-process)", sd)])
     r += ["", "| | value |", "|---|---:|",
           f"| ratio sqlacodegen / schemaforge (median wall, B / A) | **{ratio:.2f}x** |",
           f"| ratio by minimum wall | {sb['min'] / sa['min']:.2f}x |",
