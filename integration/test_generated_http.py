@@ -960,6 +960,9 @@ async def nested_reads(api: Api) -> None:
     async def related_pair(entity: Entity, relation: Relation) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """An owner and the target rows its relation must show."""
         target = api.info.tables[relation.target_table]
+        if relation.kind in ("one_to_many", "one_to_one_inverse"):
+            owner = await api.new(entity)
+            return owner, [await api.new(target, parents={relation.foreign_key or "": owner})]
         other = await api.new(target)
         if relation.kind in ("many_to_one", "one_to_one"):
             return await api.new(entity, parents={relation.foreign_key or "": other}), [other]
@@ -1001,7 +1004,7 @@ async def nested_reads(api: Api) -> None:
     report(problems)
 
 
-@pytest.mark.parametrize("served", served_cases(("shop", "org_chart")), indirect=True)
+@pytest.mark.parametrize("served", served_cases(("shop", "org_chart", "library")), indirect=True)
 def test_nested_reads_carry_the_related_objects(served: Served) -> None:
     served.run(nested_reads)
 

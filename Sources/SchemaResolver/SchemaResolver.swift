@@ -45,6 +45,8 @@ final class ResolutionContext {
 
     var enums: [String: EnumDecl] = [:]
     var entities: [EntityDecl] = []
+    /// `read:` of the one_to_many relations, which become the inverse sides of many-to-ones.
+    var oneToManyReads: [(entity: Int, name: String, read: Located<String>)] = []
     var entityIndex: [String: Int] = [:]
     var tableNames: [String] = []  // per entity index
     /// Scalar columns per entity (fields and timestamps), in order.
@@ -247,6 +249,7 @@ final class ResolutionContext {
             if oneToMany.isEmpty { continue }  // nothing to remove (and no copy of the shared list)
             entities[i].relations.removeAll { $0.kind.value == .oneToMany }
             for relation in oneToMany {
+                if let read = relation.read { oneToManyReads.append((i, relation.name.value, read)) }
                 guard let target = entity(named: relation.target, from: relation.name.value) else { continue }
                 guard let back = relation.back else {
                     diagnostics.error(
@@ -315,7 +318,8 @@ final class ResolutionContext {
         fieldColumns[i] = []
         timestampColumns[i] = []
         relationColumns[i] = [:]
-        applyReadStyles(of: decl, to: &relations[i])
+        applyReadStyles(of: decl.relations.compactMap { r in r.read.map { (r.name.value, $0) } }
+            + oneToManyReads.filter { $0.entity == i }.map { ($0.name, $0.read) }, to: &relations[i])
         return Table(
             name: tableNames[i], entity: decl.name.value, comment: decl.comment, renamedFrom: decl.renamedFrom?.value,
             columns: columns, primaryKey: primaryKeys[i],
@@ -327,9 +331,8 @@ final class ResolutionContext {
     }
 
     /// `read: ids|nested` of the relations an entity declares, on the side that declares them.
-    func applyReadStyles(of decl: EntityDecl, to relations: inout [Relation]) {
-        for relation in decl.relations {
-            guard let read = relation.read else { continue }
+    func applyReadStyles(of styles: [(name: String, read: Located<String>)], to relations: inout [Relation]) {
+        for (name, read) in styles {
             guard let style = RelationRead(rawValue: read.value) else {
                 let names = RelationRead.allCases.map(\.rawValue)
                 diagnostics.error(
@@ -337,7 +340,7 @@ final class ResolutionContext {
                     at: read.location)
                 continue
             }
-            if let k = relations.firstIndex(where: { $0.name == relation.name.value }) { relations[k].read = style }
+            if let k = relations.firstIndex(where: { $0.name == name }) { relations[k].read = style }
         }
     }
 
