@@ -87,6 +87,19 @@ struct Planner {
         }
     }
 
+    /// The relation (`Entity.relation`) whose implicit join table is `name`, in the new schema.
+    func joinTableRelation(_ name: String) -> String? {
+        var sides: [String] = []
+        for table in new.tables {
+            for relation in table.relations where relation.joinTable == name && relation.throughEntity == nil && relation.kind == .manyToMany {
+                // The declaring side names the default join table `<its table>_<relation>`.
+                if name == "\(table.name)_\(relation.name)" { return "\(table.entity ?? table.name).\(relation.name)" }
+                sides.append("\(table.entity ?? table.name).\(relation.name)")
+            }
+        }
+        return sides.first
+    }
+
     /// new column name -> old column name within matched tables.
     func matchColumns(_ newTable: Table, _ oldTable: Table) -> [String: String] {
         var result: [String: String] = [:]
@@ -166,9 +179,15 @@ struct Planner {
         for table in created.sorted(by: { $0.name < $1.name }) {
             creates.append(PlannedStep(.createTable(table), .safe))
         }
+        // Each created table is suggested as the rename of one dropped table at most.
+        var suggested: Set<String> = []
         for table in dropped {
             late.append(PlannedStep(.dropTable(table), .dataLoss, note: "the table and its rows are dropped"))
-            if let twin = created.first(where: { sameShape($0, table) }) {
+            guard let twin = created.first(where: { !suggested.contains($0.name) && $0.isJoinTable == table.isJoinTable && sameShape($0, table) }) else { continue }
+            suggested.insert(twin.name)
+            if twin.isJoinTable, let relation = joinTableRelation(twin.name) {
+                warnings.append("join table '\(table.name)' is dropped and '\(twin.name)' of the same shape is created: if this is a renamed relation, add 'renamed_from: <its old name>' to relation '\(relation)'")
+            } else {
                 warnings.append("table '\(table.name)' is dropped and '\(twin.name)' of the same shape is created: if this is a rename, add 'renamed_from: \(table.entity ?? table.name)' to entity '\(twin.entity ?? twin.name)'")
             }
         }
@@ -254,9 +273,15 @@ struct Planner {
                 columns.append(PlannedStep(.alterColumn(table: t, from: renamedBefore, to: column), safety, note: note))
             }
         }
+        var suggested: Set<String> = []
         for column in oldTable.columns where !matchedOld.contains(column.name) {
             late.append(PlannedStep(.dropColumn(table: t, column), .dataLoss, note: "the column's values are dropped"))
-            if let twin = added.first(where: { $0.type == column.type }) {
+            // A field is suggested for a field, a relation's column for a relation's column.
+            guard let twin = added.first(where: { !suggested.contains($0.name) && $0.type == column.type && ($0.relation == nil) == (column.relation == nil) }) else { continue }
+            suggested.insert(twin.name)
+            if let relation = twin.relation, let oldRelation = column.relation {
+                warnings.append("column '\(t).\(column.name)' of relation '\(oldRelation)' is dropped and '\(t).\(twin.name)' of relation '\(relation)' is added: if this is a rename, add 'renamed_from: \(oldRelation)' to relation '\(relation)'")
+            } else {
                 warnings.append("column '\(t).\(column.name)' is dropped and '\(t).\(twin.name)' of the same type is added: if this is a rename, add 'renamed_from: \(column.field)' to field '\(twin.field)'")
             }
         }

@@ -89,8 +89,11 @@ public struct DDLGenerator: Sendable {
         var remainingCount = tables.count
         var pending = [Int](repeating: 0, count: tables.count)
         var waiters: [String: [Int]] = [:]
+        // A foreign key to a table outside `schema` (one that exists already, when a migration
+        // creates some tables) never waits.
+        let names = Set(tables.map(\.name))
         for (k, table) in tables.enumerated() {
-            for fk in table.foreignKeys where fk.referencedTable != table.name {
+            for fk in table.foreignKeys where fk.referencedTable != table.name && names.contains(fk.referencedTable) {
                 pending[k] += 1
                 waiters[fk.referencedTable, default: []].append(k)
             }
@@ -98,7 +101,7 @@ public struct DDLGenerator: Sendable {
         var ready = MinHeap()
         for k in tables.indices where pending[k] == 0 { ready.push(k) }
         func blockers(_ table: Table) -> [ForeignKey] {
-            table.foreignKeys.filter { $0.referencedTable != table.name && !created.contains($0.referencedTable) }
+            table.foreignKeys.filter { $0.referencedTable != table.name && names.contains($0.referencedTable) && !created.contains($0.referencedTable) }
         }
         func create(_ k: Int) {
             alive[k] = false

@@ -25,6 +25,46 @@ public enum MigrationSnapshot {
 
     /// Reads a snapshot, verifying its checksum.
     public static func decode(_ text: String) throws -> Schema {
+        if let schema = try decodeAsWritten(text) { return schema }
+        return try decodeReformatted(text)
+    }
+
+    /// The usual case, in one pass: the file is laid out as `encode` writes it, so the canonical
+    /// JSON is the `schema` member un-indented, and the checksum is verified on those bytes before
+    /// they are decoded. `nil` when the layout differs (the file was reformatted).
+    static func decodeAsWritten(_ text: String) throws -> Schema? {
+        let prefix = Array("{\n  \"checksum\" : \"".utf8), middle = Array("\",\n  \"schema\" : ".utf8), suffix = Array("\n}\n".utf8)
+        var bytes = Array(text.utf8)
+        guard bytes.count > prefix.count + middle.count + suffix.count, bytes.starts(with: prefix), bytes.suffix(suffix.count).elementsEqual(suffix),
+              let quote = bytes[prefix.count...].firstIndex(of: UInt8(ascii: "\"")),
+              bytes[quote...].starts(with: middle)
+        else { return nil }
+        let recorded = String(decoding: bytes[prefix.count..<quote], as: UTF8.self)
+        // Un-indent the member in place: drop the two spaces after every newline.
+        var write = 0
+        var read = quote + middle.count
+        let end = bytes.count - suffix.count
+        while read < end {
+            let byte = bytes[read]
+            bytes[write] = byte
+            write += 1
+            read += byte == 0x0A && read + 2 < end && bytes[read + 1] == 0x20 && bytes[read + 2] == 0x20 ? 3 : 1
+        }
+        bytes[write] = 0x0A
+        let canonical = bytes[..<(write + 1)]
+        let actual = "md5:" + MD5.hex(Array(canonical))
+        guard actual == recorded else {
+            throw Invalid(description: "the snapshot was edited or corrupted: its checksum is \(recorded) but its content hashes to \(actual); restore it from version control")
+        }
+        do {
+            return try JSONDecoder().decode(Schema.self, from: Data(canonical))
+        } catch {
+            throw Invalid(description: "the snapshot's schema cannot be read: \(error)")
+        }
+    }
+
+    /// A snapshot whose JSON was reformatted: parsed, re-encoded canonically, then checked.
+    static func decodeReformatted(_ text: String) throws -> Schema {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
               let recorded = object["checksum"] as? String, let schemaObject = object["schema"]
         else { throw Invalid(description: "not a schemaforge snapshot (expected \"checksum\" and \"schema\")") }

@@ -146,6 +146,21 @@ struct MigrationPlannerTests {
         #expect(try lines(base, both).contains("[safe] rename_table post_tags -> article_labels"))
     }
 
+    @Test("probable renames are suggested once per new object, with the key that applies: entity, field or relation")
+    func renameSuggestions() throws {
+        let renamed = base.replacingOccurrences(of: "author: {to: User, on_delete: cascade, back: posts}", with: "writer: {to: User, on_delete: cascade, back: posts}")
+            .replacingOccurrences(of: "tags: {to: Tag, kind: many_to_many}", with: "labels: {to: Tag, kind: many_to_many}")
+        let plan = MigrationPlanner.plan(from: try schema(base), to: try schema(renamed))
+        #expect(plan.warnings.contains { $0.contains("add 'renamed_from: author' to relation 'writer'") }, "\(plan.warnings)")
+        #expect(plan.warnings.contains { $0.contains("join table 'post_tags'") && $0.contains("to relation 'Post.labels'") }, "\(plan.warnings)")
+        // Two dropped tables of the same shape and one new one: one suggestion, not two.
+        let twoTags = base + "\n  Label:\n    fields:\n      label: string(30)\n"
+        let oneNew = base.replacingOccurrences(of: "  Tag:\n    fields:\n      label: string(30)", with: "  Badge:\n    fields:\n      label: string(30)")
+            .replacingOccurrences(of: "tags: {to: Tag, kind: many_to_many}", with: "tags: {to: Badge, kind: many_to_many}")
+        let suggestions = MigrationPlanner.plan(from: try schema(twoTags), to: try schema(oneNew)).warnings.filter { $0.contains("'badge' of the same shape") }
+        #expect(suggestions.count == 1, "\(suggestions)")
+    }
+
     @Test("a new index on an existing table is locking; a changed foreign key action is dropped and re-added")
     func constraints() throws {
         let indexed = base.replacingOccurrences(of: "title: string(200)", with: "title: {type: string, length: 200, index: true}")

@@ -614,8 +614,10 @@ enum ReferenceOrder {
         var created: Set<String> = []
         var order: [Table] = []
         var deferred: [String: Set<String>] = [:]
+        // A foreign key to a table outside the schema (an existing one) never blocks.
+        let names = Set(schema.tables.map(\.name))
         func blockers(_ table: Table) -> [ForeignKey] {
-            table.foreignKeys.filter { $0.referencedTable != table.name && !created.contains($0.referencedTable) }
+            table.foreignKeys.filter { $0.referencedTable != table.name && names.contains($0.referencedTable) && !created.contains($0.referencedTable) }
         }
         func create(at index: Int) {
             let table = remaining.remove(at: index)

@@ -35,6 +35,12 @@ def upgrade() -> None:
         sa.Column("tag_id", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("post_id", "tag_id", name=op.f("pk_post_tags")),
         sa.ForeignKeyConstraint(
+            ["post_id"],
+            ["post.id"],
+            name=op.f("fk_post_tags_post_id_post"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
             ["tag_id"],
             ["tag.id"],
             name=op.f("fk_post_tags_tag_id_tag"),
@@ -42,21 +48,10 @@ def upgrade() -> None:
         ),
     )
     op.create_index(op.f("ix_post_tags_tag_id"), "post_tags", ["tag_id"], unique=False)
-    op.create_foreign_key(
-        op.f("fk_post_tags_post_id_post"),
-        "post_tags",
-        "post",
-        ["post_id"],
-        ["id"],
-        ondelete="CASCADE",
-    )
     op.add_column("user", sa.Column("bio", sa.Text, nullable=True))
 
 
 def downgrade() -> None:
     op.drop_column("user", "bio")
-    op.drop_constraint(
-        op.f("fk_post_tags_post_id_post"), "post_tags", type_="foreignkey"
-    )
     op.drop_table("post_tags")
     op.drop_table("tag")

@@ -11,10 +11,9 @@ CREATE TABLE post_tags (
     post_id INT NOT NULL,
     tag_id INT NOT NULL,
     CONSTRAINT pk_post_tags PRIMARY KEY (post_id, tag_id),
+    CONSTRAINT fk_post_tags_post_id_post FOREIGN KEY (post_id) REFERENCES post (id) ON DELETE CASCADE,
     CONSTRAINT fk_post_tags_tag_id_tag FOREIGN KEY (tag_id) REFERENCES tag (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-
-ALTER TABLE post_tags ADD CONSTRAINT fk_post_tags_post_id_post FOREIGN KEY (post_id) REFERENCES post (id) ON DELETE CASCADE;
 
 CREATE INDEX ix_post_tags_tag_id ON post_tags (tag_id);
 

@@ -12,10 +12,9 @@ CREATE TABLE post_tags (
     post_id INTEGER NOT NULL,
     tag_id INTEGER NOT NULL,
     CONSTRAINT pk_post_tags PRIMARY KEY (post_id, tag_id),
+    CONSTRAINT fk_post_tags_post_id_post FOREIGN KEY (post_id) REFERENCES post (id) ON DELETE CASCADE,
     CONSTRAINT fk_post_tags_tag_id_tag FOREIGN KEY (tag_id) REFERENCES tag (id) ON DELETE CASCADE
 );
-
-ALTER TABLE post_tags ADD CONSTRAINT fk_post_tags_post_id_post FOREIGN KEY (post_id) REFERENCES post (id) ON DELETE CASCADE;
 
 CREATE INDEX ix_post_tags_tag_id ON post_tags (tag_id);
 

@@ -25,9 +25,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.drop_constraint(
-        op.f("fk_article_tags_article_id_article"), "article_tags", type_="foreignkey"
-    )
     op.drop_table("article_tags")
     op.drop_table("tag")
 
@@ -46,6 +43,12 @@ def downgrade() -> None:
         sa.Column("tag_id", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("article_id", "tag_id", name=op.f("pk_article_tags")),
         sa.ForeignKeyConstraint(
+            ["article_id"],
+            ["article.id"],
+            name=op.f("fk_article_tags_article_id_article"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
             ["tag_id"],
             ["tag.id"],
             name=op.f("fk_article_tags_tag_id_tag"),
@@ -54,12 +57,4 @@ def downgrade() -> None:
     )
     op.create_index(
         op.f("ix_article_tags_tag_id"), "article_tags", ["tag_id"], unique=False
-    )
-    op.create_foreign_key(
-        op.f("fk_article_tags_article_id_article"),
-        "article_tags",
-        "article",
-        ["article_id"],
-        ["id"],
-        ondelete="CASCADE",
     )

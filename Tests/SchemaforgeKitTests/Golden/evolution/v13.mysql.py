@@ -34,6 +34,12 @@ def upgrade() -> None:
         sa.Column("tag_id", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("article_id", "tag_id", name=op.f("pk_article_topics")),
         sa.ForeignKeyConstraint(
+            ["article_id"],
+            ["article.id"],
+            name=op.f("fk_article_topics_article_id_article"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
             ["tag_id"],
             ["tag.id"],
             name=op.f("fk_article_topics_tag_id_tag"),
@@ -43,21 +49,8 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_article_topics_tag_id"), "article_topics", ["tag_id"], unique=False
     )
-    op.create_foreign_key(
-        op.f("fk_article_topics_article_id_article"),
-        "article_topics",
-        "article",
-        ["article_id"],
-        ["id"],
-        ondelete="CASCADE",
-    )
 
 
 def downgrade() -> None:
-    op.drop_constraint(
-        op.f("fk_article_topics_article_id_article"),
-        "article_topics",
-        type_="foreignkey",
-    )
     op.drop_table("article_topics")
     op.drop_table("tag")

@@ -11,9 +11,8 @@ CREATE TABLE article_topics (
     article_id INT NOT NULL,
     tag_id INT NOT NULL,
     CONSTRAINT pk_article_topics PRIMARY KEY (article_id, tag_id),
+    CONSTRAINT fk_article_topics_article_id_article FOREIGN KEY (article_id) REFERENCES article (id) ON DELETE CASCADE,
     CONSTRAINT fk_article_topics_tag_id_tag FOREIGN KEY (tag_id) REFERENCES tag (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-
-ALTER TABLE article_topics ADD CONSTRAINT fk_article_topics_article_id_article FOREIGN KEY (article_id) REFERENCES article (id) ON DELETE CASCADE;
 
 CREATE INDEX ix_article_topics_tag_id ON article_topics (tag_id);

@@ -12,9 +12,8 @@ CREATE TABLE article_topics (
     article_id INTEGER NOT NULL,
     tag_id INTEGER NOT NULL,
     CONSTRAINT pk_article_topics PRIMARY KEY (article_id, tag_id),
+    CONSTRAINT fk_article_topics_article_id_article FOREIGN KEY (article_id) REFERENCES article (id) ON DELETE CASCADE,
     CONSTRAINT fk_article_topics_tag_id_tag FOREIGN KEY (tag_id) REFERENCES tag (id) ON DELETE CASCADE
 );
-
-ALTER TABLE article_topics ADD CONSTRAINT fk_article_topics_article_id_article FOREIGN KEY (article_id) REFERENCES article (id) ON DELETE CASCADE;
 
 CREATE INDEX ix_article_topics_tag_id ON article_topics (tag_id);
