@@ -3,10 +3,7 @@ import Foundation
 import SchemaforgeKit
 
 extension TargetDatabase: ExpressibleByArgument {
-    public init?(argument: String) {
-        guard let dialect = Dialect(name: argument) else { return nil }
-        self.init(rawValue: dialect.rawValue)
-    }
+    public init?(argument: String) { self.init(name: argument) }
 }
 
 struct Generate: ParsableCommand {
@@ -27,7 +24,7 @@ struct Generate: ParsableCommand {
     @Option(help: "The output directory.")
     var out: String
 
-    @Option(help: "Target database: sqlite (default), postgresql or mysql.")
+    @Option(help: "Target database: sqlite (default), postgresql, mysql or mongodb.")
     var db: TargetDatabase = .sqlite
 
     @Flag(help: "Overwrite (or remove) generated files that were edited since they were generated.")
