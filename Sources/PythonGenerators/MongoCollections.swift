@@ -197,12 +197,19 @@ public struct MongoCollectionBuilder {
 
     // MARK: Warnings
 
+    /// The CHECK the resolver derives from a field's `min`/`max`: the validator's minimum/maximum enforce it.
+    func isRangeCheck(_ check: CheckConstraint, in table: Table) -> Bool {
+        table.columns.contains { column in
+            check.name.hasSuffix("_\(column.name)_range") && (column.validation?.minimum != nil || column.validation?.maximum != nil)
+        }
+    }
+
     /// Schema features with no MongoDB meaning, and what the generated code does instead.
     public func warnings() -> [String] {
         var out: [String] = []
         for table in schema.tables {
             let entity = table.entity ?? table.name
-            for check in table.checks {
+            for check in table.checks where !isRangeCheck(check, in: table) {
                 out.append("\(entity): CHECK '\(check.name)' (\(check.expression)) has no MongoDB equivalent; neither the validator nor the model enforces it")
             }
             for fk in table.foreignKeys {

@@ -52,6 +52,12 @@ struct Generate: ParsableCommand {
     func run() throws {
         let loaded = try input.load()
         guard let schema = loaded.schema else { throw ExitCode(1) }
+        if db == .mongodb {
+            // Schema features MongoDB cannot enforce: said, never dropped silently.
+            for warning in MongoProjectGenerator(schema: schema).warnings {
+                FileHandle.standardError.write(Data("schemaforge: warning: \(warning)\n".utf8))
+            }
+        }
         var files = GeneratorPipeline.project(schema, database: db)
         keepMigrationHistory(&files)
         let plan = GenerationPlan.make(files: files.map { ($0.path, $0.contents) }, outputDirectory: out)
