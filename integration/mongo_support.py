@@ -97,6 +97,10 @@ class RecordingDatabase:
             self.validators[name] = validator
         return await self._db.create_collection(name)
 
+    async def drop_collection(self, name: str) -> Any:
+        self.validators.pop(name, None)
+        return await self._db.drop_collection(name)
+
     async def command(self, command: str, name: str, validator: dict[str, Any] | None = None, **_: Any) -> Any:
         assert command == "collMod", f"unexpected command {command}"
         if validator is not None:

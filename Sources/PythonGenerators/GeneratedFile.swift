@@ -13,7 +13,10 @@ public struct GeneratedFile: Equatable, Sendable {
 
 extension GeneratedFile {
     /// Files that become part of the migration history once later revisions exist.
-    public static let migrationHistoryPaths: Set<String> = ["migrations/schema.snapshot.json", "migrations/versions/0001_initial.py"]
+    public static let migrationHistoryPaths: Set<String> = [
+        "migrations/schema.snapshot.json", "migrations/versions/0001_initial.py",
+        "mongo/migrations/schema.snapshot.json", "mongo/migrations/0001_initial.py",
+    ]
 }
 
 /// The database a generated project targets.

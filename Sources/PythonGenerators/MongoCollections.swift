@@ -28,8 +28,12 @@ public indirect enum OrderedJSON: Equatable, Sendable {
         case .null: return "null"
         case let .array(items):
             if items.isEmpty { return "[]" }
-            if items.allSatisfy({ if case .object = $0 { return false } else if case .array = $0 { return false } else { return true } }) {
-                return "[" + items.map { $0.render() }.joined(separator: ", ") + "]"
+            let inline = "[" + items.map { $0.render() }.joined(separator: ", ") + "]"
+            // Short lists of scalars on one line; the line stays well under 88 characters, so the
+            // JSON can sit in a Python string that the line wrapper never touches.
+            if inline.count + 2 * indent <= 56,
+               items.allSatisfy({ if case .object = $0 { return false } else if case .array = $0 { return false } else { return true } }) {
+                return inline
             }
             return "[\n" + items.map { pad + $0.render(indent: indent + 1) }.joined(separator: ",\n") + "\n" + end + "]"
         case let .object(pairs):

@@ -1,5 +1,6 @@
 import CodeRendering
 import Foundation
+import MigrationPlanner
 import SchemaModel
 
 /// `schemaforge generate --db mongodb`: a FastAPI project on ODMantic, with `$jsonSchema`
@@ -14,7 +15,11 @@ public struct MongoProjectGenerator {
     let views: [EntityView]
     let app: FastAPIAppGenerator
 
-    public init(schema: Schema) {
+    /// The resolved schema as the migration snapshot (`mongo/migrations/schema.snapshot.json`).
+    let snapshot: String?
+
+    public init(schema: Schema, snapshot: String? = nil) {
+        self.snapshot = snapshot
         self.original = schema
         let reshaped = MongoShape.reshape(schema)
         self.schema = reshaped
@@ -51,6 +56,7 @@ public struct MongoProjectGenerator {
             files.append(GeneratedFile(path: "mongo/validators/\(collections.collectionName(view.table)).json", contents: collections.validator(view.table).render() + "\n"))
         }
         files += projectFiles()
+        files += migrationFiles()
         return files.sorted { $0.path < $1.path }
     }
 
@@ -718,6 +724,25 @@ public struct MongoProjectGenerator {
         case let .object(pairs): return "{" + pairs.map { PythonRenderer.quote($0.key) + ": " + pythonLiteral($0.value) }.joined(separator: ", ") + "}"
         }
     }
+
+    // MARK: Migrations
+
+    func migrationFiles() -> [GeneratedFile] {
+        var files = [
+            MongoMigrationGenerator.runner(),
+            GeneratedFile(path: "mongo/migrations/__init__.py", contents: "# \(generatedHeader)\n\"\"\"MongoDB migrations, applied in order by mongo/migrate.py.\"\"\"\n"),
+        ]
+        let empty = Schema(name: original.name, namingConvention: original.namingConvention, enums: [], tables: [])
+        let plan = MigrationPlanner.plan(from: empty, to: original)
+        files.append(GeneratedFile(
+            path: Self.initialMigrationPath,
+            contents: MongoMigrationGenerator(old: empty, new: original).render(plan, name: "0001_initial", message: "Initial collections, validators and indexes.")))
+        if let snapshot { files.append(GeneratedFile(path: Self.snapshotPath, contents: snapshot)) }
+        return files
+    }
+
+    public static let snapshotPath = "mongo/migrations/schema.snapshot.json"
+    public static let initialMigrationPath = "mongo/migrations/0001_initial.py"
 
     // MARK: Project files
 

@@ -40,9 +40,9 @@ struct Generate: ParsableCommand {
     /// and the snapshot belong to the migration history: regenerating the project keeps them as
     /// they are on disk.
     func keepMigrationHistory(_ files: inout [GeneratedFile]) {
-        let versions = (out as NSString).appendingPathComponent("migrations/versions")
+        let versions = (out as NSString).appendingPathComponent(db == .mongodb ? "mongo/migrations" : "migrations/versions")
         let revisions = ((try? FileManager.default.contentsOfDirectory(atPath: versions)) ?? []).filter { $0.hasSuffix(".py") }
-        guard revisions.contains(where: { $0 != "0001_initial.py" }) else { return }
+        guard revisions.contains(where: { $0 != "0001_initial.py" && $0 != "__init__.py" }) else { return }
         for index in files.indices where GeneratedFile.migrationHistoryPaths.contains(files[index].path) {
             let path = (out as NSString).appendingPathComponent(files[index].path)
             if let existing = try? String(contentsOfFile: path, encoding: .utf8) { files[index].contents = existing }

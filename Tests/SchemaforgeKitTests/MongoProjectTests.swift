@@ -119,3 +119,48 @@ struct MongoProjectTests {
         #expect(MongoProjectGenerator(schema: schema).warnings.contains { $0.contains("name_not_blank") })
     }
 }
+
+@Suite("MongoDB migrations")
+struct MongoMigrationTests {
+    @Test("a rename becomes $rename, a new field with a default a backfill, a dropped one $unset; downgrade reverses them")
+    func renameBackfillDrop() throws {
+        let v1 = try MongoProjectTests.schema("""
+            schema: 1
+            name: t
+            entities:
+              Author:
+                fields:
+                  full_name: string(100)
+                  nickname: {type: string, length: 30, nullable: true}
+            """)
+        let v2 = try MongoProjectTests.schema("""
+            schema: 1
+            name: t
+            entities:
+              Author:
+                fields:
+                  name: {type: string, length: 100, renamed_from: full_name}
+                  country: {type: string, length: 2, default: FR}
+            """)
+        let plan = MigrationPlanner.plan(from: v1, to: v2)
+        let generator = MongoMigrationGenerator(old: v1, new: v2)
+        #expect(generator.refusals(plan).isEmpty)
+        let text = generator.render(plan, name: "0002_v2", message: "v2")
+        let upgrade = try #require(text.range(of: "async def upgrade")), downgrade = try #require(text.range(of: "async def downgrade"))
+        let up = String(text[upgrade.lowerBound..<downgrade.lowerBound]), down = String(text[downgrade.lowerBound...])
+        #expect(up.contains(#"update_many({}, {"$rename": {"full_name": "name"}})"#))
+        #expect(up.contains(#"await backfill(db, "author", "country", "FR")"#))
+        #expect(up.contains(#"{"$unset": {"nickname": ""}}"#))
+        #expect(down.contains(#"{"$rename": {"name": "full_name"}}"#))
+        #expect(down.contains(#"{"$unset": {"country": ""}}"#))
+        #expect(text.contains("The downgrade cannot restore:\n- the values of author.nickname"))
+    }
+
+    @Test("a new required field without a default is refused")
+    func refusal() throws {
+        let v1 = try MongoProjectTests.schema("schema: 1\nname: t\nentities:\n  A:\n    fields:\n      x: string\n")
+        let v2 = try MongoProjectTests.schema("schema: 1\nname: t\nentities:\n  A:\n    fields:\n      x: string\n      y: int\n")
+        let plan = MigrationPlanner.plan(from: v1, to: v2)
+        #expect(MongoMigrationGenerator(old: v1, new: v2).refusals(plan).count == 1)
+    }
+}

@@ -1,0 +1,344 @@
+import CodeRendering
+import Foundation
+import MigrationPlanner
+import SchemaModel
+
+/// `mongo/migrations/NNNN_<name>.py` from the planner's operations between two resolved schemas.
+///
+/// Each script is self-contained: it carries the validators and indexes of both sides (as JSON), so
+/// that later schema changes never alter what an old migration does. `upgrade(db)`:
+/// validation off on existing collections; collection renames; field renames (`$rename`); new
+/// fields backfilled with their default (or null); dropped fields removed (`$unset`, only when the
+/// plan was accepted with --allow-data-loss); dropped collections dropped; then every collection
+/// created or given its new validator (`collMod`, strict), and the index difference applied.
+/// `downgrade(db)` does the reverse; what it cannot restore is said in the docstring.
+public struct MongoMigrationGenerator {
+    public let old: Schema
+    public let new: Schema
+    let oldShape: Schema
+    let newShape: Schema
+
+    public init(old: Schema, new: Schema) {
+        self.old = old
+        self.new = new
+        self.oldShape = MongoShape.reshape(old)
+        self.newShape = MongoShape.reshape(new)
+    }
+
+    /// Why a plan cannot become a MongoDB migration (fields that need a value the schema does not give).
+    public func refusals(_ plan: MigrationPlan) -> [String] {
+        plan.steps.compactMap { step in
+            guard case let .addColumn(table, column) = step.operation, let field = newField(table, column) else { return nil }
+            return backfill(field.column) == nil ? "\(table).\(column.name): a new required field needs a default (MongoDB has no SQL backfill)" : nil
+        }
+    }
+
+    struct Field {
+        var collection: String
+        var key: String
+        var column: Column
+    }
+
+    func field(in shape: Schema, table name: String, column: Column) -> Field? {
+        guard let table = shape.table(named: name) else { return nil }
+        let c = table.column(named: column.name) ?? table.columns.first { $0.relation != nil && $0.relation == column.relation }
+        guard let c else { return nil }
+        return Field(collection: table.name, key: MongoCollectionBuilder(reshaped: shape).key(c, in: table), column: c)
+    }
+
+    func newField(_ table: String, _ column: Column) -> Field? { field(in: newShape, table: table, column: column) }
+
+    /// The Python value that fills a new field in existing documents.
+    func backfill(_ column: Column) -> String? {
+        if let d = column.defaultValue {
+            switch d.kind {
+            case .now: return "datetime.datetime.now(datetime.timezone.utc)"
+            case .literal:
+                guard let text = d.value else { return nil }
+                switch column.type {
+                case .bool: return text == "true" ? "True" : "False"
+                case .int, .bigint, .smallint: return Int(text).map(String.init)
+                case .float: return Double(text).map { String($0) }
+                case .decimal: return "Decimal128(\(PythonRenderer.quote(text)))"
+                case .string, .text, .enumeration: return PythonRenderer.quote(text)
+                default: return nil
+                }
+            case .uuid, .sql: break
+            }
+        }
+        if column.nullable { return "None" }
+        if case .array = column.type { return "[]" }
+        return nil
+    }
+
+    public func render(_ plan: MigrationPlan, name: String, message: String) -> String {
+        var up: [String] = [], down: [String] = [], lost: [String] = []
+        let existingBefore = oldShape.tables.map(\.name)
+        up.append("await relax(db, \(list(existingBefore)))")
+        var usesDecimal = false, usesDatetime = false
+        // Renames of collections, then of fields.
+        for step in plan.steps {
+            switch step.operation {
+            case let .renameTable(from, to):
+                up.append("await rename_collection(db, \(q(from)), \(q(to)))")
+                down.insert("await rename_collection(db, \(q(to)), \(q(from)))", at: 0)
+            case let .renameColumn(table, from, to):
+                guard let newTable = new.table(named: table), let toColumn = newTable.column(named: to),
+                      let after = newField(table, toColumn) else { continue }
+                let oldTable = old.table(named: table) ?? newTable.renamedFrom.flatMap { old.table(named: $0) }
+                guard let oldTable, let fromColumn = oldTable.column(named: from),
+                      let before = field(in: oldShape, table: oldTable.name, column: fromColumn), before.key != after.key else { continue }
+                up.append("await db[\(q(after.collection))].update_many({}, {\"$rename\": {\(q(before.key)): \(q(after.key))}})")
+                down.insert("await db[\(q(after.collection))].update_many({}, {\"$rename\": {\(q(after.key)): \(q(before.key))}})", at: 0)
+            default: break
+            }
+        }
+        for step in plan.steps {
+            switch step.operation {
+            case let .addColumn(table, column):
+                guard let f = newField(table, column), let value = backfill(f.column) else { continue }
+                usesDecimal = usesDecimal || value.hasPrefix("Decimal128")
+                usesDatetime = usesDatetime || value.hasPrefix("datetime")
+                up.append("await backfill(db, \(q(f.collection)), \(q(f.key)), \(value))")
+                down.insert("await db[\(q(f.collection))].update_many({}, {\"$unset\": {\(q(f.key)): \"\"}})", at: 0)
+            case let .dropColumn(table, column):
+                guard let f = field(in: oldShape, table: table, column: column) else { continue }
+                up.append("await db[\(q(f.collection))].update_many({}, {\"$unset\": {\(q(f.key)): \"\"}})")
+                if let value = backfill(f.column) {
+                    usesDecimal = usesDecimal || value.hasPrefix("Decimal128")
+                    usesDatetime = usesDatetime || value.hasPrefix("datetime")
+                    down.insert("await backfill(db, \(q(f.collection)), \(q(f.key)), \(value))", at: 0)
+                }
+                lost.append("the values of \(f.collection).\(f.key) (the downgrade refills the field with its default or null)")
+            case let .dropTable(table) where !table.isJoinTable:
+                up.append("await db.drop_collection(\(q(table.name)))")
+                lost.append("the documents of \(table.name) (the downgrade recreates the collection empty)")
+            case let .createTable(table) where !table.isJoinTable:
+                down.insert("await db.drop_collection(\(q(table.name)))", at: 0)
+            default: break
+            }
+        }
+        // Many-to-many arrays appear and disappear with their join tables.
+        let builderOld = MongoCollectionBuilder(reshaped: oldShape), builderNew = MongoCollectionBuilder(reshaped: newShape)
+        for table in newShape.tables {
+            let before = Set(oldShape.table(named: table.name).map { builderOld.arrays($0).map(\.field) } ?? [])
+            for (field, _) in builderNew.arrays(table) where !before.contains(field) && oldShape.table(named: table.name) != nil {
+                up.append("await backfill(db, \(q(table.name)), \(q(field)), [])")
+                down.insert("await db[\(q(table.name))].update_many({}, {\"$unset\": {\(q(field)): \"\"}})", at: 0)
+            }
+        }
+        for table in oldShape.tables {
+            guard let now = newShape.table(named: table.name) else { continue }
+            let after = Set(builderNew.arrays(now).map(\.field))
+            for (field, _) in builderOld.arrays(table) where !after.contains(field) {
+                up.append("await db[\(q(table.name))].update_many({}, {\"$unset\": {\(q(field)): \"\"}})")
+                down.insert("await backfill(db, \(q(table.name)), \(q(field)), [])", at: 0)
+                lost.append("the references in \(table.name).\(field)")
+            }
+        }
+        up.append("await apply(db, AFTER, BEFORE)")
+        down.insert("await relax(db, \(list(newShape.tables.map(\.name))))", at: 0)
+        down.append("await apply(db, BEFORE, AFTER)")
+        for warning in plan.warnings { lost.append(warning) }
+        var doc = "\(message)\n\nMongoDB migration generated by schemaforge from the planner's operations:\n"
+        doc += plan.steps.map { "- \($0.operation.kind) \($0.operation.subject)" }.joined(separator: "\n")
+        if !lost.isEmpty { doc += "\n\nThe downgrade cannot restore:\n" + lost.map { "- \($0)" }.joined(separator: "\n") }
+        var m = PythonModule(header: generatedHeader, docstring: doc)
+        m.imports.module("json")
+        m.imports.from("typing", import: "Any")
+        let code = (up + down).joined(separator: "\n")
+        for helper in ["apply", "backfill", "relax", "rename_collection"] where code.contains("await \(helper)(") {
+            m.imports.from("mongo.migrate", import: helper)
+        }
+        if usesDecimal { m.imports.from("bson", import: "Decimal128") }
+        if usesDatetime { m.imports.module("datetime") }
+        let body = """
+            NAME = \(q(name))
+            # Validators and indexes of every collection before and after this migration.
+            BEFORE: dict[str, Any] = json.loads(
+                r\"\"\"
+            \(state(oldShape).render())
+            \"\"\"
+            )
+            AFTER: dict[str, Any] = json.loads(
+                r\"\"\"
+            \(state(newShape).render())
+            \"\"\"
+            )
+
+
+            async def upgrade(db: Any) -> None:
+            \(up.map { "    " + $0 }.joined(separator: "\n"))
+
+
+            async def downgrade(db: Any) -> None:
+            \(down.map { "    " + $0 }.joined(separator: "\n"))
+            """
+        m.body = [.raw(body)]
+        return PythonRenderer().render(m)
+    }
+
+    func q(_ s: String) -> String { PythonRenderer.quote(s) }
+
+    func list(_ names: [String]) -> String { "[" + names.map(q).joined(separator: ", ") + "]" }
+
+    /// `{collection: {"validator": ..., "indexes": [{name, keys, unique, partialFilterExpression}]}}`.
+    func state(_ shape: Schema) -> OrderedJSON {
+        let builder = MongoCollectionBuilder(reshaped: shape)
+        var warnings: [String] = []
+        return .object(shape.tables.map { table in
+            let indexes: [OrderedJSON] = builder.indexes(table, warnings: &warnings).map { spec in
+                var pairs: [OrderedJSON.Pair] = [.init("name", .string(spec.name)), .init("keys", .array(spec.keys.map(OrderedJSON.string)))]
+                if spec.unique { pairs.append(.init("unique", .bool(true))) }
+                if let filter = spec.partialFilter { pairs.append(.init("partialFilterExpression", filter)) }
+                return .object(pairs)
+            }
+            return .init(builder.collectionName(table), .object([.init("validator", builder.validator(table)), .init("indexes", .array(indexes))]))
+        })
+    }
+
+    /// `mongo/migrate.py`: the helpers the scripts use and the runner that records applied migrations.
+    public static func runner() -> GeneratedFile {
+        var m = PythonModule(header: generatedHeader, docstring: """
+            Apply and revert mongo/migrations/NNNN_*.py in order; applied ones are recorded in the
+            `schemaforge_migrations` collection.
+
+            python -m mongo.migrate upgrade [NAME]     # up to NAME (default: all)
+            python -m mongo.migrate downgrade [NAME]   # back to NAME (default: one step)
+            """)
+        m.imports.module("argparse")
+        m.imports.module("asyncio")
+        m.imports.module("datetime")
+        m.imports.module("importlib")
+        m.imports.from("pathlib", import: "Path")
+        m.imports.from("typing", import: "Any")
+        m.imports.from("pymongo", import: "ASCENDING", "IndexModel")
+        m.body = [.raw("""
+            MIGRATIONS = Path(__file__).parent / "migrations"
+            RECORDS = "schemaforge_migrations"
+
+
+            async def relax(db: Any, collections: list[str]) -> None:
+                \"\"\"Validation off while documents are rewritten (apply() turns it back on).\"\"\"
+                existing = await db.list_collection_names()
+                for name in collections:
+                    if name in existing:
+                        await db.command("collMod", name, validationLevel="off")
+
+
+            async def rename_collection(db: Any, old: str, new: str) -> None:
+                if old in await db.list_collection_names():
+                    await db[old].rename(new)
+
+
+            async def backfill(db: Any, collection: str, field: str, value: Any) -> None:
+                \"\"\"Give documents that lack `field` the value.\"\"\"
+                await db[collection].update_many(
+                    {field: {"$exists": False}}, {"$set": {field: value}}
+                )
+
+
+            async def apply(db: Any, target: dict[str, Any], other: dict[str, Any]) -> None:
+                \"\"\"Collections of `target` with their validators (strict) and indexes; collections
+                only in `other` are left alone (their documents are the migration's business).\"\"\"
+                existing = await db.list_collection_names()
+                for name, state in target.items():
+                    options = {"validationLevel": "strict", "validationAction": "error"}
+                    if name in existing:
+                        await db.command("collMod", name, validator=state["validator"], **options)
+                    else:
+                        await db.create_collection(name, validator=state["validator"], **options)
+                    wanted = {ix["name"]: ix for ix in state["indexes"]}
+                    before = {ix["name"]: ix for ix in other.get(name, {}).get("indexes", [])}
+                    for index_name, index in before.items():
+                        if wanted.get(index_name) != index:
+                            info = await db[name].index_information()
+                            if index_name in info:
+                                await db[name].drop_index(index_name)
+                    models = [
+                        _index_model(ix)
+                        for index_name, ix in wanted.items()
+                        if before.get(index_name) != ix or name not in existing
+                    ]
+                    if models:
+                        await db[name].create_indexes(models)
+
+
+            def _index_model(index: dict[str, Any]) -> IndexModel:
+                options: dict[str, Any] = {"name": index["name"]}
+                if index.get("unique"):
+                    options["unique"] = True
+                if "partialFilterExpression" in index:
+                    options["partialFilterExpression"] = index["partialFilterExpression"]
+                return IndexModel([(key, ASCENDING) for key in index["keys"]], **options)
+
+
+            def available() -> list[str]:
+                \"\"\"Migration names (file stems), in order.\"\"\"
+                return sorted(p.stem for p in MIGRATIONS.glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+            def _module(name: str) -> Any:
+                return importlib.import_module(f"{__package__ or 'mongo'}.migrations.{name}")
+
+
+            async def applied(db: Any) -> list[str]:
+                return sorted([doc["_id"] async for doc in db[RECORDS].find({})])
+
+
+            async def upgrade(db: Any, target: str | None = None) -> list[str]:
+                \"\"\"Apply the migrations not yet applied, up to `target`; returns their names.\"\"\"
+                done = set(await applied(db))
+                ran: list[str] = []
+                for name in available():
+                    if name not in done:
+                        await _module(name).upgrade(db)
+                        now = datetime.datetime.now(datetime.timezone.utc)
+                        await db[RECORDS].insert_one({"_id": name, "applied_at": now})
+                        ran.append(name)
+                    if name == target:
+                        break
+                return ran
+
+
+            async def downgrade(db: Any, target: str | None = None) -> list[str]:
+                \"\"\"Revert applied migrations newer than `target` (default: the last one).\"\"\"
+                ran: list[str] = []
+                for name in reversed(await applied(db)):
+                    if target is not None and name <= target:
+                        break
+                    await _module(name).downgrade(db)
+                    await db[RECORDS].delete_one({"_id": name})
+                    ran.append(name)
+                    if target is None:
+                        break
+                return ran
+
+
+            async def main() -> None:
+                from motor.motor_asyncio import AsyncIOMotorClient
+
+                from app.config import settings
+
+                parser = argparse.ArgumentParser(description="MongoDB migrations")
+                parser.add_argument("command", choices=["upgrade", "downgrade"])
+                parser.add_argument("target", nargs="?")
+                args = parser.parse_args()
+                client: AsyncIOMotorClient[dict[str, Any]] = AsyncIOMotorClient(
+                    settings.mongodb_url
+                )
+                try:
+                    db = client[settings.mongodb_database]
+                    step = upgrade if args.command == "upgrade" else downgrade
+                    for name in await step(db, args.target):
+                        print(f"{args.command}: {name}")
+                finally:
+                    client.close()
+
+
+            if __name__ == "__main__":
+                asyncio.run(main())
+            """)]
+        return GeneratedFile(path: "mongo/migrate.py", contents: PythonRenderer().render(m))
+    }
+}
