@@ -90,7 +90,7 @@ class RecordingDatabase:
         return getattr(self._db, name)
 
     def __getitem__(self, name: str) -> Any:
-        return self._db[name]
+        return _RecordingCollection(self, name)
 
     async def create_collection(self, name: str, validator: dict[str, Any] | None = None, **_: Any) -> Any:
         if validator is not None:
@@ -106,6 +106,25 @@ class RecordingDatabase:
         if validator is not None:
             self.validators[name] = validator
         return {"ok": 1.0}
+
+
+class _RecordingCollection:
+    """TEST-ONLY: a collection of RecordingDatabase; a rename carries the recorded validator along, as a
+    server does."""
+
+    def __init__(self, owner: RecordingDatabase, name: str) -> None:
+        self._owner = owner
+        self._collection = owner._db[name]
+        self._name = name
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._collection, name)
+
+    async def rename(self, new: str, **kwargs: Any) -> Any:
+        result = await self._collection.rename(new, **kwargs)
+        if self._name in self._owner.validators:
+            self._owner.validators[new] = self._owner.validators.pop(self._name)
+        return result
 
 
 @dataclass

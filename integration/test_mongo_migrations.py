@@ -66,6 +66,7 @@ entities:
       born: {type: int, nullable: true}
       country: {type: string, length: 2, default: FR}
   Book:
+    mongo: {collection: books, text: [title]}
     fields:
       title: {type: string, length: 200, unique: true}
       genre: {type: Genre, default: fiction}
@@ -74,8 +75,10 @@ entities:
     relations:
       author: {to: Author, on_delete: cascade, back: books}
   Shelf:
+    mongo: {collection: shelves, ttl: {field: checked_at, seconds: 3600}}
     fields:
       label: string(20)
+      checked_at: {type: datetime, default: now}
 """
 
 
@@ -171,7 +174,8 @@ async def run_migrations(root: Path, backend_name: str) -> None:
             assert "in_print" not in docs["book"][0]
             assert "ix_book_pages" in await index_names(backend.db, "book")
             assert "uq_book_title" not in await index_names(backend.db, "book")
-            assert "shelf" not in await backend.db.list_collection_names()
+            assert "shelves" not in await backend.db.list_collection_names()
+            assert "books" not in await backend.db.list_collection_names()
             # Forward again.
             assert await migrate.upgrade(db) == ["0002_v2"]
             await check_v2(backend, await in_force(), second, author, book)
@@ -184,14 +188,15 @@ async def check_v2(backend: Backend, validators: dict[str, Any], second: Any, au
     assert v2_validators == {
         p.stem: json.loads(p.read_text()) for p in (Path(second.__file__).parents[1] / "validators").glob("*.json")
     }, "the migration ends where the generated validators are"
-    docs = await documents(backend.db, ["author", "book", "shelf"])
+    docs = await documents(backend.db, ["author", "books", "shelves"])
     check_documents(v2_validators, docs)
     moved = docs["author"][0]
     assert moved["name"] == author["full_name"], "the renamed field carries its value"
     assert "full_name" not in moved and "nickname" not in moved
     assert moved["country"] == "FR", "a new required field is backfilled with its default"
     assert moved["born"] == 1929
-    assert docs["book"][0]["in_print"] is True and docs["book"][0]["title"] == book["title"]
-    names = await index_names(backend.db, "book")
-    assert "uq_book_title" in names and "ix_book_pages" not in names
-    assert "shelf" in await backend.db.list_collection_names()
+    assert docs["books"][0]["in_print"] is True and docs["books"][0]["title"] == book["title"]
+    names = await index_names(backend.db, "books")
+    assert "uq_book_title" in names and "tx_book" in names and "ix_book_pages" not in names
+    assert "book" not in await backend.db.list_collection_names(), "mongo: {collection: books} renames the collection"
+    assert "ttl_shelf_checked_at" in await index_names(backend.db, "shelves")

@@ -60,6 +60,13 @@ public struct MongoIndexSpec: Equatable, Sendable {
     public var unique: Bool
     /// `partialFilterExpression`, translated from a simple SQL predicate.
     public var partialFilter: OrderedJSON?
+    /// A TTL index: documents expire this many seconds after the key's time.
+    public var expireAfterSeconds: Int?
+    /// A text index (every key is `"text"`).
+    public var text = false
+
+    /// Expressible as an ODMantic `Index` in `model_config` (no options beyond `unique`).
+    public var isPlain: Bool { partialFilter == nil && expireAfterSeconds == nil && !text }
 }
 
 /// What a collection stores: its name, its `$jsonSchema` validator, its indexes, and the schema
@@ -70,7 +77,10 @@ public struct MongoCollectionBuilder {
 
     public init(reshaped schema: Schema) { self.schema = schema }
 
-    public func collectionName(_ table: Table) -> String { table.name }
+    public func collectionName(_ table: Table) -> String { Self.collectionName(table) }
+
+    /// `mongo: {collection: ...}`, else the table name.
+    public static func collectionName(_ table: Table) -> String { table.mongo?.collection ?? table.name }
 
     func key(_ column: Column, in table: Table) -> String {
         column.name == "id" && MongoShape.isObjectId(column) ? "_id" : EntityView(schema: schema, table: table).attribute(column)
@@ -83,7 +93,8 @@ public struct MongoCollectionBuilder {
 
     // MARK: Validator
 
-    public func validator(_ table: Table, additionalProperties: Bool = false) -> OrderedJSON {
+    public func validator(_ table: Table) -> OrderedJSON {
+        let additionalProperties = table.mongo?.additionalProperties ?? false
         var required: [OrderedJSON] = []
         var properties: [OrderedJSON.Pair] = []
         for column in table.columns {
@@ -176,6 +187,22 @@ public struct MongoCollectionBuilder {
                 spec.partialFilter = filter
             }
             specs.append(spec)
+        }
+        func field(_ name: String) -> Column? { table.columns.first { $0.field == name || $0.name == name } }
+        if let ttl = table.mongo?.ttlField, let seconds = table.mongo?.ttlSeconds {
+            if let c = field(ttl), c.type == .datetime || c.type == .date {
+                specs.append(MongoIndexSpec(name: "ttl_\(table.name)_\(c.name)", keys: [key(c, in: table)], unique: false, partialFilter: nil, expireAfterSeconds: seconds))
+            } else {
+                warnings.append("\(entity): the ttl field '\(ttl)' is not a datetime field of the entity; no TTL index is created")
+            }
+        }
+        if let names = table.mongo?.textFields {
+            let columns = names.compactMap(field)
+            if columns.count == names.count, columns.allSatisfy({ [.text].contains($0.type) || { if case .string = $0.type { return true }; return false }($0) }) {
+                specs.append(MongoIndexSpec(name: "tx_\(table.name)", keys: columns.map { key($0, in: table) }, unique: false, partialFilter: nil, text: true))
+            } else {
+                warnings.append("\(entity): the text index needs string or text fields of the entity (\(names.joined(separator: ", "))); it is not created")
+            }
         }
         return specs
     }

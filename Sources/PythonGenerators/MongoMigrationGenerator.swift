@@ -43,7 +43,7 @@ public struct MongoMigrationGenerator {
         guard let table = shape.table(named: name) else { return nil }
         let c = table.column(named: column.name) ?? table.columns.first { $0.relation != nil && $0.relation == column.relation }
         guard let c else { return nil }
-        return Field(collection: table.name, key: MongoCollectionBuilder(reshaped: shape).key(c, in: table), column: c)
+        return Field(collection: MongoCollectionBuilder.collectionName(table), key: MongoCollectionBuilder(reshaped: shape).key(c, in: table), column: c)
     }
 
     func newField(_ table: String, _ column: Column) -> Field? { field(in: newShape, table: table, column: column) }
@@ -73,15 +73,30 @@ public struct MongoMigrationGenerator {
 
     public func render(_ plan: MigrationPlan, name: String, message: String) -> String {
         var up: [String] = [], down: [String] = [], lost: [String] = []
-        let existingBefore = oldShape.tables.map(\.name)
+        let existingBefore = oldShape.tables.map(MongoCollectionBuilder.collectionName)
         up.append("await relax(db, \(list(existingBefore)))")
         var usesDecimal = false, usesDatetime = false
-        // Renames of collections, then of fields.
+        var renamed: [(from: String, to: String)] = []
+        // Renames of collections (a new `mongo: {collection}` too), then of fields.
+        for table in newShape.tables {
+            guard let before = oldShape.table(named: table.name) else { continue }
+            let from = MongoCollectionBuilder.collectionName(before), to = MongoCollectionBuilder.collectionName(table)
+            if from != to {
+                renamed.append((from, to))
+                up.append("await rename_collection(db, \(q(from)), \(q(to)))")
+                down.insert("await rename_collection(db, \(q(to)), \(q(from)))", at: 0)
+            }
+        }
         for step in plan.steps {
             switch step.operation {
             case let .renameTable(from, to):
-                up.append("await rename_collection(db, \(q(from)), \(q(to)))")
-                down.insert("await rename_collection(db, \(q(to)), \(q(from)))", at: 0)
+                let before = old.table(named: from).map(MongoCollectionBuilder.collectionName) ?? from
+                let after = new.table(named: to).map(MongoCollectionBuilder.collectionName) ?? to
+                if before != after {
+                    renamed.append((before, after))
+                    up.append("await rename_collection(db, \(q(before)), \(q(after)))")
+                    down.insert("await rename_collection(db, \(q(after)), \(q(before)))", at: 0)
+                }
             case let .renameColumn(table, from, to):
                 guard let newTable = new.table(named: table), let toColumn = newTable.column(named: to),
                       let after = newField(table, toColumn) else { continue }
@@ -111,34 +126,35 @@ public struct MongoMigrationGenerator {
                 }
                 lost.append("the values of \(f.collection).\(f.key) (the downgrade refills the field with its default or null)")
             case let .dropTable(table) where !table.isJoinTable:
-                up.append("await db.drop_collection(\(q(table.name)))")
-                lost.append("the documents of \(table.name) (the downgrade recreates the collection empty)")
+                let name = MongoCollectionBuilder.collectionName(table)
+                up.append("await db.drop_collection(\(q(name)))")
+                lost.append("the documents of \(name) (the downgrade recreates the collection empty)")
             case let .createTable(table) where !table.isJoinTable:
-                down.insert("await db.drop_collection(\(q(table.name)))", at: 0)
+                down.insert("await db.drop_collection(\(q(MongoCollectionBuilder.collectionName(table))))", at: 0)
             default: break
             }
         }
         // Many-to-many arrays appear and disappear with their join tables.
         let builderOld = MongoCollectionBuilder(reshaped: oldShape), builderNew = MongoCollectionBuilder(reshaped: newShape)
         for table in newShape.tables {
-            let before = Set(oldShape.table(named: table.name).map { builderOld.arrays($0).map(\.field) } ?? [])
-            for (field, _) in builderNew.arrays(table) where !before.contains(field) && oldShape.table(named: table.name) != nil {
-                up.append("await backfill(db, \(q(table.name)), \(q(field)), [])")
-                down.insert("await db[\(q(table.name))].update_many({}, {\"$unset\": {\(q(field)): \"\"}})", at: 0)
+            guard let previous = oldShape.table(named: table.name) else { continue }
+            let name = MongoCollectionBuilder.collectionName(table)
+            let before = Set(builderOld.arrays(previous).map(\.field)), after = Set(builderNew.arrays(table).map(\.field))
+            for field in after.subtracting(before).sorted() {
+                up.append("await backfill(db, \(q(name)), \(q(field)), [])")
+                down.insert("await db[\(q(name))].update_many({}, {\"$unset\": {\(q(field)): \"\"}})", at: 0)
+            }
+            for field in before.subtracting(after).sorted() {
+                up.append("await db[\(q(name))].update_many({}, {\"$unset\": {\(q(field)): \"\"}})")
+                down.insert("await backfill(db, \(q(name)), \(q(field)), [])", at: 0)
+                lost.append("the references in \(name).\(field)")
             }
         }
-        for table in oldShape.tables {
-            guard let now = newShape.table(named: table.name) else { continue }
-            let after = Set(builderNew.arrays(now).map(\.field))
-            for (field, _) in builderOld.arrays(table) where !after.contains(field) {
-                up.append("await db[\(q(table.name))].update_many({}, {\"$unset\": {\(q(field)): \"\"}})")
-                down.insert("await backfill(db, \(q(table.name)), \(q(field)), [])", at: 0)
-                lost.append("the references in \(table.name).\(field)")
-            }
-        }
-        up.append("await apply(db, AFTER, BEFORE)")
-        down.insert("await relax(db, \(list(newShape.tables.map(\.name))))", at: 0)
-        down.append("await apply(db, BEFORE, AFTER)")
+        let forward = renamed.isEmpty ? "" : ", {" + renamed.map { "\(q($0.to)): \(q($0.from))" }.joined(separator: ", ") + "}"
+        let backward = renamed.isEmpty ? "" : ", {" + renamed.map { "\(q($0.from)): \(q($0.to))" }.joined(separator: ", ") + "}"
+        up.append("await apply(db, AFTER, BEFORE\(forward))")
+        down.insert("await relax(db, \(list(newShape.tables.map(MongoCollectionBuilder.collectionName))))", at: 0)
+        down.append("await apply(db, BEFORE, AFTER\(backward))")
         for warning in plan.warnings { lost.append(warning) }
         var doc = "\(message)\n\nMongoDB migration generated by schemaforge from the planner's operations:\n"
         doc += plan.steps.map { "- \($0.operation.kind) \($0.operation.subject)" }.joined(separator: "\n")
@@ -191,6 +207,8 @@ public struct MongoMigrationGenerator {
                 var pairs: [OrderedJSON.Pair] = [.init("name", .string(spec.name)), .init("keys", .array(spec.keys.map(OrderedJSON.string)))]
                 if spec.unique { pairs.append(.init("unique", .bool(true))) }
                 if let filter = spec.partialFilter { pairs.append(.init("partialFilterExpression", filter)) }
+                if let seconds = spec.expireAfterSeconds { pairs.append(.init("expireAfterSeconds", .number(String(seconds)))) }
+                if spec.text { pairs.append(.init("text", .bool(true))) }
                 return .object(pairs)
             }
             return .init(builder.collectionName(table), .object([.init("validator", builder.validator(table)), .init("indexes", .array(indexes))]))
@@ -212,7 +230,7 @@ public struct MongoMigrationGenerator {
         m.imports.module("importlib")
         m.imports.from("pathlib", import: "Path")
         m.imports.from("typing", import: "Any")
-        m.imports.from("pymongo", import: "ASCENDING", "IndexModel")
+        m.imports.from("pymongo", import: "ASCENDING", "TEXT", "IndexModel")
         m.body = [.raw("""
             MIGRATIONS = Path(__file__).parent / "migrations"
             RECORDS = "schemaforge_migrations"
@@ -238,18 +256,25 @@ public struct MongoMigrationGenerator {
                 )
 
 
-            async def apply(db: Any, target: dict[str, Any], other: dict[str, Any]) -> None:
+            async def apply(
+                db: Any,
+                target: dict[str, Any],
+                other: dict[str, Any],
+                renamed: dict[str, str] | None = None,
+            ) -> None:
                 \"\"\"Collections of `target` with their validators (strict) and indexes; collections
-                only in `other` are left alone (their documents are the migration's business).\"\"\"
+                only in `other` are left alone (their documents are the migration's business).
+                `renamed` maps a collection of `target` to its name in `other`.\"\"\"
                 existing = await db.list_collection_names()
                 for name, state in target.items():
+                    previous = other.get((renamed or {}).get(name, name), {})
                     options = {"validationLevel": "strict", "validationAction": "error"}
                     if name in existing:
                         await db.command("collMod", name, validator=state["validator"], **options)
                     else:
                         await db.create_collection(name, validator=state["validator"], **options)
                     wanted = {ix["name"]: ix for ix in state["indexes"]}
-                    before = {ix["name"]: ix for ix in other.get(name, {}).get("indexes", [])}
+                    before = {ix["name"]: ix for ix in previous.get("indexes", [])}
                     for index_name, index in before.items():
                         if wanted.get(index_name) != index:
                             info = await db[name].index_information()
@@ -270,7 +295,10 @@ public struct MongoMigrationGenerator {
                     options["unique"] = True
                 if "partialFilterExpression" in index:
                     options["partialFilterExpression"] = index["partialFilterExpression"]
-                return IndexModel([(key, ASCENDING) for key in index["keys"]], **options)
+                if "expireAfterSeconds" in index:
+                    options["expireAfterSeconds"] = index["expireAfterSeconds"]
+                direction = TEXT if index.get("text") else ASCENDING
+                return IndexModel([(key, direction) for key in index["keys"]], **options)
 
 
             def available() -> list[str]:

@@ -326,7 +326,7 @@ public struct MongoProjectGenerator {
             body.append(.raw("\(field): list[ObjectId] = Field(default_factory=list)"))
         }
         var warnings: [String] = []
-        let indexes = collections.indexes(table, warnings: &warnings).filter { $0.partialFilter == nil }
+        let indexes = collections.indexes(table, warnings: &warnings).filter(\.isPlain)
         if indexes.isEmpty {
             body.append(.assign(target: "model_config", annotation: nil, value: .name("ODMConfigDict").call(.keyword("collection", .string(collections.collectionName(table))))))
         } else {
@@ -639,9 +639,10 @@ public struct MongoProjectGenerator {
             }
             lines.append("    \(name): [")
             for spec in specs {
-                let keys = "[" + spec.keys.map { "(\(PythonRenderer.quote($0)), ASCENDING)" }.joined(separator: ", ") + "]"
+                let keys = "[" + spec.keys.map { "(\(PythonRenderer.quote($0)), \(spec.text ? "TEXT" : "ASCENDING"))" }.joined(separator: ", ") + "]"
                 var args = [keys, "name=\(PythonRenderer.quote(spec.name))"]
                 if spec.unique { args.append("unique=True") }
+                if let seconds = spec.expireAfterSeconds { args.append("expireAfterSeconds=\(seconds)") }
                 if let filter = spec.partialFilter { args.append("partialFilterExpression=\(pythonLiteral(filter))") }
                 let oneLine = "        IndexModel(\(args.joined(separator: ", "))),"
                 if oneLine.count <= 88 {
@@ -655,12 +656,14 @@ public struct MongoProjectGenerator {
             lines.append("    ],")
         }
         lines.append("}")
+        let usesText = lines.contains { $0.contains(", TEXT)") }
         return file("mongo/indexes.py", docstring: "Create every collection with its $jsonSchema validator, and its indexes; safe to run again.", imports: {
             $0.module("asyncio")
             $0.module("json")
             $0.from("pathlib", import: "Path")
             $0.from("typing", import: "Any")
             $0.from("pymongo", import: "ASCENDING", "IndexModel")
+            if usesText { $0.from("pymongo", import: "TEXT") }
         }, body: """
             VALIDATORS = Path(__file__).parent / "validators"
 

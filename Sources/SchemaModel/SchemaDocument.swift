@@ -198,6 +198,8 @@ public struct EntityDecl: Sendable {
     public var indexes: [IndexDecl] = []
     public var uniques: [UniqueDecl] = []
     public var checks: [CheckDecl] = []
+    /// The `mongo:` options.
+    public var mongo: MongoOptions?
     public var location: SourceLocation
 
     public init(name: Located<String>, location: SourceLocation) {

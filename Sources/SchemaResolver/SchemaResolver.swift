@@ -299,7 +299,7 @@ final class ResolutionContext {
         fieldColumns[i] = []
         timestampColumns[i] = []
         relationColumns[i] = [:]
-        return Table(
+        var table = Table(
             name: tableNames[i], entity: decl.name.value, comment: decl.comment, renamedFrom: decl.renamedFrom?.value,
             columns: columns, primaryKey: primaryKeys[i],
             foreignKeys: Self.takeSorted(&foreignKeys[i]) { $0.name < $1.name },
@@ -307,6 +307,8 @@ final class ResolutionContext {
             checks: Self.takeSorted(&checks[i]) { $0.name < $1.name },
             indexes: Self.takeSorted(&indexes[i]) { $0.name < $1.name },
             relations: Self.takeSorted(&relations[i]) { $0.name < $1.name })
+        table.mongo = decl.mongo
+        return table
     }
 
     /// `list.sorted(by:)`, leaving `list` empty: sorts the (then unshared) storage in place.

@@ -317,6 +317,31 @@ struct SnapshotJSONWriter {
         array(table.foreignKeys) { $0.write($1) }
         key("indexes")
         array(table.indexes) { $0.write($1) }
+        if let mongo = table.mongo {
+            key("mongo")
+            open(UInt8(ascii: "{"))
+            if let v = mongo.additionalProperties {
+                key("additionalProperties")
+                bool(v)
+            }
+            if let v = mongo.collection {
+                key("collection")
+                string(v)
+            }
+            if let v = mongo.textFields {
+                key("textFields")
+                strings(v)
+            }
+            if let v = mongo.ttlField {
+                key("ttlField")
+                string(v)
+            }
+            if let v = mongo.ttlSeconds {
+                key("ttlSeconds")
+                number(v)
+            }
+            close(UInt8(ascii: "}"))
+        }
         key("name")
         string(table.name)
         if let primaryKey = table.primaryKey {

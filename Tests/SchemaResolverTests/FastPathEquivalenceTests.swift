@@ -366,7 +366,7 @@ struct FastPathEquivalenceTests {
                 table,
                 [
                     "name", "entity", "comment", "renamedFrom", "columns", "primaryKey", "foreignKeys", "uniques",
-                    "checks", "indexes", "relations",
+                    "checks", "indexes", "relations", "mongo",
                 ]
             ),
             (
@@ -384,6 +384,7 @@ struct FastPathEquivalenceTests {
                 ["name", "columns", "referencedTable", "referencedColumns", "onDelete", "onUpdate"]
             ),
             (table.uniques[0], ["name", "columns"]),
+            (MongoOptions(), ["collection", "additionalProperties", "ttlField", "ttlSeconds", "textFields"]),
             (table.checks[0], ["name", "expression", "dialectExpressions"]),
             (table.indexes[0], ["name", "columns", "expressions", "unique", "predicate", "method"]),
             (
@@ -596,6 +597,8 @@ enum Corpus {
                             name: text(), kind: .oneToOneInverse, targetEntity: text(), targetTable: text(), back: nil,
                             foreignKey: text()),
                     ]))
+            tables[tables.count - 1].mongo = MongoOptions(
+                collection: text(), additionalProperties: n % 2 == 0, ttlField: text(), ttlSeconds: 3600, textFields: [text(), text()])
         }
         let enums = [
             EnumType(name: text(), databaseName: text(), values: [text(), text()], comment: text()),

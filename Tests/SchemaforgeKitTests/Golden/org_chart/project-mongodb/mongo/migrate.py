@@ -12,7 +12,7 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, TEXT, IndexModel
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 RECORDS = "schemaforge_migrations"
@@ -38,18 +38,25 @@ async def backfill(db: Any, collection: str, field: str, value: Any) -> None:
     )
 
 
-async def apply(db: Any, target: dict[str, Any], other: dict[str, Any]) -> None:
+async def apply(
+    db: Any,
+    target: dict[str, Any],
+    other: dict[str, Any],
+    renamed: dict[str, str] | None = None,
+) -> None:
     """Collections of `target` with their validators (strict) and indexes; collections
-    only in `other` are left alone (their documents are the migration's business)."""
+    only in `other` are left alone (their documents are the migration's business).
+    `renamed` maps a collection of `target` to its name in `other`."""
     existing = await db.list_collection_names()
     for name, state in target.items():
+        previous = other.get((renamed or {}).get(name, name), {})
         options = {"validationLevel": "strict", "validationAction": "error"}
         if name in existing:
             await db.command("collMod", name, validator=state["validator"], **options)
         else:
             await db.create_collection(name, validator=state["validator"], **options)
         wanted = {ix["name"]: ix for ix in state["indexes"]}
-        before = {ix["name"]: ix for ix in other.get(name, {}).get("indexes", [])}
+        before = {ix["name"]: ix for ix in previous.get("indexes", [])}
         for index_name, index in before.items():
             if wanted.get(index_name) != index:
                 info = await db[name].index_information()
@@ -70,7 +77,10 @@ def _index_model(index: dict[str, Any]) -> IndexModel:
         options["unique"] = True
     if "partialFilterExpression" in index:
         options["partialFilterExpression"] = index["partialFilterExpression"]
-    return IndexModel([(key, ASCENDING) for key in index["keys"]], **options)
+    if "expireAfterSeconds" in index:
+        options["expireAfterSeconds"] = index["expireAfterSeconds"]
+    direction = TEXT if index.get("text") else ASCENDING
+    return IndexModel([(key, direction) for key in index["keys"]], **options)
 
 
 def available() -> list[str]:
