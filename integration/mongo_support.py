@@ -409,3 +409,42 @@ def _module(app: Any, entity: str) -> str:
         if model.__name__ == entity:
             return str(model.__module__).split(".")[-1]
     raise LookupError(entity)
+
+
+def sample_document(validator: dict[str, Any], n: int = 1) -> dict[str, Any]:
+    """A document that satisfies a `$jsonSchema` (for migration tests, where the validator of each step is
+    the reference; the validators themselves are checked against app-written documents elsewhere)."""
+    doc: dict[str, Any] = {}
+    for name, prop in validator["$jsonSchema"]["properties"].items():
+        doc[name] = _sample_value(prop, n)
+    return doc
+
+
+def _sample_value(prop: dict[str, Any], n: int) -> Any:
+    types = prop["bsonType"] if isinstance(prop["bsonType"], list) else [prop["bsonType"]]
+    t = next(t for t in types if t != "null")
+    if "enum" in prop:
+        return next(v for v in prop["enum"] if v is not None)
+    if t == "objectId":
+        return ObjectId()
+    if t == "string":
+        text = string_for_pattern(prop["pattern"], str(n)) if "pattern" in prop else f"s{n}"
+        text = text.ljust(prop.get("minLength", 0), "x")
+        return text[: prop["maxLength"]] if "maxLength" in prop and "pattern" not in prop else text
+    if t in ("int", "long"):
+        return int(prop.get("minimum", n))
+    if t == "double":
+        return float(prop.get("minimum", n))
+    if t == "decimal":
+        return Decimal128(str(prop.get("minimum", n)))
+    if t == "bool":
+        return True
+    if t == "date":
+        return dt.datetime(2024, 1, 1)
+    if t == "object":
+        return {}
+    if t == "array":
+        return []
+    if t == "binData":
+        return b"x"
+    raise AssertionError(f"no sample for {prop}")

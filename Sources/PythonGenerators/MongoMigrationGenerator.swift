@@ -28,8 +28,15 @@ public struct MongoMigrationGenerator {
     /// Why a plan cannot become a MongoDB migration (fields that need a value the schema does not give).
     public func refusals(_ plan: MigrationPlan) -> [String] {
         plan.steps.compactMap { step in
-            guard case let .addColumn(table, column) = step.operation, let field = newField(table, column) else { return nil }
-            return backfill(field.column) == nil ? "\(table).\(column.name): a new required field needs a default (MongoDB has no SQL backfill)" : nil
+            switch step.operation {
+            case let .addColumn(table, column), let .alterColumn(table, _, column):
+                if case let .alterColumn(_, from, _) = step.operation, !(from.nullable && !column.nullable) { return nil }
+                guard let field = newField(table, column) else { return nil }
+                return backfill(field.column) == nil || (field.column.nullable == false && backfill(field.column) == "None")
+                    ? "\(table).\(column.name): a required field needs a default, or a 'backfill' that is a plain literal, for the existing documents" : nil
+            default:
+                return nil
+            }
         }
     }
 
@@ -66,8 +73,26 @@ public struct MongoMigrationGenerator {
             case .uuid, .sql: break
             }
         }
+        if let sql = column.backfill?.trimmingCharacters(in: .whitespaces), let literal = Self.literal(fromSQL: sql) { return literal }
         if column.nullable { return "None" }
         if case .array = column.type { return "[]" }
+        return nil
+    }
+
+    /// A `backfill:` SQL expression that is a plain literal (`'text'`, `12`, `1.5`, `true`, `NULL`), as Python.
+    static func literal(fromSQL sql: String) -> String? {
+        if sql.count >= 2, sql.hasPrefix("'"), sql.hasSuffix("'") {
+            let inner = String(sql.dropFirst().dropLast())
+            guard !inner.replacingOccurrences(of: "''", with: "").contains("'") else { return nil }
+            return PythonRenderer.quote(inner.replacingOccurrences(of: "''", with: "'"))
+        }
+        switch sql.lowercased() {
+        case "true": return "True"
+        case "false": return "False"
+        case "null": return "None"
+        default: break
+        }
+        if Int(sql) != nil || Double(sql) != nil { return sql }
         return nil
     }
 
@@ -116,6 +141,12 @@ public struct MongoMigrationGenerator {
                 usesDatetime = usesDatetime || value.hasPrefix("datetime")
                 up.append("await backfill(db, \(q(f.collection)), \(q(f.key)), \(value))")
                 down.insert("await db[\(q(f.collection))].update_many({}, {\"$unset\": {\(q(f.key)): \"\"}})", at: 0)
+            case let .alterColumn(table, from, to) where from.nullable && !to.nullable:
+                // Made required: existing nulls take the default (refusals() made sure there is one).
+                guard let f = newField(table, to), let value = backfill(f.column), value != "None" else { continue }
+                usesDecimal = usesDecimal || value.hasPrefix("Decimal128")
+                usesDatetime = usesDatetime || value.hasPrefix("datetime")
+                up.append("await db[\(q(f.collection))].update_many({\(q(f.key)): None}, {\"$set\": {\(q(f.key)): \(value)}})")
             case let .dropColumn(table, column):
                 guard let f = field(in: oldShape, table: table, column: column) else { continue }
                 up.append("await db[\(q(f.collection))].update_many({}, {\"$unset\": {\(q(f.key)): \"\"}})")
