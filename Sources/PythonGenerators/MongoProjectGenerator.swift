@@ -57,6 +57,7 @@ public struct MongoProjectGenerator {
         }
         files += projectFiles()
         files += migrationFiles()
+        files += tests()
         return files.sorted { $0.path < $1.path }
     }
 
@@ -728,6 +729,79 @@ public struct MongoProjectGenerator {
         }
     }
 
+    // MARK: Tests
+
+    /// `tests/`: HTTP tests of every resource on a database made for each test on the server of
+    /// `TEST_MONGODB_URL` (skipped, saying so, without one).
+    func tests() -> [GeneratedFile] {
+        var files = [GeneratedFile(path: "tests/__init__.py", contents: "# \(generatedHeader)\n\"\"\"HTTP tests of the API.\"\"\"\n")]
+        files.append(file("tests/conftest.py", docstring: "Test fixtures: an HTTP client on a fresh MongoDB database (TEST_MONGODB_URL).", imports: {
+            $0.module("os")
+            $0.module("uuid")
+            $0.from("collections.abc", import: "AsyncIterator")
+            $0.module("httpx")
+            $0.module("pytest")
+            $0.from("app.db", import: "get_engine", "make_engine")
+            $0.from("app.main", import: "app")
+            $0.from("app.models", import: "MODELS")
+            $0.firstParty.insert("mongo")
+            $0.from("mongo.indexes", import: "ensure")
+        }, body: """
+            TEST_URL = os.environ.get("TEST_MONGODB_URL")
+
+
+            @pytest.fixture
+            def anyio_backend() -> str:
+                return "asyncio"
+
+
+            @pytest.fixture
+            async def client() -> AsyncIterator[httpx.AsyncClient]:
+                \"\"\"A client for the app on a database made for the test and dropped after it.\"\"\"
+                if not TEST_URL:
+                    pytest.skip("TEST_MONGODB_URL is not set: these tests need a MongoDB server")
+                database = f"test_{uuid.uuid4().hex[:12]}"
+                engine = make_engine(TEST_URL, database)
+                await ensure(engine.database)
+                await engine.configure_database(MODELS)
+                app.dependency_overrides[get_engine] = lambda: engine
+                transport = httpx.ASGITransport(app=app)
+                try:
+                    async with httpx.AsyncClient(
+                        transport=transport, base_url="http://test"
+                    ) as test_client:
+                        yield test_client
+                finally:
+                    app.dependency_overrides.clear()
+                    await engine.client.drop_database(database)
+                    engine.client.close()
+            """))
+        for view in views {
+            let plural = PythonNames.plural(Identifiers.snakeCase(view.entity))
+            files.append(file("tests/test_\(view.module).py", docstring: "HTTP tests of \(view.routePrefix).", imports: {
+                $0.module("httpx")
+                $0.module("pytest")
+            }, body: """
+                pytestmark = pytest.mark.anyio
+                PREFIX = \(PythonRenderer.quote("/api/v1" + view.routePrefix))
+
+
+                async def test_list_\(plural)_starts_empty(client: httpx.AsyncClient) -> None:
+                    response = await client.get(f"{PREFIX}/")
+                    assert response.status_code == 200
+                    assert response.json() == {"data": [], "count": 0}
+
+
+                async def test_unknown_\(Identifiers.snakeCase(view.entity))_is_404(client: httpx.AsyncClient) -> None:
+                    response = await client.get(f"{PREFIX}/{'0' * 24}")
+                    assert response.status_code == 404
+                    malformed = await client.get(f"{PREFIX}/not-an-object-id")
+                    assert malformed.status_code == 422
+                """))
+        }
+        return files
+    }
+
     // MARK: Migrations
 
     func migrationFiles() -> [GeneratedFile] {
@@ -767,7 +841,8 @@ public struct MongoProjectGenerator {
                 pip install -e ".[dev]"
                 python -m mongo.indexes              # collections, validators, indexes (idempotent)
                 uvicorn app.main:app --reload        # MONGODB_URL defaults to \(TargetDatabase.mongodb.defaultURL)
-                ruff check . && ruff format --check . && mypy app mongo
+                TEST_MONGODB_URL=mongodb://127.0.0.1:27017 pytest   # a database per test; skipped without it
+                ruff check . && ruff format --check . && mypy app mongo tests
                 ```
 
                 Settings come from the environment or `.env`: `MONGODB_URL`, `MONGODB_DATABASE`.
@@ -785,6 +860,8 @@ public struct MongoProjectGenerator {
                 - `app/schemas/`: Pydantic v2 request and response schemas
                 - `app/crud/`, `app/routers/`: persistence helpers (on_delete rules in `app/crud/deletes.py`) and routes
                 - `mongo/validators/`: one `$jsonSchema` per collection; `mongo/indexes.py` applies them
+                - `mongo/migrations/`, `mongo/migrate.py`: migrations (`python -m mongo.migrate upgrade`)
+                - `tests/`: HTTP tests of every resource (on the server of `TEST_MONGODB_URL`)
 
                 ## Not enforced by MongoDB
 
