@@ -351,7 +351,9 @@ class Payloads:
             if s.get("format") == "date":
                 return (dt.date(2024, 1, 1) + dt.timedelta(days=n)).isoformat()
             if s.get("format") == "date-time":
-                return (dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(minutes=n)).isoformat()
+                # Recent: a TTL index would expire an old time at once.
+                now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+                return (now + dt.timedelta(minutes=n)).isoformat()
             if s.get("format") in ("binary", "base64url", "base64") or s.get("contentEncoding") == "base64":
                 return base64.b64encode(b"bytes-%d" % n).decode()
             if "pattern" in s:
@@ -373,6 +375,16 @@ class Payloads:
         if t == "array":
             items = self.resolve(s.get("items", {}))
             return [self.value(items, n)] if items else []
+        if "properties" in s:
+            # A nested document (an embedded entity's Create schema).
+            out: dict[str, Any] = {}
+            for name, prop in s["properties"].items():
+                try:
+                    out[name] = self.value(prop, n)
+                except LookupError:
+                    if name in s.get("required", []):
+                        raise
+            return out
         if t == "object" or not t:
             return {"n": n}
         raise AssertionError(f"no value for schema {s}")

@@ -38,7 +38,9 @@ from mongo_support import (
 pytest_plugins = ["generated_support"]
 
 API = "/api/v1"
-EXAMPLE_IDS = [p.stem for p in EXAMPLES]
+#: The examples, and the MongoDB-only schemas (embedded documents, `mongo:` options).
+MONGO_SCHEMAS = EXAMPLES + sorted((Path(__file__).parent / "mongo").glob("*.yaml"))
+EXAMPLE_IDS = [p.stem for p in MONGO_SCHEMAS]
 
 
 def project(generated: GeneratedProjects, schema: Path) -> GeneratedProject:
@@ -53,7 +55,7 @@ def validators(root: Path) -> dict[str, dict[str, Any]]:
 # Static checks
 
 
-@pytest.mark.parametrize("schema", EXAMPLES, ids=EXAMPLE_IDS)
+@pytest.mark.parametrize("schema", MONGO_SCHEMAS, ids=EXAMPLE_IDS)
 def test_mongo_project_passes_ruff_and_mypy(
     generated: GeneratedProjects, schema: Path, tool_env: dict[str, str]
 ) -> None:
@@ -75,7 +77,7 @@ def test_mongo_project_passes_ruff_and_mypy(
         assert proc.returncode == 0, f"{' '.join(command)} failed on {root}:\n{proc.stdout}\n{proc.stderr}"
 
 
-@pytest.mark.parametrize("schema", EXAMPLES, ids=EXAMPLE_IDS)
+@pytest.mark.parametrize("schema", MONGO_SCHEMAS, ids=EXAMPLE_IDS)
 def test_mongo_validators_cover_every_model_field(generated: GeneratedProjects, schema: Path) -> None:
     """Each collection's validator lists exactly the fields its ODMantic model stores (plus `_id`)."""
     root = project(generated, schema).root
@@ -93,7 +95,7 @@ def test_mongo_validators_cover_every_model_field(generated: GeneratedProjects, 
             assert set(schema_["required"]) <= stored
 
 
-@pytest.mark.parametrize("schema", EXAMPLES, ids=EXAMPLE_IDS)
+@pytest.mark.parametrize("schema", MONGO_SCHEMAS, ids=EXAMPLE_IDS)
 def test_mongo_generated_tests_run(generated: GeneratedProjects, schema: Path, tool_env: dict[str, str]) -> None:
     """The project's own tests (tests/): on the MONGODB_URL server when there is one (all pass); without one
     they are collected and skip, saying why, and so does this test."""
@@ -343,7 +345,7 @@ def tour_documents(generated: GeneratedProjects, schema: Path, backend: str) -> 
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("schema", EXAMPLES, ids=EXAMPLE_IDS)
+@pytest.mark.parametrize("schema", MONGO_SCHEMAS, ids=EXAMPLE_IDS)
 def test_mongo_http_tour(generated: GeneratedProjects, schema: Path, backend: str) -> None:
     """Every route of every resource over HTTP: create, read, list (sorted), patch, 404, 422, duplicate-key 409,
     many-to-many links, deletes with their on_delete rules."""
@@ -353,7 +355,7 @@ def test_mongo_http_tour(generated: GeneratedProjects, schema: Path, backend: st
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("schema", EXAMPLES, ids=EXAMPLE_IDS)
+@pytest.mark.parametrize("schema", MONGO_SCHEMAS, ids=EXAMPLE_IDS)
 def test_mongo_validators_accept_and_reject(generated: GeneratedProjects, schema: Path, backend: str) -> None:
     """Documents the app stored pass their collection's $jsonSchema; copies broken in one rule each (missing
     required, wrong type, pattern, enum, length, range, unknown field) fail. mongomock: the independent checker;

@@ -117,6 +117,21 @@ public struct MongoCollectionBuilder {
         return .object([.init("$jsonSchema", .object(schemaPairs))])
     }
 
+    /// An embedded copy of `target`: its fields without `_id` (and without its many-to-many arrays).
+    func embeddedSchema(_ target: Table, comment: String?) -> OrderedJSON {
+        var required: [OrderedJSON] = [], properties: [OrderedJSON.Pair] = []
+        for column in target.columns where column.name != "id" {
+            let k = key(column, in: target)
+            required.append(.string(k))
+            properties.append(.init(k, property(column)))
+        }
+        var pairs: [OrderedJSON.Pair] = [.init("bsonType", .string("object")), .init("title", .string(target.entity ?? target.name))]
+        if let comment { pairs.append(.init("description", .string(comment))) }
+        pairs += [.init("required", .array(required)), .init("properties", .object(properties)),
+                  .init("additionalProperties", .bool(target.mongo?.additionalProperties ?? false))]
+        return .object(pairs)
+    }
+
     func bsonType(_ type: ColumnType, column: Column?) -> String {
         if let column, MongoShape.isObjectId(column) { return "objectId" }
         switch type {
@@ -134,6 +149,9 @@ public struct MongoCollectionBuilder {
     }
 
     func property(_ column: Column) -> OrderedJSON {
+        if let entity = MongoShape.embeddedEntity(column), let target = schema.table(forEntity: entity) {
+            return embeddedSchema(target, comment: column.comment)
+        }
         var pairs = property(type: column.type, validation: column.validation, column: column, nullable: column.nullable)
         if let comment = column.comment { pairs.append(.init("description", .string(comment))) }
         return .object(pairs)
@@ -242,6 +260,9 @@ public struct MongoCollectionBuilder {
             let entity = table.entity ?? table.name
             for check in table.checks where !isRangeCheck(check, in: table) {
                 out.append("\(entity): CHECK '\(check.name)' (\(check.expression)) has no MongoDB equivalent; neither the validator nor the model enforces it")
+            }
+            for relation in table.relations where relation.embed == true && !MongoShape.isEmbedded(relation, in: table) {
+                out.append("\(entity): 'embed: true' on '\(relation.name)' needs a required many-to-one to another entity; it is stored as an ObjectId reference")
             }
             for fk in table.foreignKeys {
                 if let action = fk.onUpdate, action != .noAction, action != .restrict {

@@ -191,6 +191,8 @@ public struct MongoProjectGenerator {
                     return value.replace(tzinfo=datetime.timezone.utc)
                 if isinstance(value, list):
                     return [_plain(item) for item in value]
+                if isinstance(value, dict):
+                    return {key: _plain(item) for key, item in value.items()}
                 return value
 
 
@@ -253,6 +255,10 @@ public struct MongoProjectGenerator {
     // MARK: Models
 
     func modelType(_ column: Column, imports: inout PythonImports) -> PythonExpr {
+        if let entity = MongoShape.embeddedEntity(column) {
+            imports.from("app.models.\(PythonNames.module(forEntity: entity))", import: entity + "Embedded")
+            return .name(entity + "Embedded")
+        }
         if MongoShape.isObjectId(column) {
             imports.from("bson", import: "ObjectId")
             return .name("ObjectId")
@@ -275,20 +281,16 @@ public struct MongoProjectGenerator {
         }
     }
 
-    func model(_ view: EntityView) -> GeneratedFile {
-        let table = view.table
-        var m = PythonModule(header: generatedHeader, docstring: "The \(view.entity) document (collection `\(collections.collectionName(table))`).")
-        m.imports.from("odmantic", import: "Field", "Model")
-        m.imports.from("odmantic.config", import: "ODMConfigDict")
-        m.imports.from("bson", import: "ObjectId")
+    /// The stored fields of an entity (all but `id` and the many-to-many arrays), with their
+    /// constraints and defaults: the body of its Model and of its EmbeddedModel.
+    func fields(_ view: EntityView, imports: inout PythonImports, aliases: inout [PythonStatement]) -> [PythonStatement] {
         let pydantic = PydanticSchemasGenerator(schema: schema)
-        var body: [PythonStatement] = [.raw("id: ObjectId = Field(default_factory=ObjectId, primary_field=True)")]
-        var aliases: [PythonStatement] = []
-        for column in table.columns where column.name != "id" {
-            var type = modelType(column, imports: &m.imports)
+        var body: [PythonStatement] = []
+        for column in view.table.columns where column.name != "id" {
+            var type = modelType(column, imports: &imports)
             var fieldArgs: [PythonArgument] = []
             if !MongoShape.isObjectId(column) {
-                for arg in pydantic.constraints(for: column.type, validation: column.validation, imports: &m.imports) {
+                for arg in pydantic.constraints(for: column.type, validation: column.validation, imports: &imports) {
                     switch arg.label {
                     case "min_length", "max_length": fieldArgs.append(arg)
                     case "ge", "le":
@@ -296,8 +298,8 @@ public struct MongoProjectGenerator {
                         if !(column.nullable && column.type.isDecimal) { fieldArgs.append(arg) }
                     case "pattern":
                         // ODMantic's Field has no `pattern`: a constrained type alias carries it.
-                        m.imports.from("typing", import: "Annotated")
-                        m.imports.from("pydantic", import: "StringConstraints")
+                        imports.from("typing", import: "Annotated")
+                        imports.from("pydantic", import: "StringConstraints")
                         let alias = Identifiers.snakeCase(column.field).split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined() + "Text"
                         aliases.append(.assign(target: alias, annotation: nil, value: .subscripted(.name("Annotated"), [type, .name("StringConstraints").call(.keyword("pattern", arg.value))])))
                         type = .name(alias)
@@ -307,11 +309,11 @@ public struct MongoProjectGenerator {
             }
             if column.nullable { type = .binary(type, "|", .none) }
             var value: PythonExpr?
-            if let d = column.defaultValue, let literal = pydantic.pythonLiteral(d, type: column.type, imports: &m.imports) {
+            if let d = column.defaultValue, let literal = pydantic.pythonLiteral(d, type: column.type, imports: &imports) {
                 fieldArgs.insert(.keyword("default", literal), at: 0)
             } else if let d = column.defaultValue, d.kind == .now || d.kind == .uuid {
                 let factory = d.kind == .uuid ? "new_uuid" : (column.type == .date ? "today" : "now")
-                m.imports.from("app.models.defaults", import: factory)
+                imports.from("app.models.defaults", import: factory)
                 fieldArgs.insert(.keyword("default_factory", .name(factory)), at: 0)
             } else if column.nullable {
                 fieldArgs.insert(.keyword("default", .none), at: 0)
@@ -323,6 +325,23 @@ public struct MongoProjectGenerator {
             }
             body.append(.assign(target: view.attribute(column), annotation: type, value: value))
         }
+        return body
+    }
+
+    /// Entities some other entity embeds.
+    var embeddedEntities: Set<String> {
+        Set(schema.tables.flatMap { $0.columns.compactMap(MongoShape.embeddedEntity) })
+    }
+
+    func model(_ view: EntityView) -> GeneratedFile {
+        let table = view.table
+        var m = PythonModule(header: generatedHeader, docstring: "The \(view.entity) document (collection `\(collections.collectionName(table))`).")
+        m.imports.from("odmantic", import: "Field", "Model")
+        m.imports.from("odmantic.config", import: "ODMConfigDict")
+        m.imports.from("bson", import: "ObjectId")
+        var aliases: [PythonStatement] = []
+        var body: [PythonStatement] = [.raw("id: ObjectId = Field(default_factory=ObjectId, primary_field=True)")]
+        body += fields(view, imports: &m.imports, aliases: &aliases)
         for (field, _) in collections.arrays(table) {
             body.append(.raw("\(field): list[ObjectId] = Field(default_factory=list)"))
         }
@@ -343,7 +362,17 @@ public struct MongoProjectGenerator {
             config += ["    ],", ")"]
             body.append(.raw(config.joined(separator: "\n")))
         }
-        m.body = aliases + [.class(PythonClass(name: view.entity, bases: [.name("Model")], docstring: table.comment ?? "A \(view.entity) document.", body: body))]
+        var classes: [PythonStatement] = []
+        if embeddedEntities.contains(view.entity) {
+            m.imports.from("odmantic", import: "EmbeddedModel")
+            var embeddedAliases: [PythonStatement] = []
+            let embeddedBody = fields(view, imports: &m.imports, aliases: &embeddedAliases)
+            classes.append(.class(PythonClass(
+                name: view.entity + "Embedded", bases: [.name("EmbeddedModel")],
+                docstring: "A \(view.entity) stored inside another document (`embed: true`).", body: embeddedBody.isEmpty ? [.pass] : embeddedBody)))
+        }
+        classes.append(.class(PythonClass(name: view.entity, bases: [.name("Model")], docstring: table.comment ?? "A \(view.entity) document.", body: body)))
+        m.body = aliases + classes
         return GeneratedFile(path: "app/models/\(view.module).py", contents: PythonRenderer().render(m))
     }
 
@@ -404,6 +433,7 @@ public struct MongoProjectGenerator {
         lines.append("async def create_\(snake)(engine: AIOEngine, *, body: \(view.entity)Create) -> \(model):")
         lines.append("    \"\"\"Insert a \(view.entity); a unique index violation raises DuplicateKeyError.\"\"\"")
         lines.append("    data = body.model_dump()")
+        lines += embeddedCleanup(view)
         lines.append("    for name in GENERATED:")
         lines.append("        if data.get(name) is None:")
         lines.append("            data.pop(name, None)")
@@ -414,6 +444,7 @@ public struct MongoProjectGenerator {
         lines.append("async def update_\(snake)(engine: AIOEngine, *, document: \(model), body: \(view.entity)Update) -> \(model):")
         lines.append("    \"\"\"Apply the fields the client sent.\"\"\"")
         lines.append("    data = body.model_dump(exclude_unset=True)")
+        lines += embeddedCleanup(view)
         lines.append("    await check_references(engine, data)")
         if !onUpdate.isEmpty {
             m.imports.from("app.models.defaults", import: "now")
@@ -431,6 +462,17 @@ public struct MongoProjectGenerator {
         }
         m.body = [.raw(app.reflowLong(lines.joined(separator: "\n")))]
         return GeneratedFile(path: "app/crud/\(view.module).py", contents: PythonRenderer().render(m))
+    }
+
+    /// Embedded documents leave out the fields the client left null: their model defaults apply.
+    func embeddedCleanup(_ view: EntityView) -> [String] {
+        view.table.columns.filter { MongoShape.embeddedEntity($0) != nil }.flatMap { column -> [String] in
+            let name = PythonRenderer.quote(view.attribute(column))
+            return [
+                "    if isinstance(data.get(\(name)), dict):",
+                "        data[\(name)] = {k: v for k, v in data[\(name)].items() if v is not None}",
+            ]
+        }
     }
 
     /// `app/crud/deletes.py`: one delete function per entity applying the schema's on_delete rules in

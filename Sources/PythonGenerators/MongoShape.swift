@@ -28,6 +28,18 @@ public enum MongoShape {
 
     public static func isObjectId(_ column: Column) -> Bool { column.nativeTypes?["mongodb"] == "objectId" }
 
+    /// The entity a column embeds (`embed: true` on a required many-to-one), or nil.
+    public static func embeddedEntity(_ column: Column) -> String? {
+        guard let native = column.nativeTypes?["mongodb"], native.hasPrefix("embedded:") else { return nil }
+        return String(native.dropFirst("embedded:".count))
+    }
+
+    /// Whether a relation is stored embedded: `embed: true` on a required many-to-one to another entity
+    /// (ODMantic 1.1 cannot store an optional embedded model); other `embed: true` stay references.
+    public static func isEmbedded(_ relation: Relation, in table: Table) -> Bool {
+        relation.embed == true && relation.kind == .manyToOne && !relation.nullable && relation.targetTable != table.name
+    }
+
     static func objectIdColumn(_ name: String, nullable: Bool = false, relation: String? = nil, key: Bool = false) -> Column {
         Column(
             name: name, type: .string(length: 24), nullable: nullable, autoincrement: key, validation: Validation(pattern: objectIdPattern),
@@ -66,6 +78,15 @@ public enum MongoShape {
         for column in table.columns {
             if let fk = table.foreignKeys.first(where: { $0.columns.contains(column.name) }) {
                 let relation = table.relations.first { ($0.kind == .manyToOne || $0.kind == .oneToOne) && $0.foreignKey == fk.name }
+                if let relation, isEmbedded(relation, in: table) {
+                    renames[column.name] = relation.name
+                    if emittedFK.insert(fk.name).inserted {
+                        var c = Column(name: relation.name, type: .json, nativeTypes: ["mongodb": "embedded:" + relation.targetEntity], relation: relation.name)
+                        c.comment = column.comment
+                        columns.append(c)
+                    }
+                    continue
+                }
                 let name = (relation?.name ?? fk.columns[0]) + "_id"
                 renames[column.name] = name
                 if emittedFK.insert(fk.name).inserted {
@@ -102,6 +123,8 @@ public enum MongoShape {
             if let pk = table.primaryKey { uniques.insert(UniqueConstraint(name: pk.name, columns: mapped(pk.columns, renames)), at: 0) }
             columns.insert(objectIdColumn("id", key: true), at: 0)
         }
+        let embedded = Set(columns.filter { embeddedEntity($0) != nil }.map(\.name))
+        uniques.removeAll { !embedded.isDisjoint(with: $0.columns) }
         var result = table
         result.columns = columns
         result.primaryKey = PrimaryKey(name: table.primaryKey?.name ?? "pk_\(table.name)", columns: ["id"])
@@ -111,7 +134,7 @@ public enum MongoShape {
             var i = index
             i.columns = mapped(index.columns, renames)
             return i
-        }
+        }.filter { embedded.isDisjoint(with: $0.columns) }
         return result
     }
 

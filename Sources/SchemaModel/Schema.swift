@@ -313,6 +313,8 @@ public struct Relation: Codable, Equatable, Sendable {
     /// Many-to-many through an explicit entity.
     public var throughEntity: String?
     public var nullable: Bool
+    /// MongoDB: store the target as an embedded document (`embed: true`).
+    public var embed: Bool?
 
     public init(
         name: String, kind: Kind, targetEntity: String, targetTable: String, back: String?, foreignKey: String,

@@ -133,6 +133,8 @@ public struct RelationDecl: Sendable {
     public var joinTable: Located<String>?
     public var index: Located<Bool>?
     public var comment: String?
+    /// MongoDB: embed the target document (`embed: true`).
+    public var embed = false
     public var location: SourceLocation
 
     public init(name: Located<String>, target: Located<String>, kind: Located<RelationKind>, location: SourceLocation) {

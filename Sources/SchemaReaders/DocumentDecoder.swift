@@ -281,9 +281,7 @@ struct DocumentDecoder {
             }
         }
         var r = RelationDecl(name: name, target: target, kind: kind, location: key.location)
-        if let embed = keyed[.embed], let b = bool(embed, what: "'embed'"), b.value {
-            diagnostics.warning("'embed: true' is not supported yet: the MongoDB target stores the relation as an ObjectId reference", at: b.location)
-        }
+        if let embed = keyed[.embed], let b = bool(embed, what: "'embed'") { r.embed = b.value }
         r.back = keyed[.back].flatMap { string($0, what: "'back'") }
         r.nullable = keyed[.nullable].flatMap { bool($0, what: "'nullable'") } ?? keyed[.optional].flatMap { bool($0, what: "'optional'") }
         r.onDelete = keyed[.on_delete].flatMap { action($0, what: "on_delete") }

@@ -507,6 +507,10 @@ struct SnapshotJSONWriter {
             key("back")
             string(back)
         }
+        if let embed = relation.embed {
+            key("embed")
+            bool(embed)
+        }
         key("foreignKey")
         string(relation.foreignKey)
         if let joinTable = relation.joinTable {

@@ -391,7 +391,7 @@ struct FastPathEquivalenceTests {
                 table.relations[0],
                 [
                     "name", "kind", "targetEntity", "targetTable", "back", "foreignKey", "joinTable",
-                    "targetForeignKey", "throughEntity", "nullable",
+                    "targetForeignKey", "throughEntity", "nullable", "embed",
                 ]
             ),
         ]
@@ -597,6 +597,7 @@ enum Corpus {
                             name: text(), kind: .oneToOneInverse, targetEntity: text(), targetTable: text(), back: nil,
                             foreignKey: text()),
                     ]))
+            tables[tables.count - 1].relations[0].embed = n % 2 == 1
             tables[tables.count - 1].mongo = MongoOptions(
                 collection: text(), additionalProperties: n % 2 == 0, ttlField: text(), ttlSeconds: 3600, textFields: [text(), text()])
         }

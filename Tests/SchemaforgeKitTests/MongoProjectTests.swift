@@ -120,6 +120,42 @@ struct MongoProjectTests {
     }
 }
 
+extension MongoProjectTests {
+    @Test("embed: true on a required many-to-one stores the target's fields inside the document")
+    func embedded() throws {
+        let schema = try Self.schema("""
+            schema: 1
+            name: t
+            entities:
+              Address:
+                fields:
+                  city: {type: string, length: 50}
+                  zip: {type: string, length: 10, nullable: true}
+              Customer:
+                fields:
+                  name: string(100)
+                relations:
+                  address: {to: Address, kind: many_to_one, embed: true}
+                  billing: {to: Address, kind: many_to_one, nullable: true, embed: true}
+            """)
+        let s = try Self.jsonSchema(schema, entity: "Customer")
+        #expect(s["required"] as? [String] == ["_id", "name", "address", "billing_id"])
+        let p = try #require(s["properties"] as? [String: [String: Any]])
+        let address = try #require(p["address"])
+        #expect(address["bsonType"] as? String == "object")
+        #expect(address["required"] as? [String] == ["city", "zip"])
+        #expect(((address["properties"] as? [String: [String: Any]])?["city"])?["maxLength"] as? Int == 50)
+        #expect(p["billing_id"]?["bsonType"] as? [String] == ["objectId", "null"], "an optional embed stays a reference")
+        let generator = MongoProjectGenerator(schema: schema)
+        #expect(generator.warnings.contains { $0.contains("'billing'") })
+        let files = Dictionary(uniqueKeysWithValues: generator.generate().map { ($0.path, $0.contents) })
+        #expect(files["app/models/address.py"]?.contains("class AddressEmbedded(EmbeddedModel):") == true)
+        #expect(files["app/models/customer.py"]?.contains("    address: AddressEmbedded\n") == true)
+        #expect(files["app/schemas/customer.py"]?.contains("    address: AddressCreate\n") == true)
+        #expect(files["app/schemas/customer.py"]?.contains("    address: AddressEmbedded\n") == true)
+    }
+}
+
 @Suite("MongoDB migrations")
 struct MongoMigrationTests {
     @Test("a rename becomes $rename, a new field with a default a backfill, a dropped one $unset; downgrade reverses them")

@@ -24,6 +24,8 @@ def _plain(value: Any) -> Any:
         return value.replace(tzinfo=datetime.timezone.utc)
     if isinstance(value, list):
         return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
     return value
 
 
