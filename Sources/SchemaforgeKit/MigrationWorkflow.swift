@@ -19,6 +19,10 @@ public enum MigrationWorkflow {
     ) throws -> Outcome {
         let base = URL(fileURLWithPath: directory)
         guard let database = override ?? Manifest.database(in: directory).flatMap(TargetDatabase.init(rawValue:)) else {
+            let sqlSnapshot = base.appendingPathComponent("migrations/schema.snapshot.json")
+            if !FileManager.default.fileExists(atPath: sqlSnapshot.path) {
+                throw Refusal(description: "\(sqlSnapshot.path) not found: run 'schemaforge generate' for this project first")
+            }
             throw Refusal(description: "cannot tell the project's database: pass --db")
         }
         let snapshotURL = base.appendingPathComponent(database == .mongodb ? MongoProjectGenerator.snapshotPath : "migrations/schema.snapshot.json")
