@@ -131,6 +131,7 @@ class Tour:
         self.created: dict[str, list[dict[str, Any]]] = {name: [] for name in resources_}
         self.bodies: dict[str, dict[str, Any]] = {}
         self.called: set[tuple[str, str]] = set()
+        self.filtered: set[str] = set()
 
     async def request(self, method: str, url: str, template: str, **kwargs: Any) -> httpx.Response:
         self.called.add((method, template))
@@ -217,6 +218,13 @@ async def finish(tour: Tour) -> None:
     called = {(m, shape(t)) for m, t in tour.called}
     uncalled = sorted(f"{m} {p}" for m, p in routes - called)
     assert not uncalled, f"routes the tour never called: {uncalled}"
+    filters = {
+        f"{entity}.{p['name']}"
+        for entity, resource in tour.resources.items()
+        for p in tour.openapi["paths"][f"{resource.prefix}/"]["get"].get("parameters", [])
+        if p["name"] not in ("limit", "offset", "sort")
+    }
+    assert filters <= tour.filtered, f"list filters the tour never tried: {sorted(filters - tour.filtered)}"
 
 
 async def exercise(tour: Tour, indexes: dict[str, list[Any]], models: list[Any], app: Any) -> None:
@@ -260,6 +268,28 @@ async def exercise(tour: Tour, indexes: dict[str, list[Any]], models: list[Any],
             ids = [row["id"] for row in page.json()["data"]]
             assert page.json()["count"] >= 2 and first["id"] in ids and second["id"] in ids
             assert ids == sorted(ids, reverse=sort.startswith("-"))
+        # Filters: each query parameter of the list, with the first object's value, finds it.
+        parameters = tour.openapi["paths"][f"{resource.prefix}/"]["get"].get("parameters", [])
+        for parameter in parameters:
+            name = parameter["name"]
+            if name in ("limit", "offset", "sort"):
+                continue
+            probe = first
+            if first.get(name) is None and resource.references.get(name) == resource.entity:
+                # A self reference the tour left empty: point the second object at the first.
+                patched = await tour.request("PATCH", f"{resource.prefix}/{second['id']}", template, json={name: first["id"]})
+                assert patched.status_code == 200, patched.text
+                probe = patched.json()
+            if probe.get(name) is None:
+                continue
+            value = probe[name]
+            value = str(value).lower() if isinstance(value, bool) else value
+            page = await tour.request("GET", f"{resource.prefix}/", f"{resource.prefix}/", params={name: value, "limit": 200})
+            assert page.status_code == 200, f"filter {name}={value!r}: {page.text}"
+            tour.filtered.add(f"{resource.entity}.{name}")
+            rows = page.json()["data"]
+            assert probe["id"] in [row["id"] for row in rows], f"filter {name}={value!r} misses the object"
+            assert all(same(row[name], probe[name]) for row in rows), f"filter {name}={value!r} lets others through"
         # Patch one plain field
         schema = tour.schema(resource.create)
         for name, prop in schema["properties"].items():
