@@ -346,18 +346,16 @@ public struct MongoProjectGenerator {
             body.append(.raw("\(field): list[ObjectId] = Field(default_factory=list)"))
         }
         var warnings: [String] = []
-        let indexes = collections.indexes(table, warnings: &warnings).filter(\.isPlain)
+        let indexes = collections.indexes(table, warnings: &warnings)
         if indexes.isEmpty {
             body.append(.assign(target: "model_config", annotation: nil, value: .name("ODMConfigDict").call(.keyword("collection", .string(collections.collectionName(table))))))
         } else {
-            m.imports.from("odmantic", import: "Index")
             var config = ["model_config = ODMConfigDict(", "    collection=\(PythonRenderer.quote(collections.collectionName(table)))", "    indexes=lambda: ["]
             config[1] += ","
             for spec in indexes {
-                var args: [PythonArgument] = spec.keys.map { .positional(.name(view.entity).dot($0 == "_id" ? "id" : $0)) }
-                if spec.unique { args.append(.keyword("unique", .bool(true))) }
-                args.append(.keyword("name", .string(spec.name)))
-                config += PythonRenderer().lines(.name("Index").call(args), prefix: "", suffix: ",", indent: 8)
+                // Laid out at its real depth (12: class body, call, list), then less the class indent the raw statement adds.
+                config += PythonRenderer().lines(indexExpression(spec, entity: view.entity, imports: &m.imports), prefix: "", suffix: ",", indent: 12)
+                    .map { String($0.dropFirst(4)) }
             }
             config += ["    ],", ")"]
             body.append(.raw(config.joined(separator: "\n")))
@@ -374,6 +372,26 @@ public struct MongoProjectGenerator {
         classes.append(.class(PythonClass(name: view.entity, bases: [.name("Model")], docstring: table.comment ?? "A \(view.entity) document.", body: body)))
         m.body = aliases + classes
         return GeneratedFile(path: "app/models/\(view.module).py", contents: PythonRenderer().render(m))
+    }
+
+    /// An ODMantic `Index`, or a pymongo `IndexModel` for what `Index` cannot say (partial, TTL, text).
+    func indexExpression(_ spec: MongoIndexSpec, entity: String, imports: inout PythonImports) -> PythonExpr {
+        if spec.isPlain {
+            imports.from("odmantic", import: "Index")
+            var args: [PythonArgument] = spec.keys.map { .positional(.name(entity).dot($0 == "_id" ? "id" : $0)) }
+            if spec.unique { args.append(.keyword("unique", .bool(true))) }
+            args.append(.keyword("name", .string(spec.name)))
+            return .name("Index").call(args)
+        }
+        let direction = spec.text ? "TEXT" : "ASCENDING"
+        imports.from("pymongo", import: "IndexModel", direction)
+        var args: [PythonArgument] = [
+            .positional(.list(spec.keys.map { .tuple([.string($0), .name(direction)]) })), .keyword("name", .string(spec.name)),
+        ]
+        if spec.unique { args.append(.keyword("unique", .bool(true))) }
+        if let seconds = spec.expireAfterSeconds { args.append(.keyword("expireAfterSeconds", .int(seconds))) }
+        if let filter = spec.partialFilter { args.append(.keyword("partialFilterExpression", .raw(pythonLiteral(filter)))) }
+        return .name("IndexModel").call(args)
     }
 
     // MARK: Persistence

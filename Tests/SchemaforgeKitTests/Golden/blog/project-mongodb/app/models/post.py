@@ -8,6 +8,7 @@ from typing import Any
 from bson import ObjectId
 from odmantic import Field, Index, Model
 from odmantic.config import ODMConfigDict
+from pymongo import ASCENDING, IndexModel
 
 from app.models.defaults import now
 
@@ -31,5 +32,10 @@ class Post(Model):
         indexes=lambda: [
             Index(Post.author_id, Post.created_at, name="ix_post_author_id_created_at"),
             Index(Post.published, name="ix_post_published"),
+            IndexModel(
+                [("title", ASCENDING)],
+                name="ix_post_title",
+                partialFilterExpression={"published": True},
+            ),
         ],
     )

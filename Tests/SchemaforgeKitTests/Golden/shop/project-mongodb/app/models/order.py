@@ -7,6 +7,7 @@ import decimal
 from bson import ObjectId
 from odmantic import Field, Index, Model
 from odmantic.config import ODMConfigDict
+from pymongo import ASCENDING, IndexModel
 
 from app.models.defaults import now
 from app.models.enums import OrderStatus
@@ -28,6 +29,11 @@ class Order(Model):
         indexes=lambda: [
             Index(
                 Order.user_id, Order.number, unique=True, name="uq_order_user_id_number"
+            ),
+            IndexModel(
+                [("status", ASCENDING)],
+                name="ix_order_pending",
+                partialFilterExpression={"status": "pending"},
             ),
             Index(Order.user_id, Order.created_at, name="ix_order_user_id_created_at"),
         ],

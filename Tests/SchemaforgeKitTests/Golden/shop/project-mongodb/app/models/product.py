@@ -7,6 +7,7 @@ from typing import Any
 from bson import ObjectId
 from odmantic import Field, Index, Model
 from odmantic.config import ODMConfigDict
+from pymongo import ASCENDING, IndexModel
 
 from app.models.enums import Currency
 
@@ -29,5 +30,10 @@ class Product(Model):
         indexes=lambda: [
             Index(Product.sku, unique=True, name="pk_product"),
             Index(Product.group_id, name="ix_product_group_code"),
+            IndexModel(
+                [("name", ASCENDING)],
+                name="ix_product_name",
+                partialFilterExpression={"active": True},
+            ),
         ],
     )
