@@ -154,6 +154,8 @@ KEY_LISTS = {
     "uniqueKeys": ("$defs", "uniqueSpec"),
     "checkKeys": ("$defs", "checkSpec"),
     "enumKeys": ("$defs", "enumSpec"),
+    "mongoKeys": ("$defs", "mongoSpec"),
+    "ttlKeys": ("$defs", "mongoTTL"),
 }
 
 
@@ -276,7 +278,7 @@ entities:
     timestamps: true
     comment: An account
     renamed_from: Customer
-    mongo: {collection: accounts}
+    mongo: {collection: accounts, additional_properties: false, ttl: {field: created, seconds: 86400}, text: [name, bio]}
     fields:
       id: {type: int, primary_key: true, autoincrement: true}
       email: {type: string, length: 320, unique: true, pattern: '^[^@]+@[^@]+$', min_length: 3}
@@ -360,6 +362,11 @@ def keys_used(document: dict[str, Any]) -> dict[str, set[str]]:
         for relation in entity.get("relations", {}).values():
             if isinstance(relation, dict):
                 used["relationKeys"] |= set(relation)
+        mongo = entity.get("mongo")
+        if isinstance(mongo, dict):
+            used["mongoKeys"] |= set(mongo)
+            if isinstance(mongo.get("ttl"), dict):
+                used["ttlKeys"] |= set(mongo["ttl"])
         for group, list_name in (("indexes", "indexKeys"), ("unique", "uniqueKeys"), ("checks", "checkKeys")):
             for item in entity.get(group, []):
                 if isinstance(item, dict):

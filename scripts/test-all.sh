@@ -13,6 +13,7 @@ export DEBIAN_FRONTEND=noninteractive
 START=$(date +%s)
 FAILED=()
 PYTEST_SUMMARY=""
+MONGO_SUMMARY=""
 
 step() { echo; echo "==> [$(( $(date +%s) - START ))s] $*"; }
 die() { echo "test-all.sh: error: $*" >&2; exit 1; }
@@ -81,10 +82,13 @@ fi
 step "integration suite (pytest)"
 if [ "$BUILD_OK" = 1 ] && [ -x .build/debug/schemaforge ]; then
     LOG="$(mktemp)"
-    SCHEMAFORGE_BIN="$ROOT/.build/debug/schemaforge" .venv/bin/python -m pytest integration -q -p no:cacheprovider </dev/null 2>&1 | tee "$LOG"
+    JUNIT="$(mktemp --suffix=.xml)"
+    SCHEMAFORGE_BIN="$ROOT/.build/debug/schemaforge" .venv/bin/python -m pytest integration -q -p no:cacheprovider \
+        --junitxml="$JUNIT" </dev/null 2>&1 | tee "$LOG"
     PYTEST_RC=${PIPESTATUS[0]}
     PYTEST_SUMMARY="$(grep -E '^(=+ )?[0-9]+ (passed|failed|error|errors|skipped|deselected)|no tests ran' "$LOG" | tail -1)"
-    rm -f "$LOG"
+    MONGO_SUMMARY="$(.venv/bin/python scripts/mongo_test_counts.py "$JUNIT" 2>&1)"
+    rm -f "$LOG" "$JUNIT"
     [ "$PYTEST_RC" -eq 0 ] || FAILED+=("pytest (exit $PYTEST_RC)")
 else
     echo "skipped: no schemaforge binary"
@@ -101,5 +105,6 @@ echo "==> wall time: $(( $(date +%s) - START ))s"
 if [ "${#FAILED[@]}" -gt 0 ]; then
     echo "==> FAILED: ${FAILED[*]}"
 fi
+[ -n "${MONGO_SUMMARY:-}" ] && echo "$MONGO_SUMMARY"
 [ -n "$PYTEST_SUMMARY" ] && echo "$PYTEST_SUMMARY"
 [ "${#FAILED[@]}" -eq 0 ]

@@ -19,7 +19,7 @@ public struct PythonImports: Sendable {
 
     static let standardLibrary: Set<String> = [
         "__future__", "collections", "contextlib", "dataclasses", "datetime", "decimal", "enum", "functools",
-        "json", "os", "pathlib", "re", "typing", "uuid", "asyncio", "logging", "sys", "collections.abc",
+        "argparse", "json", "os", "pathlib", "re", "typing", "uuid", "asyncio", "logging", "sys", "collections.abc",
         "importlib", "itertools", "types", "warnings", "hashlib",
     ]
 

@@ -39,23 +39,46 @@ struct FastAPIAppGenerator {
     func config() -> GeneratedFile {
         file("app/config.py", docstring: "Settings, from the environment or a .env file.", imports: {
             $0.from("pydantic_settings", import: "BaseSettings", "SettingsConfigDict")
-        }, body: """
-            class Settings(BaseSettings):
-                \"\"\"Application settings; each can be set by an environment variable of the same name.\"\"\"
-
-                model_config = SettingsConfigDict(
-                    env_file=".env", env_ignore_empty=True, extra="ignore"
-                )
-
+        }, body: Self.settings(fields: """
                 database_url: str = \(PythonRenderer.quote(database.defaultURL))
                 pool_size: int = 5
                 max_overflow: int = 10
                 echo: bool = False
-
-
-            settings = Settings()
-            """)
+            """))
     }
+
+    /// The body of `app/config.py`: a `Settings` class with these field lines (indented by 4).
+    static func settings(fields: String) -> String {
+        """
+        class Settings(BaseSettings):
+            \"\"\"Application settings; each can be set by an environment variable of the same name.\"\"\"
+
+            model_config = SettingsConfigDict(
+                env_file=".env", env_ignore_empty=True, extra="ignore"
+            )
+
+        \(fields)
+
+
+        settings = Settings()
+        """
+    }
+
+    /// `NotFoundError` of `app/errors.py` (both targets).
+    static let notFoundError = """
+        class NotFoundError(Exception):
+            \"\"\"A referenced object does not exist (404).\"\"\"
+
+            def __init__(self, entity: str, key: object) -> None:
+                super().__init__(f"{entity} not found: {key}")
+                self.entity = entity
+                self.key = key
+        """
+
+    static let notFoundHandler = """
+        async def _not_found(_request: Request, exc: Exception) -> JSONResponse:
+            return JSONResponse(status_code=404, content={"detail": str(exc)})
+        """
 
     func db() -> GeneratedFile {
         file("app/db.py", docstring: "The async engine, the session factory and the request session dependency.", imports: {
@@ -114,13 +137,7 @@ struct FastAPIAppGenerator {
             $0.from("fastapi.responses", import: "JSONResponse")
             $0.from("sqlalchemy.exc", import: "IntegrityError")
         }, body: """
-            class NotFoundError(Exception):
-                \"\"\"A referenced object does not exist (404).\"\"\"
-
-                def __init__(self, entity: str, key: object) -> None:
-                    super().__init__(f"{entity} not found: {key}")
-                    self.entity = entity
-                    self.key = key
+            \(Self.notFoundError)
 
 
             async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -130,8 +147,7 @@ struct FastAPIAppGenerator {
                 return JSONResponse(status_code=409, content={"detail": message})
 
 
-            async def _not_found(_request: Request, exc: Exception) -> JSONResponse:
-                return JSONResponse(status_code=404, content={"detail": str(exc)})
+            \(Self.notFoundHandler)
 
 
             def register_exception_handlers(app: FastAPI) -> None:
@@ -142,24 +158,32 @@ struct FastAPIAppGenerator {
     }
 
     func main() -> GeneratedFile {
-        file("app/main.py", docstring: "The FastAPI application: `uvicorn app.main:app`.", imports: {
-            $0.from("collections.abc", import: "AsyncIterator")
-            $0.from("contextlib", import: "asynccontextmanager")
-            $0.from("fastapi", import: "FastAPI")
-            $0.from("app.db", import: "engine")
-            $0.from("app.errors", import: "register_exception_handlers")
-            $0.from("app.routers", import: "api_router")
-        }, body: """
+        Self.mainModule(title: schema.name, imports: { $0.from("app.db", import: "engine") }, lifespan: """
             @asynccontextmanager
             async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
                 yield
                 await engine.dispose()
+            """)
+    }
+
+    /// `app/main.py`: the app with this lifespan, the API router under `/api/v1`, the error handlers.
+    static func mainModule(title: String, imports: (inout PythonImports) -> Void, lifespan: String) -> GeneratedFile {
+        var m = PythonModule(header: generatedHeader, docstring: "The FastAPI application: `uvicorn app.main:app`.")
+        m.imports.from("collections.abc", import: "AsyncIterator")
+        m.imports.from("contextlib", import: "asynccontextmanager")
+        m.imports.from("fastapi", import: "FastAPI")
+        m.imports.from("app.errors", import: "register_exception_handlers")
+        m.imports.from("app.routers", import: "api_router")
+        imports(&m.imports)
+        m.body = [.raw("""
+            \(lifespan)
 
 
-            app = FastAPI(title=\(PythonRenderer.quote(schema.name)), lifespan=lifespan)
+            app = FastAPI(title=\(PythonRenderer.quote(title)), lifespan=lifespan)
             app.include_router(api_router, prefix="/api/v1")
             register_exception_handlers(app)
-            """)
+            """)]
+        return GeneratedFile(path: "app/main.py", contents: PythonRenderer().render(m))
     }
 
     /// Integer path and query parameters limited to their column type's range (a 422, not a database error).

@@ -1,3 +1,5 @@
+import SchemaModel
+
 /// One file of a generated project: a path relative to the output directory and its text.
 public struct GeneratedFile: Equatable, Sendable {
     public var path: String
@@ -11,19 +13,37 @@ public struct GeneratedFile: Equatable, Sendable {
 
 extension GeneratedFile {
     /// Files that become part of the migration history once later revisions exist.
-    public static let migrationHistoryPaths: Set<String> = ["migrations/schema.snapshot.json", "migrations/versions/0001_initial.py"]
+    public static let migrationHistoryPaths: Set<String> = [
+        "migrations/schema.snapshot.json", "migrations/versions/0001_initial.py",
+        "mongo/migrations/schema.snapshot.json", "mongo/migrations/0001_initial.py",
+    ]
 }
 
 /// The database a generated project targets.
 public enum TargetDatabase: String, CaseIterable, Sendable {
-    case sqlite, postgresql, mysql
+    case sqlite, postgresql, mysql, mongodb
 
-    /// The SQLAlchemy async URL the generated settings default to.
+    /// The URL the generated settings default to (SQLAlchemy async URL, or a MongoDB URI).
     public var defaultURL: String {
         switch self {
         case .sqlite: return "sqlite+aiosqlite:///./app.db"
         case .postgresql: return "postgresql+asyncpg://postgres@127.0.0.1:5432/app"
         case .mysql: return "mysql+asyncmy://root@127.0.0.1:3306/app?charset=utf8mb4"
+        case .mongodb: return "mongodb://127.0.0.1:27017"
+        }
+    }
+
+    /// The SQL databases (the ones with DDL and Alembic migrations).
+    public static let sqlCases: [TargetDatabase] = allCases.filter { $0 != .mongodb }
+
+    /// Accepts the SQL dialect aliases and `mongodb` / `mongo`.
+    public init?(name: String) {
+        if let dialect = Dialect(name: name) {
+            self.init(rawValue: dialect.rawValue)
+        } else if ["mongodb", "mongo"].contains(name.lowercased()) {
+            self = .mongodb
+        } else {
+            return nil
         }
     }
 }

@@ -10,7 +10,17 @@ struct ProjectFilesGenerator {
         case .sqlite: return "aiosqlite>=0.20"
         case .postgresql: return "asyncpg>=0.29"
         case .mysql: return "asyncmy>=0.2.9"
+        case .mongodb: return "motor>=3.6"
         }
+    }
+
+    /// The runtime requirements of the project.
+    var dependencies: [String] {
+        let common = ["fastapi>=0.115", "uvicorn[standard]>=0.30"]
+        if database == .mongodb {
+            return common + ["odmantic>=1.0,<2", "motor>=3.6", "pymongo>=4.9", "pydantic>=2.9", "pydantic-settings>=2.5"]
+        }
+        return common + ["sqlalchemy[asyncio]>=2.0.36", "pydantic>=2.9", "pydantic-settings>=2.5", "alembic>=1.14", driver]
     }
 
     var projectName: String {
@@ -32,13 +42,7 @@ struct ProjectFilesGenerator {
             readme = "README.md"
             requires-python = ">=3.10"
             dependencies = [
-                "fastapi>=0.115",
-                "uvicorn[standard]>=0.30",
-                "sqlalchemy[asyncio]>=2.0.36",
-                "pydantic>=2.9",
-                "pydantic-settings>=2.5",
-                "alembic>=1.14",
-                "\(driver)",
+            \(dependencies.map { "    \"\($0)\"," }.joined(separator: "\n"))
             ]
 
             [project.optional-dependencies]
@@ -144,6 +148,7 @@ extension TargetDatabase {
         case .sqlite: return "SQLite"
         case .postgresql: return "PostgreSQL"
         case .mysql: return "MySQL/MariaDB"
+        case .mongodb: return "MongoDB"
         }
     }
 }

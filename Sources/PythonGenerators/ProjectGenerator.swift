@@ -16,6 +16,7 @@ public struct ProjectGenerator {
     }
 
     public func generate() -> [GeneratedFile] {
+        if database == .mongodb { return MongoProjectGenerator(schema: schema, snapshot: snapshot).generate() }
         var files = SQLAlchemyModelsGenerator(schema: schema, database: database).generate()
         files += PydanticSchemasGenerator(schema: schema).generate()
         files += FastAPIAppGenerator(schema: schema, database: database).generate()

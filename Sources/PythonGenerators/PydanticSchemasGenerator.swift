@@ -80,11 +80,7 @@ struct PydanticSchemasGenerator {
 
     /// The readable (not `sensitive`) columns as Read fields.
     func readFields(_ view: EntityView, imports: inout PythonImports) -> [PythonStatement] {
-        view.readableColumns.map { column in
-            var type = types.pythonType(column.type, imports: &imports)
-            if column.nullable { type = .binary(type, "|", .none) }
-            return .assign(target: view.attribute(column), annotation: type, value: nil)
-        }
+        view.readableColumns.map { readField($0, view: view, imports: &imports) }
     }
 
     /// A `read: nested` relation's field: the target's summary, optional or a list as the kind says.
@@ -155,6 +151,14 @@ struct PydanticSchemasGenerator {
             read.append(nestedField(relation, imports: &m.imports))
         }
         m.body.append(.class(PythonClass(name: "\(view.entity)Read", bases: [.name("BaseModel")], docstring: "A \(view.entity) as the API returns it.", body: read)))
+        if schema.tables.contains(where: { $0.columns.contains { MongoShape.embeddedEntity($0) == view.entity } }) {
+            // MongoDB `embed: true`: how an embedded copy appears inside another entity's Read.
+            var embedded: [PythonStatement] = [config(fromAttributes: true)!]
+            for column in view.readableColumns where !view.keyColumns.contains(where: { $0.name == column.name }) {
+                embedded.append(readField(column, view: view, imports: &m.imports))
+            }
+            m.body.append(.class(PythonClass(name: "\(view.entity)Embedded", bases: [.name("BaseModel")], docstring: "A \(view.entity) embedded in another document.", body: embedded)))
+        }
         // List envelope
         m.body.append(.class(PythonClass(
             name: "\(view.entity)List", bases: [.name("BaseModel")], docstring: "A page of \(view.entity) and the total count.",
@@ -163,6 +167,18 @@ struct PydanticSchemasGenerator {
                 .assign(target: "count", annotation: .name("int"), value: nil),
             ])))
         return GeneratedFile(path: "app/schemas/\(view.module).py", contents: render(m))
+    }
+
+    func readField(_ column: Column, view: EntityView, imports: inout PythonImports) -> PythonStatement {
+        var type: PythonExpr
+        if let entity = MongoShape.embeddedEntity(column) {
+            imports.from("app.schemas.\(PythonNames.module(forEntity: entity))", import: entity + "Embedded")
+            type = .name(entity + "Embedded")
+        } else {
+            type = types.pythonType(column.type, imports: &imports)
+        }
+        if column.nullable { type = .binary(type, "|", .none) }
+        return .assign(target: view.attribute(column), annotation: type, value: nil)
     }
 
     enum Mode { case create, update }
@@ -174,7 +190,14 @@ struct PydanticSchemasGenerator {
             constraints = []
             _ = element
         }
-        let base = pydanticType(column.type, imports: &imports)
+        let base: PythonExpr
+        if let entity = MongoShape.embeddedEntity(column) {
+            // MongoDB `embed: true`: the embedded document's fields, as its Create schema has them.
+            imports.from("app.schemas.\(PythonNames.module(forEntity: entity))", import: entity + "Create")
+            base = .name(entity + "Create")
+        } else {
+            base = pydanticType(column.type, imports: &imports)
+        }
         let target = PythonNames.attribute(column.field)
         var defaultValue: PythonExpr?
         var optional = column.nullable

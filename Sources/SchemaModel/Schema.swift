@@ -75,6 +75,8 @@ public struct Table: Codable, Equatable, Sendable {
     public var indexes: [Index]
     /// The ORM view of the relations, forward and inverse.
     public var relations: [Relation]
+    /// The entity's `mongo:` options (only the MongoDB target reads them).
+    public var mongo: MongoOptions?
 
     public init(
         name: String, entity: String?, comment: String? = nil, renamedFrom: String? = nil, columns: [Column],
@@ -98,6 +100,24 @@ public struct Table: Codable, Equatable, Sendable {
 
     /// True when this is the join table of an implicit many-to-many.
     public var isJoinTable: Bool { entity == nil }
+}
+
+/// An entity's `mongo:` options: the collection name, whether documents may hold fields the
+/// schema does not list, a TTL index and a text index (field names as the schema spells them).
+public struct MongoOptions: Codable, Equatable, Sendable {
+    public var collection: String?
+    public var additionalProperties: Bool?
+    public var ttlField: String?
+    public var ttlSeconds: Int?
+    public var textFields: [String]?
+
+    public init(collection: String? = nil, additionalProperties: Bool? = nil, ttlField: String? = nil, ttlSeconds: Int? = nil, textFields: [String]? = nil) {
+        self.collection = collection
+        self.additionalProperties = additionalProperties
+        self.ttlField = ttlField
+        self.ttlSeconds = ttlSeconds
+        self.textFields = textFields
+    }
 }
 
 /// Pydantic/ODM-level validation of a column (enforced by the database only where a CHECK says so).
@@ -298,6 +318,8 @@ public struct Relation: Codable, Equatable, Sendable {
     public var nullable: Bool
     /// How the related objects appear in the API's Read schema (`nil`: the default, ids).
     public var read: RelationRead?
+    /// MongoDB: store the target as an embedded document (`embed: true`).
+    public var embed: Bool?
 
     public init(
         name: String, kind: Kind, targetEntity: String, targetTable: String, back: String?, foreignKey: String,

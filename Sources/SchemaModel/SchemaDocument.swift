@@ -140,6 +140,8 @@ public struct RelationDecl: Sendable {
     public var renamedFrom: Located<String>?
     /// `read: ids|nested`: how the related objects appear in the API's Read schema.
     public var read: Located<String>?
+    /// MongoDB: embed the target document (`embed: true`).
+    public var embed = false
     public var location: SourceLocation
 
     public init(name: Located<String>, target: Located<String>, kind: Located<RelationKind>, location: SourceLocation) {
@@ -205,6 +207,8 @@ public struct EntityDecl: Sendable {
     public var indexes: [IndexDecl] = []
     public var uniques: [UniqueDecl] = []
     public var checks: [CheckDecl] = []
+    /// The `mongo:` options.
+    public var mongo: MongoOptions?
     public var location: SourceLocation
 
     public init(name: Located<String>, location: SourceLocation) {

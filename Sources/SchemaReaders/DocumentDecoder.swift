@@ -29,6 +29,8 @@ struct DocumentDecoder {
     static let uniqueKeys: KeySpec = ["fields", "name"]
     static let checkKeys: KeySpec = ["name", "expr", "expression", "postgresql", "mysql", "sqlite"]
     static let enumKeys: KeySpec = ["values", "comment", "renamed_from"]
+    static let mongoKeys: KeySpec = ["collection", "additional_properties", "ttl", "text"]
+    static let ttlKeys: KeySpec = ["field", "seconds"]
     /// Keys that say the same thing: giving both is an error, not a silent choice.
     static let synonyms = [
         ("nullable", "optional"), ("length", "max_length"), ("column", "columns"), ("expressions", "expression"),
@@ -98,6 +100,27 @@ struct DocumentDecoder {
 
     // MARK: Declarations
 
+    /// `mongo: {collection, additional_properties, ttl: {field, seconds}, text: [fields]}`.
+    private mutating func mongoOptions(_ node: SyntaxNode, entity: String) -> MongoOptions? {
+        guard let m = mapping(node, what: "'mongo'") else { return nil }
+        checkKeys(m, allowed: Self.mongoKeys, in: "the mongo options of '\(entity)'")
+        var options = MongoOptions()
+        options.collection = m.value(forASCII: "collection").flatMap { string($0, what: "'collection'")?.value }
+        options.additionalProperties = m.value(forASCII: "additional_properties").flatMap { bool($0, what: "'additional_properties'")?.value }
+        if let ttl = m.value(forASCII: "ttl"), let t = mapping(ttl, what: "'ttl'") {
+            checkKeys(t, allowed: Self.ttlKeys, in: "the ttl of '\(entity)'")
+            options.ttlField = t.value(forASCII: "field").flatMap { string($0, what: "'field'")?.value }
+            if case let .scalar(seconds)? = t.value(forASCII: "seconds"), let n = Int(seconds.value), n >= 0 {
+                options.ttlSeconds = n
+            } else {
+                diagnostics.error("'ttl' needs 'seconds': a whole number of seconds", at: t.location)
+            }
+            if options.ttlField == nil { diagnostics.error("'ttl' needs 'field': a datetime field", at: t.location) }
+        }
+        if let text = m.value(forASCII: "text") { options.textFields = names(text, what: "'text'")?.map(\.value) }
+        return options
+    }
+
     private mutating func enumDecl(_ key: SyntaxScalar, _ value: SyntaxNode) -> EnumDecl? {
         let name = Located(key.value, at: key.location)
         var comment: String?
@@ -132,7 +155,7 @@ struct DocumentDecoder {
         guard let m = mapping(value, what: "entity '\(key.value)'") else { return entity }
         checkKeys(m, allowed: Self.entityKeys, in: "entity '\(key.value)'")
         let keyed = Keyed<EntityKey>(m)
-        if let mongo = keyed[.mongo] { _ = mapping(mongo, what: "'mongo'") }
+        if let mongo = keyed[.mongo] { entity.mongo = mongoOptions(mongo, entity: key.value) }
         entity.table = keyed[.table].flatMap { string($0, what: "'table'") }
         entity.timestamps = keyed[.timestamps].flatMap { bool($0, what: "'timestamps'")?.value } ?? false
         entity.comment = keyed[.comment].flatMap { string($0, what: "'comment'")?.value }
@@ -267,7 +290,7 @@ struct DocumentDecoder {
             }
         }
         var r = RelationDecl(name: name, target: target, kind: kind, location: key.location)
-        if let embed = keyed[.embed] { _ = bool(embed, what: "'embed'") }
+        if let embed = keyed[.embed], let b = bool(embed, what: "'embed'") { r.embed = b.value }
         r.back = keyed[.back].flatMap { string($0, what: "'back'") }
         r.nullable = keyed[.nullable].flatMap { bool($0, what: "'nullable'") } ?? keyed[.optional].flatMap { bool($0, what: "'optional'") }
         r.onDelete = keyed[.on_delete].flatMap { action($0, what: "on_delete") }

@@ -145,9 +145,11 @@ extension ResolutionContext {
             sourceMap[table: table, object: unique.name] = relation.name.location
         }
         let isOneToOne = relation.kind.value == .oneToOne
-        relations[i].append(Relation(
+        var forward = Relation(
             name: name, kind: isOneToOne ? .oneToOne : .manyToOne, targetEntity: relation.target.value, targetTable: tableNames[target],
-            back: relation.back?.value, foreignKey: fk.name, nullable: nullable))
+            back: relation.back?.value, foreignKey: fk.name, nullable: nullable)
+        if relation.embed { forward.embed = true }
+        relations[i].append(forward)
         if let back = relation.back, checkBackName(back, on: target, for: relation, of: i) {
             relations[target].append(Relation(
                 name: back.value, kind: isOneToOne ? .oneToOneInverse : .oneToMany, targetEntity: entities[i].name.value,

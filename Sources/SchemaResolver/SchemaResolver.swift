@@ -320,7 +320,7 @@ final class ResolutionContext {
         relationColumns[i] = [:]
         applyReadStyles(of: decl.relations.compactMap { r in r.read.map { (r.name.value, $0) } }
             + oneToManyReads.filter { $0.entity == i }.map { ($0.name, $0.read) }, to: &relations[i])
-        return Table(
+        var table = Table(
             name: tableNames[i], entity: decl.name.value, comment: decl.comment, renamedFrom: decl.renamedFrom?.value,
             columns: columns, primaryKey: primaryKeys[i],
             foreignKeys: Self.takeSorted(&foreignKeys[i]) { $0.name < $1.name },
@@ -328,6 +328,8 @@ final class ResolutionContext {
             checks: Self.takeSorted(&checks[i]) { $0.name < $1.name },
             indexes: Self.takeSorted(&indexes[i]) { $0.name < $1.name },
             relations: Self.takeSorted(&relations[i]) { $0.name < $1.name })
+        table.mongo = decl.mongo
+        return table
     }
 
     /// `read: ids|nested` of the relations an entity declares, on the side that declares them.

@@ -321,6 +321,31 @@ struct SnapshotJSONWriter {
         array(table.foreignKeys) { $0.write($1) }
         key("indexes")
         array(table.indexes) { $0.write($1) }
+        if let mongo = table.mongo {
+            key("mongo")
+            open(UInt8(ascii: "{"))
+            if let v = mongo.additionalProperties {
+                key("additionalProperties")
+                bool(v)
+            }
+            if let v = mongo.collection {
+                key("collection")
+                string(v)
+            }
+            if let v = mongo.textFields {
+                key("textFields")
+                strings(v)
+            }
+            if let v = mongo.ttlField {
+                key("ttlField")
+                string(v)
+            }
+            if let v = mongo.ttlSeconds {
+                key("ttlSeconds")
+                number(v)
+            }
+            close(UInt8(ascii: "}"))
+        }
         key("name")
         string(table.name)
         if let primaryKey = table.primaryKey {
@@ -485,6 +510,10 @@ struct SnapshotJSONWriter {
         if let back = relation.back {
             key("back")
             string(back)
+        }
+        if let embed = relation.embed {
+            key("embed")
+            bool(embed)
         }
         key("foreignKey")
         string(relation.foreignKey)

@@ -18,7 +18,14 @@ public enum MigrationWorkflow {
         schema: Schema, directory: String, message: String, allowDataLoss: Bool, database override: TargetDatabase?
     ) throws -> Outcome {
         let base = URL(fileURLWithPath: directory)
-        let snapshotURL = base.appendingPathComponent("migrations/schema.snapshot.json")
+        guard let database = override ?? Manifest.database(in: directory).flatMap(TargetDatabase.init(rawValue:)) else {
+            let sqlSnapshot = base.appendingPathComponent("migrations/schema.snapshot.json")
+            if !FileManager.default.fileExists(atPath: sqlSnapshot.path) {
+                throw Refusal(description: "\(sqlSnapshot.path) not found: run 'schemaforge generate' for this project first")
+            }
+            throw Refusal(description: "cannot tell the project's database: pass --db")
+        }
+        let snapshotURL = base.appendingPathComponent(database == .mongodb ? MongoProjectGenerator.snapshotPath : "migrations/schema.snapshot.json")
         guard let snapshotText = try? String(contentsOf: snapshotURL, encoding: .utf8) else {
             throw Refusal(description: "\(snapshotURL.path) not found: run 'schemaforge generate' for this project first")
         }
@@ -28,11 +35,9 @@ public enum MigrationWorkflow {
         } catch {
             throw Refusal(description: "\(snapshotURL.path): \(error)")
         }
-        guard let database = override ?? Manifest.database(in: directory).flatMap(TargetDatabase.init(rawValue:)) else {
-            throw Refusal(description: "cannot tell the project's database: pass --db")
-        }
         let plan = MigrationPlanner.plan(from: old, to: schema)
         if plan.isEmpty { return .noChanges }
+        if database == .mongodb { return try mongoRevision(old: old, new: schema, plan: plan, base: base, message: message, allowDataLoss: allowDataLoss) }
         let backfill = plan.steps.filter { step in
             if case let .addColumn(_, column) = step.operation { return step.safety == .needsBackfill && column.backfill == nil }
             if case let .alterColumn(_, _, column) = step.operation {
@@ -44,10 +49,7 @@ public enum MigrationWorkflow {
             throw Refusal(description: "refusing to make columns NOT NULL on existing tables without a value for the existing rows:\n"
                 + backfill.map { "  \($0.operation.subject): give it a default, or 'backfill: <SQL expression>'" }.joined(separator: "\n"))
         }
-        if !allowDataLoss, !plan.dataLossSteps.isEmpty {
-            throw Refusal(description: "refusing operations that lose data (pass --allow-data-loss to accept them):\n"
-                + plan.dataLossSteps.map { "  \($0.operation.kind) \($0.operation.subject): \($0.note)" }.joined(separator: "\n"))
-        }
+        try refuseDataLoss(plan, allowDataLoss: allowDataLoss)
         let versions = base.appendingPathComponent("migrations/versions")
         let (next, head) = revisionChain(in: versions)
         let id = String(format: "%04d", next)
@@ -56,6 +58,28 @@ public enum MigrationWorkflow {
         let contents = AlembicRevisionGenerator(old: old, new: schema, database: database)
             .render(plan, revision: id, downRevision: head, message: message)
         return .revision(path: path, contents: contents, snapshot: MigrationSnapshot.encode(schema), plan: plan)
+    }
+
+    static func refuseDataLoss(_ plan: MigrationPlan, allowDataLoss: Bool) throws {
+        if !allowDataLoss, !plan.dataLossSteps.isEmpty {
+            throw Refusal(description: "refusing operations that lose data (pass --allow-data-loss to accept them):\n"
+                + plan.dataLossSteps.map { "  \($0.operation.kind) \($0.operation.subject): \($0.note)" }.joined(separator: "\n"))
+        }
+    }
+
+    /// `mongo/migrations/NNNN_<name>.py`: numbered after the highest one present.
+    static func mongoRevision(old: Schema, new: Schema, plan: MigrationPlan, base: URL, message: String, allowDataLoss: Bool) throws -> Outcome {
+        let generator = MongoMigrationGenerator(old: old, new: new)
+        let refusals = generator.refusals(plan)
+        if !refusals.isEmpty {
+            throw Refusal(description: "refusing to add required fields without a value for the existing documents:\n"
+                + refusals.map { "  \($0)" }.joined(separator: "\n"))
+        }
+        try refuseDataLoss(plan, allowDataLoss: allowDataLoss)
+        let (next, _) = revisionChain(in: base.appendingPathComponent("mongo/migrations"))
+        let name = String(format: "%04d", next) + "_" + Identifiers.fragment(fromSQL: message).prefix(40)
+        let path = "mongo/migrations/\(name).py"
+        return .revision(path: path, contents: generator.render(plan, name: name, message: message), snapshot: MigrationSnapshot.encode(new), plan: plan)
     }
 
     /// The next revision number and the current head (the revision no other revision revises).
@@ -89,6 +113,7 @@ public enum MigrationWorkflow {
         let revisionURL = base.appendingPathComponent(path)
         try FileManager.default.createDirectory(at: revisionURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(contents.utf8).write(to: revisionURL, options: .atomic)
-        try Data(snapshot.utf8).write(to: base.appendingPathComponent("migrations/schema.snapshot.json"), options: .atomic)
+        let snapshotPath = path.hasPrefix("mongo/") ? MongoProjectGenerator.snapshotPath : "migrations/schema.snapshot.json"
+        try Data(snapshot.utf8).write(to: base.appendingPathComponent(snapshotPath), options: .atomic)
     }
 }

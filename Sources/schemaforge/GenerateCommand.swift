@@ -3,10 +3,7 @@ import Foundation
 import SchemaforgeKit
 
 extension TargetDatabase: ExpressibleByArgument {
-    public init?(argument: String) {
-        guard let dialect = Dialect(name: argument) else { return nil }
-        self.init(rawValue: dialect.rawValue)
-    }
+    public init?(argument: String) { self.init(name: argument) }
 }
 
 struct Generate: ParsableCommand {
@@ -27,7 +24,7 @@ struct Generate: ParsableCommand {
     @Option(help: "The output directory.")
     var out: String
 
-    @Option(help: "Target database: sqlite (default), postgresql or mysql.")
+    @Option(help: "Target database: sqlite (default), postgresql, mysql or mongodb.")
     var db: TargetDatabase = .sqlite
 
     @Flag(help: "Overwrite (or remove) generated files that were edited since they were generated.")
@@ -43,9 +40,9 @@ struct Generate: ParsableCommand {
     /// and the snapshot belong to the migration history: regenerating the project keeps them as
     /// they are on disk.
     func keepMigrationHistory(_ files: inout [GeneratedFile]) {
-        let versions = (out as NSString).appendingPathComponent("migrations/versions")
+        let versions = (out as NSString).appendingPathComponent(db == .mongodb ? "mongo/migrations" : "migrations/versions")
         let revisions = ((try? FileManager.default.contentsOfDirectory(atPath: versions)) ?? []).filter { $0.hasSuffix(".py") }
-        guard revisions.contains(where: { $0 != "0001_initial.py" }) else { return }
+        guard revisions.contains(where: { $0 != "0001_initial.py" && $0 != "__init__.py" }) else { return }
         for index in files.indices where GeneratedFile.migrationHistoryPaths.contains(files[index].path) {
             let path = (out as NSString).appendingPathComponent(files[index].path)
             if let existing = try? String(contentsOfFile: path, encoding: .utf8) { files[index].contents = existing }
@@ -55,6 +52,12 @@ struct Generate: ParsableCommand {
     func run() throws {
         let loaded = try input.load()
         guard let schema = loaded.schema else { throw ExitCode(1) }
+        if db == .mongodb {
+            // Schema features MongoDB cannot enforce: said, never dropped silently.
+            for warning in MongoProjectGenerator(schema: schema).warnings {
+                FileHandle.standardError.write(Data("schemaforge: warning: \(warning)\n".utf8))
+            }
+        }
         var files = GeneratorPipeline.project(schema, database: db)
         keepMigrationHistory(&files)
         let plan = GenerationPlan.make(files: files.map { ($0.path, $0.contents) }, outputDirectory: out)

@@ -366,7 +366,7 @@ struct FastPathEquivalenceTests {
                 table,
                 [
                     "name", "entity", "comment", "renamedFrom", "columns", "primaryKey", "foreignKeys", "uniques",
-                    "checks", "indexes", "relations",
+                    "checks", "indexes", "relations", "mongo",
                 ]
             ),
             (
@@ -384,13 +384,14 @@ struct FastPathEquivalenceTests {
                 ["name", "columns", "referencedTable", "referencedColumns", "onDelete", "onUpdate"]
             ),
             (table.uniques[0], ["name", "columns"]),
+            (MongoOptions(), ["collection", "additionalProperties", "ttlField", "ttlSeconds", "textFields"]),
             (table.checks[0], ["name", "expression", "dialectExpressions"]),
             (table.indexes[0], ["name", "columns", "expressions", "unique", "predicate", "method"]),
             (
                 table.relations[0],
                 [
                     "name", "kind", "targetEntity", "targetTable", "back", "foreignKey", "joinTable",
-                    "targetForeignKey", "throughEntity", "nullable", "read",
+                    "targetForeignKey", "throughEntity", "nullable", "read", "embed",
                 ]
             ),
         ]
@@ -596,6 +597,9 @@ enum Corpus {
                             name: text(), kind: .oneToOneInverse, targetEntity: text(), targetTable: text(), back: nil,
                             foreignKey: text()),
                     ]))
+            tables[tables.count - 1].relations[0].embed = n % 2 == 1
+            tables[tables.count - 1].mongo = MongoOptions(
+                collection: text(), additionalProperties: n % 2 == 0, ttlField: text(), ttlSeconds: 3600, textFields: [text(), text()])
         }
         let enums = [
             EnumType(name: text(), databaseName: text(), values: [text(), text()], comment: text(), renamedValues: Dictionary([(text(), text()), (text(), text())], uniquingKeysWith: { a, _ in a })),

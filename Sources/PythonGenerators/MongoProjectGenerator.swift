@@ -1,0 +1,945 @@
+import CodeRendering
+import Foundation
+import MigrationPlanner
+import SchemaModel
+
+/// `schemaforge generate --db mongodb`: a FastAPI project on ODMantic, with `$jsonSchema`
+/// validators, index definitions and the same router shapes as the SQL target.
+///
+/// The API layer (Pydantic schemas, router package) is the SQL target's, run on the reshaped
+/// schema (`MongoShape`): ObjectIds are 24-hex-digit strings there.
+public struct MongoProjectGenerator {
+    public let original: Schema
+    public let schema: Schema
+    let collections: MongoCollectionBuilder
+    let views: [EntityView]
+    let app: FastAPIAppGenerator
+
+    /// The resolved schema as the migration snapshot (`mongo/migrations/schema.snapshot.json`).
+    let snapshot: String?
+
+    public init(schema: Schema, snapshot: String? = nil) {
+        self.snapshot = snapshot
+        self.original = schema
+        let reshaped = MongoShape.reshape(schema)
+        self.schema = reshaped
+        self.collections = MongoCollectionBuilder(reshaped: reshaped)
+        self.views = reshaped.tables.map { EntityView(schema: reshaped, table: $0) }
+        self.app = FastAPIAppGenerator(schema: reshaped, database: .mongodb)
+    }
+
+    /// Schema features with no MongoDB meaning (printed by `generate`, listed in the README).
+    public var warnings: [String] {
+        var out = collections.warnings()
+        for table in schema.tables { _ = collections.indexes(table, warnings: &out) }
+        for table in original.tables {
+            for relation in table.relations where relation.read == .nested {
+                out.append("\(table.entity ?? table.name): 'read: nested' on '\(relation.name)' applies to the SQL targets; on MongoDB the Read shows the related ids")
+            }
+        }
+        for table in schema.tables {
+            for column in table.columns where column.defaultValue?.kind == .sql {
+                out.append("\(table.entity ?? table.name): the SQL default of '\(column.name)' has no MongoDB meaning; the field is required")
+            }
+        }
+        return out
+    }
+
+    public func generate() -> [GeneratedFile] {
+        var files: [GeneratedFile] = []
+        files.append(GeneratedFile(path: "app/__init__.py", contents: "# \(generatedHeader)\n\"\"\"The \(schema.name) backend.\"\"\"\n"))
+        files.append(SQLAlchemyModelsGenerator(schema: schema).enums())
+        files += PydanticSchemasGenerator(schema: schema).generate()
+        files += [config(), db(), errors(), main(), documents(), defaults(), modelsPackage(), params(), deletes(), indexesScript()]
+        files.append(app.routersPackage())
+        files.append(app.crudPackage())
+        files.append(GeneratedFile(path: "mongo/__init__.py", contents: "# \(generatedHeader)\n\"\"\"MongoDB collections: validators, indexes, migrations.\"\"\"\n"))
+        for view in views {
+            files.append(model(view))
+            files.append(crud(view))
+            files.append(router(view))
+            files.append(GeneratedFile(path: "mongo/validators/\(collections.collectionName(view.table)).json", contents: collections.validator(view.table).render() + "\n"))
+        }
+        files += projectFiles()
+        files += migrationFiles()
+        files += tests()
+        return files.sorted { $0.path < $1.path }
+    }
+
+    private func file(_ path: String, docstring: String, imports: (inout PythonImports) -> Void, body: String) -> GeneratedFile {
+        var m = PythonModule(header: generatedHeader, docstring: docstring)
+        imports(&m.imports)
+        m.body = [.raw(app.reflowLong(body))]
+        return GeneratedFile(path: path, contents: PythonRenderer().render(m))
+    }
+
+    var databaseName: String {
+        let snake = Identifiers.snakeCase(schema.name)
+        return snake.isEmpty ? "app" : snake
+    }
+
+    // MARK: Fixed modules
+
+    func config() -> GeneratedFile {
+        file("app/config.py", docstring: "Settings, from the environment or a .env file.", imports: {
+            $0.from("pydantic_settings", import: "BaseSettings", "SettingsConfigDict")
+        }, body: FastAPIAppGenerator.settings(fields: """
+                mongodb_url: str = \(PythonRenderer.quote(TargetDatabase.mongodb.defaultURL))
+                mongodb_database: str = \(PythonRenderer.quote(databaseName))
+            """))
+    }
+
+    func db() -> GeneratedFile {
+        file("app/db.py", docstring: "The ODMantic engine (made in the app's lifespan) and the request dependency.", imports: {
+            $0.from("typing", import: "Annotated", "Any")
+            $0.from("fastapi", import: "Depends", "Request")
+            $0.from("motor.motor_asyncio", import: "AsyncIOMotorClient")
+            $0.from("odmantic", import: "AIOEngine")
+            $0.from("app.config", import: "settings")
+        }, body: """
+            def make_engine(
+                url: str = settings.mongodb_url, database: str = settings.mongodb_database
+            ) -> AIOEngine:
+                \"\"\"An engine on its own client (closed with `engine.client.close()`).\"\"\"
+                client: AsyncIOMotorClient[dict[str, Any]] = AsyncIOMotorClient(url)
+                return AIOEngine(client=client, database=database)
+
+
+            def get_engine(request: Request) -> AIOEngine:
+                \"\"\"The engine the lifespan put on the application.\"\"\"
+                engine: AIOEngine = request.app.state.engine
+                return engine
+
+
+            EngineDep = Annotated[AIOEngine, Depends(get_engine)]
+            """)
+    }
+
+    func errors() -> GeneratedFile {
+        file("app/errors.py", docstring: "Errors the API maps to HTTP responses.", imports: {
+            $0.from("fastapi", import: "FastAPI", "Request")
+            $0.from("fastapi.responses", import: "JSONResponse")
+            $0.from("odmantic.exceptions", import: "DuplicateKeyError")
+            $0.from("pymongo.errors", import: "WriteError")
+        }, body: """
+            \(FastAPIAppGenerator.notFoundError)
+
+
+            class ConflictError(Exception):
+                \"\"\"A delete that a restrict rule forbids (409).\"\"\"
+
+
+            async def _duplicate_key(_request: Request, exc: Exception) -> JSONResponse:
+                # A unique index rejected the write.
+                return JSONResponse(status_code=409, content={"detail": str(exc)})
+
+
+            async def _conflict(_request: Request, exc: Exception) -> JSONResponse:
+                return JSONResponse(status_code=409, content={"detail": str(exc)})
+
+
+            async def _write_error(_request: Request, exc: Exception) -> JSONResponse:
+                # 121: the collection's $jsonSchema validator rejected the document.
+                code = getattr(exc, "code", None)
+                status = 422 if code == 121 else 409
+                return JSONResponse(status_code=status, content={"detail": str(exc)})
+
+
+            \(FastAPIAppGenerator.notFoundHandler)
+
+
+            def register_exception_handlers(app: FastAPI) -> None:
+                \"\"\"Duplicate keys and restricted deletes are 409, missing references 404.\"\"\"
+                app.add_exception_handler(DuplicateKeyError, _duplicate_key)
+                app.add_exception_handler(ConflictError, _conflict)
+                app.add_exception_handler(WriteError, _write_error)
+                app.add_exception_handler(NotFoundError, _not_found)
+            """)
+    }
+
+    func main() -> GeneratedFile {
+        FastAPIAppGenerator.mainModule(title: schema.name, imports: {
+            $0.from("app.db", import: "make_engine")
+            $0.from("app.models", import: "MODELS")
+        }, lifespan: """
+            @asynccontextmanager
+            async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+                engine = make_engine()
+                # Creates the models' indexes (unique ones included); validators: mongo/indexes.py.
+                await engine.configure_database(MODELS)
+                app.state.engine = engine
+                yield
+                engine.client.close()
+            """)
+    }
+
+    func documents() -> GeneratedFile {
+        file("app/documents.py", docstring: "Documents to API data: ObjectIds become 24-hex-digit strings.", imports: {
+            $0.module("datetime")
+            $0.from("typing", import: "Any")
+            $0.from("bson", import: "Decimal128", "ObjectId")
+            $0.from("odmantic", import: "Model")
+            $0.from("fastapi", import: "HTTPException")
+        }, body: """
+            def to_api(document: Model) -> dict[str, Any]:
+                \"\"\"The document's fields, with every ObjectId as a string.\"\"\"
+                return {name: _plain(value) for name, value in document.model_dump().items()}
+
+
+            def _plain(value: Any) -> Any:
+                if isinstance(value, ObjectId):
+                    return str(value)
+                if isinstance(value, Decimal128):
+                    return value.to_decimal()
+                if isinstance(value, datetime.datetime) and value.tzinfo is None:
+                    # MongoDB stores UTC and returns naive datetimes.
+                    return value.replace(tzinfo=datetime.timezone.utc)
+                if isinstance(value, list):
+                    return [_plain(item) for item in value]
+                if isinstance(value, dict):
+                    return {key: _plain(item) for key, item in value.items()}
+                return value
+
+
+            def object_id(value: str, entity: str) -> ObjectId:
+                \"\"\"The ObjectId of a path key; a malformed one is an unknown object (404).\"\"\"
+                if not ObjectId.is_valid(value):
+                    raise HTTPException(status_code=404, detail=f"{entity} not found")
+                return ObjectId(value)
+            """)
+    }
+
+    func defaults() -> GeneratedFile {
+        file("app/models/defaults.py", docstring: "Default factories of the models' fields.", imports: {
+            $0.module("datetime")
+            $0.module("uuid")
+        }, body: """
+            def now() -> datetime.datetime:
+                \"\"\"The current time, in UTC.\"\"\"
+                return datetime.datetime.now(datetime.timezone.utc)
+
+
+            def today() -> datetime.datetime:
+                \"\"\"Today at midnight UTC (BSON has no date without a time).\"\"\"
+                day = datetime.datetime.now(datetime.timezone.utc).date()
+                return datetime.datetime.combine(day, datetime.time(), datetime.timezone.utc)
+
+
+            def new_uuid() -> str:
+                \"\"\"A random UUID (version 4), as stored: a string.\"\"\"
+                return str(uuid.uuid4())
+            """)
+    }
+
+    func params() -> GeneratedFile {
+        file("app/params.py", docstring: "Path and query parameters holding ObjectIds.", imports: {
+            $0.from("typing", import: "Annotated")
+            $0.from("fastapi", import: "Path", "Query")
+        }, body: """
+            OBJECT_ID_PATTERN = \(PythonRenderer.quote(MongoShape.objectIdPattern))
+            ObjectIdPath = Annotated[str, Path(pattern=OBJECT_ID_PATTERN)]
+            ObjectIdQuery = Annotated[str | None, Query(pattern=OBJECT_ID_PATTERN)]
+            """)
+    }
+
+    func modelsPackage() -> GeneratedFile {
+        var m = PythonModule(header: generatedHeader, docstring: "ODMantic models, one module per collection.")
+        m.imports.from("odmantic", import: "Model")
+        var names: [String] = []
+        for view in views {
+            m.imports.from("app.models.\(view.module)", import: view.entity)
+            names.append(view.entity)
+        }
+        m.body = [
+            .raw("MODELS: list[type[Model]] = [\(names.joined(separator: ", "))]"),
+            .assign(target: "__all__", annotation: nil, value: .list((["MODELS"] + names.sorted()).map { .string($0) })),
+        ]
+        return GeneratedFile(path: "app/models/__init__.py", contents: PythonRenderer().render(m))
+    }
+
+    // MARK: Models
+
+    func modelType(_ column: Column, imports: inout PythonImports) -> PythonExpr {
+        if let entity = MongoShape.embeddedEntity(column) {
+            imports.from("app.models.\(PythonNames.module(forEntity: entity))", import: entity + "Embedded")
+            return .name(entity + "Embedded")
+        }
+        if MongoShape.isObjectId(column) {
+            imports.from("bson", import: "ObjectId")
+            return .name("ObjectId")
+        }
+        switch column.type {
+        case .date:
+            imports.module("datetime")
+            return .dotted("datetime.datetime")
+        case .decimal where column.nullable:
+            // ODMantic 1.1 stores a bare Decimal as Decimal128 but not an optional one.
+            imports.from("odmantic.bson", import: "Decimal128")
+            return .name("Decimal128")
+        case let .array(element):
+            return .subscripted(.name("list"), [PydanticSchemasGenerator(schema: schema).types.pythonType(element, imports: &imports)])
+        case .json:
+            imports.from("typing", import: "Any")
+            return .subscripted(.name("dict"), [.name("str"), .name("Any")])
+        default:
+            return PydanticSchemasGenerator(schema: schema).types.pythonType(column.type, imports: &imports)
+        }
+    }
+
+    /// The stored fields of an entity (all but `id` and the many-to-many arrays), with their
+    /// constraints and defaults: the body of its Model and of its EmbeddedModel.
+    func fields(_ view: EntityView, imports: inout PythonImports, aliases: inout [PythonStatement]) -> [PythonStatement] {
+        let pydantic = PydanticSchemasGenerator(schema: schema)
+        var body: [PythonStatement] = []
+        for column in view.table.columns where column.name != "id" {
+            var type = modelType(column, imports: &imports)
+            var fieldArgs: [PythonArgument] = []
+            if !MongoShape.isObjectId(column) {
+                for arg in pydantic.constraints(for: column.type, validation: column.validation, imports: &imports) {
+                    switch arg.label {
+                    case "min_length", "max_length": fieldArgs.append(arg)
+                    case "ge", "le":
+                        // Decimal128 has no ordering: its bounds are the schemas' and the validator's.
+                        if !(column.nullable && column.type.isDecimal) { fieldArgs.append(arg) }
+                    case "pattern":
+                        // ODMantic's Field has no `pattern`: a constrained type alias carries it.
+                        imports.from("typing", import: "Annotated")
+                        imports.from("pydantic", import: "StringConstraints")
+                        let alias = Identifiers.snakeCase(column.field).split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined() + "Text"
+                        aliases.append(.assign(target: alias, annotation: nil, value: .subscripted(.name("Annotated"), [type, .name("StringConstraints").call(.keyword("pattern", arg.value))])))
+                        type = .name(alias)
+                    default: break
+                    }
+                }
+            }
+            if column.nullable { type = .binary(type, "|", .none) }
+            var value: PythonExpr?
+            if let d = column.defaultValue, let literal = pydantic.pythonLiteral(d, type: column.type, imports: &imports) {
+                fieldArgs.insert(.keyword("default", literal), at: 0)
+            } else if let d = column.defaultValue, d.kind == .now || d.kind == .uuid {
+                let factory = d.kind == .uuid ? "new_uuid" : (column.type == .date ? "today" : "now")
+                imports.from("app.models.defaults", import: factory)
+                fieldArgs.insert(.keyword("default_factory", .name(factory)), at: 0)
+            } else if column.nullable {
+                fieldArgs.insert(.keyword("default", .none), at: 0)
+            }
+            if fieldArgs.count == 1, fieldArgs[0].label == "default" {
+                value = fieldArgs[0].value
+            } else if !fieldArgs.isEmpty {
+                value = .name("Field").call(fieldArgs)
+            }
+            body.append(.assign(target: view.attribute(column), annotation: type, value: value))
+        }
+        return body
+    }
+
+    /// Entities some other entity embeds.
+    var embeddedEntities: Set<String> {
+        Set(schema.tables.flatMap { $0.columns.compactMap(MongoShape.embeddedEntity) })
+    }
+
+    func model(_ view: EntityView) -> GeneratedFile {
+        let table = view.table
+        var m = PythonModule(header: generatedHeader, docstring: "The \(view.entity) document (collection `\(collections.collectionName(table))`).")
+        m.imports.from("odmantic", import: "Field", "Model")
+        m.imports.from("odmantic.config", import: "ODMConfigDict")
+        m.imports.from("bson", import: "ObjectId")
+        var aliases: [PythonStatement] = []
+        var body: [PythonStatement] = [.raw("id: ObjectId = Field(default_factory=ObjectId, primary_field=True)")]
+        body += fields(view, imports: &m.imports, aliases: &aliases)
+        for (field, _) in collections.arrays(table) {
+            body.append(.raw("\(field): list[ObjectId] = Field(default_factory=list)"))
+        }
+        var warnings: [String] = []
+        let indexes = collections.indexes(table, warnings: &warnings)
+        if indexes.isEmpty {
+            body.append(.assign(target: "model_config", annotation: nil, value: .name("ODMConfigDict").call(.keyword("collection", .string(collections.collectionName(table))))))
+        } else {
+            var config = ["model_config = ODMConfigDict(", "    collection=\(PythonRenderer.quote(collections.collectionName(table)))", "    indexes=lambda: ["]
+            config[1] += ","
+            for spec in indexes {
+                // Laid out at its real depth (12: class body, call, list), then less the class indent the raw statement adds.
+                config += PythonRenderer().lines(indexExpression(spec, entity: view.entity, imports: &m.imports), prefix: "", suffix: ",", indent: 12)
+                    .map { String($0.dropFirst(4)) }
+            }
+            config += ["    ],", ")"]
+            body.append(.raw(config.joined(separator: "\n")))
+        }
+        var classes: [PythonStatement] = []
+        if embeddedEntities.contains(view.entity) {
+            m.imports.from("odmantic", import: "EmbeddedModel")
+            var embeddedAliases: [PythonStatement] = []
+            let embeddedBody = fields(view, imports: &m.imports, aliases: &embeddedAliases)
+            classes.append(.class(PythonClass(
+                name: view.entity + "Embedded", bases: [.name("EmbeddedModel")],
+                docstring: "A \(view.entity) stored inside another document (`embed: true`).", body: embeddedBody.isEmpty ? [.pass] : embeddedBody)))
+        }
+        classes.append(.class(PythonClass(name: view.entity, bases: [.name("Model")], docstring: table.comment ?? "A \(view.entity) document.", body: body)))
+        m.body = aliases + classes
+        return GeneratedFile(path: "app/models/\(view.module).py", contents: PythonRenderer().render(m))
+    }
+
+    /// An ODMantic `Index`, or a pymongo `IndexModel` for what `Index` cannot say (partial, TTL, text).
+    func indexExpression(_ spec: MongoIndexSpec, entity: String, imports: inout PythonImports) -> PythonExpr {
+        if spec.isPlain {
+            imports.from("odmantic", import: "Index")
+            var args: [PythonArgument] = spec.keys.map { .positional(.name(entity).dot($0 == "_id" ? "id" : $0)) }
+            if spec.unique { args.append(.keyword("unique", .bool(true))) }
+            args.append(.keyword("name", .string(spec.name)))
+            return .name("Index").call(args)
+        }
+        let direction = spec.text ? "TEXT" : "ASCENDING"
+        imports.from("pymongo", import: "IndexModel", direction)
+        var args: [PythonArgument] = [
+            .positional(.list(spec.keys.map { .tuple([.string($0), .name(direction)]) })), .keyword("name", .string(spec.name)),
+        ]
+        if spec.unique { args.append(.keyword("unique", .bool(true))) }
+        if let seconds = spec.expireAfterSeconds { args.append(.keyword("expireAfterSeconds", .int(seconds))) }
+        if let filter = spec.partialFilter { args.append(.keyword("partialFilterExpression", .raw(pythonLiteral(filter)))) }
+        return .name("IndexModel").call(args)
+    }
+
+    // MARK: Persistence
+
+    /// Foreign keys (ObjectId fields) of a table and the entity each points to.
+    func references(_ table: Table) -> [(field: String, target: String)] {
+        table.foreignKeys.compactMap { fk in
+            guard let target = schema.table(named: fk.referencedTable)?.entity, let column = table.column(named: fk.columns[0]) else { return nil }
+            return (PythonNames.attribute(column.field), target)
+        }
+    }
+
+    func importModel(_ entity: String, into imports: inout PythonImports) -> String {
+        FastAPIAppGenerator.importModel(entity, into: &imports)
+        return FastAPIAppGenerator.modelName(entity)
+    }
+
+    func crud(_ view: EntityView) -> GeneratedFile {
+        let snake = Identifiers.snakeCase(view.entity)
+        var m = PythonModule(header: generatedHeader, docstring: "Persistence of \(view.entity).")
+        m.imports.from("typing", import: "Any")
+        m.imports.from("bson", import: "ObjectId")
+        m.imports.from("odmantic", import: "AIOEngine")
+        m.imports.from("app.errors", import: "NotFoundError")
+        m.imports.from("app.schemas.\(view.module)", import: "\(view.entity)Create", "\(view.entity)Update")
+        let model = importModel(view.entity, into: &m.imports)
+        var refs: [String] = []
+        for (field, target) in references(view.table) {
+            refs.append("    \(PythonRenderer.quote(field)): \(importModel(target, into: &m.imports)),")
+        }
+        for (field, relation) in collections.arrays(view.table) {
+            refs.append("    \(PythonRenderer.quote(field)): \(importModel(relation.targetEntity, into: &m.imports)),")
+        }
+        let generated = view.writableColumns.filter { !$0.nullable && ($0.defaultValue?.kind == .now || $0.defaultValue?.kind == .uuid) }.map { view.attribute($0) }
+        let onUpdate = view.table.columns.filter(\.onUpdateNow).map { view.attribute($0) }
+        var lines: [String] = []
+        lines.append("# ObjectId fields and the collection each must point into.")
+        lines.append("REFERENCES: dict[str, Any] = {" + (refs.isEmpty ? "}" : ""))
+        if !refs.isEmpty { lines += refs + ["}"] }
+        lines.append("# Fields the model fills in when the client leaves them out.")
+        lines.append("GENERATED: tuple[str, ...] = (\(generated.map(PythonRenderer.quote).joined(separator: ", "))\(generated.count == 1 ? "," : ""))")
+        lines.append("")
+        lines.append("")
+        lines.append("async def check_references(engine: AIOEngine, data: dict[str, Any]) -> None:")
+        lines.append("    \"\"\"NotFoundError unless every ObjectId in `data` names an existing document.\"\"\"")
+        lines.append("    for name, model in REFERENCES.items():")
+        lines.append("        value = data.get(name)")
+        lines.append("        ids = value if isinstance(value, list) else [] if value is None else [value]")
+        lines.append("        for key in ids:")
+        lines.append("            collection = engine.get_collection(model)")
+        lines.append("            if not ObjectId.is_valid(key) or (")
+        lines.append("                await collection.find_one({\"_id\": ObjectId(key)}) is None")
+        lines.append("            ):")
+        lines.append("                raise NotFoundError(model.__name__, key)")
+        lines.append("")
+        lines.append("")
+        lines.append("async def create_\(snake)(engine: AIOEngine, *, body: \(view.entity)Create) -> \(model):")
+        lines.append("    \"\"\"Insert a \(view.entity); a unique index violation raises DuplicateKeyError.\"\"\"")
+        lines.append("    data = body.model_dump()")
+        lines += embeddedCleanup(view)
+        lines.append("    for name in GENERATED:")
+        lines.append("        if data.get(name) is None:")
+        lines.append("            data.pop(name, None)")
+        lines.append("    await check_references(engine, data)")
+        lines.append("    return await engine.save(\(model)(**data))")
+        lines.append("")
+        lines.append("")
+        lines.append("async def update_\(snake)(engine: AIOEngine, *, document: \(model), body: \(view.entity)Update) -> \(model):")
+        lines.append("    \"\"\"Apply the fields the client sent.\"\"\"")
+        lines.append("    data = body.model_dump(exclude_unset=True)")
+        lines += embeddedCleanup(view)
+        lines.append("    await check_references(engine, data)")
+        if !onUpdate.isEmpty {
+            m.imports.from("app.models.defaults", import: "now")
+            for name in onUpdate { lines.append("    data[\(PythonRenderer.quote(name))] = now()") }
+        }
+        lines.append("    document.model_update(data)")
+        lines.append("    return await engine.save(document)")
+        for (field, target) in references(view.table) {
+            let relation = field.hasSuffix("_id") ? String(field.dropLast(3)) : field
+            lines.append("")
+            lines.append("")
+            lines.append("async def find_by_\(relation)(engine: AIOEngine, \(field): ObjectId) -> list[\(model)]:")
+            lines.append("    \"\"\"The \(view.entity) documents whose `\(field)` is this \(target) (the inverse side).\"\"\"")
+            lines.append("    return await engine.find(\(model), {\(PythonRenderer.quote(field)): \(field)})")
+        }
+        m.body = [.raw(app.reflowLong(lines.joined(separator: "\n")))]
+        return GeneratedFile(path: "app/crud/\(view.module).py", contents: PythonRenderer().render(m))
+    }
+
+    /// Embedded documents leave out the fields the client left null: their model defaults apply.
+    func embeddedCleanup(_ view: EntityView) -> [String] {
+        view.table.columns.filter { MongoShape.embeddedEntity($0) != nil }.flatMap { column -> [String] in
+            let name = PythonRenderer.quote(view.attribute(column))
+            return [
+                "    if isinstance(data.get(\(name)), dict):",
+                "        data[\(name)] = {k: v for k, v in data[\(name)].items() if v is not None}",
+            ]
+        }
+    }
+
+    /// `app/crud/deletes.py`: one delete function per entity applying the schema's on_delete rules in
+    /// application code (MongoDB has no foreign keys): restrict/no_action refuse, cascade deletes,
+    /// set_null clears; many-to-many arrays lose the deleted id. One module, so that cascades across
+    /// entities (and cycles) need no circular imports.
+    func deletes() -> GeneratedFile {
+        var m = PythonModule(header: generatedHeader, docstring: "Deletes with the schema's on_delete rules, applied by the application.")
+        m.imports.from("odmantic", import: "AIOEngine")
+        var blocks: [String] = []
+        for view in views {
+            let snake = Identifiers.snakeCase(view.entity)
+            let model = importModel(view.entity, into: &m.imports)
+            var lines = ["async def delete_\(snake)(engine: AIOEngine, document: \(model)) -> None:"]
+            lines.append("    \"\"\"Delete a \(view.entity) and apply the on_delete rule of every reference to it.\"\"\"")
+            var restrict: [String] = [], cascade: [String] = [], clear: [String] = []
+            for other in views {
+                let otherModel = importModel(other.entity, into: &m.imports)
+                for fk in other.table.foreignKeys where fk.referencedTable == view.table.name {
+                    let field = PythonNames.attribute(other.table.column(named: fk.columns[0])?.field ?? fk.columns[0])
+                    switch fk.onDelete ?? .noAction {
+                    case .restrict, .noAction:
+                        m.imports.from("app.errors", import: "ConflictError")
+                        restrict += [
+                            "    if await engine.find_one(\(otherModel), {\(PythonRenderer.quote(field)): document.id}) is not None:",
+                            "        raise ConflictError(\(PythonRenderer.quote("a \(other.entity) references this \(view.entity) (\(field))")))",
+                        ]
+                    case .cascade:
+                        cascade += [
+                            "    for \(Identifiers.snakeCase(other.entity))_child in await engine.find(\(otherModel), {\(PythonRenderer.quote(field)): document.id}):",
+                            "        await delete_\(Identifiers.snakeCase(other.entity))(engine, \(Identifiers.snakeCase(other.entity))_child)",
+                        ]
+                    case .setNull, .setDefault:
+                        clear += [
+                            "    await engine.get_collection(\(otherModel)).update_many(",
+                            "        {\(PythonRenderer.quote(field)): document.id}, {\"$set\": {\(PythonRenderer.quote(field)): None}}",
+                            "    )",
+                        ]
+                    }
+                }
+                for (field, relation) in collections.arrays(other.table) where relation.targetTable == view.table.name {
+                    clear += [
+                        "    await engine.get_collection(\(otherModel)).update_many(",
+                        "        {\(PythonRenderer.quote(field)): document.id}, {\"$pull\": {\(PythonRenderer.quote(field)): document.id}}",
+                        "    )",
+                    ]
+                }
+            }
+            lines += restrict + cascade + clear
+            lines.append("    await engine.delete(document)")
+            blocks.append(lines.joined(separator: "\n"))
+        }
+        m.body = [.raw(app.reflowLong(blocks.joined(separator: "\n\n\n")))]
+        return GeneratedFile(path: "app/crud/deletes.py", contents: PythonRenderer().render(m))
+    }
+
+    // MARK: Routes
+
+    func router(_ view: EntityView) -> GeneratedFile {
+        let e = view.entity, snake = Identifiers.snakeCase(e)
+        let names = FastAPIAppGenerator.Names(view: view)
+        let key = names.keyParameters[0]
+        var m = PythonModule(header: generatedHeader, docstring: "HTTP routes of \(e): \(view.routePrefix).")
+        m.imports.from("typing", import: "Annotated", "Any")
+        m.imports.from("fastapi", import: "APIRouter", "HTTPException", "Query", "Response")
+        m.imports.from("app.crud", import: "\(view.module) as \(view.module)_crud")
+        m.imports.from("app.crud.deletes", import: "delete_\(snake)")
+        m.imports.from("app.db", import: "EngineDep")
+        m.imports.from("app.documents", import: "object_id", "to_api")
+        m.imports.from("app.params", import: "ObjectIdPath")
+        m.imports.from("odmantic", import: "AIOEngine")
+        let model = importModel(e, into: &m.imports)
+        m.imports.from("app.schemas.\(view.module)", import: "\(e)Create", "\(e)List", "\(e)Read", "\(e)Update")
+        let arrays = collections.arrays(view.table)
+        var out: [String] = []
+        out.append("router = APIRouter(prefix=\(PythonRenderer.quote(view.routePrefix)), tags=[\(PythonRenderer.quote(view.tag))])")
+        out.append("")
+        let sortable = view.sortColumns
+        out.append("# Sort keys: API field -> document key.")
+        out.append("SORTABLE: dict[str, str] = {")
+        for column in sortable {
+            out.append("    \(PythonRenderer.quote(view.attribute(column))): \(PythonRenderer.quote(collections.key(column, in: view.table))),")
+        }
+        out.append("}")
+        out.append("SORT_PATTERN = \(PythonRenderer.quote("^-?(" + sortable.map { view.attribute($0) }.joined(separator: "|") + ")$"))")
+        out.append("")
+        out.append("")
+        out.append("def _read(document: \(model)) -> \(e)Read:")
+        out.append("    data = to_api(document)")
+        for (field, relation) in arrays {
+            out.append("    data[\(PythonRenderer.quote(PythonNames.attribute(relation.name)))] = [{\"id\": key} for key in data.pop(\(PythonRenderer.quote(field)))]")
+        }
+        out.append("    return \(e)Read.model_validate(data)")
+        out.append("")
+        out.append("")
+        var params = ["    engine: EngineDep,",
+                      "    limit: Annotated[int, Query(ge=1, le=200)] = 50,",
+                      "    offset: Annotated[int, Query(ge=0)] = 0,",
+                      "    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = \"id\","]
+        var conditions: [String] = []
+        for column in view.filterColumns {
+            let attribute = view.attribute(column)
+            let docKey = PythonRenderer.quote(collections.key(column, in: view.table))
+            if MongoShape.isObjectId(column) {
+                m.imports.from("app.params", import: "ObjectIdQuery")
+                m.imports.from("bson", import: "ObjectId")
+                params.append("    \(attribute): ObjectIdQuery = None,")
+                conditions.append("    if \(attribute) is not None:")
+                conditions.append("        query[\(docKey)] = ObjectId(\(attribute))")
+            } else {
+                let type = PythonRenderer.flat(app.types.pythonType(column.type, imports: &m.imports))
+                params.append("    \(attribute): \(type) | None = None,")
+                conditions.append("    if \(attribute) is not None:")
+                conditions.append("        query[\(docKey)] = \(attribute)")
+            }
+        }
+        out.append("@router.get(\"/\", response_model=\(e)List)")
+        out.append("async def list_\(PythonNames.plural(snake))(")
+        out += params
+        out.append(") -> \(e)List:")
+        out.append("    \"\"\"A page of \(e), filtered by indexed fields and sorted (`-field` descending).\"\"\"")
+        out.append("    query: dict[str, Any] = {}")
+        out += conditions
+        out.append("    collection = engine.get_collection(\(model))")
+        out.append("    total = await collection.count_documents(query)")
+        out.append("    direction = -1 if sort.startswith(\"-\") else 1")
+        out.append("    order = [(SORTABLE[sort.removeprefix(\"-\")], direction), (\"_id\", 1)]")
+        out.append("    cursor = collection.find(query).sort(order).skip(offset).limit(limit)")
+        out.append("    rows = [\(model).model_validate_doc(doc) async for doc in cursor]")
+        out.append("    return \(e)List(data=[_read(row) for row in rows], count=total)")
+        out.append("")
+        out.append("")
+        out.append("async def _get_or_404(engine: AIOEngine, \(key): str) -> \(model):")
+        out.append("    document = await engine.find_one(\(model), \(model).id == object_id(\(key), \(PythonRenderer.quote(e))))")
+        out.append("    if document is None:")
+        out.append("        raise HTTPException(status_code=404, detail=\(PythonRenderer.quote("\(e) not found")))")
+        out.append("    return document")
+        out.append("")
+        out.append("")
+        out.append("@router.get(\"/{\(key)}\", response_model=\(e)Read)")
+        out.append("async def get_\(snake)(\(key): ObjectIdPath, engine: EngineDep) -> \(e)Read:")
+        out.append("    return _read(await _get_or_404(engine, \(key)))")
+        out.append("")
+        out.append("")
+        out.append("@router.post(\"/\", response_model=\(e)Read, status_code=201)")
+        out.append("async def create_\(snake)(body: \(e)Create, engine: EngineDep) -> \(e)Read:")
+        out.append("    return _read(await \(view.module)_crud.create_\(snake)(engine, body=body))")
+        out.append("")
+        out.append("")
+        out.append("@router.patch(\"/{\(key)}\", response_model=\(e)Read)")
+        out.append("async def update_\(snake)(")
+        out.append("    \(key): ObjectIdPath, body: \(e)Update, engine: EngineDep")
+        out.append(") -> \(e)Read:")
+        out.append("    document = await _get_or_404(engine, \(key))")
+        out.append("    document = await \(view.module)_crud.update_\(snake)(engine, document=document, body=body)")
+        out.append("    return _read(document)")
+        out.append("")
+        out.append("")
+        out.append("@router.delete(\"/{\(key)}\", status_code=204)")
+        out.append("async def delete_\(snake)_route(\(key): ObjectIdPath, engine: EngineDep) -> Response:")
+        out.append("    await delete_\(snake)(engine, await _get_or_404(engine, \(key)))")
+        out.append("    return Response(status_code=204)")
+        for (field, relation) in arrays {
+            guard let targetTable = schema.table(named: relation.targetTable) else { continue }
+            let target = importModel(relation.targetEntity, into: &m.imports)
+            let targetParam = FastAPIAppGenerator.Names(view: EntityView(schema: schema, table: targetTable)).keyParameters[0]
+            let other = targetParam == key ? "other_" + targetParam : targetParam
+            let segment = relation.name.replacingOccurrences(of: "_", with: "-")
+            let suffix = field.replacingOccurrences(of: "_ids", with: "")
+            for action in ["add", "remove"] {
+                out.append("")
+                out.append("")
+                out.append("@router.\(action == "add" ? "post" : "delete")(\"/{\(key)}/\(segment)/{\(other)}\", status_code=204)")
+                out.append("async def \(action)_\(snake)_\(suffix)(")
+                out.append("    \(key): ObjectIdPath, \(other): ObjectIdPath, engine: EngineDep")
+                out.append(") -> Response:")
+                out.append("    document = await _get_or_404(engine, \(key))")
+                out.append("    other = object_id(\(other), \(PythonRenderer.quote(relation.targetEntity)))")
+                out.append("    if await engine.find_one(\(target), \(target).id == other) is None:")
+                out.append("        raise HTTPException(status_code=404, detail=\(PythonRenderer.quote("\(relation.targetEntity) not found")))")
+                if action == "add" {
+                    out.append("    if other not in document.\(field):")
+                    out.append("        document.\(field) = [*document.\(field), other]")
+                } else {
+                    out.append("    if other in document.\(field):")
+                    out.append("        document.\(field) = [i for i in document.\(field) if i != other]")
+                }
+                out.append("        await engine.save(document)")
+                out.append("    return Response(status_code=204)")
+            }
+        }
+        m.body = [.raw(app.reflowLong(out.joined(separator: "\n")))]
+        return GeneratedFile(path: "app/routers/\(view.module).py", contents: PythonRenderer().render(m))
+    }
+
+    // MARK: mongo/indexes.py
+
+    func indexesScript() -> GeneratedFile {
+        var lines: [String] = ["INDEXES: dict[str, list[IndexModel]] = {"]
+        var warnings: [String] = []
+        for view in views {
+            let specs = collections.indexes(view.table, warnings: &warnings)
+            let name = PythonRenderer.quote(collections.collectionName(view.table))
+            if specs.isEmpty {
+                lines.append("    \(name): [],")
+                continue
+            }
+            lines.append("    \(name): [")
+            for spec in specs {
+                let keys = "[" + spec.keys.map { "(\(PythonRenderer.quote($0)), \(spec.text ? "TEXT" : "ASCENDING"))" }.joined(separator: ", ") + "]"
+                var args = [keys, "name=\(PythonRenderer.quote(spec.name))"]
+                if spec.unique { args.append("unique=True") }
+                if let seconds = spec.expireAfterSeconds { args.append("expireAfterSeconds=\(seconds)") }
+                if let filter = spec.partialFilter { args.append("partialFilterExpression=\(pythonLiteral(filter))") }
+                let oneLine = "        IndexModel(\(args.joined(separator: ", "))),"
+                if oneLine.count <= 88 {
+                    lines.append(oneLine)
+                } else {
+                    lines.append("        IndexModel(")
+                    for arg in args { lines.append("            \(arg),") }
+                    lines.append("        ),")
+                }
+            }
+            lines.append("    ],")
+        }
+        lines.append("}")
+        let usesText = lines.contains { $0.contains(", TEXT)") }
+        return file("mongo/indexes.py", docstring: "Create every collection with its $jsonSchema validator, and its indexes; safe to run again.", imports: {
+            $0.module("asyncio")
+            $0.module("json")
+            $0.from("pathlib", import: "Path")
+            $0.from("typing", import: "Any")
+            $0.from("pymongo", import: "ASCENDING", "IndexModel")
+            if usesText { $0.from("pymongo", import: "TEXT") }
+        }, body: """
+            VALIDATORS = Path(__file__).parent / "validators"
+
+            \(lines.joined(separator: "\n"))
+
+
+            def validator(collection: str) -> dict[str, Any]:
+                \"\"\"The collection's validator, from mongo/validators/<collection>.json.\"\"\"
+                document: dict[str, Any] = json.loads(
+                    (VALIDATORS / f"{collection}.json").read_text(encoding="utf-8")
+                )
+                return document
+
+
+            async def apply_validator(
+                db: Any, collection: str, schema: dict[str, Any] | None = None
+            ) -> None:
+                \"\"\"Create the collection with its validator, or replace an existing one's.\"\"\"
+                rules = schema if schema is not None else validator(collection)
+                options = {"validationLevel": "strict", "validationAction": "error"}
+                if collection in await db.list_collection_names():
+                    await db.command("collMod", collection, validator=rules, **options)
+                else:
+                    await db.create_collection(collection, validator=rules, **options)
+
+
+            async def ensure(db: Any) -> None:
+                \"\"\"Every collection with its validator and indexes (existing ones are kept).\"\"\"
+                for collection, indexes in INDEXES.items():
+                    await apply_validator(db, collection)
+                    if indexes:
+                        await db[collection].create_indexes(indexes)
+
+
+            async def main() -> None:
+                from motor.motor_asyncio import AsyncIOMotorClient
+
+                from app.config import settings
+
+                client: AsyncIOMotorClient[dict[str, Any]] = AsyncIOMotorClient(
+                    settings.mongodb_url
+                )
+                try:
+                    await ensure(client[settings.mongodb_database])
+                finally:
+                    client.close()
+
+
+            if __name__ == "__main__":
+                asyncio.run(main())
+            """)
+    }
+
+    func pythonLiteral(_ json: OrderedJSON) -> String {
+        switch json {
+        case let .string(s): return PythonRenderer.quote(s)
+        case let .number(n): return n
+        case let .bool(b): return b ? "True" : "False"
+        case .null: return "None"
+        case let .array(items): return "[" + items.map(pythonLiteral).joined(separator: ", ") + "]"
+        case let .object(pairs): return "{" + pairs.map { PythonRenderer.quote($0.key) + ": " + pythonLiteral($0.value) }.joined(separator: ", ") + "}"
+        }
+    }
+
+    // MARK: Tests
+
+    /// `tests/`: HTTP tests of every resource on a database made for each test on the server of
+    /// `TEST_MONGODB_URL` (skipped, saying so, without one).
+    func tests() -> [GeneratedFile] {
+        var files = [GeneratedFile(path: "tests/__init__.py", contents: "# \(generatedHeader)\n\"\"\"HTTP tests of the API.\"\"\"\n")]
+        files.append(file("tests/conftest.py", docstring: "Test fixtures: an HTTP client on a fresh MongoDB database (TEST_MONGODB_URL).", imports: {
+            $0.module("os")
+            $0.module("uuid")
+            $0.from("collections.abc", import: "AsyncIterator")
+            $0.module("httpx")
+            $0.module("pytest")
+            $0.from("app.db", import: "get_engine", "make_engine")
+            $0.from("app.main", import: "app")
+            $0.from("app.models", import: "MODELS")
+            $0.firstParty.insert("mongo")
+            $0.from("mongo.indexes", import: "ensure")
+        }, body: """
+            TEST_URL = os.environ.get("TEST_MONGODB_URL")
+
+
+            @pytest.fixture
+            def anyio_backend() -> str:
+                return "asyncio"
+
+
+            @pytest.fixture
+            async def client() -> AsyncIterator[httpx.AsyncClient]:
+                \"\"\"A client for the app on a database made for the test and dropped after it.\"\"\"
+                if not TEST_URL:
+                    pytest.skip("TEST_MONGODB_URL is not set: these tests need a MongoDB server")
+                database = f"test_{uuid.uuid4().hex[:12]}"
+                engine = make_engine(TEST_URL, database)
+                await ensure(engine.database)
+                await engine.configure_database(MODELS)
+                app.dependency_overrides[get_engine] = lambda: engine
+                transport = httpx.ASGITransport(app=app)
+                try:
+                    async with httpx.AsyncClient(
+                        transport=transport, base_url="http://test"
+                    ) as test_client:
+                        yield test_client
+                finally:
+                    app.dependency_overrides.clear()
+                    await engine.client.drop_database(database)
+                    engine.client.close()
+            """))
+        for view in views {
+            let plural = PythonNames.plural(Identifiers.snakeCase(view.entity))
+            files.append(file("tests/test_\(view.module).py", docstring: "HTTP tests of \(view.routePrefix).", imports: {
+                $0.module("httpx")
+                $0.module("pytest")
+            }, body: """
+                pytestmark = pytest.mark.anyio
+                PREFIX = \(PythonRenderer.quote("/api/v1" + view.routePrefix))
+
+
+                async def test_list_\(plural)_starts_empty(client: httpx.AsyncClient) -> None:
+                    response = await client.get(f"{PREFIX}/")
+                    assert response.status_code == 200
+                    assert response.json() == {"data": [], "count": 0}
+
+
+                async def test_unknown_\(Identifiers.snakeCase(view.entity))_is_404(client: httpx.AsyncClient) -> None:
+                    response = await client.get(f"{PREFIX}/{'0' * 24}")
+                    assert response.status_code == 404
+                    malformed = await client.get(f"{PREFIX}/not-an-object-id")
+                    assert malformed.status_code == 422
+                """))
+        }
+        return files
+    }
+
+    // MARK: Migrations
+
+    func migrationFiles() -> [GeneratedFile] {
+        var files = [
+            MongoMigrationGenerator.runner(),
+            GeneratedFile(path: "mongo/migrations/__init__.py", contents: "# \(generatedHeader)\n\"\"\"MongoDB migrations, applied in order by mongo/migrate.py.\"\"\"\n"),
+        ]
+        let empty = Schema(name: original.name, namingConvention: original.namingConvention, enums: [], tables: [])
+        let plan = MigrationPlanner.plan(from: empty, to: original)
+        files.append(GeneratedFile(
+            path: Self.initialMigrationPath,
+            contents: MongoMigrationGenerator(old: empty, new: original).render(plan, name: "0001_initial", message: "Initial collections, validators and indexes.")))
+        if let snapshot { files.append(GeneratedFile(path: Self.snapshotPath, contents: snapshot)) }
+        return files
+    }
+
+    public static let snapshotPath = "mongo/migrations/schema.snapshot.json"
+    public static let initialMigrationPath = "mongo/migrations/0001_initial.py"
+
+    // MARK: Project files
+
+    func projectFiles() -> [GeneratedFile] {
+        let name = ProjectFilesGenerator(schema: original, database: .mongodb).projectName
+        let routes = views.map { "- `/api/v1\($0.routePrefix)/`: \($0.entity) (collection `\(collections.collectionName($0.table))`)" }.joined(separator: "\n")
+        let warningList = warnings.isEmpty ? "None." : warnings.map { "- \($0)" }.joined(separator: "\n")
+        return [
+            ProjectFilesGenerator(schema: original, database: .mongodb).pyproject(),
+            GeneratedFile(path: "README.md", contents: """
+                # \(schema.name)
+
+                A FastAPI backend generated by schemaforge from the `\(schema.name)` schema, for MongoDB
+                (ODMantic models; the schema's rules are also enforced by MongoDB itself through
+                `$jsonSchema` collection validators).
+
+                ```sh
+                python -m venv .venv && . .venv/bin/activate
+                pip install -e ".[dev]"
+                python -m mongo.indexes              # collections, validators, indexes (idempotent)
+                uvicorn app.main:app --reload        # MONGODB_URL defaults to \(TargetDatabase.mongodb.defaultURL)
+                TEST_MONGODB_URL=mongodb://127.0.0.1:27017 pytest   # a database per test; skipped without it
+                ruff check . && ruff format --check . && mypy app mongo tests
+                ```
+
+                Settings come from the environment or `.env`: `MONGODB_URL`, `MONGODB_DATABASE`.
+
+                ## Resources
+
+                \(routes)
+
+                Keys are ObjectIds (24 hex digits). Errors: 404 for an unknown key or reference, 409 on a
+                duplicate key or a delete that a `restrict` rule forbids, 422 for an invalid body.
+
+                ## Layout
+
+                - `app/models/`: ODMantic models with their field constraints and indexes
+                - `app/schemas/`: Pydantic v2 request and response schemas
+                - `app/crud/`, `app/routers/`: persistence helpers (on_delete rules in `app/crud/deletes.py`) and routes
+                - `mongo/validators/`: one `$jsonSchema` per collection; `mongo/indexes.py` applies them
+                - `mongo/migrations/`, `mongo/migrate.py`: migrations (`python -m mongo.migrate upgrade`)
+                - `tests/`: HTTP tests of every resource (on the server of `TEST_MONGODB_URL`)
+
+                ## Not enforced by MongoDB
+
+                \(warningList)
+
+                """),
+            GeneratedFile(path: ".gitignore", contents: "__pycache__/\n*.py[cod]\n.venv/\n.env\n.mypy_cache/\n.ruff_cache/\n.pytest_cache/\n"),
+            GeneratedFile(path: ".env.example", contents: """
+                # Copy to .env and adjust. Every setting can also be an environment variable.
+                MONGODB_URL=\(TargetDatabase.mongodb.defaultURL)
+                MONGODB_DATABASE=\(databaseName)
+
+                """),
+        ]
+    }
+}
