@@ -271,7 +271,7 @@ name: kitchen_sink
 comment: Every key of the format
 enums:
   Role: [admin, editor, reader]
-  Level: {values: [1, 2, 3], comment: Numeric-looking values are text}
+  Level: {values: [1, 2, 3], comment: Numeric-looking values are text, renamed_from: {'3': '4'}}
 entities:
   Account:
     table: accounts
@@ -302,7 +302,7 @@ entities:
     relations:
       team: Team
       mentor: {to: Account, kind: many_to_one, optional: true, on_delete: SET NULL, on_update: Cascade, column: mentor_ref, index: true, comment: Self reference, back: mentees}
-      groups: {to: Team, kind: many_to_many, join_table: account_groups, back: members}
+      groups: {to: Team, kind: many_to_many, join_table: account_groups, back: members, read: nested, renamed_from: teams}
       badges: {to: Badge, kind: one_to_many, back: holder, embed: false}
       clubs: {to: Team, kind: many_to_many, through: Membership, back: club_members}
     indexes:
