@@ -360,6 +360,8 @@ class Payloads:
                 text = string_for_pattern(s["pattern"], f"{n}")
             else:
                 text = f"v{n}"
+            if "minLength" in s and "pattern" not in s:
+                text = text.rjust(s["minLength"], "x")  # the distinguishing tail survives a maxLength cut
             if "maxLength" in s:
                 text = text[-s["maxLength"] :] if "pattern" not in s else text
             return text
