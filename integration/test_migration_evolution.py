@@ -1,4 +1,4 @@
-"""Schema evolution on real databases: fifteen versions (integration/evolution/v01..v15.yaml) that use
+"""Schema evolution on real databases: sixteen versions (integration/evolution/v01..v16.yaml) that use
 every kind of operation: tables created, renamed (with their join table) and dropped; columns added,
 renamed, widened, made NOT NULL with a backfill, given comments and new defaults, dropped; indexes,
 uniques, checks and foreign keys added, changed and dropped; enum values added, removed and renamed;

@@ -41,6 +41,12 @@ public enum MigrationOperation: Equatable, Sendable {
     case alterTableComment(table: String, from: String?, to: String?)
     /// A renamed table's primary key takes the name the convention gives the new table.
     case renamePrimaryKey(table: String, from: String, to: String, columns: [String])
+    /// An index, unique or check whose name follows a renamed table or column, its definition
+    /// unchanged: renamed where the database can, never rebuilt for the name alone. `from` is the
+    /// old object on the new column names (what the downgrade re-creates where it cannot rename).
+    case renameIndex(table: String, from: Index, to: Index)
+    case renameUnique(table: String, from: UniqueConstraint, to: UniqueConstraint)
+    case renameCheck(table: String, from: CheckConstraint, to: CheckConstraint)
 
     /// The operation's kind as it appears in plans: `create_table`, `rename_column`, ...
     public var kind: String {
@@ -66,6 +72,9 @@ public enum MigrationOperation: Equatable, Sendable {
         case .alterPrimaryKey: return "alter_primary_key"
         case .alterTableComment: return "alter_table_comment"
         case .renamePrimaryKey: return "rename_primary_key"
+        case .renameIndex: return "rename_index"
+        case .renameUnique: return "rename_unique"
+        case .renameCheck: return "rename_check"
         }
     }
 
@@ -86,6 +95,9 @@ public enum MigrationOperation: Equatable, Sendable {
         case let .alterPrimaryKey(t, _, to): return "\(t).\(to?.name ?? "(none)")"
         case let .alterTableComment(t, _, _): return t
         case let .renamePrimaryKey(t, from, to, _): return "\(t).\(from) -> \(t).\(to)"
+        case let .renameIndex(t, from, to): return "\(t).\(from.name) -> \(t).\(to.name)"
+        case let .renameUnique(t, from, to): return "\(t).\(from.name) -> \(t).\(to.name)"
+        case let .renameCheck(t, from, to): return "\(t).\(from.name) -> \(t).\(to.name)"
         }
     }
 
@@ -113,6 +125,9 @@ public enum MigrationOperation: Equatable, Sendable {
         case let .alterPrimaryKey(t, from, to): return .alterPrimaryKey(table: t, from: to, to: from)
         case let .alterTableComment(t, from, to): return .alterTableComment(table: t, from: to, to: from)
         case let .renamePrimaryKey(t, from, to, columns): return .renamePrimaryKey(table: t, from: to, to: from, columns: columns)
+        case let .renameIndex(t, from, to): return .renameIndex(table: t, from: to, to: from)
+        case let .renameUnique(t, from, to): return .renameUnique(table: t, from: to, to: from)
+        case let .renameCheck(t, from, to): return .renameCheck(table: t, from: to, to: from)
         }
     }
 }

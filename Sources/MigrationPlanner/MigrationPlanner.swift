@@ -312,7 +312,41 @@ struct Planner {
         // An index or unique that disappears (rather than changes) is dropped only after the new ones
         // exist: MySQL refuses to drop the last index a foreign key can use.
         let newIndexNames = Set(newTable.indexes.map(\.name) + newTable.uniques.map(\.name))
-        diffNamed(oldTable.uniques, newTable.uniques, name: \.name, same: { a, b in renamedColumns(a.columns) == b.columns },
+        // A name that only follows a renamed table or column (same definition under the new name)
+        // is a rename, not a rebuild.
+        func renamePairs<T>(_ before: [T], _ after: [T], name: WritableKeyPath<T, String>, renamed: (T) -> T, equal: (T, T) -> Bool) -> [(from: T, to: T)] {
+            let beforeNames = Set(before.map { $0[keyPath: name] }), afterNames = Set(after.map { $0[keyPath: name] })
+            var used: Set<String> = [], pairs: [(from: T, to: T)] = []
+            for object in after where !beforeNames.contains(object[keyPath: name]) {
+                let match = before.first { candidate in
+                    guard !afterNames.contains(candidate[keyPath: name]), !used.contains(candidate[keyPath: name]) else { return false }
+                    var moved = renamed(candidate)
+                    moved[keyPath: name] = object[keyPath: name]
+                    return equal(moved, object)
+                }
+                guard let match else { continue }
+                used.insert(match[keyPath: name])
+                pairs.append((renamed(match), object))
+            }
+            return pairs
+        }
+        let uniqueRenames = renamePairs(oldTable.uniques, newTable.uniques, name: \.name, renamed: { u in
+            var u = u
+            u.columns = renamedColumns(u.columns)
+            return u
+        }, equal: ==)
+        let checkRenames = renamePairs(oldTable.checks, newTable.checks, name: \.name, renamed: { $0 }, equal: ==)
+        let indexRenames = renamePairs(oldTable.indexes, newTable.indexes, name: \.name, renamed: { i in
+            var i = i
+            i.columns = renamedColumns(i.columns)
+            return i
+        }, equal: ==)
+        for pair in uniqueRenames { columns.append(PlannedStep(.renameUnique(table: t, from: pair.from, to: pair.to), .safe)) }
+        for pair in checkRenames { columns.append(PlannedStep(.renameCheck(table: t, from: pair.from, to: pair.to), .safe)) }
+        for pair in indexRenames { columns.append(PlannedStep(.renameIndex(table: t, from: pair.from, to: pair.to), .safe)) }
+        let renamedAway = Set(uniqueRenames.map(\.from.name) + checkRenames.map(\.from.name) + indexRenames.map(\.from.name))
+        let renamedTo = Set(uniqueRenames.map(\.to.name) + checkRenames.map(\.to.name) + indexRenames.map(\.to.name))
+        diffNamed(oldTable.uniques.filter { !renamedAway.contains($0.name) }, newTable.uniques.filter { !renamedTo.contains($0.name) }, name: \.name, same: { a, b in renamedColumns(a.columns) == b.columns },
                   drop: { unique in
                       if newIndexNames.contains(unique.name) {
                           drops.append(PlannedStep(.dropUnique(table: o, unique), .safe))
@@ -324,10 +358,10 @@ struct Planner {
                       }
                   },
                   add: { adds.append(PlannedStep(.addUnique(table: t, $0), .locking, note: "builds a unique index on existing rows")) })
-        diffNamed(oldTable.checks, newTable.checks, name: \.name, same: { a, b in a.expression == b.expression && a.dialectExpressions == b.dialectExpressions },
+        diffNamed(oldTable.checks.filter { !renamedAway.contains($0.name) }, newTable.checks.filter { !renamedTo.contains($0.name) }, name: \.name, same: { a, b in a.expression == b.expression && a.dialectExpressions == b.dialectExpressions },
                   drop: { drops.append(PlannedStep(.dropCheck(table: o, $0), .safe)) },
                   add: { adds.append(PlannedStep(.addCheck(table: t, $0), .safe)) })
-        diffNamed(oldTable.indexes, newTable.indexes, name: \.name, same: { a, b in
+        diffNamed(oldTable.indexes.filter { !renamedAway.contains($0.name) }, newTable.indexes.filter { !renamedTo.contains($0.name) }, name: \.name, same: { a, b in
             var a = a
             a.columns = renamedColumns(a.columns)
             return a == b

@@ -135,6 +135,37 @@ extension AlembicOperationRenderer {
                     "create_primary_key(op.f(\(q(to))), [\(columns.map(q).joined(separator: ", "))])",
                 ])
             }
+        case let .renameIndex(table, from, to):
+            let sql = SQLRenderer(dialect: dialect)
+            switch dialect {
+            case .postgresql:
+                return ["op.execute(\(q("ALTER INDEX \(sql.constraintName(from.name)) RENAME TO \(sql.constraintName(to.name))")))"]
+            case .mysql:
+                guard !isUnsupportedOnMySQL(to, table: table) else { return [] }
+                return ["op.execute(\(q("ALTER TABLE \(sql.quote(table)) RENAME INDEX \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))")))"]
+            case .sqlite:  // no index renames: dropped and created under the new name
+                return render(.dropIndex(table: table, from), imports: &imports) + createIndex(to, table: table, concurrently: false)
+            }
+        case let .renameUnique(table, from, to):
+            let sql = SQLRenderer(dialect: dialect)
+            switch dialect {
+            case .postgresql:
+                return ["op.execute(\(q("ALTER TABLE \(sql.quote(table)) RENAME CONSTRAINT \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))")))"]
+            case .mysql:
+                return ["op.execute(\(q("ALTER TABLE \(sql.quote(table)) RENAME INDEX \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))")))"]
+            case .sqlite:  // one rebuild: the old unique dropped, the same one created under the new name
+                return batch(table, [
+                    "drop_constraint(op.f(\(q(from.name))), type_=\"unique\")",
+                    "create_unique_constraint(op.f(\(q(to.name))), [\(to.columns.map(q).joined(separator: ", "))])",
+                ])
+            }
+        case let .renameCheck(table, from, to):
+            if dialect == .postgresql {
+                let sql = SQLRenderer(dialect: dialect)
+                return ["op.execute(\(q("ALTER TABLE \(sql.quote(table)) RENAME CONSTRAINT \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))")))"]
+            }
+            // MariaDB and SQLite cannot rename a CHECK: dropped and added under the new name.
+            return render(.dropCheck(table: table, from), imports: &imports) + render(.addCheck(table: table, to), imports: &imports)
         case let .alterTableComment(table, from, to):
             guard dialect != .sqlite else { return [] }  // SQLite has no comments
             if let to {

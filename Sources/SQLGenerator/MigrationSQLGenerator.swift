@@ -128,6 +128,20 @@ public struct MigrationSQLGenerator: Sendable {
         case let .alterTableComment(t, _, to):
             if dialect == .mysql { return ["ALTER TABLE \(q(t)) COMMENT = \(sql.literal(to ?? ""))"] }
             return ["COMMENT ON TABLE \(q(t)) IS \(to.map(sql.literal) ?? "NULL")"]
+        case let .renameIndex(t, from, to):
+            if dialect == .mysql {
+                // Indexes MySQL cannot have were never created.
+                guard statements(for: .addIndex(table: t, to)).first?.hasPrefix("--") == false else { return [] }
+                return ["ALTER TABLE \(q(t)) RENAME INDEX \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))"]
+            }
+            return ["ALTER INDEX \(sql.constraintName(from.name)) RENAME TO \(sql.constraintName(to.name))"]
+        case let .renameUnique(t, from, to):
+            if dialect == .mysql { return ["ALTER TABLE \(q(t)) RENAME INDEX \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))"] }
+            return ["ALTER TABLE \(q(t)) RENAME CONSTRAINT \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))"]
+        case let .renameCheck(t, from, to):
+            // MariaDB cannot rename a CHECK: dropped and added under the new name.
+            if dialect == .mysql { return statements(for: .dropCheck(table: t, from)) + statements(for: .addCheck(table: t, to)) }
+            return ["ALTER TABLE \(q(t)) RENAME CONSTRAINT \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))"]
         }
     }
 
@@ -318,7 +332,7 @@ extension MigrationSQLGenerator {
             switch operation {
             case let .addColumn(t, _), let .dropColumn(t, _), let .alterColumn(t, _, _), let .addUnique(t, _), let .dropUnique(t, _),
                  let .addCheck(t, _), let .dropCheck(t, _), let .addForeignKey(t, _), let .dropForeignKey(t, _),
-                 let .alterPrimaryKey(t, _, _), let .renamePrimaryKey(t, _, _, _):
+                 let .alterPrimaryKey(t, _, _), let .renamePrimaryKey(t, _, _, _), let .renameUnique(t, _, _), let .renameCheck(t, _, _):
                 rebuilt.insert(current(t))
             case let .alterEnum(from, to, renames):
                 enumChanges[to.name] = (from, to, renames)
@@ -342,8 +356,15 @@ extension MigrationSQLGenerator {
         for case let .dropIndex(t, index) in operations where !rebuilt.contains(current(t)) && !dropped.contains(t) {
             out.append("DROP INDEX IF EXISTS \(q(index.name))")
         }
+        for case let .renameIndex(t, from, _) in operations where !rebuilt.contains(t) {
+            out.append("DROP INDEX IF EXISTS \(q(from.name))")
+        }
         for case let .addIndex(t, index) in operations where !rebuilt.contains(t) {
             out += statements(for: .addIndex(table: t, index))
+        }
+        // SQLite cannot rename an index: the new name is created.
+        for case let .renameIndex(t, _, to) in operations where !rebuilt.contains(t) {
+            out += statements(for: .addIndex(table: t, to))
         }
         for table in new.tables where rebuilt.contains(table.name) {
             out += rebuild(table, operations: operations, tableRenames: tableRenames, enumChanges: enumChanges)

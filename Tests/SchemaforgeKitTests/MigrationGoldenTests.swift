@@ -56,7 +56,7 @@ struct MigrationGoldenTests {
         let expected: Set<String> = [
             "create_table", "drop_table", "rename_table", "add_column", "drop_column", "rename_column", "alter_column",
             "add_index", "drop_index", "add_unique", "add_check", "add_foreign_key", "drop_foreign_key", "alter_enum",
-            "alter_table_comment", "rename_primary_key", "drop_unique",
+            "alter_table_comment", "rename_primary_key", "drop_unique", "rename_index", "rename_unique", "rename_check",
         ]
         #expect(expected.subtracting(kinds).isEmpty, "not exercised: \(expected.subtracting(kinds).sorted())")
     }

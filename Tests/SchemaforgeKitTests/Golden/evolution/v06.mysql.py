@@ -12,16 +12,13 @@ Operations:
 - [safe] rename_table post_tags -> article_tags
 - [safe] rename_column article_tags.post_id -> article_tags.article_id
 - [safe] rename_primary_key article.pk_post -> article.pk_article
+- [safe] rename_index article.ix_post_author_id -> article.ix_article_author_id
+- [safe] rename_index article.ix_post_title -> article.ix_article_title
 - [safe] rename_primary_key article_tags.pk_post_tags -> article_tags.pk_article_tags
-- [locking] add_index article.ix_article_author_id
-- [locking] add_index article.ix_article_title
-- [locking] add_index article_tags.ix_article_tags_tag_id
+- [safe] rename_index article_tags.ix_post_tags_tag_id -> article_tags.ix_article_tags_tag_id
 - [locking] add_foreign_key article.fk_article_author_id_user
 - [locking] add_foreign_key article_tags.fk_article_tags_article_id_article
 - [locking] add_foreign_key article_tags.fk_article_tags_tag_id_tag
-- [safe] drop_index article.ix_post_author_id
-- [safe] drop_index article.ix_post_title
-- [safe] drop_index article_tags.ix_post_tags_tag_id
 """
 
 from collections.abc import Sequence
@@ -50,12 +47,12 @@ def upgrade() -> None:
         existing_type=sa.Integer,
         existing_nullable=False,
     )
-    op.create_index(
-        op.f("ix_article_author_id"), "article", ["author_id"], unique=False
+    op.execute(
+        "ALTER TABLE article RENAME INDEX ix_post_author_id TO ix_article_author_id"
     )
-    op.create_index(op.f("ix_article_title"), "article", ["title"], unique=False)
-    op.create_index(
-        op.f("ix_article_tags_tag_id"), "article_tags", ["tag_id"], unique=False
+    op.execute("ALTER TABLE article RENAME INDEX ix_post_title TO ix_article_title")
+    op.execute(
+        "ALTER TABLE article_tags RENAME INDEX ix_post_tags_tag_id TO ix_article_tags_tag_id"
     )
     op.create_foreign_key(
         op.f("fk_article_author_id_user"),
@@ -81,17 +78,9 @@ def upgrade() -> None:
         ["id"],
         ondelete="CASCADE",
     )
-    op.drop_index(op.f("ix_post_author_id"), table_name="article")
-    op.drop_index(op.f("ix_post_title"), table_name="article")
-    op.drop_index(op.f("ix_post_tags_tag_id"), table_name="article_tags")
 
 
 def downgrade() -> None:
-    op.create_index(
-        op.f("ix_post_tags_tag_id"), "article_tags", ["tag_id"], unique=False
-    )
-    op.create_index(op.f("ix_post_title"), "article", ["title"], unique=False)
-    op.create_index(op.f("ix_post_author_id"), "article", ["author_id"], unique=False)
     op.drop_constraint(
         op.f("fk_article_tags_tag_id_tag"), "article_tags", type_="foreignkey"
     )
@@ -99,9 +88,13 @@ def downgrade() -> None:
         op.f("fk_article_tags_article_id_article"), "article_tags", type_="foreignkey"
     )
     op.drop_constraint(op.f("fk_article_author_id_user"), "article", type_="foreignkey")
-    op.drop_index(op.f("ix_article_tags_tag_id"), table_name="article_tags")
-    op.drop_index(op.f("ix_article_title"), table_name="article")
-    op.drop_index(op.f("ix_article_author_id"), table_name="article")
+    op.execute(
+        "ALTER TABLE article_tags RENAME INDEX ix_article_tags_tag_id TO ix_post_tags_tag_id"
+    )
+    op.execute("ALTER TABLE article RENAME INDEX ix_article_title TO ix_post_title")
+    op.execute(
+        "ALTER TABLE article RENAME INDEX ix_article_author_id TO ix_post_author_id"
+    )
     op.alter_column(
         "article_tags",
         "article_id",

@@ -12,20 +12,14 @@ ALTER TABLE post_tags RENAME TO article_tags;
 
 ALTER TABLE article_tags RENAME COLUMN post_id TO article_id;
 
-CREATE INDEX ix_article_author_id ON article (author_id);
+ALTER TABLE article RENAME INDEX ix_post_author_id TO ix_article_author_id;
 
-CREATE INDEX ix_article_title ON article (title);
+ALTER TABLE article RENAME INDEX ix_post_title TO ix_article_title;
 
-CREATE INDEX ix_article_tags_tag_id ON article_tags (tag_id);
+ALTER TABLE article_tags RENAME INDEX ix_post_tags_tag_id TO ix_article_tags_tag_id;
 
 ALTER TABLE article ADD CONSTRAINT fk_article_author_id_user FOREIGN KEY (author_id) REFERENCES `user` (id) ON DELETE CASCADE;
 
 ALTER TABLE article_tags ADD CONSTRAINT fk_article_tags_article_id_article FOREIGN KEY (article_id) REFERENCES article (id) ON DELETE CASCADE;
 
 ALTER TABLE article_tags ADD CONSTRAINT fk_article_tags_tag_id_tag FOREIGN KEY (tag_id) REFERENCES tag (id) ON DELETE CASCADE;
-
-ALTER TABLE article DROP INDEX ix_post_author_id;
-
-ALTER TABLE article DROP INDEX ix_post_title;
-
-ALTER TABLE article_tags DROP INDEX ix_post_tags_tag_id;

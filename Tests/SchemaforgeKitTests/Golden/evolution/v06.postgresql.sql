@@ -15,22 +15,16 @@ ALTER TABLE article_tags RENAME COLUMN post_id TO article_id;
 
 ALTER TABLE article RENAME CONSTRAINT pk_post TO pk_article;
 
+ALTER INDEX ix_post_author_id RENAME TO ix_article_author_id;
+
+ALTER INDEX ix_post_title RENAME TO ix_article_title;
+
 ALTER TABLE article_tags RENAME CONSTRAINT pk_post_tags TO pk_article_tags;
 
-CREATE INDEX CONCURRENTLY ix_article_author_id ON article (author_id);
-
-CREATE INDEX CONCURRENTLY ix_article_title ON article (title);
-
-CREATE INDEX CONCURRENTLY ix_article_tags_tag_id ON article_tags (tag_id);
+ALTER INDEX ix_post_tags_tag_id RENAME TO ix_article_tags_tag_id;
 
 ALTER TABLE article ADD CONSTRAINT fk_article_author_id_user FOREIGN KEY (author_id) REFERENCES "user" (id) ON DELETE CASCADE;
 
 ALTER TABLE article_tags ADD CONSTRAINT fk_article_tags_article_id_article FOREIGN KEY (article_id) REFERENCES article (id) ON DELETE CASCADE;
 
 ALTER TABLE article_tags ADD CONSTRAINT fk_article_tags_tag_id_tag FOREIGN KEY (tag_id) REFERENCES tag (id) ON DELETE CASCADE;
-
-DROP INDEX CONCURRENTLY IF EXISTS ix_post_author_id;
-
-DROP INDEX CONCURRENTLY IF EXISTS ix_post_title;
-
-DROP INDEX CONCURRENTLY IF EXISTS ix_post_tags_tag_id;

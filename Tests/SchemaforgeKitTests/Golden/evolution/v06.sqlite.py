@@ -12,16 +12,13 @@ Operations:
 - [safe] rename_table post_tags -> article_tags
 - [safe] rename_column article_tags.post_id -> article_tags.article_id
 - [safe] rename_primary_key article.pk_post -> article.pk_article
+- [safe] rename_index article.ix_post_author_id -> article.ix_article_author_id
+- [safe] rename_index article.ix_post_title -> article.ix_article_title
 - [safe] rename_primary_key article_tags.pk_post_tags -> article_tags.pk_article_tags
-- [locking] add_index article.ix_article_author_id
-- [locking] add_index article.ix_article_title
-- [locking] add_index article_tags.ix_article_tags_tag_id
+- [safe] rename_index article_tags.ix_post_tags_tag_id -> article_tags.ix_article_tags_tag_id
 - [locking] add_foreign_key article.fk_article_author_id_user
 - [locking] add_foreign_key article_tags.fk_article_tags_article_id_article
 - [locking] add_foreign_key article_tags.fk_article_tags_tag_id_tag
-- [safe] drop_index article.ix_post_author_id
-- [safe] drop_index article.ix_post_title
-- [safe] drop_index article_tags.ix_post_tags_tag_id
 """
 
 from collections.abc import Sequence
@@ -60,13 +57,16 @@ def upgrade() -> None:
     with op.batch_alter_table("article") as batch_op:
         batch_op.drop_constraint(op.f("pk_post"), type_="primary")
         batch_op.create_primary_key(op.f("pk_article"), ["id"])
-    with op.batch_alter_table("article_tags") as batch_op:
-        batch_op.drop_constraint(op.f("pk_post_tags"), type_="primary")
-        batch_op.create_primary_key(op.f("pk_article_tags"), ["article_id", "tag_id"])
+    op.drop_index(op.f("ix_post_author_id"), table_name="article")
     op.create_index(
         op.f("ix_article_author_id"), "article", ["author_id"], unique=False
     )
+    op.drop_index(op.f("ix_post_title"), table_name="article")
     op.create_index(op.f("ix_article_title"), "article", ["title"], unique=False)
+    with op.batch_alter_table("article_tags") as batch_op:
+        batch_op.drop_constraint(op.f("pk_post_tags"), type_="primary")
+        batch_op.create_primary_key(op.f("pk_article_tags"), ["article_id", "tag_id"])
+    op.drop_index(op.f("ix_post_tags_tag_id"), table_name="article_tags")
     op.create_index(
         op.f("ix_article_tags_tag_id"), "article_tags", ["tag_id"], unique=False
     )
@@ -94,17 +94,9 @@ def upgrade() -> None:
             ["id"],
             ondelete="CASCADE",
         )
-    op.drop_index(op.f("ix_post_author_id"), table_name="article")
-    op.drop_index(op.f("ix_post_title"), table_name="article")
-    op.drop_index(op.f("ix_post_tags_tag_id"), table_name="article_tags")
 
 
 def downgrade() -> None:
-    op.create_index(
-        op.f("ix_post_tags_tag_id"), "article_tags", ["tag_id"], unique=False
-    )
-    op.create_index(op.f("ix_post_title"), "article", ["title"], unique=False)
-    op.create_index(op.f("ix_post_author_id"), "article", ["author_id"], unique=False)
     with op.batch_alter_table("article_tags") as batch_op:
         batch_op.drop_constraint(op.f("fk_article_tags_tag_id_tag"), type_="foreignkey")
     with op.batch_alter_table("article_tags") as batch_op:
@@ -114,11 +106,16 @@ def downgrade() -> None:
     with op.batch_alter_table("article") as batch_op:
         batch_op.drop_constraint(op.f("fk_article_author_id_user"), type_="foreignkey")
     op.drop_index(op.f("ix_article_tags_tag_id"), table_name="article_tags")
-    op.drop_index(op.f("ix_article_title"), table_name="article")
-    op.drop_index(op.f("ix_article_author_id"), table_name="article")
+    op.create_index(
+        op.f("ix_post_tags_tag_id"), "article_tags", ["tag_id"], unique=False
+    )
     with op.batch_alter_table("article_tags") as batch_op:
         batch_op.drop_constraint(op.f("pk_article_tags"), type_="primary")
         batch_op.create_primary_key(op.f("pk_post_tags"), ["article_id", "tag_id"])
+    op.drop_index(op.f("ix_article_title"), table_name="article")
+    op.create_index(op.f("ix_post_title"), "article", ["title"], unique=False)
+    op.drop_index(op.f("ix_article_author_id"), table_name="article")
+    op.create_index(op.f("ix_post_author_id"), "article", ["author_id"], unique=False)
     with op.batch_alter_table("article") as batch_op:
         batch_op.drop_constraint(op.f("pk_article"), type_="primary")
         batch_op.create_primary_key(op.f("pk_post"), ["id"])

@@ -11,14 +11,12 @@ Operations:
 - [safe] drop_foreign_key article_topics.fk_article_topics_tag_id_tag
 - [safe] rename_column article.author_id -> article.writer_id
 - [safe] rename_table article_topics -> article_subjects
+- [safe] rename_unique article.uq_article_author_id_title -> article.uq_article_writer_id_title
 - [safe] rename_primary_key article_subjects.pk_article_topics -> article_subjects.pk_article_subjects
-- [locking] add_unique article.uq_article_writer_id_title
-- [locking] add_index article_subjects.ix_article_subjects_tag_id
+- [safe] rename_index article_subjects.ix_article_topics_tag_id -> article_subjects.ix_article_subjects_tag_id
 - [locking] add_foreign_key article.fk_article_writer_id_user
 - [locking] add_foreign_key article_subjects.fk_article_subjects_article_id_article
 - [locking] add_foreign_key article_subjects.fk_article_subjects_tag_id_tag
-- [safe] drop_unique article.uq_article_author_id_title
-- [safe] drop_index article_subjects.ix_article_topics_tag_id
 """
 
 from collections.abc import Sequence
@@ -52,19 +50,14 @@ def upgrade() -> None:
     )
     op.rename_table("article_topics", "article_subjects")
     op.execute(
+        "ALTER TABLE article RENAME CONSTRAINT uq_article_author_id_title TO uq_article_writer_id_title"
+    )
+    op.execute(
         "ALTER TABLE article_subjects RENAME CONSTRAINT pk_article_topics TO pk_article_subjects"
     )
-    op.create_unique_constraint(
-        op.f("uq_article_writer_id_title"), "article", ["writer_id", "title"]
+    op.execute(
+        "ALTER INDEX ix_article_topics_tag_id RENAME TO ix_article_subjects_tag_id"
     )
-    with op.get_context().autocommit_block():
-        op.create_index(
-            op.f("ix_article_subjects_tag_id"),
-            "article_subjects",
-            ["tag_id"],
-            unique=False,
-            postgresql_concurrently=True,
-        )
     op.create_foreign_key(
         op.f("fk_article_writer_id_user"),
         "article",
@@ -89,22 +82,9 @@ def upgrade() -> None:
         ["id"],
         ondelete="CASCADE",
     )
-    op.drop_constraint(op.f("uq_article_author_id_title"), "article", type_="unique")
-    op.drop_index(op.f("ix_article_topics_tag_id"), table_name="article_subjects")
 
 
 def downgrade() -> None:
-    with op.get_context().autocommit_block():
-        op.create_index(
-            op.f("ix_article_topics_tag_id"),
-            "article_subjects",
-            ["tag_id"],
-            unique=False,
-            postgresql_concurrently=True,
-        )
-    op.create_unique_constraint(
-        op.f("uq_article_author_id_title"), "article", ["writer_id", "title"]
-    )
     op.drop_constraint(
         op.f("fk_article_subjects_tag_id_tag"), "article_subjects", type_="foreignkey"
     )
@@ -114,10 +94,14 @@ def downgrade() -> None:
         type_="foreignkey",
     )
     op.drop_constraint(op.f("fk_article_writer_id_user"), "article", type_="foreignkey")
-    op.drop_index(op.f("ix_article_subjects_tag_id"), table_name="article_subjects")
-    op.drop_constraint(op.f("uq_article_writer_id_title"), "article", type_="unique")
+    op.execute(
+        "ALTER INDEX ix_article_subjects_tag_id RENAME TO ix_article_topics_tag_id"
+    )
     op.execute(
         "ALTER TABLE article_subjects RENAME CONSTRAINT pk_article_subjects TO pk_article_topics"
+    )
+    op.execute(
+        "ALTER TABLE article RENAME CONSTRAINT uq_article_writer_id_title TO uq_article_author_id_title"
     )
     op.rename_table("article_subjects", "article_topics")
     op.alter_column(

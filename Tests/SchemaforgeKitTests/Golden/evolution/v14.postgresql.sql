@@ -13,18 +13,14 @@ ALTER TABLE article RENAME COLUMN author_id TO writer_id;
 
 ALTER TABLE article_topics RENAME TO article_subjects;
 
+ALTER TABLE article RENAME CONSTRAINT uq_article_author_id_title TO uq_article_writer_id_title;
+
 ALTER TABLE article_subjects RENAME CONSTRAINT pk_article_topics TO pk_article_subjects;
 
-ALTER TABLE article ADD CONSTRAINT uq_article_writer_id_title UNIQUE (writer_id, title);
-
-CREATE INDEX CONCURRENTLY ix_article_subjects_tag_id ON article_subjects (tag_id);
+ALTER INDEX ix_article_topics_tag_id RENAME TO ix_article_subjects_tag_id;
 
 ALTER TABLE article ADD CONSTRAINT fk_article_writer_id_user FOREIGN KEY (writer_id) REFERENCES "user" (id) ON DELETE RESTRICT;
 
 ALTER TABLE article_subjects ADD CONSTRAINT fk_article_subjects_article_id_article FOREIGN KEY (article_id) REFERENCES article (id) ON DELETE CASCADE;
 
 ALTER TABLE article_subjects ADD CONSTRAINT fk_article_subjects_tag_id_tag FOREIGN KEY (tag_id) REFERENCES tag (id) ON DELETE CASCADE;
-
-ALTER TABLE article DROP CONSTRAINT uq_article_author_id_title;
-
-DROP INDEX CONCURRENTLY IF EXISTS ix_article_topics_tag_id;

@@ -11,14 +11,12 @@ Operations:
 - [safe] drop_foreign_key article_topics.fk_article_topics_tag_id_tag
 - [safe] rename_column article.author_id -> article.writer_id
 - [safe] rename_table article_topics -> article_subjects
+- [safe] rename_unique article.uq_article_author_id_title -> article.uq_article_writer_id_title
 - [safe] rename_primary_key article_subjects.pk_article_topics -> article_subjects.pk_article_subjects
-- [locking] add_unique article.uq_article_writer_id_title
-- [locking] add_index article_subjects.ix_article_subjects_tag_id
+- [safe] rename_index article_subjects.ix_article_topics_tag_id -> article_subjects.ix_article_subjects_tag_id
 - [locking] add_foreign_key article.fk_article_writer_id_user
 - [locking] add_foreign_key article_subjects.fk_article_subjects_article_id_article
 - [locking] add_foreign_key article_subjects.fk_article_subjects_tag_id_tag
-- [safe] drop_unique article.uq_article_author_id_title
-- [safe] drop_index article_subjects.ix_article_topics_tag_id
 """
 
 from collections.abc import Sequence
@@ -64,17 +62,17 @@ def upgrade() -> None:
             existing_nullable=False,
         )
     op.rename_table("article_topics", "article_subjects")
+    with op.batch_alter_table("article") as batch_op:
+        batch_op.drop_constraint(op.f("uq_article_author_id_title"), type_="unique")
+        batch_op.create_unique_constraint(
+            op.f("uq_article_writer_id_title"), ["writer_id", "title"]
+        )
     with op.batch_alter_table("article_subjects") as batch_op:
         batch_op.drop_constraint(op.f("pk_article_topics"), type_="primary")
         batch_op.create_primary_key(
             op.f("pk_article_subjects"), ["article_id", "tag_id"]
         )
-    with op.batch_alter_table("article") as batch_op:
-        batch_op.drop_constraint(op.f("uq_article_author_id_title"), type_="unique")
-    with op.batch_alter_table("article") as batch_op:
-        batch_op.create_unique_constraint(
-            op.f("uq_article_writer_id_title"), ["writer_id", "title"]
-        )
+    op.drop_index(op.f("ix_article_topics_tag_id"), table_name="article_subjects")
     op.create_index(
         op.f("ix_article_subjects_tag_id"), "article_subjects", ["tag_id"], unique=False
     )
@@ -102,19 +100,9 @@ def upgrade() -> None:
             ["id"],
             ondelete="CASCADE",
         )
-    op.drop_index(op.f("ix_article_topics_tag_id"), table_name="article_subjects")
 
 
 def downgrade() -> None:
-    op.create_index(
-        op.f("ix_article_topics_tag_id"), "article_subjects", ["tag_id"], unique=False
-    )
-    with op.batch_alter_table("article") as batch_op:
-        batch_op.drop_constraint(op.f("uq_article_writer_id_title"), type_="unique")
-    with op.batch_alter_table("article") as batch_op:
-        batch_op.create_unique_constraint(
-            op.f("uq_article_author_id_title"), ["writer_id", "title"]
-        )
     with op.batch_alter_table("article_subjects") as batch_op:
         batch_op.drop_constraint(
             op.f("fk_article_subjects_tag_id_tag"), type_="foreignkey"
@@ -126,9 +114,17 @@ def downgrade() -> None:
     with op.batch_alter_table("article") as batch_op:
         batch_op.drop_constraint(op.f("fk_article_writer_id_user"), type_="foreignkey")
     op.drop_index(op.f("ix_article_subjects_tag_id"), table_name="article_subjects")
+    op.create_index(
+        op.f("ix_article_topics_tag_id"), "article_subjects", ["tag_id"], unique=False
+    )
     with op.batch_alter_table("article_subjects") as batch_op:
         batch_op.drop_constraint(op.f("pk_article_subjects"), type_="primary")
         batch_op.create_primary_key(op.f("pk_article_topics"), ["article_id", "tag_id"])
+    with op.batch_alter_table("article") as batch_op:
+        batch_op.drop_constraint(op.f("uq_article_writer_id_title"), type_="unique")
+        batch_op.create_unique_constraint(
+            op.f("uq_article_author_id_title"), ["writer_id", "title"]
+        )
     op.rename_table("article_subjects", "article_topics")
     with op.batch_alter_table("article") as batch_op:
         batch_op.alter_column(

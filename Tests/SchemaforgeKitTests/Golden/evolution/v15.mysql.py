@@ -7,7 +7,6 @@ Revises: 0014
 Operations:
 - [safe] alter_enum Status
 - [safe] drop_foreign_key article.fk_article_writer_id_user
-- [safe] drop_check article.ck_article_views_range
 - [safe] drop_foreign_key article_subjects.fk_article_subjects_article_id_article
 - [safe] drop_foreign_key article_subjects.fk_article_subjects_tag_id_tag
 - [safe] rename_table article -> story
@@ -15,17 +14,14 @@ Operations:
 - [safe] rename_table article_subjects -> story_subjects
 - [safe] rename_column story_subjects.article_id -> story_subjects.story_id
 - [safe] rename_primary_key story.pk_article -> story.pk_story
+- [safe] rename_unique story.uq_article_writer_id_title -> story.uq_story_writer_id_title
+- [safe] rename_check story.ck_article_views_range -> story.ck_story_views_range
+- [safe] rename_index story.ix_article_title -> story.ix_story_title
 - [safe] rename_primary_key story_subjects.pk_article_subjects -> story_subjects.pk_story_subjects
-- [locking] add_unique story.uq_story_writer_id_title
-- [safe] add_check story.ck_story_views_range
-- [locking] add_index story.ix_story_title
-- [locking] add_index story_subjects.ix_story_subjects_tag_id
+- [safe] rename_index story_subjects.ix_article_subjects_tag_id -> story_subjects.ix_story_subjects_tag_id
 - [locking] add_foreign_key story.fk_story_writer_id_user
 - [locking] add_foreign_key story_subjects.fk_story_subjects_story_id_story
 - [locking] add_foreign_key story_subjects.fk_story_subjects_tag_id_tag
-- [safe] drop_unique story.uq_article_writer_id_title
-- [safe] drop_index story.ix_article_title
-- [safe] drop_index story_subjects.ix_article_subjects_tag_id
 """
 
 from collections.abc import Sequence
@@ -60,7 +56,6 @@ def upgrade() -> None:
         existing_server_default="queued",
     )
     op.drop_constraint(op.f("fk_article_writer_id_user"), "article", type_="foreignkey")
-    op.drop_constraint(op.f("ck_article_views_range"), "article", type_="check")
     op.drop_constraint(
         op.f("fk_article_subjects_article_id_article"),
         "article_subjects",
@@ -86,13 +81,14 @@ def upgrade() -> None:
         existing_type=sa.Integer,
         existing_nullable=False,
     )
-    op.create_unique_constraint(
-        op.f("uq_story_writer_id_title"), "story", ["writer_id", "title"]
+    op.execute(
+        "ALTER TABLE story RENAME INDEX uq_article_writer_id_title TO uq_story_writer_id_title"
     )
+    op.drop_constraint(op.f("ck_article_views_range"), "story", type_="check")
     op.create_check_constraint(op.f("ck_story_views_range"), "story", "views >= 0")
-    op.create_index(op.f("ix_story_title"), "story", ["title"], unique=False)
-    op.create_index(
-        op.f("ix_story_subjects_tag_id"), "story_subjects", ["tag_id"], unique=False
+    op.execute("ALTER TABLE story RENAME INDEX ix_article_title TO ix_story_title")
+    op.execute(
+        "ALTER TABLE story_subjects RENAME INDEX ix_article_subjects_tag_id TO ix_story_subjects_tag_id"
     )
     op.create_foreign_key(
         op.f("fk_story_writer_id_user"),
@@ -118,19 +114,9 @@ def upgrade() -> None:
         ["id"],
         ondelete="CASCADE",
     )
-    op.drop_constraint(op.f("uq_article_writer_id_title"), "story", type_="unique")
-    op.drop_index(op.f("ix_article_title"), table_name="story")
-    op.drop_index(op.f("ix_article_subjects_tag_id"), table_name="story_subjects")
 
 
 def downgrade() -> None:
-    op.create_index(
-        op.f("ix_article_subjects_tag_id"), "story_subjects", ["tag_id"], unique=False
-    )
-    op.create_index(op.f("ix_article_title"), "story", ["title"], unique=False)
-    op.create_unique_constraint(
-        op.f("uq_article_writer_id_title"), "story", ["writer_id", "title"]
-    )
     op.drop_constraint(
         op.f("fk_story_subjects_tag_id_tag"), "story_subjects", type_="foreignkey"
     )
@@ -138,10 +124,15 @@ def downgrade() -> None:
         op.f("fk_story_subjects_story_id_story"), "story_subjects", type_="foreignkey"
     )
     op.drop_constraint(op.f("fk_story_writer_id_user"), "story", type_="foreignkey")
-    op.drop_index(op.f("ix_story_subjects_tag_id"), table_name="story_subjects")
-    op.drop_index(op.f("ix_story_title"), table_name="story")
+    op.execute(
+        "ALTER TABLE story_subjects RENAME INDEX ix_story_subjects_tag_id TO ix_article_subjects_tag_id"
+    )
+    op.execute("ALTER TABLE story RENAME INDEX ix_story_title TO ix_article_title")
     op.drop_constraint(op.f("ck_story_views_range"), "story", type_="check")
-    op.drop_constraint(op.f("uq_story_writer_id_title"), "story", type_="unique")
+    op.create_check_constraint(op.f("ck_article_views_range"), "story", "views >= 0")
+    op.execute(
+        "ALTER TABLE story RENAME INDEX uq_story_writer_id_title TO uq_article_writer_id_title"
+    )
     op.alter_column(
         "story_subjects",
         "story_id",
@@ -175,7 +166,6 @@ def downgrade() -> None:
         ["id"],
         ondelete="CASCADE",
     )
-    op.create_check_constraint(op.f("ck_article_views_range"), "article", "views >= 0")
     op.create_foreign_key(
         op.f("fk_article_writer_id_user"),
         "article",

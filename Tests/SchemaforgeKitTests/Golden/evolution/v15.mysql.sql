@@ -8,8 +8,6 @@ ALTER TABLE article MODIFY COLUMN `status` ENUM('queued', 'published', 'featured
 
 ALTER TABLE article DROP FOREIGN KEY fk_article_writer_id_user;
 
-ALTER TABLE article DROP CONSTRAINT ck_article_views_range;
-
 ALTER TABLE article_subjects DROP FOREIGN KEY fk_article_subjects_article_id_article;
 
 ALTER TABLE article_subjects DROP FOREIGN KEY fk_article_subjects_tag_id_tag;
@@ -22,22 +20,18 @@ ALTER TABLE article_subjects RENAME TO story_subjects;
 
 ALTER TABLE story_subjects RENAME COLUMN article_id TO story_id;
 
-ALTER TABLE story ADD CONSTRAINT uq_story_writer_id_title UNIQUE (writer_id, title);
+ALTER TABLE story RENAME INDEX uq_article_writer_id_title TO uq_story_writer_id_title;
+
+ALTER TABLE story DROP CONSTRAINT ck_article_views_range;
 
 ALTER TABLE story ADD CONSTRAINT ck_story_views_range CHECK (views >= 0);
 
-CREATE INDEX ix_story_title ON story (title);
+ALTER TABLE story RENAME INDEX ix_article_title TO ix_story_title;
 
-CREATE INDEX ix_story_subjects_tag_id ON story_subjects (tag_id);
+ALTER TABLE story_subjects RENAME INDEX ix_article_subjects_tag_id TO ix_story_subjects_tag_id;
 
 ALTER TABLE story ADD CONSTRAINT fk_story_writer_id_user FOREIGN KEY (writer_id) REFERENCES `user` (id) ON DELETE RESTRICT;
 
 ALTER TABLE story_subjects ADD CONSTRAINT fk_story_subjects_story_id_story FOREIGN KEY (story_id) REFERENCES story (id) ON DELETE CASCADE;
 
 ALTER TABLE story_subjects ADD CONSTRAINT fk_story_subjects_tag_id_tag FOREIGN KEY (tag_id) REFERENCES tag (id) ON DELETE CASCADE;
-
-ALTER TABLE story DROP INDEX uq_article_writer_id_title;
-
-ALTER TABLE story DROP INDEX ix_article_title;
-
-ALTER TABLE story_subjects DROP INDEX ix_article_subjects_tag_id;

@@ -7,7 +7,6 @@ Revises: 0014
 Operations:
 - [safe] alter_enum Status
 - [safe] drop_foreign_key article.fk_article_writer_id_user
-- [safe] drop_check article.ck_article_views_range
 - [safe] drop_foreign_key article_subjects.fk_article_subjects_article_id_article
 - [safe] drop_foreign_key article_subjects.fk_article_subjects_tag_id_tag
 - [safe] rename_table article -> story
@@ -15,17 +14,14 @@ Operations:
 - [safe] rename_table article_subjects -> story_subjects
 - [safe] rename_column story_subjects.article_id -> story_subjects.story_id
 - [safe] rename_primary_key story.pk_article -> story.pk_story
+- [safe] rename_unique story.uq_article_writer_id_title -> story.uq_story_writer_id_title
+- [safe] rename_check story.ck_article_views_range -> story.ck_story_views_range
+- [safe] rename_index story.ix_article_title -> story.ix_story_title
 - [safe] rename_primary_key story_subjects.pk_article_subjects -> story_subjects.pk_story_subjects
-- [locking] add_unique story.uq_story_writer_id_title
-- [safe] add_check story.ck_story_views_range
-- [locking] add_index story.ix_story_title
-- [locking] add_index story_subjects.ix_story_subjects_tag_id
+- [safe] rename_index story_subjects.ix_article_subjects_tag_id -> story_subjects.ix_story_subjects_tag_id
 - [locking] add_foreign_key story.fk_story_writer_id_user
 - [locking] add_foreign_key story_subjects.fk_story_subjects_story_id_story
 - [locking] add_foreign_key story_subjects.fk_story_subjects_tag_id_tag
-- [safe] drop_unique story.uq_article_writer_id_title
-- [safe] drop_index story.ix_article_title
-- [safe] drop_index story_subjects.ix_article_subjects_tag_id
 """
 
 from collections.abc import Sequence
@@ -45,7 +41,6 @@ def upgrade() -> None:
     with op.get_context().autocommit_block():
         op.execute("ALTER TYPE \"status\" ADD VALUE IF NOT EXISTS 'featured'")
     op.drop_constraint(op.f("fk_article_writer_id_user"), "article", type_="foreignkey")
-    op.drop_constraint(op.f("ck_article_views_range"), "article", type_="check")
     op.drop_constraint(
         op.f("fk_article_subjects_article_id_article"),
         "article_subjects",
@@ -75,28 +70,18 @@ def upgrade() -> None:
     )
     op.execute("ALTER TABLE story RENAME CONSTRAINT pk_article TO pk_story")
     op.execute(
+        "ALTER TABLE story RENAME CONSTRAINT uq_article_writer_id_title TO uq_story_writer_id_title"
+    )
+    op.execute(
+        "ALTER TABLE story RENAME CONSTRAINT ck_article_views_range TO ck_story_views_range"
+    )
+    op.execute("ALTER INDEX ix_article_title RENAME TO ix_story_title")
+    op.execute(
         "ALTER TABLE story_subjects RENAME CONSTRAINT pk_article_subjects TO pk_story_subjects"
     )
-    op.create_unique_constraint(
-        op.f("uq_story_writer_id_title"), "story", ["writer_id", "title"]
+    op.execute(
+        "ALTER INDEX ix_article_subjects_tag_id RENAME TO ix_story_subjects_tag_id"
     )
-    op.create_check_constraint(op.f("ck_story_views_range"), "story", "views >= 0")
-    with op.get_context().autocommit_block():
-        op.create_index(
-            op.f("ix_story_title"),
-            "story",
-            ["title"],
-            unique=False,
-            postgresql_concurrently=True,
-        )
-    with op.get_context().autocommit_block():
-        op.create_index(
-            op.f("ix_story_subjects_tag_id"),
-            "story_subjects",
-            ["tag_id"],
-            unique=False,
-            postgresql_concurrently=True,
-        )
     op.create_foreign_key(
         op.f("fk_story_writer_id_user"),
         "story",
@@ -121,31 +106,9 @@ def upgrade() -> None:
         ["id"],
         ondelete="CASCADE",
     )
-    op.drop_constraint(op.f("uq_article_writer_id_title"), "story", type_="unique")
-    op.drop_index(op.f("ix_article_title"), table_name="story")
-    op.drop_index(op.f("ix_article_subjects_tag_id"), table_name="story_subjects")
 
 
 def downgrade() -> None:
-    with op.get_context().autocommit_block():
-        op.create_index(
-            op.f("ix_article_subjects_tag_id"),
-            "story_subjects",
-            ["tag_id"],
-            unique=False,
-            postgresql_concurrently=True,
-        )
-    with op.get_context().autocommit_block():
-        op.create_index(
-            op.f("ix_article_title"),
-            "story",
-            ["title"],
-            unique=False,
-            postgresql_concurrently=True,
-        )
-    op.create_unique_constraint(
-        op.f("uq_article_writer_id_title"), "story", ["writer_id", "title"]
-    )
     op.drop_constraint(
         op.f("fk_story_subjects_tag_id_tag"), "story_subjects", type_="foreignkey"
     )
@@ -153,12 +116,18 @@ def downgrade() -> None:
         op.f("fk_story_subjects_story_id_story"), "story_subjects", type_="foreignkey"
     )
     op.drop_constraint(op.f("fk_story_writer_id_user"), "story", type_="foreignkey")
-    op.drop_index(op.f("ix_story_subjects_tag_id"), table_name="story_subjects")
-    op.drop_index(op.f("ix_story_title"), table_name="story")
-    op.drop_constraint(op.f("ck_story_views_range"), "story", type_="check")
-    op.drop_constraint(op.f("uq_story_writer_id_title"), "story", type_="unique")
+    op.execute(
+        "ALTER INDEX ix_story_subjects_tag_id RENAME TO ix_article_subjects_tag_id"
+    )
     op.execute(
         "ALTER TABLE story_subjects RENAME CONSTRAINT pk_story_subjects TO pk_article_subjects"
+    )
+    op.execute("ALTER INDEX ix_story_title RENAME TO ix_article_title")
+    op.execute(
+        "ALTER TABLE story RENAME CONSTRAINT ck_story_views_range TO ck_article_views_range"
+    )
+    op.execute(
+        "ALTER TABLE story RENAME CONSTRAINT uq_story_writer_id_title TO uq_article_writer_id_title"
     )
     op.execute("ALTER TABLE story RENAME CONSTRAINT pk_story TO pk_article")
     op.alter_column(
@@ -196,7 +165,6 @@ def downgrade() -> None:
         ["id"],
         ondelete="CASCADE",
     )
-    op.create_check_constraint(op.f("ck_article_views_range"), "article", "views >= 0")
     op.create_foreign_key(
         op.f("fk_article_writer_id_user"),
         "article",

@@ -7,8 +7,6 @@ ALTER TYPE "status" ADD VALUE IF NOT EXISTS 'featured';
 
 ALTER TABLE article DROP CONSTRAINT fk_article_writer_id_user;
 
-ALTER TABLE article DROP CONSTRAINT ck_article_views_range;
-
 ALTER TABLE article_subjects DROP CONSTRAINT fk_article_subjects_article_id_article;
 
 ALTER TABLE article_subjects DROP CONSTRAINT fk_article_subjects_tag_id_tag;
@@ -23,24 +21,18 @@ ALTER TABLE story_subjects RENAME COLUMN article_id TO story_id;
 
 ALTER TABLE story RENAME CONSTRAINT pk_article TO pk_story;
 
+ALTER TABLE story RENAME CONSTRAINT uq_article_writer_id_title TO uq_story_writer_id_title;
+
+ALTER TABLE story RENAME CONSTRAINT ck_article_views_range TO ck_story_views_range;
+
+ALTER INDEX ix_article_title RENAME TO ix_story_title;
+
 ALTER TABLE story_subjects RENAME CONSTRAINT pk_article_subjects TO pk_story_subjects;
 
-ALTER TABLE story ADD CONSTRAINT uq_story_writer_id_title UNIQUE (writer_id, title);
-
-ALTER TABLE story ADD CONSTRAINT ck_story_views_range CHECK (views >= 0);
-
-CREATE INDEX CONCURRENTLY ix_story_title ON story (title);
-
-CREATE INDEX CONCURRENTLY ix_story_subjects_tag_id ON story_subjects (tag_id);
+ALTER INDEX ix_article_subjects_tag_id RENAME TO ix_story_subjects_tag_id;
 
 ALTER TABLE story ADD CONSTRAINT fk_story_writer_id_user FOREIGN KEY (writer_id) REFERENCES "user" (id) ON DELETE RESTRICT;
 
 ALTER TABLE story_subjects ADD CONSTRAINT fk_story_subjects_story_id_story FOREIGN KEY (story_id) REFERENCES story (id) ON DELETE CASCADE;
 
 ALTER TABLE story_subjects ADD CONSTRAINT fk_story_subjects_tag_id_tag FOREIGN KEY (tag_id) REFERENCES tag (id) ON DELETE CASCADE;
-
-ALTER TABLE story DROP CONSTRAINT uq_article_writer_id_title;
-
-DROP INDEX CONCURRENTLY IF EXISTS ix_article_title;
-
-DROP INDEX CONCURRENTLY IF EXISTS ix_article_subjects_tag_id;

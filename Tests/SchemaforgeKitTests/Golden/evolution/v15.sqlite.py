@@ -7,7 +7,6 @@ Revises: 0014
 Operations:
 - [safe] alter_enum Status
 - [safe] drop_foreign_key article.fk_article_writer_id_user
-- [safe] drop_check article.ck_article_views_range
 - [safe] drop_foreign_key article_subjects.fk_article_subjects_article_id_article
 - [safe] drop_foreign_key article_subjects.fk_article_subjects_tag_id_tag
 - [safe] rename_table article -> story
@@ -15,17 +14,14 @@ Operations:
 - [safe] rename_table article_subjects -> story_subjects
 - [safe] rename_column story_subjects.article_id -> story_subjects.story_id
 - [safe] rename_primary_key story.pk_article -> story.pk_story
+- [safe] rename_unique story.uq_article_writer_id_title -> story.uq_story_writer_id_title
+- [safe] rename_check story.ck_article_views_range -> story.ck_story_views_range
+- [safe] rename_index story.ix_article_title -> story.ix_story_title
 - [safe] rename_primary_key story_subjects.pk_article_subjects -> story_subjects.pk_story_subjects
-- [locking] add_unique story.uq_story_writer_id_title
-- [safe] add_check story.ck_story_views_range
-- [locking] add_index story.ix_story_title
-- [locking] add_index story_subjects.ix_story_subjects_tag_id
+- [safe] rename_index story_subjects.ix_article_subjects_tag_id -> story_subjects.ix_story_subjects_tag_id
 - [locking] add_foreign_key story.fk_story_writer_id_user
 - [locking] add_foreign_key story_subjects.fk_story_subjects_story_id_story
 - [locking] add_foreign_key story_subjects.fk_story_subjects_tag_id_tag
-- [safe] drop_unique story.uq_article_writer_id_title
-- [safe] drop_index story.ix_article_title
-- [safe] drop_index story_subjects.ix_article_subjects_tag_id
 """
 
 from collections.abc import Sequence
@@ -56,8 +52,6 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("article") as batch_op:
         batch_op.drop_constraint(op.f("fk_article_writer_id_user"), type_="foreignkey")
-    with op.batch_alter_table("article") as batch_op:
-        batch_op.drop_constraint(op.f("ck_article_views_range"), type_="check")
     with op.batch_alter_table("article_subjects") as batch_op:
         batch_op.drop_constraint(
             op.f("fk_article_subjects_article_id_article"), type_="foreignkey"
@@ -101,18 +95,21 @@ def upgrade() -> None:
     with op.batch_alter_table("story") as batch_op:
         batch_op.drop_constraint(op.f("pk_article"), type_="primary")
         batch_op.create_primary_key(op.f("pk_story"), ["id"])
-    with op.batch_alter_table("story_subjects") as batch_op:
-        batch_op.drop_constraint(op.f("pk_article_subjects"), type_="primary")
-        batch_op.create_primary_key(op.f("pk_story_subjects"), ["story_id", "tag_id"])
     with op.batch_alter_table("story") as batch_op:
         batch_op.drop_constraint(op.f("uq_article_writer_id_title"), type_="unique")
-    with op.batch_alter_table("story") as batch_op:
         batch_op.create_unique_constraint(
             op.f("uq_story_writer_id_title"), ["writer_id", "title"]
         )
     with op.batch_alter_table("story") as batch_op:
+        batch_op.drop_constraint(op.f("ck_article_views_range"), type_="check")
+    with op.batch_alter_table("story") as batch_op:
         batch_op.create_check_constraint(op.f("ck_story_views_range"), "views >= 0")
+    op.drop_index(op.f("ix_article_title"), table_name="story")
     op.create_index(op.f("ix_story_title"), "story", ["title"], unique=False)
+    with op.batch_alter_table("story_subjects") as batch_op:
+        batch_op.drop_constraint(op.f("pk_article_subjects"), type_="primary")
+        batch_op.create_primary_key(op.f("pk_story_subjects"), ["story_id", "tag_id"])
+    op.drop_index(op.f("ix_article_subjects_tag_id"), table_name="story_subjects")
     op.create_index(
         op.f("ix_story_subjects_tag_id"), "story_subjects", ["tag_id"], unique=False
     )
@@ -140,21 +137,9 @@ def upgrade() -> None:
             ["id"],
             ondelete="CASCADE",
         )
-    op.drop_index(op.f("ix_article_title"), table_name="story")
-    op.drop_index(op.f("ix_article_subjects_tag_id"), table_name="story_subjects")
 
 
 def downgrade() -> None:
-    op.create_index(
-        op.f("ix_article_subjects_tag_id"), "story_subjects", ["tag_id"], unique=False
-    )
-    op.create_index(op.f("ix_article_title"), "story", ["title"], unique=False)
-    with op.batch_alter_table("story") as batch_op:
-        batch_op.drop_constraint(op.f("uq_story_writer_id_title"), type_="unique")
-    with op.batch_alter_table("story") as batch_op:
-        batch_op.create_unique_constraint(
-            op.f("uq_article_writer_id_title"), ["writer_id", "title"]
-        )
     with op.batch_alter_table("story_subjects") as batch_op:
         batch_op.drop_constraint(
             op.f("fk_story_subjects_tag_id_tag"), type_="foreignkey"
@@ -166,12 +151,23 @@ def downgrade() -> None:
     with op.batch_alter_table("story") as batch_op:
         batch_op.drop_constraint(op.f("fk_story_writer_id_user"), type_="foreignkey")
     op.drop_index(op.f("ix_story_subjects_tag_id"), table_name="story_subjects")
-    op.drop_index(op.f("ix_story_title"), table_name="story")
-    with op.batch_alter_table("story") as batch_op:
-        batch_op.drop_constraint(op.f("ck_story_views_range"), type_="check")
+    op.create_index(
+        op.f("ix_article_subjects_tag_id"), "story_subjects", ["tag_id"], unique=False
+    )
     with op.batch_alter_table("story_subjects") as batch_op:
         batch_op.drop_constraint(op.f("pk_story_subjects"), type_="primary")
         batch_op.create_primary_key(op.f("pk_article_subjects"), ["story_id", "tag_id"])
+    op.drop_index(op.f("ix_story_title"), table_name="story")
+    op.create_index(op.f("ix_article_title"), "story", ["title"], unique=False)
+    with op.batch_alter_table("story") as batch_op:
+        batch_op.drop_constraint(op.f("ck_story_views_range"), type_="check")
+    with op.batch_alter_table("story") as batch_op:
+        batch_op.create_check_constraint(op.f("ck_article_views_range"), "views >= 0")
+    with op.batch_alter_table("story") as batch_op:
+        batch_op.drop_constraint(op.f("uq_story_writer_id_title"), type_="unique")
+        batch_op.create_unique_constraint(
+            op.f("uq_article_writer_id_title"), ["writer_id", "title"]
+        )
     with op.batch_alter_table("story") as batch_op:
         batch_op.drop_constraint(op.f("pk_story"), type_="primary")
         batch_op.create_primary_key(op.f("pk_article"), ["id"])
@@ -224,8 +220,6 @@ def downgrade() -> None:
             ["id"],
             ondelete="CASCADE",
         )
-    with op.batch_alter_table("article") as batch_op:
-        batch_op.create_check_constraint(op.f("ck_article_views_range"), "views >= 0")
     with op.batch_alter_table("article") as batch_op:
         batch_op.create_foreign_key(
             op.f("fk_article_writer_id_user"),
