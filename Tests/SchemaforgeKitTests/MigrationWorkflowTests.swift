@@ -1,5 +1,5 @@
 import Foundation
-import SchemaforgeKit
+@testable import SchemaforgeKit
 import Testing
 
 /// The snapshot beside the migrations, and `schemaforge migrate`'s refusals.
@@ -33,6 +33,19 @@ struct MigrationWorkflowTests {
         let text = MigrationSnapshot.encode(s)
         #expect(text.hasPrefix("{\n  \"checksum\" : \"md5:"))
         #expect(try MigrationSnapshot.decode(text) == s)
+    }
+
+    @Test("a reformatted but unchanged snapshot still decodes; the one-pass reader and the general one agree")
+    func reformattedSnapshot() throws {
+        let s = try schema(v1)
+        let text = MigrationSnapshot.encode(s)
+        #expect(try MigrationSnapshot.decodeAsWritten(text) == s)
+        // Four spaces instead of two: not the layout `encode` writes, the same JSON.
+        let reformatted = text.replacingOccurrences(of: "\n  ", with: "\n    ")
+        #expect(try MigrationSnapshot.decodeAsWritten(reformatted) == nil)
+        #expect(try MigrationSnapshot.decode(reformatted) == s)
+        let edited = reformatted.replacingOccurrences(of: "string(100)", with: "string(120)")
+        #expect(throws: MigrationSnapshot.Invalid.self) { try MigrationSnapshot.decode(edited) }
     }
 
     @Test("an edited snapshot is detected by its checksum, never silently used")
