@@ -131,3 +131,39 @@ public enum MigrationOperation: Equatable, Sendable {
         }
     }
 }
+
+/// What an `alter_enum` does to the values: `renames` (old -> new) first, then values added and
+/// removed. Every renderer of the operation (Alembic, SQL, MongoDB, the plan) reads it from here.
+public struct EnumChange: Sendable {
+    public let from: EnumType
+    public let to: EnumType
+    public let renames: [String: String]
+
+    public init(from: EnumType, to: EnumType, renames: [String: String]) {
+        self.from = from
+        self.to = to
+        self.renames = renames
+    }
+
+    /// The old values under their new names, in the old order.
+    public var relabelled: [String] { from.values.map { renames[$0] ?? $0 } }
+    public var added: [String] { let old = relabelled; return to.values.filter { !old.contains($0) } }
+    public var removed: [String] { relabelled.filter { !to.values.contains($0) } }
+    /// The renamed values, in the old order.
+    public var renamed: [(old: String, new: String)] { from.values.compactMap { old in renames[old].map { (old, $0) } } }
+
+    /// The renames `renamed_from` on `after` declares that apply since `before`: old -> new.
+    public static func declaredRenames(from before: EnumType, to after: EnumType) -> [String: String] {
+        var renames: [String: String] = [:]
+        for (new, old) in after.renamedValues ?? [:] where before.values.contains(old) && !before.values.contains(new) && after.values.contains(new) {
+            renames[old] = new
+        }
+        return renames
+    }
+
+    /// The value that rows holding a removed value take: the column's literal default, else the
+    /// first value left.
+    public static func replacement(for column: Column, in enumType: EnumType) -> String? {
+        column.defaultValue?.kind == .literal ? (column.defaultValue?.value ?? enumType.values.first) : enumType.values.first
+    }
+}

@@ -151,13 +151,9 @@ struct Planner {
             }
             guard before.values != e.values || before.databaseName != e.databaseName else { continue }
             // `renamed_from` pairs that apply to this change: old value -> new value.
-            var renames: [String: String] = [:]
-            for (newValue, oldValue) in e.renamedValues ?? [:]
-            where before.values.contains(oldValue) && !before.values.contains(newValue) && e.values.contains(newValue) {
-                renames[oldValue] = newValue
-            }
+            let renames = EnumChange.declaredRenames(from: before, to: e)
             if !renames.isEmpty { enumValueRenames[e.name] = renames }
-            let removed = before.values.filter { !e.values.contains($0) && renames[$0] == nil }
+            let removed = EnumChange(from: before, to: e, renames: renames).removed
             let safety: SafetyClass = removed.isEmpty ? .safe : .dataLoss
             var notes: [String] = []
             if !renames.isEmpty {

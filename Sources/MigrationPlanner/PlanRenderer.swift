@@ -48,13 +48,10 @@ public enum PlanRenderer {
             return d
         case let .alterEnum(from, to, renames):
             var d: [String: String] = [:]
-            let relabelled = from.values.map { renames[$0] ?? $0 }
-            let added = to.values.filter { !relabelled.contains($0) }
-            let removed = relabelled.filter { !to.values.contains($0) }
-            if !added.isEmpty { d["added"] = added.joined(separator: ", ") }
-            if !removed.isEmpty { d["removed"] = removed.joined(separator: ", ") }
-            let renamed = from.values.compactMap { old in renames[old].map { "\(old) -> \($0)" } }
-            if !renamed.isEmpty { d["renamed"] = renamed.joined(separator: ", ") }
+            let change = EnumChange(from: from, to: to, renames: renames)
+            if !change.added.isEmpty { d["added"] = change.added.joined(separator: ", ") }
+            if !change.removed.isEmpty { d["removed"] = change.removed.joined(separator: ", ") }
+            if !change.renamed.isEmpty { d["renamed"] = change.renamed.map { "\($0.old) -> \($0.new)" }.joined(separator: ", ") }
             return d
         case let .addColumn(_, c), let .dropColumn(_, c):
             return ["type": c.type.description, "nullable": String(c.nullable)]

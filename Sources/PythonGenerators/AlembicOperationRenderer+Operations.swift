@@ -278,13 +278,7 @@ extension AlembicOperationRenderer {
     /// previous names in the first case; a downgrade runs the inverses in reverse order, so there
     /// the inverse of a change without removals (one without additions) runs last.
     func enumUsages(_ enumType: EnumType, added: [String], removed: [String]) -> [(table: Table, column: Column)] {
-        var usages: [(table: Table, column: Column)] = []
-        for table in (enumChangeRunsFirst(added: added, removed: removed) ? previous : schema).tables {
-            for column in table.columns where column.type == .enumeration(enumType.name) && column.nativeType(for: dialect) == nil {
-                usages.append((table, column))
-            }
-        }
-        return usages
+        (enumChangeRunsFirst(added: added, removed: removed) ? previous : schema).columns(ofEnum: enumType.name, on: dialect)
     }
 
     /// The values of enum `name` while the step's tables and columns change: the new ones when the
@@ -293,16 +287,12 @@ extension AlembicOperationRenderer {
         guard let now = schema.enumType(named: name), let before = previous.enumType(named: name) else {
             return (schema.enumType(named: name) ?? previous.enumType(named: name))?.values ?? []
         }
-        // The renames of this direction: old value -> new value.
-        var renames: [String: String] = [:]
-        if isDowngrade {
-            for (new, old) in before.renamedValues ?? [:] where now.values.contains(old) && !now.values.contains(new) { renames[new] = old }
-        } else {
-            for (new, old) in now.renamedValues ?? [:] where before.values.contains(old) && !before.values.contains(new) { renames[old] = new }
-        }
-        let relabelled = before.values.map { renames[$0] ?? $0 }
-        let added = now.values.filter { !relabelled.contains($0) }, removed = relabelled.filter { !now.values.contains($0) }
-        return enumChangeRunsFirst(added: added, removed: removed) ? now.values : before.values
+        // The renames of this direction (a downgrade undoes those the newer version declares).
+        let renames = isDowngrade
+            ? Dictionary(EnumChange.declaredRenames(from: now, to: before).map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
+            : EnumChange.declaredRenames(from: before, to: now)
+        let change = EnumChange(from: before, to: now, renames: renames)
+        return enumChangeRunsFirst(added: change.added, removed: change.removed) ? now.values : before.values
     }
 
     /// Whether an enum change with these additions and removals runs before the rest of its step.
@@ -313,9 +303,9 @@ extension AlembicOperationRenderer {
     /// `UPDATE`s that move rows holding a removed value to the column's default, or to the first
     /// remaining value.
     func replaceRemovedValues(_ removed: [String], of to: EnumType, in usages: [(table: Table, column: Column)]) -> [String] {
-        guard !removed.isEmpty, let replacement = to.values.first else { return [] }
-        return usages.map { table, column in
-            let value = column.defaultValue?.kind == .literal ? (column.defaultValue?.value ?? replacement) : replacement
+        guard !removed.isEmpty else { return [] }
+        return usages.compactMap { table, column in
+            guard let value = EnumChange.replacement(for: column, in: to) else { return nil }
             let c = SQLIdentifier.quoted(column.name, for: dialect)
             let list = removed.map { SQLIdentifier.literal($0, for: dialect) }.joined(separator: ", ")
             let cast = dialect == .postgresql ? "::text" : ""
@@ -329,11 +319,10 @@ extension AlembicOperationRenderer {
     /// PostgreSQL renames the labels in place (`ALTER TYPE ... RENAME VALUE`). MySQL and SQLite
     /// first widen the column to both sets of values, relabel the rows, then narrow it.
     func alterEnum(from: EnumType, to: EnumType, renaming renames: [String: String], imports: inout PythonImports) -> [String] {
+        let change = EnumChange(from: from, to: to, renames: renames)
         var relabelled = from
-        relabelled.values = from.values.map { renames[$0] ?? $0 }
-        let removed = relabelled.values.filter { !to.values.contains($0) }
-        let renamed = from.values.compactMap { old in renames[old].map { (old: old, new: $0) } }
-        let added = to.values.filter { !relabelled.values.contains($0) }
+        relabelled.values = change.relabelled
+        let removed = change.removed, renamed = change.renamed, added = change.added
         let usages = enumUsages(to, added: added, removed: removed)
         let runsFirst = enumChangeRunsFirst(added: added, removed: removed)
         if dialect == .postgresql {

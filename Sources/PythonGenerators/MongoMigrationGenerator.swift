@@ -173,17 +173,16 @@ public struct MongoMigrationGenerator {
                 down.insert("await db.drop_collection(\(q(MongoCollectionBuilder.collectionName(table))))", at: 0)
             case let .alterEnum(from, to, renames):
                 // Renamed values are relabelled (both ways); removed ones take the default or the first value.
-                let relabelled = from.values.map { renames[$0] ?? $0 }
-                let removed = relabelled.filter { !to.values.contains($0) }
+                let change = EnumChange(from: from, to: to, renames: renames)
+                let removed = change.removed
                 for table in new.tables {
                     for column in table.columns where column.type == .enumeration(to.name) {
                         guard let f = newField(table.name, column) else { continue }
-                        for old in from.values {
-                            guard let renamedValue = renames[old] else { continue }
+                        for (old, renamedValue) in change.renamed {
                             up.append("await db[\(q(f.collection))].update_many({\(q(f.key)): \(q(old))}, {\"$set\": {\(q(f.key)): \(q(renamedValue))}})")
                             down.insert("await db[\(q(f.collection))].update_many({\(q(f.key)): \(q(renamedValue))}, {\"$set\": {\(q(f.key)): \(q(old))}})", at: 0)
                         }
-                        let replacement = column.defaultValue?.kind == .literal ? column.defaultValue?.value : to.values.first
+                        let replacement = EnumChange.replacement(for: column, in: to)
                         if !removed.isEmpty, let replacement {
                             up.append("await db[\(q(f.collection))].update_many({\(q(f.key)): {\"$in\": \(list(removed))}}, {\"$set\": {\(q(f.key)): \(q(replacement))}})")
                             lost.append("which documents of \(f.collection) held \(removed.joined(separator: ", ")) in \(f.key)")

@@ -237,29 +237,21 @@ public struct MigrationSQLGenerator: Sendable {
     /// The columns holding `enumType`'s values when the change runs: before the other changes of
     /// the step when no value is removed (the change comes first), after them otherwise.
     func enumUsages(_ enumType: EnumType, removing: Bool) -> [(table: Table, column: Column)] {
-        let state = removing ? new : old
-        return state.tables.flatMap { table in
-            table.columns.filter { $0.type == .enumeration(enumType.name) && $0.nativeType(for: dialect) == nil }.map { (table, $0) }
-        }
+        (removing ? new : old).columns(ofEnum: enumType.name, on: dialect)
     }
 
-    /// The value rows holding a removed value take: the column's default, or the first value left.
-    func replacement(for column: Column, in enumType: EnumType) -> String? {
-        column.defaultValue?.kind == .literal ? column.defaultValue?.value : enumType.values.first
-    }
 
     func alterEnum(from: EnumType, to: EnumType, renames: [String: String]) -> [String] {
-        let relabelled = from.values.map { renames[$0] ?? $0 }
-        let removed = relabelled.filter { !to.values.contains($0) }
-        let added = to.values.filter { !relabelled.contains($0) }
+        let change = EnumChange(from: from, to: to, renames: renames)
+        let relabelled = change.relabelled, removed = change.removed, added = change.added
         let usages = enumUsages(to, removing: !removed.isEmpty)
         var out: [String] = []
         func relabel(_ table: Table, _ column: Column) {
             let c = q(column.name), cast = dialect == .postgresql ? "::text" : ""
             if dialect != .postgresql {
-                for old in from.values { if let new = renames[old] { out.append("UPDATE \(q(table.name)) SET \(c) = \(sql.literal(new)) WHERE \(c) = \(sql.literal(old))") } }
+                for (old, new) in change.renamed { out.append("UPDATE \(q(table.name)) SET \(c) = \(sql.literal(new)) WHERE \(c) = \(sql.literal(old))") }
             }
-            if !removed.isEmpty, let value = replacement(for: column, in: to) {
+            if !removed.isEmpty, let value = EnumChange.replacement(for: column, in: to) {
                 out.append("UPDATE \(q(table.name)) SET \(c) = \(sql.literal(value)) WHERE \(c)\(cast) IN (\(removed.map(sql.literal).joined(separator: ", ")))")
             }
         }
@@ -281,7 +273,7 @@ public struct MigrationSQLGenerator: Sendable {
             return out
         }
         let typeName = q(to.databaseName)
-        for old in from.values { if let new = renames[old] { out.append("ALTER TYPE \(typeName) RENAME VALUE \(sql.literal(old)) TO \(sql.literal(new))") } }
+        for (old, new) in change.renamed { out.append("ALTER TYPE \(typeName) RENAME VALUE \(sql.literal(old)) TO \(sql.literal(new))") }
         if removed.isEmpty, Array(to.values.prefix(relabelled.count)) == relabelled {
             return out + added.map { "ALTER TYPE \(typeName) ADD VALUE IF NOT EXISTS \(sql.literal($0))" }
         }
@@ -327,7 +319,7 @@ extension MigrationSQLGenerator {
         for case let .renameTable(from, to) in operations { tableRenames[from] = to }
         func current(_ name: String) -> String { tableRenames[name] ?? name }
         var rebuilt: Set<String> = []
-        var enumChanges: [String: (from: EnumType, to: EnumType, renames: [String: String])] = [:]
+        var enumChanges: [String: EnumChange] = [:]
         for operation in operations {
             switch operation {
             case let .addColumn(t, _), let .dropColumn(t, _), let .alterColumn(t, _, _), let .addUnique(t, _), let .dropUnique(t, _),
@@ -335,10 +327,8 @@ extension MigrationSQLGenerator {
                  let .alterPrimaryKey(t, _, _), let .renamePrimaryKey(t, _, _, _), let .renameUnique(t, _, _), let .renameCheck(t, _, _):
                 rebuilt.insert(current(t))
             case let .alterEnum(from, to, renames):
-                enumChanges[to.name] = (from, to, renames)
-                for table in new.tables where table.columns.contains(where: { $0.type == .enumeration(to.name) && $0.nativeType(for: .sqlite) == nil }) {
-                    rebuilt.insert(table.name)
-                }
+                enumChanges[to.name] = EnumChange(from: from, to: to, renames: renames)
+                for (table, _) in new.columns(ofEnum: to.name, on: .sqlite) { rebuilt.insert(table.name) }
             default:
                 break
             }
@@ -377,7 +367,7 @@ extension MigrationSQLGenerator {
     /// Create the new definition beside the table, copy the rows, drop the old table, take its name.
     func rebuild(
         _ table: Table, operations: [MigrationOperation], tableRenames: [String: String],
-        enumChanges: [String: (from: EnumType, to: EnumType, renames: [String: String])]
+        enumChanges: [String: EnumChange]
     ) -> [String] {
         let oldName = tableRenames.first { $0.value == table.name }?.key ?? table.name
         guard let oldTable = old.table(named: oldName) else { return [] }
@@ -395,10 +385,9 @@ extension MigrationSQLGenerator {
             }
             var expression = q(source)
             if case let .enumeration(name) = column.type, let change = enumChanges[name] {
-                var cases = change.from.values.compactMap { old in change.renames[old].map { "WHEN \(sql.literal(old)) THEN \(sql.literal($0))" } }
-                let relabelled = change.from.values.map { change.renames[$0] ?? $0 }
-                if let value = replacement(for: column, in: change.to) {
-                    cases += relabelled.filter { !change.to.values.contains($0) }.map { "WHEN \(sql.literal($0)) THEN \(sql.literal(value))" }
+                var cases = change.renamed.map { "WHEN \(sql.literal($0.old)) THEN \(sql.literal($0.new))" }
+                if let value = EnumChange.replacement(for: column, in: change.to) {
+                    cases += change.removed.map { "WHEN \(sql.literal($0)) THEN \(sql.literal(value))" }
                 }
                 if !cases.isEmpty { expression = "CASE \(expression) \(cases.joined(separator: " ")) ELSE \(expression) END" }
             }

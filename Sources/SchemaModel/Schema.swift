@@ -39,6 +39,13 @@ public struct Schema: Codable, Equatable, Sendable {
     public func table(forEntity entity: String) -> Table? { tables.first { $0.entity == entity } }
 
     public func enumType(named name: String) -> EnumType? { enums.first { $0.name == name } }
+
+    /// The columns that store enum `name` as the enum (not through a native type on `dialect`).
+    public func columns(ofEnum name: String, on dialect: Dialect) -> [(table: Table, column: Column)] {
+        tables.flatMap { table in
+            table.columns.filter { $0.type == .enumeration(name) && $0.nativeType(for: dialect) == nil }.map { (table, $0) }
+        }
+    }
 }
 
 /// A named enum; `databaseName` is the PostgreSQL type name.
