@@ -126,7 +126,8 @@ extension AlembicOperationRenderer {
         case let .renamePrimaryKey(table, from, to, columns):
             switch dialect {
             case .postgresql:
-                return ["op.execute(\(q("ALTER TABLE \(SQLIdentifier.quoted(table, for: .postgresql)) RENAME CONSTRAINT \(SQLIdentifier.quoted(from, for: .postgresql)) TO \(SQLIdentifier.quoted(to, for: .postgresql))")))"]
+                let sql = SQLRenderer(dialect: .postgresql)  // names shortened as the convention's are
+                return ["op.execute(\(q("ALTER TABLE \(sql.quote(table)) RENAME CONSTRAINT \(sql.constraintName(from)) TO \(sql.constraintName(to))")))"]
             case .mysql:
                 return []  // MySQL names every primary key PRIMARY
             case .sqlite:
