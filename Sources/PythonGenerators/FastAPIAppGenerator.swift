@@ -8,11 +8,14 @@ struct FastAPIAppGenerator {
     let database: TargetDatabase
     let types: SQLAlchemyTypeMapping
     let views: [EntityView]
+    /// Which defaults are Python literals (the rest the database fills in).
+    let pydantic: PydanticSchemasGenerator
 
     init(schema: Schema, database: TargetDatabase) {
         self.schema = schema
         self.database = database
         self.types = SQLAlchemyTypeMapping(schema: schema)
+        self.pydantic = PydanticSchemasGenerator(schema: schema)
         self.views = schema.tables.filter { !$0.isJoinTable && $0.primaryKey != nil }.map { EntityView(schema: schema, table: $0) }
     }
 
@@ -273,7 +276,7 @@ struct FastAPIAppGenerator {
         let serverDefaults = view.writableColumns.filter { column in
             guard !column.nullable, let d = column.defaultValue else { return false }
             var scratch = PythonImports()
-            return PydanticSchemasGenerator(schema: schema).pythonLiteral(d, type: column.type, imports: &scratch) == nil
+            return pydantic.pythonLiteral(d, type: column.type, imports: &scratch) == nil
         }.map { view.attribute($0) }
         let refresh = view.table.columns.map { view.attribute($0) } + view.loadedRelations.map { PythonNames.attribute($0.name) }
         var lines: [String] = []

@@ -14,6 +14,8 @@ public struct MongoProjectGenerator {
     let collections: MongoCollectionBuilder
     let views: [EntityView]
     let app: FastAPIAppGenerator
+    /// The Pydantic generator over the reshaped schema (types, constraints, Read fields).
+    let pydantic: PydanticSchemasGenerator
 
     /// The resolved schema as the migration snapshot (`mongo/migrations/schema.snapshot.json`).
     let snapshot: String?
@@ -26,6 +28,7 @@ public struct MongoProjectGenerator {
         self.collections = MongoCollectionBuilder(reshaped: reshaped)
         self.views = reshaped.tables.map { EntityView(schema: reshaped, table: $0) }
         self.app = FastAPIAppGenerator(schema: reshaped, database: .mongodb)
+        self.pydantic = PydanticSchemasGenerator(schema: reshaped)
     }
 
     /// Schema features with no MongoDB meaning (printed by `generate`, listed in the README).
@@ -49,7 +52,7 @@ public struct MongoProjectGenerator {
         var files: [GeneratedFile] = []
         files.append(GeneratedFile(path: "app/__init__.py", contents: "# \(generatedHeader)\n\"\"\"The \(schema.name) backend.\"\"\"\n"))
         files.append(SQLAlchemyModelsGenerator(schema: schema).enums())
-        files += PydanticSchemasGenerator(schema: schema).generate()
+        files += pydantic.generate()
         files += [config(), db(), errors(), main(), documents(), defaults(), modelsPackage(), params(), deletes(), indexesScript()]
         files.append(app.routersPackage())
         files.append(app.crudPackage())
@@ -277,19 +280,18 @@ public struct MongoProjectGenerator {
             imports.from("odmantic.bson", import: "Decimal128")
             return .name("Decimal128")
         case let .array(element):
-            return .subscripted(.name("list"), [PydanticSchemasGenerator(schema: schema).types.pythonType(element, imports: &imports)])
+            return .subscripted(.name("list"), [pydantic.types.pythonType(element, imports: &imports)])
         case .json:
             imports.from("typing", import: "Any")
             return .subscripted(.name("dict"), [.name("str"), .name("Any")])
         default:
-            return PydanticSchemasGenerator(schema: schema).types.pythonType(column.type, imports: &imports)
+            return pydantic.types.pythonType(column.type, imports: &imports)
         }
     }
 
     /// The stored fields of an entity (all but `id` and the many-to-many arrays), with their
     /// constraints and defaults: the body of its Model and of its EmbeddedModel.
     func fields(_ view: EntityView, imports: inout PythonImports, aliases: inout [PythonStatement]) -> [PythonStatement] {
-        let pydantic = PydanticSchemasGenerator(schema: schema)
         var body: [PythonStatement] = []
         for column in view.table.columns where column.name != "id" {
             var type = modelType(column, imports: &imports)
@@ -334,9 +336,7 @@ public struct MongoProjectGenerator {
     }
 
     /// Entities some other entity embeds.
-    var embeddedEntities: Set<String> {
-        Set(schema.tables.flatMap { $0.columns.compactMap(MongoShape.embeddedEntity) })
-    }
+    var embeddedEntities: Set<String> { pydantic.embeddedEntities }
 
     func model(_ view: EntityView) -> GeneratedFile {
         let table = view.table

@@ -34,6 +34,17 @@ public enum MongoShape {
         return String(native.dropFirst("embedded:".count))
     }
 
+    /// The entities some column embeds.
+    public static func embeddedEntities(in schema: Schema) -> Set<String> {
+        var embedded: Set<String> = []
+        for table in schema.tables {
+            for column in table.columns {
+                if let entity = embeddedEntity(column) { embedded.insert(entity) }
+            }
+        }
+        return embedded
+    }
+
     /// Whether a relation is stored embedded: `embed: true` on a required many-to-one to another entity
     /// (ODMantic 1.1 cannot store an optional embedded model); other `embed: true` stay references.
     public static func isEmbedded(_ relation: Relation, in table: Table) -> Bool {

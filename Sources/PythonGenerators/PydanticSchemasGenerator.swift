@@ -8,10 +8,13 @@ import SchemaModel
 struct PydanticSchemasGenerator {
     let schema: Schema
     let types: SQLAlchemyTypeMapping
+    /// Entities that some column embeds (MongoDB `embed: true`): they get an `XEmbedded` schema.
+    let embeddedEntities: Set<String>
 
     init(schema: Schema) {
         self.schema = schema
         self.types = SQLAlchemyTypeMapping(schema: schema)
+        self.embeddedEntities = MongoShape.embeddedEntities(in: schema)
     }
 
     func generate() -> [GeneratedFile] {
@@ -151,7 +154,7 @@ struct PydanticSchemasGenerator {
             read.append(nestedField(relation, imports: &m.imports))
         }
         m.body.append(.class(PythonClass(name: "\(view.entity)Read", bases: [.name("BaseModel")], docstring: "A \(view.entity) as the API returns it.", body: read)))
-        if schema.tables.contains(where: { $0.columns.contains { MongoShape.embeddedEntity($0) == view.entity } }) {
+        if embeddedEntities.contains(view.entity) {
             // MongoDB `embed: true`: how an embedded copy appears inside another entity's Read.
             var embedded: [PythonStatement] = [config(fromAttributes: true)!]
             for column in view.readableColumns where !view.keyColumns.contains(where: { $0.name == column.name }) {
