@@ -15,9 +15,15 @@ struct AlembicGenerator {
     static let snapshotPath = "migrations/schema.snapshot.json"
     static let initialRevisionPath = "migrations/versions/0001_initial.py"
 
-    func generate(snapshot: String) -> [GeneratedFile] {
-        [ini(), env(), template(), GeneratedFile(path: "migrations/README.md", contents: readme()),
-         GeneratedFile(path: Self.snapshotPath, contents: snapshot), initialRevision()]
+    func generate(snapshot: String) -> [GeneratedFile] { jobs(snapshot: { snapshot }).flatMap { $0() } }
+
+    /// The initial revision (the biggest single file of a project), the snapshot, the fixed files.
+    func jobs(snapshot: @escaping () -> String) -> [FileJob] {
+        [
+            { [initialRevision()] },
+            { [GeneratedFile(path: Self.snapshotPath, contents: snapshot())] },
+            { [ini(), env(), template(), GeneratedFile(path: "migrations/README.md", contents: readme())] },
+        ]
     }
 
     func ini() -> GeneratedFile {

@@ -19,13 +19,15 @@ struct FastAPIAppGenerator {
         self.views = schema.tables.filter { !$0.isJoinTable && $0.primaryKey != nil }.map { EntityView(schema: schema, table: $0) }
     }
 
-    func generate() -> [GeneratedFile] {
-        var files = [config(), db(), errors(), main(), routersPackage(), crudPackage(), params()]
+    func generate() -> [GeneratedFile] { jobs().flatMap { $0() } }
+
+    /// The fixed modules, then one job per entity (its CRUD module and its router).
+    func jobs() -> [FileJob] {
+        var jobs: [FileJob] = [{ [config(), db(), errors(), main(), routersPackage(), crudPackage(), params()] }]
         for view in views {
-            files.append(crud(view))
-            files.append(router(view))
+            jobs.append { [crud(view), router(view)] }
         }
-        return files
+        return jobs
     }
 
     private func render(_ m: PythonModule) -> String { PythonRenderer().render(m) }

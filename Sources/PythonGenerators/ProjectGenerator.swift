@@ -6,24 +6,35 @@ public struct ProjectGenerator {
     public let schema: Schema
     public let database: TargetDatabase
 
-    /// The resolved schema as the migration snapshot (written beside the revisions).
-    public let snapshot: String
+    /// The resolved schema as the migration snapshot (written beside the revisions), computed when
+    /// the project is generated, alongside the other files.
+    let snapshot: () -> String
 
     public init(schema: Schema, database: TargetDatabase, snapshot: String) {
+        self.init(schema: schema, database: database, snapshot: { snapshot })
+    }
+
+    /// With the snapshot's encoder: it then runs in parallel with the Python generators.
+    public init(schema: Schema, database: TargetDatabase, snapshot: @escaping @Sendable () -> String) {
         self.schema = schema
         self.database = database
         self.snapshot = snapshot
     }
 
+    /// Every file of the project, sorted by path. The generators' jobs (shared modules, one job per
+    /// entity, the initial revision) run on every core; the output is the same as a sequential run.
     public func generate() -> [GeneratedFile] {
-        if database == .mongodb { return MongoProjectGenerator(schema: schema, snapshot: snapshot).generate() }
-        var files = SQLAlchemyModelsGenerator(schema: schema, database: database).generate()
-        files += PydanticSchemasGenerator(schema: schema).generate()
-        files += FastAPIAppGenerator(schema: schema, database: database).generate()
-        files += TestsGenerator(schema: schema).generate()
-        files += ProjectFilesGenerator(schema: schema, database: database).generate()
-        files += AlembicGenerator(schema: schema, database: database).generate(snapshot: snapshot)
-        files.append(GeneratedFile(path: "app/__init__.py", contents: "# \(generatedHeader)\n\"\"\"The \(schema.name) backend.\"\"\"\n"))
-        return files.sorted { $0.path < $1.path }
+        if database == .mongodb { return MongoProjectGenerator(schema: schema, snapshot: snapshot()).generate() }
+        let name = schema.name
+        var jobs = AlembicGenerator(schema: schema, database: database).jobs(snapshot: snapshot)
+        jobs += SQLAlchemyModelsGenerator(schema: schema, database: database).jobs()
+        jobs += PydanticSchemasGenerator(schema: schema).jobs()
+        jobs += FastAPIAppGenerator(schema: schema, database: database).jobs()
+        jobs += TestsGenerator(schema: schema).jobs()
+        let project = ProjectFilesGenerator(schema: schema, database: database)
+        jobs.append {
+            project.generate() + [GeneratedFile(path: "app/__init__.py", contents: "# \(generatedHeader)\n\"\"\"The \(name) backend.\"\"\"\n")]
+        }
+        return ParallelGeneration.run(jobs).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 }

@@ -17,12 +17,16 @@ struct PydanticSchemasGenerator {
         self.embeddedEntities = MongoShape.embeddedEntities(in: schema)
     }
 
-    func generate() -> [GeneratedFile] {
+    func generate() -> [GeneratedFile] { jobs().flatMap { $0() } }
+
+    /// The shared modules (refs, package), then one job per entity module.
+    func jobs() -> [FileJob] {
         let views = schema.tables.filter { !$0.isJoinTable }.map { EntityView(schema: schema, table: $0) }
-        var files = views.map(entityModule)
-        files.append(refs(views))
-        files.append(package(views))
-        return files
+        var jobs: [FileJob] = [{ [refs(views), package(views)] }]
+        for view in views {
+            jobs.append { [entityModule(view)] }
+        }
+        return jobs
     }
 
     private func render(_ m: PythonModule) -> String { PythonRenderer().render(m) }

@@ -87,13 +87,15 @@ public struct SQLAlchemyModelsGenerator {
         }
     }
 
-    public func generate() -> [GeneratedFile] {
-        var files = [base(), enums(), columnTypes(), associations()]
+    public func generate() -> [GeneratedFile] { jobs().flatMap { $0() } }
+
+    /// The shared modules, then one job per model.
+    func jobs() -> [FileJob] {
+        var jobs: [FileJob] = [{ [base(), enums(), columnTypes(), associations(), package()] }]
         for table in schema.tables where !table.isJoinTable {
-            files.append(model(table))
+            jobs.append { [model(table)] }
         }
-        files.append(package())
-        return files
+        return jobs
     }
 
     private func render(_ module: PythonModule) -> String { PythonRenderer().render(module) }

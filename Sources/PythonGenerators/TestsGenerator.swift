@@ -14,17 +14,18 @@ struct TestsGenerator {
         self.views = schema.tables.filter { !$0.isJoinTable && $0.primaryKey != nil }.map { EntityView(schema: schema, table: $0) }
     }
 
-    func generate() -> [GeneratedFile] {
+    func generate() -> [GeneratedFile] { jobs().flatMap { $0() } }
+
+    /// The fixtures and factories, then one job per entity the tests can create.
+    func jobs() -> [FileJob] {
         let creatable = creatableEntities()
-        var files = [
-            GeneratedFile(path: "tests/__init__.py", contents: "# \(generatedHeader)\n"),
-            conftest(),
-            factories(creatable),
-        ]
+        var jobs: [FileJob] = [{
+            [GeneratedFile(path: "tests/__init__.py", contents: "# \(generatedHeader)\n"), conftest(), factories(creatable)]
+        }]
         for view in views where creatable.contains(view.entity) {
-            files.append(entityTests(view))
+            jobs.append { [entityTests(view)] }
         }
-        return files
+        return jobs
     }
 
     private func render(_ m: PythonModule) -> String { PythonRenderer().render(m) }

@@ -126,44 +126,93 @@ public enum MD5 {
         6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
     ]
     private static let table: [UInt32] = (0..<64).map { UInt32(truncatingIfNeeded: Int64(abs(sin(Double($0 + 1))) * 4294967296.0)) }
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// The lowercase hex digest of `bytes`.
     public static func hex(_ bytes: [UInt8]) -> String {
-        var message = bytes
-        let bitLength = UInt64(bytes.count) &* 8
-        message.append(0x80)
-        while message.count % 64 != 56 { message.append(0) }
-        for i in 0..<8 { message.append(UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(i)))) }
-        var a0: UInt32 = 0x6745_2301, b0: UInt32 = 0xefcd_ab89, c0: UInt32 = 0x98ba_dcfe, d0: UInt32 = 0x1032_5476
-        for chunk in stride(from: 0, to: message.count, by: 64) {
-            var m = [UInt32](repeating: 0, count: 16)
-            for i in 0..<16 {
-                let j = chunk + i * 4
-                m[i] = UInt32(message[j]) | UInt32(message[j + 1]) << 8 | UInt32(message[j + 2]) << 16 | UInt32(message[j + 3]) << 24
+        bytes.withUnsafeBufferPointer { hex(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The lowercase hex digest of the UTF-8 bytes of `text` (without copying them when the string
+    /// is native).
+    public static func hex(utf8 text: String) -> String {
+        var text = text
+        return text.withUTF8 { hex(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The lowercase hex digest of the bytes in `buffer`: whole 64-byte blocks are read in place,
+    /// only the padded tail is copied.
+    public static func hex(_ buffer: UnsafeRawBufferPointer) -> String {
+        var state: (UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476)
+        let whole = buffer.count / 64 * 64
+        shifts.withUnsafeBufferPointer { s in
+            table.withUnsafeBufferPointer { k in
+                var offset = 0
+                while offset < whole {
+                    compress(UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + 64)]), &state, s, k)
+                    offset += 64
+                }
+                // The tail: the remaining bytes, 0x80, zeros, and the bit length (little-endian).
+                var tail = [UInt8](buffer[whole...])
+                tail.append(0x80)
+                while tail.count % 64 != 56 { tail.append(0) }
+                let bitLength = UInt64(buffer.count) &* 8
+                for i in 0..<8 { tail.append(UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(i)))) }
+                tail.withUnsafeBytes { t in
+                    var o = 0
+                    while o < t.count {
+                        compress(UnsafeRawBufferPointer(rebasing: t[o..<(o + 64)]), &state, s, k)
+                        o += 64
+                    }
+                }
             }
-            var a = a0, b = b0, c = c0, d = d0
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        for word in [state.0, state.1, state.2, state.3] {
+            for i in 0..<4 {
+                let byte = Int((word >> (8 * UInt32(i))) & 0xff)
+                out.append(hexDigits[byte >> 4])
+                out.append(hexDigits[byte & 0xf])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @inline(__always)
+    private static func compress(
+        _ block: UnsafeRawBufferPointer, _ state: inout (UInt32, UInt32, UInt32, UInt32),
+        _ shifts: UnsafeBufferPointer<UInt32>, _ table: UnsafeBufferPointer<UInt32>
+    ) {
+        var m: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &m) { words in
+            words.copyMemory(from: block)
+        }
+        withUnsafeBytes(of: &m) { raw in
+            let words = raw.bindMemory(to: UInt32.self)
+            var a = state.0, b = state.1, c = state.2, d = state.3
             for i in 0..<64 {
                 var f: UInt32
                 let g: Int
                 switch i {
                 case 0..<16: f = (b & c) | (~b & d); g = i
-                case 16..<32: f = (d & b) | (~d & c); g = (5 * i + 1) % 16
-                case 32..<48: f = b ^ c ^ d; g = (3 * i + 5) % 16
-                default: f = c ^ (b | ~d); g = (7 * i) % 16
+                case 16..<32: f = (d & b) | (~d & c); g = (5 &* i &+ 1) & 15
+                case 32..<48: f = b ^ c ^ d; g = (3 &* i &+ 5) & 15
+                default: f = c ^ (b | ~d); g = (7 &* i) & 15
                 }
-                f = f &+ a &+ table[i] &+ m[g]
+                // Message words are little-endian on the wire.
+                f = f &+ a &+ table[i] &+ UInt32(littleEndian: words[g])
                 a = d
                 d = c
                 c = b
-                b = b &+ ((f << shifts[i]) | (f >> (32 - shifts[i])))
+                let r = shifts[i]
+                b = b &+ ((f << r) | (f >> (32 &- r)))
             }
-            a0 = a0 &+ a
-            b0 = b0 &+ b
-            c0 = c0 &+ c
-            d0 = d0 &+ d
+            state.0 = state.0 &+ a
+            state.1 = state.1 &+ b
+            state.2 = state.2 &+ c
+            state.3 = state.3 &+ d
         }
-        return [a0, b0, c0, d0].map { word in
-            (0..<4).map { String(format: "%02x", (word >> (8 * UInt32($0))) & 0xff) }.joined()
-        }.joined()
     }
 }

@@ -64,6 +64,7 @@ public struct GenerationPlan: Equatable, Sendable {
     public func apply(to outputDirectory: String, force: Bool, database: String? = nil) throws {
         let base = URL(fileURLWithPath: outputDirectory)
         let fm = FileManager.default
+        let hashes = Self.hashes(of: entries)
         var manifest: [String: String] = [:]
         var directories: Set<String> = []
         func ensureDirectory(of url: URL) throws {
@@ -72,20 +73,20 @@ public struct GenerationPlan: Equatable, Sendable {
                 try fm.createDirectory(at: directory, withIntermediateDirectories: true)
             }
         }
-        for entry in entries {
+        for (index, entry) in entries.enumerated() {
             let url = base.appendingPathComponent(entry.path)
             switch entry.action {
             case .create, .update, .unchanged:
                 if entry.action == .create {
                     // A new file has nothing to protect: written directly (no temporary file, no fsync).
                     try ensureDirectory(of: url)
-                    try Self.writeNewFile(Data((entry.contents ?? "").utf8), to: url.path)
+                    try Self.writeNewFile(entry.contents ?? "", to: url.path)
                 } else if entry.action == .update {
                     // Replacing a file: atomically, so an interruption leaves the old or the new bytes.
                     try ensureDirectory(of: url)
                     try Data((entry.contents ?? "").utf8).write(to: url, options: .atomic)
                 }
-                manifest[entry.path] = Manifest.hash(Data((entry.contents ?? "").utf8))
+                manifest[entry.path] = hashes[index]
             case .delete:
                 try fm.removeItem(at: url)
             case .conflict:
@@ -93,7 +94,7 @@ public struct GenerationPlan: Equatable, Sendable {
                 if let contents = entry.contents {
                     try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                     try Data(contents.utf8).write(to: url, options: .atomic)
-                    manifest[entry.path] = Manifest.hash(Data(contents.utf8))
+                    manifest[entry.path] = hashes[index]
                 } else {
                     try fm.removeItem(at: url)
                 }
@@ -101,17 +102,35 @@ public struct GenerationPlan: Equatable, Sendable {
         }
         try Manifest.write(manifest, database: database ?? Manifest.database(in: outputDirectory), to: outputDirectory)
     }
+
+    /// The manifest hash of every entry's new contents (nil for deletions), computed on all cores.
+    static func hashes(of entries: [Entry]) -> [String?] {
+        var hashes = [String?](repeating: nil, count: entries.count)
+        let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        hashes.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+                // Interleaved lanes: big and small files are spread evenly. Each lane writes its own slots.
+                for index in stride(from: lane, to: entries.count, by: lanes) {
+                    if let contents = entries[index].contents { out[index] = Manifest.hash(contents) }
+                }
+            }
+        }
+        return hashes
+    }
 }
 
 extension GenerationPlan {
     /// Writes a file that did not exist with plain open/write/close: Foundation's `Data.write`
     /// fsyncs every file, which dominates the time of writing a whole project (thousands of files).
     /// The manifest is written last, so an interrupted run is detected as stale by `--check`.
-    static func writeNewFile(_ data: Data, to path: String) throws {
+    static func writeNewFile(_ contents: String, to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
         defer { close(fd) }
-        try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+        var contents = contents
+        try contents.withUTF8 { bytes in
+            let buffer = UnsafeRawBufferPointer(bytes)
             guard let base = buffer.baseAddress else { return }
             var offset = 0
             while offset < buffer.count {
@@ -128,7 +147,8 @@ extension GenerationPlan {
 
 /// `.schemaforge/manifest.json`: generated path -> MD5 of the bytes schemaforge wrote.
 public enum Manifest {
-    static func hash(_ data: Data) -> String { "md5:" + MD5.hex([UInt8](data)) }
+    static func hash(_ data: Data) -> String { data.withUnsafeBytes { "md5:" + MD5.hex($0) } }
+    static func hash(_ contents: String) -> String { "md5:" + MD5.hex(utf8: contents) }
 
     static func read(from directory: String) -> [String: String] {
         let url = URL(fileURLWithPath: directory).appendingPathComponent(GenerationPlan.manifestPath)
@@ -142,10 +162,46 @@ public enum Manifest {
     static func write(_ files: [String: String], database: String?, to directory: String) throws {
         let url = URL(fileURLWithPath: directory).appendingPathComponent(GenerationPlan.manifestPath)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        var object: [String: Any] = ["generator": "schemaforge", "files": files]
-        if let database { object["database"] = database }
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        try (data + Data("\n".utf8)).write(to: url, options: .atomic)
+        try Data(json(files, database: database).utf8).write(to: url, options: .atomic)
+    }
+
+    /// The manifest as pretty-printed JSON with sorted keys (written directly: JSONSerialization
+    /// costs as much as hashing the files for a large project).
+    static func json(_ files: [String: String], database: String?) -> String {
+        var out = "{\n"
+        if let database { out += "  \"database\" : " + jsonString(database) + ",\n" }
+        out += "  \"files\" : {"
+        var first = true
+        for path in files.keys.sorted() {
+            out += first ? "\n" : ",\n"
+            first = false
+            out += "    " + jsonString(path) + " : " + jsonString(files[path]!)
+        }
+        out += first ? "},\n" : "\n  },\n"
+        out += "  \"generator\" : \"schemaforge\"\n}\n"
+        return out
+    }
+
+    /// A JSON string literal.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
     }
 
     /// The database the project in `directory` was generated for.

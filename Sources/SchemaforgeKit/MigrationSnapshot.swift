@@ -86,6 +86,6 @@ public enum MigrationSnapshot {
 extension GeneratorPipeline {
     /// The files of the FastAPI project for `schema` on `database`.
     public static func project(_ schema: Schema, database: TargetDatabase) -> [GeneratedFile] {
-        ProjectGenerator(schema: schema, database: database, snapshot: MigrationSnapshot.encode(schema)).generate()
+        ProjectGenerator(schema: schema, database: database, snapshot: { MigrationSnapshot.encode(schema) }).generate()
     }
 }

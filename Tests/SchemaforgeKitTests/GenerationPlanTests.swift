@@ -32,6 +32,25 @@ struct GenerationPlanTests {
         #expect(second.isUpToDate)
     }
 
+    @Test("the manifest is JSON that reads back: quotes, backslashes, control characters and non-ASCII in paths")
+    func manifestRoundTrip() throws {
+        let dir = try temporaryDirectory()
+        let files = [
+            (path: "q\"uote.py", contents: "1\n"), (path: "back\\slash.py", contents: "2\n"),
+            (path: "tab\tand\u{1}.py", contents: "3\n"), (path: "caf\u{e9}/\u{1F600}.py", contents: "4\n"),
+        ]
+        try GenerationPlan.make(files: files, outputDirectory: dir).apply(to: dir, force: false, database: "sqlite")
+        let data = try #require(read(dir, GenerationPlan.manifestPath)?.data(using: .utf8))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["database"] as? String == "sqlite")
+        #expect(object["generator"] as? String == "schemaforge")
+        let recorded = try #require(object["files"] as? [String: String])
+        #expect(Set(recorded.keys) == Set(files.map(\.path)))
+        // Every recorded hash is the MD5 of the bytes on disk: a second run sees nothing to do.
+        #expect(GenerationPlan.make(files: files, outputDirectory: dir).isUpToDate)
+        #expect(recorded["q\"uote.py"] == "md5:b026324c6904b2a9cb4b88d6d61c81d1")
+    }
+
     @Test("a file changed by the generator is updated; an edited file is a conflict")
     func updateAndConflict() throws {
         let dir = try temporaryDirectory()
