@@ -40,16 +40,24 @@ public struct PythonImports: Sendable {
             if n.first?.isUppercase == true { return 1 }
             return 2
         }
-        return names.sorted { (kind($0), $0.lowercased(), $0) < (kind($1), $1.lowercased(), $1) }
+        // The keys are computed once per name, not once per comparison.
+        return names.map { (kind: kind($0), folded: $0.lowercased(), name: $0) }
+            .sorted { ($0.kind, $0.folded, $0.name) < ($1.kind, $1.folded, $1.name) }
+            .map(\.name)
+    }
+
+    /// Module names in isort's case-insensitive order.
+    private static func sortModules<S: Sequence<String>>(_ modules: S) -> [String] {
+        modules.map { (folded: $0.lowercased(), name: $0) }.sorted { $0.folded < $1.folded }.map(\.name)
     }
 
     /// Import lines, sections separated by one blank line (an empty string element).
     public func render(lineLength: Int) -> [String] {
         var sections: [Section: [String]] = [:]
-        for module in moduleImports.sorted(by: { $0.lowercased() < $1.lowercased() }) {
+        for module in Self.sortModules(moduleImports) {
             sections[section(of: module), default: []].append("import \(module)")
         }
-        for module in fromImports.keys.sorted(by: { $0.lowercased() < $1.lowercased() }) {
+        for module in Self.sortModules(fromImports.keys) {
             let names = Self.sortNames(fromImports[module]!)
             let line = "from \(module) import \(names.joined(separator: ", "))"
             if line.count <= lineLength {

@@ -20,45 +20,13 @@ public struct SQLAlchemyModelsGenerator {
         self.component = Self.stronglyConnectedComponents(schema)
     }
 
-    /// Tarjan's algorithm (iterative): tables that reach each other through foreign keys share a number.
+    /// Tables that reach each other through foreign keys share a number.
     static func stronglyConnectedComponents(_ schema: Schema) -> [String: Int] {
         let names = schema.tables.map(\.name)
         let position = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         let edges = schema.tables.map { table in table.foreignKeys.compactMap { position[$0.referencedTable] } }
-        var index = Array(repeating: -1, count: names.count), low = Array(repeating: 0, count: names.count)
-        var onStack = Array(repeating: false, count: names.count)
-        var stack: [Int] = [], result: [String: Int] = [:]
-        var counter = 0, componentCount = 0
-        for root in names.indices where index[root] < 0 {
-            var work: [(node: Int, edge: Int)] = [(root, 0)]
-            index[root] = counter; low[root] = counter; counter += 1
-            stack.append(root); onStack[root] = true
-            while let (node, edge) = work.last {
-                if edge < edges[node].count {
-                    work[work.count - 1].edge += 1
-                    let next = edges[node][edge]
-                    if index[next] < 0 {
-                        index[next] = counter; low[next] = counter; counter += 1
-                        stack.append(next); onStack[next] = true
-                        work.append((next, 0))
-                    } else if onStack[next] {
-                        low[node] = min(low[node], index[next])
-                    }
-                } else {
-                    work.removeLast()
-                    if let parent = work.last { low[parent.node] = min(low[parent.node], low[node]) }
-                    if low[node] == index[node] {
-                        while let member = stack.popLast() {
-                            onStack[member] = false
-                            result[names[member]] = componentCount
-                            if member == node { break }
-                        }
-                        componentCount += 1
-                    }
-                }
-            }
-        }
-        return result
+        let components = StronglyConnectedComponents.components(edges)
+        return Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, components[$0]) })
     }
 
     var dialect: Dialect { Dialect(rawValue: database.rawValue) ?? .sqlite }

@@ -118,19 +118,14 @@ public struct DDLGenerator: Sendable {
                 if alive[k] { create(k) }
                 continue
             }
-            // Every remaining table waits on another: pick one whose blockers all lead back to it.
+            // Every remaining table waits on another: pick the first one whose blockers all lead back
+            // to it, i.e. lie in its own strongly connected component of the waiting graph.
             let positions = tables.indices.filter { alive[$0] }
             let remaining = positions.map { tables[$0] }
-            let edges = Dictionary(uniqueKeysWithValues: remaining.map { ($0.name, Set(blockers($0).map(\.referencedTable))) })
-            func reaches(_ from: String, _ goal: String) -> Bool {
-                var stack = [from], seen: Set<String> = [from]
-                while let next = stack.popLast() {
-                    if next == goal { return true }
-                    for n in edges[next] ?? [] where seen.insert(n).inserted { stack.append(n) }
-                }
-                return false
-            }
-            let index = remaining.firstIndex { table in (edges[table.name] ?? []).allSatisfy { reaches($0, table.name) } } ?? 0
+            let local = Dictionary(remaining.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+            let waitsOn = remaining.map { blockers($0).compactMap { local[$0.referencedTable] } }
+            let component = StronglyConnectedComponents.components(waitsOn)
+            let index = waitsOn.indices.first { i in waitsOn[i].allSatisfy { component[$0] == component[i] } } ?? 0
             if dialect != .sqlite { deferred[remaining[index].name] = Set(blockers(remaining[index]).map(\.name)) }
             create(positions[index])
         }
