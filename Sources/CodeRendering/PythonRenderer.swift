@@ -249,33 +249,82 @@ public struct PythonRenderer: Sendable {
     /// with a trailing comma); a lone long string after `=` goes in parentheses.
     public func wrap(_ line: String) -> [String] {
         // Most lines are short: the UTF-8 length (O(1)) bounds the character count.
-        guard line.utf8.count > lineLength, line.unicodeScalars.count > lineLength, !line.drop(while: { $0 == " " }).hasPrefix("#") else { return [line] }
-        let indent = String(line.prefix { $0 == " " })
-        // Unicode scalars: no grapheme breaking on every (long) line; delimiters are all ASCII.
-        let chars = Array(line.unicodeScalars)
-        func text(_ slice: ArraySlice<Unicode.Scalar>) -> String {
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: slice)
-            return String(view)
+        guard line.utf8.count > lineLength else { return [line] }
+        // The line's UTF-8 bytes: every delimiter is ASCII, widths count Unicode scalars (bytes that
+        // do not continue a multi-byte sequence).
+        let bytes = Array(line.utf8)
+        return Self.wrap(bytes[...], line: line, lineLength: lineLength)
+    }
+
+    private static let space = UInt8(ascii: " "), quoteByte = UInt8(ascii: "\"")
+
+    /// The number of Unicode scalars in UTF-8 `bytes`.
+    @inline(__always)
+    private static func width(_ bytes: ArraySlice<UInt8>) -> Int {
+        var n = 0
+        for byte in bytes where byte & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+
+    private static func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The first position of `needle` in `bytes`.
+    private static func firstIndex(of needle: [UInt8], in bytes: ArraySlice<UInt8>) -> Int? {
+        guard needle.count <= bytes.count else { return nil }
+        var i = bytes.startIndex
+        let last = bytes.endIndex - needle.count
+        while i <= last {
+            if bytes[i] == needle[0] {
+                var k = 1
+                while k < needle.count, bytes[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return i }
+            }
+            i += 1
         }
-        func isWordEnd(_ c: Unicode.Scalar) -> Bool {
-            c.properties.isAlphabetic || (c >= "0" && c <= "9") || c == "_" || c == ")" || c == "]"
+        return nil
+    }
+
+    /// Whether the scalar that ends just before `end` ends a word (a name, a number or a closing
+    /// bracket): a call or a subscript rather than a collection literal.
+    private static func isWordEnd(_ bytes: ArraySlice<UInt8>, before end: Int) -> Bool {
+        let byte = bytes[end - 1]
+        if byte < 0x80 {
+            let c = Unicode.Scalar(byte)
+            return c.properties.isAlphabetic || (c >= "0" && c <= "9") || c == "_" || c == ")" || c == "]"
+        }
+        var start = end - 1
+        while start > bytes.startIndex, bytes[start] & 0xC0 == 0x80 { start -= 1 }
+        return text(bytes[start..<end]).unicodeScalars.first?.properties.isAlphabetic ?? false
+    }
+
+    /// `wrap` on the bytes of `line` (a slice starting at 0).
+    private static func wrap(_ chars: ArraySlice<UInt8>, line: String, lineLength: Int) -> [String] {
+        guard chars.count > lineLength, width(chars) > lineLength else { return [line] }
+        var indentCount = 0
+        while indentCount < chars.count, chars[indentCount] == space { indentCount += 1 }
+        if indentCount < chars.count, chars[indentCount] == UInt8(ascii: "#") { return [line] }
+        let indent = String(repeating: " ", count: indentCount)
+        func wrapped(_ text: String) -> [String] {
+            guard text.utf8.count > lineLength else { return [text] }
+            return wrap(Array(text.utf8)[...], line: text, lineLength: lineLength)
         }
         // A trailing ":" (def/for/if lines) or "," (an item of an exploded call) stays after the
         // closing bracket.
         var end = chars.count
         var suffix = ""
-        if chars.last == ":" || chars.last == "," {
+        if let last = chars.last, last == UInt8(ascii: ":") || last == UInt8(ascii: ",") {
             end -= 1
-            suffix = String(Character(chars[end]))
+            suffix = String(Unicode.Scalar(last))
         }
-        if let eq = line.range(of: " = \""), line.hasSuffix("\""), line[eq.upperBound...].dropLast().allSatisfy({ $0 != "\"" }) {
-            let head = String(line[..<eq.lowerBound]) + " = ("
-            let literal = String(line[line.index(before: eq.upperBound)...])
+        if let eq = firstIndex(of: Array(" = \"".utf8), in: chars), chars.last == quoteByte,
+           eq + 4 >= chars.count || !chars[(eq + 4)..<(chars.count - 1)].contains(quoteByte) {
+            let head = text(chars[..<eq]) + " = ("
+            let literal = text(chars[(eq + 3)...])
             // ruff parenthesises a long string only when that makes it fit.
             return (indent + "    " + literal).count <= lineLength ? [head, indent + "    " + literal, indent + ")"] : [line]
         }
-        guard end > 0, chars[end - 1] == ")" || chars[end - 1] == "]" || chars[end - 1] == "}" else { return [line] }
+        guard end > 0, chars[end - 1] == UInt8(ascii: ")") || chars[end - 1] == UInt8(ascii: "]") || chars[end - 1] == UInt8(ascii: "}")
+        else { return [line] }
         // Find the bracket that the final character closes.
         var depth = 0
         var open: Int?
@@ -283,10 +332,10 @@ public struct PythonRenderer: Sendable {
         var i = end - 1
         while i >= 0 {
             let c = chars[i]
-            if c == "\"" { inString.toggle() }
+            if c == quoteByte { inString.toggle() }
             if !inString {
-                if c == ")" || c == "]" || c == "}" { depth += 1 }
-                if c == "(" || c == "[" || c == "{" {
+                if c == UInt8(ascii: ")") || c == UInt8(ascii: "]") || c == UInt8(ascii: "}") { depth += 1 }
+                if c == UInt8(ascii: "(") || c == UInt8(ascii: "[") || c == UInt8(ascii: "{") {
                     depth -= 1
                     if depth == 0 {
                         open = i
@@ -296,26 +345,25 @@ public struct PythonRenderer: Sendable {
             }
             i -= 1
         }
-        guard let open, open > indent.count, open + 1 < end - 1 else { return [line] }
-        if open + 1 > lineLength, let eq = line.range(of: " = "), line.unicodeScalars.distance(from: line.startIndex, to: eq.lowerBound) < open {
+        guard let open, open > indentCount, open + 1 < end - 1 else { return [line] }
+        if width(chars[..<open]) + 1 > lineLength, let eq = firstIndex(of: Array(" = ".utf8), in: chars), eq < open {
             // Even the opening line is too long: ruff puts the right-hand side in parentheses.
-            let target = String(line[..<eq.upperBound])
-            let value = String(line[eq.upperBound...])
-            return [target + "("] + wrap(indent + "    " + value) + [indent + ")"]
+            let target = text(chars[..<(eq + 3)])
+            let value = text(chars[(eq + 3)...])
+            return [target + "("] + wrapped(indent + "    " + value) + [indent + ")"]
         }
         let head = text(chars[..<(open + 1)])
         let inner = text(chars[(open + 1)..<(end - 1)])
-        let tail = indent + String(Character(chars[end - 1])) + suffix + text(chars[end..<(chars.count - suffix.count)])
+        let tail = indent + String(Unicode.Scalar(chars[end - 1])) + suffix + text(chars[end..<(chars.count - suffix.utf8.count)])
         let innerIndent = indent + "    "
-        let parts = Self.splitTopLevel(inner)
+        let parts = splitTopLevel(inner)
         // A collection literal (not a call or subscript) with several items goes one per line.
-        let before: Unicode.Scalar = open > 0 ? chars[open - 1] : " "
-        let isCollection = !isWordEnd(before)
-        if (innerIndent + inner).unicodeScalars.count <= lineLength, !inner.isEmpty, !(isCollection && parts.count > 1) {
+        let isCollection = open == 0 ? true : !isWordEnd(chars, before: open)
+        if innerIndent.utf8.count + width(chars[(open + 1)..<(end - 1)]) <= lineLength, !inner.isEmpty, !(isCollection && parts.count > 1) {
             return [head, innerIndent + inner, tail]
         }
-        if parts.count <= 1 { return [head] + wrap(innerIndent + inner) + [tail] }
-        return [head] + parts.flatMap { wrap(innerIndent + $0 + ",") } + [tail]
+        if parts.count <= 1 { return [head] + wrapped(innerIndent + inner) + [tail] }
+        return [head] + parts.flatMap { wrapped(innerIndent + $0 + ",") } + [tail]
     }
 
     /// The lines of `text` (split on "\n" by scanning UTF-8 bytes: much cheaper than a Character split).
