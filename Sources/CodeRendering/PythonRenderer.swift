@@ -97,9 +97,27 @@ public struct PythonRenderer: Sendable {
         case let .comment(text):
             return text.split(separator: "\n", omittingEmptySubsequences: false).map { p + "# " + $0 }.joined(separator: "\n")
         case let .raw(text):
-            return Self.lines(of: text)
-                .flatMap { $0.isEmpty ? [""] : wrap(p + $0) }
-                .joined(separator: "\n")
+            // Line by line into one string; only a line too long for the limit goes through `wrap`.
+            var out = ""
+            out.reserveCapacity(text.utf8.count + text.utf8.count / 8)
+            var first = true
+            for line in Self.lines(of: text) {
+                if !first { out += "\n" }
+                first = false
+                if line.isEmpty { continue }
+                if p.utf8.count + line.utf8.count <= lineLength {
+                    out += p
+                    out += line
+                } else {
+                    let lines = wrap(p + line)
+                    out += lines[0]
+                    for more in lines.dropFirst() {
+                        out += "\n"
+                        out += more
+                    }
+                }
+            }
+            return out
         case let .function(f):
             return function(f, indent: indent)
         case let .class(c):
@@ -202,6 +220,10 @@ public struct PythonRenderer: Sendable {
     /// A Python string literal: double quotes, or single quotes when that avoids escaping (as
     /// `ruff format` prefers).
     public static func quote(_ s: String) -> String {
+        // Most strings need no escape at all.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "'") && $0 != UInt8(ascii: "\\") }) {
+            return "\"" + s + "\""
+        }
         // ruff keeps double quotes unless single quotes need fewer escapes.
         let doubles = s.filter { $0 == "\"" }.count, singles = s.filter { $0 == "'" }.count
         let delimiter: Character = doubles > singles ? "'" : "\""
@@ -370,14 +392,18 @@ public struct PythonRenderer: Sendable {
     public static func lines(of text: String) -> [Substring] {
         var result: [Substring] = []
         let utf8 = text.utf8
+        // Newline offsets from the contiguous bytes, then O(1) index arithmetic on the native string.
+        let offsets: [Int] = utf8.withContiguousStorageIfAvailable { bytes in
+            var offsets: [Int] = []
+            for i in 0..<bytes.count where bytes[i] == UInt8(ascii: "\n") { offsets.append(i) }
+            return offsets
+        } ?? utf8.indices.filter { utf8[$0] == UInt8(ascii: "\n") }.map { utf8.distance(from: utf8.startIndex, to: $0) }
+        result.reserveCapacity(offsets.count + 1)
         var start = utf8.startIndex
-        var index = utf8.startIndex
-        while index < utf8.endIndex {
-            if utf8[index] == UInt8(ascii: "\n") {
-                result.append(text[start..<index])
-                start = utf8.index(after: index)
-            }
-            index = utf8.index(after: index)
+        for offset in offsets {
+            let newline = utf8.index(utf8.startIndex, offsetBy: offset)
+            result.append(text[start..<newline])
+            start = utf8.index(after: newline)
         }
         result.append(text[start..<utf8.endIndex])
         return result

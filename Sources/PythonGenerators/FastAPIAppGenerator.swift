@@ -377,17 +377,17 @@ struct FastAPIAppGenerator {
 
     /// Joins signature lines that fit on one line (what ruff format does).
     func reflow(_ text: String) -> String {
-        var out: [String] = []
-        var lines = PythonRenderer.lines(of: text).map(String.init)
+        var out: [Substring] = []
+        let lines = PythonRenderer.lines(of: text)
         var i = 0
         while i < lines.count {
             let line = lines[i]
-            if line.hasSuffix("("), i + 2 < lines.count, lines[i + 2].drop(while: { $0 == " " }).hasPrefix(")") {
-                let inner = PythonRenderer.trimmedLine(lines[i + 1])
-                let closing = PythonRenderer.trimmedLine(lines[i + 2])
+            if line.utf8.last == UInt8(ascii: "("), i + 2 < lines.count, lines[i + 2].drop(while: { $0 == " " }).hasPrefix(")") {
+                let inner = PythonRenderer.trimmedLine(String(lines[i + 1]))
+                let closing = PythonRenderer.trimmedLine(String(lines[i + 2]))
                 let joined = line + inner + closing
-                if joined.count <= 88, !inner.hasSuffix(",") {
-                    out.append(joined)
+                if joined.utf8.count <= 88 || joined.count <= 88, !inner.hasSuffix(",") {
+                    out.append(Substring(joined))
                     i += 3
                     continue
                 }
@@ -395,8 +395,7 @@ struct FastAPIAppGenerator {
             out.append(line)
             i += 1
         }
-        lines = out
-        return lines.joined(separator: "\n")
+        return out.joined(separator: "\n")
     }
 
     func attributeName(_ column: Column, in table: String) -> String { PythonNames.attribute(column.field) }
@@ -560,25 +559,25 @@ struct FastAPIAppGenerator {
     /// Splits `def f(a, b) -> X:` lines longer than 88 characters the way ruff does, and joins
     /// three-line calls that fit on one.
     func reflowLong(_ text: String) -> String {
-        var out: [String] = []
-        for line in PythonRenderer.lines(of: reflow(text)).map(String.init) {
-            guard line.utf8.count > 88, line.count > 88, let open = line.firstIndex(of: "("), line.hasSuffix(":"), line.contains("def "),
+        var out: [Substring] = []
+        for line in PythonRenderer.lines(of: reflow(text)) {
+            guard line.utf8.count > 88, line.utf8.last == UInt8(ascii: ":"), line.count > 88, let open = line.firstIndex(of: "("), line.contains("def "),
                   let close = line.range(of: ") ->", options: .backwards)
             else {
                 out.append(line)
                 continue
             }
             let indent = String(line.prefix { $0 == " " })
-            let head = String(line[...open])
+            let head = line[...open]
             let params = String(line[line.index(after: open)..<close.lowerBound])
-            let tail = String(line[close.lowerBound...])
+            let tail = line[close.lowerBound...]
             let hugged = indent + "    " + params
             if hugged.count <= 88 {
-                out += [head, hugged, indent + tail]
+                out += [head, Substring(hugged), Substring(indent + tail)]
             } else {
                 out.append(head)
-                for p in PythonRenderer.splitTopLevel(params) { out.append(indent + "    " + p + ",") }
-                out.append(indent + tail)
+                for p in PythonRenderer.splitTopLevel(params) { out.append(Substring(indent + "    " + p + ",")) }
+                out.append(Substring(indent + tail))
             }
         }
         return out.joined(separator: "\n")
