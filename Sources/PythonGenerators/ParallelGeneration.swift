@@ -13,6 +13,16 @@ enum ParallelGeneration {
         map(jobs.count) { jobs[$0]() }.flatMap { $0 }
     }
 
+    /// `run`, handing every job's files to `each` on the worker that rendered them, as soon as the
+    /// job is done (`each` is called concurrently).
+    static func run(_ jobs: [FileJob], each: (GeneratedFile) -> Void) -> [GeneratedFile] {
+        map(jobs.count) { index in
+            let files = jobs[index]()
+            for file in files { each(file) }
+            return files
+        }.flatMap { $0 }
+    }
+
     /// `body(i)` for every `i` in `0..<count`, on every core, results in index order.
     static func map<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
         guard count > 1 else { return (0..<count).map(body) }

@@ -23,8 +23,17 @@ public struct ProjectGenerator {
 
     /// Every file of the project, sorted by path. The generators' jobs (shared modules, one job per
     /// entity, the initial revision) run on every core; the output is the same as a sequential run.
-    public func generate() -> [GeneratedFile] {
-        if database == .mongodb { return MongoProjectGenerator(schema: schema, snapshot: snapshot()).generate() }
+    public func generate() -> [GeneratedFile] { generate(each: { _ in }) }
+
+    /// `generate()`, handing each file to `each` as soon as it is rendered, on the thread that
+    /// rendered it (`each` must be safe to call concurrently): a caller can write files while the
+    /// others are still being rendered.
+    public func generate(each: (GeneratedFile) -> Void) -> [GeneratedFile] {
+        if database == .mongodb {
+            let files = MongoProjectGenerator(schema: schema, snapshot: snapshot()).generate()
+            for file in files { each(file) }
+            return files
+        }
         let name = schema.name
         var jobs = AlembicGenerator(schema: schema, database: database).jobs(snapshot: snapshot)
         jobs += SQLAlchemyModelsGenerator(schema: schema, database: database).jobs()
@@ -35,6 +44,6 @@ public struct ProjectGenerator {
         jobs.append {
             project.generate() + [GeneratedFile(path: "app/__init__.py", contents: "# \(generatedHeader)\n\"\"\"The \(name) backend.\"\"\"\n")]
         }
-        return ParallelGeneration.run(jobs).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        return ParallelGeneration.run(jobs, each: each).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 }

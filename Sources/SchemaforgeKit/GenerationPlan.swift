@@ -124,9 +124,10 @@ extension GenerationPlan {
     /// Writes a file that did not exist with plain open/write/close: Foundation's `Data.write`
     /// fsyncs every file, which dominates the time of writing a whole project (thousands of files).
     /// The manifest is written last, so an interrupted run is detected as stale by `--check`.
-    static func writeNewFile(_ contents: String, to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
+    /// With `exclusive`, an existing file is an error rather than truncated (`O_EXCL`).
+    static func writeNewFile(_ contents: String, to path: String, exclusive: Bool = false) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | (exclusive ? O_EXCL : O_TRUNC), 0o644)
+        guard fd >= 0 else { throw writeError(path, errno, exists: errno == EEXIST) }
         defer { close(fd) }
         var contents = contents
         try contents.withUTF8 { bytes in
@@ -137,11 +138,18 @@ extension GenerationPlan {
                 let written = write(fd, base + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+                    throw writeError(path, errno, exists: false)
                 }
                 offset += written
             }
         }
+    }
+
+    /// An error that names the file and the system's reason.
+    static func writeError(_ path: String, _ code: Int32, exists: Bool) -> CocoaError {
+        CocoaError(exists ? .fileWriteFileExists : .fileWriteUnknown, userInfo: [
+            NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "\(path): \(String(cString: strerror(code)))",
+        ])
     }
 }
 

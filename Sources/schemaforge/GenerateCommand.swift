@@ -58,6 +58,17 @@ struct Generate: ParsableCommand {
                 FileHandle.standardError.write(Data("schemaforge: warning: \(warning)\n".utf8))
             }
         }
+        if !check, !dryRun, FreshDirectoryWriter.isFresh(out) {
+            // Nothing there to protect or compare: each file is written as soon as it is rendered.
+            let writer = FreshDirectoryWriter(directory: out)
+            do {
+                _ = try GeneratorPipeline.writeProject(schema, database: db, with: writer)
+            } catch {
+                throw ValidationError("cannot write to '\(out)': \(error.localizedDescription)")
+            }
+            print("\(out): \(writer.count) created")
+            return
+        }
         var files = GeneratorPipeline.project(schema, database: db)
         keepMigrationHistory(&files)
         let plan = GenerationPlan.make(files: files.map { ($0.path, $0.contents) }, outputDirectory: out)

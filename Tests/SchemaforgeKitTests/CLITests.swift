@@ -231,6 +231,45 @@ struct CLITests {
         #expect(dir.read("keep.sql") == "-- keep me\n")
     }
 
+    /// Every file under `root` (relative path -> bytes).
+    static func tree(_ root: String) -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: root)
+        while let relative = enumerator?.nextObject() as? String {
+            let path = (root as NSString).appendingPathComponent(relative)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[relative] = FileManager.default.contents(atPath: path)
+            }
+        }
+        return files
+    }
+
+    @Test("generate into a fresh directory (files written while rendered) equals generate through the plan", arguments: ["sqlite", "postgresql", "mongodb"])
+    func generateFreshEqualsPlanned(database: String) throws {
+        let dir = try TemporaryDirectory()
+        let schema = GoldenFile.repositoryRoot.appendingPathComponent("examples/shop.yaml").path
+        let fresh = try CLI.run(["generate", schema, "--out", dir.path("fresh"), "--db", database])
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        #expect(fresh.stdout.contains("created"))
+        // A directory that is not empty goes through GenerationPlan (compare, then write).
+        try FileManager.default.createDirectory(atPath: dir.path("planned"), withIntermediateDirectories: true)
+        try Data("mine\n".utf8).write(to: URL(fileURLWithPath: dir.path("planned/NOTES.txt")))
+        let planned = try CLI.run(["generate", schema, "--out", dir.path("planned"), "--db", database])
+        #expect(planned.status == 0, "\(planned.stderr)")
+        var expected = Self.tree(dir.path("planned"))
+        #expect(expected.removeValue(forKey: "NOTES.txt") == Data("mine\n".utf8))
+        let written = Self.tree(dir.path("fresh"))
+        #expect(written.count > 20)
+        #expect(Set(written.keys) == Set(expected.keys))
+        for (path, bytes) in written where expected[path] != bytes { Issue.record("\(path) differs between the two ways of writing") }
+        // The fresh project is up to date for --check, and a second run changes nothing.
+        let check = try CLI.run(["generate", schema, "--out", dir.path("fresh"), "--db", database, "--check"])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        let again = try CLI.run(["generate", schema, "--out", dir.path("fresh"), "--db", database])
+        #expect(again.stdout.contains("unchanged") && !again.stdout.contains("created"), "\(again.stdout)")
+    }
+
     @Test("resolve prints the snapshot JSON")
     func resolve() throws {
         let result = try CLI.run(["resolve", "examples/shop.yaml"])

@@ -51,6 +51,22 @@ struct GenerationPlanTests {
         #expect(recorded["q\"uote.py"] == "md5:b026324c6904b2a9cb4b88d6d61c81d1")
     }
 
+    @Test("the fresh-directory writer never overwrites a file that appeared meanwhile, and then writes no manifest")
+    func freshWriterRefusesExistingFile() throws {
+        let dir = try temporaryDirectory()
+        #expect(FreshDirectoryWriter.isFresh(dir))
+        #expect(FreshDirectoryWriter.isFresh(dir + "/missing"))
+        let writer = FreshDirectoryWriter(directory: dir)
+        writer.write(GeneratedFile(path: "pkg/a.py", contents: "a\n"))
+        try write(dir, "b.py", "mine\n")
+        #expect(!FreshDirectoryWriter.isFresh(dir))
+        writer.write(GeneratedFile(path: "b.py", contents: "generated\n"))
+        #expect(throws: (any Error).self) { try writer.finish(database: "sqlite") }
+        #expect(read(dir, "b.py") == "mine\n")
+        #expect(read(dir, "pkg/a.py") == "a\n")
+        #expect(read(dir, GenerationPlan.manifestPath) == nil)
+    }
+
     @Test("a file changed by the generator is updated; an edited file is a conflict")
     func updateAndConflict() throws {
         let dir = try temporaryDirectory()
