@@ -1,63 +1,70 @@
 import SchemaModel
 
-/// What the API layer needs to know about one entity table, derived once from the IR.
+/// What the API layer needs to know about one entity table, derived from the IR. Names, keys and
+/// relation lists are computed when the view is made (the generators read them many times); the
+/// column lists are computed on each use: `Column` is large, and storing filtered copies of it for
+/// every view costs more than filtering again.
 struct EntityView {
     let schema: Schema
     let table: Table
-    var entity: String { table.entity ?? table.name }
-    var module: String { PythonNames.module(forEntity: entity) }
+    let entity: String
+    let module: String
     /// URL segment: `order_lines` -> `/order-lines`.
-    var routePrefix: String { "/" + PythonNames.plural(Identifiers.snakeCase(entity)).replacingOccurrences(of: "_", with: "-") }
-    var tag: String { PythonNames.plural(Identifiers.snakeCase(entity)) }
+    let routePrefix: String
+    let tag: String
 
-    var keyColumns: [Column] { (table.primaryKey?.columns ?? []).compactMap { table.column(named: $0) } }
+    let keyColumns: [Column]
     var hasKey: Bool { !keyColumns.isEmpty }
+
+    /// Many-to-many relations whose target has a single-column key (exposed as refs and id lists).
+    let manyToMany: [Relation]
+    /// Many-to-many relations read as `{key}` references (the default `read: ids`).
+    let referencedManyToMany: [Relation]
+    /// Relations read as the related objects' own fields (`read: nested`), of any kind.
+    let nestedRelations: [Relation]
+    /// The relations every response includes, loaded up front: references and nested objects.
+    let loadedRelations: [Relation]
+    /// Implicit (writable) many-to-many relations.
+    let writableManyToMany: [Relation]
+
+    init(schema: Schema, table: Table) {
+        self.schema = schema
+        self.table = table
+        let entity = table.entity ?? table.name
+        self.entity = entity
+        self.module = PythonNames.module(forEntity: entity)
+        let tag = PythonNames.plural(Identifiers.snakeCase(entity))
+        self.tag = tag
+        self.routePrefix = "/" + FastText.replacing("_", with: "-", in: tag)
+        let keyColumns = (table.primaryKey?.columns ?? []).compactMap { table.column(named: $0) }
+        self.keyColumns = keyColumns
+        let manyToMany = table.relations.filter { relation in
+            relation.kind == .manyToMany && (schema.table(named: relation.targetTable)?.primaryKey?.columns.count ?? 0) == 1
+        }
+        self.manyToMany = manyToMany
+        let referencedManyToMany = manyToMany.filter { $0.read != .nested }
+        self.referencedManyToMany = referencedManyToMany
+        let nestedRelations = table.relations.filter { $0.read == .nested && schema.table(named: $0.targetTable) != nil }
+        self.nestedRelations = nestedRelations
+        var loaded: Set<String> = []
+        self.loadedRelations = (referencedManyToMany + nestedRelations).filter { loaded.insert($0.name).inserted }
+        self.writableManyToMany = manyToMany.filter { $0.throughEntity == nil }
+    }
 
     func attribute(_ column: Column) -> String { PythonNames.attribute(column.field) }
 
     /// Columns a client sends on create: everything but autoincrement keys and `timestamps`.
     var writableColumns: [Column] {
-        table.columns.filter { column in
-            !(column.autoincrement && keyColumns.count == 1 && keyColumns[0].name == column.name)
-                && !(column.defaultValue?.kind == .now && (column.name == "created_at" || column.name == "updated_at") && column.field == column.name && isTimestamp(column))
+        let singleKey = keyColumns.count == 1 ? keyColumns[0].name : nil
+        return table.columns.filter { column in
+            !(column.autoincrement && column.name == singleKey)
+                && !(column.defaultValue?.kind == .now && (column.name == "created_at" || column.name == "updated_at") && column.field == column.name
+                    && Self.isTimestamp(column))
         }
-    }
-
-    private func isTimestamp(_ column: Column) -> Bool {
-        column.type == .datetime && (column.name == "created_at" || column.onUpdateNow)
     }
 
     /// Columns returned to clients: all but `sensitive` ones.
     var readableColumns: [Column] { table.columns.filter { !$0.sensitive } }
-
-    /// Many-to-many relations whose target has a single-column key (exposed as refs and id lists).
-    var manyToMany: [Relation] {
-        table.relations.filter { relation in
-            relation.kind == .manyToMany && (schema.table(named: relation.targetTable)?.primaryKey?.columns.count ?? 0) == 1
-        }
-    }
-
-    /// Many-to-many relations read as `{key}` references (the default `read: ids`).
-    var referencedManyToMany: [Relation] { manyToMany.filter { $0.read != .nested } }
-
-    /// Relations read as the related objects' own fields (`read: nested`), of any kind.
-    var nestedRelations: [Relation] {
-        table.relations.filter { $0.read == .nested && schema.table(named: $0.targetTable) != nil }
-    }
-
-    /// The relations every response includes, loaded up front: references and nested objects.
-    var loadedRelations: [Relation] {
-        var names: Set<String> = []
-        return (referencedManyToMany + nestedRelations).filter { names.insert($0.name).inserted }
-    }
-
-    /// Implicit (writable) many-to-many relations.
-    var writableManyToMany: [Relation] { manyToMany.filter { $0.throughEntity == nil } }
-
-    func targetKey(_ relation: Relation) -> Column? {
-        guard let target = schema.table(named: relation.targetTable), let key = target.primaryKey?.columns.first else { return nil }
-        return target.column(named: key)
-    }
 
     /// Columns clients can filter the list on: those that lead an index, a unique or a foreign key.
     var filterColumns: [Column] {
@@ -76,11 +83,25 @@ struct EntityView {
 
     /// Columns the list can be sorted by.
     var sortColumns: [Column] {
-        readableColumns.filter { column in
+        table.columns.filter { column in
+            guard !column.sensitive else { return false }
             switch column.type {
             case .json, .bytes, .array: return false
             default: return true
             }
         }
     }
+
+    /// Whether a column is one of the `timestamps` the database maintains.
+    private static func isTimestamp(_ column: Column) -> Bool {
+        column.type == .datetime && (column.name == "created_at" || column.onUpdateNow)
+    }
+
+    func targetKey(_ relation: Relation) -> Column? {
+        guard let target = schema.table(named: relation.targetTable), let key = target.primaryKey?.columns.first else { return nil }
+        return target.column(named: key)
+    }
+
+    /// Whether `column` is one of the key columns.
+    func isKey(_ column: Column) -> Bool { keyColumns.contains { $0.name == column.name } }
 }

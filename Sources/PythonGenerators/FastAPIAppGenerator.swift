@@ -251,20 +251,27 @@ struct FastAPIAppGenerator {
     struct Names {
         let view: EntityView
         var entity: String { view.entity }
-        var variable: String {
-            let v = PythonNames.attribute(Identifiers.snakeCase(view.entity))
-            return ["session", "body", "data", "limit", "offset", "sort", "stmt", "rows", "total", "key"].contains(v) ? v + "_obj" : v
-        }
+        /// The local variable holding one object.
+        let variable: String
         /// Path parameter names for the key columns.
-        var keyParameters: [String] {
-            view.keyColumns.map { column in
-                let attribute = view.attribute(column)
-                return attribute == "id" ? "\(Identifiers.snakeCase(view.entity))_id" : attribute
-            }
-        }
-        var keyPath: String { keyParameters.map { "{\($0)}" }.joined(separator: "/") }
+        let keyParameters: [String]
+        let keyPath: String
         /// The identity passed to `session.get`.
-        var identity: String { keyParameters.count == 1 ? keyParameters[0] : "(" + keyParameters.joined(separator: ", ") + ")" }
+        let identity: String
+
+        init(view: EntityView) {
+            self.view = view
+            let snake = Identifiers.snakeCase(view.entity)
+            let v = PythonNames.attribute(snake)
+            variable = ["session", "body", "data", "limit", "offset", "sort", "stmt", "rows", "total", "key"].contains(v) ? v + "_obj" : v
+            let keyParameters = view.keyColumns.map { column in
+                let attribute = view.attribute(column)
+                return attribute == "id" ? "\(snake)_id" : attribute
+            }
+            self.keyParameters = keyParameters
+            keyPath = keyParameters.map { "{\($0)}" }.joined(separator: "/")
+            identity = keyParameters.count == 1 ? keyParameters[0] : "(" + keyParameters.joined(separator: ", ") + ")"
+        }
     }
 
     func crud(_ view: EntityView) -> GeneratedFile {

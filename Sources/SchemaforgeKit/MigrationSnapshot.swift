@@ -9,18 +9,30 @@ public enum MigrationSnapshot {
 
     /// `{"checksum": "md5:...", "schema": {...}}` with the schema in its stable snapshot form.
     public static func encode(_ schema: Schema) -> String {
-        let canonical = SnapshotEncoder.encode(schema)
+        var canonical = SnapshotEncoder.encode(schema)
+        let checksum = "md5:" + MD5.hex(utf8: canonical)
         // The schema nested one level: every line after the first indented by two spaces.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(canonical.utf8.count * 11 / 10)
-        var source = canonical.utf8[...]
-        while source.last == UInt8(ascii: "\n") { source = source.dropLast() }
-        for byte in source {
-            bytes.append(byte)
-            if byte == UInt8(ascii: "\n") { bytes.append(contentsOf: [0x20, 0x20]) }
+        let body = canonical.withUTF8 { source -> String in
+            var end = source.count
+            while end > 0, source[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+            var newlines = 0
+            for i in 0..<end where source[i] == UInt8(ascii: "\n") { newlines += 1 }
+            return String(unsafeUninitializedCapacity: end + 2 * newlines) { out in
+                var w = 0
+                for i in 0..<end {
+                    let byte = source[i]
+                    out[w] = byte
+                    w += 1
+                    if byte == UInt8(ascii: "\n") {
+                        out[w] = 0x20
+                        out[w + 1] = 0x20
+                        w += 2
+                    }
+                }
+                return w
+            }
         }
-        let body = String(decoding: bytes, as: UTF8.self)
-        return "{\n  \"checksum\" : \"\(checksum(canonical))\",\n  \"schema\" : \(body)\n}\n"
+        return "{\n  \"checksum\" : \"\(checksum)\",\n  \"schema\" : \(body)\n}\n"
     }
 
     /// Reads a snapshot, verifying its checksum.
@@ -53,7 +65,7 @@ public enum MigrationSnapshot {
         bytes[write] = 0x0A
         let canonical = bytes[..<(write + 1)]
         // A mismatch may be a reformatted file: the general path decides (and reports an edit).
-        guard "md5:" + MD5.hex(Array(canonical)) == recorded else { return nil }
+        guard canonical.withUnsafeBytes({ "md5:" + MD5.hex($0) }) == recorded else { return nil }
         do {
             return try JSONDecoder().decode(Schema.self, from: Data(canonical))
         } catch {
@@ -80,7 +92,7 @@ public enum MigrationSnapshot {
         return schema
     }
 
-    static func checksum(_ canonical: String) -> String { "md5:" + MD5.hex(Array(canonical.utf8)) }
+    static func checksum(_ canonical: String) -> String { "md5:" + MD5.hex(utf8: canonical) }
 }
 
 extension GeneratorPipeline {
