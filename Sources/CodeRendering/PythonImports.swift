@@ -26,7 +26,8 @@ public struct PythonImports: Sendable {
     private enum Section: Int { case future, standard, thirdParty, firstParty }
 
     private func section(of module: String) -> Section {
-        let top = String(module.split(separator: ".").first ?? "")
+        // The top-level package (a leading "." is a relative import: first party below).
+        let top = module.firstIndex(of: ".").map { String(module[..<$0]) } ?? module
         if module == "__future__" { return .future }
         if firstParty.contains(top) || module.hasPrefix(".") { return .firstParty }
         if Self.standardLibrary.contains(module) || Self.standardLibrary.contains(top) { return .standard }
@@ -36,6 +37,14 @@ public struct PythonImports: Sendable {
     /// isort's `order-by-type`: CONSTANTS, then Classes, then everything else; case-sensitive within.
     public static func sortNames(_ names: Set<String>) -> [String] {
         func kind(_ n: String) -> Int {
+            if n.utf8.allSatisfy({ $0 < 0x80 }) {
+                // ASCII names (nearly all): the same answer from the bytes.
+                let bytes = n.utf8
+                if bytes.count > 1, !bytes.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }),
+                   bytes.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) { return 0 }
+                if let first = bytes.first, first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z") { return 1 }
+                return 2
+            }
             if n.count > 1, n == n.uppercased(), n.contains(where: \.isLetter) { return 0 }
             if n.first?.isUppercase == true { return 1 }
             return 2

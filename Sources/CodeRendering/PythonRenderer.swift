@@ -66,7 +66,8 @@ public struct PythonRenderer: Sendable {
     }
 
     private func docstring(_ text: String, indent: Int) -> String {
-        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"\"\"", with: "\\\"\\\"\\\"")
+        let needsEscape = text.utf8.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }
+        let escaped = !needsEscape ? text : text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"\"\"", with: "\\\"\\\"\\\"")
         return pad(indent) + "\"\"\"" + escaped + "\"\"\""
     }
 

@@ -64,7 +64,7 @@ struct SampleValues {
 
     private func literalText(_ column: Column, maxLength: Int, n: Int) -> String? {
         guard let expression = text(column, maxLength: maxLength), expression.hasPrefix("f\"") else { return nil }
-        let candidate = String(expression.dropFirst(2).dropLast()).replacingOccurrences(of: "{n}", with: String(n))
+        let candidate = FastText.replacing("{n}", with: String(n), in: String(expression.dropFirst(2).dropLast()))
         let pattern = column.validation?.pattern.flatMap { try? NSRegularExpression(pattern: $0) }
         guard candidate.count <= maxLength else { return nil }
         if let pattern, pattern.firstMatch(in: candidate, range: NSRange(candidate.startIndex..., in: candidate)) == nil { return nil }
@@ -75,15 +75,15 @@ struct SampleValues {
         let minLength = column.validation?.minLength ?? 0
         let pattern = column.validation?.pattern.flatMap { try? NSRegularExpression(pattern: $0) }
         for template in Self.templates {
-            let candidate = template.replacingOccurrences(of: "{field}", with: column.field)
+            let candidate = FastText.replacing("{field}", with: column.field, in: template)
             let fits = [1, 7, 1234].allSatisfy { n in
-                let s = candidate.replacingOccurrences(of: "{n}", with: String(n))
+                let s = FastText.replacing("{n}", with: String(n), in: candidate)
                 guard s.count <= maxLength, s.count >= minLength else { return false }
                 guard let pattern else { return true }
                 return pattern.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
             }
             if fits {
-                let escaped = candidate.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                let escaped = FastText.replacing("\"", with: "\\\"", in: FastText.replacing("\\", with: "\\\\", in: candidate))
                 return candidate.contains("{n}") ? "f\"\(escaped)\"" : "\"\(escaped)\""
             }
         }

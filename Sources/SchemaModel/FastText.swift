@@ -71,4 +71,34 @@ public enum FastText {
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// `text.replacingOccurrences(of: target, with: replacement)` (non-overlapping, left to right).
+    /// ASCII `text` and `target` are searched byte by byte; anything else goes to Foundation.
+    public static func replacing(_ target: String, with replacement: String, in text: String) -> String {
+        guard !target.isEmpty, isASCII(text), isASCII(target) else { return text.replacingOccurrences(of: target, with: replacement) }
+        let needle = Array(target.utf8)
+        return text.utf8.withContiguousStorageIfAvailable { bytes -> String in
+            var out: [UInt8] = []
+            var i = 0, copied = 0
+            let last = bytes.count - needle.count
+            while i <= last {
+                if bytes[i] == needle[0] {
+                    var k = 1
+                    while k < needle.count, bytes[i + k] == needle[k] { k += 1 }
+                    if k == needle.count {
+                        if out.isEmpty { out.reserveCapacity(bytes.count + replacement.utf8.count) }
+                        out.append(contentsOf: bytes[copied..<i])
+                        out.append(contentsOf: replacement.utf8)
+                        i += needle.count
+                        copied = i
+                        continue
+                    }
+                }
+                i += 1
+            }
+            if copied == 0 { return text }
+            out.append(contentsOf: bytes[copied...])
+            return String(decoding: out, as: UTF8.self)
+        } ?? text.replacingOccurrences(of: target, with: replacement)
+    }
 }

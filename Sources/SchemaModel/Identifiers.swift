@@ -179,36 +179,40 @@ public enum MD5 {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The message word each of the 64 steps adds.
+    private static let wordIndex: [Int] = (0..<64).map { i in
+        switch i {
+        case 0..<16: return i
+        case 16..<32: return (5 * i + 1) & 15
+        case 32..<48: return (3 * i + 5) & 15
+        default: return (7 * i) & 15
+        }
+    }
+
+    /// One 64-byte block: the four rounds as four loops (no per-step switch), message words read
+    /// in place (little-endian).
     @inline(__always)
     private static func compress(
         _ block: UnsafeRawBufferPointer, _ state: inout (UInt32, UInt32, UInt32, UInt32),
         _ shifts: UnsafeBufferPointer<UInt32>, _ table: UnsafeBufferPointer<UInt32>
     ) {
-        var m: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &m) { words in
-            words.copyMemory(from: block)
-        }
-        withUnsafeBytes(of: &m) { raw in
-            let words = raw.bindMemory(to: UInt32.self)
+        wordIndex.withUnsafeBufferPointer { index in
+            @inline(__always) func word(_ i: Int) -> UInt32 {
+                UInt32(littleEndian: block.loadUnaligned(fromByteOffset: index[i] &* 4, as: UInt32.self))
+            }
             var a = state.0, b = state.1, c = state.2, d = state.3
-            for i in 0..<64 {
-                var f: UInt32
-                let g: Int
-                switch i {
-                case 0..<16: f = (b & c) | (~b & d); g = i
-                case 16..<32: f = (d & b) | (~d & c); g = (5 &* i &+ 1) & 15
-                case 32..<48: f = b ^ c ^ d; g = (3 &* i &+ 5) & 15
-                default: f = c ^ (b | ~d); g = (7 &* i) & 15
-                }
-                // Message words are little-endian on the wire.
-                f = f &+ a &+ table[i] &+ UInt32(littleEndian: words[g])
+            @inline(__always) func step(_ f: UInt32, _ i: Int) {
+                let sum = f &+ a &+ table[i] &+ word(i)
                 a = d
                 d = c
                 c = b
                 let r = shifts[i]
-                b = b &+ ((f << r) | (f >> (32 &- r)))
+                b = b &+ ((sum << r) | (sum >> (32 &- r)))
             }
+            for i in 0..<16 { step((b & c) | (~b & d), i) }
+            for i in 16..<32 { step((d & b) | (~d & c), i) }
+            for i in 32..<48 { step(b ^ c ^ d, i) }
+            for i in 48..<64 { step(c ^ (b | ~d), i) }
             state.0 = state.0 &+ a
             state.1 = state.1 &+ b
             state.2 = state.2 &+ c

@@ -197,6 +197,12 @@ struct FastPathEquivalenceTests {
                     "\(text.debugDescription) \(target)")
             }
             #expect(FastText.isASCII(text) == text.unicodeScalars.allSatisfy(\.isASCII))
+            for target in ["{n}", "aa", "\\", "_%", "e\u{301}", "\"\"\""] {
+                #expect(
+                    FastText.replacing(target, with: "<\(target.count)>", in: text + target + text)
+                        == (text + target + text).replacingOccurrences(of: target, with: "<\(target.count)>"),
+                    "\(text.debugDescription) \(target.debugDescription)")
+            }
         }
     }
 
