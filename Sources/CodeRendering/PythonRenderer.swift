@@ -191,31 +191,98 @@ public struct PythonRenderer: Sendable {
 
     /// The expression on one line.
     public static func flat(_ expr: PythonExpr) -> String {
+        if case let .name(n) = expr { return n }
+        var out = ""
+        write(expr, into: &out)
+        return out
+    }
+
+    /// Appends the expression on one line to `out` (one buffer for the whole expression tree).
+    static func write(_ expr: PythonExpr, into out: inout String) {
+        func items(_ items: [PythonExpr]) {
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += ", " }
+                write(item, into: &out)
+            }
+        }
         switch expr {
-        case let .name(n): return n
-        case let .string(s): return quote(s)
-        case let .rawString(s): return "r\"" + s + "\""
-        case let .int(i): return String(i)
-        case let .number(n): return n
-        case let .bool(b): return b ? "True" : "False"
-        case .none: return "None"
-        case let .attribute(base, name): return flat(base) + "." + name
-        case let .call(callee, args): return flat(callee) + "(" + args.map(argument).joined(separator: ", ") + ")"
-        case let .subscripted(base, items): return flat(base) + "[" + items.map(flat).joined(separator: ", ") + "]"
-        case let .list(items): return "[" + items.map(flat).joined(separator: ", ") + "]"
-        case let .tuple(items): return "(" + items.map(flat).joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
-        case let .dict(entries): return "{" + entries.map { flat($0.key) + ": " + flat($0.value) }.joined(separator: ", ") + "}"
-        case let .binary(l, op, r): return flat(l) + " " + op + " " + flat(r)
-        case let .lambda(params, body): return "lambda" + (params.isEmpty ? "" : " " + params.joined(separator: ", ")) + ": " + flat(body)
-        case let .await(inner): return "await " + flat(inner)
-        case let .raw(text): return text
+        case let .name(n): out += n
+        case let .string(s): out += quote(s)
+        case let .rawString(s):
+            out += "r\""
+            out += s
+            out += "\""
+        case let .int(i): out += String(i)
+        case let .number(n): out += n
+        case let .bool(b): out += b ? "True" : "False"
+        case .none: out += "None"
+        case let .attribute(base, name):
+            write(base, into: &out)
+            out += "."
+            out += name
+        case let .call(callee, args):
+            write(callee, into: &out)
+            out += "("
+            for (i, a) in args.enumerated() {
+                if i > 0 { out += ", " }
+                write(a, into: &out)
+            }
+            out += ")"
+        case let .subscripted(base, list):
+            write(base, into: &out)
+            out += "["
+            items(list)
+            out += "]"
+        case let .list(list):
+            out += "["
+            items(list)
+            out += "]"
+        case let .tuple(list):
+            out += "("
+            items(list)
+            out += list.count == 1 ? ",)" : ")"
+        case let .dict(entries):
+            out += "{"
+            for (i, entry) in entries.enumerated() {
+                if i > 0 { out += ", " }
+                write(entry.key, into: &out)
+                out += ": "
+                write(entry.value, into: &out)
+            }
+            out += "}"
+        case let .binary(l, op, r):
+            write(l, into: &out)
+            out += " "
+            out += op
+            out += " "
+            write(r, into: &out)
+        case let .lambda(params, body):
+            out += "lambda"
+            if !params.isEmpty {
+                out += " "
+                out += params.joined(separator: ", ")
+            }
+            out += ": "
+            write(body, into: &out)
+        case let .await(inner):
+            out += "await "
+            write(inner, into: &out)
+        case let .raw(text): out += text
         }
     }
 
+    static func write(_ a: PythonArgument, into out: inout String) {
+        if let label = a.label {
+            out += label
+            if label != "*" && label != "**" { out += "=" }
+        }
+        write(a.value, into: &out)
+    }
+
     static func argument(_ a: PythonArgument) -> String {
-        guard let label = a.label else { return flat(a.value) }
-        if label == "*" || label == "**" { return label + flat(a.value) }
-        return label + "=" + flat(a.value)
+        var out = ""
+        write(a, into: &out)
+        return out
     }
 
     /// A Python string literal: double quotes, or single quotes when that avoids escaping (as
@@ -452,11 +519,18 @@ public struct PythonRenderer: Sendable {
         return parts
     }
 
+    /// Whether `text` has more than `limit` characters (the UTF-8 length bounds it from above).
+    @inline(__always)
+    static func longer(_ text: String, than limit: Int) -> Bool { text.utf8.count > limit && text.count > limit }
+
     /// Full lines (with indentation) for `prefix + expr + suffix`, split the way ruff splits.
     public func lines(_ expr: PythonExpr, prefix: String, suffix: String, indent: Int) -> [String] {
         let p = pad(indent)
-        let flatText = p + prefix + Self.flat(expr) + suffix
-        guard flatText.count > lineLength, let (open, items, close) = brackets(expr) else { return [flatText] }
+        var flatText = p
+        flatText += prefix
+        Self.write(expr, into: &flatText)
+        flatText += suffix
+        guard Self.longer(flatText, than: lineLength), let (open, items, close) = brackets(expr) else { return [flatText] }
         if (p + prefix + open).count > lineLength, prefix.hasSuffix(" = ") {
             // Even the opening line is too long: ruff puts the value in parentheses.
             return [p + prefix + "("] + lines(expr, prefix: "", suffix: "", indent: indent + 4) + [p + ")" + suffix]
@@ -471,7 +545,7 @@ public struct PythonRenderer: Sendable {
         case .tuple: isCollection = true  // `(x,)` carries a magic trailing comma
         default: isCollection = false
         }
-        if hugged.count <= lineLength, !isCollection {
+        if !Self.longer(hugged, than: lineLength), !isCollection {
             return [head, hugged, tail]
         }
         if items.count == 1, !isCollection {

@@ -32,8 +32,8 @@ public indirect enum PythonExpr: Equatable, Sendable {
 
     /// `a.b.c` from a dotted path.
     public static func dotted(_ path: String) -> PythonExpr {
-        let parts = path.split(separator: ".").map(String.init)
-        return parts.dropFirst().reduce(PythonExpr.name(parts[0])) { .attribute($0, $1) }
+        // Renders exactly as the chain of attributes it stands for.
+        .name(path)
     }
 
     public func call(_ arguments: PythonArgument...) -> PythonExpr { .call(self, arguments) }

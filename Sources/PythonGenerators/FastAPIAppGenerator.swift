@@ -382,29 +382,6 @@ struct FastAPIAppGenerator {
         return GeneratedFile(path: "app/crud/\(view.module).py", contents: render(m))
     }
 
-    /// Joins signature lines that fit on one line (what ruff format does).
-    func reflow(_ text: String) -> String {
-        var out: [Substring] = []
-        let lines = PythonRenderer.lines(of: text)
-        var i = 0
-        while i < lines.count {
-            let line = lines[i]
-            if line.utf8.last == UInt8(ascii: "("), i + 2 < lines.count, lines[i + 2].drop(while: { $0 == " " }).hasPrefix(")") {
-                let inner = PythonRenderer.trimmedLine(String(lines[i + 1]))
-                let closing = PythonRenderer.trimmedLine(String(lines[i + 2]))
-                let joined = line + inner + closing
-                if joined.utf8.count <= 88 || joined.count <= 88, !inner.hasSuffix(",") {
-                    out.append(Substring(joined))
-                    i += 3
-                    continue
-                }
-            }
-            out.append(line)
-            i += 1
-        }
-        return out.joined(separator: "\n")
-    }
-
     func attributeName(_ column: Column, in table: String) -> String { PythonNames.attribute(column.field) }
 
     func router(_ view: EntityView) -> GeneratedFile {
@@ -563,30 +540,51 @@ struct FastAPIAppGenerator {
         return GeneratedFile(path: "app/routers/\(view.module).py", contents: render(m))
     }
 
-    /// Splits `def f(a, b) -> X:` lines longer than 88 characters the way ruff does, and joins
-    /// three-line calls that fit on one.
+    /// Joins three-line calls (`f(` / arguments / `)`) that fit on one line, and splits
+    /// `def f(a, b) -> X:` lines longer than 88 characters, the way ruff format does: one pass,
+    /// into one string.
     func reflowLong(_ text: String) -> String {
-        var out: [Substring] = []
-        for line in PythonRenderer.lines(of: reflow(text)) {
+        let lines = PythonRenderer.lines(of: text)
+        var out = ""
+        out.reserveCapacity(text.utf8.count + text.utf8.count / 16)
+        var first = true
+        func emit<S: StringProtocol>(_ line: S) {
+            if !first { out += "\n" }
+            first = false
+            out += line
+        }
+        var i = 0
+        while i < lines.count {
+            let line = lines[i]
+            if line.utf8.last == UInt8(ascii: "("), i + 2 < lines.count, lines[i + 2].drop(while: { $0 == " " }).hasPrefix(")") {
+                let inner = PythonRenderer.trimmedLine(String(lines[i + 1]))
+                let closing = PythonRenderer.trimmedLine(String(lines[i + 2]))
+                let joined = line + inner + closing
+                if joined.utf8.count <= 88 || joined.count <= 88, !inner.hasSuffix(",") {
+                    emit(joined)
+                    i += 3
+                    continue
+                }
+            }
+            i += 1
             guard line.utf8.count > 88, line.utf8.last == UInt8(ascii: ":"), line.count > 88, let open = line.firstIndex(of: "("), line.contains("def "),
                   let close = line.range(of: ") ->", options: .backwards)
             else {
-                out.append(line)
+                emit(line)
                 continue
             }
             let indent = String(line.prefix { $0 == " " })
-            let head = line[...open]
             let params = String(line[line.index(after: open)..<close.lowerBound])
-            let tail = line[close.lowerBound...]
+            let tail = indent + line[close.lowerBound...]
             let hugged = indent + "    " + params
+            emit(line[...open])
             if hugged.count <= 88 {
-                out += [head, Substring(hugged), Substring(indent + tail)]
+                emit(hugged)
             } else {
-                out.append(head)
-                for p in PythonRenderer.splitTopLevel(params) { out.append(Substring(indent + "    " + p + ",")) }
-                out.append(Substring(indent + tail))
+                for p in PythonRenderer.splitTopLevel(params) { emit(indent + "    " + p + ",") }
             }
+            emit(tail)
         }
-        return out.joined(separator: "\n")
+        return out
     }
 }
