@@ -7,7 +7,7 @@ import Darwin
 
 /// What `schemaforge generate` will do to an output directory, decided before anything is written.
 ///
-/// Generated files are listed with their MD5 in `.schemaforge/manifest.json`. A file whose bytes on
+/// Generated files are listed with a hash of their bytes (xxHash64) in `.schemaforge/manifest.json`. A file whose bytes on
 /// disk still match the manifest was not edited and may be replaced or removed; a file that differs
 /// from both the manifest and the new output was edited by someone (or was never ours) and is a
 /// conflict: nothing is written unless the user passes `--force`.
@@ -45,7 +45,7 @@ public struct GenerationPlan: Equatable, Sendable {
             }
             if existing == Data(file.contents.utf8) {
                 entries.append(Entry(path: file.path, action: .unchanged, contents: file.contents))
-            } else if let recorded = manifest[file.path], recorded == Manifest.hash(existing) {
+            } else if let recorded = manifest[file.path], Manifest.matches(recorded, existing) {
                 entries.append(Entry(path: file.path, action: .update, contents: file.contents))
             } else {
                 entries.append(Entry(path: file.path, action: .conflict, contents: file.contents))
@@ -54,7 +54,7 @@ public struct GenerationPlan: Equatable, Sendable {
         for (path, recorded) in manifest.sorted(by: { $0.key < $1.key }) where !newPaths.contains(path) {
             let url = URL(fileURLWithPath: outputDirectory).appendingPathComponent(path)
             guard let existing = try? Data(contentsOf: url) else { continue }
-            entries.append(Entry(path: path, action: Manifest.hash(existing) == recorded ? .delete : .conflict, contents: nil))
+            entries.append(Entry(path: path, action: Manifest.matches(recorded, existing) ? .delete : .conflict, contents: nil))
         }
         return GenerationPlan(entries: entries)
     }
@@ -153,10 +153,19 @@ extension GenerationPlan {
     }
 }
 
-/// `.schemaforge/manifest.json`: generated path -> MD5 of the bytes schemaforge wrote.
+/// `.schemaforge/manifest.json`: generated path -> hash of the bytes schemaforge wrote.
 public enum Manifest {
-    static func hash(_ data: Data) -> String { data.withUnsafeBytes { "md5:" + MD5.hex($0) } }
-    static func hash(_ contents: String) -> String { "md5:" + MD5.hex(utf8: contents) }
+    /// The hash recorded for new contents: xxHash64, which only has to notice an edit.
+    static func hash(_ contents: String) -> String { "xxh64:" + XXH64.hex(utf8: contents) }
+
+    /// Whether `data` is what a recorded hash describes. Manifests written before xxHash64 record
+    /// MD5 (`md5:`): they are still read.
+    static func matches(_ recorded: String, _ data: Data) -> Bool {
+        data.withUnsafeBytes { bytes in
+            if recorded.hasPrefix("md5:") { return recorded == "md5:" + MD5.hex(bytes) }
+            return recorded == "xxh64:" + XXH64.hex(bytes)
+        }
+    }
 
     static func read(from directory: String) -> [String: String] {
         let url = URL(fileURLWithPath: directory).appendingPathComponent(GenerationPlan.manifestPath)

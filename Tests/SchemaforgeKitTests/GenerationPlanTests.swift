@@ -27,7 +27,7 @@ struct GenerationPlanTests {
         #expect(first.entries.map(\.action) == [.create, .create])
         try first.apply(to: dir, force: false)
         #expect(read(dir, "pkg/b.py") == "b\n")
-        #expect(read(dir, GenerationPlan.manifestPath)?.contains("md5:") == true)
+        #expect(read(dir, GenerationPlan.manifestPath)?.contains("xxh64:") == true)
         let second = GenerationPlan.make(files: files, outputDirectory: dir)
         #expect(second.isUpToDate)
     }
@@ -46,9 +46,26 @@ struct GenerationPlanTests {
         #expect(object["generator"] as? String == "schemaforge")
         let recorded = try #require(object["files"] as? [String: String])
         #expect(Set(recorded.keys) == Set(files.map(\.path)))
-        // Every recorded hash is the MD5 of the bytes on disk: a second run sees nothing to do.
+        // Every recorded hash is the xxHash64 of the bytes on disk: a second run sees nothing to do.
         #expect(GenerationPlan.make(files: files, outputDirectory: dir).isUpToDate)
-        #expect(recorded["q\"uote.py"] == "md5:b026324c6904b2a9cb4b88d6d61c81d1")
+        #expect(recorded["q\"uote.py"] == "xxh64:0d3148243051664f")
+    }
+
+    @Test("a manifest written with MD5 hashes (before xxHash64) still tells generated files from edited ones")
+    func md5ManifestStillRead() throws {
+        let dir = try temporaryDirectory()
+        try write(dir, "a.py", "1\n")
+        try write(dir, "b.py", "2\n# my edit\n")
+        try write(dir, "gone.py", "1\n")
+        try FileManager.default.createDirectory(atPath: dir + "/.schemaforge", withIntermediateDirectories: true)
+        // MD5 of "1\n" (a.py and gone.py as generated) and of "2\n" (b.py as generated, since edited).
+        try write(dir, GenerationPlan.manifestPath, """
+            {"files": {"a.py": "md5:b026324c6904b2a9cb4b88d6d61c81d1", "b.py": "md5:26ab0db90d72e28ad0ba1e22ee510510",
+                       "gone.py": "md5:b026324c6904b2a9cb4b88d6d61c81d1"}, "generator": "schemaforge"}
+            """)
+        let plan = GenerationPlan.make(files: [("a.py", "1 changed\n"), ("b.py", "2 changed\n")], outputDirectory: dir)
+        #expect(plan.entries.map(\.path) == ["a.py", "b.py", "gone.py"])
+        #expect(plan.entries.map(\.action) == [.update, .conflict, .delete])
     }
 
     @Test("the fresh-directory writer never overwrites a file that appeared meanwhile, and then writes no manifest")
