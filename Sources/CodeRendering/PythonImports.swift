@@ -27,7 +27,7 @@ public struct PythonImports: Sendable {
 
     private func section(of module: String) -> Section {
         // The top-level package (a leading "." is a relative import: first party below).
-        let top = module.firstIndex(of: ".").map { String(module[..<$0]) } ?? module
+        let top = module.utf8.firstIndex(of: UInt8(ascii: ".")).map { String(module[..<$0]) } ?? module
         if module == "__future__" { return .future }
         if firstParty.contains(top) || module.hasPrefix(".") { return .firstParty }
         if Self.standardLibrary.contains(module) || Self.standardLibrary.contains(top) { return .standard }
@@ -62,23 +62,22 @@ public struct PythonImports: Sendable {
 
     /// Import lines, sections separated by one blank line (an empty string element).
     public func render(lineLength: Int) -> [String] {
-        var sections: [Section: [String]] = [:]
+        var sections: [[String]] = [[], [], [], []]
         for module in Self.sortModules(moduleImports) {
-            sections[section(of: module), default: []].append("import \(module)")
+            sections[section(of: module).rawValue].append("import " + module)
         }
-        for module in Self.sortModules(fromImports.keys) {
-            let names = Self.sortNames(fromImports[module]!)
-            let line = "from \(module) import \(names.joined(separator: ", "))"
-            if line.count <= lineLength {
-                sections[section(of: module), default: []].append(line)
+        for (module, names) in fromImports.map({ (folded: $0.key.lowercased(), module: $0.key, names: $0.value) })
+            .sorted(by: { $0.folded < $1.folded }).map({ ($0.module, Self.sortNames($0.names)) }) {
+            let line = "from " + module + " import " + names.joined(separator: ", ")
+            if line.utf8.count <= lineLength || line.count <= lineLength {
+                sections[section(of: module).rawValue].append(line)
             } else {
-                sections[section(of: module), default: []].append(
-                    "from \(module) import (\n" + names.map { "    \($0),\n" }.joined() + ")")
+                sections[section(of: module).rawValue].append(
+                    "from " + module + " import (\n" + names.map { "    " + $0 + ",\n" }.joined() + ")")
             }
         }
         var lines: [String] = []
-        for key in [Section.future, .standard, .thirdParty, .firstParty] {
-            guard let block = sections[key] else { continue }
+        for block in sections where !block.isEmpty {
             if !lines.isEmpty { lines.append("") }
             lines.append(contentsOf: block)
         }

@@ -34,8 +34,12 @@ public struct PythonRenderer: Sendable {
         switch statement {
         case .function?, .class?: return true
         case let .raw(text)?:
-            let head = text.drop { $0 == " " || $0 == "\n" }
-            return head.hasPrefix("def ") || head.hasPrefix("async def ") || head.hasPrefix("class ") || head.hasPrefix("@")
+            // The first word after leading spaces and newlines (ASCII: compared as bytes).
+            let bytes = text.utf8
+            guard let start = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") }) else { return false }
+            let head = bytes[start...]
+            return head.starts(with: "def ".utf8) || head.starts(with: "async def ".utf8) || head.starts(with: "class ".utf8)
+                || head.first == UInt8(ascii: "@")
         default: return false
         }
     }
@@ -44,22 +48,23 @@ public struct PythonRenderer: Sendable {
 
     /// Statements at one level, with the blank lines ruff expects between them.
     public func render(statements: [PythonStatement], indent: Int) -> String {
-        var out: [String] = []
-        var previous: PythonStatement?
+        var out = ""
+        var previousIsDefinition: Bool?
         for statement in statements {
-            if let previous {
-                let definitionBoundary = isDefinition(statement) || isDefinition(previous)
-                if definitionBoundary {
-                    out.append(contentsOf: indent == 0 ? ["", ""] : [""])
-                }
+            let definition = isDefinition(statement)
+            if let previousIsDefinition {
+                out += "\n"
+                if definition || previousIsDefinition { out += indent == 0 ? "\n\n" : "\n" }
             }
-            out.append(render(statement, indent: indent))
-            previous = statement
+            out += render(statement, indent: indent)
+            previousIsDefinition = definition
         }
-        return out.joined(separator: "\n")
+        return out
     }
 
-    private func pad(_ indent: Int) -> String { String(repeating: " ", count: indent) }
+    private static let pads: [String] = (0...32).map { String(repeating: " ", count: $0) }
+
+    private func pad(_ indent: Int) -> String { indent <= 32 ? Self.pads[indent] : String(repeating: " ", count: indent) }
 
     private func block(_ body: [PythonStatement], indent: Int) -> String {
         body.isEmpty ? pad(indent) + "pass" : render(statements: body, indent: indent)
