@@ -13,14 +13,30 @@ enum ParallelGeneration {
         map(jobs.count) { jobs[$0]() }.flatMap { $0 }
     }
 
-    /// `run`, handing every job's files to `each` on the worker that rendered them, as soon as the
-    /// job is done (`each` is called concurrently).
-    static func run(_ jobs: [FileJob], each: (GeneratedFile) -> Void) -> [GeneratedFile] {
-        map(jobs.count) { index in
-            let files = jobs[index]()
-            for file in files { each(file) }
-            return files
-        }.flatMap { $0 }
+    /// Runs the jobs on every core, handing every job's files to `each` on the worker that
+    /// rendered them, as soon as the job is done (`each` is called concurrently); keeps nothing.
+    static func forEach(_ jobs: [FileJob], _ each: (GeneratedFile) -> Void) {
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            for file in jobs[index]() { each(file) }
+        }
+    }
+
+    /// The jobs of several generators taken in turn (first of each, second of each, ...): the
+    /// workers, which take neighbouring jobs, then write into different directories at the same
+    /// time instead of contending for one directory's lock in the kernel.
+    static func interleave(_ lists: [[FileJob]]) -> [FileJob] {
+        var result: [FileJob] = []
+        result.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+        var position = 0
+        while true {
+            var any = false
+            for list in lists where position < list.count {
+                result.append(list[position])
+                any = true
+            }
+            guard any else { return result }
+            position += 1
+        }
     }
 
     /// `body(i)` for every `i` in `0..<count`, on every core, results in index order.

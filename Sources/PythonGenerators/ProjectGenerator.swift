@@ -23,27 +23,36 @@ public struct ProjectGenerator {
 
     /// Every file of the project, sorted by path. The generators' jobs (shared modules, one job per
     /// entity, the initial revision) run on every core; the output is the same as a sequential run.
-    public func generate() -> [GeneratedFile] { generate(each: { _ in }) }
+    public func generate() -> [GeneratedFile] {
+        if database == .mongodb { return MongoProjectGenerator(schema: schema, snapshot: snapshot()).generate() }
+        return ParallelGeneration.run(jobs()).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+    }
 
-    /// `generate()`, handing each file to `each` as soon as it is rendered, on the thread that
-    /// rendered it (`each` must be safe to call concurrently): a caller can write files while the
-    /// others are still being rendered.
-    public func generate(each: (GeneratedFile) -> Void) -> [GeneratedFile] {
+    /// Hands each file to `each` as soon as it is rendered, on the thread that rendered it (`each`
+    /// must be safe to call concurrently), in no particular order, and keeps nothing: a caller can
+    /// write files while the others are still being rendered.
+    public func generate(each: (GeneratedFile) -> Void) {
         if database == .mongodb {
-            let files = MongoProjectGenerator(schema: schema, snapshot: snapshot()).generate()
-            for file in files { each(file) }
-            return files
+            for file in MongoProjectGenerator(schema: schema, snapshot: snapshot()).generate() { each(file) }
+            return
         }
+        ParallelGeneration.forEach(jobs(), each)
+    }
+
+    /// The jobs: the initial revision first (the biggest), then the generators' jobs in turn.
+    func jobs() -> [FileJob] {
         let name = schema.name
         var jobs = AlembicGenerator(schema: schema, database: database).jobs(snapshot: snapshot)
-        jobs += SQLAlchemyModelsGenerator(schema: schema, database: database).jobs()
-        jobs += PydanticSchemasGenerator(schema: schema).jobs()
-        jobs += FastAPIAppGenerator(schema: schema, database: database).jobs()
-        jobs += TestsGenerator(schema: schema).jobs()
+        jobs += ParallelGeneration.interleave([
+            SQLAlchemyModelsGenerator(schema: schema, database: database).jobs(),
+            PydanticSchemasGenerator(schema: schema).jobs(),
+            FastAPIAppGenerator(schema: schema, database: database).jobs(),
+            TestsGenerator(schema: schema).jobs(),
+        ])
         let project = ProjectFilesGenerator(schema: schema, database: database)
         jobs.append {
             project.generate() + [GeneratedFile(path: "app/__init__.py", contents: "# \(generatedHeader)\n\"\"\"The \(name) backend.\"\"\"\n")]
         }
-        return ParallelGeneration.run(jobs, each: each).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        return jobs
     }
 }

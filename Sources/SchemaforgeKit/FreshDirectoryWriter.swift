@@ -65,11 +65,10 @@ public final class FreshDirectoryWriter: @unchecked Sendable {
 
 extension GeneratorPipeline {
     /// Generates the project for `schema` and writes it into `writer`'s (fresh) directory while it
-    /// is being rendered; then writes the manifest. Returns the files.
-    public static func writeProject(_ schema: Schema, database: TargetDatabase, with writer: FreshDirectoryWriter) throws -> [GeneratedFile] {
+    /// is being rendered; then writes the manifest.
+    public static func writeProject(_ schema: Schema, database: TargetDatabase, with writer: FreshDirectoryWriter) throws {
         let generator = ProjectGenerator(schema: schema, database: database, snapshot: { MigrationSnapshot.encode(schema) })
-        let files = generator.generate(each: writer.write)
+        generator.generate(each: writer.write)
         try writer.finish(database: database.rawValue)
-        return files
     }
 }

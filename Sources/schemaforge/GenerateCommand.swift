@@ -62,7 +62,7 @@ struct Generate: ParsableCommand {
             // Nothing there to protect or compare: each file is written as soon as it is rendered.
             let writer = FreshDirectoryWriter(directory: out)
             do {
-                _ = try GeneratorPipeline.writeProject(schema, database: db, with: writer)
+                try GeneratorPipeline.writeProject(schema, database: db, with: writer)
             } catch {
                 throw ValidationError("cannot write to '\(out)': \(error.localizedDescription)")
             }
