@@ -1,21 +1,32 @@
 /// The imports of a module, as data; rendered grouped and sorted the way ruff's isort rules expect.
 public struct PythonImports: Sendable {
-    /// `from module import names`
-    private var fromImports: [String: Set<String>] = [:]
-    /// `import module`
-    private var moduleImports: Set<String> = []
+    /// `from module import name`, in the order added, repeats included (a generator adds the same
+    /// import many times: appending is cheaper than hashing each time; `render` groups them once).
+    private var fromPairs: [(module: String, name: String)] = []
+    /// `import module`, in the order added, repeats included.
+    private var modules: [String] = []
     /// Top-level packages of this project (first-party section).
     public var firstParty: Set<String> = ["app", "tests"]
 
     public init() {}
 
     public mutating func from(_ module: String, import names: String...) {
-        fromImports[module, default: []].formUnion(names)
+        for name in names { fromPairs.append((module, name)) }
     }
 
-    public mutating func module(_ name: String) { moduleImports.insert(name) }
+    public mutating func module(_ name: String) { modules.append(name) }
 
-    public var isEmpty: Bool { fromImports.isEmpty && moduleImports.isEmpty }
+    public var isEmpty: Bool { fromPairs.isEmpty && modules.isEmpty }
+
+    /// `from module import names`, grouped.
+    private var fromImports: [String: Set<String>] {
+        var grouped: [String: Set<String>] = [:]
+        for pair in fromPairs { grouped[pair.module, default: []].insert(pair.name) }
+        return grouped
+    }
+
+    /// `import module`, without repeats.
+    private var moduleImports: Set<String> { Set(modules) }
 
     static let standardLibrary: Set<String> = [
         "__future__", "collections", "contextlib", "dataclasses", "datetime", "decimal", "enum", "functools",

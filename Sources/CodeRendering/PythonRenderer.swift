@@ -80,24 +80,30 @@ public struct PythonRenderer: Sendable {
         let p = pad(indent)
         switch statement {
         case let .assign(target, annotation, value):
-            if let annotation, case let .binary(left, "|", right) = annotation,
-               (p + target + ": " + Self.flat(annotation) + " =").count > lineLength {
-                // ruff splits an over-long union annotation inside parentheses at `|`.
-                let head = [p + target + ": (", pad(indent + 4) + Self.flat(left), pad(indent + 4) + "| " + Self.flat(right)]
-                guard let value else { return (head + [p + ")"]).joined(separator: "\n") }
-                return (head + [p + ") = " + Self.flat(value)]).joined(separator: "\n")
-            }
             var prefix = target
-            if let annotation { prefix += ": " + Self.flat(annotation) }
+            if let annotation {
+                let annotationText = Self.flat(annotation)
+                if case let .binary(left, "|", right) = annotation,
+                   p.utf8.count + target.utf8.count + annotationText.utf8.count + 4 > lineLength,
+                   Self.longer(p + target + ": " + annotationText + " =", than: lineLength) {
+                    // ruff splits an over-long union annotation inside parentheses at `|`.
+                    let head = [p + target + ": (", pad(indent + 4) + Self.flat(left), pad(indent + 4) + "| " + Self.flat(right)]
+                    guard let value else { return (head + [p + ")"]).joined(separator: "\n") }
+                    return (head + [p + ") = " + Self.flat(value)]).joined(separator: "\n")
+                }
+                prefix += ": "
+                prefix += annotationText
+            }
             guard let value else { return p + prefix }
-            return lines(value, prefix: prefix + " = ", suffix: "", indent: indent).joined(separator: "\n")
+            prefix += " = "
+            return Self.joined(lines(value, prefix: prefix, suffix: "", indent: indent))
         case let .expression(expr):
-            return lines(expr, prefix: "", suffix: "", indent: indent).joined(separator: "\n")
+            return Self.joined(lines(expr, prefix: "", suffix: "", indent: indent))
         case let .return(expr):
             guard let expr else { return p + "return" }
-            return lines(expr, prefix: "return ", suffix: "", indent: indent).joined(separator: "\n")
+            return Self.joined(lines(expr, prefix: "return ", suffix: "", indent: indent))
         case let .raise(expr):
-            return lines(expr, prefix: "raise ", suffix: "", indent: indent).joined(separator: "\n")
+            return Self.joined(lines(expr, prefix: "raise ", suffix: "", indent: indent))
         case .pass:
             return p + "pass"
         case let .comment(text):
@@ -523,6 +529,10 @@ public struct PythonRenderer: Sendable {
         if !last.isEmpty { parts.append(last) }
         return parts
     }
+
+    /// Lines joined by newlines (a single line as it is, without a copy).
+    @inline(__always)
+    static func joined(_ lines: [String]) -> String { lines.count == 1 ? lines[0] : lines.joined(separator: "\n") }
 
     /// Whether `text` has more than `limit` characters (the UTF-8 length bounds it from above).
     @inline(__always)

@@ -10,7 +10,7 @@ public enum MigrationSnapshot {
     /// `{"checksum": "md5:...", "schema": {...}}` with the schema in its stable snapshot form.
     public static func encode(_ schema: Schema) -> String {
         var canonical = SnapshotEncoder.encode(schema)
-        let checksum = "md5:" + MD5.hex(utf8: canonical)
+        let checksum = Self.checksum(canonical)
         // The schema nested one level: every line after the first indented by two spaces.
         let body = canonical.withUTF8 { source -> String in
             var end = source.count
@@ -65,7 +65,7 @@ public enum MigrationSnapshot {
         bytes[write] = 0x0A
         let canonical = bytes[..<(write + 1)]
         // A mismatch may be a reformatted file: the general path decides (and reports an edit).
-        guard canonical.withUnsafeBytes({ "md5:" + MD5.hex($0) }) == recorded else { return nil }
+        guard canonical.withUnsafeBytes({ Self.checksum(of: $0, like: recorded) }) == recorded else { return nil }
         do {
             return try JSONDecoder().decode(Schema.self, from: Data(canonical))
         } catch {
@@ -85,14 +85,23 @@ public enum MigrationSnapshot {
         } catch {
             throw Invalid(description: "the snapshot's schema cannot be read: \(error)")
         }
-        let actual = checksum(SnapshotEncoder.encode(schema))
+        var canonical = SnapshotEncoder.encode(schema)
+        let actual = canonical.withUTF8 { Self.checksum(of: UnsafeRawBufferPointer($0), like: recorded) }
         guard actual == recorded else {
             throw Invalid(description: "the snapshot was edited or corrupted: its checksum is \(recorded) but its content hashes to \(actual); restore it from version control")
         }
         return schema
     }
 
-    static func checksum(_ canonical: String) -> String { "md5:" + MD5.hex(utf8: canonical) }
+    /// The checksum written into new snapshots: xxHash64 of the canonical JSON (it guards against
+    /// edits and corruption, not attacks; MD5 cost more than the rest of encoding a large schema).
+    static func checksum(_ canonical: String) -> String { "xxh64:" + XXH64.hex(utf8: canonical) }
+
+    /// The checksum of `bytes` in the algorithm `recorded` names: snapshots written before
+    /// xxHash64 carry `md5:` and are still verified.
+    static func checksum(of bytes: UnsafeRawBufferPointer, like recorded: String) -> String {
+        recorded.hasPrefix("md5:") ? "md5:" + MD5.hex(bytes) : "xxh64:" + XXH64.hex(bytes)
+    }
 }
 
 extension GeneratorPipeline {

@@ -31,8 +31,23 @@ struct MigrationWorkflowTests {
     func snapshotRoundTrip() throws {
         let s = try schema(v1)
         let text = MigrationSnapshot.encode(s)
-        #expect(text.hasPrefix("{\n  \"checksum\" : \"md5:"))
+        #expect(text.hasPrefix("{\n  \"checksum\" : \"xxh64:"))
         #expect(try MigrationSnapshot.decode(text) == s)
+    }
+
+    @Test("a snapshot written with an MD5 checksum (before xxHash64) still decodes, and an edit to it is still refused")
+    func md5Snapshot() throws {
+        let s = try schema(v1)
+        let text = MigrationSnapshot.encode(s)
+        let canonical = SnapshotEncoder.encode(s)
+        let xxh = MigrationSnapshot.checksum(canonical)
+        let md5 = "md5:" + MD5.hex(Array(canonical.utf8))
+        let old = text.replacingOccurrences(of: xxh, with: md5)
+        #expect(old != text && old.contains(md5))
+        #expect(try MigrationSnapshot.decodeAsWritten(old) == s)
+        #expect(try MigrationSnapshot.decode(old.replacingOccurrences(of: "\n  ", with: "\n    ")) == s)
+        let edited = old.replacingOccurrences(of: "string(100)", with: "string(120)")
+        #expect(throws: MigrationSnapshot.Invalid.self) { try MigrationSnapshot.decode(edited) }
     }
 
     @Test("a reformatted but unchanged snapshot still decodes; the one-pass reader and the general one agree")
