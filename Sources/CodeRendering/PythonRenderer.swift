@@ -352,12 +352,13 @@ public struct PythonRenderer: Sendable {
         // Most lines are short: the UTF-8 length (O(1)) bounds the character count.
         guard line.utf8.count > lineLength else { return [line] }
         // The line's UTF-8 bytes: every delimiter is ASCII, widths count Unicode scalars (bytes that
-        // do not continue a multi-byte sequence).
-        let bytes = Array(line.utf8)
-        return Self.wrap(bytes[...], line: line, lineLength: lineLength)
+        // do not continue a multi-byte sequence). The recursion stays in bytes.
+        var out: [String] = []
+        Self.wrap(Array(line.utf8), lineLength: lineLength, into: &out)
+        return out
     }
 
-    private static let space = UInt8(ascii: " "), quoteByte = UInt8(ascii: "\"")
+    private static let space = UInt8(ascii: " "), quoteByte = UInt8(ascii: "\""), comma = UInt8(ascii: ",")
 
     /// The number of Unicode scalars in UTF-8 `bytes`.
     @inline(__always)
@@ -398,34 +399,77 @@ public struct PythonRenderer: Sendable {
         return text(bytes[start..<end]).unicodeScalars.first?.properties.isAlphabetic ?? false
     }
 
-    /// `wrap` on the bytes of `line` (a slice starting at 0).
-    private static func wrap(_ chars: ArraySlice<UInt8>, line: String, lineLength: Int) -> [String] {
-        guard chars.count > lineLength, width(chars) > lineLength else { return [line] }
+    /// `splitTopLevel` on bytes: the trimmed ranges of the comma-separated parts (the last one only
+    /// when it is not empty), as `splitTopLevel` returns them.
+    private static func topLevelParts(_ bytes: ArraySlice<UInt8>) -> [Range<Int>] {
+        var parts: [Range<Int>] = []
+        var depth = 0
+        var inString = false
+        var segmentStart = bytes.startIndex
+        func trimmed(_ range: Range<Int>) -> Range<Int> {
+            var lower = range.lowerBound, upper = range.upperBound
+            while lower < upper, bytes[lower] == space { lower += 1 }
+            while upper > lower, bytes[upper - 1] == space { upper -= 1 }
+            return lower..<upper
+        }
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if byte == quoteByte { inString.toggle() }
+            if !inString {
+                switch byte {
+                case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
+                case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+                case comma:
+                    if depth == 0 {
+                        parts.append(trimmed(segmentStart..<index))
+                        segmentStart = index + 1
+                    }
+                default: break
+                }
+            }
+        }
+        let last = trimmed(segmentStart..<bytes.endIndex)
+        if !last.isEmpty { parts.append(last) }
+        return parts
+    }
+
+    /// `indent` spaces, then `body` (and a trailing comma): the bytes of a line to wrap.
+    private static func line(indent: Int, _ body: ArraySlice<UInt8>, comma trailing: Bool = false) -> [UInt8] {
+        var line = [UInt8](repeating: space, count: indent)
+        line.reserveCapacity(indent + body.count + 1)
+        line.append(contentsOf: body)
+        if trailing { line.append(comma) }
+        return line
+    }
+
+    /// `wrap` on the bytes of a line, appending the resulting lines to `out`.
+    private static func wrap(_ bytes: [UInt8], lineLength: Int, into out: inout [String]) {
+        let chars = bytes[...]
+        guard chars.count > lineLength, width(chars) > lineLength else { return out.append(text(chars)) }
         var indentCount = 0
         while indentCount < chars.count, chars[indentCount] == space { indentCount += 1 }
-        if indentCount < chars.count, chars[indentCount] == UInt8(ascii: "#") { return [line] }
-        let indent = String(repeating: " ", count: indentCount)
-        func wrapped(_ text: String) -> [String] {
-            guard text.utf8.count > lineLength else { return [text] }
-            return wrap(Array(text.utf8)[...], line: text, lineLength: lineLength)
-        }
+        if indentCount < chars.count, chars[indentCount] == UInt8(ascii: "#") { return out.append(text(chars)) }
         // A trailing ":" (def/for/if lines) or "," (an item of an exploded call) stays after the
         // closing bracket.
         var end = chars.count
-        var suffix = ""
-        if let last = chars.last, last == UInt8(ascii: ":") || last == UInt8(ascii: ",") {
+        var suffix = 0
+        if let last = chars.last, last == UInt8(ascii: ":") || last == comma {
             end -= 1
-            suffix = String(Unicode.Scalar(last))
+            suffix = 1
         }
         if let eq = firstIndex(of: Array(" = \"".utf8), in: chars), chars.last == quoteByte,
            eq + 4 >= chars.count || !chars[(eq + 4)..<(chars.count - 1)].contains(quoteByte) {
-            let head = text(chars[..<eq]) + " = ("
+            let indent = String(repeating: " ", count: indentCount)
             let literal = text(chars[(eq + 3)...])
             // ruff parenthesises a long string only when that makes it fit.
-            return (indent + "    " + literal).count <= lineLength ? [head, indent + "    " + literal, indent + ")"] : [line]
+            guard (indent + "    " + literal).count <= lineLength else { return out.append(text(chars)) }
+            out.append(text(chars[..<eq]) + " = (")
+            out.append(indent + "    " + literal)
+            out.append(indent + ")")
+            return
         }
         guard end > 0, chars[end - 1] == UInt8(ascii: ")") || chars[end - 1] == UInt8(ascii: "]") || chars[end - 1] == UInt8(ascii: "}")
-        else { return [line] }
+        else { return out.append(text(chars)) }
         // Find the bracket that the final character closes.
         var depth = 0
         var open: Int?
@@ -446,25 +490,30 @@ public struct PythonRenderer: Sendable {
             }
             i -= 1
         }
-        guard let open, open > indentCount, open + 1 < end - 1 else { return [line] }
+        guard let open, open > indentCount, open + 1 < end - 1 else { return out.append(text(chars)) }
+        let innerIndent = indentCount + 4
         if width(chars[..<open]) + 1 > lineLength, let eq = firstIndex(of: Array(" = ".utf8), in: chars), eq < open {
             // Even the opening line is too long: ruff puts the right-hand side in parentheses.
-            let target = text(chars[..<(eq + 3)])
-            let value = text(chars[(eq + 3)...])
-            return [target + "("] + wrapped(indent + "    " + value) + [indent + ")"]
+            out.append(text(chars[..<(eq + 3)]) + "(")
+            wrap(line(indent: innerIndent, chars[(eq + 3)...]), lineLength: lineLength, into: &out)
+            out.append(String(repeating: " ", count: indentCount) + ")")
+            return
         }
-        let head = text(chars[..<(open + 1)])
-        let inner = text(chars[(open + 1)..<(end - 1)])
-        let tail = indent + String(Unicode.Scalar(chars[end - 1])) + suffix + text(chars[end..<(chars.count - suffix.utf8.count)])
-        let innerIndent = indent + "    "
-        let parts = splitTopLevel(inner)
+        let inner = chars[(open + 1)..<(end - 1)]
+        // The closing bracket, then the trailing ":" or "," (and nothing after them).
+        let tail = String(repeating: " ", count: indentCount) + text(chars[(end - 1)..<(end + suffix)])
+        let parts = topLevelParts(inner)
         // A collection literal (not a call or subscript) with several items goes one per line.
         let isCollection = open == 0 ? true : !isWordEnd(chars, before: open)
-        if innerIndent.utf8.count + width(chars[(open + 1)..<(end - 1)]) <= lineLength, !inner.isEmpty, !(isCollection && parts.count > 1) {
-            return [head, innerIndent + inner, tail]
+        out.append(text(chars[..<(open + 1)]))
+        if innerIndent + width(inner) <= lineLength, !inner.isEmpty, !(isCollection && parts.count > 1) {
+            out.append(String(repeating: " ", count: innerIndent) + text(inner))
+        } else if parts.count <= 1 {
+            wrap(line(indent: innerIndent, inner), lineLength: lineLength, into: &out)
+        } else {
+            for part in parts { wrap(line(indent: innerIndent, chars[part], comma: true), lineLength: lineLength, into: &out) }
         }
-        if parts.count <= 1 { return [head] + wrapped(innerIndent + inner) + [tail] }
-        return [head] + parts.flatMap { wrapped(innerIndent + $0 + ",") } + [tail]
+        out.append(tail)
     }
 
     /// The lines of `text` (split on "\n" by scanning UTF-8 bytes: much cheaper than a Character split).
