@@ -536,17 +536,21 @@ struct FastAPIAppGenerator {
                 out.append("    return Response(status_code=204)")
             }
         }
-        m.body = [.raw(reflowLong(out.joined(separator: "\n")))]
+        // Lines with a newline inside are split first, as the text would be.
+        let reflowed = out.contains { $0.utf8.contains(UInt8(ascii: "\n")) } ? reflowLong(out.joined(separator: "\n")) : reflowLong(lines: out.map { Substring($0) })
+        m.body = [.raw(reflowed)]
         return GeneratedFile(path: "app/routers/\(view.module).py", contents: render(m))
     }
 
     /// Joins three-line calls (`f(` / arguments / `)`) that fit on one line, and splits
     /// `def f(a, b) -> X:` lines longer than 88 characters, the way ruff format does: one pass,
     /// into one string.
-    func reflowLong(_ text: String) -> String {
-        let lines = PythonRenderer.lines(of: text)
+    func reflowLong(_ text: String) -> String { reflowLong(lines: PythonRenderer.lines(of: text)) }
+
+    /// `reflowLong` on lines (none of which contains a newline).
+    func reflowLong(lines: [Substring]) -> String {
         var out = ""
-        out.reserveCapacity(text.utf8.count + text.utf8.count / 16)
+        out.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 1 })
         var first = true
         func emit<S: StringProtocol>(_ line: S) {
             if !first { out += "\n" }

@@ -42,13 +42,16 @@ public struct ProjectGenerator {
     /// The jobs: the initial revision first (the biggest), then the generators' jobs in turn.
     func jobs() -> [FileJob] {
         let name = schema.name
+        let (schema, database) = (self.schema, self.database)
         var jobs = AlembicGenerator(schema: schema, database: database).jobs(snapshot: snapshot)
-        jobs += ParallelGeneration.interleave([
-            SQLAlchemyModelsGenerator(schema: schema, database: database).jobs(),
-            PydanticSchemasGenerator(schema: schema).jobs(),
-            FastAPIAppGenerator(schema: schema, database: database).jobs(),
-            TestsGenerator(schema: schema).jobs(),
-        ])
+        // The generators are set up (entity views, cycles, creatable entities) in parallel too.
+        let setups: [() -> [FileJob]] = [
+            { SQLAlchemyModelsGenerator(schema: schema, database: database).jobs() },
+            { PydanticSchemasGenerator(schema: schema).jobs() },
+            { FastAPIAppGenerator(schema: schema, database: database).jobs() },
+            { TestsGenerator(schema: schema).jobs() },
+        ]
+        jobs += ParallelGeneration.interleave(ParallelGeneration.map(setups.count) { setups[$0]() })
         let project = ProjectFilesGenerator(schema: schema, database: database)
         jobs.append {
             project.generate() + [GeneratedFile(path: "app/__init__.py", contents: "# \(generatedHeader)\n\"\"\"The \(name) backend.\"\"\"\n")]

@@ -189,7 +189,7 @@ public enum Manifest {
         if let database { out += "  \"database\" : " + jsonString(database) + ",\n" }
         out += "  \"files\" : {"
         var first = true
-        for path in files.keys.sorted() {
+        for path in files.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             out += first ? "\n" : ",\n"
             first = false
             out += "    " + jsonString(path) + " : " + jsonString(files[path]!)
@@ -201,6 +201,8 @@ public enum Manifest {
 
     /// A JSON string literal.
     static func jsonString(_ text: String) -> String {
+        // Paths and hashes rarely need an escape.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) { return "\"" + text + "\"" }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
