@@ -18,11 +18,18 @@ public struct PythonImports: Sendable {
 
     public var isEmpty: Bool { fromPairs.isEmpty && modules.isEmpty }
 
-    /// `from module import names`, grouped.
-    private var fromImports: [String: Set<String>] {
-        var grouped: [String: Set<String>] = [:]
-        for pair in fromPairs { grouped[pair.module, default: []].insert(pair.name) }
-        return grouped
+    /// `from module import names`, grouped by sorting (cheaper than hashing for a few dozen pairs),
+    /// modules in isort's case-insensitive order, names repeated as often as they were added.
+    private var fromImports: [(module: String, names: [String])] {
+        var groups: [(folded: String, module: String, names: [String])] = []
+        for pair in fromPairs.sorted(by: { $0.module < $1.module }) {
+            if let last = groups.last, last.module == pair.module {
+                groups[groups.count - 1].names.append(pair.name)
+            } else {
+                groups.append((pair.module.lowercased(), pair.module, [pair.name]))
+            }
+        }
+        return groups.sorted { ($0.folded, $0.module) < ($1.folded, $1.module) }.map { ($0.module, $0.names) }
     }
 
     /// `import module`, without repeats.
@@ -46,7 +53,10 @@ public struct PythonImports: Sendable {
     }
 
     /// isort's `order-by-type`: CONSTANTS, then Classes, then everything else; case-sensitive within.
-    public static func sortNames(_ names: Set<String>) -> [String] {
+    public static func sortNames(_ names: Set<String>) -> [String] { sortNames(Array(names)) }
+
+    /// `sortNames` of a list that may repeat names: each name once.
+    public static func sortNames(_ names: [String]) -> [String] {
         func kind(_ n: String) -> Int {
             if n.utf8.allSatisfy({ $0 < 0x80 }) {
                 // ASCII names (nearly all): the same answer from the bytes.
@@ -61,9 +71,13 @@ public struct PythonImports: Sendable {
             return 2
         }
         // The keys are computed once per name, not once per comparison.
-        return names.map { (kind: kind($0), folded: $0.lowercased(), name: $0) }
+        let sorted = names.map { (kind: kind($0), folded: $0.lowercased(), name: $0) }
             .sorted { ($0.kind, $0.folded, $0.name) < ($1.kind, $1.folded, $1.name) }
-            .map(\.name)
+        // Repeats are neighbours once sorted.
+        var result: [String] = []
+        result.reserveCapacity(sorted.count)
+        for entry in sorted where result.last != entry.name { result.append(entry.name) }
+        return result
     }
 
     /// Module names in isort's case-insensitive order.
@@ -77,8 +91,8 @@ public struct PythonImports: Sendable {
         for module in Self.sortModules(moduleImports) {
             sections[section(of: module).rawValue].append("import " + module)
         }
-        for (module, names) in fromImports.map({ (folded: $0.key.lowercased(), module: $0.key, names: $0.value) })
-            .sorted(by: { $0.folded < $1.folded }).map({ ($0.module, Self.sortNames($0.names)) }) {
+        for (module, repeated) in fromImports {
+            let names = Self.sortNames(repeated)
             let line = "from " + module + " import " + names.joined(separator: ", ")
             if line.utf8.count <= lineLength || line.count <= lineLength {
                 sections[section(of: module).rawValue].append(line)

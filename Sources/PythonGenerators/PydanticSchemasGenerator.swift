@@ -66,7 +66,7 @@ struct PydanticSchemasGenerator {
             for c in classes { m.imports.from("app.schemas.\(view.module)", import: c) }
             names += classes
         }
-        m.body.append(.assign(target: "__all__", annotation: nil, value: .list(PythonImports.sortNames(Set(names)).map { .string($0) })))
+        m.body.append(.assign(target: "__all__", annotation: nil, value: .list(PythonImports.sortNames(names).map { .string($0) })))
         return GeneratedFile(path: "app/schemas/__init__.py", contents: render(m))
     }
 

@@ -212,7 +212,7 @@ public struct SQLAlchemyModelsGenerator {
             m.imports.from("app.models.\(PythonNames.module(forEntity: entity))", import: entity)
             exported.append(entity)
         }
-        m.body.append(.assign(target: "__all__", annotation: nil, value: .list(PythonImports.sortNames(Set(exported)).map { .string($0) })))
+        m.body.append(.assign(target: "__all__", annotation: nil, value: .list(PythonImports.sortNames(exported).map { .string($0) })))
         return GeneratedFile(path: "app/models/__init__.py", contents: render(m))
     }
 
