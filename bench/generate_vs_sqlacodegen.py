@@ -53,31 +53,32 @@ TARGET_SECONDS = 0.2
 # needle matches some frame of its call stack ("of which" rows need both the parent and the child on the stack).
 # libc's open() has no frame pointer, so samples inside it lose their callers: file creation is matched by its
 # kernel frames (ext4_create) instead.
-WRITE = [["GenerationPlan.apply("], ["ext4_create"]]
+WRITE = [["FreshDirectoryWriter.write("], ["GenerationPlan.apply("], ["ext4_create"]]
 STAGES = [
     ("load: GeneratorPipeline.load (read YAML, decode, resolve)", [["GeneratorPipeline.load("]]),
-    ("generate: ProjectGenerator.generate (all files, in memory)", [["ProjectGenerator.generate("]]),
-    ("- models: SQLAlchemyModelsGenerator.generate", [["SQLAlchemyModelsGenerator.generate("]]),
-    ("- - of which SQLAlchemyModelsGenerator.isInCycle(_:from:)", [["SQLAlchemyModelsGenerator.isInCycle("]]),
-    ("- - - of which Schema.table(named:) (linear scan, copies Table)",
-     [["SQLAlchemyModelsGenerator.isInCycle(", "Schema.table(named:)"]]),
-    ("- schemas: PydanticSchemasGenerator.generate", [["PydanticSchemasGenerator.generate("]]),
-    ("- app: FastAPIAppGenerator.generate (routers, crud, main)", [["FastAPIAppGenerator.generate("]]),
-    ("- - of which FastAPIAppGenerator.reflow / reflowLong", [["FastAPIAppGenerator.reflow"]]),
-    ("- tests: TestsGenerator.generate", [["TestsGenerator.generate("]]),
-    ("- migrations: AlembicGenerator.generate", [["AlembicGenerator.generate("]]),
-    ("- - of which PythonRenderer.wrap (re-wrapping the rendered revision)",
-     [["AlembicGenerator.generate(", "PythonRenderer.wrap("]]),
-    ("- project files: ProjectFilesGenerator.generate", [["ProjectFilesGenerator.generate("]]),
+    ("generate: the generators' jobs, on both cores (rendering, then each file written by its worker)",
+     [["ParallelGeneration."]]),
+    ("- models: SQLAlchemyModelsGenerator (one job per model)", [["SQLAlchemyModelsGenerator.jobs("]]),
+    ("- schemas: PydanticSchemasGenerator (one job per entity)", [["PydanticSchemasGenerator.jobs("]]),
+    ("- app: FastAPIAppGenerator (routers, crud, main)", [["FastAPIAppGenerator.jobs("]]),
+    ("- - of which FastAPIAppGenerator.reflowLong", [["FastAPIAppGenerator.reflow"]]),
+    ("- tests: TestsGenerator", [["TestsGenerator.jobs("]]),
+    ("- migrations: AlembicGenerator.initialRevision (one job)", [["AlembicGenerator.initialRevision("]]),
+    ("- - of which PythonRenderer.wrap (wrapping the rendered operations)",
+     [["AlembicGenerator.initialRevision(", "PythonRenderer.wrap("]]),
+    ("- snapshot: MigrationSnapshot.encode (one job)", [["MigrationSnapshot.encode("]]),
     ("- rendering: PythonRenderer.render (inside the generators above)", [["PythonRenderer.render("]]),
-    ("- - of which PythonRenderer.wrap / splitTopLevel", [["PythonRenderer.wrap("], ["PythonRenderer.splitTopLevel("]]),
-    ("plan: GenerationPlan.make (looks for existing files)", [["GenerationPlan.make("]]),
-    ("write: GenerationPlan.apply, with file creation (ext4_create) whose callers are lost", WRITE),
+    ("- - of which PythonRenderer.wrap", [["PythonRenderer.wrap("]]),
+    ("- - of which PythonImports.render (isort order)", [["PythonImports.render("]]),
+    ("plan: GenerationPlan.make (looks for existing files; --dry-run and existing projects only)", [["GenerationPlan.make("]]),
+    ("write: FreshDirectoryWriter.write (in the workers), with file creation (ext4_create) whose callers are lost",
+     WRITE),
     ("- of which creating the files: ext4_create (inode allocation)", [["ext4_create"]]),
     ("- - of which ext4 recently_deleted() (skips recently freed inodes; no-journal ext4)", [["recently_deleted"]]),
-    ("- of which fsync (kernel)", [["GenerationPlan.apply(", "do_fsync"]]),
-    ("- of which MD5 for the manifest", [["GenerationPlan.apply(", "MD5."]]),
-    ("- of which Manifest.write (JSONSerialization)", [["Manifest.write("]]),
+    ("- of which writing the bytes: ksys_write", [["ksys_write"]]),
+    ("- of which xxHash64 for the manifest", [["FreshDirectoryWriter.write(", "XXH64."]]),
+    ("- of which fsync (kernel)", [["do_fsync"]]),
+    ("manifest: FreshDirectoryWriter.finish (JSON written directly)", [["FreshDirectoryWriter.finish("]]),
 ]
 HOT_CALLS = [
     ("String.replacingOccurrences (Foundation, via NSString)", "replacingOccurrences"),
@@ -87,7 +88,8 @@ HOT_CALLS = [
 ]
 PROJECT_FRAME = re.compile(r"Generator\.|Renderer\.|PythonImports\.|PythonNames\.|EntityView\.|SampleValues\.|"
                            r"SQLAlchemyTypes\.|GenerationPlan\.|Manifest\.|NamingConvention\.|ResolutionContext\.|"
-                           r"DocumentDecoder\.|YAMLSyntaxReader\.|Schema\.")
+                           r"DocumentDecoder\.|YAMLSyntaxReader\.|YAMLEventTreeBuilder\.|Schema\.|FreshDirectoryWriter\.|"
+                           r"MigrationSnapshot\.|ParallelGeneration\.")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -663,10 +665,11 @@ def main() -> None:
         r += ["", "## Profile of one `generate` run", ""]
     if stacks:
         r += [("`perf record -F 2000 -g`, one run into a fresh directory, and one `--dry-run`. Share of the CPU "
-              "samples whose call stack contains the stage (inclusive). Time blocked in the kernel waiting for "
-              "the disk (fsync) is off-CPU and appears in no sample: it is wall minus CPU time "
-              f"(median {fmt_s(sa['median'] - sa['cpu'])} in the rounds above). Estimated ms = share x median CPU "
-              "time of that command. libc's `open` has no frame pointer, so the samples inside it lose their "
+              "samples whose call stack contains the stage (inclusive). The samples of both cores are counted: "
+              "`generate` renders and writes on two workers, so its CPU time exceeds its wall time "
+              f"(CPU minus wall: median {fmt_s(sa['cpu'] - sa['median'])} in the rounds above); time blocked "
+              "off-CPU appears in no sample. Estimated ms = share x median CPU time of that command (CPU "
+              "milliseconds, not wall). libc's `open` has no frame pointer, so the samples inside it lose their "
               "callers; file creation is therefore matched by its kernel frame `ext4_create`."), "",
               f"| stage | `generate` ({len(stacks):,} samples) | `--dry-run` ({len(dry_stacks or []):,} samples) |",
               "|---|---:|---:|"]
