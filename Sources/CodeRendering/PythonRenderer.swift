@@ -12,22 +12,34 @@ public struct PythonRenderer: Sendable {
     // MARK: Modules
 
     public func render(_ module: PythonModule) -> String {
-        var blocks: [String] = []
-        var top: [String] = []
-        if let header = module.headerComment { top.append("# " + header) }
-        if let doc = module.docstring { top.append(docstring(doc, indent: 0)) }
-        if !top.isEmpty { blocks.append(top.joined(separator: "\n")) }
-        let imports = module.imports.render(lineLength: lineLength)
-        if !imports.isEmpty { blocks.append(imports.joined(separator: "\n")) }
-        var text = blocks.joined(separator: "\n\n")
-        let body = render(statements: module.body, indent: 0)
-        if !body.isEmpty {
-            if !text.isEmpty {
-                text += isDefinition(module.body.first) ? "\n\n\n" : "\n\n"
-            }
-            text += body
+        var out = ""
+        out.reserveCapacity(4096)
+        if let header = module.headerComment {
+            out += "# "
+            out += header
         }
-        return text.hasSuffix("\n") ? text : text + "\n"
+        if let doc = module.docstring {
+            if !out.isEmpty { out += "\n" }
+            writeDocstring(doc, indent: 0, into: &out)
+        }
+        let imports = module.imports.render(lineLength: lineLength)
+        if !imports.isEmpty {
+            if !out.isEmpty { out += "\n\n" }
+            for (i, line) in imports.enumerated() {
+                if i > 0 { out += "\n" }
+                out += line
+            }
+        }
+        if !module.body.isEmpty {
+            let start = out.utf8.count
+            if !out.isEmpty { out += isDefinition(module.body.first) ? "\n\n\n" : "\n\n" }
+            let bodyStart = out.utf8.count
+            writeStatements(module.body, indent: 0, into: &out)
+            // An empty body text adds no separator.
+            if out.utf8.count == bodyStart { Self.truncate(&out, toUTF8Count: start) }
+        }
+        if out.utf8.last != UInt8(ascii: "\n") { out += "\n" }
+        return out
     }
 
     private func isDefinition(_ statement: PythonStatement?) -> Bool {
@@ -44,11 +56,24 @@ public struct PythonRenderer: Sendable {
         }
     }
 
+    /// Drops everything after the first `count` UTF-8 bytes of `text` (a boundary this renderer wrote).
+    @inline(__always)
+    static func truncate(_ text: inout String, toUTF8Count count: Int) {
+        guard text.utf8.count > count else { return }
+        text.removeSubrange(text.utf8.index(text.utf8.startIndex, offsetBy: count)..<text.endIndex)
+    }
+
     // MARK: Statements
 
     /// Statements at one level, with the blank lines ruff expects between them.
     public func render(statements: [PythonStatement], indent: Int) -> String {
         var out = ""
+        writeStatements(statements, indent: indent, into: &out)
+        return out
+    }
+
+    /// `render(statements:indent:)`, appended to `out`.
+    func writeStatements(_ statements: [PythonStatement], indent: Int, into out: inout String) {
         var previousIsDefinition: Bool?
         for statement in statements {
             let definition = isDefinition(statement)
@@ -56,27 +81,41 @@ public struct PythonRenderer: Sendable {
                 out += "\n"
                 if definition || previousIsDefinition { out += indent == 0 ? "\n\n" : "\n" }
             }
-            out += render(statement, indent: indent)
+            write(statement, indent: indent, into: &out)
             previousIsDefinition = definition
         }
-        return out
     }
 
     private static let pads: [String] = (0...32).map { String(repeating: " ", count: $0) }
 
     private func pad(_ indent: Int) -> String { indent <= 32 ? Self.pads[indent] : String(repeating: " ", count: indent) }
 
-    private func block(_ body: [PythonStatement], indent: Int) -> String {
-        body.isEmpty ? pad(indent) + "pass" : render(statements: body, indent: indent)
+    private func writeBlock(_ body: [PythonStatement], indent: Int, into out: inout String) {
+        if body.isEmpty {
+            out += pad(indent)
+            out += "pass"
+        } else {
+            writeStatements(body, indent: indent, into: &out)
+        }
     }
 
-    private func docstring(_ text: String, indent: Int) -> String {
+    private func writeDocstring(_ text: String, indent: Int, into out: inout String) {
         let needsEscape = text.utf8.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }
         let escaped = !needsEscape ? text : text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"\"\"", with: "\\\"\\\"\\\"")
-        return pad(indent) + "\"\"\"" + escaped + "\"\"\""
+        out += pad(indent)
+        out += "\"\"\""
+        out += escaped
+        out += "\"\"\""
     }
 
     public func render(_ statement: PythonStatement, indent: Int) -> String {
+        var out = ""
+        write(statement, indent: indent, into: &out)
+        return out
+    }
+
+    /// `render(_:indent:)`, appended to `out` (no trailing newline).
+    func write(_ statement: PythonStatement, indent: Int, into out: inout String) {
         let p = pad(indent)
         switch statement {
         case let .assign(target, annotation, value):
@@ -87,31 +126,48 @@ public struct PythonRenderer: Sendable {
                    p.utf8.count + target.utf8.count + annotationText.utf8.count + 4 > lineLength,
                    Self.longer(p + target + ": " + annotationText + " =", than: lineLength) {
                     // ruff splits an over-long union annotation inside parentheses at `|`.
-                    let head = [p + target + ": (", pad(indent + 4) + Self.flat(left), pad(indent + 4) + "| " + Self.flat(right)]
-                    guard let value else { return (head + [p + ")"]).joined(separator: "\n") }
-                    return (head + [p + ") = " + Self.flat(value)]).joined(separator: "\n")
+                    out += p + target + ": (\n"
+                    out += pad(indent + 4) + Self.flat(left) + "\n"
+                    out += pad(indent + 4) + "| " + Self.flat(right) + "\n"
+                    out += p
+                    out += ")"
+                    if let value { out += " = " + Self.flat(value) }
+                    return
                 }
                 prefix += ": "
                 prefix += annotationText
             }
-            guard let value else { return p + prefix }
+            guard let value else {
+                out += p
+                out += prefix
+                return
+            }
             prefix += " = "
-            return Self.joined(lines(value, prefix: prefix, suffix: "", indent: indent))
+            writeLines(value, prefix: prefix, suffix: "", indent: indent, into: &out)
         case let .expression(expr):
-            return Self.joined(lines(expr, prefix: "", suffix: "", indent: indent))
+            writeLines(expr, prefix: "", suffix: "", indent: indent, into: &out)
         case let .return(expr):
-            guard let expr else { return p + "return" }
-            return Self.joined(lines(expr, prefix: "return ", suffix: "", indent: indent))
+            guard let expr else {
+                out += p
+                out += "return"
+                return
+            }
+            writeLines(expr, prefix: "return ", suffix: "", indent: indent, into: &out)
         case let .raise(expr):
-            return Self.joined(lines(expr, prefix: "raise ", suffix: "", indent: indent))
+            writeLines(expr, prefix: "raise ", suffix: "", indent: indent, into: &out)
         case .pass:
-            return p + "pass"
+            out += p
+            out += "pass"
         case let .comment(text):
-            return text.split(separator: "\n", omittingEmptySubsequences: false).map { p + "# " + $0 }.joined(separator: "\n")
+            for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                if i > 0 { out += "\n" }
+                out += p
+                out += "# "
+                out += line
+            }
         case let .raw(text):
-            // Line by line into one string; only a line too long for the limit goes through `wrap`.
-            var out = ""
-            out.reserveCapacity(text.utf8.count + text.utf8.count / 8)
+            // Line by line; only a line too long for the limit goes through `wrap`.
+            out.reserveCapacity(out.utf8.count + text.utf8.count + text.utf8.count / 8)
             var first = true
             for line in Self.lines(of: text) {
                 if !first { out += "\n" }
@@ -121,72 +177,128 @@ public struct PythonRenderer: Sendable {
                     out += p
                     out += line
                 } else {
-                    let lines = wrap(p + line)
-                    out += lines[0]
-                    for more in lines.dropFirst() {
-                        out += "\n"
-                        out += more
+                    for (i, wrapped) in wrap(p + line).enumerated() {
+                        if i > 0 { out += "\n" }
+                        out += wrapped
                     }
                 }
             }
-            return out
         case let .function(f):
-            return function(f, indent: indent)
+            writeFunction(f, indent: indent, into: &out)
         case let .class(c):
-            var out = c.decorators.map { p + "@" + Self.flat($0) }
-            let bases = c.bases.isEmpty ? "" : "(" + c.bases.map(Self.flat).joined(separator: ", ") + ")"
-            out.append(p + "class \(c.name)\(bases):")
-            var body: [String] = []
-            if let doc = c.docstring { body.append(docstring(doc, indent: indent + 4)) }
+            for decorator in c.decorators {
+                out += p
+                out += "@"
+                Self.write(decorator, into: &out)
+                out += "\n"
+            }
+            out += p
+            out += "class "
+            out += c.name
+            if !c.bases.isEmpty {
+                out += "("
+                for (i, base) in c.bases.enumerated() {
+                    if i > 0 { out += ", " }
+                    Self.write(base, into: &out)
+                }
+                out += ")"
+            }
+            out += ":\n"
+            if let doc = c.docstring {
+                writeDocstring(doc, indent: indent + 4, into: &out)
+                if !c.body.isEmpty { out += "\n\n" }
+            }
             if !c.body.isEmpty {
-                let rendered = render(statements: c.body, indent: indent + 4)
-                let needsGap = c.docstring != nil
-                body.append((needsGap ? "\n" : "") + rendered)
+                writeStatements(c.body, indent: indent + 4, into: &out)
+            } else if c.docstring == nil {
+                out += pad(indent + 4)
+                out += "pass"
             }
-            if body.isEmpty { body.append(pad(indent + 4) + "pass") }
-            out.append(body.joined(separator: "\n"))
-            return out.joined(separator: "\n")
         case let .if(condition, body, orElse):
-            var out = p + "if " + Self.flat(condition) + ":\n" + block(body, indent: indent + 4)
-            if !orElse.isEmpty { out += "\n" + p + "else:\n" + block(orElse, indent: indent + 4) }
-            return out
-        case let .with(items, body, isAsync):
-            let head = items.map { item in Self.flat(item.0) + (item.1.map { " as " + $0 } ?? "") }.joined(separator: ", ")
-            return p + (isAsync ? "async " : "") + "with " + head + ":\n" + block(body, indent: indent + 4)
-        case let .tryExcept(body, handlers, orElse):
-            var out = p + "try:\n" + block(body, indent: indent + 4)
-            for handler in handlers {
-                out += "\n" + p + "except " + Self.flat(handler.type) + (handler.name.map { " as " + $0 } ?? "") + ":\n"
-                out += block(handler.body, indent: indent + 4)
+            out += p
+            out += "if "
+            Self.write(condition, into: &out)
+            out += ":\n"
+            writeBlock(body, indent: indent + 4, into: &out)
+            if !orElse.isEmpty {
+                out += "\n"
+                out += p
+                out += "else:\n"
+                writeBlock(orElse, indent: indent + 4, into: &out)
             }
-            if !orElse.isEmpty { out += "\n" + p + "else:\n" + block(orElse, indent: indent + 4) }
-            return out
+        case let .with(items, body, isAsync):
+            out += p
+            out += isAsync ? "async with " : "with "
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += ", " }
+                Self.write(item.0, into: &out)
+                if let name = item.1 {
+                    out += " as "
+                    out += name
+                }
+            }
+            out += ":\n"
+            writeBlock(body, indent: indent + 4, into: &out)
+        case let .tryExcept(body, handlers, orElse):
+            out += p
+            out += "try:\n"
+            writeBlock(body, indent: indent + 4, into: &out)
+            for handler in handlers {
+                out += "\n"
+                out += p
+                out += "except "
+                Self.write(handler.type, into: &out)
+                if let name = handler.name {
+                    out += " as "
+                    out += name
+                }
+                out += ":\n"
+                writeBlock(handler.body, indent: indent + 4, into: &out)
+            }
+            if !orElse.isEmpty {
+                out += "\n"
+                out += p
+                out += "else:\n"
+                writeBlock(orElse, indent: indent + 4, into: &out)
+            }
         }
     }
 
-    private func function(_ f: PythonFunction, indent: Int) -> String {
+    private func writeFunction(_ f: PythonFunction, indent: Int, into out: inout String) {
         let p = pad(indent)
-        var out = f.decorators.map { lines($0, prefix: "@", suffix: "", indent: indent).joined(separator: "\n") }
+        for decorator in f.decorators {
+            writeLines(decorator, prefix: "@", suffix: "", indent: indent, into: &out)
+            out += "\n"
+        }
         let keyword = (f.isAsync ? "async def " : "def ") + f.name
         let returns = f.returns.map { " -> " + Self.flat($0) } ?? ""
         let params = f.parameters.map(parameter)
         let oneLine = p + keyword + "(" + params.joined(separator: ", ") + ")" + returns + ":"
-        if oneLine.count <= lineLength {
-            out.append(oneLine)
+        if !Self.longer(oneLine, than: lineLength) {
+            out += oneLine
         } else {
             let inner = pad(indent + 4) + params.joined(separator: ", ")
-            if inner.count <= lineLength, !params.isEmpty {
-                out.append(p + keyword + "(\n" + inner + "\n" + p + ")" + returns + ":")
+            if !Self.longer(inner, than: lineLength), !params.isEmpty {
+                out += p + keyword + "(\n" + inner + "\n" + p + ")" + returns + ":"
             } else {
-                out.append(p + keyword + "(\n" + params.map { pad(indent + 4) + $0 + ",\n" }.joined() + p + ")" + returns + ":")
+                out += p + keyword + "(\n" + params.map { pad(indent + 4) + $0 + ",\n" }.joined() + p + ")" + returns + ":"
             }
         }
-        var body: [String] = []
-        if let doc = f.docstring { body.append(docstring(doc, indent: indent + 4)) }
-        if !f.body.isEmpty { body.append(render(statements: f.body, indent: indent + 4)) }
-        if body.isEmpty { body.append(pad(indent + 4) + "pass") }
-        out.append(body.joined(separator: "\n"))
-        return out.joined(separator: "\n")
+        out += "\n"
+        var wroteBody = false
+        if let doc = f.docstring {
+            writeDocstring(doc, indent: indent + 4, into: &out)
+            wroteBody = true
+        }
+        if !f.body.isEmpty {
+            if wroteBody { out += "\n" }
+            writeStatements(f.body, indent: indent + 4, into: &out)
+            wroteBody = true
+        }
+        if !wroteBody {
+            out += pad(indent + 4)
+            out += "pass"
+        }
     }
 
     private func parameter(_ parameter: PythonParameter) -> String {
@@ -589,37 +701,77 @@ public struct PythonRenderer: Sendable {
 
     /// Full lines (with indentation) for `prefix + expr + suffix`, split the way ruff splits.
     public func lines(_ expr: PythonExpr, prefix: String, suffix: String, indent: Int) -> [String] {
+        var out = ""
+        writeLines(expr, prefix: prefix, suffix: suffix, indent: indent, into: &out)
+        return out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// `lines(_:prefix:suffix:indent:)` appended to `out`, separated by newlines (no trailing one):
+    /// the flat form is written first and taken back only when it does not fit.
+    func writeLines(_ expr: PythonExpr, prefix: String, suffix: String, indent: Int, into out: inout String) {
         let p = pad(indent)
-        var flatText = p
-        flatText += prefix
-        Self.write(expr, into: &flatText)
-        flatText += suffix
-        guard Self.longer(flatText, than: lineLength), let (open, items, close) = brackets(expr) else { return [flatText] }
+        let start = out.utf8.count
+        out += p
+        out += prefix
+        Self.write(expr, into: &out)
+        out += suffix
+        let written = out.utf8.count - start
+        guard written > lineLength, let (open, items, close) = brackets(expr) else { return }
+        if !FastTextASCII.isASCII(out.utf8.suffix(written)) {
+            // Characters, not bytes, count against the limit.
+            guard String(decoding: out.utf8.suffix(written), as: UTF8.self).count > lineLength else { return }
+        }
+        Self.truncate(&out, toUTF8Count: start)
         if (p + prefix + open).count > lineLength, prefix.hasSuffix(" = ") {
             // Even the opening line is too long: ruff puts the value in parentheses.
-            return [p + prefix + "("] + lines(expr, prefix: "", suffix: "", indent: indent + 4) + [p + ")" + suffix]
+            out += p + prefix + "(\n"
+            writeLines(expr, prefix: "", suffix: "", indent: indent + 4, into: &out)
+            out += "\n" + p + ")" + suffix
+            return
         }
-        let head = p + prefix + open
-        let tail = p + close + suffix
+        out += p
+        out += prefix
+        out += open
+        out += "\n"
         let innerIndent = indent + 4
-        let hugged = pad(innerIndent) + items.map { $0.prefix + Self.flat($0.expr) }.joined(separator: ", ")
         let isCollection: Bool
         switch expr {
         case .list, .dict: isCollection = items.count > 1
         case .tuple: isCollection = true  // `(x,)` carries a magic trailing comma
         default: isCollection = false
         }
-        if !Self.longer(hugged, than: lineLength), !isCollection {
-            return [head, hugged, tail]
+        if !isCollection {
+            // The items hugged on one indented line, when that fits.
+            let huggedStart = out.utf8.count
+            out += pad(innerIndent)
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += ", " }
+                out += item.prefix
+                Self.write(item.expr, into: &out)
+            }
+            let hugged = out.utf8.count - huggedStart
+            let fits = hugged <= lineLength
+                || (!FastTextASCII.isASCII(out.utf8.suffix(hugged)) && String(decoding: out.utf8.suffix(hugged), as: UTF8.self).count <= lineLength)
+            if fits {
+                out += "\n" + p + close + suffix
+                return
+            }
+            Self.truncate(&out, toUTF8Count: huggedStart)
         }
         if items.count == 1, !isCollection {
-            return [head] + lines(items[0].expr, prefix: items[0].prefix, suffix: "", indent: innerIndent) + [tail]
+            writeLines(items[0].expr, prefix: items[0].prefix, suffix: "", indent: innerIndent, into: &out)
+        } else {
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "\n" }
+                writeLines(item.expr, prefix: item.prefix, suffix: ",", indent: innerIndent, into: &out)
+            }
         }
-        var result = [head]
-        for item in items {
-            result += lines(item.expr, prefix: item.prefix, suffix: ",", indent: innerIndent)
-        }
-        result.append(tail)
-        return result
+        out += "\n" + p + close + suffix
     }
+}
+
+/// ASCII checks on UTF-8 bytes.
+enum FastTextASCII {
+    @inline(__always)
+    static func isASCII<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 { !bytes.contains { $0 >= 0x80 } }
 }
