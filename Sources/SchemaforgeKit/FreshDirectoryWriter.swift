@@ -20,7 +20,12 @@ public final class FreshDirectoryWriter: @unchecked Sendable {
     private var directories: Set<String> = []
     private var firstError: Error?
 
-    public init(directory: String) { self.directory = directory }
+    public init(directory: String) {
+        // Paths are joined with "/" below: no trailing separator (except for the root itself).
+        var directory = directory.isEmpty ? "." : directory
+        while directory.count > 1, directory.hasSuffix("/") { directory.removeLast() }
+        self.directory = directory
+    }
 
     /// Whether `directory` is missing or empty, so that `FreshDirectoryWriter` may write into it.
     public static func isFresh(_ directory: String) -> Bool {
@@ -36,11 +41,18 @@ public final class FreshDirectoryWriter: @unchecked Sendable {
     /// Creates `file` (safe to call from several threads at once). The first error is kept and
     /// rethrown by `finish`; later files are not written after it.
     public func write(_ file: GeneratedFile) {
-        if lock.withLock({ firstError != nil }) { return }
-        let path = (directory as NSString).appendingPathComponent(file.path)
+        // The parent directory relative to `directory` ("" for a file at the top).
+        let parent = file.path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(file.path[..<$0]) } ?? ""
+        let (failed, parentExists) = lock.withLock { (firstError != nil, directories.contains(parent)) }
+        if failed { return }
+        let base = directory == "/" ? "" : directory
         do {
-            try ensureParent(of: path)
-            try GenerationPlan.writeNewFile(file.contents, to: path, exclusive: true)
+            if !parentExists {
+                // Two workers may create the same directory: withIntermediateDirectories accepts one that exists.
+                try FileManager.default.createDirectory(atPath: parent.isEmpty ? directory : base + "/" + parent, withIntermediateDirectories: true)
+                lock.withLock { _ = directories.insert(parent) }
+            }
+            try GenerationPlan.writeNewFile(file.contents, to: base + "/" + file.path, exclusive: true)
             let hash = Manifest.hash(file.contents)
             lock.withLock { hashes[file.path] = hash }
         } catch {
@@ -52,14 +64,6 @@ public final class FreshDirectoryWriter: @unchecked Sendable {
     public func finish(database: String?) throws {
         if let firstError { throw firstError }
         try Manifest.write(hashes, database: database, to: directory)
-    }
-
-    private func ensureParent(of path: String) throws {
-        let parent = (path as NSString).deletingLastPathComponent
-        if lock.withLock({ directories.contains(parent) }) { return }
-        // Two workers may create the same directory: withIntermediateDirectories accepts one that exists.
-        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        lock.withLock { _ = directories.insert(parent) }
     }
 }
 

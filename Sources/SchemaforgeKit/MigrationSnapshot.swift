@@ -11,14 +11,20 @@ public enum MigrationSnapshot {
     public static func encode(_ schema: Schema) -> String {
         var canonical = SnapshotEncoder.encode(schema)
         let checksum = Self.checksum(canonical)
-        // The schema nested one level: every line after the first indented by two spaces.
-        let body = canonical.withUTF8 { source -> String in
+        let head = Array("{\n  \"checksum\" : \"\(checksum)\",\n  \"schema\" : ".utf8), tail = Array("\n}\n".utf8)
+        // One pass into the final text: the schema nested one level, every line after the first
+        // indented by two spaces.
+        return canonical.withUTF8 { source -> String in
             var end = source.count
             while end > 0, source[end - 1] == UInt8(ascii: "\n") { end -= 1 }
             var newlines = 0
             for i in 0..<end where source[i] == UInt8(ascii: "\n") { newlines += 1 }
-            return String(unsafeUninitializedCapacity: end + 2 * newlines) { out in
+            return String(unsafeUninitializedCapacity: head.count + end + 2 * newlines + tail.count) { out in
                 var w = 0
+                for byte in head {
+                    out[w] = byte
+                    w += 1
+                }
                 for i in 0..<end {
                     let byte = source[i]
                     out[w] = byte
@@ -29,10 +35,13 @@ public enum MigrationSnapshot {
                         w += 2
                     }
                 }
+                for byte in tail {
+                    out[w] = byte
+                    w += 1
+                }
                 return w
             }
         }
-        return "{\n  \"checksum\" : \"\(checksum)\",\n  \"schema\" : \(body)\n}\n"
     }
 
     /// Reads a snapshot, verifying its checksum.
