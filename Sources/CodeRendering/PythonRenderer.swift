@@ -45,7 +45,7 @@ public struct PythonRenderer: Sendable {
     private func isDefinition(_ statement: PythonStatement?) -> Bool {
         switch statement {
         case .function?, .class?: return true
-        case let .raw(text)?:
+        case let .raw(text)?, let .verbatim(text)?:
             // The first word after leading spaces and newlines (ASCII: compared as bytes).
             let bytes = text.utf8
             guard let start = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") }) else { return false }
@@ -180,6 +180,18 @@ public struct PythonRenderer: Sendable {
                     for (i, wrapped) in wrap(p + line).enumerated() {
                         if i > 0 { out += "\n" }
                         out += wrapped
+                    }
+                }
+            }
+        case let .verbatim(text):
+            if indent == 0 {
+                out += text
+            } else {
+                for (i, line) in Self.lines(of: text).enumerated() {
+                    if i > 0 { out += "\n" }
+                    if !line.isEmpty {
+                        out += p
+                        out += line
                     }
                 }
             }

@@ -131,6 +131,9 @@ public indirect enum PythonStatement: Equatable, Sendable {
     case tryExcept(body: [PythonStatement], handlers: [(type: PythonExpr, name: String?, body: [PythonStatement])], orElse: [PythonStatement])
     /// A statement line emitted as is.
     case raw(String)
+    /// Lines already in their final layout (wrapped by the caller, e.g. with `PythonRenderer.wrap`):
+    /// appended as they are, only indented.
+    case verbatim(String)
 
     public static func == (lhs: PythonStatement, rhs: PythonStatement) -> Bool {
         PythonRenderer(lineLength: 88).render(statements: [lhs], indent: 0) == PythonRenderer(lineLength: 88).render(statements: [rhs], indent: 0)

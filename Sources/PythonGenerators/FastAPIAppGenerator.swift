@@ -378,7 +378,7 @@ struct FastAPIAppGenerator {
                     return found
                 """
         }
-        m.body = [.raw(reflowLong(body))]
+        m.body = [.verbatim(reflowLong(lines: PythonRenderer.lines(of: body), wrapping: true))]
         return GeneratedFile(path: "app/crud/\(view.module).py", contents: render(m))
     }
 
@@ -537,8 +537,8 @@ struct FastAPIAppGenerator {
             }
         }
         // Lines with a newline inside are split first, as the text would be.
-        let reflowed = out.contains { $0.utf8.contains(UInt8(ascii: "\n")) } ? reflowLong(out.joined(separator: "\n")) : reflowLong(lines: out.map { Substring($0) })
-        m.body = [.raw(reflowed)]
+        let lines = out.contains { $0.utf8.contains(UInt8(ascii: "\n")) } ? PythonRenderer.lines(of: out.joined(separator: "\n")) : out.map { Substring($0) }
+        m.body = [.verbatim(reflowLong(lines: lines, wrapping: true))]
         return GeneratedFile(path: "app/routers/\(view.module).py", contents: render(m))
     }
 
@@ -547,15 +547,22 @@ struct FastAPIAppGenerator {
     /// into one string.
     func reflowLong(_ text: String) -> String { reflowLong(lines: PythonRenderer.lines(of: text)) }
 
-    /// `reflowLong` on lines (none of which contains a newline).
-    func reflowLong(lines: [Substring]) -> String {
+    /// `reflowLong` on lines (none of which contains a newline). With `wrapping`, every line still
+    /// longer than the limit is split by `PythonRenderer.wrap` too: the text is then final, as a
+    /// `.raw` statement at the top level would have rendered it (`.verbatim`).
+    func reflowLong(lines: [Substring], wrapping: Bool = false) -> String {
         var out = ""
         out.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 1 })
         var first = true
+        let renderer = PythonRenderer()
         func emit<S: StringProtocol>(_ line: S) {
             if !first { out += "\n" }
             first = false
-            out += line
+            guard wrapping, line.utf8.count > renderer.lineLength else { return out += line }
+            for (i, part) in renderer.wrap(String(line)).enumerated() {
+                if i > 0 { out += "\n" }
+                out += part
+            }
         }
         var i = 0
         while i < lines.count {
