@@ -661,6 +661,12 @@ public struct PythonRenderer: Sendable {
         return result
     }
 
+    /// Whether `text` has a newline (a scan of its contiguous bytes).
+    public static func containsNewline(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in bytes.contains(UInt8(ascii: "\n")) }
+            ?? text.utf8.contains(UInt8(ascii: "\n"))
+    }
+
     /// `line` without leading and trailing spaces.
     public static func trimmedLine(_ line: String) -> String { trimmed(line) }
 

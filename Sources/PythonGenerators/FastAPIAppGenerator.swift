@@ -537,7 +537,7 @@ struct FastAPIAppGenerator {
             }
         }
         // Lines with a newline inside are split first, as the text would be.
-        let lines = out.contains { $0.utf8.contains(UInt8(ascii: "\n")) } ? PythonRenderer.lines(of: out.joined(separator: "\n")) : out.map { Substring($0) }
+        let lines = out.contains(where: PythonRenderer.containsNewline) ? PythonRenderer.lines(of: out.joined(separator: "\n")) : out.map { Substring($0) }
         m.body = [.verbatim(reflowLong(lines: lines, wrapping: true))]
         return GeneratedFile(path: "app/routers/\(view.module).py", contents: render(m))
     }
