@@ -73,6 +73,13 @@ struct SampleValues {
 
     private func text(_ column: Column, maxLength: Int) -> String? {
         let minLength = column.validation?.minLength ?? 0
+        if column.validation?.pattern == nil, FastText.isASCII(column.field),
+           column.field.utf8.count + 5 <= maxLength, column.field.utf8.count + 2 >= minLength {
+            // The first template, "{field} {n}", fits for every n tried (1, 7, 1234) and there is no
+            // pattern to check: what the loop below would return.
+            let escaped = FastText.replacing("\"", with: "\\\"", in: FastText.replacing("\\", with: "\\\\", in: column.field))
+            return "f\"" + escaped + " {n}\""
+        }
         let pattern = column.validation?.pattern.flatMap { try? NSRegularExpression(pattern: $0) }
         for template in Self.templates {
             let candidate = FastText.replacing("{field}", with: column.field, in: template)
