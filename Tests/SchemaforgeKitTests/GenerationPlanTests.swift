@@ -49,6 +49,8 @@ struct GenerationPlanTests {
         // Every recorded hash is the xxHash64 of the bytes on disk: a second run sees nothing to do.
         #expect(GenerationPlan.make(files: files, outputDirectory: dir).isUpToDate)
         #expect(recorded["q\"uote.py"] == "xxh64:0d3148243051664f")
+        // Written through a temporary file and a rename: nothing else is left beside it.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/.schemaforge") == ["manifest.json"])
     }
 
     @Test("a manifest written with MD5 hashes (before xxHash64) still tells generated files from edited ones")
