@@ -424,7 +424,10 @@ public struct PythonRenderer: Sendable {
     /// `ruff format` prefers).
     public static func quote(_ s: String) -> String {
         // Most strings need no escape at all.
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "'") && $0 != UInt8(ascii: "\\") }) {
+        @inline(__always) func plain(_ byte: UInt8) -> Bool {
+            byte >= 0x20 && byte < 0x7f && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "'") && byte != UInt8(ascii: "\\")
+        }
+        if s.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy(plain) }) ?? s.utf8.allSatisfy(plain) {
             return "\"" + s + "\""
         }
         // ruff keeps double quotes unless single quotes need fewer escapes.

@@ -251,25 +251,45 @@ struct AlembicGenerator {
         let downgrade = renderer.downgrade(plan, imports: &imports)
         var m = PythonModule(header: generatedHeader, docstring: "Initial schema of '\(schema.name)'.\n\nRevision ID: 0001\nRevises:\n")
         m.imports = imports
-        m.body = [.raw("""
-            revision: str = "0001"
-            down_revision: str | None = None
-            branch_labels: str | Sequence[str] | None = None
-            depends_on: str | Sequence[str] | None = None
-
-
-            def upgrade() -> None:
-            \(indent(upgrade))
-
-
-            def downgrade() -> None:
-            \(indent(downgrade))
-            """)]
+        m.body = [Self.revisionBody(revision: "0001", downRevision: nil, upgrade: upgrade, downgrade: downgrade)]
         return GeneratedFile(path: Self.initialRevisionPath, contents: PythonRenderer().render(m))
     }
 
-    func indent(_ lines: [String]) -> String {
-        (lines.isEmpty ? ["pass"] : lines).map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n")
+    /// The module body of a revision: the identifiers, then `upgrade()` and `downgrade()` with the
+    /// operations indented and wrapped as the renderer wraps raw lines (`.verbatim`: the operations,
+    /// megabytes for a large schema, are not split into lines a second time).
+    static func revisionBody(revision: String, downRevision: String?, upgrade: [String], downgrade: [String]) -> PythonStatement {
+        let renderer = PythonRenderer()
+        var body = renderer.render(.raw("""
+            revision: str = \(PythonRenderer.quote(revision))
+            down_revision: str | None = \(downRevision.map(PythonRenderer.quote) ?? "None")
+            branch_labels: str | Sequence[str] | None = None
+            depends_on: str | Sequence[str] | None = None
+            """), indent: 0)
+        body += "\n\n\ndef upgrade() -> None:\n"
+        appendIndented(upgrade, to: &body, renderer: renderer)
+        body += "\n\n\ndef downgrade() -> None:\n"
+        appendIndented(downgrade, to: &body, renderer: renderer)
+        return .verbatim(body)
+    }
+
+    /// The operations (or `pass`) indented by four spaces, each line longer than the limit wrapped:
+    /// what a `.raw` statement at the top level makes of them.
+    static func appendIndented(_ lines: [String], to out: inout String, renderer: PythonRenderer) {
+        var first = true
+        for element in lines.isEmpty ? ["pass"] : lines {
+            let piece = element.isEmpty ? "" : "    " + element
+            for line in PythonRenderer.lines(of: piece) {
+                if !first { out += "\n" }
+                first = false
+                if line.isEmpty { continue }
+                if line.utf8.count <= renderer.lineLength {
+                    out += line
+                } else {
+                    out += renderer.wrap(String(line)).joined(separator: "\n")
+                }
+            }
+        }
     }
 }
 
@@ -306,21 +326,7 @@ public struct AlembicRevisionGenerator {
         doc += "\n"
         var m = PythonModule(header: generatedHeader, docstring: doc)
         m.imports = imports
-        let gen = AlembicGenerator(schema: new, database: database)
-        m.body = [.raw("""
-            revision: str = \(PythonRenderer.quote(revision))
-            down_revision: str | None = \(downRevision.map(PythonRenderer.quote) ?? "None")
-            branch_labels: str | Sequence[str] | None = None
-            depends_on: str | Sequence[str] | None = None
-
-
-            def upgrade() -> None:
-            \(gen.indent(upgrade))
-
-
-            def downgrade() -> None:
-            \(gen.indent(downgrade))
-            """)]
+        m.body = [AlembicGenerator.revisionBody(revision: revision, downRevision: downRevision, upgrade: upgrade, downgrade: downgrade)]
         return PythonRenderer().render(m)
     }
 }

@@ -108,8 +108,10 @@ struct PydanticSchemasGenerator {
         m.imports.from("pydantic", import: "BaseModel", "ConfigDict")
         func config(fromAttributes: Bool) -> PythonStatement? { self.config(view, fromAttributes: fromAttributes) }
         // Create
+        let writable = view.writableColumns
+        let keyNames = Set(view.keyColumns.map(\.name))
         var create: [PythonStatement] = config(fromAttributes: false).map { [$0] } ?? []
-        for column in view.writableColumns {
+        for column in writable {
             create.append(field(column, mode: .create, imports: &m.imports))
         }
         for relation in view.writableManyToMany {
@@ -122,7 +124,7 @@ struct PydanticSchemasGenerator {
         m.body.append(.class(PythonClass(name: "\(view.entity)Create", bases: [.name("BaseModel")], docstring: "Fields to create a \(view.entity).", body: create)))
         // Update
         var update: [PythonStatement] = config(fromAttributes: false).map { [$0] } ?? []
-        for column in view.writableColumns where !view.keyColumns.contains(where: { $0.name == column.name }) {
+        for column in writable where !keyNames.contains(column.name) {
             update.append(field(column, mode: .update, imports: &m.imports))
         }
         for relation in view.writableManyToMany {
@@ -130,7 +132,7 @@ struct PydanticSchemasGenerator {
             let type = PythonExpr.binary(.subscripted(.name("list"), [types.pythonType(key.type, imports: &m.imports)]), "|", .none)
             update.append(.assign(target: PythonNames.idsField(relation.name), annotation: type, value: PythonExpr.none))
         }
-        let required = view.writableColumns.filter { column in !column.nullable && !view.keyColumns.contains(where: { $0.name == column.name }) }
+        let required = writable.filter { column in !column.nullable && !keyNames.contains(column.name) }
         if !required.isEmpty {
             // Every field may be left out, but a NOT NULL column cannot be set to null: that is an
             // invalid body (422), not a database error.

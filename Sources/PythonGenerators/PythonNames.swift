@@ -15,10 +15,13 @@ public enum PythonNames {
         "dict", "copy", "validate", "fields",
     ]
 
+    /// Keywords and reserved attributes in one set (one lookup per name); `type` is a soft keyword,
+    /// fine as an attribute.
+    static let suffixed: Set<String> = keywords.union(reservedAttributes).subtracting(["type"])
+
     /// A safe Python identifier for a schema name: keywords and reserved attributes get a trailing `_`.
     public static func attribute(_ name: String) -> String {
-        if name == "type" { return name }  // a soft keyword: fine as an attribute
-        if keywords.contains(name) || reservedAttributes.contains(name) || name.hasPrefix("model_") { return name + "_" }
+        if suffixed.contains(name) || name.utf8.starts(with: "model_".utf8) { return name + "_" }
         return name
     }
 
