@@ -184,6 +184,37 @@ def wait_for_quiet(max_load: float, max_wait: float, log) -> str:
     return (f"waited {waited:.0f} s for 1-min load < {max_load}" + ("" if quiet else " (gave up: still above)"))
 
 
+def file_creation_probe(directory: Path, count: int = 500) -> float:
+    """Microseconds per file to create `count` small files in a new directory (left in place: deleting them
+    would itself slow the next creations, see OUT)."""
+    directory.mkdir(parents=True)
+    start = time.perf_counter()
+    for i in range(count):
+        with open(directory / f"f{i:04d}.py", "w") as f:
+            f.write("x = 1\n")
+    return (time.perf_counter() - start) / count * 1e6
+
+
+def wait_for_file_system(probe_root: Path, max_us: float, max_wait: float, log) -> str:
+    """Waits (at most max_wait seconds) until creating a file costs less than max_us microseconds: after
+    thousands of files are deleted (by this script's clean-up, a test suite, ...) ext4 without a journal skips
+    the freed inodes for minutes and every creation gets many times slower, whatever the program."""
+    if max_us <= 0:
+        return "file creation not probed"
+    start = time.monotonic()
+    serial = 0
+    while True:
+        cost = file_creation_probe(probe_root / f"probe-{serial:03d}")
+        serial += 1
+        if cost < max_us or time.monotonic() - start >= max_wait:
+            break
+        log(f"file creation is slow ({cost:.0f} us per file >= {max_us:.0f}): waiting for the file system")
+        time.sleep(30)
+    waited = time.monotonic() - start
+    verdict = "" if cost < max_us else " (gave up: still above)"
+    return f"file creation {cost:.0f} us per file before the rounds (waited {waited:.0f} s for < {max_us:.0f} us){verdict}"
+
+
 # ---------------------------------------------------------------------------------------------------------
 # facts about the machine, the tools and the schema
 
@@ -473,6 +504,8 @@ def benchmark_arguments(doc: str, venv_help: str, pg_port: int, db_name: str, re
     parser.add_argument("--quiet-load", type=float, default=0.0,
                         help="before measuring, wait until the 1-minute load average is below this (0: do not wait)")
     parser.add_argument("--quiet-wait", type=float, default=600, help="longest wait for --quiet-load, seconds")
+    parser.add_argument("--fs-quiet-us", type=float, default=100.0,
+                        help="first wait until creating a file costs less than this many microseconds (0: do not probe)")
     return parser
 
 
@@ -539,6 +572,7 @@ def main() -> None:
     write_floor(files, new_path("floor"))
 
     quiet = wait_for_quiet(args.quiet_load, args.quiet_wait, log)
+    fs_state = wait_for_file_system(OUT, args.fs_quiet_us, args.quiet_wait, log)
     load_before = load_average()
     a: list[Sample] = []
     b: list[Sample] = []
@@ -602,7 +636,8 @@ def main() -> None:
           (f"- Machine: {os.cpu_count()} CPUs (nproc {run(['nproc']).stdout.strip()}), {cpu_model()}, "
           f"Linux {platform.release()}"),
           (f"- Load average (1/5/15 min): {load_before} before, {load_after} after the measured rounds; "
-           f"1-min load at the start of each round: {', '.join(f'{x:.2f}' for x in round_loads)} ({quiet})"),
+           f"1-min load at the start of each round: {', '.join(f'{x:.2f}' for x in round_loads)} ({quiet}); "
+           f"{fs_state}"),
           f"- schemaforge: {first_line(['swift', '--version'])}; {args.build_note}",
           (f"- sqlacodegen {versions.get('sqlacodegen', '?')}, SQLAlchemy {versions.get('SQLAlchemy', '?')}, "
           f"psycopg {versions.get('psycopg', '?')} (binary {versions.get('psycopg-binary', '?')}), "

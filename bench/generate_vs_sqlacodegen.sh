@@ -8,6 +8,7 @@
 #   UPGRADE=1 bench/generate_vs_sqlacodegen.sh       # reinstall the newest sqlacodegen (and psycopg) from PyPI
 #   ENTITIES=200 bench/generate_vs_sqlacodegen.sh    # another size (the report is written for it)
 #   QUIET_LOAD=1.0 bench/generate_vs_sqlacodegen.sh  # first wait (up to QUIET_WAIT=600 s) for 1-min load < 1.0
+#   FS_QUIET_US=0 bench/generate_vs_sqlacodegen.sh   # do not wait for file creation < 100 us (ext4 after mass deletes)
 #
 # Needs: swift, python3 (venv + pip reaching PyPI once), psql, and PostgreSQL's binaries for
 # integration/servers.sh. The private PostgreSQL on 127.0.0.1:54329 is used when it is up; otherwise this
@@ -87,4 +88,5 @@ extra=()
 if [[ -n "${NO_PROFILE:-}" ]]; then extra+=(--no-profile); fi
 python3 bench/generate_vs_sqlacodegen.py --bin "$BIN" --venv "$VENV" --runs "$RUNS" --entities "$ENTITIES" \
     --pg-port "$PG_PORT" --db-name "$DB_NAME" --quiet-load "${QUIET_LOAD:-0}" --quiet-wait "${QUIET_WAIT:-600}" \
+    --fs-quiet-us "${FS_QUIET_US:-100}" \
     --commit "$COMMIT" --build-note "release build (\`swift build -c release --scratch-path $SCRATCH\`)" "${extra[@]}"
