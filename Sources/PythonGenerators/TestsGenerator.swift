@@ -122,8 +122,9 @@ struct TestsGenerator {
             for column in view.writableColumns where column.relation == nil {
                 if column.nullable || (column.defaultValue != nil && !isUniqueOrKey(column, in: view)) { continue }
                 guard let value = samples.value(for: column) else { continue }
-                if value.contains("n") && (value.contains("{n}") || value.contains("n %") || value.hasPrefix("n") || value.contains("\"n\": n")) { usesN = true }
-                if value.contains("uuid.uuid4") { m.imports.module("uuid") }
+                if FastText.contains("n", in: value) && (FastText.contains("{n}", in: value) || FastText.contains("n %", in: value) || value.hasPrefix("n")
+                    || FastText.contains("\"n\": n", in: value)) { usesN = true }
+                if FastText.contains("uuid.uuid4", in: value) { m.imports.module("uuid") }
                 payload.append("        \(PythonRenderer.quote(PythonNames.attribute(column.field))): \(value),")
             }
             for fk in view.table.foreignKeys {

@@ -101,4 +101,25 @@ public enum FastText {
             return String(decoding: out, as: UTF8.self)
         } ?? text.replacingOccurrences(of: target, with: replacement)
     }
+
+    /// `text.contains(needle)` (Foundation's substring search): a byte search when both are ASCII
+    /// (no canonical equivalence to consider), Foundation otherwise.
+    public static func contains(_ needle: String, in text: String) -> Bool {
+        guard isASCII(needle), isASCII(text), let first = needle.utf8.first else { return text.contains(needle) }
+        let pattern = Array(needle.utf8)
+        return text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard bytes.count >= pattern.count else { return false }
+            var i = 0
+            let last = bytes.count - pattern.count
+            while i <= last {
+                if bytes[i] == first {
+                    var k = 1
+                    while k < pattern.count, bytes[i + k] == pattern[k] { k += 1 }
+                    if k == pattern.count { return true }
+                }
+                i += 1
+            }
+            return false
+        } ?? text.contains(needle)
+    }
 }

@@ -197,6 +197,9 @@ struct FastPathEquivalenceTests {
                     "\(text.debugDescription) \(target)")
             }
             #expect(FastText.isASCII(text) == text.unicodeScalars.allSatisfy(\.isASCII))
+            for needle in ["a", "{n}", "n %", "e", "_%", "\"\""] {
+                #expect(FastText.contains(needle, in: text) == text.contains(needle), "\(text.debugDescription) \(needle.debugDescription)")
+            }
             for target in ["{n}", "aa", "\\", "_%", "e\u{301}", "\"\"\""] {
                 #expect(
                     FastText.replacing(target, with: "<\(target.count)>", in: text + target + text)
