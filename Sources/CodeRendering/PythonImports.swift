@@ -18,18 +18,21 @@ public struct PythonImports: Sendable {
 
     public var isEmpty: Bool { fromPairs.isEmpty && modules.isEmpty }
 
-    /// `from module import names`, grouped by sorting (cheaper than hashing for a few dozen pairs),
-    /// modules in isort's case-insensitive order, names repeated as often as they were added.
+    /// `from module import names`, grouped (a module has few names and a file few modules: a linear
+    /// search beats hashing or sorting the pairs), modules in isort's case-insensitive order, each
+    /// name once.
     private var fromImports: [(module: String, names: [String])] {
-        var groups: [(folded: String, module: String, names: [String])] = []
-        for pair in fromPairs.sorted(by: { $0.module < $1.module }) {
-            if let last = groups.last, last.module == pair.module {
-                groups[groups.count - 1].names.append(pair.name)
+        var groups: [(module: String, names: [String])] = []
+        for pair in fromPairs {
+            if let g = groups.firstIndex(where: { $0.module == pair.module }) {
+                if !groups[g].names.contains(pair.name) { groups[g].names.append(pair.name) }
             } else {
-                groups.append((pair.module.lowercased(), pair.module, [pair.name]))
+                groups.append((pair.module, [pair.name]))
             }
         }
-        return groups.sorted { ($0.folded, $0.module) < ($1.folded, $1.module) }.map { ($0.module, $0.names) }
+        guard groups.count > 1 else { return groups }
+        return groups.map { (folded: $0.module.lowercased(), group: $0) }
+            .sorted { ($0.folded, $0.group.module) < ($1.folded, $1.group.module) }.map(\.group)
     }
 
     /// `import module`, without repeats.
@@ -70,6 +73,7 @@ public struct PythonImports: Sendable {
             if n.first?.isUppercase == true { return 1 }
             return 2
         }
+        if names.count == 1 { return names }
         // The keys are computed once per name, not once per comparison.
         let sorted = names.map { (kind: kind($0), folded: $0.lowercased(), name: $0) }
             .sorted { ($0.kind, $0.folded, $0.name) < ($1.kind, $1.folded, $1.name) }
