@@ -9,13 +9,16 @@ import Darwin
 ///
 /// Into an empty (or missing) directory nothing can conflict: there is no user file to protect and
 /// no earlier manifest, so every file is a plain creation and `GenerationPlan` has nothing to
-/// decide. The generator's workers call `write` concurrently, so the files are written while the
-/// others are still being rendered. A file is created with `O_EXCL`: if something appears at a path
-/// meanwhile, it is never overwritten, the write fails instead. The manifest is written last, by
-/// `finish`, so an interrupted run is detected as stale by `--check`.
+/// decide. The generator's workers hand files to `write` concurrently; one writer thread creates
+/// them in turn while the workers go on rendering (one thread, because two threads creating files
+/// in the same directories contend in the kernel, badly so when ext4 is searching for free
+/// inodes). A file is created with `O_EXCL`: if something appears at a path meanwhile, it is never
+/// overwritten, the write fails instead. The manifest is written last, by `finish`, so an
+/// interrupted run is detected as stale by `--check`.
 public final class FreshDirectoryWriter: @unchecked Sendable {
     public let directory: String
-    private let lock = NSLock()
+    /// The writer thread: everything below is touched only on it (or after `drain`).
+    private let queue = DispatchQueue(label: "schemaforge.fresh-directory-writer", qos: .userInitiated)
     private var hashes: [String: String] = [:]
     private var directories: Set<String> = []
     private var firstError: Error?
@@ -35,35 +38,39 @@ public final class FreshDirectoryWriter: @unchecked Sendable {
         return entries.isEmpty
     }
 
-    /// The number of files written so far.
-    public var count: Int { lock.withLock { hashes.count } }
+    /// The number of files written (after `finish`).
+    public var count: Int { queue.sync { hashes.count } }
 
-    /// Creates `file` (safe to call from several threads at once). The first error is kept and
-    /// rethrown by `finish`; later files are not written after it.
+    /// Queues `file` for the writer thread (safe to call from several threads at once). The first
+    /// error is kept and rethrown by `finish`; no file is written after it.
     public func write(_ file: GeneratedFile) {
-        // The parent directory relative to `directory` ("" for a file at the top).
-        let parent = file.path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(file.path[..<$0]) } ?? ""
-        let (failed, parentExists) = lock.withLock { (firstError != nil, directories.contains(parent)) }
-        if failed { return }
-        let base = directory == "/" ? "" : directory
-        do {
-            if !parentExists {
-                // Two workers may create the same directory: withIntermediateDirectories accepts one that exists.
-                try FileManager.default.createDirectory(atPath: parent.isEmpty ? directory : base + "/" + parent, withIntermediateDirectories: true)
-                lock.withLock { _ = directories.insert(parent) }
-            }
-            try GenerationPlan.writeNewFile(file.contents, to: base + "/" + file.path, exclusive: true)
-            let hash = Manifest.hash(file.contents)
-            lock.withLock { hashes[file.path] = hash }
-        } catch {
-            lock.withLock { if firstError == nil { firstError = error } }
-        }
+        queue.async { self.create(file) }
     }
 
-    /// Rethrows the first write error, or writes the manifest of every file written.
+    /// Waits for the queued files, then rethrows the first write error, or writes the manifest of
+    /// every file written.
     public func finish(database: String?) throws {
-        if let firstError { throw firstError }
-        try Manifest.write(hashes, database: database, to: directory)
+        let error = queue.sync { firstError }
+        if let error { throw error }
+        try Manifest.write(queue.sync { hashes }, database: database, to: directory)
+    }
+
+    /// On the writer thread.
+    private func create(_ file: GeneratedFile) {
+        guard firstError == nil else { return }
+        // The parent directory relative to `directory` ("" for a file at the top).
+        let parent = file.path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(file.path[..<$0]) } ?? ""
+        let base = directory == "/" ? "" : directory
+        do {
+            if !directories.contains(parent) {
+                try FileManager.default.createDirectory(atPath: parent.isEmpty ? directory : base + "/" + parent, withIntermediateDirectories: true)
+                directories.insert(parent)
+            }
+            try GenerationPlan.writeNewFile(file.contents, to: base + "/" + file.path, exclusive: true)
+            hashes[file.path] = Manifest.hash(file.contents)
+        } catch {
+            firstError = error
+        }
     }
 }
 
