@@ -25,7 +25,7 @@ public struct ProjectGenerator {
     /// entity, the initial revision) run on every core; the output is the same as a sequential run.
     public func generate() -> [GeneratedFile] {
         if database == .mongodb { return MongoProjectGenerator(schema: schema, snapshot: snapshot()).generate() }
-        return ParallelGeneration.run(jobs()).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        return ParallelGeneration.run(jobs()).sorted { $0.path < $1.path }
     }
 
     /// Hands each file to `each` as soon as it is rendered, on the thread that rendered it (`each`

@@ -197,7 +197,7 @@ public enum Manifest {
         if let database { out += "  \"database\" : " + jsonString(database) + ",\n" }
         out += "  \"files\" : {"
         var first = true
-        for path in files.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        for path in files.keys.sorted() {
             out += first ? "\n" : ",\n"
             first = false
             out += "    " + jsonString(path) + " : " + jsonString(files[path]!)
