@@ -53,10 +53,10 @@ TARGET_SECONDS = 0.2
 # needle matches some frame of its call stack ("of which" rows need both the parent and the child on the stack).
 # libc's open() has no frame pointer, so samples inside it lose their callers: file creation is matched by its
 # kernel frames (ext4_create) instead.
-WRITE = [["FreshDirectoryWriter.write("], ["GenerationPlan.apply("], ["ext4_create"]]
+WRITE = [["FreshDirectoryWriter.create("], ["GenerationPlan.apply("], ["ext4_create"]]
 STAGES = [
     ("load: GeneratorPipeline.load (read YAML, decode, resolve)", [["GeneratorPipeline.load("]]),
-    ("generate: the generators' jobs, on both cores (rendering, then each file written by its worker)",
+    ("generate: the generators' jobs, on both cores (rendering; each file handed to the writer thread)",
      [["ParallelGeneration."]]),
     ("- models: SQLAlchemyModelsGenerator (one job per model)", [["SQLAlchemyModelsGenerator.jobs("]]),
     ("- schemas: PydanticSchemasGenerator (one job per entity)", [["PydanticSchemasGenerator.jobs("]]),
@@ -71,12 +71,12 @@ STAGES = [
     ("- - of which PythonRenderer.wrap", [["PythonRenderer.wrap("]]),
     ("- - of which PythonImports.render (isort order)", [["PythonImports.render("]]),
     ("plan: GenerationPlan.make (looks for existing files; --dry-run and existing projects only)", [["GenerationPlan.make("]]),
-    ("write: FreshDirectoryWriter.write (in the workers), with file creation (ext4_create) whose callers are lost",
+    ("write: FreshDirectoryWriter.create (the writer thread), with file creation (ext4_create) whose callers are lost",
      WRITE),
     ("- of which creating the files: ext4_create (inode allocation)", [["ext4_create"]]),
     ("- - of which ext4 recently_deleted() (skips recently freed inodes; no-journal ext4)", [["recently_deleted"]]),
     ("- of which writing the bytes: ksys_write", [["ksys_write"]]),
-    ("- of which xxHash64 for the manifest", [["FreshDirectoryWriter.write(", "XXH64."]]),
+    ("- of which xxHash64 for the manifest", [["FreshDirectoryWriter.create(", "XXH64."]]),
     ("- of which fsync (kernel)", [["do_fsync"]]),
     ("manifest: FreshDirectoryWriter.finish (JSON written directly)", [["FreshDirectoryWriter.finish("]]),
 ]
