@@ -23,9 +23,12 @@ public struct PythonImports: Sendable {
     /// name once.
     private var fromImports: [(module: String, names: [String])] {
         var groups: [(module: String, names: [String])] = []
+        // Lengths first: most modules differ in length, and comparing two lengths is cheaper than
+        // comparing two strings.
+        @inline(__always) func same(_ a: String, _ b: String) -> Bool { a.utf8.count == b.utf8.count && a == b }
         for pair in fromPairs {
-            if let g = groups.firstIndex(where: { $0.module == pair.module }) {
-                if !groups[g].names.contains(pair.name) { groups[g].names.append(pair.name) }
+            if let g = groups.lastIndex(where: { same($0.module, pair.module) }) {
+                if !groups[g].names.contains(where: { same($0, pair.name) }) { groups[g].names.append(pair.name) }
             } else {
                 groups.append((pair.module, [pair.name]))
             }
