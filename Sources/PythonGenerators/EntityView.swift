@@ -101,7 +101,4 @@ struct EntityView {
         guard let target = schema.table(named: relation.targetTable), let key = target.primaryKey?.columns.first else { return nil }
         return target.column(named: key)
     }
-
-    /// Whether `column` is one of the key columns.
-    func isKey(_ column: Column) -> Bool { keyColumns.contains { $0.name == column.name } }
 }

@@ -889,7 +889,6 @@ public struct MongoProjectGenerator {
     // MARK: Project files
 
     func projectFiles() -> [GeneratedFile] {
-        let name = ProjectFilesGenerator(schema: original, database: .mongodb).projectName
         let routes = views.map { "- `/api/v1\($0.routePrefix)/`: \($0.entity) (collection `\(collections.collectionName($0.table))`)" }.joined(separator: "\n")
         let warningList = warnings.isEmpty ? "None." : warnings.map { "- \($0)" }.joined(separator: "\n")
         return [

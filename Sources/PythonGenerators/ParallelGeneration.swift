@@ -21,9 +21,9 @@ enum ParallelGeneration {
         }
     }
 
-    /// The jobs of several generators taken in turn (first of each, second of each, ...): the
-    /// workers, which take neighbouring jobs, then write into different directories at the same
-    /// time instead of contending for one directory's lock in the kernel.
+    /// The jobs of several generators taken in turn (first of each, second of each, ...), so that
+    /// the files of each directory arrive spread over the whole run rather than in one burst. Only
+    /// the order of work changes; the files do not depend on it.
     static func interleave(_ lists: [[FileJob]]) -> [FileJob] {
         var result: [FileJob] = []
         result.reserveCapacity(lists.reduce(0) { $0 + $1.count })

@@ -17,7 +17,7 @@ import Darwin
 /// interrupted run is detected as stale by `--check`.
 public final class FreshDirectoryWriter: @unchecked Sendable {
     public let directory: String
-    /// The writer thread: everything below is touched only on it (or after `drain`).
+    /// The writer thread: the state below is touched only on it (`finish` and `count` read it through `sync`).
     private let queue = DispatchQueue(label: "schemaforge.fresh-directory-writer", qos: .userInitiated)
     private var hashes: [String: String] = [:]
     private var directories: Set<String> = []

@@ -7,10 +7,10 @@ import Darwin
 
 /// What `schemaforge generate` will do to an output directory, decided before anything is written.
 ///
-/// Generated files are listed with a hash of their bytes (xxHash64) in `.schemaforge/manifest.json`. A file whose bytes on
-/// disk still match the manifest was not edited and may be replaced or removed; a file that differs
-/// from both the manifest and the new output was edited by someone (or was never ours) and is a
-/// conflict: nothing is written unless the user passes `--force`.
+/// Generated files are listed with a hash of their bytes (xxHash64) in `.schemaforge/manifest.json`.
+/// A file whose bytes on disk still match the manifest was not edited and may be replaced or
+/// removed; a file that differs from both the manifest and the new output was edited by someone (or
+/// was never ours) and is a conflict: nothing is written unless the user passes `--force`.
 public struct GenerationPlan: Equatable, Sendable {
     public enum Action: String, Equatable, Sendable {
         case create, update, delete, unchanged, conflict
