@@ -712,10 +712,6 @@ public struct PythonRenderer: Sendable {
         return parts
     }
 
-    /// Lines joined by newlines (a single line as it is, without a copy).
-    @inline(__always)
-    static func joined(_ lines: [String]) -> String { lines.count == 1 ? lines[0] : lines.joined(separator: "\n") }
-
     /// Whether `text` has more than `limit` characters (the UTF-8 length bounds it from above).
     @inline(__always)
     static func longer(_ text: String, than limit: Int) -> Bool { text.utf8.count > limit && text.count > limit }
@@ -738,7 +734,7 @@ public struct PythonRenderer: Sendable {
         out += suffix
         let written = out.utf8.count - start
         guard written > lineLength, let (open, items, close) = brackets(expr) else { return }
-        if !FastTextASCII.isASCII(out.utf8.suffix(written)) {
+        if !UTF8Bytes.isASCII(out.utf8.suffix(written)) {
             // Characters, not bytes, count against the limit.
             guard String(decoding: out.utf8.suffix(written), as: UTF8.self).count > lineLength else { return }
         }
@@ -772,7 +768,7 @@ public struct PythonRenderer: Sendable {
             }
             let hugged = out.utf8.count - huggedStart
             let fits = hugged <= lineLength
-                || (!FastTextASCII.isASCII(out.utf8.suffix(hugged)) && String(decoding: out.utf8.suffix(hugged), as: UTF8.self).count <= lineLength)
+                || (!UTF8Bytes.isASCII(out.utf8.suffix(hugged)) && String(decoding: out.utf8.suffix(hugged), as: UTF8.self).count <= lineLength)
             if fits {
                 out += "\n" + p + close + suffix
                 return
@@ -791,8 +787,8 @@ public struct PythonRenderer: Sendable {
     }
 }
 
-/// ASCII checks on UTF-8 bytes.
-enum FastTextASCII {
+/// Checks on UTF-8 bytes (the renderer measures and takes back text by bytes).
+enum UTF8Bytes {
     @inline(__always)
     static func isASCII<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 { !bytes.contains { $0 >= 0x80 } }
 }
