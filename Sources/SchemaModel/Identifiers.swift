@@ -133,13 +133,6 @@ public enum MD5 {
         bytes.withUnsafeBufferPointer { hex(UnsafeRawBufferPointer($0)) }
     }
 
-    /// The lowercase hex digest of the UTF-8 bytes of `text` (without copying them when the string
-    /// is native).
-    public static func hex(utf8 text: String) -> String {
-        var text = text
-        return text.withUTF8 { hex(UnsafeRawBufferPointer($0)) }
-    }
-
     /// The lowercase hex digest of the bytes in `buffer`: whole 64-byte blocks are read in place,
     /// only the padded tail is copied.
     public static func hex(_ buffer: UnsafeRawBufferPointer) -> String {

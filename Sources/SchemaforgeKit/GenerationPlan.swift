@@ -64,7 +64,6 @@ public struct GenerationPlan: Equatable, Sendable {
     public func apply(to outputDirectory: String, force: Bool, database: String? = nil) throws {
         let base = URL(fileURLWithPath: outputDirectory)
         let fm = FileManager.default
-        let hashes = Self.hashes(of: entries)
         var manifest: [String: String] = [:]
         var directories: Set<String> = []
         func ensureDirectory(of url: URL) throws {
@@ -73,7 +72,7 @@ public struct GenerationPlan: Equatable, Sendable {
                 try fm.createDirectory(at: directory, withIntermediateDirectories: true)
             }
         }
-        for (index, entry) in entries.enumerated() {
+        for entry in entries {
             let url = base.appendingPathComponent(entry.path)
             switch entry.action {
             case .create, .update, .unchanged:
@@ -86,7 +85,7 @@ public struct GenerationPlan: Equatable, Sendable {
                     try ensureDirectory(of: url)
                     try Data((entry.contents ?? "").utf8).write(to: url, options: .atomic)
                 }
-                manifest[entry.path] = hashes[index]
+                manifest[entry.path] = Manifest.hash(entry.contents ?? "")
             case .delete:
                 try fm.removeItem(at: url)
             case .conflict:
@@ -94,29 +93,13 @@ public struct GenerationPlan: Equatable, Sendable {
                 if let contents = entry.contents {
                     try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                     try Data(contents.utf8).write(to: url, options: .atomic)
-                    manifest[entry.path] = hashes[index]
+                    manifest[entry.path] = Manifest.hash(contents)
                 } else {
                     try fm.removeItem(at: url)
                 }
             }
         }
         try Manifest.write(manifest, database: database ?? Manifest.database(in: outputDirectory), to: outputDirectory)
-    }
-
-    /// The manifest hash of every entry's new contents (nil for deletions), computed on all cores.
-    static func hashes(of entries: [Entry]) -> [String?] {
-        var hashes = [String?](repeating: nil, count: entries.count)
-        let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-        hashes.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-                // Interleaved lanes: big and small files are spread evenly. Each lane writes its own slots.
-                for index in stride(from: lane, to: entries.count, by: lanes) {
-                    if let contents = entries[index].contents { out[index] = Manifest.hash(contents) }
-                }
-            }
-        }
-        return hashes
     }
 }
 
