@@ -24,7 +24,11 @@ let package = Package(
         // Schema x Schema -> migration operations with safety classes.
         .target(name: "MigrationPlanner", dependencies: ["SchemaModel"]),
         // Schema -> Python project files (SQLAlchemy, Pydantic, FastAPI).
-        .target(name: "PythonGenerators", dependencies: ["SchemaModel", "CodeRendering", "SQLGenerator", "MigrationPlanner"]),
+        .target(
+            name: "PythonGenerators", dependencies: ["SchemaModel", "CodeRendering", "SQLGenerator", "MigrationPlanner"],
+            // Python modules that are the same in every project, kept as real files that ruff lints.
+            resources: [.copy("Resources")]
+        ),
         // Schema -> SQL DDL per dialect, and migration plans as plain SQL.
         .target(name: "SQLGenerator", dependencies: ["SchemaModel", "MigrationPlanner"]),
         // The pipeline that ties the stages together; what the CLI and tests call.

@@ -114,6 +114,14 @@ public struct PythonRenderer: Sendable {
         return out
     }
 
+    /// A value ruff cannot split (a name or a literal): it wraps it in parentheses instead.
+    static func isAtom(_ expr: PythonExpr) -> Bool {
+        switch expr {
+        case .name, .string, .rawString, .int, .number, .bool, .none: return true
+        default: return false
+        }
+    }
+
     /// `render(_:indent:)`, appended to `out` (no trailing newline).
     func write(_ statement: PythonStatement, indent: Int, into out: inout String) {
         let p = pad(indent)
@@ -122,13 +130,26 @@ public struct PythonRenderer: Sendable {
             var prefix = target
             if let annotation {
                 let annotationText = Self.flat(annotation)
+                if let value, Self.isAtom(value), Self.longer(p + target + ": " + annotationText + " = " + Self.flat(value), than: lineLength),
+                   !Self.longer(p + target + ": " + annotationText + " = (", than: lineLength),
+                   !Self.longer(pad(indent + 4) + Self.flat(value), than: lineLength) {
+                    // ruff splits the value first: `x: T = (` / value / `)`.
+                    out += p + target + ": " + annotationText + " = (\n"
+                    out += pad(indent + 4) + Self.flat(value) + "\n"
+                    out += p + ")"
+                    return
+                }
                 if case let .binary(left, "|", right) = annotation,
                    p.utf8.count + target.utf8.count + annotationText.utf8.count + 4 > lineLength,
                    Self.longer(p + target + ": " + annotationText + " =", than: lineLength) {
                     // ruff splits an over-long union annotation inside parentheses at `|`.
                     out += p + target + ": (\n"
-                    out += pad(indent + 4) + Self.flat(left) + "\n"
-                    out += pad(indent + 4) + "| " + Self.flat(right) + "\n"
+                    if indent + 4 + annotationText.utf8.count <= lineLength {
+                        out += pad(indent + 4) + annotationText + "\n"  // fits inside the parentheses
+                    } else {
+                        out += pad(indent + 4) + Self.flat(left) + "\n"
+                        out += pad(indent + 4) + "| " + Self.flat(right) + "\n"
+                    }
                     out += p
                     out += ")"
                     if let value { out += " = " + Self.flat(value) }

@@ -231,6 +231,11 @@ struct AlembicOperationRenderer {
             guard dialect == .postgresql else { return PythonExpr.dotted("sa.JSON").call() }
             imports.from("sqlalchemy.dialects", import: "postgresql")
             return PythonExpr.dotted("postgresql.ARRAY").call(.positional(migrationType(element, imports: &imports)))
+        case .datetime:
+            // The column type only (the models' UTCDateTime converts values, which DDL needs not).
+            imports.from("sqlalchemy.dialects", import: "mysql")
+            return PythonExpr.dotted("sa.DateTime").call(.keyword("timezone", .bool(true))).dot("with_variant")
+                .call(.positional(.dotted("mysql.DATETIME").call(.keyword("fsp", .int(6)))), .positional(.string("mysql")), .positional(.string("mariadb")))
         default:
             return types.sqlType(type, isAutoincrementKey: isAutoKey, imports: &imports)
         }

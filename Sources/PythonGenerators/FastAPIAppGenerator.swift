@@ -23,7 +23,10 @@ struct FastAPIAppGenerator {
 
     /// The fixed modules, then one job per entity (its CRUD module and its router).
     func jobs() -> [FileJob] {
-        var jobs: [FileJob] = [{ [config(), db(), errors(), main(), routersPackage(), crudPackage(), params()] }]
+        var jobs: [FileJob] = [{
+            [config(), main(), routersPackage(), crudPackage(), params(), constraints()]
+                + ["app/db.py", "app/errors.py", "app/limits.py", "app/fields.py"].map { FixedModules.file($0) }
+        }]
         for view in views {
             jobs.append { [crud(view), router(view)] }
         }
@@ -48,6 +51,14 @@ struct FastAPIAppGenerator {
                 database_url: str = \(PythonRenderer.quote(database.defaultURL))
                 pool_size: int = 5
                 max_overflow: int = 10
+                # Seconds a request waits for a pool connection, then answers 503.
+                pool_timeout: float = 10.0
+                # Seconds to reach the database server, then 503.
+                connect_timeout: float = 5.0
+                # Seconds one statement (or a lock wait) may take, then 503.
+                statement_timeout: float = 15.0
+                # Larger request bodies answer 413 without being read.
+                max_body_bytes: int = 1_048_576
                 echo: bool = False
             """))
     }
@@ -85,90 +96,39 @@ struct FastAPIAppGenerator {
             return JSONResponse(status_code=404, content={"detail": str(exc)})
         """
 
-    func db() -> GeneratedFile {
-        file("app/db.py", docstring: "The async engine, the session factory and the request session dependency.", imports: {
-            $0.from("collections.abc", import: "AsyncIterator")
-            $0.from("typing", import: "Annotated", "Any")
-            $0.from("fastapi", import: "Depends")
-            $0.from("sqlalchemy", import: "event")
-            $0.from("sqlalchemy.ext.asyncio", import: "AsyncEngine", "AsyncSession", "async_sessionmaker", "create_async_engine")
-            $0.from("app.config", import: "settings")
-        }, body: """
-            def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-                \"\"\"An async engine with pool settings that fit the database.\"\"\"
-                if url.startswith("sqlite"):
-                    # One file, one writer: no pool sizing; foreign keys on for every connection.
-                    engine = create_async_engine(url, echo=echo)
-
-                    @event.listens_for(engine.sync_engine, "connect")
-                    def _enable_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
-                        cursor = dbapi_connection.cursor()
-                        cursor.execute("PRAGMA foreign_keys=ON")
-                        cursor.close()
-
-                    return engine
-                return create_async_engine(
-                    url,
-                    echo=echo,
-                    pool_size=settings.pool_size,
-                    max_overflow=settings.max_overflow,
-                    pool_pre_ping=True,
-                    pool_recycle=1800,
-                )
-
-
-            engine = make_engine(settings.database_url, echo=settings.echo)
-            SessionFactory = async_sessionmaker(engine, expire_on_commit=False)
-
-
-            async def get_session() -> AsyncIterator[AsyncSession]:
-                \"\"\"One session per request: commit on success, roll back on any error.\"\"\"
-                async with SessionFactory() as session:
-                    try:
-                        yield session
-                        await session.commit()
-                    except Exception:
-                        await session.rollback()
-                        raise
-
-
-            SessionDep = Annotated[AsyncSession, Depends(get_session)]
-            """)
-    }
-
-    func errors() -> GeneratedFile {
-        file("app/errors.py", docstring: "Errors the API maps to HTTP responses.", imports: {
-            $0.from("fastapi", import: "FastAPI", "Request")
-            $0.from("fastapi.responses", import: "JSONResponse")
-            $0.from("sqlalchemy.exc", import: "IntegrityError")
-        }, body: """
-            \(Self.notFoundError)
-
-
-            async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:
-                # Unique, foreign-key, NOT NULL and CHECK violations, as the database reports them.
-                original = getattr(exc, "orig", exc)
-                message = str(original).splitlines()[0] if str(original) else "conflict"
-                return JSONResponse(status_code=409, content={"detail": message})
-
-
-            \(Self.notFoundHandler)
-
-
-            def register_exception_handlers(app: FastAPI) -> None:
-                \"\"\"Map database integrity errors to 409 and missing references to 404.\"\"\"
-                app.add_exception_handler(IntegrityError, _integrity_error)
-                app.add_exception_handler(NotFoundError, _not_found)
-            """)
-    }
-
     func main() -> GeneratedFile {
-        Self.mainModule(title: schema.name, imports: { $0.from("app.db", import: "engine") }, lifespan: """
+        var m = PythonModule(header: generatedHeader, docstring: "The FastAPI application: `uvicorn app.main:app`.")
+        m.imports.from("collections.abc", import: "AsyncIterator")
+        m.imports.from("contextlib", import: "asynccontextmanager")
+        m.imports.from("fastapi", import: "FastAPI")
+        m.imports.from("fastapi.routing", import: "APIRoute")
+        m.imports.from("app.config", import: "settings")
+        m.imports.from("app.db", import: "engine")
+        m.imports.from("app.errors", import: "register_exception_handlers")
+        m.imports.from("app.limits", import: "BodyLimitMiddleware")
+        m.imports.from("app.routers", import: "api_router")
+        m.body = [.raw("""
             @asynccontextmanager
             async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
                 yield
                 await engine.dispose()
-            """)
+
+
+            def operation_id(route: APIRoute) -> str:
+                \"\"\"Short, stable operation ids: `<tag>-<function>` (`posts-create_post`).\"\"\"
+                return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+            app = FastAPI(
+                title=\(PythonRenderer.quote(schema.name)),
+                lifespan=lifespan,
+                generate_unique_id_function=operation_id,
+            )
+            app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+            app.include_router(api_router, prefix="/api/v1")
+            register_exception_handlers(app)
+            """)]
+        return GeneratedFile(path: "app/main.py", contents: render(m))
     }
 
     /// `app/main.py`: the app with this lifespan, the API router under `/api/v1`, the error handlers.
@@ -212,6 +172,76 @@ struct FastAPIAppGenerator {
         }
         m.body = [.raw(lines.joined(separator: "\n"))]
         return GeneratedFile(path: "app/params.py", contents: render(m))
+    }
+
+    /// `app/constraints.py`: every constraint by the name the database reports (the convention's,
+    /// shortened as the dialect does), with the API fields it covers; and each column's field, for
+    /// the databases that report columns (SQLite, NOT NULL on MySQL). `app/errors.py` reads it.
+    func constraints() -> GeneratedFile {
+        var m = PythonModule(header: generatedHeader, docstring: "The schema's constraints, as the database names them, and the fields they cover.")
+        m.imports.from("typing", import: "NamedTuple")
+        let dialect = Dialect(rawValue: database.rawValue)
+        func dbName(_ name: String) -> String { Identifiers.shorten(name, limit: dialect?.maxIdentifierLength) }
+        var entries: [(String, String, [String])] = []
+        var columns: [(String, String)] = []
+        for table in schema.tables where !table.isJoinTable {
+            func fields(_ names: [String]) -> [String] { names.map { table.column(named: $0)?.field ?? $0 } }
+            if let pk = table.primaryKey { entries.append((dbName(pk.name), "unique", fields(pk.columns))) }
+            for unique in table.uniques { entries.append((dbName(unique.name), "unique", fields(unique.columns))) }
+            for index in table.indexes where index.unique { entries.append((dbName(index.name), "unique", fields(index.columns))) }
+            for fk in table.foreignKeys { entries.append((dbName(fk.name), "foreign_key", fields(fk.columns))) }
+            for check in table.checks {
+                // The columns the expression names (its identifiers that are columns of the table).
+                let words = Set(Self.identifiers(in: check.expression(for: dialect ?? .sqlite)))
+                entries.append((dbName(check.name), "check", fields(table.columns.map(\.name).filter(words.contains))))
+            }
+            for column in table.columns where column.field != column.name { columns.append((column.name, column.field)) }
+        }
+        var seen: Set<String> = []
+        var lines: [String] = []
+        lines.append("""
+            class Constraint(NamedTuple):
+                \"\"\"What a constraint enforces, and on which fields of the API.\"\"\"
+
+                rule: str
+                fields: tuple[str, ...]
+            """)
+        lines.append("")
+        lines.append("")
+        lines.append("CONSTRAINTS: dict[str, Constraint] = {")
+        for (name, rule, fields) in entries where seen.insert(name).inserted {
+            let tuple = fields.count == 1 ? "(\(PythonRenderer.quote(fields[0])),)" : "(" + fields.map(PythonRenderer.quote).joined(separator: ", ") + ")"
+            lines.append("    \(PythonRenderer.quote(name)): Constraint(\(PythonRenderer.quote(rule)), \(tuple)),")
+        }
+        lines.append("}")
+        lines.append("# Columns whose API field has another name.")
+        var seenColumns: Set<String> = []
+        let columnEntries = columns.filter { seenColumns.insert($0.0).inserted }
+        if columnEntries.isEmpty {
+            lines.append("COLUMNS: dict[str, str] = {}")
+        } else {
+            lines.append("COLUMNS: dict[str, str] = {")
+            for (column, field) in columnEntries { lines.append("    \(PythonRenderer.quote(column)): \(PythonRenderer.quote(field)),") }
+            lines.append("}")
+        }
+        m.body = [.verbatim(reflowLong(lines: PythonRenderer.lines(of: lines.joined(separator: "\n")), wrapping: true))]
+        return GeneratedFile(path: "app/constraints.py", contents: render(m))
+    }
+
+    /// The identifier-like words of a SQL expression (quotes removed), in order.
+    static func identifiers(in expression: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        for c in expression.unicodeScalars {
+            if c.properties.isAlphabetic || c == "_" || (c.properties.numericType != nil && !current.isEmpty) {
+                current.unicodeScalars.append(c)
+            } else if !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
     }
 
     func routersPackage() -> GeneratedFile {
@@ -263,10 +293,19 @@ struct FastAPIAppGenerator {
             self.view = view
             let snake = Identifiers.snakeCase(view.entity)
             let v = PythonNames.attribute(snake)
-            variable = ["session", "body", "data", "limit", "offset", "sort", "stmt", "rows", "total", "key"].contains(v) ? v + "_obj" : v
+            variable = [
+                "session", "body", "data", "limit", "offset", "sort", "stmt", "rows", "total", "key", "query", "request", "response",
+                "url", "conditions", "column", "order", "result", "exists", "name", "value", "statement",
+            ].contains(v) ? v + "_obj" : v
+            // Route functions also take `session`, `body`, `query`, `request` and `response`.
+            var taken: Set<String> = ["session", "body", "query", "request", "response", "load", "lock"]
             let keyParameters = view.keyColumns.map { column in
                 let attribute = view.attribute(column)
-                return attribute == "id" ? "\(snake)_id" : attribute
+                var name = attribute == "id" ? "\(snake)_id" : attribute
+                if taken.contains(name) { name = "\(snake)_\(attribute)" }
+                while taken.contains(name) { name += "_" }
+                taken.insert(name)
+                return name
             }
             self.keyParameters = keyParameters
             keyPath = keyParameters.map { "{\($0)}" }.joined(separator: "/")
@@ -313,7 +352,7 @@ struct FastAPIAppGenerator {
             m.imports.from("collections.abc", import: "Sequence")
             m.imports.from("typing", import: "Any")
             m.imports.from("sqlalchemy", import: "select")
-            m.imports.from("app.errors", import: "NotFoundError")
+            m.imports.from("app.errors", import: "MissingReferenceError")
         }
         let excluded = m2m.map { PythonRenderer.quote(PythonNames.idsField($0.name)) }
         let excludeArg = excluded.isEmpty ? "" : ", exclude={\(excluded.joined(separator: ", "))}"
@@ -324,6 +363,8 @@ struct FastAPIAppGenerator {
         create.append("    for name in SERVER_DEFAULTS:")
         create.append("        if data.get(name) is None:")
         create.append("            data.pop(name, None)")
+        let references = referenceChecks(view, imports: &m.imports)
+        create += references
         if !nullableDefaults.isEmpty {
             m.imports.module("sqlalchemy as sa")
             create.append("    for name in NULLABLE_DEFAULTS:")
@@ -337,7 +378,7 @@ struct FastAPIAppGenerator {
             Self.importModel(relation.targetEntity, into: &m.imports)
             // Loading the related objects must not flush the new object half-built.
             if !create.contains("    with session.no_autoflush:") { create.append("    with session.no_autoflush:") }
-            create.append("        \(n.variable).\(PythonNames.attribute(relation.name)) = await _load_all(session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(PythonNames.idsField(relation.name)))")
+            create.append("        \(n.variable).\(PythonNames.attribute(relation.name)) = await _load_all(session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(PythonNames.idsField(relation.name)), \(PythonRenderer.quote(PythonNames.idsField(relation.name))))")
         }
         create.append("    session.add(\(n.variable))")
         create.append("    await session.flush()")
@@ -347,6 +388,7 @@ struct FastAPIAppGenerator {
         update.append("async def update_\(Identifiers.snakeCase(view.entity))(session: AsyncSession, *, \(n.variable): \(model), body: \(view.entity)Update) -> \(model):")
         update.append("    \"\"\"Apply the fields the client sent.\"\"\"")
         update.append("    data = body.model_dump(exclude_unset=True\(excludeArg))")
+        update += references
         update.append("    for name, value in data.items():")
         update.append("        setattr(\(n.variable), name, value)")
         for relation in m2m {
@@ -354,7 +396,7 @@ struct FastAPIAppGenerator {
             let target = Self.modelName(relation.targetEntity)
             let ids = PythonNames.idsField(relation.name)
             update.append("    if body.\(ids) is not None:")
-            update.append("        \(n.variable).\(PythonNames.attribute(relation.name)) = await _load_all(session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(ids))")
+            update.append("        \(n.variable).\(PythonNames.attribute(relation.name)) = await _load_all(session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(ids), \(PythonRenderer.quote(ids)))")
         }
         update.append("    await session.flush()")
         update.append("    await session.refresh(\(n.variable), attribute_names=REFRESH)")
@@ -366,20 +408,123 @@ struct FastAPIAppGenerator {
 
 
                 async def _load_all(
-                    session: AsyncSession, model: type[Any], key: Any, ids: Sequence[Any]
+                    session: AsyncSession,
+                    model: type[Any],
+                    key: Any,
+                    ids: Sequence[Any],
+                    field: str,
                 ) -> list[Any]:
-                    \"\"\"The objects with these keys, or NotFoundError naming the missing ones.\"\"\"
+                    \"\"\"The objects with these keys, or MissingReferenceError naming the missing ones.\"\"\"
                     if not ids:
                         return []
                     found = list((await session.scalars(select(model).where(key.in_(ids)))).all())
                     missing = set(ids) - {getattr(obj, key.key) for obj in found}
                     if missing:
-                        raise NotFoundError(model.__name__, sorted(missing, key=str))
+                        raise MissingReferenceError(field, model.__name__, sorted(missing, key=str))
                     return found
                 """
         }
+        if !references.isEmpty {
+            body += """
+
+
+
+                async def _require(session: AsyncSession, key: Any, value: Any, field: str) -> None:
+                    \"\"\"MissingReferenceError unless a row has this key (None refers to nothing).\"\"\"
+                    if value is None:
+                        return
+                    if await session.scalar(select(key).where(key == value).limit(1)) is None:
+                        raise MissingReferenceError(field, key.class_.__name__, [value])
+                """
+        }
+        body += "\n\n\n" + deleteAndLinks(view, names: n, model: model, imports: &m.imports)
         m.body = [.verbatim(reflowLong(lines: PythonRenderer.lines(of: body), wrapping: true))]
         return GeneratedFile(path: "app/crud/\(view.module).py", contents: render(m))
+    }
+
+
+    /// Lines that check, before a write, that every single-column foreign key the body sets refers
+    /// to a row: a missing one is a 409 naming the field on every database (the constraint stays
+    /// the guard against a concurrent delete).
+    func referenceChecks(_ view: EntityView, imports: inout PythonImports) -> [String] {
+        var lines: [String] = []
+        for fk in view.table.foreignKeys where fk.columns.count == 1 {
+            guard let column = view.table.column(named: fk.columns[0]), let target = schema.table(named: fk.referencedTable),
+                  let entity = target.entity, let referenced = target.column(named: fk.referencedColumns[0]),
+                  view.writableColumns.contains(where: { $0.name == column.name })
+            else { continue }
+            let targetModel = Self.modelName(entity)
+            if entity != view.entity { Self.importModel(entity, into: &imports) }
+            let attribute = view.attribute(column)
+            lines.append("    if \(PythonRenderer.quote(attribute)) in data:")
+            lines.append("        await _require(session, \(targetModel).\(PythonNames.attribute(referenced.field)), data[\(PythonRenderer.quote(attribute))], \(PythonRenderer.quote(column.field)))")
+        }
+        if !lines.isEmpty {
+            imports.from("typing", import: "Any")
+            imports.from("sqlalchemy", import: "select")
+            imports.from("app.errors", import: "MissingReferenceError")
+        }
+        return lines
+    }
+
+    /// `delete_x` (one DELETE statement: the database applies every `on_delete`) and, per
+    /// many-to-many relation, `add_y` / `remove_y` on the join table: idempotent, and safe when
+    /// two requests link the same pair at once.
+    func deleteAndLinks(_ view: EntityView, names n: Names, model: String, imports: inout PythonImports) -> String {
+        let snake = Identifiers.snakeCase(view.entity)
+        imports.from("sqlalchemy", import: "delete")
+        let keyParams = zip(n.keyParameters, view.keyColumns).map { name, column in
+            "\(name): \(PythonRenderer.flat(types.pythonType(column.type, imports: &imports)))"
+        }
+        let keyMatch = zip(n.keyParameters, view.keyColumns).map { "\(model).\(view.attribute($1)) == \($0)" }.joined(separator: ", ")
+        var lines: [String] = []
+        lines.append("async def delete_\(snake)(session: AsyncSession, \(keyParams.joined(separator: ", "))) -> bool:")
+        lines.append("    \"\"\"Delete one \(view.entity); False when there is none.\"\"\"")
+        imports.from("typing", import: "Any", "cast")
+        imports.from("sqlalchemy", import: "CursorResult")
+        lines.append("    statement = delete(\(model)).where(\(keyMatch))")
+        lines.append("    result = cast(CursorResult[Any], await session.execute(statement))")
+        lines.append("    return bool(result.rowcount)")
+        for relation in view.writableManyToMany {
+            guard let targetKey = view.targetKey(relation), let joinName = relation.joinTable, let join = schema.table(named: joinName),
+                  let own = join.foreignKeys.first(where: { $0.name == relation.foreignKey }),
+                  let other = join.foreignKeys.first(where: { $0.name == relation.targetForeignKey }), other.columns.count == 1
+            else { continue }
+            imports.from("app.models.associations", import: joinName)
+            imports.from("sqlalchemy", import: "insert", "select")
+            imports.from("sqlalchemy.exc", import: "IntegrityError")
+            let targetParam = Self.otherParameter(view: view, relation: relation, names: n, schema: schema)
+            let targetType = PythonRenderer.flat(types.pythonType(targetKey.type, imports: &imports))
+            let suffix = Self.linkSuffix(relation)
+            // Join-table columns by the key they hold (own key columns in order, then the target's).
+            var pairs: [(String, String)] = []
+            for (column, referenced) in zip(own.columns, own.referencedColumns) {
+                guard let i = view.keyColumns.firstIndex(where: { $0.name == referenced }) else { continue }
+                pairs.append((column, n.keyParameters[i]))
+            }
+            pairs.append((other.columns[0], targetParam))
+            let match = pairs.map { "\(joinName).c[\(PythonRenderer.quote($0.0))] == \($0.1)" }.joined(separator: ", ")
+            let values = pairs.map { "\(PythonRenderer.quote($0.0)): \($0.1)" }.joined(separator: ", ")
+            let signature = "session: AsyncSession, \(keyParams.joined(separator: ", ")), \(targetParam): \(targetType)"
+            lines += ["", ""]
+            lines.append("async def add_\(suffix)(\(signature)) -> None:")
+            lines.append("    \"\"\"Link a \(relation.targetEntity); linking twice (or concurrently) is not an error.\"\"\"")
+            lines.append("    exists = select(\(joinName)).where(\(match))")
+            lines.append("    if (await session.execute(exists)).first() is not None:")
+            lines.append("        return")
+            lines.append("    try:")
+            lines.append("        async with session.begin_nested():")
+            lines.append("            await session.execute(insert(\(joinName)).values({\(values)}))")
+            lines.append("    except IntegrityError:")
+            lines.append("        # Another request linked them first; anything else is an error.")
+            lines.append("        if (await session.execute(exists)).first() is None:")
+            lines.append("            raise")
+            lines += ["", ""]
+            lines.append("async def remove_\(suffix)(\(signature)) -> None:")
+            lines.append("    \"\"\"Unlink a \(relation.targetEntity); unlinking twice is not an error.\"\"\"")
+            lines.append("    await session.execute(delete(\(joinName)).where(\(match)))")
+        }
+        return lines.joined(separator: "\n")
     }
 
     func attributeName(_ column: Column, in table: String) -> String { PythonNames.attribute(column.field) }
@@ -390,26 +535,24 @@ struct FastAPIAppGenerator {
         let snake = Identifiers.snakeCase(e)
         var m = PythonModule(header: generatedHeader, docstring: "HTTP routes of \(e): \(view.routePrefix).")
         m.imports.from("typing", import: "Annotated", "Any")
-        m.imports.from("fastapi", import: "APIRouter", "HTTPException", "Query", "Response")
+        m.imports.from("fastapi", import: "APIRouter", "HTTPException", "Query", "Request", "Response")
         m.imports.from("sqlalchemy", import: "ColumnElement", "func", "select")
         m.imports.from("sqlalchemy.orm", import: "InstrumentedAttribute")
         m.imports.from("app.crud", import: "\(view.module) as \(view.module)_crud")
         m.imports.from("app.db", import: "SessionDep")
+        m.imports.from("app.errors", import: "problem_responses")
         Self.importModel(e, into: &m.imports)
         let model = Self.modelName(e)
-        m.imports.from("app.schemas.\(view.module)", import: "\(e)Create", "\(e)List", "\(e)Read", "\(e)Update")
+        m.imports.from("app.schemas.\(view.module)", import: "\(e)Create", "\(e)List", "\(e)Query", "\(e)Read", "\(e)Update")
         let crudModule = view.module + "_crud"
+        let filters = Self.filters(view)
         var out: [String] = []
         out.append("router = APIRouter(prefix=\(PythonRenderer.quote(view.routePrefix)), tags=[\(PythonRenderer.quote(view.tag))])")
         out.append("")
-        // Sorting
-        let sortable = view.sortColumns
+        // Sorting: by the API's names of the columns.
         out.append("SORTABLE: dict[str, InstrumentedAttribute[Any]] = {")
-        for column in sortable { out.append("    \(PythonRenderer.quote(view.attribute(column))): \(model).\(view.attribute(column)),") }
+        for column in view.sortColumns { out.append("    \(PythonRenderer.quote(column.field)): \(model).\(view.attribute(column)),") }
         out.append("}")
-        let sortPattern = "^-?(" + sortable.map { view.attribute($0) }.joined(separator: "|") + ")$"
-        out.append("SORT_PATTERN = \(PythonRenderer.quote(sortPattern))")
-        let defaultSort = view.attribute(view.keyColumns[0])
         var loads: [String] = []
         if !view.loadedRelations.isEmpty {
             m.imports.from("sqlalchemy.orm", import: "selectinload")
@@ -421,38 +564,28 @@ struct FastAPIAppGenerator {
         out.append("")
         out.append("")
         // list
-        var params = ["    session: SessionDep,",
-                      "    limit: Annotated[int, Query(ge=1, le=200)] = 50,",
-                      "    offset: Annotated[int, Query(ge=0)] = 0,",
-                      "    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = \(PythonRenderer.quote(defaultSort)),"]
-        var conditions: [String] = []
-        for column in view.filterColumns {
-            let attribute = view.attribute(column)
-            let type = PythonRenderer.flat(types.pythonType(column.type, imports: &m.imports))
-            let queryType = Self.parameterType(column.type, path: false, imports: &m.imports, fallback: "\(type) | None")
-            params.append("    \(attribute): \(queryType) = None,")
-            conditions.append("    if \(attribute) is not None:")
-            conditions.append("        conditions.append(\(model).\(attribute) == \(attribute))")
-        }
-        out.append("@router.get(\"/\", response_model=\(e)List)")
+        out.append("@router.get(\"/\", response_model=\(e)List, responses=problem_responses(422, 503))")
         out.append("async def list_\(PythonNames.plural(snake))(")
-        out += params
+        out.append("    session: SessionDep, query: Annotated[\(e)Query, Query()]")
         out.append(") -> \(e)List:")
         out.append("    \"\"\"A page of \(e), filtered by indexed fields and sorted (`-field` descending).\"\"\"")
         out.append("    conditions: list[ColumnElement[bool]] = []")
-        out += conditions
+        for filter in filters {
+            out.append("    if query.\(filter.attribute) is not None:")
+            out.append("        conditions.append(\(model).\(view.attribute(filter.column)) == query.\(filter.attribute))")
+        }
         out.append("    total = await session.scalar(")
         out.append("        select(func.count()).select_from(\(model)).where(*conditions)")
         out.append("    )")
-        out.append("    column = SORTABLE[sort.removeprefix(\"-\")]")
-        out.append("    order = column.desc() if sort.startswith(\"-\") else column.asc()")
+        out.append("    column = SORTABLE[query.sort.removeprefix(\"-\")]")
+        out.append("    order = column.desc() if query.sort.startswith(\"-\") else column.asc()")
         let keyOrder = view.keyColumns.map { "\(model).\(view.attribute($0))" }.joined(separator: ", ")
         out.append("    stmt = (")
         out.append("        select(\(model))")
         out.append("        .where(*conditions)")
         out.append("        .order_by(order, \(keyOrder))")
-        out.append("        .offset(offset)")
-        out.append("        .limit(limit)")
+        out.append("        .offset(query.offset)")
+        out.append("        .limit(query.limit)")
         out.append("        .options(*LOAD)")
         out.append("    )")
         out.append("    rows = (await session.scalars(stmt)).all()")
@@ -468,9 +601,12 @@ struct FastAPIAppGenerator {
         let keyParams = zip(n.keyParameters, view.keyColumns).map { name, column in
             "\(name): \(Self.parameterType(column.type, path: true, imports: &m.imports, fallback: PythonRenderer.flat(types.pythonType(column.type, imports: &m.imports))))"
         }
-        out.append("async def _get_or_404(session: SessionDep, \(helperParams.joined(separator: ", ")), *, load: bool = True) -> \(model):")
+        out.append("async def _get_or_404(session: SessionDep, \(helperParams.joined(separator: ", ")), *, load: bool = True, lock: bool = False) -> \(model):")
         out.append("    \(n.variable) = await session.get(")
-        out.append("        \(model), \(n.identity), options=LOAD if load else []")
+        out.append("        \(model),")
+        out.append("        \(n.identity),")
+        out.append("        options=LOAD if load else [],")
+        out.append("        with_for_update=lock,")
         out.append("    )")
         out.append("    if \(n.variable) is None:")
         out.append("        raise HTTPException(status_code=404, detail=\(PythonRenderer.quote("\(e) not found")))")
@@ -478,61 +614,57 @@ struct FastAPIAppGenerator {
         out.append("")
         out.append("")
         let keyArgs = n.keyParameters.joined(separator: ", ")
-        out.append("@router.get(\"/\(n.keyPath)\", response_model=\(e)Read)")
+        let location = zip(n.keyParameters, view.keyColumns).map { "\($0)=str(\(n.variable).\(view.attribute($1)))" }.joined(separator: ", ")
+        out.append("@router.get(\"/\(n.keyPath)\", response_model=\(e)Read, responses=problem_responses(404, 422, 503))")
         out.append("async def get_\(snake)(\(keyParams.joined(separator: ", ")), session: SessionDep) -> \(e)Read:")
         out.append("    return \(e)Read.model_validate(await _get_or_404(session, \(keyArgs)))")
         out.append("")
         out.append("")
-        out.append("@router.post(\"/\", response_model=\(e)Read, status_code=201)")
-        out.append("async def create_\(snake)(body: \(e)Create, session: SessionDep) -> \(e)Read:")
+        out.append("@router.post(\"/\", response_model=\(e)Read, status_code=201, responses=problem_responses(409, 413, 422, 503))")
+        out.append("async def create_\(snake)(")
+        out.append("    body: \(e)Create, session: SessionDep, request: Request, response: Response")
+        out.append(") -> \(e)Read:")
         out.append("    \(n.variable) = await \(crudModule).create_\(snake)(session, body=body)")
+        out.append("    url = request.url_for(\"get_\(snake)\", \(location))")
+        out.append("    response.headers[\"Location\"] = url.path")
         out.append("    return \(e)Read.model_validate(\(n.variable))")
         out.append("")
         out.append("")
-        out.append("@router.patch(\"/\(n.keyPath)\", response_model=\(e)Read)")
+        out.append("@router.patch(\"/\(n.keyPath)\", response_model=\(e)Read, responses=problem_responses(404, 409, 413, 422, 503))")
         out.append("async def update_\(snake)(")
         out.append("    \(keyParams.joined(separator: ", ")), body: \(e)Update, session: SessionDep")
         out.append(") -> \(e)Read:")
-        out.append("    \(n.variable) = await _get_or_404(session, \(keyArgs))")
+        out.append("    # The row stays locked until the commit: concurrent updates apply one after the other.")
+        out.append("    \(n.variable) = await _get_or_404(session, \(keyArgs), lock=True)")
         out.append("    \(n.variable) = await \(crudModule).update_\(snake)(session, \(n.variable)=\(n.variable), body=body)")
         out.append("    return \(e)Read.model_validate(\(n.variable))")
         out.append("")
         out.append("")
-        out.append("@router.delete(\"/\(n.keyPath)\", status_code=204)")
+        out.append("@router.delete(\"/\(n.keyPath)\", status_code=204, responses=problem_responses(404, 409, 422, 503))")
         out.append("async def delete_\(snake)(\(keyParams.joined(separator: ", ")), session: SessionDep) -> Response:")
-        out.append("    \(n.variable) = await _get_or_404(session, \(keyArgs), load=False)")
-        out.append("    await session.delete(\(n.variable))")
-        out.append("    await session.flush()")
+        out.append("    if not await \(crudModule).delete_\(snake)(session, \(keyArgs)):")
+        out.append("        raise HTTPException(status_code=404, detail=\(PythonRenderer.quote("\(e) not found")))")
         out.append("    return Response(status_code=204)")
         for relation in view.writableManyToMany {
             guard let targetKey = view.targetKey(relation) else { continue }
             let target = Self.modelName(relation.targetEntity)
-            let targetView = EntityView(schema: schema, table: schema.table(named: relation.targetTable)!)
-            let targetParam = Names(view: targetView).keyParameters[0]
-            let otherParam = targetParam == n.keyParameters.first ? "other_" + targetParam : targetParam
+            let targetParam = Self.otherParameter(view: view, relation: relation, names: n, schema: schema)
             let targetType = Self.parameterType(targetKey.type, path: true, imports: &m.imports, fallback: PythonRenderer.flat(types.pythonType(targetKey.type, imports: &m.imports)))
             Self.importModel(relation.targetEntity, into: &m.imports)
-            let attr = PythonNames.attribute(relation.name)
             let segment = relation.name.replacingOccurrences(of: "_", with: "-")
+            let suffix = Self.linkSuffix(relation)
             for (verb, action) in [("post", "add"), ("delete", "remove")] {
                 out.append("")
                 out.append("")
-                out.append("@router.\(verb)(\"/\(n.keyPath)/\(segment)/{\(otherParam)}\", status_code=204)")
-                out.append("async def \(action)_\(snake)_\(PythonNames.idsField(relation.name).replacingOccurrences(of: "_ids", with: ""))(")
-                out.append("    \(keyParams.joined(separator: ", ")), \(otherParam): \(targetType), session: SessionDep")
+                out.append("@router.\(verb)(\"/\(n.keyPath)/\(segment)/{\(targetParam)}\", status_code=204, responses=problem_responses(404, 422, 503))")
+                out.append("async def \(action)_\(snake)_\(suffix)(")
+                out.append("    \(keyParams.joined(separator: ", ")), \(targetParam): \(targetType), session: SessionDep")
                 out.append(") -> Response:")
-                out.append("    \(n.variable) = await _get_or_404(session, \(keyArgs))")
-                out.append("    other = await session.get(\(target), \(otherParam))")
-                out.append("    if other is None:")
+                out.append("    \"\"\"\(action == "add" ? "Link" : "Unlink") them; doing it twice is not an error.\"\"\"")
+                out.append("    await _get_or_404(session, \(keyArgs), load=False)")
+                out.append("    if await session.get(\(target), \(targetParam)) is None:")
                 out.append("        raise HTTPException(status_code=404, detail=\(PythonRenderer.quote("\(relation.targetEntity) not found")))")
-                if action == "add" {
-                    out.append("    if other not in \(n.variable).\(attr):")
-                    out.append("        \(n.variable).\(attr).append(other)")
-                } else {
-                    out.append("    if other in \(n.variable).\(attr):")
-                    out.append("        \(n.variable).\(attr).remove(other)")
-                }
-                out.append("    await session.flush()")
+                out.append("    await \(crudModule).\(action)_\(suffix)(session, \(keyArgs), \(targetParam))")
                 out.append("    return Response(status_code=204)")
             }
         }
@@ -540,6 +672,48 @@ struct FastAPIAppGenerator {
         let lines = out.contains(where: PythonRenderer.containsNewline) ? PythonRenderer.lines(of: out.joined(separator: "\n")) : out.map { Substring($0) }
         m.body = [.verbatim(reflowLong(lines: lines, wrapping: true))]
         return GeneratedFile(path: "app/routers/\(view.module).py", contents: render(m))
+    }
+
+    /// `tags` -> `tag`: the name part of the link routes and helpers of a many-to-many relation.
+    static func linkSuffix(_ relation: Relation) -> String {
+        PythonNames.idsField(relation.name).replacingOccurrences(of: "_ids", with: "")
+    }
+
+    /// The path parameter naming the other side of a many-to-many link.
+    static func otherParameter(view: EntityView, relation: Relation, names: Names, schema: Schema) -> String {
+        guard let targetTable = schema.table(named: relation.targetTable) else { return "other_id" }
+        let targetParam = Names(view: EntityView(schema: schema, table: targetTable)).keyParameters[0]
+        return names.keyParameters.contains(targetParam) ? "other_" + targetParam : targetParam
+    }
+
+    /// A list filter: the column, its query parameter's name (the API's) and its Python attribute.
+    struct Filter {
+        let column: Column
+        let parameter: String
+        let attribute: String
+    }
+
+    /// Query parameters of every list route, before the filters.
+    static let pageParameters = ["limit", "offset", "sort"]
+
+    /// The filters of an entity's list. A filter keeps its field's name unless a page parameter
+    /// (`limit`, `offset`, `sort`) or an earlier filter has it: then `<name>_eq` (`_eq2`, ...).
+    static func filters(_ view: EntityView) -> [Filter] {
+        var takenParameters = Set(pageParameters)
+        var takenAttributes = Set(pageParameters)
+        return view.filterColumns.map { column in
+            var parameter = column.field
+            var n = 1
+            while takenParameters.contains(parameter) {
+                parameter = column.field + (n == 1 ? "_eq" : "_eq\(n)")
+                n += 1
+            }
+            takenParameters.insert(parameter)
+            var attribute = PythonNames.attribute(parameter)
+            while takenAttributes.contains(attribute) { attribute += "_" }
+            takenAttributes.insert(attribute)
+            return Filter(column: column, parameter: parameter, attribute: attribute)
+        }
     }
 
     /// Joins three-line calls (`f(` / arguments / `)`) that fit on one line, and splits

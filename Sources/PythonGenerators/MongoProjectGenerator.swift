@@ -28,7 +28,7 @@ public struct MongoProjectGenerator {
         self.collections = MongoCollectionBuilder(reshaped: reshaped)
         self.views = reshaped.tables.map { EntityView(schema: reshaped, table: $0) }
         self.app = FastAPIAppGenerator(schema: reshaped, database: .mongodb)
-        self.pydantic = PydanticSchemasGenerator(schema: reshaped)
+        self.pydantic = PydanticSchemasGenerator(schema: reshaped, strictInputs: false)
     }
 
     /// Schema features with no MongoDB meaning (printed by `generate`, listed in the README).
@@ -901,7 +901,7 @@ public struct MongoProjectGenerator {
                 `$jsonSchema` collection validators).
 
                 ```sh
-                python -m venv .venv && . .venv/bin/activate
+                python3 -m venv .venv && . .venv/bin/activate
                 pip install -e ".[dev]"
                 python -m mongo.indexes              # collections, validators, indexes (idempotent)
                 uvicorn app.main:app --reload        # MONGODB_URL defaults to \(TargetDatabase.mongodb.defaultURL)

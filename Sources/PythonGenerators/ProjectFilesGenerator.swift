@@ -5,22 +5,35 @@ struct ProjectFilesGenerator {
     let schema: Schema
     let database: TargetDatabase
 
+    /// The SQL driver of the project's database (SQLite's is also a test dependency of every SQL
+    /// project: its tests fall back to a SQLite file).
     var driver: String {
         switch database {
-        case .sqlite: return "aiosqlite>=0.20"
-        case .postgresql: return "asyncpg>=0.29"
-        case .mysql: return "asyncmy>=0.2.9"
-        case .mongodb: return "motor>=3.6"
+        case .sqlite: return Self.sqliteDriver
+        case .postgresql: return "asyncpg>=0.32,<0.33"
+        case .mysql: return "asyncmy>=0.2.18,<0.3"
+        case .mongodb: return "motor>=3.7,<4"
         }
     }
 
-    /// The runtime requirements of the project.
+    static let sqliteDriver = "aiosqlite>=0.22,<0.23"
+
+    /// Each bound is one the integration suite installs and tests: the lower bound is the version
+    /// it pins (`integration/requirements-generated.txt`), the upper one excludes the next minor
+    /// release of a 0.x package and the next major release of the others.
     var dependencies: [String] {
-        let common = ["fastapi>=0.115", "uvicorn[standard]>=0.30"]
+        let common = ["fastapi>=0.165,<0.166", "uvicorn[standard]>=0.55,<0.56"]
         if database == .mongodb {
-            return common + ["odmantic>=1.0,<2", "motor>=3.6", "pymongo>=4.9", "pydantic>=2.9", "pydantic-settings>=2.5"]
+            return common + ["odmantic>=1.1,<2", "motor>=3.7,<4", "pymongo>=4.20,<5", "pydantic>=2.14,<3", "pydantic-settings>=2.16,<3"]
         }
-        return common + ["sqlalchemy[asyncio]>=2.0.36", "pydantic>=2.9", "pydantic-settings>=2.5", "alembic>=1.14", driver]
+        return common + ["sqlalchemy[asyncio]>=2.1.9,<2.2", "pydantic>=2.14,<3", "pydantic-settings>=2.16,<3", "alembic>=1.20,<2", driver]
+    }
+
+    /// The `dev` extra: test, lint and type-check tools.
+    var devDependencies: [String] {
+        var dev = ["pytest>=9.2,<10", "anyio>=4.16,<5", "httpx>=0.28,<0.30", "ruff>=0.17.6,<0.18", "mypy>=2.4,<3"]
+        if database != .sqlite, database != .mongodb { dev.append(Self.sqliteDriver) }
+        return dev
     }
 
     var projectName: String {
@@ -47,12 +60,15 @@ struct ProjectFilesGenerator {
 
             [project.optional-dependencies]
             dev = [
-                "pytest>=8.3",
-                "anyio>=4.4",
-                "httpx>=0.27",
-                "ruff>=0.8",
-                "mypy>=1.13",
+            \(devDependencies.map { "    \"\($0)\"," }.joined(separator: "\n"))
             ]
+
+            [build-system]
+            requires = ["setuptools>=69"]
+            build-backend = "setuptools.build_meta"
+
+            [tool.setuptools.packages.find]
+            include = ["app", "app.*"]
 
             [tool.ruff]
             line-length = 88
@@ -79,25 +95,35 @@ struct ProjectFilesGenerator {
             `\(schema.name)` schema, for \(database.displayName).
 
             ```sh
-            python -m venv .venv && . .venv/bin/activate
+            python3 -m venv .venv && . .venv/bin/activate
             pip install -e ".[dev]"
-            uvicorn app.main:app --reload        # DATABASE_URL defaults to \(database.defaultURL)
+            \(database == .mongodb ? "python -m mongo.migrate upgrade      # collections, validators, indexes" : "alembic upgrade head                 # create the tables")
             pytest                               # TEST_DATABASE_URL, or a SQLite file
-            ruff check . && ruff format --check . && mypy app tests
+            uvicorn app.main:app --reload        # DATABASE_URL defaults to \(database.defaultURL)
             ```
 
+            Lint and type-check: `ruff check . && ruff format --check . && mypy app tests`.
+
             Settings come from the environment or `.env` (see `.env.example`): `DATABASE_URL`,
-            `POOL_SIZE`, `MAX_OVERFLOW`, `ECHO`.
+            `POOL_SIZE`, `MAX_OVERFLOW`, `POOL_TIMEOUT`, `CONNECT_TIMEOUT`, `STATEMENT_TIMEOUT`,
+            `MAX_BODY_BYTES`, `ECHO`.
 
             ## Resources
 
             \(routes)
 
             Each resource has `GET /` (pagination with `limit`/`offset` and a total `count`, filters on
-            indexed fields, `sort=field` or `sort=-field`), `GET /{key}`, `POST /`, `PATCH /{key}` and
-            `DELETE /{key}`; many-to-many relations also have `POST` and `DELETE /{key}/<relation>/{other}`.
-            Errors: 404 for an unknown key, 409 when the database rejects a write (unique, foreign key),
-            422 for an invalid body. Interactive docs at `/docs`.
+            indexed fields, `sort=field` or `sort=-field`), `GET /{key}`, `POST /` (201 with a
+            `Location`), `PATCH /{key}` and `DELETE /{key}`; many-to-many relations also have `POST` and
+            `DELETE /{key}/<relation>/{other}` (both idempotent). A filter named like a page parameter
+            (`limit`, `offset`, `sort`) is `<name>_eq`. Unknown query parameters and body fields are
+            refused, and JSON values are not coerced from other types.
+
+            A write is answered only after its transaction has committed. Errors are problem details
+            (RFC 9457, `application/problem+json`): 404 an unknown key; 409 a unique or foreign-key
+            conflict (its `errors` name the fields); 413 a body over `MAX_BODY_BYTES`; 422 an invalid
+            request, NOT NULL or CHECK violations included; 503 with `Retry-After` when the database is
+            unreachable, too slow or out of pool connections. Interactive docs at `/docs`.
 
             ## Layout
 
@@ -134,6 +160,10 @@ struct ProjectFilesGenerator {
             DATABASE_URL=\(database.defaultURL)
             POOL_SIZE=5
             MAX_OVERFLOW=10
+            POOL_TIMEOUT=10
+            CONNECT_TIMEOUT=5
+            STATEMENT_TIMEOUT=15
+            MAX_BODY_BYTES=1048576
             ECHO=false
             # Tests use this database (dropped and re-created by every test), or a SQLite file:
             # TEST_DATABASE_URL=\(database.defaultURL.replacingOccurrences(of: "/app", with: "/app_test").replacingOccurrences(of: "./app.db", with: "./test.db"))

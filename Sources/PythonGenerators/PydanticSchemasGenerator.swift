@@ -10,9 +10,13 @@ struct PydanticSchemasGenerator {
     let types: SQLAlchemyTypeMapping
     /// Entities that some column embeds (MongoDB `embed: true`): they get an `XEmbedded` schema.
     let embeddedEntities: Set<String>
+    /// Request bodies refuse unknown keys and take JSON values only of their own type
+    /// (`app/fields.py`); the MongoDB target does not have these yet.
+    let strictInputs: Bool
 
-    init(schema: Schema) {
+    init(schema: Schema, strictInputs: Bool = true) {
         self.schema = schema
+        self.strictInputs = strictInputs
         self.types = SQLAlchemyTypeMapping(schema: schema)
         self.embeddedEntities = MongoShape.embeddedEntities(in: schema)
     }
@@ -62,7 +66,8 @@ struct PydanticSchemasGenerator {
         var m = PythonModule(header: generatedHeader, docstring: "Request and response schemas.")
         var names: [String] = []
         for view in views {
-            let classes = ["\(view.entity)Create", "\(view.entity)Update", "\(view.entity)Read", "\(view.entity)List"]
+            var classes = ["\(view.entity)Create", "\(view.entity)Update", "\(view.entity)Read", "\(view.entity)List"]
+            if strictInputs, view.hasKey { classes.append("\(view.entity)Query") }
             for c in classes { m.imports.from("app.schemas.\(view.module)", import: c) }
             names += classes
         }
@@ -76,6 +81,7 @@ struct PydanticSchemasGenerator {
     func config(_ view: EntityView, fromAttributes: Bool) -> PythonStatement? {
         var args: [PythonArgument] = []
         if fromAttributes { args.append(.keyword("from_attributes", .bool(true))) }
+        if !fromAttributes, strictInputs { args.append(.keyword("extra", .string("forbid"))) }
         if view.table.columns.contains(where: { $0.type == .bytes }) {
             args.append(.keyword("ser_json_bytes", .string("base64")))
             args.append(.keyword("val_json_bytes", .string("base64")))
@@ -117,8 +123,9 @@ struct PydanticSchemasGenerator {
         for relation in view.writableManyToMany {
             guard let key = view.targetKey(relation) else { continue }
             m.imports.from("pydantic", import: "Field")
-            let type = PythonExpr.subscripted(.name("list"), [types.pythonType(key.type, imports: &m.imports)])
-            create.append(.assign(target: PythonNames.idsField(relation.name), annotation: type, value: .name("Field").call(.keyword("default_factory", .name("list")))))
+            let type = idsType(key, imports: &m.imports)
+            create.append(.assign(target: PythonNames.idsField(relation.name), annotation: type, value: .name("Field").call(
+                .keyword("default_factory", .name("list")), .keyword("max_length", .int(Self.maxIds)))))
         }
         if create.isEmpty { create = [.pass] }
         m.body.append(.class(PythonClass(name: "\(view.entity)Create", bases: [.name("BaseModel")], docstring: "Fields to create a \(view.entity).", body: create)))
@@ -129,15 +136,23 @@ struct PydanticSchemasGenerator {
         }
         for relation in view.writableManyToMany {
             guard let key = view.targetKey(relation) else { continue }
-            let type = PythonExpr.binary(.subscripted(.name("list"), [types.pythonType(key.type, imports: &m.imports)]), "|", .none)
-            update.append(.assign(target: PythonNames.idsField(relation.name), annotation: type, value: PythonExpr.none))
+            m.imports.from("pydantic", import: "Field")
+            if strictInputs {
+                // Left out: unchanged; there is no null (`_not_null`).
+                update.append(.assign(target: PythonNames.idsField(relation.name), annotation: .binary(idsType(key, imports: &m.imports), "|", .none), value: .name("Field").call(
+                    .keyword("default", .none), .keyword("max_length", .int(Self.maxIds)), .keyword("json_schema_extra", .dotted("fields.not_null")))))
+            } else {
+                let type = PythonExpr.binary(.subscripted(.name("list"), [types.pythonType(key.type, imports: &m.imports)]), "|", .none)
+                update.append(.assign(target: PythonNames.idsField(relation.name), annotation: type, value: PythonExpr.none))
+            }
         }
         let required = writable.filter { column in !column.nullable && !keyNames.contains(column.name) }
-        if !required.isEmpty {
+        if !required.isEmpty || (strictInputs && !view.writableManyToMany.isEmpty) {
             // Every field may be left out, but a NOT NULL column cannot be set to null: that is an
             // invalid body (422), not a database error.
             m.imports.from("pydantic", import: "field_validator")
-            let names = required.map { PythonRenderer.quote(view.attribute($0)) }
+            let ids = strictInputs ? view.writableManyToMany.filter { view.targetKey($0) != nil }.map { PythonRenderer.quote(PythonNames.idsField($0.name)) } : []
+            let names = required.map { PythonRenderer.quote(view.attribute($0)) } + ids
             update.append(.raw(PythonRenderer().wrap("@field_validator(\(names.joined(separator: ", ")))").joined(separator: "\n") + """
 
                 @classmethod
@@ -168,6 +183,7 @@ struct PydanticSchemasGenerator {
             }
             m.body.append(.class(PythonClass(name: "\(view.entity)Embedded", bases: [.name("BaseModel")], docstring: "A \(view.entity) embedded in another document.", body: embedded)))
         }
+        if strictInputs, view.hasKey { m.body.append(queryModel(view, imports: &m.imports)) }
         // List envelope
         m.body.append(.class(PythonClass(
             name: "\(view.entity)List", bases: [.name("BaseModel")], docstring: "A page of \(view.entity) and the total count.",
@@ -176,6 +192,41 @@ struct PydanticSchemasGenerator {
                 .assign(target: "count", annotation: .name("int"), value: nil),
             ])))
         return GeneratedFile(path: "app/schemas/\(view.module).py", contents: render(m))
+    }
+
+    /// The largest `offset` a list accepts.
+    static let maxOffset: Int64 = 2_147_483_647
+
+    /// `XQuery`: the query parameters of the list route (page, sort, filters), unknown ones refused.
+    func queryModel(_ view: EntityView, imports: inout PythonImports) -> PythonStatement {
+        imports.from("pydantic", import: "Field")
+        let sortPattern = "^-?(" + view.sortColumns.map(\.field).joined(separator: "|") + ")$"
+        let defaultSort = view.keyColumns[0].field
+        var body: [PythonStatement] = [
+            .assign(target: "model_config", annotation: nil, value: .name("ConfigDict").call(.keyword("extra", .string("forbid")))),
+            .assign(target: "limit", annotation: .name("int"), value: .name("Field").call(
+                .keyword("default", .int(50)), .keyword("ge", .int(1)), .keyword("le", .int(200)))),
+            .assign(target: "offset", annotation: .name("int"), value: .name("Field").call(
+                .keyword("default", .int(0)), .keyword("ge", .int(0)), .keyword("le", .raw(String(Self.maxOffset))))),
+            .assign(target: "sort", annotation: .name("str"), value: .name("Field").call(
+                .keyword("default", .string(defaultSort)), .keyword("pattern", pattern(sortPattern)))),
+        ]
+        for filter in FastAPIAppGenerator.filters(view) {
+            let column = filter.column
+            var type: PythonExpr
+            switch column.type {
+            case .string, .text: type = strictType(column.type, imports: &imports)
+            default: type = types.pythonType(column.type, imports: &imports)
+            }
+            type = .binary(type, "|", .none)
+            var args: [PythonArgument] = [.keyword("default", .none)]
+            if filter.attribute != filter.parameter { args.append(.keyword("alias", .string(filter.parameter))) }
+            args += constraints(for: column.type, validation: nil, imports: &imports)
+            body.append(.assign(target: filter.attribute, annotation: type, value: args.count == 1 ? PythonExpr.none : .name("Field").call(args)))
+        }
+        return .class(PythonClass(
+            name: "\(view.entity)Query", bases: [.name("BaseModel")],
+            docstring: "Query parameters of the list: a page, a sort order (`-field` descending) and filters.", body: body))
     }
 
     func readField(_ column: Column, view: EntityView, imports: inout PythonImports) -> PythonStatement {
@@ -187,6 +238,11 @@ struct PydanticSchemasGenerator {
             type = types.pythonType(column.type, imports: &imports)
         }
         if column.nullable { type = .binary(type, "|", .none) }
+        if view.attribute(column) != column.field {
+            // The API keeps the schema's name; the attribute has a Python-safe one (`metadata_`).
+            imports.from("pydantic", import: "Field")
+            return .assign(target: view.attribute(column), annotation: type, value: .name("Field").call(.keyword("serialization_alias", .string(column.field))))
+        }
         return .assign(target: view.attribute(column), annotation: type, value: nil)
     }
 
@@ -194,7 +250,7 @@ struct PydanticSchemasGenerator {
 
     /// One field with its constraints; optional where the database fills it in.
     func field(_ column: Column, mode: Mode, imports: inout PythonImports) -> PythonStatement {
-        var constraints = self.constraints(for: column.type, validation: column.validation, imports: &imports)
+        var constraints = self.constraints(for: column.type, validation: column.validation, imports: &imports, typeRange: !strictInputs)
         if case let .array(element) = column.type {
             constraints = []
             _ = element
@@ -205,12 +261,26 @@ struct PydanticSchemasGenerator {
             imports.from("app.schemas.\(PythonNames.module(forEntity: entity))", import: entity + "Create")
             base = .name(entity + "Create")
         } else {
-            base = pydanticType(column.type, imports: &imports)
+            base = pydanticType(column.type, imports: &imports, strict: strictInputs)
         }
         let target = PythonNames.attribute(column.field)
+        if target != column.field {
+            // The API keeps the schema's name; the attribute has a Python-safe one (`metadata_`).
+            constraints.insert(.keyword("validation_alias", .string(column.field)), at: 0)
+        }
         var defaultValue: PythonExpr?
         var optional = column.nullable
-        if mode == .update {
+        if mode == .update, strictInputs {
+            // Every field may be left out (None, never validated, and left out by
+            // `model_dump(exclude_unset=True)`); the OpenAPI schema offers null only where the
+            // column takes it, and `_not_null` refuses it elsewhere.
+            optional = true
+            defaultValue = PythonExpr.none
+            if !column.nullable {
+                imports.from("app", import: "fields")
+                constraints.append(.keyword("json_schema_extra", .dotted("fields.not_null")))
+            }
+        } else if mode == .update {
             optional = true
             defaultValue = PythonExpr.none
         } else if column.nullable {
@@ -246,7 +316,7 @@ struct PydanticSchemasGenerator {
 
     /// Field constraints: lengths (from the type too, so foreign-key columns get them), pattern,
     /// bounds (within the integer type's range), decimal digits.
-    func constraints(for type: ColumnType, validation v: Validation?, imports: inout PythonImports) -> [PythonArgument] {
+    func constraints(for type: ColumnType, validation v: Validation?, imports: inout PythonImports, typeRange: Bool = true) -> [PythonArgument] {
         var constraints: [PythonArgument] = []
         if let n = v?.minLength { constraints.append(.keyword("min_length", .int(n))) }
         var maxLength = v?.maxLength
@@ -256,8 +326,9 @@ struct PydanticSchemasGenerator {
         var lower = v?.minimum.map { number($0, type: type, imports: &imports) }
         var upper = v?.maximum.map { number($0, type: type, imports: &imports) }
         if let (lo, hi) = Self.integerRange(type) {
-            if v?.minimum == nil || v!.minimum! < Double(lo) { lower = .raw(String(lo)) }
-            if v?.maximum == nil || v!.maximum! > Double(hi) { upper = .raw(String(hi)) }
+            // A strict integer type carries its column's range itself (`fields.Int32`).
+            if v?.minimum == nil || v!.minimum! < Double(lo) { lower = typeRange ? .raw(String(lo)) : nil }
+            if v?.maximum == nil || v!.maximum! > Double(hi) { upper = typeRange ? .raw(String(hi)) : nil }
         }
         if let lower { constraints.append(.keyword("ge", lower)) }
         if let upper { constraints.append(.keyword("le", upper)) }
@@ -269,15 +340,51 @@ struct PydanticSchemasGenerator {
     }
 
     /// The Pydantic type: arrays carry their element's constraints (`list[Annotated[str, Field(...)]]`).
-    func pydanticType(_ type: ColumnType, imports: inout PythonImports) -> PythonExpr {
-        guard case let .array(element) = type else { return types.pythonType(type, imports: &imports) }
-        let inner = types.pythonType(element, imports: &imports)
-        let elementConstraints = constraints(for: element, validation: nil, imports: &imports)
+    func pydanticType(_ type: ColumnType, imports: inout PythonImports, strict: Bool = false) -> PythonExpr {
+        guard case let .array(element) = type else { return strict ? strictType(type, imports: &imports) : types.pythonType(type, imports: &imports) }
+        let inner = strict ? strictType(element, imports: &imports) : types.pythonType(element, imports: &imports)
+        let elementConstraints = constraints(for: element, validation: nil, imports: &imports, typeRange: !strict)
         guard !elementConstraints.isEmpty else { return .subscripted(.name("list"), [inner]) }
         imports.from("typing", import: "Annotated")
         imports.from("pydantic", import: "Field")
         return .subscripted(.name("list"), [.subscripted(.name("Annotated"), [inner, .name("Field").call(elementConstraints)])])
     }
+
+    /// The strict request type of a column type (`fields.Integer`, `fields.DateTime`, ...): no
+    /// coercion from other JSON types. Enums, JSON and bytes keep their own validation.
+    func strictType(_ type: ColumnType, imports: inout PythonImports) -> PythonExpr {
+        let name: String
+        switch type {
+        case .smallint: name = "Int16"
+        case .int: name = "Int32"
+        case .bigint: name = "Int64"
+        case .float: name = "Float"
+        case .decimal: name = "Decimal"
+        case .string, .text: name = "Text"
+        case .bool: name = "Boolean"
+        case .date: name = "Date"
+        case .time: name = "Time"
+        case .datetime: name = "DateTime"
+        case .uuid: name = "UUID"
+        default: return types.pythonType(type, imports: &imports)
+        }
+        imports.from("app", import: "fields")
+        return .dotted("fields." + name)
+    }
+
+    /// The id list of a many-to-many relation on create (`update`: optional): strict ids within
+    /// the key's range, at most `maxIds`.
+    func idsType(_ key: Column, imports: inout PythonImports) -> PythonExpr {
+        let element = pydanticType(key.type, imports: &imports, strict: strictInputs)
+        let bounds = constraints(for: key.type, validation: nil, imports: &imports, typeRange: !strictInputs)
+        guard !bounds.isEmpty else { return .subscripted(.name("list"), [element]) }
+        imports.from("typing", import: "Annotated")
+        imports.from("pydantic", import: "Field")
+        return .subscripted(.name("list"), [.subscripted(.name("Annotated"), [element, .name("Field").call(bounds)])])
+    }
+
+    /// The most ids one request may send for one relation.
+    static let maxIds = 1000
 
     func pattern(_ p: String) -> PythonExpr {
         if !p.contains("\"") && !p.hasSuffix("\\") && !p.contains("\n") { return .rawString(p) }

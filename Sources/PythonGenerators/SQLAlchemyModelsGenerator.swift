@@ -103,67 +103,8 @@ public struct SQLAlchemyModelsGenerator {
         return GeneratedFile(path: "app/models/enums.py", contents: render(m))
     }
 
-    func columnTypes() -> GeneratedFile {
-        var m = PythonModule(header: generatedHeader, docstring: "Column types shared by the models.")
-        m.imports.module("uuid")
-        m.imports.from("typing", import: "Any")
-        m.imports.from("sqlalchemy", import: "CHAR", "Dialect", "Uuid")
-        m.imports.from("sqlalchemy.types", import: "TypeDecorator", "TypeEngine")
-        let process: [PythonStatement] = [.raw("""
-            if value is None:
-                return None
-            return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
-            """)]
-        let result: [PythonStatement] = [.raw("""
-            if value is None or isinstance(value, uuid.UUID):
-                return value
-            return uuid.UUID(str(value))
-            """)]
-        m.body.append(.class(PythonClass(
-            name: "UUIDText", bases: [.subscripted(.name("TypeDecorator"), [.dotted("uuid.UUID")])],
-            docstring: "A UUID: native on PostgreSQL, 36-character text (CHAR(36)) elsewhere.",
-            body: [
-                .assign(target: "impl", annotation: nil, value: .name("CHAR").call(.positional(.int(36)))),
-                .assign(target: "cache_ok", annotation: nil, value: .bool(true)),
-                .function(PythonFunction(
-                    name: "load_dialect_impl", parameters: [PythonParameter("self"), PythonParameter("dialect", .name("Dialect"))],
-                    returns: .subscripted(.name("TypeEngine"), [.name("Any")]),
-                    body: [.raw("""
-                        if dialect.name == "postgresql":
-                            return dialect.type_descriptor(Uuid())
-                        return dialect.type_descriptor(CHAR(36))
-                        """)])),
-                .function(PythonFunction(
-                    name: "process_bind_param",
-                    parameters: [PythonParameter("self"), PythonParameter("value", .raw("Any | None")), PythonParameter("dialect", .name("Dialect"))],
-                    returns: .raw("Any"),
-                    body: [.raw("""
-                        if value is None or dialect.name == "postgresql":
-                            return value
-                        return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
-                        """)])),
-                .function(PythonFunction(
-                    name: "process_result_value",
-                    parameters: [PythonParameter("self"), PythonParameter("value", .raw("Any | None")), PythonParameter("dialect", .name("Dialect"))],
-                    returns: .raw("uuid.UUID | None"),
-                    body: result)),
-            ])))
-        _ = process
-        m.imports.from("sqlalchemy.types", import: "UserDefinedType")
-        m.body.append(.raw("""
-            class Native(UserDefinedType[Any]):
-                \"\"\"A database type named as the schema's `native:` override (e.g. CHAR(10)).\"\"\"
-
-                cache_ok = True
-
-                def __init__(self, spec: str) -> None:
-                    self.spec = spec
-
-                def get_col_spec(self, **kw: Any) -> str:
-                    return self.spec
-            """))
-        return GeneratedFile(path: "app/models/types.py", contents: render(m))
-    }
+    /// `app/models/types.py`: `UUIDText`, `UTCDateTime` and `Native`, the same in every project.
+    func columnTypes() -> GeneratedFile { FixedModules.file("app/models/types.py") }
 
     /// Implicit many-to-many join tables as `Table` objects on the metadata.
     func associations() -> GeneratedFile {

@@ -68,9 +68,9 @@ struct SQLAlchemyTypeMapping {
         case .date: return sa("Date")
         case .time: return sa("Time")
         case .datetime:
-            imports.from("sqlalchemy.dialects", import: "mysql")
-            return sa("DateTime").call(.keyword("timezone", .bool(true))).dot("with_variant")
-                .call(.positional(.dotted("mysql.DATETIME").call(.keyword("fsp", .int(6)))), .positional(.string("mysql")), .positional(.string("mariadb")))
+            // Aware UTC on every database (SQLite and MySQL keep no offset): app/models/types.py.
+            imports.from("app.models.types", import: "UTCDateTime")
+            return .name("UTCDateTime")
         case .uuid:
             imports.from("app.models.types", import: "UUIDText")
             return .name("UUIDText")

@@ -40,7 +40,7 @@ struct SampleValues {
         case .bool: return "True"
         case .date: return "\"2024-01-15\""
         case .time: return "\"12:30:00\""
-        case .datetime: return "\"2024-01-15T12:30:00\""
+        case .datetime: return "\"2024-01-15T12:30:00Z\""
         case .uuid: return "str(uuid.uuid4())"
         case .json: return "{\"n\": n}"
         case .bytes: return "\"aGVsbG8=\""

@@ -77,11 +77,16 @@ struct TestsGenerator {
             @pytest.fixture
             async def client() -> AsyncIterator[httpx.AsyncClient]:
                 \"\"\"A client for the app, on tables dropped and created anew for each test.\"\"\"
+                from sqlalchemy.ext.asyncio import create_async_engine
+
+                from app.config import settings
                 from app.db import engine
                 from app.main import app
                 from app.models import Base
 
-                async with engine.connect() as connection:
+                # A plain engine for the set-up: the app's begins every SQLite transaction.
+                setup = create_async_engine(settings.database_url)
+                async with setup.connect() as connection:
                     if connection.dialect.name == "sqlite":
                         # Tables in a foreign-key cycle cannot be dropped one by one with
                         # enforcement on; new connections turn it back on (app.db).
@@ -89,6 +94,7 @@ struct TestsGenerator {
                     await connection.run_sync(Base.metadata.drop_all)
                     await connection.run_sync(Base.metadata.create_all)
                     await connection.commit()
+                await setup.dispose()
                 await engine.dispose()
                 transport = httpx.ASGITransport(app=app)
                 async with httpx.AsyncClient(
@@ -125,14 +131,14 @@ struct TestsGenerator {
                 if FastText.contains("n", in: value) && (FastText.contains("{n}", in: value) || FastText.contains("n %", in: value) || value.hasPrefix("n")
                     || FastText.contains("\"n\": n", in: value)) { usesN = true }
                 if FastText.contains("uuid.uuid4", in: value) { m.imports.module("uuid") }
-                payload.append("        \(PythonRenderer.quote(PythonNames.attribute(column.field))): \(value),")
+                payload.append("        \(PythonRenderer.quote(column.field)): \(value),")
             }
             for fk in view.table.foreignKeys {
                 let required = fk.columns.contains { view.table.column(named: $0)?.nullable == false }
                 if !required, fk.columns.contains(where: { view.table.column(named: $0)?.defaultValue != nil }) {
                     // Left out, a nullable key would take its default, which may point nowhere: send null.
                     for column in fk.columns {
-                        let attr = PythonNames.attribute(view.table.column(named: column)?.field ?? column)
+                        let attr = view.table.column(named: column)?.field ?? column
                         parents.append("    payload[\(PythonRenderer.quote(attr))] = None")
                     }
                     continue
@@ -141,8 +147,8 @@ struct TestsGenerator {
                 let variable = "parent_\(parents.count + 1)"
                 parents.append("    \(variable) = await create_\(Identifiers.snakeCase(target))(client)")
                 for (column, referenced) in zip(fk.columns, fk.referencedColumns) {
-                    let attr = PythonNames.attribute(view.table.column(named: column)?.field ?? column)
-                    let refAttr = PythonNames.attribute(targetTable.column(named: referenced)?.field ?? referenced)
+                    let attr = view.table.column(named: column)?.field ?? column
+                    let refAttr = targetTable.column(named: referenced)?.field ?? referenced
                     parents.append("    payload[\(PythonRenderer.quote(attr))] = \(variable)[\(PythonRenderer.quote(refAttr))]")
                 }
             }
@@ -186,7 +192,7 @@ struct TestsGenerator {
         m.imports.module("pytest")
         m.imports.from("tests", import: "factories")
         let base = "/api/v1\(view.routePrefix)"
-        let keyPath = view.keyColumns.map { "{created['\(view.attribute($0))']}" }.joined(separator: "/")
+        let keyPath = view.keyColumns.map { "{created['\($0.field)']}" }.joined(separator: "/")
         var lines: [String] = ["pytestmark = pytest.mark.anyio", "", ""]
         lines.append("async def test_\(snake)_round_trip(client: httpx.AsyncClient) -> None:")
         lines.append("    created = await factories.create_\(snake)(client)")
@@ -199,7 +205,7 @@ struct TestsGenerator {
         lines.append("    assert listed.json()[\"count\"] >= 1")
         let keyNames = Set(view.keyColumns.map(\.name))
         if let column = view.writableColumns.first(where: { !keyNames.contains($0.name) && $0.relation == nil && !$0.sensitive && samples.changedValue(for: $0) != nil }) {
-            let attr = PythonRenderer.quote(view.attribute(column))
+            let attr = PythonRenderer.quote(column.field)
             let value = samples.changedValue(for: column)!
             lines.append("    patched = await client.patch(url, json={\(attr): \(value)})")
             lines.append("    assert patched.status_code == 200, patched.text")
