@@ -270,6 +270,64 @@ struct CLITests {
         #expect(again.stdout.contains("unchanged") && !again.stdout.contains("created"), "\(again.stdout)")
     }
 
+    @Test("generate without --db keeps the database the project was generated for", arguments: ["postgresql", "mysql", "mongodb"])
+    func generateKeepsRecordedDatabase(database: String) throws {
+        let dir = try TemporaryDirectory()
+        let schema = GoldenFile.repositoryRoot.appendingPathComponent("examples/shop.yaml").path
+        let first = try CLI.run(["generate", schema, "--out", dir.path("api"), "--db", database])
+        #expect(first.status == 0, "\(first.stderr)")
+        let before = Self.tree(dir.path("api"))
+        // Without --db, --check and --dry-run compare against the recorded database: up to date.
+        for flag in ["--check", "--dry-run"] {
+            let result = try CLI.run(["generate", schema, "--out", dir.path("api"), flag])
+            #expect(result.status == 0, "\(flag): \(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("up to date"), "\(flag): \(result.stdout)")
+        }
+        let again = try CLI.run(["generate", schema, "--out", dir.path("api")])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!again.stdout.contains("update") && !again.stdout.contains("delete"), "\(again.stdout)")
+        #expect(Self.tree(dir.path("api")) == before)
+        #expect(Manifest.database(in: dir.path("api")) == database)
+    }
+
+    @Test("generate and migrate with a --db other than the project's are refused; nothing is written")
+    func generateRefusesOtherDatabase() throws {
+        let dir = try TemporaryDirectory()
+        let schema = GoldenFile.repositoryRoot.appendingPathComponent("examples/shop.yaml").path
+        #expect(try CLI.run(["generate", schema, "--out", dir.path("api"), "--db", "postgresql"]).status == 0)
+        let before = Self.tree(dir.path("api"))
+        for extra in [[], ["--check"], ["--dry-run"], ["--force"]] {
+            let result = try CLI.run(["generate", schema, "--out", dir.path("api"), "--db", "sqlite"] + extra)
+            #expect(result.status == 1, "\(extra)")
+            #expect(result.stderr.contains("was generated for postgresql, not sqlite"), "\(result.stderr)")
+            #expect(result.stderr.contains("into a new directory"), "\(result.stderr)")
+            #expect(result.stdout == "")
+        }
+        // The same database, named explicitly, is fine.
+        #expect(try CLI.run(["generate", schema, "--out", dir.path("api"), "--db", "postgresql", "--check"]).status == 0)
+        let migrate = try CLI.run(["migrate", schema, "--out", dir.path("api"), "-m", "x", "--db", "mysql"])
+        #expect(migrate.status == 1)
+        #expect(migrate.stderr.contains("was generated for postgresql, not mysql"), "\(migrate.stderr)")
+        #expect(Self.tree(dir.path("api")) == before)
+    }
+
+    @Test("generate without --db: sqlite for a new directory; a manifest that does not name its database asks for --db")
+    func generateDefaultDatabase() throws {
+        let dir = try TemporaryDirectory()
+        let schema = GoldenFile.repositoryRoot.appendingPathComponent("examples/blog.yaml").path
+        #expect(try CLI.run(["generate", schema, "--out", dir.path("new")]).status == 0)
+        #expect(Manifest.database(in: dir.path("new")) == "sqlite")
+        // A manifest written before the database was recorded.
+        try FileManager.default.createDirectory(atPath: dir.path("old/.schemaforge"), withIntermediateDirectories: true)
+        try dir.write("old/.schemaforge/manifest.json", #"{"files": {}, "generator": "schemaforge"}"#)
+        let unrecorded = try CLI.run(["generate", schema, "--out", dir.path("old")])
+        #expect(unrecorded.status == 1)
+        #expect(unrecorded.stderr.contains("does not record the project's database: pass --db"), "\(unrecorded.stderr)")
+        let explicit = try CLI.run(["generate", schema, "--out", dir.path("old"), "--db", "postgresql"])
+        #expect(explicit.status == 0, "\(explicit.stderr)")
+        #expect(Manifest.database(in: dir.path("old")) == "postgresql")
+    }
+
     @Test("resolve prints the snapshot JSON")
     func resolve() throws {
         let result = try CLI.run(["resolve", "examples/shop.yaml"])
