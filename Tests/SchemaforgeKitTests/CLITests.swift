@@ -176,6 +176,19 @@ struct CLITests {
         #expect(sql.stdout.contains("--dialect"))
     }
 
+    @Test("--version prints the version; the root help says what the tool does today and shows generate and migrate")
+    func versionAndRootHelp() throws {
+        let version = try CLI.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout == SchemaforgeVersion.current + "\n")
+        #expect(SchemaforgeVersion.current.split(separator: ".").count == 3)
+        let help = try CLI.run(["--help"])
+        #expect(!help.stdout.contains("later"), "\(help.stdout)")
+        for text in ["FastAPI", "SQLAlchemy", "Pydantic", "Alembic", "MongoDB", "schemaforge generate schema.yaml --out api", "schemaforge migrate schema.yaml"] {
+            #expect(help.stdout.contains(text), "\(text)")
+        }
+    }
+
     @Test("sql prints what the library generates; sqlite is the default dialect", arguments: Examples.names)
     func sqlMatchesLibrary(example: String) throws {
         let loaded = try Examples.load(example)
