@@ -25,9 +25,16 @@ public enum PythonNames {
         return name
     }
 
-    /// The module (file) name of an entity: `OrderLine` -> `order_line`.
+    /// The longest module name of an entity, in bytes: entity names have no length limit (only the
+    /// database names they give do), but file names do (255 bytes on common file systems), and the
+    /// module is also a file name with a prefix and a suffix (`tests/test_<module>.py`). Every
+    /// entity name of up to 63 bytes keeps its plain snake-case module name.
+    public static let maxModuleLength = 128
+
+    /// The module (file) name of an entity: `OrderLine` -> `order_line`; a longer name than
+    /// `maxModuleLength` is shortened the way derived SQL names are (a prefix and a hash).
     public static func module(forEntity entity: String) -> String {
-        let snake = Identifiers.snakeCase(entity)
+        let snake = Identifiers.shorten(Identifiers.snakeCase(entity), limit: maxModuleLength)
         return keywords.contains(snake) ? snake + "_" : snake
     }
 

@@ -111,9 +111,22 @@ final class ResolutionContext {
 
     // MARK: Names
 
-    /// Checks that a name is usable in SQL, Python and JSON alike.
+    /// Where a checked name ends up, which decides whether the dialects' length limit applies to it.
+    enum NameUse {
+        /// Only in the schema and the Python code (entity, relation and `back` names whose database
+        /// names are set or derived and shortened): no length limit.
+        case schemaOnly
+        /// In the database as it is (an explicit table, column, constraint, index, join table or
+        /// enum type name): at most `Identifiers.maxExplicitLength` bytes.
+        case database
+        /// In the database as the name of `object` (a table, a column) unless the schema sets `key`.
+        case databaseUnlessSet(object: String, key: String)
+    }
+
+    /// Checks that a name is usable in SQL, Python and JSON alike, and, when it reaches the database
+    /// (`use`), that it fits the dialects' length limit.
     @discardableResult
-    func checkIdentifier(_ name: Located<String>, what: String) -> Bool {
+    func checkIdentifier(_ name: Located<String>, what: String, use: NameUse) -> Bool {
         let value = name.value
         // The usual case in one pass: a plain identifier (so not empty, no quotes, no leading digit)
         // within the length limit passes every check below.
@@ -137,11 +150,19 @@ final class ResolutionContext {
             diagnostics.error("\(what) name '\(value)' is not a valid identifier; use letters, digits and '_'", at: name.location)
             return false
         }
-        if value.utf8.count > Identifiers.maxExplicitLength {
-            diagnostics.error("\(what) name '\(value)' is \(value.utf8.count) bytes long; the limit is \(Identifiers.maxExplicitLength) bytes (PostgreSQL)", at: name.location)
-            return false
+        let length = value.utf8.count, limit = Identifiers.maxExplicitLength
+        guard length > limit else { return true }
+        switch use {
+        case .schemaOnly:
+            return true
+        case .database:
+            diagnostics.error("\(what) name '\(value)' is \(length) bytes long; the limit is \(limit) bytes (PostgreSQL); use a shorter name", at: name.location)
+        case let .databaseUnlessSet(object, key):
+            diagnostics.error(
+                "\(what) name '\(value)' is \(length) bytes long, too long for the \(object) name it gives (the limit is \(limit) bytes, PostgreSQL); set '\(key)' to a shorter name, or rename the \(what)",
+                at: name.location)
         }
-        return true
+        return false
     }
 
     func collectEnums() {
@@ -152,7 +173,7 @@ final class ResolutionContext {
                 continue
             }
             seen[decl.name.value] = decl.name.location
-            checkIdentifier(decl.name, what: "enum")
+            checkIdentifier(decl.name, what: "enum", use: .database)
             if ColumnType.scalarNames.contains(decl.name.value.lowercased()) || ColumnType.aliases[decl.name.value.lowercased()] != nil {
                 diagnostics.error("enum '\(decl.name.value)' has the name of the built-in type '\(ColumnType.aliases[decl.name.value.lowercased()] ?? decl.name.value.lowercased())'; rename the enum", at: decl.name.location)
             }
@@ -196,14 +217,14 @@ final class ResolutionContext {
                 diagnostics.error("duplicate entity '\(decl.name.value)'", at: decl.name.location, notes: [.init("first defined here", at: entities[first].name.location)])
                 continue
             }
-            checkIdentifier(decl.name, what: "entity")
+            checkIdentifier(decl.name, what: "entity", use: decl.table == nil ? .databaseUnlessSet(object: "table", key: "table") : .schemaOnly)
             if enums[decl.name.value] != nil {
                 diagnostics.error("'\(decl.name.value)' is both an entity and an enum", at: decl.name.location, notes: [.init("the enum is defined here", at: enums[decl.name.value]!.name.location)])
             }
             entityIndex[decl.name.value] = entities.count
             entities.append(decl)
             var table = Identifiers.derived(Identifiers.snakeCase(decl.name.value))
-            if let explicit = decl.table, checkIdentifier(explicit, what: "table") { table = explicit.value }
+            if let explicit = decl.table, checkIdentifier(explicit, what: "table", use: .database) { table = explicit.value }
             tableNames.append(table)
         }
         let n = entities.count

@@ -877,10 +877,65 @@ final class DiagnosticsTests: XCTestCase {
             .error(3, 3, "entity name 'Us'er' contains a quote character; use letters, digits and '_'"),
             .error(8, 7, "field name is empty; use letters, digits and '_'"),
             .error(9, 7, "field name '1st_place' starts with a digit; start it with a letter or '_'"),
-            .error(10, 7, "field name 'a_name_that_is_much_too_long_for_postgresql_which_stops_at_63_bytes' is 67 bytes long; the limit is 63 bytes (PostgreSQL)"),
+            .error(10, 7, "field name 'a_name_that_is_much_too_long_for_postgresql_which_stops_at_63_bytes' is 67 bytes long, too long for the column name it gives (the limit is 63 bytes, PostgreSQL); set 'column' to a shorter name, or rename the field"),
             .error(11, 7, "field name 'has space' is not a valid identifier; use letters, digits and '_'"),
             .error(13, 12, "table name 'tag table' is not a valid identifier; use letters, digits and '_'"),
         ])
+    }
+
+    /// Only names that reach the database have the dialects' length limit: a long entity or field
+    /// name is fine with a short `table` or `column`, and the error says which key to set.
+    func testLongNamesNeedShortDatabaseNames() {
+        let long = "ThisEntityNameIsLongerThanTheSixtyThreeBytesPostgreSQLAllowsForTables"
+        let field = "this_field_name_is_longer_than_the_sixty_three_bytes_postgresql_allows"
+        let column = "this_column_name_is_longer_than_the_sixty_three_bytes_postgresql_allows"
+        let loaded = assertDiagnostics(.yaml("""
+            schema: 1
+            entities:
+              \(long):
+                fields:
+                  name: string
+              \(long)Too:
+                table: short_table
+                fields:
+                  \(field):
+                    type: string
+                  \(field)_too:
+                    type: string
+                    column: short_column
+                  plain:
+                    type: string
+                    column: \(column)
+                relations:
+                  \(field)_owner:
+                    kind: many_to_one
+                    to: \(long)
+            """), [
+            .error(3, 3, "entity name '\(long)' is 69 bytes long, too long for the table name it gives (the limit is 63 bytes, PostgreSQL); set 'table' to a shorter name, or rename the entity"),
+            .error(9, 7, "field name '\(field)' is 70 bytes long, too long for the column name it gives (the limit is 63 bytes, PostgreSQL); set 'column' to a shorter name, or rename the field"),
+            .error(16, 17, "column name '\(column)' is 71 bytes long; the limit is 63 bytes (PostgreSQL); use a shorter name"),
+        ])
+        XCTAssertNil(loaded.schema)
+        // Fixed as the messages say, the schema resolves: the long names stay in the schema (and
+        // the Python code), the database gets the short ones.
+        let fixed = GeneratorPipeline.load(text: """
+            schema: 1
+            entities:
+              \(long):
+                table: long_things
+                fields:
+                  name: string
+              \(long)Too:
+                table: short_table
+                fields:
+                  \(field):
+                    type: string
+                    column: short_column
+            """, file: "fixed.yaml")
+        XCTAssertEqual(fixed.diagnostics.map(\.description), [])
+        let table = fixed.schema?.tables.first { $0.entity == "\(long)Too" }
+        XCTAssertEqual(table?.name, "short_table")
+        XCTAssertEqual(table?.columns.first { $0.field == field }?.name, "short_column")
     }
 
     func testEnumTypeNameClashesWithATable() {

@@ -341,6 +341,38 @@ struct CLITests {
         #expect(Manifest.database(in: dir.path("old")) == "postgresql")
     }
 
+    @Test("an entity name far longer than a database or file name allows generates a project when its table is short", arguments: ["sqlite", "postgresql", "mongodb"])
+    func generateLongEntityName(database: String) throws {
+        let dir = try TemporaryDirectory()
+        let entity = "Very" + String(repeating: "LongEntityName", count: 20)
+        try dir.write("long.yaml", """
+            schema: 1
+            entities:
+              \(entity):
+                table: long_things
+                fields:
+                  title: string
+              Other:
+                fields:
+                  name: string
+                relations:
+                  thing:
+                    kind: many_to_one
+                    to: \(entity)
+            """)
+        let result = try CLI.run(["generate", "long.yaml", "--out", "api", "--db", database, "--strict"], in: dir.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        let module = PythonNames.module(forEntity: entity)
+        #expect(module.utf8.count <= PythonNames.maxModuleLength && module.hasPrefix("very_long_entity_name_"))
+        let files = Self.tree(dir.path("api")).keys
+        #expect(files.contains("app/models/\(module).py"))
+        #expect(files.contains("tests/test_\(module).py"))
+        for path in files { #expect(path.split(separator: "/").allSatisfy { $0.utf8.count <= 255 }, "\(path)") }
+        // Short entity names keep their plain module names.
+        #expect(PythonNames.module(forEntity: "OrderLine") == "order_line")
+        #expect(PythonNames.module(forEntity: String(repeating: "Ab", count: 31)) == String(repeating: "ab_", count: 30) + "ab")
+    }
+
     @Test("resolve prints the snapshot JSON")
     func resolve() throws {
         let result = try CLI.run(["resolve", "examples/shop.yaml"])
