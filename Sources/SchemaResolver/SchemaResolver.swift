@@ -104,9 +104,43 @@ final class ResolutionContext {
             EnumType(name: decl.name.value, databaseName: Identifiers.derived(Identifiers.snakeCase(decl.name.value)), values: decl.values.map(\.value), comment: decl.comment,
                 renamedValues: decl.renamedValues.isEmpty ? nil : Dictionary(decl.renamedValues.map { ($0.new.value, $0.old.value) }, uniquingKeysWith: { a, _ in a }))
         }
-        return Schema(
+        let schema = Schema(
             name: schemaName, namingConvention: convention, enums: enumTypes.sorted { $0.name < $1.name },
             tables: tables.sorted { $0.name < $1.name })
+        if !diagnostics.hasErrors { warnAboutRequiredReferenceCycles(in: schema) }
+        return schema
+    }
+
+    // MARK: Required reference cycles
+
+    /// A warning per cycle of required many-to-one / one-to-one relations (no row of it can be
+    /// inserted first), at the relation of the cycle declared first, with a note at each other one.
+    func warnAboutRequiredReferenceCycles(in schema: Schema) {
+        for cycle in RequiredReferenceCycles(schema: schema).cycles {
+            let located = cycle.references.compactMap { ref -> (ref: RequiredReferenceCycles.Reference, at: SourceLocation)? in
+                guard let i = entityIndex[ref.entity], let decl = entities[i].relations.first(where: { $0.name.value == ref.relation }) else { return nil }
+                return (ref, decl.name.location)
+            }.sorted { ($0.at.line, $0.at.column) < ($1.at.line, $1.at.column) }
+            guard let first = located.first else { continue }
+            let fix = "or, on PostgreSQL, make its foreign key DEFERRABLE INITIALLY DEFERRED (by hand, in a migration)"
+            let message: String
+            if cycle.references.count == 1 {
+                let ref = first.ref
+                message = "required relation \(ref) references its own entity: no \(ref.entity) can be created first (it needs an existing \(ref.target)), "
+                    + "so the API cannot create it nor anything that requires it. Make the relation optional ('nullable: true'), " + fix
+            } else {
+                var seen: Set<String> = []
+                let names = located.map(\.ref.entity).filter { seen.insert($0).inserted }
+                let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " or " + names[names.count - 1]
+                message = "required relations form a cycle: \(located.map { "\($0.ref)" }.joined(separator: ", ")); "
+                    + "no \(list) can be created first (each needs an existing row of the cycle), "
+                    + "so the API cannot create them nor anything that requires them. Make one relation of each cycle optional ('nullable: true'), " + fix
+            }
+            diagnostics.warning(
+                message,
+                at: first.at,
+                notes: located.dropFirst().map { .init("'\($0.ref.entity).\($0.ref.relation)' is required here", at: $0.at) })
+        }
     }
 
     // MARK: Names

@@ -632,7 +632,10 @@ final class DiagnosticsTests: XCTestCase {
                   name: string
                 relations:
                   children: {to: Category, kind: one_to_many, back: parent}
-            """), [])
+            """), [
+            // The many-to-one that `back` creates is required: the root of the tree cannot be created.
+            .warning(7, 57, "required relation Category.parent -> Category references its own entity: no Category can be created first (it needs an existing Category), so the API cannot create it nor anything that requires it. Make the relation optional ('nullable: true'), or, on PostgreSQL, make its foreign key DEFERRABLE INITIALLY DEFERRED (by hand, in a migration)"),
+        ])
         let table = try XCTUnwrap(loaded.schema?.tables.first { $0.name == "category" })
         XCTAssertEqual(table.foreignKeys.map(\.columns), [["parent_id"]])
         XCTAssertEqual(table.relations.map(\.name).sorted(), ["children", "parent"])
@@ -936,6 +939,44 @@ final class DiagnosticsTests: XCTestCase {
         let table = fixed.schema?.tables.first { $0.entity == "\(long)Too" }
         XCTAssertEqual(table?.name, "short_table")
         XCTAssertEqual(table?.columns.first { $0.field == field }?.name, "short_column")
+    }
+
+    /// Required relations in a cycle: no row can be inserted first. A warning (the schema still
+    /// resolves) at the relation declared first, a note at each other one; a required
+    /// self-reference is a cycle too; an optional relation breaks a cycle.
+    func testRequiredRelationCycles() {
+        let fix = "or, on PostgreSQL, make its foreign key DEFERRABLE INITIALLY DEFERRED (by hand, in a migration)"
+        let loaded = assertDiagnostics(.yaml("""
+            schema: 1
+            entities:
+              Store:
+                fields:
+                  name: string
+                relations:
+                  manager: {to: Staff}
+              Staff:
+                fields:
+                  name: string
+                relations:
+                  store: {to: Store}
+              Category:
+                fields:
+                  name: string
+                relations:
+                  parent:
+                    to: Category
+              Shelf:
+                fields:
+                  name: string
+                relations:
+                  store: {to: Store}
+                  next: {to: Shelf, nullable: true}
+            """), [
+            .warning(7, 7, "required relations form a cycle: Store.manager -> Staff, Staff.store -> Store; no Store or Staff can be created first (each needs an existing row of the cycle), so the API cannot create them nor anything that requires them. Make one relation of each cycle optional ('nullable: true'), " + fix,
+                notes: [.note(12, 7, "'Staff.store' is required here")]),
+            .warning(17, 7, "required relation Category.parent -> Category references its own entity: no Category can be created first (it needs an existing Category), so the API cannot create it nor anything that requires it. Make the relation optional ('nullable: true'), " + fix),
+        ])
+        XCTAssertEqual(loaded.schema?.uncreatableEntities, ["Category", "Shelf", "Staff", "Store"])
     }
 
     func testEnumTypeNameClashesWithATable() {

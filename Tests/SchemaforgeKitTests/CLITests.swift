@@ -373,6 +373,20 @@ struct CLITests {
         #expect(PythonNames.module(forEntity: String(repeating: "Ab", count: 31)) == String(repeating: "ab_", count: 30) + "ab")
     }
 
+    @Test("a cycle of required relations: validate --strict fails, generate prints the warning and the README says it")
+    func requiredCycle() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("cycle.yaml", RequiredReferenceCycleTests.schema)
+        #expect(try CLI.run(["validate", "cycle.yaml"], in: dir.url).status == 0)
+        let strict = try CLI.run(["validate", "cycle.yaml", "--strict"], in: dir.url)
+        #expect(strict.status == 1)
+        #expect(strict.stderr.contains("cycle.yaml:6:7: warning: required relations form a cycle"), "\(strict.stderr)")
+        let generate = try CLI.run(["generate", "cycle.yaml", "--out", "api"], in: dir.url)
+        #expect(generate.status == 0)
+        #expect(generate.stderr.contains("warning: required relation Category.parent -> Category references its own entity"), "\(generate.stderr)")
+        #expect(dir.read("api/README.md")?.contains("## Resources the API cannot create") == true)
+    }
+
     @Test("resolve prints the snapshot JSON")
     func resolve() throws {
         let result = try CLI.run(["resolve", "examples/shop.yaml"])
