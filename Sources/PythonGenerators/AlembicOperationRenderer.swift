@@ -185,10 +185,9 @@ struct AlembicOperationRenderer {
         return s + ")"
     }
 
-    /// InnoDB rejects SET DEFAULT; the DDL uses RESTRICT there, and so do the migrations.
-    func action(_ a: ReferentialAction) -> String {
-        dialect == .mysql && a == .setDefault ? ReferentialAction.restrict.sql : a.sql
-    }
+    /// The action as the dialect gets it (`Dialect.effective`: RESTRICT for SET DEFAULT on
+    /// MySQL/MariaDB), as the DDL and the models spell it.
+    func action(_ a: ReferentialAction) -> String { dialect.effective(a).sql }
 
     // MARK: Columns
 

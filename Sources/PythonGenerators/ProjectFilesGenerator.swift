@@ -124,7 +124,7 @@ struct ProjectFilesGenerator {
             conflict (its `errors` name the fields); 413 a body over `MAX_BODY_BYTES`; 422 an invalid
             request, NOT NULL or CHECK violations included; 503 with `Retry-After` when the database is
             unreachable, too slow or out of pool connections. Interactive docs at `/docs`.
-
+            \(uncreatableSection())
             ## Layout
 
             - `app/models/`: SQLAlchemy 2.0 models (`Base.metadata` carries the naming convention)
@@ -138,6 +138,31 @@ struct ProjectFilesGenerator {
             overwrites a file you edited unless you pass `--force`.
 
             """)
+    }
+
+    /// "Resources the API cannot create" (with the fix), when required relations form a cycle;
+    /// otherwise nothing (see `Schema.uncreatableEntities`).
+    func uncreatableSection() -> String {
+        let entities = schema.uncreatableEntities
+        guard !entities.isEmpty else { return "" }
+        let lines = entities.map { entity -> String in
+            guard let table = schema.tables.first(where: { $0.entity == entity }), table.primaryKey != nil else { return "- \(entity)" }
+            return "- `/api/v1\(EntityView(schema: schema, table: table).routePrefix)/`: \(entity)"
+        }
+        return """
+
+            ## Resources the API cannot create
+
+            Required relations form a cycle here: no row of the cycle can be inserted first, so
+            `POST` cannot succeed for these resources (nor for those that require one of them):
+
+            \(lines.joined(separator: "\n"))
+
+            To fix it, make one relation of each cycle optional (`nullable: true`) in the schema and
+            regenerate; `schemaforge validate` names the cycles. On PostgreSQL, a foreign key made
+            `DEFERRABLE INITIALLY DEFERRED` by hand (in a migration) is the alternative.
+
+            """
     }
 
     func gitignore() -> GeneratedFile {

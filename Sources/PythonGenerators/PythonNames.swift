@@ -25,9 +25,16 @@ public enum PythonNames {
         return name
     }
 
-    /// The module (file) name of an entity: `OrderLine` -> `order_line`.
+    /// The longest module name of an entity, in bytes: entity names have no length limit (only the
+    /// database names they give do), but file names do (255 bytes on common file systems), and the
+    /// module is also a file name with a prefix and a suffix (`tests/test_<module>.py`). Every
+    /// entity name of up to 63 bytes keeps its plain snake-case module name.
+    public static let maxModuleLength = 128
+
+    /// The module (file) name of an entity: `OrderLine` -> `order_line`; a longer name than
+    /// `maxModuleLength` is shortened the way derived SQL names are (a prefix and a hash).
     public static func module(forEntity entity: String) -> String {
-        let snake = Identifiers.snakeCase(entity)
+        let snake = Identifiers.shorten(Identifiers.snakeCase(entity), limit: maxModuleLength)
         return keywords.contains(snake) ? snake + "_" : snake
     }
 
@@ -69,10 +76,38 @@ public enum PythonNames {
         return attribute(singular + "_ids")
     }
 
-    /// `OrderLine` -> `order_lines` for route prefixes: snake case with a simple English plural.
+    /// Words whose plural is not made by a rule (`person` -> `people`), and uncountable words (the
+    /// plural is the word itself: `staff`, `data`).
+    static let irregularPlurals: [String: String] = [
+        "person": "people", "child": "children", "man": "men", "woman": "women", "mouse": "mice",
+        "foot": "feet", "tooth": "teeth", "goose": "geese", "ox": "oxen", "criterion": "criteria",
+        "thief": "thieves", "quiz": "quizzes", "hero": "heroes", "potato": "potatoes", "tomato": "tomatoes",
+        "echo": "echoes", "golf": "golfs", "gulf": "gulfs",
+        "staff": "staff", "data": "data", "metadata": "metadata", "information": "information",
+        "equipment": "equipment", "news": "news", "series": "series", "species": "species", "sheep": "sheep",
+        "fish": "fish", "deer": "deer", "feedback": "feedback", "software": "software", "media": "media",
+    ]
+
+    /// `OrderLine` -> `order_lines` for route prefixes: snake case with the English plural of its
+    /// last word. A small table (`person` -> `people`, uncountable `staff`), then the rules:
+    /// `-sis` -> `-ses`, `-lf`/`-eaf`/`-oaf` -> `-ves`, `-ife` -> `-ives`, `-s`/`-x`/`-z`/`-ch`/`-sh`
+    /// -> `+es`, consonant + `y` -> `-ies`, otherwise `+s`.
     public static func plural(_ snake: String) -> String {
-        if snake.hasSuffix("s") || snake.hasSuffix("x") || snake.hasSuffix("ch") || snake.hasSuffix("sh") { return snake + "es" }
-        if snake.hasSuffix("y"), let before = snake.dropLast().last, !"aeiou".contains(before) { return String(snake.dropLast()) + "ies" }
+        let head: Substring, word: Substring
+        if let split = snake.lastIndex(of: "_") {
+            head = snake[...split]
+            word = snake[snake.index(after: split)...]
+        } else {
+            head = ""
+            word = snake[...]
+        }
+        if let irregular = irregularPlurals[String(word)] { return head + irregular }
+        func replacing(_ suffix: Int, with ending: String) -> String { head + word.dropLast(suffix) + ending }
+        if word.hasSuffix("sis") { return replacing(2, with: "es") }
+        if word.hasSuffix("lf") || word.hasSuffix("eaf") || word.hasSuffix("oaf") { return replacing(1, with: "ves") }
+        if word.hasSuffix("ife") { return replacing(2, with: "ves") }
+        if word.hasSuffix("s") || word.hasSuffix("x") || word.hasSuffix("z") || word.hasSuffix("ch") || word.hasSuffix("sh") { return snake + "es" }
+        if word.hasSuffix("y"), let before = word.dropLast().last, !"aeiou".contains(before) { return replacing(1, with: "ies") }
         return snake + "s"
     }
 }

@@ -118,7 +118,7 @@ public struct SQLAlchemyModelsGenerator {
                 let position = fk.columns.firstIndex(of: column.name)!
                 let target = "\(fk.referencedTable).\(fk.referencedColumns[position])"
                 var fkArgs: [PythonArgument] = [.positional(.string(target))]
-                if let onDelete = fk.onDelete { fkArgs.append(.keyword("ondelete", .string(onDelete.sql))) }
+                if let onDelete = fk.onDelete { fkArgs.append(.keyword("ondelete", .string(dialect.effective(onDelete).sql))) }
                 args.append(.positional(.dotted("sa.Column").call(
                     .positional(.string(column.name)), .positional(types.sqlType(column.type, imports: &m.imports)),
                     .positional(.dotted("sa.ForeignKey").call(fkArgs)), .keyword("primary_key", .bool(true)))))
@@ -211,8 +211,8 @@ public struct SQLAlchemyModelsGenerator {
                 .positional(.list(fk.columns.map { .string($0) })),
                 .positional(.list(fk.referencedColumns.map { .string("\(fk.referencedTable).\($0)") })),
             ]
-            if let a = fk.onDelete { fkArgs.append(.keyword("ondelete", .string(a.sql))) }
-            if let a = fk.onUpdate { fkArgs.append(.keyword("onupdate", .string(a.sql))) }
+            if let a = fk.onDelete { fkArgs.append(.keyword("ondelete", .string(dialect.effective(a).sql))) }
+            if let a = fk.onUpdate { fkArgs.append(.keyword("onupdate", .string(dialect.effective(a).sql))) }
             if isInCycle(fk, from: table.name) { fkArgs.append(.keyword("use_alter", .bool(true))) }
             args.append(.dotted("sa.ForeignKeyConstraint").call(fkArgs))
         }
@@ -291,8 +291,8 @@ public struct SQLAlchemyModelsGenerator {
         if let fk = table.foreignKeys.first(where: { $0.columns == [column.name] }) {
             imports.module("sqlalchemy as sa")
             var fkArgs: [PythonArgument] = [.positional(.string("\(fk.referencedTable).\(fk.referencedColumns[0])"))]
-            if let a = fk.onDelete { fkArgs.append(.keyword("ondelete", .string(a.sql))) }
-            if let a = fk.onUpdate { fkArgs.append(.keyword("onupdate", .string(a.sql))) }
+            if let a = fk.onDelete { fkArgs.append(.keyword("ondelete", .string(dialect.effective(a).sql))) }
+            if let a = fk.onUpdate { fkArgs.append(.keyword("onupdate", .string(dialect.effective(a).sql))) }
             if isInCycle(fk, from: table.name) { fkArgs.append(.keyword("use_alter", .bool(true))) }
             args.append(.positional(.dotted("sa.ForeignKey").call(fkArgs)))
         }

@@ -32,10 +32,11 @@ public struct DDLGenerator: Sendable {
         let (order, deferred) = creationOrder(schema)
         var comments: [SQLStatement] = []
         var indexes: [SQLStatement] = []
-        for table in order where dialect == .mysql {
-            for fk in table.foreignKeys where fk.onDelete == .setDefault || fk.onUpdate == .setDefault {
+        for table in order {
+            for fk in table.foreignKeys {
+                guard let unsupported = [fk.onDelete, fk.onUpdate].compactMap({ $0 }).first(where: { !dialect.supports($0) }) else { continue }
                 diagnostics.warning(
-                    "InnoDB (MySQL/MariaDB) rejects SET DEFAULT actions; '\(fk.name)' uses RESTRICT there instead",
+                    "InnoDB (MySQL/MariaDB) rejects \(unsupported.sql) actions; '\(fk.name)' uses \(dialect.effective(unsupported).sql) there instead",
                     at: sourceMap[table: table.name, object: fk.name])
             }
         }
@@ -198,11 +199,7 @@ public struct DDLGenerator: Sendable {
     }
 
     func foreignKeyConstraint(_ fk: ForeignKey) -> SQLTableConstraint {
-        var onDelete = fk.onDelete, onUpdate = fk.onUpdate
-        if dialect == .mysql {
-            if onDelete == .setDefault { onDelete = .restrict }
-            if onUpdate == .setDefault { onUpdate = .restrict }
-        }
+        let onDelete = fk.onDelete.map(dialect.effective), onUpdate = fk.onUpdate.map(dialect.effective)
         return SQLTableConstraint(
             name: fk.name,
             kind: .foreignKey(columns: fk.columns, table: fk.referencedTable, referencedColumns: fk.referencedColumns, onDelete: onDelete, onUpdate: onUpdate))

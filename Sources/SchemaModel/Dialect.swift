@@ -34,3 +34,18 @@ public enum Dialect: String, CaseIterable, Codable, Sendable, Comparable {
         }
     }
 }
+
+extension Dialect {
+    /// Whether the dialect enforces `action` as written. InnoDB (MySQL/MariaDB) parses but rejects
+    /// `SET DEFAULT`; every other action is supported everywhere.
+    public func supports(_ action: ReferentialAction) -> Bool {
+        !(self == .mysql && action == .setDefault)
+    }
+
+    /// The referential action the dialect gets for `action`: the action itself where it is
+    /// supported, `RESTRICT` for `SET DEFAULT` on MySQL/MariaDB. The one rule the DDL, the
+    /// migrations and the SQLAlchemy models all follow, so that they agree.
+    public func effective(_ action: ReferentialAction) -> ReferentialAction {
+        supports(action) ? action : .restrict
+    }
+}

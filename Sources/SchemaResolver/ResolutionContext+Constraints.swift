@@ -23,13 +23,13 @@ extension ResolutionContext {
         for unique in decl.uniques {
             guard let columns = resolveMembers(unique.fields, of: i, what: "unique constraint") else { continue }
             var name = convention.uniqueName(table: table, columns: columns)
-            if let explicit = unique.name, checkIdentifier(explicit, what: "constraint") { name = explicit.value }
+            if let explicit = unique.name, checkIdentifier(explicit, what: "constraint", use: .database) { name = explicit.value }
             addUnique(UniqueConstraint(name: name, columns: columns), to: i, at: unique.name?.location ?? unique.location)
         }
         for index in decl.indexes { resolveIndex(index, of: i) }
         for check in decl.checks {
             var constraint = Identifiers.fragment(fromSQL: check.expression.value)
-            if let explicit = check.name, checkIdentifier(explicit, what: "check") { constraint = explicit.value }
+            if let explicit = check.name, checkIdentifier(explicit, what: "check", use: .database) { constraint = explicit.value }
             if FastText.isBlank(check.expression.value) {
                 diagnostics.error("a check expression must not be empty", at: check.expression.location)
                 continue
@@ -141,7 +141,7 @@ extension ResolutionContext {
         }
         var name: String
         if let explicit = decl.name {
-            guard checkIdentifier(explicit, what: "index") else { return }
+            guard checkIdentifier(explicit, what: "index", use: .database) else { return }
             name = explicit.value
         } else {
             var parts = columns

@@ -22,9 +22,9 @@ extension ResolutionContext {
         for field in decl.fields {
             // A repeated field name is reported above; do not report its column a second time.
             guard duplicates.isEmpty || !duplicates.contains(field.name.location) else { continue }
-            guard checkIdentifier(field.name, what: "field") else { continue }
+            guard checkIdentifier(field.name, what: "field", use: field.column == nil ? .databaseUnlessSet(object: "column", key: "column") : .schemaOnly) else { continue }
             var columnName = field.name.value
-            if let explicit = field.column, checkIdentifier(explicit, what: "column") { columnName = explicit.value }
+            if let explicit = field.column, checkIdentifier(explicit, what: "column", use: .database) { columnName = explicit.value }
             if let first = columnsSeen[columnName] {
                 diagnostics.error(
                     "field '\(field.name.value)' uses the column name '\(columnName)', which another field of entity '\(decl.name.value)' already uses; give it a different 'column'",
@@ -63,7 +63,7 @@ extension ResolutionContext {
                 column.backfill = backfill.value
             }
         }
-        if let from = field.renamedFrom { checkIdentifier(from, what: "renamed_from") }
+        if let from = field.renamedFrom { checkIdentifier(from, what: "renamed_from", use: .database) }
         column.sensitive = field.sensitive
         if !field.native.isEmpty {
             column.nativeTypes = Dictionary(uniqueKeysWithValues: field.native.map { ($0.key.rawValue, $0.value.value) })

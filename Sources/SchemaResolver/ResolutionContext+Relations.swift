@@ -61,8 +61,8 @@ extension ResolutionContext {
         relationInProgress.insert(key)
         defer { relationInProgress.remove(key) }
         relationColumns[i][name] = []  // failure unless replaced below
-        guard checkIdentifier(relation.name, what: "relation") else { return nil }
-        if let from = relation.renamedFrom { checkIdentifier(from, what: "renamed_from") }
+        guard checkIdentifier(relation.name, what: "relation", use: .schemaOnly) else { return nil }
+        if let from = relation.renamedFrom { checkIdentifier(from, what: "renamed_from", use: .database) }
         guard let target = entity(named: relation.target, from: name) else { return nil }
         if relation.through != nil || relation.joinTable != nil {
             diagnostics.error("'through' and 'join_table' apply to many_to_many relations only", at: (relation.through ?? relation.joinTable)!.location)
@@ -79,7 +79,7 @@ extension ResolutionContext {
             }
             var seenColumns: [String: SourceLocation] = [:]
             for column in explicit {
-                guard checkIdentifier(column, what: "column") else { return nil }
+                guard checkIdentifier(column, what: "column", use: .database) else { return nil }
                 if let first = seenColumns[column.value] {
                     diagnostics.error("relation '\(name)' names the column '\(column.value)' twice; each key column needs its own foreign key column", at: column.location, notes: [.init("first named here", at: first)])
                     return nil
@@ -170,7 +170,7 @@ extension ResolutionContext {
 
     /// A back-reference becomes an attribute of the target: it must not collide with its members.
     func checkBackName(_ back: Located<String>, on target: Int, for relation: RelationDecl, of i: Int) -> Bool {
-        guard checkIdentifier(back, what: "back") else { return false }
+        guard checkIdentifier(back, what: "back", use: .schemaOnly) else { return false }
         let targetDecl = entities[target]
         if target == i, back.value == relation.name.value {
             diagnostics.error(
@@ -216,8 +216,8 @@ extension ResolutionContext {
 
     func resolveManyToMany(_ relation: RelationDecl, of i: Int) {
         let name = relation.name.value
-        guard checkIdentifier(relation.name, what: "relation") else { return }
-        if let from = relation.renamedFrom { checkIdentifier(from, what: "renamed_from") }
+        guard checkIdentifier(relation.name, what: "relation", use: .schemaOnly) else { return }
+        if let from = relation.renamedFrom { checkIdentifier(from, what: "renamed_from", use: .database) }
         guard let target = entity(named: relation.target, from: name) else { return }
         if let partner = partner(of: relation, in: i, target: target) {
             // Declared on both sides: the side declared first owns the join table.
@@ -251,7 +251,7 @@ extension ResolutionContext {
             return
         }
         var tableName = Identifiers.shorten("\(tableNames[i])_\(name)", limit: Identifiers.maxExplicitLength)
-        if let explicit = relation.joinTable, checkIdentifier(explicit, what: "join table") { tableName = explicit.value }
+        if let explicit = relation.joinTable, checkIdentifier(explicit, what: "join table", use: .database) { tableName = explicit.value }
         let sourcePrefix = Identifiers.snakeCase(entities[i].name.value)
         var targetPrefix = Identifiers.snakeCase(entities[target].name.value)
         if targetPrefix == sourcePrefix { targetPrefix = name }

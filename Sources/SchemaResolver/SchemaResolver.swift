@@ -104,16 +104,63 @@ final class ResolutionContext {
             EnumType(name: decl.name.value, databaseName: Identifiers.derived(Identifiers.snakeCase(decl.name.value)), values: decl.values.map(\.value), comment: decl.comment,
                 renamedValues: decl.renamedValues.isEmpty ? nil : Dictionary(decl.renamedValues.map { ($0.new.value, $0.old.value) }, uniquingKeysWith: { a, _ in a }))
         }
-        return Schema(
+        let schema = Schema(
             name: schemaName, namingConvention: convention, enums: enumTypes.sorted { $0.name < $1.name },
             tables: tables.sorted { $0.name < $1.name })
+        if !diagnostics.hasErrors { warnAboutRequiredReferenceCycles(in: schema) }
+        return schema
+    }
+
+    // MARK: Required reference cycles
+
+    /// A warning per cycle of required many-to-one / one-to-one relations (no row of it can be
+    /// inserted first), at the relation of the cycle declared first, with a note at each other one.
+    func warnAboutRequiredReferenceCycles(in schema: Schema) {
+        for cycle in RequiredReferenceCycles(schema: schema).cycles {
+            let located = cycle.references.compactMap { ref -> (ref: RequiredReferenceCycles.Reference, at: SourceLocation)? in
+                guard let i = entityIndex[ref.entity], let decl = entities[i].relations.first(where: { $0.name.value == ref.relation }) else { return nil }
+                return (ref, decl.name.location)
+            }.sorted { ($0.at.line, $0.at.column) < ($1.at.line, $1.at.column) }
+            guard let first = located.first else { continue }
+            let fix = "or, on PostgreSQL, make its foreign key DEFERRABLE INITIALLY DEFERRED (by hand, in a migration)"
+            let message: String
+            if cycle.references.count == 1 {
+                let ref = first.ref
+                message = "required relation \(ref) references its own entity: no \(ref.entity) can be created first (it needs an existing \(ref.target)), "
+                    + "so the API cannot create it nor anything that requires it. Make the relation optional ('nullable: true'), " + fix
+            } else {
+                var seen: Set<String> = []
+                let names = located.map(\.ref.entity).filter { seen.insert($0).inserted }
+                let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " or " + names[names.count - 1]
+                message = "required relations form a cycle: \(located.map { "\($0.ref)" }.joined(separator: ", ")); "
+                    + "no \(list) can be created first (each needs an existing row of the cycle), "
+                    + "so the API cannot create them nor anything that requires them. Make one relation of each cycle optional ('nullable: true'), " + fix
+            }
+            diagnostics.warning(
+                message,
+                at: first.at,
+                notes: located.dropFirst().map { .init("'\($0.ref.entity).\($0.ref.relation)' is required here", at: $0.at) })
+        }
     }
 
     // MARK: Names
 
-    /// Checks that a name is usable in SQL, Python and JSON alike.
+    /// Where a checked name ends up, which decides whether the dialects' length limit applies to it.
+    enum NameUse {
+        /// Only in the schema and the Python code (entity, relation and `back` names whose database
+        /// names are set or derived and shortened): no length limit.
+        case schemaOnly
+        /// In the database as it is (an explicit table, column, constraint, index, join table or
+        /// enum type name): at most `Identifiers.maxExplicitLength` bytes.
+        case database
+        /// In the database as the name of `object` (a table, a column) unless the schema sets `key`.
+        case databaseUnlessSet(object: String, key: String)
+    }
+
+    /// Checks that a name is usable in SQL, Python and JSON alike, and, when it reaches the database
+    /// (`use`), that it fits the dialects' length limit.
     @discardableResult
-    func checkIdentifier(_ name: Located<String>, what: String) -> Bool {
+    func checkIdentifier(_ name: Located<String>, what: String, use: NameUse) -> Bool {
         let value = name.value
         // The usual case in one pass: a plain identifier (so not empty, no quotes, no leading digit)
         // within the length limit passes every check below.
@@ -137,11 +184,19 @@ final class ResolutionContext {
             diagnostics.error("\(what) name '\(value)' is not a valid identifier; use letters, digits and '_'", at: name.location)
             return false
         }
-        if value.utf8.count > Identifiers.maxExplicitLength {
-            diagnostics.error("\(what) name '\(value)' is \(value.utf8.count) bytes long; the limit is \(Identifiers.maxExplicitLength) bytes (PostgreSQL)", at: name.location)
-            return false
+        let length = value.utf8.count, limit = Identifiers.maxExplicitLength
+        guard length > limit else { return true }
+        switch use {
+        case .schemaOnly:
+            return true
+        case .database:
+            diagnostics.error("\(what) name '\(value)' is \(length) bytes long; the limit is \(limit) bytes (PostgreSQL); use a shorter name", at: name.location)
+        case let .databaseUnlessSet(object, key):
+            diagnostics.error(
+                "\(what) name '\(value)' is \(length) bytes long, too long for the \(object) name it gives (the limit is \(limit) bytes, PostgreSQL); set '\(key)' to a shorter name, or rename the \(what)",
+                at: name.location)
         }
-        return true
+        return false
     }
 
     func collectEnums() {
@@ -152,7 +207,7 @@ final class ResolutionContext {
                 continue
             }
             seen[decl.name.value] = decl.name.location
-            checkIdentifier(decl.name, what: "enum")
+            checkIdentifier(decl.name, what: "enum", use: .database)
             if ColumnType.scalarNames.contains(decl.name.value.lowercased()) || ColumnType.aliases[decl.name.value.lowercased()] != nil {
                 diagnostics.error("enum '\(decl.name.value)' has the name of the built-in type '\(ColumnType.aliases[decl.name.value.lowercased()] ?? decl.name.value.lowercased())'; rename the enum", at: decl.name.location)
             }
@@ -196,14 +251,14 @@ final class ResolutionContext {
                 diagnostics.error("duplicate entity '\(decl.name.value)'", at: decl.name.location, notes: [.init("first defined here", at: entities[first].name.location)])
                 continue
             }
-            checkIdentifier(decl.name, what: "entity")
+            checkIdentifier(decl.name, what: "entity", use: decl.table == nil ? .databaseUnlessSet(object: "table", key: "table") : .schemaOnly)
             if enums[decl.name.value] != nil {
                 diagnostics.error("'\(decl.name.value)' is both an entity and an enum", at: decl.name.location, notes: [.init("the enum is defined here", at: enums[decl.name.value]!.name.location)])
             }
             entityIndex[decl.name.value] = entities.count
             entities.append(decl)
             var table = Identifiers.derived(Identifiers.snakeCase(decl.name.value))
-            if let explicit = decl.table, checkIdentifier(explicit, what: "table") { table = explicit.value }
+            if let explicit = decl.table, checkIdentifier(explicit, what: "table", use: .database) { table = explicit.value }
             tableNames.append(table)
         }
         let n = entities.count

@@ -214,6 +214,11 @@ public enum Manifest {
         return out + "\""
     }
 
+    /// Whether `directory` holds a manifest (a project schemaforge generated).
+    public static func exists(in directory: String) -> Bool {
+        FileManager.default.fileExists(atPath: URL(fileURLWithPath: directory).appendingPathComponent(GenerationPlan.manifestPath).path)
+    }
+
     /// The database the project in `directory` was generated for.
     public static func database(in directory: String) -> String? {
         let url = URL(fileURLWithPath: directory).appendingPathComponent(GenerationPlan.manifestPath)

@@ -18,7 +18,14 @@ public enum MigrationWorkflow {
         schema: Schema, directory: String, message: String, allowDataLoss: Bool, database override: TargetDatabase?
     ) throws -> Outcome {
         let base = URL(fileURLWithPath: directory)
-        guard let database = override ?? Manifest.database(in: directory).flatMap(TargetDatabase.init(rawValue:)) else {
+        let recorded: TargetDatabase?
+        do {
+            if let override { try ProjectDatabase.check(override, directory: directory) }
+            recorded = override == nil ? try ProjectDatabase.recorded(in: directory) : nil
+        } catch let problem as ProjectDatabase.Problem {
+            throw Refusal(description: problem.description)
+        }
+        guard let database = override ?? recorded else {
             let sqlSnapshot = base.appendingPathComponent("migrations/schema.snapshot.json")
             if !FileManager.default.fileExists(atPath: sqlSnapshot.path) {
                 throw Refusal(description: "\(sqlSnapshot.path) not found: run 'schemaforge generate' for this project first")

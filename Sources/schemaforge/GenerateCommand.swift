@@ -12,6 +12,8 @@ struct Generate: ParsableCommand {
         discussion: """
             Re-running is safe: unchanged files are not rewritten, and a generated file you edited is never
             overwritten silently (the command stops and names it) unless you pass --force.
+            The project remembers its database (.schemaforge/manifest.json): later runs without --db
+            keep it, and a different --db is refused.
 
             Examples:
               schemaforge generate examples/blog.yaml --out blog-api
@@ -24,8 +26,8 @@ struct Generate: ParsableCommand {
     @Option(help: "The output directory.")
     var out: String
 
-    @Option(help: "Target database: sqlite (default), postgresql, mysql or mongodb.")
-    var db: TargetDatabase = .sqlite
+    @Option(help: "Target database: sqlite, postgresql, mysql or mongodb. Default: the database the project in --out was generated for, or sqlite for a new project.")
+    var db: TargetDatabase?
 
     @Flag(help: "Overwrite (or remove) generated files that were edited since they were generated.")
     var force = false
@@ -39,7 +41,7 @@ struct Generate: ParsableCommand {
     /// Once `schemaforge migrate` has written revisions after the initial one, the initial revision
     /// and the snapshot belong to the migration history: regenerating the project keeps them as
     /// they are on disk.
-    func keepMigrationHistory(_ files: inout [GeneratedFile]) {
+    func keepMigrationHistory(_ files: inout [GeneratedFile], database db: TargetDatabase) {
         let versions = (out as NSString).appendingPathComponent(db == .mongodb ? "mongo/migrations" : "migrations/versions")
         let revisions = ((try? FileManager.default.contentsOfDirectory(atPath: versions)) ?? []).filter { $0.hasSuffix(".py") }
         guard revisions.contains(where: { $0 != "0001_initial.py" && $0 != "__init__.py" }) else { return }
@@ -52,6 +54,13 @@ struct Generate: ParsableCommand {
     func run() throws {
         let loaded = try input.load()
         guard let schema = loaded.schema else { throw ExitCode(1) }
+        let db: TargetDatabase
+        do {
+            db = try ProjectDatabase.forGenerate(requested: self.db, directory: out)
+        } catch let problem as ProjectDatabase.Problem {
+            FileHandle.standardError.write(Data("schemaforge: error: \(problem.description)\n".utf8))
+            throw ExitCode(1)
+        }
         if db == .mongodb {
             // Schema features MongoDB cannot enforce: said, never dropped silently.
             for warning in MongoProjectGenerator(schema: schema).warnings {
@@ -70,7 +79,7 @@ struct Generate: ParsableCommand {
             return
         }
         var files = GeneratorPipeline.project(schema, database: db)
-        keepMigrationHistory(&files)
+        keepMigrationHistory(&files, database: db)
         let plan = GenerationPlan.make(files: files.map { ($0.path, $0.contents) }, outputDirectory: out)
         if check || dryRun {
             for entry in plan.changes { print("\(entry.action.rawValue): \(entry.path)") }

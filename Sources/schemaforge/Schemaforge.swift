@@ -6,18 +6,23 @@ import SchemaforgeKit
 struct Schemaforge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schemaforge",
-        abstract: "One declarative schema -> SQL DDL (and, later, models, migrations and APIs) for Python backends.",
+        abstract: "One declarative schema -> SQL DDL, a FastAPI project (SQLAlchemy models, Pydantic schemas, routers, tests) and migrations (Alembic, or MongoDB scripts).",
         discussion: """
             Examples:
-              schemaforge init                                  write a starter schema.yaml
-              schemaforge validate schema.yaml                  check a schema, print diagnostics
-              schemaforge sql schema.yaml                       SQLite DDL (the default dialect)
-              schemaforge sql schema.yaml --dialect postgresql  PostgreSQL DDL
-              schemaforge sql schema.yaml -d mysql -o db.sql    MySQL/MariaDB DDL into a file
-              schemaforge resolve schema.yaml                   the resolved schema as stable JSON
+              schemaforge init                                 # a starter schema.yaml
+              schemaforge validate schema.yaml                 # diagnostics on stderr
+              schemaforge sql schema.yaml                      # SQLite DDL (the default)
+              schemaforge sql schema.yaml --dialect postgresql # PostgreSQL DDL
+              schemaforge sql schema.yaml -d mysql -o db.sql   # MySQL/MariaDB, to a file
+              schemaforge resolve schema.yaml                  # the resolved schema, JSON
+              schemaforge generate schema.yaml --out api       # a FastAPI project, SQLite
+              schemaforge generate schema.yaml --out api --db postgresql
+              schemaforge migrate schema.yaml --out api -m "add tags"
+              schemaforge diff v1.yaml v2.yaml                 # the migration plan
 
-            Exit codes: 0 success, 1 the schema has errors (or warnings with --strict), 2 usage error.
+            Exit codes: 0 success, 1 schema errors (or warnings with --strict), 2 usage error.
             """,
+        version: SchemaforgeVersion.current,
         subcommands: [Validate.self, SQL.self, Resolve.self, Generate.self, Migrate.self, Diff.self, Init.self]
     )
 }

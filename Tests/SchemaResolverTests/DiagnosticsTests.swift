@@ -632,7 +632,10 @@ final class DiagnosticsTests: XCTestCase {
                   name: string
                 relations:
                   children: {to: Category, kind: one_to_many, back: parent}
-            """), [])
+            """), [
+            // The many-to-one that `back` creates is required: the root of the tree cannot be created.
+            .warning(7, 57, "required relation Category.parent -> Category references its own entity: no Category can be created first (it needs an existing Category), so the API cannot create it nor anything that requires it. Make the relation optional ('nullable: true'), or, on PostgreSQL, make its foreign key DEFERRABLE INITIALLY DEFERRED (by hand, in a migration)"),
+        ])
         let table = try XCTUnwrap(loaded.schema?.tables.first { $0.name == "category" })
         XCTAssertEqual(table.foreignKeys.map(\.columns), [["parent_id"]])
         XCTAssertEqual(table.relations.map(\.name).sorted(), ["children", "parent"])
@@ -877,10 +880,103 @@ final class DiagnosticsTests: XCTestCase {
             .error(3, 3, "entity name 'Us'er' contains a quote character; use letters, digits and '_'"),
             .error(8, 7, "field name is empty; use letters, digits and '_'"),
             .error(9, 7, "field name '1st_place' starts with a digit; start it with a letter or '_'"),
-            .error(10, 7, "field name 'a_name_that_is_much_too_long_for_postgresql_which_stops_at_63_bytes' is 67 bytes long; the limit is 63 bytes (PostgreSQL)"),
+            .error(10, 7, "field name 'a_name_that_is_much_too_long_for_postgresql_which_stops_at_63_bytes' is 67 bytes long, too long for the column name it gives (the limit is 63 bytes, PostgreSQL); set 'column' to a shorter name, or rename the field"),
             .error(11, 7, "field name 'has space' is not a valid identifier; use letters, digits and '_'"),
             .error(13, 12, "table name 'tag table' is not a valid identifier; use letters, digits and '_'"),
         ])
+    }
+
+    /// Only names that reach the database have the dialects' length limit: a long entity or field
+    /// name is fine with a short `table` or `column`, and the error says which key to set.
+    func testLongNamesNeedShortDatabaseNames() {
+        let long = "ThisEntityNameIsLongerThanTheSixtyThreeBytesPostgreSQLAllowsForTables"
+        let field = "this_field_name_is_longer_than_the_sixty_three_bytes_postgresql_allows"
+        let column = "this_column_name_is_longer_than_the_sixty_three_bytes_postgresql_allows"
+        let loaded = assertDiagnostics(.yaml("""
+            schema: 1
+            entities:
+              \(long):
+                fields:
+                  name: string
+              \(long)Too:
+                table: short_table
+                fields:
+                  \(field):
+                    type: string
+                  \(field)_too:
+                    type: string
+                    column: short_column
+                  plain:
+                    type: string
+                    column: \(column)
+                relations:
+                  \(field)_owner:
+                    kind: many_to_one
+                    to: \(long)
+            """), [
+            .error(3, 3, "entity name '\(long)' is 69 bytes long, too long for the table name it gives (the limit is 63 bytes, PostgreSQL); set 'table' to a shorter name, or rename the entity"),
+            .error(9, 7, "field name '\(field)' is 70 bytes long, too long for the column name it gives (the limit is 63 bytes, PostgreSQL); set 'column' to a shorter name, or rename the field"),
+            .error(16, 17, "column name '\(column)' is 71 bytes long; the limit is 63 bytes (PostgreSQL); use a shorter name"),
+        ])
+        XCTAssertNil(loaded.schema)
+        // Fixed as the messages say, the schema resolves: the long names stay in the schema (and
+        // the Python code), the database gets the short ones.
+        let fixed = GeneratorPipeline.load(text: """
+            schema: 1
+            entities:
+              \(long):
+                table: long_things
+                fields:
+                  name: string
+              \(long)Too:
+                table: short_table
+                fields:
+                  \(field):
+                    type: string
+                    column: short_column
+            """, file: "fixed.yaml")
+        XCTAssertEqual(fixed.diagnostics.map(\.description), [])
+        let table = fixed.schema?.tables.first { $0.entity == "\(long)Too" }
+        XCTAssertEqual(table?.name, "short_table")
+        XCTAssertEqual(table?.columns.first { $0.field == field }?.name, "short_column")
+    }
+
+    /// Required relations in a cycle: no row can be inserted first. A warning (the schema still
+    /// resolves) at the relation declared first, a note at each other one; a required
+    /// self-reference is a cycle too; an optional relation breaks a cycle.
+    func testRequiredRelationCycles() {
+        let fix = "or, on PostgreSQL, make its foreign key DEFERRABLE INITIALLY DEFERRED (by hand, in a migration)"
+        let loaded = assertDiagnostics(.yaml("""
+            schema: 1
+            entities:
+              Store:
+                fields:
+                  name: string
+                relations:
+                  manager: {to: Staff}
+              Staff:
+                fields:
+                  name: string
+                relations:
+                  store: {to: Store}
+              Category:
+                fields:
+                  name: string
+                relations:
+                  parent:
+                    to: Category
+              Shelf:
+                fields:
+                  name: string
+                relations:
+                  store: {to: Store}
+                  next: {to: Shelf, nullable: true}
+            """), [
+            .warning(7, 7, "required relations form a cycle: Store.manager -> Staff, Staff.store -> Store; no Store or Staff can be created first (each needs an existing row of the cycle), so the API cannot create them nor anything that requires them. Make one relation of each cycle optional ('nullable: true'), " + fix,
+                notes: [.note(12, 7, "'Staff.store' is required here")]),
+            .warning(17, 7, "required relation Category.parent -> Category references its own entity: no Category can be created first (it needs an existing Category), so the API cannot create it nor anything that requires it. Make the relation optional ('nullable: true'), " + fix),
+        ])
+        XCTAssertEqual(loaded.schema?.uncreatableEntities, ["Category", "Shelf", "Staff", "Store"])
     }
 
     func testEnumTypeNameClashesWithATable() {

@@ -176,6 +176,19 @@ struct CLITests {
         #expect(sql.stdout.contains("--dialect"))
     }
 
+    @Test("--version prints the version; the root help says what the tool does today and shows generate and migrate")
+    func versionAndRootHelp() throws {
+        let version = try CLI.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout == SchemaforgeVersion.current + "\n")
+        #expect(SchemaforgeVersion.current.split(separator: ".").count == 3)
+        let help = try CLI.run(["--help"])
+        #expect(!help.stdout.contains("later"), "\(help.stdout)")
+        for text in ["FastAPI", "SQLAlchemy", "Pydantic", "Alembic", "MongoDB", "schemaforge generate schema.yaml --out api", "schemaforge migrate schema.yaml"] {
+            #expect(help.stdout.contains(text), "\(text)")
+        }
+    }
+
     @Test("sql prints what the library generates; sqlite is the default dialect", arguments: Examples.names)
     func sqlMatchesLibrary(example: String) throws {
         let loaded = try Examples.load(example)
@@ -268,6 +281,110 @@ struct CLITests {
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         let again = try CLI.run(["generate", schema, "--out", dir.path("fresh"), "--db", database])
         #expect(again.stdout.contains("unchanged") && !again.stdout.contains("created"), "\(again.stdout)")
+    }
+
+    @Test("generate without --db keeps the database the project was generated for", arguments: ["postgresql", "mysql", "mongodb"])
+    func generateKeepsRecordedDatabase(database: String) throws {
+        let dir = try TemporaryDirectory()
+        let schema = GoldenFile.repositoryRoot.appendingPathComponent("examples/shop.yaml").path
+        let first = try CLI.run(["generate", schema, "--out", dir.path("api"), "--db", database])
+        #expect(first.status == 0, "\(first.stderr)")
+        let before = Self.tree(dir.path("api"))
+        // Without --db, --check and --dry-run compare against the recorded database: up to date.
+        for flag in ["--check", "--dry-run"] {
+            let result = try CLI.run(["generate", schema, "--out", dir.path("api"), flag])
+            #expect(result.status == 0, "\(flag): \(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("up to date"), "\(flag): \(result.stdout)")
+        }
+        let again = try CLI.run(["generate", schema, "--out", dir.path("api")])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!again.stdout.contains("update") && !again.stdout.contains("delete"), "\(again.stdout)")
+        #expect(Self.tree(dir.path("api")) == before)
+        #expect(Manifest.database(in: dir.path("api")) == database)
+    }
+
+    @Test("generate and migrate with a --db other than the project's are refused; nothing is written")
+    func generateRefusesOtherDatabase() throws {
+        let dir = try TemporaryDirectory()
+        let schema = GoldenFile.repositoryRoot.appendingPathComponent("examples/shop.yaml").path
+        #expect(try CLI.run(["generate", schema, "--out", dir.path("api"), "--db", "postgresql"]).status == 0)
+        let before = Self.tree(dir.path("api"))
+        for extra in [[], ["--check"], ["--dry-run"], ["--force"]] {
+            let result = try CLI.run(["generate", schema, "--out", dir.path("api"), "--db", "sqlite"] + extra)
+            #expect(result.status == 1, "\(extra)")
+            #expect(result.stderr.contains("was generated for postgresql, not sqlite"), "\(result.stderr)")
+            #expect(result.stderr.contains("into a new directory"), "\(result.stderr)")
+            #expect(result.stdout == "")
+        }
+        // The same database, named explicitly, is fine.
+        #expect(try CLI.run(["generate", schema, "--out", dir.path("api"), "--db", "postgresql", "--check"]).status == 0)
+        let migrate = try CLI.run(["migrate", schema, "--out", dir.path("api"), "-m", "x", "--db", "mysql"])
+        #expect(migrate.status == 1)
+        #expect(migrate.stderr.contains("was generated for postgresql, not mysql"), "\(migrate.stderr)")
+        #expect(Self.tree(dir.path("api")) == before)
+    }
+
+    @Test("generate without --db: sqlite for a new directory; a manifest that does not name its database asks for --db")
+    func generateDefaultDatabase() throws {
+        let dir = try TemporaryDirectory()
+        let schema = GoldenFile.repositoryRoot.appendingPathComponent("examples/blog.yaml").path
+        #expect(try CLI.run(["generate", schema, "--out", dir.path("new")]).status == 0)
+        #expect(Manifest.database(in: dir.path("new")) == "sqlite")
+        // A manifest written before the database was recorded.
+        try FileManager.default.createDirectory(atPath: dir.path("old/.schemaforge"), withIntermediateDirectories: true)
+        try dir.write("old/.schemaforge/manifest.json", #"{"files": {}, "generator": "schemaforge"}"#)
+        let unrecorded = try CLI.run(["generate", schema, "--out", dir.path("old")])
+        #expect(unrecorded.status == 1)
+        #expect(unrecorded.stderr.contains("does not record the project's database: pass --db"), "\(unrecorded.stderr)")
+        let explicit = try CLI.run(["generate", schema, "--out", dir.path("old"), "--db", "postgresql"])
+        #expect(explicit.status == 0, "\(explicit.stderr)")
+        #expect(Manifest.database(in: dir.path("old")) == "postgresql")
+    }
+
+    @Test("an entity name far longer than a database or file name allows generates a project when its table is short", arguments: ["sqlite", "postgresql", "mongodb"])
+    func generateLongEntityName(database: String) throws {
+        let dir = try TemporaryDirectory()
+        let entity = "Very" + String(repeating: "LongEntityName", count: 20)
+        try dir.write("long.yaml", """
+            schema: 1
+            entities:
+              \(entity):
+                table: long_things
+                fields:
+                  title: string
+              Other:
+                fields:
+                  name: string
+                relations:
+                  thing:
+                    kind: many_to_one
+                    to: \(entity)
+            """)
+        let result = try CLI.run(["generate", "long.yaml", "--out", "api", "--db", database, "--strict"], in: dir.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        let module = PythonNames.module(forEntity: entity)
+        #expect(module.utf8.count <= PythonNames.maxModuleLength && module.hasPrefix("very_long_entity_name_"))
+        let files = Self.tree(dir.path("api")).keys
+        #expect(files.contains("app/models/\(module).py"))
+        #expect(files.contains("tests/test_\(module).py"))
+        for path in files { #expect(path.split(separator: "/").allSatisfy { $0.utf8.count <= 255 }, "\(path)") }
+        // Short entity names keep their plain module names.
+        #expect(PythonNames.module(forEntity: "OrderLine") == "order_line")
+        #expect(PythonNames.module(forEntity: String(repeating: "Ab", count: 31)) == String(repeating: "ab_", count: 30) + "ab")
+    }
+
+    @Test("a cycle of required relations: validate --strict fails, generate prints the warning and the README says it")
+    func requiredCycle() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("cycle.yaml", RequiredReferenceCycleTests.schema)
+        #expect(try CLI.run(["validate", "cycle.yaml"], in: dir.url).status == 0)
+        let strict = try CLI.run(["validate", "cycle.yaml", "--strict"], in: dir.url)
+        #expect(strict.status == 1)
+        #expect(strict.stderr.contains("cycle.yaml:6:7: warning: required relations form a cycle"), "\(strict.stderr)")
+        let generate = try CLI.run(["generate", "cycle.yaml", "--out", "api"], in: dir.url)
+        #expect(generate.status == 0)
+        #expect(generate.stderr.contains("warning: required relation Category.parent -> Category references its own entity"), "\(generate.stderr)")
+        #expect(dir.read("api/README.md")?.contains("## Resources the API cannot create") == true)
     }
 
     @Test("resolve prints the snapshot JSON")

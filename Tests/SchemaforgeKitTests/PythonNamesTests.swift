@@ -1,0 +1,48 @@
+import SchemaforgeKit
+import Testing
+
+/// The Python-side names generators derive from schema names.
+@Suite("PythonNames")
+struct PythonNamesTests {
+    @Test(
+        "plural: regular words, the rules, irregular and uncountable words",
+        arguments: [
+            // Regular, and the rules.
+            ("post", "posts"), ("order_line", "order_lines"), ("day", "days"), ("key", "keys"),
+            ("category", "categories"), ("product_category", "product_categories"), ("box", "boxes"),
+            ("status", "statuses"), ("address", "addresses"), ("bus", "buses"), ("match", "matches"),
+            ("wish", "wishes"), ("index", "indexes"), ("analysis", "analyses"), ("basis", "bases"),
+            ("shelf", "shelves"), ("book_shelf", "book_shelves"), ("half", "halves"), ("leaf", "leaves"),
+            ("knife", "knives"), ("wife", "wives"), ("roof", "roofs"), ("chief", "chiefs"), ("cliff", "cliffs"),
+            ("photo", "photos"), ("golf", "golfs"), ("human", "humans"),
+            // Irregular.
+            ("person", "people"), ("sales_person", "sales_people"), ("child", "children"), ("man", "men"),
+            ("woman", "women"), ("mouse", "mice"), ("hero", "heroes"), ("quiz", "quizzes"),
+            // Uncountable.
+            ("staff", "staff"), ("store_staff", "store_staff"), ("data", "data"), ("information", "information"),
+            ("equipment", "equipment"), ("news", "news"), ("series", "series"), ("species", "species"),
+        ])
+    func plural(word: String, expected: String) {
+        #expect(PythonNames.plural(word) == expected)
+    }
+
+    @Test("route prefixes use the plural: /shelves, /staff, /people")
+    func routePrefixes() throws {
+        let schema = try #require(resolve("""
+            entities:
+              Shelf:
+                fields: {name: string}
+              Staff:
+                fields: {name: string}
+              SalesPerson:
+                fields: {name: string}
+            """))
+        let files = GeneratorPipeline.project(schema, database: .sqlite)
+        let routers = files.filter { $0.path.hasPrefix("app/routers/") }.map(\.contents).joined()
+        for prefix in ["/shelves", "/staff", "/sales-people"] {
+            #expect(routers.contains("router = APIRouter(prefix=\"\(prefix)\""), "\(prefix)")
+        }
+        #expect(routers.contains("async def list_staff("))
+        #expect(!routers.contains("/shelfs") && !routers.contains("/staffs"))
+    }
+}
