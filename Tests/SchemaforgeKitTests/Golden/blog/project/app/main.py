@@ -5,9 +5,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
+from app.config import settings
 from app.db import engine
 from app.errors import register_exception_handlers
+from app.limits import BodyLimitMiddleware
 from app.routers import api_router
 
 
@@ -17,6 +20,16 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     await engine.dispose()
 
 
-app = FastAPI(title="blog", lifespan=lifespan)
+def operation_id(route: APIRoute) -> str:
+    """Short, stable operation ids: `<tag>-<function>` (`posts-create_post`)."""
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+app = FastAPI(
+    title="blog",
+    lifespan=lifespan,
+    generate_unique_id_function=operation_id,
+)
+app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
 app.include_router(api_router, prefix="/api/v1")
 register_exception_handlers(app)

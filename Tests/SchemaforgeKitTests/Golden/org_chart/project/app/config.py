@@ -14,6 +14,14 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///./app.db"
     pool_size: int = 5
     max_overflow: int = 10
+    # Seconds a request waits for a pool connection, then answers 503.
+    pool_timeout: float = 10.0
+    # Seconds to reach the database server, then 503.
+    connect_timeout: float = 5.0
+    # Seconds one statement (or a lock wait) may take, then 503.
+    statement_timeout: float = 15.0
+    # Larger request bodies answer 413 without being read.
+    max_body_bytes: int = 1_048_576
     echo: bool = False
 
 

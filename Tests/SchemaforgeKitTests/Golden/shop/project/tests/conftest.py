@@ -21,11 +21,16 @@ def anyio_backend() -> str:
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
     """A client for the app, on tables dropped and created anew for each test."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from app.config import settings
     from app.db import engine
     from app.main import app
     from app.models import Base
 
-    async with engine.connect() as connection:
+    # A plain engine for the set-up: the app's begins every SQLite transaction.
+    setup = create_async_engine(settings.database_url)
+    async with setup.connect() as connection:
         if connection.dialect.name == "sqlite":
             # Tables in a foreign-key cycle cannot be dropped one by one with
             # enforcement on; new connections turn it back on (app.db).
@@ -33,6 +38,7 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
         await connection.run_sync(Base.metadata.drop_all)
         await connection.run_sync(Base.metadata.create_all)
         await connection.commit()
+    await setup.dispose()
     await engine.dispose()
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(

@@ -3,7 +3,7 @@
 
 import datetime
 import decimal
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -20,7 +20,9 @@ class PostCreate(BaseModel):
     price: decimal.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
     published_on: datetime.date | None = None
     author_id: str = Field(max_length=24, pattern=r"^[0-9a-f]{24}$")
-    tag_ids: list[str] = Field(default_factory=list)
+    tag_ids: list[Annotated[str, Field(max_length=24)]] = Field(
+        default_factory=list, max_length=1000
+    )
 
 
 class PostUpdate(BaseModel):

@@ -7,11 +7,11 @@ import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
 from app.models.enums import Role, enum_values
+from app.models.types import UTCDateTime
 
 if TYPE_CHECKING:
     from app.models.post import Post
@@ -32,16 +32,10 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     bio: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     created_at: Mapped[datetime.datetime] = mapped_column(
-        sa.DateTime(timezone=True).with_variant(
-            mysql.DATETIME(fsp=6), "mysql", "mariadb"
-        ),
-        nullable=False,
-        server_default=sa.text("CURRENT_TIMESTAMP(6)"),
+        UTCDateTime, nullable=False, server_default=sa.text("CURRENT_TIMESTAMP(6)")
     )
     updated_at: Mapped[datetime.datetime] = mapped_column(
-        sa.DateTime(timezone=True).with_variant(
-            mysql.DATETIME(fsp=6), "mysql", "mariadb"
-        ),
+        UTCDateTime,
         nullable=False,
         server_default=sa.text("CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)"),
         onupdate=sa.text("CURRENT_TIMESTAMP(6)"),

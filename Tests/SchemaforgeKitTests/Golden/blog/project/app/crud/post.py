@@ -2,14 +2,17 @@
 """Persistence of Post."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, delete, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import NotFoundError
+from app.errors import MissingReferenceError
+from app.models.associations import post_tags
 from app.models.post import Post
 from app.models.tag import Tag
+from app.models.user import User
 from app.schemas.post import PostCreate, PostUpdate
 
 # Columns the database fills in when the client leaves them out.
@@ -36,9 +39,11 @@ async def create_post(session: AsyncSession, *, body: PostCreate) -> Post:
     for name in SERVER_DEFAULTS:
         if data.get(name) is None:
             data.pop(name, None)
+    if "author_id" in data:
+        await _require(session, User.id, data["author_id"], "author_id")
     post = Post(**data)
     with session.no_autoflush:
-        post.tags = await _load_all(session, Tag, Tag.id, body.tag_ids)
+        post.tags = await _load_all(session, Tag, Tag.id, body.tag_ids, "tag_ids")
     session.add(post)
     await session.flush()
     await session.refresh(post, attribute_names=REFRESH)
@@ -48,23 +53,71 @@ async def create_post(session: AsyncSession, *, body: PostCreate) -> Post:
 async def update_post(session: AsyncSession, *, post: Post, body: PostUpdate) -> Post:
     """Apply the fields the client sent."""
     data = body.model_dump(exclude_unset=True, exclude={"tag_ids"})
+    if "author_id" in data:
+        await _require(session, User.id, data["author_id"], "author_id")
     for name, value in data.items():
         setattr(post, name, value)
     if body.tag_ids is not None:
-        post.tags = await _load_all(session, Tag, Tag.id, body.tag_ids)
+        post.tags = await _load_all(session, Tag, Tag.id, body.tag_ids, "tag_ids")
     await session.flush()
     await session.refresh(post, attribute_names=REFRESH)
     return post
 
 
 async def _load_all(
-    session: AsyncSession, model: type[Any], key: Any, ids: Sequence[Any]
+    session: AsyncSession,
+    model: type[Any],
+    key: Any,
+    ids: Sequence[Any],
+    field: str,
 ) -> list[Any]:
-    """The objects with these keys, or NotFoundError naming the missing ones."""
+    """The objects with these keys, or MissingReferenceError naming the missing ones."""
     if not ids:
         return []
     found = list((await session.scalars(select(model).where(key.in_(ids)))).all())
     missing = set(ids) - {getattr(obj, key.key) for obj in found}
     if missing:
-        raise NotFoundError(model.__name__, sorted(missing, key=str))
+        raise MissingReferenceError(field, model.__name__, sorted(missing, key=str))
     return found
+
+
+async def _require(session: AsyncSession, key: Any, value: Any, field: str) -> None:
+    """MissingReferenceError unless a row has this key (None refers to nothing)."""
+    if value is None:
+        return
+    if await session.scalar(select(key).where(key == value).limit(1)) is None:
+        raise MissingReferenceError(field, key.class_.__name__, [value])
+
+
+async def delete_post(session: AsyncSession, post_id: int) -> bool:
+    """Delete one Post; False when there is none."""
+    statement = delete(Post).where(Post.id == post_id)
+    result = cast(CursorResult[Any], await session.execute(statement))
+    return bool(result.rowcount)
+
+
+async def add_tag(session: AsyncSession, post_id: int, tag_id: int) -> None:
+    """Link a Tag; linking twice (or concurrently) is not an error."""
+    exists = select(post_tags).where(
+        post_tags.c["post_id"] == post_id, post_tags.c["tag_id"] == tag_id
+    )
+    if (await session.execute(exists)).first() is not None:
+        return
+    try:
+        async with session.begin_nested():
+            await session.execute(
+                insert(post_tags).values({"post_id": post_id, "tag_id": tag_id})
+            )
+    except IntegrityError:
+        # Another request linked them first; anything else is an error.
+        if (await session.execute(exists)).first() is None:
+            raise
+
+
+async def remove_tag(session: AsyncSession, post_id: int, tag_id: int) -> None:
+    """Unlink a Tag; unlinking twice is not an error."""
+    await session.execute(
+        delete(post_tags).where(
+            post_tags.c["post_id"] == post_id, post_tags.c["tag_id"] == tag_id
+        )
+    )

@@ -2,12 +2,14 @@
 """Persistence of Tag."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, delete, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import NotFoundError
+from app.errors import MissingReferenceError
+from app.models.associations import post_tags
 from app.models.post import Post
 from app.models.tag import Tag
 from app.schemas.tag import TagCreate, TagUpdate
@@ -26,7 +28,7 @@ async def create_tag(session: AsyncSession, *, body: TagCreate) -> Tag:
             data.pop(name, None)
     tag = Tag(**data)
     with session.no_autoflush:
-        tag.posts = await _load_all(session, Post, Post.id, body.post_ids)
+        tag.posts = await _load_all(session, Post, Post.id, body.post_ids, "post_ids")
     session.add(tag)
     await session.flush()
     await session.refresh(tag, attribute_names=REFRESH)
@@ -39,20 +41,58 @@ async def update_tag(session: AsyncSession, *, tag: Tag, body: TagUpdate) -> Tag
     for name, value in data.items():
         setattr(tag, name, value)
     if body.post_ids is not None:
-        tag.posts = await _load_all(session, Post, Post.id, body.post_ids)
+        tag.posts = await _load_all(session, Post, Post.id, body.post_ids, "post_ids")
     await session.flush()
     await session.refresh(tag, attribute_names=REFRESH)
     return tag
 
 
 async def _load_all(
-    session: AsyncSession, model: type[Any], key: Any, ids: Sequence[Any]
+    session: AsyncSession,
+    model: type[Any],
+    key: Any,
+    ids: Sequence[Any],
+    field: str,
 ) -> list[Any]:
-    """The objects with these keys, or NotFoundError naming the missing ones."""
+    """The objects with these keys, or MissingReferenceError naming the missing ones."""
     if not ids:
         return []
     found = list((await session.scalars(select(model).where(key.in_(ids)))).all())
     missing = set(ids) - {getattr(obj, key.key) for obj in found}
     if missing:
-        raise NotFoundError(model.__name__, sorted(missing, key=str))
+        raise MissingReferenceError(field, model.__name__, sorted(missing, key=str))
     return found
+
+
+async def delete_tag(session: AsyncSession, tag_id: int) -> bool:
+    """Delete one Tag; False when there is none."""
+    statement = delete(Tag).where(Tag.id == tag_id)
+    result = cast(CursorResult[Any], await session.execute(statement))
+    return bool(result.rowcount)
+
+
+async def add_post(session: AsyncSession, tag_id: int, post_id: int) -> None:
+    """Link a Post; linking twice (or concurrently) is not an error."""
+    exists = select(post_tags).where(
+        post_tags.c["tag_id"] == tag_id, post_tags.c["post_id"] == post_id
+    )
+    if (await session.execute(exists)).first() is not None:
+        return
+    try:
+        async with session.begin_nested():
+            await session.execute(
+                insert(post_tags).values({"tag_id": tag_id, "post_id": post_id})
+            )
+    except IntegrityError:
+        # Another request linked them first; anything else is an error.
+        if (await session.execute(exists)).first() is None:
+            raise
+
+
+async def remove_post(session: AsyncSession, tag_id: int, post_id: int) -> None:
+    """Unlink a Post; unlinking twice is not an error."""
+    await session.execute(
+        delete(post_tags).where(
+            post_tags.c["tag_id"] == tag_id, post_tags.c["post_id"] == post_id
+        )
+    )

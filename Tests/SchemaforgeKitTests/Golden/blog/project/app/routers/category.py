@@ -3,18 +3,20 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import category as category_crud
 from app.db import SessionDep
+from app.errors import problem_responses
 from app.models.category import Category
-from app.params import IntPath, IntQuery
+from app.params import IntPath
 from app.schemas.category import (
     CategoryCreate,
     CategoryList,
+    CategoryQuery,
     CategoryRead,
     CategoryUpdate,
 )
@@ -26,34 +28,29 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "name": Category.name,
     "parent_id": Category.parent_id,
 }
-SORT_PATTERN = "^-?(id|name|parent_id)$"
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
 
 
-@router.get("/", response_model=CategoryList)
+@router.get("/", response_model=CategoryList, responses=problem_responses(422, 503))
 async def list_categories(
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
-    parent_id: IntQuery = None,
+    session: SessionDep, query: Annotated[CategoryQuery, Query()]
 ) -> CategoryList:
     """A page of Category, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if parent_id is not None:
-        conditions.append(Category.parent_id == parent_id)
+    if query.parent_id is not None:
+        conditions.append(Category.parent_id == query.parent_id)
     total = await session.scalar(
         select(func.count()).select_from(Category).where(*conditions)
     )
-    column = SORTABLE[sort.removeprefix("-")]
-    order = column.desc() if sort.startswith("-") else column.asc()
+    column = SORTABLE[query.sort.removeprefix("-")]
+    order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
         select(Category)
         .where(*conditions)
         .order_by(order, Category.id)
-        .offset(offset)
-        .limit(limit)
+        .offset(query.offset)
+        .limit(query.limit)
         .options(*LOAD)
     )
     rows = (await session.scalars(stmt)).all()
@@ -63,39 +60,63 @@ async def list_categories(
 
 
 async def _get_or_404(
-    session: SessionDep, category_id: int, *, load: bool = True
+    session: SessionDep, category_id: int, *, load: bool = True, lock: bool = False
 ) -> Category:
-    category = await session.get(Category, category_id, options=LOAD if load else [])
+    category = await session.get(
+        Category,
+        category_id,
+        options=LOAD if load else [],
+        with_for_update=lock,
+    )
     if category is None:
         raise HTTPException(status_code=404, detail="Category not found")
     return category
 
 
-@router.get("/{category_id}", response_model=CategoryRead)
+@router.get(
+    "/{category_id}",
+    response_model=CategoryRead,
+    responses=problem_responses(404, 422, 503),
+)
 async def get_category(category_id: IntPath, session: SessionDep) -> CategoryRead:
     return CategoryRead.model_validate(await _get_or_404(session, category_id))
 
 
-@router.post("/", response_model=CategoryRead, status_code=201)
-async def create_category(body: CategoryCreate, session: SessionDep) -> CategoryRead:
+@router.post(
+    "/",
+    response_model=CategoryRead,
+    status_code=201,
+    responses=problem_responses(409, 413, 422, 503),
+)
+async def create_category(
+    body: CategoryCreate, session: SessionDep, request: Request, response: Response
+) -> CategoryRead:
     category = await category_crud.create_category(session, body=body)
+    url = request.url_for("get_category", category_id=str(category.id))
+    response.headers["Location"] = url.path
     return CategoryRead.model_validate(category)
 
 
-@router.patch("/{category_id}", response_model=CategoryRead)
+@router.patch(
+    "/{category_id}",
+    response_model=CategoryRead,
+    responses=problem_responses(404, 409, 413, 422, 503),
+)
 async def update_category(
     category_id: IntPath, body: CategoryUpdate, session: SessionDep
 ) -> CategoryRead:
-    category = await _get_or_404(session, category_id)
+    # The row stays locked until the commit: concurrent updates apply one after the other.
+    category = await _get_or_404(session, category_id, lock=True)
     category = await category_crud.update_category(
         session, category=category, body=body
     )
     return CategoryRead.model_validate(category)
 
 
-@router.delete("/{category_id}", status_code=204)
+@router.delete(
+    "/{category_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_category(category_id: IntPath, session: SessionDep) -> Response:
-    category = await _get_or_404(session, category_id, load=False)
-    await session.delete(category)
-    await session.flush()
+    if not await category_crud.delete_category(session, category_id):
+        raise HTTPException(status_code=404, detail="Category not found")
     return Response(status_code=204)

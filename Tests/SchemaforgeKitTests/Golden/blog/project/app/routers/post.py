@@ -3,17 +3,18 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import post as post_crud
 from app.db import SessionDep
+from app.errors import problem_responses
 from app.models.post import Post
 from app.models.tag import Tag
-from app.params import IntPath, IntQuery
-from app.schemas.post import PostCreate, PostList, PostRead, PostUpdate
+from app.params import IntPath
+from app.schemas.post import PostCreate, PostList, PostQuery, PostRead, PostUpdate
 
 router = APIRouter(prefix="/posts", tags=["posts"])
 
@@ -28,39 +29,31 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "created_at": Post.created_at,
     "updated_at": Post.updated_at,
 }
-SORT_PATTERN = (
-    "^-?(id|title|body|published|price|published_on|author_id|created_at|updated_at)$"
-)
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [selectinload(Post.tags)]
 
 
-@router.get("/", response_model=PostList)
+@router.get("/", response_model=PostList, responses=problem_responses(422, 503))
 async def list_posts(
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
-    author_id: IntQuery = None,
-    published: bool | None = None,
+    session: SessionDep, query: Annotated[PostQuery, Query()]
 ) -> PostList:
     """A page of Post, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if author_id is not None:
-        conditions.append(Post.author_id == author_id)
-    if published is not None:
-        conditions.append(Post.published == published)
+    if query.author_id is not None:
+        conditions.append(Post.author_id == query.author_id)
+    if query.published is not None:
+        conditions.append(Post.published == query.published)
     total = await session.scalar(
         select(func.count()).select_from(Post).where(*conditions)
     )
-    column = SORTABLE[sort.removeprefix("-")]
-    order = column.desc() if sort.startswith("-") else column.asc()
+    column = SORTABLE[query.sort.removeprefix("-")]
+    order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
         select(Post)
         .where(*conditions)
         .order_by(order, Post.id)
-        .offset(offset)
-        .limit(limit)
+        .offset(query.offset)
+        .limit(query.limit)
         .options(*LOAD)
     )
     rows = (await session.scalars(stmt)).all()
@@ -69,64 +62,92 @@ async def list_posts(
     )
 
 
-async def _get_or_404(session: SessionDep, post_id: int, *, load: bool = True) -> Post:
-    post = await session.get(Post, post_id, options=LOAD if load else [])
+async def _get_or_404(
+    session: SessionDep, post_id: int, *, load: bool = True, lock: bool = False
+) -> Post:
+    post = await session.get(
+        Post,
+        post_id,
+        options=LOAD if load else [],
+        with_for_update=lock,
+    )
     if post is None:
         raise HTTPException(status_code=404, detail="Post not found")
     return post
 
 
-@router.get("/{post_id}", response_model=PostRead)
+@router.get(
+    "/{post_id}", response_model=PostRead, responses=problem_responses(404, 422, 503)
+)
 async def get_post(post_id: IntPath, session: SessionDep) -> PostRead:
     return PostRead.model_validate(await _get_or_404(session, post_id))
 
 
-@router.post("/", response_model=PostRead, status_code=201)
-async def create_post(body: PostCreate, session: SessionDep) -> PostRead:
+@router.post(
+    "/",
+    response_model=PostRead,
+    status_code=201,
+    responses=problem_responses(409, 413, 422, 503),
+)
+async def create_post(
+    body: PostCreate, session: SessionDep, request: Request, response: Response
+) -> PostRead:
     post = await post_crud.create_post(session, body=body)
+    url = request.url_for("get_post", post_id=str(post.id))
+    response.headers["Location"] = url.path
     return PostRead.model_validate(post)
 
 
-@router.patch("/{post_id}", response_model=PostRead)
+@router.patch(
+    "/{post_id}",
+    response_model=PostRead,
+    responses=problem_responses(404, 409, 413, 422, 503),
+)
 async def update_post(
     post_id: IntPath, body: PostUpdate, session: SessionDep
 ) -> PostRead:
-    post = await _get_or_404(session, post_id)
+    # The row stays locked until the commit: concurrent updates apply one after the other.
+    post = await _get_or_404(session, post_id, lock=True)
     post = await post_crud.update_post(session, post=post, body=body)
     return PostRead.model_validate(post)
 
 
-@router.delete("/{post_id}", status_code=204)
+@router.delete(
+    "/{post_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_post(post_id: IntPath, session: SessionDep) -> Response:
-    post = await _get_or_404(session, post_id, load=False)
-    await session.delete(post)
-    await session.flush()
+    if not await post_crud.delete_post(session, post_id):
+        raise HTTPException(status_code=404, detail="Post not found")
     return Response(status_code=204)
 
 
-@router.post("/{post_id}/tags/{tag_id}", status_code=204)
+@router.post(
+    "/{post_id}/tags/{tag_id}",
+    status_code=204,
+    responses=problem_responses(404, 422, 503),
+)
 async def add_post_tag(
     post_id: IntPath, tag_id: IntPath, session: SessionDep
 ) -> Response:
-    post = await _get_or_404(session, post_id)
-    other = await session.get(Tag, tag_id)
-    if other is None:
+    """Link them; doing it twice is not an error."""
+    await _get_or_404(session, post_id, load=False)
+    if await session.get(Tag, tag_id) is None:
         raise HTTPException(status_code=404, detail="Tag not found")
-    if other not in post.tags:
-        post.tags.append(other)
-    await session.flush()
+    await post_crud.add_tag(session, post_id, tag_id)
     return Response(status_code=204)
 
 
-@router.delete("/{post_id}/tags/{tag_id}", status_code=204)
+@router.delete(
+    "/{post_id}/tags/{tag_id}",
+    status_code=204,
+    responses=problem_responses(404, 422, 503),
+)
 async def remove_post_tag(
     post_id: IntPath, tag_id: IntPath, session: SessionDep
 ) -> Response:
-    post = await _get_or_404(session, post_id)
-    other = await session.get(Tag, tag_id)
-    if other is None:
+    """Unlink them; doing it twice is not an error."""
+    await _get_or_404(session, post_id, load=False)
+    if await session.get(Tag, tag_id) is None:
         raise HTTPException(status_code=404, detail="Tag not found")
-    if other in post.tags:
-        post.tags.remove(other)
-    await session.flush()
+    await post_crud.remove_tag(session, post_id, tag_id)
     return Response(status_code=204)

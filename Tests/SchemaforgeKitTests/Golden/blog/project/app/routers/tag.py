@@ -3,17 +3,18 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import tag as tag_crud
 from app.db import SessionDep
+from app.errors import problem_responses
 from app.models.post import Post
 from app.models.tag import Tag
 from app.params import IntPath
-from app.schemas.tag import TagCreate, TagList, TagRead, TagUpdate
+from app.schemas.tag import TagCreate, TagList, TagQuery, TagRead, TagUpdate
 
 router = APIRouter(prefix="/tags", tags=["tags"])
 
@@ -21,96 +22,119 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "id": Tag.id,
     "name": Tag.name,
 }
-SORT_PATTERN = "^-?(id|name)$"
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [selectinload(Tag.posts)]
 
 
-@router.get("/", response_model=TagList)
+@router.get("/", response_model=TagList, responses=problem_responses(422, 503))
 async def list_tags(
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
-    name: str | None = None,
+    session: SessionDep, query: Annotated[TagQuery, Query()]
 ) -> TagList:
     """A page of Tag, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if name is not None:
-        conditions.append(Tag.name == name)
+    if query.name is not None:
+        conditions.append(Tag.name == query.name)
     total = await session.scalar(
         select(func.count()).select_from(Tag).where(*conditions)
     )
-    column = SORTABLE[sort.removeprefix("-")]
-    order = column.desc() if sort.startswith("-") else column.asc()
+    column = SORTABLE[query.sort.removeprefix("-")]
+    order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
         select(Tag)
         .where(*conditions)
         .order_by(order, Tag.id)
-        .offset(offset)
-        .limit(limit)
+        .offset(query.offset)
+        .limit(query.limit)
         .options(*LOAD)
     )
     rows = (await session.scalars(stmt)).all()
     return TagList(data=[TagRead.model_validate(row) for row in rows], count=total or 0)
 
 
-async def _get_or_404(session: SessionDep, tag_id: int, *, load: bool = True) -> Tag:
-    tag = await session.get(Tag, tag_id, options=LOAD if load else [])
+async def _get_or_404(
+    session: SessionDep, tag_id: int, *, load: bool = True, lock: bool = False
+) -> Tag:
+    tag = await session.get(
+        Tag,
+        tag_id,
+        options=LOAD if load else [],
+        with_for_update=lock,
+    )
     if tag is None:
         raise HTTPException(status_code=404, detail="Tag not found")
     return tag
 
 
-@router.get("/{tag_id}", response_model=TagRead)
+@router.get(
+    "/{tag_id}", response_model=TagRead, responses=problem_responses(404, 422, 503)
+)
 async def get_tag(tag_id: IntPath, session: SessionDep) -> TagRead:
     return TagRead.model_validate(await _get_or_404(session, tag_id))
 
 
-@router.post("/", response_model=TagRead, status_code=201)
-async def create_tag(body: TagCreate, session: SessionDep) -> TagRead:
+@router.post(
+    "/",
+    response_model=TagRead,
+    status_code=201,
+    responses=problem_responses(409, 413, 422, 503),
+)
+async def create_tag(
+    body: TagCreate, session: SessionDep, request: Request, response: Response
+) -> TagRead:
     tag = await tag_crud.create_tag(session, body=body)
+    url = request.url_for("get_tag", tag_id=str(tag.id))
+    response.headers["Location"] = url.path
     return TagRead.model_validate(tag)
 
 
-@router.patch("/{tag_id}", response_model=TagRead)
+@router.patch(
+    "/{tag_id}",
+    response_model=TagRead,
+    responses=problem_responses(404, 409, 413, 422, 503),
+)
 async def update_tag(tag_id: IntPath, body: TagUpdate, session: SessionDep) -> TagRead:
-    tag = await _get_or_404(session, tag_id)
+    # The row stays locked until the commit: concurrent updates apply one after the other.
+    tag = await _get_or_404(session, tag_id, lock=True)
     tag = await tag_crud.update_tag(session, tag=tag, body=body)
     return TagRead.model_validate(tag)
 
 
-@router.delete("/{tag_id}", status_code=204)
+@router.delete(
+    "/{tag_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_tag(tag_id: IntPath, session: SessionDep) -> Response:
-    tag = await _get_or_404(session, tag_id, load=False)
-    await session.delete(tag)
-    await session.flush()
+    if not await tag_crud.delete_tag(session, tag_id):
+        raise HTTPException(status_code=404, detail="Tag not found")
     return Response(status_code=204)
 
 
-@router.post("/{tag_id}/posts/{post_id}", status_code=204)
+@router.post(
+    "/{tag_id}/posts/{post_id}",
+    status_code=204,
+    responses=problem_responses(404, 422, 503),
+)
 async def add_tag_post(
     tag_id: IntPath, post_id: IntPath, session: SessionDep
 ) -> Response:
-    tag = await _get_or_404(session, tag_id)
-    other = await session.get(Post, post_id)
-    if other is None:
+    """Link them; doing it twice is not an error."""
+    await _get_or_404(session, tag_id, load=False)
+    if await session.get(Post, post_id) is None:
         raise HTTPException(status_code=404, detail="Post not found")
-    if other not in tag.posts:
-        tag.posts.append(other)
-    await session.flush()
+    await tag_crud.add_post(session, tag_id, post_id)
     return Response(status_code=204)
 
 
-@router.delete("/{tag_id}/posts/{post_id}", status_code=204)
+@router.delete(
+    "/{tag_id}/posts/{post_id}",
+    status_code=204,
+    responses=problem_responses(404, 422, 503),
+)
 async def remove_tag_post(
     tag_id: IntPath, post_id: IntPath, session: SessionDep
 ) -> Response:
-    tag = await _get_or_404(session, tag_id)
-    other = await session.get(Post, post_id)
-    if other is None:
+    """Unlink them; doing it twice is not an error."""
+    await _get_or_404(session, tag_id, load=False)
+    if await session.get(Post, post_id) is None:
         raise HTTPException(status_code=404, detail="Post not found")
-    if other in tag.posts:
-        tag.posts.remove(other)
-    await session.flush()
+    await tag_crud.remove_post(session, tag_id, post_id)
     return Response(status_code=204)

@@ -3,19 +3,25 @@
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
+
 
 class CategoryCreate(BaseModel):
     """Fields to create a Category."""
 
-    name: str = Field(max_length=255)
-    parent_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    model_config = ConfigDict(extra="forbid")
+    name: fields.Text = Field(max_length=255)
+    parent_id: fields.Int32 | None = None
 
 
 class CategoryUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    name: str | None = Field(default=None, max_length=255)
-    parent_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    model_config = ConfigDict(extra="forbid")
+    name: fields.Text | None = Field(
+        default=None, max_length=255, json_schema_extra=fields.not_null
+    )
+    parent_id: fields.Int32 | None = None
 
     @field_validator("name")
     @classmethod
@@ -33,6 +39,16 @@ class CategoryRead(BaseModel):
     id: int
     name: str
     parent_id: int | None
+
+
+class CategoryQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=2147483647)
+    sort: str = Field(default="id", pattern=r"^-?(id|name|parent_id)$")
+    parent_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
 
 
 class CategoryList(BaseModel):

@@ -7,37 +7,52 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
 from app.schemas.refs import TagRef
 
 
 class PostCreate(BaseModel):
     """Fields to create a Post."""
 
-    title: str = Field(max_length=200)
-    body: str
-    published: bool = False
+    model_config = ConfigDict(extra="forbid")
+    title: fields.Text = Field(max_length=200)
+    body: fields.Text
+    published: fields.Boolean = False
     meta: Any | None = None
-    price: decimal.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
-    published_on: datetime.date | None = None
-    author_id: int = Field(ge=-2147483648, le=2147483647)
-    tag_ids: list[int] = Field(default_factory=list)
+    price: fields.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    published_on: fields.Date | None = None
+    author_id: fields.Int32
+    tag_ids: list[fields.Int32] = Field(default_factory=list, max_length=1000)
 
 
 class PostUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    title: str | None = Field(default=None, max_length=200)
-    body: str | None = None
-    published: bool | None = None
-    meta: Any | None = None
-    price: decimal.Decimal | None = Field(
-        default=None, ge=0, max_digits=12, decimal_places=2
+    model_config = ConfigDict(extra="forbid")
+    title: fields.Text | None = Field(
+        default=None, max_length=200, json_schema_extra=fields.not_null
     )
-    published_on: datetime.date | None = None
-    author_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
-    tag_ids: list[int] | None = None
+    body: fields.Text | None = Field(default=None, json_schema_extra=fields.not_null)
+    published: fields.Boolean | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
+    meta: Any | None = None
+    price: fields.Decimal | None = Field(
+        default=None,
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        json_schema_extra=fields.not_null,
+    )
+    published_on: fields.Date | None = None
+    author_id: fields.Int32 | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
+    tag_ids: list[fields.Int32] | None = Field(
+        default=None, max_length=1000, json_schema_extra=fields.not_null
+    )
 
-    @field_validator("title", "body", "published", "price", "author_id")
+    @field_validator("title", "body", "published", "price", "author_id", "tag_ids")
     @classmethod
     def _not_null(cls, value: object) -> object:
         # Left out is fine; an explicit null for a NOT NULL column is not.
@@ -61,6 +76,20 @@ class PostRead(BaseModel):
     created_at: datetime.datetime
     updated_at: datetime.datetime
     tags: list[TagRef]
+
+
+class PostQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=2147483647)
+    sort: str = Field(
+        default="id",
+        pattern=r"^-?(id|title|body|published|price|published_on|author_id|created_at|updated_at)$",
+    )
+    author_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    published: bool | None = None
 
 
 class PostList(BaseModel):

@@ -5,23 +5,33 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
+
 
 class ProfileCreate(BaseModel):
     """Fields to create a Profile."""
 
-    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+    model_config = ConfigDict(
+        extra="forbid", ser_json_bytes="base64", val_json_bytes="base64"
+    )
     avatar: bytes | None = None
-    public_id: uuid.UUID | None = None
-    user_id: int = Field(ge=-2147483648, le=2147483647)
+    public_id: fields.UUID | None = None
+    user_id: fields.Int32
 
 
 class ProfileUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+    model_config = ConfigDict(
+        extra="forbid", ser_json_bytes="base64", val_json_bytes="base64"
+    )
     avatar: bytes | None = None
-    public_id: uuid.UUID | None = None
-    user_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    public_id: fields.UUID | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
+    user_id: fields.Int32 | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
 
     @field_validator("public_id", "user_id")
     @classmethod
@@ -42,6 +52,17 @@ class ProfileRead(BaseModel):
     avatar: bytes | None
     public_id: uuid.UUID
     user_id: int
+
+
+class ProfileQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=2147483647)
+    sort: str = Field(default="id", pattern=r"^-?(id|public_id|user_id)$")
+    public_id: uuid.UUID | None = None
+    user_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
 
 
 class ProfileList(BaseModel):

@@ -3,23 +3,30 @@
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
 from app.schemas.refs import PostRef
 
 
 class TagCreate(BaseModel):
     """Fields to create a Tag."""
 
-    name: str = Field(max_length=50)
-    post_ids: list[int] = Field(default_factory=list)
+    model_config = ConfigDict(extra="forbid")
+    name: fields.Text = Field(max_length=50)
+    post_ids: list[fields.Int32] = Field(default_factory=list, max_length=1000)
 
 
 class TagUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    name: str | None = Field(default=None, max_length=50)
-    post_ids: list[int] | None = None
+    model_config = ConfigDict(extra="forbid")
+    name: fields.Text | None = Field(
+        default=None, max_length=50, json_schema_extra=fields.not_null
+    )
+    post_ids: list[fields.Int32] | None = Field(
+        default=None, max_length=1000, json_schema_extra=fields.not_null
+    )
 
-    @field_validator("name")
+    @field_validator("name", "post_ids")
     @classmethod
     def _not_null(cls, value: object) -> object:
         # Left out is fine; an explicit null for a NOT NULL column is not.
@@ -35,6 +42,16 @@ class TagRead(BaseModel):
     id: int
     name: str
     posts: list[PostRef]
+
+
+class TagQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=2147483647)
+    sort: str = Field(default="id", pattern=r"^-?(id|name)$")
+    name: fields.Text | None = Field(default=None, max_length=50)
 
 
 class TagList(BaseModel):

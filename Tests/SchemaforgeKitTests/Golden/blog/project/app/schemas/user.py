@@ -5,27 +5,39 @@ import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
 from app.models.enums import Role
 
 
 class UserCreate(BaseModel):
     """Fields to create a User."""
 
-    email: str = Field(max_length=320, pattern=r"^[^@]+@[^@]+$")
-    name: str = Field(max_length=255)
+    model_config = ConfigDict(extra="forbid")
+    email: fields.Text = Field(max_length=320, pattern=r"^[^@]+@[^@]+$")
+    name: fields.Text = Field(max_length=255)
     role: Role = Role.reader
-    password_hash: str = Field(max_length=255)
-    bio: str | None = None
+    password_hash: fields.Text = Field(max_length=255)
+    bio: fields.Text | None = None
 
 
 class UserUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    email: str | None = Field(default=None, max_length=320, pattern=r"^[^@]+@[^@]+$")
-    name: str | None = Field(default=None, max_length=255)
-    role: Role | None = None
-    password_hash: str | None = Field(default=None, max_length=255)
-    bio: str | None = None
+    model_config = ConfigDict(extra="forbid")
+    email: fields.Text | None = Field(
+        default=None,
+        max_length=320,
+        pattern=r"^[^@]+@[^@]+$",
+        json_schema_extra=fields.not_null,
+    )
+    name: fields.Text | None = Field(
+        default=None, max_length=255, json_schema_extra=fields.not_null
+    )
+    role: Role | None = Field(default=None, json_schema_extra=fields.not_null)
+    password_hash: fields.Text | None = Field(
+        default=None, max_length=255, json_schema_extra=fields.not_null
+    )
+    bio: fields.Text | None = None
 
     @field_validator("email", "name", "role", "password_hash")
     @classmethod
@@ -47,6 +59,18 @@ class UserRead(BaseModel):
     bio: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+
+
+class UserQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=2147483647)
+    sort: str = Field(
+        default="id", pattern=r"^-?(id|email|name|role|bio|created_at|updated_at)$"
+    )
+    email: fields.Text | None = Field(default=None, max_length=320)
 
 
 class UserList(BaseModel):

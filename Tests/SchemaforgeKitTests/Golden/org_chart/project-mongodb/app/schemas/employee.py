@@ -3,6 +3,7 @@
 
 import datetime
 import decimal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -24,7 +25,9 @@ class EmployeeCreate(BaseModel):
     manager_id: str | None = Field(
         default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
     )
-    mentor_ids: list[str] = Field(default_factory=list)
+    mentor_ids: list[Annotated[str, Field(max_length=24)]] = Field(
+        default_factory=list, max_length=1000
+    )
 
 
 class EmployeeUpdate(BaseModel):

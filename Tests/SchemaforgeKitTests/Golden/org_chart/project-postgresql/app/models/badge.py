@@ -8,11 +8,10 @@ import uuid
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
-from app.models.types import UUIDText
+from app.models.types import UTCDateTime, UUIDText
 
 if TYPE_CHECKING:
     from app.models.employee import Employee
@@ -29,11 +28,7 @@ class Badge(Base):
         server_default=sa.text("gen_random_uuid()"),
     )
     issued_at: Mapped[datetime.datetime] = mapped_column(
-        sa.DateTime(timezone=True).with_variant(
-            mysql.DATETIME(fsp=6), "mysql", "mariadb"
-        ),
-        nullable=False,
-        server_default=sa.text("CURRENT_TIMESTAMP"),
+        UTCDateTime, nullable=False, server_default=sa.text("CURRENT_TIMESTAMP")
     )
     employee_id: Mapped[int] = mapped_column(
         sa.Integer, sa.ForeignKey("employee.id", ondelete="CASCADE"), nullable=False

@@ -2,12 +2,15 @@
 """Persistence of Employee."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, delete, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import NotFoundError
+from app.errors import MissingReferenceError
+from app.models.associations import employee_mentors
+from app.models.department import Department
 from app.models.employee import Employee
 from app.schemas.employee import EmployeeCreate, EmployeeUpdate
 
@@ -38,13 +41,17 @@ async def create_employee(session: AsyncSession, *, body: EmployeeCreate) -> Emp
     for name in SERVER_DEFAULTS:
         if data.get(name) is None:
             data.pop(name, None)
+    if "department_id" in data:
+        await _require(session, Department.id, data["department_id"], "department_id")
+    if "manager_id" in data:
+        await _require(session, Employee.id, data["manager_id"], "manager_id")
     employee = Employee(**data)
     with session.no_autoflush:
         employee.mentees = await _load_all(
-            session, Employee, Employee.id, body.mentee_ids
+            session, Employee, Employee.id, body.mentee_ids, "mentee_ids"
         )
         employee.mentors = await _load_all(
-            session, Employee, Employee.id, body.mentor_ids
+            session, Employee, Employee.id, body.mentor_ids, "mentor_ids"
         )
     session.add(employee)
     await session.flush()
@@ -57,15 +64,19 @@ async def update_employee(
 ) -> Employee:
     """Apply the fields the client sent."""
     data = body.model_dump(exclude_unset=True, exclude={"mentee_ids", "mentor_ids"})
+    if "department_id" in data:
+        await _require(session, Department.id, data["department_id"], "department_id")
+    if "manager_id" in data:
+        await _require(session, Employee.id, data["manager_id"], "manager_id")
     for name, value in data.items():
         setattr(employee, name, value)
     if body.mentee_ids is not None:
         employee.mentees = await _load_all(
-            session, Employee, Employee.id, body.mentee_ids
+            session, Employee, Employee.id, body.mentee_ids, "mentee_ids"
         )
     if body.mentor_ids is not None:
         employee.mentors = await _load_all(
-            session, Employee, Employee.id, body.mentor_ids
+            session, Employee, Employee.id, body.mentor_ids, "mentor_ids"
         )
     await session.flush()
     await session.refresh(employee, attribute_names=REFRESH)
@@ -73,13 +84,102 @@ async def update_employee(
 
 
 async def _load_all(
-    session: AsyncSession, model: type[Any], key: Any, ids: Sequence[Any]
+    session: AsyncSession,
+    model: type[Any],
+    key: Any,
+    ids: Sequence[Any],
+    field: str,
 ) -> list[Any]:
-    """The objects with these keys, or NotFoundError naming the missing ones."""
+    """The objects with these keys, or MissingReferenceError naming the missing ones."""
     if not ids:
         return []
     found = list((await session.scalars(select(model).where(key.in_(ids)))).all())
     missing = set(ids) - {getattr(obj, key.key) for obj in found}
     if missing:
-        raise NotFoundError(model.__name__, sorted(missing, key=str))
+        raise MissingReferenceError(field, model.__name__, sorted(missing, key=str))
     return found
+
+
+async def _require(session: AsyncSession, key: Any, value: Any, field: str) -> None:
+    """MissingReferenceError unless a row has this key (None refers to nothing)."""
+    if value is None:
+        return
+    if await session.scalar(select(key).where(key == value).limit(1)) is None:
+        raise MissingReferenceError(field, key.class_.__name__, [value])
+
+
+async def delete_employee(session: AsyncSession, employee_id: int) -> bool:
+    """Delete one Employee; False when there is none."""
+    statement = delete(Employee).where(Employee.id == employee_id)
+    result = cast(CursorResult[Any], await session.execute(statement))
+    return bool(result.rowcount)
+
+
+async def add_mentee(
+    session: AsyncSession, employee_id: int, other_employee_id: int
+) -> None:
+    """Link a Employee; linking twice (or concurrently) is not an error."""
+    exists = select(employee_mentors).where(
+        employee_mentors.c["mentors_id"] == employee_id,
+        employee_mentors.c["employee_id"] == other_employee_id,
+    )
+    if (await session.execute(exists)).first() is not None:
+        return
+    try:
+        async with session.begin_nested():
+            await session.execute(
+                insert(employee_mentors).values(
+                    {"mentors_id": employee_id, "employee_id": other_employee_id}
+                )
+            )
+    except IntegrityError:
+        # Another request linked them first; anything else is an error.
+        if (await session.execute(exists)).first() is None:
+            raise
+
+
+async def remove_mentee(
+    session: AsyncSession, employee_id: int, other_employee_id: int
+) -> None:
+    """Unlink a Employee; unlinking twice is not an error."""
+    await session.execute(
+        delete(employee_mentors).where(
+            employee_mentors.c["mentors_id"] == employee_id,
+            employee_mentors.c["employee_id"] == other_employee_id,
+        )
+    )
+
+
+async def add_mentor(
+    session: AsyncSession, employee_id: int, other_employee_id: int
+) -> None:
+    """Link a Employee; linking twice (or concurrently) is not an error."""
+    exists = select(employee_mentors).where(
+        employee_mentors.c["employee_id"] == employee_id,
+        employee_mentors.c["mentors_id"] == other_employee_id,
+    )
+    if (await session.execute(exists)).first() is not None:
+        return
+    try:
+        async with session.begin_nested():
+            await session.execute(
+                insert(employee_mentors).values(
+                    {"employee_id": employee_id, "mentors_id": other_employee_id}
+                )
+            )
+    except IntegrityError:
+        # Another request linked them first; anything else is an error.
+        if (await session.execute(exists)).first() is None:
+            raise
+
+
+async def remove_mentor(
+    session: AsyncSession, employee_id: int, other_employee_id: int
+) -> None:
+    """Unlink a Employee; unlinking twice is not an error."""
+    await session.execute(
+        delete(employee_mentors).where(
+            employee_mentors.c["employee_id"] == employee_id,
+            employee_mentors.c["mentors_id"] == other_employee_id,
+        )
+    )

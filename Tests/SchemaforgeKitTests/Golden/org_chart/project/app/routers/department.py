@@ -3,18 +3,20 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import department as department_crud
 from app.db import SessionDep
+from app.errors import problem_responses
 from app.models.department import Department
-from app.params import IntPath, IntQuery
+from app.params import IntPath
 from app.schemas.department import (
     DepartmentCreate,
     DepartmentList,
+    DepartmentQuery,
     DepartmentRead,
     DepartmentUpdate,
 )
@@ -28,40 +30,33 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "parent_id": Department.parent_id,
     "head_id": Department.head_id,
 }
-SORT_PATTERN = "^-?(id|name|budget|parent_id|head_id)$"
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
 
 
-@router.get("/", response_model=DepartmentList)
+@router.get("/", response_model=DepartmentList, responses=problem_responses(422, 503))
 async def list_departments(
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
-    head_id: IntQuery = None,
-    parent_id: IntQuery = None,
-    name: str | None = None,
+    session: SessionDep, query: Annotated[DepartmentQuery, Query()]
 ) -> DepartmentList:
     """A page of Department, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if head_id is not None:
-        conditions.append(Department.head_id == head_id)
-    if parent_id is not None:
-        conditions.append(Department.parent_id == parent_id)
-    if name is not None:
-        conditions.append(Department.name == name)
+    if query.head_id is not None:
+        conditions.append(Department.head_id == query.head_id)
+    if query.parent_id is not None:
+        conditions.append(Department.parent_id == query.parent_id)
+    if query.name is not None:
+        conditions.append(Department.name == query.name)
     total = await session.scalar(
         select(func.count()).select_from(Department).where(*conditions)
     )
-    column = SORTABLE[sort.removeprefix("-")]
-    order = column.desc() if sort.startswith("-") else column.asc()
+    column = SORTABLE[query.sort.removeprefix("-")]
+    order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
         select(Department)
         .where(*conditions)
         .order_by(order, Department.id)
-        .offset(offset)
-        .limit(limit)
+        .offset(query.offset)
+        .limit(query.limit)
         .options(*LOAD)
     )
     rows = (await session.scalars(stmt)).all()
@@ -71,43 +66,63 @@ async def list_departments(
 
 
 async def _get_or_404(
-    session: SessionDep, department_id: int, *, load: bool = True
+    session: SessionDep, department_id: int, *, load: bool = True, lock: bool = False
 ) -> Department:
     department = await session.get(
-        Department, department_id, options=LOAD if load else []
+        Department,
+        department_id,
+        options=LOAD if load else [],
+        with_for_update=lock,
     )
     if department is None:
         raise HTTPException(status_code=404, detail="Department not found")
     return department
 
 
-@router.get("/{department_id}", response_model=DepartmentRead)
+@router.get(
+    "/{department_id}",
+    response_model=DepartmentRead,
+    responses=problem_responses(404, 422, 503),
+)
 async def get_department(department_id: IntPath, session: SessionDep) -> DepartmentRead:
     return DepartmentRead.model_validate(await _get_or_404(session, department_id))
 
 
-@router.post("/", response_model=DepartmentRead, status_code=201)
+@router.post(
+    "/",
+    response_model=DepartmentRead,
+    status_code=201,
+    responses=problem_responses(409, 413, 422, 503),
+)
 async def create_department(
-    body: DepartmentCreate, session: SessionDep
+    body: DepartmentCreate, session: SessionDep, request: Request, response: Response
 ) -> DepartmentRead:
     department = await department_crud.create_department(session, body=body)
+    url = request.url_for("get_department", department_id=str(department.id))
+    response.headers["Location"] = url.path
     return DepartmentRead.model_validate(department)
 
 
-@router.patch("/{department_id}", response_model=DepartmentRead)
+@router.patch(
+    "/{department_id}",
+    response_model=DepartmentRead,
+    responses=problem_responses(404, 409, 413, 422, 503),
+)
 async def update_department(
     department_id: IntPath, body: DepartmentUpdate, session: SessionDep
 ) -> DepartmentRead:
-    department = await _get_or_404(session, department_id)
+    # The row stays locked until the commit: concurrent updates apply one after the other.
+    department = await _get_or_404(session, department_id, lock=True)
     department = await department_crud.update_department(
         session, department=department, body=body
     )
     return DepartmentRead.model_validate(department)
 
 
-@router.delete("/{department_id}", status_code=204)
+@router.delete(
+    "/{department_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_department(department_id: IntPath, session: SessionDep) -> Response:
-    department = await _get_or_404(session, department_id, load=False)
-    await session.delete(department)
-    await session.flush()
+    if not await department_crud.delete_department(session, department_id):
+        raise HTTPException(status_code=404, detail="Department not found")
     return Response(status_code=204)

@@ -3,16 +3,17 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import desk as desk_crud
 from app.db import SessionDep
+from app.errors import problem_responses
 from app.models.desk import Desk
-from app.params import IntPath, IntQuery
-from app.schemas.desk import DeskCreate, DeskList, DeskRead, DeskUpdate
+from app.params import IntPath
+from app.schemas.desk import DeskCreate, DeskList, DeskQuery, DeskRead, DeskUpdate
 
 router = APIRouter(prefix="/desks", tags=["desks"])
 
@@ -21,34 +22,29 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "label": Desk.label,
     "occupant_id": Desk.occupant_id,
 }
-SORT_PATTERN = "^-?(id|label|occupant_id)$"
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
 
 
-@router.get("/", response_model=DeskList)
+@router.get("/", response_model=DeskList, responses=problem_responses(422, 503))
 async def list_desks(
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
-    occupant_id: IntQuery = None,
+    session: SessionDep, query: Annotated[DeskQuery, Query()]
 ) -> DeskList:
     """A page of Desk, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if occupant_id is not None:
-        conditions.append(Desk.occupant_id == occupant_id)
+    if query.occupant_id is not None:
+        conditions.append(Desk.occupant_id == query.occupant_id)
     total = await session.scalar(
         select(func.count()).select_from(Desk).where(*conditions)
     )
-    column = SORTABLE[sort.removeprefix("-")]
-    order = column.desc() if sort.startswith("-") else column.asc()
+    column = SORTABLE[query.sort.removeprefix("-")]
+    order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
         select(Desk)
         .where(*conditions)
         .order_by(order, Desk.id)
-        .offset(offset)
-        .limit(limit)
+        .offset(query.offset)
+        .limit(query.limit)
         .options(*LOAD)
     )
     rows = (await session.scalars(stmt)).all()
@@ -57,36 +53,60 @@ async def list_desks(
     )
 
 
-async def _get_or_404(session: SessionDep, desk_id: int, *, load: bool = True) -> Desk:
-    desk = await session.get(Desk, desk_id, options=LOAD if load else [])
+async def _get_or_404(
+    session: SessionDep, desk_id: int, *, load: bool = True, lock: bool = False
+) -> Desk:
+    desk = await session.get(
+        Desk,
+        desk_id,
+        options=LOAD if load else [],
+        with_for_update=lock,
+    )
     if desk is None:
         raise HTTPException(status_code=404, detail="Desk not found")
     return desk
 
 
-@router.get("/{desk_id}", response_model=DeskRead)
+@router.get(
+    "/{desk_id}", response_model=DeskRead, responses=problem_responses(404, 422, 503)
+)
 async def get_desk(desk_id: IntPath, session: SessionDep) -> DeskRead:
     return DeskRead.model_validate(await _get_or_404(session, desk_id))
 
 
-@router.post("/", response_model=DeskRead, status_code=201)
-async def create_desk(body: DeskCreate, session: SessionDep) -> DeskRead:
+@router.post(
+    "/",
+    response_model=DeskRead,
+    status_code=201,
+    responses=problem_responses(409, 413, 422, 503),
+)
+async def create_desk(
+    body: DeskCreate, session: SessionDep, request: Request, response: Response
+) -> DeskRead:
     desk = await desk_crud.create_desk(session, body=body)
+    url = request.url_for("get_desk", desk_id=str(desk.id))
+    response.headers["Location"] = url.path
     return DeskRead.model_validate(desk)
 
 
-@router.patch("/{desk_id}", response_model=DeskRead)
+@router.patch(
+    "/{desk_id}",
+    response_model=DeskRead,
+    responses=problem_responses(404, 409, 413, 422, 503),
+)
 async def update_desk(
     desk_id: IntPath, body: DeskUpdate, session: SessionDep
 ) -> DeskRead:
-    desk = await _get_or_404(session, desk_id)
+    # The row stays locked until the commit: concurrent updates apply one after the other.
+    desk = await _get_or_404(session, desk_id, lock=True)
     desk = await desk_crud.update_desk(session, desk=desk, body=body)
     return DeskRead.model_validate(desk)
 
 
-@router.delete("/{desk_id}", status_code=204)
+@router.delete(
+    "/{desk_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_desk(desk_id: IntPath, session: SessionDep) -> Response:
-    desk = await _get_or_404(session, desk_id, load=False)
-    await session.delete(desk)
-    await session.flush()
+    if not await desk_crud.delete_desk(session, desk_id):
+        raise HTTPException(status_code=404, detail="Desk not found")
     return Response(status_code=204)

@@ -3,18 +3,20 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import employee as employee_crud
 from app.db import SessionDep
+from app.errors import problem_responses
 from app.models.employee import Employee
-from app.params import IntPath, IntQuery
+from app.params import IntPath
 from app.schemas.employee import (
     EmployeeCreate,
     EmployeeList,
+    EmployeeQuery,
     EmployeeRead,
     EmployeeUpdate,
 )
@@ -34,7 +36,6 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "created_at": Employee.created_at,
     "updated_at": Employee.updated_at,
 }
-SORT_PATTERN = "^-?(id|employee_no|full_name|email|hired_on|type|active|department_id|manager_id|created_at|updated_at)$"
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [
     selectinload(Employee.mentees),
@@ -42,38 +43,31 @@ LOAD: list[LoaderOption] = [
 ]
 
 
-@router.get("/", response_model=EmployeeList)
+@router.get("/", response_model=EmployeeList, responses=problem_responses(422, 503))
 async def list_employees(
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
-    department_id: IntQuery = None,
-    manager_id: IntQuery = None,
-    email: str | None = None,
-    employee_no: str | None = None,
+    session: SessionDep, query: Annotated[EmployeeQuery, Query()]
 ) -> EmployeeList:
     """A page of Employee, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if department_id is not None:
-        conditions.append(Employee.department_id == department_id)
-    if manager_id is not None:
-        conditions.append(Employee.manager_id == manager_id)
-    if email is not None:
-        conditions.append(Employee.email == email)
-    if employee_no is not None:
-        conditions.append(Employee.employee_no == employee_no)
+    if query.department_id is not None:
+        conditions.append(Employee.department_id == query.department_id)
+    if query.manager_id is not None:
+        conditions.append(Employee.manager_id == query.manager_id)
+    if query.email is not None:
+        conditions.append(Employee.email == query.email)
+    if query.employee_no is not None:
+        conditions.append(Employee.employee_no == query.employee_no)
     total = await session.scalar(
         select(func.count()).select_from(Employee).where(*conditions)
     )
-    column = SORTABLE[sort.removeprefix("-")]
-    order = column.desc() if sort.startswith("-") else column.asc()
+    column = SORTABLE[query.sort.removeprefix("-")]
+    order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
         select(Employee)
         .where(*conditions)
         .order_by(order, Employee.id)
-        .offset(offset)
-        .limit(limit)
+        .offset(query.offset)
+        .limit(query.limit)
         .options(*LOAD)
     )
     rows = (await session.scalars(stmt)).all()
@@ -83,95 +77,127 @@ async def list_employees(
 
 
 async def _get_or_404(
-    session: SessionDep, employee_id: int, *, load: bool = True
+    session: SessionDep, employee_id: int, *, load: bool = True, lock: bool = False
 ) -> Employee:
-    employee = await session.get(Employee, employee_id, options=LOAD if load else [])
+    employee = await session.get(
+        Employee,
+        employee_id,
+        options=LOAD if load else [],
+        with_for_update=lock,
+    )
     if employee is None:
         raise HTTPException(status_code=404, detail="Employee not found")
     return employee
 
 
-@router.get("/{employee_id}", response_model=EmployeeRead)
+@router.get(
+    "/{employee_id}",
+    response_model=EmployeeRead,
+    responses=problem_responses(404, 422, 503),
+)
 async def get_employee(employee_id: IntPath, session: SessionDep) -> EmployeeRead:
     return EmployeeRead.model_validate(await _get_or_404(session, employee_id))
 
 
-@router.post("/", response_model=EmployeeRead, status_code=201)
-async def create_employee(body: EmployeeCreate, session: SessionDep) -> EmployeeRead:
+@router.post(
+    "/",
+    response_model=EmployeeRead,
+    status_code=201,
+    responses=problem_responses(409, 413, 422, 503),
+)
+async def create_employee(
+    body: EmployeeCreate, session: SessionDep, request: Request, response: Response
+) -> EmployeeRead:
     employee = await employee_crud.create_employee(session, body=body)
+    url = request.url_for("get_employee", employee_id=str(employee.id))
+    response.headers["Location"] = url.path
     return EmployeeRead.model_validate(employee)
 
 
-@router.patch("/{employee_id}", response_model=EmployeeRead)
+@router.patch(
+    "/{employee_id}",
+    response_model=EmployeeRead,
+    responses=problem_responses(404, 409, 413, 422, 503),
+)
 async def update_employee(
     employee_id: IntPath, body: EmployeeUpdate, session: SessionDep
 ) -> EmployeeRead:
-    employee = await _get_or_404(session, employee_id)
+    # The row stays locked until the commit: concurrent updates apply one after the other.
+    employee = await _get_or_404(session, employee_id, lock=True)
     employee = await employee_crud.update_employee(
         session, employee=employee, body=body
     )
     return EmployeeRead.model_validate(employee)
 
 
-@router.delete("/{employee_id}", status_code=204)
+@router.delete(
+    "/{employee_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_employee(employee_id: IntPath, session: SessionDep) -> Response:
-    employee = await _get_or_404(session, employee_id, load=False)
-    await session.delete(employee)
-    await session.flush()
+    if not await employee_crud.delete_employee(session, employee_id):
+        raise HTTPException(status_code=404, detail="Employee not found")
     return Response(status_code=204)
 
 
-@router.post("/{employee_id}/mentees/{other_employee_id}", status_code=204)
+@router.post(
+    "/{employee_id}/mentees/{other_employee_id}",
+    status_code=204,
+    responses=problem_responses(404, 422, 503),
+)
 async def add_employee_mentee(
     employee_id: IntPath, other_employee_id: IntPath, session: SessionDep
 ) -> Response:
-    employee = await _get_or_404(session, employee_id)
-    other = await session.get(Employee, other_employee_id)
-    if other is None:
+    """Link them; doing it twice is not an error."""
+    await _get_or_404(session, employee_id, load=False)
+    if await session.get(Employee, other_employee_id) is None:
         raise HTTPException(status_code=404, detail="Employee not found")
-    if other not in employee.mentees:
-        employee.mentees.append(other)
-    await session.flush()
+    await employee_crud.add_mentee(session, employee_id, other_employee_id)
     return Response(status_code=204)
 
 
-@router.delete("/{employee_id}/mentees/{other_employee_id}", status_code=204)
+@router.delete(
+    "/{employee_id}/mentees/{other_employee_id}",
+    status_code=204,
+    responses=problem_responses(404, 422, 503),
+)
 async def remove_employee_mentee(
     employee_id: IntPath, other_employee_id: IntPath, session: SessionDep
 ) -> Response:
-    employee = await _get_or_404(session, employee_id)
-    other = await session.get(Employee, other_employee_id)
-    if other is None:
+    """Unlink them; doing it twice is not an error."""
+    await _get_or_404(session, employee_id, load=False)
+    if await session.get(Employee, other_employee_id) is None:
         raise HTTPException(status_code=404, detail="Employee not found")
-    if other in employee.mentees:
-        employee.mentees.remove(other)
-    await session.flush()
+    await employee_crud.remove_mentee(session, employee_id, other_employee_id)
     return Response(status_code=204)
 
 
-@router.post("/{employee_id}/mentors/{other_employee_id}", status_code=204)
+@router.post(
+    "/{employee_id}/mentors/{other_employee_id}",
+    status_code=204,
+    responses=problem_responses(404, 422, 503),
+)
 async def add_employee_mentor(
     employee_id: IntPath, other_employee_id: IntPath, session: SessionDep
 ) -> Response:
-    employee = await _get_or_404(session, employee_id)
-    other = await session.get(Employee, other_employee_id)
-    if other is None:
+    """Link them; doing it twice is not an error."""
+    await _get_or_404(session, employee_id, load=False)
+    if await session.get(Employee, other_employee_id) is None:
         raise HTTPException(status_code=404, detail="Employee not found")
-    if other not in employee.mentors:
-        employee.mentors.append(other)
-    await session.flush()
+    await employee_crud.add_mentor(session, employee_id, other_employee_id)
     return Response(status_code=204)
 
 
-@router.delete("/{employee_id}/mentors/{other_employee_id}", status_code=204)
+@router.delete(
+    "/{employee_id}/mentors/{other_employee_id}",
+    status_code=204,
+    responses=problem_responses(404, 422, 503),
+)
 async def remove_employee_mentor(
     employee_id: IntPath, other_employee_id: IntPath, session: SessionDep
 ) -> Response:
-    employee = await _get_or_404(session, employee_id)
-    other = await session.get(Employee, other_employee_id)
-    if other is None:
+    """Unlink them; doing it twice is not an error."""
+    await _get_or_404(session, employee_id, load=False)
+    if await session.get(Employee, other_employee_id) is None:
         raise HTTPException(status_code=404, detail="Employee not found")
-    if other in employee.mentors:
-        employee.mentors.remove(other)
-    await session.flush()
+    await employee_crud.remove_mentor(session, employee_id, other_employee_id)
     return Response(status_code=204)

@@ -6,23 +6,30 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
 from app.schemas.refs import EmployeeSummary
 
 
 class BadgeCreate(BaseModel):
     """Fields to create a Badge."""
 
-    code: uuid.UUID | None = None
-    issued_at: datetime.datetime | None = None
-    employee_id: int = Field(ge=-2147483648, le=2147483647)
+    model_config = ConfigDict(extra="forbid")
+    code: fields.UUID | None = None
+    issued_at: fields.DateTime | None = None
+    employee_id: fields.Int32
 
 
 class BadgeUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    code: uuid.UUID | None = None
-    issued_at: datetime.datetime | None = None
-    employee_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    model_config = ConfigDict(extra="forbid")
+    code: fields.UUID | None = Field(default=None, json_schema_extra=fields.not_null)
+    issued_at: fields.DateTime | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
+    employee_id: fields.Int32 | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
 
     @field_validator("code", "issued_at", "employee_id")
     @classmethod
@@ -42,6 +49,17 @@ class BadgeRead(BaseModel):
     issued_at: datetime.datetime
     employee_id: int
     employee: EmployeeSummary
+
+
+class BadgeQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=2147483647)
+    sort: str = Field(default="id", pattern=r"^-?(id|code|issued_at|employee_id)$")
+    code: uuid.UUID | None = None
+    employee_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
 
 
 class BadgeList(BaseModel):

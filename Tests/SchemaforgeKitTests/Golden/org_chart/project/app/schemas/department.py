@@ -5,27 +5,33 @@ import decimal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
+
 
 class DepartmentCreate(BaseModel):
     """Fields to create a Department."""
 
-    name: str = Field(max_length=100)
-    budget: decimal.Decimal | None = Field(
+    model_config = ConfigDict(extra="forbid")
+    name: fields.Text = Field(max_length=100)
+    budget: fields.Decimal | None = Field(
         default=None, ge=0, max_digits=14, decimal_places=2
     )
-    parent_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
-    head_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    parent_id: fields.Int32 | None = None
+    head_id: fields.Int32 | None = None
 
 
 class DepartmentUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    name: str | None = Field(default=None, max_length=100)
-    budget: decimal.Decimal | None = Field(
+    model_config = ConfigDict(extra="forbid")
+    name: fields.Text | None = Field(
+        default=None, max_length=100, json_schema_extra=fields.not_null
+    )
+    budget: fields.Decimal | None = Field(
         default=None, ge=0, max_digits=14, decimal_places=2
     )
-    parent_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
-    head_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    parent_id: fields.Int32 | None = None
+    head_id: fields.Int32 | None = None
 
     @field_validator("name")
     @classmethod
@@ -45,6 +51,18 @@ class DepartmentRead(BaseModel):
     budget: decimal.Decimal | None
     parent_id: int | None
     head_id: int | None
+
+
+class DepartmentQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=2147483647)
+    sort: str = Field(default="id", pattern=r"^-?(id|name|budget|parent_id|head_id)$")
+    head_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    parent_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    name: fields.Text | None = Field(default=None, max_length=100)
 
 
 class DepartmentList(BaseModel):

@@ -3,19 +3,25 @@
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
+
 
 class DeskCreate(BaseModel):
     """Fields to create a Desk."""
 
-    label: str = Field(max_length=20)
-    occupant_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    model_config = ConfigDict(extra="forbid")
+    label: fields.Text = Field(max_length=20)
+    occupant_id: fields.Int32 | None = None
 
 
 class DeskUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    label: str | None = Field(default=None, max_length=20)
-    occupant_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    model_config = ConfigDict(extra="forbid")
+    label: fields.Text | None = Field(
+        default=None, max_length=20, json_schema_extra=fields.not_null
+    )
+    occupant_id: fields.Int32 | None = None
 
     @field_validator("label")
     @classmethod
@@ -33,6 +39,16 @@ class DeskRead(BaseModel):
     id: int
     label: str
     occupant_id: int | None
+
+
+class DeskQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=2147483647)
+    sort: str = Field(default="id", pattern=r"^-?(id|label|occupant_id)$")
+    occupant_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
 
 
 class DeskList(BaseModel):

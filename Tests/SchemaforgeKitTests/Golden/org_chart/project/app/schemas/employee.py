@@ -2,10 +2,10 @@
 """Schemas of Employee."""
 
 import datetime
-import decimal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
 from app.models.enums import EmploymentType
 from app.schemas.refs import EmployeeRef, EmployeeSummary
 
@@ -13,35 +13,60 @@ from app.schemas.refs import EmployeeRef, EmployeeSummary
 class EmployeeCreate(BaseModel):
     """Fields to create a Employee."""
 
-    employee_no: str = Field(max_length=12, pattern=r"^E[0-9]+$")
-    full_name: str = Field(max_length=200)
-    email: str = Field(max_length=320)
-    hired_on: datetime.date | None = None
+    model_config = ConfigDict(extra="forbid")
+    employee_no: fields.Text = Field(max_length=12, pattern=r"^E[0-9]+$")
+    full_name: fields.Text = Field(max_length=200)
+    email: fields.Text = Field(max_length=320)
+    hired_on: fields.Date | None = None
     type: EmploymentType = EmploymentType.full_time
-    salary: decimal.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
-    active: bool = True
-    department_id: int = Field(ge=-2147483648, le=2147483647)
-    manager_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
-    mentee_ids: list[int] = Field(default_factory=list)
-    mentor_ids: list[int] = Field(default_factory=list)
+    salary: fields.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    active: fields.Boolean = True
+    department_id: fields.Int32
+    manager_id: fields.Int32 | None = None
+    mentee_ids: list[fields.Int32] = Field(default_factory=list, max_length=1000)
+    mentor_ids: list[fields.Int32] = Field(default_factory=list, max_length=1000)
 
 
 class EmployeeUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    employee_no: str | None = Field(default=None, max_length=12, pattern=r"^E[0-9]+$")
-    full_name: str | None = Field(default=None, max_length=200)
-    email: str | None = Field(default=None, max_length=320)
-    hired_on: datetime.date | None = None
-    type: EmploymentType | None = None
-    salary: decimal.Decimal | None = Field(
-        default=None, ge=0, max_digits=12, decimal_places=2
+    model_config = ConfigDict(extra="forbid")
+    employee_no: fields.Text | None = Field(
+        default=None,
+        max_length=12,
+        pattern=r"^E[0-9]+$",
+        json_schema_extra=fields.not_null,
     )
-    active: bool | None = None
-    department_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
-    manager_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
-    mentee_ids: list[int] | None = None
-    mentor_ids: list[int] | None = None
+    full_name: fields.Text | None = Field(
+        default=None, max_length=200, json_schema_extra=fields.not_null
+    )
+    email: fields.Text | None = Field(
+        default=None, max_length=320, json_schema_extra=fields.not_null
+    )
+    hired_on: fields.Date | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
+    type: EmploymentType | None = Field(default=None, json_schema_extra=fields.not_null)
+    salary: fields.Decimal | None = Field(
+        default=None,
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        json_schema_extra=fields.not_null,
+    )
+    active: fields.Boolean | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
+    department_id: fields.Int32 | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
+    manager_id: fields.Int32 | None = None
+    mentee_ids: list[fields.Int32] | None = Field(
+        default=None, max_length=1000, json_schema_extra=fields.not_null
+    )
+    mentor_ids: list[fields.Int32] | None = Field(
+        default=None, max_length=1000, json_schema_extra=fields.not_null
+    )
 
     @field_validator(
         "employee_no",
@@ -52,6 +77,8 @@ class EmployeeUpdate(BaseModel):
         "salary",
         "active",
         "department_id",
+        "mentee_ids",
+        "mentor_ids",
     )
     @classmethod
     def _not_null(cls, value: object) -> object:
@@ -78,6 +105,22 @@ class EmployeeRead(BaseModel):
     updated_at: datetime.datetime
     mentees: list[EmployeeRef]
     mentors: list[EmployeeSummary]
+
+
+class EmployeeQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=2147483647)
+    sort: str = Field(
+        default="id",
+        pattern=r"^-?(id|employee_no|full_name|email|hired_on|type|active|department_id|manager_id|created_at|updated_at)$",
+    )
+    department_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    manager_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    email: fields.Text | None = Field(default=None, max_length=320)
+    employee_no: fields.Text | None = Field(default=None, max_length=12)
 
 
 class EmployeeList(BaseModel):

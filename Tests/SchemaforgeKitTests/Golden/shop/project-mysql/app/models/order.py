@@ -9,12 +9,11 @@ import uuid
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
 from app.models.enums import OrderStatus, enum_values
-from app.models.types import UUIDText
+from app.models.types import UTCDateTime, UUIDText
 
 if TYPE_CHECKING:
     from app.models.order_line import OrderLine
@@ -55,16 +54,10 @@ class Order(Base):
         UUIDText, sa.ForeignKey("user.id", ondelete="RESTRICT"), nullable=False
     )
     created_at: Mapped[datetime.datetime] = mapped_column(
-        sa.DateTime(timezone=True).with_variant(
-            mysql.DATETIME(fsp=6), "mysql", "mariadb"
-        ),
-        nullable=False,
-        server_default=sa.text("CURRENT_TIMESTAMP(6)"),
+        UTCDateTime, nullable=False, server_default=sa.text("CURRENT_TIMESTAMP(6)")
     )
     updated_at: Mapped[datetime.datetime] = mapped_column(
-        sa.DateTime(timezone=True).with_variant(
-            mysql.DATETIME(fsp=6), "mysql", "mariadb"
-        ),
+        UTCDateTime,
         nullable=False,
         server_default=sa.text("CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)"),
         onupdate=sa.text("CURRENT_TIMESTAMP(6)"),

@@ -8,11 +8,10 @@ import uuid
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
-from app.models.types import UUIDText
+from app.models.types import UTCDateTime, UUIDText
 
 if TYPE_CHECKING:
     from app.models.order import Order
@@ -34,16 +33,10 @@ class User(Base):
         sa.String(100), nullable=True, comment="Shown on invoices"
     )
     created_at: Mapped[datetime.datetime] = mapped_column(
-        sa.DateTime(timezone=True).with_variant(
-            mysql.DATETIME(fsp=6), "mysql", "mariadb"
-        ),
-        nullable=False,
-        server_default=sa.text("CURRENT_TIMESTAMP(6)"),
+        UTCDateTime, nullable=False, server_default=sa.text("CURRENT_TIMESTAMP(6)")
     )
     updated_at: Mapped[datetime.datetime] = mapped_column(
-        sa.DateTime(timezone=True).with_variant(
-            mysql.DATETIME(fsp=6), "mysql", "mariadb"
-        ),
+        UTCDateTime,
         nullable=False,
         server_default=sa.text("CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)"),
         onupdate=sa.text("CURRENT_TIMESTAMP(6)"),

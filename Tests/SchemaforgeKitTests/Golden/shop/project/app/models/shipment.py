@@ -7,10 +7,10 @@ import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
+from app.models.types import UTCDateTime
 
 if TYPE_CHECKING:
     from app.models.order_line import OrderLine
@@ -29,11 +29,7 @@ class Shipment(Base):
     )
     id: Mapped[int] = mapped_column(sa.Integer, sa.Identity(), primary_key=True)
     shipped_at: Mapped[datetime.datetime] = mapped_column(
-        sa.DateTime(timezone=True).with_variant(
-            mysql.DATETIME(fsp=6), "mysql", "mariadb"
-        ),
-        nullable=False,
-        server_default=sa.text("CURRENT_TIMESTAMP"),
+        UTCDateTime, nullable=False, server_default=sa.text("CURRENT_TIMESTAMP")
     )
     carrier: Mapped[str] = mapped_column(sa.String(50), nullable=False)
     tracking: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)

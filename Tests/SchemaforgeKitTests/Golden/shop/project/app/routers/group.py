@@ -3,15 +3,16 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import group as group_crud
 from app.db import SessionDep
+from app.errors import problem_responses
 from app.models.group import Group
-from app.schemas.group import GroupCreate, GroupList, GroupRead, GroupUpdate
+from app.schemas.group import GroupCreate, GroupList, GroupQuery, GroupRead, GroupUpdate
 
 router = APIRouter(prefix="/groups", tags=["groups"])
 
@@ -20,31 +21,27 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "select": Group.select,
     "order": Group.order,
 }
-SORT_PATTERN = "^-?(code|select|order)$"
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
 
 
-@router.get("/", response_model=GroupList)
+@router.get("/", response_model=GroupList, responses=problem_responses(422, 503))
 async def list_groups(
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "code",
+    session: SessionDep, query: Annotated[GroupQuery, Query()]
 ) -> GroupList:
     """A page of Group, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
     total = await session.scalar(
         select(func.count()).select_from(Group).where(*conditions)
     )
-    column = SORTABLE[sort.removeprefix("-")]
-    order = column.desc() if sort.startswith("-") else column.asc()
+    column = SORTABLE[query.sort.removeprefix("-")]
+    order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
         select(Group)
         .where(*conditions)
         .order_by(order, Group.code)
-        .offset(offset)
-        .limit(limit)
+        .offset(query.offset)
+        .limit(query.limit)
         .options(*LOAD)
     )
     rows = (await session.scalars(stmt)).all()
@@ -53,34 +50,58 @@ async def list_groups(
     )
 
 
-async def _get_or_404(session: SessionDep, code: str, *, load: bool = True) -> Group:
-    group = await session.get(Group, code, options=LOAD if load else [])
+async def _get_or_404(
+    session: SessionDep, code: str, *, load: bool = True, lock: bool = False
+) -> Group:
+    group = await session.get(
+        Group,
+        code,
+        options=LOAD if load else [],
+        with_for_update=lock,
+    )
     if group is None:
         raise HTTPException(status_code=404, detail="Group not found")
     return group
 
 
-@router.get("/{code}", response_model=GroupRead)
+@router.get(
+    "/{code}", response_model=GroupRead, responses=problem_responses(404, 422, 503)
+)
 async def get_group(code: str, session: SessionDep) -> GroupRead:
     return GroupRead.model_validate(await _get_or_404(session, code))
 
 
-@router.post("/", response_model=GroupRead, status_code=201)
-async def create_group(body: GroupCreate, session: SessionDep) -> GroupRead:
+@router.post(
+    "/",
+    response_model=GroupRead,
+    status_code=201,
+    responses=problem_responses(409, 413, 422, 503),
+)
+async def create_group(
+    body: GroupCreate, session: SessionDep, request: Request, response: Response
+) -> GroupRead:
     group = await group_crud.create_group(session, body=body)
+    url = request.url_for("get_group", code=str(group.code))
+    response.headers["Location"] = url.path
     return GroupRead.model_validate(group)
 
 
-@router.patch("/{code}", response_model=GroupRead)
+@router.patch(
+    "/{code}",
+    response_model=GroupRead,
+    responses=problem_responses(404, 409, 413, 422, 503),
+)
 async def update_group(code: str, body: GroupUpdate, session: SessionDep) -> GroupRead:
-    group = await _get_or_404(session, code)
+    # The row stays locked until the commit: concurrent updates apply one after the other.
+    group = await _get_or_404(session, code, lock=True)
     group = await group_crud.update_group(session, group=group, body=body)
     return GroupRead.model_validate(group)
 
 
-@router.delete("/{code}", status_code=204)
+@router.delete(
+    "/{code}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_group(code: str, session: SessionDep) -> Response:
-    group = await _get_or_404(session, code, load=False)
-    await session.delete(group)
-    await session.flush()
+    if not await group_crud.delete_group(session, code):
+        raise HTTPException(status_code=404, detail="Group not found")
     return Response(status_code=204)

@@ -3,18 +3,20 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import order_line as order_line_crud
 from app.db import SessionDep
+from app.errors import problem_responses
 from app.models.order_line import OrderLine
-from app.params import IntPath, IntQuery, SmallIntPath
+from app.params import IntPath, SmallIntPath
 from app.schemas.order_line import (
     OrderLineCreate,
     OrderLineList,
+    OrderLineQuery,
     OrderLineRead,
     OrderLineUpdate,
 )
@@ -28,37 +30,31 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "order_id": OrderLine.order_id,
     "product_sku": OrderLine.product_sku,
 }
-SORT_PATTERN = "^-?(line_no|quantity|unit_price|order_id|product_sku)$"
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [selectinload(OrderLine.product)]
 
 
-@router.get("/", response_model=OrderLineList)
+@router.get("/", response_model=OrderLineList, responses=problem_responses(422, 503))
 async def list_order_lines(
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "order_id",
-    product_sku: str | None = None,
-    order_id: IntQuery = None,
+    session: SessionDep, query: Annotated[OrderLineQuery, Query()]
 ) -> OrderLineList:
     """A page of OrderLine, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if product_sku is not None:
-        conditions.append(OrderLine.product_sku == product_sku)
-    if order_id is not None:
-        conditions.append(OrderLine.order_id == order_id)
+    if query.product_sku is not None:
+        conditions.append(OrderLine.product_sku == query.product_sku)
+    if query.order_id is not None:
+        conditions.append(OrderLine.order_id == query.order_id)
     total = await session.scalar(
         select(func.count()).select_from(OrderLine).where(*conditions)
     )
-    column = SORTABLE[sort.removeprefix("-")]
-    order = column.desc() if sort.startswith("-") else column.asc()
+    column = SORTABLE[query.sort.removeprefix("-")]
+    order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
         select(OrderLine)
         .where(*conditions)
         .order_by(order, OrderLine.order_id, OrderLine.line_no)
-        .offset(offset)
-        .limit(limit)
+        .offset(query.offset)
+        .limit(query.limit)
         .options(*LOAD)
     )
     rows = (await session.scalars(stmt)).all()
@@ -68,47 +64,78 @@ async def list_order_lines(
 
 
 async def _get_or_404(
-    session: SessionDep, order_id: int, line_no: int, *, load: bool = True
+    session: SessionDep,
+    order_id: int,
+    line_no: int,
+    *,
+    load: bool = True,
+    lock: bool = False,
 ) -> OrderLine:
     order_line = await session.get(
-        OrderLine, (order_id, line_no), options=LOAD if load else []
+        OrderLine,
+        (order_id, line_no),
+        options=LOAD if load else [],
+        with_for_update=lock,
     )
     if order_line is None:
         raise HTTPException(status_code=404, detail="OrderLine not found")
     return order_line
 
 
-@router.get("/{order_id}/{line_no}", response_model=OrderLineRead)
+@router.get(
+    "/{order_id}/{line_no}",
+    response_model=OrderLineRead,
+    responses=problem_responses(404, 422, 503),
+)
 async def get_order_line(
     order_id: IntPath, line_no: SmallIntPath, session: SessionDep
 ) -> OrderLineRead:
     return OrderLineRead.model_validate(await _get_or_404(session, order_id, line_no))
 
 
-@router.post("/", response_model=OrderLineRead, status_code=201)
+@router.post(
+    "/",
+    response_model=OrderLineRead,
+    status_code=201,
+    responses=problem_responses(409, 413, 422, 503),
+)
 async def create_order_line(
-    body: OrderLineCreate, session: SessionDep
+    body: OrderLineCreate, session: SessionDep, request: Request, response: Response
 ) -> OrderLineRead:
     order_line = await order_line_crud.create_order_line(session, body=body)
+    url = request.url_for(
+        "get_order_line",
+        order_id=str(order_line.order_id),
+        line_no=str(order_line.line_no),
+    )
+    response.headers["Location"] = url.path
     return OrderLineRead.model_validate(order_line)
 
 
-@router.patch("/{order_id}/{line_no}", response_model=OrderLineRead)
+@router.patch(
+    "/{order_id}/{line_no}",
+    response_model=OrderLineRead,
+    responses=problem_responses(404, 409, 413, 422, 503),
+)
 async def update_order_line(
     order_id: IntPath, line_no: SmallIntPath, body: OrderLineUpdate, session: SessionDep
 ) -> OrderLineRead:
-    order_line = await _get_or_404(session, order_id, line_no)
+    # The row stays locked until the commit: concurrent updates apply one after the other.
+    order_line = await _get_or_404(session, order_id, line_no, lock=True)
     order_line = await order_line_crud.update_order_line(
         session, order_line=order_line, body=body
     )
     return OrderLineRead.model_validate(order_line)
 
 
-@router.delete("/{order_id}/{line_no}", status_code=204)
+@router.delete(
+    "/{order_id}/{line_no}",
+    status_code=204,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def delete_order_line(
     order_id: IntPath, line_no: SmallIntPath, session: SessionDep
 ) -> Response:
-    order_line = await _get_or_404(session, order_id, line_no, load=False)
-    await session.delete(order_line)
-    await session.flush()
+    if not await order_line_crud.delete_order_line(session, order_id, line_no):
+        raise HTTPException(status_code=404, detail="OrderLine not found")
     return Response(status_code=204)

@@ -3,15 +3,22 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import product as product_crud
 from app.db import SessionDep
+from app.errors import problem_responses
 from app.models.product import Product
-from app.schemas.product import ProductCreate, ProductList, ProductRead, ProductUpdate
+from app.schemas.product import (
+    ProductCreate,
+    ProductList,
+    ProductQuery,
+    ProductRead,
+    ProductUpdate,
+)
 
 router = APIRouter(prefix="/products", tags=["products"])
 
@@ -24,34 +31,29 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "active": Product.active,
     "group_code": Product.group_code,
 }
-SORT_PATTERN = "^-?(sku|name|price|currency|stock|active|group_code)$"
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [selectinload(Product.orders), selectinload(Product.group)]
 
 
-@router.get("/", response_model=ProductList)
+@router.get("/", response_model=ProductList, responses=problem_responses(422, 503))
 async def list_products(
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "sku",
-    group_code: str | None = None,
+    session: SessionDep, query: Annotated[ProductQuery, Query()]
 ) -> ProductList:
     """A page of Product, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if group_code is not None:
-        conditions.append(Product.group_code == group_code)
+    if query.group_code is not None:
+        conditions.append(Product.group_code == query.group_code)
     total = await session.scalar(
         select(func.count()).select_from(Product).where(*conditions)
     )
-    column = SORTABLE[sort.removeprefix("-")]
-    order = column.desc() if sort.startswith("-") else column.asc()
+    column = SORTABLE[query.sort.removeprefix("-")]
+    order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
         select(Product)
         .where(*conditions)
         .order_by(order, Product.sku)
-        .offset(offset)
-        .limit(limit)
+        .offset(query.offset)
+        .limit(query.limit)
         .options(*LOAD)
     )
     rows = (await session.scalars(stmt)).all()
@@ -60,36 +62,60 @@ async def list_products(
     )
 
 
-async def _get_or_404(session: SessionDep, sku: str, *, load: bool = True) -> Product:
-    product = await session.get(Product, sku, options=LOAD if load else [])
+async def _get_or_404(
+    session: SessionDep, sku: str, *, load: bool = True, lock: bool = False
+) -> Product:
+    product = await session.get(
+        Product,
+        sku,
+        options=LOAD if load else [],
+        with_for_update=lock,
+    )
     if product is None:
         raise HTTPException(status_code=404, detail="Product not found")
     return product
 
 
-@router.get("/{sku}", response_model=ProductRead)
+@router.get(
+    "/{sku}", response_model=ProductRead, responses=problem_responses(404, 422, 503)
+)
 async def get_product(sku: str, session: SessionDep) -> ProductRead:
     return ProductRead.model_validate(await _get_or_404(session, sku))
 
 
-@router.post("/", response_model=ProductRead, status_code=201)
-async def create_product(body: ProductCreate, session: SessionDep) -> ProductRead:
+@router.post(
+    "/",
+    response_model=ProductRead,
+    status_code=201,
+    responses=problem_responses(409, 413, 422, 503),
+)
+async def create_product(
+    body: ProductCreate, session: SessionDep, request: Request, response: Response
+) -> ProductRead:
     product = await product_crud.create_product(session, body=body)
+    url = request.url_for("get_product", sku=str(product.sku))
+    response.headers["Location"] = url.path
     return ProductRead.model_validate(product)
 
 
-@router.patch("/{sku}", response_model=ProductRead)
+@router.patch(
+    "/{sku}",
+    response_model=ProductRead,
+    responses=problem_responses(404, 409, 413, 422, 503),
+)
 async def update_product(
     sku: str, body: ProductUpdate, session: SessionDep
 ) -> ProductRead:
-    product = await _get_or_404(session, sku)
+    # The row stays locked until the commit: concurrent updates apply one after the other.
+    product = await _get_or_404(session, sku, lock=True)
     product = await product_crud.update_product(session, product=product, body=body)
     return ProductRead.model_validate(product)
 
 
-@router.delete("/{sku}", status_code=204)
+@router.delete(
+    "/{sku}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_product(sku: str, session: SessionDep) -> Response:
-    product = await _get_or_404(session, sku, load=False)
-    await session.delete(product)
-    await session.flush()
+    if not await product_crud.delete_product(session, sku):
+        raise HTTPException(status_code=404, detail="Product not found")
     return Response(status_code=204)

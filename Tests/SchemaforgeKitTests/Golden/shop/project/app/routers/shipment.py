@@ -3,18 +3,20 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import shipment as shipment_crud
 from app.db import SessionDep
+from app.errors import problem_responses
 from app.models.shipment import Shipment
-from app.params import IntPath, IntQuery
+from app.params import IntPath
 from app.schemas.shipment import (
     ShipmentCreate,
     ShipmentList,
+    ShipmentQuery,
     ShipmentRead,
     ShipmentUpdate,
 )
@@ -29,37 +31,31 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "line_order_id": Shipment.line_order_id,
     "line_line_no": Shipment.line_line_no,
 }
-SORT_PATTERN = "^-?(id|shipped_at|carrier|tracking|line_order_id|line_line_no)$"
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
 
 
-@router.get("/", response_model=ShipmentList)
+@router.get("/", response_model=ShipmentList, responses=problem_responses(422, 503))
 async def list_shipments(
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
-    line_order_id: IntQuery = None,
-    carrier: str | None = None,
+    session: SessionDep, query: Annotated[ShipmentQuery, Query()]
 ) -> ShipmentList:
     """A page of Shipment, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if line_order_id is not None:
-        conditions.append(Shipment.line_order_id == line_order_id)
-    if carrier is not None:
-        conditions.append(Shipment.carrier == carrier)
+    if query.line_order_id is not None:
+        conditions.append(Shipment.line_order_id == query.line_order_id)
+    if query.carrier is not None:
+        conditions.append(Shipment.carrier == query.carrier)
     total = await session.scalar(
         select(func.count()).select_from(Shipment).where(*conditions)
     )
-    column = SORTABLE[sort.removeprefix("-")]
-    order = column.desc() if sort.startswith("-") else column.asc()
+    column = SORTABLE[query.sort.removeprefix("-")]
+    order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
         select(Shipment)
         .where(*conditions)
         .order_by(order, Shipment.id)
-        .offset(offset)
-        .limit(limit)
+        .offset(query.offset)
+        .limit(query.limit)
         .options(*LOAD)
     )
     rows = (await session.scalars(stmt)).all()
@@ -69,39 +65,63 @@ async def list_shipments(
 
 
 async def _get_or_404(
-    session: SessionDep, shipment_id: int, *, load: bool = True
+    session: SessionDep, shipment_id: int, *, load: bool = True, lock: bool = False
 ) -> Shipment:
-    shipment = await session.get(Shipment, shipment_id, options=LOAD if load else [])
+    shipment = await session.get(
+        Shipment,
+        shipment_id,
+        options=LOAD if load else [],
+        with_for_update=lock,
+    )
     if shipment is None:
         raise HTTPException(status_code=404, detail="Shipment not found")
     return shipment
 
 
-@router.get("/{shipment_id}", response_model=ShipmentRead)
+@router.get(
+    "/{shipment_id}",
+    response_model=ShipmentRead,
+    responses=problem_responses(404, 422, 503),
+)
 async def get_shipment(shipment_id: IntPath, session: SessionDep) -> ShipmentRead:
     return ShipmentRead.model_validate(await _get_or_404(session, shipment_id))
 
 
-@router.post("/", response_model=ShipmentRead, status_code=201)
-async def create_shipment(body: ShipmentCreate, session: SessionDep) -> ShipmentRead:
+@router.post(
+    "/",
+    response_model=ShipmentRead,
+    status_code=201,
+    responses=problem_responses(409, 413, 422, 503),
+)
+async def create_shipment(
+    body: ShipmentCreate, session: SessionDep, request: Request, response: Response
+) -> ShipmentRead:
     shipment = await shipment_crud.create_shipment(session, body=body)
+    url = request.url_for("get_shipment", shipment_id=str(shipment.id))
+    response.headers["Location"] = url.path
     return ShipmentRead.model_validate(shipment)
 
 
-@router.patch("/{shipment_id}", response_model=ShipmentRead)
+@router.patch(
+    "/{shipment_id}",
+    response_model=ShipmentRead,
+    responses=problem_responses(404, 409, 413, 422, 503),
+)
 async def update_shipment(
     shipment_id: IntPath, body: ShipmentUpdate, session: SessionDep
 ) -> ShipmentRead:
-    shipment = await _get_or_404(session, shipment_id)
+    # The row stays locked until the commit: concurrent updates apply one after the other.
+    shipment = await _get_or_404(session, shipment_id, lock=True)
     shipment = await shipment_crud.update_shipment(
         session, shipment=shipment, body=body
     )
     return ShipmentRead.model_validate(shipment)
 
 
-@router.delete("/{shipment_id}", status_code=204)
+@router.delete(
+    "/{shipment_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_shipment(shipment_id: IntPath, session: SessionDep) -> Response:
-    shipment = await _get_or_404(session, shipment_id, load=False)
-    await session.delete(shipment)
-    await session.flush()
+    if not await shipment_crud.delete_shipment(session, shipment_id):
+        raise HTTPException(status_code=404, detail="Shipment not found")
     return Response(status_code=204)

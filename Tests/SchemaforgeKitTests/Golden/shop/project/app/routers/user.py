@@ -4,15 +4,16 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import user as user_crud
 from app.db import SessionDep
+from app.errors import problem_responses
 from app.models.user import User
-from app.schemas.user import UserCreate, UserList, UserRead, UserUpdate
+from app.schemas.user import UserCreate, UserList, UserQuery, UserRead, UserUpdate
 
 router = APIRouter(prefix="/users", tags=["users"])
 
@@ -23,34 +24,29 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "created_at": User.created_at,
     "updated_at": User.updated_at,
 }
-SORT_PATTERN = "^-?(id|email|display_name|created_at|updated_at)$"
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
 
 
-@router.get("/", response_model=UserList)
+@router.get("/", response_model=UserList, responses=problem_responses(422, 503))
 async def list_users(
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
-    email: str | None = None,
+    session: SessionDep, query: Annotated[UserQuery, Query()]
 ) -> UserList:
     """A page of User, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if email is not None:
-        conditions.append(User.email == email)
+    if query.email is not None:
+        conditions.append(User.email == query.email)
     total = await session.scalar(
         select(func.count()).select_from(User).where(*conditions)
     )
-    column = SORTABLE[sort.removeprefix("-")]
-    order = column.desc() if sort.startswith("-") else column.asc()
+    column = SORTABLE[query.sort.removeprefix("-")]
+    order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
         select(User)
         .where(*conditions)
         .order_by(order, User.id)
-        .offset(offset)
-        .limit(limit)
+        .offset(query.offset)
+        .limit(query.limit)
         .options(*LOAD)
     )
     rows = (await session.scalars(stmt)).all()
@@ -60,37 +56,59 @@ async def list_users(
 
 
 async def _get_or_404(
-    session: SessionDep, user_id: uuid.UUID, *, load: bool = True
+    session: SessionDep, user_id: uuid.UUID, *, load: bool = True, lock: bool = False
 ) -> User:
-    user = await session.get(User, user_id, options=LOAD if load else [])
+    user = await session.get(
+        User,
+        user_id,
+        options=LOAD if load else [],
+        with_for_update=lock,
+    )
     if user is None:
         raise HTTPException(status_code=404, detail="User not found")
     return user
 
 
-@router.get("/{user_id}", response_model=UserRead)
+@router.get(
+    "/{user_id}", response_model=UserRead, responses=problem_responses(404, 422, 503)
+)
 async def get_user(user_id: uuid.UUID, session: SessionDep) -> UserRead:
     return UserRead.model_validate(await _get_or_404(session, user_id))
 
 
-@router.post("/", response_model=UserRead, status_code=201)
-async def create_user(body: UserCreate, session: SessionDep) -> UserRead:
+@router.post(
+    "/",
+    response_model=UserRead,
+    status_code=201,
+    responses=problem_responses(409, 413, 422, 503),
+)
+async def create_user(
+    body: UserCreate, session: SessionDep, request: Request, response: Response
+) -> UserRead:
     user = await user_crud.create_user(session, body=body)
+    url = request.url_for("get_user", user_id=str(user.id))
+    response.headers["Location"] = url.path
     return UserRead.model_validate(user)
 
 
-@router.patch("/{user_id}", response_model=UserRead)
+@router.patch(
+    "/{user_id}",
+    response_model=UserRead,
+    responses=problem_responses(404, 409, 413, 422, 503),
+)
 async def update_user(
     user_id: uuid.UUID, body: UserUpdate, session: SessionDep
 ) -> UserRead:
-    user = await _get_or_404(session, user_id)
+    # The row stays locked until the commit: concurrent updates apply one after the other.
+    user = await _get_or_404(session, user_id, lock=True)
     user = await user_crud.update_user(session, user=user, body=body)
     return UserRead.model_validate(user)
 
 
-@router.delete("/{user_id}", status_code=204)
+@router.delete(
+    "/{user_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_user(user_id: uuid.UUID, session: SessionDep) -> Response:
-    user = await _get_or_404(session, user_id, load=False)
-    await session.delete(user)
-    await session.flush()
+    if not await user_crud.delete_user(session, user_id):
+        raise HTTPException(status_code=404, detail="User not found")
     return Response(status_code=204)

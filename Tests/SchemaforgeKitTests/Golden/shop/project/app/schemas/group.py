@@ -3,20 +3,26 @@
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
+
 
 class GroupCreate(BaseModel):
     """Fields to create a Group."""
 
-    code: str = Field(max_length=20)
-    select: bool = True
-    order: int = Field(default=0, ge=-2147483648, le=2147483647)
+    model_config = ConfigDict(extra="forbid")
+    code: fields.Text = Field(max_length=20)
+    select: fields.Boolean = True
+    order: fields.Int32 = 0
 
 
 class GroupUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    select: bool | None = None
-    order: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    model_config = ConfigDict(extra="forbid")
+    select: fields.Boolean | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
+    order: fields.Int32 | None = Field(default=None, json_schema_extra=fields.not_null)
 
     @field_validator("select", "order")
     @classmethod
@@ -34,6 +40,15 @@ class GroupRead(BaseModel):
     code: str
     select: bool
     order: int
+
+
+class GroupQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=2147483647)
+    sort: str = Field(default="code", pattern=r"^-?(code|select|order)$")
 
 
 class GroupList(BaseModel):

@@ -7,6 +7,7 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
 from app.models.enums import OrderStatus
 from app.schemas.refs import ProductSummary
 
@@ -14,25 +15,31 @@ from app.schemas.refs import ProductSummary
 class OrderCreate(BaseModel):
     """Fields to create a Order."""
 
-    number: int = Field(ge=-2147483648, le=2147483647)
+    model_config = ConfigDict(extra="forbid")
+    number: fields.Int32
     status: OrderStatus = OrderStatus.pending
-    total: decimal.Decimal = Field(
+    total: fields.Decimal = Field(
         default=decimal.Decimal(0), ge=0, max_digits=14, decimal_places=2
     )
-    note: str | None = None
-    user_id: uuid.UUID
+    note: fields.Text | None = None
+    user_id: fields.UUID
 
 
 class OrderUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    number: int | None = Field(default=None, ge=-2147483648, le=2147483647)
-    status: OrderStatus | None = None
-    total: decimal.Decimal | None = Field(
-        default=None, ge=0, max_digits=14, decimal_places=2
+    model_config = ConfigDict(extra="forbid")
+    number: fields.Int32 | None = Field(default=None, json_schema_extra=fields.not_null)
+    status: OrderStatus | None = Field(default=None, json_schema_extra=fields.not_null)
+    total: fields.Decimal | None = Field(
+        default=None,
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        json_schema_extra=fields.not_null,
     )
-    note: str | None = None
-    user_id: uuid.UUID | None = None
+    note: fields.Text | None = None
+    user_id: fields.UUID | None = Field(default=None, json_schema_extra=fields.not_null)
 
     @field_validator("number", "status", "total", "user_id")
     @classmethod
@@ -56,6 +63,19 @@ class OrderRead(BaseModel):
     created_at: datetime.datetime
     updated_at: datetime.datetime
     products: list[ProductSummary]
+
+
+class OrderQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=2147483647)
+    sort: str = Field(
+        default="id",
+        pattern=r"^-?(id|number|status|total|note|user_id|created_at|updated_at)$",
+    )
+    user_id: uuid.UUID | None = None
 
 
 class OrderList(BaseModel):

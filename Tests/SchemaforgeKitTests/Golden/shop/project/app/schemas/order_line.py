@@ -5,27 +5,38 @@ import decimal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
 from app.schemas.refs import ProductSummary
 
 
 class OrderLineCreate(BaseModel):
     """Fields to create a OrderLine."""
 
-    line_no: int = Field(ge=-32768, le=32767)
-    quantity: int = Field(ge=1, le=1000)
-    unit_price: decimal.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
-    order_id: int = Field(ge=-2147483648, le=2147483647)
-    product_sku: str = Field(max_length=32)
+    model_config = ConfigDict(extra="forbid")
+    line_no: fields.Int16
+    quantity: fields.Int32 = Field(ge=1, le=1000)
+    unit_price: fields.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    order_id: fields.Int32
+    product_sku: fields.Text = Field(max_length=32)
 
 
 class OrderLineUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    quantity: int | None = Field(default=None, ge=1, le=1000)
-    unit_price: decimal.Decimal | None = Field(
-        default=None, ge=0, max_digits=12, decimal_places=2
+    model_config = ConfigDict(extra="forbid")
+    quantity: fields.Int32 | None = Field(
+        default=None, ge=1, le=1000, json_schema_extra=fields.not_null
     )
-    product_sku: str | None = Field(default=None, max_length=32)
+    unit_price: fields.Decimal | None = Field(
+        default=None,
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        json_schema_extra=fields.not_null,
+    )
+    product_sku: fields.Text | None = Field(
+        default=None, max_length=32, json_schema_extra=fields.not_null
+    )
 
     @field_validator("quantity", "unit_price", "product_sku")
     @classmethod
@@ -46,6 +57,20 @@ class OrderLineRead(BaseModel):
     order_id: int
     product_sku: str
     product: ProductSummary
+
+
+class OrderLineQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=2147483647)
+    sort: str = Field(
+        default="order_id",
+        pattern=r"^-?(line_no|quantity|unit_price|order_id|product_sku)$",
+    )
+    product_sku: fields.Text | None = Field(default=None, max_length=32)
+    order_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
 
 
 class OrderLineList(BaseModel):

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
 from app.models.enums import Currency
 from app.schemas.refs import GroupSummary, OrderRef
 
@@ -13,30 +14,42 @@ from app.schemas.refs import GroupSummary, OrderRef
 class ProductCreate(BaseModel):
     """Fields to create a Product."""
 
-    sku: str = Field(max_length=32)
-    name: str = Field(max_length=200)
-    price: decimal.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    model_config = ConfigDict(extra="forbid")
+    sku: fields.Text = Field(max_length=32)
+    name: fields.Text = Field(max_length=200)
+    price: fields.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
     currency: Currency = Currency.EUR
-    stock: int = Field(default=0, ge=0, le=2147483647)
-    active: bool = True
-    labels: list[Annotated[str, Field(max_length=30)]] | None = None
+    stock: fields.Int32 = Field(default=0, ge=0)
+    active: fields.Boolean = True
+    labels: list[Annotated[fields.Text, Field(max_length=30)]] | None = None
     attributes: Any | None = None
-    group_code: str | None = Field(default=None, max_length=20)
+    group_code: fields.Text | None = Field(default=None, max_length=20)
 
 
 class ProductUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    name: str | None = Field(default=None, max_length=200)
-    price: decimal.Decimal | None = Field(
-        default=None, ge=0, max_digits=12, decimal_places=2
+    model_config = ConfigDict(extra="forbid")
+    name: fields.Text | None = Field(
+        default=None, max_length=200, json_schema_extra=fields.not_null
     )
-    currency: Currency | None = None
-    stock: int | None = Field(default=None, ge=0, le=2147483647)
-    active: bool | None = None
-    labels: list[Annotated[str, Field(max_length=30)]] | None = None
+    price: fields.Decimal | None = Field(
+        default=None,
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        json_schema_extra=fields.not_null,
+    )
+    currency: Currency | None = Field(default=None, json_schema_extra=fields.not_null)
+    stock: fields.Int32 | None = Field(
+        default=None, ge=0, json_schema_extra=fields.not_null
+    )
+    active: fields.Boolean | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
+    labels: list[Annotated[fields.Text, Field(max_length=30)]] | None = None
     attributes: Any | None = None
-    group_code: str | None = Field(default=None, max_length=20)
+    group_code: fields.Text | None = Field(default=None, max_length=20)
 
     @field_validator("name", "price", "currency", "stock", "active")
     @classmethod
@@ -62,6 +75,18 @@ class ProductRead(BaseModel):
     group_code: str | None
     orders: list[OrderRef]
     group: GroupSummary | None
+
+
+class ProductQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=2147483647)
+    sort: str = Field(
+        default="sku", pattern=r"^-?(sku|name|price|currency|stock|active|group_code)$"
+    )
+    group_code: fields.Text | None = Field(default=None, max_length=20)
 
 
 class ProductList(BaseModel):

@@ -5,25 +5,37 @@ import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
+
 
 class ShipmentCreate(BaseModel):
     """Fields to create a Shipment."""
 
-    shipped_at: datetime.datetime | None = None
-    carrier: str = Field(max_length=50)
-    tracking: str | None = Field(default=None, max_length=64)
-    line_order_id: int = Field(ge=-2147483648, le=2147483647)
-    line_line_no: int = Field(ge=-32768, le=32767)
+    model_config = ConfigDict(extra="forbid")
+    shipped_at: fields.DateTime | None = None
+    carrier: fields.Text = Field(max_length=50)
+    tracking: fields.Text | None = Field(default=None, max_length=64)
+    line_order_id: fields.Int32
+    line_line_no: fields.Int16
 
 
 class ShipmentUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    shipped_at: datetime.datetime | None = None
-    carrier: str | None = Field(default=None, max_length=50)
-    tracking: str | None = Field(default=None, max_length=64)
-    line_order_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
-    line_line_no: int | None = Field(default=None, ge=-32768, le=32767)
+    model_config = ConfigDict(extra="forbid")
+    shipped_at: fields.DateTime | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
+    carrier: fields.Text | None = Field(
+        default=None, max_length=50, json_schema_extra=fields.not_null
+    )
+    tracking: fields.Text | None = Field(default=None, max_length=64)
+    line_order_id: fields.Int32 | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
+    line_line_no: fields.Int16 | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
 
     @field_validator("shipped_at", "carrier", "line_order_id", "line_line_no")
     @classmethod
@@ -44,6 +56,20 @@ class ShipmentRead(BaseModel):
     tracking: str | None
     line_order_id: int
     line_line_no: int
+
+
+class ShipmentQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=2147483647)
+    sort: str = Field(
+        default="id",
+        pattern=r"^-?(id|shipped_at|carrier|tracking|line_order_id|line_line_no)$",
+    )
+    line_order_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    carrier: fields.Text | None = Field(default=None, max_length=50)
 
 
 class ShipmentList(BaseModel):

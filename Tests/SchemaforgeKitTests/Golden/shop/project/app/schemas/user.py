@@ -6,20 +6,29 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
+
 
 class UserCreate(BaseModel):
     """Fields to create a User."""
 
-    id: uuid.UUID | None = None
-    email: str = Field(max_length=320, pattern=r"^[^@]+@[^@]+$")
-    display_name: str | None = Field(default=None, max_length=100)
+    model_config = ConfigDict(extra="forbid")
+    id: fields.UUID | None = None
+    email: fields.Text = Field(max_length=320, pattern=r"^[^@]+@[^@]+$")
+    display_name: fields.Text | None = Field(default=None, max_length=100)
 
 
 class UserUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    email: str | None = Field(default=None, max_length=320, pattern=r"^[^@]+@[^@]+$")
-    display_name: str | None = Field(default=None, max_length=100)
+    model_config = ConfigDict(extra="forbid")
+    email: fields.Text | None = Field(
+        default=None,
+        max_length=320,
+        pattern=r"^[^@]+@[^@]+$",
+        json_schema_extra=fields.not_null,
+    )
+    display_name: fields.Text | None = Field(default=None, max_length=100)
 
     @field_validator("email")
     @classmethod
@@ -39,6 +48,18 @@ class UserRead(BaseModel):
     display_name: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+
+
+class UserQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=2147483647)
+    sort: str = Field(
+        default="id", pattern=r"^-?(id|email|display_name|created_at|updated_at)$"
+    )
+    email: fields.Text | None = Field(default=None, max_length=320)
 
 
 class UserList(BaseModel):
