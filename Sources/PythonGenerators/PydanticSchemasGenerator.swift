@@ -270,16 +270,14 @@ struct PydanticSchemasGenerator {
         }
         var defaultValue: PythonExpr?
         var optional = column.nullable
+        var notNull = false
         if mode == .update, strictInputs {
             // Every field may be left out (None, never validated, and left out by
             // `model_dump(exclude_unset=True)`); the OpenAPI schema offers null only where the
             // column takes it, and `_not_null` refuses it elsewhere.
             optional = true
             defaultValue = PythonExpr.none
-            if !column.nullable {
-                imports.from("app", import: "fields")
-                constraints.append(.keyword("json_schema_extra", .dotted("fields.not_null")))
-            }
+            notNull = !column.nullable
         } else if mode == .update {
             optional = true
             defaultValue = PythonExpr.none
@@ -293,6 +291,9 @@ struct PydanticSchemasGenerator {
                 optional = true
                 defaultValue = PythonExpr.none
             }
+        }
+        if strictInputs, let extra = schemaExtra(column, notNull: notNull, imports: &imports) {
+            constraints.append(extra)
         }
         let annotation: PythonExpr = optional ? .binary(base, "|", .none) : base
         if constraints.isEmpty {
@@ -360,6 +361,7 @@ struct PydanticSchemasGenerator {
         case .bigint: name = "Int64"
         case .float: name = "Float"
         case .decimal: name = "Decimal"
+        case .bytes: name = "Bytes"
         case .string, .text: name = "Text"
         case .bool: name = "Boolean"
         case .date: name = "Date"
@@ -381,6 +383,43 @@ struct PydanticSchemasGenerator {
         imports.from("typing", import: "Annotated")
         imports.from("pydantic", import: "Field")
         return .subscripted(.name("list"), [.subscripted(.name("Annotated"), [element, .name("Field").call(bounds)])])
+    }
+
+    /// What the OpenAPI schema must say beyond Pydantic's own: a string's pattern (its own, or
+    /// `fields.NO_NUL`, which `fields.Text` enforces); decimals are strings whose pattern holds their digits and
+    /// sign; an update field of a NOT NULL column is not nullable.
+    func schemaExtra(_ column: Column, notNull: Bool, imports: inout PythonImports) -> PythonArgument? {
+        var isText = false
+        if case .string = column.type { isText = true }
+        if column.type == .text { isText = true }
+        switch column.type {
+        case _ where isText:
+            // Pydantic leaves a pattern out of the schema of an optional strict string: say it.
+            imports.from("app", import: "fields")
+            let documented = column.validation?.pattern.map { pattern($0) } ?? .dotted("fields.NO_NUL")
+            var args: [PythonArgument] = [.keyword("pattern", documented)]
+            if notNull { args.append(.keyword("nullable", .bool(false))) }
+            return .keyword("json_schema_extra", .dotted("fields.json_schema").call(args))
+        case let .decimal(p, s):
+            imports.from("app", import: "fields")
+            let signed = (column.validation?.minimum ?? -1) < 0
+            var args: [PythonArgument] = [.keyword("pattern", .rawString(Self.decimalPattern(precision: p, scale: s, signed: signed)))]
+            if notNull { args.append(.keyword("nullable", .bool(false))) }
+            return .keyword("json_schema_extra", .dotted("fields.json_schema").call(args))
+        default:
+            guard notNull else { return nil }
+            imports.from("app", import: "fields")
+            return .keyword("json_schema_extra", .dotted("fields.not_null"))
+        }
+    }
+
+    /// The decimal numbers a `decimal(p, s)` column holds, as text: at most p - s digits before
+    /// the point and s after it; a sign only where the field takes negative values.
+    static func decimalPattern(precision p: Int, scale s: Int, signed: Bool) -> String {
+        let sign = signed ? "[+-]?" : "\\+?"
+        let whole = max(p - s, 1)
+        guard s > 0 else { return "^\(sign)\\d{1,\(whole)}$" }
+        return "^\(sign)(?:\\d{1,\(whole)}(?:\\.\\d{0,\(s)})?|\\.\\d{1,\(s)})$"
     }
 
     /// The most ids one request may send for one relation.

@@ -2,13 +2,15 @@
 """Strict field types of request bodies.
 
 A JSON value is never coerced from another JSON type: `true` is not an integer, `2195`
-is not a timestamp, `"1"` is not a number. Strings the databases cannot store (NUL
-characters, lone surrogates) are refused, and timestamps must carry an offset.
+is not a timestamp, `"1"` is not a number (but `2.0` is the integer 2, as in JSON
+Schema). Decimals are strings, as the API returns them. Strings the databases cannot
+store (NUL characters, lone surrogates) are refused; timestamps carry an offset.
 """
 
 import datetime
 import decimal
 import uuid
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import (
@@ -18,8 +20,8 @@ from pydantic import (
     Field,
     StrictBool,
     StrictFloat,
-    StrictInt,
     StrictStr,
+    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 
@@ -40,28 +42,71 @@ def _text_only(value: Any) -> Any:
     return value
 
 
-def _number_or_text(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
+def _integer(value: Any) -> Any:
+    # JSON Schema's integers include 2.0; booleans and strings are not integers.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+def _decimal_text(value: Any) -> Any:
+    # Decimals travel as strings: a JSON number would be parsed as a binary float.
+    if not isinstance(value, str):
         raise PydanticCustomError(
-            "decimal_type", "Input should be a number or a numeric string"
+            "decimal_type", "Input should be a decimal number in a string"
         )
     return value
 
 
-def not_null(schema: dict[str, Any]) -> None:
-    """`json_schema_extra` of an update field that may be left out but not be null."""
+def _drop_null(schema: dict[str, Any]) -> None:
     options = schema.pop("anyOf", None)
     if options:
         schema.update(next(o for o in options if o.get("type") != "null"))
 
 
+def json_schema(
+    *, pattern: str | None = None, nullable: bool = True
+) -> Callable[[dict[str, Any]], None]:
+    """A `json_schema_extra` that documents what validation enforces.
+
+    `pattern` applies to the string form of the value (decimals); `nullable=False` is
+    an update field that may be left out but may not be null.
+    """
+
+    def update(schema: dict[str, Any]) -> None:
+        if not nullable:
+            _drop_null(schema)
+        for node in [schema, *schema.get("anyOf", [])]:
+            for raw in ("ge", "le", "max_digits", "decimal_places"):
+                node.pop(raw, None)  # constraints kept in the pattern below
+            if pattern and node.get("type") == "string":
+                node["pattern"] = pattern
+
+    return update
+
+
+not_null = json_schema(nullable=False)
+
+# Canonical base64 (the unused bits of the last symbol are zero), as Pydantic decodes it.
+BASE64 = (
+    r"^(?:[A-Za-z0-9+/]{4})*"
+    r"(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
+)
+
+# Fields without a pattern of their own declare NO_NUL, which _storable enforces.
+NO_NUL = r"^[^\x00]*$"
 Text = Annotated[StrictStr, AfterValidator(_storable)]
-Int16 = Annotated[StrictInt, Field(ge=-(2**15), le=2**15 - 1)]
-Int32 = Annotated[StrictInt, Field(ge=-(2**31), le=2**31 - 1)]
-Int64 = Annotated[StrictInt, Field(ge=-(2**63), le=2**63 - 1)]
+Int16 = Annotated[int, Field(ge=-(2**15), le=2**15 - 1), BeforeValidator(_integer)]
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1), BeforeValidator(_integer)]
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1), BeforeValidator(_integer)]
 Float = StrictFloat
 Boolean = StrictBool
-Decimal = Annotated[decimal.Decimal, BeforeValidator(_number_or_text)]
+Decimal = Annotated[
+    decimal.Decimal, BeforeValidator(_decimal_text), WithJsonSchema({"type": "string"})
+]
+Bytes = Annotated[bytes, Field(json_schema_extra={"pattern": BASE64})]
 DateTime = Annotated[AwareDatetime, BeforeValidator(_text_only)]
 Date = Annotated[datetime.date, BeforeValidator(_text_only)]
 Time = Annotated[datetime.time, BeforeValidator(_text_only)]

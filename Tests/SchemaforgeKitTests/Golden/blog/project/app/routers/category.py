@@ -86,7 +86,7 @@ async def get_category(category_id: IntPath, session: SessionDep) -> CategoryRea
     "/",
     response_model=CategoryRead,
     status_code=201,
-    responses=problem_responses(409, 413, 422, 503),
+    responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_category(
     body: CategoryCreate, session: SessionDep, request: Request, response: Response
@@ -100,7 +100,7 @@ async def create_category(
 @router.patch(
     "/{category_id}",
     response_model=CategoryRead,
-    responses=problem_responses(404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_category(
     category_id: IntPath, body: CategoryUpdate, session: SessionDep

@@ -87,7 +87,7 @@ async def get_post(post_id: IntPath, session: SessionDep) -> PostRead:
     "/",
     response_model=PostRead,
     status_code=201,
-    responses=problem_responses(409, 413, 422, 503),
+    responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_post(
     body: PostCreate, session: SessionDep, request: Request, response: Response
@@ -101,7 +101,7 @@ async def create_post(
 @router.patch(
     "/{post_id}",
     response_model=PostRead,
-    responses=problem_responses(404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_post(
     post_id: IntPath, body: PostUpdate, session: SessionDep

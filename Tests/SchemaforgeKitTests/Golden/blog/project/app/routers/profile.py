@@ -88,7 +88,7 @@ async def get_profile(profile_id: IntPath, session: SessionDep) -> ProfileRead:
     "/",
     response_model=ProfileRead,
     status_code=201,
-    responses=problem_responses(409, 413, 422, 503),
+    responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_profile(
     body: ProfileCreate, session: SessionDep, request: Request, response: Response
@@ -102,7 +102,7 @@ async def create_profile(
 @router.patch(
     "/{profile_id}",
     response_model=ProfileRead,
-    responses=problem_responses(404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_profile(
     profile_id: IntPath, body: ProfileUpdate, session: SessionDep

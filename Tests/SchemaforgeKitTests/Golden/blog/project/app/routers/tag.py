@@ -76,7 +76,7 @@ async def get_tag(tag_id: IntPath, session: SessionDep) -> TagRead:
     "/",
     response_model=TagRead,
     status_code=201,
-    responses=problem_responses(409, 413, 422, 503),
+    responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_tag(
     body: TagCreate, session: SessionDep, request: Request, response: Response
@@ -90,7 +90,7 @@ async def create_tag(
 @router.patch(
     "/{tag_id}",
     response_model=TagRead,
-    responses=problem_responses(404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_tag(tag_id: IntPath, body: TagUpdate, session: SessionDep) -> TagRead:
     # The row stays locked until the commit: concurrent updates apply one after the other.

@@ -82,7 +82,7 @@ async def get_user(user_id: IntPath, session: SessionDep) -> UserRead:
     "/",
     response_model=UserRead,
     status_code=201,
-    responses=problem_responses(409, 413, 422, 503),
+    responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_user(
     body: UserCreate, session: SessionDep, request: Request, response: Response
@@ -96,7 +96,7 @@ async def create_user(
 @router.patch(
     "/{user_id}",
     response_model=UserRead,
-    responses=problem_responses(404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_user(
     user_id: IntPath, body: UserUpdate, session: SessionDep

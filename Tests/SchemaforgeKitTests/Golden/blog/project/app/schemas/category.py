@@ -10,7 +10,9 @@ class CategoryCreate(BaseModel):
     """Fields to create a Category."""
 
     model_config = ConfigDict(extra="forbid")
-    name: fields.Text = Field(max_length=255)
+    name: fields.Text = Field(
+        max_length=255, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
     parent_id: fields.Int32 | None = None
 
 
@@ -19,7 +21,9 @@ class CategoryUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     name: fields.Text | None = Field(
-        default=None, max_length=255, json_schema_extra=fields.not_null
+        default=None,
+        max_length=255,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
     )
     parent_id: fields.Int32 | None = None
 

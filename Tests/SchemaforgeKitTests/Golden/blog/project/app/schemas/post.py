@@ -15,11 +15,22 @@ class PostCreate(BaseModel):
     """Fields to create a Post."""
 
     model_config = ConfigDict(extra="forbid")
-    title: fields.Text = Field(max_length=200)
-    body: fields.Text
+    title: fields.Text = Field(
+        max_length=200, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
+    body: fields.Text = Field(
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
     published: fields.Boolean = False
     meta: Any | None = None
-    price: fields.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    price: fields.Decimal = Field(
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$"
+        ),
+    )
     published_on: fields.Date | None = None
     author_id: fields.Int32
     tag_ids: list[fields.Int32] = Field(default_factory=list, max_length=1000)
@@ -30,9 +41,14 @@ class PostUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     title: fields.Text | None = Field(
-        default=None, max_length=200, json_schema_extra=fields.not_null
+        default=None,
+        max_length=200,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
     )
-    body: fields.Text | None = Field(default=None, json_schema_extra=fields.not_null)
+    body: fields.Text | None = Field(
+        default=None,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
+    )
     published: fields.Boolean | None = Field(
         default=None, json_schema_extra=fields.not_null
     )
@@ -42,7 +58,9 @@ class PostUpdate(BaseModel):
         ge=0,
         max_digits=12,
         decimal_places=2,
-        json_schema_extra=fields.not_null,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$", nullable=False
+        ),
     )
     published_on: fields.Date | None = None
     author_id: fields.Int32 | None = Field(

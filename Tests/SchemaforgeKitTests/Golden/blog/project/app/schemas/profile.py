@@ -14,7 +14,7 @@ class ProfileCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid", ser_json_bytes="base64", val_json_bytes="base64"
     )
-    avatar: bytes | None = None
+    avatar: fields.Bytes | None = None
     public_id: fields.UUID | None = None
     user_id: fields.Int32
 
@@ -25,7 +25,7 @@ class ProfileUpdate(BaseModel):
     model_config = ConfigDict(
         extra="forbid", ser_json_bytes="base64", val_json_bytes="base64"
     )
-    avatar: bytes | None = None
+    avatar: fields.Bytes | None = None
     public_id: fields.UUID | None = Field(
         default=None, json_schema_extra=fields.not_null
     )

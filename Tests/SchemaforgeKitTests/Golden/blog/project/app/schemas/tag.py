@@ -11,7 +11,9 @@ class TagCreate(BaseModel):
     """Fields to create a Tag."""
 
     model_config = ConfigDict(extra="forbid")
-    name: fields.Text = Field(max_length=50)
+    name: fields.Text = Field(
+        max_length=50, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
     post_ids: list[fields.Int32] = Field(default_factory=list, max_length=1000)
 
 
@@ -20,7 +22,9 @@ class TagUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     name: fields.Text | None = Field(
-        default=None, max_length=50, json_schema_extra=fields.not_null
+        default=None,
+        max_length=50,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
     )
     post_ids: list[fields.Int32] | None = Field(
         default=None, max_length=1000, json_schema_extra=fields.not_null

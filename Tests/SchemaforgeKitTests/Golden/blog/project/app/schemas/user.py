@@ -13,11 +13,21 @@ class UserCreate(BaseModel):
     """Fields to create a User."""
 
     model_config = ConfigDict(extra="forbid")
-    email: fields.Text = Field(max_length=320, pattern=r"^[^@]+@[^@]+$")
-    name: fields.Text = Field(max_length=255)
+    email: fields.Text = Field(
+        max_length=320,
+        pattern=r"^[^@]+@[^@]+$",
+        json_schema_extra=fields.json_schema(pattern=r"^[^@]+@[^@]+$"),
+    )
+    name: fields.Text = Field(
+        max_length=255, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
     role: Role = Role.reader
-    password_hash: fields.Text = Field(max_length=255)
-    bio: fields.Text | None = None
+    password_hash: fields.Text = Field(
+        max_length=255, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
+    bio: fields.Text | None = Field(
+        default=None, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
 
 
 class UserUpdate(BaseModel):
@@ -28,16 +38,22 @@ class UserUpdate(BaseModel):
         default=None,
         max_length=320,
         pattern=r"^[^@]+@[^@]+$",
-        json_schema_extra=fields.not_null,
+        json_schema_extra=fields.json_schema(pattern=r"^[^@]+@[^@]+$", nullable=False),
     )
     name: fields.Text | None = Field(
-        default=None, max_length=255, json_schema_extra=fields.not_null
+        default=None,
+        max_length=255,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
     )
     role: Role | None = Field(default=None, json_schema_extra=fields.not_null)
     password_hash: fields.Text | None = Field(
-        default=None, max_length=255, json_schema_extra=fields.not_null
+        default=None,
+        max_length=255,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
     )
-    bio: fields.Text | None = None
+    bio: fields.Text | None = Field(
+        default=None, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
 
     @field_validator("email", "name", "role", "password_hash")
     @classmethod

@@ -81,7 +81,7 @@ async def get_badge(badge_id: IntPath, session: SessionDep) -> BadgeRead:
     "/",
     response_model=BadgeRead,
     status_code=201,
-    responses=problem_responses(409, 413, 422, 503),
+    responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_badge(
     body: BadgeCreate, session: SessionDep, request: Request, response: Response
@@ -95,7 +95,7 @@ async def create_badge(
 @router.patch(
     "/{badge_id}",
     response_model=BadgeRead,
-    responses=problem_responses(404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_badge(
     badge_id: IntPath, body: BadgeUpdate, session: SessionDep

@@ -92,7 +92,7 @@ async def get_department(department_id: IntPath, session: SessionDep) -> Departm
     "/",
     response_model=DepartmentRead,
     status_code=201,
-    responses=problem_responses(409, 413, 422, 503),
+    responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_department(
     body: DepartmentCreate, session: SessionDep, request: Request, response: Response
@@ -106,7 +106,7 @@ async def create_department(
 @router.patch(
     "/{department_id}",
     response_model=DepartmentRead,
-    responses=problem_responses(404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_department(
     department_id: IntPath, body: DepartmentUpdate, session: SessionDep

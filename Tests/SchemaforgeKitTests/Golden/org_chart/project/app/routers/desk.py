@@ -78,7 +78,7 @@ async def get_desk(desk_id: IntPath, session: SessionDep) -> DeskRead:
     "/",
     response_model=DeskRead,
     status_code=201,
-    responses=problem_responses(409, 413, 422, 503),
+    responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_desk(
     body: DeskCreate, session: SessionDep, request: Request, response: Response
@@ -92,7 +92,7 @@ async def create_desk(
 @router.patch(
     "/{desk_id}",
     response_model=DeskRead,
-    responses=problem_responses(404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_desk(
     desk_id: IntPath, body: DeskUpdate, session: SessionDep

@@ -103,7 +103,7 @@ async def get_employee(employee_id: IntPath, session: SessionDep) -> EmployeeRea
     "/",
     response_model=EmployeeRead,
     status_code=201,
-    responses=problem_responses(409, 413, 422, 503),
+    responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_employee(
     body: EmployeeCreate, session: SessionDep, request: Request, response: Response
@@ -117,7 +117,7 @@ async def create_employee(
 @router.patch(
     "/{employee_id}",
     response_model=EmployeeRead,
-    responses=problem_responses(404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_employee(
     employee_id: IntPath, body: EmployeeUpdate, session: SessionDep

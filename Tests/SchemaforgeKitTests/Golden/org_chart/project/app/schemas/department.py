@@ -12,9 +12,17 @@ class DepartmentCreate(BaseModel):
     """Fields to create a Department."""
 
     model_config = ConfigDict(extra="forbid")
-    name: fields.Text = Field(max_length=100)
+    name: fields.Text = Field(
+        max_length=100, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
     budget: fields.Decimal | None = Field(
-        default=None, ge=0, max_digits=14, decimal_places=2
+        default=None,
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,12}(?:\.\d{0,2})?|\.\d{1,2})$"
+        ),
     )
     parent_id: fields.Int32 | None = None
     head_id: fields.Int32 | None = None
@@ -25,10 +33,18 @@ class DepartmentUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     name: fields.Text | None = Field(
-        default=None, max_length=100, json_schema_extra=fields.not_null
+        default=None,
+        max_length=100,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
     )
     budget: fields.Decimal | None = Field(
-        default=None, ge=0, max_digits=14, decimal_places=2
+        default=None,
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,12}(?:\.\d{0,2})?|\.\d{1,2})$"
+        ),
     )
     parent_id: fields.Int32 | None = None
     head_id: fields.Int32 | None = None

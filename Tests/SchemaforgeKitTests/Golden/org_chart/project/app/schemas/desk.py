@@ -10,7 +10,9 @@ class DeskCreate(BaseModel):
     """Fields to create a Desk."""
 
     model_config = ConfigDict(extra="forbid")
-    label: fields.Text = Field(max_length=20)
+    label: fields.Text = Field(
+        max_length=20, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
     occupant_id: fields.Int32 | None = None
 
 
@@ -19,7 +21,9 @@ class DeskUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     label: fields.Text | None = Field(
-        default=None, max_length=20, json_schema_extra=fields.not_null
+        default=None,
+        max_length=20,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
     )
     occupant_id: fields.Int32 | None = None
 

@@ -14,12 +14,27 @@ class EmployeeCreate(BaseModel):
     """Fields to create a Employee."""
 
     model_config = ConfigDict(extra="forbid")
-    employee_no: fields.Text = Field(max_length=12, pattern=r"^E[0-9]+$")
-    full_name: fields.Text = Field(max_length=200)
-    email: fields.Text = Field(max_length=320)
+    employee_no: fields.Text = Field(
+        max_length=12,
+        pattern=r"^E[0-9]+$",
+        json_schema_extra=fields.json_schema(pattern=r"^E[0-9]+$"),
+    )
+    full_name: fields.Text = Field(
+        max_length=200, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
+    email: fields.Text = Field(
+        max_length=320, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
     hired_on: fields.Date | None = None
     type: EmploymentType = EmploymentType.full_time
-    salary: fields.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    salary: fields.Decimal = Field(
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$"
+        ),
+    )
     active: fields.Boolean = True
     department_id: fields.Int32
     manager_id: fields.Int32 | None = None
@@ -35,13 +50,17 @@ class EmployeeUpdate(BaseModel):
         default=None,
         max_length=12,
         pattern=r"^E[0-9]+$",
-        json_schema_extra=fields.not_null,
+        json_schema_extra=fields.json_schema(pattern=r"^E[0-9]+$", nullable=False),
     )
     full_name: fields.Text | None = Field(
-        default=None, max_length=200, json_schema_extra=fields.not_null
+        default=None,
+        max_length=200,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
     )
     email: fields.Text | None = Field(
-        default=None, max_length=320, json_schema_extra=fields.not_null
+        default=None,
+        max_length=320,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
     )
     hired_on: fields.Date | None = Field(
         default=None, json_schema_extra=fields.not_null
@@ -52,7 +71,9 @@ class EmployeeUpdate(BaseModel):
         ge=0,
         max_digits=12,
         decimal_places=2,
-        json_schema_extra=fields.not_null,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$", nullable=False
+        ),
     )
     active: fields.Boolean | None = Field(
         default=None, json_schema_extra=fields.not_null

@@ -75,7 +75,7 @@ async def get_group(code: str, session: SessionDep) -> GroupRead:
     "/",
     response_model=GroupRead,
     status_code=201,
-    responses=problem_responses(409, 413, 422, 503),
+    responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_group(
     body: GroupCreate, session: SessionDep, request: Request, response: Response
@@ -89,7 +89,7 @@ async def create_group(
 @router.patch(
     "/{code}",
     response_model=GroupRead,
-    responses=problem_responses(404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_group(code: str, body: GroupUpdate, session: SessionDep) -> GroupRead:
     # The row stays locked until the commit: concurrent updates apply one after the other.

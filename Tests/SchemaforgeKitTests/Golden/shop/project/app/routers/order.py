@@ -83,7 +83,7 @@ async def get_order(order_id: IntPath, session: SessionDep) -> OrderRead:
     "/",
     response_model=OrderRead,
     status_code=201,
-    responses=problem_responses(409, 413, 422, 503),
+    responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_order(
     body: OrderCreate, session: SessionDep, request: Request, response: Response
@@ -97,7 +97,7 @@ async def create_order(
 @router.patch(
     "/{order_id}",
     response_model=OrderRead,
-    responses=problem_responses(404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_order(
     order_id: IntPath, body: OrderUpdate, session: SessionDep

@@ -97,7 +97,7 @@ async def get_order_line(
     "/",
     response_model=OrderLineRead,
     status_code=201,
-    responses=problem_responses(409, 413, 422, 503),
+    responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_order_line(
     body: OrderLineCreate, session: SessionDep, request: Request, response: Response
@@ -115,7 +115,7 @@ async def create_order_line(
 @router.patch(
     "/{order_id}/{line_no}",
     response_model=OrderLineRead,
-    responses=problem_responses(404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_order_line(
     order_id: IntPath, line_no: SmallIntPath, body: OrderLineUpdate, session: SessionDep

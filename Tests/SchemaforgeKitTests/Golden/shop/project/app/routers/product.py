@@ -87,7 +87,7 @@ async def get_product(sku: str, session: SessionDep) -> ProductRead:
     "/",
     response_model=ProductRead,
     status_code=201,
-    responses=problem_responses(409, 413, 422, 503),
+    responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_product(
     body: ProductCreate, session: SessionDep, request: Request, response: Response
@@ -101,7 +101,7 @@ async def create_product(
 @router.patch(
     "/{sku}",
     response_model=ProductRead,
-    responses=problem_responses(404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_product(
     sku: str, body: ProductUpdate, session: SessionDep

@@ -91,7 +91,7 @@ async def get_shipment(shipment_id: IntPath, session: SessionDep) -> ShipmentRea
     "/",
     response_model=ShipmentRead,
     status_code=201,
-    responses=problem_responses(409, 413, 422, 503),
+    responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_shipment(
     body: ShipmentCreate, session: SessionDep, request: Request, response: Response
@@ -105,7 +105,7 @@ async def create_shipment(
 @router.patch(
     "/{shipment_id}",
     response_model=ShipmentRead,
-    responses=problem_responses(404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_shipment(
     shipment_id: IntPath, body: ShipmentUpdate, session: SessionDep

@@ -10,7 +10,9 @@ class GroupCreate(BaseModel):
     """Fields to create a Group."""
 
     model_config = ConfigDict(extra="forbid")
-    code: fields.Text = Field(max_length=20)
+    code: fields.Text = Field(
+        max_length=20, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
     select: fields.Boolean = True
     order: fields.Int32 = 0
 

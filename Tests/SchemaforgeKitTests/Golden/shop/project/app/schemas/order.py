@@ -19,9 +19,17 @@ class OrderCreate(BaseModel):
     number: fields.Int32
     status: OrderStatus = OrderStatus.pending
     total: fields.Decimal = Field(
-        default=decimal.Decimal(0), ge=0, max_digits=14, decimal_places=2
+        default=decimal.Decimal(0),
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,12}(?:\.\d{0,2})?|\.\d{1,2})$"
+        ),
     )
-    note: fields.Text | None = None
+    note: fields.Text | None = Field(
+        default=None, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
     user_id: fields.UUID
 
 
@@ -36,9 +44,13 @@ class OrderUpdate(BaseModel):
         ge=0,
         max_digits=14,
         decimal_places=2,
-        json_schema_extra=fields.not_null,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,12}(?:\.\d{0,2})?|\.\d{1,2})$", nullable=False
+        ),
     )
-    note: fields.Text | None = None
+    note: fields.Text | None = Field(
+        default=None, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
     user_id: fields.UUID | None = Field(default=None, json_schema_extra=fields.not_null)
 
     @field_validator("number", "status", "total", "user_id")

@@ -15,9 +15,18 @@ class OrderLineCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     line_no: fields.Int16
     quantity: fields.Int32 = Field(ge=1, le=1000)
-    unit_price: fields.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    unit_price: fields.Decimal = Field(
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$"
+        ),
+    )
     order_id: fields.Int32
-    product_sku: fields.Text = Field(max_length=32)
+    product_sku: fields.Text = Field(
+        max_length=32, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
 
 
 class OrderLineUpdate(BaseModel):
@@ -32,10 +41,14 @@ class OrderLineUpdate(BaseModel):
         ge=0,
         max_digits=12,
         decimal_places=2,
-        json_schema_extra=fields.not_null,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$", nullable=False
+        ),
     )
     product_sku: fields.Text | None = Field(
-        default=None, max_length=32, json_schema_extra=fields.not_null
+        default=None,
+        max_length=32,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
     )
 
     @field_validator("quantity", "unit_price", "product_sku")

@@ -15,15 +15,30 @@ class ProductCreate(BaseModel):
     """Fields to create a Product."""
 
     model_config = ConfigDict(extra="forbid")
-    sku: fields.Text = Field(max_length=32)
-    name: fields.Text = Field(max_length=200)
-    price: fields.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    sku: fields.Text = Field(
+        max_length=32, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
+    name: fields.Text = Field(
+        max_length=200, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
+    price: fields.Decimal = Field(
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$"
+        ),
+    )
     currency: Currency = Currency.EUR
     stock: fields.Int32 = Field(default=0, ge=0)
     active: fields.Boolean = True
     labels: list[Annotated[fields.Text, Field(max_length=30)]] | None = None
     attributes: Any | None = None
-    group_code: fields.Text | None = Field(default=None, max_length=20)
+    group_code: fields.Text | None = Field(
+        default=None,
+        max_length=20,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL),
+    )
 
 
 class ProductUpdate(BaseModel):
@@ -31,14 +46,18 @@ class ProductUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     name: fields.Text | None = Field(
-        default=None, max_length=200, json_schema_extra=fields.not_null
+        default=None,
+        max_length=200,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
     )
     price: fields.Decimal | None = Field(
         default=None,
         ge=0,
         max_digits=12,
         decimal_places=2,
-        json_schema_extra=fields.not_null,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$", nullable=False
+        ),
     )
     currency: Currency | None = Field(default=None, json_schema_extra=fields.not_null)
     stock: fields.Int32 | None = Field(
@@ -49,7 +68,11 @@ class ProductUpdate(BaseModel):
     )
     labels: list[Annotated[fields.Text, Field(max_length=30)]] | None = None
     attributes: Any | None = None
-    group_code: fields.Text | None = Field(default=None, max_length=20)
+    group_code: fields.Text | None = Field(
+        default=None,
+        max_length=20,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL),
+    )
 
     @field_validator("name", "price", "currency", "stock", "active")
     @classmethod

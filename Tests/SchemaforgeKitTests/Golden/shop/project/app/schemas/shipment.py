@@ -13,8 +13,14 @@ class ShipmentCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     shipped_at: fields.DateTime | None = None
-    carrier: fields.Text = Field(max_length=50)
-    tracking: fields.Text | None = Field(default=None, max_length=64)
+    carrier: fields.Text = Field(
+        max_length=50, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
+    tracking: fields.Text | None = Field(
+        default=None,
+        max_length=64,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL),
+    )
     line_order_id: fields.Int32
     line_line_no: fields.Int16
 
@@ -27,9 +33,15 @@ class ShipmentUpdate(BaseModel):
         default=None, json_schema_extra=fields.not_null
     )
     carrier: fields.Text | None = Field(
-        default=None, max_length=50, json_schema_extra=fields.not_null
+        default=None,
+        max_length=50,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
     )
-    tracking: fields.Text | None = Field(default=None, max_length=64)
+    tracking: fields.Text | None = Field(
+        default=None,
+        max_length=64,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL),
+    )
     line_order_id: fields.Int32 | None = Field(
         default=None, json_schema_extra=fields.not_null
     )

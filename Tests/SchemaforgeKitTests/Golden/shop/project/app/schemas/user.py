@@ -14,8 +14,16 @@ class UserCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     id: fields.UUID | None = None
-    email: fields.Text = Field(max_length=320, pattern=r"^[^@]+@[^@]+$")
-    display_name: fields.Text | None = Field(default=None, max_length=100)
+    email: fields.Text = Field(
+        max_length=320,
+        pattern=r"^[^@]+@[^@]+$",
+        json_schema_extra=fields.json_schema(pattern=r"^[^@]+@[^@]+$"),
+    )
+    display_name: fields.Text | None = Field(
+        default=None,
+        max_length=100,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL),
+    )
 
 
 class UserUpdate(BaseModel):
@@ -26,9 +34,13 @@ class UserUpdate(BaseModel):
         default=None,
         max_length=320,
         pattern=r"^[^@]+@[^@]+$",
-        json_schema_extra=fields.not_null,
+        json_schema_extra=fields.json_schema(pattern=r"^[^@]+@[^@]+$", nullable=False),
     )
-    display_name: fields.Text | None = Field(default=None, max_length=100)
+    display_name: fields.Text | None = Field(
+        default=None,
+        max_length=100,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL),
+    )
 
     @field_validator("email")
     @classmethod
