@@ -127,6 +127,12 @@ struct PydanticSchemasGenerator {
             create.append(.assign(target: PythonNames.idsField(relation.name), annotation: type, value: .name("Field").call(
                 .keyword("default_factory", .name("list")), .keyword("max_length", .int(Self.maxIds)))))
         }
+        // The integer and decimal fields (attribute, type), id lists included.
+        let idLists: [(String, ColumnType)] = view.writableManyToMany.compactMap { relation in
+            view.targetKey(relation).map { (PythonNames.idsField(relation.name), ColumnType.array($0.type)) }
+        }
+        let typed = writable.map { (view.attribute($0), $0.type) }
+        create += strictValidators(typed + idLists, imports: &m.imports)
         if create.isEmpty { create = [.pass] }
         m.body.append(.class(PythonClass(name: "\(view.entity)Create", bases: [.name("BaseModel")], docstring: "Fields to create a \(view.entity).", body: create)))
         // Update
@@ -163,6 +169,7 @@ struct PydanticSchemasGenerator {
                     return value
                 """))
         }
+        update += strictValidators(typed.filter { name, _ in !view.keyColumns.contains { view.attribute($0) == name } } + idLists, imports: &m.imports)
         if update.isEmpty { update = [.pass] }
         m.body.append(.class(PythonClass(name: "\(view.entity)Update", bases: [.name("BaseModel")], docstring: "Fields to change; every one is optional.", body: update)))
         // Read
@@ -250,7 +257,7 @@ struct PydanticSchemasGenerator {
 
     /// One field with its constraints; optional where the database fills it in.
     func field(_ column: Column, mode: Mode, imports: inout PythonImports) -> PythonStatement {
-        var constraints = self.constraints(for: column.type, validation: column.validation, imports: &imports, typeRange: !strictInputs)
+        var constraints = self.constraints(for: column.type, validation: column.validation, imports: &imports)
         if case let .array(element) = column.type {
             constraints = []
             _ = element
@@ -343,24 +350,26 @@ struct PydanticSchemasGenerator {
     /// The Pydantic type: arrays carry their element's constraints (`list[Annotated[str, Field(...)]]`).
     func pydanticType(_ type: ColumnType, imports: inout PythonImports, strict: Bool = false) -> PythonExpr {
         guard case let .array(element) = type else { return strict ? strictType(type, imports: &imports) : types.pythonType(type, imports: &imports) }
+        if strict, let bounded = Self.boundedInteger(element) {
+            imports.from("app", import: "fields")
+            return .subscripted(.name("list"), [.dotted("fields." + bounded)])
+        }
         let inner = strict ? strictType(element, imports: &imports) : types.pythonType(element, imports: &imports)
-        let elementConstraints = constraints(for: element, validation: nil, imports: &imports, typeRange: !strict)
+        let elementConstraints = constraints(for: element, validation: nil, imports: &imports)
         guard !elementConstraints.isEmpty else { return .subscripted(.name("list"), [inner]) }
         imports.from("typing", import: "Annotated")
         imports.from("pydantic", import: "Field")
         return .subscripted(.name("list"), [.subscripted(.name("Annotated"), [inner, .name("Field").call(elementConstraints)])])
     }
 
-    /// The strict request type of a column type (`fields.Integer`, `fields.DateTime`, ...): no
-    /// coercion from other JSON types. Enums, JSON and bytes keep their own validation.
+    /// The strict request type of a column type (`fields.Text`, `fields.DateTime`, ...): no
+    /// coercion from other JSON types. Enums and JSON keep their own validation.
     func strictType(_ type: ColumnType, imports: inout PythonImports) -> PythonExpr {
         let name: String
         switch type {
-        case .smallint: name = "Int16"
-        case .int: name = "Int32"
-        case .bigint: name = "Int64"
+        // Integers and decimals keep Pydantic's own types: constraints on them are lost around a
+        // validator in the type, so `_integers` / `_decimals` validate them in the class.
         case .float: name = "Float"
-        case .decimal: name = "Decimal"
         case .bytes: name = "Bytes"
         case .string, .text: name = "Text"
         case .bool: name = "Boolean"
@@ -377,12 +386,55 @@ struct PydanticSchemasGenerator {
     /// The id list of a many-to-many relation on create (`update`: optional): strict ids within
     /// the key's range, at most `maxIds`.
     func idsType(_ key: Column, imports: inout PythonImports) -> PythonExpr {
+        if strictInputs, let bounded = Self.boundedInteger(key.type) {
+            imports.from("app", import: "fields")
+            return .subscripted(.name("list"), [.dotted("fields." + bounded)])
+        }
         let element = pydanticType(key.type, imports: &imports, strict: strictInputs)
-        let bounds = constraints(for: key.type, validation: nil, imports: &imports, typeRange: !strictInputs)
+        let bounds = constraints(for: key.type, validation: nil, imports: &imports)
         guard !bounds.isEmpty else { return .subscripted(.name("list"), [element]) }
         imports.from("typing", import: "Annotated")
         imports.from("pydantic", import: "Field")
         return .subscripted(.name("list"), [.subscripted(.name("Annotated"), [element, .name("Field").call(bounds)])])
+    }
+
+    /// `fields.Int32` and its kin: an integer within a column type's range, as a list element.
+    static func boundedInteger(_ type: ColumnType) -> String? {
+        switch type {
+        case .smallint: return "Int16"
+        case .int: return "Int32"
+        case .bigint: return "Int64"
+        default: return nil
+        }
+    }
+
+    /// The class validators that keep integers and decimals from being coerced from other JSON
+    /// types (`fields.integers`, `fields.decimal_text`), for these fields (attribute, type).
+    func strictValidators(_ fields: [(String, ColumnType)], imports: inout PythonImports) -> [PythonStatement] {
+        guard strictInputs else { return [] }
+        func isInteger(_ type: ColumnType) -> Bool {
+            if Self.boundedInteger(type) != nil { return true }
+            if case let .array(element) = type { return Self.boundedInteger(element) != nil }
+            return false
+        }
+        func isDecimal(_ type: ColumnType) -> Bool {
+            if case .decimal = type { return true }
+            return false
+        }
+        var out: [PythonStatement] = []
+        for (name, function, test) in [("_integers", "integers", isInteger), ("_decimals", "decimal_text", isDecimal)] {
+            let names = fields.filter { test($0.1) }.map { PythonRenderer.quote($0.0) }
+            guard !names.isEmpty else { continue }
+            imports.from("pydantic", import: "field_validator")
+            imports.from("app", import: "fields")
+            out.append(.raw(PythonRenderer().wrap("@field_validator(\(names.joined(separator: ", ")), mode=\"before\")").joined(separator: "\n") + """
+
+                @classmethod
+                def \(name)(cls, value: object) -> object:
+                    return fields.\(function)(value)
+                """))
+        }
+        return out
     }
 
     /// What the OpenAPI schema must say beyond Pydantic's own: a string's pattern (its own, or
@@ -403,7 +455,9 @@ struct PydanticSchemasGenerator {
         case let .decimal(p, s):
             imports.from("app", import: "fields")
             let signed = (column.validation?.minimum ?? -1) < 0
-            var args: [PythonArgument] = [.keyword("pattern", .rawString(Self.decimalPattern(precision: p, scale: s, signed: signed)))]
+            var args: [PythonArgument] = [
+                .keyword("pattern", .rawString(Self.decimalPattern(precision: p, scale: s, signed: signed))), .keyword("text", .bool(true)),
+            ]
             if notNull { args.append(.keyword("nullable", .bool(false))) }
             return .keyword("json_schema_extra", .dotted("fields.json_schema").call(args))
         default:

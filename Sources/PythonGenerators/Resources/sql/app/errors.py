@@ -124,7 +124,7 @@ _MYSQL_KIND = {
 _QUOTED = re.compile(r"[`'\"]([^`'\"]+)[`'\"]")
 
 
-def _violation(error: sa_exc.IntegrityError) -> tuple[str, str | None, list[str]]:
+def _violation(error: sa_exc.DBAPIError) -> tuple[str, str | None, list[str]]:
     """(rule, constraint name, column names) of a constraint violation."""
     orig: Any = error.orig
     cause: Any = getattr(orig, "__cause__", None)
@@ -166,8 +166,17 @@ def _fields(rule: str, name: str | None, columns: list[str]) -> list[str]:
     return [COLUMNS.get(column, column) for column in columns]
 
 
+def _is_violation(error: sa_exc.DBAPIError) -> bool:
+    """A constraint violation that the driver did not report as an IntegrityError
+    (MariaDB's CHECK failures, for one)."""
+    orig: Any = error.orig
+    args: tuple[Any, ...] = tuple(getattr(orig, "args", ()))
+    sqlstate = getattr(orig, "sqlstate", None)
+    return sqlstate in _SQLSTATE_KIND or bool(args and args[0] in _MYSQL_KIND)
+
+
 async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, sa_exc.IntegrityError)
+    assert isinstance(exc, sa_exc.DBAPIError)
     rule, name, columns = _violation(exc)
     fields = _fields(rule, name, columns)
     if rule in ("not_null", "check"):
@@ -234,7 +243,10 @@ def _unavailable() -> JSONResponse:
     )
 
 
-async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, sa_exc.DBAPIError)
+    if _is_violation(exc):
+        return await _integrity_error(request, exc)
     if isinstance(exc, sa_exc.DataError):
         # A value the API's validation let through but the column cannot hold.
         errors = [{"loc": ["body"], "type": "data", "msg": "a value cannot be stored"}]

@@ -8,7 +8,7 @@ store (NUL characters, lone surrogates) are refused; timestamps carry an offset.
 """
 
 import datetime
-import decimal
+import json
 import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -21,7 +21,6 @@ from pydantic import (
     StrictBool,
     StrictFloat,
     StrictStr,
-    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 
@@ -51,13 +50,21 @@ def _integer(value: Any) -> Any:
     return value
 
 
-def _decimal_text(value: Any) -> Any:
-    # Decimals travel as strings: a JSON number would be parsed as a binary float.
-    if not isinstance(value, str):
-        raise PydanticCustomError(
-            "decimal_type", "Input should be a decimal number in a string"
-        )
-    return value
+def integers(value: Any) -> Any:
+    """Before-validator of integer fields and lists of them (null is left to the type)."""
+    if isinstance(value, list):
+        return [_integer(item) for item in value]
+    return value if value is None else _integer(value)
+
+
+def decimal_text(value: Any) -> Any:
+    """Before-validator of decimal fields: decimals travel as strings (a JSON number
+    would be parsed as a binary float)."""
+    if value is None or isinstance(value, str):
+        return value
+    raise PydanticCustomError(
+        "decimal_type", "Input should be a decimal number in a string"
+    )
 
 
 def _drop_null(schema: dict[str, Any]) -> None:
@@ -67,20 +74,33 @@ def _drop_null(schema: dict[str, Any]) -> None:
 
 
 def json_schema(
-    *, pattern: str | None = None, nullable: bool = True
+    *, pattern: str | None = None, nullable: bool = True, text: bool = False
 ) -> Callable[[dict[str, Any]], None]:
     """A `json_schema_extra` that documents what validation enforces.
 
-    `pattern` applies to the string form of the value (decimals); `nullable=False` is
-    an update field that may be left out but may not be null.
+    `pattern` applies to the value's string form; `text` documents a decimal as the
+    string it must be (its digits and sign in `pattern`); `nullable=False` is an update
+    field that may be left out but may not be null.
     """
 
     def update(schema: dict[str, Any]) -> None:
         if not nullable:
             _drop_null(schema)
-        for node in [schema, *schema.get("anyOf", [])]:
-            for raw in ("ge", "le", "max_digits", "decimal_places"):
-                node.pop(raw, None)  # constraints kept in the pattern below
+        nodes = [schema, *schema.get("anyOf", [])]
+        if text:
+            for node in nodes:
+                if node.get("type") == "number":
+                    node.clear()
+                    node["type"] = "string"
+                for bound in ("minimum", "maximum", "exclusiveMinimum", "multipleOf"):
+                    node.pop(bound, None)
+            if "anyOf" in schema:
+                options = {json.dumps(o, sort_keys=True): o for o in schema["anyOf"]}
+                schema["anyOf"] = list(options.values())
+                if len(schema["anyOf"]) == 1:
+                    schema.update(schema.pop("anyOf")[0])
+            nodes = [schema, *schema.get("anyOf", [])]
+        for node in nodes:
             if pattern and node.get("type") == "string":
                 node["pattern"] = pattern
 
@@ -98,14 +118,12 @@ BASE64 = (
 # Fields without a pattern of their own declare NO_NUL, which _storable enforces.
 NO_NUL = r"^[^\x00]*$"
 Text = Annotated[StrictStr, AfterValidator(_storable)]
-Int16 = Annotated[int, Field(ge=-(2**15), le=2**15 - 1), BeforeValidator(_integer)]
-Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1), BeforeValidator(_integer)]
-Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1), BeforeValidator(_integer)]
+# Elements of id lists and integer arrays (`integers` refuses other JSON types).
+Int16 = Annotated[int, Field(ge=-(2**15), le=2**15 - 1)]
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 Float = StrictFloat
 Boolean = StrictBool
-Decimal = Annotated[
-    decimal.Decimal, BeforeValidator(_decimal_text), WithJsonSchema({"type": "string"})
-]
 Bytes = Annotated[bytes, Field(json_schema_extra={"pattern": BASE64})]
 DateTime = Annotated[AwareDatetime, BeforeValidator(_text_only)]
 Date = Annotated[datetime.date, BeforeValidator(_text_only)]

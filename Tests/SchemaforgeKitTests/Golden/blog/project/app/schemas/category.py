@@ -13,7 +13,12 @@ class CategoryCreate(BaseModel):
     name: fields.Text = Field(
         max_length=255, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
     )
-    parent_id: fields.Int32 | None = None
+    parent_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+
+    @field_validator("parent_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
 
 
 class CategoryUpdate(BaseModel):
@@ -25,7 +30,7 @@ class CategoryUpdate(BaseModel):
         max_length=255,
         json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
     )
-    parent_id: fields.Int32 | None = None
+    parent_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
 
     @field_validator("name")
     @classmethod
@@ -34,6 +39,11 @@ class CategoryUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("parent_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
 
 
 class CategoryRead(BaseModel):

@@ -23,17 +23,27 @@ class PostCreate(BaseModel):
     )
     published: fields.Boolean = False
     meta: Any | None = None
-    price: fields.Decimal = Field(
+    price: decimal.Decimal = Field(
         ge=0,
         max_digits=12,
         decimal_places=2,
         json_schema_extra=fields.json_schema(
-            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$"
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$", text=True
         ),
     )
     published_on: fields.Date | None = None
-    author_id: fields.Int32
+    author_id: int = Field(ge=-2147483648, le=2147483647)
     tag_ids: list[fields.Int32] = Field(default_factory=list, max_length=1000)
+
+    @field_validator("author_id", "tag_ids", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("price", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
 
 
 class PostUpdate(BaseModel):
@@ -53,18 +63,20 @@ class PostUpdate(BaseModel):
         default=None, json_schema_extra=fields.not_null
     )
     meta: Any | None = None
-    price: fields.Decimal | None = Field(
+    price: decimal.Decimal | None = Field(
         default=None,
         ge=0,
         max_digits=12,
         decimal_places=2,
         json_schema_extra=fields.json_schema(
-            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$", nullable=False
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$",
+            text=True,
+            nullable=False,
         ),
     )
     published_on: fields.Date | None = None
-    author_id: fields.Int32 | None = Field(
-        default=None, json_schema_extra=fields.not_null
+    author_id: int | None = Field(
+        default=None, ge=-2147483648, le=2147483647, json_schema_extra=fields.not_null
     )
     tag_ids: list[fields.Int32] | None = Field(
         default=None, max_length=1000, json_schema_extra=fields.not_null
@@ -77,6 +89,16 @@ class PostUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("author_id", "tag_ids", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("price", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
 
 
 class PostRead(BaseModel):

@@ -16,7 +16,12 @@ class ProfileCreate(BaseModel):
     )
     avatar: fields.Bytes | None = None
     public_id: fields.UUID | None = None
-    user_id: fields.Int32
+    user_id: int = Field(ge=-2147483648, le=2147483647)
+
+    @field_validator("user_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
 
 
 class ProfileUpdate(BaseModel):
@@ -29,8 +34,8 @@ class ProfileUpdate(BaseModel):
     public_id: fields.UUID | None = Field(
         default=None, json_schema_extra=fields.not_null
     )
-    user_id: fields.Int32 | None = Field(
-        default=None, json_schema_extra=fields.not_null
+    user_id: int | None = Field(
+        default=None, ge=-2147483648, le=2147483647, json_schema_extra=fields.not_null
     )
 
     @field_validator("public_id", "user_id")
@@ -40,6 +45,11 @@ class ProfileUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("user_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
 
 
 class ProfileRead(BaseModel):

@@ -16,6 +16,11 @@ class TagCreate(BaseModel):
     )
     post_ids: list[fields.Int32] = Field(default_factory=list, max_length=1000)
 
+    @field_validator("post_ids", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
 
 class TagUpdate(BaseModel):
     """Fields to change; every one is optional."""
@@ -37,6 +42,11 @@ class TagUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("post_ids", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
 
 
 class TagRead(BaseModel):

@@ -16,7 +16,12 @@ class BadgeCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     code: fields.UUID | None = None
     issued_at: fields.DateTime | None = None
-    employee_id: fields.Int32
+    employee_id: int = Field(ge=-2147483648, le=2147483647)
+
+    @field_validator("employee_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
 
 
 class BadgeUpdate(BaseModel):
@@ -27,8 +32,8 @@ class BadgeUpdate(BaseModel):
     issued_at: fields.DateTime | None = Field(
         default=None, json_schema_extra=fields.not_null
     )
-    employee_id: fields.Int32 | None = Field(
-        default=None, json_schema_extra=fields.not_null
+    employee_id: int | None = Field(
+        default=None, ge=-2147483648, le=2147483647, json_schema_extra=fields.not_null
     )
 
     @field_validator("code", "issued_at", "employee_id")
@@ -38,6 +43,11 @@ class BadgeUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("employee_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
 
 
 class BadgeRead(BaseModel):

@@ -15,17 +15,27 @@ class DepartmentCreate(BaseModel):
     name: fields.Text = Field(
         max_length=100, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
     )
-    budget: fields.Decimal | None = Field(
+    budget: decimal.Decimal | None = Field(
         default=None,
         ge=0,
         max_digits=14,
         decimal_places=2,
         json_schema_extra=fields.json_schema(
-            pattern=r"^\+?(?:\d{1,12}(?:\.\d{0,2})?|\.\d{1,2})$"
+            pattern=r"^\+?(?:\d{1,12}(?:\.\d{0,2})?|\.\d{1,2})$", text=True
         ),
     )
-    parent_id: fields.Int32 | None = None
-    head_id: fields.Int32 | None = None
+    parent_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    head_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+
+    @field_validator("parent_id", "head_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("budget", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
 
 
 class DepartmentUpdate(BaseModel):
@@ -37,17 +47,17 @@ class DepartmentUpdate(BaseModel):
         max_length=100,
         json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
     )
-    budget: fields.Decimal | None = Field(
+    budget: decimal.Decimal | None = Field(
         default=None,
         ge=0,
         max_digits=14,
         decimal_places=2,
         json_schema_extra=fields.json_schema(
-            pattern=r"^\+?(?:\d{1,12}(?:\.\d{0,2})?|\.\d{1,2})$"
+            pattern=r"^\+?(?:\d{1,12}(?:\.\d{0,2})?|\.\d{1,2})$", text=True
         ),
     )
-    parent_id: fields.Int32 | None = None
-    head_id: fields.Int32 | None = None
+    parent_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    head_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
 
     @field_validator("name")
     @classmethod
@@ -56,6 +66,16 @@ class DepartmentUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("parent_id", "head_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("budget", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
 
 
 class DepartmentRead(BaseModel):

@@ -13,7 +13,12 @@ class DeskCreate(BaseModel):
     label: fields.Text = Field(
         max_length=20, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
     )
-    occupant_id: fields.Int32 | None = None
+    occupant_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+
+    @field_validator("occupant_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
 
 
 class DeskUpdate(BaseModel):
@@ -25,7 +30,7 @@ class DeskUpdate(BaseModel):
         max_length=20,
         json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
     )
-    occupant_id: fields.Int32 | None = None
+    occupant_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
 
     @field_validator("label")
     @classmethod
@@ -34,6 +39,11 @@ class DeskUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("occupant_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
 
 
 class DeskRead(BaseModel):

@@ -2,6 +2,7 @@
 """Schemas of Employee."""
 
 import datetime
+import decimal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -27,19 +28,31 @@ class EmployeeCreate(BaseModel):
     )
     hired_on: fields.Date | None = None
     type: EmploymentType = EmploymentType.full_time
-    salary: fields.Decimal = Field(
+    salary: decimal.Decimal = Field(
         ge=0,
         max_digits=12,
         decimal_places=2,
         json_schema_extra=fields.json_schema(
-            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$"
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$", text=True
         ),
     )
     active: fields.Boolean = True
-    department_id: fields.Int32
-    manager_id: fields.Int32 | None = None
+    department_id: int = Field(ge=-2147483648, le=2147483647)
+    manager_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
     mentee_ids: list[fields.Int32] = Field(default_factory=list, max_length=1000)
     mentor_ids: list[fields.Int32] = Field(default_factory=list, max_length=1000)
+
+    @field_validator(
+        "department_id", "manager_id", "mentee_ids", "mentor_ids", mode="before"
+    )
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("salary", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
 
 
 class EmployeeUpdate(BaseModel):
@@ -66,22 +79,24 @@ class EmployeeUpdate(BaseModel):
         default=None, json_schema_extra=fields.not_null
     )
     type: EmploymentType | None = Field(default=None, json_schema_extra=fields.not_null)
-    salary: fields.Decimal | None = Field(
+    salary: decimal.Decimal | None = Field(
         default=None,
         ge=0,
         max_digits=12,
         decimal_places=2,
         json_schema_extra=fields.json_schema(
-            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$", nullable=False
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$",
+            text=True,
+            nullable=False,
         ),
     )
     active: fields.Boolean | None = Field(
         default=None, json_schema_extra=fields.not_null
     )
-    department_id: fields.Int32 | None = Field(
-        default=None, json_schema_extra=fields.not_null
+    department_id: int | None = Field(
+        default=None, ge=-2147483648, le=2147483647, json_schema_extra=fields.not_null
     )
-    manager_id: fields.Int32 | None = None
+    manager_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
     mentee_ids: list[fields.Int32] | None = Field(
         default=None, max_length=1000, json_schema_extra=fields.not_null
     )
@@ -107,6 +122,18 @@ class EmployeeUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator(
+        "department_id", "manager_id", "mentee_ids", "mentor_ids", mode="before"
+    )
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("salary", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
 
 
 class EmployeeRead(BaseModel):

@@ -14,7 +14,12 @@ class GroupCreate(BaseModel):
         max_length=20, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
     )
     select: fields.Boolean = True
-    order: fields.Int32 = 0
+    order: int = Field(default=0, ge=-2147483648, le=2147483647)
+
+    @field_validator("order", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
 
 
 class GroupUpdate(BaseModel):
@@ -24,7 +29,9 @@ class GroupUpdate(BaseModel):
     select: fields.Boolean | None = Field(
         default=None, json_schema_extra=fields.not_null
     )
-    order: fields.Int32 | None = Field(default=None, json_schema_extra=fields.not_null)
+    order: int | None = Field(
+        default=None, ge=-2147483648, le=2147483647, json_schema_extra=fields.not_null
+    )
 
     @field_validator("select", "order")
     @classmethod
@@ -33,6 +40,11 @@ class GroupUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("order", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
 
 
 class GroupRead(BaseModel):

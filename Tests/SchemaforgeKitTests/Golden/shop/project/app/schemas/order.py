@@ -16,15 +16,15 @@ class OrderCreate(BaseModel):
     """Fields to create a Order."""
 
     model_config = ConfigDict(extra="forbid")
-    number: fields.Int32
+    number: int = Field(ge=-2147483648, le=2147483647)
     status: OrderStatus = OrderStatus.pending
-    total: fields.Decimal = Field(
+    total: decimal.Decimal = Field(
         default=decimal.Decimal(0),
         ge=0,
         max_digits=14,
         decimal_places=2,
         json_schema_extra=fields.json_schema(
-            pattern=r"^\+?(?:\d{1,12}(?:\.\d{0,2})?|\.\d{1,2})$"
+            pattern=r"^\+?(?:\d{1,12}(?:\.\d{0,2})?|\.\d{1,2})$", text=True
         ),
     )
     note: fields.Text | None = Field(
@@ -32,20 +32,34 @@ class OrderCreate(BaseModel):
     )
     user_id: fields.UUID
 
+    @field_validator("number", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("total", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
+
 
 class OrderUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
     model_config = ConfigDict(extra="forbid")
-    number: fields.Int32 | None = Field(default=None, json_schema_extra=fields.not_null)
+    number: int | None = Field(
+        default=None, ge=-2147483648, le=2147483647, json_schema_extra=fields.not_null
+    )
     status: OrderStatus | None = Field(default=None, json_schema_extra=fields.not_null)
-    total: fields.Decimal | None = Field(
+    total: decimal.Decimal | None = Field(
         default=None,
         ge=0,
         max_digits=14,
         decimal_places=2,
         json_schema_extra=fields.json_schema(
-            pattern=r"^\+?(?:\d{1,12}(?:\.\d{0,2})?|\.\d{1,2})$", nullable=False
+            pattern=r"^\+?(?:\d{1,12}(?:\.\d{0,2})?|\.\d{1,2})$",
+            text=True,
+            nullable=False,
         ),
     )
     note: fields.Text | None = Field(
@@ -60,6 +74,16 @@ class OrderUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("total", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
 
 
 class OrderRead(BaseModel):

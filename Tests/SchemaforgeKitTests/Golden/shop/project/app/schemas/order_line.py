@@ -13,36 +13,48 @@ class OrderLineCreate(BaseModel):
     """Fields to create a OrderLine."""
 
     model_config = ConfigDict(extra="forbid")
-    line_no: fields.Int16
-    quantity: fields.Int32 = Field(ge=1, le=1000)
-    unit_price: fields.Decimal = Field(
+    line_no: int = Field(ge=-32768, le=32767)
+    quantity: int = Field(ge=1, le=1000)
+    unit_price: decimal.Decimal = Field(
         ge=0,
         max_digits=12,
         decimal_places=2,
         json_schema_extra=fields.json_schema(
-            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$"
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$", text=True
         ),
     )
-    order_id: fields.Int32
+    order_id: int = Field(ge=-2147483648, le=2147483647)
     product_sku: fields.Text = Field(
         max_length=32, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
     )
+
+    @field_validator("line_no", "quantity", "order_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("unit_price", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
 
 
 class OrderLineUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
     model_config = ConfigDict(extra="forbid")
-    quantity: fields.Int32 | None = Field(
+    quantity: int | None = Field(
         default=None, ge=1, le=1000, json_schema_extra=fields.not_null
     )
-    unit_price: fields.Decimal | None = Field(
+    unit_price: decimal.Decimal | None = Field(
         default=None,
         ge=0,
         max_digits=12,
         decimal_places=2,
         json_schema_extra=fields.json_schema(
-            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$", nullable=False
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$",
+            text=True,
+            nullable=False,
         ),
     )
     product_sku: fields.Text | None = Field(
@@ -58,6 +70,16 @@ class OrderLineUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("quantity", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("unit_price", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
 
 
 class OrderLineRead(BaseModel):

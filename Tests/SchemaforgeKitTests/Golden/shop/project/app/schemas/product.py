@@ -21,16 +21,16 @@ class ProductCreate(BaseModel):
     name: fields.Text = Field(
         max_length=200, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
     )
-    price: fields.Decimal = Field(
+    price: decimal.Decimal = Field(
         ge=0,
         max_digits=12,
         decimal_places=2,
         json_schema_extra=fields.json_schema(
-            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$"
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$", text=True
         ),
     )
     currency: Currency = Currency.EUR
-    stock: fields.Int32 = Field(default=0, ge=0)
+    stock: int = Field(default=0, ge=0, le=2147483647)
     active: fields.Boolean = True
     labels: list[Annotated[fields.Text, Field(max_length=30)]] | None = None
     attributes: Any | None = None
@@ -39,6 +39,16 @@ class ProductCreate(BaseModel):
         max_length=20,
         json_schema_extra=fields.json_schema(pattern=fields.NO_NUL),
     )
+
+    @field_validator("stock", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("price", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
 
 
 class ProductUpdate(BaseModel):
@@ -50,18 +60,20 @@ class ProductUpdate(BaseModel):
         max_length=200,
         json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
     )
-    price: fields.Decimal | None = Field(
+    price: decimal.Decimal | None = Field(
         default=None,
         ge=0,
         max_digits=12,
         decimal_places=2,
         json_schema_extra=fields.json_schema(
-            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$", nullable=False
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$",
+            text=True,
+            nullable=False,
         ),
     )
     currency: Currency | None = Field(default=None, json_schema_extra=fields.not_null)
-    stock: fields.Int32 | None = Field(
-        default=None, ge=0, json_schema_extra=fields.not_null
+    stock: int | None = Field(
+        default=None, ge=0, le=2147483647, json_schema_extra=fields.not_null
     )
     active: fields.Boolean | None = Field(
         default=None, json_schema_extra=fields.not_null
@@ -81,6 +93,16 @@ class ProductUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("stock", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("price", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
 
 
 class ProductRead(BaseModel):

@@ -21,8 +21,13 @@ class ShipmentCreate(BaseModel):
         max_length=64,
         json_schema_extra=fields.json_schema(pattern=fields.NO_NUL),
     )
-    line_order_id: fields.Int32
-    line_line_no: fields.Int16
+    line_order_id: int = Field(ge=-2147483648, le=2147483647)
+    line_line_no: int = Field(ge=-32768, le=32767)
+
+    @field_validator("line_order_id", "line_line_no", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
 
 
 class ShipmentUpdate(BaseModel):
@@ -42,11 +47,11 @@ class ShipmentUpdate(BaseModel):
         max_length=64,
         json_schema_extra=fields.json_schema(pattern=fields.NO_NUL),
     )
-    line_order_id: fields.Int32 | None = Field(
-        default=None, json_schema_extra=fields.not_null
+    line_order_id: int | None = Field(
+        default=None, ge=-2147483648, le=2147483647, json_schema_extra=fields.not_null
     )
-    line_line_no: fields.Int16 | None = Field(
-        default=None, json_schema_extra=fields.not_null
+    line_line_no: int | None = Field(
+        default=None, ge=-32768, le=32767, json_schema_extra=fields.not_null
     )
 
     @field_validator("shipped_at", "carrier", "line_order_id", "line_line_no")
@@ -56,6 +61,11 @@ class ShipmentUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("line_order_id", "line_line_no", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
 
 
 class ShipmentRead(BaseModel):
