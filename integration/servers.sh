@@ -6,6 +6,8 @@
 #   integration/servers.sh start    # idempotent: starts what is not running, waits until both answer
 #   integration/servers.sh stop     # stops both and removes their data directories
 #   integration/servers.sh status
+#   integration/servers.sh start-pg|pause-pg|stop-pg   PostgreSQL alone (pause keeps the data), for
+#                                   the fault tests' own cluster (SF_PG_PORT, SF_PG_DIR)
 #
 # Environment overrides: SF_PG_PORT, SF_PG_DIR, SF_MARIA_PORT, SF_MARIA_DIR.
 set -euo pipefail
@@ -186,6 +188,17 @@ case "${1:-}" in
         stop_maria
         stop_pg
         ;;
+    start-pg)
+        start_pg
+        ;;
+    pause-pg)
+        # Stops PostgreSQL and keeps its data: `start-pg` brings the same cluster back.
+        [ -f "$PG_DIR/PG_VERSION" ] && as_user "$(pg_user)" pg_ctl -D "$PG_DIR" stop -m fast -w >/dev/null
+        log "PostgreSQL paused"
+        ;;
+    stop-pg)
+        stop_pg
+        ;;
     status)
         rc=0
         if pg_ready; then echo "PostgreSQL: up (127.0.0.1:$PG_PORT)"; else echo "PostgreSQL: down"; rc=1; fi
@@ -193,7 +206,7 @@ case "${1:-}" in
         exit $rc
         ;;
     *)
-        echo "usage: $0 start|stop|status" >&2
+        echo "usage: $0 start|stop|status|start-pg|pause-pg|stop-pg" >&2
         exit 2
         ;;
 esac

@@ -48,6 +48,15 @@ fi
 .venv/bin/python -m pip install --disable-pip-version-check -q -r integration/requirements.txt </dev/null \
     || die "pip install -r integration/requirements.txt failed"
 
+step "fuzzer venv (.venv-fuzz) from integration/requirements-fuzz.txt"
+# schemathesis pins versions that differ from the suite's: it gets a venv of its own.
+if ! .venv-fuzz/bin/python -c 'import sys' >/dev/null 2>&1; then
+    rm -rf .venv-fuzz
+    "$PYTHON" -m venv .venv-fuzz || die "python3 -m venv .venv-fuzz failed"
+fi
+.venv-fuzz/bin/python -m pip install --disable-pip-version-check -q -r integration/requirements-fuzz.txt </dev/null \
+    || die "pip install -r integration/requirements-fuzz.txt failed"
+
 # ---------------------------------------------------------------------------------------------
 # 2. Database servers (always stopped on exit)
 

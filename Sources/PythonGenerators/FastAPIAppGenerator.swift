@@ -277,6 +277,17 @@ struct FastAPIAppGenerator {
         imports.from(module, import: local == entity ? entity : "\(entity) as \(local)")
     }
 
+    /// Parameters and locals of the route and CRUD functions, and the module-level names their bodies
+    /// use: a key parameter must not shadow any of them.
+    static let functionScopeNames: Set<String> = [
+        "session", "body", "query", "request", "response", "load", "lock", "data", "name", "value", "other", "exists",
+        "statement", "result", "url", "conditions", "column", "order", "stmt", "rows", "total", "found", "missing",
+        "select", "func", "delete", "insert", "cast", "selectinload", "HTTPException", "Response", "Request", "Query",
+        "APIRouter", "SessionDep", "IntegrityError", "MissingReferenceError", "CursorResult", "Any", "SORTABLE", "LOAD",
+        "REFRESH", "SERVER_DEFAULTS", "NULLABLE_DEFAULTS", "router", "sa", "str", "int", "bool", "list", "set", "sorted",
+        "getattr", "setattr", "type",
+    ]
+
     /// Names used by the CRUD and router code of one entity.
     struct Names {
         let view: EntityView
@@ -297,8 +308,9 @@ struct FastAPIAppGenerator {
                 "session", "body", "data", "limit", "offset", "sort", "stmt", "rows", "total", "key", "query", "request", "response",
                 "url", "conditions", "column", "order", "result", "exists", "name", "value", "statement",
             ].contains(v) ? v + "_obj" : v
-            // Route functions also take `session`, `body`, `query`, `request` and `response`.
-            var taken: Set<String> = ["session", "body", "query", "request", "response", "load", "lock"]
+            // Route and CRUD functions also take `session`, `body`, `query`, `request` and `response`,
+            // and their bodies call the names the router and CRUD modules import.
+            var taken = FastAPIAppGenerator.functionScopeNames
             let keyParameters = view.keyColumns.map { column in
                 let attribute = view.attribute(column)
                 var name = attribute == "id" ? "\(snake)_id" : attribute

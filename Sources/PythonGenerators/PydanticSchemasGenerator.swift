@@ -456,7 +456,7 @@ struct PydanticSchemasGenerator {
             imports.from("app", import: "fields")
             let signed = (column.validation?.minimum ?? -1) < 0
             var args: [PythonArgument] = [
-                .keyword("pattern", .rawString(Self.decimalPattern(precision: p, scale: s, signed: signed))), .keyword("text", .bool(true)),
+                .keyword("pattern", .rawString(PydanticPatterns.decimal(precision: p, scale: s, signed: signed))), .keyword("text", .bool(true)),
             ]
             if notNull { args.append(.keyword("nullable", .bool(false))) }
             return .keyword("json_schema_extra", .dotted("fields.json_schema").call(args))
@@ -465,15 +465,6 @@ struct PydanticSchemasGenerator {
             imports.from("app", import: "fields")
             return .keyword("json_schema_extra", .dotted("fields.not_null"))
         }
-    }
-
-    /// The decimal numbers a `decimal(p, s)` column holds, as text: at most p - s digits before
-    /// the point and s after it; a sign only where the field takes negative values.
-    static func decimalPattern(precision p: Int, scale s: Int, signed: Bool) -> String {
-        let sign = signed ? "[+-]?" : "\\+?"
-        let whole = max(p - s, 1)
-        guard s > 0 else { return "^\(sign)\\d{1,\(whole)}$" }
-        return "^\(sign)(?:\\d{1,\(whole)}(?:\\.\\d{0,\(s)})?|\\.\\d{1,\(s)})$"
     }
 
     /// The most ids one request may send for one relation.
@@ -518,5 +509,17 @@ struct PydanticSchemasGenerator {
         default:
             return nil
         }
+    }
+}
+
+/// Regular expressions the request schemas declare.
+public enum PydanticPatterns {
+    /// The decimal numbers a `decimal(p, s)` column holds, as text: at most p - s digits before
+    /// the point and s after it; a sign only where the field takes negative values.
+    public static func decimal(precision p: Int, scale s: Int, signed: Bool) -> String {
+        let sign = signed ? "[+-]?" : "\\+?"
+        let whole = max(p - s, 1)
+        guard s > 0 else { return "^\(sign)\\d{1,\(whole)}$" }
+        return "^\(sign)(?:\\d{1,\(whole)}(?:\\.\\d{0,\(s)})?|\\.\\d{1,\(s)})$"
     }
 }

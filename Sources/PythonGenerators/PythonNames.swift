@@ -15,9 +15,25 @@ public enum PythonNames {
         "dict", "copy", "validate", "fields",
     ]
 
-    /// Keywords and reserved attributes in one set (one lookup per name); `type` is a soft keyword,
-    /// fine as an attribute.
-    static let suffixed: Set<String> = keywords.union(reservedAttributes).subtracting(["type"])
+    /// The names a class body of the generated models and schemas refers to after its first field:
+    /// the modules and names those modules import (`sa.Integer`, `datetime.date`, `Mapped[...]`,
+    /// `Field(...)`, `fields.Text`) and the builtins their annotations, defaults and decorators use
+    /// (`int`, `list`, `classmethod`). A field of that name would shadow it for the fields after it
+    /// (class bodies are scopes), so its attribute gets a trailing `_`; the API and the column keep
+    /// the schema's name (`mapped_column("sa", ...)`, `Field(validation_alias="sa")`).
+    public static let classScopeNames: Set<String> = [
+        // imported by app/models/*.py
+        "sa", "datetime", "decimal", "uuid", "enum", "annotations", "Any", "Mapped", "mapped_column", "relationship",
+        "Base", "postgresql", "mysql", "sqlite", "UUIDText", "UTCDateTime", "Native", "enum_values",
+        // imported by app/schemas/*.py
+        "BaseModel", "ConfigDict", "Field", "field_validator", "Annotated", "SkipJsonSchema", "fields",
+        // builtins used in class bodies
+        "int", "str", "bool", "float", "bytes", "list", "dict", "object", "classmethod", "None",
+    ]
+
+    /// Keywords, reserved attributes and class-scope names in one set (one lookup per name); `type`
+    /// is a soft keyword, fine as an attribute.
+    static let suffixed: Set<String> = keywords.union(reservedAttributes).union(classScopeNames).subtracting(["type"])
 
     /// A safe Python identifier for a schema name: keywords and reserved attributes get a trailing `_`.
     public static func attribute(_ name: String) -> String {

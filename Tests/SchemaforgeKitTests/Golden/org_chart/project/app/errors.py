@@ -271,5 +271,7 @@ def register_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(MissingReferenceError, _missing_reference)
     app.add_exception_handler(sa_exc.IntegrityError, _integrity_error)
     app.add_exception_handler(sa_exc.DBAPIError, _database_error)
-    for error in (sa_exc.TimeoutError, TimeoutError, ConnectionError):
+    # Pool timeout, client-side timeouts, a refused or reset connection (the driver's
+    # OSError when the server is down).
+    for error in (sa_exc.TimeoutError, TimeoutError, OSError):
         app.add_exception_handler(error, _timeout)

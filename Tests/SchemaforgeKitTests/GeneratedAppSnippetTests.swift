@@ -1,0 +1,98 @@
+import SchemaforgeKit
+import Testing
+
+/// Snippets of the generated FastAPI app: what each construct of the schema becomes in the request
+/// schemas, the routers and the project files (the integration suite runs the whole projects).
+@Suite("Snippets: generated app")
+struct GeneratedAppSnippetTests {
+    static func file(_ yaml: String, _ path: String, database: TargetDatabase = .sqlite) throws -> String {
+        let schema = try #require(resolve(yaml))
+        return try #require(GeneratorPipeline.project(schema, database: database).first { $0.path == path }?.contents)
+    }
+
+    static let names = """
+        entities:
+          Entry:
+            fields:
+              limit: {type: int, index: true}
+              limit_eq: {type: int, index: true}
+              metadata: {type: string, index: true}
+              price: {type: decimal, precision: 8, scale: 2, min: 0}
+              delta: {type: decimal, precision: 6, scale: 0}
+        """
+
+    @Test("a filter named like a page parameter is <name>_eq, and the next free name after that")
+    func filterNames() throws {
+        let schemas = try Self.file(Self.names, "app/schemas/entry.py")
+        #expect(schemas.contains("class EntryQuery(BaseModel):"))
+        #expect(schemas.contains("limit: int = Field(default=50, ge=1, le=200)"))
+        // The field `limit` filters as `limit_eq`; the field `limit_eq`, whose name is then taken, as `limit_eq_eq`.
+        #expect(schemas.contains("    limit_eq: int | None = Field(default=None, ge=-2147483648, le=2147483647)\n    limit_eq_eq: int | None"))
+        #expect(schemas.contains("metadata_: fields.Text | None = Field(\n        default=None, alias=\"metadata\", max_length=255"))
+        let router = try Self.file(Self.names, "app/routers/entry.py")
+        #expect(router.contains("if query.limit_eq is not None:\n        conditions.append(Entry.limit == query.limit_eq)"))
+        #expect(router.contains("if query.limit_eq_eq is not None:\n        conditions.append(Entry.limit_eq == query.limit_eq_eq)"))
+        #expect(router.contains("query: Annotated[EntryQuery, Query()]"))
+    }
+
+    @Test("a field whose Python name differs keeps its schema name in the API (aliases)")
+    func aliases() throws {
+        let schemas = try Self.file(Self.names, "app/schemas/entry.py")
+        #expect(schemas.contains("    metadata_: fields.Text = Field(\n        validation_alias=\"metadata\","))
+        #expect(schemas.contains("    metadata_: fields.Text | None = Field(\n        default=None,\n        validation_alias=\"metadata\","))
+        #expect(schemas.contains("    metadata_: str = Field(serialization_alias=\"metadata\")"))
+        let router = try Self.file(Self.names, "app/routers/entry.py")
+        #expect(router.contains("\"metadata\": Entry.metadata_,"))
+    }
+
+    @Test("decimals are strings whose pattern holds their digits, signed only where negatives are valid")
+    func decimals() throws {
+        #expect(PydanticPatterns.decimal(precision: 8, scale: 2, signed: false) == #"^\+?(?:\d{1,6}(?:\.\d{0,2})?|\.\d{1,2})$"#)
+        #expect(PydanticPatterns.decimal(precision: 6, scale: 0, signed: true) == #"^[+-]?\d{1,6}$"#)
+        let schemas = try Self.file(Self.names, "app/schemas/entry.py")
+        #expect(schemas.contains(#"pattern=r"^\+?(?:\d{1,6}(?:\.\d{0,2})?|\.\d{1,2})$", text=True"#))
+        #expect(schemas.contains("def _decimals(cls, value: object) -> object:\n        return fields.decimal_text(value)"))
+        #expect(schemas.contains("def _integers(cls, value: object) -> object:\n        return fields.integers(value)"))
+    }
+
+    @Test("request bodies refuse unknown keys; update fields of NOT NULL columns are not nullable in the schema")
+    func strictBodies() throws {
+        let schemas = try Self.file(Self.names, "app/schemas/entry.py")
+        #expect(schemas.contains("class EntryCreate(BaseModel):\n    \"\"\"Fields to create a Entry.\"\"\"\n\n    model_config = ConfigDict(extra=\"forbid\")"))
+        #expect(schemas.contains("nullable=False"))
+        #expect(schemas.contains("def _not_null(cls, value: object) -> object:"))
+    }
+
+    @Test("writes commit before the response: the session dependency has scope=\"function\"")
+    func commitBeforeResponse() throws {
+        let db = try Self.file(Self.names, "app/db.py")
+        #expect(db.contains("SessionDep = Annotated[AsyncSession, Depends(get_session, scope=\"function\")]"))
+        #expect(db.contains("await session.commit()"))
+    }
+
+    @Test("every route declares its problem responses; 201 carries Location", arguments: TargetDatabase.sqlCases)
+    func routes(database: TargetDatabase) throws {
+        let router = try Self.file(Self.names, "app/routers/entry.py", database: database)
+        #expect(router.contains("responses=problem_responses(400, 409, 413, 422, 503)"))
+        #expect(router.contains("responses=problem_responses(404, 422, 503)"))
+        #expect(router.contains("response.headers[\"Location\"] = url.path"))
+    }
+
+    @Test("pyproject declares its build backend and packages; the README migrates before it serves", arguments: TargetDatabase.allCases)
+    func firstCommand(database: TargetDatabase) throws {
+        let pyproject = try Self.file(Self.names, "pyproject.toml", database: database)
+        #expect(pyproject.contains("[build-system]\nrequires = [\"setuptools>=69\"]"))
+        #expect(pyproject.contains("[tool.setuptools.packages.find]\ninclude = [\"app\", \"app.*\"]"))
+        for line in pyproject.split(separator: "\n") where line.hasPrefix("    \"") {
+            #expect(line.contains(">=") && line.contains("<"), "unbounded dependency: \(line)")
+        }
+        if database != .mongodb, database != .sqlite { #expect(pyproject.contains("aiosqlite")) }
+        let readme = try Self.file(Self.names, "README.md", database: database)
+        #expect(readme.contains("python3 -m venv .venv"))
+        if database != .mongodb {
+            let migrate = try #require(readme.range(of: "alembic upgrade head"))
+            let serve = try #require(readme.range(of: "uvicorn app.main:app"))
+            #expect(migrate.lowerBound < serve.lowerBound)
+        }
+    }
+}
