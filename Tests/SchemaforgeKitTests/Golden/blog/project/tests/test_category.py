@@ -34,3 +34,33 @@ async def test_category_unknown_key_is_404(client: httpx.AsyncClient) -> None:
 async def test_category_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/categories/", json=["not", "an", "object"])
     assert response.status_code == 422
+
+
+SORTS = ["id", "-id", "name", "-name", "parent_id", "-parent_id"]
+
+
+async def test_category_unknown_field_is_422(client: httpx.AsyncClient) -> None:
+    created = await factories.create_category(client)
+    url = f"/api/v1/categories/{created['id']}"
+    response = await client.patch(url, json={"no_such_field": 1})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (await client.get(url)).json() == created
+
+
+async def test_category_filters_find_it(client: httpx.AsyncClient) -> None:
+    created = await factories.create_category(client)
+    if created["parent_id"] is not None:
+        value = created["parent_id"]
+        params = {"parent_id": str(value).lower() if isinstance(value, bool) else value}
+        listed = await client.get("/api/v1/categories/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+
+
+async def test_category_sorts(client: httpx.AsyncClient) -> None:
+    await factories.create_category(client)
+    for sort in SORTS:
+        listed = await client.get("/api/v1/categories/", params={"sort": sort})
+        assert listed.status_code == 200, listed.text
+        assert len(listed.json()["data"]) == listed.json()["count"] == 1

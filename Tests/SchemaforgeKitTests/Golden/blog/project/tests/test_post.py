@@ -34,3 +34,79 @@ async def test_post_unknown_key_is_404(client: httpx.AsyncClient) -> None:
 async def test_post_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/posts/", json=["not", "an", "object"])
     assert response.status_code == 422
+
+
+SORTS = [
+    "id",
+    "-id",
+    "title",
+    "-title",
+    "body",
+    "-body",
+    "published",
+    "-published",
+    "price",
+    "-price",
+    "published_on",
+    "-published_on",
+    "author_id",
+    "-author_id",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+]
+
+
+async def test_post_unknown_field_is_422(client: httpx.AsyncClient) -> None:
+    created = await factories.create_post(client)
+    url = f"/api/v1/posts/{created['id']}"
+    response = await client.patch(url, json={"no_such_field": 1})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (await client.get(url)).json() == created
+
+
+async def test_post_filters_find_it(client: httpx.AsyncClient) -> None:
+    created = await factories.create_post(client)
+    if created["author_id"] is not None:
+        value = created["author_id"]
+        params = {"author_id": str(value).lower() if isinstance(value, bool) else value}
+        listed = await client.get("/api/v1/posts/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+    if created["published"] is not None:
+        value = created["published"]
+        params = {"published": str(value).lower() if isinstance(value, bool) else value}
+        listed = await client.get("/api/v1/posts/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+
+
+async def test_post_sorts(client: httpx.AsyncClient) -> None:
+    await factories.create_post(client)
+    for sort in SORTS:
+        listed = await client.get("/api/v1/posts/", params={"sort": sort})
+        assert listed.status_code == 200, listed.text
+        assert len(listed.json()["data"]) == listed.json()["count"] == 1
+
+
+async def test_post_links_tags(client: httpx.AsyncClient) -> None:
+    owner = await factories.create_post(client)
+    other = await factories.create_tag(client)
+    url = f"/api/v1/posts/{owner['id']}"
+    link = f"{url}/tags/{other['id']}"
+    assert (await client.post(link)).status_code == 204
+    assert (await client.post(link)).status_code == 204  # idempotent
+    linked = (await client.get(url)).json()["tags"]
+    assert other["id"] in [item["id"] for item in linked]
+    assert (await client.delete(link)).status_code == 204
+    assert (await client.get(url)).json()["tags"] == []
+
+
+async def test_post_goes_with_its_author_id(client: httpx.AsyncClient) -> None:
+    child = await factories.create_post(client)
+    child_url = f"/api/v1/posts/{child['id']}"
+    deleted = await client.delete(f"/api/v1/users/{child['author_id']}")
+    assert deleted.status_code == 204
+    assert (await client.get(child_url)).status_code == 404

@@ -33,3 +33,56 @@ async def test_profile_unknown_key_is_404(client: httpx.AsyncClient) -> None:
 async def test_profile_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/profiles/", json=["not", "an", "object"])
     assert response.status_code == 422
+
+
+SORTS = ["id", "-id", "public_id", "-public_id", "user_id", "-user_id"]
+
+
+async def test_profile_unknown_field_is_422(client: httpx.AsyncClient) -> None:
+    created = await factories.create_profile(client)
+    url = f"/api/v1/profiles/{created['id']}"
+    response = await client.patch(url, json={"no_such_field": 1})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (await client.get(url)).json() == created
+
+
+async def test_profile_duplicate_public_id_is_409(client: httpx.AsyncClient) -> None:
+    first = await factories.create_profile(client)
+    second = await factories.create_profile(client)
+    url = f"/api/v1/profiles/{second['id']}"
+    response = await client.patch(url, json={"public_id": first["public_id"]})
+    assert response.status_code == 409, response.text
+    assert response.json()["errors"][0]["loc"] == ["body", "public_id"]
+
+
+async def test_profile_filters_find_it(client: httpx.AsyncClient) -> None:
+    created = await factories.create_profile(client)
+    if created["public_id"] is not None:
+        value = created["public_id"]
+        params = {"public_id": str(value).lower() if isinstance(value, bool) else value}
+        listed = await client.get("/api/v1/profiles/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+    if created["user_id"] is not None:
+        value = created["user_id"]
+        params = {"user_id": str(value).lower() if isinstance(value, bool) else value}
+        listed = await client.get("/api/v1/profiles/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+
+
+async def test_profile_sorts(client: httpx.AsyncClient) -> None:
+    await factories.create_profile(client)
+    for sort in SORTS:
+        listed = await client.get("/api/v1/profiles/", params={"sort": sort})
+        assert listed.status_code == 200, listed.text
+        assert len(listed.json()["data"]) == listed.json()["count"] == 1
+
+
+async def test_profile_goes_with_its_user_id(client: httpx.AsyncClient) -> None:
+    child = await factories.create_profile(client)
+    child_url = f"/api/v1/profiles/{child['id']}"
+    deleted = await client.delete(f"/api/v1/users/{child['user_id']}")
+    assert deleted.status_code == 204
+    assert (await client.get(child_url)).status_code == 404

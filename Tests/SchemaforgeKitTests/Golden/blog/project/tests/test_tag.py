@@ -34,3 +34,55 @@ async def test_tag_unknown_key_is_404(client: httpx.AsyncClient) -> None:
 async def test_tag_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/tags/", json=["not", "an", "object"])
     assert response.status_code == 422
+
+
+SORTS = ["id", "-id", "name", "-name"]
+
+
+async def test_tag_unknown_field_is_422(client: httpx.AsyncClient) -> None:
+    created = await factories.create_tag(client)
+    url = f"/api/v1/tags/{created['id']}"
+    response = await client.patch(url, json={"no_such_field": 1})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (await client.get(url)).json() == created
+
+
+async def test_tag_duplicate_name_is_409(client: httpx.AsyncClient) -> None:
+    first = await factories.create_tag(client)
+    second = await factories.create_tag(client)
+    url = f"/api/v1/tags/{second['id']}"
+    response = await client.patch(url, json={"name": first["name"]})
+    assert response.status_code == 409, response.text
+    assert response.json()["errors"][0]["loc"] == ["body", "name"]
+
+
+async def test_tag_filters_find_it(client: httpx.AsyncClient) -> None:
+    created = await factories.create_tag(client)
+    if created["name"] is not None:
+        value = created["name"]
+        params = {"name": str(value).lower() if isinstance(value, bool) else value}
+        listed = await client.get("/api/v1/tags/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+
+
+async def test_tag_sorts(client: httpx.AsyncClient) -> None:
+    await factories.create_tag(client)
+    for sort in SORTS:
+        listed = await client.get("/api/v1/tags/", params={"sort": sort})
+        assert listed.status_code == 200, listed.text
+        assert len(listed.json()["data"]) == listed.json()["count"] == 1
+
+
+async def test_tag_links_posts(client: httpx.AsyncClient) -> None:
+    owner = await factories.create_tag(client)
+    other = await factories.create_post(client)
+    url = f"/api/v1/tags/{owner['id']}"
+    link = f"{url}/posts/{other['id']}"
+    assert (await client.post(link)).status_code == 204
+    assert (await client.post(link)).status_code == 204  # idempotent
+    linked = (await client.get(url)).json()["posts"]
+    assert other["id"] in [item["id"] for item in linked]
+    assert (await client.delete(link)).status_code == 204
+    assert (await client.get(url)).json()["posts"] == []

@@ -34,3 +34,35 @@ async def test_desk_unknown_key_is_404(client: httpx.AsyncClient) -> None:
 async def test_desk_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/desks/", json=["not", "an", "object"])
     assert response.status_code == 422
+
+
+SORTS = ["id", "-id", "label", "-label", "occupant_id", "-occupant_id"]
+
+
+async def test_desk_unknown_field_is_422(client: httpx.AsyncClient) -> None:
+    created = await factories.create_desk(client)
+    url = f"/api/v1/desks/{created['id']}"
+    response = await client.patch(url, json={"no_such_field": 1})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (await client.get(url)).json() == created
+
+
+async def test_desk_filters_find_it(client: httpx.AsyncClient) -> None:
+    created = await factories.create_desk(client)
+    if created["occupant_id"] is not None:
+        value = created["occupant_id"]
+        params = {
+            "occupant_id": str(value).lower() if isinstance(value, bool) else value
+        }
+        listed = await client.get("/api/v1/desks/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+
+
+async def test_desk_sorts(client: httpx.AsyncClient) -> None:
+    await factories.create_desk(client)
+    for sort in SORTS:
+        listed = await client.get("/api/v1/desks/", params={"sort": sort})
+        assert listed.status_code == 200, listed.text
+        assert len(listed.json()["data"]) == listed.json()["count"] == 1

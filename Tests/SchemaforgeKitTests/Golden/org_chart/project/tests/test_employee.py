@@ -34,3 +34,132 @@ async def test_employee_unknown_key_is_404(client: httpx.AsyncClient) -> None:
 async def test_employee_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/employees/", json=["not", "an", "object"])
     assert response.status_code == 422
+
+
+SORTS = [
+    "id",
+    "-id",
+    "employee_no",
+    "-employee_no",
+    "full_name",
+    "-full_name",
+    "email",
+    "-email",
+    "hired_on",
+    "-hired_on",
+    "type",
+    "-type",
+    "active",
+    "-active",
+    "department_id",
+    "-department_id",
+    "manager_id",
+    "-manager_id",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+]
+
+
+async def test_employee_unknown_field_is_422(client: httpx.AsyncClient) -> None:
+    created = await factories.create_employee(client)
+    url = f"/api/v1/employees/{created['id']}"
+    response = await client.patch(url, json={"no_such_field": 1})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (await client.get(url)).json() == created
+
+
+async def test_employee_duplicate_email_is_409(client: httpx.AsyncClient) -> None:
+    first = await factories.create_employee(client)
+    second = await factories.create_employee(client)
+    url = f"/api/v1/employees/{second['id']}"
+    response = await client.patch(url, json={"email": first["email"]})
+    assert response.status_code == 409, response.text
+    assert response.json()["errors"][0]["loc"] == ["body", "email"]
+
+
+async def test_employee_duplicate_employee_no_is_409(client: httpx.AsyncClient) -> None:
+    first = await factories.create_employee(client)
+    second = await factories.create_employee(client)
+    url = f"/api/v1/employees/{second['id']}"
+    response = await client.patch(url, json={"employee_no": first["employee_no"]})
+    assert response.status_code == 409, response.text
+    assert response.json()["errors"][0]["loc"] == ["body", "employee_no"]
+
+
+async def test_employee_filters_find_it(client: httpx.AsyncClient) -> None:
+    created = await factories.create_employee(client)
+    if created["department_id"] is not None:
+        value = created["department_id"]
+        params = {
+            "department_id": str(value).lower() if isinstance(value, bool) else value
+        }
+        listed = await client.get("/api/v1/employees/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+    if created["manager_id"] is not None:
+        value = created["manager_id"]
+        params = {
+            "manager_id": str(value).lower() if isinstance(value, bool) else value
+        }
+        listed = await client.get("/api/v1/employees/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+    if created["email"] is not None:
+        value = created["email"]
+        params = {"email": str(value).lower() if isinstance(value, bool) else value}
+        listed = await client.get("/api/v1/employees/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+    if created["employee_no"] is not None:
+        value = created["employee_no"]
+        params = {
+            "employee_no": str(value).lower() if isinstance(value, bool) else value
+        }
+        listed = await client.get("/api/v1/employees/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+
+
+async def test_employee_sorts(client: httpx.AsyncClient) -> None:
+    await factories.create_employee(client)
+    for sort in SORTS:
+        listed = await client.get("/api/v1/employees/", params={"sort": sort})
+        assert listed.status_code == 200, listed.text
+        assert len(listed.json()["data"]) == listed.json()["count"] == 1
+
+
+async def test_employee_links_mentees(client: httpx.AsyncClient) -> None:
+    owner = await factories.create_employee(client)
+    other = await factories.create_employee(client)
+    url = f"/api/v1/employees/{owner['id']}"
+    link = f"{url}/mentees/{other['id']}"
+    assert (await client.post(link)).status_code == 204
+    assert (await client.post(link)).status_code == 204  # idempotent
+    linked = (await client.get(url)).json()["mentees"]
+    assert other["id"] in [item["id"] for item in linked]
+    assert (await client.delete(link)).status_code == 204
+    assert (await client.get(url)).json()["mentees"] == []
+
+
+async def test_employee_links_mentors(client: httpx.AsyncClient) -> None:
+    owner = await factories.create_employee(client)
+    other = await factories.create_employee(client)
+    url = f"/api/v1/employees/{owner['id']}"
+    link = f"{url}/mentors/{other['id']}"
+    assert (await client.post(link)).status_code == 204
+    assert (await client.post(link)).status_code == 204  # idempotent
+    linked = (await client.get(url)).json()["mentors"]
+    assert other["id"] in [item["id"] for item in linked]
+    assert (await client.delete(link)).status_code == 204
+    assert (await client.get(url)).json()["mentors"] == []
+
+
+async def test_employee_keeps_its_department_id(client: httpx.AsyncClient) -> None:
+    child = await factories.create_employee(client)
+    child_url = f"/api/v1/employees/{child['id']}"
+    deleted = await client.delete(f"/api/v1/departments/{child['department_id']}")
+    assert deleted.status_code == 409, deleted.text
+    assert (await client.get(child_url)).json() == child

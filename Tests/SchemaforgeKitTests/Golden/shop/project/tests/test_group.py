@@ -34,3 +34,23 @@ async def test_group_unknown_key_is_404(client: httpx.AsyncClient) -> None:
 async def test_group_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/groups/", json=["not", "an", "object"])
     assert response.status_code == 422
+
+
+SORTS = ["code", "-code", "select", "-select", "order", "-order"]
+
+
+async def test_group_unknown_field_is_422(client: httpx.AsyncClient) -> None:
+    created = await factories.create_group(client)
+    url = f"/api/v1/groups/{created['code']}"
+    response = await client.patch(url, json={"no_such_field": 1})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (await client.get(url)).json() == created
+
+
+async def test_group_sorts(client: httpx.AsyncClient) -> None:
+    await factories.create_group(client)
+    for sort in SORTS:
+        listed = await client.get("/api/v1/groups/", params={"sort": sort})
+        assert listed.status_code == 200, listed.text
+        assert len(listed.json()["data"]) == listed.json()["count"] == 1

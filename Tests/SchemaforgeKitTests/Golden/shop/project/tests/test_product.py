@@ -34,3 +34,50 @@ async def test_product_unknown_key_is_404(client: httpx.AsyncClient) -> None:
 async def test_product_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/products/", json=["not", "an", "object"])
     assert response.status_code == 422
+
+
+SORTS = [
+    "sku",
+    "-sku",
+    "name",
+    "-name",
+    "price",
+    "-price",
+    "currency",
+    "-currency",
+    "stock",
+    "-stock",
+    "active",
+    "-active",
+    "group_code",
+    "-group_code",
+]
+
+
+async def test_product_unknown_field_is_422(client: httpx.AsyncClient) -> None:
+    created = await factories.create_product(client)
+    url = f"/api/v1/products/{created['sku']}"
+    response = await client.patch(url, json={"no_such_field": 1})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (await client.get(url)).json() == created
+
+
+async def test_product_filters_find_it(client: httpx.AsyncClient) -> None:
+    created = await factories.create_product(client)
+    if created["group_code"] is not None:
+        value = created["group_code"]
+        params = {
+            "group_code": str(value).lower() if isinstance(value, bool) else value
+        }
+        listed = await client.get("/api/v1/products/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+
+
+async def test_product_sorts(client: httpx.AsyncClient) -> None:
+    await factories.create_product(client)
+    for sort in SORTS:
+        listed = await client.get("/api/v1/products/", params={"sort": sort})
+        assert listed.status_code == 200, listed.text
+        assert len(listed.json()["data"]) == listed.json()["count"] == 1

@@ -34,3 +34,54 @@ async def test_shipment_unknown_key_is_404(client: httpx.AsyncClient) -> None:
 async def test_shipment_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/shipments/", json=["not", "an", "object"])
     assert response.status_code == 422
+
+
+SORTS = [
+    "id",
+    "-id",
+    "shipped_at",
+    "-shipped_at",
+    "carrier",
+    "-carrier",
+    "tracking",
+    "-tracking",
+    "line_order_id",
+    "-line_order_id",
+    "line_line_no",
+    "-line_line_no",
+]
+
+
+async def test_shipment_unknown_field_is_422(client: httpx.AsyncClient) -> None:
+    created = await factories.create_shipment(client)
+    url = f"/api/v1/shipments/{created['id']}"
+    response = await client.patch(url, json={"no_such_field": 1})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (await client.get(url)).json() == created
+
+
+async def test_shipment_filters_find_it(client: httpx.AsyncClient) -> None:
+    created = await factories.create_shipment(client)
+    if created["line_order_id"] is not None:
+        value = created["line_order_id"]
+        params = {
+            "line_order_id": str(value).lower() if isinstance(value, bool) else value
+        }
+        listed = await client.get("/api/v1/shipments/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+    if created["carrier"] is not None:
+        value = created["carrier"]
+        params = {"carrier": str(value).lower() if isinstance(value, bool) else value}
+        listed = await client.get("/api/v1/shipments/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+
+
+async def test_shipment_sorts(client: httpx.AsyncClient) -> None:
+    await factories.create_shipment(client)
+    for sort in SORTS:
+        listed = await client.get("/api/v1/shipments/", params={"sort": sort})
+        assert listed.status_code == 200, listed.text
+        assert len(listed.json()["data"]) == listed.json()["count"] == 1

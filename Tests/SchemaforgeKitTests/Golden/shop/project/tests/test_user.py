@@ -34,3 +34,53 @@ async def test_user_unknown_key_is_404(client: httpx.AsyncClient) -> None:
 async def test_user_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/users/", json=["not", "an", "object"])
     assert response.status_code == 422
+
+
+SORTS = [
+    "id",
+    "-id",
+    "email",
+    "-email",
+    "display_name",
+    "-display_name",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+]
+
+
+async def test_user_unknown_field_is_422(client: httpx.AsyncClient) -> None:
+    created = await factories.create_user(client)
+    url = f"/api/v1/users/{created['id']}"
+    response = await client.patch(url, json={"no_such_field": 1})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (await client.get(url)).json() == created
+
+
+async def test_user_duplicate_email_is_409(client: httpx.AsyncClient) -> None:
+    first = await factories.create_user(client)
+    second = await factories.create_user(client)
+    url = f"/api/v1/users/{second['id']}"
+    response = await client.patch(url, json={"email": first["email"]})
+    assert response.status_code == 409, response.text
+    assert response.json()["errors"][0]["loc"] == ["body", "email"]
+
+
+async def test_user_filters_find_it(client: httpx.AsyncClient) -> None:
+    created = await factories.create_user(client)
+    if created["email"] is not None:
+        value = created["email"]
+        params = {"email": str(value).lower() if isinstance(value, bool) else value}
+        listed = await client.get("/api/v1/users/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+
+
+async def test_user_sorts(client: httpx.AsyncClient) -> None:
+    await factories.create_user(client)
+    for sort in SORTS:
+        listed = await client.get("/api/v1/users/", params={"sort": sort})
+        assert listed.status_code == 200, listed.text
+        assert len(listed.json()["data"]) == listed.json()["count"] == 1
