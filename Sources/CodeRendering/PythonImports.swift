@@ -44,7 +44,7 @@ public struct PythonImports: Sendable {
     static let standardLibrary: Set<String> = [
         "__future__", "collections", "contextlib", "dataclasses", "datetime", "decimal", "enum", "functools",
         "argparse", "json", "os", "pathlib", "re", "typing", "uuid", "asyncio", "logging", "sys", "collections.abc",
-        "importlib", "itertools", "types", "warnings", "hashlib",
+        "importlib", "itertools", "types", "warnings", "hashlib", "urllib", "urllib.parse", "math", "http",
     ]
 
     private enum Section: Int { case future, standard, thirdParty, firstParty }

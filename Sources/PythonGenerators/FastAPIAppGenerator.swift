@@ -282,8 +282,8 @@ struct FastAPIAppGenerator {
     static let functionScopeNames: Set<String> = [
         "session", "body", "query", "request", "response", "load", "lock", "data", "name", "value", "other", "exists",
         "statement", "result", "url", "conditions", "column", "order", "stmt", "rows", "total", "found", "missing",
-        "select", "func", "delete", "insert", "cast", "selectinload", "HTTPException", "Response", "Request", "Query",
-        "APIRouter", "SessionDep", "IntegrityError", "MissingReferenceError", "CursorResult", "Any", "SORTABLE", "LOAD",
+        "select", "func", "delete", "insert", "cast", "selectinload", "quote", "HTTPException", "Response", "Request", "Query",
+        "APIRouter", "SessionDep", "IntegrityError", "MissingReferenceError", "ReferenceCycleError", "CursorResult", "Any", "SORTABLE", "LOAD",
         "REFRESH", "SERVER_DEFAULTS", "NULLABLE_DEFAULTS", "router", "sa", "str", "int", "bool", "list", "set", "sorted",
         "getattr", "setattr", "type",
     ]
@@ -401,6 +401,8 @@ struct FastAPIAppGenerator {
         update.append("    \"\"\"Apply the fields the client sent.\"\"\"")
         update.append("    data = body.model_dump(exclude_unset=True\(excludeArg))")
         update += references
+        let cycleChecks = selfReferenceChecks(view, variable: n.variable, model: model, imports: &m.imports)
+        update += cycleChecks
         update.append("    for name, value in data.items():")
         update.append("        setattr(\(n.variable), name, value)")
         for relation in m2m {
@@ -434,6 +436,23 @@ struct FastAPIAppGenerator {
                     if missing:
                         raise MissingReferenceError(field, model.__name__, sorted(missing, key=str))
                     return found
+                """
+        }
+        if !cycleChecks.isEmpty {
+            body += """
+
+
+
+                async def _refuse_cycle(
+                    session: AsyncSession, key: Any, parent: Any, own: Any, value: Any, field: str
+                ) -> None:
+                    \"\"\"ReferenceCycleError when `value` is the row itself or one of its descendants.\"\"\"
+                    seen: set[Any] = set()
+                    while value is not None and value not in seen:
+                        if value == own:
+                            raise ReferenceCycleError(field)
+                        seen.add(value)
+                        value = await session.scalar(select(parent).where(key == value))
                 """
         }
         if !references.isEmpty {
@@ -475,6 +494,27 @@ struct FastAPIAppGenerator {
             imports.from("typing", import: "Any")
             imports.from("sqlalchemy", import: "select")
             imports.from("app.errors", import: "MissingReferenceError")
+        }
+        return lines
+    }
+
+    /// Lines that refuse an update making a row its own ancestor through a single-column self
+    /// reference (`parent`, `manager`): the new parent's ancestors are walked up to the root.
+    func selfReferenceChecks(_ view: EntityView, variable: String, model: String, imports: inout PythonImports) -> [String] {
+        var lines: [String] = []
+        for fk in view.table.foreignKeys where fk.columns.count == 1 && fk.referencedTable == view.table.name {
+            guard let column = view.table.column(named: fk.columns[0]), let referenced = view.table.column(named: fk.referencedColumns[0]),
+                  view.writableColumns.contains(where: { $0.name == column.name })
+            else { continue }
+            let attribute = view.attribute(column)
+            let key = "\(model).\(view.attribute(referenced))"
+            lines.append("    if \(PythonRenderer.quote(attribute)) in data:")
+            lines.append("        await _refuse_cycle(session, \(key), \(model).\(attribute), \(variable).\(view.attribute(referenced)), data[\(PythonRenderer.quote(attribute))], \(PythonRenderer.quote(column.field)))")
+        }
+        if !lines.isEmpty {
+            imports.from("typing", import: "Any")
+            imports.from("sqlalchemy", import: "select")
+            imports.from("app.errors", import: "ReferenceCycleError")
         }
         return lines
     }
@@ -547,6 +587,7 @@ struct FastAPIAppGenerator {
         let snake = Identifiers.snakeCase(e)
         var m = PythonModule(header: generatedHeader, docstring: "HTTP routes of \(e): \(view.routePrefix).")
         m.imports.from("typing", import: "Annotated", "Any")
+        m.imports.from("urllib.parse", import: "quote")
         m.imports.from("fastapi", import: "APIRouter", "HTTPException", "Query", "Request", "Response")
         m.imports.from("sqlalchemy", import: "ColumnElement", "func", "select")
         m.imports.from("sqlalchemy.orm", import: "InstrumentedAttribute")
@@ -638,7 +679,7 @@ struct FastAPIAppGenerator {
         out.append(") -> \(e)Read:")
         out.append("    \(n.variable) = await \(crudModule).create_\(snake)(session, body=body)")
         out.append("    url = request.url_for(\"get_\(snake)\", \(location))")
-        out.append("    response.headers[\"Location\"] = url.path")
+        out.append("    response.headers[\"Location\"] = quote(url.path)  # keys may hold any character")
         out.append("    return \(e)Read.model_validate(\(n.variable))")
         out.append("")
         out.append("")

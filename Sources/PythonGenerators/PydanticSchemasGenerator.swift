@@ -118,7 +118,7 @@ struct PydanticSchemasGenerator {
         let keyNames = Set(view.keyColumns.map(\.name))
         var create: [PythonStatement] = config(fromAttributes: false).map { [$0] } ?? []
         for column in writable {
-            create.append(field(column, mode: .create, imports: &m.imports))
+            create.append(field(column, mode: .create, isKey: keyNames.contains(column.name), imports: &m.imports))
         }
         for relation in view.writableManyToMany {
             guard let key = view.targetKey(relation) else { continue }
@@ -133,6 +133,8 @@ struct PydanticSchemasGenerator {
         }
         let typed = writable.map { (view.attribute($0), $0.type) }
         create += strictValidators(typed + idLists, imports: &m.imports)
+        let requiredJSON = writable.filter { $0.type == .json && !$0.nullable }.map { view.attribute($0) }
+        if strictInputs, !requiredJSON.isEmpty { create.append(notNullValidator(requiredJSON, imports: &m.imports)) }
         if create.isEmpty { create = [.pass] }
         m.body.append(.class(PythonClass(name: "\(view.entity)Create", bases: [.name("BaseModel")], docstring: "Fields to create a \(view.entity).", body: create)))
         // Update
@@ -156,18 +158,8 @@ struct PydanticSchemasGenerator {
         if !required.isEmpty || (strictInputs && !view.writableManyToMany.isEmpty) {
             // Every field may be left out, but a NOT NULL column cannot be set to null: that is an
             // invalid body (422), not a database error.
-            m.imports.from("pydantic", import: "field_validator")
-            let ids = strictInputs ? view.writableManyToMany.filter { view.targetKey($0) != nil }.map { PythonRenderer.quote(PythonNames.idsField($0.name)) } : []
-            let names = required.map { PythonRenderer.quote(view.attribute($0)) } + ids
-            update.append(.raw(PythonRenderer().wrap("@field_validator(\(names.joined(separator: ", ")))").joined(separator: "\n") + """
-
-                @classmethod
-                def _not_null(cls, value: object) -> object:
-                    # Left out is fine; an explicit null for a NOT NULL column is not.
-                    if value is None:
-                        raise ValueError("cannot be null")
-                    return value
-                """))
+            let ids = strictInputs ? view.writableManyToMany.filter { view.targetKey($0) != nil }.map { PythonNames.idsField($0.name) } : []
+            update.append(notNullValidator(required.map { view.attribute($0) } + ids, imports: &m.imports))
         }
         update += strictValidators(typed.filter { name, _ in !view.keyColumns.contains { view.attribute($0) == name } } + idLists, imports: &m.imports)
         if update.isEmpty { update = [.pass] }
@@ -241,6 +233,9 @@ struct PydanticSchemasGenerator {
         if let entity = MongoShape.embeddedEntity(column) {
             imports.from("app.schemas.\(PythonNames.module(forEntity: entity))", import: entity + "Embedded")
             type = .name(entity + "Embedded")
+        } else if strictInputs, column.type == .time {
+            imports.from("app", import: "fields")
+            type = .dotted("fields.TimeOfDay")  // documented without an offset, as it is
         } else {
             type = types.pythonType(column.type, imports: &imports)
         }
@@ -256,7 +251,7 @@ struct PydanticSchemasGenerator {
     enum Mode { case create, update }
 
     /// One field with its constraints; optional where the database fills it in.
-    func field(_ column: Column, mode: Mode, imports: inout PythonImports) -> PythonStatement {
+    func field(_ column: Column, mode: Mode, isKey: Bool = false, imports: inout PythonImports) -> PythonStatement {
         var constraints = self.constraints(for: column.type, validation: column.validation, imports: &imports)
         if case let .array(element) = column.type {
             constraints = []
@@ -267,6 +262,9 @@ struct PydanticSchemasGenerator {
             // MongoDB `embed: true`: the embedded document's fields, as its Create schema has them.
             imports.from("app.schemas.\(PythonNames.module(forEntity: entity))", import: entity + "Create")
             base = .name(entity + "Create")
+        } else if strictInputs, isKey, Self.isText(column.type) {
+            imports.from("app", import: "fields")
+            base = .dotted("fields.KeyText")  // it travels in the URL path
         } else {
             base = pydanticType(column.type, imports: &imports, strict: strictInputs)
         }
@@ -299,7 +297,7 @@ struct PydanticSchemasGenerator {
                 defaultValue = PythonExpr.none
             }
         }
-        if strictInputs, let extra = schemaExtra(column, notNull: notNull, imports: &imports) {
+        if strictInputs, let extra = schemaExtra(column, notNull: notNull, isKey: isKey, imports: &imports) {
             constraints.append(extra)
         }
         let annotation: PythonExpr = optional ? .binary(base, "|", .none) : base
@@ -398,6 +396,26 @@ struct PydanticSchemasGenerator {
         return .subscripted(.name("list"), [.subscripted(.name("Annotated"), [element, .name("Field").call(bounds)])])
     }
 
+    static func isText(_ type: ColumnType) -> Bool {
+        if case .string = type { return true }
+        return type == .text
+    }
+
+    /// `_not_null`: these fields may be left out (or have a default) but may not be null.
+    func notNullValidator(_ attributes: [String], imports: inout PythonImports) -> PythonStatement {
+        imports.from("pydantic", import: "field_validator")
+        let names = attributes.map(PythonRenderer.quote)
+        return .raw(PythonRenderer().wrap("@field_validator(\(names.joined(separator: ", ")))").joined(separator: "\n") + """
+
+            @classmethod
+            def _not_null(cls, value: object) -> object:
+                # Left out is fine; an explicit null for a NOT NULL column is not.
+                if value is None:
+                    raise ValueError("cannot be null")
+                return value
+            """)
+    }
+
     /// `fields.Int32` and its kin: an integer within a column type's range, as a list element.
     static func boundedInteger(_ type: ColumnType) -> String? {
         switch type {
@@ -440,15 +458,16 @@ struct PydanticSchemasGenerator {
     /// What the OpenAPI schema must say beyond Pydantic's own: a string's pattern (its own, or
     /// `fields.NO_NUL`, which `fields.Text` enforces); decimals are strings whose pattern holds their digits and
     /// sign; an update field of a NOT NULL column is not nullable.
-    func schemaExtra(_ column: Column, notNull: Bool, imports: inout PythonImports) -> PythonArgument? {
-        var isText = false
-        if case .string = column.type { isText = true }
-        if column.type == .text { isText = true }
+    func schemaExtra(_ column: Column, notNull: Bool, isKey: Bool, imports: inout PythonImports) -> PythonArgument? {
         switch column.type {
-        case _ where isText:
+        case _ where Self.isText(column.type):
             // Pydantic leaves a pattern out of the schema of an optional strict string: say it.
             imports.from("app", import: "fields")
-            let documented = column.validation?.pattern.map { pattern($0) } ?? .dotted("fields.NO_NUL")
+            // A pattern of the schema's own is documented with the refusals in front of it: NUL,
+            // and for keys "/" and the empty string.
+            let refused = isKey ? #"^(?![\s\S]*[\x00/])(?=[\s\S])(?:"# : #"^(?![\s\S]*\x00)(?:"#
+            let documented = column.validation?.pattern.map { pattern(refused + $0 + ")") }
+                ?? .dotted(isKey ? "fields.KEY_TEXT" : "fields.NO_NUL")
             var args: [PythonArgument] = [.keyword("pattern", documented)]
             if notNull { args.append(.keyword("nullable", .bool(false))) }
             return .keyword("json_schema_extra", .dotted("fields.json_schema").call(args))
@@ -460,6 +479,10 @@ struct PydanticSchemasGenerator {
             ]
             if notNull { args.append(.keyword("nullable", .bool(false))) }
             return .keyword("json_schema_extra", .dotted("fields.json_schema").call(args))
+        case .json where !column.nullable:
+            // `Any` takes null; the column does not.
+            imports.from("app", import: "fields")
+            return .keyword("json_schema_extra", .dotted("fields.not_null"))
         default:
             guard notNull else { return nil }
             imports.from("app", import: "fields")

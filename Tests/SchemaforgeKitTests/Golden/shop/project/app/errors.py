@@ -104,6 +104,14 @@ class MissingReferenceError(Exception):
         self.field = field
 
 
+class ReferenceCycleError(Exception):
+    """A self reference would make the row its own ancestor (409)."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__("the row would become its own ancestor")
+        self.field = field
+
+
 # --- Integrity errors: which constraint, from each driver's report ------------------
 
 _SQLSTATE_KIND = {
@@ -200,6 +208,12 @@ async def _missing_reference(_request: Request, exc: Exception) -> JSONResponse:
     return problem(409, "foreign key violation", errors=errors)
 
 
+async def _reference_cycle(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ReferenceCycleError)
+    errors = [{"loc": ["body", exc.field], "type": "cycle", "msg": str(exc)}]
+    return problem(409, "reference cycle", errors=errors)
+
+
 async def _not_found(_request: Request, exc: Exception) -> JSONResponse:
     return problem(404, str(exc))
 
@@ -269,6 +283,7 @@ def register_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(MissingReferenceError, _missing_reference)
+    app.add_exception_handler(ReferenceCycleError, _reference_cycle)
     app.add_exception_handler(sa_exc.IntegrityError, _integrity_error)
     app.add_exception_handler(sa_exc.DBAPIError, _database_error)
     # Pool timeout, client-side timeouts, a refused or reset connection (the driver's

@@ -21,6 +21,7 @@ from pydantic import (
     StrictBool,
     StrictFloat,
     StrictStr,
+    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 
@@ -32,6 +33,19 @@ def _storable(value: str) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ValueError("lone surrogates cannot be stored") from None
+    return value
+
+
+def _path_segment(value: str) -> str:
+    # A key travels in the URL path: it cannot be empty or hold a "/".
+    if not value or "/" in value:
+        raise ValueError("a key must be non-empty and hold no '/'")
+    return _storable(value)
+
+
+def _no_offset(value: datetime.time) -> datetime.time:
+    if value.tzinfo is not None:
+        raise ValueError("a time of day has no offset (TIME columns keep none)")
     return value
 
 
@@ -71,6 +85,8 @@ def _drop_null(schema: dict[str, Any]) -> None:
     options = schema.pop("anyOf", None)
     if options:
         schema.update(next(o for o in options if o.get("type") != "null"))
+    if not any(key in schema for key in ("type", "$ref", "enum", "const", "allOf")):
+        schema["not"] = {"type": "null"}  # a JSON column: any value but null
 
 
 def json_schema(
@@ -112,12 +128,20 @@ not_null = json_schema(nullable=False)
 # Canonical base64 (the unused bits of the last symbol are zero), as Pydantic decodes it.
 BASE64 = (
     r"^(?:[A-Za-z0-9+/]{4})*"
-    r"(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
+    r"(?:[A-Za-z0-9+/][AQgw](?:==)?|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=?)?$"
 )
+# A time of day as TIME columns keep it: no offset (JSON Schema's "time" requires one).
+TIME_OF_DAY = {
+    "type": "string",
+    "pattern": r"^(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?$",
+}
 
 # Fields without a pattern of their own declare NO_NUL, which _storable enforces.
 NO_NUL = r"^[^\x00]*$"
-Text = Annotated[StrictStr, AfterValidator(_storable)]
+Text = Annotated[StrictStr, Field(pattern=NO_NUL), AfterValidator(_storable)]
+# Text keys appear in URLs (`/products/{sku}`): KEY_TEXT documents what KeyText enforces.
+KEY_TEXT = r"^[^/\x00]+$"
+KeyText = Annotated[StrictStr, AfterValidator(_path_segment)]
 # Elements of id lists and integer arrays (`integers` refuses other JSON types).
 Int16 = Annotated[int, Field(ge=-(2**15), le=2**15 - 1)]
 Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
@@ -127,5 +151,12 @@ Boolean = StrictBool
 Bytes = Annotated[bytes, Field(json_schema_extra={"pattern": BASE64})]
 DateTime = Annotated[AwareDatetime, BeforeValidator(_text_only)]
 Date = Annotated[datetime.date, BeforeValidator(_text_only)]
-Time = Annotated[datetime.time, BeforeValidator(_text_only)]
+Time = Annotated[
+    datetime.time,
+    BeforeValidator(_text_only),
+    AfterValidator(_no_offset),
+    WithJsonSchema(TIME_OF_DAY),
+]
+# The same in responses.
+TimeOfDay = Annotated[datetime.time, WithJsonSchema(TIME_OF_DAY)]
 UUID = Annotated[uuid.UUID, BeforeValidator(_text_only)]

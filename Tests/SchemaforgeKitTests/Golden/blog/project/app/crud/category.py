@@ -6,7 +6,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import MissingReferenceError
+from app.errors import MissingReferenceError, ReferenceCycleError
 from app.models.category import Category
 from app.schemas.category import CategoryCreate, CategoryUpdate
 
@@ -38,11 +38,32 @@ async def update_category(
     data = body.model_dump(exclude_unset=True)
     if "parent_id" in data:
         await _require(session, Category.id, data["parent_id"], "parent_id")
+    if "parent_id" in data:
+        await _refuse_cycle(
+            session,
+            Category.id,
+            Category.parent_id,
+            category.id,
+            data["parent_id"],
+            "parent_id",
+        )
     for name, value in data.items():
         setattr(category, name, value)
     await session.flush()
     await session.refresh(category, attribute_names=REFRESH)
     return category
+
+
+async def _refuse_cycle(
+    session: AsyncSession, key: Any, parent: Any, own: Any, value: Any, field: str
+) -> None:
+    """ReferenceCycleError when `value` is the row itself or one of its descendants."""
+    seen: set[Any] = set()
+    while value is not None and value not in seen:
+        if value == own:
+            raise ReferenceCycleError(field)
+        seen.add(value)
+        value = await session.scalar(select(parent).where(key == value))
 
 
 async def _require(session: AsyncSession, key: Any, value: Any, field: str) -> None:

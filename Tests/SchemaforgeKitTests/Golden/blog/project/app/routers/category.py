@@ -2,6 +2,7 @@
 """HTTP routes of Category: /categories."""
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
@@ -93,7 +94,7 @@ async def create_category(
 ) -> CategoryRead:
     category = await category_crud.create_category(session, body=body)
     url = request.url_for("get_category", category_id=str(category.id))
-    response.headers["Location"] = url.path
+    response.headers["Location"] = quote(url.path)  # keys may hold any character
     return CategoryRead.model_validate(category)
 
 

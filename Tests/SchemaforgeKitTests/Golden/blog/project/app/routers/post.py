@@ -2,6 +2,7 @@
 """HTTP routes of Post: /posts."""
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
@@ -94,7 +95,7 @@ async def create_post(
 ) -> PostRead:
     post = await post_crud.create_post(session, body=body)
     url = request.url_for("get_post", post_id=str(post.id))
-    response.headers["Location"] = url.path
+    response.headers["Location"] = quote(url.path)  # keys may hold any character
     return PostRead.model_validate(post)
 
 

@@ -2,6 +2,7 @@
 """HTTP routes of Profile: /profiles."""
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
@@ -95,7 +96,7 @@ async def create_profile(
 ) -> ProfileRead:
     profile = await profile_crud.create_profile(session, body=body)
     url = request.url_for("get_profile", profile_id=str(profile.id))
-    response.headers["Location"] = url.path
+    response.headers["Location"] = quote(url.path)  # keys may hold any character
     return ProfileRead.model_validate(profile)
 
 

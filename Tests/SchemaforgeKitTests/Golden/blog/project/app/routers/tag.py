@@ -2,6 +2,7 @@
 """HTTP routes of Tag: /tags."""
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
@@ -83,7 +84,7 @@ async def create_tag(
 ) -> TagRead:
     tag = await tag_crud.create_tag(session, body=body)
     url = request.url_for("get_tag", tag_id=str(tag.id))
-    response.headers["Location"] = url.path
+    response.headers["Location"] = quote(url.path)  # keys may hold any character
     return TagRead.model_validate(tag)
 
 

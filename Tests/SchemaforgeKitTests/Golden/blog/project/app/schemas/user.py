@@ -16,7 +16,9 @@ class UserCreate(BaseModel):
     email: fields.Text = Field(
         max_length=320,
         pattern=r"^[^@]+@[^@]+$",
-        json_schema_extra=fields.json_schema(pattern=r"^[^@]+@[^@]+$"),
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[^@]+@[^@]+$)"
+        ),
     )
     name: fields.Text = Field(
         max_length=255, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
@@ -38,7 +40,9 @@ class UserUpdate(BaseModel):
         default=None,
         max_length=320,
         pattern=r"^[^@]+@[^@]+$",
-        json_schema_extra=fields.json_schema(pattern=r"^[^@]+@[^@]+$", nullable=False),
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[^@]+@[^@]+$)", nullable=False
+        ),
     )
     name: fields.Text | None = Field(
         default=None,

@@ -6,7 +6,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import MissingReferenceError
+from app.errors import MissingReferenceError, ReferenceCycleError
 from app.models.department import Department
 from app.models.employee import Employee
 from app.schemas.department import DepartmentCreate, DepartmentUpdate
@@ -45,11 +45,32 @@ async def update_department(
         await _require(session, Employee.id, data["head_id"], "head_id")
     if "parent_id" in data:
         await _require(session, Department.id, data["parent_id"], "parent_id")
+    if "parent_id" in data:
+        await _refuse_cycle(
+            session,
+            Department.id,
+            Department.parent_id,
+            department.id,
+            data["parent_id"],
+            "parent_id",
+        )
     for name, value in data.items():
         setattr(department, name, value)
     await session.flush()
     await session.refresh(department, attribute_names=REFRESH)
     return department
+
+
+async def _refuse_cycle(
+    session: AsyncSession, key: Any, parent: Any, own: Any, value: Any, field: str
+) -> None:
+    """ReferenceCycleError when `value` is the row itself or one of its descendants."""
+    seen: set[Any] = set()
+    while value is not None and value not in seen:
+        if value == own:
+            raise ReferenceCycleError(field)
+        seen.add(value)
+        value = await session.scalar(select(parent).where(key == value))
 
 
 async def _require(session: AsyncSession, key: Any, value: Any, field: str) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import CursorResult, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import MissingReferenceError
+from app.errors import MissingReferenceError, ReferenceCycleError
 from app.models.associations import employee_mentors
 from app.models.department import Department
 from app.models.employee import Employee
@@ -68,6 +68,15 @@ async def update_employee(
         await _require(session, Department.id, data["department_id"], "department_id")
     if "manager_id" in data:
         await _require(session, Employee.id, data["manager_id"], "manager_id")
+    if "manager_id" in data:
+        await _refuse_cycle(
+            session,
+            Employee.id,
+            Employee.manager_id,
+            employee.id,
+            data["manager_id"],
+            "manager_id",
+        )
     for name, value in data.items():
         setattr(employee, name, value)
     if body.mentee_ids is not None:
@@ -98,6 +107,18 @@ async def _load_all(
     if missing:
         raise MissingReferenceError(field, model.__name__, sorted(missing, key=str))
     return found
+
+
+async def _refuse_cycle(
+    session: AsyncSession, key: Any, parent: Any, own: Any, value: Any, field: str
+) -> None:
+    """ReferenceCycleError when `value` is the row itself or one of its descendants."""
+    seen: set[Any] = set()
+    while value is not None and value not in seen:
+        if value == own:
+            raise ReferenceCycleError(field)
+        seen.add(value)
+        value = await session.scalar(select(parent).where(key == value))
 
 
 async def _require(session: AsyncSession, key: Any, value: Any, field: str) -> None:

@@ -2,6 +2,7 @@
 """HTTP routes of Badge: /badges."""
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
@@ -88,7 +89,7 @@ async def create_badge(
 ) -> BadgeRead:
     badge = await badge_crud.create_badge(session, body=body)
     url = request.url_for("get_badge", badge_id=str(badge.id))
-    response.headers["Location"] = url.path
+    response.headers["Location"] = quote(url.path)  # keys may hold any character
     return BadgeRead.model_validate(badge)
 
 

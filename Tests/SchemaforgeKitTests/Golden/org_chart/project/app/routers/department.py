@@ -2,6 +2,7 @@
 """HTTP routes of Department: /departments."""
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
@@ -99,7 +100,7 @@ async def create_department(
 ) -> DepartmentRead:
     department = await department_crud.create_department(session, body=body)
     url = request.url_for("get_department", department_id=str(department.id))
-    response.headers["Location"] = url.path
+    response.headers["Location"] = quote(url.path)  # keys may hold any character
     return DepartmentRead.model_validate(department)
 
 

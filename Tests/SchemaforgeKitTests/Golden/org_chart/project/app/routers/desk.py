@@ -2,6 +2,7 @@
 """HTTP routes of Desk: /desks."""
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
@@ -85,7 +86,7 @@ async def create_desk(
 ) -> DeskRead:
     desk = await desk_crud.create_desk(session, body=body)
     url = request.url_for("get_desk", desk_id=str(desk.id))
-    response.headers["Location"] = url.path
+    response.headers["Location"] = quote(url.path)  # keys may hold any character
     return DeskRead.model_validate(desk)
 
 

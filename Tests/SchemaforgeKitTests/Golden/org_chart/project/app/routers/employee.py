@@ -2,6 +2,7 @@
 """HTTP routes of Employee: /employees."""
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
@@ -110,7 +111,7 @@ async def create_employee(
 ) -> EmployeeRead:
     employee = await employee_crud.create_employee(session, body=body)
     url = request.url_for("get_employee", employee_id=str(employee.id))
-    response.headers["Location"] = url.path
+    response.headers["Location"] = quote(url.path)  # keys may hold any character
     return EmployeeRead.model_validate(employee)
 
 

@@ -18,7 +18,7 @@ class EmployeeCreate(BaseModel):
     employee_no: fields.Text = Field(
         max_length=12,
         pattern=r"^E[0-9]+$",
-        json_schema_extra=fields.json_schema(pattern=r"^E[0-9]+$"),
+        json_schema_extra=fields.json_schema(pattern=r"^(?![\s\S]*\x00)(?:^E[0-9]+$)"),
     )
     full_name: fields.Text = Field(
         max_length=200, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
@@ -63,7 +63,9 @@ class EmployeeUpdate(BaseModel):
         default=None,
         max_length=12,
         pattern=r"^E[0-9]+$",
-        json_schema_extra=fields.json_schema(pattern=r"^E[0-9]+$", nullable=False),
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^E[0-9]+$)", nullable=False
+        ),
     )
     full_name: fields.Text | None = Field(
         default=None,

@@ -2,6 +2,7 @@
 """HTTP routes of Group: /groups."""
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
@@ -82,7 +83,7 @@ async def create_group(
 ) -> GroupRead:
     group = await group_crud.create_group(session, body=body)
     url = request.url_for("get_group", code=str(group.code))
-    response.headers["Location"] = url.path
+    response.headers["Location"] = quote(url.path)  # keys may hold any character
     return GroupRead.model_validate(group)
 
 

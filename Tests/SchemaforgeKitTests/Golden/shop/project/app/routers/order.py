@@ -2,6 +2,7 @@
 """HTTP routes of Order: /orders."""
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
@@ -90,7 +91,7 @@ async def create_order(
 ) -> OrderRead:
     order_obj = await order_crud.create_order(session, body=body)
     url = request.url_for("get_order", order_id=str(order_obj.id))
-    response.headers["Location"] = url.path
+    response.headers["Location"] = quote(url.path)  # keys may hold any character
     return OrderRead.model_validate(order_obj)
 
 

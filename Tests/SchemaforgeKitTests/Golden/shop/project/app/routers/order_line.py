@@ -2,6 +2,7 @@
 """HTTP routes of OrderLine: /order-lines."""
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
@@ -108,7 +109,7 @@ async def create_order_line(
         order_id=str(order_line.order_id),
         line_no=str(order_line.line_no),
     )
-    response.headers["Location"] = url.path
+    response.headers["Location"] = quote(url.path)  # keys may hold any character
     return OrderLineRead.model_validate(order_line)
 
 

@@ -2,6 +2,7 @@
 """HTTP routes of Product: /products."""
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
@@ -94,7 +95,7 @@ async def create_product(
 ) -> ProductRead:
     product = await product_crud.create_product(session, body=body)
     url = request.url_for("get_product", sku=str(product.sku))
-    response.headers["Location"] = url.path
+    response.headers["Location"] = quote(url.path)  # keys may hold any character
     return ProductRead.model_validate(product)
 
 

@@ -2,6 +2,7 @@
 """HTTP routes of Shipment: /shipments."""
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
@@ -98,7 +99,7 @@ async def create_shipment(
 ) -> ShipmentRead:
     shipment = await shipment_crud.create_shipment(session, body=body)
     url = request.url_for("get_shipment", shipment_id=str(shipment.id))
-    response.headers["Location"] = url.path
+    response.headers["Location"] = quote(url.path)  # keys may hold any character
     return ShipmentRead.model_validate(shipment)
 
 

@@ -3,6 +3,7 @@
 
 import uuid
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, func, select
@@ -87,7 +88,7 @@ async def create_user(
 ) -> UserRead:
     user = await user_crud.create_user(session, body=body)
     url = request.url_for("get_user", user_id=str(user.id))
-    response.headers["Location"] = url.path
+    response.headers["Location"] = quote(url.path)  # keys may hold any character
     return UserRead.model_validate(user)
 
 

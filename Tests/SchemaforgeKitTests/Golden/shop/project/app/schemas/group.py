@@ -10,8 +10,8 @@ class GroupCreate(BaseModel):
     """Fields to create a Group."""
 
     model_config = ConfigDict(extra="forbid")
-    code: fields.Text = Field(
-        max_length=20, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    code: fields.KeyText = Field(
+        max_length=20, json_schema_extra=fields.json_schema(pattern=fields.KEY_TEXT)
     )
     select: fields.Boolean = True
     order: int = Field(default=0, ge=-2147483648, le=2147483647)

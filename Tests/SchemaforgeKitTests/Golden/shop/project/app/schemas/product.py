@@ -15,8 +15,8 @@ class ProductCreate(BaseModel):
     """Fields to create a Product."""
 
     model_config = ConfigDict(extra="forbid")
-    sku: fields.Text = Field(
-        max_length=32, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    sku: fields.KeyText = Field(
+        max_length=32, json_schema_extra=fields.json_schema(pattern=fields.KEY_TEXT)
     )
     name: fields.Text = Field(
         max_length=200, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)

@@ -17,7 +17,9 @@ class UserCreate(BaseModel):
     email: fields.Text = Field(
         max_length=320,
         pattern=r"^[^@]+@[^@]+$",
-        json_schema_extra=fields.json_schema(pattern=r"^[^@]+@[^@]+$"),
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[^@]+@[^@]+$)"
+        ),
     )
     display_name: fields.Text | None = Field(
         default=None,
@@ -34,7 +36,9 @@ class UserUpdate(BaseModel):
         default=None,
         max_length=320,
         pattern=r"^[^@]+@[^@]+$",
-        json_schema_extra=fields.json_schema(pattern=r"^[^@]+@[^@]+$", nullable=False),
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[^@]+@[^@]+$)", nullable=False
+        ),
     )
     display_name: fields.Text | None = Field(
         default=None,
