@@ -284,7 +284,7 @@ struct FastAPIAppGenerator {
         "statement", "result", "url", "conditions", "column", "order", "stmt", "rows", "total", "found", "missing",
         "select", "func", "delete", "insert", "cast", "selectinload", "quote", "HTTPException", "Response", "Request", "Query",
         "APIRouter", "SessionDep", "IntegrityError", "MissingReferenceError", "ReferenceCycleError", "CursorResult", "Any", "SORTABLE", "LOAD",
-        "REFRESH", "SERVER_DEFAULTS", "NULLABLE_DEFAULTS", "router", "sa", "str", "int", "bool", "list", "set", "sorted",
+        "REFRESH", "SERVER_DEFAULTS", "NULLABLE_DEFAULTS", "URL_SAFE", "router", "sa", "str", "int", "bool", "list", "set", "sorted",
         "getattr", "setattr", "type",
     ]
 
@@ -601,6 +601,8 @@ struct FastAPIAppGenerator {
         let filters = Self.filters(view)
         var out: [String] = []
         out.append("router = APIRouter(prefix=\(PythonRenderer.quote(view.routePrefix)), tags=[\(PythonRenderer.quote(view.tag))])")
+        out.append("# Characters a path segment takes as they are (RFC 3986): text keys consist of them.")
+        out.append("URL_SAFE = \"/!$&'()*+,;=:@\"")
         out.append("")
         // Sorting: by the API's names of the columns.
         out.append("SORTABLE: dict[str, InstrumentedAttribute[Any]] = {")
@@ -679,7 +681,7 @@ struct FastAPIAppGenerator {
         out.append(") -> \(e)Read:")
         out.append("    \(n.variable) = await \(crudModule).create_\(snake)(session, body=body)")
         out.append("    url = request.url_for(\"get_\(snake)\", \(location))")
-        out.append("    response.headers[\"Location\"] = quote(url.path)  # keys may hold any character")
+        out.append("    response.headers[\"Location\"] = quote(url.path, safe=URL_SAFE)")
         out.append("    return \(e)Read.model_validate(\(n.variable))")
         out.append("")
         out.append("")

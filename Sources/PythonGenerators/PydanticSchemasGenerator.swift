@@ -465,7 +465,7 @@ struct PydanticSchemasGenerator {
             imports.from("app", import: "fields")
             // A pattern of the schema's own is documented with the refusals in front of it: NUL,
             // and for keys "/" and the empty string.
-            let refused = isKey ? #"^(?![\s\S]*[\x00/])(?=[\s\S])(?:"# : #"^(?![\s\S]*\x00)(?:"#
+            let refused = isKey ? #"^(?=[A-Za-z0-9\-._~!$&'()*+,;=:@]+$)(?:"# : #"^(?![\s\S]*\x00)(?:"#
             let documented = column.validation?.pattern.map { pattern(refused + $0 + ")") }
                 ?? .dotted(isKey ? "fields.KEY_TEXT" : "fields.NO_NUL")
             var args: [PythonArgument] = [.keyword("pattern", documented)]

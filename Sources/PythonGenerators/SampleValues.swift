@@ -9,7 +9,7 @@ struct SampleValues {
 
     /// String templates tried for pattern-constrained text; `{n}` is the varying counter.
     static let templates = [
-        "{field} {n}", "user{n}@example.com", "E{n}", "{n}", "x{n}", "a{n}", "A{n}", "item-{n}", "abc", "ABC", "a1",
+        "{field}-{n}", "user{n}@example.com", "E{n}", "{n}", "x{n}", "a{n}", "A{n}", "item-{n}", "abc", "ABC", "a1",
         "https://example.com/{n}", "+1555{n}", "2024-01-0{n}",
     ]
 
@@ -75,10 +75,10 @@ struct SampleValues {
         let minLength = column.validation?.minLength ?? 0
         if column.validation?.pattern == nil, FastText.isASCII(column.field),
            column.field.utf8.count + 5 <= maxLength, column.field.utf8.count + 2 >= minLength {
-            // The first template, "{field} {n}", fits for every n tried (1, 7, 1234) and there is no
+            // The first template, "{field}-{n}", fits for every n tried (1, 7, 1234) and there is no
             // pattern to check: what the loop below would return.
             let escaped = FastText.replacing("\"", with: "\\\"", in: FastText.replacing("\\", with: "\\\\", in: column.field))
-            return "f\"" + escaped + " {n}\""
+            return "f\"" + escaped + "-{n}\""
         }
         let pattern = column.validation?.pattern.flatMap { try? NSRegularExpression(pattern: $0) }
         for template in Self.templates {

@@ -75,7 +75,7 @@ struct GeneratedAppSnippetTests {
         let router = try Self.file(Self.names, "app/routers/entry.py", database: database)
         #expect(router.contains("responses=problem_responses(400, 409, 413, 422, 503)"))
         #expect(router.contains("responses=problem_responses(404, 422, 503)"))
-        #expect(router.contains("response.headers[\"Location\"] = quote(url.path)"))
+        #expect(router.contains("response.headers[\"Location\"] = quote(url.path, safe=URL_SAFE)"))
     }
 
     @Test("pyproject declares its build backend and packages; the README migrates before it serves", arguments: TargetDatabase.allCases)

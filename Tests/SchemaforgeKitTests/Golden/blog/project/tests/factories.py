@@ -14,7 +14,7 @@ async def create_category(client: httpx.AsyncClient) -> dict[str, Any]:
     """A new Category with fresh values and new required parents."""
     n = next(_counter)
     payload: dict[str, Any] = {
-        "name": f"name {n}",
+        "name": f"name-{n}",
     }
     response = await client.post("/api/v1/categories/", json=payload)
     assert response.status_code == 201, response.text
@@ -26,8 +26,8 @@ async def create_post(client: httpx.AsyncClient) -> dict[str, Any]:
     """A new Post with fresh values and new required parents."""
     n = next(_counter)
     payload: dict[str, Any] = {
-        "title": f"title {n}",
-        "body": f"body {n}",
+        "title": f"title-{n}",
+        "body": f"body-{n}",
         "price": "1.00",
     }
     parent_1 = await create_user(client)
@@ -55,7 +55,7 @@ async def create_tag(client: httpx.AsyncClient) -> dict[str, Any]:
     """A new Tag with fresh values and new required parents."""
     n = next(_counter)
     payload: dict[str, Any] = {
-        "name": f"name {n}",
+        "name": f"name-{n}",
     }
     response = await client.post("/api/v1/tags/", json=payload)
     assert response.status_code == 201, response.text
@@ -68,8 +68,8 @@ async def create_user(client: httpx.AsyncClient) -> dict[str, Any]:
     n = next(_counter)
     payload: dict[str, Any] = {
         "email": f"user{n}@example.com",
-        "name": f"name {n}",
-        "password_hash": f"password_hash {n}",
+        "name": f"name-{n}",
+        "password_hash": f"password_hash-{n}",
     }
     response = await client.post("/api/v1/users/", json=payload)
     assert response.status_code == 201, response.text

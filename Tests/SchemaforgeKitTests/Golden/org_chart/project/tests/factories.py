@@ -27,7 +27,7 @@ async def create_department(client: httpx.AsyncClient) -> dict[str, Any]:
     """A new Department with fresh values and new required parents."""
     n = next(_counter)
     payload: dict[str, Any] = {
-        "name": f"name {n}",
+        "name": f"name-{n}",
     }
     response = await client.post("/api/v1/departments/", json=payload)
     assert response.status_code == 201, response.text
@@ -39,7 +39,7 @@ async def create_desk(client: httpx.AsyncClient) -> dict[str, Any]:
     """A new Desk with fresh values and new required parents."""
     n = next(_counter)
     payload: dict[str, Any] = {
-        "label": f"label {n}",
+        "label": f"label-{n}",
     }
     response = await client.post("/api/v1/desks/", json=payload)
     assert response.status_code == 201, response.text
@@ -52,8 +52,8 @@ async def create_employee(client: httpx.AsyncClient) -> dict[str, Any]:
     n = next(_counter)
     payload: dict[str, Any] = {
         "employee_no": f"E{n}",
-        "full_name": f"full_name {n}",
-        "email": f"email {n}",
+        "full_name": f"full_name-{n}",
+        "email": f"email-{n}",
         "salary": "1.00",
     }
     parent_1 = await create_department(client)

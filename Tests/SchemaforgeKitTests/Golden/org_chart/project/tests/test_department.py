@@ -18,9 +18,9 @@ async def test_department_round_trip(client: httpx.AsyncClient) -> None:
     listed = await client.get("/api/v1/departments/", params={"limit": 5})
     assert listed.status_code == 200
     assert listed.json()["count"] >= 1
-    patched = await client.patch(url, json={"name": "name 987654"})
+    patched = await client.patch(url, json={"name": "name-987654"})
     assert patched.status_code == 200, patched.text
-    assert patched.json()["name"] == "name 987654"
+    assert patched.json()["name"] == "name-987654"
     deleted = await client.delete(url)
     assert deleted.status_code == 204
     assert (await client.get(url)).status_code == 404

@@ -36,13 +36,6 @@ def _storable(value: str) -> str:
     return value
 
 
-def _path_segment(value: str) -> str:
-    # A key travels in the URL path: it cannot be empty or hold a "/".
-    if not value or "/" in value:
-        raise ValueError("a key must be non-empty and hold no '/'")
-    return _storable(value)
-
-
 def _no_offset(value: datetime.time) -> datetime.time:
     if value.tzinfo is not None:
         raise ValueError("a time of day has no offset (TIME columns keep none)")
@@ -139,9 +132,10 @@ TIME_OF_DAY = {
 # Fields without a pattern of their own declare NO_NUL, which _storable enforces.
 NO_NUL = r"^[^\x00]*$"
 Text = Annotated[StrictStr, Field(pattern=NO_NUL), AfterValidator(_storable)]
-# Text keys appear in URLs (`/products/{sku}`): KEY_TEXT documents what KeyText enforces.
-KEY_TEXT = r"^[^/\x00]+$"
-KeyText = Annotated[StrictStr, AfterValidator(_path_segment)]
+# Text keys appear in URL paths (`/products/{sku}`) as they are: the characters a path
+# segment takes without percent-encoding (RFC 3986 pchar), at least one.
+KEY_TEXT = r"^[A-Za-z0-9\-._~!$&'()*+,;=:@]+$"
+KeyText = Annotated[StrictStr, Field(pattern=KEY_TEXT)]
 # Elements of id lists and integer arrays (`integers` refuses other JSON types).
 Int16 = Annotated[int, Field(ge=-(2**15), le=2**15 - 1)]
 Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]

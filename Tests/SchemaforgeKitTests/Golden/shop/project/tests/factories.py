@@ -14,7 +14,7 @@ async def create_group(client: httpx.AsyncClient) -> dict[str, Any]:
     """A new Group with fresh values and new required parents."""
     n = next(_counter)
     payload: dict[str, Any] = {
-        "code": f"code {n}",
+        "code": f"code-{n}",
     }
     response = await client.post("/api/v1/groups/", json=payload)
     assert response.status_code == 201, response.text
@@ -58,8 +58,8 @@ async def create_product(client: httpx.AsyncClient) -> dict[str, Any]:
     """A new Product with fresh values and new required parents."""
     n = next(_counter)
     payload: dict[str, Any] = {
-        "sku": f"sku {n}",
-        "name": f"name {n}",
+        "sku": f"sku-{n}",
+        "name": f"name-{n}",
         "price": "1.00",
     }
     response = await client.post("/api/v1/products/", json=payload)
@@ -72,7 +72,7 @@ async def create_shipment(client: httpx.AsyncClient) -> dict[str, Any]:
     """A new Shipment with fresh values and new required parents."""
     n = next(_counter)
     payload: dict[str, Any] = {
-        "carrier": f"carrier {n}",
+        "carrier": f"carrier-{n}",
     }
     parent_1 = await create_order_line(client)
     payload["line_order_id"] = parent_1["order_id"]

@@ -23,6 +23,8 @@ from app.schemas.category import (
 )
 
 router = APIRouter(prefix="/categories", tags=["categories"])
+# Characters a path segment takes as they are (RFC 3986): text keys consist of them.
+URL_SAFE = "/!$&'()*+,;=:@"
 
 SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "id": Category.id,
@@ -94,7 +96,7 @@ async def create_category(
 ) -> CategoryRead:
     category = await category_crud.create_category(session, body=body)
     url = request.url_for("get_category", category_id=str(category.id))
-    response.headers["Location"] = quote(url.path)  # keys may hold any character
+    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
     return CategoryRead.model_validate(category)
 
 

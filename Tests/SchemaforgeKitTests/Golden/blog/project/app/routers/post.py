@@ -18,6 +18,8 @@ from app.params import IntPath
 from app.schemas.post import PostCreate, PostList, PostQuery, PostRead, PostUpdate
 
 router = APIRouter(prefix="/posts", tags=["posts"])
+# Characters a path segment takes as they are (RFC 3986): text keys consist of them.
+URL_SAFE = "/!$&'()*+,;=:@"
 
 SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "id": Post.id,
@@ -95,7 +97,7 @@ async def create_post(
 ) -> PostRead:
     post = await post_crud.create_post(session, body=body)
     url = request.url_for("get_post", post_id=str(post.id))
-    response.headers["Location"] = quote(url.path)  # keys may hold any character
+    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
     return PostRead.model_validate(post)
 
 

@@ -23,6 +23,8 @@ from app.schemas.profile import (
 )
 
 router = APIRouter(prefix="/profiles", tags=["profiles"])
+# Characters a path segment takes as they are (RFC 3986): text keys consist of them.
+URL_SAFE = "/!$&'()*+,;=:@"
 
 SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "id": Profile.id,
@@ -96,7 +98,7 @@ async def create_profile(
 ) -> ProfileRead:
     profile = await profile_crud.create_profile(session, body=body)
     url = request.url_for("get_profile", profile_id=str(profile.id))
-    response.headers["Location"] = quote(url.path)  # keys may hold any character
+    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
     return ProfileRead.model_validate(profile)
 
 

@@ -18,6 +18,8 @@ from app.params import IntPath
 from app.schemas.tag import TagCreate, TagList, TagQuery, TagRead, TagUpdate
 
 router = APIRouter(prefix="/tags", tags=["tags"])
+# Characters a path segment takes as they are (RFC 3986): text keys consist of them.
+URL_SAFE = "/!$&'()*+,;=:@"
 
 SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "id": Tag.id,
@@ -84,7 +86,7 @@ async def create_tag(
 ) -> TagRead:
     tag = await tag_crud.create_tag(session, body=body)
     url = request.url_for("get_tag", tag_id=str(tag.id))
-    response.headers["Location"] = quote(url.path)  # keys may hold any character
+    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
     return TagRead.model_validate(tag)
 
 

@@ -17,6 +17,8 @@ from app.params import IntPath
 from app.schemas.badge import BadgeCreate, BadgeList, BadgeQuery, BadgeRead, BadgeUpdate
 
 router = APIRouter(prefix="/badges", tags=["badges"])
+# Characters a path segment takes as they are (RFC 3986): text keys consist of them.
+URL_SAFE = "/!$&'()*+,;=:@"
 
 SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "id": Badge.id,
@@ -89,7 +91,7 @@ async def create_badge(
 ) -> BadgeRead:
     badge = await badge_crud.create_badge(session, body=body)
     url = request.url_for("get_badge", badge_id=str(badge.id))
-    response.headers["Location"] = quote(url.path)  # keys may hold any character
+    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
     return BadgeRead.model_validate(badge)
 
 

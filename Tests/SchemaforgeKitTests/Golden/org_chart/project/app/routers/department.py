@@ -23,6 +23,8 @@ from app.schemas.department import (
 )
 
 router = APIRouter(prefix="/departments", tags=["departments"])
+# Characters a path segment takes as they are (RFC 3986): text keys consist of them.
+URL_SAFE = "/!$&'()*+,;=:@"
 
 SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "id": Department.id,
@@ -100,7 +102,7 @@ async def create_department(
 ) -> DepartmentRead:
     department = await department_crud.create_department(session, body=body)
     url = request.url_for("get_department", department_id=str(department.id))
-    response.headers["Location"] = quote(url.path)  # keys may hold any character
+    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
     return DepartmentRead.model_validate(department)
 
 

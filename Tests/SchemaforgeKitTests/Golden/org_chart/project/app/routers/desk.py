@@ -17,6 +17,8 @@ from app.params import IntPath
 from app.schemas.desk import DeskCreate, DeskList, DeskQuery, DeskRead, DeskUpdate
 
 router = APIRouter(prefix="/desks", tags=["desks"])
+# Characters a path segment takes as they are (RFC 3986): text keys consist of them.
+URL_SAFE = "/!$&'()*+,;=:@"
 
 SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "id": Desk.id,
@@ -86,7 +88,7 @@ async def create_desk(
 ) -> DeskRead:
     desk = await desk_crud.create_desk(session, body=body)
     url = request.url_for("get_desk", desk_id=str(desk.id))
-    response.headers["Location"] = quote(url.path)  # keys may hold any character
+    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
     return DeskRead.model_validate(desk)
 
 

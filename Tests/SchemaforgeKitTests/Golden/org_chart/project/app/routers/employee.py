@@ -23,6 +23,8 @@ from app.schemas.employee import (
 )
 
 router = APIRouter(prefix="/employees", tags=["employees"])
+# Characters a path segment takes as they are (RFC 3986): text keys consist of them.
+URL_SAFE = "/!$&'()*+,;=:@"
 
 SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "id": Employee.id,
@@ -111,7 +113,7 @@ async def create_employee(
 ) -> EmployeeRead:
     employee = await employee_crud.create_employee(session, body=body)
     url = request.url_for("get_employee", employee_id=str(employee.id))
-    response.headers["Location"] = quote(url.path)  # keys may hold any character
+    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
     return EmployeeRead.model_validate(employee)
 
 

@@ -16,6 +16,8 @@ from app.models.group import Group
 from app.schemas.group import GroupCreate, GroupList, GroupQuery, GroupRead, GroupUpdate
 
 router = APIRouter(prefix="/groups", tags=["groups"])
+# Characters a path segment takes as they are (RFC 3986): text keys consist of them.
+URL_SAFE = "/!$&'()*+,;=:@"
 
 SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "code": Group.code,
@@ -83,7 +85,7 @@ async def create_group(
 ) -> GroupRead:
     group = await group_crud.create_group(session, body=body)
     url = request.url_for("get_group", code=str(group.code))
-    response.headers["Location"] = quote(url.path)  # keys may hold any character
+    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
     return GroupRead.model_validate(group)
 
 

@@ -17,6 +17,8 @@ from app.params import IntPath
 from app.schemas.order import OrderCreate, OrderList, OrderQuery, OrderRead, OrderUpdate
 
 router = APIRouter(prefix="/orders", tags=["orders"])
+# Characters a path segment takes as they are (RFC 3986): text keys consist of them.
+URL_SAFE = "/!$&'()*+,;=:@"
 
 SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "id": Order.id,
@@ -91,7 +93,7 @@ async def create_order(
 ) -> OrderRead:
     order_obj = await order_crud.create_order(session, body=body)
     url = request.url_for("get_order", order_id=str(order_obj.id))
-    response.headers["Location"] = quote(url.path)  # keys may hold any character
+    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
     return OrderRead.model_validate(order_obj)
 
 

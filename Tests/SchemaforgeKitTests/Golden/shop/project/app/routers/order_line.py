@@ -23,6 +23,8 @@ from app.schemas.order_line import (
 )
 
 router = APIRouter(prefix="/order-lines", tags=["order_lines"])
+# Characters a path segment takes as they are (RFC 3986): text keys consist of them.
+URL_SAFE = "/!$&'()*+,;=:@"
 
 SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "line_no": OrderLine.line_no,
@@ -109,7 +111,7 @@ async def create_order_line(
         order_id=str(order_line.order_id),
         line_no=str(order_line.line_no),
     )
-    response.headers["Location"] = quote(url.path)  # keys may hold any character
+    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
     return OrderLineRead.model_validate(order_line)
 
 

@@ -22,6 +22,8 @@ from app.schemas.product import (
 )
 
 router = APIRouter(prefix="/products", tags=["products"])
+# Characters a path segment takes as they are (RFC 3986): text keys consist of them.
+URL_SAFE = "/!$&'()*+,;=:@"
 
 SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "sku": Product.sku,
@@ -95,7 +97,7 @@ async def create_product(
 ) -> ProductRead:
     product = await product_crud.create_product(session, body=body)
     url = request.url_for("get_product", sku=str(product.sku))
-    response.headers["Location"] = quote(url.path)  # keys may hold any character
+    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
     return ProductRead.model_validate(product)
 
 

@@ -23,6 +23,8 @@ from app.schemas.shipment import (
 )
 
 router = APIRouter(prefix="/shipments", tags=["shipments"])
+# Characters a path segment takes as they are (RFC 3986): text keys consist of them.
+URL_SAFE = "/!$&'()*+,;=:@"
 
 SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "id": Shipment.id,
@@ -99,7 +101,7 @@ async def create_shipment(
 ) -> ShipmentRead:
     shipment = await shipment_crud.create_shipment(session, body=body)
     url = request.url_for("get_shipment", shipment_id=str(shipment.id))
-    response.headers["Location"] = quote(url.path)  # keys may hold any character
+    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
     return ShipmentRead.model_validate(shipment)
 
 

@@ -17,6 +17,8 @@ from app.models.user import User
 from app.schemas.user import UserCreate, UserList, UserQuery, UserRead, UserUpdate
 
 router = APIRouter(prefix="/users", tags=["users"])
+# Characters a path segment takes as they are (RFC 3986): text keys consist of them.
+URL_SAFE = "/!$&'()*+,;=:@"
 
 SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "id": User.id,
@@ -88,7 +90,7 @@ async def create_user(
 ) -> UserRead:
     user = await user_crud.create_user(session, body=body)
     url = request.url_for("get_user", user_id=str(user.id))
-    response.headers["Location"] = quote(url.path)  # keys may hold any character
+    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
     return UserRead.model_validate(user)
 
 
