@@ -132,7 +132,8 @@ struct PydanticSchemasGenerator {
             view.targetKey(relation).map { (PythonNames.idsField(relation.name), ColumnType.array($0.type)) }
         }
         let typed = writable.map { (view.attribute($0), $0.type) }
-        create += strictValidators(typed + idLists, imports: &m.imports)
+        let keyAttributes = Set(view.keyColumns.map { view.attribute($0) })
+        create += strictValidators(typed + idLists, keys: keyAttributes, imports: &m.imports)
         let requiredJSON = writable.filter { $0.type == .json && !$0.nullable }.map { view.attribute($0) }
         if strictInputs, !requiredJSON.isEmpty { create.append(notNullValidator(requiredJSON, imports: &m.imports)) }
         if create.isEmpty { create = [.pass] }
@@ -262,9 +263,6 @@ struct PydanticSchemasGenerator {
             // MongoDB `embed: true`: the embedded document's fields, as its Create schema has them.
             imports.from("app.schemas.\(PythonNames.module(forEntity: entity))", import: entity + "Create")
             base = .name(entity + "Create")
-        } else if strictInputs, isKey, Self.isText(column.type) {
-            imports.from("app", import: "fields")
-            base = .dotted("fields.KeyText")  // it travels in the URL path
         } else {
             base = pydanticType(column.type, imports: &imports, strict: strictInputs)
         }
@@ -428,7 +426,7 @@ struct PydanticSchemasGenerator {
 
     /// The class validators that keep integers and decimals from being coerced from other JSON
     /// types (`fields.integers`, `fields.decimal_text`), for these fields (attribute, type).
-    func strictValidators(_ fields: [(String, ColumnType)], imports: inout PythonImports) -> [PythonStatement] {
+    func strictValidators(_ fields: [(String, ColumnType)], keys: Set<String> = [], imports: inout PythonImports) -> [PythonStatement] {
         guard strictInputs else { return [] }
         func isInteger(_ type: ColumnType) -> Bool {
             if Self.boundedInteger(type) != nil { return true }
@@ -439,17 +437,26 @@ struct PydanticSchemasGenerator {
             if case .decimal = type { return true }
             return false
         }
+        func isText(_ type: ColumnType) -> Bool {
+            if case let .array(element) = type { return Self.isText(element) }
+            return Self.isText(type)
+        }
+        let kinds: [(name: String, function: String, mode: String, fields: [(String, ColumnType)])] = [
+            ("_integers", "integers", "before", fields.filter { isInteger($0.1) }),
+            ("_decimals", "decimal_text", "before", fields.filter { isDecimal($0.1) }),
+            ("_texts", "storable", "after", fields.filter { isText($0.1) }),
+            ("_keys", "key_text", "after", fields.filter { keys.contains($0.0) && Self.isText($0.1) }),
+        ]
         var out: [PythonStatement] = []
-        for (name, function, test) in [("_integers", "integers", isInteger), ("_decimals", "decimal_text", isDecimal)] {
-            let names = fields.filter { test($0.1) }.map { PythonRenderer.quote($0.0) }
-            guard !names.isEmpty else { continue }
+        for kind in kinds where !kind.fields.isEmpty {
+            let names = kind.fields.map { PythonRenderer.quote($0.0) }
             imports.from("pydantic", import: "field_validator")
             imports.from("app", import: "fields")
-            out.append(.raw(PythonRenderer().wrap("@field_validator(\(names.joined(separator: ", ")), mode=\"before\")").joined(separator: "\n") + """
+            out.append(.raw(PythonRenderer().wrap("@field_validator(\(names.joined(separator: ", ")), mode=\"\(kind.mode)\")").joined(separator: "\n") + """
 
                 @classmethod
-                def \(name)(cls, value: object) -> object:
-                    return fields.\(function)(value)
+                def \(kind.name)(cls, value: object) -> object:
+                    return fields.\(kind.function)(value)
                 """))
         }
         return out

@@ -9,6 +9,7 @@ store (NUL characters, lone surrogates) are refused; timestamps carry an offset.
 
 import datetime
 import json
+import re
 import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -26,13 +27,24 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 
-def _storable(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("NUL characters cannot be stored")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("lone surrogates cannot be stored") from None
+def storable(value: Any) -> Any:
+    """After-validator of text fields and text lists: what every database can store."""
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("NUL characters cannot be stored")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("lone surrogates cannot be stored") from None
+    return value
+
+
+def key_text(value: Any) -> Any:
+    """After-validator of text keys: they travel in URL paths as they are."""
+    if isinstance(value, str) and not re.fullmatch(KEY_TEXT, value):
+        raise ValueError("a key is made of letters, digits and -._~!$&'()*+,;=:@")
     return value
 
 
@@ -72,6 +84,12 @@ def decimal_text(value: Any) -> Any:
     raise PydanticCustomError(
         "decimal_type", "Input should be a decimal number in a string"
     )
+
+
+NO_NUL = r"^[^\x00]*$"
+# Text keys appear in URL paths (`/products/{sku}`) as they are: the characters a path
+# segment takes without percent-encoding (RFC 3986 pchar), at least one.
+KEY_TEXT = r"^[A-Za-z0-9\-._~!$&'()*+,;=:@]+$"
 
 
 def _drop_null(schema: dict[str, Any]) -> None:
@@ -129,20 +147,19 @@ TIME_OF_DAY = {
     "pattern": r"^(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?$",
 }
 
-# Fields without a pattern of their own declare NO_NUL, which _storable enforces.
-NO_NUL = r"^[^\x00]*$"
-Text = Annotated[StrictStr, Field(pattern=NO_NUL), AfterValidator(_storable)]
-# Text keys appear in URL paths (`/products/{sku}`) as they are: the characters a path
-# segment takes without percent-encoding (RFC 3986 pchar), at least one.
-KEY_TEXT = r"^[A-Za-z0-9\-._~!$&'()*+,;=:@]+$"
-KeyText = Annotated[StrictStr, Field(pattern=KEY_TEXT)]
-# Elements of id lists and integer arrays (`integers` refuses other JSON types).
+# Validators in a field's type would drop the constraints around it (max_length,
+# pattern): text fields are checked by `storable` and `key_text` in their class, and
+# their OpenAPI pattern says what those enforce.
+Text = StrictStr
 Int16 = Annotated[int, Field(ge=-(2**15), le=2**15 - 1)]
 Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 Float = StrictFloat
 Boolean = StrictBool
-Bytes = Annotated[bytes, Field(json_schema_extra={"pattern": BASE64})]
+Bytes = Annotated[
+    bytes,
+    WithJsonSchema({"type": "string", "contentEncoding": "base64", "pattern": BASE64}),
+]
 DateTime = Annotated[AwareDatetime, BeforeValidator(_text_only)]
 Date = Annotated[datetime.date, BeforeValidator(_text_only)]
 Time = Annotated[

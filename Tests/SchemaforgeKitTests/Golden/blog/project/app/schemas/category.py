@@ -20,6 +20,11 @@ class CategoryCreate(BaseModel):
     def _integers(cls, value: object) -> object:
         return fields.integers(value)
 
+    @field_validator("name", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
+
 
 class CategoryUpdate(BaseModel):
     """Fields to change; every one is optional."""
@@ -44,6 +49,11 @@ class CategoryUpdate(BaseModel):
     @classmethod
     def _integers(cls, value: object) -> object:
         return fields.integers(value)
+
+    @field_validator("name", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class CategoryRead(BaseModel):

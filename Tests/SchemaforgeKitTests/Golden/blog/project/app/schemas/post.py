@@ -45,6 +45,11 @@ class PostCreate(BaseModel):
     def _decimals(cls, value: object) -> object:
         return fields.decimal_text(value)
 
+    @field_validator("title", "body", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
+
 
 class PostUpdate(BaseModel):
     """Fields to change; every one is optional."""
@@ -99,6 +104,11 @@ class PostUpdate(BaseModel):
     @classmethod
     def _decimals(cls, value: object) -> object:
         return fields.decimal_text(value)
+
+    @field_validator("title", "body", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class PostRead(BaseModel):

@@ -21,6 +21,11 @@ class TagCreate(BaseModel):
     def _integers(cls, value: object) -> object:
         return fields.integers(value)
 
+    @field_validator("name", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
+
 
 class TagUpdate(BaseModel):
     """Fields to change; every one is optional."""
@@ -47,6 +52,11 @@ class TagUpdate(BaseModel):
     @classmethod
     def _integers(cls, value: object) -> object:
         return fields.integers(value)
+
+    @field_validator("name", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class TagRead(BaseModel):

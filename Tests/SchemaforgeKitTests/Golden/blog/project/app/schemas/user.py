@@ -31,6 +31,11 @@ class UserCreate(BaseModel):
         default=None, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
     )
 
+    @field_validator("email", "name", "password_hash", "bio", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
+
 
 class UserUpdate(BaseModel):
     """Fields to change; every one is optional."""
@@ -66,6 +71,11 @@ class UserUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("email", "name", "password_hash", "bio", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class UserRead(BaseModel):

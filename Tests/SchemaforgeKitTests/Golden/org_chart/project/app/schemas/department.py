@@ -37,6 +37,11 @@ class DepartmentCreate(BaseModel):
     def _decimals(cls, value: object) -> object:
         return fields.decimal_text(value)
 
+    @field_validator("name", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
+
 
 class DepartmentUpdate(BaseModel):
     """Fields to change; every one is optional."""
@@ -76,6 +81,11 @@ class DepartmentUpdate(BaseModel):
     @classmethod
     def _decimals(cls, value: object) -> object:
         return fields.decimal_text(value)
+
+    @field_validator("name", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class DepartmentRead(BaseModel):

@@ -20,6 +20,11 @@ class DeskCreate(BaseModel):
     def _integers(cls, value: object) -> object:
         return fields.integers(value)
 
+    @field_validator("label", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
+
 
 class DeskUpdate(BaseModel):
     """Fields to change; every one is optional."""
@@ -44,6 +49,11 @@ class DeskUpdate(BaseModel):
     @classmethod
     def _integers(cls, value: object) -> object:
         return fields.integers(value)
+
+    @field_validator("label", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class DeskRead(BaseModel):

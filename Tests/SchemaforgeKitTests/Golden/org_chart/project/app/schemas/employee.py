@@ -54,6 +54,11 @@ class EmployeeCreate(BaseModel):
     def _decimals(cls, value: object) -> object:
         return fields.decimal_text(value)
 
+    @field_validator("employee_no", "full_name", "email", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
+
 
 class EmployeeUpdate(BaseModel):
     """Fields to change; every one is optional."""
@@ -136,6 +141,11 @@ class EmployeeUpdate(BaseModel):
     @classmethod
     def _decimals(cls, value: object) -> object:
         return fields.decimal_text(value)
+
+    @field_validator("employee_no", "full_name", "email", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class EmployeeRead(BaseModel):

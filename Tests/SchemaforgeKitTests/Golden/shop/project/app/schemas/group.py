@@ -10,7 +10,7 @@ class GroupCreate(BaseModel):
     """Fields to create a Group."""
 
     model_config = ConfigDict(extra="forbid")
-    code: fields.KeyText = Field(
+    code: fields.Text = Field(
         max_length=20, json_schema_extra=fields.json_schema(pattern=fields.KEY_TEXT)
     )
     select: fields.Boolean = True
@@ -20,6 +20,16 @@ class GroupCreate(BaseModel):
     @classmethod
     def _integers(cls, value: object) -> object:
         return fields.integers(value)
+
+    @field_validator("code", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
+
+    @field_validator("code", mode="after")
+    @classmethod
+    def _keys(cls, value: object) -> object:
+        return fields.key_text(value)
 
 
 class GroupUpdate(BaseModel):

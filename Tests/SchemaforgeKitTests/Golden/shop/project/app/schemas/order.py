@@ -42,6 +42,11 @@ class OrderCreate(BaseModel):
     def _decimals(cls, value: object) -> object:
         return fields.decimal_text(value)
 
+    @field_validator("note", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
+
 
 class OrderUpdate(BaseModel):
     """Fields to change; every one is optional."""
@@ -84,6 +89,11 @@ class OrderUpdate(BaseModel):
     @classmethod
     def _decimals(cls, value: object) -> object:
         return fields.decimal_text(value)
+
+    @field_validator("note", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class OrderRead(BaseModel):

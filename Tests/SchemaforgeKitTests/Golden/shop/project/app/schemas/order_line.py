@@ -38,6 +38,11 @@ class OrderLineCreate(BaseModel):
     def _decimals(cls, value: object) -> object:
         return fields.decimal_text(value)
 
+    @field_validator("product_sku", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
+
 
 class OrderLineUpdate(BaseModel):
     """Fields to change; every one is optional."""
@@ -80,6 +85,11 @@ class OrderLineUpdate(BaseModel):
     @classmethod
     def _decimals(cls, value: object) -> object:
         return fields.decimal_text(value)
+
+    @field_validator("product_sku", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class OrderLineRead(BaseModel):

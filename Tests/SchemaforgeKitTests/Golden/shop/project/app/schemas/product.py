@@ -15,7 +15,7 @@ class ProductCreate(BaseModel):
     """Fields to create a Product."""
 
     model_config = ConfigDict(extra="forbid")
-    sku: fields.KeyText = Field(
+    sku: fields.Text = Field(
         max_length=32, json_schema_extra=fields.json_schema(pattern=fields.KEY_TEXT)
     )
     name: fields.Text = Field(
@@ -49,6 +49,16 @@ class ProductCreate(BaseModel):
     @classmethod
     def _decimals(cls, value: object) -> object:
         return fields.decimal_text(value)
+
+    @field_validator("sku", "name", "labels", "group_code", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
+
+    @field_validator("sku", mode="after")
+    @classmethod
+    def _keys(cls, value: object) -> object:
+        return fields.key_text(value)
 
 
 class ProductUpdate(BaseModel):
@@ -103,6 +113,11 @@ class ProductUpdate(BaseModel):
     @classmethod
     def _decimals(cls, value: object) -> object:
         return fields.decimal_text(value)
+
+    @field_validator("name", "labels", "group_code", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class ProductRead(BaseModel):

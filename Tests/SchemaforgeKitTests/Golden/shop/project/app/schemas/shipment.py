@@ -29,6 +29,11 @@ class ShipmentCreate(BaseModel):
     def _integers(cls, value: object) -> object:
         return fields.integers(value)
 
+    @field_validator("carrier", "tracking", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
+
 
 class ShipmentUpdate(BaseModel):
     """Fields to change; every one is optional."""
@@ -66,6 +71,11 @@ class ShipmentUpdate(BaseModel):
     @classmethod
     def _integers(cls, value: object) -> object:
         return fields.integers(value)
+
+    @field_validator("carrier", "tracking", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class ShipmentRead(BaseModel):
