@@ -87,6 +87,45 @@ public struct PythonImports: Sendable {
         return result
     }
 
+    /// The order ruff's RUF022 wants for `__all__`: SCREAMING_CASE names, then CamelCase, then the
+    /// rest; within each, a natural sort (digit runs by value) that is case-sensitive.
+    public static func sortDunderAll(_ names: [String]) -> [String] {
+        func kind(_ n: String) -> Int {
+            if n == n.uppercased(), n.contains(where: \.isLetter) { return 0 }
+            return n.first?.isUppercase == true ? 1 : 2
+        }
+        func chunks(_ n: String) -> [(digits: Bool, text: Substring)] {
+            var out: [(Bool, Substring)] = []
+            var start = n.startIndex
+            var index = n.startIndex
+            while index < n.endIndex {
+                let digit = n[index].isASCII && n[index].isNumber
+                var end = n.index(after: index)
+                while end < n.endIndex, (n[end].isASCII && n[end].isNumber) == digit { end = n.index(after: end) }
+                out.append((digit, n[index..<end]))
+                index = end
+                start = end
+            }
+            _ = start
+            return out
+        }
+        func less(_ a: String, _ b: String) -> Bool {
+            let (x, y) = (chunks(a), chunks(b))
+            for (p, q) in zip(x, y) {
+                if p.digits, q.digits {
+                    let (u, v) = (p.text.drop { $0 == "0" }, q.text.drop { $0 == "0" })
+                    if u.count != v.count { return u.count < v.count }
+                    if u != v { return u.unicodeScalars.lexicographicallyPrecedes(v.unicodeScalars) }
+                } else if p.text != q.text {
+                    return p.text.unicodeScalars.lexicographicallyPrecedes(q.text.unicodeScalars)
+                }
+            }
+            return x.count < y.count
+        }
+        let unique = Array(Set(names))
+        return unique.map { (kind: kind($0), name: $0) }.sorted { $0.kind != $1.kind ? $0.kind < $1.kind : less($0.name, $1.name) }.map(\.name)
+    }
+
     /// Module names in isort's case-insensitive order.
     private static func sortModules<S: Sequence<String>>(_ modules: S) -> [String] {
         modules.map { (folded: $0.lowercased(), name: $0) }.sorted { $0.folded < $1.folded }.map(\.name)

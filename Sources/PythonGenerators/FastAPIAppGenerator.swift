@@ -284,7 +284,7 @@ struct FastAPIAppGenerator {
         "statement", "result", "url", "conditions", "column", "order", "stmt", "rows", "total", "found", "missing",
         "select", "func", "delete", "insert", "cast", "selectinload", "quote", "HTTPException", "Response", "Request", "Query",
         "APIRouter", "SessionDep", "IntegrityError", "MissingReferenceError", "ReferenceCycleError", "CursorResult", "Any", "SORTABLE", "LOAD",
-        "REFRESH", "SERVER_DEFAULTS", "NULLABLE_DEFAULTS", "URL_SAFE", "router", "sa", "str", "int", "bool", "list", "set", "sorted",
+        "REFRESH", "SERVER_DEFAULTS", "NULLABLE_DEFAULTS", "URL_SAFE", "FILTERS", "router", "sa", "str", "int", "bool", "list", "set", "sorted",
         "getattr", "setattr", "type",
     ]
 
@@ -613,6 +613,12 @@ struct FastAPIAppGenerator {
             m.imports.from("sqlalchemy.orm", import: "selectinload")
             loads = view.loadedRelations.map { "selectinload(\(model).\(PythonNames.attribute($0.name)))" }
         }
+        if !filters.isEmpty {
+            // Filters: the query model's attribute -> the column it compares with.
+            out.append("FILTERS: dict[str, InstrumentedAttribute[Any]] = {")
+            for filter in filters { out.append("    \(PythonRenderer.quote(filter.attribute)): \(model).\(view.attribute(filter.column)),") }
+            out.append("}")
+        }
         out.append("# Relations every response includes, loaded up front (no lazy loads in async code).")
         m.imports.from("sqlalchemy.orm.interfaces", import: "LoaderOption")
         out.append("LOAD: list[LoaderOption] = [\(loads.joined(separator: ", "))]")
@@ -620,14 +626,13 @@ struct FastAPIAppGenerator {
         out.append("")
         // list
         out.append("@router.get(\"/\", response_model=\(e)List, responses=problem_responses(422, 503))")
-        out.append("async def list_\(PythonNames.plural(snake))(")
-        out.append("    session: SessionDep, query: Annotated[\(e)Query, Query()]")
-        out.append(") -> \(e)List:")
+        out.append("async def list_\(PythonNames.plural(snake))(session: SessionDep, query: Annotated[\(e)Query, Query()]) -> \(e)List:")
         out.append("    \"\"\"A page of \(e), filtered by indexed fields and sorted (`-field` descending).\"\"\"")
         out.append("    conditions: list[ColumnElement[bool]] = []")
-        for filter in filters {
-            out.append("    if query.\(filter.attribute) is not None:")
-            out.append("        conditions.append(\(model).\(view.attribute(filter.column)) == query.\(filter.attribute))")
+        if !filters.isEmpty {
+            out.append("    for name, column in FILTERS.items():")
+            out.append("        if (value := getattr(query, name)) is not None:")
+            out.append("            conditions.append(column == value)")
         }
         out.append("    total = await session.scalar(")
         out.append("        select(func.count()).select_from(\(model)).where(*conditions)")
@@ -644,9 +649,7 @@ struct FastAPIAppGenerator {
         out.append("        .options(*LOAD)")
         out.append("    )")
         out.append("    rows = (await session.scalars(stmt)).all()")
-        out.append("    return \(e)List(")
-        out.append("        data=[\(e)Read.model_validate(row) for row in rows], count=total or 0")
-        out.append("    )")
+        out.append("    return \(e)List(data=[\(e)Read.model_validate(row) for row in rows], count=total or 0)")
         out.append("")
         out.append("")
         // get helper
@@ -676,9 +679,7 @@ struct FastAPIAppGenerator {
         out.append("")
         out.append("")
         out.append("@router.post(\"/\", response_model=\(e)Read, status_code=201, responses=problem_responses(400, 409, 413, 422, 503))")
-        out.append("async def create_\(snake)(")
-        out.append("    body: \(e)Create, session: SessionDep, request: Request, response: Response")
-        out.append(") -> \(e)Read:")
+        out.append("async def create_\(snake)(body: \(e)Create, session: SessionDep, request: Request, response: Response) -> \(e)Read:")
         out.append("    \(n.variable) = await \(crudModule).create_\(snake)(session, body=body)")
         out.append("    url = request.url_for(\"get_\(snake)\", \(location))")
         out.append("    response.headers[\"Location\"] = quote(url.path, safe=URL_SAFE)")
@@ -686,9 +687,7 @@ struct FastAPIAppGenerator {
         out.append("")
         out.append("")
         out.append("@router.patch(\"/\(n.keyPath)\", response_model=\(e)Read, responses=problem_responses(400, 404, 409, 413, 422, 503))")
-        out.append("async def update_\(snake)(")
-        out.append("    \(keyParams.joined(separator: ", ")), body: \(e)Update, session: SessionDep")
-        out.append(") -> \(e)Read:")
+        out.append("async def update_\(snake)(\(keyParams.joined(separator: ", ")), body: \(e)Update, session: SessionDep) -> \(e)Read:")
         out.append("    # The row stays locked until the commit: concurrent updates apply one after the other.")
         out.append("    \(n.variable) = await _get_or_404(session, \(keyArgs), lock=True)")
         out.append("    \(n.variable) = await \(crudModule).update_\(snake)(session, \(n.variable)=\(n.variable), body=body)")
@@ -712,9 +711,7 @@ struct FastAPIAppGenerator {
                 out.append("")
                 out.append("")
                 out.append("@router.\(verb)(\"/\(n.keyPath)/\(segment)/{\(targetParam)}\", status_code=204, responses=problem_responses(404, 422, 503))")
-                out.append("async def \(action)_\(snake)_\(suffix)(")
-                out.append("    \(keyParams.joined(separator: ", ")), \(targetParam): \(targetType), session: SessionDep")
-                out.append(") -> Response:")
+                out.append("async def \(action)_\(snake)_\(suffix)(\(keyParams.joined(separator: ", ")), \(targetParam): \(targetType), session: SessionDep) -> Response:")
                 out.append("    \"\"\"\(action == "add" ? "Link" : "Unlink") them; doing it twice is not an error.\"\"\"")
                 out.append("    await _get_or_404(session, \(keyArgs), load=False)")
                 out.append("    if await session.get(\(target), \(targetParam)) is None:")
@@ -779,7 +776,10 @@ struct FastAPIAppGenerator {
     /// `reflowLong` on lines (none of which contains a newline). With `wrapping`, every line still
     /// longer than the limit is split by `PythonRenderer.wrap` too: the text is then final, as a
     /// `.raw` statement at the top level would have rendered it (`.verbatim`).
-    func reflowLong(lines: [Substring], wrapping: Bool = false) -> String {
+    func reflowLong(lines: [Substring], wrapping: Bool = false) -> String { Self.reflow(lines: lines, wrapping: wrapping) }
+
+    /// `reflowLong(lines:wrapping:)`, for any generator's lines.
+    static func reflow(lines: [Substring], wrapping: Bool = false) -> String {
         var out = ""
         out.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 1 })
         var first = true
@@ -817,11 +817,14 @@ struct FastAPIAppGenerator {
             let params = String(line[line.index(after: open)..<close.lowerBound])
             let tail = indent + line[close.lowerBound...]
             let hugged = indent + "    " + params
+            let parameters = PythonRenderer.splitTopLevel(params)
             emit(line[...open])
-            if hugged.count <= 88 {
+            if parameters.count == 1 {
+                emit(indent + "    " + parameters[0] + ",")  // ruff: a lone parameter keeps a trailing comma
+            } else if hugged.count <= 88 {
                 emit(hugged)
             } else {
-                for p in PythonRenderer.splitTopLevel(params) { emit(indent + "    " + p + ",") }
+                for p in parameters { emit(indent + "    " + p + ",") }
             }
             emit(tail)
         }

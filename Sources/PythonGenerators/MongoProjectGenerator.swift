@@ -255,7 +255,7 @@ public struct MongoProjectGenerator {
         }
         m.body = [
             .raw("MODELS: list[type[Model]] = [\(names.joined(separator: ", "))]"),
-            .assign(target: "__all__", annotation: nil, value: .list((["MODELS"] + names.sorted()).map { .string($0) })),
+            .assign(target: "__all__", annotation: nil, value: .list(PythonImports.sortDunderAll(["MODELS"] + names).map { .string($0) })),
         ]
         return GeneratedFile(path: "app/models/__init__.py", contents: PythonRenderer().render(m))
     }

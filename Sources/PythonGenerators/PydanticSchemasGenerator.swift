@@ -71,7 +71,7 @@ struct PydanticSchemasGenerator {
             for c in classes { m.imports.from("app.schemas.\(view.module)", import: c) }
             names += classes
         }
-        m.body.append(.assign(target: "__all__", annotation: nil, value: .list(PythonImports.sortNames(names).map { .string($0) })))
+        m.body.append(.assign(target: "__all__", annotation: nil, value: .list(PythonImports.sortDunderAll(names).map { .string($0) })))
         return GeneratedFile(path: "app/schemas/__init__.py", contents: render(m))
     }
 
@@ -313,7 +313,9 @@ struct PydanticSchemasGenerator {
         switch type {
         case .smallint: return (-32768, 32767)
         case .int: return (-2_147_483_648, 2_147_483_647)
-        case .bigint: return (Int64.min, Int64.max)
+        // Up to 2^63 - 1024, the largest value below 2^63 a binary double holds exactly: JSON
+        // tools that read numbers as doubles (JavaScript, many validators) agree on the bound.
+        case .bigint: return (Int64.min, Int64.max - 1023)
         default: return nil
         }
     }
@@ -351,7 +353,11 @@ struct PydanticSchemasGenerator {
             return .subscripted(.name("list"), [.dotted("fields." + bounded)])
         }
         let inner = strict ? strictType(element, imports: &imports) : types.pythonType(element, imports: &imports)
-        let elementConstraints = constraints(for: element, validation: nil, imports: &imports)
+        var elementConstraints = constraints(for: element, validation: nil, imports: &imports)
+        if strict, Self.isText(element) {
+            imports.from("app", import: "fields")
+            elementConstraints.append(.keyword("pattern", .dotted("fields.NO_NUL")))
+        }
         guard !elementConstraints.isEmpty else { return .subscripted(.name("list"), [inner]) }
         imports.from("typing", import: "Annotated")
         imports.from("pydantic", import: "Field")
@@ -531,8 +537,8 @@ struct PydanticSchemasGenerator {
             let values = schema.enumType(named: name)?.values ?? []
             let members = values.map { PythonNames.enumMember($0, taken: &taken) }
             guard let i = values.firstIndex(of: text) else { return nil }
-            imports.from("app.models.enums", import: name)
-            return .attribute(.name(name), members[i])
+            imports.from("app.models.enums", import: PythonNames.enumClass(name))
+            return .attribute(.name(PythonNames.enumClass(name)), members[i])
         case .uuid:
             imports.module("uuid")
             return .dotted("uuid.UUID").call(.positional(.string(text)))

@@ -25,6 +25,9 @@ public enum PythonNames {
         // imported by app/models/*.py
         "sa", "datetime", "decimal", "uuid", "enum", "annotations", "Any", "Mapped", "mapped_column", "relationship",
         "Base", "postgresql", "mysql", "sqlite", "UUIDText", "UTCDateTime", "Native", "enum_values",
+        // imported by the MongoDB target's app/models/*.py
+        "Model", "EmbeddedModel", "ObjectId", "Index", "ODMConfigDict", "Reference", "StringConstraints", "ASCENDING",
+        "IndexModel",
         // imported by app/schemas/*.py
         "BaseModel", "ConfigDict", "Field", "field_validator", "Annotated", "SkipJsonSchema", "fields",
         // builtins used in class bodies
@@ -38,6 +41,8 @@ public enum PythonNames {
     /// A safe Python identifier for a schema name: keywords and reserved attributes get a trailing `_`.
     public static func attribute(_ name: String) -> String {
         if suffixed.contains(name) || name.utf8.starts(with: "model_".utf8) { return name + "_" }
+        // Pydantic takes no field with a leading underscore (`_`, `_x`): `field_`, `field_x`.
+        if name.utf8.first == UInt8(ascii: "_") { return "field" + name }
         return name
     }
 
@@ -46,6 +51,13 @@ public enum PythonNames {
     /// module is also a file name with a prefix and a suffix (`tests/test_<module>.py`). Every
     /// entity name of up to 63 bytes keeps its plain snake-case module name.
     public static let maxModuleLength = 128
+
+    /// The Python class of a schema enum: its name, unless a generated module that imports it
+    /// also imports or defines that name (`Field`, `Mapped`, `Response`, `Query`): then `<name>Enum`.
+    public static func enumClass(_ name: String) -> String {
+        keywords.contains(name) || classScopeNames.contains(name) || FastAPIAppGenerator.functionScopeNames.contains(name)
+            || FastAPIAppGenerator.importedNames.contains(name) ? name + "Enum" : name
+    }
 
     /// The module (file) name of an entity: `OrderLine` -> `order_line`; a longer name than
     /// `maxModuleLength` is shortened the way derived SQL names are (a prefix and a hash).

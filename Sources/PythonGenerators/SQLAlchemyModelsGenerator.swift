@@ -98,7 +98,7 @@ public struct SQLAlchemyModelsGenerator {
             let members: [PythonStatement] = e.values.map { value in
                 .assign(target: PythonNames.enumMember(value, taken: &taken), annotation: nil, value: .string(value))
             }
-            m.body.append(.class(PythonClass(name: e.name, bases: [.name("str"), .dotted("enum.Enum")], docstring: e.comment, body: members)))
+            m.body.append(.class(PythonClass(name: PythonNames.enumClass(e.name), bases: [.name("str"), .dotted("enum.Enum")], docstring: e.comment, body: members)))
         }
         return GeneratedFile(path: "app/models/enums.py", contents: render(m))
     }
@@ -145,15 +145,15 @@ public struct SQLAlchemyModelsGenerator {
             exported.append("associations")
         }
         for e in schema.enums {
-            m.imports.from("app.models.enums", import: e.name)
-            exported.append(e.name)
+            m.imports.from("app.models.enums", import: PythonNames.enumClass(e.name))
+            exported.append(PythonNames.enumClass(e.name))
         }
         for table in schema.tables where !table.isJoinTable {
             let entity = table.entity!
             m.imports.from("app.models.\(PythonNames.module(forEntity: entity))", import: entity)
             exported.append(entity)
         }
-        m.body.append(.assign(target: "__all__", annotation: nil, value: .list(PythonImports.sortNames(exported).map { .string($0) })))
+        m.body.append(.assign(target: "__all__", annotation: nil, value: .list(PythonImports.sortDunderAll(exported).map { .string($0) })))
         return GeneratedFile(path: "app/models/__init__.py", contents: render(m))
     }
 

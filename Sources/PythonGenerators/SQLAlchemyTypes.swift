@@ -34,8 +34,8 @@ struct SQLAlchemyTypeMapping {
             return .name("Any")
         case .bytes: return .name("bytes")
         case let .enumeration(name):
-            imports.from("app.models.enums", import: name)
-            return .name(name)
+            imports.from("app.models.enums", import: PythonNames.enumClass(name))
+            return .name(PythonNames.enumClass(name))
         case let .array(element):
             return .subscripted(.name("list"), [pythonType(element, imports: &imports)])
         }
@@ -81,10 +81,10 @@ struct SQLAlchemyTypeMapping {
             imports.from("sqlalchemy.dialects", import: "mysql")
             return sa("LargeBinary").call().dot("with_variant").call(.positional(.dotted("mysql.LONGBLOB").call()), .positional(.string("mysql")), .positional(.string("mariadb")))
         case let .enumeration(name):
-            imports.from("app.models.enums", import: name, "enum_values")
+            imports.from("app.models.enums", import: PythonNames.enumClass(name), "enum_values")
             let databaseName = schema.enumType(named: name)?.databaseName ?? Identifiers.snakeCase(name)
             return sa("Enum").call(
-                .positional(.name(name)), .keyword("name", .string(databaseName)), .keyword("create_constraint", .bool(enumCheck)),
+                .positional(.name(PythonNames.enumClass(name))), .keyword("name", .string(databaseName)), .keyword("create_constraint", .bool(enumCheck)),
                 .keyword("values_callable", .name("enum_values")))
         case let .array(element):
             imports.from("sqlalchemy.dialects", import: "postgresql")

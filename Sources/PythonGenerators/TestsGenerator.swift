@@ -168,7 +168,7 @@ struct TestsGenerator {
             lines.append("    return created")
             blocks.append(lines.joined(separator: "\n"))
         }
-        m.body = [.raw(blocks.joined(separator: "\n\n\n"))]
+        m.body = [.verbatim(FastAPIAppGenerator.reflow(lines: PythonRenderer.lines(of: blocks.joined(separator: "\n\n\n")), wrapping: true))]
         return GeneratedFile(path: "tests/factories.py", contents: render(m))
     }
 
@@ -182,7 +182,7 @@ struct TestsGenerator {
         let keyPath: (String) -> String = { variable in view.keyColumns.map { "{\(variable)['\($0.field)']}" }.joined(separator: "/") }
         var out: [String] = []
         func test(_ name: String, _ body: [String]) {
-            out += ["", "", "async def test_\(snake)_\(name)(client: httpx.AsyncClient) -> None:"] + body.map { "    " + $0 }
+            out += ["", "", "async def test_\(name)(client: httpx.AsyncClient) -> None:"] + body.map { "    " + $0 }
         }
         test("unknown_field_is_422", [
             "created = await factories.create_\(snake)(client)",
@@ -212,9 +212,8 @@ struct TestsGenerator {
             var body = ["created = await factories.create_\(snake)(client)"]
             for filter in filters {
                 let field = PythonRenderer.quote(filter.column.field)
-                body.append("if created[\(field)] is not None:")
-                body.append("    value = created[\(field)]")
-                body.append("    params = {\(PythonRenderer.quote(filter.parameter)): str(value).lower() if isinstance(value, bool) else value}")
+                body.append("if (value := created[\(field)]) is not None:")
+                body.append("    params = {\(PythonRenderer.quote(filter.parameter)): value}")
                 body.append("    listed = await client.get(\"\(base)/\", params=params)")
                 body.append("    assert listed.status_code == 200, listed.text")
                 body.append("    assert created in listed.json()[\"data\"]")
@@ -297,7 +296,7 @@ struct TestsGenerator {
             : "\(view.entity) cannot be created through the API with generated values (a required field or parent has none)"
         m.body = [.raw("""
             @pytest.mark.skip(reason=\(PythonRenderer.quote(reason)))
-            def test_\(snake)_round_trip() -> None:
+            def test_round_trip() -> None:
                 \"\"\"Skipped, and counted as skipped: never left out silently.\"\"\"
             """)]
         return GeneratedFile(path: "tests/test_\(view.module).py", contents: render(m))
@@ -313,7 +312,7 @@ struct TestsGenerator {
         let base = "/api/v1\(view.routePrefix)"
         let keyPath = view.keyColumns.map { "{created['\($0.field)']}" }.joined(separator: "/")
         var lines: [String] = ["pytestmark = pytest.mark.anyio", "", ""]
-        lines.append("async def test_\(snake)_round_trip(client: httpx.AsyncClient) -> None:")
+        lines.append("async def test_round_trip(client: httpx.AsyncClient) -> None:")
         lines.append("    created = await factories.create_\(snake)(client)")
         lines.append("    url = f\"\(base)/\(keyPath)\"")
         lines.append("    response = await client.get(url)")
@@ -339,17 +338,17 @@ struct TestsGenerator {
         lines.append("")
         lines.append("")
         let missing = view.keyColumns.map { missingKeyValue($0) }.joined(separator: "/")
-        lines.append("async def test_\(snake)_unknown_key_is_404(client: httpx.AsyncClient) -> None:")
+        lines.append("async def test_unknown_key_is_404(client: httpx.AsyncClient) -> None:")
         lines.append("    response = await client.get(\"\(base)/\(missing)\")")
         lines.append("    assert response.status_code == 404")
         lines.append("")
         lines.append("")
-        lines.append("async def test_\(snake)_invalid_body_is_422(client: httpx.AsyncClient) -> None:")
+        lines.append("async def test_invalid_body_is_422(client: httpx.AsyncClient) -> None:")
         lines.append("    response = await client.post(\"\(base)/\", json=[\"not\", \"an\", \"object\"])")
         lines.append("    assert response.status_code == 422")
         _ = names
         lines += behaviourTests(view, creatable: creatable, imports: &m.imports)
-        m.body = [.raw(lines.joined(separator: "\n"))]
+        m.body = [.verbatim(FastAPIAppGenerator.reflow(lines: PythonRenderer.lines(of: lines.joined(separator: "\n")), wrapping: true))]
         return GeneratedFile(path: "tests/test_\(view.module).py", contents: render(m))
     }
 }

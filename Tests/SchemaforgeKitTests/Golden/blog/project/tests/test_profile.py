@@ -9,7 +9,7 @@ from tests import factories
 pytestmark = pytest.mark.anyio
 
 
-async def test_profile_round_trip(client: httpx.AsyncClient) -> None:
+async def test_round_trip(client: httpx.AsyncClient) -> None:
     created = await factories.create_profile(client)
     url = f"/api/v1/profiles/{created['id']}"
     response = await client.get(url)
@@ -25,12 +25,12 @@ async def test_profile_round_trip(client: httpx.AsyncClient) -> None:
     assert (await client.get(url)).status_code == 404
 
 
-async def test_profile_unknown_key_is_404(client: httpx.AsyncClient) -> None:
+async def test_unknown_key_is_404(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/v1/profiles/2147483000")
     assert response.status_code == 404
 
 
-async def test_profile_invalid_body_is_422(client: httpx.AsyncClient) -> None:
+async def test_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/profiles/", json=["not", "an", "object"])
     assert response.status_code == 422
 
@@ -38,7 +38,7 @@ async def test_profile_invalid_body_is_422(client: httpx.AsyncClient) -> None:
 SORTS = ["id", "-id", "public_id", "-public_id", "user_id", "-user_id"]
 
 
-async def test_profile_unknown_field_is_422(client: httpx.AsyncClient) -> None:
+async def test_unknown_field_is_422(client: httpx.AsyncClient) -> None:
     created = await factories.create_profile(client)
     url = f"/api/v1/profiles/{created['id']}"
     response = await client.patch(url, json={"no_such_field": 1})
@@ -47,7 +47,7 @@ async def test_profile_unknown_field_is_422(client: httpx.AsyncClient) -> None:
     assert (await client.get(url)).json() == created
 
 
-async def test_profile_duplicate_public_id_is_409(client: httpx.AsyncClient) -> None:
+async def test_duplicate_public_id_is_409(client: httpx.AsyncClient) -> None:
     first = await factories.create_profile(client)
     second = await factories.create_profile(client)
     url = f"/api/v1/profiles/{second['id']}"
@@ -56,23 +56,21 @@ async def test_profile_duplicate_public_id_is_409(client: httpx.AsyncClient) -> 
     assert response.json()["errors"][0]["loc"] == ["body", "public_id"]
 
 
-async def test_profile_filters_find_it(client: httpx.AsyncClient) -> None:
+async def test_filters_find_it(client: httpx.AsyncClient) -> None:
     created = await factories.create_profile(client)
-    if created["public_id"] is not None:
-        value = created["public_id"]
-        params = {"public_id": str(value).lower() if isinstance(value, bool) else value}
+    if (value := created["public_id"]) is not None:
+        params = {"public_id": value}
         listed = await client.get("/api/v1/profiles/", params=params)
         assert listed.status_code == 200, listed.text
         assert created in listed.json()["data"]
-    if created["user_id"] is not None:
-        value = created["user_id"]
-        params = {"user_id": str(value).lower() if isinstance(value, bool) else value}
+    if (value := created["user_id"]) is not None:
+        params = {"user_id": value}
         listed = await client.get("/api/v1/profiles/", params=params)
         assert listed.status_code == 200, listed.text
         assert created in listed.json()["data"]
 
 
-async def test_profile_sorts(client: httpx.AsyncClient) -> None:
+async def test_sorts(client: httpx.AsyncClient) -> None:
     await factories.create_profile(client)
     for sort in SORTS:
         listed = await client.get("/api/v1/profiles/", params={"sort": sort})
@@ -80,7 +78,7 @@ async def test_profile_sorts(client: httpx.AsyncClient) -> None:
         assert len(listed.json()["data"]) == listed.json()["count"] == 1
 
 
-async def test_profile_goes_with_its_user_id(client: httpx.AsyncClient) -> None:
+async def test_goes_with_its_user_id(client: httpx.AsyncClient) -> None:
     child = await factories.create_profile(client)
     child_url = f"/api/v1/profiles/{child['id']}"
     deleted = await client.delete(f"/api/v1/users/{child['user_id']}")

@@ -153,7 +153,8 @@ TIME_OF_DAY = {
 Text = StrictStr
 Int16 = Annotated[int, Field(ge=-(2**15), le=2**15 - 1)]
 Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
-Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+# BIGINT up to 2**63 - 1024, the largest value below 2**63 a double holds exactly.
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1024)]
 Float = StrictFloat
 Boolean = StrictBool
 Bytes = Annotated[

@@ -9,7 +9,7 @@ from tests import factories
 pytestmark = pytest.mark.anyio
 
 
-async def test_group_round_trip(client: httpx.AsyncClient) -> None:
+async def test_round_trip(client: httpx.AsyncClient) -> None:
     created = await factories.create_group(client)
     url = f"/api/v1/groups/{created['code']}"
     response = await client.get(url)
@@ -26,12 +26,12 @@ async def test_group_round_trip(client: httpx.AsyncClient) -> None:
     assert (await client.get(url)).status_code == 404
 
 
-async def test_group_unknown_key_is_404(client: httpx.AsyncClient) -> None:
+async def test_unknown_key_is_404(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/v1/groups/missing-key")
     assert response.status_code == 404
 
 
-async def test_group_invalid_body_is_422(client: httpx.AsyncClient) -> None:
+async def test_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/groups/", json=["not", "an", "object"])
     assert response.status_code == 422
 
@@ -39,7 +39,7 @@ async def test_group_invalid_body_is_422(client: httpx.AsyncClient) -> None:
 SORTS = ["code", "-code", "select", "-select", "order", "-order"]
 
 
-async def test_group_unknown_field_is_422(client: httpx.AsyncClient) -> None:
+async def test_unknown_field_is_422(client: httpx.AsyncClient) -> None:
     created = await factories.create_group(client)
     url = f"/api/v1/groups/{created['code']}"
     response = await client.patch(url, json={"no_such_field": 1})
@@ -48,7 +48,7 @@ async def test_group_unknown_field_is_422(client: httpx.AsyncClient) -> None:
     assert (await client.get(url)).json() == created
 
 
-async def test_group_sorts(client: httpx.AsyncClient) -> None:
+async def test_sorts(client: httpx.AsyncClient) -> None:
     await factories.create_group(client)
     for sort in SORTS:
         listed = await client.get("/api/v1/groups/", params={"sort": sort})

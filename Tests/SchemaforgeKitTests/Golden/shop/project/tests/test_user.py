@@ -9,7 +9,7 @@ from tests import factories
 pytestmark = pytest.mark.anyio
 
 
-async def test_user_round_trip(client: httpx.AsyncClient) -> None:
+async def test_round_trip(client: httpx.AsyncClient) -> None:
     created = await factories.create_user(client)
     url = f"/api/v1/users/{created['id']}"
     response = await client.get(url)
@@ -26,12 +26,12 @@ async def test_user_round_trip(client: httpx.AsyncClient) -> None:
     assert (await client.get(url)).status_code == 404
 
 
-async def test_user_unknown_key_is_404(client: httpx.AsyncClient) -> None:
+async def test_unknown_key_is_404(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/v1/users/00000000-0000-4000-8000-000000000000")
     assert response.status_code == 404
 
 
-async def test_user_invalid_body_is_422(client: httpx.AsyncClient) -> None:
+async def test_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/users/", json=["not", "an", "object"])
     assert response.status_code == 422
 
@@ -50,7 +50,7 @@ SORTS = [
 ]
 
 
-async def test_user_unknown_field_is_422(client: httpx.AsyncClient) -> None:
+async def test_unknown_field_is_422(client: httpx.AsyncClient) -> None:
     created = await factories.create_user(client)
     url = f"/api/v1/users/{created['id']}"
     response = await client.patch(url, json={"no_such_field": 1})
@@ -59,7 +59,7 @@ async def test_user_unknown_field_is_422(client: httpx.AsyncClient) -> None:
     assert (await client.get(url)).json() == created
 
 
-async def test_user_duplicate_email_is_409(client: httpx.AsyncClient) -> None:
+async def test_duplicate_email_is_409(client: httpx.AsyncClient) -> None:
     first = await factories.create_user(client)
     second = await factories.create_user(client)
     url = f"/api/v1/users/{second['id']}"
@@ -68,17 +68,16 @@ async def test_user_duplicate_email_is_409(client: httpx.AsyncClient) -> None:
     assert response.json()["errors"][0]["loc"] == ["body", "email"]
 
 
-async def test_user_filters_find_it(client: httpx.AsyncClient) -> None:
+async def test_filters_find_it(client: httpx.AsyncClient) -> None:
     created = await factories.create_user(client)
-    if created["email"] is not None:
-        value = created["email"]
-        params = {"email": str(value).lower() if isinstance(value, bool) else value}
+    if (value := created["email"]) is not None:
+        params = {"email": value}
         listed = await client.get("/api/v1/users/", params=params)
         assert listed.status_code == 200, listed.text
         assert created in listed.json()["data"]
 
 
-async def test_user_sorts(client: httpx.AsyncClient) -> None:
+async def test_sorts(client: httpx.AsyncClient) -> None:
     await factories.create_user(client)
     for sort in SORTS:
         listed = await client.get("/api/v1/users/", params={"sort": sort})

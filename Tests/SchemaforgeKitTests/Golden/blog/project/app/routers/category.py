@@ -31,6 +31,9 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "name": Category.name,
     "parent_id": Category.parent_id,
 }
+FILTERS: dict[str, InstrumentedAttribute[Any]] = {
+    "parent_id": Category.parent_id,
+}
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
 
@@ -41,8 +44,9 @@ async def list_categories(
 ) -> CategoryList:
     """A page of Category, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if query.parent_id is not None:
-        conditions.append(Category.parent_id == query.parent_id)
+    for name, column in FILTERS.items():
+        if (value := getattr(query, name)) is not None:
+            conditions.append(column == value)
     total = await session.scalar(
         select(func.count()).select_from(Category).where(*conditions)
     )

@@ -32,6 +32,10 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "created_at": Post.created_at,
     "updated_at": Post.updated_at,
 }
+FILTERS: dict[str, InstrumentedAttribute[Any]] = {
+    "author_id": Post.author_id,
+    "published": Post.published,
+}
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [selectinload(Post.tags)]
 
@@ -42,10 +46,9 @@ async def list_posts(
 ) -> PostList:
     """A page of Post, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if query.author_id is not None:
-        conditions.append(Post.author_id == query.author_id)
-    if query.published is not None:
-        conditions.append(Post.published == query.published)
+    for name, column in FILTERS.items():
+        if (value := getattr(query, name)) is not None:
+            conditions.append(column == value)
     total = await session.scalar(
         select(func.count()).select_from(Post).where(*conditions)
     )

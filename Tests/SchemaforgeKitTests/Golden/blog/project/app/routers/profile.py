@@ -31,6 +31,10 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "public_id": Profile.public_id,
     "user_id": Profile.user_id,
 }
+FILTERS: dict[str, InstrumentedAttribute[Any]] = {
+    "public_id": Profile.public_id,
+    "user_id": Profile.user_id,
+}
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
 
@@ -41,10 +45,9 @@ async def list_profiles(
 ) -> ProfileList:
     """A page of Profile, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if query.public_id is not None:
-        conditions.append(Profile.public_id == query.public_id)
-    if query.user_id is not None:
-        conditions.append(Profile.user_id == query.user_id)
+    for name, column in FILTERS.items():
+        if (value := getattr(query, name)) is not None:
+            conditions.append(column == value)
     total = await session.scalar(
         select(func.count()).select_from(Profile).where(*conditions)
     )

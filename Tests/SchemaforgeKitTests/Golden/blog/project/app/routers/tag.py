@@ -25,6 +25,9 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "id": Tag.id,
     "name": Tag.name,
 }
+FILTERS: dict[str, InstrumentedAttribute[Any]] = {
+    "name": Tag.name,
+}
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [selectinload(Tag.posts)]
 
@@ -35,8 +38,9 @@ async def list_tags(
 ) -> TagList:
     """A page of Tag, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if query.name is not None:
-        conditions.append(Tag.name == query.name)
+    for name, column in FILTERS.items():
+        if (value := getattr(query, name)) is not None:
+            conditions.append(column == value)
     total = await session.scalar(
         select(func.count()).select_from(Tag).where(*conditions)
     )

@@ -26,6 +26,10 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "issued_at": Badge.issued_at,
     "employee_id": Badge.employee_id,
 }
+FILTERS: dict[str, InstrumentedAttribute[Any]] = {
+    "code": Badge.code,
+    "employee_id": Badge.employee_id,
+}
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [selectinload(Badge.employee)]
 
@@ -36,10 +40,9 @@ async def list_badges(
 ) -> BadgeList:
     """A page of Badge, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if query.code is not None:
-        conditions.append(Badge.code == query.code)
-    if query.employee_id is not None:
-        conditions.append(Badge.employee_id == query.employee_id)
+    for name, column in FILTERS.items():
+        if (value := getattr(query, name)) is not None:
+            conditions.append(column == value)
     total = await session.scalar(
         select(func.count()).select_from(Badge).where(*conditions)
     )

@@ -33,6 +33,11 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "parent_id": Department.parent_id,
     "head_id": Department.head_id,
 }
+FILTERS: dict[str, InstrumentedAttribute[Any]] = {
+    "head_id": Department.head_id,
+    "parent_id": Department.parent_id,
+    "name": Department.name,
+}
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
 
@@ -43,12 +48,9 @@ async def list_departments(
 ) -> DepartmentList:
     """A page of Department, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if query.head_id is not None:
-        conditions.append(Department.head_id == query.head_id)
-    if query.parent_id is not None:
-        conditions.append(Department.parent_id == query.parent_id)
-    if query.name is not None:
-        conditions.append(Department.name == query.name)
+    for name, column in FILTERS.items():
+        if (value := getattr(query, name)) is not None:
+            conditions.append(column == value)
     total = await session.scalar(
         select(func.count()).select_from(Department).where(*conditions)
     )

@@ -25,6 +25,9 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "label": Desk.label,
     "occupant_id": Desk.occupant_id,
 }
+FILTERS: dict[str, InstrumentedAttribute[Any]] = {
+    "occupant_id": Desk.occupant_id,
+}
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
 
@@ -35,8 +38,9 @@ async def list_desks(
 ) -> DeskList:
     """A page of Desk, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if query.occupant_id is not None:
-        conditions.append(Desk.occupant_id == query.occupant_id)
+    for name, column in FILTERS.items():
+        if (value := getattr(query, name)) is not None:
+            conditions.append(column == value)
     total = await session.scalar(
         select(func.count()).select_from(Desk).where(*conditions)
     )

@@ -39,6 +39,12 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "created_at": Employee.created_at,
     "updated_at": Employee.updated_at,
 }
+FILTERS: dict[str, InstrumentedAttribute[Any]] = {
+    "department_id": Employee.department_id,
+    "manager_id": Employee.manager_id,
+    "email": Employee.email,
+    "employee_no": Employee.employee_no,
+}
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [
     selectinload(Employee.mentees),
@@ -52,14 +58,9 @@ async def list_employees(
 ) -> EmployeeList:
     """A page of Employee, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if query.department_id is not None:
-        conditions.append(Employee.department_id == query.department_id)
-    if query.manager_id is not None:
-        conditions.append(Employee.manager_id == query.manager_id)
-    if query.email is not None:
-        conditions.append(Employee.email == query.email)
-    if query.employee_no is not None:
-        conditions.append(Employee.employee_no == query.employee_no)
+    for name, column in FILTERS.items():
+        if (value := getattr(query, name)) is not None:
+            conditions.append(column == value)
     total = await session.scalar(
         select(func.count()).select_from(Employee).where(*conditions)
     )

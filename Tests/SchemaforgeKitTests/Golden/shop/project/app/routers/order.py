@@ -30,6 +30,9 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "created_at": Order.created_at,
     "updated_at": Order.updated_at,
 }
+FILTERS: dict[str, InstrumentedAttribute[Any]] = {
+    "user_id": Order.user_id,
+}
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [selectinload(Order.products)]
 
@@ -40,8 +43,9 @@ async def list_orders(
 ) -> OrderList:
     """A page of Order, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if query.user_id is not None:
-        conditions.append(Order.user_id == query.user_id)
+    for name, column in FILTERS.items():
+        if (value := getattr(query, name)) is not None:
+            conditions.append(column == value)
     total = await session.scalar(
         select(func.count()).select_from(Order).where(*conditions)
     )

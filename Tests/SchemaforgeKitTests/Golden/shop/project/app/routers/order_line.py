@@ -33,6 +33,10 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "order_id": OrderLine.order_id,
     "product_sku": OrderLine.product_sku,
 }
+FILTERS: dict[str, InstrumentedAttribute[Any]] = {
+    "product_sku": OrderLine.product_sku,
+    "order_id": OrderLine.order_id,
+}
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [selectinload(OrderLine.product)]
 
@@ -43,10 +47,9 @@ async def list_order_lines(
 ) -> OrderLineList:
     """A page of OrderLine, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if query.product_sku is not None:
-        conditions.append(OrderLine.product_sku == query.product_sku)
-    if query.order_id is not None:
-        conditions.append(OrderLine.order_id == query.order_id)
+    for name, column in FILTERS.items():
+        if (value := getattr(query, name)) is not None:
+            conditions.append(column == value)
     total = await session.scalar(
         select(func.count()).select_from(OrderLine).where(*conditions)
     )

@@ -34,6 +34,9 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "active": Product.active,
     "group_code": Product.group_code,
 }
+FILTERS: dict[str, InstrumentedAttribute[Any]] = {
+    "group_code": Product.group_code,
+}
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [selectinload(Product.orders), selectinload(Product.group)]
 
@@ -44,8 +47,9 @@ async def list_products(
 ) -> ProductList:
     """A page of Product, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if query.group_code is not None:
-        conditions.append(Product.group_code == query.group_code)
+    for name, column in FILTERS.items():
+        if (value := getattr(query, name)) is not None:
+            conditions.append(column == value)
     total = await session.scalar(
         select(func.count()).select_from(Product).where(*conditions)
     )

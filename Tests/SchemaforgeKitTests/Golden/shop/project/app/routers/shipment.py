@@ -34,6 +34,10 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "line_order_id": Shipment.line_order_id,
     "line_line_no": Shipment.line_line_no,
 }
+FILTERS: dict[str, InstrumentedAttribute[Any]] = {
+    "line_order_id": Shipment.line_order_id,
+    "carrier": Shipment.carrier,
+}
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
 
@@ -44,10 +48,9 @@ async def list_shipments(
 ) -> ShipmentList:
     """A page of Shipment, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if query.line_order_id is not None:
-        conditions.append(Shipment.line_order_id == query.line_order_id)
-    if query.carrier is not None:
-        conditions.append(Shipment.carrier == query.carrier)
+    for name, column in FILTERS.items():
+        if (value := getattr(query, name)) is not None:
+            conditions.append(column == value)
     total = await session.scalar(
         select(func.count()).select_from(Shipment).where(*conditions)
     )

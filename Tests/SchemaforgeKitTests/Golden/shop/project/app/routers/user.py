@@ -27,6 +27,9 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "created_at": User.created_at,
     "updated_at": User.updated_at,
 }
+FILTERS: dict[str, InstrumentedAttribute[Any]] = {
+    "email": User.email,
+}
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
 
@@ -37,8 +40,9 @@ async def list_users(
 ) -> UserList:
     """A page of User, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
-    if query.email is not None:
-        conditions.append(User.email == query.email)
+    for name, column in FILTERS.items():
+        if (value := getattr(query, name)) is not None:
+            conditions.append(column == value)
     total = await session.scalar(
         select(func.count()).select_from(User).where(*conditions)
     )

@@ -32,7 +32,9 @@ class ProductCreate(BaseModel):
     currency: Currency = Currency.EUR
     stock: int = Field(default=0, ge=0, le=2147483647)
     active: fields.Boolean = True
-    labels: list[Annotated[fields.Text, Field(max_length=30)]] | None = None
+    labels: (
+        list[Annotated[fields.Text, Field(max_length=30, pattern=fields.NO_NUL)]] | None
+    ) = None
     attributes: Any | None = None
     group_code: fields.Text | None = Field(
         default=None,
@@ -88,7 +90,9 @@ class ProductUpdate(BaseModel):
     active: fields.Boolean | None = Field(
         default=None, json_schema_extra=fields.not_null
     )
-    labels: list[Annotated[fields.Text, Field(max_length=30)]] | None = None
+    labels: (
+        list[Annotated[fields.Text, Field(max_length=30, pattern=fields.NO_NUL)]] | None
+    ) = None
     attributes: Any | None = None
     group_code: fields.Text | None = Field(
         default=None,
