@@ -30,8 +30,8 @@ struct GeneratedAppSnippetTests {
         #expect(schemas.contains("    limit_eq: int | None = Field(default=None, ge=-2147483648, le=2147483647)\n    limit_eq_eq: int | None"))
         #expect(schemas.contains("metadata_: fields.Text | None = Field(\n        default=None, alias=\"metadata\", max_length=255"))
         let router = try Self.file(Self.names, "app/routers/entry.py")
-        #expect(router.contains("if query.limit_eq is not None:\n        conditions.append(Entry.limit == query.limit_eq)"))
-        #expect(router.contains("if query.limit_eq_eq is not None:\n        conditions.append(Entry.limit_eq == query.limit_eq_eq)"))
+        #expect(router.contains("FILTERS: dict[str, InstrumentedAttribute[Any]] = {\n    \"limit_eq\": Entry.limit,\n    \"limit_eq_eq\": Entry.limit_eq,"))
+        #expect(router.contains("if (value := getattr(query, name)) is not None:\n            conditions.append(column == value)"))
         #expect(router.contains("query: Annotated[EntryQuery, Query()]"))
     }
 
