@@ -27,7 +27,7 @@ CASES = [pytest.param(path, dialect, id=f"{path.stem}-{dialect}") for path in EX
 CASES += [
     pytest.param(path, "sqlite", id=f"{path.stem}-sqlite")
     for path in schema_files()
-    if path not in EXAMPLES and path.stem != "long_names"
+    if path not in EXAMPLES
 ]
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -22,6 +21,7 @@ import pytest
 
 from conftest import Schemaforge, fresh_database, schema_path
 from generated_support import GeneratedProject, async_url
+from served_app import stop
 
 CASES = [("blog", "sqlite"), ("shop", "postgresql"), ("org_chart", "mysql"), ("blog", "mongodb")]
 
@@ -112,9 +112,4 @@ def assert_server_answers(root: Path, start: str, env: dict[str, str], stem: str
             assert created.status_code == 201, created.text
             assert httpx.get(base + created.headers["location"], timeout=10).json()["name"] == "first"
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop(proc)
