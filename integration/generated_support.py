@@ -509,9 +509,9 @@ def string_for_pattern(pattern: str, token: str) -> str:
     return value
 
 
-# The ranges the API takes: the column type's, except that BIGINT stops at 2**63 - 1024 (the largest
-# value below 2**63 that a double holds exactly, so JSON tools reading doubles agree on the bound).
-INT_RANGES = {"smallint": (-(2**15), 2**15 - 1), "int": (-(2**31), 2**31 - 1), "bigint": (-(2**63), 2**63 - 1024)}
+# The ranges the API takes: the column type's, except that BIGINT stays within I-JSON's ±(2**53 - 1)
+# (RFC 7493), which every JSON tool holds exactly.
+INT_RANGES = {"smallint": (-(2**15), 2**15 - 1), "int": (-(2**31), 2**31 - 1), "bigint": (-(2**53 - 1), 2**53 - 1)}
 
 
 class ValueFactory:

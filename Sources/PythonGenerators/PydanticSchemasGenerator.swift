@@ -222,6 +222,11 @@ struct PydanticSchemasGenerator {
             var args: [PythonArgument] = [.keyword("default", .none)]
             if filter.attribute != filter.parameter { args.append(.keyword("alias", .string(filter.parameter))) }
             args += constraints(for: column.type, validation: nil, imports: &imports)
+            if Self.isText(column.type) {
+                // No value a column can hold has a NUL (and PostgreSQL refuses to compare with one).
+                imports.from("app", import: "fields")
+                args.append(.keyword("pattern", .dotted("fields.NO_NUL")))
+            }
             body.append(.assign(target: filter.attribute, annotation: type, value: args.count == 1 ? PythonExpr.none : .name("Field").call(args)))
         }
         return .class(PythonClass(
@@ -313,9 +318,9 @@ struct PydanticSchemasGenerator {
         switch type {
         case .smallint: return (-32768, 32767)
         case .int: return (-2_147_483_648, 2_147_483_647)
-        // Up to 2^63 - 1024, the largest value below 2^63 a binary double holds exactly: JSON
-        // tools that read numbers as doubles (JavaScript, many validators) agree on the bound.
-        case .bigint: return (Int64.min, Int64.max - 1023)
+        // I-JSON (RFC 7493): integers within ±(2^53 - 1), which every JSON tool holds exactly (many
+        // read numbers as doubles: beyond 2^53, 2^63 - 1 and 2^63 + 191 are the same number to them).
+        case .bigint: return (-9_007_199_254_740_991, 9_007_199_254_740_991)
         default: return nil
         }
     }
@@ -488,7 +493,8 @@ struct PydanticSchemasGenerator {
             imports.from("app", import: "fields")
             let signed = (column.validation?.minimum ?? -1) < 0
             var args: [PythonArgument] = [
-                .keyword("pattern", .rawString(PydanticPatterns.decimal(precision: p, scale: s, signed: signed))), .keyword("text", .bool(true)),
+                .keyword("pattern", .rawString(PydanticPatterns.decimal(precision: p, scale: s, signed: signed, maximum: column.validation?.maximum))),
+                .keyword("text", .bool(true)),
             ]
             if notNull { args.append(.keyword("nullable", .bool(false))) }
             return .keyword("json_schema_extra", .dotted("fields.json_schema").call(args))
@@ -551,11 +557,40 @@ struct PydanticSchemasGenerator {
 /// Regular expressions the request schemas declare.
 public enum PydanticPatterns {
     /// The decimal numbers a `decimal(p, s)` column holds, as text: at most p - s digits before
-    /// the point and s after it; a sign only where the field takes negative values.
-    public static func decimal(precision p: Int, scale s: Int, signed: Bool) -> String {
-        let sign = signed ? "[+-]?" : "\\+?"
+    /// the point and s after it; a sign only where the field takes negative values; and, for a
+    /// whole non-negative `maximum`, no value above it (`99999.5` is refused by `le=99999`).
+    public static func decimal(precision p: Int, scale s: Int, signed: Bool, maximum: Double? = nil) -> String {
         let whole = max(p - s, 1)
-        guard s > 0 else { return "^\(sign)\\d{1,\(whole)}$" }
-        return "^\(sign)(?:\\d{1,\(whole)}(?:\\.\\d{0,\(s)})?|\\.\\d{1,\(s)})$"
+        let fraction = s > 0 ? "(?:\\.\\d{0,\(s)})?" : ""
+        let unsigned = s > 0 ? "(?:\\d{1,\(whole)}\(fraction)|\\.\\d{1,\(s)})" : "\\d{1,\(whole)}"
+        guard let maximum, maximum >= 0, maximum == maximum.rounded(), maximum < pow(10, Double(whole)) else {
+            return "^" + (signed ? "[+-]?" : "\\+?") + unsigned + "$"
+        }
+        // Below the maximum: any fraction; the maximum itself: zeros only.
+        let top = String(Int64(maximum))
+        let below = integersBelow(top)
+        let zeros = s > 0 ? "(?:\\.0{0,\(s)})?" : ""
+        var bounded = "(?:\(top)\(zeros)"
+        if !below.isEmpty { bounded += "|(?:" + below.joined(separator: "|") + ")" + fraction + (s > 0 ? "|\\.\\d{1,\(s)}" : "") }
+        bounded += ")"
+        let negative = signed ? "-" + unsigned + "|" : ""
+        return "^(?:" + negative + "\\+?0*" + bounded + ")$"
+    }
+
+    /// Alternatives matching the whole numbers (no leading zeros) below `top` (digits, > 0).
+    static func integersBelow(_ top: String) -> [String] {
+        let digits = top.compactMap { $0.wholeNumberValue }
+        guard !(digits.count == 1 && digits[0] == 0) else { return [] }
+        var out: [String] = []
+        if digits.count > 1 { out.append("\\d{1,\(digits.count - 1)}") }  // fewer digits
+        for (i, d) in digits.enumerated() {
+            let low = i == 0 ? (digits.count == 1 ? 0 : 1) : 0
+            guard d > low else { continue }
+            let prefix = digits[..<i].map(String.init).joined()
+            let range = d - 1 == low ? "\(low)" : "[\(low)-\(d - 1)]"
+            let rest = digits.count - i - 1
+            out.append(prefix + range + (rest > 0 ? "\\d{\(rest)}" : ""))
+        }
+        return out
     }
 }

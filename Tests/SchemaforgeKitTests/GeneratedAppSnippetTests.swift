@@ -49,6 +49,9 @@ struct GeneratedAppSnippetTests {
     func decimals() throws {
         #expect(PydanticPatterns.decimal(precision: 8, scale: 2, signed: false) == #"^\+?(?:\d{1,6}(?:\.\d{0,2})?|\.\d{1,2})$"#)
         #expect(PydanticPatterns.decimal(precision: 6, scale: 0, signed: true) == #"^[+-]?\d{1,6}$"#)
+        // A whole maximum is part of the pattern: 250 and 250.00 but not 250.5 or 251.
+        #expect(PydanticPatterns.decimal(precision: 5, scale: 2, signed: false, maximum: 250)
+            == #"^(?:\+?0*(?:250(?:\.0{0,2})?|(?:\d{1,2}|1\d{2}|2[0-4]\d{1})(?:\.\d{0,2})?|\.\d{1,2}))$"#)
         let schemas = try Self.file(Self.names, "app/schemas/entry.py")
         #expect(schemas.contains(#"pattern=r"^\+?(?:\d{1,6}(?:\.\d{0,2})?|\.\d{1,2})$", text=True"#))
         #expect(schemas.contains("def _decimals(cls, value: object) -> object:\n        return fields.decimal_text(value)"))

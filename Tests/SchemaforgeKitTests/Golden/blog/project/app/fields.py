@@ -79,11 +79,15 @@ def integers(value: Any) -> Any:
 def decimal_text(value: Any) -> Any:
     """Before-validator of decimal fields: decimals travel as strings (a JSON number
     would be parsed as a binary float)."""
-    if value is None or isinstance(value, str):
+    if value is None or (isinstance(value, str) and _PLAIN_DECIMAL.fullmatch(value)):
         return value
     raise PydanticCustomError(
-        "decimal_type", "Input should be a decimal number in a string"
+        "decimal_type", "Input should be a decimal number in a string, like 12.50"
     )
+
+
+# Digits with an optional sign and point: no exponent, NaN, infinity or spaces.
+_PLAIN_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 
 
 NO_NUL = r"^[^\x00]*$"
@@ -153,8 +157,8 @@ TIME_OF_DAY = {
 Text = StrictStr
 Int16 = Annotated[int, Field(ge=-(2**15), le=2**15 - 1)]
 Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
-# BIGINT up to 2**63 - 1024, the largest value below 2**63 a double holds exactly.
-Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1024)]
+# BIGINT within I-JSON's ±(2**53 - 1) (RFC 7493), which every JSON tool holds exactly.
+Int64 = Annotated[int, Field(ge=-(2**53 - 1), le=2**53 - 1)]
 Float = StrictFloat
 Boolean = StrictBool
 Bytes = Annotated[

@@ -9,7 +9,5 @@ SmallIntPath = Annotated[int, Path(ge=-32768, le=32767)]
 SmallIntQuery = Annotated[int | None, Query(ge=-32768, le=32767)]
 IntPath = Annotated[int, Path(ge=-2147483648, le=2147483647)]
 IntQuery = Annotated[int | None, Query(ge=-2147483648, le=2147483647)]
-BigIntPath = Annotated[int, Path(ge=-9223372036854775808, le=9223372036854774784)]
-BigIntQuery = Annotated[
-    int | None, Query(ge=-9223372036854775808, le=9223372036854774784)
-]
+BigIntPath = Annotated[int, Path(ge=-9007199254740991, le=9007199254740991)]
+BigIntQuery = Annotated[int | None, Query(ge=-9007199254740991, le=9007199254740991)]

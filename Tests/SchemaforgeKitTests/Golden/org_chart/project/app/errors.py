@@ -261,7 +261,8 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, sa_exc.DBAPIError)
     if _is_violation(exc):
         return await _integrity_error(request, exc)
-    if isinstance(exc, sa_exc.DataError):
+    sqlstate = str(getattr(exc.orig, "sqlstate", "") or "")
+    if isinstance(exc, sa_exc.DataError) or sqlstate.startswith("22"):
         # A value the API's validation let through but the column cannot hold.
         errors = [{"loc": ["body"], "type": "data", "msg": "a value cannot be stored"}]
         return problem(422, "the database refused a value", errors=errors)

@@ -75,7 +75,7 @@ class TagQuery(BaseModel):
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=2147483647)
     sort: str = Field(default="id", pattern=r"^-?(id|name)$")
-    name: fields.Text | None = Field(default=None, max_length=50)
+    name: fields.Text | None = Field(default=None, max_length=50, pattern=fields.NO_NUL)
 
 
 class TagList(BaseModel):

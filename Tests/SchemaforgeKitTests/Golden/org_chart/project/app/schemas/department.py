@@ -108,7 +108,9 @@ class DepartmentQuery(BaseModel):
     sort: str = Field(default="id", pattern=r"^-?(id|name|budget|parent_id|head_id)$")
     head_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
     parent_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
-    name: fields.Text | None = Field(default=None, max_length=100)
+    name: fields.Text | None = Field(
+        default=None, max_length=100, pattern=fields.NO_NUL
+    )
 
 
 class DepartmentList(BaseModel):

@@ -179,8 +179,12 @@ class EmployeeQuery(BaseModel):
     )
     department_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
     manager_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
-    email: fields.Text | None = Field(default=None, max_length=320)
-    employee_no: fields.Text | None = Field(default=None, max_length=12)
+    email: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
+    employee_no: fields.Text | None = Field(
+        default=None, max_length=12, pattern=fields.NO_NUL
+    )
 
 
 class EmployeeList(BaseModel):

@@ -114,7 +114,9 @@ class OrderLineQuery(BaseModel):
         default="order_id",
         pattern=r"^-?(line_no|quantity|unit_price|order_id|product_sku)$",
     )
-    product_sku: fields.Text | None = Field(default=None, max_length=32)
+    product_sku: fields.Text | None = Field(
+        default=None, max_length=32, pattern=fields.NO_NUL
+    )
     order_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
 
 

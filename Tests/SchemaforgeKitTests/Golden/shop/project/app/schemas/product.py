@@ -150,7 +150,9 @@ class ProductQuery(BaseModel):
     sort: str = Field(
         default="sku", pattern=r"^-?(sku|name|price|currency|stock|active|group_code)$"
     )
-    group_code: fields.Text | None = Field(default=None, max_length=20)
+    group_code: fields.Text | None = Field(
+        default=None, max_length=20, pattern=fields.NO_NUL
+    )
 
 
 class ProductList(BaseModel):

@@ -101,7 +101,9 @@ class ShipmentQuery(BaseModel):
         pattern=r"^-?(id|shipped_at|carrier|tracking|line_order_id|line_line_no)$",
     )
     line_order_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
-    carrier: fields.Text | None = Field(default=None, max_length=50)
+    carrier: fields.Text | None = Field(
+        default=None, max_length=50, pattern=fields.NO_NUL
+    )
 
 
 class ShipmentList(BaseModel):

@@ -85,7 +85,9 @@ class UserQuery(BaseModel):
     sort: str = Field(
         default="id", pattern=r"^-?(id|email|display_name|created_at|updated_at)$"
     )
-    email: fields.Text | None = Field(default=None, max_length=320)
+    email: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
 
 
 class UserList(BaseModel):
