@@ -75,10 +75,12 @@ def test_the_readme_commands_work_verbatim(schemaforge: Schemaforge, tmp_path: P
         env["MONGODB_URL"] = env["TEST_MONGODB_URL"] = os.environ["MONGODB_URL"]
         run_lines(root, setup, env)
         return
-    with fresh_database(database, tmp_path) as db:
+    with fresh_database(database, tmp_path) as db, fresh_database(database, tmp_path) as test_db:
         if database != "sqlite":
+            # The app's database and the tests' own, as the README and .env.example describe them.
             project = GeneratedProject(schema_path(stem), database, root, "")
-            env["DATABASE_URL"] = env["TEST_DATABASE_URL"] = async_url(db, project)
+            env["DATABASE_URL"] = async_url(db, project)
+            env["TEST_DATABASE_URL"] = async_url(test_db, project)
         run_lines(root, setup, env)
         assert_server_answers(root, start, env, stem)
 

@@ -118,7 +118,7 @@ struct PydanticSchemasGenerator {
         let keyNames = Set(view.keyColumns.map(\.name))
         var create: [PythonStatement] = config(fromAttributes: false).map { [$0] } ?? []
         for column in writable {
-            create.append(field(column, mode: .create, isKey: keyNames.contains(column.name), imports: &m.imports))
+            create.append(field(column, mode: .create, isKey: keyNames.contains(column.name), table: view.table, imports: &m.imports))
         }
         for relation in view.writableManyToMany {
             guard let key = view.targetKey(relation) else { continue }
@@ -141,7 +141,7 @@ struct PydanticSchemasGenerator {
         // Update
         var update: [PythonStatement] = config(fromAttributes: false).map { [$0] } ?? []
         for column in writable where !keyNames.contains(column.name) {
-            update.append(field(column, mode: .update, imports: &m.imports))
+            update.append(field(column, mode: .update, table: view.table, imports: &m.imports))
         }
         for relation in view.writableManyToMany {
             guard let key = view.targetKey(relation) else { continue }
@@ -256,9 +256,48 @@ struct PydanticSchemasGenerator {
 
     enum Mode { case create, update }
 
+    /// The constraints a table CHECK puts on one column, for the simple shapes a client can be told
+    /// about: `col <> ''`, `length(col) > 0` (also `char_length`), `col > 0`, `col >= 1.5`, `col < 10`.
+    /// Other expressions stay the database's to enforce (and answer 422).
+    static func checkConstraints(_ column: Column, in table: Table) -> [PythonArgument] {
+        var out: [PythonArgument] = []
+        let name = NSRegularExpression.escapedPattern(for: column.name)
+        let shapes: [(String, (String) -> PythonArgument?)] = [
+            (#"^\s*"# + name + #"\s*(<>|!=)\s*''\s*$"#, { _ in .keyword("min_length", .int(1)) }),
+            (#"^\s*(length|char_length)\(\s*"# + name + #"\s*\)\s*>\s*0\s*$"#, { _ in .keyword("min_length", .int(1)) }),
+            (#"^\s*"# + name + #"\s*(>=|<=|>|<)\s*(-?\d+(\.\d+)?)\s*$"#, { match in
+                let parts = match.split(separator: " ")
+                guard parts.count == 2 else { return nil }
+                let keyword = ["<": "lt", "<=": "le", ">": "gt", ">=": "ge"][String(parts[0])]!
+                return .keyword(keyword, .number(String(parts[1])))
+            }),
+        ]
+        for check in table.checks {
+            let expression = check.expression
+            for (pattern, make) in shapes {
+                guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]),
+                      let match = regex.firstMatch(in: expression, range: NSRange(expression.startIndex..., in: expression))
+                else { continue }
+                var detail = ""
+                if match.numberOfRanges >= 3, let op = Range(match.range(at: 1), in: expression), let value = Range(match.range(at: 2), in: expression),
+                   column.type != .text, !Self.isText(column.type) {
+                    detail = "\(expression[op]) \(expression[value])"
+                }
+                if let argument = make(detail) { out.append(argument) }
+            }
+        }
+        return out
+    }
+
     /// One field with its constraints; optional where the database fills it in.
-    func field(_ column: Column, mode: Mode, isKey: Bool = false, imports: inout PythonImports) -> PythonStatement {
+    func field(_ column: Column, mode: Mode, isKey: Bool = false, table: Table? = nil, imports: inout PythonImports) -> PythonStatement {
         var constraints = self.constraints(for: column.type, validation: column.validation, imports: &imports)
+        if strictInputs, let table {
+            // What the column's own validation says already (its min/max checks) is not repeated.
+            for extra in Self.checkConstraints(column, in: table) where !constraints.contains(where: { $0.label == extra.label }) {
+                constraints.append(extra)
+            }
+        }
         if case let .array(element) = column.type {
             constraints = []
             _ = element
@@ -398,7 +437,11 @@ struct PydanticSchemasGenerator {
             return .subscripted(.name("list"), [.dotted("fields." + bounded)])
         }
         let element = pydanticType(key.type, imports: &imports, strict: strictInputs)
-        let bounds = constraints(for: key.type, validation: nil, imports: &imports)
+        var bounds = constraints(for: key.type, validation: nil, imports: &imports)
+        if strictInputs, Self.isText(key.type) {
+            imports.from("app", import: "fields")
+            bounds.append(.keyword("pattern", .dotted("fields.KEY_TEXT")))  // text keys are URL-safe
+        }
         guard !bounds.isEmpty else { return .subscripted(.name("list"), [element]) }
         imports.from("typing", import: "Annotated")
         imports.from("pydantic", import: "Field")

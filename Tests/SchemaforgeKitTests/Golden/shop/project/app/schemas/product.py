@@ -16,7 +16,9 @@ class ProductCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     sku: fields.Text = Field(
-        max_length=32, json_schema_extra=fields.json_schema(pattern=fields.KEY_TEXT)
+        max_length=32,
+        min_length=1,
+        json_schema_extra=fields.json_schema(pattern=fields.KEY_TEXT),
     )
     name: fields.Text = Field(
         max_length=200, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
