@@ -51,7 +51,8 @@ def test_schemathesis_finds_nothing(
                     "--request-timeout", "30",
                     "--no-color",
                 ],
-                capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL, check=False,
+                # In the test's own folder: schemathesis keeps a cache (.schemathesis/) where it runs.
+                cwd=tmp_path, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL, check=False,
                 env={k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")},
             )
     report = proc.stdout[-12000:] + proc.stderr[-2000:]
