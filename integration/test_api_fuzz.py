@@ -47,6 +47,7 @@ def test_schemathesis_finds_nothing(
                     "--checks", "all",
                     "--max-examples", str(EXAMPLES_PER_OPERATION),
                     "--seed", SEED,
+                    "--generation-deterministic",
                     "--max-time", os.environ.get("FUZZ_SECONDS", "45"),
                     "--request-timeout", "30",
                     "--no-color",

@@ -423,6 +423,7 @@ struct PydanticSchemasGenerator {
         case .time: name = "Time"
         case .datetime: name = "DateTime"
         case .uuid: name = "UUID"
+        case .json: name = "JSON"
         default: return types.pythonType(type, imports: &imports)
         }
         imports.from("app", import: "fields")

@@ -12,7 +12,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -25,6 +25,7 @@ from pydantic import (
     WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
+from typing_extensions import TypeAliasType
 
 
 def storable(value: Any) -> Any:
@@ -176,3 +177,23 @@ Time = Annotated[
 # The same in responses.
 TimeOfDay = Annotated[datetime.time, WithJsonSchema(TIME_OF_DAY)]
 UUID = Annotated[uuid.UUID, BeforeValidator(_text_only)]
+# A JSON document whose strings and keys hold no NUL (PostgreSQL's JSONB cannot store one).
+_JSONText = Annotated[str, Field(pattern=NO_NUL)]
+if TYPE_CHECKING:
+    JSON = Any  # the recursive aliases are for validation and the OpenAPI
+else:
+    JSONValue = TypeAliasType(
+        "JSONValue",
+        None
+        | bool
+        | int
+        | float
+        | _JSONText
+        | list["JSONValue"]
+        | dict[_JSONText, "JSONValue"],
+    )
+    # A document itself is not null: a nullable column says `fields.JSON | None`.
+    JSON = TypeAliasType(
+        "JSON",
+        bool | int | float | _JSONText | list[JSONValue] | dict[_JSONText, JSONValue],
+    )

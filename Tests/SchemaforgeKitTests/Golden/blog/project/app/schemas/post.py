@@ -22,7 +22,7 @@ class PostCreate(BaseModel):
         json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
     )
     published: fields.Boolean = False
-    meta: Any | None = None
+    meta: fields.JSON | None = None
     price: decimal.Decimal = Field(
         ge=0,
         max_digits=12,
@@ -67,7 +67,7 @@ class PostUpdate(BaseModel):
     published: fields.Boolean | None = Field(
         default=None, json_schema_extra=fields.not_null
     )
-    meta: Any | None = None
+    meta: fields.JSON | None = None
     price: decimal.Decimal | None = Field(
         default=None,
         ge=0,

@@ -37,7 +37,7 @@ class ProductCreate(BaseModel):
     labels: (
         list[Annotated[fields.Text, Field(max_length=30, pattern=fields.NO_NUL)]] | None
     ) = None
-    attributes: Any | None = None
+    attributes: fields.JSON | None = None
     group_code: fields.Text | None = Field(
         default=None,
         max_length=20,
@@ -95,7 +95,7 @@ class ProductUpdate(BaseModel):
     labels: (
         list[Annotated[fields.Text, Field(max_length=30, pattern=fields.NO_NUL)]] | None
     ) = None
-    attributes: Any | None = None
+    attributes: fields.JSON | None = None
     group_code: fields.Text | None = Field(
         default=None,
         max_length=20,
