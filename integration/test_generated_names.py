@@ -51,12 +51,24 @@ def names_in(root: Path) -> set[str]:
     return names
 
 
-def schema_of(names: set[str], *, entity_names: bool) -> str:
+def module_names_in(root: Path) -> set[str]:
+    """The entity-like (PascalCase) forms of every generated module's file name and of the names a package's
+    `__init__.py` binds: an entity whose module would be `base.py` beside `app/models/base.py`, or
+    `api_router` in `app/routers/__init__.py`."""
+    stems = {p.stem for p in root.rglob("*.py") if not p.stem.startswith("_")}
+    for init in root.rglob("__init__.py"):
+        for node in ast.walk(ast.parse(init.read_text())):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                stems.add(node.id)
+    return {"".join(part.capitalize() for part in stem.split("_")) for stem in stems if stem.islower()}
+
+
+def schema_of(names: set[str], *, entity_names: bool, modules: frozenset[str] = frozenset()) -> str:
     lower = sorted(n for n in names if n.isidentifier() and n == n.lower() and n != "id")
     pascal = sorted(n for n in names if n.isidentifier() and n[0].isupper() and n.isalnum())
     # With `entity_names`, every other one names an entity, the rest enums (a name cannot be both); entity
     # names of ten characters at most, so that the known layout gap of long identifiers stays out.
-    entities = [n for i, n in enumerate(pascal) if i % 2 == 0 and len(n) <= 10] if entity_names else []
+    entities = [n for i, n in enumerate(pascal) if (i % 2 == 0 or n in modules) and len(n) <= 10] if entity_names else []
     upper = [n for n in pascal if n not in entities]
     lines = ["schema: 1", "name: every_name", "enums:"]
     lines += [f"  {n}: [a, b]" for n in upper]
@@ -81,12 +93,7 @@ def test_every_name_the_generated_code_uses_works_as_field_relation_and_enum_nam
     check_names(schemaforge, tool_env, tmp_path, target, entity_names=False)
 
 
-@pytest.mark.xfail(
-    reason="entity class names are not allocated per scope yet: an entity called None, Base, Mapped or REFRESH "
-    "collides with a keyword or a name its modules import or define (issue 10, left open)",
-    strict=False,
-)
-@pytest.mark.parametrize("target", ["sqlite"])
+@pytest.mark.parametrize("target", TARGETS)
 def test_every_name_the_generated_code_uses_works_as_entity_name(
     schemaforge: Schemaforge, tool_env: dict[str, str], tmp_path: Path, target: str
 ) -> None:
@@ -99,18 +106,21 @@ def check_names(
     baseline = tmp_path / "baseline"
     schemaforge.run("generate", schema_path("shop"), "--out", baseline, "--db", target)
     names = names_in(baseline) | set(keyword.kwlist) | set(keyword.softkwlist)
+    modules = frozenset(module_names_in(baseline)) if entity_names else frozenset()
+    names |= modules
     names |= {n for n in dir(builtins) if not n.startswith("__")}
     schema = tmp_path / "every_name.yaml"
-    schema.write_text(schema_of(names, entity_names=entity_names))
-    # Names the schema format itself refuses (an enum called like a built-in type: `Text`, `UUID`) are not
-    # valid schema names: the validator says which, and only those are left out.
+    schema.write_text(schema_of(names, entity_names=entity_names, modules=modules))
+    # Names the schema format itself refuses (an enum called like a built-in type: `Text`, `UUID`, or whose
+    # PostgreSQL type would be a table's name: `APIRouter` beside the entity `ApiRouter`) are not valid schema
+    # names: the validator says which, and only those are left out.
     for _ in range(5):
         stderr = schemaforge.run("validate", schema, check=False).stderr
-        refused = set(re.findall(r"enum '(\w+)' has the name of the built-in type", stderr))
+        refused = set(re.findall(r"enum '(\w+)' (?:has the name of the built-in type|becomes the PostgreSQL type)", stderr))
         if not refused:
             break
         names -= refused
-        schema.write_text(schema_of(names, entity_names=entity_names))
+        schema.write_text(schema_of(names, entity_names=entity_names, modules=modules))
     project = tmp_path / "project"
     proc = schemaforge.run("generate", schema, "--out", project, "--db", target, check=False)
     assert proc.returncode == 0, f"generate refused a schema of valid names:\n{proc.stderr[-4000:]}"

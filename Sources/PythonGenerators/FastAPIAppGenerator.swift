@@ -262,19 +262,21 @@ struct FastAPIAppGenerator {
 
     // MARK: Per entity
 
-    /// Names the router and CRUD modules import; a model class with one of them is imported under
-    /// an alias (`Response as ResponseModel`).
-    static let importedNames: Set<String> = [
-        "APIRouter", "HTTPException", "Query", "Response", "ColumnElement", "InstrumentedAttribute", "LoaderOption",
-        "Annotated", "Any", "SessionDep", "AsyncSession", "Sequence", "NotFoundError", "Session",
-    ]
+    /// Names the router and CRUD modules import (and the parameter types of `app/params.py`, which
+    /// they import as needed): a model class must not be one of them (`PythonNames.entityClass`).
+    static let importedNames: Set<String> = Set([
+        "APIRouter", "HTTPException", "Query", "Response", "Request", "ColumnElement", "InstrumentedAttribute",
+        "LoaderOption", "Annotated", "Any", "SessionDep", "AsyncSession", "Sequence", "NotFoundError", "Session",
+        "problem_responses", "quote",
+        // The MongoDB target's routers and CRUD modules.
+        "AIOEngine", "ObjectId", "ObjectIdPath", "ObjectIdQuery", "OBJECT_ID_PATTERN", "EngineDep", "DuplicateKeyError",
+        "ConflictError", "object_id",
+    ] + integerParameterTypes.flatMap { [$0.1 + "Path", $0.1 + "Query"] })
 
-    static func modelName(_ entity: String) -> String { importedNames.contains(entity) ? entity + "Model" : entity }
+    static func modelName(_ entity: String) -> String { PythonNames.entityClass(entity) }
 
     static func importModel(_ entity: String, into imports: inout PythonImports) {
-        let module = "app.models.\(PythonNames.module(forEntity: entity))"
-        let local = modelName(entity)
-        imports.from(module, import: local == entity ? entity : "\(entity) as \(local)")
+        imports.from("app.models.\(PythonNames.module(forEntity: entity))", import: PythonNames.entityClass(entity))
     }
 
     /// Parameters and locals of the route and CRUD functions, and the module-level names their bodies
@@ -285,7 +287,7 @@ struct FastAPIAppGenerator {
         "select", "func", "delete", "insert", "cast", "selectinload", "quote", "HTTPException", "Response", "Request", "Query",
         "APIRouter", "SessionDep", "IntegrityError", "MissingReferenceError", "ReferenceCycleError", "CursorResult", "Any", "SORTABLE", "LOAD",
         "REFRESH", "SERVER_DEFAULTS", "NULLABLE_DEFAULTS", "URL_SAFE", "FILTERS", "router", "sa", "str", "int", "bool", "list", "set", "sorted",
-        "getattr", "setattr", "type",
+        "getattr", "setattr", "type", "limit", "offset", "sort", "key",
     ]
 
     /// Names used by the CRUD and router code of one entity.
@@ -303,14 +305,15 @@ struct FastAPIAppGenerator {
         init(view: EntityView) {
             self.view = view
             let snake = Identifiers.snakeCase(view.entity)
-            let v = PythonNames.attribute(snake)
-            variable = [
-                "session", "body", "data", "limit", "offset", "sort", "stmt", "rows", "total", "key", "query", "request", "response",
-                "url", "conditions", "column", "order", "result", "exists", "name", "value", "statement",
-            ].contains(v) ? v + "_obj" : v
-            // Route and CRUD functions also take `session`, `body`, `query`, `request` and `response`,
-            // and their bodies call the names the router and CRUD modules import.
-            var taken = FastAPIAppGenerator.functionScopeNames
+            // Route and CRUD functions take `session`, `body`, `query`, `request` and `response`, and
+            // their bodies call the names the router and CRUD modules import: the variable and the key
+            // parameters are allocated around them (and each other).
+            var taken = FastAPIAppGenerator.functionScopeNames.union(PythonNames.builtins).union(PythonNames.keywords)
+            var variable = PythonNames.attribute(snake)
+            if taken.contains(variable) { variable += "_obj" }
+            while taken.contains(variable) { variable += "_" }
+            taken.insert(variable)
+            self.variable = variable
             let keyParameters = view.keyColumns.map { column in
                 let attribute = view.attribute(column)
                 var name = attribute == "id" ? "\(snake)_id" : attribute

@@ -250,8 +250,8 @@ public struct MongoProjectGenerator {
         m.imports.from("odmantic", import: "Model")
         var names: [String] = []
         for view in views {
-            m.imports.from("app.models.\(view.module)", import: view.entity)
-            names.append(view.entity)
+            m.imports.from("app.models.\(view.module)", import: PythonNames.entityClass(view.entity))
+            names.append(PythonNames.entityClass(view.entity))
         }
         m.body = [
             .raw("MODELS: list[type[Model]] = [\(names.joined(separator: ", "))]"),
@@ -374,7 +374,7 @@ public struct MongoProjectGenerator {
                 name: view.entity + "Embedded", bases: [.name("EmbeddedModel")],
                 docstring: "A \(view.entity) stored inside another document (`embed: true`).", body: embeddedBody.isEmpty ? [.pass] : embeddedBody)))
         }
-        classes.append(.class(PythonClass(name: view.entity, bases: [.name("Model")], docstring: table.comment ?? "A \(view.entity) document.", body: body)))
+        classes.append(.class(PythonClass(name: PythonNames.entityClass(view.entity), bases: [.name("Model")], docstring: table.comment ?? "A \(view.entity) document.", body: body)))
         m.body = aliases + classes
         return GeneratedFile(path: "app/models/\(view.module).py", contents: PythonRenderer().render(m))
     }

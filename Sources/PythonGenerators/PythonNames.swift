@@ -46,6 +46,51 @@ public enum PythonNames {
         return name
     }
 
+    /// Python's builtins (`dir(builtins)` of Python 3.11 without the dunder names): a class or module-level
+    /// name of the generated code must not shadow one.
+    public static let builtins: Set<String> = [
+        "ArithmeticError", "AssertionError", "AttributeError", "BaseException", "BaseExceptionGroup",
+        "BlockingIOError", "BrokenPipeError", "BufferError", "BytesWarning", "ChildProcessError",
+        "ConnectionAbortedError", "ConnectionError", "ConnectionRefusedError", "ConnectionResetError",
+        "DeprecationWarning", "EOFError", "Ellipsis", "EncodingWarning", "EnvironmentError", "Exception",
+        "ExceptionGroup", "False", "FileExistsError", "FileNotFoundError", "FloatingPointError", "FutureWarning",
+        "GeneratorExit", "IOError", "ImportError", "ImportWarning", "IndentationError", "IndexError",
+        "InterruptedError", "IsADirectoryError", "KeyError", "KeyboardInterrupt", "LookupError", "MemoryError",
+        "ModuleNotFoundError", "NameError", "None", "NotADirectoryError", "NotImplemented", "NotImplementedError",
+        "OSError", "OverflowError", "PendingDeprecationWarning", "PermissionError", "ProcessLookupError",
+        "RecursionError", "ReferenceError", "ResourceWarning", "RuntimeError", "RuntimeWarning",
+        "StopAsyncIteration", "StopIteration", "SyntaxError", "SyntaxWarning", "SystemError", "SystemExit",
+        "TabError", "TimeoutError", "True", "TypeError", "UnboundLocalError", "UnicodeDecodeError",
+        "UnicodeEncodeError", "UnicodeError", "UnicodeTranslateError", "UnicodeWarning", "UserWarning", "ValueError",
+        "Warning", "ZeroDivisionError", "abs", "aiter", "all", "anext", "any", "ascii", "bin", "bool", "breakpoint",
+        "bytearray", "bytes", "callable", "chr", "classmethod", "compile", "complex", "copyright", "credits",
+        "delattr", "dict", "dir", "divmod", "enumerate", "eval", "exec", "exit", "filter", "float", "format",
+        "frozenset", "getattr", "globals", "hasattr", "hash", "help", "hex", "id", "input", "int", "isinstance",
+        "issubclass", "iter", "len", "license", "list", "locals", "map", "max", "memoryview", "min", "next",
+        "object", "oct", "open", "ord", "pow", "print", "property", "quit", "range", "repr", "reversed", "round",
+        "set", "setattr", "slice", "sorted", "staticmethod", "str", "sum", "super", "tuple", "type", "vars", "zip"
+    ]
+
+    /// The modules the generator writes itself into the packages that hold one module per entity
+    /// (`app/models/base.py`, `app/models/enums.py`, `app/schemas/refs.py`, `app/crud/deletes.py`, ...)
+    /// and the names `app/routers/__init__.py` binds: an entity's module must not replace one.
+    public static let fixedModules: Set<String> = [
+        "base", "enums", "types", "associations", "refs", "deletes", "api_router",
+    ]
+
+    /// The Python class of an entity's model: its name, unless that is a keyword, a builtin, or a name
+    /// the generated modules that use the model also import or define (`Request`, `Base`, `Mapped`,
+    /// `SessionDep`): then `<Name>Model`, or `<Name>Entity` when that is taken too. The JSON names,
+    /// the schemas' class names (`<Name>Create`) and the routes keep the entity's name.
+    public static func entityClass(_ entity: String) -> String {
+        func taken(_ name: String) -> Bool {
+            keywords.contains(name) || builtins.contains(name) || classScopeNames.contains(name)
+                || FastAPIAppGenerator.functionScopeNames.contains(name) || FastAPIAppGenerator.importedNames.contains(name)
+        }
+        guard taken(entity) else { return entity }
+        return taken(entity + "Model") ? entity + "Entity" : entity + "Model"
+    }
+
     /// The longest module name of an entity, in bytes: entity names have no length limit (only the
     /// database names they give do), but file names do (255 bytes on common file systems), and the
     /// module is also a file name with a prefix and a suffix (`tests/test_<module>.py`). Every
@@ -60,10 +105,11 @@ public enum PythonNames {
     }
 
     /// The module (file) name of an entity: `OrderLine` -> `order_line`; a longer name than
-    /// `maxModuleLength` is shortened the way derived SQL names are (a prefix and a hash).
+    /// `maxModuleLength` is shortened the way derived SQL names are (a prefix and a hash); a keyword or
+    /// the name of a fixed module gets a trailing `_` (`Base` -> `base_`, beside `app/models/base.py`).
     public static func module(forEntity entity: String) -> String {
         let snake = Identifiers.shorten(Identifiers.snakeCase(entity), limit: maxModuleLength)
-        return keywords.contains(snake) ? snake + "_" : snake
+        return keywords.contains(snake) || fixedModules.contains(snake) ? snake + "_" : snake
     }
 
     /// An enum member name for a value: `dark blue` -> `dark_blue`, `1st` -> `v_1st`, `None` -> `none_`.

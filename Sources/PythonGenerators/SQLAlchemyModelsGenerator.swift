@@ -150,8 +150,8 @@ public struct SQLAlchemyModelsGenerator {
         }
         for table in schema.tables where !table.isJoinTable {
             let entity = table.entity!
-            m.imports.from("app.models.\(PythonNames.module(forEntity: entity))", import: entity)
-            exported.append(entity)
+            m.imports.from("app.models.\(PythonNames.module(forEntity: entity))", import: PythonNames.entityClass(entity))
+            exported.append(PythonNames.entityClass(entity))
         }
         m.body.append(.assign(target: "__all__", annotation: nil, value: .list(PythonImports.sortDunderAll(exported).map { .string($0) })))
         return GeneratedFile(path: "app/models/__init__.py", contents: render(m))
@@ -188,12 +188,12 @@ public struct SQLAlchemyModelsGenerator {
         if !typeCheckingImports.isEmpty {
             m.imports.from("typing", import: "TYPE_CHECKING")
             let lines = typeCheckingImports.sorted { PythonNames.module(forEntity: $0) < PythonNames.module(forEntity: $1) }.map { entity in
-                let line = "    from app.models.\(PythonNames.module(forEntity: entity)) import \(entity)"
-                return line.count <= 88 ? line : "    from app.models.\(PythonNames.module(forEntity: entity)) import (\n        \(entity),\n    )"
+                let line = "    from app.models.\(PythonNames.module(forEntity: entity)) import \(PythonNames.entityClass(entity))"
+                return line.count <= 88 ? line : "    from app.models.\(PythonNames.module(forEntity: entity)) import (\n        \(PythonNames.entityClass(entity)),\n    )"
             }
             m.body.append(.raw("if TYPE_CHECKING:\n" + lines.joined(separator: "\n")))
         }
-        m.body.append(.class(PythonClass(name: entity, bases: [.name("Base")], docstring: table.comment, body: body)))
+        m.body.append(.class(PythonClass(name: PythonNames.entityClass(entity), bases: [.name("Base")], docstring: table.comment, body: body)))
         return GeneratedFile(path: "app/models/\(PythonNames.module(forEntity: entity)).py", contents: render(m))
     }
 
@@ -347,7 +347,7 @@ public struct SQLAlchemyModelsGenerator {
     func relationshipAttribute(_ relation: Relation, table: Table, imports: inout PythonImports) -> PythonStatement {
         imports.from("sqlalchemy.orm", import: "relationship")
         var args: [PythonArgument] = []
-        let target = PythonExpr.name(relation.targetEntity)
+        let target = PythonExpr.name(PythonNames.entityClass(relation.targetEntity))
         let annotation: PythonExpr
         let selfReference = relation.targetTable == table.name
         // Several foreign keys between the same two tables need `foreign_keys` to tell them apart.
@@ -378,7 +378,7 @@ public struct SQLAlchemyModelsGenerator {
             let ambiguous = foreignKeyPaths(table.name, childTable) > 1
             if ambiguous {
                 let columns = fk?.columns ?? []
-                let refs = columns.map { "\(relation.targetEntity).\(attributeOf($0, in: childTable))" }
+                let refs = columns.map { "\(PythonNames.entityClass(relation.targetEntity)).\(attributeOf($0, in: childTable))" }
                 args.append(.keyword("foreign_keys", .string(refs.count == 1 ? refs[0] : "[" + refs.joined(separator: ", ") + "]")))
             }
             if !isCollection { args.append(.keyword("uselist", .bool(false))) }
@@ -400,7 +400,7 @@ public struct SQLAlchemyModelsGenerator {
                 let other = fkColumns(relation.targetForeignKey ?? "", on: joinTable)
                 let key = schema.table(named: joinTable)?.foreignKeys.first { $0.name == relation.foreignKey }?.referencedColumns ?? ["id"]
                 let ownAttr = key.map { attributeOf($0, in: table.name) }
-                let entity = table.entity ?? ""
+                let entity = PythonNames.entityClass(table.entity ?? "")
                 let primary = zip(ownAttr, own).map { "\(entity).\($0) == \(joinTable).c.\($1)" }
                 let secondary = zip(ownAttr, other).map { "\(entity).\($0) == \(joinTable).c.\($1)" }
                 args.append(.keyword("primaryjoin", .string(primary.count == 1 ? primary[0] : "and_(" + primary.joined(separator: ", ") + ")")))

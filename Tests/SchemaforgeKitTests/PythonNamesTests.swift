@@ -45,4 +45,37 @@ struct PythonNamesTests {
         #expect(routers.contains("async def list_staff("))
         #expect(!routers.contains("/shelfs") && !routers.contains("/staffs"))
     }
+
+    @Test("an entity named like a keyword, a builtin or a generated name gets its own class and module")
+    func entityNamesAreAllocated() throws {
+        let schema = try #require(resolve("""
+            entities:
+              Base:
+                fields: {name: string}
+              Request:
+                fields: {name: string}
+              Enums:
+                fields: {name: string}
+              ApiRouter:
+                fields: {name: string}
+              Load:
+                fields: {name: string}
+                relations:
+                  base: {to: Base, nullable: true}
+            """))
+        let files = GeneratorPipeline.project(schema, database: .sqlite)
+        let paths = Set(files.map(\.path))
+        func file(_ path: String) -> String { files.first { $0.path == path }?.contents ?? "" }
+        // `Base` keeps `app/models/base.py` (the declarative base) and gets a module and class of its own.
+        #expect(file("app/models/base.py").contains("class Base(AsyncAttrs, DeclarativeBase):"))
+        #expect(file("app/models/base_.py").contains("class BaseEntity(Base):"))
+        #expect(file("app/models/enums_.py").contains("class Enums(Base):"))
+        #expect(file("app/models/request.py").contains("class RequestModel(Base):"))
+        #expect(paths.contains("app/routers/api_router_.py") && paths.contains("app/schemas/base_.py"))
+        #expect(file("app/models/load.py").contains("base: Mapped[BaseEntity | None] = relationship("))
+        // The schemas and the API keep the entity's name.
+        #expect(file("app/schemas/base_.py").contains("class BaseCreate(BaseModel):"))
+        // `load` is a parameter of the router's lookup: the local holding a Load is another name.
+        #expect(file("app/routers/load.py").contains("load_obj = await session.get("))
+    }
 }
