@@ -68,7 +68,13 @@ def schema_of(names: set[str], *, entity_names: bool, modules: frozenset[str] = 
     pascal = sorted(n for n in names if n.isidentifier() and n[0].isupper() and n.isalnum())
     # With `entity_names`, every other one names an entity, the rest enums (a name cannot be both); entity
     # names of ten characters at most, so that the known layout gap of long identifiers stays out.
-    entities = [n for i, n in enumerate(pascal) if (i % 2 == 0 or n in modules) and len(n) <= 10] if entity_names else []
+    entities: list[str] = []
+    tables: set[str] = set()
+    for i, n in enumerate(pascal):
+        # Entities whose table names would be equal (`APIRouter`, `ApiRouter`) are one schema error, not two names.
+        if entity_names and (i % 2 == 0 or n in modules) and len(n) <= 10 and n.lower() not in tables:
+            entities.append(n)
+            tables.add(n.lower())
     upper = [n for n in pascal if n not in entities]
     lines = ["schema: 1", "name: every_name", "enums:"]
     lines += [f"  {n}: [a, b]" for n in upper]

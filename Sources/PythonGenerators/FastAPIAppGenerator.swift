@@ -270,7 +270,7 @@ struct FastAPIAppGenerator {
         "problem_responses", "quote",
         // The MongoDB target's routers and CRUD modules.
         "AIOEngine", "ObjectId", "ObjectIdPath", "ObjectIdQuery", "OBJECT_ID_PATTERN", "EngineDep", "DuplicateKeyError",
-        "ConflictError", "object_id",
+        "ConflictError", "object_id", "to_api", "GENERATED", "REFERENCES", "SORT_PATTERN",
     ] + integerParameterTypes.flatMap { [$0.1 + "Path", $0.1 + "Query"] })
 
     static func modelName(_ entity: String) -> String { PythonNames.entityClass(entity) }
