@@ -30,6 +30,8 @@ struct FastAPIAppGenerator {
         for view in views {
             jobs.append { [crud(view), router(view)] }
         }
+        let userCode = UserCodeGenerator(views: views)
+        jobs.append { userCode.generate() }
         return jobs
     }
 
@@ -107,6 +109,7 @@ struct FastAPIAppGenerator {
         m.imports.from("app.errors", import: "register_exception_handlers")
         m.imports.from("app.limits", import: "BodyLimitMiddleware")
         m.imports.from("app.routers", import: "api_router")
+        m.imports.from("app", import: "custom")
         m.body = [.raw("""
             @asynccontextmanager
             async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -126,6 +129,8 @@ struct FastAPIAppGenerator {
             )
             app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
             app.include_router(api_router, prefix="/api/v1")
+            # Your routes (app/custom.py is yours: generate never changes it).
+            app.include_router(custom.router, prefix="/api/v1")
             register_exception_handlers(app)
             """)]
         return GeneratedFile(path: "app/main.py", contents: render(m))
@@ -287,7 +292,7 @@ struct FastAPIAppGenerator {
         "select", "func", "delete", "insert", "cast", "selectinload", "quote", "HTTPException", "Response", "Request", "Query",
         "APIRouter", "SessionDep", "IntegrityError", "MissingReferenceError", "ReferenceCycleError", "CursorResult", "Any", "SORTABLE", "LOAD",
         "REFRESH", "SERVER_DEFAULTS", "NULLABLE_DEFAULTS", "URL_SAFE", "FILTERS", "router", "sa", "str", "int", "bool", "list", "set", "sorted",
-        "getattr", "setattr", "type", "limit", "offset", "sort", "key",
+        "getattr", "setattr", "type", "limit", "offset", "sort", "key", "hooks",
     ]
 
     /// Names used by the CRUD and router code of one entity.
@@ -335,6 +340,8 @@ struct FastAPIAppGenerator {
         Self.importModel(view.entity, into: &m.imports)
         let model = Self.modelName(view.entity)
         m.imports.from("app.schemas.\(view.module)", import: "\(view.entity)Create", "\(view.entity)Update")
+        m.imports.from("app.hooks", import: "\(view.module) as \(UserCodeGenerator.crudAlias)")
+        let hooks = UserCodeGenerator.crudAlias
         let m2m = view.writableManyToMany
         let serverDefaults = view.writableColumns.filter { column in
             guard !column.nullable, let d = column.defaultValue else { return false }
@@ -374,6 +381,7 @@ struct FastAPIAppGenerator {
         var create: [String] = []
         create.append("async def create_\(Identifiers.snakeCase(view.entity))(session: AsyncSession, *, body: \(view.entity)Create) -> \(model):")
         create.append("    \"\"\"Insert a \(view.entity); constraint violations surface here as IntegrityError.\"\"\"")
+        create.append("    body = await \(hooks).before_create(session, body)")
         create.append("    data = body.model_dump(exclude_unset=True\(excludeArg))")
         create.append("    for name in SERVER_DEFAULTS:")
         create.append("        if data.get(name) is None:")
@@ -398,10 +406,12 @@ struct FastAPIAppGenerator {
         create.append("    session.add(\(n.variable))")
         create.append("    await session.flush()")
         create.append("    await session.refresh(\(n.variable), attribute_names=REFRESH)")
+        create.append("    await \(hooks).after_create(session, \(n.variable))")
         create.append("    return \(n.variable)")
         var update: [String] = []
         update.append("async def update_\(Identifiers.snakeCase(view.entity))(session: AsyncSession, *, \(n.variable): \(model), body: \(view.entity)Update) -> \(model):")
         update.append("    \"\"\"Apply the fields the client sent.\"\"\"")
+        update.append("    body = await \(hooks).before_update(session, \(n.variable), body)")
         update.append("    data = body.model_dump(exclude_unset=True\(excludeArg))")
         update += references
         let cycleChecks = selfReferenceChecks(view, variable: n.variable, model: model, imports: &m.imports)
@@ -417,6 +427,7 @@ struct FastAPIAppGenerator {
         }
         update.append("    await session.flush()")
         update.append("    await session.refresh(\(n.variable), attribute_names=REFRESH)")
+        update.append("    await \(hooks).after_update(session, \(n.variable))")
         update.append("    return \(n.variable)")
         var body = lines.joined(separator: "\n") + "\n\n\n" + create.joined(separator: "\n") + "\n\n\n" + update.joined(separator: "\n")
         if !m2m.isEmpty {
@@ -535,11 +546,14 @@ struct FastAPIAppGenerator {
         var lines: [String] = []
         lines.append("async def delete_\(snake)(session: AsyncSession, \(keyParams.joined(separator: ", "))) -> bool:")
         lines.append("    \"\"\"Delete one \(view.entity); False when there is none.\"\"\"")
-        imports.from("typing", import: "Any", "cast")
-        imports.from("sqlalchemy", import: "CursorResult")
-        lines.append("    statement = delete(\(model)).where(\(keyMatch))")
-        lines.append("    result = cast(CursorResult[Any], await session.execute(statement))")
-        lines.append("    return bool(result.rowcount)")
+        // The hooks see the row, locked until the commit (a concurrent delete waits, then finds none).
+        lines.append("    \(n.variable) = await session.get(\(model), \(n.identity), with_for_update=True)")
+        lines.append("    if \(n.variable) is None:")
+        lines.append("        return False")
+        lines.append("    await \(UserCodeGenerator.crudAlias).before_delete(session, \(n.variable))")
+        lines.append("    await session.execute(delete(\(model)).where(\(keyMatch)))")
+        lines.append("    await \(UserCodeGenerator.crudAlias).after_delete(session, \(n.variable))")
+        lines.append("    return True")
         for relation in view.writableManyToMany {
             guard let targetKey = view.targetKey(relation), let joinName = relation.joinTable, let join = schema.table(named: joinName),
                   let own = join.foreignKeys.first(where: { $0.name == relation.foreignKey }),
@@ -637,16 +651,17 @@ struct FastAPIAppGenerator {
             out.append("        if (value := getattr(query, name)) is not None:")
             out.append("            conditions.append(column == value)")
         }
+        let hooks = UserCodeGenerator.routerAlias(view)
+        m.imports.from("app.hooks", import: "\(view.module) as \(hooks)")
+        out.append("    statement = await \(hooks).filter_list(session, select(\(model)).where(*conditions))")
         out.append("    total = await session.scalar(")
-        out.append("        select(func.count()).select_from(\(model)).where(*conditions)")
+        out.append("        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)")
         out.append("    )")
         out.append("    column = SORTABLE[query.sort.removeprefix(\"-\")]")
         out.append("    order = column.desc() if query.sort.startswith(\"-\") else column.asc()")
         let keyOrder = view.keyColumns.map { "\(model).\(view.attribute($0))" }.joined(separator: ", ")
         out.append("    stmt = (")
-        out.append("        select(\(model))")
-        out.append("        .where(*conditions)")
-        out.append("        .order_by(order, \(keyOrder))")
+        out.append("        statement.order_by(order, \(keyOrder))")
         out.append("        .offset(query.offset)")
         out.append("        .limit(query.limit)")
         out.append("        .options(*LOAD)")

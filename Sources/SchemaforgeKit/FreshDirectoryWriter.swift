@@ -20,6 +20,7 @@ public final class FreshDirectoryWriter: @unchecked Sendable {
     /// The writer thread: the state below is touched only on it (`finish` and `count` read it through `sync`).
     private let queue = DispatchQueue(label: "schemaforge.fresh-directory-writer", qos: .userInitiated)
     private var hashes: [String: String] = [:]
+    private var userFiles: [String] = []
     private var directories: Set<String> = []
     private var firstError: Error?
 
@@ -39,7 +40,7 @@ public final class FreshDirectoryWriter: @unchecked Sendable {
     }
 
     /// The number of files written (after `finish`).
-    public var count: Int { queue.sync { hashes.count } }
+    public var count: Int { queue.sync { hashes.count + userFiles.count } }
 
     /// Queues `file` for the writer thread (safe to call from several threads at once). The first
     /// error is kept and rethrown by `finish`; no file is written after it.
@@ -52,7 +53,8 @@ public final class FreshDirectoryWriter: @unchecked Sendable {
     public func finish(database: String?) throws {
         let error = queue.sync { firstError }
         if let error { throw error }
-        try Manifest.write(queue.sync { hashes }, database: database, to: directory)
+        let (hashes, userFiles) = queue.sync { (self.hashes, self.userFiles) }
+        try Manifest.write(hashes, database: database, userFiles: userFiles, to: directory)
     }
 
     /// On the writer thread.
@@ -67,7 +69,11 @@ public final class FreshDirectoryWriter: @unchecked Sendable {
                 directories.insert(parent)
             }
             try GenerationPlan.writeNewFile(file.contents, to: base + "/" + file.path, exclusive: true)
-            hashes[file.path] = Manifest.hash(file.contents)
+            if file.isUserFile {
+                userFiles.append(file.path)
+            } else {
+                hashes[file.path] = Manifest.hash(file.contents)
+            }
         } catch {
             firstError = error
         }

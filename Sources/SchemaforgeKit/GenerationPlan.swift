@@ -11,9 +11,17 @@ import Darwin
 /// A file whose bytes on disk still match the manifest was not edited and may be replaced or
 /// removed; a file that differs from both the manifest and the new output was edited by someone (or
 /// was never ours) and is a conflict: nothing is written unless the user passes `--force`.
+///
+/// User files (hooks, custom routes: `GeneratedFile.isUserFile`) are written only when missing and
+/// are never compared, replaced or removed; the manifest lists them apart, so that one whose entity
+/// left the schema is reported (`orphaned`) and left in place.
 public struct GenerationPlan: Equatable, Sendable {
     public enum Action: String, Equatable, Sendable {
         case create, update, delete, unchanged, conflict
+        /// A user file that exists: kept as it is.
+        case kept
+        /// A user file the schema no longer asks for (its entity is gone): kept as it is, and said.
+        case orphaned
     }
 
     public struct Entry: Equatable, Sendable {
@@ -21,6 +29,8 @@ public struct GenerationPlan: Equatable, Sendable {
         public var action: Action
         /// New contents (nil for deletions and conflicts on removed files).
         public var contents: String?
+        /// A user file: written when missing, otherwise left alone.
+        public var isUserFile = false
     }
 
     public static let manifestPath = ".schemaforge/manifest.json"
@@ -28,17 +38,28 @@ public struct GenerationPlan: Equatable, Sendable {
     public var entries: [Entry]
 
     public var conflicts: [Entry] { entries.filter { $0.action == .conflict } }
-    public var changes: [Entry] { entries.filter { $0.action != .unchanged } }
+    public var changes: [Entry] { entries.filter { ![.unchanged, .kept, .orphaned].contains($0.action) } }
+    public var orphans: [Entry] { entries.filter { $0.action == .orphaned } }
     public var isUpToDate: Bool { changes.isEmpty }
 
     /// Compares the new files with the directory's current state.
     public static func make(files: [(path: String, contents: String)], outputDirectory: String) -> GenerationPlan {
+        make(files: files.map { GeneratedFile(path: $0.path, contents: $0.contents) }, outputDirectory: outputDirectory)
+    }
+
+    /// Compares the new files with the directory's current state; user files are created when missing.
+    public static func make(files: [GeneratedFile], outputDirectory: String) -> GenerationPlan {
         let manifest = Manifest.read(from: outputDirectory)
         var entries: [Entry] = []
         var newPaths: Set<String> = []
         for file in files.sorted(by: { $0.path < $1.path }) {
             newPaths.insert(file.path)
             let url = URL(fileURLWithPath: outputDirectory).appendingPathComponent(file.path)
+            if file.isUserFile {
+                let exists = FileManager.default.fileExists(atPath: url.path)
+                entries.append(Entry(path: file.path, action: exists ? .kept : .create, contents: file.contents, isUserFile: true))
+                continue
+            }
             guard let existing = try? Data(contentsOf: url) else {
                 entries.append(Entry(path: file.path, action: .create, contents: file.contents))
                 continue
@@ -56,6 +77,10 @@ public struct GenerationPlan: Equatable, Sendable {
             guard let existing = try? Data(contentsOf: url) else { continue }
             entries.append(Entry(path: path, action: Manifest.matches(recorded, existing) ? .delete : .conflict, contents: nil))
         }
+        for path in Manifest.userFiles(in: outputDirectory) where !newPaths.contains(path) {
+            guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: outputDirectory).appendingPathComponent(path).path) else { continue }
+            entries.append(Entry(path: path, action: .orphaned, contents: nil, isUserFile: true))
+        }
         return GenerationPlan(entries: entries)
     }
 
@@ -65,6 +90,7 @@ public struct GenerationPlan: Equatable, Sendable {
         let base = URL(fileURLWithPath: outputDirectory)
         let fm = FileManager.default
         var manifest: [String: String] = [:]
+        var userFiles: [String] = []
         var directories: Set<String> = []
         func ensureDirectory(of url: URL) throws {
             let directory = url.deletingLastPathComponent()
@@ -74,6 +100,14 @@ public struct GenerationPlan: Equatable, Sendable {
         }
         for entry in entries {
             let url = base.appendingPathComponent(entry.path)
+            if entry.isUserFile {
+                userFiles.append(entry.path)
+                if entry.action == .create {
+                    try ensureDirectory(of: url)
+                    try Self.writeNewFile(entry.contents ?? "", to: url.path, exclusive: true)
+                }
+                continue
+            }
             switch entry.action {
             case .create, .update, .unchanged:
                 if entry.action == .create {
@@ -88,6 +122,8 @@ public struct GenerationPlan: Equatable, Sendable {
                 manifest[entry.path] = Manifest.hash(entry.contents ?? "")
             case .delete:
                 try fm.removeItem(at: url)
+            case .kept, .orphaned:
+                continue
             case .conflict:
                 guard force else { continue }
                 if let contents = entry.contents {
@@ -99,7 +135,7 @@ public struct GenerationPlan: Equatable, Sendable {
                 }
             }
         }
-        try Manifest.write(manifest, database: database ?? Manifest.database(in: outputDirectory), to: outputDirectory)
+        try Manifest.write(manifest, database: database ?? Manifest.database(in: outputDirectory), userFiles: userFiles, to: outputDirectory)
     }
 }
 
@@ -159,13 +195,22 @@ public enum Manifest {
         return files
     }
 
-    static func write(_ files: [String: String], database: String?, to directory: String) throws {
+    /// The user files `generate` wrote or found (`user_files`): the ones it must never touch.
+    static func userFiles(in directory: String) -> [String] {
+        let url = URL(fileURLWithPath: directory).appendingPathComponent(GenerationPlan.manifestPath)
+        guard let data = try? Data(contentsOf: url),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return [] }
+        return object["user_files"] as? [String] ?? []
+    }
+
+    static func write(_ files: [String: String], database: String?, userFiles: [String] = [], to directory: String) throws {
         let url = URL(fileURLWithPath: directory).appendingPathComponent(GenerationPlan.manifestPath)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         // Atomic without an fsync (Foundation's `.atomic` write syncs the file, the slowest step of a
         // fresh project's last, serial phase): a temporary file beside it, then rename(2).
         let temporary = url.path + ".tmp-\(getpid())"
-        try GenerationPlan.writeNewFile(json(files, database: database), to: temporary)
+        try GenerationPlan.writeNewFile(json(files, database: database, userFiles: userFiles), to: temporary)
         guard rename(temporary, url.path) == 0 else {
             let error = GenerationPlan.writeError(url.path, errno, exists: false)
             unlink(temporary)
@@ -175,7 +220,7 @@ public enum Manifest {
 
     /// The manifest as pretty-printed JSON with sorted keys (written directly: JSONSerialization
     /// costs as much as hashing the files for a large project).
-    static func json(_ files: [String: String], database: String?) -> String {
+    static func json(_ files: [String: String], database: String?, userFiles: [String] = []) -> String {
         var out = "{\n"
         if let database { out += "  \"database\" : " + jsonString(database) + ",\n" }
         out += "  \"files\" : {"
@@ -186,8 +231,11 @@ public enum Manifest {
             out += "    " + jsonString(path) + " : " + jsonString(files[path]!)
         }
         out += first ? "},\n" : "\n  },\n"
-        out += "  \"generator\" : \"schemaforge\"\n}\n"
-        return out
+        out += "  \"generator\" : \"schemaforge\""
+        if !userFiles.isEmpty {
+            out += ",\n  \"user_files\" : [\n" + userFiles.sorted().map { "    " + jsonString($0) }.joined(separator: ",\n") + "\n  ]"
+        }
+        return out + "\n}\n"
     }
 
     /// A JSON string literal.

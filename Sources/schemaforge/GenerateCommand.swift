@@ -12,6 +12,8 @@ struct Generate: ParsableCommand {
         discussion: """
             Re-running is safe: unchanged files are not rewritten, and a generated file you edited is never
             overwritten silently (the command stops and names it) unless you pass --force.
+            Your own code goes in the files generate writes once and never touches again: app/hooks/<entity>.py
+            (called by the generated CRUD) and app/custom.py (your routes).
             The project remembers its database (.schemaforge/manifest.json): later runs without --db
             keep it, and a different --db is refused.
 
@@ -80,7 +82,10 @@ struct Generate: ParsableCommand {
         }
         var files = GeneratorPipeline.project(schema, database: db)
         keepMigrationHistory(&files, database: db)
-        let plan = GenerationPlan.make(files: files.map { ($0.path, $0.contents) }, outputDirectory: out)
+        let plan = GenerationPlan.make(files: files, outputDirectory: out)
+        for entry in plan.orphans {
+            FileHandle.standardError.write(Data("schemaforge: note: \(entry.path) is yours and stays, but the schema no longer has its entity: delete it when you no longer need it\n".utf8))
+        }
         if check || dryRun {
             for entry in plan.changes { print("\(entry.action.rawValue): \(entry.path)") }
             if plan.isUpToDate { print("\(out): up to date (\(files.count) files)") }
@@ -103,9 +108,11 @@ struct Generate: ParsableCommand {
             throw ValidationError("cannot write to '\(out)': \(error.localizedDescription)")
         }
         let counts = Dictionary(grouping: plan.entries, by: \.action).mapValues(\.count)
-        let summary = [GenerationPlan.Action.create, .update, .delete, .unchanged, .conflict].compactMap { action in
-            counts[action].map { "\($0) \(action == .conflict ? "overwritten" : action.rawValue == "unchanged" ? "unchanged" : action.rawValue + "d")" }
-        }.joined(separator: ", ")
+        let labels: [(GenerationPlan.Action, String)] = [
+            (.create, "created"), (.update, "updated"), (.delete, "deleted"), (.unchanged, "unchanged"), (.conflict, "overwritten"),
+            (.kept, "kept (yours)"), (.orphaned, "orphaned (yours, kept)"),
+        ]
+        let summary = labels.compactMap { action, label in counts[action].map { "\($0) \(label)" } }.joined(separator: ", ")
         print("\(out): \(summary)")
     }
 }

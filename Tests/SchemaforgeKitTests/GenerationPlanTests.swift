@@ -32,6 +32,28 @@ struct GenerationPlanTests {
         #expect(second.isUpToDate)
     }
 
+    @Test("user files: created when missing, then never replaced (not even with --force) nor removed; an orphan is said")
+    func userFilesAreWrittenOnce() throws {
+        let dir = try temporaryDirectory()
+        let hook = GeneratedFile(path: "app/hooks/post.py", contents: "fresh\n", isUserFile: true)
+        let generated = GeneratedFile(path: "app/crud/post.py", contents: "crud\n")
+        let first = GenerationPlan.make(files: [generated, hook], outputDirectory: dir)
+        #expect(first.entries.map(\.action) == [.create, .create])
+        try first.apply(to: dir, force: false)
+        try write(dir, "app/hooks/post.py", "mine\n")
+        let second = GenerationPlan.make(files: [generated, GeneratedFile(path: "app/hooks/post.py", contents: "newer\n", isUserFile: true)], outputDirectory: dir)
+        #expect(second.isUpToDate)
+        #expect(second.entries.first { $0.path == "app/hooks/post.py" }?.action == .kept)
+        try second.apply(to: dir, force: true)
+        #expect(read(dir, "app/hooks/post.py") == "mine\n")
+        // The entity left the schema: its generated module goes, the user's hook stays and is reported.
+        let third = GenerationPlan.make(files: [GeneratedFile](), outputDirectory: dir)
+        #expect(third.entries.map(\.action) == [.delete, .orphaned])
+        #expect(third.orphans.map(\.path) == ["app/hooks/post.py"])
+        try third.apply(to: dir, force: true)
+        #expect(read(dir, "app/hooks/post.py") == "mine\n" && read(dir, "app/crud/post.py") == nil)
+    }
+
     @Test("the manifest is JSON that reads back: quotes, backslashes, control characters and non-ASCII in paths")
     func manifestRoundTrip() throws {
         let dir = try temporaryDirectory()

@@ -2,13 +2,14 @@
 """Persistence of Post."""
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, delete, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import MissingReferenceError
+from app.hooks import post as hooks
 from app.models.associations import post_tags
 from app.models.post import Post
 from app.models.tag import Tag
@@ -35,6 +36,7 @@ REFRESH: list[str] = [
 
 async def create_post(session: AsyncSession, *, body: PostCreate) -> Post:
     """Insert a Post; constraint violations surface here as IntegrityError."""
+    body = await hooks.before_create(session, body)
     data = body.model_dump(exclude_unset=True, exclude={"tag_ids"})
     for name in SERVER_DEFAULTS:
         if data.get(name) is None:
@@ -47,11 +49,13 @@ async def create_post(session: AsyncSession, *, body: PostCreate) -> Post:
     session.add(post)
     await session.flush()
     await session.refresh(post, attribute_names=REFRESH)
+    await hooks.after_create(session, post)
     return post
 
 
 async def update_post(session: AsyncSession, *, post: Post, body: PostUpdate) -> Post:
     """Apply the fields the client sent."""
+    body = await hooks.before_update(session, post, body)
     data = body.model_dump(exclude_unset=True, exclude={"tag_ids"})
     if "author_id" in data:
         await _require(session, User.id, data["author_id"], "author_id")
@@ -61,6 +65,7 @@ async def update_post(session: AsyncSession, *, post: Post, body: PostUpdate) ->
         post.tags = await _load_all(session, Tag, Tag.id, body.tag_ids, "tag_ids")
     await session.flush()
     await session.refresh(post, attribute_names=REFRESH)
+    await hooks.after_update(session, post)
     return post
 
 
@@ -91,9 +96,13 @@ async def _require(session: AsyncSession, key: Any, value: Any, field: str) -> N
 
 async def delete_post(session: AsyncSession, post_id: int) -> bool:
     """Delete one Post; False when there is none."""
-    statement = delete(Post).where(Post.id == post_id)
-    result = cast(CursorResult[Any], await session.execute(statement))
-    return bool(result.rowcount)
+    post = await session.get(Post, post_id, with_for_update=True)
+    if post is None:
+        return False
+    await hooks.before_delete(session, post)
+    await session.execute(delete(Post).where(Post.id == post_id))
+    await hooks.after_delete(session, post)
+    return True
 
 
 async def add_tag(session: AsyncSession, post_id: int, tag_id: int) -> None:

@@ -2,13 +2,14 @@
 """Persistence of Tag."""
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, delete, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import MissingReferenceError
+from app.hooks import tag as hooks
 from app.models.associations import post_tags
 from app.models.post import Post
 from app.models.tag import Tag
@@ -22,6 +23,7 @@ REFRESH: list[str] = ["id", "name", "posts"]
 
 async def create_tag(session: AsyncSession, *, body: TagCreate) -> Tag:
     """Insert a Tag; constraint violations surface here as IntegrityError."""
+    body = await hooks.before_create(session, body)
     data = body.model_dump(exclude_unset=True, exclude={"post_ids"})
     for name in SERVER_DEFAULTS:
         if data.get(name) is None:
@@ -32,11 +34,13 @@ async def create_tag(session: AsyncSession, *, body: TagCreate) -> Tag:
     session.add(tag)
     await session.flush()
     await session.refresh(tag, attribute_names=REFRESH)
+    await hooks.after_create(session, tag)
     return tag
 
 
 async def update_tag(session: AsyncSession, *, tag: Tag, body: TagUpdate) -> Tag:
     """Apply the fields the client sent."""
+    body = await hooks.before_update(session, tag, body)
     data = body.model_dump(exclude_unset=True, exclude={"post_ids"})
     for name, value in data.items():
         setattr(tag, name, value)
@@ -44,6 +48,7 @@ async def update_tag(session: AsyncSession, *, tag: Tag, body: TagUpdate) -> Tag
         tag.posts = await _load_all(session, Post, Post.id, body.post_ids, "post_ids")
     await session.flush()
     await session.refresh(tag, attribute_names=REFRESH)
+    await hooks.after_update(session, tag)
     return tag
 
 
@@ -66,9 +71,13 @@ async def _load_all(
 
 async def delete_tag(session: AsyncSession, tag_id: int) -> bool:
     """Delete one Tag; False when there is none."""
-    statement = delete(Tag).where(Tag.id == tag_id)
-    result = cast(CursorResult[Any], await session.execute(statement))
-    return bool(result.rowcount)
+    tag = await session.get(Tag, tag_id, with_for_update=True)
+    if tag is None:
+        return False
+    await hooks.before_delete(session, tag)
+    await session.execute(delete(Tag).where(Tag.id == tag_id))
+    await hooks.after_delete(session, tag)
+    return True
 
 
 async def add_post(session: AsyncSession, tag_id: int, post_id: int) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import category as category_crud
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.hooks import category as category_hooks
 from app.models.category import Category
 from app.params import IntPath
 from app.schemas.category import (
@@ -47,15 +48,18 @@ async def list_categories(
     for name, column in FILTERS.items():
         if (value := getattr(query, name)) is not None:
             conditions.append(column == value)
+    statement = await category_hooks.filter_list(
+        session, select(Category).where(*conditions)
+    )
     total = await session.scalar(
-        select(func.count()).select_from(Category).where(*conditions)
+        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(
+            None
+        )
     )
     column = SORTABLE[query.sort.removeprefix("-")]
     order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
-        select(Category)
-        .where(*conditions)
-        .order_by(order, Category.id)
+        statement.order_by(order, Category.id)
         .offset(query.offset)
         .limit(query.limit)
         .options(*LOAD)

@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import post as post_crud
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.hooks import post as post_hooks
 from app.models.post import Post
 from app.models.tag import Tag
 from app.params import IntPath
@@ -49,15 +50,16 @@ async def list_posts(
     for name, column in FILTERS.items():
         if (value := getattr(query, name)) is not None:
             conditions.append(column == value)
+    statement = await post_hooks.filter_list(session, select(Post).where(*conditions))
     total = await session.scalar(
-        select(func.count()).select_from(Post).where(*conditions)
+        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(
+            None
+        )
     )
     column = SORTABLE[query.sort.removeprefix("-")]
     order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
-        select(Post)
-        .where(*conditions)
-        .order_by(order, Post.id)
+        statement.order_by(order, Post.id)
         .offset(query.offset)
         .limit(query.limit)
         .options(*LOAD)

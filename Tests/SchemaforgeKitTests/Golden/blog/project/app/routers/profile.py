@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import profile as profile_crud
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.hooks import profile as profile_hooks
 from app.models.profile import Profile
 from app.params import IntPath
 from app.schemas.profile import (
@@ -48,15 +49,18 @@ async def list_profiles(
     for name, column in FILTERS.items():
         if (value := getattr(query, name)) is not None:
             conditions.append(column == value)
+    statement = await profile_hooks.filter_list(
+        session, select(Profile).where(*conditions)
+    )
     total = await session.scalar(
-        select(func.count()).select_from(Profile).where(*conditions)
+        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(
+            None
+        )
     )
     column = SORTABLE[query.sort.removeprefix("-")]
     order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
-        select(Profile)
-        .where(*conditions)
-        .order_by(order, Profile.id)
+        statement.order_by(order, Profile.id)
         .offset(query.offset)
         .limit(query.limit)
         .options(*LOAD)

@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import tag as tag_crud
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.hooks import tag as tag_hooks
 from app.models.post import Post
 from app.models.tag import Tag
 from app.params import IntPath
@@ -41,15 +42,16 @@ async def list_tags(
     for name, column in FILTERS.items():
         if (value := getattr(query, name)) is not None:
             conditions.append(column == value)
+    statement = await tag_hooks.filter_list(session, select(Tag).where(*conditions))
     total = await session.scalar(
-        select(func.count()).select_from(Tag).where(*conditions)
+        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(
+            None
+        )
     )
     column = SORTABLE[query.sort.removeprefix("-")]
     order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
-        select(Tag)
-        .where(*conditions)
-        .order_by(order, Tag.id)
+        statement.order_by(order, Tag.id)
         .offset(query.offset)
         .limit(query.limit)
         .options(*LOAD)

@@ -2,13 +2,14 @@
 """Persistence of Employee."""
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, delete, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import MissingReferenceError, ReferenceCycleError
+from app.hooks import employee as hooks
 from app.models.associations import employee_mentors
 from app.models.department import Department
 from app.models.employee import Employee
@@ -37,6 +38,7 @@ REFRESH: list[str] = [
 
 async def create_employee(session: AsyncSession, *, body: EmployeeCreate) -> Employee:
     """Insert a Employee; constraint violations surface here as IntegrityError."""
+    body = await hooks.before_create(session, body)
     data = body.model_dump(exclude_unset=True, exclude={"mentee_ids", "mentor_ids"})
     for name in SERVER_DEFAULTS:
         if data.get(name) is None:
@@ -56,6 +58,7 @@ async def create_employee(session: AsyncSession, *, body: EmployeeCreate) -> Emp
     session.add(employee)
     await session.flush()
     await session.refresh(employee, attribute_names=REFRESH)
+    await hooks.after_create(session, employee)
     return employee
 
 
@@ -63,6 +66,7 @@ async def update_employee(
     session: AsyncSession, *, employee: Employee, body: EmployeeUpdate
 ) -> Employee:
     """Apply the fields the client sent."""
+    body = await hooks.before_update(session, employee, body)
     data = body.model_dump(exclude_unset=True, exclude={"mentee_ids", "mentor_ids"})
     if "department_id" in data:
         await _require(session, Department.id, data["department_id"], "department_id")
@@ -89,6 +93,7 @@ async def update_employee(
         )
     await session.flush()
     await session.refresh(employee, attribute_names=REFRESH)
+    await hooks.after_update(session, employee)
     return employee
 
 
@@ -131,9 +136,13 @@ async def _require(session: AsyncSession, key: Any, value: Any, field: str) -> N
 
 async def delete_employee(session: AsyncSession, employee_id: int) -> bool:
     """Delete one Employee; False when there is none."""
-    statement = delete(Employee).where(Employee.id == employee_id)
-    result = cast(CursorResult[Any], await session.execute(statement))
-    return bool(result.rowcount)
+    employee = await session.get(Employee, employee_id, with_for_update=True)
+    if employee is None:
+        return False
+    await hooks.before_delete(session, employee)
+    await session.execute(delete(Employee).where(Employee.id == employee_id))
+    await hooks.after_delete(session, employee)
+    return True
 
 
 async def add_mentee(

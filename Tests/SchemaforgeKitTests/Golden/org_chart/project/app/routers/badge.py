@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import badge as badge_crud
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.hooks import badge as badge_hooks
 from app.models.badge import Badge
 from app.params import IntPath
 from app.schemas.badge import BadgeCreate, BadgeList, BadgeQuery, BadgeRead, BadgeUpdate
@@ -43,15 +44,16 @@ async def list_badges(
     for name, column in FILTERS.items():
         if (value := getattr(query, name)) is not None:
             conditions.append(column == value)
+    statement = await badge_hooks.filter_list(session, select(Badge).where(*conditions))
     total = await session.scalar(
-        select(func.count()).select_from(Badge).where(*conditions)
+        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(
+            None
+        )
     )
     column = SORTABLE[query.sort.removeprefix("-")]
     order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
-        select(Badge)
-        .where(*conditions)
-        .order_by(order, Badge.id)
+        statement.order_by(order, Badge.id)
         .offset(query.offset)
         .limit(query.limit)
         .options(*LOAD)

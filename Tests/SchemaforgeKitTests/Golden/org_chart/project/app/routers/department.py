@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import department as department_crud
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.hooks import department as department_hooks
 from app.models.department import Department
 from app.params import IntPath
 from app.schemas.department import (
@@ -51,15 +52,18 @@ async def list_departments(
     for name, column in FILTERS.items():
         if (value := getattr(query, name)) is not None:
             conditions.append(column == value)
+    statement = await department_hooks.filter_list(
+        session, select(Department).where(*conditions)
+    )
     total = await session.scalar(
-        select(func.count()).select_from(Department).where(*conditions)
+        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(
+            None
+        )
     )
     column = SORTABLE[query.sort.removeprefix("-")]
     order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
-        select(Department)
-        .where(*conditions)
-        .order_by(order, Department.id)
+        statement.order_by(order, Department.id)
         .offset(query.offset)
         .limit(query.limit)
         .options(*LOAD)

@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import desk as desk_crud
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.hooks import desk as desk_hooks
 from app.models.desk import Desk
 from app.params import IntPath
 from app.schemas.desk import DeskCreate, DeskList, DeskQuery, DeskRead, DeskUpdate
@@ -41,15 +42,16 @@ async def list_desks(
     for name, column in FILTERS.items():
         if (value := getattr(query, name)) is not None:
             conditions.append(column == value)
+    statement = await desk_hooks.filter_list(session, select(Desk).where(*conditions))
     total = await session.scalar(
-        select(func.count()).select_from(Desk).where(*conditions)
+        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(
+            None
+        )
     )
     column = SORTABLE[query.sort.removeprefix("-")]
     order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
-        select(Desk)
-        .where(*conditions)
-        .order_by(order, Desk.id)
+        statement.order_by(order, Desk.id)
         .offset(query.offset)
         .limit(query.limit)
         .options(*LOAD)

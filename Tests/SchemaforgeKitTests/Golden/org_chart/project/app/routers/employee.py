@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import employee as employee_crud
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.hooks import employee as employee_hooks
 from app.models.employee import Employee
 from app.params import IntPath
 from app.schemas.employee import (
@@ -61,15 +62,18 @@ async def list_employees(
     for name, column in FILTERS.items():
         if (value := getattr(query, name)) is not None:
             conditions.append(column == value)
+    statement = await employee_hooks.filter_list(
+        session, select(Employee).where(*conditions)
+    )
     total = await session.scalar(
-        select(func.count()).select_from(Employee).where(*conditions)
+        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(
+            None
+        )
     )
     column = SORTABLE[query.sort.removeprefix("-")]
     order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
-        select(Employee)
-        .where(*conditions)
-        .order_by(order, Employee.id)
+        statement.order_by(order, Employee.id)
         .offset(query.offset)
         .limit(query.limit)
         .options(*LOAD)

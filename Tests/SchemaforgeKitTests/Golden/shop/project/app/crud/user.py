@@ -2,11 +2,11 @@
 """Persistence of User."""
 
 import uuid
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.hooks import user as hooks
 from app.models.user import User
 from app.schemas.user import UserCreate, UserUpdate
 
@@ -18,6 +18,7 @@ REFRESH: list[str] = ["id", "email", "display_name", "created_at", "updated_at"]
 
 async def create_user(session: AsyncSession, *, body: UserCreate) -> User:
     """Insert a User; constraint violations surface here as IntegrityError."""
+    body = await hooks.before_create(session, body)
     data = body.model_dump(exclude_unset=True)
     for name in SERVER_DEFAULTS:
         if data.get(name) is None:
@@ -26,21 +27,28 @@ async def create_user(session: AsyncSession, *, body: UserCreate) -> User:
     session.add(user)
     await session.flush()
     await session.refresh(user, attribute_names=REFRESH)
+    await hooks.after_create(session, user)
     return user
 
 
 async def update_user(session: AsyncSession, *, user: User, body: UserUpdate) -> User:
     """Apply the fields the client sent."""
+    body = await hooks.before_update(session, user, body)
     data = body.model_dump(exclude_unset=True)
     for name, value in data.items():
         setattr(user, name, value)
     await session.flush()
     await session.refresh(user, attribute_names=REFRESH)
+    await hooks.after_update(session, user)
     return user
 
 
 async def delete_user(session: AsyncSession, user_id: uuid.UUID) -> bool:
     """Delete one User; False when there is none."""
-    statement = delete(User).where(User.id == user_id)
-    result = cast(CursorResult[Any], await session.execute(statement))
-    return bool(result.rowcount)
+    user = await session.get(User, user_id, with_for_update=True)
+    if user is None:
+        return False
+    await hooks.before_delete(session, user)
+    await session.execute(delete(User).where(User.id == user_id))
+    await hooks.after_delete(session, user)
+    return True

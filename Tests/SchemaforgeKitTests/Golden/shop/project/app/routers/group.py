@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import group as group_crud
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.hooks import group as group_hooks
 from app.models.group import Group
 from app.schemas.group import GroupCreate, GroupList, GroupQuery, GroupRead, GroupUpdate
 
@@ -34,15 +35,16 @@ async def list_groups(
 ) -> GroupList:
     """A page of Group, filtered by indexed fields and sorted (`-field` descending)."""
     conditions: list[ColumnElement[bool]] = []
+    statement = await group_hooks.filter_list(session, select(Group).where(*conditions))
     total = await session.scalar(
-        select(func.count()).select_from(Group).where(*conditions)
+        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(
+            None
+        )
     )
     column = SORTABLE[query.sort.removeprefix("-")]
     order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
-        select(Group)
-        .where(*conditions)
-        .order_by(order, Group.code)
+        statement.order_by(order, Group.code)
         .offset(query.offset)
         .limit(query.limit)
         .options(*LOAD)

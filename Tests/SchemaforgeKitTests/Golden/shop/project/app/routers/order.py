@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import order as order_crud
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.hooks import order as order_hooks
 from app.models.order import Order
 from app.params import IntPath
 from app.schemas.order import OrderCreate, OrderList, OrderQuery, OrderRead, OrderUpdate
@@ -46,15 +47,16 @@ async def list_orders(
     for name, column in FILTERS.items():
         if (value := getattr(query, name)) is not None:
             conditions.append(column == value)
+    statement = await order_hooks.filter_list(session, select(Order).where(*conditions))
     total = await session.scalar(
-        select(func.count()).select_from(Order).where(*conditions)
+        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(
+            None
+        )
     )
     column = SORTABLE[query.sort.removeprefix("-")]
     order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
-        select(Order)
-        .where(*conditions)
-        .order_by(order, Order.id)
+        statement.order_by(order, Order.id)
         .offset(query.offset)
         .limit(query.limit)
         .options(*LOAD)

@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import order_line as order_line_crud
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.hooks import order_line as order_line_hooks
 from app.models.order_line import OrderLine
 from app.params import IntPath, SmallIntPath
 from app.schemas.order_line import (
@@ -50,15 +51,18 @@ async def list_order_lines(
     for name, column in FILTERS.items():
         if (value := getattr(query, name)) is not None:
             conditions.append(column == value)
+    statement = await order_line_hooks.filter_list(
+        session, select(OrderLine).where(*conditions)
+    )
     total = await session.scalar(
-        select(func.count()).select_from(OrderLine).where(*conditions)
+        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(
+            None
+        )
     )
     column = SORTABLE[query.sort.removeprefix("-")]
     order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
-        select(OrderLine)
-        .where(*conditions)
-        .order_by(order, OrderLine.order_id, OrderLine.line_no)
+        statement.order_by(order, OrderLine.order_id, OrderLine.line_no)
         .offset(query.offset)
         .limit(query.limit)
         .options(*LOAD)

@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import product as product_crud
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.hooks import product as product_hooks
 from app.models.product import Product
 from app.schemas.product import (
     ProductCreate,
@@ -50,15 +51,18 @@ async def list_products(
     for name, column in FILTERS.items():
         if (value := getattr(query, name)) is not None:
             conditions.append(column == value)
+    statement = await product_hooks.filter_list(
+        session, select(Product).where(*conditions)
+    )
     total = await session.scalar(
-        select(func.count()).select_from(Product).where(*conditions)
+        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(
+            None
+        )
     )
     column = SORTABLE[query.sort.removeprefix("-")]
     order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
-        select(Product)
-        .where(*conditions)
-        .order_by(order, Product.sku)
+        statement.order_by(order, Product.sku)
         .offset(query.offset)
         .limit(query.limit)
         .options(*LOAD)

@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import shipment as shipment_crud
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.hooks import shipment as shipment_hooks
 from app.models.shipment import Shipment
 from app.params import IntPath
 from app.schemas.shipment import (
@@ -51,15 +52,18 @@ async def list_shipments(
     for name, column in FILTERS.items():
         if (value := getattr(query, name)) is not None:
             conditions.append(column == value)
+    statement = await shipment_hooks.filter_list(
+        session, select(Shipment).where(*conditions)
+    )
     total = await session.scalar(
-        select(func.count()).select_from(Shipment).where(*conditions)
+        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(
+            None
+        )
     )
     column = SORTABLE[query.sort.removeprefix("-")]
     order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
-        select(Shipment)
-        .where(*conditions)
-        .order_by(order, Shipment.id)
+        statement.order_by(order, Shipment.id)
         .offset(query.offset)
         .limit(query.limit)
         .options(*LOAD)

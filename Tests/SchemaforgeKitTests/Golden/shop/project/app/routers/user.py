@@ -13,6 +13,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app.crud import user as user_crud
 from app.db import SessionDep
 from app.errors import problem_responses
+from app.hooks import user as user_hooks
 from app.models.user import User
 from app.schemas.user import UserCreate, UserList, UserQuery, UserRead, UserUpdate
 
@@ -43,15 +44,16 @@ async def list_users(
     for name, column in FILTERS.items():
         if (value := getattr(query, name)) is not None:
             conditions.append(column == value)
+    statement = await user_hooks.filter_list(session, select(User).where(*conditions))
     total = await session.scalar(
-        select(func.count()).select_from(User).where(*conditions)
+        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(
+            None
+        )
     )
     column = SORTABLE[query.sort.removeprefix("-")]
     order = column.desc() if query.sort.startswith("-") else column.asc()
     stmt = (
-        select(User)
-        .where(*conditions)
-        .order_by(order, User.id)
+        statement.order_by(order, User.id)
         .offset(query.offset)
         .limit(query.limit)
         .options(*LOAD)
