@@ -144,6 +144,7 @@ struct FastAPIAppGenerator {
         m.imports.from("fastapi", import: "FastAPI")
         m.imports.from("app.errors", import: "register_exception_handlers")
         m.imports.from("app.routers", import: "api_router")
+        m.imports.from("app", import: "custom")
         imports(&m.imports)
         m.body = [.raw("""
             \(lifespan)
@@ -151,6 +152,8 @@ struct FastAPIAppGenerator {
 
             app = FastAPI(title=\(PythonRenderer.quote(title)), lifespan=lifespan)
             app.include_router(api_router, prefix="/api/v1")
+            # Your routes (app/custom.py is yours: generate never changes it).
+            app.include_router(custom.router, prefix="/api/v1")
             register_exception_handlers(app)
             """)]
         return GeneratedFile(path: "app/main.py", contents: PythonRenderer().render(m))

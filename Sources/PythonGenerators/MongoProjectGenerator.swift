@@ -63,6 +63,7 @@ public struct MongoProjectGenerator {
             files.append(router(view))
             files.append(GeneratedFile(path: "mongo/validators/\(collections.collectionName(view.table)).json", contents: collections.validator(view.table).render() + "\n"))
         }
+        files += UserCodeGenerator(views: views, backend: .odmantic).generate()
         files += projectFiles()
         files += migrationFiles()
         files += tests()
@@ -422,6 +423,8 @@ public struct MongoProjectGenerator {
         m.imports.from("odmantic", import: "AIOEngine")
         m.imports.from("app.errors", import: "NotFoundError")
         m.imports.from("app.schemas.\(view.module)", import: "\(view.entity)Create", "\(view.entity)Update")
+        m.imports.from("app.hooks", import: "\(view.module) as \(UserCodeGenerator.crudAlias)")
+        let hooks = UserCodeGenerator.crudAlias
         let model = importModel(view.entity, into: &m.imports)
         var refs: [String] = []
         for (field, target) in references(view.table) {
@@ -455,17 +458,21 @@ public struct MongoProjectGenerator {
         lines.append("")
         lines.append("async def create_\(snake)(engine: AIOEngine, *, body: \(view.entity)Create) -> \(model):")
         lines.append("    \"\"\"Insert a \(view.entity); a unique index violation raises DuplicateKeyError.\"\"\"")
+        lines.append("    body = await \(hooks).before_create(engine, body)")
         lines.append("    data = body.model_dump()")
         lines += embeddedCleanup(view)
         lines.append("    for name in GENERATED:")
         lines.append("        if data.get(name) is None:")
         lines.append("            data.pop(name, None)")
         lines.append("    await check_references(engine, data)")
-        lines.append("    return await engine.save(\(model)(**data))")
+        lines.append("    document = await engine.save(\(model)(**data))")
+        lines.append("    await \(hooks).after_create(engine, document)")
+        lines.append("    return document")
         lines.append("")
         lines.append("")
         lines.append("async def update_\(snake)(engine: AIOEngine, *, document: \(model), body: \(view.entity)Update) -> \(model):")
         lines.append("    \"\"\"Apply the fields the client sent.\"\"\"")
+        lines.append("    body = await \(hooks).before_update(engine, document, body)")
         lines.append("    data = body.model_dump(exclude_unset=True)")
         lines += embeddedCleanup(view)
         lines.append("    await check_references(engine, data)")
@@ -474,7 +481,9 @@ public struct MongoProjectGenerator {
             for name in onUpdate { lines.append("    data[\(PythonRenderer.quote(name))] = now()") }
         }
         lines.append("    document.model_update(data)")
-        lines.append("    return await engine.save(document)")
+        lines.append("    document = await engine.save(document)")
+        lines.append("    await \(hooks).after_update(engine, document)")
+        lines.append("    return document")
         for (field, target) in references(view.table) {
             let relation = field.hasSuffix("_id") ? String(field.dropLast(3)) : field
             lines.append("")
@@ -563,6 +572,8 @@ public struct MongoProjectGenerator {
         m.imports.from("fastapi", import: "APIRouter", "HTTPException", "Query", "Response")
         m.imports.from("app.crud", import: "\(view.module) as \(view.module)_crud")
         m.imports.from("app.crud.deletes", import: "delete_\(snake)")
+        let hooks = UserCodeGenerator.routerAlias(view)
+        m.imports.from("app.hooks", import: "\(view.module) as \(hooks)")
         m.imports.from("app.db", import: "EngineDep")
         m.imports.from("app.documents", import: "object_id", "to_api")
         m.imports.from("app.params", import: "ObjectIdPath")
@@ -619,6 +630,7 @@ public struct MongoProjectGenerator {
         out.append("    \"\"\"A page of \(e), filtered by indexed fields and sorted (`-field` descending).\"\"\"")
         out.append("    query: dict[str, Any] = {}")
         out += conditions
+        out.append("    query = await \(hooks).filter_list(engine, query)")
         out.append("    collection = engine.get_collection(\(model))")
         out.append("    total = await collection.count_documents(query)")
         out.append("    direction = -1 if sort.startswith(\"-\") else 1")
@@ -656,7 +668,10 @@ public struct MongoProjectGenerator {
         out.append("")
         out.append("@router.delete(\"/{\(key)}\", status_code=204)")
         out.append("async def delete_\(snake)_route(\(key): ObjectIdPath, engine: EngineDep) -> Response:")
-        out.append("    await delete_\(snake)(engine, await _get_or_404(engine, \(key)))")
+        out.append("    document = await _get_or_404(engine, \(key))")
+        out.append("    await \(hooks).before_delete(engine, document)")
+        out.append("    await delete_\(snake)(engine, document)")
+        out.append("    await \(hooks).after_delete(engine, document)")
         out.append("    return Response(status_code=204)")
         for (field, relation) in arrays {
             guard let targetTable = schema.table(named: relation.targetTable) else { continue }
@@ -927,6 +942,7 @@ public struct MongoProjectGenerator {
                 - `mongo/migrations/`, `mongo/migrate.py`: migrations (`python -m mongo.migrate upgrade`)
                 - `tests/`: HTTP tests of every resource (on the server of `TEST_MONGODB_URL`)
 
+                \(UserCodeGenerator(views: [], backend: .odmantic).readmeSection)
                 ## Not enforced by MongoDB
 
                 \(warningList)

@@ -137,17 +137,7 @@ struct ProjectFilesGenerator {
             `.schemaforge/manifest.json`: `schemaforge generate` rewrites only what changed and never
             overwrites a file you edited unless you pass `--force`.
 
-            ## Your code
-
-            These files are yours: `schemaforge generate` writes them once and never changes or removes
-            them (they carry a "Written once" header).
-
-            - `app/hooks/<entity>.py`: the CRUD calls `before_create` (returns the body to insert),
-              `after_create`, `before_update`, `after_update`, `before_delete` and `after_delete` in the
-              request's transaction, and the list route passes its query through `filter_list` (default
-              filters such as tenancy or soft delete; the count follows). Raise an `HTTPException` to
-              refuse: nothing is written.
-            - `app/custom.py`: `router`, mounted under `/api/v1` beside the generated routes.
+            \(UserCodeGenerator(views: []).readmeSection)
 
             """)
     }

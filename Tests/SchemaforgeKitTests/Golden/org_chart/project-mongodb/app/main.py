@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from app import custom
 from app.db import make_engine
 from app.errors import register_exception_handlers
 from app.models import MODELS
@@ -24,4 +25,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 app = FastAPI(title="org_chart", lifespan=lifespan)
 app.include_router(api_router, prefix="/api/v1")
+# Your routes (app/custom.py is yours: generate never changes it).
+app.include_router(custom.router, prefix="/api/v1")
 register_exception_handlers(app)

@@ -7,6 +7,7 @@ from bson import ObjectId
 from odmantic import AIOEngine
 
 from app.errors import NotFoundError
+from app.hooks import category as hooks
 from app.models.category import Category
 from app.schemas.category import CategoryCreate, CategoryUpdate
 
@@ -33,22 +34,28 @@ async def check_references(engine: AIOEngine, data: dict[str, Any]) -> None:
 
 async def create_category(engine: AIOEngine, *, body: CategoryCreate) -> Category:
     """Insert a Category; a unique index violation raises DuplicateKeyError."""
+    body = await hooks.before_create(engine, body)
     data = body.model_dump()
     for name in GENERATED:
         if data.get(name) is None:
             data.pop(name, None)
     await check_references(engine, data)
-    return await engine.save(Category(**data))
+    document = await engine.save(Category(**data))
+    await hooks.after_create(engine, document)
+    return document
 
 
 async def update_category(
     engine: AIOEngine, *, document: Category, body: CategoryUpdate
 ) -> Category:
     """Apply the fields the client sent."""
+    body = await hooks.before_update(engine, document, body)
     data = body.model_dump(exclude_unset=True)
     await check_references(engine, data)
     document.model_update(data)
-    return await engine.save(document)
+    document = await engine.save(document)
+    await hooks.after_update(engine, document)
+    return document
 
 
 async def find_by_parent(engine: AIOEngine, parent_id: ObjectId) -> list[Category]:

@@ -7,6 +7,7 @@ from bson import ObjectId
 from odmantic import AIOEngine
 
 from app.errors import NotFoundError
+from app.hooks import post as hooks
 from app.models.defaults import now
 from app.models.post import Post
 from app.models.tag import Tag
@@ -37,21 +38,27 @@ async def check_references(engine: AIOEngine, data: dict[str, Any]) -> None:
 
 async def create_post(engine: AIOEngine, *, body: PostCreate) -> Post:
     """Insert a Post; a unique index violation raises DuplicateKeyError."""
+    body = await hooks.before_create(engine, body)
     data = body.model_dump()
     for name in GENERATED:
         if data.get(name) is None:
             data.pop(name, None)
     await check_references(engine, data)
-    return await engine.save(Post(**data))
+    document = await engine.save(Post(**data))
+    await hooks.after_create(engine, document)
+    return document
 
 
 async def update_post(engine: AIOEngine, *, document: Post, body: PostUpdate) -> Post:
     """Apply the fields the client sent."""
+    body = await hooks.before_update(engine, document, body)
     data = body.model_dump(exclude_unset=True)
     await check_references(engine, data)
     data["updated_at"] = now()
     document.model_update(data)
-    return await engine.save(document)
+    document = await engine.save(document)
+    await hooks.after_update(engine, document)
+    return document
 
 
 async def find_by_author(engine: AIOEngine, author_id: ObjectId) -> list[Post]:

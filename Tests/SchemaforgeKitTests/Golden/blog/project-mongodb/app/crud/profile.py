@@ -7,6 +7,7 @@ from bson import ObjectId
 from odmantic import AIOEngine
 
 from app.errors import NotFoundError
+from app.hooks import profile as hooks
 from app.models.profile import Profile
 from app.models.user import User
 from app.schemas.profile import ProfileCreate, ProfileUpdate
@@ -34,22 +35,28 @@ async def check_references(engine: AIOEngine, data: dict[str, Any]) -> None:
 
 async def create_profile(engine: AIOEngine, *, body: ProfileCreate) -> Profile:
     """Insert a Profile; a unique index violation raises DuplicateKeyError."""
+    body = await hooks.before_create(engine, body)
     data = body.model_dump()
     for name in GENERATED:
         if data.get(name) is None:
             data.pop(name, None)
     await check_references(engine, data)
-    return await engine.save(Profile(**data))
+    document = await engine.save(Profile(**data))
+    await hooks.after_create(engine, document)
+    return document
 
 
 async def update_profile(
     engine: AIOEngine, *, document: Profile, body: ProfileUpdate
 ) -> Profile:
     """Apply the fields the client sent."""
+    body = await hooks.before_update(engine, document, body)
     data = body.model_dump(exclude_unset=True)
     await check_references(engine, data)
     document.model_update(data)
-    return await engine.save(document)
+    document = await engine.save(document)
+    await hooks.after_update(engine, document)
+    return document
 
 
 async def find_by_user(engine: AIOEngine, user_id: ObjectId) -> list[Profile]:

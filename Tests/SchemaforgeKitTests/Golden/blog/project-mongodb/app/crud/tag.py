@@ -7,6 +7,7 @@ from bson import ObjectId
 from odmantic import AIOEngine
 
 from app.errors import NotFoundError
+from app.hooks import tag as hooks
 from app.models.tag import Tag
 from app.schemas.tag import TagCreate, TagUpdate
 
@@ -31,17 +32,23 @@ async def check_references(engine: AIOEngine, data: dict[str, Any]) -> None:
 
 async def create_tag(engine: AIOEngine, *, body: TagCreate) -> Tag:
     """Insert a Tag; a unique index violation raises DuplicateKeyError."""
+    body = await hooks.before_create(engine, body)
     data = body.model_dump()
     for name in GENERATED:
         if data.get(name) is None:
             data.pop(name, None)
     await check_references(engine, data)
-    return await engine.save(Tag(**data))
+    document = await engine.save(Tag(**data))
+    await hooks.after_create(engine, document)
+    return document
 
 
 async def update_tag(engine: AIOEngine, *, document: Tag, body: TagUpdate) -> Tag:
     """Apply the fields the client sent."""
+    body = await hooks.before_update(engine, document, body)
     data = body.model_dump(exclude_unset=True)
     await check_references(engine, data)
     document.model_update(data)
-    return await engine.save(document)
+    document = await engine.save(document)
+    await hooks.after_update(engine, document)
+    return document

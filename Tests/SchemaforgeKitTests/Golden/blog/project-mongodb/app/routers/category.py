@@ -11,6 +11,7 @@ from app.crud import category as category_crud
 from app.crud.deletes import delete_category
 from app.db import EngineDep
 from app.documents import object_id, to_api
+from app.hooks import category as category_hooks
 from app.models.category import Category
 from app.params import ObjectIdPath, ObjectIdQuery
 from app.schemas.category import (
@@ -48,6 +49,7 @@ async def list_categories(
     query: dict[str, Any] = {}
     if parent_id is not None:
         query["parent_id"] = ObjectId(parent_id)
+    query = await category_hooks.filter_list(engine, query)
     collection = engine.get_collection(Category)
     total = await collection.count_documents(query)
     direction = -1 if sort.startswith("-") else 1
@@ -89,5 +91,8 @@ async def update_category(
 async def delete_category_route(
     category_id: ObjectIdPath, engine: EngineDep
 ) -> Response:
-    await delete_category(engine, await _get_or_404(engine, category_id))
+    document = await _get_or_404(engine, category_id)
+    await category_hooks.before_delete(engine, document)
+    await delete_category(engine, document)
+    await category_hooks.after_delete(engine, document)
     return Response(status_code=204)

@@ -11,6 +11,7 @@ from app.crud import post as post_crud
 from app.crud.deletes import delete_post
 from app.db import EngineDep
 from app.documents import object_id, to_api
+from app.hooks import post as post_hooks
 from app.models.post import Post
 from app.models.tag import Tag
 from app.params import ObjectIdPath, ObjectIdQuery
@@ -56,6 +57,7 @@ async def list_posts(
         query["author_id"] = ObjectId(author_id)
     if published is not None:
         query["published"] = published
+    query = await post_hooks.filter_list(engine, query)
     collection = engine.get_collection(Post)
     total = await collection.count_documents(query)
     direction = -1 if sort.startswith("-") else 1
@@ -93,7 +95,10 @@ async def update_post(
 
 @router.delete("/{post_id}", status_code=204)
 async def delete_post_route(post_id: ObjectIdPath, engine: EngineDep) -> Response:
-    await delete_post(engine, await _get_or_404(engine, post_id))
+    document = await _get_or_404(engine, post_id)
+    await post_hooks.before_delete(engine, document)
+    await delete_post(engine, document)
+    await post_hooks.after_delete(engine, document)
     return Response(status_code=204)
 
 

@@ -11,6 +11,7 @@ from app.crud import profile as profile_crud
 from app.crud.deletes import delete_profile
 from app.db import EngineDep
 from app.documents import object_id, to_api
+from app.hooks import profile as profile_hooks
 from app.models.profile import Profile
 from app.params import ObjectIdPath, ObjectIdQuery
 from app.schemas.profile import ProfileCreate, ProfileList, ProfileRead, ProfileUpdate
@@ -46,6 +47,7 @@ async def list_profiles(
         query["public_id"] = public_id
     if user_id is not None:
         query["user_id"] = ObjectId(user_id)
+    query = await profile_hooks.filter_list(engine, query)
     collection = engine.get_collection(Profile)
     total = await collection.count_documents(query)
     direction = -1 if sort.startswith("-") else 1
@@ -85,5 +87,8 @@ async def update_profile(
 
 @router.delete("/{profile_id}", status_code=204)
 async def delete_profile_route(profile_id: ObjectIdPath, engine: EngineDep) -> Response:
-    await delete_profile(engine, await _get_or_404(engine, profile_id))
+    document = await _get_or_404(engine, profile_id)
+    await profile_hooks.before_delete(engine, document)
+    await delete_profile(engine, document)
+    await profile_hooks.after_delete(engine, document)
     return Response(status_code=204)

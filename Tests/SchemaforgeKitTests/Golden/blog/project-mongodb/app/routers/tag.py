@@ -10,6 +10,7 @@ from app.crud import tag as tag_crud
 from app.crud.deletes import delete_tag
 from app.db import EngineDep
 from app.documents import object_id, to_api
+from app.hooks import tag as tag_hooks
 from app.models.tag import Tag
 from app.params import ObjectIdPath
 from app.schemas.tag import TagCreate, TagList, TagRead, TagUpdate
@@ -41,6 +42,7 @@ async def list_tags(
     query: dict[str, Any] = {}
     if name is not None:
         query["name"] = name
+    query = await tag_hooks.filter_list(engine, query)
     collection = engine.get_collection(Tag)
     total = await collection.count_documents(query)
     direction = -1 if sort.startswith("-") else 1
@@ -78,5 +80,8 @@ async def update_tag(
 
 @router.delete("/{tag_id}", status_code=204)
 async def delete_tag_route(tag_id: ObjectIdPath, engine: EngineDep) -> Response:
-    await delete_tag(engine, await _get_or_404(engine, tag_id))
+    document = await _get_or_404(engine, tag_id)
+    await tag_hooks.before_delete(engine, document)
+    await delete_tag(engine, document)
+    await tag_hooks.after_delete(engine, document)
     return Response(status_code=204)

@@ -10,6 +10,7 @@ from app.crud import user as user_crud
 from app.crud.deletes import delete_user
 from app.db import EngineDep
 from app.documents import object_id, to_api
+from app.hooks import user as user_hooks
 from app.models.user import User
 from app.params import ObjectIdPath
 from app.schemas.user import UserCreate, UserList, UserRead, UserUpdate
@@ -46,6 +47,7 @@ async def list_users(
     query: dict[str, Any] = {}
     if email is not None:
         query["email"] = email
+    query = await user_hooks.filter_list(engine, query)
     collection = engine.get_collection(User)
     total = await collection.count_documents(query)
     direction = -1 if sort.startswith("-") else 1
@@ -83,5 +85,8 @@ async def update_user(
 
 @router.delete("/{user_id}", status_code=204)
 async def delete_user_route(user_id: ObjectIdPath, engine: EngineDep) -> Response:
-    await delete_user(engine, await _get_or_404(engine, user_id))
+    document = await _get_or_404(engine, user_id)
+    await user_hooks.before_delete(engine, document)
+    await delete_user(engine, document)
+    await user_hooks.after_delete(engine, document)
     return Response(status_code=204)

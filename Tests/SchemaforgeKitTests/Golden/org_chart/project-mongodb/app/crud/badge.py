@@ -7,6 +7,7 @@ from bson import ObjectId
 from odmantic import AIOEngine
 
 from app.errors import NotFoundError
+from app.hooks import badge as hooks
 from app.models.badge import Badge
 from app.models.employee import Employee
 from app.schemas.badge import BadgeCreate, BadgeUpdate
@@ -34,22 +35,28 @@ async def check_references(engine: AIOEngine, data: dict[str, Any]) -> None:
 
 async def create_badge(engine: AIOEngine, *, body: BadgeCreate) -> Badge:
     """Insert a Badge; a unique index violation raises DuplicateKeyError."""
+    body = await hooks.before_create(engine, body)
     data = body.model_dump()
     for name in GENERATED:
         if data.get(name) is None:
             data.pop(name, None)
     await check_references(engine, data)
-    return await engine.save(Badge(**data))
+    document = await engine.save(Badge(**data))
+    await hooks.after_create(engine, document)
+    return document
 
 
 async def update_badge(
     engine: AIOEngine, *, document: Badge, body: BadgeUpdate
 ) -> Badge:
     """Apply the fields the client sent."""
+    body = await hooks.before_update(engine, document, body)
     data = body.model_dump(exclude_unset=True)
     await check_references(engine, data)
     document.model_update(data)
-    return await engine.save(document)
+    document = await engine.save(document)
+    await hooks.after_update(engine, document)
+    return document
 
 
 async def find_by_employee(engine: AIOEngine, employee_id: ObjectId) -> list[Badge]:

@@ -7,6 +7,7 @@ from bson import ObjectId
 from odmantic import AIOEngine
 
 from app.errors import NotFoundError
+from app.hooks import department as hooks
 from app.models.department import Department
 from app.models.employee import Employee
 from app.schemas.department import DepartmentCreate, DepartmentUpdate
@@ -35,22 +36,28 @@ async def check_references(engine: AIOEngine, data: dict[str, Any]) -> None:
 
 async def create_department(engine: AIOEngine, *, body: DepartmentCreate) -> Department:
     """Insert a Department; a unique index violation raises DuplicateKeyError."""
+    body = await hooks.before_create(engine, body)
     data = body.model_dump()
     for name in GENERATED:
         if data.get(name) is None:
             data.pop(name, None)
     await check_references(engine, data)
-    return await engine.save(Department(**data))
+    document = await engine.save(Department(**data))
+    await hooks.after_create(engine, document)
+    return document
 
 
 async def update_department(
     engine: AIOEngine, *, document: Department, body: DepartmentUpdate
 ) -> Department:
     """Apply the fields the client sent."""
+    body = await hooks.before_update(engine, document, body)
     data = body.model_dump(exclude_unset=True)
     await check_references(engine, data)
     document.model_update(data)
-    return await engine.save(document)
+    document = await engine.save(document)
+    await hooks.after_update(engine, document)
+    return document
 
 
 async def find_by_parent(engine: AIOEngine, parent_id: ObjectId) -> list[Department]:

@@ -7,6 +7,7 @@ from bson import ObjectId
 from odmantic import AIOEngine
 
 from app.errors import NotFoundError
+from app.hooks import desk as hooks
 from app.models.desk import Desk
 from app.models.employee import Employee
 from app.schemas.desk import DeskCreate, DeskUpdate
@@ -34,20 +35,26 @@ async def check_references(engine: AIOEngine, data: dict[str, Any]) -> None:
 
 async def create_desk(engine: AIOEngine, *, body: DeskCreate) -> Desk:
     """Insert a Desk; a unique index violation raises DuplicateKeyError."""
+    body = await hooks.before_create(engine, body)
     data = body.model_dump()
     for name in GENERATED:
         if data.get(name) is None:
             data.pop(name, None)
     await check_references(engine, data)
-    return await engine.save(Desk(**data))
+    document = await engine.save(Desk(**data))
+    await hooks.after_create(engine, document)
+    return document
 
 
 async def update_desk(engine: AIOEngine, *, document: Desk, body: DeskUpdate) -> Desk:
     """Apply the fields the client sent."""
+    body = await hooks.before_update(engine, document, body)
     data = body.model_dump(exclude_unset=True)
     await check_references(engine, data)
     document.model_update(data)
-    return await engine.save(document)
+    document = await engine.save(document)
+    await hooks.after_update(engine, document)
+    return document
 
 
 async def find_by_occupant(engine: AIOEngine, occupant_id: ObjectId) -> list[Desk]:

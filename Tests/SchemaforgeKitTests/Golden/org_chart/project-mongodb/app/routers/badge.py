@@ -11,6 +11,7 @@ from app.crud import badge as badge_crud
 from app.crud.deletes import delete_badge
 from app.db import EngineDep
 from app.documents import object_id, to_api
+from app.hooks import badge as badge_hooks
 from app.models.badge import Badge
 from app.params import ObjectIdPath, ObjectIdQuery
 from app.schemas.badge import BadgeCreate, BadgeList, BadgeRead, BadgeUpdate
@@ -47,6 +48,7 @@ async def list_badges(
         query["code"] = code
     if employee_id is not None:
         query["employee_id"] = ObjectId(employee_id)
+    query = await badge_hooks.filter_list(engine, query)
     collection = engine.get_collection(Badge)
     total = await collection.count_documents(query)
     direction = -1 if sort.startswith("-") else 1
@@ -84,5 +86,8 @@ async def update_badge(
 
 @router.delete("/{badge_id}", status_code=204)
 async def delete_badge_route(badge_id: ObjectIdPath, engine: EngineDep) -> Response:
-    await delete_badge(engine, await _get_or_404(engine, badge_id))
+    document = await _get_or_404(engine, badge_id)
+    await badge_hooks.before_delete(engine, document)
+    await delete_badge(engine, document)
+    await badge_hooks.after_delete(engine, document)
     return Response(status_code=204)

@@ -11,6 +11,7 @@ from app.crud import department as department_crud
 from app.crud.deletes import delete_department
 from app.db import EngineDep
 from app.documents import object_id, to_api
+from app.hooks import department as department_hooks
 from app.models.department import Department
 from app.params import ObjectIdPath, ObjectIdQuery
 from app.schemas.department import (
@@ -56,6 +57,7 @@ async def list_departments(
         query["parent_id"] = ObjectId(parent_id)
     if name is not None:
         query["name"] = name
+    query = await department_hooks.filter_list(engine, query)
     collection = engine.get_collection(Department)
     total = await collection.count_documents(query)
     direction = -1 if sort.startswith("-") else 1
@@ -103,5 +105,8 @@ async def update_department(
 async def delete_department_route(
     department_id: ObjectIdPath, engine: EngineDep
 ) -> Response:
-    await delete_department(engine, await _get_or_404(engine, department_id))
+    document = await _get_or_404(engine, department_id)
+    await department_hooks.before_delete(engine, document)
+    await delete_department(engine, document)
+    await department_hooks.after_delete(engine, document)
     return Response(status_code=204)

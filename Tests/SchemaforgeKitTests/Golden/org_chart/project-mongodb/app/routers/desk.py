@@ -11,6 +11,7 @@ from app.crud import desk as desk_crud
 from app.crud.deletes import delete_desk
 from app.db import EngineDep
 from app.documents import object_id, to_api
+from app.hooks import desk as desk_hooks
 from app.models.desk import Desk
 from app.params import ObjectIdPath, ObjectIdQuery
 from app.schemas.desk import DeskCreate, DeskList, DeskRead, DeskUpdate
@@ -43,6 +44,7 @@ async def list_desks(
     query: dict[str, Any] = {}
     if occupant_id is not None:
         query["occupant_id"] = ObjectId(occupant_id)
+    query = await desk_hooks.filter_list(engine, query)
     collection = engine.get_collection(Desk)
     total = await collection.count_documents(query)
     direction = -1 if sort.startswith("-") else 1
@@ -80,5 +82,8 @@ async def update_desk(
 
 @router.delete("/{desk_id}", status_code=204)
 async def delete_desk_route(desk_id: ObjectIdPath, engine: EngineDep) -> Response:
-    await delete_desk(engine, await _get_or_404(engine, desk_id))
+    document = await _get_or_404(engine, desk_id)
+    await desk_hooks.before_delete(engine, document)
+    await delete_desk(engine, document)
+    await desk_hooks.after_delete(engine, document)
     return Response(status_code=204)

@@ -11,6 +11,7 @@ from app.crud import employee as employee_crud
 from app.crud.deletes import delete_employee
 from app.db import EngineDep
 from app.documents import object_id, to_api
+from app.hooks import employee as employee_hooks
 from app.models.employee import Employee
 from app.params import ObjectIdPath, ObjectIdQuery
 from app.schemas.employee import (
@@ -66,6 +67,7 @@ async def list_employees(
         query["email"] = email
     if employee_no is not None:
         query["employee_no"] = employee_no
+    query = await employee_hooks.filter_list(engine, query)
     collection = engine.get_collection(Employee)
     total = await collection.count_documents(query)
     direction = -1 if sort.startswith("-") else 1
@@ -107,7 +109,10 @@ async def update_employee(
 async def delete_employee_route(
     employee_id: ObjectIdPath, engine: EngineDep
 ) -> Response:
-    await delete_employee(engine, await _get_or_404(engine, employee_id))
+    document = await _get_or_404(engine, employee_id)
+    await employee_hooks.before_delete(engine, document)
+    await delete_employee(engine, document)
+    await employee_hooks.after_delete(engine, document)
     return Response(status_code=204)
 
 

@@ -7,6 +7,7 @@ from bson import ObjectId
 from odmantic import AIOEngine
 
 from app.errors import NotFoundError
+from app.hooks import group as hooks
 from app.models.group import Group
 from app.schemas.group import GroupCreate, GroupUpdate
 
@@ -31,19 +32,25 @@ async def check_references(engine: AIOEngine, data: dict[str, Any]) -> None:
 
 async def create_group(engine: AIOEngine, *, body: GroupCreate) -> Group:
     """Insert a Group; a unique index violation raises DuplicateKeyError."""
+    body = await hooks.before_create(engine, body)
     data = body.model_dump()
     for name in GENERATED:
         if data.get(name) is None:
             data.pop(name, None)
     await check_references(engine, data)
-    return await engine.save(Group(**data))
+    document = await engine.save(Group(**data))
+    await hooks.after_create(engine, document)
+    return document
 
 
 async def update_group(
     engine: AIOEngine, *, document: Group, body: GroupUpdate
 ) -> Group:
     """Apply the fields the client sent."""
+    body = await hooks.before_update(engine, document, body)
     data = body.model_dump(exclude_unset=True)
     await check_references(engine, data)
     document.model_update(data)
-    return await engine.save(document)
+    document = await engine.save(document)
+    await hooks.after_update(engine, document)
+    return document

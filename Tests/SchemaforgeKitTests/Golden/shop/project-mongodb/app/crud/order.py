@@ -7,6 +7,7 @@ from bson import ObjectId
 from odmantic import AIOEngine
 
 from app.errors import NotFoundError
+from app.hooks import order as hooks
 from app.models.defaults import now
 from app.models.order import Order
 from app.models.user import User
@@ -35,23 +36,29 @@ async def check_references(engine: AIOEngine, data: dict[str, Any]) -> None:
 
 async def create_order(engine: AIOEngine, *, body: OrderCreate) -> Order:
     """Insert a Order; a unique index violation raises DuplicateKeyError."""
+    body = await hooks.before_create(engine, body)
     data = body.model_dump()
     for name in GENERATED:
         if data.get(name) is None:
             data.pop(name, None)
     await check_references(engine, data)
-    return await engine.save(Order(**data))
+    document = await engine.save(Order(**data))
+    await hooks.after_create(engine, document)
+    return document
 
 
 async def update_order(
     engine: AIOEngine, *, document: Order, body: OrderUpdate
 ) -> Order:
     """Apply the fields the client sent."""
+    body = await hooks.before_update(engine, document, body)
     data = body.model_dump(exclude_unset=True)
     await check_references(engine, data)
     data["updated_at"] = now()
     document.model_update(data)
-    return await engine.save(document)
+    document = await engine.save(document)
+    await hooks.after_update(engine, document)
+    return document
 
 
 async def find_by_user(engine: AIOEngine, user_id: ObjectId) -> list[Order]:

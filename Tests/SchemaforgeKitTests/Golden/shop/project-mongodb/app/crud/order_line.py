@@ -7,6 +7,7 @@ from bson import ObjectId
 from odmantic import AIOEngine
 
 from app.errors import NotFoundError
+from app.hooks import order_line as hooks
 from app.models.order import Order
 from app.models.order_line import OrderLine
 from app.models.product import Product
@@ -36,22 +37,28 @@ async def check_references(engine: AIOEngine, data: dict[str, Any]) -> None:
 
 async def create_order_line(engine: AIOEngine, *, body: OrderLineCreate) -> OrderLine:
     """Insert a OrderLine; a unique index violation raises DuplicateKeyError."""
+    body = await hooks.before_create(engine, body)
     data = body.model_dump()
     for name in GENERATED:
         if data.get(name) is None:
             data.pop(name, None)
     await check_references(engine, data)
-    return await engine.save(OrderLine(**data))
+    document = await engine.save(OrderLine(**data))
+    await hooks.after_create(engine, document)
+    return document
 
 
 async def update_order_line(
     engine: AIOEngine, *, document: OrderLine, body: OrderLineUpdate
 ) -> OrderLine:
     """Apply the fields the client sent."""
+    body = await hooks.before_update(engine, document, body)
     data = body.model_dump(exclude_unset=True)
     await check_references(engine, data)
     document.model_update(data)
-    return await engine.save(document)
+    document = await engine.save(document)
+    await hooks.after_update(engine, document)
+    return document
 
 
 async def find_by_order(engine: AIOEngine, order_id: ObjectId) -> list[OrderLine]:

@@ -7,6 +7,7 @@ from bson import ObjectId
 from odmantic import AIOEngine
 
 from app.errors import NotFoundError
+from app.hooks import shipment as hooks
 from app.models.order_line import OrderLine
 from app.models.shipment import Shipment
 from app.schemas.shipment import ShipmentCreate, ShipmentUpdate
@@ -34,22 +35,28 @@ async def check_references(engine: AIOEngine, data: dict[str, Any]) -> None:
 
 async def create_shipment(engine: AIOEngine, *, body: ShipmentCreate) -> Shipment:
     """Insert a Shipment; a unique index violation raises DuplicateKeyError."""
+    body = await hooks.before_create(engine, body)
     data = body.model_dump()
     for name in GENERATED:
         if data.get(name) is None:
             data.pop(name, None)
     await check_references(engine, data)
-    return await engine.save(Shipment(**data))
+    document = await engine.save(Shipment(**data))
+    await hooks.after_create(engine, document)
+    return document
 
 
 async def update_shipment(
     engine: AIOEngine, *, document: Shipment, body: ShipmentUpdate
 ) -> Shipment:
     """Apply the fields the client sent."""
+    body = await hooks.before_update(engine, document, body)
     data = body.model_dump(exclude_unset=True)
     await check_references(engine, data)
     document.model_update(data)
-    return await engine.save(document)
+    document = await engine.save(document)
+    await hooks.after_update(engine, document)
+    return document
 
 
 async def find_by_line(engine: AIOEngine, line_id: ObjectId) -> list[Shipment]:

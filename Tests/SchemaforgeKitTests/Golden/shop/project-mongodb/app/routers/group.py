@@ -10,6 +10,7 @@ from app.crud import group as group_crud
 from app.crud.deletes import delete_group
 from app.db import EngineDep
 from app.documents import object_id, to_api
+from app.hooks import group as group_hooks
 from app.models.group import Group
 from app.params import ObjectIdPath
 from app.schemas.group import GroupCreate, GroupList, GroupRead, GroupUpdate
@@ -43,6 +44,7 @@ async def list_groups(
     query: dict[str, Any] = {}
     if code is not None:
         query["code"] = code
+    query = await group_hooks.filter_list(engine, query)
     collection = engine.get_collection(Group)
     total = await collection.count_documents(query)
     direction = -1 if sort.startswith("-") else 1
@@ -80,5 +82,8 @@ async def update_group(
 
 @router.delete("/{group_id}", status_code=204)
 async def delete_group_route(group_id: ObjectIdPath, engine: EngineDep) -> Response:
-    await delete_group(engine, await _get_or_404(engine, group_id))
+    document = await _get_or_404(engine, group_id)
+    await group_hooks.before_delete(engine, document)
+    await delete_group(engine, document)
+    await group_hooks.after_delete(engine, document)
     return Response(status_code=204)

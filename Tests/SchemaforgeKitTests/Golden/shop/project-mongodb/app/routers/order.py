@@ -11,6 +11,7 @@ from app.crud import order as order_crud
 from app.crud.deletes import delete_order
 from app.db import EngineDep
 from app.documents import object_id, to_api
+from app.hooks import order as order_hooks
 from app.models.order import Order
 from app.params import ObjectIdPath, ObjectIdQuery
 from app.schemas.order import OrderCreate, OrderList, OrderRead, OrderUpdate
@@ -48,6 +49,7 @@ async def list_orders(
     query: dict[str, Any] = {}
     if user_id is not None:
         query["user_id"] = ObjectId(user_id)
+    query = await order_hooks.filter_list(engine, query)
     collection = engine.get_collection(Order)
     total = await collection.count_documents(query)
     direction = -1 if sort.startswith("-") else 1
@@ -85,5 +87,8 @@ async def update_order(
 
 @router.delete("/{order_id}", status_code=204)
 async def delete_order_route(order_id: ObjectIdPath, engine: EngineDep) -> Response:
-    await delete_order(engine, await _get_or_404(engine, order_id))
+    document = await _get_or_404(engine, order_id)
+    await order_hooks.before_delete(engine, document)
+    await delete_order(engine, document)
+    await order_hooks.after_delete(engine, document)
     return Response(status_code=204)

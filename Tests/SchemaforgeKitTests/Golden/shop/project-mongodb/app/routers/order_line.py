@@ -11,6 +11,7 @@ from app.crud import order_line as order_line_crud
 from app.crud.deletes import delete_order_line
 from app.db import EngineDep
 from app.documents import object_id, to_api
+from app.hooks import order_line as order_line_hooks
 from app.models.order_line import OrderLine
 from app.params import ObjectIdPath, ObjectIdQuery
 from app.schemas.order_line import (
@@ -54,6 +55,7 @@ async def list_order_lines(
         query["product_id"] = ObjectId(product_id)
     if order_id is not None:
         query["order_id"] = ObjectId(order_id)
+    query = await order_line_hooks.filter_list(engine, query)
     collection = engine.get_collection(OrderLine)
     total = await collection.count_documents(query)
     direction = -1 if sort.startswith("-") else 1
@@ -99,5 +101,8 @@ async def update_order_line(
 async def delete_order_line_route(
     order_line_id: ObjectIdPath, engine: EngineDep
 ) -> Response:
-    await delete_order_line(engine, await _get_or_404(engine, order_line_id))
+    document = await _get_or_404(engine, order_line_id)
+    await order_line_hooks.before_delete(engine, document)
+    await delete_order_line(engine, document)
+    await order_line_hooks.after_delete(engine, document)
     return Response(status_code=204)

@@ -11,6 +11,7 @@ from app.crud import product as product_crud
 from app.crud.deletes import delete_product
 from app.db import EngineDep
 from app.documents import object_id, to_api
+from app.hooks import product as product_hooks
 from app.models.product import Product
 from app.params import ObjectIdPath, ObjectIdQuery
 from app.schemas.product import ProductCreate, ProductList, ProductRead, ProductUpdate
@@ -51,6 +52,7 @@ async def list_products(
         query["group_id"] = ObjectId(group_id)
     if sku is not None:
         query["sku"] = sku
+    query = await product_hooks.filter_list(engine, query)
     collection = engine.get_collection(Product)
     total = await collection.count_documents(query)
     direction = -1 if sort.startswith("-") else 1
@@ -90,5 +92,8 @@ async def update_product(
 
 @router.delete("/{product_id}", status_code=204)
 async def delete_product_route(product_id: ObjectIdPath, engine: EngineDep) -> Response:
-    await delete_product(engine, await _get_or_404(engine, product_id))
+    document = await _get_or_404(engine, product_id)
+    await product_hooks.before_delete(engine, document)
+    await delete_product(engine, document)
+    await product_hooks.after_delete(engine, document)
     return Response(status_code=204)

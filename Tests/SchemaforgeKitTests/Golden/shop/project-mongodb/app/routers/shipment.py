@@ -11,6 +11,7 @@ from app.crud import shipment as shipment_crud
 from app.crud.deletes import delete_shipment
 from app.db import EngineDep
 from app.documents import object_id, to_api
+from app.hooks import shipment as shipment_hooks
 from app.models.shipment import Shipment
 from app.params import ObjectIdPath, ObjectIdQuery
 from app.schemas.shipment import (
@@ -53,6 +54,7 @@ async def list_shipments(
         query["line_id"] = ObjectId(line_id)
     if carrier is not None:
         query["carrier"] = carrier
+    query = await shipment_hooks.filter_list(engine, query)
     collection = engine.get_collection(Shipment)
     total = await collection.count_documents(query)
     direction = -1 if sort.startswith("-") else 1
@@ -94,5 +96,8 @@ async def update_shipment(
 async def delete_shipment_route(
     shipment_id: ObjectIdPath, engine: EngineDep
 ) -> Response:
-    await delete_shipment(engine, await _get_or_404(engine, shipment_id))
+    document = await _get_or_404(engine, shipment_id)
+    await shipment_hooks.before_delete(engine, document)
+    await delete_shipment(engine, document)
+    await shipment_hooks.after_delete(engine, document)
     return Response(status_code=204)
