@@ -26,6 +26,7 @@ entities:
       at: datetime
       day: {type: date, nullable: true}
       time_of_day: {type: time, nullable: true}
+      meta: {type: json, nullable: true}
     relations:
       parent: {to: Event, nullable: true, on_delete: set_null, back: children}
 """
@@ -74,3 +75,17 @@ def test_values_keep_their_meaning(
             assert c.get(f"/api/v1/events/{root}").json()["parent_id"] is None
             assert c.delete(f"/api/v1/events/{child}").status_code == 204
             assert c.get(f"/api/v1/events/{grandchild}").json()["parent_id"] is None
+            # Query integers are their digits: no spaces, no `_` separators, no other digits.
+            for query in ("limit=%0A5", "limit=%205", "limit=1_0", "parent_id=%0A1", "offset=%D9%A1"):
+                refused = c.get(f"/api/v1/events/?{query}")
+                assert refused.status_code == 422, (query, refused.text)
+            assert c.get("/api/v1/events/?limit=10&parent_id=1").status_code == 200
+            # A JSON document's keys are strings the database can store (no NUL), and the OpenAPI says so.
+            nested = {"a": [1, {"b": "c"}], "n": None}
+            stored = c.post("/api/v1/events/", json={"at": "2026-01-01T10:00:00Z", "meta": nested})
+            assert stored.status_code == 201 and stored.json()["meta"] == nested, stored.text
+            bad_key = c.post("/api/v1/events/", json={"at": "2026-01-01T10:00:00Z", "meta": {"a\u0000": 1}})
+            assert bad_key.status_code == 422, bad_key.text
+            components = c.get("/openapi.json").json()["components"]["schemas"]
+            objects = [s for s in components["JSONValue"]["anyOf"] if s.get("type") == "object"]
+            assert objects and all(s.get("additionalProperties") is False for s in objects), objects

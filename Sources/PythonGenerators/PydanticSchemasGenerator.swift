@@ -229,6 +229,11 @@ struct PydanticSchemasGenerator {
             }
             body.append(.assign(target: filter.attribute, annotation: type, value: args.count == 1 ? PythonExpr.none : .name("Field").call(args)))
         }
+        if strictInputs {
+            // Query values are text: an integer is its digits and nothing else (no spaces, no `_`).
+            let integers = ["limit", "offset"] + FastAPIAppGenerator.filters(view).filter { Self.boundedInteger($0.column.type) != nil }.map(\.attribute)
+            body.append(classValidator("_integers", calling: "query_integers", mode: "before", on: integers, imports: &imports))
+        }
         return .class(PythonClass(
             name: "\(view.entity)Query", bases: [.name("BaseModel")],
             docstring: "Query parameters of the list: a page, a sort order (`-field` descending) and filters.", body: body))
@@ -502,19 +507,22 @@ struct PydanticSchemasGenerator {
             ("_texts", "storable", "after", fields.filter { isText($0.1) }),
             ("_keys", "key_text", "after", fields.filter { keys.contains($0.0) && Self.isText($0.1) }),
         ]
-        var out: [PythonStatement] = []
-        for kind in kinds where !kind.fields.isEmpty {
-            let names = kind.fields.map { PythonRenderer.quote($0.0) }
-            imports.from("pydantic", import: "field_validator")
-            imports.from("app", import: "fields")
-            out.append(.raw(PythonRenderer().wrap("@field_validator(\(names.joined(separator: ", ")), mode=\"\(kind.mode)\")").joined(separator: "\n") + """
-
-                @classmethod
-                def \(kind.name)(cls, value: object) -> object:
-                    return fields.\(kind.function)(value)
-                """))
+        return kinds.filter { !$0.fields.isEmpty }.map { kind in
+            classValidator(kind.name, calling: kind.function, mode: kind.mode, on: kind.fields.map(\.0), imports: &imports)
         }
-        return out
+    }
+
+    /// A class validator of these fields that calls `fields.<function>`.
+    func classValidator(_ name: String, calling function: String, mode: String, on fields: [String], imports: inout PythonImports) -> PythonStatement {
+        let names = fields.map(PythonRenderer.quote)
+        imports.from("pydantic", import: "field_validator")
+        imports.from("app", import: "fields")
+        return .raw(PythonRenderer().wrap("@field_validator(\(names.joined(separator: ", ")), mode=\"\(mode)\")").joined(separator: "\n") + """
+
+            @classmethod
+            def \(name)(cls, value: object) -> object:
+                return fields.\(function)(value)
+            """)
     }
 
     /// What the OpenAPI schema must say beyond Pydantic's own: a string's pattern (its own, or

@@ -19,11 +19,13 @@ from pydantic import (
     AwareDatetime,
     BeforeValidator,
     Field,
+    GetJsonSchemaHandler,
     StrictBool,
     StrictFloat,
     StrictStr,
     WithJsonSchema,
 )
+from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypeAliasType
 
@@ -75,6 +77,17 @@ def integers(value: Any) -> Any:
     if isinstance(value, list):
         return [_integer(item) for item in value]
     return value if value is None else _integer(value)
+
+
+def query_integers(value: Any) -> Any:
+    """Before-validator of integer query parameters: ASCII digits with an optional `-` and
+    nothing around them (Pydantic would strip spaces and take `_` separators)."""
+    if isinstance(value, str) and not _PLAIN_INTEGER.fullmatch(value):
+        raise PydanticCustomError("int_parsing", "Input should be a valid integer")
+    return value
+
+
+_PLAIN_INTEGER = re.compile(r"-?[0-9]+")
 
 
 def decimal_text(value: Any) -> Any:
@@ -179,6 +192,21 @@ TimeOfDay = Annotated[datetime.time, WithJsonSchema(TIME_OF_DAY)]
 UUID = Annotated[uuid.UUID, BeforeValidator(_text_only)]
 # A JSON document whose strings and keys hold no NUL (PostgreSQL's JSONB cannot store one).
 _JSONText = Annotated[str, Field(pattern=NO_NUL)]
+
+
+class _OnlyPatternKeys:
+    """JSON Schema of a dict with constrained keys: Pydantic documents the key pattern as
+    `patternProperties`, which lets any other key through; `additionalProperties: false`
+    says that a key must match it."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: Any, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema["additionalProperties"] = False
+        return schema
+
+
 if TYPE_CHECKING:
     JSON = Any  # the recursive aliases are for validation and the OpenAPI
 else:
@@ -190,10 +218,15 @@ else:
         | float
         | _JSONText
         | list["JSONValue"]
-        | dict[_JSONText, "JSONValue"],
+        | Annotated[dict[_JSONText, "JSONValue"], _OnlyPatternKeys()],
     )
     # A document itself is not null: a nullable column says `fields.JSON | None`.
     JSON = TypeAliasType(
         "JSON",
-        bool | int | float | _JSONText | list[JSONValue] | dict[_JSONText, JSONValue],
+        bool
+        | int
+        | float
+        | _JSONText
+        | list[JSONValue]
+        | Annotated[dict[_JSONText, JSONValue], _OnlyPatternKeys()],
     )

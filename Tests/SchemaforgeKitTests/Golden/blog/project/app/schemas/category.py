@@ -74,6 +74,11 @@ class CategoryQuery(BaseModel):
     sort: str = Field(default="id", pattern=r"^-?(id|name|parent_id)$")
     parent_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
 
+    @field_validator("limit", "offset", "parent_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
+
 
 class CategoryList(BaseModel):
     """A page of Category and the total count."""

@@ -141,6 +141,11 @@ class PostQuery(BaseModel):
     author_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
     published: bool | None = None
 
+    @field_validator("limit", "offset", "author_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
+
 
 class PostList(BaseModel):
     """A page of Post and the total count."""

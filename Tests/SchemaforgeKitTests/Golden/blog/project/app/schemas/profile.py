@@ -74,6 +74,11 @@ class ProfileQuery(BaseModel):
     public_id: uuid.UUID | None = None
     user_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
 
+    @field_validator("limit", "offset", "user_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
+
 
 class ProfileList(BaseModel):
     """A page of Profile and the total count."""

@@ -77,6 +77,11 @@ class TagQuery(BaseModel):
     sort: str = Field(default="id", pattern=r"^-?(id|name)$")
     name: fields.Text | None = Field(default=None, max_length=50, pattern=fields.NO_NUL)
 
+    @field_validator("limit", "offset", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
+
 
 class TagList(BaseModel):
     """A page of Tag and the total count."""

@@ -104,6 +104,11 @@ class UserQuery(BaseModel):
         default=None, max_length=320, pattern=fields.NO_NUL
     )
 
+    @field_validator("limit", "offset", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
+
 
 class UserList(BaseModel):
     """A page of User and the total count."""

@@ -71,6 +71,11 @@ class BadgeQuery(BaseModel):
     code: uuid.UUID | None = None
     employee_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
 
+    @field_validator("limit", "offset", "employee_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
+
 
 class BadgeList(BaseModel):
     """A page of Badge and the total count."""

@@ -112,6 +112,11 @@ class DepartmentQuery(BaseModel):
         default=None, max_length=100, pattern=fields.NO_NUL
     )
 
+    @field_validator("limit", "offset", "head_id", "parent_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
+
 
 class DepartmentList(BaseModel):
     """A page of Department and the total count."""

@@ -74,6 +74,11 @@ class DeskQuery(BaseModel):
     sort: str = Field(default="id", pattern=r"^-?(id|label|occupant_id)$")
     occupant_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
 
+    @field_validator("limit", "offset", "occupant_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
+
 
 class DeskList(BaseModel):
     """A page of Desk and the total count."""

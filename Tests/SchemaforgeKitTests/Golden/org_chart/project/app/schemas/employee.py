@@ -186,6 +186,11 @@ class EmployeeQuery(BaseModel):
         default=None, max_length=12, pattern=fields.NO_NUL
     )
 
+    @field_validator("limit", "offset", "department_id", "manager_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
+
 
 class EmployeeList(BaseModel):
     """A page of Employee and the total count."""

@@ -74,6 +74,11 @@ class GroupQuery(BaseModel):
     offset: int = Field(default=0, ge=0, le=2147483647)
     sort: str = Field(default="code", pattern=r"^-?(code|select|order)$")
 
+    @field_validator("limit", "offset", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
+
 
 class GroupList(BaseModel):
     """A page of Group and the total count."""

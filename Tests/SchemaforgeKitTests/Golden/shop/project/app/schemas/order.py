@@ -123,6 +123,11 @@ class OrderQuery(BaseModel):
     )
     user_id: uuid.UUID | None = None
 
+    @field_validator("limit", "offset", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
+
 
 class OrderList(BaseModel):
     """A page of Order and the total count."""

@@ -119,6 +119,11 @@ class OrderLineQuery(BaseModel):
     )
     order_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
 
+    @field_validator("limit", "offset", "order_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
+
 
 class OrderLineList(BaseModel):
     """A page of OrderLine and the total count."""

@@ -156,6 +156,11 @@ class ProductQuery(BaseModel):
         default=None, max_length=20, pattern=fields.NO_NUL
     )
 
+    @field_validator("limit", "offset", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
+
 
 class ProductList(BaseModel):
     """A page of Product and the total count."""

@@ -105,6 +105,11 @@ class ShipmentQuery(BaseModel):
         default=None, max_length=50, pattern=fields.NO_NUL
     )
 
+    @field_validator("limit", "offset", "line_order_id", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
+
 
 class ShipmentList(BaseModel):
     """A page of Shipment and the total count."""
