@@ -80,6 +80,8 @@ def test_values_keep_their_meaning(
                 refused = c.get(f"/api/v1/events/?{query}")
                 assert refused.status_code == 422, (query, refused.text)
             assert c.get("/api/v1/events/?limit=10&parent_id=1").status_code == 200
+            for path in ("%0A1", "1_0", "%201"):
+                assert c.get(f"/api/v1/events/{path}").status_code == 422, path
             # A JSON document's keys are strings the database can store (no NUL), and the OpenAPI says so.
             nested = {"a": [1, {"b": "c"}], "n": None}
             stored = c.post("/api/v1/events/", json={"at": "2026-01-01T10:00:00Z", "meta": nested})

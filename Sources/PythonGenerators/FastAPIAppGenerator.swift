@@ -169,14 +169,16 @@ struct FastAPIAppGenerator {
     }
 
     func params() -> GeneratedFile {
-        var m = PythonModule(header: generatedHeader, docstring: "Integer path and query parameters within their column's range.")
+        var m = PythonModule(header: generatedHeader, docstring: "Integer path and query parameters: plain digits, within their column's range.")
         m.imports.from("typing", import: "Annotated")
         m.imports.from("fastapi", import: "Path", "Query")
-        var lines: [String] = []
+        m.imports.from("pydantic", import: "BeforeValidator")
+        m.imports.from("app", import: "fields")
+        var lines: [String] = ["DIGITS = BeforeValidator(fields.query_integers)"]
         for (type, name) in Self.integerParameterTypes {
             guard let (lo, hi) = PydanticSchemasGenerator.integerRange(type) else { continue }
-            lines.append("\(name)Path = Annotated[int, Path(ge=\(lo), le=\(hi))]")
-            lines.append("\(name)Query = Annotated[int | None, Query(ge=\(lo), le=\(hi))]")
+            lines.append("\(name)Path = Annotated[int, Path(ge=\(lo), le=\(hi)), DIGITS]")
+            lines.append("\(name)Query = Annotated[int | None, Query(ge=\(lo), le=\(hi)), DIGITS]")
         }
         m.body = [.raw(lines.joined(separator: "\n"))]
         return GeneratedFile(path: "app/params.py", contents: render(m))
