@@ -31,8 +31,10 @@ let package = Package(
         ),
         // Schema -> SQL DDL per dialect, and migration plans as plain SQL.
         .target(name: "SQLGenerator", dependencies: ["SchemaModel", "MigrationPlanner"]),
+        // Schema -> entity-relationship diagrams (Mermaid, Graphviz DOT): a document target.
+        .target(name: "DiagramGenerator", dependencies: ["SchemaModel"]),
         // The pipeline that ties the stages together; what the CLI and tests call.
-        .target(name: "SchemaforgeKit", dependencies: ["SchemaModel", "SchemaReaders", "SchemaResolver", "SQLGenerator", "PythonGenerators", "MigrationPlanner"]),
+        .target(name: "SchemaforgeKit", dependencies: ["SchemaModel", "SchemaReaders", "SchemaResolver", "SQLGenerator", "PythonGenerators", "MigrationPlanner", "DiagramGenerator"]),
         .executableTarget(
             name: "schemaforge",
             dependencies: ["SchemaforgeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]

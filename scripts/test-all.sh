@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole check, on a fresh machine of this kind as on a developer's: installs what is missing
-# (mariadb-server from Debian, a Python venv at .venv with integration/requirements.txt), starts the
+# (mariadb-server and graphviz from Debian, a Python venv at .venv with integration/requirements.txt), starts the
 # private PostgreSQL and MariaDB servers (integration/servers.sh), runs `swift build`, `swift test`
 # and the integration suite (pytest, against the built debug binary), and always stops the servers.
 # Exits non-zero if any step fails. Works as root with no stdin (CI=true).
@@ -30,6 +30,13 @@ if ! command -v mariadbd >/dev/null 2>&1 || ! command -v mariadb-install-db >/de
         || command -v mariadbd >/dev/null 2>&1 || die "apt-get install mariadb-server failed"
 fi
 command -v mariadbd >/dev/null 2>&1 || die "mariadbd is still missing"
+# Graphviz's `dot` renders the diagrams of `schemaforge diagram` (integration/test_diagram.py).
+if ! command -v dot >/dev/null 2>&1; then
+    [ "$(id -u)" -eq 0 ] || die "graphviz is missing and installing it needs root"
+    apt-get update -qq </dev/null || die "apt-get update failed"
+    apt-get install -y -qq --no-install-recommends graphviz </dev/null || command -v dot >/dev/null 2>&1 || die "apt-get install graphviz failed"
+fi
+echo "dot: $(dot -V 2>&1 | head -1)"
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
     || die "PostgreSQL (initdb) is not installed"
 echo "mariadbd: $(mariadbd --version 2>/dev/null | head -1)"

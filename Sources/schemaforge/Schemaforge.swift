@@ -19,11 +19,13 @@ struct Schemaforge: ParsableCommand {
               schemaforge generate schema.yaml --out api --db postgresql
               schemaforge migrate schema.yaml --out api -m "add tags"
               schemaforge diff v1.yaml v2.yaml                 # the migration plan
+              schemaforge diagram schema.yaml --format dot     # the ER diagram (mermaid, dot)
 
             Exit codes: 0 success, 1 schema errors (or warnings with --strict), 2 usage error.
             """,
         version: SchemaforgeVersion.current,
         subcommands: [Validate.self, SQL.self, Resolve.self, Generate.self, Migrate.self, Diff.self, Init.self]
+            + Targets.documents.map(documentCommand)
     )
 }
 
