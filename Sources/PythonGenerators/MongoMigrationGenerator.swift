@@ -98,8 +98,14 @@ public struct MongoMigrationGenerator {
 
     public func render(_ plan: MigrationPlan, name: String, message: String) -> String {
         var up: [String] = [], down: [String] = [], lost: [String] = []
+        // The helpers of `mongo.migrate` the revision calls, imported as they are used.
+        var helpers: Set<String> = []
+        func call(_ helper: String, _ arguments: String) -> String {
+            helpers.insert(helper)
+            return "await \(helper)(db, \(arguments))"
+        }
         let existingBefore = oldShape.tables.map(MongoCollectionBuilder.collectionName)
-        up.append("await relax(db, \(list(existingBefore)))")
+        up.append(call("relax", "\(list(existingBefore))"))
         var usesDecimal = false, usesDatetime = false
         var renamed: [(from: String, to: String)] = []
         // Renames of collections (a new `mongo: {collection}` too), then of fields.
@@ -108,8 +114,8 @@ public struct MongoMigrationGenerator {
             let from = MongoCollectionBuilder.collectionName(before), to = MongoCollectionBuilder.collectionName(table)
             if from != to {
                 renamed.append((from, to))
-                up.append("await rename_collection(db, \(q(from)), \(q(to)))")
-                down.insert("await rename_collection(db, \(q(to)), \(q(from)))", at: 0)
+                up.append(call("rename_collection", "\(q(from)), \(q(to))"))
+                down.insert(call("rename_collection", "\(q(to)), \(q(from))"), at: 0)
             }
         }
         for step in plan.steps {
@@ -119,8 +125,8 @@ public struct MongoMigrationGenerator {
                 let after = new.table(named: to).map(MongoCollectionBuilder.collectionName) ?? to
                 if before != after {
                     renamed.append((before, after))
-                    up.append("await rename_collection(db, \(q(before)), \(q(after)))")
-                    down.insert("await rename_collection(db, \(q(after)), \(q(before)))", at: 0)
+                    up.append(call("rename_collection", "\(q(before)), \(q(after))"))
+                    down.insert(call("rename_collection", "\(q(after)), \(q(before))"), at: 0)
                 }
             case let .renameColumn(table, from, to):
                 guard let newTable = new.table(named: table), let toColumn = newTable.column(named: to),
@@ -141,7 +147,7 @@ public struct MongoMigrationGenerator {
                 guard let f = newField(table, column), let value = backfill(f.column) else { continue }
                 usesDecimal = usesDecimal || value.hasPrefix("Decimal128")
                 usesDatetime = usesDatetime || value.hasPrefix("datetime")
-                up.append("await backfill(db, \(q(f.collection)), \(q(f.key)), \(value))")
+                up.append(call("backfill", "\(q(f.collection)), \(q(f.key)), \(value)"))
                 down.insert("await db[\(q(f.collection))].update_many({}, {\"$unset\": {\(q(f.key)): \"\"}})", at: 0)
             case let .alterColumn(table, from, to) where from.nullable && !to.nullable:
                 // Made required: existing nulls take the default (refusals() made sure there is one).
@@ -162,7 +168,7 @@ public struct MongoMigrationGenerator {
                 if let value = backfill(f.column) {
                     usesDecimal = usesDecimal || value.hasPrefix("Decimal128")
                     usesDatetime = usesDatetime || value.hasPrefix("datetime")
-                    down.insert("await backfill(db, \(q(f.collection)), \(q(f.key)), \(value))", at: 0)
+                    down.insert(call("backfill", "\(q(f.collection)), \(q(f.key)), \(value)"), at: 0)
                 }
                 lost.append("the values of \(f.collection).\(f.key) (the downgrade refills the field with its default or null)")
             case let .dropTable(table) where !table.isJoinTable:
@@ -199,20 +205,20 @@ public struct MongoMigrationGenerator {
             let name = MongoCollectionBuilder.collectionName(table)
             let before = Set(builderOld.arrays(previous).map(\.field)), after = Set(builderNew.arrays(table).map(\.field))
             for field in after.subtracting(before).sorted() {
-                up.append("await backfill(db, \(q(name)), \(q(field)), [])")
+                up.append(call("backfill", "\(q(name)), \(q(field)), []"))
                 down.insert("await db[\(q(name))].update_many({}, {\"$unset\": {\(q(field)): \"\"}})", at: 0)
             }
             for field in before.subtracting(after).sorted() {
                 up.append("await db[\(q(name))].update_many({}, {\"$unset\": {\(q(field)): \"\"}})")
-                down.insert("await backfill(db, \(q(name)), \(q(field)), [])", at: 0)
+                down.insert(call("backfill", "\(q(name)), \(q(field)), []"), at: 0)
                 lost.append("the references in \(name).\(field)")
             }
         }
         let forward = renamed.isEmpty ? "" : ", {" + renamed.map { "\(q($0.to)): \(q($0.from))" }.joined(separator: ", ") + "}"
         let backward = renamed.isEmpty ? "" : ", {" + renamed.map { "\(q($0.from)): \(q($0.to))" }.joined(separator: ", ") + "}"
-        up.append("await apply(db, AFTER, BEFORE\(forward))")
-        down.insert("await relax(db, \(list(newShape.tables.map(MongoCollectionBuilder.collectionName))))", at: 0)
-        down.append("await apply(db, BEFORE, AFTER\(backward))")
+        up.append(call("apply", "AFTER, BEFORE\(forward)"))
+        down.insert(call("relax", "\(list(newShape.tables.map(MongoCollectionBuilder.collectionName)))"), at: 0)
+        down.append(call("apply", "BEFORE, AFTER\(backward)"))
         for warning in plan.warnings { lost.append(warning) }
         var doc = "\(message)\n\nMongoDB migration generated by schemaforge from the planner's operations:\n"
         doc += plan.steps.map { "- \($0.operation.kind) \($0.operation.subject)" }.joined(separator: "\n")
@@ -220,10 +226,7 @@ public struct MongoMigrationGenerator {
         var m = PythonModule(header: generatedHeader, docstring: doc)
         m.imports.module("json")
         m.imports.from("typing", import: "Any")
-        let code = (up + down).joined(separator: "\n")
-        for helper in ["apply", "backfill", "relax", "rename_collection"] where code.contains("await \(helper)(") {
-            m.imports.from("mongo.migrate", import: helper)
-        }
+        for helper in helpers.sorted() { m.imports.from("mongo.migrate", import: helper) }
         if usesDecimal { m.imports.from("bson", import: "Decimal128") }
         if usesDatetime { m.imports.module("datetime") }
         let body = """

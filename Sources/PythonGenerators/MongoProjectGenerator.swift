@@ -711,8 +711,10 @@ public struct MongoProjectGenerator {
     func indexesScript() -> GeneratedFile {
         var lines: [String] = ["INDEXES: dict[str, list[IndexModel]] = {"]
         var warnings: [String] = []
+        var usesText = false
         for view in views {
             let specs = collections.indexes(view.table, warnings: &warnings)
+            if specs.contains(where: \.text) { usesText = true }
             let name = PythonRenderer.quote(collections.collectionName(view.table))
             if specs.isEmpty {
                 lines.append("    \(name): [],")
@@ -737,7 +739,6 @@ public struct MongoProjectGenerator {
             lines.append("    ],")
         }
         lines.append("}")
-        let usesText = lines.contains { $0.contains(", TEXT)") }
         return file("mongo/indexes.py", docstring: "Create every collection with its $jsonSchema validator, and its indexes; safe to run again.", imports: {
             $0.module("asyncio")
             $0.module("json")

@@ -1,3 +1,4 @@
+import CodeRendering
 import Foundation
 import SchemaModel
 
@@ -5,6 +6,15 @@ import SchemaModel
 /// respect types, lengths, bounds, decimal digits, enums and patterns (checked here against the
 /// pattern with the `n` placeholder filled in), and vary with `n` for unique columns.
 struct SampleValues {
+    /// A Python expression for a value, and what it needs around it.
+    struct Sample: Equatable {
+        var expression: String
+        /// It reads the factory's counter `n`.
+        var usesCounter = false
+        /// It calls `uuid.uuid4()`.
+        var usesUUID = false
+    }
+
     let schema: Schema
 
     /// String templates tried for pattern-constrained text; `{n}` is the varying counter.
@@ -14,7 +24,7 @@ struct SampleValues {
     ]
 
     /// A Python expression (using a local `n: int`) for a value of `column`, or nil if none is known.
-    func value(for column: Column) -> String? {
+    func value(for column: Column) -> Sample? {
         let v = column.validation
         switch column.type {
         case .int, .bigint, .smallint:
@@ -22,33 +32,36 @@ struct SampleValues {
             let hi = v?.maximum.map { Int(floor($0)) }
             if let hi, hi < lo { return nil }
             let span = hi.map { $0 - lo + 1 } ?? (column.type == .smallint ? 30000 : 1_000_000)
-            return lo == 0 ? "n % \(span)" : "\(lo) + n % \(span)"
+            return Sample(expression: lo == 0 ? "n % \(span)" : "\(lo) + n % \(span)", usesCounter: true)
         case .float:
             var x = 1.5
             if let lo = v?.minimum, x < lo { x = lo }
             if let hi = v?.maximum, x > hi { x = hi }
-            return String(x)
+            return Sample(expression: String(x))
         case let .decimal(p, s):
             var x = p - s >= 1 ? 1.0 : 0.1
             if let lo = v?.minimum, x < lo { x = lo }
             if let hi = v?.maximum, x > hi { x = hi }
-            return PythonRendererQuote.quote(String(format: "%.\(s)f", x))
+            return Sample(expression: PythonRenderer.quote(String(format: "%.\(s)f", x)))
         case let .string(length):
             return text(column, maxLength: min(length, v?.maxLength ?? length))
         case .text:
             return text(column, maxLength: v?.maxLength ?? 10_000)
-        case .bool: return "True"
-        case .date: return "\"2024-01-15\""
-        case .time: return "\"12:30:00\""
-        case .datetime: return "\"2024-01-15T12:30:00Z\""
-        case .uuid: return "str(uuid.uuid4())"
-        case .json: return "{\"n\": n}"
-        case .bytes: return "\"aGVsbG8=\""
+        case .bool: return Sample(expression: "True")
+        case .date: return Sample(expression: "\"2024-01-15\"")
+        case .time: return Sample(expression: "\"12:30:00\"")
+        case .datetime: return Sample(expression: "\"2024-01-15T12:30:00Z\"")
+        case .uuid: return Sample(expression: "str(uuid.uuid4())", usesUUID: true)
+        case .json: return Sample(expression: "{\"n\": n}", usesCounter: true)
+        case .bytes: return Sample(expression: "\"aGVsbG8=\"")
         case let .enumeration(name):
-            return schema.enumType(named: name)?.values.first.map(PythonRendererQuote.quote)
+            return schema.enumType(named: name)?.values.first.map { Sample(expression: PythonRenderer.quote($0)) }
         case let .array(element):
-            let inner = Column(name: column.name, type: element)
-            return value(for: inner).map { "[\($0)]" }
+            return value(for: Column(name: column.name, type: element)).map { inner in
+                var list = inner
+                list.expression = "[\(inner.expression)]"
+                return list
+            }
         }
     }
 
@@ -63,23 +76,28 @@ struct SampleValues {
     }
 
     private func literalText(_ column: Column, maxLength: Int, n: Int) -> String? {
-        guard let expression = text(column, maxLength: maxLength), expression.hasPrefix("f\"") else { return nil }
-        let candidate = FastText.replacing("{n}", with: String(n), in: String(expression.dropFirst(2).dropLast()))
+        guard let template = textTemplate(column, maxLength: maxLength) else { return nil }
+        let candidate = FastText.replacing("{n}", with: String(n), in: template)
         let pattern = column.validation?.pattern.flatMap { try? NSRegularExpression(pattern: $0) }
         guard candidate.count <= maxLength else { return nil }
         if let pattern, pattern.firstMatch(in: candidate, range: NSRange(candidate.startIndex..., in: candidate)) == nil { return nil }
-        return "\"" + candidate + "\""
+        return PythonRenderer.quote(candidate)
     }
 
-    private func text(_ column: Column, maxLength: Int) -> String? {
+    /// A text sample: an f-string over `n` when the template varies, a plain string otherwise.
+    private func text(_ column: Column, maxLength: Int) -> Sample? {
+        guard let template = textTemplate(column, maxLength: maxLength) else { return nil }
+        guard template.contains("{n}") else { return Sample(expression: PythonRenderer.quote(template)) }
+        // In an f-string, braces of the text itself are doubled; `{n}` is the counter.
+        let escaped = FastText.replacing("{n}", with: "\u{0}", in: template)
+            .replacingOccurrences(of: "{", with: "{{").replacingOccurrences(of: "}", with: "}}")
+            .replacingOccurrences(of: "\u{0}", with: "{n}")
+        return Sample(expression: "f" + PythonRenderer.quote(escaped), usesCounter: true)
+    }
+
+    /// The first template whose values (for n = 1, 7, 1234) fit the column's length and pattern.
+    private func textTemplate(_ column: Column, maxLength: Int) -> String? {
         let minLength = column.validation?.minLength ?? 0
-        if column.validation?.pattern == nil, FastText.isASCII(column.field),
-           column.field.utf8.count + 5 <= maxLength, column.field.utf8.count + 2 >= minLength {
-            // The first template, "{field}-{n}", fits for every n tried (1, 7, 1234) and there is no
-            // pattern to check: what the loop below would return.
-            let escaped = FastText.replacing("\"", with: "\\\"", in: FastText.replacing("\\", with: "\\\\", in: column.field))
-            return "f\"" + escaped + "-{n}\""
-        }
         let pattern = column.validation?.pattern.flatMap { try? NSRegularExpression(pattern: $0) }
         for template in Self.templates {
             let candidate = FastText.replacing("{field}", with: column.field, in: template)
@@ -89,18 +107,8 @@ struct SampleValues {
                 guard let pattern else { return true }
                 return pattern.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
             }
-            if fits {
-                let escaped = FastText.replacing("\"", with: "\\\"", in: FastText.replacing("\\", with: "\\\\", in: candidate))
-                return candidate.contains("{n}") ? "f\"\(escaped)\"" : "\"\(escaped)\""
-            }
+            if fits { return candidate }
         }
         return nil
-    }
-}
-
-/// Python string quoting without importing the renderer into every call site.
-enum PythonRendererQuote {
-    static func quote(_ s: String) -> String {
-        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 }

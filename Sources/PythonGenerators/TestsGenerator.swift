@@ -128,11 +128,10 @@ struct TestsGenerator {
             var parents: [String] = []
             for column in view.writableColumns where column.relation == nil {
                 if column.nullable || (column.defaultValue != nil && !isUniqueOrKey(column, in: view)) { continue }
-                guard let value = samples.value(for: column) else { continue }
-                if FastText.contains("n", in: value) && (FastText.contains("{n}", in: value) || FastText.contains("n %", in: value) || value.hasPrefix("n")
-                    || FastText.contains("\"n\": n", in: value)) { usesN = true }
-                if FastText.contains("uuid.uuid4", in: value) { m.imports.module("uuid") }
-                payload.append("        \(PythonRenderer.quote(column.field)): \(value),")
+                guard let sample = samples.value(for: column) else { continue }
+                if sample.usesCounter { usesN = true }
+                if sample.usesUUID { m.imports.module("uuid") }
+                payload.append("        \(PythonRenderer.quote(column.field)): \(sample.expression),")
             }
             for fk in view.table.foreignKeys {
                 let required = fk.columns.contains { view.table.column(named: $0)?.nullable == false }
