@@ -12,8 +12,6 @@ struct AlembicGenerator {
     let database: TargetDatabase
     var dialect: Dialect { Dialect(rawValue: database.rawValue) ?? .sqlite }
 
-    static let snapshotPath = "migrations/schema.snapshot.json"
-    static let initialRevisionPath = "migrations/versions/0001_initial.py"
 
     func generate(snapshot: String) -> [GeneratedFile] { jobs(snapshot: { snapshot }).flatMap { $0() } }
 
@@ -21,7 +19,7 @@ struct AlembicGenerator {
     func jobs(snapshot: @escaping () -> String) -> [FileJob] {
         [
             { [initialRevision()] },
-            { [GeneratedFile(path: Self.snapshotPath, contents: snapshot())] },
+            { [GeneratedFile(path: MigrationLayout.alembic.snapshot, contents: snapshot())] },
             { [ini(), env(), template(), GeneratedFile(path: "migrations/README.md", contents: readme())] },
         ]
     }
@@ -252,7 +250,7 @@ struct AlembicGenerator {
         var m = PythonModule(header: generatedHeader, docstring: "Initial schema of '\(schema.name)'.\n\nRevision ID: 0001\nRevises:\n")
         m.imports = imports
         m.body = [Self.revisionBody(revision: "0001", downRevision: nil, upgrade: upgrade, downgrade: downgrade)]
-        return GeneratedFile(path: Self.initialRevisionPath, contents: PythonRenderer().render(m))
+        return GeneratedFile(path: MigrationLayout.alembic.initialRevision, contents: PythonRenderer().render(m))
     }
 
     /// The module body of a revision: the identifiers, then `upgrade()` and `downgrade()` with the

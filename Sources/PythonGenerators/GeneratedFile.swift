@@ -15,12 +15,29 @@ public struct GeneratedFile: Equatable, Sendable {
     }
 }
 
-extension GeneratedFile {
-    /// Files that become part of the migration history once later revisions exist.
-    public static let migrationHistoryPaths: Set<String> = [
-        "migrations/schema.snapshot.json", "migrations/versions/0001_initial.py",
-        "mongo/migrations/schema.snapshot.json", "mongo/migrations/0001_initial.py",
-    ]
+/// Where a project keeps its migration history, per database: what the generators write first (the
+/// snapshot and the initial revision), what `generate` keeps once later revisions exist, and where
+/// `migrate` adds revisions. The one place these paths are spelled.
+public struct MigrationLayout: Equatable, Sendable {
+    /// The folder of the revision files.
+    public let revisions: String
+    /// The resolved schema the revisions lead to (`schemaforge migrate` diffs against it).
+    public let snapshot: String
+    /// The first revision, which `generate` writes.
+    public var initialRevision: String { revisionPath("0001_initial") }
+
+    /// Alembic's layout (the SQL databases).
+    public static let alembic = MigrationLayout(revisions: "migrations/versions", snapshot: "migrations/schema.snapshot.json")
+    /// The MongoDB target's `mongo/migrations/NNNN_<name>.py`.
+    public static let mongo = MigrationLayout(revisions: "mongo/migrations", snapshot: "mongo/migrations/schema.snapshot.json")
+
+    public static func of(_ database: TargetDatabase) -> MigrationLayout { database == .mongodb ? mongo : alembic }
+
+    /// `<revisions>/<name>.py`.
+    public func revisionPath(_ name: String) -> String { revisions + "/" + name + ".py" }
+
+    /// The files that belong to the migration history once later revisions exist.
+    public var historyPaths: Set<String> { [snapshot, initialRevision] }
 }
 
 /// The database a generated project targets.

@@ -888,19 +888,17 @@ public struct MongoProjectGenerator {
     func migrationFiles() -> [GeneratedFile] {
         var files = [
             MongoMigrationGenerator.runner(),
-            GeneratedFile(path: "mongo/migrations/__init__.py", contents: "# \(generatedHeader)\n\"\"\"MongoDB migrations, applied in order by mongo/migrate.py.\"\"\"\n"),
+            GeneratedFile(path: MigrationLayout.mongo.revisionPath("__init__"), contents: "# \(generatedHeader)\n\"\"\"MongoDB migrations, applied in order by mongo/migrate.py.\"\"\"\n"),
         ]
         let empty = Schema(name: original.name, namingConvention: original.namingConvention, enums: [], tables: [])
         let plan = MigrationPlanner.plan(from: empty, to: original)
         files.append(GeneratedFile(
-            path: Self.initialMigrationPath,
+            path: MigrationLayout.mongo.initialRevision,
             contents: MongoMigrationGenerator(old: empty, new: original).render(plan, name: "0001_initial", message: "Initial collections, validators and indexes.")))
-        if let snapshot { files.append(GeneratedFile(path: Self.snapshotPath, contents: snapshot)) }
+        if let snapshot { files.append(GeneratedFile(path: MigrationLayout.mongo.snapshot, contents: snapshot)) }
         return files
     }
 
-    public static let snapshotPath = "mongo/migrations/schema.snapshot.json"
-    public static let initialMigrationPath = "mongo/migrations/0001_initial.py"
 
     // MARK: Project files
 

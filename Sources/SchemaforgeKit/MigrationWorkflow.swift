@@ -6,7 +6,7 @@ public enum MigrationWorkflow {
         /// Nothing changed; nothing was written.
         case noChanges
         /// The revision file and the new snapshot to write.
-        case revision(path: String, contents: String, snapshot: String, plan: MigrationPlan)
+        case revision(path: String, contents: String, snapshot: String, snapshotPath: String, plan: MigrationPlan)
     }
 
     public struct Refusal: Error, CustomStringConvertible {
@@ -26,13 +26,14 @@ public enum MigrationWorkflow {
             throw Refusal(description: problem.description)
         }
         guard let database = override ?? recorded else {
-            let sqlSnapshot = base.appendingPathComponent("migrations/schema.snapshot.json")
+            let sqlSnapshot = base.appendingPathComponent(MigrationLayout.alembic.snapshot)
             if !FileManager.default.fileExists(atPath: sqlSnapshot.path) {
                 throw Refusal(description: "\(sqlSnapshot.path) not found: run 'schemaforge generate' for this project first")
             }
             throw Refusal(description: "cannot tell the project's database: pass --db")
         }
-        let snapshotURL = base.appendingPathComponent(database == .mongodb ? MongoProjectGenerator.snapshotPath : "migrations/schema.snapshot.json")
+        let layout = MigrationLayout.of(database)
+        let snapshotURL = base.appendingPathComponent(layout.snapshot)
         guard let snapshotText = try? String(contentsOf: snapshotURL, encoding: .utf8) else {
             throw Refusal(description: "\(snapshotURL.path) not found: run 'schemaforge generate' for this project first")
         }
@@ -57,14 +58,13 @@ public enum MigrationWorkflow {
                 + backfill.map { "  \($0.operation.subject): give it a default, or 'backfill: <SQL expression>'" }.joined(separator: "\n"))
         }
         try refuseDataLoss(plan, allowDataLoss: allowDataLoss)
-        let versions = base.appendingPathComponent("migrations/versions")
-        let (next, head) = revisionChain(in: versions)
+        let (next, head) = revisionChain(in: base.appendingPathComponent(layout.revisions))
         let id = String(format: "%04d", next)
         let slug = Identifiers.fragment(fromSQL: message).prefix(40)
-        let path = "migrations/versions/\(id)_\(slug).py"
+        let path = layout.revisionPath("\(id)_\(slug)")
         let contents = AlembicRevisionGenerator(old: old, new: schema, database: database)
             .render(plan, revision: id, downRevision: head, message: message)
-        return .revision(path: path, contents: contents, snapshot: MigrationSnapshot.encode(schema), plan: plan)
+        return .revision(path: path, contents: contents, snapshot: MigrationSnapshot.encode(schema), snapshotPath: layout.snapshot, plan: plan)
     }
 
     static func refuseDataLoss(_ plan: MigrationPlan, allowDataLoss: Bool) throws {
@@ -83,10 +83,13 @@ public enum MigrationWorkflow {
                 + refusals.map { "  \($0)" }.joined(separator: "\n"))
         }
         try refuseDataLoss(plan, allowDataLoss: allowDataLoss)
-        let (next, _) = revisionChain(in: base.appendingPathComponent("mongo/migrations"))
+        let layout = MigrationLayout.mongo
+        let (next, _) = revisionChain(in: base.appendingPathComponent(layout.revisions))
         let name = String(format: "%04d", next) + "_" + Identifiers.fragment(fromSQL: message).prefix(40)
-        let path = "mongo/migrations/\(name).py"
-        return .revision(path: path, contents: generator.render(plan, name: name, message: message), snapshot: MigrationSnapshot.encode(new), plan: plan)
+        let path = layout.revisionPath(name)
+        return .revision(
+            path: path, contents: generator.render(plan, name: name, message: message), snapshot: MigrationSnapshot.encode(new),
+            snapshotPath: layout.snapshot, plan: plan)
     }
 
     /// The next revision number and the current head (the revision no other revision revises).
@@ -113,14 +116,32 @@ public enum MigrationWorkflow {
         return String(text[range])
     }
 
+    /// Once `migrate` has written revisions after the initial one, the initial revision and the
+    /// snapshot belong to the migration history: regenerating the project keeps them as they are on
+    /// disk (the new files of those paths are replaced by the files in `directory`).
+    public static func keepingHistory(_ files: [GeneratedFile], database: TargetDatabase, directory: String) -> [GeneratedFile] {
+        let layout = MigrationLayout.of(database)
+        let base = URL(fileURLWithPath: directory)
+        let revisions = ((try? FileManager.default.contentsOfDirectory(atPath: base.appendingPathComponent(layout.revisions).path)) ?? [])
+            .filter { $0.hasSuffix(".py") && $0 != "__init__.py" }
+        guard revisions.contains(where: { layout.revisionPath(String($0.dropLast(3))) != layout.initialRevision }) else { return files }
+        return files.map { file in
+            guard layout.historyPaths.contains(file.path),
+                  let existing = try? String(contentsOf: base.appendingPathComponent(file.path), encoding: .utf8)
+            else { return file }
+            var kept = file
+            kept.contents = existing
+            return kept
+        }
+    }
+
     /// Writes the revision and the new snapshot (the revision first: a failure leaves the old state).
     public static func write(_ outcome: Outcome, to directory: String) throws {
-        guard case let .revision(path, contents, snapshot, _) = outcome else { return }
+        guard case let .revision(path, contents, snapshot, snapshotPath, _) = outcome else { return }
         let base = URL(fileURLWithPath: directory)
         let revisionURL = base.appendingPathComponent(path)
         try FileManager.default.createDirectory(at: revisionURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(contents.utf8).write(to: revisionURL, options: .atomic)
-        let snapshotPath = path.hasPrefix("mongo/") ? MongoProjectGenerator.snapshotPath : "migrations/schema.snapshot.json"
         try Data(snapshot.utf8).write(to: base.appendingPathComponent(snapshotPath), options: .atomic)
     }
 }

@@ -40,19 +40,6 @@ struct Generate: ParsableCommand {
     @Flag(help: "List what would change; write nothing.")
     var dryRun = false
 
-    /// Once `schemaforge migrate` has written revisions after the initial one, the initial revision
-    /// and the snapshot belong to the migration history: regenerating the project keeps them as
-    /// they are on disk.
-    func keepMigrationHistory(_ files: inout [GeneratedFile], database db: TargetDatabase) {
-        let versions = (out as NSString).appendingPathComponent(db == .mongodb ? "mongo/migrations" : "migrations/versions")
-        let revisions = ((try? FileManager.default.contentsOfDirectory(atPath: versions)) ?? []).filter { $0.hasSuffix(".py") }
-        guard revisions.contains(where: { $0 != "0001_initial.py" && $0 != "__init__.py" }) else { return }
-        for index in files.indices where GeneratedFile.migrationHistoryPaths.contains(files[index].path) {
-            let path = (out as NSString).appendingPathComponent(files[index].path)
-            if let existing = try? String(contentsOfFile: path, encoding: .utf8) { files[index].contents = existing }
-        }
-    }
-
     func run() throws {
         let loaded = try input.load()
         guard let schema = loaded.schema else { throw ExitCode(1) }
@@ -80,8 +67,7 @@ struct Generate: ParsableCommand {
             print("\(out): \(writer.count) created")
             return
         }
-        var files = GeneratorPipeline.project(schema, database: db)
-        keepMigrationHistory(&files, database: db)
+        let files = MigrationWorkflow.keepingHistory(GeneratorPipeline.project(schema, database: db), database: db, directory: out)
         let plan = GenerationPlan.make(files: files, outputDirectory: out)
         for entry in plan.orphans {
             FileHandle.standardError.write(Data("schemaforge: note: \(entry.path) is yours and stays, but the schema no longer has its entity: delete it when you no longer need it\n".utf8))

@@ -38,7 +38,7 @@ struct Migrate: ParsableCommand {
             FileHandle.standardError.write(Data("schemaforge: error: \(refusal.description)\n".utf8))
             throw ExitCode(1)
         }
-        guard case let .revision(path, _, _, plan) = outcome else {
+        guard case let .revision(path, _, _, _, plan) = outcome else {
             print("no changes: the schema matches the snapshot; nothing written")
             return
         }

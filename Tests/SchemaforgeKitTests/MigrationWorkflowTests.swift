@@ -100,7 +100,7 @@ struct MigrationWorkflowTests {
         let dir = try project(v1)
         let v2 = v1.replacingOccurrences(of: "\n      name: string(50)", with: "")
         let outcome = try MigrationWorkflow.prepare(schema: try schema(v2), directory: dir, message: "drop name", allowDataLoss: true, database: nil)
-        guard case let .revision(path, contents, _, _) = outcome else {
+        guard case let .revision(path, contents, _, _, _) = outcome else {
             Issue.record("expected a revision")
             return
         }
