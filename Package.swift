@@ -34,7 +34,11 @@ let package = Package(
         // Schema -> entity-relationship diagrams (Mermaid, Graphviz DOT): a document target.
         .target(name: "DiagramGenerator", dependencies: ["SchemaModel"]),
         // The pipeline that ties the stages together; what the CLI and tests call.
-        .target(name: "SchemaforgeKit", dependencies: ["SchemaModel", "SchemaReaders", "SchemaResolver", "SQLGenerator", "PythonGenerators", "MigrationPlanner", "DiagramGenerator"]),
+        .target(
+            name: "SchemaforgeKit",
+            dependencies: [
+                "SchemaModel", "SchemaReaders", "SchemaResolver", "SQLGenerator", "PythonGenerators", "MigrationPlanner", "DiagramGenerator",
+            ]),
         .executableTarget(
             name: "schemaforge",
             dependencies: ["SchemaforgeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]

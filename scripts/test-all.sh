@@ -88,6 +88,14 @@ else
     FAILED+=("swift build")
 fi
 
+step "swift format lint (the repository's .swift-format)"
+swift format lint --strict --recursive --parallel Sources Tests Package.swift </dev/null \
+    || FAILED+=("swift format lint (fix with: swift format --in-place --recursive Sources Tests Package.swift)")
+
+step "ruff on the fixed Python modules (Sources/PythonGenerators/Resources)"
+(cd Sources/PythonGenerators/Resources && "$ROOT/.venv/bin/ruff" check --config ruff.toml sql \
+    && "$ROOT/.venv/bin/ruff" format --config ruff.toml --check sql) </dev/null || FAILED+=("ruff on the fixed Python modules")
+
 step "swift test"
 if [ "$BUILD_OK" = 1 ]; then
     swift test </dev/null || FAILED+=("swift test")

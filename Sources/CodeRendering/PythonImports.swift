@@ -68,7 +68,10 @@ public struct PythonImports: Sendable {
                 // ASCII names (nearly all): the same answer from the bytes.
                 let bytes = n.utf8
                 if bytes.count > 1, !bytes.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }),
-                   bytes.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) { return 0 }
+                    bytes.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
+                {
+                    return 0
+                }
                 if let first = bytes.first, first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z") { return 1 }
                 return 2
             }

@@ -131,8 +131,9 @@ public struct PythonRenderer: Sendable {
             if let annotation {
                 let annotationText = Self.flat(annotation)
                 if let value, Self.isAtom(value), Self.longer(p + target + ": " + annotationText + " = " + Self.flat(value), than: lineLength),
-                   !Self.longer(p + target + ": " + annotationText + " = (", than: lineLength),
-                   !Self.longer(pad(indent + 4) + Self.flat(value), than: lineLength) {
+                    !Self.longer(p + target + ": " + annotationText + " = (", than: lineLength),
+                    !Self.longer(pad(indent + 4) + Self.flat(value), than: lineLength)
+                {
                     // ruff splits the value first: `x: T = (` / value / `)`.
                     out += p + target + ": " + annotationText + " = (\n"
                     out += pad(indent + 4) + Self.flat(value) + "\n"
@@ -140,8 +141,9 @@ public struct PythonRenderer: Sendable {
                     return
                 }
                 if case let .binary(left, "|", right) = annotation,
-                   p.utf8.count + target.utf8.count + annotationText.utf8.count + 4 > lineLength,
-                   Self.longer(p + target + ": " + annotationText + " =", than: lineLength) {
+                    p.utf8.count + target.utf8.count + annotationText.utf8.count + 4 > lineLength,
+                    Self.longer(p + target + ": " + annotationText + " =", than: lineLength)
+                {
                     // ruff splits an over-long union annotation inside parentheses at `|`.
                     out += p + target + ": (\n"
                     if indent + 4 + annotationText.utf8.count <= lineLength {
@@ -473,10 +475,13 @@ public struct PythonRenderer: Sendable {
     private func brackets(_ expr: PythonExpr) -> (open: String, items: [(prefix: String, expr: PythonExpr)], close: String)? {
         switch expr {
         case let .call(callee, args) where !args.isEmpty:
-            return (Self.flat(callee) + "(", args.map { a in
-                let prefix = a.label.map { ($0 == "*" || $0 == "**") ? $0 : $0 + "=" } ?? ""
-                return (prefix, a.value)
-            }, ")")
+            return (
+                Self.flat(callee) + "(",
+                args.map { a in
+                    let prefix = a.label.map { ($0 == "*" || $0 == "**") ? $0 : $0 + "=" } ?? ""
+                    return (prefix, a.value)
+                }, ")"
+            )
         case let .subscripted(base, items) where !items.isEmpty:
             return (Self.flat(base) + "[", items.map { ("", $0) }, "]")
         case let .list(items) where !items.isEmpty:
@@ -606,7 +611,8 @@ public struct PythonRenderer: Sendable {
             suffix = 1
         }
         if let eq = firstIndex(of: Array(" = \"".utf8), in: chars), chars.last == quoteByte,
-           eq + 4 >= chars.count || !chars[(eq + 4)..<(chars.count - 1)].contains(quoteByte) {
+            eq + 4 >= chars.count || !chars[(eq + 4)..<(chars.count - 1)].contains(quoteByte)
+        {
             let indent = String(repeating: " ", count: indentCount)
             let literal = text(chars[(eq + 3)...])
             // ruff parenthesises a long string only when that makes it fit.
@@ -669,11 +675,12 @@ public struct PythonRenderer: Sendable {
         var result: [Substring] = []
         let utf8 = text.utf8
         // Newline offsets from the contiguous bytes, then O(1) index arithmetic on the native string.
-        let offsets: [Int] = utf8.withContiguousStorageIfAvailable { bytes in
-            var offsets: [Int] = []
-            for i in 0..<bytes.count where bytes[i] == UInt8(ascii: "\n") { offsets.append(i) }
-            return offsets
-        } ?? utf8.indices.filter { utf8[$0] == UInt8(ascii: "\n") }.map { utf8.distance(from: utf8.startIndex, to: $0) }
+        let offsets: [Int] =
+            utf8.withContiguousStorageIfAvailable { bytes in
+                var offsets: [Int] = []
+                for i in 0..<bytes.count where bytes[i] == UInt8(ascii: "\n") { offsets.append(i) }
+                return offsets
+            } ?? utf8.indices.filter { utf8[$0] == UInt8(ascii: "\n") }.map { utf8.distance(from: utf8.startIndex, to: $0) }
         result.reserveCapacity(offsets.count + 1)
         var start = utf8.startIndex
         for offset in offsets {
@@ -788,7 +795,8 @@ public struct PythonRenderer: Sendable {
                 Self.write(item.expr, into: &out)
             }
             let hugged = out.utf8.count - huggedStart
-            let fits = hugged <= lineLength
+            let fits =
+                hugged <= lineLength
                 || (!UTF8Bytes.isASCII(out.utf8.suffix(hugged)) && String(decoding: out.utf8.suffix(hugged), as: UTF8.self).count <= lineLength)
             if fits {
                 out += "\n" + p + close + suffix

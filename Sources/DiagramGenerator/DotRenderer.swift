@@ -13,13 +13,15 @@ enum DotRenderer {
                 ports[entity.name, default: [:]][attribute.name] = index
                 let keys = attribute.keys
                 let type = attribute.type + (attribute.nullable ? "?" : "")
-                rows.append("<TR><TD PORT=\"c\(index)\" ALIGN=\"LEFT\">\(html(attribute.name))</TD><TD ALIGN=\"LEFT\">\(html(type))</TD>"
-                    + "<TD ALIGN=\"LEFT\">\(keys.joined(separator: " "))</TD></TR>")
+                rows.append(
+                    "<TR><TD PORT=\"c\(index)\" ALIGN=\"LEFT\">\(html(attribute.name))</TD><TD ALIGN=\"LEFT\">\(html(type))</TD>"
+                        + "<TD ALIGN=\"LEFT\">\(keys.joined(separator: " "))</TD></TR>")
             }
             out += "    \(id(entity.name)) [label=<" + table(rows) + ">];\n"
         }
         for node in model.enums {
-            let rows = [header("enum " + node.name, color: "#f5ecd0")] + node.values.map { "<TR><TD COLSPAN=\"3\" ALIGN=\"LEFT\">\(html($0))</TD></TR>" }
+            let rows =
+                [header("enum " + node.name, color: "#f5ecd0")] + node.values.map { "<TR><TD COLSPAN=\"3\" ALIGN=\"LEFT\">\(html($0))</TD></TR>" }
             out += "    \(id("enum " + node.name)) [label=<" + table(rows) + ">, style=dashed];\n"
         }
         for edge in model.edges {

@@ -49,17 +49,22 @@ struct ERModel: Equatable {
         entities = schema.tables.map { table in
             let primary = Set(table.primaryKey?.columns ?? [])
             let foreign = Set(table.foreignKeys.flatMap(\.columns))
-            let unique = Set(table.uniques.filter { $0.columns.count == 1 }.flatMap(\.columns)
-                + table.indexes.filter { $0.unique && $0.columns.count == 1 && $0.predicate == nil }.flatMap(\.columns))
-            return Entity(name: table.name, attributes: table.columns.map { column in
-                Attribute(name: column.name, type: Self.typeName(column.type), isPrimaryKey: primary.contains(column.name),
-                          isForeignKey: foreign.contains(column.name), isUnique: unique.contains(column.name), nullable: column.nullable)
-            }, isJoinTable: table.isJoinTable)
+            let unique = Set(
+                table.uniques.filter { $0.columns.count == 1 }.flatMap(\.columns)
+                    + table.indexes.filter { $0.unique && $0.columns.count == 1 && $0.predicate == nil }.flatMap(\.columns))
+            return Entity(
+                name: table.name,
+                attributes: table.columns.map { column in
+                    Attribute(
+                        name: column.name, type: Self.typeName(column.type), isPrimaryKey: primary.contains(column.name),
+                        isForeignKey: foreign.contains(column.name), isUnique: unique.contains(column.name), nullable: column.nullable)
+                }, isJoinTable: table.isJoinTable)
         }
         edges = schema.tables.flatMap { table in
             table.foreignKeys.map { fk in
                 let keyColumns = Set(fk.columns)
-                let unique = Set(table.primaryKey?.columns ?? []) == keyColumns
+                let unique =
+                    Set(table.primaryKey?.columns ?? []) == keyColumns
                     || table.uniques.contains { Set($0.columns) == keyColumns }
                     || table.indexes.contains { $0.unique && $0.predicate == nil && Set($0.columns) == keyColumns }
                 let relation = table.relations.first { $0.foreignKey == fk.name && ($0.kind == .manyToOne || $0.kind == .oneToOne) }

@@ -44,10 +44,11 @@ enum MermaidRenderer {
 
     /// An attribute word (`[A-Za-z_][A-Za-z0-9_\-\[\]()]*`): other characters become `_`.
     static func word(_ text: String) -> String {
-        var out = String(text.unicodeScalars.map { scalar -> Character in
-            let c = Character(scalar)
-            return scalar.isASCII && (c.isLetter || c.isNumber || "_-[]()".contains(c)) ? c : "_"
-        })
+        var out = String(
+            text.unicodeScalars.map { scalar -> Character in
+                let c = Character(scalar)
+                return scalar.isASCII && (c.isLetter || c.isNumber || "_-[]()".contains(c)) ? c : "_"
+            })
         if let first = out.first, !(first.isLetter || first == "_") { out = "_" + out }
         return out.isEmpty ? "_" : out
     }

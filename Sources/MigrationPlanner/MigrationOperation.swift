@@ -106,7 +106,8 @@ public enum MigrationOperation: Equatable, Sendable {
         switch self {
         case let .createEnum(e): return .dropEnum(e)
         case let .dropEnum(e): return .createEnum(e)
-        case let .alterEnum(from, to, renames): return .alterEnum(from: to, to: from, renames: Dictionary(uniqueKeysWithValues: renames.map { ($0.value, $0.key) }))
+        case let .alterEnum(from, to, renames):
+            return .alterEnum(from: to, to: from, renames: Dictionary(uniqueKeysWithValues: renames.map { ($0.value, $0.key) }))
         case let .createTable(t): return .dropTable(t)
         case let .dropTable(t): return .createTable(t)
         case let .renameTable(from, to): return .renameTable(from: to, to: from)

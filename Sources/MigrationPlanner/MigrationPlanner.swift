@@ -106,7 +106,8 @@ struct Planner {
         var usedOld: Set<String> = []
         for column in newTable.columns {
             if let from = column.renamedFrom, let oldColumn = oldTable.columns.first(where: { $0.field == from || $0.name == from }),
-               newTable.column(named: oldColumn.name) == nil || oldColumn.name == column.name {
+                newTable.column(named: oldColumn.name) == nil || oldColumn.name == column.name
+            {
                 result[column.name] = oldColumn.name
                 usedOld.insert(oldColumn.name)
             }
@@ -131,15 +132,15 @@ struct Planner {
 
     mutating func run() -> MigrationPlan {
         matchTables()
-        var early: [PlannedStep] = []     // enum additions
-        var drops: [PlannedStep] = []     // constraints and indexes that go away or change
+        var early: [PlannedStep] = []  // enum additions
+        var drops: [PlannedStep] = []  // constraints and indexes that go away or change
         var renames: [PlannedStep] = []
         var creates: [PlannedStep] = []
         var columns: [PlannedStep] = []
-        var adds: [PlannedStep] = []      // constraints and indexes that appear
+        var adds: [PlannedStep] = []  // constraints and indexes that appear
         var foreignKeyAdds: [PlannedStep] = []  // after the indexes they may use (MySQL needs one)
         var retiredIndexes: [PlannedStep] = []  // indexes that go away: after their replacements exist
-        var late: [PlannedStep] = []      // column and table drops, enum removals
+        var late: [PlannedStep] = []  // column and table drops, enum removals
 
         // Enums
         let oldEnums = Dictionary(uniqueKeysWithValues: old.enums.map { ($0.name, $0) })
@@ -179,25 +180,33 @@ struct Planner {
         var suggested: Set<String> = []
         for table in dropped {
             late.append(PlannedStep(.dropTable(table), .dataLoss, note: "the table and its rows are dropped"))
-            guard let twin = created.first(where: { !suggested.contains($0.name) && $0.isJoinTable == table.isJoinTable && sameShape($0, table) }) else { continue }
+            guard let twin = created.first(where: { !suggested.contains($0.name) && $0.isJoinTable == table.isJoinTable && sameShape($0, table) })
+            else { continue }
             suggested.insert(twin.name)
             if twin.isJoinTable, let relation = joinTableRelation(twin.name) {
-                warnings.append("join table '\(table.name)' is dropped and '\(twin.name)' of the same shape is created: if this is a renamed relation, add 'renamed_from: <its old name>' to relation '\(relation)'")
+                warnings.append(
+                    "join table '\(table.name)' is dropped and '\(twin.name)' of the same shape is created: if this is a renamed relation, add 'renamed_from: <its old name>' to relation '\(relation)'"
+                )
             } else {
-                warnings.append("table '\(table.name)' is dropped and '\(twin.name)' of the same shape is created: if this is a rename, add 'renamed_from: \(table.entity ?? table.name)' to entity '\(twin.entity ?? twin.name)'")
+                warnings.append(
+                    "table '\(table.name)' is dropped and '\(twin.name)' of the same shape is created: if this is a rename, add 'renamed_from: \(table.entity ?? table.name)' to entity '\(twin.entity ?? twin.name)'"
+                )
             }
         }
         for table in new.tables {
             guard let oldName = tableMatch[table.name], let oldTable = old.table(named: oldName) else { continue }
             if oldName != table.name { renames.append(PlannedStep(.renameTable(from: oldName, to: table.name), .safe)) }
-            diffTable(oldTable, table, drops: &drops, renames: &renames, columns: &columns, adds: &adds, foreignKeyAdds: &foreignKeyAdds, retiredIndexes: &retiredIndexes, late: &late)
+            diffTable(
+                oldTable, table, drops: &drops, renames: &renames, columns: &columns, adds: &adds, foreignKeyAdds: &foreignKeyAdds,
+                retiredIndexes: &retiredIndexes, late: &late)
         }
         // Creating tables: referenced tables first.
         creates = orderCreates(creates)
         // Dropping tables: referencing tables first.
         let tableDrops = late.filter { if case .dropTable = $0.operation { return true } else { return false } }
         let otherLate = late.filter { if case .dropTable = $0.operation { return false } else { return true } }
-        late = otherLate.filter { if case .dropColumn = $0.operation { return true } else { return false } }
+        late =
+            otherLate.filter { if case .dropColumn = $0.operation { return true } else { return false } }
             + orderDrops(tableDrops)
             + otherLate.filter { if case .dropColumn = $0.operation { return false } else { return true } }
         return MigrationPlan(steps: early + drops + renames + creates + columns + adds + foreignKeyAdds + retiredIndexes + late, warnings: warnings)
@@ -213,10 +222,13 @@ struct Planner {
         var result: [PlannedStep] = []
         let creating = Set(steps.compactMap { if case let .createTable(t) = $0.operation { return t.name } else { return nil } })
         while !remaining.isEmpty {
-            let index = remaining.firstIndex { step in
-                guard case let .createTable(t) = step.operation else { return true }
-                return t.foreignKeys.allSatisfy { $0.referencedTable == t.name || !creating.contains($0.referencedTable) || done.contains($0.referencedTable) }
-            } ?? 0
+            let index =
+                remaining.firstIndex { step in
+                    guard case let .createTable(t) = step.operation else { return true }
+                    return t.foreignKeys.allSatisfy {
+                        $0.referencedTable == t.name || !creating.contains($0.referencedTable) || done.contains($0.referencedTable)
+                    }
+                } ?? 0
             let step = remaining.remove(at: index)
             if case let .createTable(t) = step.operation { done.insert(t.name) }
             result.append(step)
@@ -225,10 +237,11 @@ struct Planner {
     }
 
     func orderDrops(_ steps: [PlannedStep]) -> [PlannedStep] {
-        let creationOrder = orderCreates(steps.map { step in
-            if case let .dropTable(t) = step.operation { return PlannedStep(.createTable(t), step.safety, note: step.note) }
-            return step
-        })
+        let creationOrder = orderCreates(
+            steps.map { step in
+                if case let .dropTable(t) = step.operation { return PlannedStep(.createTable(t), step.safety, note: step.note) }
+                return step
+            })
         return creationOrder.reversed().map { step in
             if case let .createTable(t) = step.operation { return PlannedStep(.dropTable(t), step.safety, note: step.note) }
             return step
@@ -251,7 +264,8 @@ struct Planner {
             guard let oldName = match[column.name], let before = oldTable.column(named: oldName) else {
                 added.append(column)
                 let needsBackfill = !column.nullable && column.defaultValue == nil && !column.autoincrement
-                let note = column.backfill.map { "added nullable, filled with \($0), then NOT NULL" }
+                let note =
+                    column.backfill.map { "added nullable, filled with \($0), then NOT NULL" }
                     ?? "NOT NULL without a default: existing rows need a value (add a default or a backfill)"
                 columns.append(PlannedStep(.addColumn(table: t, column), needsBackfill ? .needsBackfill : .safe, note: needsBackfill ? note : ""))
                 continue
@@ -261,7 +275,8 @@ struct Planner {
             renamedBefore.name = column.name
             // A default whose enum value was renamed follows the rename (it is part of `alter_enum`).
             if case let .enumeration(enumName) = column.type, before.type == column.type, before.defaultValue?.kind == .literal,
-               let value = before.defaultValue?.value, let renamed = enumValueRenames[enumName]?[value] {
+                let value = before.defaultValue?.value, let renamed = enumValueRenames[enumName]?[value]
+            {
                 renamedBefore.defaultValue?.value = renamed
             }
             if differs(renamedBefore, column) {
@@ -273,12 +288,20 @@ struct Planner {
         for column in oldTable.columns where !matchedOld.contains(column.name) {
             late.append(PlannedStep(.dropColumn(table: t, column), .dataLoss, note: "the column's values are dropped"))
             // A field is suggested for a field, a relation's column for a relation's column.
-            guard let twin = added.first(where: { !suggested.contains($0.name) && $0.type == column.type && ($0.relation == nil) == (column.relation == nil) }) else { continue }
+            guard
+                let twin = added.first(where: {
+                    !suggested.contains($0.name) && $0.type == column.type && ($0.relation == nil) == (column.relation == nil)
+                })
+            else { continue }
             suggested.insert(twin.name)
             if let relation = twin.relation, let oldRelation = column.relation {
-                warnings.append("column '\(t).\(column.name)' of relation '\(oldRelation)' is dropped and '\(t).\(twin.name)' of relation '\(relation)' is added: if this is a rename, add 'renamed_from: \(oldRelation)' to relation '\(relation)'")
+                warnings.append(
+                    "column '\(t).\(column.name)' of relation '\(oldRelation)' is dropped and '\(t).\(twin.name)' of relation '\(relation)' is added: if this is a rename, add 'renamed_from: \(oldRelation)' to relation '\(relation)'"
+                )
             } else {
-                warnings.append("column '\(t).\(column.name)' is dropped and '\(t).\(twin.name)' of the same type is added: if this is a rename, add 'renamed_from: \(column.field)' to field '\(twin.field)'")
+                warnings.append(
+                    "column '\(t).\(column.name)' is dropped and '\(t).\(twin.name)' of the same type is added: if this is a rename, add 'renamed_from: \(column.field)' to field '\(twin.field)'"
+                )
             }
         }
         // Constraints and indexes, compared by name and content (names follow the convention, so a
@@ -287,7 +310,8 @@ struct Planner {
             names.map { old in match.first(where: { $0.value == old })?.key ?? old }
         }
         if oldTable.name != newTable.name, let before = oldTable.primaryKey, let after = newTable.primaryKey,
-           before.name != after.name, renamedColumns(before.columns) == after.columns {
+            before.name != after.name, renamedColumns(before.columns) == after.columns
+        {
             columns.append(PlannedStep(.renamePrimaryKey(table: t, from: before.name, to: after.name, columns: after.columns), .safe))
         }
         if oldTable.comment != newTable.comment {
@@ -295,22 +319,35 @@ struct Planner {
         }
         let existing = !oldTable.columns.isEmpty
         if oldTable.primaryKey.map({ PrimaryKey(name: $0.name, columns: renamedColumns($0.columns)) }) != newTable.primaryKey,
-           !(oldTable.primaryKey?.columns.map { renamedColumns([$0])[0] } == newTable.primaryKey?.columns && oldTable.primaryKey?.name != newTable.primaryKey?.name && oldTable.name != newTable.name) {
-            columns.append(PlannedStep(.alterPrimaryKey(table: t, from: oldTable.primaryKey, to: newTable.primaryKey), .locking, note: "the primary key is rebuilt"))
+            !(oldTable.primaryKey?.columns.map { renamedColumns([$0])[0] } == newTable.primaryKey?.columns
+                && oldTable.primaryKey?.name != newTable.primaryKey?.name && oldTable.name != newTable.name)
+        {
+            columns.append(
+                PlannedStep(
+                    .alterPrimaryKey(table: t, from: oldTable.primaryKey, to: newTable.primaryKey), .locking, note: "the primary key is rebuilt"))
         }
-        diffNamed(oldTable.foreignKeys, newTable.foreignKeys, name: \.name, same: { a, b in
-            var a = a
-            a.columns = renamedColumns(a.columns)
-            if let renamed = tableMatch.first(where: { $0.value == a.referencedTable })?.key { a.referencedTable = renamed }
-            return a == b
-        }, drop: { drops.append(PlannedStep(.dropForeignKey(table: o, $0), .safe)) },
-           add: { foreignKeyAdds.append(PlannedStep(.addForeignKey(table: t, $0), existing ? .locking : .safe, note: existing ? "existing rows are checked while the table is locked" : "")) })
+        diffNamed(
+            oldTable.foreignKeys, newTable.foreignKeys, name: \.name,
+            same: { a, b in
+                var a = a
+                a.columns = renamedColumns(a.columns)
+                if let renamed = tableMatch.first(where: { $0.value == a.referencedTable })?.key { a.referencedTable = renamed }
+                return a == b
+            }, drop: { drops.append(PlannedStep(.dropForeignKey(table: o, $0), .safe)) },
+            add: {
+                foreignKeyAdds.append(
+                    PlannedStep(
+                        .addForeignKey(table: t, $0), existing ? .locking : .safe,
+                        note: existing ? "existing rows are checked while the table is locked" : ""))
+            })
         // An index or unique that disappears (rather than changes) is dropped only after the new ones
         // exist: MySQL refuses to drop the last index a foreign key can use.
         let newIndexNames = Set(newTable.indexes.map(\.name) + newTable.uniques.map(\.name))
         // A name that only follows a renamed table or column (same definition under the new name)
         // is a rename, not a rebuild.
-        func renamePairs<T>(_ before: [T], _ after: [T], name: WritableKeyPath<T, String>, renamed: (T) -> T, equal: (T, T) -> Bool) -> [(from: T, to: T)] {
+        func renamePairs<T>(
+            _ before: [T], _ after: [T], name: WritableKeyPath<T, String>, renamed: (T) -> T, equal: (T, T) -> Bool
+        ) -> [(from: T, to: T)] {
             let beforeNames = Set(before.map { $0[keyPath: name] }), afterNames = Set(after.map { $0[keyPath: name] })
             var used: Set<String> = [], pairs: [(from: T, to: T)] = []
             for object in after where !beforeNames.contains(object[keyPath: name]) {
@@ -326,51 +363,62 @@ struct Planner {
             }
             return pairs
         }
-        let uniqueRenames = renamePairs(oldTable.uniques, newTable.uniques, name: \.name, renamed: { u in
-            var u = u
-            u.columns = renamedColumns(u.columns)
-            return u
-        }, equal: ==)
+        let uniqueRenames = renamePairs(
+            oldTable.uniques, newTable.uniques, name: \.name,
+            renamed: { u in
+                var u = u
+                u.columns = renamedColumns(u.columns)
+                return u
+            }, equal: ==)
         let checkRenames = renamePairs(oldTable.checks, newTable.checks, name: \.name, renamed: { $0 }, equal: ==)
-        let indexRenames = renamePairs(oldTable.indexes, newTable.indexes, name: \.name, renamed: { i in
-            var i = i
-            i.columns = renamedColumns(i.columns)
-            return i
-        }, equal: ==)
+        let indexRenames = renamePairs(
+            oldTable.indexes, newTable.indexes, name: \.name,
+            renamed: { i in
+                var i = i
+                i.columns = renamedColumns(i.columns)
+                return i
+            }, equal: ==)
         for pair in uniqueRenames { columns.append(PlannedStep(.renameUnique(table: t, from: pair.from, to: pair.to), .safe)) }
         for pair in checkRenames { columns.append(PlannedStep(.renameCheck(table: t, from: pair.from, to: pair.to), .safe)) }
         for pair in indexRenames { columns.append(PlannedStep(.renameIndex(table: t, from: pair.from, to: pair.to), .safe)) }
         let renamedAway = Set(uniqueRenames.map(\.from.name) + checkRenames.map(\.from.name) + indexRenames.map(\.from.name))
         let renamedTo = Set(uniqueRenames.map(\.to.name) + checkRenames.map(\.to.name) + indexRenames.map(\.to.name))
-        diffNamed(oldTable.uniques.filter { !renamedAway.contains($0.name) }, newTable.uniques.filter { !renamedTo.contains($0.name) }, name: \.name, same: { a, b in renamedColumns(a.columns) == b.columns },
-                  drop: { unique in
-                      if newIndexNames.contains(unique.name) {
-                          drops.append(PlannedStep(.dropUnique(table: o, unique), .safe))
-                      } else {
-                          // Dropped after the renames: its downgrade re-creates it on the new column names.
-                          var unique = unique
-                          unique.columns = renamedColumns(unique.columns)
-                          retiredIndexes.append(PlannedStep(.dropUnique(table: t, unique), .safe))
-                      }
-                  },
-                  add: { adds.append(PlannedStep(.addUnique(table: t, $0), .locking, note: "builds a unique index on existing rows")) })
-        diffNamed(oldTable.checks.filter { !renamedAway.contains($0.name) }, newTable.checks.filter { !renamedTo.contains($0.name) }, name: \.name, same: { a, b in a.expression == b.expression && a.dialectExpressions == b.dialectExpressions },
-                  drop: { drops.append(PlannedStep(.dropCheck(table: o, $0), .safe)) },
-                  add: { adds.append(PlannedStep(.addCheck(table: t, $0), .safe)) })
-        diffNamed(oldTable.indexes.filter { !renamedAway.contains($0.name) }, newTable.indexes.filter { !renamedTo.contains($0.name) }, name: \.name, same: { a, b in
-            var a = a
-            a.columns = renamedColumns(a.columns)
-            return a == b
-        }, drop: { index in
-            if newIndexNames.contains(index.name) {
-                drops.append(PlannedStep(.dropIndex(table: o, index), .safe))
-            } else {
-                var index = index
-                index.columns = renamedColumns(index.columns)
-                retiredIndexes.append(PlannedStep(.dropIndex(table: t, index), .safe))
-            }
-        },
-           add: { adds.append(PlannedStep(.addIndex(table: t, $0), .locking, note: "PostgreSQL builds it CONCURRENTLY, outside the transaction")) })
+        diffNamed(
+            oldTable.uniques.filter { !renamedAway.contains($0.name) }, newTable.uniques.filter { !renamedTo.contains($0.name) }, name: \.name,
+            same: { a, b in renamedColumns(a.columns) == b.columns },
+            drop: { unique in
+                if newIndexNames.contains(unique.name) {
+                    drops.append(PlannedStep(.dropUnique(table: o, unique), .safe))
+                } else {
+                    // Dropped after the renames: its downgrade re-creates it on the new column names.
+                    var unique = unique
+                    unique.columns = renamedColumns(unique.columns)
+                    retiredIndexes.append(PlannedStep(.dropUnique(table: t, unique), .safe))
+                }
+            },
+            add: { adds.append(PlannedStep(.addUnique(table: t, $0), .locking, note: "builds a unique index on existing rows")) })
+        diffNamed(
+            oldTable.checks.filter { !renamedAway.contains($0.name) }, newTable.checks.filter { !renamedTo.contains($0.name) }, name: \.name,
+            same: { a, b in a.expression == b.expression && a.dialectExpressions == b.dialectExpressions },
+            drop: { drops.append(PlannedStep(.dropCheck(table: o, $0), .safe)) },
+            add: { adds.append(PlannedStep(.addCheck(table: t, $0), .safe)) })
+        diffNamed(
+            oldTable.indexes.filter { !renamedAway.contains($0.name) }, newTable.indexes.filter { !renamedTo.contains($0.name) }, name: \.name,
+            same: { a, b in
+                var a = a
+                a.columns = renamedColumns(a.columns)
+                return a == b
+            },
+            drop: { index in
+                if newIndexNames.contains(index.name) {
+                    drops.append(PlannedStep(.dropIndex(table: o, index), .safe))
+                } else {
+                    var index = index
+                    index.columns = renamedColumns(index.columns)
+                    retiredIndexes.append(PlannedStep(.dropIndex(table: t, index), .safe))
+                }
+            },
+            add: { adds.append(PlannedStep(.addIndex(table: t, $0), .locking, note: "PostgreSQL builds it CONCURRENTLY, outside the transaction")) })
     }
 
     /// Calls `drop` for objects that disappear or change and `add` for objects that appear or change.
@@ -409,8 +457,10 @@ struct Planner {
         }
         if a.nullable, !b.nullable {
             safety = max(safety, .needsBackfill)
-            notes.append(b.backfill.map { "NULLs are filled with \($0) before NOT NULL" }
-                ?? (b.defaultValue == nil ? "NULLs must be filled before NOT NULL (add a default or a backfill)" : "NULLs are filled with the default before NOT NULL"))
+            notes.append(
+                b.backfill.map { "NULLs are filled with \($0) before NOT NULL" }
+                    ?? (b.defaultValue == nil
+                        ? "NULLs must be filled before NOT NULL (add a default or a backfill)" : "NULLs are filled with the default before NOT NULL"))
         }
         return (safety, notes.joined(separator: "; "))
     }

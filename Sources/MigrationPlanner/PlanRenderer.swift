@@ -27,8 +27,9 @@ public enum PlanRenderer {
             var warnings: [String]
         }
         let entries = plan.steps.map { step in
-            Entry(kind: step.operation.kind, subject: step.operation.subject, safety: step.safety.rawValue,
-                  note: step.note.isEmpty ? nil : step.note, detail: detail(step.operation))
+            Entry(
+                kind: step.operation.kind, subject: step.operation.subject, safety: step.safety.rawValue,
+                note: step.note.isEmpty ? nil : step.note, detail: detail(step.operation))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -12,7 +12,6 @@ struct AlembicGenerator {
     let database: TargetDatabase
     var dialect: Dialect { Dialect(rawValue: database.rawValue) ?? .sqlite }
 
-
     func generate(snapshot: String) -> [GeneratedFile] { jobs(snapshot: { snapshot }).flatMap { $0() } }
 
     /// The initial revision (the biggest single file of a project), the snapshot, the fixed files.
@@ -25,49 +24,51 @@ struct AlembicGenerator {
     }
 
     func ini() -> GeneratedFile {
-        GeneratedFile(path: "alembic.ini", contents: """
-            # \(generatedHeader)
-            # The database URL comes from the application settings (DATABASE_URL), see migrations/env.py.
-            [alembic]
-            script_location = %(here)s/migrations
-            prepend_sys_path = .
-            path_separator = os
+        GeneratedFile(
+            path: "alembic.ini",
+            contents: """
+                # \(generatedHeader)
+                # The database URL comes from the application settings (DATABASE_URL), see migrations/env.py.
+                [alembic]
+                script_location = %(here)s/migrations
+                prepend_sys_path = .
+                path_separator = os
 
-            [loggers]
-            keys = root,sqlalchemy,alembic
+                [loggers]
+                keys = root,sqlalchemy,alembic
 
-            [handlers]
-            keys = console
+                [handlers]
+                keys = console
 
-            [formatters]
-            keys = generic
+                [formatters]
+                keys = generic
 
-            [logger_root]
-            level = WARNING
-            handlers = console
-            qualname =
+                [logger_root]
+                level = WARNING
+                handlers = console
+                qualname =
 
-            [logger_sqlalchemy]
-            level = WARNING
-            handlers =
-            qualname = sqlalchemy.engine
+                [logger_sqlalchemy]
+                level = WARNING
+                handlers =
+                qualname = sqlalchemy.engine
 
-            [logger_alembic]
-            level = INFO
-            handlers =
-            qualname = alembic
+                [logger_alembic]
+                level = INFO
+                handlers =
+                qualname = alembic
 
-            [handler_console]
-            class = StreamHandler
-            args = (sys.stderr,)
-            level = NOTSET
-            formatter = generic
+                [handler_console]
+                class = StreamHandler
+                args = (sys.stderr,)
+                level = NOTSET
+                formatter = generic
 
-            [formatter_generic]
-            format = %(levelname)-5.5s [%(name)s] %(message)s
-            datefmt = %H:%M:%S
+                [formatter_generic]
+                format = %(levelname)-5.5s [%(name)s] %(message)s
+                datefmt = %H:%M:%S
 
-            """)
+                """)
     }
 
     func readme() -> String {
@@ -84,35 +85,37 @@ struct AlembicGenerator {
     }
 
     func template() -> GeneratedFile {
-        GeneratedFile(path: "migrations/script.py.mako", contents: """
-            \"\"\"${message}
+        GeneratedFile(
+            path: "migrations/script.py.mako",
+            contents: """
+                \"\"\"${message}
 
-            Revision ID: ${up_revision}
-            Revises: ${down_revision | comma,n}
-            Create Date: ${create_date}
+                Revision ID: ${up_revision}
+                Revises: ${down_revision | comma,n}
+                Create Date: ${create_date}
 
-            \"\"\"
+                \"\"\"
 
-            from collections.abc import Sequence
+                from collections.abc import Sequence
 
-            import sqlalchemy as sa
-            from alembic import op
-            ${imports if imports else ""}
+                import sqlalchemy as sa
+                from alembic import op
+                ${imports if imports else ""}
 
-            revision: str = ${repr(up_revision)}
-            down_revision: str | None = ${repr(down_revision)}
-            branch_labels: str | Sequence[str] | None = ${repr(branch_labels)}
-            depends_on: str | Sequence[str] | None = ${repr(depends_on)}
-
-
-            def upgrade() -> None:
-                ${upgrades if upgrades else "pass"}
+                revision: str = ${repr(up_revision)}
+                down_revision: str | None = ${repr(down_revision)}
+                branch_labels: str | Sequence[str] | None = ${repr(branch_labels)}
+                depends_on: str | Sequence[str] | None = ${repr(depends_on)}
 
 
-            def downgrade() -> None:
-                ${downgrades if downgrades else "pass"}
+                def upgrade() -> None:
+                    ${upgrades if upgrades else "pass"}
 
-            """)
+
+                def downgrade() -> None:
+                    ${downgrades if downgrades else "pass"}
+
+                """)
     }
 
     func env() -> GeneratedFile {
@@ -128,110 +131,113 @@ struct AlembicGenerator {
         m.imports.from("sqlalchemy.ext.asyncio", import: "create_async_engine")
         m.imports.from("app.config", import: "settings")
         m.imports.from("app.models", import: "Base")
-        m.body = [.raw("""
-            config = context.config
-            if config.config_file_name is not None:
-                fileConfig(config.config_file_name)
+        m.body = [
+            .raw(
+                """
+                config = context.config
+                if config.config_file_name is not None:
+                    fileConfig(config.config_file_name)
 
-            target_metadata = Base.metadata
+                target_metadata = Base.metadata
 
-            # Server defaults are compared after normalising how each database reflects them
-            # ('x'::text, current_timestamp(), 0.00, true/1 ...), so real changes are reported and
-            # spellings are not.
-            _ALIASES = {
-                "now()": "current_timestamp",
-                "current_timestamp()": "current_timestamp",
-                "current_timestamp": "current_timestamp",
-                "curdate()": "current_date",
-                "current_date()": "current_date",
-                "curtime()": "current_time",
-                "current_time()": "current_time",
-                "true": "1",
-                "false": "0",
-            }
-
-
-            def _normalise_default(value: str | None) -> str | None:
-                if value is None:
-                    return None
-                text = value.strip()
-                while text.startswith("(") and text.endswith(")"):
-                    text = text[1:-1].strip()
-                text = re.sub(r"::[\\w ]+(\\[\\])?$", "", text)
-                if len(text) >= 2 and text[0] == text[-1] == "'":
-                    text = text[1:-1]
-                text = re.sub(r"\\(\\d\\)$", "", text.lower()) if "current_" in text.lower() else text
-                text = _ALIASES.get(text.lower(), text)
-                try:
-                    return str(Decimal(text).normalize())
-                except InvalidOperation:
-                    return text
+                # Server defaults are compared after normalising how each database reflects them
+                # ('x'::text, current_timestamp(), 0.00, true/1 ...), so real changes are reported and
+                # spellings are not.
+                _ALIASES = {
+                    "now()": "current_timestamp",
+                    "current_timestamp()": "current_timestamp",
+                    "current_timestamp": "current_timestamp",
+                    "curdate()": "current_date",
+                    "current_date()": "current_date",
+                    "curtime()": "current_time",
+                    "current_time()": "current_time",
+                    "true": "1",
+                    "false": "0",
+                }
 
 
-            def _compare_server_default(
-                _context: Any,
-                _inspected_column: Any,
-                _metadata_column: Any,
-                inspected_default: str | None,
-                _metadata_default: Any,
-                rendered_metadata_default: str | None,
-            ) -> bool:
-                return _normalise_default(inspected_default) != _normalise_default(
-                    rendered_metadata_default
-                )
+                def _normalise_default(value: str | None) -> str | None:
+                    if value is None:
+                        return None
+                    text = value.strip()
+                    while text.startswith("(") and text.endswith(")"):
+                        text = text[1:-1].strip()
+                    text = re.sub(r"::[\\w ]+(\\[\\])?$", "", text)
+                    if len(text) >= 2 and text[0] == text[-1] == "'":
+                        text = text[1:-1]
+                    text = re.sub(r"\\(\\d\\)$", "", text.lower()) if "current_" in text.lower() else text
+                    text = _ALIASES.get(text.lower(), text)
+                    try:
+                        return str(Decimal(text).normalize())
+                    except InvalidOperation:
+                        return text
 
 
-            def _configure(dialect: str, **kwargs: Any) -> None:
-                context.configure(
-                    target_metadata=target_metadata,
-                    compare_type=True,
-                    # PostgreSQL reflects defaults exactly (and identity columns as Identity, which
-                    # a custom comparison cannot receive); elsewhere normalise the spellings.
-                    compare_server_default=(
-                        True if dialect == "postgresql" else _compare_server_default
-                    ),
-                    render_as_batch=settings.database_url.startswith("sqlite"),
-                    **kwargs,
-                )
+                def _compare_server_default(
+                    _context: Any,
+                    _inspected_column: Any,
+                    _metadata_column: Any,
+                    inspected_default: str | None,
+                    _metadata_default: Any,
+                    rendered_metadata_default: str | None,
+                ) -> bool:
+                    return _normalise_default(inspected_default) != _normalise_default(
+                        rendered_metadata_default
+                    )
 
 
-            def run_migrations_offline() -> None:
-                \"\"\"Write the SQL instead of running it (`alembic upgrade head --sql`).\"\"\"
-                dialect = settings.database_url.split(":", 1)[0].split("+", 1)[0]
-                _configure(dialect, url=settings.database_url, literal_binds=True)
-                with context.begin_transaction():
-                    context.run_migrations()
+                def _configure(dialect: str, **kwargs: Any) -> None:
+                    context.configure(
+                        target_metadata=target_metadata,
+                        compare_type=True,
+                        # PostgreSQL reflects defaults exactly (and identity columns as Identity, which
+                        # a custom comparison cannot receive); elsewhere normalise the spellings.
+                        compare_server_default=(
+                            True if dialect == "postgresql" else _compare_server_default
+                        ),
+                        render_as_batch=settings.database_url.startswith("sqlite"),
+                        **kwargs,
+                    )
 
 
-            def do_run_migrations(connection: Connection) -> None:
-                if connection.dialect.name == "sqlite":
-                    # A table rebuild (batch mode) drops the old table: with foreign keys on, that
-                    # would cascade into the rows referencing it. Off outside the transaction, checked
-                    # afterwards.
-                    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-                    connection.commit()
-                _configure(connection.dialect.name, connection=connection)
-                with context.begin_transaction():
-                    context.run_migrations()
-                if connection.dialect.name == "sqlite":
-                    problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-                    if problems:
-                        raise RuntimeError(f"foreign keys violated after migrating: {problems}")
+                def run_migrations_offline() -> None:
+                    \"\"\"Write the SQL instead of running it (`alembic upgrade head --sql`).\"\"\"
+                    dialect = settings.database_url.split(":", 1)[0].split("+", 1)[0]
+                    _configure(dialect, url=settings.database_url, literal_binds=True)
+                    with context.begin_transaction():
+                        context.run_migrations()
 
 
-            async def run_async_migrations() -> None:
-                engine = create_async_engine(settings.database_url, poolclass=pool.NullPool)
-                async with engine.connect() as connection:
-                    await connection.run_sync(do_run_migrations)
-                await engine.dispose()
+                def do_run_migrations(connection: Connection) -> None:
+                    if connection.dialect.name == "sqlite":
+                        # A table rebuild (batch mode) drops the old table: with foreign keys on, that
+                        # would cascade into the rows referencing it. Off outside the transaction, checked
+                        # afterwards.
+                        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                        connection.commit()
+                    _configure(connection.dialect.name, connection=connection)
+                    with context.begin_transaction():
+                        context.run_migrations()
+                    if connection.dialect.name == "sqlite":
+                        problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                        if problems:
+                            raise RuntimeError(f"foreign keys violated after migrating: {problems}")
 
 
-            if context.is_offline_mode():
-                run_migrations_offline()
-            else:
-                asyncio.run(run_async_migrations())
-            """)]
+                async def run_async_migrations() -> None:
+                    engine = create_async_engine(settings.database_url, poolclass=pool.NullPool)
+                    async with engine.connect() as connection:
+                        await connection.run_sync(do_run_migrations)
+                    await engine.dispose()
+
+
+                if context.is_offline_mode():
+                    run_migrations_offline()
+                else:
+                    asyncio.run(run_async_migrations())
+                """)
+        ]
         return GeneratedFile(path: "migrations/env.py", contents: PythonRenderer().render(m))
     }
 
@@ -258,12 +264,14 @@ struct AlembicGenerator {
     /// megabytes for a large schema, are not split into lines a second time).
     static func revisionBody(revision: String, downRevision: String?, upgrade: [String], downgrade: [String]) -> PythonStatement {
         let renderer = PythonRenderer()
-        var body = renderer.render(.raw("""
-            revision: str = \(PythonRenderer.quote(revision))
-            down_revision: str | None = \(downRevision.map(PythonRenderer.quote) ?? "None")
-            branch_labels: str | Sequence[str] | None = None
-            depends_on: str | Sequence[str] | None = None
-            """), indent: 0)
+        var body = renderer.render(
+            .raw(
+                """
+                revision: str = \(PythonRenderer.quote(revision))
+                down_revision: str | None = \(downRevision.map(PythonRenderer.quote) ?? "None")
+                branch_labels: str | Sequence[str] | None = None
+                depends_on: str | Sequence[str] | None = None
+                """), indent: 0)
         body += "\n\n\ndef upgrade() -> None:\n"
         appendIndented(upgrade, to: &body, renderer: renderer)
         body += "\n\n\ndef downgrade() -> None:\n"

@@ -37,11 +37,14 @@ extension AlembicOperationRenderer {
                 var calls: [String] = []
                 var seen: Set<String> = []
                 for column in table.columns where column.nativeType(for: .sqlite) == nil {
-                    guard case let .enumeration(name) = column.type, let e = schema.enumType(named: name) ?? previous.enumType(named: name) else { continue }
+                    guard case let .enumeration(name) = column.type, let e = schema.enumType(named: name) ?? previous.enumType(named: name) else {
+                        continue
+                    }
                     let first = seen.insert(name).inserted
                     let suffix = first ? e.databaseName : "\(column.name)_\(e.databaseName)"
                     calls.append("drop_constraint(op.f(\(q("ck_\(from)_\(suffix)"))), type_=\"check\")")
-                    calls.append("create_check_constraint(op.f(\(q("ck_\(to)_\(suffix)"))), \(q(enumCheck(column.name, enumValuesWhenTablesChange(name)))))")
+                    calls.append(
+                        "create_check_constraint(op.f(\(q("ck_\(to)_\(suffix)"))), \(q(enumCheck(column.name, enumValuesWhenTablesChange(name)))))")
                 }
                 if !calls.isEmpty { lines += batch(to, calls) }
             }
@@ -53,14 +56,18 @@ extension AlembicOperationRenderer {
                 var nullable = column
                 nullable.nullable = true
                 return render(.addColumn(table: table, nullable), imports: &imports)
-                    + ["op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table, for: dialect)) SET \(SQLIdentifier.quoted(column.name, for: dialect)) = \(backfill)")))"]
+                    + [
+                        "op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table, for: dialect)) SET \(SQLIdentifier.quoted(column.name, for: dialect)) = \(backfill)")))"
+                    ]
                     + render(.alterColumn(table: table, from: nullable, to: column), imports: &imports)
             }
             let expression = columnExpression(column, in: t, imports: &imports)
             guard dialect == .sqlite else { return ["op.add_column(\(q(table)), \(expression))"] }
             var calls = ["add_column(\(expression))"]
             if case let .enumeration(name) = column.type, column.nativeType(for: .sqlite) == nil, let e = schema.enumType(named: name) {
-                calls.append("create_check_constraint(op.f(\(q(enumCheckName(table: table, column: column.name, enumType: e)))), \(q(enumCheck(column.name, e.values))))")
+                calls.append(
+                    "create_check_constraint(op.f(\(q(enumCheckName(table: table, column: column.name, enumType: e)))), \(q(enumCheck(column.name, e.values))))"
+                )
             }
             return batch(table, calls)
         case let .dropColumn(table, column):
@@ -78,19 +85,23 @@ extension AlembicOperationRenderer {
             let rename = "alter_column(\(q(from)), new_column_name=\(q(to))\(existing))"
             // SQLite keeps a CHECK's text as written: an enum column's CHECK is re-created on the new name.
             guard case let .enumeration(name) = column.type, column.nativeType(for: .sqlite) == nil,
-                  let e = schema.enumType(named: name) ?? previous.enumType(named: name) else { return batch(table, [rename]) }
+                let e = schema.enumType(named: name) ?? previous.enumType(named: name)
+            else { return batch(table, [rename]) }
             // The first column of an enum names its CHECK after the table only; others add their name.
             let versions = [tableNamed(table), previous.table(named: table)].compactMap { $0 }
-            let firstOfEnum = versions.lazy.compactMap { t in
-                t.columns.first { $0.type == .enumeration(name) && $0.nativeType(for: .sqlite) == nil }.map { [from, to].contains($0.name) }
-            }.first ?? true
+            let firstOfEnum =
+                versions.lazy.compactMap { t in
+                    t.columns.first { $0.type == .enumeration(name) && $0.nativeType(for: .sqlite) == nil }.map { [from, to].contains($0.name) }
+                }.first ?? true
             let base = "ck_\(table)_\(e.databaseName)"
             let oldName = firstOfEnum ? base : "ck_\(table)_\(from)_\(e.databaseName)"
             let newName = firstOfEnum ? base : "ck_\(table)_\(to)_\(e.databaseName)"
-            return batch(table, [
-                "drop_constraint(op.f(\(q(oldName))), type_=\"check\")", rename,
-                "create_check_constraint(op.f(\(q(newName))), \(q(enumCheck(to, enumValuesWhenTablesChange(name)))))",
-            ])
+            return batch(
+                table,
+                [
+                    "drop_constraint(op.f(\(q(oldName))), type_=\"check\")", rename,
+                    "create_check_constraint(op.f(\(q(newName))), \(q(enumCheck(to, enumValuesWhenTablesChange(name)))))",
+                ])
         case let .alterColumn(table, from, to):
             return alterColumn(table: table, from: from, to: to, imports: &imports)
         case let .addIndex(table, index):
@@ -114,7 +125,8 @@ extension AlembicOperationRenderer {
             return ["op.drop_constraint(op.f(\(q(check.name))), \(q(table)), type_=\"check\")"]
         case let .addForeignKey(table, fk):
             if dialect == .sqlite {
-                var call = "create_foreign_key(op.f(\(q(fk.name))), \(q(fk.referencedTable)), [\(fk.columns.map(q).joined(separator: ", "))], [\(fk.referencedColumns.map(q).joined(separator: ", "))]"
+                var call =
+                    "create_foreign_key(op.f(\(q(fk.name))), \(q(fk.referencedTable)), [\(fk.columns.map(q).joined(separator: ", "))], [\(fk.referencedColumns.map(q).joined(separator: ", "))]"
                 if let a = fk.onDelete { call += ", ondelete=\(q(action(a)))" }
                 if let a = fk.onUpdate { call += ", onupdate=\(q(action(a)))" }
                 return batch(table, [call + ")"])
@@ -127,14 +139,18 @@ extension AlembicOperationRenderer {
             switch dialect {
             case .postgresql:
                 let sql = SQLRenderer(dialect: .postgresql)  // names shortened as the convention's are
-                return ["op.execute(\(q("ALTER TABLE \(sql.quote(table)) RENAME CONSTRAINT \(sql.constraintName(from)) TO \(sql.constraintName(to))")))"]
+                return [
+                    "op.execute(\(q("ALTER TABLE \(sql.quote(table)) RENAME CONSTRAINT \(sql.constraintName(from)) TO \(sql.constraintName(to))")))"
+                ]
             case .mysql:
                 return []  // MySQL names every primary key PRIMARY
             case .sqlite:
-                return batch(table, [
-                    "drop_constraint(op.f(\(q(from))), type_=\"primary\")",
-                    "create_primary_key(op.f(\(q(to))), [\(columns.map(q).joined(separator: ", "))])",
-                ])
+                return batch(
+                    table,
+                    [
+                        "drop_constraint(op.f(\(q(from))), type_=\"primary\")",
+                        "create_primary_key(op.f(\(q(to))), [\(columns.map(q).joined(separator: ", "))])",
+                    ])
             }
         case let .renameIndex(table, from, to):
             let sql = SQLRenderer(dialect: dialect)
@@ -143,7 +159,9 @@ extension AlembicOperationRenderer {
                 return ["op.execute(\(q("ALTER INDEX \(sql.constraintName(from.name)) RENAME TO \(sql.constraintName(to.name))")))"]
             case .mysql:
                 guard !isUnsupportedOnMySQL(to, table: table) else { return [] }
-                return ["op.execute(\(q("ALTER TABLE \(sql.quote(table)) RENAME INDEX \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))")))"]
+                return [
+                    "op.execute(\(q("ALTER TABLE \(sql.quote(table)) RENAME INDEX \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))")))"
+                ]
             case .sqlite:  // no index renames: dropped and created under the new name
                 return render(.dropIndex(table: table, from), imports: &imports) + createIndex(to, table: table, concurrently: false)
             }
@@ -151,19 +169,27 @@ extension AlembicOperationRenderer {
             let sql = SQLRenderer(dialect: dialect)
             switch dialect {
             case .postgresql:
-                return ["op.execute(\(q("ALTER TABLE \(sql.quote(table)) RENAME CONSTRAINT \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))")))"]
+                return [
+                    "op.execute(\(q("ALTER TABLE \(sql.quote(table)) RENAME CONSTRAINT \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))")))"
+                ]
             case .mysql:
-                return ["op.execute(\(q("ALTER TABLE \(sql.quote(table)) RENAME INDEX \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))")))"]
+                return [
+                    "op.execute(\(q("ALTER TABLE \(sql.quote(table)) RENAME INDEX \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))")))"
+                ]
             case .sqlite:  // one rebuild: the old unique dropped, the same one created under the new name
-                return batch(table, [
-                    "drop_constraint(op.f(\(q(from.name))), type_=\"unique\")",
-                    "create_unique_constraint(op.f(\(q(to.name))), [\(to.columns.map(q).joined(separator: ", "))])",
-                ])
+                return batch(
+                    table,
+                    [
+                        "drop_constraint(op.f(\(q(from.name))), type_=\"unique\")",
+                        "create_unique_constraint(op.f(\(q(to.name))), [\(to.columns.map(q).joined(separator: ", "))])",
+                    ])
             }
         case let .renameCheck(table, from, to):
             if dialect == .postgresql {
                 let sql = SQLRenderer(dialect: dialect)
-                return ["op.execute(\(q("ALTER TABLE \(sql.quote(table)) RENAME CONSTRAINT \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))")))"]
+                return [
+                    "op.execute(\(q("ALTER TABLE \(sql.quote(table)) RENAME CONSTRAINT \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))")))"
+                ]
             }
             // MariaDB and SQLite cannot rename a CHECK: dropped and added under the new name.
             return render(.dropCheck(table: table, from), imports: &imports) + render(.addCheck(table: table, to), imports: &imports)
@@ -193,7 +219,8 @@ extension AlembicOperationRenderer {
         guard !(dialect == .mysql && isUnsupportedOnMySQL(index, table: table)) else { return [] }
         var parts = index.columns.map(q)
         parts += index.expressions.map { "sa.text(\(q($0)))" }
-        var call = "op.create_index(op.f(\(q(index.name))), \(q(table)), [\(parts.joined(separator: ", "))], unique=\(index.unique ? "True" : "False")"
+        var call =
+            "op.create_index(op.f(\(q(index.name))), \(q(table)), [\(parts.joined(separator: ", "))], unique=\(index.unique ? "True" : "False")"
         if let predicate = index.predicate, dialect != .mysql { call += ", \(dialect.rawValue)_where=sa.text(\(q(predicate)))" }
         if let method = index.method, method != .btree, dialect == .postgresql { call += ", postgresql_using=\(q(method.rawValue))" }
         guard dialect == .postgresql, concurrently else { return [call + ")"] }
@@ -233,12 +260,14 @@ extension AlembicOperationRenderer {
             args.append("nullable=\(to.nullable ? "True" : "False")")
             if !to.nullable, to.defaultValue == nil, let backfill = to.backfill {
                 let column = SQLIdentifier.quoted(to.name, for: dialect)
-                lines.append("op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table, for: dialect)) SET \(column) = \(backfill) WHERE \(column) IS NULL")))")
+                lines.append(
+                    "op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table, for: dialect)) SET \(column) = \(backfill) WHERE \(column) IS NULL")))")
             } else if !to.nullable, let d = to.defaultValue {
                 // Existing NULLs take the default before the column becomes NOT NULL.
                 let value = SQLTypeMapper(dialect: dialect).defaultExpression(d, type: to.type, schema: schema)
                 let column = SQLIdentifier.quoted(to.name, for: dialect)
-                lines.append("op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table, for: dialect)) SET \(column) = \(value) WHERE \(column) IS NULL")))")
+                lines.append(
+                    "op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table, for: dialect)) SET \(column) = \(value) WHERE \(column) IS NULL")))")
             }
         } else {
             args.append("existing_nullable=\(to.nullable ? "True" : "False")")
@@ -289,7 +318,8 @@ extension AlembicOperationRenderer {
             return (schema.enumType(named: name) ?? previous.enumType(named: name))?.values ?? []
         }
         // The renames of this direction (a downgrade undoes those the newer version declares).
-        let renames = isDowngrade
+        let renames =
+            isDowngrade
             ? Dictionary(EnumChange.declaredRenames(from: now, to: before).map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
             : EnumChange.declaredRenames(from: before, to: now)
         let change = EnumChange(from: before, to: now, renames: renames)
@@ -310,7 +340,8 @@ extension AlembicOperationRenderer {
             let c = SQLIdentifier.quoted(column.name, for: dialect)
             let list = removed.map { SQLIdentifier.literal($0, for: dialect) }.joined(separator: ", ")
             let cast = dialect == .postgresql ? "::text" : ""
-            return "op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table.name, for: dialect)) SET \(c) = \(SQLIdentifier.literal(value, for: dialect)) WHERE \(c)\(cast) IN (\(list))")))"
+            return
+                "op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table.name, for: dialect)) SET \(c) = \(SQLIdentifier.literal(value, for: dialect)) WHERE \(c)\(cast) IN (\(list))")))"
         }
     }
 
@@ -342,7 +373,9 @@ extension AlembicOperationRenderer {
         for (table, column) in usages {
             let c = SQLIdentifier.quoted(column.name, for: dialect)
             for pair in renamed {
-                lines.append("op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table.name, for: dialect)) SET \(c) = \(SQLIdentifier.literal(pair.new, for: dialect)) WHERE \(c) = \(SQLIdentifier.literal(pair.old, for: dialect))")))")
+                lines.append(
+                    "op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table.name, for: dialect)) SET \(c) = \(SQLIdentifier.literal(pair.new, for: dialect)) WHERE \(c) = \(SQLIdentifier.literal(pair.old, for: dialect))")))"
+                )
             }
         }
         lines += replaceRemovedValues(removed, of: to, in: usages)
@@ -357,7 +390,8 @@ extension AlembicOperationRenderer {
                 renamedDefault = runsFirst ? relabelledDefault != value : renames.values.contains(value)
                 narrowed.defaultValue = to.values.contains(relabelledDefault) ? ColumnDefault(.literal, relabelledDefault) : nil
             }
-            lines += retypeEnumColumn(table: table, column: narrowed, from: widened, to: to, dropCheck: false, setsDefault: renamedDefault, imports: &imports)
+            lines += retypeEnumColumn(
+                table: table, column: narrowed, from: widened, to: to, dropCheck: false, setsDefault: renamedDefault, imports: &imports)
         }
         return lines
     }
@@ -380,7 +414,11 @@ extension AlembicOperationRenderer {
             return ["op.alter_column(\(q(table.name)), \(q(column.name)), \(args))"]
         }
         let name = enumCheckName(table: table.name, column: column.name, enumType: to)
-        var calls = [dropCheck ? "drop_constraint(op.f(\(q(name))), type_=\"check\")" : "create_check_constraint(op.f(\(q(name))), \(q(enumCheck(column.name, to.values))))"]
+        var calls = [
+            dropCheck
+                ? "drop_constraint(op.f(\(q(name))), type_=\"check\")"
+                : "create_check_constraint(op.f(\(q(name))), \(q(enumCheck(column.name, to.values))))"
+        ]
         let oldLength = from.values.map(\.count).max() ?? 1, newLength = to.values.map(\.count).max() ?? 1
         var alter = oldLength != newLength ? ["type_=sa.String(\(newLength))"] : []
         // A default that names a renamed value is set when the column is narrowed to the new values.
@@ -388,7 +426,9 @@ extension AlembicOperationRenderer {
             alter.append("server_default=\(flat(server))")
         }
         if !alter.isEmpty {
-            calls.insert("alter_column(\(q(column.name)), \(alter.joined(separator: ", ")), existing_type=sa.String(\(oldLength)), existing_nullable=\(nullable))", at: 0)
+            calls.insert(
+                "alter_column(\(q(column.name)), \(alter.joined(separator: ", ")), existing_type=sa.String(\(oldLength)), existing_nullable=\(nullable))",
+                at: 0)
         }
         return batch(table.name, calls)
     }
@@ -406,7 +446,8 @@ extension AlembicOperationRenderer {
             if removed.isEmpty, from.values == Array(to.values.prefix(from.values.count)) {
                 lines.append("with op.get_context().autocommit_block():")
                 for value in added {
-                    lines.append("    op.execute(\(q("ALTER TYPE \(typeName) ADD VALUE IF NOT EXISTS \(SQLIdentifier.literal(value, for: .postgresql))")))")
+                    lines.append(
+                        "    op.execute(\(q("ALTER TYPE \(typeName) ADD VALUE IF NOT EXISTS \(SQLIdentifier.literal(value, for: .postgresql))")))")
                 }
                 return lines
             }
@@ -431,7 +472,8 @@ extension AlembicOperationRenderer {
                 oldColumn.type = .enumeration(from.name)
                 let oldRenderer = AlembicOperationRenderer(schema: previous, previous: schema, dialect: dialect)
                 let oldType = flat(oldRenderer.columnType(oldColumn, isAutoKey: false, imports: &imports))
-                var args = "type_=\(flat(columnType(column, isAutoKey: false, imports: &imports))), existing_type=\(oldType), existing_nullable=\(column.nullable ? "True" : "False")"
+                var args =
+                    "type_=\(flat(columnType(column, isAutoKey: false, imports: &imports))), existing_type=\(oldType), existing_nullable=\(column.nullable ? "True" : "False")"
                 if let d = column.defaultValue, let server = types.serverDefault(d, column: column, dialect: dialect, imports: &imports) {
                     args += ", existing_server_default=\(flat(server))"
                 }
@@ -446,7 +488,9 @@ extension AlembicOperationRenderer {
                 ]
                 let oldLength = from.values.map(\.count).max() ?? 1, newLength = to.values.map(\.count).max() ?? 1
                 if oldLength != newLength {
-                    calls.insert("alter_column(\(q(column.name)), type_=sa.String(\(newLength)), existing_type=sa.String(\(oldLength)), existing_nullable=\(column.nullable ? "True" : "False"))", at: 1)
+                    calls.insert(
+                        "alter_column(\(q(column.name)), type_=sa.String(\(newLength)), existing_type=sa.String(\(oldLength)), existing_nullable=\(column.nullable ? "True" : "False"))",
+                        at: 1)
                 }
                 lines += batch(table.name, calls)
             }

@@ -145,12 +145,15 @@ struct AlembicOperationRenderer {
         if dialect == .sqlite {
             var seen: Set<String> = []
             for column in table.columns {
-                guard case let .enumeration(name) = column.type, column.nativeType(for: dialect) == nil, let e = schema.enumType(named: name) else { continue }
+                guard case let .enumeration(name) = column.type, column.nativeType(for: dialect) == nil, let e = schema.enumType(named: name) else {
+                    continue
+                }
                 var constraint = "ck_\(table.name)_\(e.databaseName)"
                 if seen.contains(constraint) { constraint = "ck_\(table.name)_\(column.name)_\(e.databaseName)" }
                 seen.insert(constraint)
                 let values = e.values.map { SQLIdentifier.literal($0, for: .sqlite) }.joined(separator: ", ")
-                args.append("sa.CheckConstraint(\(q("\(SQLIdentifier.quoted(column.name, for: .sqlite)) IN (\(values))")), name=op.f(\(q(constraint))))")
+                args.append(
+                    "sa.CheckConstraint(\(q("\(SQLIdentifier.quoted(column.name, for: .sqlite)) IN (\(values))")), name=op.f(\(q(constraint))))")
             }
         }
         if let comment = table.comment, dialect != .sqlite { args.append("comment=\(q(comment))") }
@@ -158,7 +161,8 @@ struct AlembicOperationRenderer {
         for index in table.indexes where !(dialect == .mysql && SQLAlchemyModelsGenerator.isUnsupportedOnMySQL(index, in: table)) {
             var parts = index.columns.map(q)
             parts += index.expressions.map { "sa.text(\(q($0)))" }
-            var call = "op.create_index(op.f(\(q(index.name))), \(q(table.name)), [\(parts.joined(separator: ", "))], unique=\(index.unique ? "True" : "False")"
+            var call =
+                "op.create_index(op.f(\(q(index.name))), \(q(table.name)), [\(parts.joined(separator: ", "))], unique=\(index.unique ? "True" : "False")"
             if let predicate = index.predicate, dialect != .mysql {
                 call += ", \(dialect.rawValue)_where=sa.text(\(q(predicate)))"
             }
@@ -171,7 +175,8 @@ struct AlembicOperationRenderer {
     }
 
     func foreignKeyConstraint(_ fk: ForeignKey) -> String {
-        var s = "sa.ForeignKeyConstraint([\(fk.columns.map(q).joined(separator: ", "))], [\(fk.referencedColumns.map { q("\(fk.referencedTable).\($0)") }.joined(separator: ", "))], name=op.f(\(q(fk.name)))"
+        var s =
+            "sa.ForeignKeyConstraint([\(fk.columns.map(q).joined(separator: ", "))], [\(fk.referencedColumns.map { q("\(fk.referencedTable).\($0)") }.joined(separator: ", "))], name=op.f(\(q(fk.name)))"
         if let a = fk.onDelete { s += ", ondelete=\(q(action(a)))" }
         if let a = fk.onUpdate { s += ", onupdate=\(q(action(a)))" }
         return s + ")"
@@ -234,7 +239,9 @@ struct AlembicOperationRenderer {
             // The column type only (the models' UTCDateTime converts values, which DDL needs not).
             imports.from("sqlalchemy.dialects", import: "mysql")
             return PythonExpr.dotted("sa.DateTime").call(.keyword("timezone", .bool(true))).dot("with_variant")
-                .call(.positional(.dotted("mysql.DATETIME").call(.keyword("fsp", .int(6)))), .positional(.string("mysql")), .positional(.string("mariadb")))
+                .call(
+                    .positional(.dotted("mysql.DATETIME").call(.keyword("fsp", .int(6)))), .positional(.string("mysql")),
+                    .positional(.string("mariadb")))
         default:
             return types.sqlType(type, isAutoincrementKey: isAutoKey, imports: &imports)
         }

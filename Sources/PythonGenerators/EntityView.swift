@@ -69,7 +69,8 @@ struct EntityView {
     /// Columns clients can filter the list on: those that lead an index, a unique or a foreign key.
     var filterColumns: [Column] {
         var names: [String] = []
-        let leading = table.indexes.filter { $0.predicate == nil }.compactMap(\.columns.first)
+        let leading =
+            table.indexes.filter { $0.predicate == nil }.compactMap(\.columns.first)
             + table.uniques.compactMap(\.columns.first) + table.foreignKeys.compactMap(\.columns.first)
         for name in leading where !names.contains(name) { names.append(name) }
         return names.compactMap { table.column(named: $0) }.filter { column in

@@ -23,10 +23,12 @@ struct FastAPIAppGenerator {
 
     /// The fixed modules, then one job per entity (its CRUD module and its router).
     func jobs() -> [FileJob] {
-        var jobs: [FileJob] = [{
-            [config(), main(), routersPackage(), crudPackage(), params(), constraints()]
-                + ["app/db.py", "app/errors.py", "app/limits.py", "app/fields.py"].map { FixedModules.file($0) }
-        }]
+        var jobs: [FileJob] = [
+            {
+                [config(), main(), routersPackage(), crudPackage(), params(), constraints()]
+                    + ["app/db.py", "app/errors.py", "app/limits.py", "app/fields.py"].map { FixedModules.file($0) }
+            }
+        ]
         for view in views {
             jobs.append { [crud(view), router(view)] }
         }
@@ -47,22 +49,26 @@ struct FastAPIAppGenerator {
     // MARK: Fixed modules
 
     func config() -> GeneratedFile {
-        file("app/config.py", docstring: "Settings, from the environment or a .env file.", imports: {
-            $0.from("pydantic_settings", import: "BaseSettings", "SettingsConfigDict")
-        }, body: Self.settings(fields: """
-                database_url: str = \(PythonRenderer.quote(database.defaultURL))
-                pool_size: int = 5
-                max_overflow: int = 10
-                # Seconds a request waits for a pool connection, then answers 503.
-                pool_timeout: float = 10.0
-                # Seconds to reach the database server, then 503.
-                connect_timeout: float = 5.0
-                # Seconds one statement (or a lock wait) may take, then 503.
-                statement_timeout: float = 15.0
-                # Larger request bodies answer 413 without being read.
-                max_body_bytes: int = 1_048_576
-                echo: bool = False
-            """))
+        file(
+            "app/config.py", docstring: "Settings, from the environment or a .env file.",
+            imports: {
+                $0.from("pydantic_settings", import: "BaseSettings", "SettingsConfigDict")
+            },
+            body: Self.settings(
+                fields: """
+                        database_url: str = \(PythonRenderer.quote(database.defaultURL))
+                        pool_size: int = 5
+                        max_overflow: int = 10
+                        # Seconds a request waits for a pool connection, then answers 503.
+                        pool_timeout: float = 10.0
+                        # Seconds to reach the database server, then 503.
+                        connect_timeout: float = 5.0
+                        # Seconds one statement (or a lock wait) may take, then 503.
+                        statement_timeout: float = 15.0
+                        # Larger request bodies answer 413 without being read.
+                        max_body_bytes: int = 1_048_576
+                        echo: bool = False
+                    """))
     }
 
     /// The body of `app/config.py`: a `Settings` class with these field lines (indented by 4).
@@ -110,29 +116,32 @@ struct FastAPIAppGenerator {
         m.imports.from("app.limits", import: "BodyLimitMiddleware")
         m.imports.from("app.routers", import: "api_router")
         m.imports.from("app", import: "custom")
-        m.body = [.raw("""
-            @asynccontextmanager
-            async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-                yield
-                await engine.dispose()
+        m.body = [
+            .raw(
+                """
+                @asynccontextmanager
+                async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+                    yield
+                    await engine.dispose()
 
 
-            def operation_id(route: APIRoute) -> str:
-                \"\"\"Short, stable operation ids: `<tag>-<function>` (`posts-create_post`).\"\"\"
-                return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+                def operation_id(route: APIRoute) -> str:
+                    \"\"\"Short, stable operation ids: `<tag>-<function>` (`posts-create_post`).\"\"\"
+                    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
 
-            app = FastAPI(
-                title=\(PythonRenderer.quote(schema.name)),
-                lifespan=lifespan,
-                generate_unique_id_function=operation_id,
-            )
-            app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-            app.include_router(api_router, prefix="/api/v1")
-            # Your routes (app/custom.py is yours: generate never changes it).
-            app.include_router(custom.router, prefix="/api/v1")
-            register_exception_handlers(app)
-            """)]
+                app = FastAPI(
+                    title=\(PythonRenderer.quote(schema.name)),
+                    lifespan=lifespan,
+                    generate_unique_id_function=operation_id,
+                )
+                app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+                app.include_router(api_router, prefix="/api/v1")
+                # Your routes (app/custom.py is yours: generate never changes it).
+                app.include_router(custom.router, prefix="/api/v1")
+                register_exception_handlers(app)
+                """)
+        ]
         return GeneratedFile(path: "app/main.py", contents: render(m))
     }
 
@@ -146,16 +155,19 @@ struct FastAPIAppGenerator {
         m.imports.from("app.routers", import: "api_router")
         m.imports.from("app", import: "custom")
         imports(&m.imports)
-        m.body = [.raw("""
-            \(lifespan)
+        m.body = [
+            .raw(
+                """
+                \(lifespan)
 
 
-            app = FastAPI(title=\(PythonRenderer.quote(title)), lifespan=lifespan)
-            app.include_router(api_router, prefix="/api/v1")
-            # Your routes (app/custom.py is yours: generate never changes it).
-            app.include_router(custom.router, prefix="/api/v1")
-            register_exception_handlers(app)
-            """)]
+                app = FastAPI(title=\(PythonRenderer.quote(title)), lifespan=lifespan)
+                app.include_router(api_router, prefix="/api/v1")
+                # Your routes (app/custom.py is yours: generate never changes it).
+                app.include_router(custom.router, prefix="/api/v1")
+                register_exception_handlers(app)
+                """)
+        ]
         return GeneratedFile(path: "app/main.py", contents: PythonRenderer().render(m))
     }
 
@@ -209,7 +221,8 @@ struct FastAPIAppGenerator {
         }
         var seen: Set<String> = []
         var lines: [String] = []
-        lines.append("""
+        lines.append(
+            """
             class Constraint(NamedTuple):
                 \"\"\"What a constraint enforces, and on which fields of the API.\"\"\"
 
@@ -220,7 +233,8 @@ struct FastAPIAppGenerator {
         lines.append("")
         lines.append("CONSTRAINTS: dict[str, Constraint] = {")
         for (name, rule, fields) in entries where seen.insert(name).inserted {
-            let tuple = fields.count == 1 ? "(\(PythonRenderer.quote(fields[0])),)" : "(" + fields.map(PythonRenderer.quote).joined(separator: ", ") + ")"
+            let tuple =
+                fields.count == 1 ? "(\(PythonRenderer.quote(fields[0])),)" : "(" + fields.map(PythonRenderer.quote).joined(separator: ", ") + ")"
             lines.append("    \(PythonRenderer.quote(name)): Constraint(\(PythonRenderer.quote(rule)), \(tuple)),")
         }
         lines.append("}")
@@ -274,14 +288,15 @@ struct FastAPIAppGenerator {
 
     /// Names the router and CRUD modules import (and the parameter types of `app/params.py`, which
     /// they import as needed): a model class must not be one of them (`PythonNames.entityClass`).
-    static let importedNames: Set<String> = Set([
-        "APIRouter", "HTTPException", "Query", "Response", "Request", "ColumnElement", "InstrumentedAttribute",
-        "LoaderOption", "Annotated", "Any", "SessionDep", "AsyncSession", "Sequence", "NotFoundError", "Session",
-        "problem_responses", "quote",
-        // The MongoDB target's routers and CRUD modules.
-        "AIOEngine", "ObjectId", "ObjectIdPath", "ObjectIdQuery", "OBJECT_ID_PATTERN", "EngineDep", "DuplicateKeyError",
-        "ConflictError", "object_id", "to_api", "GENERATED", "REFERENCES", "SORT_PATTERN",
-    ] + integerParameterTypes.flatMap { [$0.1 + "Path", $0.1 + "Query"] })
+    static let importedNames: Set<String> = Set(
+        [
+            "APIRouter", "HTTPException", "Query", "Response", "Request", "ColumnElement", "InstrumentedAttribute",
+            "LoaderOption", "Annotated", "Any", "SessionDep", "AsyncSession", "Sequence", "NotFoundError", "Session",
+            "problem_responses", "quote",
+            // The MongoDB target's routers and CRUD modules.
+            "AIOEngine", "ObjectId", "ObjectIdPath", "ObjectIdQuery", "OBJECT_ID_PATTERN", "EngineDep", "DuplicateKeyError",
+            "ConflictError", "object_id", "to_api", "GENERATED", "REFERENCES", "SORT_PATTERN",
+        ] + integerParameterTypes.flatMap { [$0.1 + "Path", $0.1 + "Query"] })
 
     static func modelName(_ entity: String) -> String { PythonNames.entityClass(entity) }
 
@@ -356,13 +371,17 @@ struct FastAPIAppGenerator {
         let refresh = view.table.columns.map { view.attribute($0) } + view.loadedRelations.map { PythonNames.attribute($0.name) }
         var lines: [String] = []
         lines.append("# Columns the database fills in when the client leaves them out.")
-        let defaultsTuple = serverDefaults.count == 1 ? "(\(PythonRenderer.quote(serverDefaults[0])),)" : "(" + serverDefaults.map(PythonRenderer.quote).joined(separator: ", ") + ")"
+        let defaultsTuple =
+            serverDefaults.count == 1
+            ? "(\(PythonRenderer.quote(serverDefaults[0])),)" : "(" + serverDefaults.map(PythonRenderer.quote).joined(separator: ", ") + ")"
         lines.append("SERVER_DEFAULTS: tuple[str, ...] = \(defaultsTuple)")
         // The ORM leaves a None out of the INSERT when the column has a default; a client's explicit
         // null for such a nullable column must still be stored as NULL.
         let nullableDefaults = view.writableColumns.filter { $0.nullable && $0.defaultValue != nil }.map { view.attribute($0) }
         if !nullableDefaults.isEmpty {
-            let tuple = nullableDefaults.count == 1 ? "(\(PythonRenderer.quote(nullableDefaults[0])),)" : "(" + nullableDefaults.map(PythonRenderer.quote).joined(separator: ", ") + ")"
+            let tuple =
+                nullableDefaults.count == 1
+                ? "(\(PythonRenderer.quote(nullableDefaults[0])),)" : "(" + nullableDefaults.map(PythonRenderer.quote).joined(separator: ", ") + ")"
             lines.append("# Nullable columns with a default: an explicit null is kept.")
             lines.append("NULLABLE_DEFAULTS: tuple[str, ...] = \(tuple)")
         }
@@ -406,7 +425,9 @@ struct FastAPIAppGenerator {
             Self.importModel(relation.targetEntity, into: &m.imports)
             // Loading the related objects must not flush the new object half-built.
             if !create.contains("    with session.no_autoflush:") { create.append("    with session.no_autoflush:") }
-            create.append("        \(n.variable).\(PythonNames.attribute(relation.name)) = await _load_all(session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(PythonNames.idsField(relation.name)), \(PythonRenderer.quote(PythonNames.idsField(relation.name))))")
+            create.append(
+                "        \(n.variable).\(PythonNames.attribute(relation.name)) = await _load_all(session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(PythonNames.idsField(relation.name)), \(PythonRenderer.quote(PythonNames.idsField(relation.name))))"
+            )
         }
         create.append("    session.add(\(n.variable))")
         create.append("    await session.flush()")
@@ -414,7 +435,9 @@ struct FastAPIAppGenerator {
         create.append("    await \(hooks).after_create(session, \(n.variable))")
         create.append("    return \(n.variable)")
         var update: [String] = []
-        update.append("async def update_\(Identifiers.snakeCase(view.entity))(session: AsyncSession, *, \(n.variable): \(model), body: \(view.entity)Update) -> \(model):")
+        update.append(
+            "async def update_\(Identifiers.snakeCase(view.entity))(session: AsyncSession, *, \(n.variable): \(model), body: \(view.entity)Update) -> \(model):"
+        )
         update.append("    \"\"\"Apply the fields the client sent.\"\"\"")
         update.append("    body = await \(hooks).before_update(session, \(n.variable), body)")
         update.append("    data = body.model_dump(exclude_unset=True\(excludeArg))")
@@ -428,7 +451,9 @@ struct FastAPIAppGenerator {
             let target = Self.modelName(relation.targetEntity)
             let ids = PythonNames.idsField(relation.name)
             update.append("    if body.\(ids) is not None:")
-            update.append("        \(n.variable).\(PythonNames.attribute(relation.name)) = await _load_all(session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(ids), \(PythonRenderer.quote(ids)))")
+            update.append(
+                "        \(n.variable).\(PythonNames.attribute(relation.name)) = await _load_all(session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(ids), \(PythonRenderer.quote(ids)))"
+            )
         }
         update.append("    await session.flush()")
         update.append("    await session.refresh(\(n.variable), attribute_names=REFRESH)")
@@ -492,7 +517,6 @@ struct FastAPIAppGenerator {
         return GeneratedFile(path: "app/crud/\(view.module).py", contents: render(m))
     }
 
-
     /// Lines that check, before a write, that every single-column foreign key the body sets refers
     /// to a row: a missing one is a 409 naming the field on every database (the constraint stays
     /// the guard against a concurrent delete).
@@ -500,14 +524,16 @@ struct FastAPIAppGenerator {
         var lines: [String] = []
         for fk in view.table.foreignKeys where fk.columns.count == 1 {
             guard let column = view.table.column(named: fk.columns[0]), let target = schema.table(named: fk.referencedTable),
-                  let entity = target.entity, let referenced = target.column(named: fk.referencedColumns[0]),
-                  view.writableColumns.contains(where: { $0.name == column.name })
+                let entity = target.entity, let referenced = target.column(named: fk.referencedColumns[0]),
+                view.writableColumns.contains(where: { $0.name == column.name })
             else { continue }
             let targetModel = Self.modelName(entity)
             if entity != view.entity { Self.importModel(entity, into: &imports) }
             let attribute = view.attribute(column)
             lines.append("    if \(PythonRenderer.quote(attribute)) in data:")
-            lines.append("        await _require(session, \(targetModel).\(PythonNames.attribute(referenced.field)), data[\(PythonRenderer.quote(attribute))], \(PythonRenderer.quote(column.field)))")
+            lines.append(
+                "        await _require(session, \(targetModel).\(PythonNames.attribute(referenced.field)), data[\(PythonRenderer.quote(attribute))], \(PythonRenderer.quote(column.field)))"
+            )
         }
         if !lines.isEmpty {
             imports.from("typing", import: "Any")
@@ -523,12 +549,14 @@ struct FastAPIAppGenerator {
         var lines: [String] = []
         for fk in view.table.foreignKeys where fk.columns.count == 1 && fk.referencedTable == view.table.name {
             guard let column = view.table.column(named: fk.columns[0]), let referenced = view.table.column(named: fk.referencedColumns[0]),
-                  view.writableColumns.contains(where: { $0.name == column.name })
+                view.writableColumns.contains(where: { $0.name == column.name })
             else { continue }
             let attribute = view.attribute(column)
             let key = "\(model).\(view.attribute(referenced))"
             lines.append("    if \(PythonRenderer.quote(attribute)) in data:")
-            lines.append("        await _refuse_cycle(session, \(key), \(model).\(attribute), \(variable).\(view.attribute(referenced)), data[\(PythonRenderer.quote(attribute))], \(PythonRenderer.quote(column.field)))")
+            lines.append(
+                "        await _refuse_cycle(session, \(key), \(model).\(attribute), \(variable).\(view.attribute(referenced)), data[\(PythonRenderer.quote(attribute))], \(PythonRenderer.quote(column.field)))"
+            )
         }
         if !lines.isEmpty {
             imports.from("typing", import: "Any")
@@ -561,8 +589,8 @@ struct FastAPIAppGenerator {
         lines.append("    return True")
         for relation in view.writableManyToMany {
             guard let targetKey = view.targetKey(relation), let joinName = relation.joinTable, let join = schema.table(named: joinName),
-                  let own = join.foreignKeys.first(where: { $0.name == relation.foreignKey }),
-                  let other = join.foreignKeys.first(where: { $0.name == relation.targetForeignKey }), other.columns.count == 1
+                let own = join.foreignKeys.first(where: { $0.name == relation.foreignKey }),
+                let other = join.foreignKeys.first(where: { $0.name == relation.targetForeignKey }), other.columns.count == 1
             else { continue }
             imports.from("app.models.associations", import: joinName)
             imports.from("sqlalchemy", import: "insert", "select")
@@ -682,7 +710,9 @@ struct FastAPIAppGenerator {
         let keyParams = zip(n.keyParameters, view.keyColumns).map { name, column in
             "\(name): \(Self.parameterType(column.type, path: true, imports: &m.imports, fallback: PythonRenderer.flat(types.pythonType(column.type, imports: &m.imports))))"
         }
-        out.append("async def _get_or_404(session: SessionDep, \(helperParams.joined(separator: ", ")), *, load: bool = True, lock: bool = False) -> \(model):")
+        out.append(
+            "async def _get_or_404(session: SessionDep, \(helperParams.joined(separator: ", ")), *, load: bool = True, lock: bool = False) -> \(model):"
+        )
         out.append("    \(n.variable) = await session.get(")
         out.append("        \(model),")
         out.append("        \(n.identity),")
@@ -726,15 +756,19 @@ struct FastAPIAppGenerator {
             guard let targetKey = view.targetKey(relation) else { continue }
             let target = Self.modelName(relation.targetEntity)
             let targetParam = Self.otherParameter(view: view, relation: relation, names: n, schema: schema)
-            let targetType = Self.parameterType(targetKey.type, path: true, imports: &m.imports, fallback: PythonRenderer.flat(types.pythonType(targetKey.type, imports: &m.imports)))
+            let targetType = Self.parameterType(
+                targetKey.type, path: true, imports: &m.imports, fallback: PythonRenderer.flat(types.pythonType(targetKey.type, imports: &m.imports)))
             Self.importModel(relation.targetEntity, into: &m.imports)
             let segment = relation.name.replacingOccurrences(of: "_", with: "-")
             let suffix = Self.linkSuffix(relation)
             for (verb, action) in [("post", "add"), ("delete", "remove")] {
                 out.append("")
                 out.append("")
-                out.append("@router.\(verb)(\"/\(n.keyPath)/\(segment)/{\(targetParam)}\", status_code=204, responses=problem_responses(404, 422, 503))")
-                out.append("async def \(action)_\(snake)_\(suffix)(\(keyParams.joined(separator: ", ")), \(targetParam): \(targetType), session: SessionDep) -> Response:")
+                out.append(
+                    "@router.\(verb)(\"/\(n.keyPath)/\(segment)/{\(targetParam)}\", status_code=204, responses=problem_responses(404, 422, 503))")
+                out.append(
+                    "async def \(action)_\(snake)_\(suffix)(\(keyParams.joined(separator: ", ")), \(targetParam): \(targetType), session: SessionDep) -> Response:"
+                )
                 out.append("    \"\"\"\(action == "add" ? "Link" : "Unlink") them; doing it twice is not an error.\"\"\"")
                 out.append("    await _get_or_404(session, \(keyArgs), load=False)")
                 out.append("    if await session.get(\(target), \(targetParam)) is None:")
@@ -744,7 +778,8 @@ struct FastAPIAppGenerator {
             }
         }
         // Lines with a newline inside are split first, as the text would be.
-        let lines = out.contains(where: PythonRenderer.containsNewline) ? PythonRenderer.lines(of: out.joined(separator: "\n")) : out.map { Substring($0) }
+        let lines =
+            out.contains(where: PythonRenderer.containsNewline) ? PythonRenderer.lines(of: out.joined(separator: "\n")) : out.map { Substring($0) }
         m.body = [.verbatim(reflowLong(lines: lines, wrapping: true))]
         return GeneratedFile(path: "app/routers/\(view.module).py", contents: render(m))
     }
@@ -830,8 +865,9 @@ struct FastAPIAppGenerator {
                 }
             }
             i += 1
-            guard line.utf8.count > 88, line.utf8.last == UInt8(ascii: ":"), line.count > 88, let open = line.firstIndex(of: "("), line.contains("def "),
-                  let close = line.range(of: ") ->", options: .backwards)
+            guard line.utf8.count > 88, line.utf8.last == UInt8(ascii: ":"), line.count > 88, let open = line.firstIndex(of: "("),
+                line.contains("def "),
+                let close = line.range(of: ") ->", options: .backwards)
             else {
                 emit(line)
                 continue

@@ -32,13 +32,15 @@ public indirect enum OrderedJSON: Equatable, Sendable {
             // Short lists of scalars on one line; the line stays well under 88 characters, so the
             // JSON can sit in a Python string that the line wrapper never touches.
             if inline.count + 2 * indent <= 56,
-               items.allSatisfy({ if case .object = $0 { return false } else if case .array = $0 { return false } else { return true } }) {
+                items.allSatisfy({ if case .object = $0 { return false } else if case .array = $0 { return false } else { return true } })
+            {
                 return inline
             }
             return "[\n" + items.map { pad + $0.render(indent: indent + 1) }.joined(separator: ",\n") + "\n" + end + "]"
         case let .object(pairs):
             if pairs.isEmpty { return "{}" }
-            return "{\n" + pairs.map { pad + Self.quote($0.key) + ": " + $0.value.render(indent: indent + 1) }.joined(separator: ",\n") + "\n" + end + "}"
+            return "{\n" + pairs.map { pad + Self.quote($0.key) + ": " + $0.value.render(indent: indent + 1) }.joined(separator: ",\n") + "\n" + end
+                + "}"
         }
     }
 
@@ -104,10 +106,13 @@ public struct MongoCollectionBuilder {
         }
         for (field, relation) in arrays(table) {
             required.append(.string(field))
-            properties.append(.init(field, .object([
-                .init("bsonType", .string("array")), .init("items", .object([.init("bsonType", .string("objectId"))])),
-                .init("description", .string("ObjectIds of \(relation.targetEntity) (\(relation.name))")),
-            ])))
+            properties.append(
+                .init(
+                    field,
+                    .object([
+                        .init("bsonType", .string("array")), .init("items", .object([.init("bsonType", .string("objectId"))])),
+                        .init("description", .string("ObjectIds of \(relation.targetEntity) (\(relation.name))")),
+                    ])))
         }
         var schemaPairs: [OrderedJSON.Pair] = [.init("bsonType", .string("object")), .init("title", .string(table.entity ?? table.name))]
         if let comment = table.comment { schemaPairs.append(.init("description", .string(comment))) }
@@ -127,8 +132,10 @@ public struct MongoCollectionBuilder {
         }
         var pairs: [OrderedJSON.Pair] = [.init("bsonType", .string("object")), .init("title", .string(target.entity ?? target.name))]
         if let comment { pairs.append(.init("description", .string(comment))) }
-        pairs += [.init("required", .array(required)), .init("properties", .object(properties)),
-                  .init("additionalProperties", .bool(target.mongo?.additionalProperties ?? false))]
+        pairs += [
+            .init("required", .array(required)), .init("properties", .object(properties)),
+            .init("additionalProperties", .bool(target.mongo?.additionalProperties ?? false)),
+        ]
         return .object(pairs)
     }
 
@@ -190,16 +197,21 @@ public struct MongoCollectionBuilder {
         var specs = table.uniques.map { MongoIndexSpec(name: $0.name, keys: keys($0.columns), unique: true, partialFilter: nil) }
         for index in table.indexes {
             if !index.expressions.isEmpty {
-                warnings.append("\(entity): index '\(index.name)' indexes SQL expressions (\(index.expressions.joined(separator: ", "))), which MongoDB cannot index; it is not created")
+                warnings.append(
+                    "\(entity): index '\(index.name)' indexes SQL expressions (\(index.expressions.joined(separator: ", "))), which MongoDB cannot index; it is not created"
+                )
                 continue
             }
             if let method = index.method, method != .btree {
-                warnings.append("\(entity): index '\(index.name)' uses method '\(method.rawValue)', which has no MongoDB equivalent; a regular index is created")
+                warnings.append(
+                    "\(entity): index '\(index.name)' uses method '\(method.rawValue)', which has no MongoDB equivalent; a regular index is created")
             }
             var spec = MongoIndexSpec(name: index.name, keys: keys(index.columns), unique: index.unique, partialFilter: nil)
             if let predicate = index.predicate {
                 guard let filter = partialFilter(predicate, table: table) else {
-                    warnings.append("\(entity): the condition of partial index '\(index.name)' (\(predicate)) has no MongoDB translation; the index is not created")
+                    warnings.append(
+                        "\(entity): the condition of partial index '\(index.name)' (\(predicate)) has no MongoDB translation; the index is not created"
+                    )
                     continue
                 }
                 spec.partialFilter = filter
@@ -209,17 +221,29 @@ public struct MongoCollectionBuilder {
         func field(_ name: String) -> Column? { table.columns.first { $0.field == name || $0.name == name } }
         if let ttl = table.mongo?.ttlField, let seconds = table.mongo?.ttlSeconds {
             if let c = field(ttl), c.type == .datetime || c.type == .date {
-                specs.append(MongoIndexSpec(name: "ttl_\(table.name)_\(c.name)", keys: [key(c, in: table)], unique: false, partialFilter: nil, expireAfterSeconds: seconds))
+                specs.append(
+                    MongoIndexSpec(
+                        name: "ttl_\(table.name)_\(c.name)", keys: [key(c, in: table)], unique: false, partialFilter: nil, expireAfterSeconds: seconds
+                    ))
             } else {
                 warnings.append("\(entity): the ttl field '\(ttl)' is not a datetime field of the entity; no TTL index is created")
             }
         }
         if let names = table.mongo?.textFields {
             let columns = names.compactMap(field)
-            if columns.count == names.count, columns.allSatisfy({ [.text].contains($0.type) || { if case .string = $0.type { return true }; return false }($0) }) {
-                specs.append(MongoIndexSpec(name: "tx_\(table.name)", keys: columns.map { key($0, in: table) }, unique: false, partialFilter: nil, text: true))
+            if columns.count == names.count,
+                columns.allSatisfy({
+                    [.text].contains($0.type)
+                        || {
+                            if case .string = $0.type { return true }; return false
+                        }($0)
+                })
+            {
+                specs.append(
+                    MongoIndexSpec(name: "tx_\(table.name)", keys: columns.map { key($0, in: table) }, unique: false, partialFilter: nil, text: true))
             } else {
-                warnings.append("\(entity): the text index needs string or text fields of the entity (\(names.joined(separator: ", "))); it is not created")
+                warnings.append(
+                    "\(entity): the text index needs string or text fields of the entity (\(names.joined(separator: ", "))); it is not created")
             }
         }
         return specs
@@ -230,8 +254,11 @@ public struct MongoCollectionBuilder {
         let words = predicate.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         func column(_ name: String) -> Column? { table.column(named: name.trimmingCharacters(in: CharacterSet(charactersIn: "\"`"))) }
         if words.count == 1, let c = column(words[0]), c.type == .bool { return .object([.init(key(c, in: table), .bool(true))]) }
-        if words.count == 2, words[0].lowercased() == "not", let c = column(words[1]), c.type == .bool { return .object([.init(key(c, in: table), .bool(false))]) }
-        if words.count == 4, words[1].uppercased() == "IS", words[2].uppercased() == "NOT", words[3].uppercased() == "NULL", let c = column(words[0]) {
+        if words.count == 2, words[0].lowercased() == "not", let c = column(words[1]), c.type == .bool {
+            return .object([.init(key(c, in: table), .bool(false))])
+        }
+        if words.count == 4, words[1].uppercased() == "IS", words[2].uppercased() == "NOT", words[3].uppercased() == "NULL", let c = column(words[0])
+        {
             return .object([.init(key(c, in: table), .object([.init("$exists", .bool(true))]))])
         }
         if let eq = predicate.firstIndex(of: "="), let c = column(predicate[..<eq].trimmingCharacters(in: .whitespaces)) {
@@ -259,10 +286,14 @@ public struct MongoCollectionBuilder {
         for table in schema.tables {
             let entity = table.entity ?? table.name
             for check in table.checks where !isRangeCheck(check, in: table) {
-                out.append("\(entity): CHECK '\(check.name)' (\(check.expression)) has no MongoDB equivalent; neither the validator nor the model enforces it")
+                out.append(
+                    "\(entity): CHECK '\(check.name)' (\(check.expression)) has no MongoDB equivalent; neither the validator nor the model enforces it"
+                )
             }
             for relation in table.relations where relation.embed == true && !MongoShape.isEmbedded(relation, in: table) {
-                out.append("\(entity): 'embed: true' on '\(relation.name)' needs a required many-to-one to another entity; it is stored as an ObjectId reference")
+                out.append(
+                    "\(entity): 'embed: true' on '\(relation.name)' needs a required many-to-one to another entity; it is stored as an ObjectId reference"
+                )
             }
             for fk in table.foreignKeys {
                 if let action = fk.onUpdate, action != .noAction, action != .restrict {

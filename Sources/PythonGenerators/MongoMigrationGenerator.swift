@@ -33,7 +33,8 @@ public struct MongoMigrationGenerator {
                 if case let .alterColumn(_, from, _) = step.operation, !(from.nullable && !column.nullable) { return nil }
                 guard let field = newField(table, column) else { return nil }
                 return backfill(field.column) == nil || (field.column.nullable == false && backfill(field.column) == "None")
-                    ? "\(table).\(column.name): a required field needs a default, or a 'backfill' that is a plain literal, for the existing documents" : nil
+                    ? "\(table).\(column.name): a required field needs a default, or a 'backfill' that is a plain literal, for the existing documents"
+                    : nil
             default:
                 return nil
             }
@@ -50,7 +51,8 @@ public struct MongoMigrationGenerator {
         guard let table = shape.table(named: name) else { return nil }
         let c = table.column(named: column.name) ?? table.columns.first { $0.relation != nil && $0.relation == column.relation }
         guard let c else { return nil }
-        return Field(collection: MongoCollectionBuilder.collectionName(table), key: MongoCollectionBuilder(reshaped: shape).key(c, in: table), column: c)
+        return Field(
+            collection: MongoCollectionBuilder.collectionName(table), key: MongoCollectionBuilder(reshaped: shape).key(c, in: table), column: c)
     }
 
     func newField(_ table: String, _ column: Column) -> Field? { field(in: newShape, table: table, column: column) }
@@ -130,12 +132,15 @@ public struct MongoMigrationGenerator {
                 }
             case let .renameColumn(table, from, to):
                 guard let newTable = new.table(named: table), let toColumn = newTable.column(named: to),
-                      let after = newField(table, toColumn) else { continue }
+                    let after = newField(table, toColumn)
+                else { continue }
                 // A renamed entity names its previous entity in `renamed_from`.
-                let oldTable = old.table(named: table)
+                let oldTable =
+                    old.table(named: table)
                     ?? newTable.renamedFrom.flatMap { from in old.tables.first { $0.entity == from } ?? old.table(named: from) }
                 guard let oldTable, let fromColumn = oldTable.column(named: from),
-                      let before = field(in: oldShape, table: oldTable.name, column: fromColumn), before.key != after.key else { continue }
+                    let before = field(in: oldShape, table: oldTable.name, column: fromColumn), before.key != after.key
+                else { continue }
                 up.append("await db[\(q(after.collection))].update_many({}, {\"$rename\": {\(q(before.key)): \(q(after.key))}})")
                 down.insert("await db[\(q(after.collection))].update_many({}, {\"$rename\": {\(q(after.key)): \(q(before.key))}})", at: 0)
             default: break
@@ -157,10 +162,11 @@ public struct MongoMigrationGenerator {
                 up.append("await db[\(q(f.collection))].update_many({\(q(f.key)): None}, {\"$set\": {\(q(f.key)): \(value)}})")
             case let .dropColumn(table, column):
                 // The operation names the table as it is after the step's renames.
-                let previousName = plan.steps.lazy.compactMap { step -> String? in
-                    if case let .renameTable(from, to) = step.operation, to == table { return from }
-                    return nil
-                }.first ?? table
+                let previousName =
+                    plan.steps.lazy.compactMap { step -> String? in
+                        if case let .renameTable(from, to) = step.operation, to == table { return from }
+                        return nil
+                    }.first ?? table
                 guard var f = field(in: oldShape, table: previousName, column: column) else { continue }
                 // The collection has its new name by then (collections are renamed first).
                 if let current = newShape.table(named: table) { f.collection = MongoCollectionBuilder.collectionName(current) }
@@ -185,12 +191,17 @@ public struct MongoMigrationGenerator {
                     for column in table.columns where column.type == .enumeration(to.name) {
                         guard let f = newField(table.name, column) else { continue }
                         for (old, renamedValue) in change.renamed {
-                            up.append("await db[\(q(f.collection))].update_many({\(q(f.key)): \(q(old))}, {\"$set\": {\(q(f.key)): \(q(renamedValue))}})")
-                            down.insert("await db[\(q(f.collection))].update_many({\(q(f.key)): \(q(renamedValue))}, {\"$set\": {\(q(f.key)): \(q(old))}})", at: 0)
+                            up.append(
+                                "await db[\(q(f.collection))].update_many({\(q(f.key)): \(q(old))}, {\"$set\": {\(q(f.key)): \(q(renamedValue))}})")
+                            down.insert(
+                                "await db[\(q(f.collection))].update_many({\(q(f.key)): \(q(renamedValue))}, {\"$set\": {\(q(f.key)): \(q(old))}})",
+                                at: 0)
                         }
                         let replacement = EnumChange.replacement(for: column, in: to)
                         if !removed.isEmpty, let replacement {
-                            up.append("await db[\(q(f.collection))].update_many({\(q(f.key)): {\"$in\": \(list(removed))}}, {\"$set\": {\(q(f.key)): \(q(replacement))}})")
+                            up.append(
+                                "await db[\(q(f.collection))].update_many({\(q(f.key)): {\"$in\": \(list(removed))}}, {\"$set\": {\(q(f.key)): \(q(replacement))}})"
+                            )
                             lost.append("which documents of \(f.collection) held \(removed.joined(separator: ", ")) in \(f.key)")
                         }
                     }
@@ -263,28 +274,32 @@ public struct MongoMigrationGenerator {
     func state(_ shape: Schema) -> OrderedJSON {
         let builder = MongoCollectionBuilder(reshaped: shape)
         var warnings: [String] = []
-        return .object(shape.tables.map { table in
-            let indexes: [OrderedJSON] = builder.indexes(table, warnings: &warnings).map { spec in
-                var pairs: [OrderedJSON.Pair] = [.init("name", .string(spec.name)), .init("keys", .array(spec.keys.map(OrderedJSON.string)))]
-                if spec.unique { pairs.append(.init("unique", .bool(true))) }
-                if let filter = spec.partialFilter { pairs.append(.init("partialFilterExpression", filter)) }
-                if let seconds = spec.expireAfterSeconds { pairs.append(.init("expireAfterSeconds", .number(String(seconds)))) }
-                if spec.text { pairs.append(.init("text", .bool(true))) }
-                return .object(pairs)
-            }
-            return .init(builder.collectionName(table), .object([.init("validator", builder.validator(table)), .init("indexes", .array(indexes))]))
-        })
+        return .object(
+            shape.tables.map { table in
+                let indexes: [OrderedJSON] = builder.indexes(table, warnings: &warnings).map { spec in
+                    var pairs: [OrderedJSON.Pair] = [.init("name", .string(spec.name)), .init("keys", .array(spec.keys.map(OrderedJSON.string)))]
+                    if spec.unique { pairs.append(.init("unique", .bool(true))) }
+                    if let filter = spec.partialFilter { pairs.append(.init("partialFilterExpression", filter)) }
+                    if let seconds = spec.expireAfterSeconds { pairs.append(.init("expireAfterSeconds", .number(String(seconds)))) }
+                    if spec.text { pairs.append(.init("text", .bool(true))) }
+                    return .object(pairs)
+                }
+                return .init(
+                    builder.collectionName(table), .object([.init("validator", builder.validator(table)), .init("indexes", .array(indexes))]))
+            })
     }
 
     /// `mongo/migrate.py`: the helpers the scripts use and the runner that records applied migrations.
     public static func runner() -> GeneratedFile {
-        var m = PythonModule(header: generatedHeader, docstring: """
-            Apply and revert mongo/migrations/NNNN_*.py in order; applied ones are recorded in the
-            `schemaforge_migrations` collection.
+        var m = PythonModule(
+            header: generatedHeader,
+            docstring: """
+                Apply and revert mongo/migrations/NNNN_*.py in order; applied ones are recorded in the
+                `schemaforge_migrations` collection.
 
-            python -m mongo.migrate upgrade [NAME]     # up to NAME (default: all)
-            python -m mongo.migrate downgrade [NAME]   # back to NAME (default: one step)
-            """)
+                python -m mongo.migrate upgrade [NAME]     # up to NAME (default: all)
+                python -m mongo.migrate downgrade [NAME]   # back to NAME (default: one step)
+                """)
         m.imports.module("argparse")
         m.imports.module("asyncio")
         m.imports.module("datetime")
@@ -292,142 +307,145 @@ public struct MongoMigrationGenerator {
         m.imports.from("pathlib", import: "Path")
         m.imports.from("typing", import: "Any")
         m.imports.from("pymongo", import: "ASCENDING", "TEXT", "IndexModel")
-        m.body = [.raw("""
-            MIGRATIONS = Path(__file__).parent / "migrations"
-            RECORDS = "schemaforge_migrations"
+        m.body = [
+            .raw(
+                """
+                MIGRATIONS = Path(__file__).parent / "migrations"
+                RECORDS = "schemaforge_migrations"
 
 
-            async def relax(db: Any, collections: list[str]) -> None:
-                \"\"\"Validation off while documents are rewritten (apply() turns it back on).\"\"\"
-                existing = await db.list_collection_names()
-                for name in collections:
-                    if name in existing:
-                        await db.command("collMod", name, validationLevel="off")
+                async def relax(db: Any, collections: list[str]) -> None:
+                    \"\"\"Validation off while documents are rewritten (apply() turns it back on).\"\"\"
+                    existing = await db.list_collection_names()
+                    for name in collections:
+                        if name in existing:
+                            await db.command("collMod", name, validationLevel="off")
 
 
-            async def rename_collection(db: Any, old: str, new: str) -> None:
-                if old in await db.list_collection_names():
-                    await db[old].rename(new)
+                async def rename_collection(db: Any, old: str, new: str) -> None:
+                    if old in await db.list_collection_names():
+                        await db[old].rename(new)
 
 
-            async def backfill(db: Any, collection: str, field: str, value: Any) -> None:
-                \"\"\"Give documents that lack `field` the value.\"\"\"
-                await db[collection].update_many(
-                    {field: {"$exists": False}}, {"$set": {field: value}}
-                )
+                async def backfill(db: Any, collection: str, field: str, value: Any) -> None:
+                    \"\"\"Give documents that lack `field` the value.\"\"\"
+                    await db[collection].update_many(
+                        {field: {"$exists": False}}, {"$set": {field: value}}
+                    )
 
 
-            async def apply(
-                db: Any,
-                target: dict[str, Any],
-                other: dict[str, Any],
-                renamed: dict[str, str] | None = None,
-            ) -> None:
-                \"\"\"Collections of `target` with their validators (strict) and indexes; collections
-                only in `other` are left alone (their documents are the migration's business).
-                `renamed` maps a collection of `target` to its name in `other`.\"\"\"
-                existing = await db.list_collection_names()
-                for name, state in target.items():
-                    previous = other.get((renamed or {}).get(name, name), {})
-                    options = {"validationLevel": "strict", "validationAction": "error"}
-                    if name in existing:
-                        await db.command("collMod", name, validator=state["validator"], **options)
-                    else:
-                        await db.create_collection(name, validator=state["validator"], **options)
-                    wanted = {ix["name"]: ix for ix in state["indexes"]}
-                    before = {ix["name"]: ix for ix in previous.get("indexes", [])}
-                    for index_name, index in before.items():
-                        if wanted.get(index_name) != index:
-                            info = await db[name].index_information()
-                            if index_name in info:
-                                await db[name].drop_index(index_name)
-                    models = [
-                        _index_model(ix)
-                        for index_name, ix in wanted.items()
-                        if before.get(index_name) != ix or name not in existing
-                    ]
-                    if models:
-                        await db[name].create_indexes(models)
+                async def apply(
+                    db: Any,
+                    target: dict[str, Any],
+                    other: dict[str, Any],
+                    renamed: dict[str, str] | None = None,
+                ) -> None:
+                    \"\"\"Collections of `target` with their validators (strict) and indexes; collections
+                    only in `other` are left alone (their documents are the migration's business).
+                    `renamed` maps a collection of `target` to its name in `other`.\"\"\"
+                    existing = await db.list_collection_names()
+                    for name, state in target.items():
+                        previous = other.get((renamed or {}).get(name, name), {})
+                        options = {"validationLevel": "strict", "validationAction": "error"}
+                        if name in existing:
+                            await db.command("collMod", name, validator=state["validator"], **options)
+                        else:
+                            await db.create_collection(name, validator=state["validator"], **options)
+                        wanted = {ix["name"]: ix for ix in state["indexes"]}
+                        before = {ix["name"]: ix for ix in previous.get("indexes", [])}
+                        for index_name, index in before.items():
+                            if wanted.get(index_name) != index:
+                                info = await db[name].index_information()
+                                if index_name in info:
+                                    await db[name].drop_index(index_name)
+                        models = [
+                            _index_model(ix)
+                            for index_name, ix in wanted.items()
+                            if before.get(index_name) != ix or name not in existing
+                        ]
+                        if models:
+                            await db[name].create_indexes(models)
 
 
-            def _index_model(index: dict[str, Any]) -> IndexModel:
-                options: dict[str, Any] = {"name": index["name"]}
-                if index.get("unique"):
-                    options["unique"] = True
-                if "partialFilterExpression" in index:
-                    options["partialFilterExpression"] = index["partialFilterExpression"]
-                if "expireAfterSeconds" in index:
-                    options["expireAfterSeconds"] = index["expireAfterSeconds"]
-                direction = TEXT if index.get("text") else ASCENDING
-                return IndexModel([(key, direction) for key in index["keys"]], **options)
+                def _index_model(index: dict[str, Any]) -> IndexModel:
+                    options: dict[str, Any] = {"name": index["name"]}
+                    if index.get("unique"):
+                        options["unique"] = True
+                    if "partialFilterExpression" in index:
+                        options["partialFilterExpression"] = index["partialFilterExpression"]
+                    if "expireAfterSeconds" in index:
+                        options["expireAfterSeconds"] = index["expireAfterSeconds"]
+                    direction = TEXT if index.get("text") else ASCENDING
+                    return IndexModel([(key, direction) for key in index["keys"]], **options)
 
 
-            def available() -> list[str]:
-                \"\"\"Migration names (file stems), in order.\"\"\"
-                return sorted(p.stem for p in MIGRATIONS.glob("[0-9][0-9][0-9][0-9]_*.py"))
+                def available() -> list[str]:
+                    \"\"\"Migration names (file stems), in order.\"\"\"
+                    return sorted(p.stem for p in MIGRATIONS.glob("[0-9][0-9][0-9][0-9]_*.py"))
 
 
-            def _module(name: str) -> Any:
-                return importlib.import_module(f"{__package__ or 'mongo'}.migrations.{name}")
+                def _module(name: str) -> Any:
+                    return importlib.import_module(f"{__package__ or 'mongo'}.migrations.{name}")
 
 
-            async def applied(db: Any) -> list[str]:
-                return sorted([doc["_id"] async for doc in db[RECORDS].find({})])
+                async def applied(db: Any) -> list[str]:
+                    return sorted([doc["_id"] async for doc in db[RECORDS].find({})])
 
 
-            async def upgrade(db: Any, target: str | None = None) -> list[str]:
-                \"\"\"Apply the migrations not yet applied, up to `target`; returns their names.\"\"\"
-                done = set(await applied(db))
-                ran: list[str] = []
-                for name in available():
-                    if name not in done:
-                        await _module(name).upgrade(db)
-                        now = datetime.datetime.now(datetime.timezone.utc)
-                        await db[RECORDS].insert_one({"_id": name, "applied_at": now})
+                async def upgrade(db: Any, target: str | None = None) -> list[str]:
+                    \"\"\"Apply the migrations not yet applied, up to `target`; returns their names.\"\"\"
+                    done = set(await applied(db))
+                    ran: list[str] = []
+                    for name in available():
+                        if name not in done:
+                            await _module(name).upgrade(db)
+                            now = datetime.datetime.now(datetime.timezone.utc)
+                            await db[RECORDS].insert_one({"_id": name, "applied_at": now})
+                            ran.append(name)
+                        if name == target:
+                            break
+                    return ran
+
+
+                async def downgrade(db: Any, target: str | None = None) -> list[str]:
+                    \"\"\"Revert applied migrations newer than `target` (default: the last one).\"\"\"
+                    ran: list[str] = []
+                    for name in reversed(await applied(db)):
+                        if target is not None and name <= target:
+                            break
+                        await _module(name).downgrade(db)
+                        await db[RECORDS].delete_one({"_id": name})
                         ran.append(name)
-                    if name == target:
-                        break
-                return ran
+                        if target is None:
+                            break
+                    return ran
 
 
-            async def downgrade(db: Any, target: str | None = None) -> list[str]:
-                \"\"\"Revert applied migrations newer than `target` (default: the last one).\"\"\"
-                ran: list[str] = []
-                for name in reversed(await applied(db)):
-                    if target is not None and name <= target:
-                        break
-                    await _module(name).downgrade(db)
-                    await db[RECORDS].delete_one({"_id": name})
-                    ran.append(name)
-                    if target is None:
-                        break
-                return ran
+                async def main() -> None:
+                    from motor.motor_asyncio import AsyncIOMotorClient
+
+                    from app.config import settings
+
+                    parser = argparse.ArgumentParser(description="MongoDB migrations")
+                    parser.add_argument("command", choices=["upgrade", "downgrade"])
+                    parser.add_argument("target", nargs="?")
+                    args = parser.parse_args()
+                    client: AsyncIOMotorClient[dict[str, Any]] = AsyncIOMotorClient(
+                        settings.mongodb_url
+                    )
+                    try:
+                        db = client[settings.mongodb_database]
+                        step = upgrade if args.command == "upgrade" else downgrade
+                        for name in await step(db, args.target):
+                            print(f"{args.command}: {name}")
+                    finally:
+                        client.close()
 
 
-            async def main() -> None:
-                from motor.motor_asyncio import AsyncIOMotorClient
-
-                from app.config import settings
-
-                parser = argparse.ArgumentParser(description="MongoDB migrations")
-                parser.add_argument("command", choices=["upgrade", "downgrade"])
-                parser.add_argument("target", nargs="?")
-                args = parser.parse_args()
-                client: AsyncIOMotorClient[dict[str, Any]] = AsyncIOMotorClient(
-                    settings.mongodb_url
-                )
-                try:
-                    db = client[settings.mongodb_database]
-                    step = upgrade if args.command == "upgrade" else downgrade
-                    for name in await step(db, args.target):
-                        print(f"{args.command}: {name}")
-                finally:
-                    client.close()
-
-
-            if __name__ == "__main__":
-                asyncio.run(main())
-            """)]
+                if __name__ == "__main__":
+                    asyncio.run(main())
+                """)
+        ]
         return GeneratedFile(path: "mongo/migrate.py", contents: PythonRenderer().render(m))
     }
 }

@@ -37,7 +37,9 @@ public struct MongoProjectGenerator {
         for table in schema.tables { _ = collections.indexes(table, warnings: &out) }
         for table in original.tables {
             for relation in table.relations where relation.read == .nested {
-                out.append("\(table.entity ?? table.name): 'read: nested' on '\(relation.name)' applies to the SQL targets; on MongoDB the Read shows the related ids")
+                out.append(
+                    "\(table.entity ?? table.name): 'read: nested' on '\(relation.name)' applies to the SQL targets; on MongoDB the Read shows the related ids"
+                )
             }
         }
         for table in schema.tables {
@@ -56,12 +58,17 @@ public struct MongoProjectGenerator {
         files += [config(), db(), errors(), main(), documents(), defaults(), modelsPackage(), params(), deletes(), indexesScript()]
         files.append(app.routersPackage())
         files.append(app.crudPackage())
-        files.append(GeneratedFile(path: "mongo/__init__.py", contents: "# \(generatedHeader)\n\"\"\"MongoDB collections: validators, indexes, migrations.\"\"\"\n"))
+        files.append(
+            GeneratedFile(
+                path: "mongo/__init__.py", contents: "# \(generatedHeader)\n\"\"\"MongoDB collections: validators, indexes, migrations.\"\"\"\n"))
         for view in views {
             files.append(model(view))
             files.append(crud(view))
             files.append(router(view))
-            files.append(GeneratedFile(path: "mongo/validators/\(collections.collectionName(view.table)).json", contents: collections.validator(view.table).render() + "\n"))
+            files.append(
+                GeneratedFile(
+                    path: "mongo/validators/\(collections.collectionName(view.table)).json",
+                    contents: collections.validator(view.table).render() + "\n"))
         }
         files += UserCodeGenerator(views: views, backend: .odmantic).generate()
         files += projectFiles()
@@ -85,165 +92,187 @@ public struct MongoProjectGenerator {
     // MARK: Fixed modules
 
     func config() -> GeneratedFile {
-        file("app/config.py", docstring: "Settings, from the environment or a .env file.", imports: {
-            $0.from("pydantic_settings", import: "BaseSettings", "SettingsConfigDict")
-        }, body: FastAPIAppGenerator.settings(fields: """
-                mongodb_url: str = \(PythonRenderer.quote(TargetDatabase.mongodb.defaultURL))
-                mongodb_database: str = \(PythonRenderer.quote(databaseName))
-            """))
+        file(
+            "app/config.py", docstring: "Settings, from the environment or a .env file.",
+            imports: {
+                $0.from("pydantic_settings", import: "BaseSettings", "SettingsConfigDict")
+            },
+            body: FastAPIAppGenerator.settings(
+                fields: """
+                        mongodb_url: str = \(PythonRenderer.quote(TargetDatabase.mongodb.defaultURL))
+                        mongodb_database: str = \(PythonRenderer.quote(databaseName))
+                    """))
     }
 
     func db() -> GeneratedFile {
-        file("app/db.py", docstring: "The ODMantic engine (made in the app's lifespan) and the request dependency.", imports: {
-            $0.from("typing", import: "Annotated", "Any")
-            $0.from("fastapi", import: "Depends", "Request")
-            $0.from("motor.motor_asyncio", import: "AsyncIOMotorClient")
-            $0.from("odmantic", import: "AIOEngine")
-            $0.from("app.config", import: "settings")
-        }, body: """
-            def make_engine(
-                url: str = settings.mongodb_url, database: str = settings.mongodb_database
-            ) -> AIOEngine:
-                \"\"\"An engine on its own client (closed with `engine.client.close()`).\"\"\"
-                client: AsyncIOMotorClient[dict[str, Any]] = AsyncIOMotorClient(url)
-                return AIOEngine(client=client, database=database)
+        file(
+            "app/db.py", docstring: "The ODMantic engine (made in the app's lifespan) and the request dependency.",
+            imports: {
+                $0.from("typing", import: "Annotated", "Any")
+                $0.from("fastapi", import: "Depends", "Request")
+                $0.from("motor.motor_asyncio", import: "AsyncIOMotorClient")
+                $0.from("odmantic", import: "AIOEngine")
+                $0.from("app.config", import: "settings")
+            },
+            body: """
+                def make_engine(
+                    url: str = settings.mongodb_url, database: str = settings.mongodb_database
+                ) -> AIOEngine:
+                    \"\"\"An engine on its own client (closed with `engine.client.close()`).\"\"\"
+                    client: AsyncIOMotorClient[dict[str, Any]] = AsyncIOMotorClient(url)
+                    return AIOEngine(client=client, database=database)
 
 
-            def get_engine(request: Request) -> AIOEngine:
-                \"\"\"The engine the lifespan put on the application.\"\"\"
-                engine: AIOEngine = request.app.state.engine
-                return engine
+                def get_engine(request: Request) -> AIOEngine:
+                    \"\"\"The engine the lifespan put on the application.\"\"\"
+                    engine: AIOEngine = request.app.state.engine
+                    return engine
 
 
-            EngineDep = Annotated[AIOEngine, Depends(get_engine)]
-            """)
+                EngineDep = Annotated[AIOEngine, Depends(get_engine)]
+                """)
     }
 
     func errors() -> GeneratedFile {
-        file("app/errors.py", docstring: "Errors the API maps to HTTP responses.", imports: {
-            $0.from("fastapi", import: "FastAPI", "Request")
-            $0.from("fastapi.responses", import: "JSONResponse")
-            $0.from("odmantic.exceptions", import: "DuplicateKeyError")
-            $0.from("pymongo.errors", import: "WriteError")
-        }, body: """
-            \(FastAPIAppGenerator.notFoundError)
+        file(
+            "app/errors.py", docstring: "Errors the API maps to HTTP responses.",
+            imports: {
+                $0.from("fastapi", import: "FastAPI", "Request")
+                $0.from("fastapi.responses", import: "JSONResponse")
+                $0.from("odmantic.exceptions", import: "DuplicateKeyError")
+                $0.from("pymongo.errors", import: "WriteError")
+            },
+            body: """
+                \(FastAPIAppGenerator.notFoundError)
 
 
-            class ConflictError(Exception):
-                \"\"\"A delete that a restrict rule forbids (409).\"\"\"
+                class ConflictError(Exception):
+                    \"\"\"A delete that a restrict rule forbids (409).\"\"\"
 
 
-            async def _duplicate_key(_request: Request, exc: Exception) -> JSONResponse:
-                # A unique index rejected the write.
-                return JSONResponse(status_code=409, content={"detail": str(exc)})
+                async def _duplicate_key(_request: Request, exc: Exception) -> JSONResponse:
+                    # A unique index rejected the write.
+                    return JSONResponse(status_code=409, content={"detail": str(exc)})
 
 
-            async def _conflict(_request: Request, exc: Exception) -> JSONResponse:
-                return JSONResponse(status_code=409, content={"detail": str(exc)})
+                async def _conflict(_request: Request, exc: Exception) -> JSONResponse:
+                    return JSONResponse(status_code=409, content={"detail": str(exc)})
 
 
-            async def _write_error(_request: Request, exc: Exception) -> JSONResponse:
-                # 121: the collection's $jsonSchema validator rejected the document.
-                code = getattr(exc, "code", None)
-                status = 422 if code == 121 else 409
-                return JSONResponse(status_code=status, content={"detail": str(exc)})
+                async def _write_error(_request: Request, exc: Exception) -> JSONResponse:
+                    # 121: the collection's $jsonSchema validator rejected the document.
+                    code = getattr(exc, "code", None)
+                    status = 422 if code == 121 else 409
+                    return JSONResponse(status_code=status, content={"detail": str(exc)})
 
 
-            \(FastAPIAppGenerator.notFoundHandler)
+                \(FastAPIAppGenerator.notFoundHandler)
 
 
-            def register_exception_handlers(app: FastAPI) -> None:
-                \"\"\"Duplicate keys and restricted deletes are 409, missing references 404.\"\"\"
-                app.add_exception_handler(DuplicateKeyError, _duplicate_key)
-                app.add_exception_handler(ConflictError, _conflict)
-                app.add_exception_handler(WriteError, _write_error)
-                app.add_exception_handler(NotFoundError, _not_found)
-            """)
+                def register_exception_handlers(app: FastAPI) -> None:
+                    \"\"\"Duplicate keys and restricted deletes are 409, missing references 404.\"\"\"
+                    app.add_exception_handler(DuplicateKeyError, _duplicate_key)
+                    app.add_exception_handler(ConflictError, _conflict)
+                    app.add_exception_handler(WriteError, _write_error)
+                    app.add_exception_handler(NotFoundError, _not_found)
+                """)
     }
 
     func main() -> GeneratedFile {
-        FastAPIAppGenerator.mainModule(title: schema.name, imports: {
-            $0.from("app.db", import: "make_engine")
-            $0.from("app.models", import: "MODELS")
-        }, lifespan: """
-            @asynccontextmanager
-            async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-                engine = make_engine()
-                # Creates the models' indexes (unique ones included); validators: mongo/indexes.py.
-                await engine.configure_database(MODELS)
-                app.state.engine = engine
-                yield
-                engine.client.close()
-            """)
+        FastAPIAppGenerator.mainModule(
+            title: schema.name,
+            imports: {
+                $0.from("app.db", import: "make_engine")
+                $0.from("app.models", import: "MODELS")
+            },
+            lifespan: """
+                @asynccontextmanager
+                async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+                    engine = make_engine()
+                    # Creates the models' indexes (unique ones included); validators: mongo/indexes.py.
+                    await engine.configure_database(MODELS)
+                    app.state.engine = engine
+                    yield
+                    engine.client.close()
+                """)
     }
 
     func documents() -> GeneratedFile {
-        file("app/documents.py", docstring: "Documents to API data: ObjectIds become 24-hex-digit strings.", imports: {
-            $0.module("datetime")
-            $0.from("typing", import: "Any")
-            $0.from("bson", import: "Decimal128", "ObjectId")
-            $0.from("odmantic", import: "Model")
-            $0.from("fastapi", import: "HTTPException")
-        }, body: """
-            def to_api(document: Model) -> dict[str, Any]:
-                \"\"\"The document's fields, with every ObjectId as a string.\"\"\"
-                return {name: _plain(value) for name, value in document.model_dump().items()}
+        file(
+            "app/documents.py", docstring: "Documents to API data: ObjectIds become 24-hex-digit strings.",
+            imports: {
+                $0.module("datetime")
+                $0.from("typing", import: "Any")
+                $0.from("bson", import: "Decimal128", "ObjectId")
+                $0.from("odmantic", import: "Model")
+                $0.from("fastapi", import: "HTTPException")
+            },
+            body: """
+                def to_api(document: Model) -> dict[str, Any]:
+                    \"\"\"The document's fields, with every ObjectId as a string.\"\"\"
+                    return {name: _plain(value) for name, value in document.model_dump().items()}
 
 
-            def _plain(value: Any) -> Any:
-                if isinstance(value, ObjectId):
-                    return str(value)
-                if isinstance(value, Decimal128):
-                    return value.to_decimal()
-                if isinstance(value, datetime.datetime) and value.tzinfo is None:
-                    # MongoDB stores UTC and returns naive datetimes.
-                    return value.replace(tzinfo=datetime.timezone.utc)
-                if isinstance(value, list):
-                    return [_plain(item) for item in value]
-                if isinstance(value, dict):
-                    return {key: _plain(item) for key, item in value.items()}
-                return value
+                def _plain(value: Any) -> Any:
+                    if isinstance(value, ObjectId):
+                        return str(value)
+                    if isinstance(value, Decimal128):
+                        return value.to_decimal()
+                    if isinstance(value, datetime.datetime) and value.tzinfo is None:
+                        # MongoDB stores UTC and returns naive datetimes.
+                        return value.replace(tzinfo=datetime.timezone.utc)
+                    if isinstance(value, list):
+                        return [_plain(item) for item in value]
+                    if isinstance(value, dict):
+                        return {key: _plain(item) for key, item in value.items()}
+                    return value
 
 
-            def object_id(value: str, entity: str) -> ObjectId:
-                \"\"\"The ObjectId of a path key; a malformed one is an unknown object (404).\"\"\"
-                if not ObjectId.is_valid(value):
-                    raise HTTPException(status_code=404, detail=f"{entity} not found")
-                return ObjectId(value)
-            """)
+                def object_id(value: str, entity: str) -> ObjectId:
+                    \"\"\"The ObjectId of a path key; a malformed one is an unknown object (404).\"\"\"
+                    if not ObjectId.is_valid(value):
+                        raise HTTPException(status_code=404, detail=f"{entity} not found")
+                    return ObjectId(value)
+                """)
     }
 
     func defaults() -> GeneratedFile {
-        file("app/models/defaults.py", docstring: "Default factories of the models' fields.", imports: {
-            $0.module("datetime")
-            $0.module("uuid")
-        }, body: """
-            def now() -> datetime.datetime:
-                \"\"\"The current time, in UTC.\"\"\"
-                return datetime.datetime.now(datetime.timezone.utc)
+        file(
+            "app/models/defaults.py", docstring: "Default factories of the models' fields.",
+            imports: {
+                $0.module("datetime")
+                $0.module("uuid")
+            },
+            body: """
+                def now() -> datetime.datetime:
+                    \"\"\"The current time, in UTC.\"\"\"
+                    return datetime.datetime.now(datetime.timezone.utc)
 
 
-            def today() -> datetime.datetime:
-                \"\"\"Today at midnight UTC (BSON has no date without a time).\"\"\"
-                day = datetime.datetime.now(datetime.timezone.utc).date()
-                return datetime.datetime.combine(day, datetime.time(), datetime.timezone.utc)
+                def today() -> datetime.datetime:
+                    \"\"\"Today at midnight UTC (BSON has no date without a time).\"\"\"
+                    day = datetime.datetime.now(datetime.timezone.utc).date()
+                    return datetime.datetime.combine(day, datetime.time(), datetime.timezone.utc)
 
 
-            def new_uuid() -> str:
-                \"\"\"A random UUID (version 4), as stored: a string.\"\"\"
-                return str(uuid.uuid4())
-            """)
+                def new_uuid() -> str:
+                    \"\"\"A random UUID (version 4), as stored: a string.\"\"\"
+                    return str(uuid.uuid4())
+                """)
     }
 
     func params() -> GeneratedFile {
-        file("app/params.py", docstring: "Path and query parameters holding ObjectIds.", imports: {
-            $0.from("typing", import: "Annotated")
-            $0.from("fastapi", import: "Path", "Query")
-        }, body: """
-            OBJECT_ID_PATTERN = \(PythonRenderer.quote(MongoShape.objectIdPattern))
-            ObjectIdPath = Annotated[str, Path(pattern=OBJECT_ID_PATTERN)]
-            ObjectIdQuery = Annotated[str | None, Query(pattern=OBJECT_ID_PATTERN)]
-            """)
+        file(
+            "app/params.py", docstring: "Path and query parameters holding ObjectIds.",
+            imports: {
+                $0.from("typing", import: "Annotated")
+                $0.from("fastapi", import: "Path", "Query")
+            },
+            body: """
+                OBJECT_ID_PATTERN = \(PythonRenderer.quote(MongoShape.objectIdPattern))
+                ObjectIdPath = Annotated[str, Path(pattern=OBJECT_ID_PATTERN)]
+                ObjectIdQuery = Annotated[str | None, Query(pattern=OBJECT_ID_PATTERN)]
+                """)
     }
 
     func modelsPackage() -> GeneratedFile {
@@ -308,8 +337,13 @@ public struct MongoProjectGenerator {
                         // ODMantic's Field has no `pattern`: a constrained type alias carries it.
                         imports.from("typing", import: "Annotated")
                         imports.from("pydantic", import: "StringConstraints")
-                        let alias = Identifiers.snakeCase(column.field).split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined() + "Text"
-                        aliases.append(.assign(target: alias, annotation: nil, value: .subscripted(.name("Annotated"), [type, .name("StringConstraints").call(.keyword("pattern", arg.value))])))
+                        let alias =
+                            Identifiers.snakeCase(column.field).split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+                            + "Text"
+                        aliases.append(
+                            .assign(
+                                target: alias, annotation: nil,
+                                value: .subscripted(.name("Annotated"), [type, .name("StringConstraints").call(.keyword("pattern", arg.value))])))
                         type = .name(alias)
                     default: break
                     }
@@ -354,9 +388,14 @@ public struct MongoProjectGenerator {
         var warnings: [String] = []
         let indexes = collections.indexes(table, warnings: &warnings)
         if indexes.isEmpty {
-            body.append(.assign(target: "model_config", annotation: nil, value: .name("ODMConfigDict").call(.keyword("collection", .string(collections.collectionName(table))))))
+            body.append(
+                .assign(
+                    target: "model_config", annotation: nil,
+                    value: .name("ODMConfigDict").call(.keyword("collection", .string(collections.collectionName(table))))))
         } else {
-            var config = ["model_config = ODMConfigDict(", "    collection=\(PythonRenderer.quote(collections.collectionName(table)))", "    indexes=lambda: ["]
+            var config = [
+                "model_config = ODMConfigDict(", "    collection=\(PythonRenderer.quote(collections.collectionName(table)))", "    indexes=lambda: [",
+            ]
             config[1] += ","
             for spec in indexes {
                 // Laid out at its real depth (12: class body, call, list), then less the class indent the raw statement adds.
@@ -371,11 +410,18 @@ public struct MongoProjectGenerator {
             m.imports.from("odmantic", import: "EmbeddedModel")
             var embeddedAliases: [PythonStatement] = []
             let embeddedBody = fields(view, imports: &m.imports, aliases: &embeddedAliases)
-            classes.append(.class(PythonClass(
-                name: view.entity + "Embedded", bases: [.name("EmbeddedModel")],
-                docstring: "A \(view.entity) stored inside another document (`embed: true`).", body: embeddedBody.isEmpty ? [.pass] : embeddedBody)))
+            classes.append(
+                .class(
+                    PythonClass(
+                        name: view.entity + "Embedded", bases: [.name("EmbeddedModel")],
+                        docstring: "A \(view.entity) stored inside another document (`embed: true`).",
+                        body: embeddedBody.isEmpty ? [.pass] : embeddedBody)))
         }
-        classes.append(.class(PythonClass(name: PythonNames.entityClass(view.entity), bases: [.name("Model")], docstring: table.comment ?? "A \(view.entity) document.", body: body)))
+        classes.append(
+            .class(
+                PythonClass(
+                    name: PythonNames.entityClass(view.entity), bases: [.name("Model")], docstring: table.comment ?? "A \(view.entity) document.",
+                    body: body)))
         m.body = aliases + classes
         return GeneratedFile(path: "app/models/\(view.module).py", contents: PythonRenderer().render(m))
     }
@@ -433,14 +479,17 @@ public struct MongoProjectGenerator {
         for (field, relation) in collections.arrays(view.table) {
             refs.append("    \(PythonRenderer.quote(field)): \(importModel(relation.targetEntity, into: &m.imports)),")
         }
-        let generated = view.writableColumns.filter { !$0.nullable && ($0.defaultValue?.kind == .now || $0.defaultValue?.kind == .uuid) }.map { view.attribute($0) }
+        let generated = view.writableColumns.filter { !$0.nullable && ($0.defaultValue?.kind == .now || $0.defaultValue?.kind == .uuid) }.map {
+            view.attribute($0)
+        }
         let onUpdate = view.table.columns.filter(\.onUpdateNow).map { view.attribute($0) }
         var lines: [String] = []
         lines.append("# ObjectId fields and the collection each must point into.")
         lines.append("REFERENCES: dict[str, Any] = {" + (refs.isEmpty ? "}" : ""))
         if !refs.isEmpty { lines += refs + ["}"] }
         lines.append("# Fields the model fills in when the client leaves them out.")
-        lines.append("GENERATED: tuple[str, ...] = (\(generated.map(PythonRenderer.quote).joined(separator: ", "))\(generated.count == 1 ? "," : ""))")
+        lines.append(
+            "GENERATED: tuple[str, ...] = (\(generated.map(PythonRenderer.quote).joined(separator: ", "))\(generated.count == 1 ? "," : ""))")
         lines.append("")
         lines.append("")
         lines.append("async def check_references(engine: AIOEngine, data: dict[str, Any]) -> None:")
@@ -597,15 +646,19 @@ public struct MongoProjectGenerator {
         out.append("def _read(document: \(model)) -> \(e)Read:")
         out.append("    data = to_api(document)")
         for (field, relation) in arrays {
-            out.append("    data[\(PythonRenderer.quote(PythonNames.attribute(relation.name)))] = [{\"id\": key} for key in data.pop(\(PythonRenderer.quote(field)))]")
+            out.append(
+                "    data[\(PythonRenderer.quote(PythonNames.attribute(relation.name)))] = [{\"id\": key} for key in data.pop(\(PythonRenderer.quote(field)))]"
+            )
         }
         out.append("    return \(e)Read.model_validate(data)")
         out.append("")
         out.append("")
-        var params = ["    engine: EngineDep,",
-                      "    limit: Annotated[int, Query(ge=1, le=200)] = 50,",
-                      "    offset: Annotated[int, Query(ge=0)] = 0,",
-                      "    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = \"id\","]
+        var params = [
+            "    engine: EngineDep,",
+            "    limit: Annotated[int, Query(ge=1, le=200)] = 50,",
+            "    offset: Annotated[int, Query(ge=0)] = 0,",
+            "    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = \"id\",",
+        ]
         var conditions: [String] = []
         for column in view.filterColumns {
             let attribute = view.attribute(column)
@@ -739,64 +792,67 @@ public struct MongoProjectGenerator {
             lines.append("    ],")
         }
         lines.append("}")
-        return file("mongo/indexes.py", docstring: "Create every collection with its $jsonSchema validator, and its indexes; safe to run again.", imports: {
-            $0.module("asyncio")
-            $0.module("json")
-            $0.from("pathlib", import: "Path")
-            $0.from("typing", import: "Any")
-            $0.from("pymongo", import: "ASCENDING", "IndexModel")
-            if usesText { $0.from("pymongo", import: "TEXT") }
-        }, body: """
-            VALIDATORS = Path(__file__).parent / "validators"
+        return file(
+            "mongo/indexes.py", docstring: "Create every collection with its $jsonSchema validator, and its indexes; safe to run again.",
+            imports: {
+                $0.module("asyncio")
+                $0.module("json")
+                $0.from("pathlib", import: "Path")
+                $0.from("typing", import: "Any")
+                $0.from("pymongo", import: "ASCENDING", "IndexModel")
+                if usesText { $0.from("pymongo", import: "TEXT") }
+            },
+            body: """
+                VALIDATORS = Path(__file__).parent / "validators"
 
-            \(lines.joined(separator: "\n"))
-
-
-            def validator(collection: str) -> dict[str, Any]:
-                \"\"\"The collection's validator, from mongo/validators/<collection>.json.\"\"\"
-                document: dict[str, Any] = json.loads(
-                    (VALIDATORS / f"{collection}.json").read_text(encoding="utf-8")
-                )
-                return document
+                \(lines.joined(separator: "\n"))
 
 
-            async def apply_validator(
-                db: Any, collection: str, schema: dict[str, Any] | None = None
-            ) -> None:
-                \"\"\"Create the collection with its validator, or replace an existing one's.\"\"\"
-                rules = schema if schema is not None else validator(collection)
-                options = {"validationLevel": "strict", "validationAction": "error"}
-                if collection in await db.list_collection_names():
-                    await db.command("collMod", collection, validator=rules, **options)
-                else:
-                    await db.create_collection(collection, validator=rules, **options)
+                def validator(collection: str) -> dict[str, Any]:
+                    \"\"\"The collection's validator, from mongo/validators/<collection>.json.\"\"\"
+                    document: dict[str, Any] = json.loads(
+                        (VALIDATORS / f"{collection}.json").read_text(encoding="utf-8")
+                    )
+                    return document
 
 
-            async def ensure(db: Any) -> None:
-                \"\"\"Every collection with its validator and indexes (existing ones are kept).\"\"\"
-                for collection, indexes in INDEXES.items():
-                    await apply_validator(db, collection)
-                    if indexes:
-                        await db[collection].create_indexes(indexes)
+                async def apply_validator(
+                    db: Any, collection: str, schema: dict[str, Any] | None = None
+                ) -> None:
+                    \"\"\"Create the collection with its validator, or replace an existing one's.\"\"\"
+                    rules = schema if schema is not None else validator(collection)
+                    options = {"validationLevel": "strict", "validationAction": "error"}
+                    if collection in await db.list_collection_names():
+                        await db.command("collMod", collection, validator=rules, **options)
+                    else:
+                        await db.create_collection(collection, validator=rules, **options)
 
 
-            async def main() -> None:
-                from motor.motor_asyncio import AsyncIOMotorClient
-
-                from app.config import settings
-
-                client: AsyncIOMotorClient[dict[str, Any]] = AsyncIOMotorClient(
-                    settings.mongodb_url
-                )
-                try:
-                    await ensure(client[settings.mongodb_database])
-                finally:
-                    client.close()
+                async def ensure(db: Any) -> None:
+                    \"\"\"Every collection with its validator and indexes (existing ones are kept).\"\"\"
+                    for collection, indexes in INDEXES.items():
+                        await apply_validator(db, collection)
+                        if indexes:
+                            await db[collection].create_indexes(indexes)
 
 
-            if __name__ == "__main__":
-                asyncio.run(main())
-            """)
+                async def main() -> None:
+                    from motor.motor_asyncio import AsyncIOMotorClient
+
+                    from app.config import settings
+
+                    client: AsyncIOMotorClient[dict[str, Any]] = AsyncIOMotorClient(
+                        settings.mongodb_url
+                    )
+                    try:
+                        await ensure(client[settings.mongodb_database])
+                    finally:
+                        client.close()
+
+
+                if __name__ == "__main__":
+                    asyncio.run(main())
+                """)
     }
 
     func pythonLiteral(_ json: OrderedJSON) -> String {
@@ -806,7 +862,8 @@ public struct MongoProjectGenerator {
         case let .bool(b): return b ? "True" : "False"
         case .null: return "None"
         case let .array(items): return "[" + items.map(pythonLiteral).joined(separator: ", ") + "]"
-        case let .object(pairs): return "{" + pairs.map { PythonRenderer.quote($0.key) + ": " + pythonLiteral($0.value) }.joined(separator: ", ") + "}"
+        case let .object(pairs):
+            return "{" + pairs.map { PythonRenderer.quote($0.key) + ": " + pythonLiteral($0.value) }.joined(separator: ", ") + "}"
         }
     }
 
@@ -816,69 +873,77 @@ public struct MongoProjectGenerator {
     /// `TEST_MONGODB_URL` (skipped, saying so, without one).
     func tests() -> [GeneratedFile] {
         var files = [GeneratedFile(path: "tests/__init__.py", contents: "# \(generatedHeader)\n\"\"\"HTTP tests of the API.\"\"\"\n")]
-        files.append(file("tests/conftest.py", docstring: "Test fixtures: an HTTP client on a fresh MongoDB database (TEST_MONGODB_URL).", imports: {
-            $0.module("os")
-            $0.module("uuid")
-            $0.from("collections.abc", import: "AsyncIterator")
-            $0.module("httpx")
-            $0.module("pytest")
-            $0.from("app.db", import: "get_engine", "make_engine")
-            $0.from("app.main", import: "app")
-            $0.from("app.models", import: "MODELS")
-            $0.firstParty.insert("mongo")
-            $0.from("mongo.indexes", import: "ensure")
-        }, body: """
-            TEST_URL = os.environ.get("TEST_MONGODB_URL")
+        files.append(
+            file(
+                "tests/conftest.py", docstring: "Test fixtures: an HTTP client on a fresh MongoDB database (TEST_MONGODB_URL).",
+                imports: {
+                    $0.module("os")
+                    $0.module("uuid")
+                    $0.from("collections.abc", import: "AsyncIterator")
+                    $0.module("httpx")
+                    $0.module("pytest")
+                    $0.from("app.db", import: "get_engine", "make_engine")
+                    $0.from("app.main", import: "app")
+                    $0.from("app.models", import: "MODELS")
+                    $0.firstParty.insert("mongo")
+                    $0.from("mongo.indexes", import: "ensure")
+                },
+                body: """
+                    TEST_URL = os.environ.get("TEST_MONGODB_URL")
 
 
-            @pytest.fixture
-            def anyio_backend() -> str:
-                return "asyncio"
+                    @pytest.fixture
+                    def anyio_backend() -> str:
+                        return "asyncio"
 
 
-            @pytest.fixture
-            async def client() -> AsyncIterator[httpx.AsyncClient]:
-                \"\"\"A client for the app on a database made for the test and dropped after it.\"\"\"
-                if not TEST_URL:
-                    pytest.skip("TEST_MONGODB_URL is not set: these tests need a MongoDB server")
-                database = f"test_{uuid.uuid4().hex[:12]}"
-                engine = make_engine(TEST_URL, database)
-                await ensure(engine.database)
-                await engine.configure_database(MODELS)
-                app.dependency_overrides[get_engine] = lambda: engine
-                transport = httpx.ASGITransport(app=app)
-                try:
-                    async with httpx.AsyncClient(
-                        transport=transport, base_url="http://test"
-                    ) as test_client:
-                        yield test_client
-                finally:
-                    app.dependency_overrides.clear()
-                    await engine.client.drop_database(database)
-                    engine.client.close()
-            """))
+                    @pytest.fixture
+                    async def client() -> AsyncIterator[httpx.AsyncClient]:
+                        \"\"\"A client for the app on a database made for the test and dropped after it.\"\"\"
+                        if not TEST_URL:
+                            pytest.skip("TEST_MONGODB_URL is not set: these tests need a MongoDB server")
+                        database = f"test_{uuid.uuid4().hex[:12]}"
+                        engine = make_engine(TEST_URL, database)
+                        await ensure(engine.database)
+                        await engine.configure_database(MODELS)
+                        app.dependency_overrides[get_engine] = lambda: engine
+                        transport = httpx.ASGITransport(app=app)
+                        try:
+                            async with httpx.AsyncClient(
+                                transport=transport, base_url="http://test"
+                            ) as test_client:
+                                yield test_client
+                        finally:
+                            app.dependency_overrides.clear()
+                            await engine.client.drop_database(database)
+                            engine.client.close()
+                    """))
         for view in views {
             let plural = PythonNames.plural(Identifiers.snakeCase(view.entity))
-            files.append(file("tests/test_\(view.module).py", docstring: "HTTP tests of \(view.routePrefix).", imports: {
-                $0.module("httpx")
-                $0.module("pytest")
-            }, body: """
-                pytestmark = pytest.mark.anyio
-                PREFIX = \(PythonRenderer.quote("/api/v1" + view.routePrefix))
+            files.append(
+                file(
+                    "tests/test_\(view.module).py", docstring: "HTTP tests of \(view.routePrefix).",
+                    imports: {
+                        $0.module("httpx")
+                        $0.module("pytest")
+                    },
+                    body: """
+                        pytestmark = pytest.mark.anyio
+                        PREFIX = \(PythonRenderer.quote("/api/v1" + view.routePrefix))
 
 
-                async def test_list_\(plural)_starts_empty(client: httpx.AsyncClient) -> None:
-                    response = await client.get(f"{PREFIX}/")
-                    assert response.status_code == 200
-                    assert response.json() == {"data": [], "count": 0}
+                        async def test_list_\(plural)_starts_empty(client: httpx.AsyncClient) -> None:
+                            response = await client.get(f"{PREFIX}/")
+                            assert response.status_code == 200
+                            assert response.json() == {"data": [], "count": 0}
 
 
-                async def test_unknown_\(Identifiers.snakeCase(view.entity))_is_404(client: httpx.AsyncClient) -> None:
-                    response = await client.get(f"{PREFIX}/{'0' * 24}")
-                    assert response.status_code == 404
-                    malformed = await client.get(f"{PREFIX}/not-an-object-id")
-                    assert malformed.status_code == 422
-                """))
+                        async def test_unknown_\(Identifiers.snakeCase(view.entity))_is_404(client: httpx.AsyncClient) -> None:
+                            response = await client.get(f"{PREFIX}/{'0' * 24}")
+                            assert response.status_code == 404
+                            malformed = await client.get(f"{PREFIX}/not-an-object-id")
+                            assert malformed.status_code == 422
+                        """))
         }
         return files
     }
@@ -888,72 +953,80 @@ public struct MongoProjectGenerator {
     func migrationFiles() -> [GeneratedFile] {
         var files = [
             MongoMigrationGenerator.runner(),
-            GeneratedFile(path: MigrationLayout.mongo.revisionPath("__init__"), contents: "# \(generatedHeader)\n\"\"\"MongoDB migrations, applied in order by mongo/migrate.py.\"\"\"\n"),
+            GeneratedFile(
+                path: MigrationLayout.mongo.revisionPath("__init__"),
+                contents: "# \(generatedHeader)\n\"\"\"MongoDB migrations, applied in order by mongo/migrate.py.\"\"\"\n"),
         ]
         let empty = Schema(name: original.name, namingConvention: original.namingConvention, enums: [], tables: [])
         let plan = MigrationPlanner.plan(from: empty, to: original)
-        files.append(GeneratedFile(
-            path: MigrationLayout.mongo.initialRevision,
-            contents: MongoMigrationGenerator(old: empty, new: original).render(plan, name: "0001_initial", message: "Initial collections, validators and indexes.")))
+        files.append(
+            GeneratedFile(
+                path: MigrationLayout.mongo.initialRevision,
+                contents: MongoMigrationGenerator(old: empty, new: original).render(
+                    plan, name: "0001_initial", message: "Initial collections, validators and indexes.")))
         if let snapshot { files.append(GeneratedFile(path: MigrationLayout.mongo.snapshot, contents: snapshot)) }
         return files
     }
 
-
     // MARK: Project files
 
     func projectFiles() -> [GeneratedFile] {
-        let routes = views.map { "- `/api/v1\($0.routePrefix)/`: \($0.entity) (collection `\(collections.collectionName($0.table))`)" }.joined(separator: "\n")
+        let routes = views.map { "- `/api/v1\($0.routePrefix)/`: \($0.entity) (collection `\(collections.collectionName($0.table))`)" }.joined(
+            separator: "\n")
         let warningList = warnings.isEmpty ? "None." : warnings.map { "- \($0)" }.joined(separator: "\n")
         return [
             ProjectFilesGenerator(schema: original, database: .mongodb).pyproject(),
-            GeneratedFile(path: "README.md", contents: """
-                # \(schema.name)
+            GeneratedFile(
+                path: "README.md",
+                contents: """
+                    # \(schema.name)
 
-                A FastAPI backend generated by schemaforge from the `\(schema.name)` schema, for MongoDB
-                (ODMantic models; the schema's rules are also enforced by MongoDB itself through
-                `$jsonSchema` collection validators).
+                    A FastAPI backend generated by schemaforge from the `\(schema.name)` schema, for MongoDB
+                    (ODMantic models; the schema's rules are also enforced by MongoDB itself through
+                    `$jsonSchema` collection validators).
 
-                ```sh
-                python3 -m venv .venv && . .venv/bin/activate
-                pip install -e ".[dev]"
-                python -m mongo.indexes              # collections, validators, indexes (idempotent)
-                uvicorn app.main:app --reload        # MONGODB_URL defaults to \(TargetDatabase.mongodb.defaultURL)
-                TEST_MONGODB_URL=mongodb://127.0.0.1:27017 pytest   # a database per test; skipped without it
-                ruff check . && ruff format --check . && mypy app mongo tests
-                ```
+                    ```sh
+                    python3 -m venv .venv && . .venv/bin/activate
+                    pip install -e ".[dev]"
+                    python -m mongo.indexes              # collections, validators, indexes (idempotent)
+                    uvicorn app.main:app --reload        # MONGODB_URL defaults to \(TargetDatabase.mongodb.defaultURL)
+                    TEST_MONGODB_URL=mongodb://127.0.0.1:27017 pytest   # a database per test; skipped without it
+                    ruff check . && ruff format --check . && mypy app mongo tests
+                    ```
 
-                Settings come from the environment or `.env`: `MONGODB_URL`, `MONGODB_DATABASE`.
+                    Settings come from the environment or `.env`: `MONGODB_URL`, `MONGODB_DATABASE`.
 
-                ## Resources
+                    ## Resources
 
-                \(routes)
+                    \(routes)
 
-                Keys are ObjectIds (24 hex digits). Errors: 404 for an unknown key or reference, 409 on a
-                duplicate key or a delete that a `restrict` rule forbids, 422 for an invalid body.
+                    Keys are ObjectIds (24 hex digits). Errors: 404 for an unknown key or reference, 409 on a
+                    duplicate key or a delete that a `restrict` rule forbids, 422 for an invalid body.
 
-                ## Layout
+                    ## Layout
 
-                - `app/models/`: ODMantic models with their field constraints and indexes
-                - `app/schemas/`: Pydantic v2 request and response schemas
-                - `app/crud/`, `app/routers/`: persistence helpers (on_delete rules in `app/crud/deletes.py`) and routes
-                - `mongo/validators/`: one `$jsonSchema` per collection; `mongo/indexes.py` applies them
-                - `mongo/migrations/`, `mongo/migrate.py`: migrations (`python -m mongo.migrate upgrade`)
-                - `tests/`: HTTP tests of every resource (on the server of `TEST_MONGODB_URL`)
+                    - `app/models/`: ODMantic models with their field constraints and indexes
+                    - `app/schemas/`: Pydantic v2 request and response schemas
+                    - `app/crud/`, `app/routers/`: persistence helpers (on_delete rules in `app/crud/deletes.py`) and routes
+                    - `mongo/validators/`: one `$jsonSchema` per collection; `mongo/indexes.py` applies them
+                    - `mongo/migrations/`, `mongo/migrate.py`: migrations (`python -m mongo.migrate upgrade`)
+                    - `tests/`: HTTP tests of every resource (on the server of `TEST_MONGODB_URL`)
 
-                \(UserCodeGenerator(views: [], backend: .odmantic).readmeSection)
-                ## Not enforced by MongoDB
+                    \(UserCodeGenerator(views: [], backend: .odmantic).readmeSection)
+                    ## Not enforced by MongoDB
 
-                \(warningList)
+                    \(warningList)
 
-                """),
+                    """),
             GeneratedFile(path: ".gitignore", contents: "__pycache__/\n*.py[cod]\n.venv/\n.env\n.mypy_cache/\n.ruff_cache/\n.pytest_cache/\n"),
-            GeneratedFile(path: ".env.example", contents: """
-                # Copy to .env and adjust. Every setting can also be an environment variable.
-                MONGODB_URL=\(TargetDatabase.mongodb.defaultURL)
-                MONGODB_DATABASE=\(databaseName)
+            GeneratedFile(
+                path: ".env.example",
+                contents: """
+                    # Copy to .env and adjust. Every setting can also be an environment variable.
+                    MONGODB_URL=\(TargetDatabase.mongodb.defaultURL)
+                    MONGODB_DATABASE=\(databaseName)
 
-                """),
+                    """),
         ]
     }
 }

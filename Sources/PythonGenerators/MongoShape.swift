@@ -80,7 +80,7 @@ public enum MongoShape {
     /// The field that stores a many-to-many relation, on the side that declared it (nil on the inverse).
     public static func storedArrayField(_ relation: Relation, in schema: Schema) -> String? {
         guard relation.kind == .manyToMany, relation.throughEntity == nil, let joinName = relation.joinTable,
-              let join = schema.table(named: joinName), let fk = join.foreignKeys.first(where: { $0.name == relation.foreignKey })
+            let join = schema.table(named: joinName), let fk = join.foreignKeys.first(where: { $0.name == relation.foreignKey })
         else { return nil }
         // The declaring side's foreign key holds the join table's first columns.
         guard Array(join.columns.prefix(fk.columns.count).map(\.name)) == fk.columns else { return nil }
@@ -98,7 +98,8 @@ public enum MongoShape {
                 if let relation, isEmbedded(relation, in: table) {
                     renames[column.name] = relation.name
                     if emittedFK.insert(fk.name).inserted {
-                        var c = Column(name: relation.name, type: .json, nativeTypes: ["mongodb": "embedded:" + relation.targetEntity], relation: relation.name)
+                        var c = Column(
+                            name: relation.name, type: .json, nativeTypes: ["mongodb": "embedded:" + relation.targetEntity], relation: relation.name)
                         c.comment = column.comment
                         columns.append(c)
                     }
@@ -112,9 +113,10 @@ public enum MongoShape {
                     c.comment = column.comment
                     c.renamedFrom = fk.columns.count == 1 ? column.renamedFrom : nil
                     columns.append(c)
-                    foreignKeys.append(ForeignKey(
-                        name: fk.name, columns: [name], referencedTable: fk.referencedTable, referencedColumns: ["id"],
-                        onDelete: fk.onDelete, onUpdate: fk.onUpdate))
+                    foreignKeys.append(
+                        ForeignKey(
+                            name: fk.name, columns: [name], referencedTable: fk.referencedTable, referencedColumns: ["id"],
+                            onDelete: fk.onDelete, onUpdate: fk.onUpdate))
                 }
                 continue
             }

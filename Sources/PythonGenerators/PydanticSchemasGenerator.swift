@@ -43,17 +43,24 @@ struct PydanticSchemasGenerator {
         let referenced = Set(views.flatMap { $0.referencedManyToMany.map(\.targetEntity) })
         let nested = Set(views.flatMap { $0.nestedRelations.map(\.targetEntity) })
         for view in views where referenced.contains(view.entity) {
-            var body: [PythonStatement] = [.assign(target: "model_config", annotation: nil, value: .name("ConfigDict").call(.keyword("from_attributes", .bool(true))))]
+            var body: [PythonStatement] = [
+                .assign(target: "model_config", annotation: nil, value: .name("ConfigDict").call(.keyword("from_attributes", .bool(true))))
+            ]
             for key in view.keyColumns {
                 body.append(.assign(target: view.attribute(key), annotation: types.pythonType(key.type, imports: &m.imports), value: nil))
             }
-            m.body.append(.class(PythonClass(name: "\(view.entity)Ref", bases: [.name("BaseModel")], docstring: "A reference to a \(view.entity).", body: body)))
+            m.body.append(
+                .class(PythonClass(name: "\(view.entity)Ref", bases: [.name("BaseModel")], docstring: "A reference to a \(view.entity).", body: body))
+            )
         }
         for view in views where nested.contains(view.entity) {
             let body = [readConfig(view)] + readFields(view, imports: &m.imports)
-            m.body.append(.class(PythonClass(
-                name: "\(view.entity)Summary", bases: [.name("BaseModel")], docstring: "A \(view.entity) inside another object: its fields, not its relations.",
-                body: body)))
+            m.body.append(
+                .class(
+                    PythonClass(
+                        name: "\(view.entity)Summary", bases: [.name("BaseModel")],
+                        docstring: "A \(view.entity) inside another object: its fields, not its relations.",
+                        body: body)))
         }
         if m.body.isEmpty {
             m.imports = PythonImports()
@@ -124,8 +131,11 @@ struct PydanticSchemasGenerator {
             guard let key = view.targetKey(relation) else { continue }
             m.imports.from("pydantic", import: "Field")
             let type = idsType(key, imports: &m.imports)
-            create.append(.assign(target: PythonNames.idsField(relation.name), annotation: type, value: .name("Field").call(
-                .keyword("default_factory", .name("list")), .keyword("max_length", .int(Self.maxIds)))))
+            create.append(
+                .assign(
+                    target: PythonNames.idsField(relation.name), annotation: type,
+                    value: .name("Field").call(
+                        .keyword("default_factory", .name("list")), .keyword("max_length", .int(Self.maxIds)))))
         }
         // The integer and decimal fields (attribute, type), id lists included.
         let idLists: [(String, ColumnType)] = view.writableManyToMany.compactMap { relation in
@@ -137,7 +147,10 @@ struct PydanticSchemasGenerator {
         let requiredJSON = writable.filter { $0.type == .json && !$0.nullable }.map { view.attribute($0) }
         if strictInputs, !requiredJSON.isEmpty { create.append(notNullValidator(requiredJSON, imports: &m.imports)) }
         if create.isEmpty { create = [.pass] }
-        m.body.append(.class(PythonClass(name: "\(view.entity)Create", bases: [.name("BaseModel")], docstring: "Fields to create a \(view.entity).", body: create)))
+        m.body.append(
+            .class(
+                PythonClass(name: "\(view.entity)Create", bases: [.name("BaseModel")], docstring: "Fields to create a \(view.entity).", body: create))
+        )
         // Update
         var update: [PythonStatement] = config(fromAttributes: false).map { [$0] } ?? []
         for column in writable where !keyNames.contains(column.name) {
@@ -148,8 +161,12 @@ struct PydanticSchemasGenerator {
             m.imports.from("pydantic", import: "Field")
             if strictInputs {
                 // Left out: unchanged; there is no null (`_not_null`).
-                update.append(.assign(target: PythonNames.idsField(relation.name), annotation: .binary(idsType(key, imports: &m.imports), "|", .none), value: .name("Field").call(
-                    .keyword("default", .none), .keyword("max_length", .int(Self.maxIds)), .keyword("json_schema_extra", .dotted("fields.not_null")))))
+                update.append(
+                    .assign(
+                        target: PythonNames.idsField(relation.name), annotation: .binary(idsType(key, imports: &m.imports), "|", .none),
+                        value: .name("Field").call(
+                            .keyword("default", .none), .keyword("max_length", .int(Self.maxIds)),
+                            .keyword("json_schema_extra", .dotted("fields.not_null")))))
             } else {
                 let type = PythonExpr.binary(.subscripted(.name("list"), [types.pythonType(key.type, imports: &m.imports)]), "|", .none)
                 update.append(.assign(target: PythonNames.idsField(relation.name), annotation: type, value: PythonExpr.none))
@@ -162,35 +179,51 @@ struct PydanticSchemasGenerator {
             let ids = strictInputs ? view.writableManyToMany.filter { view.targetKey($0) != nil }.map { PythonNames.idsField($0.name) } : []
             update.append(notNullValidator(required.map { view.attribute($0) } + ids, imports: &m.imports))
         }
-        update += strictValidators(typed.filter { name, _ in !view.keyColumns.contains { view.attribute($0) == name } } + idLists, imports: &m.imports)
+        update += strictValidators(
+            typed.filter { name, _ in !view.keyColumns.contains { view.attribute($0) == name } } + idLists, imports: &m.imports)
         if update.isEmpty { update = [.pass] }
-        m.body.append(.class(PythonClass(name: "\(view.entity)Update", bases: [.name("BaseModel")], docstring: "Fields to change; every one is optional.", body: update)))
+        m.body.append(
+            .class(
+                PythonClass(
+                    name: "\(view.entity)Update", bases: [.name("BaseModel")], docstring: "Fields to change; every one is optional.", body: update)))
         // Read
         var read: [PythonStatement] = [readConfig(view)] + readFields(view, imports: &m.imports)
         for relation in view.referencedManyToMany {
             m.imports.from("app.schemas.refs", import: "\(relation.targetEntity)Ref")
-            read.append(.assign(target: PythonNames.attribute(relation.name), annotation: .subscripted(.name("list"), [.name("\(relation.targetEntity)Ref")]), value: nil))
+            read.append(
+                .assign(
+                    target: PythonNames.attribute(relation.name), annotation: .subscripted(.name("list"), [.name("\(relation.targetEntity)Ref")]),
+                    value: nil))
         }
         for relation in view.nestedRelations {
             read.append(nestedField(relation, imports: &m.imports))
         }
-        m.body.append(.class(PythonClass(name: "\(view.entity)Read", bases: [.name("BaseModel")], docstring: "A \(view.entity) as the API returns it.", body: read)))
+        m.body.append(
+            .class(
+                PythonClass(name: "\(view.entity)Read", bases: [.name("BaseModel")], docstring: "A \(view.entity) as the API returns it.", body: read)
+            ))
         if embeddedEntities.contains(view.entity) {
             // MongoDB `embed: true`: how an embedded copy appears inside another entity's Read.
             var embedded: [PythonStatement] = [config(fromAttributes: true)!]
             for column in view.readableColumns where !view.keyColumns.contains(where: { $0.name == column.name }) {
                 embedded.append(readField(column, view: view, imports: &m.imports))
             }
-            m.body.append(.class(PythonClass(name: "\(view.entity)Embedded", bases: [.name("BaseModel")], docstring: "A \(view.entity) embedded in another document.", body: embedded)))
+            m.body.append(
+                .class(
+                    PythonClass(
+                        name: "\(view.entity)Embedded", bases: [.name("BaseModel")], docstring: "A \(view.entity) embedded in another document.",
+                        body: embedded)))
         }
         if strictInputs, view.hasKey { m.body.append(queryModel(view, imports: &m.imports)) }
         // List envelope
-        m.body.append(.class(PythonClass(
-            name: "\(view.entity)List", bases: [.name("BaseModel")], docstring: "A page of \(view.entity) and the total count.",
-            body: [
-                .assign(target: "data", annotation: .subscripted(.name("list"), [.name("\(view.entity)Read")]), value: nil),
-                .assign(target: "count", annotation: .name("int"), value: nil),
-            ])))
+        m.body.append(
+            .class(
+                PythonClass(
+                    name: "\(view.entity)List", bases: [.name("BaseModel")], docstring: "A page of \(view.entity) and the total count.",
+                    body: [
+                        .assign(target: "data", annotation: .subscripted(.name("list"), [.name("\(view.entity)Read")]), value: nil),
+                        .assign(target: "count", annotation: .name("int"), value: nil),
+                    ])))
         return GeneratedFile(path: "app/schemas/\(view.module).py", contents: render(m))
     }
 
@@ -204,12 +237,18 @@ struct PydanticSchemasGenerator {
         let defaultSort = view.keyColumns[0].field
         var body: [PythonStatement] = [
             .assign(target: "model_config", annotation: nil, value: .name("ConfigDict").call(.keyword("extra", .string("forbid")))),
-            .assign(target: "limit", annotation: .name("int"), value: .name("Field").call(
-                .keyword("default", .int(50)), .keyword("ge", .int(1)), .keyword("le", .int(200)))),
-            .assign(target: "offset", annotation: .name("int"), value: .name("Field").call(
-                .keyword("default", .int(0)), .keyword("ge", .int(0)), .keyword("le", .raw(String(Self.maxOffset))))),
-            .assign(target: "sort", annotation: .name("str"), value: .name("Field").call(
-                .keyword("default", .string(defaultSort)), .keyword("pattern", pattern(sortPattern)))),
+            .assign(
+                target: "limit", annotation: .name("int"),
+                value: .name("Field").call(
+                    .keyword("default", .int(50)), .keyword("ge", .int(1)), .keyword("le", .int(200)))),
+            .assign(
+                target: "offset", annotation: .name("int"),
+                value: .name("Field").call(
+                    .keyword("default", .int(0)), .keyword("ge", .int(0)), .keyword("le", .raw(String(Self.maxOffset))))),
+            .assign(
+                target: "sort", annotation: .name("str"),
+                value: .name("Field").call(
+                    .keyword("default", .string(defaultSort)), .keyword("pattern", pattern(sortPattern)))),
         ]
         for filter in FastAPIAppGenerator.filters(view) {
             let column = filter.column
@@ -231,12 +270,14 @@ struct PydanticSchemasGenerator {
         }
         if strictInputs {
             // Query values are text: an integer is its digits and nothing else (no spaces, no `_`).
-            let integers = ["limit", "offset"] + FastAPIAppGenerator.filters(view).filter { Self.boundedInteger($0.column.type) != nil }.map(\.attribute)
+            let integers =
+                ["limit", "offset"] + FastAPIAppGenerator.filters(view).filter { Self.boundedInteger($0.column.type) != nil }.map(\.attribute)
             body.append(classValidator("_integers", calling: "query_integers", mode: "before", on: integers, imports: &imports))
         }
-        return .class(PythonClass(
-            name: "\(view.entity)Query", bases: [.name("BaseModel")],
-            docstring: "Query parameters of the list: a page, a sort order (`-field` descending) and filters.", body: body))
+        return .class(
+            PythonClass(
+                name: "\(view.entity)Query", bases: [.name("BaseModel")],
+                docstring: "Query parameters of the list: a page, a sort order (`-field` descending) and filters.", body: body))
     }
 
     func readField(_ column: Column, view: EntityView, imports: inout PythonImports) -> PythonStatement {
@@ -254,7 +295,8 @@ struct PydanticSchemasGenerator {
         if view.attribute(column) != column.field {
             // The API keeps the schema's name; the attribute has a Python-safe one (`metadata_`).
             imports.from("pydantic", import: "Field")
-            return .assign(target: view.attribute(column), annotation: type, value: .name("Field").call(.keyword("serialization_alias", .string(column.field))))
+            return .assign(
+                target: view.attribute(column), annotation: type, value: .name("Field").call(.keyword("serialization_alias", .string(column.field))))
         }
         return .assign(target: view.attribute(column), annotation: type, value: nil)
     }
@@ -270,22 +312,27 @@ struct PydanticSchemasGenerator {
         let shapes: [(String, (String) -> PythonArgument?)] = [
             (#"^\s*"# + name + #"\s*(<>|!=)\s*''\s*$"#, { _ in .keyword("min_length", .int(1)) }),
             (#"^\s*(length|char_length)\(\s*"# + name + #"\s*\)\s*>\s*0\s*$"#, { _ in .keyword("min_length", .int(1)) }),
-            (#"^\s*"# + name + #"\s*(>=|<=|>|<)\s*(-?\d+(\.\d+)?)\s*$"#, { match in
-                let parts = match.split(separator: " ")
-                guard parts.count == 2 else { return nil }
-                let keyword = ["<": "lt", "<=": "le", ">": "gt", ">=": "ge"][String(parts[0])]!
-                return .keyword(keyword, .number(String(parts[1])))
-            }),
+            (
+                #"^\s*"# + name + #"\s*(>=|<=|>|<)\s*(-?\d+(\.\d+)?)\s*$"#,
+                { match in
+                    let parts = match.split(separator: " ")
+                    guard parts.count == 2 else { return nil }
+                    let keyword = ["<": "lt", "<=": "le", ">": "gt", ">=": "ge"][String(parts[0])]!
+                    return .keyword(keyword, .number(String(parts[1])))
+                }
+            ),
         ]
         for check in table.checks {
             let expression = check.expression
             for (pattern, make) in shapes {
                 guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]),
-                      let match = regex.firstMatch(in: expression, range: NSRange(expression.startIndex..., in: expression))
+                    let match = regex.firstMatch(in: expression, range: NSRange(expression.startIndex..., in: expression))
                 else { continue }
                 var detail = ""
-                if match.numberOfRanges >= 3, let op = Range(match.range(at: 1), in: expression), let value = Range(match.range(at: 2), in: expression),
-                   column.type != .text, !Self.isText(column.type) {
+                if match.numberOfRanges >= 3, let op = Range(match.range(at: 1), in: expression),
+                    let value = Range(match.range(at: 2), in: expression),
+                    column.type != .text, !Self.isText(column.type)
+                {
                     detail = "\(expression[op]) \(expression[value])"
                 }
                 if let argument = make(detail) { out.append(argument) }
@@ -463,15 +510,16 @@ struct PydanticSchemasGenerator {
     func notNullValidator(_ attributes: [String], imports: inout PythonImports) -> PythonStatement {
         imports.from("pydantic", import: "field_validator")
         let names = attributes.map(PythonRenderer.quote)
-        return .raw(PythonRenderer().wrap("@field_validator(\(names.joined(separator: ", ")))").joined(separator: "\n") + """
+        return .raw(
+            PythonRenderer().wrap("@field_validator(\(names.joined(separator: ", ")))").joined(separator: "\n") + """
 
-            @classmethod
-            def _not_null(cls, value: object) -> object:
-                # Left out is fine; an explicit null for a NOT NULL column is not.
-                if value is None:
-                    raise ValueError("cannot be null")
-                return value
-            """)
+                @classmethod
+                def _not_null(cls, value: object) -> object:
+                    # Left out is fine; an explicit null for a NOT NULL column is not.
+                    if value is None:
+                        raise ValueError("cannot be null")
+                    return value
+                """)
     }
 
     /// `fields.Int32` and its kin: an integer within a column type's range, as a list element.
@@ -513,16 +561,18 @@ struct PydanticSchemasGenerator {
     }
 
     /// A class validator of these fields that calls `fields.<function>`.
-    func classValidator(_ name: String, calling function: String, mode: String, on fields: [String], imports: inout PythonImports) -> PythonStatement {
+    func classValidator(_ name: String, calling function: String, mode: String, on fields: [String], imports: inout PythonImports) -> PythonStatement
+    {
         let names = fields.map(PythonRenderer.quote)
         imports.from("pydantic", import: "field_validator")
         imports.from("app", import: "fields")
-        return .raw(PythonRenderer().wrap("@field_validator(\(names.joined(separator: ", ")), mode=\"\(mode)\")").joined(separator: "\n") + """
+        return .raw(
+            PythonRenderer().wrap("@field_validator(\(names.joined(separator: ", ")), mode=\"\(mode)\")").joined(separator: "\n") + """
 
-            @classmethod
-            def \(name)(cls, value: object) -> object:
-                return fields.\(function)(value)
-            """)
+                @classmethod
+                def \(name)(cls, value: object) -> object:
+                    return fields.\(function)(value)
+                """)
     }
 
     /// What the OpenAPI schema must say beyond Pydantic's own: a string's pattern (its own, or
@@ -536,7 +586,8 @@ struct PydanticSchemasGenerator {
             // A pattern of the schema's own is documented with the refusals in front of it: NUL,
             // and for keys "/" and the empty string.
             let refused = isKey ? #"^(?=[A-Za-z0-9\-._~!$&'()*+,;=:@]+$)(?:"# : #"^(?![\s\S]*\x00)(?:"#
-            let documented = column.validation?.pattern.map { pattern(refused + $0 + ")") }
+            let documented =
+                column.validation?.pattern.map { pattern(refused + $0 + ")") }
                 ?? .dotted(isKey ? "fields.KEY_TEXT" : "fields.NO_NUL")
             var args: [PythonArgument] = [.keyword("pattern", documented)]
             if notNull { args.append(.keyword("nullable", .bool(false))) }
@@ -545,7 +596,8 @@ struct PydanticSchemasGenerator {
             imports.from("app", import: "fields")
             let signed = (column.validation?.minimum ?? -1) < 0
             var args: [PythonArgument] = [
-                .keyword("pattern", .rawString(PydanticPatterns.decimal(precision: p, scale: s, signed: signed, maximum: column.validation?.maximum))),
+                .keyword(
+                    "pattern", .rawString(PydanticPatterns.decimal(precision: p, scale: s, signed: signed, maximum: column.validation?.maximum))),
                 .keyword("text", .bool(true)),
             ]
             if notNull { args.append(.keyword("nullable", .bool(false))) }

@@ -68,7 +68,7 @@ public enum PythonNames {
         "frozenset", "getattr", "globals", "hasattr", "hash", "help", "hex", "id", "input", "int", "isinstance",
         "issubclass", "iter", "len", "license", "list", "locals", "map", "max", "memoryview", "min", "next",
         "object", "oct", "open", "ord", "pow", "print", "property", "quit", "range", "repr", "reversed", "round",
-        "set", "setattr", "slice", "sorted", "staticmethod", "str", "sum", "super", "tuple", "type", "vars", "zip"
+        "set", "setattr", "slice", "sorted", "staticmethod", "str", "sum", "super", "tuple", "type", "vars", "zip",
     ]
 
     /// The modules the generator writes itself into the packages that hold one module per entity

@@ -76,29 +76,41 @@ public struct SQLAlchemyModelsGenerator {
         m.imports.from("sqlalchemy.ext.asyncio", import: "AsyncAttrs")
         m.imports.from("sqlalchemy.orm", import: "DeclarativeBase")
         m.body.append(.comment("One naming convention for every constraint and index: the DDL, the models and the\nmigrations agree on names."))
-        m.body.append(.assign(
-            target: "NAMING_CONVENTION", annotation: .subscripted(.name("dict"), [.name("str"), .name("str")]),
-            value: .dict(schema.namingConvention.sqlalchemyEntries.map { (PythonExpr.string($0.key), PythonExpr.string($0.pattern)) })))
-        m.body.append(.class(PythonClass(
-            name: "Base", bases: [.name("AsyncAttrs"), .name("DeclarativeBase")], docstring: "Base class of every model.",
-            body: [.assign(target: "metadata", annotation: nil, value: .name("MetaData").call(.keyword("naming_convention", .name("NAMING_CONVENTION"))))])))
+        m.body.append(
+            .assign(
+                target: "NAMING_CONVENTION", annotation: .subscripted(.name("dict"), [.name("str"), .name("str")]),
+                value: .dict(schema.namingConvention.sqlalchemyEntries.map { (PythonExpr.string($0.key), PythonExpr.string($0.pattern)) })))
+        m.body.append(
+            .class(
+                PythonClass(
+                    name: "Base", bases: [.name("AsyncAttrs"), .name("DeclarativeBase")], docstring: "Base class of every model.",
+                    body: [
+                        .assign(
+                            target: "metadata", annotation: nil,
+                            value: .name("MetaData").call(.keyword("naming_convention", .name("NAMING_CONVENTION"))))
+                    ])))
         return GeneratedFile(path: "app/models/base.py", contents: render(m))
     }
 
     func enums() -> GeneratedFile {
         var m = PythonModule(header: generatedHeader, docstring: "Enums of the schema.")
         m.imports.module("enum")
-        m.body.append(.function(PythonFunction(
-            name: "enum_values", parameters: [PythonParameter("enum_type", .subscripted(.name("type"), [.dotted("enum.Enum")]))],
-            returns: .subscripted(.name("list"), [.name("str")]),
-            body: [.return(.raw("[str(member.value) for member in enum_type]"))],
-            docstring: "Store enum values (not member names) in the database.")))
+        m.body.append(
+            .function(
+                PythonFunction(
+                    name: "enum_values", parameters: [PythonParameter("enum_type", .subscripted(.name("type"), [.dotted("enum.Enum")]))],
+                    returns: .subscripted(.name("list"), [.name("str")]),
+                    body: [.return(.raw("[str(member.value) for member in enum_type]"))],
+                    docstring: "Store enum values (not member names) in the database.")))
         for e in schema.enums {
             var taken: Set<String> = []
             let members: [PythonStatement] = e.values.map { value in
                 .assign(target: PythonNames.enumMember(value, taken: &taken), annotation: nil, value: .string(value))
             }
-            m.body.append(.class(PythonClass(name: PythonNames.enumClass(e.name), bases: [.name("str"), .dotted("enum.Enum")], docstring: e.comment, body: members)))
+            m.body.append(
+                .class(
+                    PythonClass(
+                        name: PythonNames.enumClass(e.name), bases: [.name("str"), .dotted("enum.Enum")], docstring: e.comment, body: members)))
         }
         return GeneratedFile(path: "app/models/enums.py", contents: render(m))
     }
@@ -119,9 +131,11 @@ public struct SQLAlchemyModelsGenerator {
                 let target = "\(fk.referencedTable).\(fk.referencedColumns[position])"
                 var fkArgs: [PythonArgument] = [.positional(.string(target))]
                 if let onDelete = fk.onDelete { fkArgs.append(.keyword("ondelete", .string(dialect.effective(onDelete).sql))) }
-                args.append(.positional(.dotted("sa.Column").call(
-                    .positional(.string(column.name)), .positional(types.sqlType(column.type, imports: &m.imports)),
-                    .positional(.dotted("sa.ForeignKey").call(fkArgs)), .keyword("primary_key", .bool(true)))))
+                args.append(
+                    .positional(
+                        .dotted("sa.Column").call(
+                            .positional(.string(column.name)), .positional(types.sqlType(column.type, imports: &m.imports)),
+                            .positional(.dotted("sa.ForeignKey").call(fkArgs)), .keyword("primary_key", .bool(true)))))
             }
             for index in table.indexes {
                 args.append(.positional(.dotted("sa.Index").call([.positional(.none)] + index.columns.map { .positional(.string($0)) })))
@@ -178,7 +192,10 @@ public struct SQLAlchemyModelsGenerator {
             let all = table.columns.map { PythonExpr.name(PythonNames.attribute($0.field)) }
             // An immutable mapping: ruff (RUF012) and mypy (the base declares the attribute) both accept it.
             m.imports.from("types", import: "MappingProxyType")
-            body.append(.assign(target: "__mapper_args__", annotation: nil, value: .name("MappingProxyType").call(.positional(.dict([(.string("primary_key"), .list(all))])))))
+            body.append(
+                .assign(
+                    target: "__mapper_args__", annotation: nil,
+                    value: .name("MappingProxyType").call(.positional(.dict([(.string("primary_key"), .list(all))])))))
         }
         var typeCheckingImports: Set<String> = []
         for relation in table.relations {
@@ -189,7 +206,9 @@ public struct SQLAlchemyModelsGenerator {
             m.imports.from("typing", import: "TYPE_CHECKING")
             let lines = typeCheckingImports.sorted { PythonNames.module(forEntity: $0) < PythonNames.module(forEntity: $1) }.map { entity in
                 let line = "    from app.models.\(PythonNames.module(forEntity: entity)) import \(PythonNames.entityClass(entity))"
-                return line.count <= 88 ? line : "    from app.models.\(PythonNames.module(forEntity: entity)) import (\n        \(PythonNames.entityClass(entity)),\n    )"
+                return line.count <= 88
+                    ? line
+                    : "    from app.models.\(PythonNames.module(forEntity: entity)) import (\n        \(PythonNames.entityClass(entity)),\n    )"
             }
             m.body.append(.raw("if TYPE_CHECKING:\n" + lines.joined(separator: "\n")))
         }
@@ -240,15 +259,20 @@ public struct SQLAlchemyModelsGenerator {
         }
         if database == .sqlite {
             for name in repeatedEnumColumns(table).sorted() {
-                guard let column = table.column(named: name), case let .enumeration(e) = column.type, let enumType = schema.enumType(named: e) else { continue }
+                guard let column = table.column(named: name), case let .enumeration(e) = column.type, let enumType = schema.enumType(named: e) else {
+                    continue
+                }
                 let values = enumType.values.map { SQLIdentifier.literal($0, for: .sqlite) }.joined(separator: ", ")
                 let expression = "\(SQLIdentifier.quoted(column.name, for: .sqlite)) IN (\(values))"
-                args.append(.dotted("sa.CheckConstraint").call(.positional(.string(expression)), .keyword("name", .string("\(column.name)_\(enumType.databaseName)"))))
+                args.append(
+                    .dotted("sa.CheckConstraint").call(
+                        .positional(.string(expression)), .keyword("name", .string("\(column.name)_\(enumType.databaseName)"))))
             }
         }
         for index in table.indexes where !(database == .mysql && Self.isUnsupportedOnMySQL(index, in: table)) {
             imports.module("sqlalchemy as sa")
-            let isConventional = index.expressions.isEmpty && index.name == schema.namingConvention.indexName(table: table.name, columns: index.columns)
+            let isConventional =
+                index.expressions.isEmpty && index.name == schema.namingConvention.indexName(table: table.name, columns: index.columns)
             var indexArgs: [PythonArgument] = [.positional(isConventional ? .none : .string(index.name))]
             indexArgs += index.columns.map { .positional(.string($0)) }
             for expression in index.expressions {
@@ -404,7 +428,8 @@ public struct SQLAlchemyModelsGenerator {
                 let primary = zip(ownAttr, own).map { "\(entity).\($0) == \(joinTable).c.\($1)" }
                 let secondary = zip(ownAttr, other).map { "\(entity).\($0) == \(joinTable).c.\($1)" }
                 args.append(.keyword("primaryjoin", .string(primary.count == 1 ? primary[0] : "and_(" + primary.joined(separator: ", ") + ")")))
-                args.append(.keyword("secondaryjoin", .string(secondary.count == 1 ? secondary[0] : "and_(" + secondary.joined(separator: ", ") + ")")))
+                args.append(
+                    .keyword("secondaryjoin", .string(secondary.count == 1 ? secondary[0] : "and_(" + secondary.joined(separator: ", ") + ")")))
             }
             if relation.throughEntity != nil {
                 // The association entity owns the rows; this is a read-only shortcut through it.

@@ -79,17 +79,20 @@ struct SQLAlchemyTypeMapping {
             return sa("JSON").call().dot("with_variant").call(.positional(.dotted("postgresql.JSONB").call()), .positional(.string("postgresql")))
         case .bytes:
             imports.from("sqlalchemy.dialects", import: "mysql")
-            return sa("LargeBinary").call().dot("with_variant").call(.positional(.dotted("mysql.LONGBLOB").call()), .positional(.string("mysql")), .positional(.string("mariadb")))
+            return sa("LargeBinary").call().dot("with_variant").call(
+                .positional(.dotted("mysql.LONGBLOB").call()), .positional(.string("mysql")), .positional(.string("mariadb")))
         case let .enumeration(name):
             imports.from("app.models.enums", import: PythonNames.enumClass(name), "enum_values")
             let databaseName = schema.enumType(named: name)?.databaseName ?? Identifiers.snakeCase(name)
             return sa("Enum").call(
-                .positional(.name(PythonNames.enumClass(name))), .keyword("name", .string(databaseName)), .keyword("create_constraint", .bool(enumCheck)),
+                .positional(.name(PythonNames.enumClass(name))), .keyword("name", .string(databaseName)),
+                .keyword("create_constraint", .bool(enumCheck)),
                 .keyword("values_callable", .name("enum_values")))
         case let .array(element):
             imports.from("sqlalchemy.dialects", import: "postgresql")
             let inner = sqlType(element, imports: &imports)
-            return sa("JSON").call().dot("with_variant").call(.positional(.dotted("postgresql.ARRAY").call(.positional(inner))), .positional(.string("postgresql")))
+            return sa("JSON").call().dot("with_variant").call(
+                .positional(.dotted("postgresql.ARRAY").call(.positional(inner))), .positional(.string("postgresql")))
         }
     }
 

@@ -19,9 +19,11 @@ struct TestsGenerator {
     /// The fixtures and factories, then one job per entity the tests can create.
     func jobs() -> [FileJob] {
         let creatable = creatableEntities()
-        var jobs: [FileJob] = [{
-            [GeneratedFile(path: "tests/__init__.py", contents: "# \(generatedHeader)\n"), conftest(), factories(creatable)]
-        }]
+        var jobs: [FileJob] = [
+            {
+                [GeneratedFile(path: "tests/__init__.py", contents: "# \(generatedHeader)\n"), conftest(), factories(creatable)]
+            }
+        ]
         for view in views {
             // A resource the API cannot create keeps a test module: its test says why it is skipped.
             jobs.append { [creatable.contains(view.entity) ? entityTests(view, creatable: creatable) : skippedTests(view)] }
@@ -63,47 +65,50 @@ struct TestsGenerator {
         m.imports.from("collections.abc", import: "AsyncIterator")
         m.imports.module("httpx")
         m.imports.module("pytest")
-        m.body = [.raw("""
-            # Tests never touch the database of DATABASE_URL: they use TEST_DATABASE_URL, or a SQLite file.
-            os.environ["DATABASE_URL"] = os.environ.get(
-                "TEST_DATABASE_URL", "sqlite+aiosqlite:///./test.db"
-            )
+        m.body = [
+            .raw(
+                """
+                # Tests never touch the database of DATABASE_URL: they use TEST_DATABASE_URL, or a SQLite file.
+                os.environ["DATABASE_URL"] = os.environ.get(
+                    "TEST_DATABASE_URL", "sqlite+aiosqlite:///./test.db"
+                )
 
 
-            @pytest.fixture
-            def anyio_backend() -> str:
-                return "asyncio"
+                @pytest.fixture
+                def anyio_backend() -> str:
+                    return "asyncio"
 
 
-            @pytest.fixture
-            async def client() -> AsyncIterator[httpx.AsyncClient]:
-                \"\"\"A client for the app, on tables dropped and created anew for each test.\"\"\"
-                from sqlalchemy.ext.asyncio import create_async_engine
+                @pytest.fixture
+                async def client() -> AsyncIterator[httpx.AsyncClient]:
+                    \"\"\"A client for the app, on tables dropped and created anew for each test.\"\"\"
+                    from sqlalchemy.ext.asyncio import create_async_engine
 
-                from app.config import settings
-                from app.db import engine
-                from app.main import app
-                from app.models import Base
+                    from app.config import settings
+                    from app.db import engine
+                    from app.main import app
+                    from app.models import Base
 
-                # A plain engine for the set-up: the app's begins every SQLite transaction.
-                setup = create_async_engine(settings.database_url)
-                async with setup.connect() as connection:
-                    if connection.dialect.name == "sqlite":
-                        # Tables in a foreign-key cycle cannot be dropped one by one with
-                        # enforcement on; new connections turn it back on (app.db).
-                        await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-                    await connection.run_sync(Base.metadata.drop_all)
-                    await connection.run_sync(Base.metadata.create_all)
-                    await connection.commit()
-                await setup.dispose()
-                await engine.dispose()
-                transport = httpx.ASGITransport(app=app)
-                async with httpx.AsyncClient(
-                    transport=transport, base_url="http://test"
-                ) as test_client:
-                    yield test_client
-                await engine.dispose()
-            """)]
+                    # A plain engine for the set-up: the app's begins every SQLite transaction.
+                    setup = create_async_engine(settings.database_url)
+                    async with setup.connect() as connection:
+                        if connection.dialect.name == "sqlite":
+                            # Tables in a foreign-key cycle cannot be dropped one by one with
+                            # enforcement on; new connections turn it back on (app.db).
+                            await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                        await connection.run_sync(Base.metadata.drop_all)
+                        await connection.run_sync(Base.metadata.create_all)
+                        await connection.commit()
+                    await setup.dispose()
+                    await engine.dispose()
+                    transport = httpx.ASGITransport(app=app)
+                    async with httpx.AsyncClient(
+                        transport=transport, base_url="http://test"
+                    ) as test_client:
+                        yield test_client
+                    await engine.dispose()
+                """)
+        ]
         return GeneratedFile(path: "tests/conftest.py", contents: render(m))
     }
 
@@ -183,28 +188,32 @@ struct TestsGenerator {
         func test(_ name: String, _ body: [String]) {
             out += ["", "", "async def test_\(name)(client: httpx.AsyncClient) -> None:"] + body.map { "    " + $0 }
         }
-        test("unknown_field_is_422", [
-            "created = await factories.create_\(snake)(client)",
-            "url = f\"\(base)/\(keyPath("created"))\"",
-            "response = await client.patch(url, json={\"no_such_field\": 1})",
-            "assert response.status_code == 422",
-            "assert response.headers[\"content-type\"] == \"application/problem+json\"",
-            "assert (await client.get(url)).json() == created",
-        ])
+        test(
+            "unknown_field_is_422",
+            [
+                "created = await factories.create_\(snake)(client)",
+                "url = f\"\(base)/\(keyPath("created"))\"",
+                "response = await client.patch(url, json={\"no_such_field\": 1})",
+                "assert response.status_code == 422",
+                "assert response.headers[\"content-type\"] == \"application/problem+json\"",
+                "assert (await client.get(url)).json() == created",
+            ])
         let keyNames = Set(view.keyColumns.map(\.name))
         for unique in view.table.uniques where unique.columns.count == 1 {
             guard let column = view.table.column(named: unique.columns[0]), !keyNames.contains(column.name), column.relation == nil,
-                  !column.sensitive, view.writableColumns.contains(where: { $0.name == column.name }), samples.value(for: column) != nil
+                !column.sensitive, view.writableColumns.contains(where: { $0.name == column.name }), samples.value(for: column) != nil
             else { continue }
             let field = PythonRenderer.quote(column.field)
-            test("duplicate_\(column.name)_is_409", [
-                "first = await factories.create_\(snake)(client)",
-                "second = await factories.create_\(snake)(client)",
-                "url = f\"\(base)/\(keyPath("second"))\"",
-                "response = await client.patch(url, json={\(field): first[\(field)]})",
-                "assert response.status_code == 409, response.text",
-                "assert response.json()[\"errors\"][0][\"loc\"] == [\"body\", \(field)]",
-            ])
+            test(
+                "duplicate_\(column.name)_is_409",
+                [
+                    "first = await factories.create_\(snake)(client)",
+                    "second = await factories.create_\(snake)(client)",
+                    "url = f\"\(base)/\(keyPath("second"))\"",
+                    "response = await client.patch(url, json={\(field): first[\(field)]})",
+                    "assert response.status_code == 409, response.text",
+                    "assert response.json()[\"errors\"][0][\"loc\"] == [\"body\", \(field)]",
+                ])
         }
         let filters = FastAPIAppGenerator.filters(view).filter { !$0.column.sensitive && $0.column.type != .float && $0.column.type != .datetime }
         if !filters.isEmpty {
@@ -232,23 +241,25 @@ struct TestsGenerator {
             let target = EntityView(schema: schema, table: targetTable)
             let segment = relation.name.replacingOccurrences(of: "_", with: "-")
             let keyField = PythonRenderer.quote(key.field)
-            test("links_\(relation.name)", [
-                "owner = await factories.create_\(snake)(client)",
-                "other = await factories.create_\(Identifiers.snakeCase(target.entity))(client)",
-                "url = f\"\(base)/\(keyPath("owner"))\"",
-                "link = f\"{url}/\(segment)/{other['\(key.field)']}\"",
-                "assert (await client.post(link)).status_code == 204",
-                "assert (await client.post(link)).status_code == 204  # idempotent",
-                "linked = (await client.get(url)).json()[\(PythonRenderer.quote(relation.name))]",
-                "assert other[\(keyField)] in [item[\(keyField)] for item in linked]",
-                "assert (await client.delete(link)).status_code == 204",
-                "assert (await client.get(url)).json()[\(PythonRenderer.quote(relation.name))] == []",
-            ])
+            test(
+                "links_\(relation.name)",
+                [
+                    "owner = await factories.create_\(snake)(client)",
+                    "other = await factories.create_\(Identifiers.snakeCase(target.entity))(client)",
+                    "url = f\"\(base)/\(keyPath("owner"))\"",
+                    "link = f\"{url}/\(segment)/{other['\(key.field)']}\"",
+                    "assert (await client.post(link)).status_code == 204",
+                    "assert (await client.post(link)).status_code == 204  # idempotent",
+                    "linked = (await client.get(url)).json()[\(PythonRenderer.quote(relation.name))]",
+                    "assert other[\(keyField)] in [item[\(keyField)] for item in linked]",
+                    "assert (await client.delete(link)).status_code == 204",
+                    "assert (await client.get(url)).json()[\(PythonRenderer.quote(relation.name))] == []",
+                ])
         }
         for fk in view.table.foreignKeys where fk.columns.count == 1 {
             guard let column = view.table.column(named: fk.columns[0]), !column.nullable,
-                  let parentTable = schema.table(named: fk.referencedTable), let parent = parentTable.entity, parent != view.entity,
-                  creatable.contains(parent), parentTable.primaryKey?.columns == fk.referencedColumns
+                let parentTable = schema.table(named: fk.referencedTable), let parent = parentTable.entity, parent != view.entity,
+                creatable.contains(parent), parentTable.primaryKey?.columns == fk.referencedColumns
             else { continue }
             let action = fk.onDelete ?? .noAction
             let parentBase = "/api/v1\(EntityView(schema: schema, table: parentTable).routePrefix)"
@@ -260,11 +271,15 @@ struct TestsGenerator {
             ]
             switch action {
             case .cascade:
-                test("goes_with_its_\(column.name)", common + ["assert deleted.status_code == 204", "assert (await client.get(child_url)).status_code == 404"])
+                test(
+                    "goes_with_its_\(column.name)",
+                    common + ["assert deleted.status_code == 204", "assert (await client.get(child_url)).status_code == 404"])
             case .restrict, .noAction:
-                test("keeps_its_\(column.name)", common + [
-                    "assert deleted.status_code == 409, deleted.text", "assert (await client.get(child_url)).json() == child",
-                ])
+                test(
+                    "keeps_its_\(column.name)",
+                    common + [
+                        "assert deleted.status_code == 409, deleted.text", "assert (await client.get(child_url)).json() == child",
+                    ])
             default:
                 continue
             }
@@ -290,14 +305,18 @@ struct TestsGenerator {
         let snake = Identifiers.snakeCase(view.entity)
         var m = PythonModule(header: generatedHeader, docstring: "HTTP tests of \(view.routePrefix).")
         m.imports.module("pytest")
-        let reason = schema.uncreatableEntities.contains(view.entity)
+        let reason =
+            schema.uncreatableEntities.contains(view.entity)
             ? "\(view.entity) cannot be created through the API: its required relations form a cycle (see README.md)"
             : "\(view.entity) cannot be created through the API with generated values (a required field or parent has none)"
-        m.body = [.raw("""
-            @pytest.mark.skip(reason=\(PythonRenderer.quote(reason)))
-            def test_round_trip() -> None:
-                \"\"\"Skipped, and counted as skipped: never left out silently.\"\"\"
-            """)]
+        m.body = [
+            .raw(
+                """
+                @pytest.mark.skip(reason=\(PythonRenderer.quote(reason)))
+                def test_round_trip() -> None:
+                    \"\"\"Skipped, and counted as skipped: never left out silently.\"\"\"
+                """)
+        ]
         return GeneratedFile(path: "tests/test_\(view.module).py", contents: render(m))
     }
 
@@ -321,7 +340,9 @@ struct TestsGenerator {
         lines.append("    assert listed.status_code == 200")
         lines.append("    assert listed.json()[\"count\"] >= 1")
         let keyNames = Set(view.keyColumns.map(\.name))
-        if let column = view.writableColumns.first(where: { !keyNames.contains($0.name) && $0.relation == nil && !$0.sensitive && samples.changedValue(for: $0) != nil }) {
+        if let column = view.writableColumns.first(where: {
+            !keyNames.contains($0.name) && $0.relation == nil && !$0.sensitive && samples.changedValue(for: $0) != nil
+        }) {
             let attr = PythonRenderer.quote(column.field)
             let value = samples.changedValue(for: column)!
             lines.append("    patched = await client.patch(url, json={\(attr): \(value)})")

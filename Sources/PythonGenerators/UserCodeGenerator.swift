@@ -43,15 +43,18 @@ struct UserCodeGenerator {
     }
 
     func package() -> GeneratedFile {
-        let m = PythonModule(header: generatedHeader, docstring: "Your hooks, one module per entity: `app/hooks/<entity>.py` is written once and is yours.")
+        let m = PythonModule(
+            header: generatedHeader, docstring: "Your hooks, one module per entity: `app/hooks/<entity>.py` is written once and is yours.")
         return GeneratedFile(path: "app/hooks/__init__.py", contents: PythonRenderer().render(m))
     }
 
     func custom() -> GeneratedFile {
-        var m = PythonModule(header: userFileHeader, docstring: """
-            Your own routes. `app/main.py` mounts `router` under the API prefix (`/api/v1`), beside the
-            generated ones; \(backend == .sqlalchemy ? "`SessionDep` gives a route the request's session, committed before the response" : "`EngineDep` gives a route the ODMantic engine").
-            """)
+        var m = PythonModule(
+            header: userFileHeader,
+            docstring: """
+                Your own routes. `app/main.py` mounts `router` under the API prefix (`/api/v1`), beside the
+                generated ones; \(backend == .sqlalchemy ? "`SessionDep` gives a route the request's session, committed before the response" : "`EngineDep` gives a route the ODMantic engine").
+                """)
         m.imports.from("fastapi", import: "APIRouter")
         m.body = [.assign(target: "router", annotation: nil, value: .name("APIRouter").call(.keyword("tags", .list([.string("custom")]))))]
         return GeneratedFile(path: "app/custom.py", contents: PythonRenderer().render(m), isUserFile: true)
@@ -63,16 +66,20 @@ struct UserCodeGenerator {
         let model = PythonNames.entityClass(e)
         let variable = FastAPIAppGenerator.Names(view: view).variable
         let sql = backend == .sqlalchemy
-        var m = PythonModule(header: userFileHeader, docstring: sql ? """
-            Hooks of \(e): the generated CRUD calls them around every write, in the request's transaction.
+        var m = PythonModule(
+            header: userFileHeader,
+            docstring: sql
+                ? """
+                Hooks of \(e): the generated CRUD calls them around every write, in the request's transaction.
 
-            Raise an `HTTPException` (409, 422) to refuse: the request answers it and nothing is written.
-            A write hook may run more queries on `session`; they commit with the request.
-            """ : """
-            Hooks of \(e): the generated CRUD and routes call them around every write.
+                Raise an `HTTPException` (409, 422) to refuse: the request answers it and nothing is written.
+                A write hook may run more queries on `session`; they commit with the request.
+                """
+                : """
+                Hooks of \(e): the generated CRUD and routes call them around every write.
 
-            Raise an `HTTPException` (409, 422) in a `before_` hook to refuse: nothing is written.
-            """)
+                Raise an `HTTPException` (409, 422) in a `before_` hook to refuse: nothing is written.
+                """)
         let session: PythonParameter
         let listed: PythonParameter
         if sql {
@@ -89,24 +96,31 @@ struct UserCodeGenerator {
         m.imports.from("app.models.\(view.module)", import: model)
         m.imports.from("app.schemas.\(view.module)", import: "\(e)Create", "\(e)Update")
         let object = PythonParameter(variable, .name(model))
-        func hook(_ name: String, _ parameters: [PythonParameter], returns: PythonExpr?, docstring: String, body: [PythonStatement] = []) -> PythonStatement {
-            .function(PythonFunction(name: name, parameters: parameters, returns: returns ?? PythonExpr.none, body: body, isAsync: true, docstring: docstring))
+        func hook(
+            _ name: String, _ parameters: [PythonParameter], returns: PythonExpr?, docstring: String, body: [PythonStatement] = []
+        ) -> PythonStatement {
+            .function(
+                PythonFunction(
+                    name: name, parameters: parameters, returns: returns ?? PythonExpr.none, body: body, isAsync: true, docstring: docstring))
         }
         let pending = sql ? " (not yet committed)" : ""
         m.body = [
-            hook("before_create", [session, PythonParameter("body", .name("\(e)Create"))], returns: .name("\(e)Create"),
-                 docstring: "Before a \(e) is inserted: returns the body to insert (this one, or a changed copy).",
-                 body: [.return(.name("body"))]),
+            hook(
+                "before_create", [session, PythonParameter("body", .name("\(e)Create"))], returns: .name("\(e)Create"),
+                docstring: "Before a \(e) is inserted: returns the body to insert (this one, or a changed copy).",
+                body: [.return(.name("body"))]),
             hook("after_create", [session, object], returns: nil, docstring: "After a \(e) is inserted\(pending)."),
-            hook("before_update", [session, object, PythonParameter("body", .name("\(e)Update"))], returns: .name("\(e)Update"),
-                 docstring: "Before a \(e) is changed: returns the changes to apply.",
-                 body: [.return(.name("body"))]),
+            hook(
+                "before_update", [session, object, PythonParameter("body", .name("\(e)Update"))], returns: .name("\(e)Update"),
+                docstring: "Before a \(e) is changed: returns the changes to apply.",
+                body: [.return(.name("body"))]),
             hook("after_update", [session, object], returns: nil, docstring: "After a \(e) is changed\(pending)."),
             hook("before_delete", [session, object], returns: nil, docstring: "Before a \(e) is deleted: raise to refuse."),
             hook("after_delete", [session, object], returns: nil, docstring: "After a \(e) is deleted\(pending)."),
-            hook("filter_list", [session, listed], returns: listed.annotation,
-                 docstring: "The \(sql ? "query" : "filter") of the list route and its count: add default filters (tenancy, soft delete).",
-                 body: [.return(.name(listed.name))]),
+            hook(
+                "filter_list", [session, listed], returns: listed.annotation,
+                docstring: "The \(sql ? "query" : "filter") of the list route and its count: add default filters (tenancy, soft delete).",
+                body: [.return(.name(listed.name))]),
         ]
         return GeneratedFile(path: "app/hooks/\(view.module).py", contents: PythonRenderer().render(m), isUserFile: true)
     }

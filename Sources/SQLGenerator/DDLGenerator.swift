@@ -42,13 +42,18 @@ public struct DDLGenerator: Sendable {
         }
         for table in order {
             let deferredHere = deferred[table.name] ?? []
-            statements.append(.createTable(createTable(table, schema: schema, deferring: deferredHere, diagnostics: &diagnostics, sourceMap: sourceMap)))
+            statements.append(
+                .createTable(createTable(table, schema: schema, deferring: deferredHere, diagnostics: &diagnostics, sourceMap: sourceMap)))
             if dialect == .postgresql {
                 if let c = table.comment { comments.append(.commentOnTable(table: table.name, comment: c)) }
-                for column in table.columns { if let c = column.comment { comments.append(.commentOnColumn(table: table.name, column: column.name, comment: c)) } }
+                for column in table.columns {
+                    if let c = column.comment { comments.append(.commentOnColumn(table: table.name, column: column.name, comment: c)) }
+                }
             }
             for index in table.indexes {
-                if let statement = createIndex(index, table: table, diagnostics: &diagnostics, sourceMap: sourceMap) { indexes.append(.createIndex(statement)) }
+                if let statement = createIndex(index, table: table, diagnostics: &diagnostics, sourceMap: sourceMap) {
+                    indexes.append(.createIndex(statement))
+                }
             }
         }
         for table in order {
@@ -102,7 +107,9 @@ public struct DDLGenerator: Sendable {
         var ready = MinHeap()
         for k in tables.indices where pending[k] == 0 { ready.push(k) }
         func blockers(_ table: Table) -> [ForeignKey] {
-            table.foreignKeys.filter { $0.referencedTable != table.name && names.contains($0.referencedTable) && !created.contains($0.referencedTable) }
+            table.foreignKeys.filter {
+                $0.referencedTable != table.name && names.contains($0.referencedTable) && !created.contains($0.referencedTable)
+            }
         }
         func create(_ k: Int) {
             alive[k] = false
@@ -170,7 +177,8 @@ public struct DDLGenerator: Sendable {
 
     // MARK: Tables
 
-    func createTable(_ table: Table, schema: Schema, deferring: Set<String>, diagnostics: inout DiagnosticBag, sourceMap: SourceMap) -> SQLCreateTable {
+    func createTable(_ table: Table, schema: Schema, deferring: Set<String>, diagnostics: inout DiagnosticBag, sourceMap: SourceMap) -> SQLCreateTable
+    {
         var columns: [SQLColumnDefinition] = []
         var constraints: [SQLTableConstraint] = []
         for column in table.columns {
@@ -186,12 +194,15 @@ public struct DDLGenerator: Sendable {
             // SQLite has no enum type: a CHECK keeps the column to the enum's values.
             var seen: [String] = []  // a table has a few enum columns: a list is cheaper than a set
             for column in table.columns {
-                guard case let .enumeration(name) = column.type, column.nativeType(for: dialect) == nil, let e = schema.enumType(named: name) else { continue }
+                guard case let .enumeration(name) = column.type, column.nativeType(for: dialect) == nil, let e = schema.enumType(named: name) else {
+                    continue
+                }
                 var constraintName = "ck_\(table.name)_\(e.databaseName)"
                 if seen.contains(constraintName) { constraintName = "ck_\(table.name)_\(column.name)_\(e.databaseName)" }
                 seen.append(constraintName)
                 let values = e.values.map { SQLIdentifier.literal($0, for: dialect) }.joined(separator: ", ")
-                constraints.append(SQLTableConstraint(name: constraintName, kind: .check("\(SQLIdentifier.quoted(column.name, for: dialect)) IN (\(values))")))
+                constraints.append(
+                    SQLTableConstraint(name: constraintName, kind: .check("\(SQLIdentifier.quoted(column.name, for: dialect)) IN (\(values))")))
             }
         }
         let options = dialect == .mysql ? "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci" : nil
@@ -202,7 +213,8 @@ public struct DDLGenerator: Sendable {
         let onDelete = fk.onDelete.map(dialect.effective), onUpdate = fk.onUpdate.map(dialect.effective)
         return SQLTableConstraint(
             name: fk.name,
-            kind: .foreignKey(columns: fk.columns, table: fk.referencedTable, referencedColumns: fk.referencedColumns, onDelete: onDelete, onUpdate: onUpdate))
+            kind: .foreignKey(
+                columns: fk.columns, table: fk.referencedTable, referencedColumns: fk.referencedColumns, onDelete: onDelete, onUpdate: onUpdate))
     }
 
     func columnDefinition(_ column: Column, table: Table, schema: Schema) -> SQLColumnDefinition {
@@ -246,7 +258,8 @@ public struct DDLGenerator: Sendable {
             parts += index.expressions.map { "(\($0))" }
         case .mysql:
             if let m = index.method, m != .btree {
-                diagnostics.warning("InnoDB (MySQL/MariaDB) has only b-tree indexes here; the '\(m.rawValue)' method of '\(index.name)' is ignored", at: location)
+                diagnostics.warning(
+                    "InnoDB (MySQL/MariaDB) has only b-tree indexes here; the '\(m.rawValue)' method of '\(index.name)' is ignored", at: location)
             }
             method = nil
             if !index.expressions.isEmpty {
@@ -270,7 +283,9 @@ public struct DDLGenerator: Sendable {
                 default: return false
                 }
             }) {
-                diagnostics.warning("MySQL/MariaDB cannot index the text/blob column '\(textColumn)' without a prefix length; '\(index.name)' is not created there (use string(n))", at: location)
+                diagnostics.warning(
+                    "MySQL/MariaDB cannot index the text/blob column '\(textColumn)' without a prefix length; '\(index.name)' is not created there (use string(n))",
+                    at: location)
                 return nil
             }
         }

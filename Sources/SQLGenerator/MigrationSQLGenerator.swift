@@ -118,10 +118,12 @@ public struct MigrationSQLGenerator: Sendable {
             return [dropConstraint(t, fk.name)]
         case let .alterPrimaryKey(t, from, to):
             if dialect == .mysql {
-                let parts = (from == nil ? [] : ["DROP PRIMARY KEY"]) + (to.map { ["ADD PRIMARY KEY (\($0.columns.map(q).joined(separator: ", ")))"] } ?? [])
+                let parts =
+                    (from == nil ? [] : ["DROP PRIMARY KEY"]) + (to.map { ["ADD PRIMARY KEY (\($0.columns.map(q).joined(separator: ", ")))"] } ?? [])
                 return parts.isEmpty ? [] : ["ALTER TABLE \(q(t)) \(parts.joined(separator: ", "))"]
             }
-            return (from.map { [dropConstraint(t, $0.name)] } ?? []) + (to.map { [addConstraint(t, SQLTableConstraint(name: $0.name, kind: .primaryKey($0.columns)))] } ?? [])
+            return (from.map { [dropConstraint(t, $0.name)] } ?? [])
+                + (to.map { [addConstraint(t, SQLTableConstraint(name: $0.name, kind: .primaryKey($0.columns)))] } ?? [])
         case let .renamePrimaryKey(t, from, to, _):
             guard dialect == .postgresql else { return [] }  // MySQL's primary key is always PRIMARY
             return ["ALTER TABLE \(q(t)) RENAME CONSTRAINT \(sql.constraintName(from)) TO \(sql.constraintName(to))"]
@@ -159,7 +161,8 @@ public struct MigrationSQLGenerator: Sendable {
     /// `ALTER TABLE`), with their indexes and comments. Enum types come from their own operations.
     func createTables(_ tables: [Table]) -> [String] {
         let names = Set(tables.map(\.name))
-        let subset = Schema(name: new.name, namingConvention: new.namingConvention, enums: new.enums, tables: new.tables.filter { names.contains($0.name) })
+        let subset = Schema(
+            name: new.name, namingConvention: new.namingConvention, enums: new.enums, tables: new.tables.filter { names.contains($0.name) })
         return ddl.generate(subset).statements.compactMap { statement in
             switch statement {
             case .pragma, .createEnumType: return nil
@@ -188,9 +191,10 @@ public struct MigrationSQLGenerator: Sendable {
             out.append("ALTER TABLE \(q(table)) ADD COLUMN \(sql.render(definition))")
             out.append("UPDATE \(q(table)) SET \(q(column.name)) = \(backfill)")
             definition.notNull = true
-            out.append(dialect == .mysql
-                ? "ALTER TABLE \(q(table)) MODIFY COLUMN \(sql.render(definition))"
-                : "ALTER TABLE \(q(table)) ALTER COLUMN \(q(column.name)) SET NOT NULL")
+            out.append(
+                dialect == .mysql
+                    ? "ALTER TABLE \(q(table)) MODIFY COLUMN \(sql.render(definition))"
+                    : "ALTER TABLE \(q(table)) ALTER COLUMN \(q(column.name)) SET NOT NULL")
         } else {
             out.append("ALTER TABLE \(q(table)) ADD COLUMN \(sql.render(definition))")
         }
@@ -240,7 +244,6 @@ public struct MigrationSQLGenerator: Sendable {
         (removing ? new : old).columns(ofEnum: enumType.name, on: dialect)
     }
 
-
     func alterEnum(from: EnumType, to: EnumType, renames: [String: String]) -> [String] {
         let change = EnumChange(from: from, to: to, renames: renames)
         let relabelled = change.relabelled, removed = change.removed, added = change.added
@@ -249,10 +252,14 @@ public struct MigrationSQLGenerator: Sendable {
         func relabel(_ table: Table, _ column: Column) {
             let c = q(column.name), cast = dialect == .postgresql ? "::text" : ""
             if dialect != .postgresql {
-                for (old, new) in change.renamed { out.append("UPDATE \(q(table.name)) SET \(c) = \(sql.literal(new)) WHERE \(c) = \(sql.literal(old))") }
+                for (old, new) in change.renamed {
+                    out.append("UPDATE \(q(table.name)) SET \(c) = \(sql.literal(new)) WHERE \(c) = \(sql.literal(old))")
+                }
             }
             if !removed.isEmpty, let value = EnumChange.replacement(for: column, in: to) {
-                out.append("UPDATE \(q(table.name)) SET \(c) = \(sql.literal(value)) WHERE \(c)\(cast) IN (\(removed.map(sql.literal).joined(separator: ", ")))")
+                out.append(
+                    "UPDATE \(q(table.name)) SET \(c) = \(sql.literal(value)) WHERE \(c)\(cast) IN (\(removed.map(sql.literal).joined(separator: ", ")))"
+                )
             }
         }
         if dialect == .mysql {
@@ -323,8 +330,8 @@ extension MigrationSQLGenerator {
         for operation in operations {
             switch operation {
             case let .addColumn(t, _), let .dropColumn(t, _), let .alterColumn(t, _, _), let .addUnique(t, _), let .dropUnique(t, _),
-                 let .addCheck(t, _), let .dropCheck(t, _), let .addForeignKey(t, _), let .dropForeignKey(t, _),
-                 let .alterPrimaryKey(t, _, _), let .renamePrimaryKey(t, _, _, _), let .renameUnique(t, _, _), let .renameCheck(t, _, _):
+                let .addCheck(t, _), let .dropCheck(t, _), let .addForeignKey(t, _), let .dropForeignKey(t, _),
+                let .alterPrimaryKey(t, _, _), let .renamePrimaryKey(t, _, _, _), let .renameUnique(t, _, _), let .renameCheck(t, _, _):
                 rebuilt.insert(current(t))
             case let .alterEnum(from, to, renames):
                 enumChanges[to.name] = EnumChange(from: from, to: to, renames: renames)

@@ -138,4 +138,3 @@ extension ColumnType: Codable {
         try container.encode(description)
     }
 }
-

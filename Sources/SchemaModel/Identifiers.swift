@@ -65,7 +65,8 @@ public enum Identifiers {
             guard let first = bytes.first else { return false }
             if first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9") { return false }
             for c in bytes {
-                let ok = (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+                let ok =
+                    (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
                     || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "_")
                 if !ok { return false }
             }

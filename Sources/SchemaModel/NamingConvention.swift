@@ -77,8 +77,8 @@ public struct NamingConvention: Codable, Equatable, Sendable {
     /// Otherwise `nil`, and `apply` runs the replacements themselves.
     static func substitute(_ pattern: String, table: String, columns: [String], referredTable: String, constraint: String) -> String? {
         guard FastText.isASCII(table, without: UInt8(ascii: "%")), FastText.isASCII(referredTable, without: UInt8(ascii: "%")),
-              FastText.isASCII(constraint, without: UInt8(ascii: "%")),
-              columns.allSatisfy({ FastText.isASCII($0, without: UInt8(ascii: "%")) })
+            FastText.isASCII(constraint, without: UInt8(ascii: "%")),
+            columns.allSatisfy({ FastText.isASCII($0, without: UInt8(ascii: "%")) })
         else { return nil }
         var out: [UInt8] = []
         let done: Bool? = pattern.utf8.withContiguousStorageIfAvailable { p -> Bool in

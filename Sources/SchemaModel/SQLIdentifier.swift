@@ -7,7 +7,8 @@ public enum SQLIdentifier {
         if let safe = name.utf8.withContiguousStorageIfAvailable({ bytes -> Bool in
             guard let first = bytes.first, !(first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else { return false }
             for byte in bytes {
-                let ok = (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                let ok =
+                    (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
                     || byte == UInt8(ascii: "_")
                 if !ok { return false }
             }

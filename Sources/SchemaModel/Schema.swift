@@ -118,7 +118,9 @@ public struct MongoOptions: Codable, Equatable, Sendable {
     public var ttlSeconds: Int?
     public var textFields: [String]?
 
-    public init(collection: String? = nil, additionalProperties: Bool? = nil, ttlField: String? = nil, ttlSeconds: Int? = nil, textFields: [String]? = nil) {
+    public init(
+        collection: String? = nil, additionalProperties: Bool? = nil, ttlField: String? = nil, ttlSeconds: Int? = nil, textFields: [String]? = nil
+    ) {
         self.collection = collection
         self.additionalProperties = additionalProperties
         self.ttlField = ttlField
@@ -285,7 +287,9 @@ public struct Index: Codable, Equatable, Sendable {
     public var predicate: String?
     public var method: IndexMethod?
 
-    public init(name: String, columns: [String], expressions: [String] = [], unique: Bool = false, predicate: String? = nil, method: IndexMethod? = nil) {
+    public init(
+        name: String, columns: [String], expressions: [String] = [], unique: Bool = false, predicate: String? = nil, method: IndexMethod? = nil
+    ) {
         self.name = name
         self.columns = columns
         self.expressions = expressions

@@ -134,7 +134,9 @@ struct DocumentDecoder {
                 diagnostics.error("enum '\(key.value)' has no 'values'", at: m.location)
                 return nil
             }
-            if let renames = m.value(forASCII: "renamed_from"), let pairs = mapping(renames, what: "'renamed_from' (a mapping of new value: old value)") {
+            if let renames = m.value(forASCII: "renamed_from"),
+                let pairs = mapping(renames, what: "'renamed_from' (a mapping of new value: old value)")
+            {
                 for entry in pairs.entries {
                     guard let old = string(entry.value, what: "the old value of '\(entry.key.value)'") else { continue }
                     renamedValues.append((Located(entry.key.value, at: entry.key.location), old))
@@ -163,7 +165,8 @@ struct DocumentDecoder {
         if let pk = keyed[.primary_key] {
             if case let .scalar(s) = pk, let b = s.boolValue {
                 if b {
-                    diagnostics.error("'primary_key' on an entity is a list of fields or false; mark key fields with 'primary_key: true' instead", at: s.location)
+                    diagnostics.error(
+                        "'primary_key' on an entity is a list of fields or false; mark key fields with 'primary_key: true' instead", at: s.location)
                 } else {
                     entity.keyless = Located(true, at: s.location)
                 }
@@ -247,7 +250,9 @@ struct DocumentDecoder {
             checkKeys(nm, allowed: KeySpec(nm.entries.map(\.key.value)), in: "'native'")
             for (k, v) in nm.entries.map({ ($0.key, $0.value) }) {
                 guard let dialect = Dialect(name: k.value) else {
-                    diagnostics.error("unknown dialect '\(k.value)' in 'native'\(Suggestions.hint(for: k.value, in: Dialect.allCases.map(\.rawValue)))", at: k.location)
+                    diagnostics.error(
+                        "unknown dialect '\(k.value)' in 'native'\(Suggestions.hint(for: k.value, in: Dialect.allCases.map(\.rawValue)))",
+                        at: k.location)
                     continue
                 }
                 if let s = string(v, what: "a native type") { f.native[dialect] = s }
@@ -269,7 +274,8 @@ struct DocumentDecoder {
                 location: key.location)
         }
         guard case let .mapping(m) = value else {
-            diagnostics.error("relation '\(key.value)' must be an entity name or a mapping with 'to', found \(Self.describe(value))", at: value.location)
+            diagnostics.error(
+                "relation '\(key.value)' must be an entity name or a mapping with 'to', found \(Self.describe(value))", at: value.location)
             return nil
         }
         checkKeys(m, allowed: Self.relationKeys, in: "relation '\(key.value)'")
@@ -317,7 +323,9 @@ struct DocumentDecoder {
         case let .mapping(m):
             checkKeys(m, allowed: Self.indexKeys, in: "an index")
             if let f = m.value(forASCII: "fields") { decl.fields = names(f, what: "'fields'") ?? [] }
-            if let e = m.value(forASCII: "expressions") ?? m.value(forASCII: "expression") { decl.expressions = names(e, what: "'expressions'") ?? [] }
+            if let e = m.value(forASCII: "expressions") ?? m.value(forASCII: "expression") {
+                decl.expressions = names(e, what: "'expressions'") ?? []
+            }
             decl.unique = m.value(forASCII: "unique").flatMap { bool($0, what: "'unique'")?.value } ?? false
             decl.predicate = m.value(forASCII: "where").flatMap { string($0, what: "'where'") }
             decl.method = m.value(forASCII: "method").flatMap { string($0, what: "'method'") }
@@ -412,7 +420,8 @@ struct DocumentDecoder {
         }
         guard var ref = Self.parseType(text, depth: 0) else {
             let shown = s.value.count > 60 ? s.value.prefix(60) + "..." : Substring(s.value)
-            diagnostics.error("cannot read the type '\(shown)' (expected a name such as string, string(200), decimal(12,2), array<int> or an enum)", at: s.location)
+            diagnostics.error(
+                "cannot read the type '\(shown)' (expected a name such as string, string(200), decimal(12,2), array<int> or an enum)", at: s.location)
             return nil
         }
         ref.optionalMark = optional
@@ -470,7 +479,9 @@ struct DocumentDecoder {
             guard isSuffix(UInt8(ascii: ")")) else { return nil }
             let head = FastText.trimmingWhitespace(t[..<open])
             let inner = t[u.index(after: open)..<u.index(before: u.endIndex)]
-            let parts = inner.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { Int(FastText.trimmingWhitespace(Substring($0))) }
+            let parts = inner.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map {
+                Int(FastText.trimmingWhitespace(Substring($0)))
+            }
             guard !head.isEmpty, !parts.isEmpty, !parts.contains(where: { $0 == nil }) else { return nil }
             return TypeRef(name: head, arguments: parts.map { $0! })
         }
@@ -512,7 +523,8 @@ struct DocumentDecoder {
                 first = seen![key.value]
                 if first == nil { seen![key.value] = key.location }
             } else {
-                for j in 0..<n where (m.entries[j].key.fingerprint == key.fingerprint || m.entries[j].key.fingerprint == 0 || key.fingerprint == 0)
+                for j in 0..<n
+                where (m.entries[j].key.fingerprint == key.fingerprint || m.entries[j].key.fingerprint == 0 || key.fingerprint == 0)
                     && m.entries[j].key.value == key.value
                 {
                     first = m.entries[j].key.location
@@ -529,7 +541,7 @@ struct DocumentDecoder {
         }
         for (a, b) in allowed.synonyms {
             guard let first = m.entries.first(where: { $0.key.value == a || $0.key.value == b }),
-                  let second = m.entries.first(where: { $0.key.value == (first.key.value == a ? b : a) })
+                let second = m.entries.first(where: { $0.key.value == (first.key.value == a ? b : a) })
             else { continue }
             diagnostics.error(
                 "'\(second.key.value)' and '\(first.key.value)' say the same thing in \(context()); give only one of them", at: second.key.location,

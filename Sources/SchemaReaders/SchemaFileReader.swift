@@ -19,7 +19,14 @@ public enum SchemaFileReader {
             return (nil, [diagnostic])
         case let .success(root):
             guard case .mapping = root else {
-                return (nil, [.error("the schema must be a mapping with 'schema' and 'entities' keys, found \(DocumentDecoder.describe(root))", at: root.location)])
+                return (
+                    nil,
+                    [
+                        .error(
+                            "the schema must be a mapping with 'schema' and 'entities' keys, found \(DocumentDecoder.describe(root))",
+                            at: root.location)
+                    ]
+                )
             }
             var decoder = DocumentDecoder(file: file)
             let document = decoder.decode(root)
@@ -43,7 +50,14 @@ public enum SchemaFileReader {
     public static func read(path: String) -> (document: SchemaDocument?, diagnostics: [Diagnostic]) {
         let ext = (path as NSString).pathExtension.lowercased()
         guard supportedExtensions.contains(ext) else {
-            return (nil, [.error("unsupported schema file extension '.\(ext)' (supported: \(supportedExtensions.map { ".\($0)" }.joined(separator: ", ")))", at: nil)])
+            return (
+                nil,
+                [
+                    .error(
+                        "unsupported schema file extension '.\(ext)' (supported: \(supportedExtensions.map { ".\($0)" }.joined(separator: ", ")))",
+                        at: nil)
+                ]
+            )
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             return (nil, [.error("cannot read '\(path)': no such file or not readable", at: nil)])

@@ -31,7 +31,7 @@ public enum YAMLSyntaxReader {
             } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
                 let location = SourceLocation(file: file, line: context.mark.line, column: context.mark.column)
                 guard let key = duplicates.first, renamed[location] == nil,
-                      let rewritten = renameKey(in: working, line: context.mark.line, column: context.mark.column, attempt: attempt)
+                    let rewritten = renameKey(in: working, line: context.mark.line, column: context.mark.column, attempt: attempt)
                 else {
                     return .failure(.error("duplicate key '\(duplicates.joined(separator: "', '"))'", at: location))
                 }
@@ -43,7 +43,10 @@ public enum YAMLSyntaxReader {
                 return .failure(.error("cannot parse the schema as \(language): \(error)", at: SourceLocation(file: file, line: 1, column: 1)))
             }
         }
-        return .failure(.error("too many duplicate keys (more than \(maxDuplicateRetries)); remove the repeated keys", at: SourceLocation(file: file, line: 1, column: 1)))
+        return .failure(
+            .error(
+                "too many duplicate keys (more than \(maxDuplicateRetries)); remove the repeated keys",
+                at: SourceLocation(file: file, line: 1, column: 1)))
     }
 
     private static let maxDuplicateRetries = 200
@@ -82,14 +85,17 @@ public enum YAMLSyntaxReader {
         let loc = location(node.mark, file: file)
         switch node {
         case let .scalar(scalar):
-            let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
+            let quoted =
+                scalar.style == .singleQuoted || scalar.style == .doubleQuoted
                 || scalar.style == .literal || scalar.style == .folded
             return .success(.scalar(SyntaxScalar(value: scalar.string, isQuoted: quoted, location: loc)))
         case let .mapping(mapping):
             var entries: [SyntaxEntry] = []
             for (key, value) in mapping {
                 guard case let .scalar(k) = key else {
-                    return .failure(.error("mapping keys must be plain names, found \(key.isMapping ? "a mapping" : "a list")", at: location(key.mark, file: file)))
+                    return .failure(
+                        .error(
+                            "mapping keys must be plain names, found \(key.isMapping ? "a mapping" : "a list")", at: location(key.mark, file: file)))
                 }
                 let keyLoc = location(key.mark, file: file)
                 switch convert(value, file: file, renamed: renamed) {
@@ -119,7 +125,8 @@ public enum YAMLSyntaxReader {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
             let .composer(context, problem, mark, _):
             let notes = context.map { [Diagnostic.Note(noteText(for: $0.text, language: language), at: location($0.mark, file: file))] } ?? []
-            return .error("invalid \(language): \(explain(problem, context: context?.text, language: language))", at: location(mark, file: file), notes: notes)
+            return .error(
+                "invalid \(language): \(explain(problem, context: context?.text, language: language))", at: location(mark, file: file), notes: notes)
         case let .reader(problem, offset, _, _):
             return .error("invalid \(language): \(problem)", at: location(forCharacterOffset: offset, in: text, file: file))
         case let .duplicatedKeysInMapping(duplicates, context):

@@ -14,7 +14,9 @@ extension ResolutionContext {
             guard let c = fieldColumns[i].firstIndex(where: { $0.column.field == fieldName }) else { continue }
             let columnName = fieldColumns[i][c].column.name
             if unique?.value == true, keyColumns != [columnName] {
-                addUnique(UniqueConstraint(name: convention.uniqueName(table: table, columns: [columnName]), columns: [columnName]), to: i, at: unique!.location)
+                addUnique(
+                    UniqueConstraint(name: convention.uniqueName(table: table, columns: [columnName]), columns: [columnName]), to: i,
+                    at: unique!.location)
             }
             if index?.value == true {
                 addIndex(Index(name: convention.indexName(table: table, columns: [columnName]), columns: [columnName]), to: i, at: index!.location)
@@ -36,7 +38,9 @@ extension ResolutionContext {
             }
             // The IR keeps the full convention name; the SQL renderer shortens it per dialect.
             let name = convention.checkName(table: table, constraint: constraint)
-            let perDialect = check.dialectExpressions.isEmpty ? nil : Dictionary(uniqueKeysWithValues: check.dialectExpressions.map { ($0.key.rawValue, $0.value) })
+            let perDialect =
+                check.dialectExpressions.isEmpty
+                ? nil : Dictionary(uniqueKeysWithValues: check.dialectExpressions.map { ($0.key.rawValue, $0.value) })
             checks[i].append(CheckConstraint(name: name, expression: check.expression.value, dialectExpressions: perDialect))
             sourceMap[table: table, object: name] = check.location
         }
@@ -55,7 +59,9 @@ extension ResolutionContext {
             {
                 continue
             }
-            addIndex(Index(name: convention.indexName(table: table, columns: fk.columns), columns: fk.columns), to: i, at: relation?.name.location ?? decl.name.location)
+            addIndex(
+                Index(name: convention.indexName(table: table, columns: fk.columns), columns: fk.columns), to: i,
+                at: relation?.name.location ?? decl.name.location)
         }
     }
 
@@ -68,7 +74,9 @@ extension ResolutionContext {
     func addIndex(_ index: Index, to i: Int, at location: SourceLocation) {
         if let existing = indexes[i].first(where: { $0.name == index.name }) {
             if existing != index {
-                diagnostics.error("index name '\(index.name)' is used twice in '\(entities[i].name.value)'; give one an explicit 'name'", at: location, notes: [.init("first defined here", at: sourceMap[table: tableNames[i], object: index.name])])
+                diagnostics.error(
+                    "index name '\(index.name)' is used twice in '\(entities[i].name.value)'; give one an explicit 'name'", at: location,
+                    notes: [.init("first defined here", at: sourceMap[table: tableNames[i], object: index.name])])
             }
             return
         }
@@ -92,9 +100,13 @@ extension ResolutionContext {
                 result.append(fieldColumns[i][c].column.name)
             } else if let columns = relationColumns[i][name.value], !columns.isEmpty {
                 result.append(contentsOf: columns.map(\.column.name))
-            } else if let c = (fieldColumns[i] + timestampColumns[i] + relationColumns[i].values.flatMap { $0 }).first(where: { $0.column.name == name.value }) {
+            } else if let c = (fieldColumns[i] + timestampColumns[i] + relationColumns[i].values.flatMap { $0 }).first(where: {
+                $0.column.name == name.value
+            }) {
                 result.append(c.column.name)
-            } else if entities[i].fields.contains(where: { $0.name.value == name.value }) || entities[i].relations.contains(where: { $0.name.value == name.value }) {
+            } else if entities[i].fields.contains(where: { $0.name.value == name.value })
+                || entities[i].relations.contains(where: { $0.name.value == name.value })
+            {
                 ok = false  // declared but invalid: already reported
             } else {
                 diagnostics.error(
@@ -104,7 +116,8 @@ extension ResolutionContext {
             }
         }
         if ok, Self.containsDuplicate(result) {
-            diagnostics.error("\(what) lists a column twice (\(names.map(\.value).joined(separator: ", ")) name the same columns)", at: names[0].location)
+            diagnostics.error(
+                "\(what) lists a column twice (\(names.map(\.value).joined(separator: ", ")) name the same columns)", at: names[0].location)
             ok = false
         }
         return ok ? result : nil
@@ -126,7 +139,9 @@ extension ResolutionContext {
         if let m = decl.method {
             guard let parsed = IndexMethod(rawValue: m.value.lowercased()) else {
                 let names = IndexMethod.allCases.map(\.rawValue)
-                diagnostics.error("unknown index method '\(m.value)'\(Suggestions.hint(for: m.value, in: names)) (expected one of \(names.joined(separator: ", ")))", at: m.location)
+                diagnostics.error(
+                    "unknown index method '\(m.value)'\(Suggestions.hint(for: m.value, in: names)) (expected one of \(names.joined(separator: ", ")))",
+                    at: m.location)
                 return
             }
             method = parsed
@@ -151,6 +166,9 @@ extension ResolutionContext {
                 name += "_partial"
             }
         }
-        addIndex(Index(name: name, columns: columns, expressions: decl.expressions.map(\.value), unique: decl.unique, predicate: decl.predicate?.value, method: method), to: i, at: decl.name?.location ?? decl.location)
+        addIndex(
+            Index(
+                name: name, columns: columns, expressions: decl.expressions.map(\.value), unique: decl.unique, predicate: decl.predicate?.value,
+                method: method), to: i, at: decl.name?.location ?? decl.location)
     }
 }

@@ -22,7 +22,10 @@ extension ResolutionContext {
         for field in decl.fields {
             // A repeated field name is reported above; do not report its column a second time.
             guard duplicates.isEmpty || !duplicates.contains(field.name.location) else { continue }
-            guard checkIdentifier(field.name, what: "field", use: field.column == nil ? .databaseUnlessSet(object: "column", key: "column") : .schemaOnly) else { continue }
+            guard
+                checkIdentifier(
+                    field.name, what: "field", use: field.column == nil ? .databaseUnlessSet(object: "column", key: "column") : .schemaOnly)
+            else { continue }
             var columnName = field.name.value
             if let explicit = field.column, checkIdentifier(explicit, what: "column", use: .database) { columnName = explicit.value }
             if let first = columnsSeen[columnName] {
@@ -94,7 +97,12 @@ extension ResolutionContext {
                 }
             }
             let name = convention.checkName(table: table, constraint: "\(columnName)_range")
-            pendingRangeChecks[table, default: []].append((CheckConstraint(name: name, expression: parts.joined(separator: " AND "), dialectExpressions: perDialect.isEmpty ? nil : perDialect), field.name.location))
+            pendingRangeChecks[table, default: []].append(
+                (
+                    CheckConstraint(
+                        name: name, expression: parts.joined(separator: " AND "), dialectExpressions: perDialect.isEmpty ? nil : perDialect),
+                    field.name.location
+                ))
         }
         return column
     }
@@ -153,7 +161,9 @@ extension ResolutionContext {
             }
             let length = fromArgs ?? field.length?.value ?? 255
             if length < 1 || length > 16383 {
-                diagnostics.error("string length must be between 1 and 16383 (use text for longer values), got \(length)", at: field.length?.location ?? ref.location)
+                diagnostics.error(
+                    "string length must be between 1 and 16383 (use text for longer values), got \(length)",
+                    at: field.length?.location ?? ref.location)
                 return nil
             }
             return .string(length: length)
@@ -222,10 +232,14 @@ extension ResolutionContext {
             return nil
         }
         if text == "now", !quoted || type.isTemporal {
-            return type.isTemporal ? ColumnDefault(.now) : (isStringLike(type) ? ColumnDefault(.literal, text) : bad("'now' is a default for date, time and datetime fields, not \(type)"))
+            return type.isTemporal
+                ? ColumnDefault(.now)
+                : (isStringLike(type) ? ColumnDefault(.literal, text) : bad("'now' is a default for date, time and datetime fields, not \(type)"))
         }
         if text == "uuid", !quoted || type == .uuid {
-            return type == .uuid ? ColumnDefault(.uuid) : (isStringLike(type) ? ColumnDefault(.literal, text) : bad("'uuid' is a default for uuid fields, not \(type)"))
+            return type == .uuid
+                ? ColumnDefault(.uuid)
+                : (isStringLike(type) ? ColumnDefault(.literal, text) : bad("'uuid' is a default for uuid fields, not \(type)"))
         }
         switch type {
         case .bool:
@@ -259,7 +273,9 @@ extension ResolutionContext {
         case let .enumeration(name):
             guard enums[name]?.values.contains(where: { $0.value == text }) == true else {
                 let values = enums[name]?.values.map(\.value) ?? []
-                return bad("default '\(text)' is not a value of enum '\(name)'\(Suggestions.hint(for: text, in: values)) (values: \(values.joined(separator: ", ")))")
+                return bad(
+                    "default '\(text)' is not a value of enum '\(name)'\(Suggestions.hint(for: text, in: values)) (values: \(values.joined(separator: ", ")))"
+                )
             }
             return ColumnDefault(.literal, text)
         case .uuid:
@@ -344,10 +360,12 @@ extension ResolutionContext {
             v.minimum = nil
             v.maximum = nil
         }
-        if field.length != nil, case .string = type {} else if let l = field.length, !isStringLike(type) {
+        if field.length != nil, case .string = type {
+        } else if let l = field.length, !isStringLike(type) {
             diagnostics.error("'length' applies to string fields, not \(type)", at: l.location)
         }
-        if (field.precision != nil || field.scale != nil), case .decimal = type {} else if let p = field.precision ?? field.scale {
+        if (field.precision != nil || field.scale != nil), case .decimal = type {
+        } else if let p = field.precision ?? field.scale {
             diagnostics.error("'precision' and 'scale' apply to decimal fields, not \(type)", at: p.location)
         }
         return v.isEmpty ? nil : v
@@ -359,7 +377,9 @@ extension ResolutionContext {
         let decl = entities[i]
         if decl.keyless != nil {
             if let flagged = decl.fields.first(where: { $0.primaryKey?.value == true }) {
-                diagnostics.error("entity '\(decl.name.value)' says 'primary_key: false' but field '\(flagged.name.value)' is a primary key", at: flagged.primaryKey?.location)
+                diagnostics.error(
+                    "entity '\(decl.name.value)' says 'primary_key: false' but field '\(flagged.name.value)' is a primary key",
+                    at: flagged.primaryKey?.location)
             }
             keyMembers[i] = []
             return
@@ -368,7 +388,8 @@ extension ResolutionContext {
         if let list = decl.primaryKey {
             if !flagged.isEmpty {
                 diagnostics.error(
-                    "entity '\(decl.name.value)' declares its primary key twice: with 'primary_key' on fields and on the entity", at: flagged[0].location)
+                    "entity '\(decl.name.value)' declares its primary key twice: with 'primary_key' on fields and on the entity",
+                    at: flagged[0].location)
             }
             keyMembers[i] = list
         } else if !flagged.isEmpty {
@@ -383,17 +404,28 @@ extension ResolutionContext {
         // Autoincrement: a single integer key column without a default, unless switched off.
         let members = keyMembers[i] ?? []
         for field in decl.fields {
-            let wantsAuto = field.autoincrement?.value == true || {
-                if case let .scalar(t, q)? = field.defaultValue?.value, t == "autoincrement", !q || (fieldColumns[i].first { $0.column.field == field.name.value }?.column.type.isInteger ?? false) { return true }
-                return false
-            }()
+            let wantsAuto =
+                field.autoincrement?.value == true
+                || {
+                    if case let .scalar(t, q)? = field.defaultValue?.value, t == "autoincrement",
+                        !q || (fieldColumns[i].first { $0.column.field == field.name.value }?.column.type.isInteger ?? false)
+                    {
+                        return true
+                    }
+                    return false
+                }()
             let isKey = members.contains { $0.value == field.name.value }
             guard let c = fieldColumns[i].firstIndex(where: { $0.column.field == field.name.value }) else { continue }
             let column = fieldColumns[i][c].column
             if wantsAuto, !(isKey && members.count == 1 && column.type.isInteger) {
-                let reason = !isKey ? "'\(field.name.value)' is not the primary key" : !column.type.isInteger ? "'\(field.name.value)' is \(column.type)" : "the primary key of '\(decl.name.value)' has \(members.count) columns"
+                let reason =
+                    !isKey
+                    ? "'\(field.name.value)' is not the primary key"
+                    : !column.type.isInteger
+                        ? "'\(field.name.value)' is \(column.type)" : "the primary key of '\(decl.name.value)' has \(members.count) columns"
                 diagnostics.error(
-                    "autoincrement applies to a single-column integer primary key only, and \(reason)", at: field.autoincrement?.location ?? field.defaultValue?.location)
+                    "autoincrement applies to a single-column integer primary key only, and \(reason)",
+                    at: field.autoincrement?.location ?? field.defaultValue?.location)
                 continue
             }
             if isKey, members.count == 1, column.type.isInteger, column.defaultValue == nil, field.autoincrement?.value != false {
@@ -418,7 +450,9 @@ extension ResolutionContext {
         for member in members {
             if let column = fieldColumns[i].first(where: { $0.column.field == member.value || $0.column.name == member.value }) {
                 result.append(column)
-            } else if entities[i].relations.contains(where: { $0.name.value == member.value && ($0.kind.value == .manyToOne || $0.kind.value == .oneToOne) }) {
+            } else if entities[i].relations.contains(where: {
+                $0.name.value == member.value && ($0.kind.value == .manyToOne || $0.kind.value == .oneToOne)
+            }) {
                 guard let columns = columns(forRelation: member.value, of: i) else {
                     failed = true
                     continue
@@ -434,7 +468,9 @@ extension ResolutionContext {
             }
         }
         for pending in result where pending.column.nullable {
-            diagnostics.error("primary key column '\(pending.column.name)' of '\(entities[i].name.value)' cannot be nullable; a primary key is always NOT NULL", at: pending.location)
+            diagnostics.error(
+                "primary key column '\(pending.column.name)' of '\(entities[i].name.value)' cannot be nullable; a primary key is always NOT NULL",
+                at: pending.location)
             failed = true
         }
         if failed {

@@ -22,10 +22,14 @@ extension ResolutionContext {
             }
             let names = Set(result.map(\.column.field))
             let keyNames = Set((keyMembers[target] ?? []).map(\.value))
-            let uniqueField = result.count == 1 && entities[target].fields.contains { $0.name.value == result[0].column.field && $0.unique?.value == true }
+            let uniqueField =
+                result.count == 1 && entities[target].fields.contains { $0.name.value == result[0].column.field && $0.unique?.value == true }
             let uniqueSet = entities[target].uniques.contains { Set($0.fields.map(\.value)) == names }
             guard names == keyNames || uniqueField || uniqueSet else {
-                let what = references.count == 1 ? "'\(targetName).\(references[0].value)', which is" : "\(references.map { "'\(targetName).\($0.value)'" }.joined(separator: ", ")), which are"
+                let what =
+                    references.count == 1
+                    ? "'\(targetName).\(references[0].value)', which is"
+                    : "\(references.map { "'\(targetName).\($0.value)'" }.joined(separator: ", ")), which are"
                 diagnostics.error(
                     "relation '\(relation.name.value)' references \(what) neither the primary key nor unique; a foreign key needs a unique target (add 'unique: true' or a 'unique' constraint on \(references.count == 1 ? "it" : "them"))",
                     at: references[0].location)
@@ -65,7 +69,8 @@ extension ResolutionContext {
         if let from = relation.renamedFrom { checkIdentifier(from, what: "renamed_from", use: .database) }
         guard let target = entity(named: relation.target, from: name) else { return nil }
         if relation.through != nil || relation.joinTable != nil {
-            diagnostics.error("'through' and 'join_table' apply to many_to_many relations only", at: (relation.through ?? relation.joinTable)!.location)
+            diagnostics.error(
+                "'through' and 'join_table' apply to many_to_many relations only", at: (relation.through ?? relation.joinTable)!.location)
         }
         guard let referenced = referencedColumns(of: target, for: relation, from: i) else { return nil }
 
@@ -81,7 +86,9 @@ extension ResolutionContext {
             for column in explicit {
                 guard checkIdentifier(column, what: "column", use: .database) else { return nil }
                 if let first = seenColumns[column.value] {
-                    diagnostics.error("relation '\(name)' names the column '\(column.value)' twice; each key column needs its own foreign key column", at: column.location, notes: [.init("first named here", at: first)])
+                    diagnostics.error(
+                        "relation '\(name)' names the column '\(column.value)' twice; each key column needs its own foreign key column",
+                        at: column.location, notes: [.init("first named here", at: first)])
                     return nil
                 }
                 seenColumns[column.value] = column.location
@@ -107,8 +114,11 @@ extension ResolutionContext {
                 }
                 fieldColumns[i][c].column.relation = name
                 result.append(fieldColumns[i][c])
-            } else if relationColumns[i].values.contains(where: { $0.contains { $0.column.name == columnName.value } }) || timestampColumns[i].contains(where: { $0.column.name == columnName.value }) {
-                diagnostics.error("column '\(columnName.value)' of relation '\(name)' is already used by another relation or column", at: columnName.location)
+            } else if relationColumns[i].values.contains(where: { $0.contains { $0.column.name == columnName.value } })
+                || timestampColumns[i].contains(where: { $0.column.name == columnName.value })
+            {
+                diagnostics.error(
+                    "column '\(columnName.value)' of relation '\(name)' is already used by another relation or column", at: columnName.location)
                 return nil
             } else {
                 // A renamed relation with derived column names renames its columns.
@@ -151,9 +161,10 @@ extension ResolutionContext {
         if relation.embed { forward.embed = true }
         relations[i].append(forward)
         if let back = relation.back, checkBackName(back, on: target, for: relation, of: i) {
-            relations[target].append(Relation(
-                name: back.value, kind: isOneToOne ? .oneToOneInverse : .oneToMany, targetEntity: entities[i].name.value,
-                targetTable: table, back: name, foreignKey: fk.name, nullable: true))
+            relations[target].append(
+                Relation(
+                    name: back.value, kind: isOneToOne ? .oneToOneInverse : .oneToMany, targetEntity: entities[i].name.value,
+                    targetTable: table, back: name, foreignKey: fk.name, nullable: true))
         }
         relationColumns[i][name] = result
         return result
@@ -180,7 +191,8 @@ extension ResolutionContext {
         }
         if let field = targetDecl.fields.first(where: { $0.name.value == back.value }) {
             diagnostics.error(
-                "'back: \(back.value)' collides with the field '\(back.value)' of '\(targetDecl.name.value)'; choose another 'back' name", at: back.location,
+                "'back: \(back.value)' collides with the field '\(back.value)' of '\(targetDecl.name.value)'; choose another 'back' name",
+                at: back.location,
                 notes: [.init("the field is declared here", at: field.name.location)])
             return false
         }
@@ -189,7 +201,8 @@ extension ResolutionContext {
             let isPartner = relation.kind.value == .manyToMany && other.kind.value == .manyToMany && other.target.value == entities[i].name.value
             if !isPartner {
                 diagnostics.error(
-                    "'back: \(back.value)' collides with the relation '\(back.value)' of '\(targetDecl.name.value)'; choose another 'back' name", at: back.location,
+                    "'back: \(back.value)' collides with the relation '\(back.value)' of '\(targetDecl.name.value)'; choose another 'back' name",
+                    at: back.location,
                     notes: [.init("the relation is declared here", at: other.name.location)])
             }
             return false
@@ -221,18 +234,30 @@ extension ResolutionContext {
         guard let target = entity(named: relation.target, from: name) else { return }
         if let partner = partner(of: relation, in: i, target: target) {
             // Declared on both sides: the side declared first owns the join table.
-            let partnerFirst = target < i || (target == i && entities[i].relations.firstIndex { $0.name.value == partner.name.value }! < entities[i].relations.firstIndex { $0.name.value == name }!)
+            let partnerFirst =
+                target < i
+                || (target == i
+                    && entities[i].relations.firstIndex { $0.name.value == partner.name.value }! < entities[i].relations.firstIndex {
+                        $0.name.value == name
+                    }!)
             if partnerFirst { return }
             if let back = relation.back, back.value != partner.name.value {
-                diagnostics.error("'back: \(back.value)' does not match the relation '\(partner.name.value)' declared on '\(relation.target.value)'", at: back.location)
+                diagnostics.error(
+                    "'back: \(back.value)' does not match the relation '\(partner.name.value)' declared on '\(relation.target.value)'",
+                    at: back.location)
                 return
             }
             if let otherBack = partner.back, otherBack.value != name {
-                diagnostics.error("'\(relation.target.value).\(partner.name.value)' says its inverse is '\(otherBack.value)', not '\(name)'", at: otherBack.location)
+                diagnostics.error(
+                    "'\(relation.target.value).\(partner.name.value)' says its inverse is '\(otherBack.value)', not '\(name)'", at: otherBack.location
+                )
                 return
             }
         }
-        for (label, flag) in [("on_delete", relation.onDelete?.location), ("on_update", relation.onUpdate?.location), ("column", relation.columns?.first?.location), ("references", relation.references?.first?.location)] {
+        for (label, flag) in [
+            ("on_delete", relation.onDelete?.location), ("on_update", relation.onUpdate?.location), ("column", relation.columns?.first?.location),
+            ("references", relation.references?.first?.location),
+        ] {
             if let flag { diagnostics.error("'\(label)' does not apply to a many_to_many relation", at: flag) }
         }
         let back = relation.back ?? partner(of: relation, in: i, target: target)?.name
@@ -264,26 +289,33 @@ extension ResolutionContext {
             columns: sourceColumns.map(\.name), referencedTable: tableNames[i], referencedColumns: sourceKey.map(\.column.name), onDelete: .cascade)
         let targetFK = ForeignKey(
             name: convention.foreignKeyName(table: tableName, columns: targetColumns.map(\.name), referredTable: tableNames[target]),
-            columns: targetColumns.map(\.name), referencedTable: tableNames[target], referencedColumns: targetKey.map(\.column.name), onDelete: .cascade)
+            columns: targetColumns.map(\.name), referencedTable: tableNames[target], referencedColumns: targetKey.map(\.column.name),
+            onDelete: .cascade)
         let index = Index(name: convention.indexName(table: tableName, columns: targetColumns.map(\.name)), columns: targetColumns.map(\.name))
         for object in [sourceFK.name, targetFK.name, index.name, convention.primaryKeyName(table: tableName)] {
             sourceMap[table: tableName, object: object] = relation.name.location
         }
         sourceMap[table: tableName, object: nil] = relation.name.location
         // A renamed relation renames its derived join table.
-        let renamedFrom = relation.joinTable == nil
+        let renamedFrom =
+            relation.joinTable == nil
             ? relation.renamedFrom.map { Identifiers.shorten("\(tableNames[i])_\($0.value)", limit: Identifiers.maxExplicitLength) } : nil
-        joinTables.append(Table(
-            name: tableName, entity: nil, renamedFrom: renamedFrom, columns: all,
-            primaryKey: PrimaryKey(name: convention.primaryKeyName(table: tableName), columns: all.map(\.name)),
-            foreignKeys: [sourceFK, targetFK].sorted { $0.name < $1.name }, indexes: [index]))
-        relations[i].append(Relation(
-            name: name, kind: .manyToMany, targetEntity: relation.target.value, targetTable: tableNames[target], back: back?.value,
-            foreignKey: sourceFK.name, joinTable: tableName, targetForeignKey: targetFK.name))
-        if let back, (relation.back == nil || checkBackName(back, on: target, for: relation, of: i) || partner(of: relation, in: i, target: target) != nil) {
-            relations[target].append(Relation(
-                name: back.value, kind: .manyToMany, targetEntity: entities[i].name.value, targetTable: tableNames[i], back: name,
-                foreignKey: targetFK.name, joinTable: tableName, targetForeignKey: sourceFK.name))
+        joinTables.append(
+            Table(
+                name: tableName, entity: nil, renamedFrom: renamedFrom, columns: all,
+                primaryKey: PrimaryKey(name: convention.primaryKeyName(table: tableName), columns: all.map(\.name)),
+                foreignKeys: [sourceFK, targetFK].sorted { $0.name < $1.name }, indexes: [index]))
+        relations[i].append(
+            Relation(
+                name: name, kind: .manyToMany, targetEntity: relation.target.value, targetTable: tableNames[target], back: back?.value,
+                foreignKey: sourceFK.name, joinTable: tableName, targetForeignKey: targetFK.name))
+        if let back,
+            (relation.back == nil || checkBackName(back, on: target, for: relation, of: i) || partner(of: relation, in: i, target: target) != nil)
+        {
+            relations[target].append(
+                Relation(
+                    name: back.value, kind: .manyToMany, targetEntity: entities[i].name.value, targetTable: tableNames[i], back: name,
+                    foreignKey: targetFK.name, joinTable: tableName, targetForeignKey: sourceFK.name))
         }
     }
 
@@ -294,8 +326,12 @@ extension ResolutionContext {
             diagnostics.error("'join_table' and 'through' exclude each other", at: relation.joinTable!.location)
         }
         guard let t = entity(named: through, from: name) else { return }
-        let toSource = entities[t].relations.filter { ($0.kind.value == .manyToOne || $0.kind.value == .oneToOne) && $0.target.value == entities[i].name.value }
-        let toTarget = entities[t].relations.filter { ($0.kind.value == .manyToOne || $0.kind.value == .oneToOne) && $0.target.value == entities[target].name.value }
+        let toSource = entities[t].relations.filter {
+            ($0.kind.value == .manyToOne || $0.kind.value == .oneToOne) && $0.target.value == entities[i].name.value
+        }
+        let toTarget = entities[t].relations.filter {
+            ($0.kind.value == .manyToOne || $0.kind.value == .oneToOne) && $0.target.value == entities[target].name.value
+        }
         let sourceRel: RelationDecl?, targetRel: RelationDecl?
         if i == target {
             sourceRel = toSource.count == 2 ? toSource[0] : nil
@@ -318,17 +354,21 @@ extension ResolutionContext {
             targetRel = toTarget[0]
         }
         guard let sourceRel, let targetRel,
-              columns(forRelation: sourceRel.name.value, of: t) != nil, columns(forRelation: targetRel.name.value, of: t) != nil,
-              let sourceFK = relations[t].first(where: { $0.name == sourceRel.name.value })?.foreignKey,
-              let targetFK = relations[t].first(where: { $0.name == targetRel.name.value })?.foreignKey
+            columns(forRelation: sourceRel.name.value, of: t) != nil, columns(forRelation: targetRel.name.value, of: t) != nil,
+            let sourceFK = relations[t].first(where: { $0.name == sourceRel.name.value })?.foreignKey,
+            let targetFK = relations[t].first(where: { $0.name == targetRel.name.value })?.foreignKey
         else { return }
-        relations[i].append(Relation(
-            name: name, kind: .manyToMany, targetEntity: relation.target.value, targetTable: tableNames[target], back: back?.value,
-            foreignKey: sourceFK, joinTable: tableNames[t], targetForeignKey: targetFK, throughEntity: through.value))
-        if let back, relation.back == nil || checkBackName(back, on: target, for: relation, of: i) || partner(of: relation, in: i, target: target) != nil {
-            relations[target].append(Relation(
-                name: back.value, kind: .manyToMany, targetEntity: entities[i].name.value, targetTable: tableNames[i], back: name,
-                foreignKey: targetFK, joinTable: tableNames[t], targetForeignKey: sourceFK, throughEntity: through.value))
+        relations[i].append(
+            Relation(
+                name: name, kind: .manyToMany, targetEntity: relation.target.value, targetTable: tableNames[target], back: back?.value,
+                foreignKey: sourceFK, joinTable: tableNames[t], targetForeignKey: targetFK, throughEntity: through.value))
+        if let back,
+            relation.back == nil || checkBackName(back, on: target, for: relation, of: i) || partner(of: relation, in: i, target: target) != nil
+        {
+            relations[target].append(
+                Relation(
+                    name: back.value, kind: .manyToMany, targetEntity: entities[i].name.value, targetTable: tableNames[i], back: name,
+                    foreignKey: targetFK, joinTable: tableNames[t], targetForeignKey: sourceFK, throughEntity: through.value))
         }
     }
 }

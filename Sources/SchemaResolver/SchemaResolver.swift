@@ -101,8 +101,11 @@ final class ResolutionContext {
         checkEnumTypeNames(tables)
         let schemaName = document.name?.value ?? ((document.file as NSString).lastPathComponent as NSString).deletingPathExtension
         let enumTypes = enums.values.map { decl in
-            EnumType(name: decl.name.value, databaseName: Identifiers.derived(Identifiers.snakeCase(decl.name.value)), values: decl.values.map(\.value), comment: decl.comment,
-                renamedValues: decl.renamedValues.isEmpty ? nil : Dictionary(decl.renamedValues.map { ($0.new.value, $0.old.value) }, uniquingKeysWith: { a, _ in a }))
+            EnumType(
+                name: decl.name.value, databaseName: Identifiers.derived(Identifiers.snakeCase(decl.name.value)), values: decl.values.map(\.value),
+                comment: decl.comment,
+                renamedValues: decl.renamedValues.isEmpty
+                    ? nil : Dictionary(decl.renamedValues.map { ($0.new.value, $0.old.value) }, uniquingKeysWith: { a, _ in a }))
         }
         let schema = Schema(
             name: schemaName, namingConvention: convention, enums: enumTypes.sorted { $0.name < $1.name },
@@ -118,7 +121,9 @@ final class ResolutionContext {
     func warnAboutRequiredReferenceCycles(in schema: Schema) {
         for cycle in RequiredReferenceCycles(schema: schema).cycles {
             let located = cycle.references.compactMap { ref -> (ref: RequiredReferenceCycles.Reference, at: SourceLocation)? in
-                guard let i = entityIndex[ref.entity], let decl = entities[i].relations.first(where: { $0.name.value == ref.relation }) else { return nil }
+                guard let i = entityIndex[ref.entity], let decl = entities[i].relations.first(where: { $0.name.value == ref.relation }) else {
+                    return nil
+                }
                 return (ref, decl.name.location)
             }.sorted { ($0.at.line, $0.at.column) < ($1.at.line, $1.at.column) }
             guard let first = located.first else { continue }
@@ -126,15 +131,18 @@ final class ResolutionContext {
             let message: String
             if cycle.references.count == 1 {
                 let ref = first.ref
-                message = "required relation \(ref) references its own entity: no \(ref.entity) can be created first (it needs an existing \(ref.target)), "
+                message =
+                    "required relation \(ref) references its own entity: no \(ref.entity) can be created first (it needs an existing \(ref.target)), "
                     + "so the API cannot create it nor anything that requires it. Make the relation optional ('nullable: true'), " + fix
             } else {
                 var seen: Set<String> = []
                 let names = located.map(\.ref.entity).filter { seen.insert($0).inserted }
                 let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " or " + names[names.count - 1]
-                message = "required relations form a cycle: \(located.map { "\($0.ref)" }.joined(separator: ", ")); "
+                message =
+                    "required relations form a cycle: \(located.map { "\($0.ref)" }.joined(separator: ", ")); "
                     + "no \(list) can be created first (each needs an existing row of the cycle), "
-                    + "so the API cannot create them nor anything that requires them. Make one relation of each cycle optional ('nullable: true'), " + fix
+                    + "so the API cannot create them nor anything that requires them. Make one relation of each cycle optional ('nullable: true'), "
+                    + fix
             }
             diagnostics.warning(
                 message,
@@ -169,7 +177,8 @@ final class ResolutionContext {
             diagnostics.error("\(what) name is empty; use letters, digits and '_'", at: name.location)
             return false
         }
-        let hasQuote = FastText.isASCII(value)
+        let hasQuote =
+            FastText.isASCII(value)
             ? value.utf8.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "`") }
             : value.contains("\"") || value.contains("'") || value.contains("`")
         if hasQuote {
@@ -190,7 +199,8 @@ final class ResolutionContext {
         case .schemaOnly:
             return true
         case .database:
-            diagnostics.error("\(what) name '\(value)' is \(length) bytes long; the limit is \(limit) bytes (PostgreSQL); use a shorter name", at: name.location)
+            diagnostics.error(
+                "\(what) name '\(value)' is \(length) bytes long; the limit is \(limit) bytes (PostgreSQL); use a shorter name", at: name.location)
         case let .databaseUnlessSet(object, key):
             diagnostics.error(
                 "\(what) name '\(value)' is \(length) bytes long, too long for the \(object) name it gives (the limit is \(limit) bytes, PostgreSQL); set '\(key)' to a shorter name, or rename the \(what)",
@@ -209,7 +219,9 @@ final class ResolutionContext {
             seen[decl.name.value] = decl.name.location
             checkIdentifier(decl.name, what: "enum", use: .database)
             if ColumnType.scalarNames.contains(decl.name.value.lowercased()) || ColumnType.aliases[decl.name.value.lowercased()] != nil {
-                diagnostics.error("enum '\(decl.name.value)' has the name of the built-in type '\(ColumnType.aliases[decl.name.value.lowercased()] ?? decl.name.value.lowercased())'; rename the enum", at: decl.name.location)
+                diagnostics.error(
+                    "enum '\(decl.name.value)' has the name of the built-in type '\(ColumnType.aliases[decl.name.value.lowercased()] ?? decl.name.value.lowercased())'; rename the enum",
+                    at: decl.name.location)
             }
             if decl.values.isEmpty {
                 diagnostics.error("enum '\(decl.name.value)' has no values", at: decl.name.location)
@@ -219,7 +231,9 @@ final class ResolutionContext {
                 if value.value.isEmpty {
                     diagnostics.error("enum '\(decl.name.value)' has an empty value", at: value.location)
                 } else if let first = values[value.value] {
-                    diagnostics.error("duplicate value '\(value.value)' in enum '\(decl.name.value)'", at: value.location, notes: [.init("first defined here", at: first)])
+                    diagnostics.error(
+                        "duplicate value '\(value.value)' in enum '\(decl.name.value)'", at: value.location,
+                        notes: [.init("first defined here", at: first)])
                 }
                 values[value.value] = value.location
             }
@@ -234,7 +248,9 @@ final class ResolutionContext {
                         "'\(new.value)' is renamed from '\(old.value)', which is still a value of enum '\(decl.name.value)'; remove it from 'values' or from 'renamed_from'",
                         at: old.location)
                 } else if let first = renamedOld[old.value] {
-                    diagnostics.error("'\(old.value)' is renamed twice in enum '\(decl.name.value)'", at: old.location, notes: [.init("first renamed here", at: first)])
+                    diagnostics.error(
+                        "'\(old.value)' is renamed twice in enum '\(decl.name.value)'", at: old.location,
+                        notes: [.init("first renamed here", at: first)])
                 }
                 renamedOld[old.value] = old.location
             }
@@ -248,12 +264,16 @@ final class ResolutionContext {
         }
         for decl in document.entities {
             if let first = entityIndex[decl.name.value] {
-                diagnostics.error("duplicate entity '\(decl.name.value)'", at: decl.name.location, notes: [.init("first defined here", at: entities[first].name.location)])
+                diagnostics.error(
+                    "duplicate entity '\(decl.name.value)'", at: decl.name.location,
+                    notes: [.init("first defined here", at: entities[first].name.location)])
                 continue
             }
             checkIdentifier(decl.name, what: "entity", use: decl.table == nil ? .databaseUnlessSet(object: "table", key: "table") : .schemaOnly)
             if enums[decl.name.value] != nil {
-                diagnostics.error("'\(decl.name.value)' is both an entity and an enum", at: decl.name.location, notes: [.init("the enum is defined here", at: enums[decl.name.value]!.name.location)])
+                diagnostics.error(
+                    "'\(decl.name.value)' is both an entity and an enum", at: decl.name.location,
+                    notes: [.init("the enum is defined here", at: enums[decl.name.value]!.name.location)])
             }
             entityIndex[decl.name.value] = entities.count
             entities.append(decl)
@@ -373,8 +393,9 @@ final class ResolutionContext {
         fieldColumns[i] = []
         timestampColumns[i] = []
         relationColumns[i] = [:]
-        applyReadStyles(of: decl.relations.compactMap { r in r.read.map { (r.name.value, $0) } }
-            + oneToManyReads.filter { $0.entity == i }.map { ($0.name, $0.read) }, to: &relations[i])
+        applyReadStyles(
+            of: decl.relations.compactMap { r in r.read.map { (r.name.value, $0) } }
+                + oneToManyReads.filter { $0.entity == i }.map { ($0.name, $0.read) }, to: &relations[i])
         var table = Table(
             name: tableNames[i], entity: decl.name.value, comment: decl.comment, renamedFrom: decl.renamedFrom?.value,
             columns: columns, primaryKey: primaryKeys[i],

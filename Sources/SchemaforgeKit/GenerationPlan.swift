@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What `schemaforge generate` will do to an output directory, decided before anything is written.
@@ -166,9 +166,11 @@ extension GenerationPlan {
 
     /// An error that names the file and the system's reason.
     static func writeError(_ path: String, _ code: Int32, exists: Bool) -> CocoaError {
-        CocoaError(exists ? .fileWriteFileExists : .fileWriteUnknown, userInfo: [
-            NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "\(path): \(String(cString: strerror(code)))",
-        ])
+        CocoaError(
+            exists ? .fileWriteFileExists : .fileWriteUnknown,
+            userInfo: [
+                NSFilePathErrorKey: path, NSLocalizedDescriptionKey: "\(path): \(String(cString: strerror(code)))",
+            ])
     }
 }
 
@@ -189,8 +191,8 @@ public enum Manifest {
     static func read(from directory: String) -> [String: String] {
         let url = URL(fileURLWithPath: directory).appendingPathComponent(GenerationPlan.manifestPath)
         guard let data = try? Data(contentsOf: url),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let files = object["files"] as? [String: String]
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let files = object["files"] as? [String: String]
         else { return [:] }
         return files
     }
@@ -199,7 +201,7 @@ public enum Manifest {
     static func userFiles(in directory: String) -> [String] {
         let url = URL(fileURLWithPath: directory).appendingPathComponent(GenerationPlan.manifestPath)
         guard let data = try? Data(contentsOf: url),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return [] }
         return object["user_files"] as? [String] ?? []
     }
@@ -271,7 +273,7 @@ public enum Manifest {
     public static func database(in directory: String) -> String? {
         let url = URL(fileURLWithPath: directory).appendingPathComponent(GenerationPlan.manifestPath)
         guard let data = try? Data(contentsOf: url),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return nil }
         return object["database"] as? String
     }

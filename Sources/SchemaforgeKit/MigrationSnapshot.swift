@@ -57,8 +57,8 @@ public enum MigrationSnapshot {
         let prefix = Array("{\n  \"checksum\" : \"".utf8), middle = Array("\",\n  \"schema\" : ".utf8), suffix = Array("\n}\n".utf8)
         var bytes = Array(text.utf8)
         guard bytes.count > prefix.count + middle.count + suffix.count, bytes.starts(with: prefix), bytes.suffix(suffix.count).elementsEqual(suffix),
-              let quote = bytes[prefix.count...].firstIndex(of: UInt8(ascii: "\"")),
-              bytes[quote...].starts(with: middle)
+            let quote = bytes[prefix.count...].firstIndex(of: UInt8(ascii: "\"")),
+            bytes[quote...].starts(with: middle)
         else { return nil }
         let recorded = String(decoding: bytes[prefix.count..<quote], as: UTF8.self)
         // Un-indent the member in place: drop the two spaces after every newline.
@@ -85,7 +85,7 @@ public enum MigrationSnapshot {
     /// A snapshot whose JSON was reformatted: parsed, re-encoded canonically, then checked.
     static func decodeReformatted(_ text: String) throws -> Schema {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-              let recorded = object["checksum"] as? String, let schemaObject = object["schema"]
+            let recorded = object["checksum"] as? String, let schemaObject = object["schema"]
         else { throw Invalid(description: "not a schemaforge snapshot (expected \"checksum\" and \"schema\")") }
         let schemaData = try JSONSerialization.data(withJSONObject: schemaObject)
         let schema: Schema
@@ -97,7 +97,10 @@ public enum MigrationSnapshot {
         var canonical = SnapshotEncoder.encode(schema)
         let actual = canonical.withUTF8 { Self.checksum(of: UnsafeRawBufferPointer($0), like: recorded) }
         guard actual == recorded else {
-            throw Invalid(description: "the snapshot was edited or corrupted: its checksum is \(recorded) but its content hashes to \(actual); restore it from version control")
+            throw Invalid(
+                description:
+                    "the snapshot was edited or corrupted: its checksum is \(recorded) but its content hashes to \(actual); restore it from version control"
+            )
         }
         return schema
     }

@@ -45,7 +45,9 @@ public enum MigrationWorkflow {
         }
         let plan = MigrationPlanner.plan(from: old, to: schema)
         if plan.isEmpty { return .noChanges }
-        if database == .mongodb { return try mongoRevision(old: old, new: schema, plan: plan, base: base, message: message, allowDataLoss: allowDataLoss) }
+        if database == .mongodb {
+            return try mongoRevision(old: old, new: schema, plan: plan, base: base, message: message, allowDataLoss: allowDataLoss)
+        }
         let backfill = plan.steps.filter { step in
             if case let .addColumn(_, column) = step.operation { return step.safety == .needsBackfill && column.backfill == nil }
             if case let .alterColumn(_, _, column) = step.operation {
@@ -54,8 +56,9 @@ public enum MigrationWorkflow {
             return false
         }
         if !backfill.isEmpty {
-            throw Refusal(description: "refusing to make columns NOT NULL on existing tables without a value for the existing rows:\n"
-                + backfill.map { "  \($0.operation.subject): give it a default, or 'backfill: <SQL expression>'" }.joined(separator: "\n"))
+            throw Refusal(
+                description: "refusing to make columns NOT NULL on existing tables without a value for the existing rows:\n"
+                    + backfill.map { "  \($0.operation.subject): give it a default, or 'backfill: <SQL expression>'" }.joined(separator: "\n"))
         }
         try refuseDataLoss(plan, allowDataLoss: allowDataLoss)
         let (next, head) = revisionChain(in: base.appendingPathComponent(layout.revisions))
@@ -69,8 +72,9 @@ public enum MigrationWorkflow {
 
     static func refuseDataLoss(_ plan: MigrationPlan, allowDataLoss: Bool) throws {
         if !allowDataLoss, !plan.dataLossSteps.isEmpty {
-            throw Refusal(description: "refusing operations that lose data (pass --allow-data-loss to accept them):\n"
-                + plan.dataLossSteps.map { "  \($0.operation.kind) \($0.operation.subject): \($0.note)" }.joined(separator: "\n"))
+            throw Refusal(
+                description: "refusing operations that lose data (pass --allow-data-loss to accept them):\n"
+                    + plan.dataLossSteps.map { "  \($0.operation.kind) \($0.operation.subject): \($0.note)" }.joined(separator: "\n"))
         }
     }
 
@@ -79,8 +83,9 @@ public enum MigrationWorkflow {
         let generator = MongoMigrationGenerator(old: old, new: new)
         let refusals = generator.refusals(plan)
         if !refusals.isEmpty {
-            throw Refusal(description: "refusing to add required fields without a value for the existing documents:\n"
-                + refusals.map { "  \($0)" }.joined(separator: "\n"))
+            throw Refusal(
+                description: "refusing to add required fields without a value for the existing documents:\n"
+                    + refusals.map { "  \($0)" }.joined(separator: "\n"))
         }
         try refuseDataLoss(plan, allowDataLoss: allowDataLoss)
         let layout = MigrationLayout.mongo
@@ -110,8 +115,8 @@ public enum MigrationWorkflow {
 
     static func capture(_ pattern: String, in text: String) -> String? {
         guard let regex = try? NSRegularExpression(pattern: pattern),
-              let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-              let range = Range(match.range(at: 1), in: text)
+            let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+            let range = Range(match.range(at: 1), in: text)
         else { return nil }
         return String(text[range])
     }
@@ -127,7 +132,7 @@ public enum MigrationWorkflow {
         guard revisions.contains(where: { layout.revisionPath(String($0.dropLast(3))) != layout.initialRevision }) else { return files }
         return files.map { file in
             guard layout.historyPaths.contains(file.path),
-                  let existing = try? String(contentsOf: base.appendingPathComponent(file.path), encoding: .utf8)
+                let existing = try? String(contentsOf: base.appendingPathComponent(file.path), encoding: .utf8)
             else { return file }
             var kept = file
             kept.contents = existing

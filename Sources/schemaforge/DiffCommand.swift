@@ -55,7 +55,8 @@ struct Diff: ParsableCommand {
 enum SchemaSource {
     static func load(_ path: String) throws -> Schema {
         if path.hasSuffix(".json"), let data = FileManager.default.contents(atPath: path),
-           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["formatVersion"] != nil {
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["formatVersion"] != nil
+        {
             do {
                 return try SnapshotEncoder.decode(String(decoding: data, as: UTF8.self))
             } catch {

@@ -28,7 +28,10 @@ struct Generate: ParsableCommand {
     @Option(help: "The output directory.")
     var out: String
 
-    @Option(help: "Target database: sqlite, postgresql, mysql or mongodb. Default: the database the project in --out was generated for, or sqlite for a new project.")
+    @Option(
+        help:
+            "Target database: sqlite, postgresql, mysql or mongodb. Default: the database the project in --out was generated for, or sqlite for a new project."
+    )
     var db: TargetDatabase?
 
     @Flag(help: "Overwrite (or remove) generated files that were edited since they were generated.")
@@ -70,13 +73,17 @@ struct Generate: ParsableCommand {
         let files = MigrationWorkflow.keepingHistory(GeneratorPipeline.project(schema, database: db), database: db, directory: out)
         let plan = GenerationPlan.make(files: files, outputDirectory: out)
         for entry in plan.orphans {
-            FileHandle.standardError.write(Data("schemaforge: note: \(entry.path) is yours and stays, but the schema no longer has its entity: delete it when you no longer need it\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "schemaforge: note: \(entry.path) is yours and stays, but the schema no longer has its entity: delete it when you no longer need it\n"
+                        .utf8))
         }
         if check || dryRun {
             for entry in plan.changes { print("\(entry.action.rawValue): \(entry.path)") }
             if plan.isUpToDate { print("\(out): up to date (\(files.count) files)") }
             if check, !plan.isUpToDate {
-                FileHandle.standardError.write(Data("schemaforge: error: \(out) is stale: run 'schemaforge generate' (\(plan.changes.count) file(s) differ)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("schemaforge: error: \(out) is stale: run 'schemaforge generate' (\(plan.changes.count) file(s) differ)\n".utf8))
                 throw ExitCode(1)
             }
             return

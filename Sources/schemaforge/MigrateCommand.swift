@@ -4,7 +4,8 @@ import SchemaforgeKit
 
 struct Migrate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write the next migration (Alembic revision, or mongo/migrations/NNNN_<name>.py for MongoDB): the schema diffed against the project's snapshot.",
+        abstract:
+            "Write the next migration (Alembic revision, or mongo/migrations/NNNN_<name>.py for MongoDB): the schema diffed against the project's snapshot.",
         discussion: """
             Renames come only from 'renamed_from'. Operations that lose data are refused unless
             --allow-data-loss is given; the revision's docstring says what its downgrade cannot restore.

@@ -6,7 +6,8 @@ import SchemaforgeKit
 struct Schemaforge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schemaforge",
-        abstract: "One declarative schema -> SQL DDL, a FastAPI project (SQLAlchemy models, Pydantic schemas, routers, tests) and migrations (Alembic, or MongoDB scripts).",
+        abstract:
+            "One declarative schema -> SQL DDL, a FastAPI project (SQLAlchemy models, Pydantic schemas, routers, tests) and migrations (Alembic, or MongoDB scripts).",
         discussion: """
             Examples:
               schemaforge init                                 # a starter schema.yaml

@@ -13,10 +13,13 @@ final class PythonRendererTests: XCTestCase {
 
     func testLongCallHugsArgumentsOnOneIndentedLine() {
         let value = PythonExpr.name("mapped_column").call(
-            .positional(.name("Integer")), .positional(.name("ForeignKey").call(.positional(.string("user.id")), .keyword("ondelete", .string("CASCADE")))),
+            .positional(.name("Integer")),
+            .positional(.name("ForeignKey").call(.positional(.string("user.id")), .keyword("ondelete", .string("CASCADE")))),
             .keyword("nullable", .bool(false)))
         let text = renderer.render(.assign(target: "author_id", annotation: .name("Mapped").subscriptedBy(.name("int")), value: value), indent: 4)
-        XCTAssertEqual(text, """
+        XCTAssertEqual(
+            text,
+            """
                 author_id: Mapped[int] = mapped_column(
                     Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False
                 )
@@ -25,11 +28,16 @@ final class PythonRendererTests: XCTestCase {
 
     func testTooLongArgumentsGoOnePerLineWithTrailingComma() {
         let value = PythonExpr.name("mapped_column").call(
-            .positional(.name("DateTime").call(.keyword("timezone", .bool(true))).dot("with_variant").call(
-                .positional(.dotted("mysql.DATETIME").call(.keyword("fsp", .int(6)))), .positional(.string("mysql")), .positional(.string("mariadb")))),
+            .positional(
+                .name("DateTime").call(.keyword("timezone", .bool(true))).dot("with_variant").call(
+                    .positional(.dotted("mysql.DATETIME").call(.keyword("fsp", .int(6)))), .positional(.string("mysql")),
+                    .positional(.string("mariadb")))),
             .keyword("nullable", .bool(false)), .keyword("server_default", .name("func").dot("current_timestamp").call()))
-        let text = renderer.render(.assign(target: "created_at", annotation: .name("Mapped").subscriptedBy(.dotted("datetime.datetime")), value: value), indent: 4)
-        XCTAssertEqual(text, """
+        let text = renderer.render(
+            .assign(target: "created_at", annotation: .name("Mapped").subscriptedBy(.dotted("datetime.datetime")), value: value), indent: 4)
+        XCTAssertEqual(
+            text,
+            """
                 created_at: Mapped[datetime.datetime] = mapped_column(
                     DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb"),
                     nullable=False,
@@ -53,12 +61,14 @@ final class PythonRendererTests: XCTestCase {
         imports.from("__future__", import: "annotations")
         imports.module("datetime")
         imports.from("typing", import: "Any")
-        XCTAssertEqual(imports.render(lineLength: 88), [
-            "from __future__ import annotations", "",
-            "import datetime", "from typing import Any", "",
-            "from sqlalchemy import JSON, ForeignKey, String, func", "",
-            "from app.models.base import Base",
-        ])
+        XCTAssertEqual(
+            imports.render(lineLength: 88),
+            [
+                "from __future__ import annotations", "",
+                "import datetime", "from typing import Any", "",
+                "from sqlalchemy import JSON, ForeignKey, String, func", "",
+                "from app.models.base import Base",
+            ])
     }
 
     func testModuleLayoutHasTwoBlankLinesAroundClasses() {
@@ -68,7 +78,9 @@ final class PythonRendererTests: XCTestCase {
             .class(PythonClass(name: "A", bases: [.dotted("enum.Enum")], body: [.assign(target: "x", annotation: nil, value: .string("x"))])),
             .class(PythonClass(name: "B", docstring: "B.", body: [])),
         ]
-        XCTAssertEqual(renderer.render(module), """
+        XCTAssertEqual(
+            renderer.render(module),
+            """
             # generated
             \"\"\"Doc.\"\"\"
 

@@ -74,7 +74,9 @@ struct ReferenceWrap {
     /// with a trailing comma); a lone long string after `=` goes in parentheses.
     func wrap(_ line: String) -> [String] {
         // Most lines are short: the UTF-8 length (O(1)) bounds the character count.
-        guard line.utf8.count > lineLength, line.unicodeScalars.count > lineLength, !line.drop(while: { $0 == " " }).hasPrefix("#") else { return [line] }
+        guard line.utf8.count > lineLength, line.unicodeScalars.count > lineLength, !line.drop(while: { $0 == " " }).hasPrefix("#") else {
+            return [line]
+        }
         let indent = String(line.prefix { $0 == " " })
         // Unicode scalars: no grapheme breaking on every (long) line; delimiters are all ASCII.
         let chars = Array(line.unicodeScalars)

@@ -64,7 +64,8 @@ struct MigrationPlannerTests {
 
     @Test("renamed_from on a field renames the column; constraints named after it are renamed too")
     func renameField() throws {
-        let renamed = base.replacingOccurrences(of: "email: {type: string, length: 100, unique: true}", with: "mail: {type: string, length: 100, unique: true, renamed_from: email}")
+        let renamed = base.replacingOccurrences(
+            of: "email: {type: string, length: 100, unique: true}", with: "mail: {type: string, length: 100, unique: true, renamed_from: email}")
         let result = try lines(base, renamed)
         #expect(result.contains("[safe] rename_column user.email -> user.mail"))
         // The unique named after the column follows it: renamed, not rebuilt.
@@ -86,7 +87,8 @@ struct MigrationPlannerTests {
     func addColumns() throws {
         let nullable = base.replacingOccurrences(of: "      name: string(50)\n", with: "      name: string(50)\n      bio: text?\n")
         #expect(try lines(base, nullable) == ["[safe] add_column user.bio"])
-        let defaulted = base.replacingOccurrences(of: "      name: string(50)\n", with: "      name: string(50)\n      active: {type: bool, default: true}\n")
+        let defaulted = base.replacingOccurrences(
+            of: "      name: string(50)\n", with: "      name: string(50)\n      active: {type: bool, default: true}\n")
         #expect(try lines(base, defaulted) == ["[safe] add_column user.active"])
         let required = base.replacingOccurrences(of: "      name: string(50)\n", with: "      name: string(50)\n      age: int\n")
         #expect(try lines(base, required) == ["[needs-backfill] add_column user.age"])
@@ -95,7 +97,8 @@ struct MigrationPlannerTests {
     @Test("type changes are classified: widening safe, int->bigint locking, narrowing data loss")
     func typeChanges() throws {
         #expect(try lines(base, base.replacingOccurrences(of: "name: string(50)", with: "name: string(80)")) == ["[safe] alter_column user.name"])
-        #expect(try lines(base, base.replacingOccurrences(of: "name: string(50)", with: "name: string(20)")) == ["[data-loss] alter_column user.name"])
+        #expect(
+            try lines(base, base.replacingOccurrences(of: "name: string(50)", with: "name: string(20)")) == ["[data-loss] alter_column user.name"])
         let bigint = base.replacingOccurrences(of: "      label: string(30)", with: "      label: string(30)\n      hits: int")
         #expect(try lines(bigint, bigint.replacingOccurrences(of: "hits: int", with: "hits: bigint")) == ["[locking] alter_column tag.hits"])
         #expect(try lines(base, base.replacingOccurrences(of: "name: string(50)", with: "name: text")) == ["[safe] alter_column user.name"])
@@ -120,8 +123,10 @@ struct MigrationPlannerTests {
 
     @Test("renamed enum values are relabelled, not removed: safe, and a default naming one follows without its own step")
     func enumValueRenames() throws {
-        let renamed = base.replacingOccurrences(of: "Status: [draft, published]", with: "Status: {values: [pending, published, archived], renamed_from: {pending: draft}}")
-            .replacingOccurrences(of: "default: draft", with: "default: pending")
+        let renamed = base.replacingOccurrences(
+            of: "Status: [draft, published]", with: "Status: {values: [pending, published, archived], renamed_from: {pending: draft}}"
+        )
+        .replacingOccurrences(of: "default: draft", with: "default: pending")
         let plan = MigrationPlanner.plan(from: try schema(base), to: try schema(renamed))
         #expect(plan.steps.map { "[\($0.safety.rawValue)] \($0.operation.kind) \($0.operation.subject)" } == ["[safe] alter_enum Status"])
         guard case let .alterEnum(_, _, renames) = plan.steps.first?.operation else { Issue.record("no alter_enum"); return }
@@ -136,12 +141,16 @@ struct MigrationPlannerTests {
 
     @Test("renamed_from on a relation renames its foreign-key column or its join table, never drop + add")
     func relationRenames() throws {
-        let renamed = base.replacingOccurrences(of: "author: {to: User, on_delete: cascade, back: posts}", with: "writer: {to: User, on_delete: cascade, back: posts, renamed_from: author}")
-            .replacingOccurrences(of: "tags: {to: Tag, kind: many_to_many}", with: "labels: {to: Tag, kind: many_to_many, renamed_from: tags}")
+        let renamed = base.replacingOccurrences(
+            of: "author: {to: User, on_delete: cascade, back: posts}",
+            with: "writer: {to: User, on_delete: cascade, back: posts, renamed_from: author}"
+        )
+        .replacingOccurrences(of: "tags: {to: Tag, kind: many_to_many}", with: "labels: {to: Tag, kind: many_to_many, renamed_from: tags}")
         let result = try lines(base, renamed)
         #expect(result.contains("[safe] rename_column post.author_id -> post.writer_id"))
         #expect(result.contains("[safe] rename_table post_tags -> post_labels"))
-        #expect(!result.contains { $0.contains("drop_table") || $0.contains("create_table") || $0.contains("_column post.") && !$0.contains("rename") })
+        #expect(
+            !result.contains { $0.contains("drop_table") || $0.contains("create_table") || $0.contains("_column post.") && !$0.contains("rename") })
         // With the entity renamed too, the join table still follows.
         let both = renamed.replacingOccurrences(of: "  Post:\n", with: "  Article:\n    renamed_from: Post\n")
         #expect(try lines(base, both).contains("[safe] rename_table post_tags -> article_labels"))
@@ -149,16 +158,22 @@ struct MigrationPlannerTests {
 
     @Test("probable renames are suggested once per new object, with the key that applies: entity, field or relation")
     func renameSuggestions() throws {
-        let renamed = base.replacingOccurrences(of: "author: {to: User, on_delete: cascade, back: posts}", with: "writer: {to: User, on_delete: cascade, back: posts}")
-            .replacingOccurrences(of: "tags: {to: Tag, kind: many_to_many}", with: "labels: {to: Tag, kind: many_to_many}")
+        let renamed = base.replacingOccurrences(
+            of: "author: {to: User, on_delete: cascade, back: posts}", with: "writer: {to: User, on_delete: cascade, back: posts}"
+        )
+        .replacingOccurrences(of: "tags: {to: Tag, kind: many_to_many}", with: "labels: {to: Tag, kind: many_to_many}")
         let plan = MigrationPlanner.plan(from: try schema(base), to: try schema(renamed))
         #expect(plan.warnings.contains { $0.contains("add 'renamed_from: author' to relation 'writer'") }, "\(plan.warnings)")
         #expect(plan.warnings.contains { $0.contains("join table 'post_tags'") && $0.contains("to relation 'Post.labels'") }, "\(plan.warnings)")
         // Two dropped tables of the same shape and one new one: one suggestion, not two.
         let twoTags = base + "\n  Label:\n    fields:\n      label: string(30)\n"
-        let oneNew = base.replacingOccurrences(of: "  Tag:\n    fields:\n      label: string(30)", with: "  Badge:\n    fields:\n      label: string(30)")
-            .replacingOccurrences(of: "tags: {to: Tag, kind: many_to_many}", with: "tags: {to: Badge, kind: many_to_many}")
-        let suggestions = MigrationPlanner.plan(from: try schema(twoTags), to: try schema(oneNew)).warnings.filter { $0.contains("'badge' of the same shape") }
+        let oneNew = base.replacingOccurrences(
+            of: "  Tag:\n    fields:\n      label: string(30)", with: "  Badge:\n    fields:\n      label: string(30)"
+        )
+        .replacingOccurrences(of: "tags: {to: Tag, kind: many_to_many}", with: "tags: {to: Badge, kind: many_to_many}")
+        let suggestions = MigrationPlanner.plan(from: try schema(twoTags), to: try schema(oneNew)).warnings.filter {
+            $0.contains("'badge' of the same shape")
+        }
         #expect(suggestions.count == 1, "\(suggestions)")
     }
 
@@ -167,7 +182,10 @@ struct MigrationPlannerTests {
         let indexed = base.replacingOccurrences(of: "title: string(200)", with: "title: {type: string, length: 200, index: true}")
         #expect(try lines(base, indexed) == ["[locking] add_index post.ix_post_title"])
         let restrict = base.replacingOccurrences(of: "on_delete: cascade", with: "on_delete: restrict")
-        #expect(try lines(base, restrict) == ["[safe] drop_foreign_key post.fk_post_author_id_user", "[locking] add_foreign_key post.fk_post_author_id_user"])
+        #expect(
+            try lines(base, restrict) == [
+                "[safe] drop_foreign_key post.fk_post_author_id_user", "[locking] add_foreign_key post.fk_post_author_id_user",
+            ])
     }
 
     @Test("every operation's inverse undoes it")

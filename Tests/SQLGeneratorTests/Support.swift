@@ -36,7 +36,9 @@ enum Snippet {
         return loaded
     }
 
-    static func ddl(_ yaml: String, _ dialect: Dialect, sourceLocation: Testing.SourceLocation = #_sourceLocation)
+    static func ddl(
+        _ yaml: String, _ dialect: Dialect, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    )
         -> DDLOutput?
     {
         guard let loaded = load(yaml, sourceLocation: sourceLocation) else { return nil }
@@ -44,14 +46,18 @@ enum Snippet {
     }
 
     /// The DDL text, or "" (after recording an issue) when the snippet does not resolve.
-    static func sql(_ yaml: String, _ dialect: Dialect, sourceLocation: Testing.SourceLocation = #_sourceLocation)
+    static func sql(
+        _ yaml: String, _ dialect: Dialect, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    )
         -> String
     {
         ddl(yaml, dialect, sourceLocation: sourceLocation)?.sql ?? ""
     }
 
     /// The warnings `dialect` adds, in the order they are reported.
-    static func warnings(_ yaml: String, _ dialect: Dialect, sourceLocation: Testing.SourceLocation = #_sourceLocation)
+    static func warnings(
+        _ yaml: String, _ dialect: Dialect, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    )
         -> [Diagnostic]
     {
         ddl(yaml, dialect, sourceLocation: sourceLocation)?.diagnostics ?? []

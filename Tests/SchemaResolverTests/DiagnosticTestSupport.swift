@@ -35,7 +35,8 @@ struct Expected: Equatable, CustomStringConvertible {
     /// Swift source for this expectation, printed on a mismatch so a failing test shows what to
     /// compare (and, after review, what to paste).
     var description: String {
-        let notesText = notes.isEmpty ? "" : ", notes: [" + notes.map { ".note(\($0.line), \($0.column), \(literal($0.message)))" }.joined(separator: ", ") + "]"
+        let notesText =
+            notes.isEmpty ? "" : ", notes: [" + notes.map { ".note(\($0.line), \($0.column), \(literal($0.message)))" }.joined(separator: ", ") + "]"
         return ".\(severity.rawValue)(\(line), \(column), \(literal(message))\(notesText)),"
     }
 

@@ -49,11 +49,14 @@ final class DiagnosticsRobustnessTests: XCTestCase {
 
     /// Inputs that once crashed or hung the reader.
     func testPathologicalInputs() {
-        let deepType = "schema: 1\nentities:\n  A:\n    fields:\n      x: " + String(repeating: "array<", count: 20_000) + "int" + String(repeating: ">", count: 20_000) + "\n"
+        let deepType =
+            "schema: 1\nentities:\n  A:\n    fields:\n      x: " + String(repeating: "array<", count: 20_000) + "int"
+            + String(repeating: ">", count: 20_000) + "\n"
         let deepBrackets = "schema: 1\nentities:\n  A:\n    fields:\n      x: int" + String(repeating: "[]", count: 20_000) + "\n"
         let deepFlow = "schema: 1\nentities: " + String(repeating: "[", count: 20_000) + String(repeating: "]", count: 20_000) + "\n"
         let manyDuplicates = "schema: 1\nentities:\n  A:\n    fields:\n" + String(repeating: "      x: int\n", count: 300)
-        for (label, text) in [("deep-type", deepType), ("deep-brackets", deepBrackets), ("deep-flow", deepFlow), ("many-duplicates", manyDuplicates)] {
+        for (label, text) in [("deep-type", deepType), ("deep-brackets", deepBrackets), ("deep-flow", deepFlow), ("many-duplicates", manyDuplicates)]
+        {
             let loaded = GeneratorPipeline.load(text: text, file: "\(label).yaml")
             XCTAssertTrue(loaded.hasErrors, label)
             assertWellFormed(loaded, text: text, file: "\(label).yaml")
@@ -123,7 +126,9 @@ enum Mutations {
                     swapped[i + 1] = nextKey + value
                     result.append(("swap-values-\(i + 1)", join(swapped)))
                 }
-                for (n, odd) in ["", "null", "[]", "{}", "-1", "0", "true", "\"\"", "x", "{to: Nowhere}", "decimal(1,9)", "[a, a]", "99999999999999999999"].enumerated() {
+                for (n, odd) in [
+                    "", "null", "[]", "{}", "-1", "0", "true", "\"\"", "x", "{to: Nowhere}", "decimal(1,9)", "[a, a]", "99999999999999999999",
+                ].enumerated() {
                     var replaced = lines
                     replaced[i] = key + odd
                     result.append(("value-\(n)-line-\(i + 1)", join(replaced)))
@@ -143,13 +148,16 @@ enum Mutations {
         // Inside flow mappings (`{type: int, default: 0}`): rotate the values, drop an entry, and
         // give each entry other meaningful values (entity names, kinds, actions, types).
         let entityNames = lines.compactMap { line -> String? in
-            guard line.hasPrefix("  "), !line.hasPrefix("   "), line.hasSuffix(":"), let first = line.dropFirst(2).first, first.isUppercase else { return nil }
+            guard line.hasPrefix("  "), !line.hasPrefix("   "), line.hasSuffix(":"), let first = line.dropFirst(2).first, first.isUppercase else {
+                return nil
+            }
             return String(line.dropFirst(2).dropLast())
         }
-        let meaningful = entityNames + [
-            "many_to_many", "one_to_many", "one_to_one", "set_null", "set_default", "int", "string", "uuid", "now",
-            "true", "false", "[]", "-5", "Nowhere", "[id, id]",
-        ]
+        let meaningful =
+            entityNames + [
+                "many_to_many", "one_to_many", "one_to_one", "set_null", "set_default", "int", "string", "uuid", "now",
+                "true", "false", "[]", "-5", "Nowhere", "[id, id]",
+            ]
         for (i, line) in lines.enumerated() where line.contains("{") {
             let swapped = swapFlowValues(line)
             if swapped != line {

@@ -601,7 +601,8 @@ enum Corpus {
                         Relation(
                             name: text(), kind: .manyToMany, targetEntity: text(), targetTable: text(), back: text(),
                             foreignKey: text(), joinTable: text(),
-                            targetForeignKey: text(), throughEntity: text(), nullable: true).with(read: .nested),
+                            targetForeignKey: text(), throughEntity: text(), nullable: true
+                        ).with(read: .nested),
                         Relation(
                             name: text(), kind: .oneToOneInverse, targetEntity: text(), targetTable: text(), back: nil,
                             foreignKey: text()),
@@ -611,7 +612,9 @@ enum Corpus {
                 collection: text(), additionalProperties: n % 2 == 0, ttlField: text(), ttlSeconds: 3600, textFields: [text(), text()])
         }
         let enums = [
-            EnumType(name: text(), databaseName: text(), values: [text(), text()], comment: text(), renamedValues: Dictionary([(text(), text()), (text(), text())], uniquingKeysWith: { a, _ in a })),
+            EnumType(
+                name: text(), databaseName: text(), values: [text(), text()], comment: text(),
+                renamedValues: Dictionary([(text(), text()), (text(), text())], uniquingKeysWith: { a, _ in a })),
             EnumType(name: text(), databaseName: text(), values: []),
         ]
         return Schema(name: text(), namingConvention: .standard, enums: enums, tables: tables)
@@ -621,8 +624,7 @@ enum Corpus {
 /// `DDLGenerator.creationOrder` as it was before the heap-based version: rescans the remaining
 /// tables from the start after every table it creates.
 enum ReferenceOrder {
-    static func creationOrder(_ schema: Schema, dialect: Dialect) -> (tables: [Table], deferred: [String: Set<String>])
-    {
+    static func creationOrder(_ schema: Schema, dialect: Dialect) -> (tables: [Table], deferred: [String: Set<String>]) {
         var remaining = schema.tables
         var created: Set<String> = []
         var order: [Table] = []
@@ -630,7 +632,9 @@ enum ReferenceOrder {
         // A foreign key to a table outside the schema (an existing one) never blocks.
         let names = Set(schema.tables.map(\.name))
         func blockers(_ table: Table) -> [ForeignKey] {
-            table.foreignKeys.filter { $0.referencedTable != table.name && names.contains($0.referencedTable) && !created.contains($0.referencedTable) }
+            table.foreignKeys.filter {
+                $0.referencedTable != table.name && names.contains($0.referencedTable) && !created.contains($0.referencedTable)
+            }
         }
         func create(at index: Int) {
             let table = remaining.remove(at: index)

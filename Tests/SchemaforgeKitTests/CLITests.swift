@@ -184,7 +184,10 @@ struct CLITests {
         #expect(SchemaforgeVersion.current.split(separator: ".").count == 3)
         let help = try CLI.run(["--help"])
         #expect(!help.stdout.contains("later"), "\(help.stdout)")
-        for text in ["FastAPI", "SQLAlchemy", "Pydantic", "Alembic", "MongoDB", "schemaforge generate schema.yaml --out api", "schemaforge migrate schema.yaml"] {
+        for text in [
+            "FastAPI", "SQLAlchemy", "Pydantic", "Alembic", "MongoDB", "schemaforge generate schema.yaml --out api",
+            "schemaforge migrate schema.yaml",
+        ] {
             #expect(help.stdout.contains(text), "\(text)")
         }
     }
@@ -258,7 +261,9 @@ struct CLITests {
         return files
     }
 
-    @Test("generate into a fresh directory (files written while rendered) equals generate through the plan", arguments: ["sqlite", "postgresql", "mongodb"])
+    @Test(
+        "generate into a fresh directory (files written while rendered) equals generate through the plan",
+        arguments: ["sqlite", "postgresql", "mongodb"])
     func generateFreshEqualsPlanned(database: String) throws {
         let dir = try TemporaryDirectory()
         let schema = GoldenFile.repositoryRoot.appendingPathComponent("examples/shop.yaml").path
@@ -341,11 +346,15 @@ struct CLITests {
         #expect(Manifest.database(in: dir.path("old")) == "postgresql")
     }
 
-    @Test("an entity name far longer than a database or file name allows generates a project when its table is short", arguments: ["sqlite", "postgresql", "mongodb"])
+    @Test(
+        "an entity name far longer than a database or file name allows generates a project when its table is short",
+        arguments: ["sqlite", "postgresql", "mongodb"])
     func generateLongEntityName(database: String) throws {
         let dir = try TemporaryDirectory()
         let entity = "Very" + String(repeating: "LongEntityName", count: 20)
-        try dir.write("long.yaml", """
+        try dir.write(
+            "long.yaml",
+            """
             schema: 1
             entities:
               \(entity):

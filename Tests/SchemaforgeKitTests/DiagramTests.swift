@@ -13,23 +13,25 @@ struct DiagramTests {
 
     @Test("cardinality: many-to-one, optional, one-to-one, and many-to-many through the join table")
     func cardinality() throws {
-        let schema = try #require(resolve("""
-            entities:
-              Team:
-                fields: {name: string}
-              Person:
-                fields: {name: string}
-                relations:
-                  team: {to: Team}
-                  mentor: {to: Person, nullable: true}
-                  skills: {to: Skill, kind: many_to_many}
-              Badge:
-                fields: {code: string}
-                relations:
-                  person: {to: Person, kind: one_to_one}
-              Skill:
-                fields: {name: string}
-            """))
+        let schema = try #require(
+            resolve(
+                """
+                entities:
+                  Team:
+                    fields: {name: string}
+                  Person:
+                    fields: {name: string}
+                    relations:
+                      team: {to: Team}
+                      mentor: {to: Person, nullable: true}
+                      skills: {to: Skill, kind: many_to_many}
+                  Badge:
+                    fields: {code: string}
+                    relations:
+                      person: {to: Person, kind: one_to_one}
+                  Skill:
+                    fields: {name: string}
+                """))
         let mermaid = DiagramTarget.render(schema, format: "mermaid")
         #expect(mermaid.contains(#""person" }o--|| "team" : "team""#))
         #expect(mermaid.contains(#""person" }o--o| "person" : "mentor""#))
@@ -47,13 +49,15 @@ struct DiagramTests {
 
     @Test("values that are not words: Mermaid gets words and a comment, DOT escaped HTML")
     func quoting() throws {
-        let schema = try #require(resolve("""
-            enums:
-              Shade: ["dark blue", "1st", "a<b & \\"c\\""]
-            entities:
-              Paint:
-                fields: {shade: Shade}
-            """))
+        let schema = try #require(
+            resolve(
+                """
+                enums:
+                  Shade: ["dark blue", "1st", "a<b & \\"c\\""]
+                entities:
+                  Paint:
+                    fields: {shade: Shade}
+                """))
         let mermaid = DiagramTarget.render(schema, format: "mermaid")
         #expect(mermaid.contains(#"enum dark_blue "dark blue""#))
         #expect(mermaid.contains(#"enum _1st "1st""#))

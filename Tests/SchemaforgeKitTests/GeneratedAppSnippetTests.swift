@@ -30,7 +30,9 @@ struct GeneratedAppSnippetTests {
         #expect(schemas.contains("    limit_eq: int | None = Field(default=None, ge=-2147483648, le=2147483647)\n    limit_eq_eq: int | None"))
         #expect(schemas.contains("metadata_: fields.Text | None = Field(\n        default=None, alias=\"metadata\", max_length=255"))
         let router = try Self.file(Self.names, "app/routers/entry.py")
-        #expect(router.contains("FILTERS: dict[str, InstrumentedAttribute[Any]] = {\n    \"limit_eq\": Entry.limit,\n    \"limit_eq_eq\": Entry.limit_eq,"))
+        #expect(
+            router.contains(
+                "FILTERS: dict[str, InstrumentedAttribute[Any]] = {\n    \"limit_eq\": Entry.limit,\n    \"limit_eq_eq\": Entry.limit_eq,"))
         #expect(router.contains("if (value := getattr(query, name)) is not None:\n            conditions.append(column == value)"))
         #expect(router.contains("query: Annotated[EntryQuery, Query()]"))
     }
@@ -50,8 +52,9 @@ struct GeneratedAppSnippetTests {
         #expect(PydanticPatterns.decimal(precision: 8, scale: 2, signed: false) == #"^\+?(?:\d{1,6}(?:\.\d{0,2})?|\.\d{1,2})$"#)
         #expect(PydanticPatterns.decimal(precision: 6, scale: 0, signed: true) == #"^[+-]?\d{1,6}$"#)
         // A whole maximum is part of the pattern: 250 and 250.00 but not 250.5 or 251.
-        #expect(PydanticPatterns.decimal(precision: 5, scale: 2, signed: false, maximum: 250)
-            == #"^(?:\+?0*(?:250(?:\.0{0,2})?|(?:\d{1,2}|1\d{2}|2[0-4]\d{1})(?:\.\d{0,2})?|\.\d{1,2}))$"#)
+        #expect(
+            PydanticPatterns.decimal(precision: 5, scale: 2, signed: false, maximum: 250)
+                == #"^(?:\+?0*(?:250(?:\.0{0,2})?|(?:\d{1,2}|1\d{2}|2[0-4]\d{1})(?:\.\d{0,2})?|\.\d{1,2}))$"#)
         let schemas = try Self.file(Self.names, "app/schemas/entry.py")
         #expect(schemas.contains(#"pattern=r"^\+?(?:\d{1,6}(?:\.\d{0,2})?|\.\d{1,2})$", text=True"#))
         #expect(schemas.contains("def _decimals(cls, value: object) -> object:\n        return fields.decimal_text(value)"))
@@ -61,7 +64,9 @@ struct GeneratedAppSnippetTests {
     @Test("request bodies refuse unknown keys; update fields of NOT NULL columns are not nullable in the schema")
     func strictBodies() throws {
         let schemas = try Self.file(Self.names, "app/schemas/entry.py")
-        #expect(schemas.contains("class EntryCreate(BaseModel):\n    \"\"\"Fields to create a Entry.\"\"\"\n\n    model_config = ConfigDict(extra=\"forbid\")"))
+        #expect(
+            schemas.contains(
+                "class EntryCreate(BaseModel):\n    \"\"\"Fields to create a Entry.\"\"\"\n\n    model_config = ConfigDict(extra=\"forbid\")"))
         #expect(schemas.contains("nullable=False"))
         #expect(schemas.contains("def _not_null(cls, value: object) -> object:"))
     }

@@ -41,7 +41,8 @@ struct GenerationPlanTests {
         #expect(first.entries.map(\.action) == [.create, .create])
         try first.apply(to: dir, force: false)
         try write(dir, "app/hooks/post.py", "mine\n")
-        let second = GenerationPlan.make(files: [generated, GeneratedFile(path: "app/hooks/post.py", contents: "newer\n", isUserFile: true)], outputDirectory: dir)
+        let second = GenerationPlan.make(
+            files: [generated, GeneratedFile(path: "app/hooks/post.py", contents: "newer\n", isUserFile: true)], outputDirectory: dir)
         #expect(second.isUpToDate)
         #expect(second.entries.first { $0.path == "app/hooks/post.py" }?.action == .kept)
         try second.apply(to: dir, force: true)
@@ -83,7 +84,9 @@ struct GenerationPlanTests {
         try write(dir, "gone.py", "1\n")
         try FileManager.default.createDirectory(atPath: dir + "/.schemaforge", withIntermediateDirectories: true)
         // MD5 of "1\n" (a.py and gone.py as generated) and of "2\n" (b.py as generated, since edited).
-        try write(dir, GenerationPlan.manifestPath, """
+        try write(
+            dir, GenerationPlan.manifestPath,
+            """
             {"files": {"a.py": "md5:b026324c6904b2a9cb4b88d6d61c81d1", "b.py": "md5:26ab0db90d72e28ad0ba1e22ee510510",
                        "gone.py": "md5:b026324c6904b2a9cb4b88d6d61c81d1"}, "generator": "schemaforge"}
             """)

@@ -77,7 +77,8 @@ struct MigrationWorkflowTests {
     @Test("no change writes nothing")
     func noChanges() throws {
         let dir = try project(v1)
-        #expect(try MigrationWorkflow.prepare(schema: try schema(v1), directory: dir, message: "x", allowDataLoss: false, database: nil) == .noChanges)
+        #expect(
+            try MigrationWorkflow.prepare(schema: try schema(v1), directory: dir, message: "x", allowDataLoss: false, database: nil) == .noChanges)
     }
 
     @Test("data loss is refused without --allow-data-loss, with the explanation, and nothing is written")

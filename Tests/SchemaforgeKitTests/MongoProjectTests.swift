@@ -33,7 +33,8 @@ struct MongoProjectTests {
 
     @Test("validator: types, required, nullability, enum, lengths, pattern, bounds, references")
     func validator() throws {
-        let schema = try Self.schema("""
+        let schema = try Self.schema(
+            """
             schema: 1
             name: t
             enums:
@@ -86,7 +87,8 @@ struct MongoProjectTests {
 
     @Test("indexes: unique, compound, partial from simple predicates; warnings for what MongoDB cannot do")
     func indexes() throws {
-        let schema = try Self.schema("""
+        let schema = try Self.schema(
+            """
             schema: 1
             name: t
             entities:
@@ -123,7 +125,8 @@ struct MongoProjectTests {
 extension MongoProjectTests {
     @Test("embed: true on a required many-to-one stores the target's fields inside the document")
     func embedded() throws {
-        let schema = try Self.schema("""
+        let schema = try Self.schema(
+            """
             schema: 1
             name: t
             entities:
@@ -160,7 +163,8 @@ extension MongoProjectTests {
 struct MongoMigrationTests {
     @Test("a rename becomes $rename, a new field with a default a backfill, a dropped one $unset; downgrade reverses them")
     func renameBackfillDrop() throws {
-        let v1 = try MongoProjectTests.schema("""
+        let v1 = try MongoProjectTests.schema(
+            """
             schema: 1
             name: t
             entities:
@@ -169,7 +173,8 @@ struct MongoMigrationTests {
                   full_name: string(100)
                   nickname: {type: string, length: 30, nullable: true}
             """)
-        let v2 = try MongoProjectTests.schema("""
+        let v2 = try MongoProjectTests.schema(
+            """
             schema: 1
             name: t
             entities:

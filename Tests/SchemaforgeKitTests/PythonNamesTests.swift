@@ -28,15 +28,17 @@ struct PythonNamesTests {
 
     @Test("route prefixes use the plural: /shelves, /staff, /people")
     func routePrefixes() throws {
-        let schema = try #require(resolve("""
-            entities:
-              Shelf:
-                fields: {name: string}
-              Staff:
-                fields: {name: string}
-              SalesPerson:
-                fields: {name: string}
-            """))
+        let schema = try #require(
+            resolve(
+                """
+                entities:
+                  Shelf:
+                    fields: {name: string}
+                  Staff:
+                    fields: {name: string}
+                  SalesPerson:
+                    fields: {name: string}
+                """))
         let files = GeneratorPipeline.project(schema, database: .sqlite)
         let routers = files.filter { $0.path.hasPrefix("app/routers/") }.map(\.contents).joined()
         for prefix in ["/shelves", "/staff", "/sales-people"] {
@@ -48,21 +50,23 @@ struct PythonNamesTests {
 
     @Test("an entity named like a keyword, a builtin or a generated name gets its own class and module")
     func entityNamesAreAllocated() throws {
-        let schema = try #require(resolve("""
-            entities:
-              Base:
-                fields: {name: string}
-              Request:
-                fields: {name: string}
-              Enums:
-                fields: {name: string}
-              ApiRouter:
-                fields: {name: string}
-              Load:
-                fields: {name: string}
-                relations:
-                  base: {to: Base, nullable: true}
-            """))
+        let schema = try #require(
+            resolve(
+                """
+                entities:
+                  Base:
+                    fields: {name: string}
+                  Request:
+                    fields: {name: string}
+                  Enums:
+                    fields: {name: string}
+                  ApiRouter:
+                    fields: {name: string}
+                  Load:
+                    fields: {name: string}
+                    relations:
+                      base: {to: Base, nullable: true}
+                """))
         let files = GeneratorPipeline.project(schema, database: .sqlite)
         let paths = Set(files.map(\.path))
         func file(_ path: String) -> String { files.first { $0.path == path }?.contents ?? "" }

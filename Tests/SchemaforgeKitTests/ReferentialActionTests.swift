@@ -42,7 +42,9 @@ struct ReferentialActionTests {
         let expected = database == .mysql ? "RESTRICT" : "SET DEFAULT"
         #expect(fan.contains("ondelete=\"\(expected)\""), "\(fan)")
         #expect(fan.contains("onupdate=\"\(expected)\""), "\(fan)")
-        #expect(ddl.contains("REFERENCES team (id) ON DELETE \(expected) ON UPDATE \(expected)") || ddl.contains("REFERENCES `team` (`id`) ON DELETE \(expected) ON UPDATE \(expected)"), "\(ddl)")
+        #expect(
+            ddl.contains("REFERENCES team (id) ON DELETE \(expected) ON UPDATE \(expected)")
+                || ddl.contains("REFERENCES `team` (`id`) ON DELETE \(expected) ON UPDATE \(expected)"), "\(ddl)")
         // Supported actions are untouched everywhere.
         let player = try #require(GeneratorPipeline.project(schema, database: database).first { $0.path == "app/models/player.py" }?.contents)
         #expect(player.contains("ondelete=\"CASCADE\"") && player.contains("onupdate=\"RESTRICT\""), "\(player)")
