@@ -1,7 +1,7 @@
 import Foundation
 import SchemaModel
 
-/// The portable type table of DESIGN.md for one dialect, and default expressions.
+/// The portable type table (README, "Types") for one dialect, and default expressions.
 public struct SQLTypeMapper: Sendable {
     public let dialect: Dialect
 

@@ -1,4 +1,4 @@
-/// The schema `schemaforge init` writes: DESIGN.md's example, a tour of the format.
+/// The schema `schemaforge init` writes: a tour of the format.
 public enum StarterSchema {
     public static let text = """
         # Schemaforge schema: one file, every backend artefact.

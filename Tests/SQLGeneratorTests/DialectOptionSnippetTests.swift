@@ -27,7 +27,7 @@ struct DialectOptionSnippetTests {
         expectContains(sqlite, "    amount INTEGER NOT NULL,\n")
     }
 
-    @Test("the portable types of DESIGN.md's table, per dialect")
+    @Test("the portable types of the README's table, per dialect")
     func typeTable() {
         let yaml = """
             entities:
