@@ -189,8 +189,7 @@ public struct MongoCollectionBuilder {
 
     // MARK: Indexes
 
-    public func indexes(_ table: Table, warnings: inout [String]) -> [MongoIndexSpec] {
-        let entity = table.entity ?? table.name
+    public func indexes(_ table: Table, warnings: inout [MongoWarning]) -> [MongoIndexSpec] {
         func keys(_ columns: [String]) -> [String] {
             columns.map { name in table.column(named: name).map { key($0, in: table) } ?? name }
         }
@@ -198,19 +197,26 @@ public struct MongoCollectionBuilder {
         for index in table.indexes {
             if !index.expressions.isEmpty {
                 warnings.append(
-                    "\(entity): index '\(index.name)' indexes SQL expressions (\(index.expressions.joined(separator: ", "))), which MongoDB cannot index; it is not created"
+                    MongoWarning(
+                        table, index.name,
+                        "index '\(index.name)' indexes SQL expressions (\(index.expressions.joined(separator: ", "))), which MongoDB cannot index; it is not created"
+                    )
                 )
                 continue
             }
             if let method = index.method, method != .btree {
                 warnings.append(
-                    "\(entity): index '\(index.name)' uses method '\(method.rawValue)', which has no MongoDB equivalent; a regular index is created")
+                    MongoWarning(
+                        table, index.name,
+                        "index '\(index.name)' uses method '\(method.rawValue)', which has no MongoDB equivalent; a regular index is created"))
             }
             var spec = MongoIndexSpec(name: index.name, keys: keys(index.columns), unique: index.unique, partialFilter: nil)
             if let predicate = index.predicate {
                 guard let filter = partialFilter(predicate, table: table) else {
                     warnings.append(
-                        "\(entity): the condition of partial index '\(index.name)' (\(predicate)) has no MongoDB translation; the index is not created"
+                        MongoWarning(
+                            table, index.name,
+                            "the condition of partial index '\(index.name)' (\(predicate)) has no MongoDB translation; the index is not created")
                     )
                     continue
                 }
@@ -226,7 +232,7 @@ public struct MongoCollectionBuilder {
                         name: "ttl_\(table.name)_\(c.name)", keys: [key(c, in: table)], unique: false, partialFilter: nil, expireAfterSeconds: seconds
                     ))
             } else {
-                warnings.append("\(entity): the ttl field '\(ttl)' is not a datetime field of the entity; no TTL index is created")
+                warnings.append(MongoWarning(table, nil, "the ttl field '\(ttl)' is not a datetime field of the entity; no TTL index is created"))
             }
         }
         if let names = table.mongo?.textFields {
@@ -243,7 +249,8 @@ public struct MongoCollectionBuilder {
                     MongoIndexSpec(name: "tx_\(table.name)", keys: columns.map { key($0, in: table) }, unique: false, partialFilter: nil, text: true))
             } else {
                 warnings.append(
-                    "\(entity): the text index needs string or text fields of the entity (\(names.joined(separator: ", "))); it is not created")
+                    MongoWarning(
+                        table, nil, "the text index needs string or text fields of the entity (\(names.joined(separator: ", "))); it is not created"))
             }
         }
         return specs
@@ -281,29 +288,59 @@ public struct MongoCollectionBuilder {
     }
 
     /// Schema features with no MongoDB meaning, and what the generated code does instead.
-    public func warnings() -> [String] {
-        var out: [String] = []
+    public func warnings() -> [MongoWarning] {
+        var out: [MongoWarning] = []
         for table in schema.tables {
-            let entity = table.entity ?? table.name
             for check in table.checks where !isRangeCheck(check, in: table) {
                 out.append(
-                    "\(entity): CHECK '\(check.name)' (\(check.expression)) has no MongoDB equivalent; neither the validator nor the model enforces it"
+                    MongoWarning(
+                        table, check.name,
+                        "CHECK '\(check.name)' (\(check.expression)) has no MongoDB equivalent; neither the validator nor the model enforces it")
                 )
             }
             for relation in table.relations where relation.embed == true && !MongoShape.isEmbedded(relation, in: table) {
                 out.append(
-                    "\(entity): 'embed: true' on '\(relation.name)' needs a required many-to-one to another entity; it is stored as an ObjectId reference"
+                    MongoWarning(
+                        table, relation.foreignKey,
+                        "'embed: true' on '\(relation.name)' needs a required many-to-one to another entity; it is stored as an ObjectId reference")
                 )
             }
             for fk in table.foreignKeys {
                 if let action = fk.onUpdate, action != .noAction, action != .restrict {
-                    out.append("\(entity): on_update \(action.rawValue) of '\(fk.columns[0])' is ignored: an ObjectId never changes")
+                    out.append(
+                        MongoWarning(table, fk.name, "on_update \(action.rawValue) of '\(fk.columns[0])' is ignored: an ObjectId never changes"))
                 }
                 if fk.onDelete == .setDefault {
-                    out.append("\(entity): on_delete set_default of '\(fk.columns[0])' is applied as set_null by the generated delete code")
+                    out.append(
+                        MongoWarning(
+                            table, fk.name, "on_delete set_default of '\(fk.columns[0])' is applied as set_null by the generated delete code"))
                 }
             }
         }
         return out
+    }
+}
+
+/// A schema feature the MongoDB target cannot express, and what the generated code does instead; on
+/// the table and object (constraint, index, foreign key) it comes from, so `generate` can locate it.
+public struct MongoWarning: Equatable, Sendable, CustomStringConvertible {
+    public var entity: String
+    public var table: String
+    public var object: String?
+    public var message: String
+
+    init(_ table: Table, _ object: String?, _ message: String) {
+        self.entity = table.entity ?? table.name
+        self.table = table.name
+        self.object = object
+        self.message = message
+    }
+
+    /// `Entity: message`, as the README lists it.
+    public var description: String { "\(entity): \(message)" }
+
+    /// A located warning: at the object, or else at the entity.
+    public func diagnostic(_ sourceMap: SourceMap) -> Diagnostic {
+        Diagnostic(.warning, description, at: sourceMap[table: table, object: object] ?? sourceMap[table: table, object: nil])
     }
 }

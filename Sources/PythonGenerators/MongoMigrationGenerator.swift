@@ -273,7 +273,7 @@ public struct MongoMigrationGenerator {
     /// `{collection: {"validator": ..., "indexes": [{name, keys, unique, partialFilterExpression}]}}`.
     func state(_ shape: Schema) -> OrderedJSON {
         let builder = MongoCollectionBuilder(reshaped: shape)
-        var warnings: [String] = []
+        var warnings: [MongoWarning] = []
         return .object(
             shape.tables.map { table in
                 let indexes: [OrderedJSON] = builder.indexes(table, warnings: &warnings).map { spec in

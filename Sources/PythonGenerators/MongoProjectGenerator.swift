@@ -31,20 +31,21 @@ public struct MongoProjectGenerator {
         self.pydantic = PydanticSchemasGenerator(schema: reshaped, strictInputs: false)
     }
 
-    /// Schema features with no MongoDB meaning (printed by `generate`, listed in the README).
-    public var warnings: [String] {
+    /// Schema features with no MongoDB meaning (printed by `generate` at their place in the schema,
+    /// listed in the README).
+    public var warnings: [MongoWarning] {
         var out = collections.warnings()
         for table in schema.tables { _ = collections.indexes(table, warnings: &out) }
         for table in original.tables {
             for relation in table.relations where relation.read == .nested {
                 out.append(
-                    "\(table.entity ?? table.name): 'read: nested' on '\(relation.name)' applies to the SQL targets; on MongoDB the Read shows the related ids"
-                )
+                    MongoWarning(
+                        table, nil, "'read: nested' on '\(relation.name)' applies to the SQL targets; on MongoDB the Read shows the related ids"))
             }
         }
         for table in schema.tables {
             for column in table.columns where column.defaultValue?.kind == .sql {
-                out.append("\(table.entity ?? table.name): the SQL default of '\(column.name)' has no MongoDB meaning; the field is required")
+                out.append(MongoWarning(table, nil, "the SQL default of '\(column.name)' has no MongoDB meaning; the field is required"))
             }
         }
         return out
@@ -385,7 +386,7 @@ public struct MongoProjectGenerator {
         for (field, _) in collections.arrays(table) {
             body.append(.raw("\(field): list[ObjectId] = Field(default_factory=list)"))
         }
-        var warnings: [String] = []
+        var warnings: [MongoWarning] = []
         let indexes = collections.indexes(table, warnings: &warnings)
         if indexes.isEmpty {
             body.append(
@@ -763,7 +764,7 @@ public struct MongoProjectGenerator {
 
     func indexesScript() -> GeneratedFile {
         var lines: [String] = ["INDEXES: dict[str, list[IndexModel]] = {"]
-        var warnings: [String] = []
+        var warnings: [MongoWarning] = []
         var usesText = false
         for view in views {
             let specs = collections.indexes(view.table, warnings: &warnings)

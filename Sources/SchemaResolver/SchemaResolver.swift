@@ -280,6 +280,8 @@ final class ResolutionContext {
             var table = Identifiers.derived(Identifiers.snakeCase(decl.name.value))
             if let explicit = decl.table, checkIdentifier(explicit, what: "table", use: .database) { table = explicit.value }
             tableNames.append(table)
+            // Warnings about the entity as a whole (a target's, raised after resolution) point here.
+            if sourceMap[table: table, object: nil] == nil { sourceMap[table: table, object: nil] = decl.name.location }
         }
         let n = entities.count
         fieldColumns = Array(repeating: [], count: n)

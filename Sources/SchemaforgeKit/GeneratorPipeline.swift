@@ -45,6 +45,15 @@ public enum GeneratorPipeline {
         return diagnostics.filter { seen.insert($0).inserted }
     }
 
+    /// The warnings of a target about this schema, located: what MongoDB cannot express, or the
+    /// dialect's (the same `schemaforge sql` prints).
+    public static func targetDiagnostics(_ loaded: LoadedSchema, database: TargetDatabase) -> [Diagnostic] {
+        guard let schema = loaded.schema else { return [] }
+        if database == .mongodb { return MongoProjectGenerator(schema: schema).warnings.map { $0.diagnostic(loaded.sourceMap) } }
+        guard let dialect = Dialect(rawValue: database.rawValue) else { return [] }
+        return sql(for: loaded, dialect: dialect)?.diagnostics ?? []
+    }
+
     /// DDL for `dialect`, with the dialect's warnings.
     public static func sql(for loaded: LoadedSchema, dialect: Dialect) -> DDLOutput? {
         guard let schema = loaded.schema else { return nil }

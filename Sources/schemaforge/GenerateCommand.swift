@@ -53,12 +53,11 @@ struct Generate: ParsableCommand {
             FileHandle.standardError.write(Data("schemaforge: error: \(problem.description)\n".utf8))
             throw ExitCode(1)
         }
-        if db == .mongodb {
-            // Schema features MongoDB cannot enforce: said, never dropped silently.
-            for warning in MongoProjectGenerator(schema: schema).warnings {
-                FileHandle.standardError.write(Data("schemaforge: warning: \(warning)\n".utf8))
-            }
-        }
+        // What the target cannot express (MongoDB's limits, a dialect's): said at its place in the
+        // schema, never dropped silently; with --strict, nothing is written.
+        let targetWarnings = GeneratorPipeline.targetDiagnostics(loaded, database: db)
+        report(targetWarnings)
+        if input.strict, !targetWarnings.isEmpty { throw ExitCode(1) }
         if !check, !dryRun, FreshDirectoryWriter.isFresh(out) {
             // Nothing there to protect or compare: each file is written as soon as it is rendered.
             let writer = FreshDirectoryWriter(directory: out)

@@ -396,6 +396,34 @@ struct CLITests {
         #expect(dir.read("api/README.md")?.contains("## Resources the API cannot create") == true)
     }
 
+    @Test("generate says at their place what the target cannot express; --strict writes nothing")
+    func targetWarningsAreLocated() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write(
+            "limits.yaml",
+            """
+            entities:
+              Item:
+                fields:
+                  name: string
+                checks:
+                  - {name: name_not_blank, expr: "length(name) > 0"}
+                indexes:
+                  - {expressions: ["lower(name)"], name: ix_lower}
+            """)
+        let mongo = try CLI.run(["generate", "limits.yaml", "--out", "api", "--db", "mongodb"], in: dir.url)
+        #expect(mongo.status == 0)
+        #expect(mongo.stderr.contains("limits.yaml:6:9: warning: Item: CHECK 'ck_item_name_not_blank'"), "\(mongo.stderr)")
+        #expect(mongo.stderr.contains("limits.yaml:8:46: warning: Item: index 'ix_lower' indexes SQL expressions"), "\(mongo.stderr)")
+        let strict = try CLI.run(["generate", "limits.yaml", "--out", "strict-api", "--db", "mongodb", "--strict"], in: dir.url)
+        #expect(strict.status == 1)
+        #expect(dir.read("strict-api/README.md") == nil)
+        // The dialect's warnings too, as `sql` prints them.
+        let mysql = try CLI.run(["generate", "limits.yaml", "--out", "mysql-api", "--db", "mysql"], in: dir.url)
+        let sql = try CLI.run(["sql", "limits.yaml", "--dialect", "mysql"], in: dir.url)
+        #expect(!sql.stderr.isEmpty && mysql.stderr == sql.stderr, "\(mysql.stderr)")
+    }
+
     @Test("resolve prints the snapshot JSON")
     func resolve() throws {
         let result = try CLI.run(["resolve", "examples/shop.yaml"])
