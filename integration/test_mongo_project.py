@@ -436,3 +436,34 @@ async def _server_rejects(root: Path, documents: dict[str, list[dict[str, Any]]]
                     await b.db[collection].insert_one(bad)
                 assert raised.value.code == 121, f"{collection}: {label}: {raised.value}"
             await b.db[collection].insert_one(dict(doc))  # the valid one passes
+
+
+@pytest.mark.parametrize("schema", MONGO_SCHEMAS, ids=EXAMPLE_IDS)
+def test_mongo_errors_are_problem_details(generated: GeneratedProjects, schema: Path) -> None:
+    """404, 409 and 422 answer `application/problem+json` (RFC 9457), and every route's OpenAPI declares them."""
+
+    async def run() -> None:
+        async with open_backend("mongomock") as backend:
+            with loaded_mongo_app(project(generated, schema).root) as main:
+                from odmantic import AIOEngine
+
+                db_module = importlib.import_module("app.db")
+                engine = AIOEngine(client=backend.client, database=backend.database)
+                main.app.dependency_overrides[db_module.get_engine] = lambda: engine
+                transport = httpx.ASGITransport(app=main.app)
+                async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                    openapi = (await client.get("/openapi.json")).json()
+                    for path, operations in openapi["paths"].items():
+                        for method, operation in operations.items():
+                            codes = {c for c, r in operation["responses"].items() if "application/problem+json" in r.get("content", {})}
+                            assert {"422", "503"} <= codes, f"{method.upper()} {path}: {sorted(operation['responses'])}"
+                    for path in [p for p in openapi["paths"] if p.endswith("}") and p.count("{") == 1]:
+                        missing = await client.get(path.split("{")[0] + "0" * 24)
+                        assert missing.status_code == 404, missing.text
+                        assert missing.headers["content-type"] == "application/problem+json", missing.headers
+                        assert missing.json()["status"] == 404
+                    invalid = await client.post(next(p for p in openapi["paths"] if p.endswith("/")), json={"no such field": 1})
+                    assert invalid.status_code == 422 and invalid.headers["content-type"] == "application/problem+json"
+                    assert invalid.json()["errors"], invalid.text
+
+    asyncio.run(run())

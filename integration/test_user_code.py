@@ -193,9 +193,8 @@ def lint_and_typecheck(root: Path, env: dict[str, str]) -> None:
         assert proc.returncode == 0, f"{' '.join(check)}:\n{proc.stdout[-4000:]}{proc.stderr[-2000:]}"
 
 
-async def check_behaviour(client: httpx.AsyncClient, field: str, *, problem_details: bool = True) -> None:
-    """The hooks and the custom route, over HTTP (`client` has the API prefix as its base URL). The MongoDB
-    target does not answer problem details yet (issue 10, left open): `problem_details=False`."""
+async def check_behaviour(client: httpx.AsyncClient, field: str) -> None:
+    """The hooks and the custom route, over HTTP (`client` has the API prefix as its base URL)."""
     created = await client.post("/notes/", json={field: "  buy milk "})
     assert created.status_code == 201, created.text
     assert created.json()[field] == "Buy milk", "before_create did not change the value"
@@ -203,8 +202,7 @@ async def check_behaviour(client: httpx.AsyncClient, field: str, *, problem_deta
     archived = (await client.post("/notes/", json={field: "old", "archived": True})).json()
     refused = await client.delete(f"/notes/{pinned['id']}")
     assert refused.status_code == 409, refused.text
-    if problem_details:
-        assert refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.headers["content-type"].startswith("application/problem+json")
     assert (await client.get(f"/notes/{pinned['id']}")).status_code == 200, "a refused delete deleted the note"
     listed = (await client.get("/notes/", params={"limit": 100})).json()
     ids = {note["id"] for note in listed["data"]}
@@ -236,7 +234,7 @@ def check_mongo(root: Path, backend_name: str, field: str) -> None:
                 main.app.dependency_overrides[db_module.get_engine] = lambda: engine
                 transport = httpx.ASGITransport(app=main.app)
                 async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as client:
-                    await check_behaviour(client, field, problem_details=False)
+                    await check_behaviour(client, field)
 
     asyncio.run(go())
 

@@ -93,8 +93,8 @@ swift format lint --strict --recursive --parallel Sources Tests Package.swift </
     || FAILED+=("swift format lint (fix with: swift format --in-place --recursive Sources Tests Package.swift)")
 
 step "ruff on the fixed Python modules (Sources/PythonGenerators/Resources)"
-(cd Sources/PythonGenerators/Resources && "$ROOT/.venv/bin/ruff" check --no-cache --config ruff.toml sql \
-    && "$ROOT/.venv/bin/ruff" format --no-cache --config ruff.toml --check sql) </dev/null || FAILED+=("ruff on the fixed Python modules")
+(cd Sources/PythonGenerators/Resources && "$ROOT/.venv/bin/ruff" check --no-cache --config ruff.toml . \
+    && "$ROOT/.venv/bin/ruff" format --no-cache --config ruff.toml --check .) </dev/null || FAILED+=("ruff on the fixed Python modules")
 
 step "swift test"
 if [ "$BUILD_OK" = 1 ]; then

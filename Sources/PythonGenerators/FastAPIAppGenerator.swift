@@ -27,6 +27,7 @@ struct FastAPIAppGenerator {
             {
                 [config(), main(), routersPackage(), crudPackage(), params(), constraints()]
                     + ["app/db.py", "app/errors.py", "app/limits.py", "app/fields.py"].map { FixedModules.file($0) }
+                + [FixedModules.file("app/problems.py", target: FixedModules.fastapi)]
             }
         ]
         for view in views {
@@ -89,21 +90,6 @@ struct FastAPIAppGenerator {
     }
 
     /// `NotFoundError` of `app/errors.py` (both targets).
-    static let notFoundError = """
-        class NotFoundError(Exception):
-            \"\"\"A referenced object does not exist (404).\"\"\"
-
-            def __init__(self, entity: str, key: object) -> None:
-                super().__init__(f"{entity} not found: {key}")
-                self.entity = entity
-                self.key = key
-        """
-
-    static let notFoundHandler = """
-        async def _not_found(_request: Request, exc: Exception) -> JSONResponse:
-            return JSONResponse(status_code=404, content={"detail": str(exc)})
-        """
-
     func main() -> GeneratedFile {
         var m = PythonModule(header: generatedHeader, docstring: "The FastAPI application: `uvicorn app.main:app`.")
         m.imports.from("collections.abc", import: "AsyncIterator")
@@ -643,7 +629,7 @@ struct FastAPIAppGenerator {
         m.imports.from("sqlalchemy.orm", import: "InstrumentedAttribute")
         m.imports.from("app.crud", import: "\(view.module) as \(view.module)_crud")
         m.imports.from("app.db", import: "SessionDep")
-        m.imports.from("app.errors", import: "problem_responses")
+        m.imports.from("app.problems", import: "problem_responses")
         Self.importModel(e, into: &m.imports)
         let model = Self.modelName(e)
         m.imports.from("app.schemas.\(view.module)", import: "\(e)Create", "\(e)List", "\(e)Query", "\(e)Read", "\(e)Update")

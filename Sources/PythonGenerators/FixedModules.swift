@@ -6,6 +6,10 @@ import Foundation
 enum FixedModules {
     /// The resource folder of the SQL targets (SQLite, PostgreSQL, MySQL/MariaDB).
     static let sql = "sql"
+    /// The MongoDB target's own modules.
+    static let mongodb = "mongodb"
+    /// The modules of every FastAPI project, whatever the backend (`app/problems.py`).
+    static let fastapi = "fastapi"
 
     /// The project file at `path` (e.g. `app/db.py`) of `target`, as it is on disk.
     static func file(_ path: String, target: String = sql) -> GeneratedFile {

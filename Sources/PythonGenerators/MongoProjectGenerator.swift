@@ -56,7 +56,7 @@ public struct MongoProjectGenerator {
         files.append(GeneratedFile(path: "app/__init__.py", contents: "# \(generatedHeader)\n\"\"\"The \(schema.name) backend.\"\"\"\n"))
         files.append(SQLAlchemyModelsGenerator(schema: schema).enums())
         files += pydantic.generate()
-        files += [config(), db(), errors(), main(), documents(), defaults(), modelsPackage(), params(), deletes(), indexesScript()]
+        files += [config(), db(), main(), documents(), defaults(), modelsPackage(), params(), deletes(), indexesScript()] + errors()
         files.append(app.routersPackage())
         files.append(app.crudPackage())
         files.append(
@@ -134,49 +134,9 @@ public struct MongoProjectGenerator {
                 """)
     }
 
-    func errors() -> GeneratedFile {
-        file(
-            "app/errors.py", docstring: "Errors the API maps to HTTP responses.",
-            imports: {
-                $0.from("fastapi", import: "FastAPI", "Request")
-                $0.from("fastapi.responses", import: "JSONResponse")
-                $0.from("odmantic.exceptions", import: "DuplicateKeyError")
-                $0.from("pymongo.errors", import: "WriteError")
-            },
-            body: """
-                \(FastAPIAppGenerator.notFoundError)
-
-
-                class ConflictError(Exception):
-                    \"\"\"A delete that a restrict rule forbids (409).\"\"\"
-
-
-                async def _duplicate_key(_request: Request, exc: Exception) -> JSONResponse:
-                    # A unique index rejected the write.
-                    return JSONResponse(status_code=409, content={"detail": str(exc)})
-
-
-                async def _conflict(_request: Request, exc: Exception) -> JSONResponse:
-                    return JSONResponse(status_code=409, content={"detail": str(exc)})
-
-
-                async def _write_error(_request: Request, exc: Exception) -> JSONResponse:
-                    # 121: the collection's $jsonSchema validator rejected the document.
-                    code = getattr(exc, "code", None)
-                    status = 422 if code == 121 else 409
-                    return JSONResponse(status_code=status, content={"detail": str(exc)})
-
-
-                \(FastAPIAppGenerator.notFoundHandler)
-
-
-                def register_exception_handlers(app: FastAPI) -> None:
-                    \"\"\"Duplicate keys and restricted deletes are 409, missing references 404.\"\"\"
-                    app.add_exception_handler(DuplicateKeyError, _duplicate_key)
-                    app.add_exception_handler(ConflictError, _conflict)
-                    app.add_exception_handler(WriteError, _write_error)
-                    app.add_exception_handler(NotFoundError, _not_found)
-                """)
+    /// `app/errors.py` (MongoDB's errors) and `app/problems.py` (problem details, shared with the SQL targets).
+    func errors() -> [GeneratedFile] {
+        [FixedModules.file("app/errors.py", target: FixedModules.mongodb), FixedModules.file("app/problems.py", target: FixedModules.fastapi)]
     }
 
     func main() -> GeneratedFile {
@@ -468,7 +428,7 @@ public struct MongoProjectGenerator {
         m.imports.from("typing", import: "Any")
         m.imports.from("bson", import: "ObjectId")
         m.imports.from("odmantic", import: "AIOEngine")
-        m.imports.from("app.errors", import: "NotFoundError")
+        m.imports.from("app.problems", import: "NotFoundError")
         m.imports.from("app.schemas.\(view.module)", import: "\(view.entity)Create", "\(view.entity)Update")
         m.imports.from("app.hooks", import: "\(view.module) as \(UserCodeGenerator.crudAlias)")
         let hooks = UserCodeGenerator.crudAlias
@@ -626,6 +586,7 @@ public struct MongoProjectGenerator {
         m.imports.from("app.hooks", import: "\(view.module) as \(hooks)")
         m.imports.from("app.db", import: "EngineDep")
         m.imports.from("app.documents", import: "object_id", "to_api")
+        m.imports.from("app.problems", import: "problem_responses")
         m.imports.from("app.params", import: "ObjectIdPath")
         m.imports.from("odmantic", import: "AIOEngine")
         let model = importModel(e, into: &m.imports)
@@ -677,7 +638,7 @@ public struct MongoProjectGenerator {
                 conditions.append("        query[\(docKey)] = \(attribute)")
             }
         }
-        out.append("@router.get(\"/\", response_model=\(e)List)")
+        out.append("@router.get(\"/\", response_model=\(e)List, responses=problem_responses(422, 503))")
         out.append("async def list_\(PythonNames.plural(snake))(")
         out += params
         out.append(") -> \(e)List:")
@@ -701,17 +662,17 @@ public struct MongoProjectGenerator {
         out.append("    return document")
         out.append("")
         out.append("")
-        out.append("@router.get(\"/{\(key)}\", response_model=\(e)Read)")
+        out.append("@router.get(\"/{\(key)}\", response_model=\(e)Read, responses=problem_responses(404, 422, 503))")
         out.append("async def get_\(snake)(\(key): ObjectIdPath, engine: EngineDep) -> \(e)Read:")
         out.append("    return _read(await _get_or_404(engine, \(key)))")
         out.append("")
         out.append("")
-        out.append("@router.post(\"/\", response_model=\(e)Read, status_code=201)")
+        out.append("@router.post(\"/\", response_model=\(e)Read, status_code=201, responses=problem_responses(404, 409, 422, 503))")
         out.append("async def create_\(snake)(body: \(e)Create, engine: EngineDep) -> \(e)Read:")
         out.append("    return _read(await \(view.module)_crud.create_\(snake)(engine, body=body))")
         out.append("")
         out.append("")
-        out.append("@router.patch(\"/{\(key)}\", response_model=\(e)Read)")
+        out.append("@router.patch(\"/{\(key)}\", response_model=\(e)Read, responses=problem_responses(404, 409, 422, 503))")
         out.append("async def update_\(snake)(")
         out.append("    \(key): ObjectIdPath, body: \(e)Update, engine: EngineDep")
         out.append(") -> \(e)Read:")
@@ -720,7 +681,7 @@ public struct MongoProjectGenerator {
         out.append("    return _read(document)")
         out.append("")
         out.append("")
-        out.append("@router.delete(\"/{\(key)}\", status_code=204)")
+        out.append("@router.delete(\"/{\(key)}\", status_code=204, responses=problem_responses(404, 409, 422, 503))")
         out.append("async def delete_\(snake)_route(\(key): ObjectIdPath, engine: EngineDep) -> Response:")
         out.append("    document = await _get_or_404(engine, \(key))")
         out.append("    await \(hooks).before_delete(engine, document)")
@@ -737,7 +698,7 @@ public struct MongoProjectGenerator {
             for action in ["add", "remove"] {
                 out.append("")
                 out.append("")
-                out.append("@router.\(action == "add" ? "post" : "delete")(\"/{\(key)}/\(segment)/{\(other)}\", status_code=204)")
+                out.append("@router.\(action == "add" ? "post" : "delete")(\"/{\(key)}/\(segment)/{\(other)}\", status_code=204, responses=problem_responses(404, 422, 503))")
                 out.append("async def \(action)_\(snake)_\(suffix)(")
                 out.append("    \(key): ObjectIdPath, \(other): ObjectIdPath, engine: EngineDep")
                 out.append(") -> Response:")

@@ -3,7 +3,7 @@
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import problem
+from app.problems import problem
 
 
 class BodyLimitMiddleware:

@@ -6,9 +6,9 @@ from typing import Any
 from bson import ObjectId
 from odmantic import AIOEngine
 
-from app.errors import NotFoundError
 from app.hooks import category as hooks
 from app.models.category import Category
+from app.problems import NotFoundError
 from app.schemas.category import CategoryCreate, CategoryUpdate
 
 # ObjectId fields and the collection each must point into.

@@ -6,12 +6,12 @@ from typing import Any
 from bson import ObjectId
 from odmantic import AIOEngine
 
-from app.errors import NotFoundError
 from app.hooks import post as hooks
 from app.models.defaults import now
 from app.models.post import Post
 from app.models.tag import Tag
 from app.models.user import User
+from app.problems import NotFoundError
 from app.schemas.post import PostCreate, PostUpdate
 
 # ObjectId fields and the collection each must point into.

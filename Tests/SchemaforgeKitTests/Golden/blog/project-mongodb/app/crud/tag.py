@@ -6,9 +6,9 @@ from typing import Any
 from bson import ObjectId
 from odmantic import AIOEngine
 
-from app.errors import NotFoundError
 from app.hooks import tag as hooks
 from app.models.tag import Tag
+from app.problems import NotFoundError
 from app.schemas.tag import TagCreate, TagUpdate
 
 # ObjectId fields and the collection each must point into.

@@ -6,10 +6,10 @@ from typing import Any
 from bson import ObjectId
 from odmantic import AIOEngine
 
-from app.errors import NotFoundError
 from app.hooks import user as hooks
 from app.models.defaults import now
 from app.models.user import User
+from app.problems import NotFoundError
 from app.schemas.user import UserCreate, UserUpdate
 
 # ObjectId fields and the collection each must point into.

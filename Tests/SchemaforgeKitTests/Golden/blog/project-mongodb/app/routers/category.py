@@ -14,6 +14,7 @@ from app.documents import object_id, to_api
 from app.hooks import category as category_hooks
 from app.models.category import Category
 from app.params import ObjectIdPath, ObjectIdQuery
+from app.problems import problem_responses
 from app.schemas.category import (
     CategoryCreate,
     CategoryList,
@@ -37,7 +38,7 @@ def _read(document: Category) -> CategoryRead:
     return CategoryRead.model_validate(data)
 
 
-@router.get("/", response_model=CategoryList)
+@router.get("/", response_model=CategoryList, responses=problem_responses(422, 503))
 async def list_categories(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -68,17 +69,30 @@ async def _get_or_404(engine: AIOEngine, category_id: str) -> Category:
     return document
 
 
-@router.get("/{category_id}", response_model=CategoryRead)
+@router.get(
+    "/{category_id}",
+    response_model=CategoryRead,
+    responses=problem_responses(404, 422, 503),
+)
 async def get_category(category_id: ObjectIdPath, engine: EngineDep) -> CategoryRead:
     return _read(await _get_or_404(engine, category_id))
 
 
-@router.post("/", response_model=CategoryRead, status_code=201)
+@router.post(
+    "/",
+    response_model=CategoryRead,
+    status_code=201,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def create_category(body: CategoryCreate, engine: EngineDep) -> CategoryRead:
     return _read(await category_crud.create_category(engine, body=body))
 
 
-@router.patch("/{category_id}", response_model=CategoryRead)
+@router.patch(
+    "/{category_id}",
+    response_model=CategoryRead,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def update_category(
     category_id: ObjectIdPath, body: CategoryUpdate, engine: EngineDep
 ) -> CategoryRead:
@@ -87,7 +101,9 @@ async def update_category(
     return _read(document)
 
 
-@router.delete("/{category_id}", status_code=204)
+@router.delete(
+    "/{category_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_category_route(
     category_id: ObjectIdPath, engine: EngineDep
 ) -> Response:

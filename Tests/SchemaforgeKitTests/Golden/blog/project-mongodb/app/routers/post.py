@@ -15,6 +15,7 @@ from app.hooks import post as post_hooks
 from app.models.post import Post
 from app.models.tag import Tag
 from app.params import ObjectIdPath, ObjectIdQuery
+from app.problems import problem_responses
 from app.schemas.post import PostCreate, PostList, PostRead, PostUpdate
 
 router = APIRouter(prefix="/posts", tags=["posts"])
@@ -42,7 +43,7 @@ def _read(document: Post) -> PostRead:
     return PostRead.model_validate(data)
 
 
-@router.get("/", response_model=PostList)
+@router.get("/", response_model=PostList, responses=problem_responses(422, 503))
 async def list_posts(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -74,17 +75,28 @@ async def _get_or_404(engine: AIOEngine, post_id: str) -> Post:
     return document
 
 
-@router.get("/{post_id}", response_model=PostRead)
+@router.get(
+    "/{post_id}", response_model=PostRead, responses=problem_responses(404, 422, 503)
+)
 async def get_post(post_id: ObjectIdPath, engine: EngineDep) -> PostRead:
     return _read(await _get_or_404(engine, post_id))
 
 
-@router.post("/", response_model=PostRead, status_code=201)
+@router.post(
+    "/",
+    response_model=PostRead,
+    status_code=201,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def create_post(body: PostCreate, engine: EngineDep) -> PostRead:
     return _read(await post_crud.create_post(engine, body=body))
 
 
-@router.patch("/{post_id}", response_model=PostRead)
+@router.patch(
+    "/{post_id}",
+    response_model=PostRead,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def update_post(
     post_id: ObjectIdPath, body: PostUpdate, engine: EngineDep
 ) -> PostRead:
@@ -93,7 +105,9 @@ async def update_post(
     return _read(document)
 
 
-@router.delete("/{post_id}", status_code=204)
+@router.delete(
+    "/{post_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_post_route(post_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, post_id)
     await post_hooks.before_delete(engine, document)
@@ -102,7 +116,11 @@ async def delete_post_route(post_id: ObjectIdPath, engine: EngineDep) -> Respons
     return Response(status_code=204)
 
 
-@router.post("/{post_id}/tags/{tag_id}", status_code=204)
+@router.post(
+    "/{post_id}/tags/{tag_id}",
+    status_code=204,
+    responses=problem_responses(404, 422, 503),
+)
 async def add_post_tag(
     post_id: ObjectIdPath, tag_id: ObjectIdPath, engine: EngineDep
 ) -> Response:
@@ -116,7 +134,11 @@ async def add_post_tag(
     return Response(status_code=204)
 
 
-@router.delete("/{post_id}/tags/{tag_id}", status_code=204)
+@router.delete(
+    "/{post_id}/tags/{tag_id}",
+    status_code=204,
+    responses=problem_responses(404, 422, 503),
+)
 async def remove_post_tag(
     post_id: ObjectIdPath, tag_id: ObjectIdPath, engine: EngineDep
 ) -> Response:

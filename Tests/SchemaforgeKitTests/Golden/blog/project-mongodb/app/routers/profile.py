@@ -14,6 +14,7 @@ from app.documents import object_id, to_api
 from app.hooks import profile as profile_hooks
 from app.models.profile import Profile
 from app.params import ObjectIdPath, ObjectIdQuery
+from app.problems import problem_responses
 from app.schemas.profile import ProfileCreate, ProfileList, ProfileRead, ProfileUpdate
 
 router = APIRouter(prefix="/profiles", tags=["profiles"])
@@ -32,7 +33,7 @@ def _read(document: Profile) -> ProfileRead:
     return ProfileRead.model_validate(data)
 
 
-@router.get("/", response_model=ProfileList)
+@router.get("/", response_model=ProfileList, responses=problem_responses(422, 503))
 async def list_profiles(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -66,17 +67,30 @@ async def _get_or_404(engine: AIOEngine, profile_id: str) -> Profile:
     return document
 
 
-@router.get("/{profile_id}", response_model=ProfileRead)
+@router.get(
+    "/{profile_id}",
+    response_model=ProfileRead,
+    responses=problem_responses(404, 422, 503),
+)
 async def get_profile(profile_id: ObjectIdPath, engine: EngineDep) -> ProfileRead:
     return _read(await _get_or_404(engine, profile_id))
 
 
-@router.post("/", response_model=ProfileRead, status_code=201)
+@router.post(
+    "/",
+    response_model=ProfileRead,
+    status_code=201,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def create_profile(body: ProfileCreate, engine: EngineDep) -> ProfileRead:
     return _read(await profile_crud.create_profile(engine, body=body))
 
 
-@router.patch("/{profile_id}", response_model=ProfileRead)
+@router.patch(
+    "/{profile_id}",
+    response_model=ProfileRead,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def update_profile(
     profile_id: ObjectIdPath, body: ProfileUpdate, engine: EngineDep
 ) -> ProfileRead:
@@ -85,7 +99,9 @@ async def update_profile(
     return _read(document)
 
 
-@router.delete("/{profile_id}", status_code=204)
+@router.delete(
+    "/{profile_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_profile_route(profile_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, profile_id)
     await profile_hooks.before_delete(engine, document)

@@ -13,6 +13,7 @@ from app.documents import object_id, to_api
 from app.hooks import tag as tag_hooks
 from app.models.tag import Tag
 from app.params import ObjectIdPath
+from app.problems import problem_responses
 from app.schemas.tag import TagCreate, TagList, TagRead, TagUpdate
 
 router = APIRouter(prefix="/tags", tags=["tags"])
@@ -30,7 +31,7 @@ def _read(document: Tag) -> TagRead:
     return TagRead.model_validate(data)
 
 
-@router.get("/", response_model=TagList)
+@router.get("/", response_model=TagList, responses=problem_responses(422, 503))
 async def list_tags(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -59,17 +60,26 @@ async def _get_or_404(engine: AIOEngine, tag_id: str) -> Tag:
     return document
 
 
-@router.get("/{tag_id}", response_model=TagRead)
+@router.get(
+    "/{tag_id}", response_model=TagRead, responses=problem_responses(404, 422, 503)
+)
 async def get_tag(tag_id: ObjectIdPath, engine: EngineDep) -> TagRead:
     return _read(await _get_or_404(engine, tag_id))
 
 
-@router.post("/", response_model=TagRead, status_code=201)
+@router.post(
+    "/",
+    response_model=TagRead,
+    status_code=201,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def create_tag(body: TagCreate, engine: EngineDep) -> TagRead:
     return _read(await tag_crud.create_tag(engine, body=body))
 
 
-@router.patch("/{tag_id}", response_model=TagRead)
+@router.patch(
+    "/{tag_id}", response_model=TagRead, responses=problem_responses(404, 409, 422, 503)
+)
 async def update_tag(
     tag_id: ObjectIdPath, body: TagUpdate, engine: EngineDep
 ) -> TagRead:
@@ -78,7 +88,9 @@ async def update_tag(
     return _read(document)
 
 
-@router.delete("/{tag_id}", status_code=204)
+@router.delete(
+    "/{tag_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_tag_route(tag_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, tag_id)
     await tag_hooks.before_delete(engine, document)

@@ -13,6 +13,7 @@ from app.documents import object_id, to_api
 from app.hooks import user as user_hooks
 from app.models.user import User
 from app.params import ObjectIdPath
+from app.problems import problem_responses
 from app.schemas.user import UserCreate, UserList, UserRead, UserUpdate
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -35,7 +36,7 @@ def _read(document: User) -> UserRead:
     return UserRead.model_validate(data)
 
 
-@router.get("/", response_model=UserList)
+@router.get("/", response_model=UserList, responses=problem_responses(422, 503))
 async def list_users(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -64,17 +65,28 @@ async def _get_or_404(engine: AIOEngine, user_id: str) -> User:
     return document
 
 
-@router.get("/{user_id}", response_model=UserRead)
+@router.get(
+    "/{user_id}", response_model=UserRead, responses=problem_responses(404, 422, 503)
+)
 async def get_user(user_id: ObjectIdPath, engine: EngineDep) -> UserRead:
     return _read(await _get_or_404(engine, user_id))
 
 
-@router.post("/", response_model=UserRead, status_code=201)
+@router.post(
+    "/",
+    response_model=UserRead,
+    status_code=201,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def create_user(body: UserCreate, engine: EngineDep) -> UserRead:
     return _read(await user_crud.create_user(engine, body=body))
 
 
-@router.patch("/{user_id}", response_model=UserRead)
+@router.patch(
+    "/{user_id}",
+    response_model=UserRead,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def update_user(
     user_id: ObjectIdPath, body: UserUpdate, engine: EngineDep
 ) -> UserRead:
@@ -83,7 +95,9 @@ async def update_user(
     return _read(document)
 
 
-@router.delete("/{user_id}", status_code=204)
+@router.delete(
+    "/{user_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_user_route(user_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, user_id)
     await user_hooks.before_delete(engine, document)

@@ -11,10 +11,10 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import category as category_crud
 from app.db import SessionDep
-from app.errors import problem_responses
 from app.hooks import category as category_hooks
 from app.models.category import Category
 from app.params import IntPath
+from app.problems import problem_responses
 from app.schemas.category import (
     CategoryCreate,
     CategoryList,

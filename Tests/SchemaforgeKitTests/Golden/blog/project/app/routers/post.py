@@ -11,11 +11,11 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import post as post_crud
 from app.db import SessionDep
-from app.errors import problem_responses
 from app.hooks import post as post_hooks
 from app.models.post import Post
 from app.models.tag import Tag
 from app.params import IntPath
+from app.problems import problem_responses
 from app.schemas.post import PostCreate, PostList, PostQuery, PostRead, PostUpdate
 
 router = APIRouter(prefix="/posts", tags=["posts"])

@@ -11,10 +11,10 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import profile as profile_crud
 from app.db import SessionDep
-from app.errors import problem_responses
 from app.hooks import profile as profile_hooks
 from app.models.profile import Profile
 from app.params import IntPath
+from app.problems import problem_responses
 from app.schemas.profile import (
     ProfileCreate,
     ProfileList,

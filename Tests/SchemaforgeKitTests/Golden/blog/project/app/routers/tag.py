@@ -11,11 +11,11 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import tag as tag_crud
 from app.db import SessionDep
-from app.errors import problem_responses
 from app.hooks import tag as tag_hooks
 from app.models.post import Post
 from app.models.tag import Tag
 from app.params import IntPath
+from app.problems import problem_responses
 from app.schemas.tag import TagCreate, TagList, TagQuery, TagRead, TagUpdate
 
 router = APIRouter(prefix="/tags", tags=["tags"])

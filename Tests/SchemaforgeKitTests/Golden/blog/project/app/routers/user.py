@@ -11,10 +11,10 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import user as user_crud
 from app.db import SessionDep
-from app.errors import problem_responses
 from app.hooks import user as user_hooks
 from app.models.user import User
 from app.params import IntPath
+from app.problems import problem_responses
 from app.schemas.user import UserCreate, UserList, UserQuery, UserRead, UserUpdate
 
 router = APIRouter(prefix="/users", tags=["users"])

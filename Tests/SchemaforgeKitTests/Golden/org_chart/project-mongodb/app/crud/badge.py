@@ -6,10 +6,10 @@ from typing import Any
 from bson import ObjectId
 from odmantic import AIOEngine
 
-from app.errors import NotFoundError
 from app.hooks import badge as hooks
 from app.models.badge import Badge
 from app.models.employee import Employee
+from app.problems import NotFoundError
 from app.schemas.badge import BadgeCreate, BadgeUpdate
 
 # ObjectId fields and the collection each must point into.

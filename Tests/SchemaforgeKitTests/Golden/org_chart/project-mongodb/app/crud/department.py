@@ -6,10 +6,10 @@ from typing import Any
 from bson import ObjectId
 from odmantic import AIOEngine
 
-from app.errors import NotFoundError
 from app.hooks import department as hooks
 from app.models.department import Department
 from app.models.employee import Employee
+from app.problems import NotFoundError
 from app.schemas.department import DepartmentCreate, DepartmentUpdate
 
 # ObjectId fields and the collection each must point into.

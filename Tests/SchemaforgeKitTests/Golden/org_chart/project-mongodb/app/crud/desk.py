@@ -6,10 +6,10 @@ from typing import Any
 from bson import ObjectId
 from odmantic import AIOEngine
 
-from app.errors import NotFoundError
 from app.hooks import desk as hooks
 from app.models.desk import Desk
 from app.models.employee import Employee
+from app.problems import NotFoundError
 from app.schemas.desk import DeskCreate, DeskUpdate
 
 # ObjectId fields and the collection each must point into.

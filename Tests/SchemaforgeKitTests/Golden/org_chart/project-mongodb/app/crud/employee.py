@@ -6,11 +6,11 @@ from typing import Any
 from bson import ObjectId
 from odmantic import AIOEngine
 
-from app.errors import NotFoundError
 from app.hooks import employee as hooks
 from app.models.defaults import now
 from app.models.department import Department
 from app.models.employee import Employee
+from app.problems import NotFoundError
 from app.schemas.employee import EmployeeCreate, EmployeeUpdate
 
 # ObjectId fields and the collection each must point into.

@@ -14,6 +14,7 @@ from app.documents import object_id, to_api
 from app.hooks import badge as badge_hooks
 from app.models.badge import Badge
 from app.params import ObjectIdPath, ObjectIdQuery
+from app.problems import problem_responses
 from app.schemas.badge import BadgeCreate, BadgeList, BadgeRead, BadgeUpdate
 
 router = APIRouter(prefix="/badges", tags=["badges"])
@@ -33,7 +34,7 @@ def _read(document: Badge) -> BadgeRead:
     return BadgeRead.model_validate(data)
 
 
-@router.get("/", response_model=BadgeList)
+@router.get("/", response_model=BadgeList, responses=problem_responses(422, 503))
 async def list_badges(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -65,17 +66,28 @@ async def _get_or_404(engine: AIOEngine, badge_id: str) -> Badge:
     return document
 
 
-@router.get("/{badge_id}", response_model=BadgeRead)
+@router.get(
+    "/{badge_id}", response_model=BadgeRead, responses=problem_responses(404, 422, 503)
+)
 async def get_badge(badge_id: ObjectIdPath, engine: EngineDep) -> BadgeRead:
     return _read(await _get_or_404(engine, badge_id))
 
 
-@router.post("/", response_model=BadgeRead, status_code=201)
+@router.post(
+    "/",
+    response_model=BadgeRead,
+    status_code=201,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def create_badge(body: BadgeCreate, engine: EngineDep) -> BadgeRead:
     return _read(await badge_crud.create_badge(engine, body=body))
 
 
-@router.patch("/{badge_id}", response_model=BadgeRead)
+@router.patch(
+    "/{badge_id}",
+    response_model=BadgeRead,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def update_badge(
     badge_id: ObjectIdPath, body: BadgeUpdate, engine: EngineDep
 ) -> BadgeRead:
@@ -84,7 +96,9 @@ async def update_badge(
     return _read(document)
 
 
-@router.delete("/{badge_id}", status_code=204)
+@router.delete(
+    "/{badge_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_badge_route(badge_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, badge_id)
     await badge_hooks.before_delete(engine, document)

@@ -14,6 +14,7 @@ from app.documents import object_id, to_api
 from app.hooks import department as department_hooks
 from app.models.department import Department
 from app.params import ObjectIdPath, ObjectIdQuery
+from app.problems import problem_responses
 from app.schemas.department import (
     DepartmentCreate,
     DepartmentList,
@@ -39,7 +40,7 @@ def _read(document: Department) -> DepartmentRead:
     return DepartmentRead.model_validate(data)
 
 
-@router.get("/", response_model=DepartmentList)
+@router.get("/", response_model=DepartmentList, responses=problem_responses(422, 503))
 async def list_departments(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -76,21 +77,34 @@ async def _get_or_404(engine: AIOEngine, department_id: str) -> Department:
     return document
 
 
-@router.get("/{department_id}", response_model=DepartmentRead)
+@router.get(
+    "/{department_id}",
+    response_model=DepartmentRead,
+    responses=problem_responses(404, 422, 503),
+)
 async def get_department(
     department_id: ObjectIdPath, engine: EngineDep
 ) -> DepartmentRead:
     return _read(await _get_or_404(engine, department_id))
 
 
-@router.post("/", response_model=DepartmentRead, status_code=201)
+@router.post(
+    "/",
+    response_model=DepartmentRead,
+    status_code=201,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def create_department(
     body: DepartmentCreate, engine: EngineDep
 ) -> DepartmentRead:
     return _read(await department_crud.create_department(engine, body=body))
 
 
-@router.patch("/{department_id}", response_model=DepartmentRead)
+@router.patch(
+    "/{department_id}",
+    response_model=DepartmentRead,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def update_department(
     department_id: ObjectIdPath, body: DepartmentUpdate, engine: EngineDep
 ) -> DepartmentRead:
@@ -101,7 +115,9 @@ async def update_department(
     return _read(document)
 
 
-@router.delete("/{department_id}", status_code=204)
+@router.delete(
+    "/{department_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_department_route(
     department_id: ObjectIdPath, engine: EngineDep
 ) -> Response:

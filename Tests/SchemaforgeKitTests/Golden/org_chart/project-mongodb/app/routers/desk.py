@@ -14,6 +14,7 @@ from app.documents import object_id, to_api
 from app.hooks import desk as desk_hooks
 from app.models.desk import Desk
 from app.params import ObjectIdPath, ObjectIdQuery
+from app.problems import problem_responses
 from app.schemas.desk import DeskCreate, DeskList, DeskRead, DeskUpdate
 
 router = APIRouter(prefix="/desks", tags=["desks"])
@@ -32,7 +33,7 @@ def _read(document: Desk) -> DeskRead:
     return DeskRead.model_validate(data)
 
 
-@router.get("/", response_model=DeskList)
+@router.get("/", response_model=DeskList, responses=problem_responses(422, 503))
 async def list_desks(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -61,17 +62,28 @@ async def _get_or_404(engine: AIOEngine, desk_id: str) -> Desk:
     return document
 
 
-@router.get("/{desk_id}", response_model=DeskRead)
+@router.get(
+    "/{desk_id}", response_model=DeskRead, responses=problem_responses(404, 422, 503)
+)
 async def get_desk(desk_id: ObjectIdPath, engine: EngineDep) -> DeskRead:
     return _read(await _get_or_404(engine, desk_id))
 
 
-@router.post("/", response_model=DeskRead, status_code=201)
+@router.post(
+    "/",
+    response_model=DeskRead,
+    status_code=201,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def create_desk(body: DeskCreate, engine: EngineDep) -> DeskRead:
     return _read(await desk_crud.create_desk(engine, body=body))
 
 
-@router.patch("/{desk_id}", response_model=DeskRead)
+@router.patch(
+    "/{desk_id}",
+    response_model=DeskRead,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def update_desk(
     desk_id: ObjectIdPath, body: DeskUpdate, engine: EngineDep
 ) -> DeskRead:
@@ -80,7 +92,9 @@ async def update_desk(
     return _read(document)
 
 
-@router.delete("/{desk_id}", status_code=204)
+@router.delete(
+    "/{desk_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_desk_route(desk_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, desk_id)
     await desk_hooks.before_delete(engine, document)

@@ -14,6 +14,7 @@ from app.documents import object_id, to_api
 from app.hooks import employee as employee_hooks
 from app.models.employee import Employee
 from app.params import ObjectIdPath, ObjectIdQuery
+from app.problems import problem_responses
 from app.schemas.employee import (
     EmployeeCreate,
     EmployeeList,
@@ -46,7 +47,7 @@ def _read(document: Employee) -> EmployeeRead:
     return EmployeeRead.model_validate(data)
 
 
-@router.get("/", response_model=EmployeeList)
+@router.get("/", response_model=EmployeeList, responses=problem_responses(422, 503))
 async def list_employees(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -86,17 +87,30 @@ async def _get_or_404(engine: AIOEngine, employee_id: str) -> Employee:
     return document
 
 
-@router.get("/{employee_id}", response_model=EmployeeRead)
+@router.get(
+    "/{employee_id}",
+    response_model=EmployeeRead,
+    responses=problem_responses(404, 422, 503),
+)
 async def get_employee(employee_id: ObjectIdPath, engine: EngineDep) -> EmployeeRead:
     return _read(await _get_or_404(engine, employee_id))
 
 
-@router.post("/", response_model=EmployeeRead, status_code=201)
+@router.post(
+    "/",
+    response_model=EmployeeRead,
+    status_code=201,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def create_employee(body: EmployeeCreate, engine: EngineDep) -> EmployeeRead:
     return _read(await employee_crud.create_employee(engine, body=body))
 
 
-@router.patch("/{employee_id}", response_model=EmployeeRead)
+@router.patch(
+    "/{employee_id}",
+    response_model=EmployeeRead,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def update_employee(
     employee_id: ObjectIdPath, body: EmployeeUpdate, engine: EngineDep
 ) -> EmployeeRead:
@@ -105,7 +119,9 @@ async def update_employee(
     return _read(document)
 
 
-@router.delete("/{employee_id}", status_code=204)
+@router.delete(
+    "/{employee_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_employee_route(
     employee_id: ObjectIdPath, engine: EngineDep
 ) -> Response:
@@ -116,7 +132,11 @@ async def delete_employee_route(
     return Response(status_code=204)
 
 
-@router.post("/{employee_id}/mentors/{other_employee_id}", status_code=204)
+@router.post(
+    "/{employee_id}/mentors/{other_employee_id}",
+    status_code=204,
+    responses=problem_responses(404, 422, 503),
+)
 async def add_employee_mentor(
     employee_id: ObjectIdPath, other_employee_id: ObjectIdPath, engine: EngineDep
 ) -> Response:
@@ -130,7 +150,11 @@ async def add_employee_mentor(
     return Response(status_code=204)
 
 
-@router.delete("/{employee_id}/mentors/{other_employee_id}", status_code=204)
+@router.delete(
+    "/{employee_id}/mentors/{other_employee_id}",
+    status_code=204,
+    responses=problem_responses(404, 422, 503),
+)
 async def remove_employee_mentor(
     employee_id: ObjectIdPath, other_employee_id: ObjectIdPath, engine: EngineDep
 ) -> Response:

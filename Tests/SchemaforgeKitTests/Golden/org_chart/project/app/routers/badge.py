@@ -11,10 +11,10 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import badge as badge_crud
 from app.db import SessionDep
-from app.errors import problem_responses
 from app.hooks import badge as badge_hooks
 from app.models.badge import Badge
 from app.params import IntPath
+from app.problems import problem_responses
 from app.schemas.badge import BadgeCreate, BadgeList, BadgeQuery, BadgeRead, BadgeUpdate
 
 router = APIRouter(prefix="/badges", tags=["badges"])

@@ -11,10 +11,10 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import department as department_crud
 from app.db import SessionDep
-from app.errors import problem_responses
 from app.hooks import department as department_hooks
 from app.models.department import Department
 from app.params import IntPath
+from app.problems import problem_responses
 from app.schemas.department import (
     DepartmentCreate,
     DepartmentList,

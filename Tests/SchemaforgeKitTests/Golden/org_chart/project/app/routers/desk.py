@@ -11,10 +11,10 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import desk as desk_crud
 from app.db import SessionDep
-from app.errors import problem_responses
 from app.hooks import desk as desk_hooks
 from app.models.desk import Desk
 from app.params import IntPath
+from app.problems import problem_responses
 from app.schemas.desk import DeskCreate, DeskList, DeskQuery, DeskRead, DeskUpdate
 
 router = APIRouter(prefix="/desks", tags=["desks"])

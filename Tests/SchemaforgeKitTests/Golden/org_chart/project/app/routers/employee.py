@@ -11,10 +11,10 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import employee as employee_crud
 from app.db import SessionDep
-from app.errors import problem_responses
 from app.hooks import employee as employee_hooks
 from app.models.employee import Employee
 from app.params import IntPath
+from app.problems import problem_responses
 from app.schemas.employee import (
     EmployeeCreate,
     EmployeeList,

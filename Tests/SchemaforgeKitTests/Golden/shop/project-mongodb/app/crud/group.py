@@ -6,9 +6,9 @@ from typing import Any
 from bson import ObjectId
 from odmantic import AIOEngine
 
-from app.errors import NotFoundError
 from app.hooks import group as hooks
 from app.models.group import Group
+from app.problems import NotFoundError
 from app.schemas.group import GroupCreate, GroupUpdate
 
 # ObjectId fields and the collection each must point into.

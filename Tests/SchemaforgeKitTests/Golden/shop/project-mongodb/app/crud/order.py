@@ -6,11 +6,11 @@ from typing import Any
 from bson import ObjectId
 from odmantic import AIOEngine
 
-from app.errors import NotFoundError
 from app.hooks import order as hooks
 from app.models.defaults import now
 from app.models.order import Order
 from app.models.user import User
+from app.problems import NotFoundError
 from app.schemas.order import OrderCreate, OrderUpdate
 
 # ObjectId fields and the collection each must point into.

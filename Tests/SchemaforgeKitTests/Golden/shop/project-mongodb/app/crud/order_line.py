@@ -6,11 +6,11 @@ from typing import Any
 from bson import ObjectId
 from odmantic import AIOEngine
 
-from app.errors import NotFoundError
 from app.hooks import order_line as hooks
 from app.models.order import Order
 from app.models.order_line import OrderLine
 from app.models.product import Product
+from app.problems import NotFoundError
 from app.schemas.order_line import OrderLineCreate, OrderLineUpdate
 
 # ObjectId fields and the collection each must point into.

@@ -6,10 +6,10 @@ from typing import Any
 from bson import ObjectId
 from odmantic import AIOEngine
 
-from app.errors import NotFoundError
 from app.hooks import product as hooks
 from app.models.group import Group
 from app.models.product import Product
+from app.problems import NotFoundError
 from app.schemas.product import ProductCreate, ProductUpdate
 
 # ObjectId fields and the collection each must point into.

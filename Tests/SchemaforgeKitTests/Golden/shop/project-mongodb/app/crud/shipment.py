@@ -6,10 +6,10 @@ from typing import Any
 from bson import ObjectId
 from odmantic import AIOEngine
 
-from app.errors import NotFoundError
 from app.hooks import shipment as hooks
 from app.models.order_line import OrderLine
 from app.models.shipment import Shipment
+from app.problems import NotFoundError
 from app.schemas.shipment import ShipmentCreate, ShipmentUpdate
 
 # ObjectId fields and the collection each must point into.

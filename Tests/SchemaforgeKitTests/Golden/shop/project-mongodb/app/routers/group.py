@@ -13,6 +13,7 @@ from app.documents import object_id, to_api
 from app.hooks import group as group_hooks
 from app.models.group import Group
 from app.params import ObjectIdPath
+from app.problems import problem_responses
 from app.schemas.group import GroupCreate, GroupList, GroupRead, GroupUpdate
 
 router = APIRouter(prefix="/groups", tags=["groups"])
@@ -32,7 +33,7 @@ def _read(document: Group) -> GroupRead:
     return GroupRead.model_validate(data)
 
 
-@router.get("/", response_model=GroupList)
+@router.get("/", response_model=GroupList, responses=problem_responses(422, 503))
 async def list_groups(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -61,17 +62,28 @@ async def _get_or_404(engine: AIOEngine, group_id: str) -> Group:
     return document
 
 
-@router.get("/{group_id}", response_model=GroupRead)
+@router.get(
+    "/{group_id}", response_model=GroupRead, responses=problem_responses(404, 422, 503)
+)
 async def get_group(group_id: ObjectIdPath, engine: EngineDep) -> GroupRead:
     return _read(await _get_or_404(engine, group_id))
 
 
-@router.post("/", response_model=GroupRead, status_code=201)
+@router.post(
+    "/",
+    response_model=GroupRead,
+    status_code=201,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def create_group(body: GroupCreate, engine: EngineDep) -> GroupRead:
     return _read(await group_crud.create_group(engine, body=body))
 
 
-@router.patch("/{group_id}", response_model=GroupRead)
+@router.patch(
+    "/{group_id}",
+    response_model=GroupRead,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def update_group(
     group_id: ObjectIdPath, body: GroupUpdate, engine: EngineDep
 ) -> GroupRead:
@@ -80,7 +92,9 @@ async def update_group(
     return _read(document)
 
 
-@router.delete("/{group_id}", status_code=204)
+@router.delete(
+    "/{group_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_group_route(group_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, group_id)
     await group_hooks.before_delete(engine, document)

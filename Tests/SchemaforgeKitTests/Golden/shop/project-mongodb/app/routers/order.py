@@ -14,6 +14,7 @@ from app.documents import object_id, to_api
 from app.hooks import order as order_hooks
 from app.models.order import Order
 from app.params import ObjectIdPath, ObjectIdQuery
+from app.problems import problem_responses
 from app.schemas.order import OrderCreate, OrderList, OrderRead, OrderUpdate
 
 router = APIRouter(prefix="/orders", tags=["orders"])
@@ -37,7 +38,7 @@ def _read(document: Order) -> OrderRead:
     return OrderRead.model_validate(data)
 
 
-@router.get("/", response_model=OrderList)
+@router.get("/", response_model=OrderList, responses=problem_responses(422, 503))
 async def list_orders(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -66,17 +67,28 @@ async def _get_or_404(engine: AIOEngine, order_id: str) -> Order:
     return document
 
 
-@router.get("/{order_id}", response_model=OrderRead)
+@router.get(
+    "/{order_id}", response_model=OrderRead, responses=problem_responses(404, 422, 503)
+)
 async def get_order(order_id: ObjectIdPath, engine: EngineDep) -> OrderRead:
     return _read(await _get_or_404(engine, order_id))
 
 
-@router.post("/", response_model=OrderRead, status_code=201)
+@router.post(
+    "/",
+    response_model=OrderRead,
+    status_code=201,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def create_order(body: OrderCreate, engine: EngineDep) -> OrderRead:
     return _read(await order_crud.create_order(engine, body=body))
 
 
-@router.patch("/{order_id}", response_model=OrderRead)
+@router.patch(
+    "/{order_id}",
+    response_model=OrderRead,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def update_order(
     order_id: ObjectIdPath, body: OrderUpdate, engine: EngineDep
 ) -> OrderRead:
@@ -85,7 +97,9 @@ async def update_order(
     return _read(document)
 
 
-@router.delete("/{order_id}", status_code=204)
+@router.delete(
+    "/{order_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_order_route(order_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, order_id)
     await order_hooks.before_delete(engine, document)

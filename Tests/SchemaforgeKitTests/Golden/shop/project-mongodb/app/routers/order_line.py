@@ -14,6 +14,7 @@ from app.documents import object_id, to_api
 from app.hooks import order_line as order_line_hooks
 from app.models.order_line import OrderLine
 from app.params import ObjectIdPath, ObjectIdQuery
+from app.problems import problem_responses
 from app.schemas.order_line import (
     OrderLineCreate,
     OrderLineList,
@@ -40,7 +41,7 @@ def _read(document: OrderLine) -> OrderLineRead:
     return OrderLineRead.model_validate(data)
 
 
-@router.get("/", response_model=OrderLineList)
+@router.get("/", response_model=OrderLineList, responses=problem_responses(422, 503))
 async def list_order_lines(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -74,19 +75,32 @@ async def _get_or_404(engine: AIOEngine, order_line_id: str) -> OrderLine:
     return document
 
 
-@router.get("/{order_line_id}", response_model=OrderLineRead)
+@router.get(
+    "/{order_line_id}",
+    response_model=OrderLineRead,
+    responses=problem_responses(404, 422, 503),
+)
 async def get_order_line(
     order_line_id: ObjectIdPath, engine: EngineDep
 ) -> OrderLineRead:
     return _read(await _get_or_404(engine, order_line_id))
 
 
-@router.post("/", response_model=OrderLineRead, status_code=201)
+@router.post(
+    "/",
+    response_model=OrderLineRead,
+    status_code=201,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def create_order_line(body: OrderLineCreate, engine: EngineDep) -> OrderLineRead:
     return _read(await order_line_crud.create_order_line(engine, body=body))
 
 
-@router.patch("/{order_line_id}", response_model=OrderLineRead)
+@router.patch(
+    "/{order_line_id}",
+    response_model=OrderLineRead,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def update_order_line(
     order_line_id: ObjectIdPath, body: OrderLineUpdate, engine: EngineDep
 ) -> OrderLineRead:
@@ -97,7 +111,9 @@ async def update_order_line(
     return _read(document)
 
 
-@router.delete("/{order_line_id}", status_code=204)
+@router.delete(
+    "/{order_line_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_order_line_route(
     order_line_id: ObjectIdPath, engine: EngineDep
 ) -> Response:

@@ -14,6 +14,7 @@ from app.documents import object_id, to_api
 from app.hooks import product as product_hooks
 from app.models.product import Product
 from app.params import ObjectIdPath, ObjectIdQuery
+from app.problems import problem_responses
 from app.schemas.product import ProductCreate, ProductList, ProductRead, ProductUpdate
 
 router = APIRouter(prefix="/products", tags=["products"])
@@ -37,7 +38,7 @@ def _read(document: Product) -> ProductRead:
     return ProductRead.model_validate(data)
 
 
-@router.get("/", response_model=ProductList)
+@router.get("/", response_model=ProductList, responses=problem_responses(422, 503))
 async def list_products(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -71,17 +72,30 @@ async def _get_or_404(engine: AIOEngine, product_id: str) -> Product:
     return document
 
 
-@router.get("/{product_id}", response_model=ProductRead)
+@router.get(
+    "/{product_id}",
+    response_model=ProductRead,
+    responses=problem_responses(404, 422, 503),
+)
 async def get_product(product_id: ObjectIdPath, engine: EngineDep) -> ProductRead:
     return _read(await _get_or_404(engine, product_id))
 
 
-@router.post("/", response_model=ProductRead, status_code=201)
+@router.post(
+    "/",
+    response_model=ProductRead,
+    status_code=201,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def create_product(body: ProductCreate, engine: EngineDep) -> ProductRead:
     return _read(await product_crud.create_product(engine, body=body))
 
 
-@router.patch("/{product_id}", response_model=ProductRead)
+@router.patch(
+    "/{product_id}",
+    response_model=ProductRead,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def update_product(
     product_id: ObjectIdPath, body: ProductUpdate, engine: EngineDep
 ) -> ProductRead:
@@ -90,7 +104,9 @@ async def update_product(
     return _read(document)
 
 
-@router.delete("/{product_id}", status_code=204)
+@router.delete(
+    "/{product_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_product_route(product_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, product_id)
     await product_hooks.before_delete(engine, document)

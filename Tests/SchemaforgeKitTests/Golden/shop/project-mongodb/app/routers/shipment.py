@@ -14,6 +14,7 @@ from app.documents import object_id, to_api
 from app.hooks import shipment as shipment_hooks
 from app.models.shipment import Shipment
 from app.params import ObjectIdPath, ObjectIdQuery
+from app.problems import problem_responses
 from app.schemas.shipment import (
     ShipmentCreate,
     ShipmentList,
@@ -39,7 +40,7 @@ def _read(document: Shipment) -> ShipmentRead:
     return ShipmentRead.model_validate(data)
 
 
-@router.get("/", response_model=ShipmentList)
+@router.get("/", response_model=ShipmentList, responses=problem_responses(422, 503))
 async def list_shipments(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -73,17 +74,30 @@ async def _get_or_404(engine: AIOEngine, shipment_id: str) -> Shipment:
     return document
 
 
-@router.get("/{shipment_id}", response_model=ShipmentRead)
+@router.get(
+    "/{shipment_id}",
+    response_model=ShipmentRead,
+    responses=problem_responses(404, 422, 503),
+)
 async def get_shipment(shipment_id: ObjectIdPath, engine: EngineDep) -> ShipmentRead:
     return _read(await _get_or_404(engine, shipment_id))
 
 
-@router.post("/", response_model=ShipmentRead, status_code=201)
+@router.post(
+    "/",
+    response_model=ShipmentRead,
+    status_code=201,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def create_shipment(body: ShipmentCreate, engine: EngineDep) -> ShipmentRead:
     return _read(await shipment_crud.create_shipment(engine, body=body))
 
 
-@router.patch("/{shipment_id}", response_model=ShipmentRead)
+@router.patch(
+    "/{shipment_id}",
+    response_model=ShipmentRead,
+    responses=problem_responses(404, 409, 422, 503),
+)
 async def update_shipment(
     shipment_id: ObjectIdPath, body: ShipmentUpdate, engine: EngineDep
 ) -> ShipmentRead:
@@ -92,7 +106,9 @@ async def update_shipment(
     return _read(document)
 
 
-@router.delete("/{shipment_id}", status_code=204)
+@router.delete(
+    "/{shipment_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+)
 async def delete_shipment_route(
     shipment_id: ObjectIdPath, engine: EngineDep
 ) -> Response:

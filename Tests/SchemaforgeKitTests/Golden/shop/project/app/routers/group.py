@@ -11,9 +11,9 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import group as group_crud
 from app.db import SessionDep
-from app.errors import problem_responses
 from app.hooks import group as group_hooks
 from app.models.group import Group
+from app.problems import problem_responses
 from app.schemas.group import GroupCreate, GroupList, GroupQuery, GroupRead, GroupUpdate
 
 router = APIRouter(prefix="/groups", tags=["groups"])

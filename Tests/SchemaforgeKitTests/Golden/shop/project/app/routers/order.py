@@ -11,10 +11,10 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import order as order_crud
 from app.db import SessionDep
-from app.errors import problem_responses
 from app.hooks import order as order_hooks
 from app.models.order import Order
 from app.params import IntPath
+from app.problems import problem_responses
 from app.schemas.order import OrderCreate, OrderList, OrderQuery, OrderRead, OrderUpdate
 
 router = APIRouter(prefix="/orders", tags=["orders"])

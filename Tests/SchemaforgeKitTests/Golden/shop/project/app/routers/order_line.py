@@ -11,10 +11,10 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import order_line as order_line_crud
 from app.db import SessionDep
-from app.errors import problem_responses
 from app.hooks import order_line as order_line_hooks
 from app.models.order_line import OrderLine
 from app.params import IntPath, SmallIntPath
+from app.problems import problem_responses
 from app.schemas.order_line import (
     OrderLineCreate,
     OrderLineList,

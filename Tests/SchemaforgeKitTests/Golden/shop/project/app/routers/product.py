@@ -11,9 +11,9 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import product as product_crud
 from app.db import SessionDep
-from app.errors import problem_responses
 from app.hooks import product as product_hooks
 from app.models.product import Product
+from app.problems import problem_responses
 from app.schemas.product import (
     ProductCreate,
     ProductList,

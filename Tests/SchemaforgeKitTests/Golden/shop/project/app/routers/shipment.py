@@ -11,10 +11,10 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.crud import shipment as shipment_crud
 from app.db import SessionDep
-from app.errors import problem_responses
 from app.hooks import shipment as shipment_hooks
 from app.models.shipment import Shipment
 from app.params import IntPath
+from app.problems import problem_responses
 from app.schemas.shipment import (
     ShipmentCreate,
     ShipmentList,
