@@ -140,6 +140,18 @@ public struct PythonRenderer: Sendable {
                     out += p + ")"
                     return
                 }
+                if case let .subscripted(base, items) = annotation, let value,
+                    Self.longer(p + target + ": " + annotationText + " = " + Self.flat(value), than: lineLength),
+                    Self.longer(p + target + ": " + annotationText + " = (", than: lineLength),
+                    !Self.longer(pad(indent + 4) + items.map(Self.flat).joined(separator: ", "), than: lineLength)
+                {
+                    // Not even `x: T = (` fits: ruff splits the annotation's brackets, and the value
+                    // follows the closing one (`] = Field(...)`).
+                    out += p + target + ": " + Self.flat(base) + "[\n"
+                    out += pad(indent + 4) + items.map(Self.flat).joined(separator: ", ") + "\n"
+                    writeLines(value, prefix: "] = ", suffix: "", indent: indent, into: &out)
+                    return
+                }
                 if case let .binary(left, "|", right) = annotation,
                     p.utf8.count + target.utf8.count + annotationText.utf8.count + 4 > lineLength,
                     Self.longer(p + target + ": " + annotationText + " =", than: lineLength)

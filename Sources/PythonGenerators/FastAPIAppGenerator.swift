@@ -26,8 +26,8 @@ struct FastAPIAppGenerator {
         var jobs: [FileJob] = [
             {
                 [config(), main(), routersPackage(), crudPackage(), params(), constraints()]
-                    + ["app/db.py", "app/errors.py", "app/limits.py", "app/fields.py"].map { FixedModules.file($0) }
-                + [FixedModules.file("app/problems.py", target: FixedModules.fastapi)]
+                    + ["app/db.py", "app/errors.py", "app/limits.py"].map { FixedModules.file($0) }
+                    + ["app/problems.py", "app/fields.py"].map { FixedModules.file($0, target: FixedModules.fastapi) }
             }
         ]
         for view in views {
@@ -206,35 +206,23 @@ struct FastAPIAppGenerator {
             for column in table.columns where column.field != column.name { columns.append((column.name, column.field)) }
         }
         var seen: Set<String> = []
-        var lines: [String] = []
-        lines.append(
-            """
-            class Constraint(NamedTuple):
-                \"\"\"What a constraint enforces, and on which fields of the API.\"\"\"
-
-                rule: str
-                fields: tuple[str, ...]
-            """)
-        lines.append("")
-        lines.append("")
-        lines.append("CONSTRAINTS: dict[str, Constraint] = {")
-        for (name, rule, fields) in entries where seen.insert(name).inserted {
-            let tuple =
-                fields.count == 1 ? "(\(PythonRenderer.quote(fields[0])),)" : "(" + fields.map(PythonRenderer.quote).joined(separator: ", ") + ")"
-            lines.append("    \(PythonRenderer.quote(name)): Constraint(\(PythonRenderer.quote(rule)), \(tuple)),")
+        let constraint = PythonClass(
+            name: "Constraint", bases: [.name("NamedTuple")], docstring: "What a constraint enforces, and on which fields of the API.",
+            body: [
+                .assign(target: "rule", annotation: .name("str"), value: nil),
+                .assign(target: "fields", annotation: .subscripted(.name("tuple"), [.name("str"), .raw("...")]), value: nil),
+            ])
+        let constraints: [(key: PythonExpr, value: PythonExpr)] = entries.filter { seen.insert($0.0).inserted }.map { name, rule, fields in
+            (.string(name), .name("Constraint").call(.positional(.string(rule)), .positional(.tuple(fields.map(PythonExpr.string)))))
         }
-        lines.append("}")
-        lines.append("# Columns whose API field has another name.")
         var seenColumns: Set<String> = []
-        let columnEntries = columns.filter { seenColumns.insert($0.0).inserted }
-        if columnEntries.isEmpty {
-            lines.append("COLUMNS: dict[str, str] = {}")
-        } else {
-            lines.append("COLUMNS: dict[str, str] = {")
-            for (column, field) in columnEntries { lines.append("    \(PythonRenderer.quote(column)): \(PythonRenderer.quote(field)),") }
-            lines.append("}")
-        }
-        m.body = [.verbatim(reflowLong(lines: PythonRenderer.lines(of: lines.joined(separator: "\n")), wrapping: true))]
+        let renamed: [(key: PythonExpr, value: PythonExpr)] = columns.filter { seenColumns.insert($0.0).inserted }.map { (.string($0.0), .string($0.1)) }
+        m.body = [
+            .class(constraint),
+            .assign(target: "CONSTRAINTS", annotation: .subscripted(.name("dict"), [.name("str"), .name("Constraint")]), value: .dict(constraints)),
+            .comment("Columns whose API field has another name."),
+            .assign(target: "COLUMNS", annotation: .subscripted(.name("dict"), [.name("str"), .name("str")]), value: .dict(renamed)),
+        ]
         return GeneratedFile(path: "app/constraints.py", contents: render(m))
     }
 
