@@ -43,12 +43,14 @@ let package = Package(
             name: "schemaforge",
             dependencies: ["SchemaforgeKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // What the test targets share: golden-file comparison.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SchemaModelTests", dependencies: ["SchemaModel"]),
         .testTarget(name: "CodeRenderingTests", dependencies: ["CodeRendering"]),
         .testTarget(name: "MigrationPlannerTests", dependencies: ["SchemaforgeKit"]),
         .testTarget(name: "SchemaResolverTests", dependencies: ["SchemaforgeKit"]),
-        .testTarget(name: "SQLGeneratorTests", dependencies: ["SchemaforgeKit"], exclude: ["Golden"]),
-        .testTarget(name: "SchemaforgeKitTests", dependencies: ["SchemaforgeKit"], exclude: ["Golden"]),
+        .testTarget(name: "SQLGeneratorTests", dependencies: ["SchemaforgeKit", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "SchemaforgeKitTests", dependencies: ["SchemaforgeKit", "TestSupport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v5]
 )

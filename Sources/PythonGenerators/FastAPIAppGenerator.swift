@@ -216,7 +216,9 @@ struct FastAPIAppGenerator {
             (.string(name), .name("Constraint").call(.positional(.string(rule)), .positional(.tuple(fields.map(PythonExpr.string)))))
         }
         var seenColumns: Set<String> = []
-        let renamed: [(key: PythonExpr, value: PythonExpr)] = columns.filter { seenColumns.insert($0.0).inserted }.map { (.string($0.0), .string($0.1)) }
+        let renamed: [(key: PythonExpr, value: PythonExpr)] = columns.filter { seenColumns.insert($0.0).inserted }.map {
+            (.string($0.0), .string($0.1))
+        }
         m.body = [
             .class(constraint),
             .assign(target: "CONSTRAINTS", annotation: .subscripted(.name("dict"), [.name("str"), .name("Constraint")]), value: .dict(constraints)),

@@ -698,7 +698,9 @@ public struct MongoProjectGenerator {
             for action in ["add", "remove"] {
                 out.append("")
                 out.append("")
-                out.append("@router.\(action == "add" ? "post" : "delete")(\"/{\(key)}/\(segment)/{\(other)}\", status_code=204, responses=problem_responses(404, 422, 503))")
+                out.append(
+                    "@router.\(action == "add" ? "post" : "delete")(\"/{\(key)}/\(segment)/{\(other)}\", status_code=204, responses=problem_responses(404, 422, 503))"
+                )
                 out.append("async def \(action)_\(snake)_\(suffix)(")
                 out.append("    \(key): ObjectIdPath, \(other): ObjectIdPath, engine: EngineDep")
                 out.append(") -> Response:")

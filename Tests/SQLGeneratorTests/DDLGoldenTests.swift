@@ -1,5 +1,6 @@
 import Foundation
 import SchemaforgeKit
+import TestSupport
 import Testing
 
 /// The DDL of every example for every dialect, and the warnings each dialect prints, compared with

@@ -1,5 +1,6 @@
 import Foundation
 import SchemaforgeKit
+import TestSupport
 import Testing
 
 /// The example schemas under `examples/`, read as the CLI would see them from the package root.

@@ -1,5 +1,6 @@
 import Foundation
 import SchemaforgeKit
+import TestSupport
 import Testing
 
 /// Runs the built `schemaforge` executable.

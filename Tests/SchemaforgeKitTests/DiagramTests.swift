@@ -1,4 +1,5 @@
 import SchemaforgeKit
+import TestSupport
 import Testing
 
 /// `schemaforge diagram`: the ER diagram of every example (golden files), and the constructs one by one.

@@ -1,5 +1,6 @@
 import Foundation
 import SchemaforgeKit
+import TestSupport
 import Testing
 
 /// The generated FastAPI project of every example, file by file: the whole SQLite project under
@@ -45,18 +46,5 @@ struct GeneratedProjectGoldenTests {
         for example in Examples.names {
             #expect(try Self.files(example, .postgresql) == Self.files(example, .postgresql))
         }
-    }
-}
-
-extension GoldenFile {
-    /// Relative paths of the reference files under `Golden/<folder>`.
-    static func files(under folder: String) -> Set<String> {
-        let root = directory.appendingPathComponent(folder)
-        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
-        var result: Set<String> = []
-        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-            result.insert(String(url.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count + 1)))
-        }
-        return result
     }
 }

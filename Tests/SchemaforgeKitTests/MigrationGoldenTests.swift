@@ -1,5 +1,6 @@
 import Foundation
 import SchemaforgeKit
+import TestSupport
 import Testing
 
 /// The plans (JSON), the rendered Alembic revisions and the plain SQL scripts (per database) of every

@@ -1,5 +1,6 @@
 import Foundation
 import SchemaforgeKit
+import TestSupport
 import Testing
 
 /// The MongoDB project (`generate --db mongodb`): golden files for every example under

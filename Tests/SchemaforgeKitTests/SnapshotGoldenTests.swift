@@ -1,5 +1,6 @@
 import Foundation
 import SchemaforgeKit
+import TestSupport
 import Testing
 
 /// The resolved schema of every example as snapshot JSON, compared with `Golden/<example>/schema.json`.

@@ -1,25 +1,30 @@
 import Foundation
 import Testing
 
-// NOTE: Tests/SQLGeneratorTests/GoldenFile.swift is the same helper (the package has no shared
-// test-support target); keep the two in step.
-
-/// Golden-file comparison: text against a reference file under this target's `Golden/` folder.
+/// Golden-file comparison, shared by the test targets: text against a reference file under a test
+/// target's `Golden/` folder.
 ///
 /// On a mismatch the test fails with a unified diff (reference -> actual). With `RECORD_GOLDEN=1` in
 /// the environment the references are (re)written instead, and the git diff is the review.
-enum GoldenFile {
+public struct GoldenFiles: Sendable {
     /// `Tests/<target>/Golden`.
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+    public let directory: URL
+
+    /// The references of the test target that holds `testFile` (pass `#filePath`).
+    public init(testFile: String) {
+        directory = URL(fileURLWithPath: testFile).deletingLastPathComponent().appendingPathComponent("Golden")
+    }
 
     /// The package root (where `Package.swift` and `examples/` are).
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    static var isRecording: Bool { ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1" }
+    public var repositoryRoot: URL { Self.repositoryRoot }
+
+    public var isRecording: Bool { ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1" }
 
     /// Compares `actual` with `Golden/<reference>`, or records it when `RECORD_GOLDEN=1`.
-    static func assertMatches(_ actual: String, reference: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    public func assertMatches(_ actual: String, reference: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let url = directory.appendingPathComponent(reference)
         let existing = try? String(contentsOf: url, encoding: .utf8)
         if isRecording {
@@ -50,13 +55,24 @@ enum GoldenFile {
             """
             output differs from the golden reference \(relative(url)) \
             (if the change is intended, re-record with RECORD_GOLDEN=1 and review the git diff):
-            \(unifiedDiff(reference: existing, actual: actual, label: relative(url)))
+            \(Self.unifiedDiff(reference: existing, actual: actual, label: relative(url)))
             """,
             sourceLocation: sourceLocation)
     }
 
     /// The names of the case folders under `Golden/`.
-    static func recordedCases() -> [String] {
+    /// Relative paths of the reference files under `Golden/<folder>`.
+    public func files(under folder: String) -> Set<String> {
+        let root = directory.appendingPathComponent(folder)
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
+        var result: Set<String> = []
+        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+            result.insert(String(url.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count + 1)))
+        }
+        return result
+    }
+
+    public func recordedCases() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.filter { name in
             var isDirectory: ObjCBool = false
@@ -66,10 +82,10 @@ enum GoldenFile {
         }.sorted()
     }
 
-    private static var targetName: String { directory.deletingLastPathComponent().lastPathComponent }
+    private var targetName: String { directory.deletingLastPathComponent().lastPathComponent }
 
-    private static func relative(_ url: URL) -> String {
-        let root = repositoryRoot.standardizedFileURL.path + "/"
+    private func relative(_ url: URL) -> String {
+        let root = Self.repositoryRoot.standardizedFileURL.path + "/"
         let path = url.standardizedFileURL.path
         return path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path
     }
