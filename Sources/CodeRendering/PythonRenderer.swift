@@ -656,10 +656,13 @@ public struct PythonRenderer: Sendable {
             }
             i -= 1
         }
-        guard let open, open > indentCount, open + 1 < end - 1 else { return out.append(text(chars)) }
+        guard let open, open >= indentCount, open + 1 < end - 1 else { return out.append(text(chars)) }
         let innerIndent = indentCount + 4
-        if width(chars[..<open]) + 1 > lineLength, let eq = firstIndex(of: Array(" = ".utf8), in: chars), eq < open {
-            // Even the opening line is too long: ruff puts the right-hand side in parentheses.
+        if width(chars[..<open]) + 1 > lineLength, let eq = firstIndex(of: Array(" = ".utf8), in: chars), eq < open,
+            innerIndent + width(chars[(eq + 3)..<open]) + 1 <= lineLength
+        {
+            // Even the opening line is too long: ruff puts the right-hand side in parentheses (when
+            // its opening line fits there; otherwise the long line stays, it cannot be helped).
             out.append(text(chars[..<(eq + 3)]) + "(")
             wrap(line(indent: innerIndent, chars[(eq + 3)...]), lineLength: lineLength, into: &out)
             out.append(String(repeating: " ", count: indentCount) + ")")
@@ -779,8 +782,9 @@ public struct PythonRenderer: Sendable {
             guard String(decoding: out.utf8.suffix(written), as: UTF8.self).count > lineLength else { return }
         }
         Self.truncate(&out, toUTF8Count: start)
-        if (p + prefix + open).count > lineLength, prefix.hasSuffix(" = ") {
-            // Even the opening line is too long: ruff puts the value in parentheses.
+        if (p + prefix + open).count > lineLength, prefix.hasSuffix(" = "), (pad(indent + 4) + open).count <= lineLength {
+            // Even the opening line is too long: ruff puts the value in parentheses (when its
+            // opening line fits there).
             out += p + prefix + "(\n"
             writeLines(expr, prefix: "", suffix: "", indent: indent + 4, into: &out)
             out += "\n" + p + ")" + suffix

@@ -288,7 +288,7 @@ struct FastAPIAppGenerator {
         "select", "func", "delete", "insert", "cast", "selectinload", "quote", "HTTPException", "Response", "Request", "Query",
         "APIRouter", "SessionDep", "IntegrityError", "MissingReferenceError", "ReferenceCycleError", "CursorResult", "Any", "SORTABLE", "LOAD",
         "REFRESH", "SERVER_DEFAULTS", "NULLABLE_DEFAULTS", "URL_SAFE", "FILTERS", "router", "sa", "str", "int", "bool", "list", "set", "sorted",
-        "getattr", "setattr", "type", "limit", "offset", "sort", "key", "hooks",
+        "getattr", "setattr", "type", "limit", "offset", "sort", "key", "hooks", "link",
     ]
 
     /// Names used by the CRUD and router code of one entity.
@@ -551,7 +551,7 @@ struct FastAPIAppGenerator {
         let keyParams = zip(n.keyParameters, view.keyColumns).map { name, column in
             "\(name): \(PythonRenderer.flat(types.pythonType(column.type, imports: &imports)))"
         }
-        let keyMatch = zip(n.keyParameters, view.keyColumns).map { "\(model).\(view.attribute($1)) == \($0)" }.joined(separator: ", ")
+        let keyMatch = zip(n.keyParameters, view.keyColumns).map { "\(view.attribute($1))=\($0)" }.joined(separator: ", ")
         var lines: [String] = []
         lines.append("async def delete_\(snake)(session: AsyncSession, \(keyParams.joined(separator: ", "))) -> bool:")
         lines.append("    \"\"\"Delete one \(view.entity); False when there is none.\"\"\"")
@@ -560,7 +560,7 @@ struct FastAPIAppGenerator {
         lines.append("    if \(n.variable) is None:")
         lines.append("        return False")
         lines.append("    await \(UserCodeGenerator.crudAlias).before_delete(session, \(n.variable))")
-        lines.append("    await session.execute(delete(\(model)).where(\(keyMatch)))")
+        lines.append("    await session.execute(delete(\(model)).filter_by(\(keyMatch)))")
         lines.append("    await \(UserCodeGenerator.crudAlias).after_delete(session, \(n.variable))")
         lines.append("    return True")
         for relation in view.writableManyToMany {
@@ -581,18 +581,18 @@ struct FastAPIAppGenerator {
                 pairs.append((column, n.keyParameters[i]))
             }
             pairs.append((other.columns[0], targetParam))
-            let match = pairs.map { "\(joinName).c[\(PythonRenderer.quote($0.0))] == \($0.1)" }.joined(separator: ", ")
             let values = pairs.map { "\(PythonRenderer.quote($0.0)): \($0.1)" }.joined(separator: ", ")
             let signature = "session: AsyncSession, \(keyParams.joined(separator: ", ")), \(targetParam): \(targetType)"
             lines += ["", ""]
             lines.append("async def add_\(suffix)(\(signature)) -> None:")
             lines.append("    \"\"\"Link a \(relation.targetEntity); linking twice (or concurrently) is not an error.\"\"\"")
-            lines.append("    exists = select(\(joinName)).where(\(match))")
+            lines.append("    link = {\(values)}")
+            lines.append("    exists = select(\(joinName)).filter_by(**link)")
             lines.append("    if (await session.execute(exists)).first() is not None:")
             lines.append("        return")
             lines.append("    try:")
             lines.append("        async with session.begin_nested():")
-            lines.append("            await session.execute(insert(\(joinName)).values({\(values)}))")
+            lines.append("            await session.execute(insert(\(joinName)).values(link))")
             lines.append("    except IntegrityError:")
             lines.append("        # Another request linked them first; anything else is an error.")
             lines.append("        if (await session.execute(exists)).first() is None:")
@@ -600,7 +600,8 @@ struct FastAPIAppGenerator {
             lines += ["", ""]
             lines.append("async def remove_\(suffix)(\(signature)) -> None:")
             lines.append("    \"\"\"Unlink a \(relation.targetEntity); unlinking twice is not an error.\"\"\"")
-            lines.append("    await session.execute(delete(\(joinName)).where(\(match)))")
+            lines.append("    link = {\(values)}")
+            lines.append("    await session.execute(delete(\(joinName)).filter_by(**link))")
         }
         return lines.joined(separator: "\n")
     }

@@ -85,6 +85,6 @@ async def delete_category(session: AsyncSession, category_id: int) -> bool:
     if category is None:
         return False
     await hooks.before_delete(session, category)
-    await session.execute(delete(Category).where(Category.id == category_id))
+    await session.execute(delete(Category).filter_by(id=category_id))
     await hooks.after_delete(session, category)
     return True

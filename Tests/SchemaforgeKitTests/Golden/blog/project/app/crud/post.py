@@ -100,23 +100,20 @@ async def delete_post(session: AsyncSession, post_id: int) -> bool:
     if post is None:
         return False
     await hooks.before_delete(session, post)
-    await session.execute(delete(Post).where(Post.id == post_id))
+    await session.execute(delete(Post).filter_by(id=post_id))
     await hooks.after_delete(session, post)
     return True
 
 
 async def add_tag(session: AsyncSession, post_id: int, tag_id: int) -> None:
     """Link a Tag; linking twice (or concurrently) is not an error."""
-    exists = select(post_tags).where(
-        post_tags.c["post_id"] == post_id, post_tags.c["tag_id"] == tag_id
-    )
+    link = {"post_id": post_id, "tag_id": tag_id}
+    exists = select(post_tags).filter_by(**link)
     if (await session.execute(exists)).first() is not None:
         return
     try:
         async with session.begin_nested():
-            await session.execute(
-                insert(post_tags).values({"post_id": post_id, "tag_id": tag_id})
-            )
+            await session.execute(insert(post_tags).values(link))
     except IntegrityError:
         # Another request linked them first; anything else is an error.
         if (await session.execute(exists)).first() is None:
@@ -125,8 +122,5 @@ async def add_tag(session: AsyncSession, post_id: int, tag_id: int) -> None:
 
 async def remove_tag(session: AsyncSession, post_id: int, tag_id: int) -> None:
     """Unlink a Tag; unlinking twice is not an error."""
-    await session.execute(
-        delete(post_tags).where(
-            post_tags.c["post_id"] == post_id, post_tags.c["tag_id"] == tag_id
-        )
-    )
+    link = {"post_id": post_id, "tag_id": tag_id}
+    await session.execute(delete(post_tags).filter_by(**link))

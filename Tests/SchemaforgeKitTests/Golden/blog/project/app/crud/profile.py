@@ -65,6 +65,6 @@ async def delete_profile(session: AsyncSession, profile_id: int) -> bool:
     if profile is None:
         return False
     await hooks.before_delete(session, profile)
-    await session.execute(delete(Profile).where(Profile.id == profile_id))
+    await session.execute(delete(Profile).filter_by(id=profile_id))
     await hooks.after_delete(session, profile)
     return True

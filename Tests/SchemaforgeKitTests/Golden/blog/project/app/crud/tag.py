@@ -75,23 +75,20 @@ async def delete_tag(session: AsyncSession, tag_id: int) -> bool:
     if tag is None:
         return False
     await hooks.before_delete(session, tag)
-    await session.execute(delete(Tag).where(Tag.id == tag_id))
+    await session.execute(delete(Tag).filter_by(id=tag_id))
     await hooks.after_delete(session, tag)
     return True
 
 
 async def add_post(session: AsyncSession, tag_id: int, post_id: int) -> None:
     """Link a Post; linking twice (or concurrently) is not an error."""
-    exists = select(post_tags).where(
-        post_tags.c["tag_id"] == tag_id, post_tags.c["post_id"] == post_id
-    )
+    link = {"tag_id": tag_id, "post_id": post_id}
+    exists = select(post_tags).filter_by(**link)
     if (await session.execute(exists)).first() is not None:
         return
     try:
         async with session.begin_nested():
-            await session.execute(
-                insert(post_tags).values({"tag_id": tag_id, "post_id": post_id})
-            )
+            await session.execute(insert(post_tags).values(link))
     except IntegrityError:
         # Another request linked them first; anything else is an error.
         if (await session.execute(exists)).first() is None:
@@ -100,8 +97,5 @@ async def add_post(session: AsyncSession, tag_id: int, post_id: int) -> None:
 
 async def remove_post(session: AsyncSession, tag_id: int, post_id: int) -> None:
     """Unlink a Post; unlinking twice is not an error."""
-    await session.execute(
-        delete(post_tags).where(
-            post_tags.c["tag_id"] == tag_id, post_tags.c["post_id"] == post_id
-        )
-    )
+    link = {"tag_id": tag_id, "post_id": post_id}
+    await session.execute(delete(post_tags).filter_by(**link))

@@ -56,6 +56,6 @@ async def delete_user(session: AsyncSession, user_id: int) -> bool:
     if user is None:
         return False
     await hooks.before_delete(session, user)
-    await session.execute(delete(User).where(User.id == user_id))
+    await session.execute(delete(User).filter_by(id=user_id))
     await hooks.after_delete(session, user)
     return True

@@ -65,6 +65,6 @@ async def delete_badge(session: AsyncSession, badge_id: int) -> bool:
     if badge is None:
         return False
     await hooks.before_delete(session, badge)
-    await session.execute(delete(Badge).where(Badge.id == badge_id))
+    await session.execute(delete(Badge).filter_by(id=badge_id))
     await hooks.after_delete(session, badge)
     return True

@@ -92,6 +92,6 @@ async def delete_department(session: AsyncSession, department_id: int) -> bool:
     if department is None:
         return False
     await hooks.before_delete(session, department)
-    await session.execute(delete(Department).where(Department.id == department_id))
+    await session.execute(delete(Department).filter_by(id=department_id))
     await hooks.after_delete(session, department)
     return True

@@ -63,6 +63,6 @@ async def delete_desk(session: AsyncSession, desk_id: int) -> bool:
     if desk is None:
         return False
     await hooks.before_delete(session, desk)
-    await session.execute(delete(Desk).where(Desk.id == desk_id))
+    await session.execute(delete(Desk).filter_by(id=desk_id))
     await hooks.after_delete(session, desk)
     return True

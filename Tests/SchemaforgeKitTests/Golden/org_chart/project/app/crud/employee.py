@@ -140,7 +140,7 @@ async def delete_employee(session: AsyncSession, employee_id: int) -> bool:
     if employee is None:
         return False
     await hooks.before_delete(session, employee)
-    await session.execute(delete(Employee).where(Employee.id == employee_id))
+    await session.execute(delete(Employee).filter_by(id=employee_id))
     await hooks.after_delete(session, employee)
     return True
 
@@ -149,19 +149,13 @@ async def add_mentee(
     session: AsyncSession, employee_id: int, other_employee_id: int
 ) -> None:
     """Link a Employee; linking twice (or concurrently) is not an error."""
-    exists = select(employee_mentors).where(
-        employee_mentors.c["mentors_id"] == employee_id,
-        employee_mentors.c["employee_id"] == other_employee_id,
-    )
+    link = {"mentors_id": employee_id, "employee_id": other_employee_id}
+    exists = select(employee_mentors).filter_by(**link)
     if (await session.execute(exists)).first() is not None:
         return
     try:
         async with session.begin_nested():
-            await session.execute(
-                insert(employee_mentors).values(
-                    {"mentors_id": employee_id, "employee_id": other_employee_id}
-                )
-            )
+            await session.execute(insert(employee_mentors).values(link))
     except IntegrityError:
         # Another request linked them first; anything else is an error.
         if (await session.execute(exists)).first() is None:
@@ -172,31 +166,21 @@ async def remove_mentee(
     session: AsyncSession, employee_id: int, other_employee_id: int
 ) -> None:
     """Unlink a Employee; unlinking twice is not an error."""
-    await session.execute(
-        delete(employee_mentors).where(
-            employee_mentors.c["mentors_id"] == employee_id,
-            employee_mentors.c["employee_id"] == other_employee_id,
-        )
-    )
+    link = {"mentors_id": employee_id, "employee_id": other_employee_id}
+    await session.execute(delete(employee_mentors).filter_by(**link))
 
 
 async def add_mentor(
     session: AsyncSession, employee_id: int, other_employee_id: int
 ) -> None:
     """Link a Employee; linking twice (or concurrently) is not an error."""
-    exists = select(employee_mentors).where(
-        employee_mentors.c["employee_id"] == employee_id,
-        employee_mentors.c["mentors_id"] == other_employee_id,
-    )
+    link = {"employee_id": employee_id, "mentors_id": other_employee_id}
+    exists = select(employee_mentors).filter_by(**link)
     if (await session.execute(exists)).first() is not None:
         return
     try:
         async with session.begin_nested():
-            await session.execute(
-                insert(employee_mentors).values(
-                    {"employee_id": employee_id, "mentors_id": other_employee_id}
-                )
-            )
+            await session.execute(insert(employee_mentors).values(link))
     except IntegrityError:
         # Another request linked them first; anything else is an error.
         if (await session.execute(exists)).first() is None:
@@ -207,9 +191,5 @@ async def remove_mentor(
     session: AsyncSession, employee_id: int, other_employee_id: int
 ) -> None:
     """Unlink a Employee; unlinking twice is not an error."""
-    await session.execute(
-        delete(employee_mentors).where(
-            employee_mentors.c["employee_id"] == employee_id,
-            employee_mentors.c["mentors_id"] == other_employee_id,
-        )
-    )
+    link = {"employee_id": employee_id, "mentors_id": other_employee_id}
+    await session.execute(delete(employee_mentors).filter_by(**link))

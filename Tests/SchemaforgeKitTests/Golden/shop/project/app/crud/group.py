@@ -49,6 +49,6 @@ async def delete_group(session: AsyncSession, code: str) -> bool:
     if group is None:
         return False
     await hooks.before_delete(session, group)
-    await session.execute(delete(Group).where(Group.code == code))
+    await session.execute(delete(Group).filter_by(code=code))
     await hooks.after_delete(session, group)
     return True

@@ -75,6 +75,6 @@ async def delete_order(session: AsyncSession, order_id: int) -> bool:
     if order_obj is None:
         return False
     await hooks.before_delete(session, order_obj)
-    await session.execute(delete(Order).where(Order.id == order_id))
+    await session.execute(delete(Order).filter_by(id=order_id))
     await hooks.after_delete(session, order_obj)
     return True

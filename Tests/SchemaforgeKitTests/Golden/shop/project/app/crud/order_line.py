@@ -80,9 +80,7 @@ async def delete_order_line(session: AsyncSession, order_id: int, line_no: int) 
         return False
     await hooks.before_delete(session, order_line)
     await session.execute(
-        delete(OrderLine).where(
-            OrderLine.order_id == order_id, OrderLine.line_no == line_no
-        )
+        delete(OrderLine).filter_by(order_id=order_id, line_no=line_no)
     )
     await hooks.after_delete(session, order_line)
     return True

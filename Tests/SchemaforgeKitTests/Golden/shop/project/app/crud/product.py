@@ -77,6 +77,6 @@ async def delete_product(session: AsyncSession, sku: str) -> bool:
     if product is None:
         return False
     await hooks.before_delete(session, product)
-    await session.execute(delete(Product).where(Product.sku == sku))
+    await session.execute(delete(Product).filter_by(sku=sku))
     await hooks.after_delete(session, product)
     return True

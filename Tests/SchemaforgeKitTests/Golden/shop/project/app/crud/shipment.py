@@ -56,6 +56,6 @@ async def delete_shipment(session: AsyncSession, shipment_id: int) -> bool:
     if shipment is None:
         return False
     await hooks.before_delete(session, shipment)
-    await session.execute(delete(Shipment).where(Shipment.id == shipment_id))
+    await session.execute(delete(Shipment).filter_by(id=shipment_id))
     await hooks.after_delete(session, shipment)
     return True
