@@ -87,6 +87,7 @@ public enum PythonNames {
         func taken(_ name: String) -> Bool {
             keywords.contains(name) || builtins.contains(name) || classScopeNames.contains(name)
                 || FastAPIAppGenerator.functionScopeNames.contains(name) || FastAPIAppGenerator.importedNames.contains(name)
+                || UserCodeGenerator.importedNames.contains(name)
         }
         guard taken(entity) else { return entity }
         return taken(entity + "Model") ? entity + "Entity" : entity + "Model"

@@ -13,6 +13,9 @@ struct UserCodeGenerator {
     let views: [EntityView]
     var backend: Backend = .sqlalchemy
 
+    /// The names a hook module imports beside its entity's model (`PythonNames.entityClass` avoids them).
+    static let importedNames: Set<String> = ["Select", "AsyncSession", "Any", "AIOEngine", "APIRouter"]
+
     /// The name under which CRUD modules import their entity's hooks (`from app.hooks import post as hooks`).
     static let crudAlias = "hooks"
 
