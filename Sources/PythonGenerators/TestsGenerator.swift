@@ -234,8 +234,6 @@ struct TestsGenerator {
         ]
         sorts.insert("await factories.create_\(snake)(client)", at: 0)
         test("sorts", sorts)
-        let sortNames = view.sortColumns.flatMap { [$0.field, "-" + $0.field] }
-        out.insert(contentsOf: ["", "", "SORTS = [\(sortNames.map(PythonRenderer.quote).joined(separator: ", "))]"], at: 0)
         for relation in view.writableManyToMany where creatable.contains(relation.targetEntity) {
             guard let targetTable = schema.table(named: relation.targetTable), let key = view.targetKey(relation) else { continue }
             let target = EntityView(schema: schema, table: targetTable)
@@ -329,7 +327,11 @@ struct TestsGenerator {
         m.imports.from("tests", import: "factories")
         let base = "/api/v1\(view.routePrefix)"
         let keyPath = view.keyColumns.map { "{created['\($0.field)']}" }.joined(separator: "/")
-        var lines: [String] = ["pytestmark = pytest.mark.anyio", "", ""]
+        let sortNames = view.sortColumns.flatMap { [$0.field, "-" + $0.field] }
+        // Module constants first: the sort orders `test_sorts` tries.
+        var lines: [String] = [
+            "pytestmark = pytest.mark.anyio", "SORTS = [\(sortNames.map(PythonRenderer.quote).joined(separator: ", "))]", "", "",
+        ]
         lines.append("async def test_round_trip(client: httpx.AsyncClient) -> None:")
         lines.append("    created = await factories.create_\(snake)(client)")
         lines.append("    url = f\"\(base)/\(keyPath)\"")

@@ -7,6 +7,26 @@ import pytest
 from tests import factories
 
 pytestmark = pytest.mark.anyio
+SORTS = [
+    "id",
+    "-id",
+    "title",
+    "-title",
+    "body",
+    "-body",
+    "published",
+    "-published",
+    "price",
+    "-price",
+    "published_on",
+    "-published_on",
+    "author_id",
+    "-author_id",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+]
 
 
 async def test_round_trip(client: httpx.AsyncClient) -> None:
@@ -34,28 +54,6 @@ async def test_unknown_key_is_404(client: httpx.AsyncClient) -> None:
 async def test_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/posts/", json=["not", "an", "object"])
     assert response.status_code == 422
-
-
-SORTS = [
-    "id",
-    "-id",
-    "title",
-    "-title",
-    "body",
-    "-body",
-    "published",
-    "-published",
-    "price",
-    "-price",
-    "published_on",
-    "-published_on",
-    "author_id",
-    "-author_id",
-    "created_at",
-    "-created_at",
-    "updated_at",
-    "-updated_at",
-]
 
 
 async def test_unknown_field_is_422(client: httpx.AsyncClient) -> None:

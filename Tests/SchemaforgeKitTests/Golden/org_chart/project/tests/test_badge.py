@@ -7,6 +7,16 @@ import pytest
 from tests import factories
 
 pytestmark = pytest.mark.anyio
+SORTS = [
+    "id",
+    "-id",
+    "code",
+    "-code",
+    "issued_at",
+    "-issued_at",
+    "employee_id",
+    "-employee_id",
+]
 
 
 async def test_round_trip(client: httpx.AsyncClient) -> None:
@@ -33,18 +43,6 @@ async def test_unknown_key_is_404(client: httpx.AsyncClient) -> None:
 async def test_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/badges/", json=["not", "an", "object"])
     assert response.status_code == 422
-
-
-SORTS = [
-    "id",
-    "-id",
-    "code",
-    "-code",
-    "issued_at",
-    "-issued_at",
-    "employee_id",
-    "-employee_id",
-]
 
 
 async def test_unknown_field_is_422(client: httpx.AsyncClient) -> None:

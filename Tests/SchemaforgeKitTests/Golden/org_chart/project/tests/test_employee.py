@@ -7,6 +7,30 @@ import pytest
 from tests import factories
 
 pytestmark = pytest.mark.anyio
+SORTS = [
+    "id",
+    "-id",
+    "employee_no",
+    "-employee_no",
+    "full_name",
+    "-full_name",
+    "email",
+    "-email",
+    "hired_on",
+    "-hired_on",
+    "type",
+    "-type",
+    "active",
+    "-active",
+    "department_id",
+    "-department_id",
+    "manager_id",
+    "-manager_id",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+]
 
 
 async def test_round_trip(client: httpx.AsyncClient) -> None:
@@ -34,32 +58,6 @@ async def test_unknown_key_is_404(client: httpx.AsyncClient) -> None:
 async def test_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/employees/", json=["not", "an", "object"])
     assert response.status_code == 422
-
-
-SORTS = [
-    "id",
-    "-id",
-    "employee_no",
-    "-employee_no",
-    "full_name",
-    "-full_name",
-    "email",
-    "-email",
-    "hired_on",
-    "-hired_on",
-    "type",
-    "-type",
-    "active",
-    "-active",
-    "department_id",
-    "-department_id",
-    "manager_id",
-    "-manager_id",
-    "created_at",
-    "-created_at",
-    "updated_at",
-    "-updated_at",
-]
 
 
 async def test_unknown_field_is_422(client: httpx.AsyncClient) -> None:

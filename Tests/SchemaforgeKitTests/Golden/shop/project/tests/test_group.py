@@ -7,6 +7,7 @@ import pytest
 from tests import factories
 
 pytestmark = pytest.mark.anyio
+SORTS = ["code", "-code", "select", "-select", "order", "-order"]
 
 
 async def test_round_trip(client: httpx.AsyncClient) -> None:
@@ -34,9 +35,6 @@ async def test_unknown_key_is_404(client: httpx.AsyncClient) -> None:
 async def test_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/groups/", json=["not", "an", "object"])
     assert response.status_code == 422
-
-
-SORTS = ["code", "-code", "select", "-select", "order", "-order"]
 
 
 async def test_unknown_field_is_422(client: httpx.AsyncClient) -> None:

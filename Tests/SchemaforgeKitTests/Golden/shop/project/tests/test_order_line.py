@@ -7,6 +7,18 @@ import pytest
 from tests import factories
 
 pytestmark = pytest.mark.anyio
+SORTS = [
+    "line_no",
+    "-line_no",
+    "quantity",
+    "-quantity",
+    "unit_price",
+    "-unit_price",
+    "order_id",
+    "-order_id",
+    "product_sku",
+    "-product_sku",
+]
 
 
 async def test_round_trip(client: httpx.AsyncClient) -> None:
@@ -33,20 +45,6 @@ async def test_unknown_key_is_404(client: httpx.AsyncClient) -> None:
 async def test_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/order-lines/", json=["not", "an", "object"])
     assert response.status_code == 422
-
-
-SORTS = [
-    "line_no",
-    "-line_no",
-    "quantity",
-    "-quantity",
-    "unit_price",
-    "-unit_price",
-    "order_id",
-    "-order_id",
-    "product_sku",
-    "-product_sku",
-]
 
 
 async def test_unknown_field_is_422(client: httpx.AsyncClient) -> None:

@@ -7,6 +7,22 @@ import pytest
 from tests import factories
 
 pytestmark = pytest.mark.anyio
+SORTS = [
+    "sku",
+    "-sku",
+    "name",
+    "-name",
+    "price",
+    "-price",
+    "currency",
+    "-currency",
+    "stock",
+    "-stock",
+    "active",
+    "-active",
+    "group_code",
+    "-group_code",
+]
 
 
 async def test_round_trip(client: httpx.AsyncClient) -> None:
@@ -34,24 +50,6 @@ async def test_unknown_key_is_404(client: httpx.AsyncClient) -> None:
 async def test_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/products/", json=["not", "an", "object"])
     assert response.status_code == 422
-
-
-SORTS = [
-    "sku",
-    "-sku",
-    "name",
-    "-name",
-    "price",
-    "-price",
-    "currency",
-    "-currency",
-    "stock",
-    "-stock",
-    "active",
-    "-active",
-    "group_code",
-    "-group_code",
-]
 
 
 async def test_unknown_field_is_422(client: httpx.AsyncClient) -> None:

@@ -7,6 +7,20 @@ import pytest
 from tests import factories
 
 pytestmark = pytest.mark.anyio
+SORTS = [
+    "id",
+    "-id",
+    "shipped_at",
+    "-shipped_at",
+    "carrier",
+    "-carrier",
+    "tracking",
+    "-tracking",
+    "line_order_id",
+    "-line_order_id",
+    "line_line_no",
+    "-line_line_no",
+]
 
 
 async def test_round_trip(client: httpx.AsyncClient) -> None:
@@ -34,22 +48,6 @@ async def test_unknown_key_is_404(client: httpx.AsyncClient) -> None:
 async def test_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/shipments/", json=["not", "an", "object"])
     assert response.status_code == 422
-
-
-SORTS = [
-    "id",
-    "-id",
-    "shipped_at",
-    "-shipped_at",
-    "carrier",
-    "-carrier",
-    "tracking",
-    "-tracking",
-    "line_order_id",
-    "-line_order_id",
-    "line_line_no",
-    "-line_line_no",
-]
 
 
 async def test_unknown_field_is_422(client: httpx.AsyncClient) -> None:

@@ -7,6 +7,18 @@ import pytest
 from tests import factories
 
 pytestmark = pytest.mark.anyio
+SORTS = [
+    "id",
+    "-id",
+    "email",
+    "-email",
+    "display_name",
+    "-display_name",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+]
 
 
 async def test_round_trip(client: httpx.AsyncClient) -> None:
@@ -34,20 +46,6 @@ async def test_unknown_key_is_404(client: httpx.AsyncClient) -> None:
 async def test_invalid_body_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/users/", json=["not", "an", "object"])
     assert response.status_code == 422
-
-
-SORTS = [
-    "id",
-    "-id",
-    "email",
-    "-email",
-    "display_name",
-    "-display_name",
-    "created_at",
-    "-created_at",
-    "updated_at",
-    "-updated_at",
-]
 
 
 async def test_unknown_field_is_422(client: httpx.AsyncClient) -> None:
