@@ -13,8 +13,14 @@ struct UserCodeGenerator {
     let views: [EntityView]
     var backend: Backend = .sqlalchemy
 
-    /// The names a hook module imports beside its entity's model (`PythonNames.entityClass` avoids them).
-    static let importedNames: Set<String> = ["Select", "AsyncSession", "Any", "AIOEngine", "APIRouter"]
+    /// What a hook module imports beside its entity's model and schemas, per backend (module, name).
+    static let hookImports: [Backend: [(module: String, name: String)]] = [
+        .sqlalchemy: [("sqlalchemy", "Select"), ("sqlalchemy.ext.asyncio", "AsyncSession")],
+        .odmantic: [("typing", "Any"), ("odmantic", "AIOEngine")],
+    ]
+
+    /// The names the user files import beside an entity's model (`PythonNames.entityClass` avoids them).
+    static let importedNames: Set<String> = Set(hookImports.values.flatMap { $0.map(\.name) } + ["APIRouter"])
 
     /// The name under which CRUD modules import their entity's hooks (`from app.hooks import post as hooks`).
     static let crudAlias = "hooks"
@@ -85,14 +91,11 @@ struct UserCodeGenerator {
                 """)
         let session: PythonParameter
         let listed: PythonParameter
+        for (module, name) in Self.hookImports[backend] ?? [] { m.imports.from(module, import: name) }
         if sql {
-            m.imports.from("sqlalchemy", import: "Select")
-            m.imports.from("sqlalchemy.ext.asyncio", import: "AsyncSession")
             session = PythonParameter("session", .name("AsyncSession"))
             listed = PythonParameter("statement", PythonExpr.name("Select")[.name(model)])
         } else {
-            m.imports.from("typing", import: "Any")
-            m.imports.from("odmantic", import: "AIOEngine")
             session = PythonParameter("engine", .name("AIOEngine"))
             listed = PythonParameter("query", PythonExpr.name("dict")[.name("str"), .name("Any")])
         }
