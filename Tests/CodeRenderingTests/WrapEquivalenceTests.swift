@@ -123,9 +123,12 @@ struct ReferenceWrap {
             }
             i -= 1
         }
-        guard let open, open > indent.count, open + 1 < end - 1 else { return [line] }
-        if open + 1 > lineLength, let eq = line.range(of: " = "), line.unicodeScalars.distance(from: line.startIndex, to: eq.lowerBound) < open {
-            // Even the opening line is too long: ruff puts the right-hand side in parentheses.
+        guard let open, open >= indent.count, open + 1 < end - 1 else { return [line] }
+        if open + 1 > lineLength, let eq = line.range(of: " = "), line.unicodeScalars.distance(from: line.startIndex, to: eq.lowerBound) < open,
+            indent.count + 4 + (open - line.unicodeScalars.distance(from: line.startIndex, to: eq.lowerBound) - 3) + 1 <= lineLength
+        {
+            // Even the opening line is too long: ruff puts the right-hand side in parentheses (when its
+            // opening line fits there).
             let target = String(line[..<eq.upperBound])
             let value = String(line[eq.upperBound...])
             return [target + "("] + wrap(indent + "    " + value) + [indent + ")"]
