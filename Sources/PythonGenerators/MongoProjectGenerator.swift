@@ -976,7 +976,7 @@ public struct MongoProjectGenerator {
                     - `mongo/migrations/`, `mongo/migrate.py`: migrations (`python -m mongo.migrate upgrade`)
                     - `tests/`: HTTP tests of every resource (on the server of `TEST_MONGODB_URL`)
 
-                    \(UserCodeGenerator(views: [], backend: .odmantic).readmeSection)
+                    \(UserCodeGenerator.readmeSection(.odmantic))
                     ## Not enforced by MongoDB
 
                     \(warningList)

@@ -141,7 +141,7 @@ struct ProjectFilesGenerator {
                 `.schemaforge/manifest.json`: `schemaforge generate` rewrites only what changed and never
                 overwrites a file you edited unless you pass `--force`.
 
-                \(UserCodeGenerator(views: []).readmeSection)
+                \(UserCodeGenerator.readmeSection(.sqlalchemy))
 
                 """)
     }

@@ -29,7 +29,7 @@ struct UserCodeGenerator {
     static func routerAlias(_ view: EntityView) -> String { view.module + "_hooks" }
 
     /// The README's section on these files (ends with a line break).
-    var readmeSection: String {
+    static func readmeSection(_ backend: Backend) -> String {
         let sql = backend == .sqlalchemy
         return """
             ## Your code
