@@ -26,6 +26,8 @@ struct EntityView {
     let loadedRelations: [Relation]
     /// Implicit (writable) many-to-many relations.
     let writableManyToMany: [Relation]
+    /// On the auth user: the column that stores the password hash (clients send `password`).
+    let passwordColumn: Column?
 
     init(schema: Schema, table: Table) {
         self.schema = schema
@@ -49,18 +51,26 @@ struct EntityView {
         var loaded: Set<String> = []
         self.loadedRelations = (referencedManyToMany + nestedRelations).filter { loaded.insert($0.name).inserted }
         self.writableManyToMany = manyToMany.filter { $0.throughEntity == nil }
+        self.passwordColumn = schema.auth.flatMap { auth in auth.user == entity ? table.columns.first { $0.field == auth.password } : nil }
     }
+
+    /// What clients send in place of the password hash: `password`, 8 to 128 characters.
+    static let passwordInput = Column(
+        name: "password", type: .string(length: 128), validation: Validation(minLength: 8, maxLength: 128))
 
     func attribute(_ column: Column) -> String { PythonNames.attribute(column.field) }
 
-    /// Columns a client sends on create: everything but autoincrement keys and `timestamps`.
+    /// Columns a client sends on create: everything but autoincrement keys and `timestamps`; on
+    /// the auth user, `password` in place of the hash.
     var writableColumns: [Column] {
         let singleKey = keyColumns.count == 1 ? keyColumns[0].name : nil
-        return table.columns.filter { column in
+        let columns = table.columns.filter { column in
             !(column.autoincrement && column.name == singleKey)
                 && !(column.defaultValue?.kind == .now && (column.name == "created_at" || column.name == "updated_at") && column.field == column.name
                     && Self.isTimestamp(column))
         }
+        guard let passwordColumn else { return columns }
+        return columns.map { $0.name == passwordColumn.name ? Self.passwordInput : $0 }
     }
 
     /// Columns returned to clients: all but `sensitive` ones.

@@ -35,6 +35,7 @@ struct FastAPIAppGenerator {
         }
         let userCode = UserCodeGenerator(views: views)
         jobs.append { userCode.generate() }
+        if let auth = AuthGenerator(schema: schema) { jobs.append { auth.generate() } }
         return jobs
     }
 
@@ -54,8 +55,10 @@ struct FastAPIAppGenerator {
             "app/config.py", docstring: "Settings, from the environment or a .env file.",
             imports: {
                 $0.from("pydantic_settings", import: "BaseSettings", "SettingsConfigDict")
+                if schema.auth != nil { $0.from("pydantic", import: "model_validator") }
             },
             body: Self.settings(
+                preamble: schema.auth == nil ? nil : AuthGenerator.settingsPreamble,
                 fields: """
                         database_url: str = \(PythonRenderer.quote(database.defaultURL))
                         pool_size: int = 5
@@ -69,24 +72,24 @@ struct FastAPIAppGenerator {
                         # Larger request bodies answer 413 without being read.
                         max_body_bytes: int = 1_048_576
                         echo: bool = False
-                    """))
+                    """ + (schema.auth == nil ? "" : "\n" + AuthGenerator.settingsFields)))
     }
 
     /// The body of `app/config.py`: a `Settings` class with these field lines (indented by 4).
-    static func settings(fields: String) -> String {
-        """
-        class Settings(BaseSettings):
-            \"\"\"Application settings; each can be set by an environment variable of the same name.\"\"\"
+    static func settings(preamble: String? = nil, fields: String) -> String {
+        (preamble.map { $0 + "\n\n\n" } ?? "") + """
+            class Settings(BaseSettings):
+                \"\"\"Application settings; each can be set by an environment variable of the same name.\"\"\"
 
-            model_config = SettingsConfigDict(
-                env_file=".env", env_ignore_empty=True, extra="ignore"
-            )
+                model_config = SettingsConfigDict(
+                    env_file=".env", env_ignore_empty=True, extra="ignore"
+                )
 
-        \(fields)
+            \(fields)
 
 
-        settings = Settings()
-        """
+            settings = Settings()
+            """
     }
 
     /// `NotFoundError` of `app/errors.py` (both targets).
@@ -102,6 +105,19 @@ struct FastAPIAppGenerator {
         m.imports.from("app.limits", import: "BodyLimitMiddleware")
         m.imports.from("app.routers", import: "api_router")
         m.imports.from("app", import: "custom")
+        var middleware = "app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)"
+        if schema.auth != nil {
+            m.imports.from("fastapi.middleware.cors", import: "CORSMiddleware")
+            middleware += """
+
+                app.add_middleware(
+                    CORSMiddleware,
+                    allow_origins=settings.cors_origins,
+                    allow_methods=["*"],
+                    allow_headers=["*"],
+                )
+                """
+        }
         m.body = [
             .raw(
                 """
@@ -121,7 +137,7 @@ struct FastAPIAppGenerator {
                     lifespan=lifespan,
                     generate_unique_id_function=operation_id,
                 )
-                app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+                \(middleware)
                 app.include_router(api_router, prefix="/api/v1")
                 # Your routes (app/custom.py is yours: generate never changes it).
                 app.include_router(custom.router, prefix="/api/v1")
@@ -248,6 +264,10 @@ struct FastAPIAppGenerator {
         var m = PythonModule(header: generatedHeader, docstring: "Every resource router under one APIRouter.")
         m.imports.from("fastapi", import: "APIRouter")
         var body: [PythonStatement] = [.assign(target: "api_router", annotation: nil, value: .name("APIRouter").call())]
+        if schema.auth != nil {
+            m.imports.from("app.routers", import: "auth")
+            body.append(.expression(.name("api_router").dot("include_router").call(.positional(.name("auth").dot("router")))))
+        }
         for view in views {
             m.imports.from("app.routers", import: view.module)
             body.append(.expression(.name("api_router").dot("include_router").call(.positional(.name(view.module).dot("router")))))
@@ -272,7 +292,10 @@ struct FastAPIAppGenerator {
             // The MongoDB target's routers and CRUD modules.
             "AIOEngine", "ObjectId", "ObjectIdPath", "ObjectIdQuery", "OBJECT_ID_PATTERN", "EngineDep", "DuplicateKeyError",
             "ConflictError", "object_id", "to_api", "GENERATED", "REFERENCES", "SORT_PATTERN",
-        ] + integerParameterTypes.flatMap { [$0.1 + "Path", $0.1 + "Query"] })
+            // With `auth:`: the CRUD of its user hashes passwords.
+            "hash_password",
+        ] + integerParameterTypes.flatMap { [$0.1 + "Path", $0.1 + "Query"] }
+    ).union(AuthGenerator.routerNames)
 
     static func modelName(_ entity: String) -> String { PythonNames.entityClass(entity) }
 
@@ -289,6 +312,8 @@ struct FastAPIAppGenerator {
         "APIRouter", "SessionDep", "IntegrityError", "MissingReferenceError", "ReferenceCycleError", "CursorResult", "Any", "SORTABLE", "LOAD",
         "REFRESH", "SERVER_DEFAULTS", "NULLABLE_DEFAULTS", "URL_SAFE", "FILTERS", "router", "sa", "str", "int", "bool", "list", "set", "sorted",
         "getattr", "setattr", "type", "limit", "offset", "sort", "key", "hooks", "link",
+        // With `auth:`.
+        "grant", "hash_password", "Depends", "Grant", "READ", "CREATE", "UPDATE", "DELETE",
     ]
 
     /// Names used by the CRUD and router code of one entity.
@@ -383,6 +408,10 @@ struct FastAPIAppGenerator {
         create.append("    \"\"\"Insert a \(view.entity); constraint violations surface here as IntegrityError.\"\"\"")
         create.append("    body = await \(hooks).before_create(session, body)")
         create.append("    data = body.model_dump(exclude_unset=True\(excludeArg))")
+        if let password = view.passwordColumn {
+            m.imports.from("app.security", import: "hash_password")
+            create.append("    data[\(PythonRenderer.quote(view.attribute(password)))] = hash_password(data.pop(\"password\"))")
+        }
         create.append("    for name in SERVER_DEFAULTS:")
         create.append("        if data.get(name) is None:")
         create.append("            data.pop(name, None)")
@@ -417,6 +446,10 @@ struct FastAPIAppGenerator {
         update.append("    \"\"\"Apply the fields the client sent.\"\"\"")
         update.append("    body = await \(hooks).before_update(session, \(n.variable), body)")
         update.append("    data = body.model_dump(exclude_unset=True\(excludeArg))")
+        if let password = view.passwordColumn {
+            update.append("    if \"password\" in data:")
+            update.append("        data[\(PythonRenderer.quote(view.attribute(password)))] = hash_password(data.pop(\"password\"))")
+        }
         update += references
         let cycleChecks = selfReferenceChecks(view, variable: n.variable, model: model, imports: &m.imports)
         update += cycleChecks
@@ -630,6 +663,12 @@ struct FastAPIAppGenerator {
         out.append("router = APIRouter(prefix=\(PythonRenderer.quote(view.routePrefix)), tags=[\(PythonRenderer.quote(view.tag))])")
         out.append("# Characters a path segment takes as they are (RFC 3986): text keys consist of them.")
         out.append("URL_SAFE = \"/!$&'()*+,;=:@\"")
+        let guardRoute = AccessGuard(view: view, model: model, variable: n.variable)
+        if guardRoute.isSecured {
+            m.imports.from("fastapi", import: "Depends")
+            m.imports.from("app.auth", import: "Grant", "Rule")
+            out += guardRoute.ruleLines
+        }
         out.append("")
         // Sorting: by the API's names of the columns.
         out.append("SORTABLE: dict[str, InstrumentedAttribute[Any]] = {")
@@ -652,8 +691,10 @@ struct FastAPIAppGenerator {
         out.append("")
         out.append("")
         // list
-        out.append("@router.get(\"/\", response_model=\(e)List, responses=problem_responses(422, 503))")
-        out.append("async def list_\(PythonNames.plural(snake))(session: SessionDep, query: Annotated[\(e)Query, Query()]) -> \(e)List:")
+        out.append("@router.get(\"/\", response_model=\(e)List, responses=\(guardRoute.responses([422, 503], .read)))")
+        out.append(
+            "async def list_\(PythonNames.plural(snake))(session: SessionDep, query: Annotated[\(e)Query, Query()]\(guardRoute.parameter(.read))) -> \(e)List:"
+        )
         out.append("    \"\"\"A page of \(e), filtered by indexed fields and sorted (`-field` descending).\"\"\"")
         out.append("    conditions: list[ColumnElement[bool]] = []")
         if !filters.isEmpty {
@@ -661,6 +702,7 @@ struct FastAPIAppGenerator {
             out.append("        if (value := getattr(query, name)) is not None:")
             out.append("            conditions.append(column == value)")
         }
+        out += guardRoute.ownRowsOnly()
         let hooks = UserCodeGenerator.routerAlias(view)
         m.imports.from("app.hooks", import: "\(view.module) as \(hooks)")
         out.append("    statement = await \(hooks).filter_list(session, select(\(model)).where(*conditions))")
@@ -703,29 +745,51 @@ struct FastAPIAppGenerator {
         out.append("")
         let keyArgs = n.keyParameters.joined(separator: ", ")
         let location = zip(n.keyParameters, view.keyColumns).map { "\($0)=str(\(n.variable).\(view.attribute($1)))" }.joined(separator: ", ")
-        out.append("@router.get(\"/\(n.keyPath)\", response_model=\(e)Read, responses=problem_responses(404, 422, 503))")
-        out.append("async def get_\(snake)(\(keyParams.joined(separator: ", ")), session: SessionDep) -> \(e)Read:")
-        out.append("    return \(e)Read.model_validate(await _get_or_404(session, \(keyArgs)))")
+        out.append("@router.get(\"/\(n.keyPath)\", response_model=\(e)Read, responses=\(guardRoute.responses([404, 422, 503], .read)))")
+        out.append("async def get_\(snake)(\(keyParams.joined(separator: ", ")), session: SessionDep\(guardRoute.parameter(.read))) -> \(e)Read:")
+        if guardRoute.checksOwner(.read) {
+            out.append("    \(n.variable) = await _get_or_404(session, \(keyArgs))")
+            out += guardRoute.checkOwner(of: n.variable)
+            out.append("    return \(e)Read.model_validate(\(n.variable))")
+        } else {
+            out.append("    return \(e)Read.model_validate(await _get_or_404(session, \(keyArgs)))")
+        }
         out.append("")
         out.append("")
-        out.append("@router.post(\"/\", response_model=\(e)Read, status_code=201, responses=problem_responses(400, 409, 413, 422, 503))")
-        out.append("async def create_\(snake)(body: \(e)Create, session: SessionDep, request: Request, response: Response) -> \(e)Read:")
+        out.append(
+            "@router.post(\"/\", response_model=\(e)Read, status_code=201, responses=\(guardRoute.responses([400, 409, 413, 422, 503], .create)))")
+        out.append(
+            "async def create_\(snake)(body: \(e)Create, session: SessionDep, request: Request, response: Response\(guardRoute.parameter(.create))) -> \(e)Read:"
+        )
+        out += guardRoute.checkBodyOwner(.create)
         out.append("    \(n.variable) = await \(crudModule).create_\(snake)(session, body=body)")
         out.append("    url = request.url_for(\"get_\(snake)\", \(location))")
         out.append("    response.headers[\"Location\"] = quote(url.path, safe=URL_SAFE)")
         out.append("    return \(e)Read.model_validate(\(n.variable))")
         out.append("")
         out.append("")
-        out.append("@router.patch(\"/\(n.keyPath)\", response_model=\(e)Read, responses=problem_responses(400, 404, 409, 413, 422, 503))")
-        out.append("async def update_\(snake)(\(keyParams.joined(separator: ", ")), body: \(e)Update, session: SessionDep) -> \(e)Read:")
+        out.append(
+            "@router.patch(\"/\(n.keyPath)\", response_model=\(e)Read, responses=\(guardRoute.responses([400, 404, 409, 413, 422, 503], .update)))")
+        out.append(
+            "async def update_\(snake)(\(keyParams.joined(separator: ", ")), body: \(e)Update, session: SessionDep\(guardRoute.parameter(.update))) -> \(e)Read:"
+        )
         out.append("    # The row stays locked until the commit: concurrent updates apply one after the other.")
         out.append("    \(n.variable) = await _get_or_404(session, \(keyArgs), lock=True)")
+        if guardRoute.checksOwner(.update) {
+            out += guardRoute.checkOwner(of: n.variable)
+            out += guardRoute.checkBodyOwner(.update, onlyIfSent: true)
+        }
         out.append("    \(n.variable) = await \(crudModule).update_\(snake)(session, \(n.variable)=\(n.variable), body=body)")
         out.append("    return \(e)Read.model_validate(\(n.variable))")
         out.append("")
         out.append("")
-        out.append("@router.delete(\"/\(n.keyPath)\", status_code=204, responses=problem_responses(404, 409, 422, 503))")
-        out.append("async def delete_\(snake)(\(keyParams.joined(separator: ", ")), session: SessionDep) -> Response:")
+        out.append("@router.delete(\"/\(n.keyPath)\", status_code=204, responses=\(guardRoute.responses([404, 409, 422, 503], .delete)))")
+        out.append(
+            "async def delete_\(snake)(\(keyParams.joined(separator: ", ")), session: SessionDep\(guardRoute.parameter(.delete))) -> Response:")
+        if guardRoute.checksOwner(.delete) {
+            out.append("    \(n.variable) = await _get_or_404(session, \(keyArgs), load=False)")
+            out += guardRoute.checkOwner(of: n.variable)
+        }
         out.append("    if not await \(crudModule).delete_\(snake)(session, \(keyArgs)):")
         out.append("        raise HTTPException(status_code=404, detail=\(PythonRenderer.quote("\(e) not found")))")
         out.append("    return Response(status_code=204)")
@@ -742,12 +806,18 @@ struct FastAPIAppGenerator {
                 out.append("")
                 out.append("")
                 out.append(
-                    "@router.\(verb)(\"/\(n.keyPath)/\(segment)/{\(targetParam)}\", status_code=204, responses=problem_responses(404, 422, 503))")
+                    "@router.\(verb)(\"/\(n.keyPath)/\(segment)/{\(targetParam)}\", status_code=204, responses=\(guardRoute.responses([404, 422, 503], .update)))"
+                )
                 out.append(
-                    "async def \(action)_\(snake)_\(suffix)(\(keyParams.joined(separator: ", ")), \(targetParam): \(targetType), session: SessionDep) -> Response:"
+                    "async def \(action)_\(snake)_\(suffix)(\(keyParams.joined(separator: ", ")), \(targetParam): \(targetType), session: SessionDep\(guardRoute.parameter(.update))) -> Response:"
                 )
                 out.append("    \"\"\"\(action == "add" ? "Link" : "Unlink") them; doing it twice is not an error.\"\"\"")
-                out.append("    await _get_or_404(session, \(keyArgs), load=False)")
+                if guardRoute.checksOwner(.update) {
+                    out.append("    \(n.variable) = await _get_or_404(session, \(keyArgs), load=False)")
+                    out += guardRoute.checkOwner(of: n.variable)
+                } else {
+                    out.append("    await _get_or_404(session, \(keyArgs), load=False)")
+                }
                 out.append("    if await session.get(\(target), \(targetParam)) is None:")
                 out.append("        raise HTTPException(status_code=404, detail=\(PythonRenderer.quote("\(relation.targetEntity) not found")))")
                 out.append("    await \(crudModule).\(action)_\(suffix)(session, \(keyArgs), \(targetParam))")

@@ -18,6 +18,9 @@ struct ProjectFilesGenerator {
 
     static let sqliteDriver = "aiosqlite>=0.22,<0.23"
 
+    /// With `auth:`: Argon2 password hashes, JWTs, and the token route's form.
+    static let authDependencies = ["pwdlib[argon2]>=0.4.2,<0.5", "pyjwt>=2.12,<3", "python-multipart>=0.0.34,<0.1"]
+
     /// Each bound is one the integration suite installs and tests: the lower bound is the version
     /// it pins (`integration/requirements-generated.txt`), the upper one excludes the next minor
     /// release of a 0.x package and the next major release of the others.
@@ -26,7 +29,8 @@ struct ProjectFilesGenerator {
         if database == .mongodb {
             return common + ["odmantic>=1.1,<2", "motor>=3.7,<4", "pymongo>=4.20,<5", "pydantic>=2.14,<3", "pydantic-settings>=2.16,<3"]
         }
-        return common + ["sqlalchemy[asyncio]>=2.1.9,<2.2", "pydantic>=2.14,<3", "pydantic-settings>=2.16,<3", "alembic>=1.20,<2", driver]
+        let sql = common + ["sqlalchemy[asyncio]>=2.1.9,<2.2", "pydantic>=2.14,<3", "pydantic-settings>=2.16,<3", "alembic>=1.20,<2", driver]
+        return schema.auth == nil ? sql : sql + Self.authDependencies
     }
 
     /// The `dev` extra: test, lint and type-check tools.

@@ -74,6 +74,7 @@ struct PydanticSchemasGenerator {
         var names: [String] = []
         for view in views {
             var classes = ["\(view.entity)Create", "\(view.entity)Update", "\(view.entity)Read", "\(view.entity)List"]
+            if let auth = schema.auth, auth.user == view.entity, auth.registration { classes.append("\(view.entity)Register") }
             if strictInputs, view.hasKey { classes.append("\(view.entity)Query") }
             for c in classes { m.imports.from("app.schemas.\(view.module)", import: c) }
             names += classes
@@ -123,34 +124,26 @@ struct PydanticSchemasGenerator {
         // Create
         let writable = view.writableColumns
         let keyNames = Set(view.keyColumns.map(\.name))
-        var create: [PythonStatement] = config(fromAttributes: false).map { [$0] } ?? []
-        for column in writable {
-            create.append(field(column, mode: .create, isKey: keyNames.contains(column.name), table: view.table, imports: &m.imports))
-        }
-        for relation in view.writableManyToMany {
-            guard let key = view.targetKey(relation) else { continue }
-            m.imports.from("pydantic", import: "Field")
-            let type = idsType(key, imports: &m.imports)
-            create.append(
-                .assign(
-                    target: PythonNames.idsField(relation.name), annotation: type,
-                    value: .name("Field").call(
-                        .keyword("default_factory", .name("list")), .keyword("max_length", .int(Self.maxIds)))))
-        }
+        let typed = writable.map { (view.attribute($0), $0.type) }
         // The integer and decimal fields (attribute, type), id lists included.
         let idLists: [(String, ColumnType)] = view.writableManyToMany.compactMap { relation in
             view.targetKey(relation).map { (PythonNames.idsField(relation.name), ColumnType.array($0.type)) }
         }
-        let typed = writable.map { (view.attribute($0), $0.type) }
-        let keyAttributes = Set(view.keyColumns.map { view.attribute($0) })
-        create += strictValidators(typed + idLists, keys: keyAttributes, imports: &m.imports)
-        let requiredJSON = writable.filter { $0.type == .json && !$0.nullable }.map { view.attribute($0) }
-        if strictInputs, !requiredJSON.isEmpty { create.append(notNullValidator(requiredJSON, imports: &m.imports)) }
-        if create.isEmpty { create = [.pass] }
         m.body.append(
             .class(
-                PythonClass(name: "\(view.entity)Create", bases: [.name("BaseModel")], docstring: "Fields to create a \(view.entity).", body: create))
-        )
+                PythonClass(
+                    name: "\(view.entity)Create", bases: [.name("BaseModel")], docstring: "Fields to create a \(view.entity).",
+                    body: createBody(view, columns: writable, idLists: idLists, imports: &m.imports))))
+        if let auth = schema.auth, auth.user == view.entity, auth.registration {
+            // Registration: the Create fields but the role, which a client never chooses.
+            let columns = writable.filter { $0.field != auth.role }
+            m.body.append(
+                .class(
+                    PythonClass(
+                        name: "\(view.entity)Register", bases: [.name("BaseModel")],
+                        docstring: "Fields to register: those of \(view.entity)Create but the role.",
+                        body: createBody(view, columns: columns, idLists: idLists, imports: &m.imports))))
+        }
         // Update
         var update: [PythonStatement] = config(fromAttributes: false).map { [$0] } ?? []
         for column in writable where !keyNames.contains(column.name) {
@@ -225,6 +218,34 @@ struct PydanticSchemasGenerator {
                         .assign(target: "count", annotation: .name("int"), value: nil),
                     ])))
         return GeneratedFile(path: "app/schemas/\(view.module).py", contents: render(m))
+    }
+
+    /// The body of a Create schema over `columns` (and the entity's id lists).
+    func createBody(
+        _ view: EntityView, columns writable: [Column], idLists: [(String, ColumnType)], imports: inout PythonImports
+    ) -> [PythonStatement] {
+        let keyNames = Set(view.keyColumns.map(\.name))
+        var create: [PythonStatement] = config(view, fromAttributes: false).map { [$0] } ?? []
+        for column in writable {
+            create.append(field(column, mode: .create, isKey: keyNames.contains(column.name), table: view.table, imports: &imports))
+        }
+        for relation in view.writableManyToMany {
+            guard let key = view.targetKey(relation) else { continue }
+            imports.from("pydantic", import: "Field")
+            let type = idsType(key, imports: &imports)
+            create.append(
+                .assign(
+                    target: PythonNames.idsField(relation.name), annotation: type,
+                    value: .name("Field").call(
+                        .keyword("default_factory", .name("list")), .keyword("max_length", .int(Self.maxIds)))))
+        }
+        let typed = writable.map { (view.attribute($0), $0.type) }
+        let keyAttributes = Set(view.keyColumns.map { view.attribute($0) })
+        create += strictValidators(typed + idLists, keys: keyAttributes, imports: &imports)
+        let requiredJSON = writable.filter { $0.type == .json && !$0.nullable }.map { view.attribute($0) }
+        if strictInputs, !requiredJSON.isEmpty { create.append(notNullValidator(requiredJSON, imports: &imports)) }
+        if create.isEmpty { create = [.pass] }
+        return create
     }
 
     /// The largest `offset` a list accepts.

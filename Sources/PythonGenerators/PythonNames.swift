@@ -74,9 +74,10 @@ public enum PythonNames {
     /// The modules the generator writes itself into the packages that hold one module per entity
     /// (`app/models/base.py`, `app/models/enums.py`, `app/schemas/refs.py`, `app/crud/deletes.py`, the MongoDB
     /// target's `app/models/defaults.py`)
-    /// and the names `app/routers/__init__.py` binds: an entity's module must not replace one.
+    /// and the names `app/routers/__init__.py` binds (with `auth:`, `app/routers/auth.py` and
+    /// `tests/test_auth.py`): an entity's module must not replace one.
     public static let fixedModules: Set<String> = [
-        "base", "enums", "types", "associations", "refs", "deletes", "defaults", "api_router",
+        "base", "enums", "types", "associations", "refs", "deletes", "defaults", "api_router", "auth",
     ]
 
     /// The Python class of an entity's model: its name, unless that is a keyword, a builtin, or a name

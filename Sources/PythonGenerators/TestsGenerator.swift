@@ -61,6 +61,16 @@ struct TestsGenerator {
 
     func conftest() -> GeneratedFile {
         var m = PythonModule(header: generatedHeader, docstring: "Test fixtures: an HTTP client on a fresh database.")
+        // With `auth:`, the resource tests act with every right; tests/test_auth.py checks the rules.
+        let secured = schema.auth != nil
+        let overrides =
+            secured
+            ? """
+
+                # The resource tests act with every right (tests/test_auth.py checks the rules).
+                app.dependency_overrides.update(dict.fromkeys(Rule.instances, Grant))
+            """ : ""
+        let clearing = secured ? "\n    app.dependency_overrides.clear()" : ""
         m.imports.module("os")
         m.imports.from("collections.abc", import: "AsyncIterator")
         m.imports.module("httpx")
@@ -84,7 +94,7 @@ struct TestsGenerator {
                     \"\"\"A client for the app, on tables dropped and created anew for each test.\"\"\"
                     from sqlalchemy.ext.asyncio import create_async_engine
 
-                    from app.config import settings
+                    \(secured ? "from app.auth import Grant, Rule\n    " : "")from app.config import settings
                     from app.db import engine
                     from app.main import app
                     from app.models import Base
@@ -101,12 +111,12 @@ struct TestsGenerator {
                         await connection.commit()
                     await setup.dispose()
                     await engine.dispose()
-                    transport = httpx.ASGITransport(app=app)
+                    transport = httpx.ASGITransport(app=app)\(overrides)
                     async with httpx.AsyncClient(
                         transport=transport, base_url="http://test"
                     ) as test_client:
                         yield test_client
-                    await engine.dispose()
+                    await engine.dispose()\(clearing)
                 """)
         ]
         return GeneratedFile(path: "tests/conftest.py", contents: render(m))

@@ -14,6 +14,8 @@ public struct Schema: Codable, Equatable, Sendable {
     public var enums: [EnumType]
     /// Tables, sorted by name (entity tables and implicit join tables).
     public var tables: [Table]
+    /// `auth:`: who logs in (then every entity table has `access`).
+    public var auth: AuthConfig?
 
     public init(name: String, namingConvention: NamingConvention = .standard, enums: [EnumType], tables: [Table]) {
         self.formatVersion = Schema.currentFormatVersion
@@ -84,6 +86,8 @@ public struct Table: Codable, Equatable, Sendable {
     public var relations: [Relation]
     /// The entity's `mongo:` options (only the MongoDB target reads them).
     public var mongo: MongoOptions?
+    /// Who may read and write the entity's rows (when the schema has `auth:`).
+    public var access: EntityAccess?
 
     public init(
         name: String, entity: String?, comment: String? = nil, renamedFrom: String? = nil, columns: [Column],

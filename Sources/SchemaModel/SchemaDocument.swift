@@ -8,6 +8,8 @@ public struct SchemaDocument: Sendable {
     public var name: Located<String>?
     public var enums: [EnumDecl] = []
     public var entities: [EntityDecl] = []
+    /// `auth: {user, login, password, role, registration}`.
+    public var auth: AuthDecl?
     public var location: SourceLocation
 
     public init(file: String, location: SourceLocation) {
@@ -209,10 +211,27 @@ public struct EntityDecl: Sendable {
     public var checks: [CheckDecl] = []
     /// The `mongo:` options.
     public var mongo: MongoOptions?
+    /// `owner:`: the relation to the auth user that says who owns a row.
+    public var owner: Located<String>?
+    /// `access:` per operation: `public`, `authenticated`, `owner` and role names.
+    public var access: [(operation: Located<AccessOperation>, rule: [Located<String>])] = []
+    public var accessLocation: SourceLocation?
     public var location: SourceLocation
 
     public init(name: Located<String>, location: SourceLocation) {
         self.name = name
         self.location = location
     }
+}
+
+/// `auth:` as written.
+public struct AuthDecl: Sendable {
+    public var user: Located<String>?
+    public var login: Located<String>?
+    public var password: Located<String>?
+    public var role: Located<String>?
+    public var registration: Located<Bool>?
+    public var location: SourceLocation
+
+    public init(location: SourceLocation) { self.location = location }
 }

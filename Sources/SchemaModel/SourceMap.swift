@@ -2,6 +2,8 @@
 /// generators). Not part of the snapshot: locations change when a file is merely reformatted.
 public struct SourceMap: Sendable {
     private var locations: [String: SourceLocation] = [:]
+    /// Where `auth:` is.
+    public var auth: SourceLocation?
 
     public init() {}
 

@@ -11,10 +11,10 @@ struct DocumentDecoder {
 
     // MARK: Keys each mapping accepts
 
-    static let topKeys: KeySpec = ["schema", "name", "enums", "entities", "comment", "$schema"]
+    static let topKeys: KeySpec = ["schema", "name", "enums", "entities", "comment", "$schema", "auth"]
     static let entityKeys: KeySpec = [
         "table", "timestamps", "comment", "renamed_from", "primary_key", "fields", "relations", "indexes",
-        "unique", "checks", "mongo",
+        "unique", "checks", "mongo", "owner", "access",
     ]
     static let fieldKeys: KeySpec = [
         "type", "nullable", "optional", "primary_key", "unique", "index", "autoincrement", "default", "length",
@@ -31,6 +31,8 @@ struct DocumentDecoder {
     static let enumKeys: KeySpec = ["values", "comment", "renamed_from"]
     static let mongoKeys: KeySpec = ["collection", "additional_properties", "ttl", "text"]
     static let ttlKeys: KeySpec = ["field", "seconds"]
+    static let authKeys: KeySpec = ["user", "login", "password", "role", "registration"]
+    static let accessKeys = KeySpec(AccessOperation.allCases.map(\.rawValue))
     /// Keys that say the same thing: giving both is an error, not a silent choice.
     static let synonyms = [
         ("nullable", "optional"), ("length", "max_length"), ("column", "columns"), ("expressions", "expression"),
@@ -95,6 +97,7 @@ struct DocumentDecoder {
             document.entities.reserveCapacity(entities.entries.count)
             for entry in entities.entries { document.entities.append(entity(entry.key, entry.value)) }
         }
+        if let node = top.value(forASCII: "auth") { document.auth = auth(node) }
         return document
     }
 
@@ -119,6 +122,32 @@ struct DocumentDecoder {
         }
         if let text = m.value(forASCII: "text") { options.textFields = names(text, what: "'text'")?.map(\.value) }
         return options
+    }
+
+    /// `auth: {user, login, password, role, registration}` (the resolver checks what they name).
+    private mutating func auth(_ node: SyntaxNode) -> AuthDecl? {
+        guard let m = mapping(node, what: "'auth'") else { return nil }
+        checkKeys(m, allowed: Self.authKeys, in: "'auth'")
+        var decl = AuthDecl(location: node.location)
+        decl.user = m.value(forASCII: "user").flatMap { string($0, what: "'user'") }
+        decl.login = m.value(forASCII: "login").flatMap { string($0, what: "'login'") }
+        decl.password = m.value(forASCII: "password").flatMap { string($0, what: "'password'") }
+        decl.role = m.value(forASCII: "role").flatMap { string($0, what: "'role'") }
+        decl.registration = m.value(forASCII: "registration").flatMap { bool($0, what: "'registration'") }
+        return decl
+    }
+
+    /// `access: {read: [owner, librarian], create: librarian, ...}`.
+    private mutating func access(_ node: SyntaxNode, into entity: inout EntityDecl) {
+        guard let m = mapping(node, what: "'access'") else { return }
+        checkKeys(m, allowed: Self.accessKeys, in: "the access of '\(entity.name.value)'")
+        entity.accessLocation = node.location
+        for entry in m.entries {
+            guard let operation = AccessOperation(rawValue: entry.key.value),
+                let rule = names(entry.value, what: "the access rule '\(entry.key.value)'")
+            else { continue }
+            entity.access.append((Located(operation, at: entry.key.location), rule))
+        }
     }
 
     private mutating func enumDecl(_ key: SyntaxScalar, _ value: SyntaxNode) -> EnumDecl? {
@@ -158,6 +187,8 @@ struct DocumentDecoder {
         checkKeys(m, allowed: Self.entityKeys, in: "entity '\(key.value)'")
         let keyed = Keyed<EntityKey>(m)
         if let mongo = keyed[.mongo] { entity.mongo = mongoOptions(mongo, entity: key.value) }
+        entity.owner = keyed[.owner].flatMap { string($0, what: "'owner'") }
+        if let node = keyed[.access] { access(node, into: &entity) }
         entity.table = keyed[.table].flatMap { string($0, what: "'table'") }
         entity.timestamps = keyed[.timestamps].flatMap { bool($0, what: "'timestamps'")?.value } ?? false
         entity.comment = keyed[.comment].flatMap { string($0, what: "'comment'")?.value }
@@ -632,7 +663,7 @@ struct Keyed<Key: DecoderKeys> {
 
 /// The keys of an entity mapping, in the order of `DocumentDecoder.entityKeys`.
 enum EntityKey: Int, CaseIterable, DecoderKeys {
-    case table, timestamps, comment, renamed_from, primary_key, fields, relations, indexes, unique, checks, mongo
+    case table, timestamps, comment, renamed_from, primary_key, fields, relations, indexes, unique, checks, mongo, owner, access
 
     static var spec: DocumentDecoder.KeySpec { DocumentDecoder.entityKeys }
 }

@@ -99,6 +99,7 @@ final class ResolutionContext {
         checkTableNames(tables)
         checkConstraintNames(tables)
         checkEnumTypeNames(tables)
+        let auth = resolveAccess(&tables)
         let schemaName = document.name?.value ?? ((document.file as NSString).lastPathComponent as NSString).deletingPathExtension
         let enumTypes = enums.values.map { decl in
             EnumType(
@@ -107,9 +108,10 @@ final class ResolutionContext {
                 renamedValues: decl.renamedValues.isEmpty
                     ? nil : Dictionary(decl.renamedValues.map { ($0.new.value, $0.old.value) }, uniquingKeysWith: { a, _ in a }))
         }
-        let schema = Schema(
+        var schema = Schema(
             name: schemaName, namingConvention: convention, enums: enumTypes.sorted { $0.name < $1.name },
             tables: tables.sorted { $0.name < $1.name })
+        schema.auth = auth
         if !diagnostics.hasErrors { warnAboutRequiredReferenceCycles(in: schema) }
         return schema
     }

@@ -46,10 +46,18 @@ public enum GeneratorPipeline {
     }
 
     /// The warnings of a target about this schema, located: what MongoDB cannot express, or the
-    /// dialect's (the same `schemaforge sql` prints).
+    /// dialect's (the same `schemaforge sql` prints); an error when the target cannot serve the
+    /// schema at all (`auth:` on MongoDB).
     public static func targetDiagnostics(_ loaded: LoadedSchema, database: TargetDatabase) -> [Diagnostic] {
         guard let schema = loaded.schema else { return [] }
-        if database == .mongodb { return MongoProjectGenerator(schema: schema).warnings.map { $0.diagnostic(loaded.sourceMap) } }
+        if database == .mongodb {
+            let warnings = MongoProjectGenerator(schema: schema).warnings.map { $0.diagnostic(loaded.sourceMap) }
+            guard schema.auth != nil else { return warnings }
+            let unsupported = Diagnostic.error(
+                "the MongoDB target does not implement 'auth' yet: its API would have no access control. "
+                    + "Generate a SQL target (--db sqlite, postgresql or mysql), or remove 'auth'", at: loaded.sourceMap.auth)
+            return [unsupported] + warnings
+        }
         guard let dialect = Dialect(rawValue: database.rawValue) else { return [] }
         return sql(for: loaded, dialect: dialect)?.diagnostics ?? []
     }

@@ -196,6 +196,10 @@ struct SnapshotJSONWriter {
 
     mutating func write(_ schema: Schema) -> Bool {
         open(UInt8(ascii: "{"))
+        if let auth = schema.auth {
+            key("auth")
+            write(auth)
+        }
         key("enums")
         array(schema.enums) { $0.write($1) }
         key("formatVersion")
@@ -208,6 +212,53 @@ struct SnapshotJSONWriter {
         array(schema.tables) { $0.write($1) }
         close(UInt8(ascii: "}"))
         return valid
+    }
+
+    private mutating func write(_ auth: AuthConfig) {
+        open(UInt8(ascii: "{"))
+        key("login")
+        string(auth.login)
+        key("password")
+        string(auth.password)
+        key("registration")
+        bool(auth.registration)
+        if let role = auth.role {
+            key("role")
+            string(role)
+        }
+        key("user")
+        string(auth.user)
+        close(UInt8(ascii: "}"))
+    }
+
+    private mutating func write(_ access: EntityAccess) {
+        open(UInt8(ascii: "{"))
+        key("create")
+        write(access.create)
+        key("delete")
+        write(access.delete)
+        if let owner = access.owner {
+            key("owner")
+            string(owner)
+        }
+        key("read")
+        write(access.read)
+        key("update")
+        write(access.update)
+        close(UInt8(ascii: "}"))
+    }
+
+    private mutating func write(_ rule: AccessRule) {
+        open(UInt8(ascii: "{"))
+        key("anyone")
+        bool(rule.anyone)
+        key("authenticated")
+        bool(rule.authenticated)
+        key("owner")
+        bool(rule.owner)
+        key("roles")
+        strings(rule.roles)
+        close(UInt8(ascii: "}"))
     }
 
     private mutating func write(_ convention: NamingConvention) {
@@ -246,6 +297,10 @@ struct SnapshotJSONWriter {
 
     private mutating func write(_ table: Table) {
         open(UInt8(ascii: "{"))
+        if let access = table.access {
+            key("access")
+            write(access)
+        }
         key("checks")
         array(table.checks) { $0.write($1) }
         key("columns")

@@ -58,6 +58,7 @@ struct Generate: ParsableCommand {
         let targetWarnings = GeneratorPipeline.targetDiagnostics(loaded, database: db)
         report(targetWarnings)
         if input.strict, !targetWarnings.isEmpty { throw ExitCode(1) }
+        if targetWarnings.contains(where: { $0.severity == .error }) { throw ExitCode(1) }
         if !check, !dryRun, FreshDirectoryWriter.isFresh(out) {
             // Nothing there to protect or compare: each file is written as soon as it is rendered.
             let writer = FreshDirectoryWriter(directory: out)

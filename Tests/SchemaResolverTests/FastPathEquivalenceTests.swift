@@ -368,14 +368,17 @@ struct FastPathEquivalenceTests {
         let table = schema.tables[0]
         let column = table.columns[0]
         let expected: [(Any, [String])] = [
-            (schema, ["formatVersion", "name", "namingConvention", "enums", "tables"]),
+            (schema, ["formatVersion", "name", "namingConvention", "enums", "tables", "auth"]),
+            (schema.auth!, ["user", "login", "password", "role", "registration"]),
+            (table.access!, ["owner", "read", "create", "update", "delete"]),
+            (table.access!.read, ["anyone", "authenticated", "owner", "roles"]),
             (schema.namingConvention, ["index", "unique", "check", "foreignKey", "primaryKey"]),
             (schema.enums[0], ["name", "databaseName", "values", "comment", "renamedValues"]),
             (
                 table,
                 [
                     "name", "entity", "comment", "renamedFrom", "columns", "primaryKey", "foreignKeys", "uniques",
-                    "checks", "indexes", "relations", "mongo",
+                    "checks", "indexes", "relations", "mongo", "access",
                 ]
             ),
             (
@@ -610,6 +613,9 @@ enum Corpus {
             tables[tables.count - 1].relations[0].embed = n % 2 == 1
             tables[tables.count - 1].mongo = MongoOptions(
                 collection: text(), additionalProperties: n % 2 == 0, ttlField: text(), ttlSeconds: 3600, textFields: [text(), text()])
+            tables[tables.count - 1].access = EntityAccess(
+                owner: n % 2 == 0 ? text() : nil, read: AccessRule(anyone: true), create: AccessRule(authenticated: true, roles: [text(), text()]),
+                update: AccessRule(owner: true), delete: AccessRule(roles: []))
         }
         let enums = [
             EnumType(
@@ -617,7 +623,9 @@ enum Corpus {
                 renamedValues: Dictionary([(text(), text()), (text(), text())], uniquingKeysWith: { a, _ in a })),
             EnumType(name: text(), databaseName: text(), values: []),
         ]
-        return Schema(name: text(), namingConvention: .standard, enums: enums, tables: tables)
+        var schema = Schema(name: text(), namingConvention: .standard, enums: enums, tables: tables)
+        schema.auth = AuthConfig(user: text(), login: text(), password: text(), role: text(), registration: false)
+        return schema
     }
 }
 

@@ -7,7 +7,7 @@ import Testing
 /// `Golden/<example>/project-mongodb/`, and the validator and index builders on small schemas.
 @Suite("MongoDB project")
 struct MongoProjectTests {
-    @Test("the MongoDB project matches the reference", arguments: Examples.names)
+    @Test("the MongoDB project matches the reference", arguments: Examples.mongoNames)
     func golden(example: String) throws {
         let files = try GeneratedProjectGoldenTests.files(example, .mongodb)
         for (path, contents) in files.sorted(by: { $0.key < $1.key }) {
@@ -17,6 +17,17 @@ struct MongoProjectTests {
         #expect(recorded.subtracting(files.keys).isEmpty || GoldenFile.isRecording, "stale references: \(recorded.subtracting(files.keys).sorted())")
         #expect(!files.keys.contains { $0.hasPrefix("migrations/") || $0 == "alembic.ini" }, "no Alembic for MongoDB")
         #expect(try GeneratedProjectGoldenTests.files(example, .mongodb) == files, "deterministic")
+    }
+
+    @Test("a schema with auth is refused, at its 'auth:', rather than generated without access control")
+    func authIsRefused() throws {
+        for example in Examples.names.filter({ !Examples.mongoNames.contains($0) }) {
+            let loaded = GeneratorPipeline.load(path: Examples.path(example))
+            let errors = GeneratorPipeline.targetDiagnostics(loaded, database: .mongodb).filter { $0.severity == .error }
+            #expect(errors.count == 1 && errors[0].message.contains("does not implement 'auth'"), "\(example): \(errors)")
+            #expect(errors.first?.location?.line != nil, "located")
+        }
+        #expect(Examples.mongoNames.count < Examples.names.count, "an example has auth")
     }
 
     static func schema(_ yaml: String) throws -> Schema {

@@ -1,0 +1,296 @@
+import CodeRendering
+import SchemaModel
+
+/// The schema's `auth:` in the SQL project: `app/security.py` (Argon2 passwords, JWTs, login
+/// throttling), `app/auth.py` (the `CurrentUser` dependency and the access rules the routers
+/// enforce), `app/routers/auth.py` (token, me, register) and `tests/test_auth.py`.
+struct AuthGenerator {
+    let schema: Schema
+    let auth: AuthConfig
+    let user: EntityView
+    let types: SQLAlchemyTypeMapping
+
+    /// Nil when the schema has no `auth:` (or its user has no single-column key).
+    init?(schema: Schema) {
+        guard let auth = schema.auth, let table = schema.table(forEntity: auth.user), table.primaryKey?.columns.count == 1 else { return nil }
+        self.schema = schema
+        self.auth = auth
+        self.user = EntityView(schema: schema, table: table)
+        self.types = SQLAlchemyTypeMapping(schema: schema)
+    }
+
+    /// The names `app/auth.py` gives the routers (`PythonNames.entityClass` avoids them beside the
+    /// rule constants each router defines).
+    static let routerNames: Set<String> = ["Depends", "Grant", "Rule", "READ", "CREATE", "UPDATE", "DELETE"]
+
+    /// The module-level name of an operation's rule in a router.
+    static func ruleName(_ operation: AccessOperation) -> String { operation.rawValue.uppercased() }
+
+    /// Settings fields of `app/config.py` (indented by 4).
+    static let settingsFields = """
+            # Authentication: set JWT_SECRET in the environment; with ENVIRONMENT=production
+            # the app refuses to start on the development default.
+            environment: str = "development"
+            jwt_secret: str = DEVELOPMENT_SECRET
+            jwt_algorithm: str = "HS256"
+            access_token_minutes: int = 15
+            # Failed logins allowed per login and per client address in the window, then 429.
+            login_attempts: int = 5
+            login_window_seconds: float = 300.0
+            # Origins allowed to call the API from a browser (CORS).
+            cors_origins: list[str] = []
+
+            @model_validator(mode="after")
+            def _no_default_secret_in_production(self) -> "Settings":
+                if self.environment == "production" and self.jwt_secret == DEVELOPMENT_SECRET:
+                    raise ValueError("set JWT_SECRET: production never uses the default")
+                return self
+        """
+
+    /// Lines of `app/config.py` before the class.
+    static let settingsPreamble = "DEVELOPMENT_SECRET = \"development-only-secret-never-use-it-in-production\""
+
+    func generate() -> [GeneratedFile] {
+        [FixedModules.file("app/security.py", target: FixedModules.fastapi), dependencies(), routes(), tests()]
+    }
+
+    private var keyColumn: Column { user.keyColumns[0] }
+    private var model: String { PythonNames.entityClass(auth.user) }
+    private var keyAttribute: String { user.attribute(keyColumn) }
+
+    private func column(field: String) -> Column? { user.table.columns.first { $0.field == field } }
+
+    /// `app/auth.py`.
+    func dependencies() -> GeneratedFile {
+        var m = PythonModule(
+            header: generatedHeader, docstring: "Who is calling (the bearer token's \(auth.user)) and who may do what (the schema's access rules).")
+        if auth.role != nil { m.imports.from("collections.abc", import: "Iterable") }
+        m.imports.from("typing", import: "Annotated", "ClassVar", "NamedTuple")
+        m.imports.from("fastapi", import: "Depends", "HTTPException")
+        m.imports.from("fastapi.security", import: "OAuth2PasswordBearer")
+        m.imports.from("app.db", import: "SessionDep")
+        m.imports.from("app.security", import: "token_subject")
+        FastAPIAppGenerator.importModel(auth.user, into: &m.imports)
+        let keyType = PythonRenderer.flat(types.pythonType(keyColumn.type, imports: &m.imports))
+        let key: String
+        switch keyColumn.type {
+        case .int, .bigint, .smallint: key = "int(subject)"
+        case .uuid: key = "uuid.UUID(subject)"
+        default: key = "subject"
+        }
+        let roleCheck = auth.role.flatMap(column(field:)).map { " or user.\(user.attribute($0)) in self.roles" } ?? ""
+        let rolesParameter = auth.role == nil ? "" : "\n        roles: Iterable[str] = (),"
+        let rolesField = auth.role == nil ? "" : "\n        self.roles = frozenset(roles)"
+        m.body = [
+            .raw(
+                """
+                # Clients send `Authorization: Bearer <token>` from POST /api/v1/auth/token.
+                oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token")
+
+
+                async def current_user(
+                    session: SessionDep, token: Annotated[str, Depends(oauth2_scheme)]
+                ) -> \(model):
+                    \"\"\"The token's \(auth.user); 401 without a valid, unexpired token.\"\"\"
+                    subject = token_subject(token)
+                    user = None if subject is None else await session.get(\(model), \(key))
+                    if user is None:
+                        raise HTTPException(
+                            status_code=401,
+                            detail="Invalid or expired token",
+                            headers={"WWW-Authenticate": "Bearer"},
+                        )
+                    return user
+
+
+                CurrentUser = Annotated[\(model), Depends(current_user)]
+
+
+                class Grant(NamedTuple):
+                    \"\"\"What a rule allowed: every row, or (`owner_id`) the rows that user owns.\"\"\"
+
+                    owner_id: \(keyType) | None = None
+
+                    def check_owner(self, owner_id: \(keyType) | None) -> None:
+                        \"\"\"403 unless every row is allowed or `owner_id` is the user's.\"\"\"
+                        if self.owner_id is not None and owner_id != self.owner_id:
+                            raise HTTPException(status_code=403, detail="Only the owner may")
+
+
+                class Rule:
+                    \"\"\"Who may do one operation: any logged-in user, the owner, or roles.\"\"\"
+
+                    # Every rule, for tests that override them (`app.dependency_overrides`).
+                    instances: ClassVar[list["Rule"]] = []
+
+                    def __init__(
+                        self,
+                        *,
+                        authenticated: bool = False,
+                        owner: bool = False,\(rolesParameter)
+                    ) -> None:
+                        self.authenticated = authenticated
+                        self.owner = owner\(rolesField)
+                        Rule.instances.append(self)
+
+                    async def __call__(self, user: CurrentUser) -> Grant:
+                        if self.authenticated\(roleCheck):
+                            return Grant()
+                        if self.owner:
+                            return Grant(owner_id=user.\(keyAttribute))
+                        raise HTTPException(status_code=403, detail="Not allowed")
+                """)
+        ]
+        return GeneratedFile(path: "app/auth.py", contents: PythonRenderer().render(m))
+    }
+
+    /// `app/routers/auth.py`: the token route (OAuth2 password form), `me`, and `register`.
+    func routes() -> GeneratedFile {
+        var m = PythonModule(header: generatedHeader, docstring: "Log in (OAuth2 password flow), who am I, and registration.")
+        m.imports.from("typing", import: "Annotated", "Literal")
+        m.imports.from("fastapi", import: "APIRouter", "Depends", "HTTPException", "Request")
+        m.imports.from("fastapi.security", import: "OAuth2PasswordRequestForm")
+        m.imports.from("pydantic", import: "BaseModel")
+        m.imports.from("sqlalchemy", import: "select")
+        m.imports.from("app.auth", import: "CurrentUser")
+        m.imports.from("app.config", import: "settings")
+        m.imports.from("app.crud", import: "\(user.module) as \(user.module)_crud")
+        m.imports.from("app.db", import: "SessionDep")
+        m.imports.from("app.problems", import: "problem_responses")
+        m.imports.from("app.schemas.\(user.module)", import: "\(auth.user)Read")
+        m.imports.from("app.security", import: "DUMMY_HASH", "LoginThrottle", "create_access_token", "verify_password")
+        FastAPIAppGenerator.importModel(auth.user, into: &m.imports)
+        let login = column(field: auth.login).map { user.attribute($0) } ?? auth.login
+        let hash = user.passwordColumn.map { user.attribute($0) } ?? auth.password
+        var text = """
+            router = APIRouter(prefix="/auth", tags=["auth"])
+            throttle = LoginThrottle(settings.login_attempts, settings.login_window_seconds)
+
+
+            class Token(BaseModel):
+                access_token: str
+                token_type: Literal["bearer"] = "bearer"
+
+
+            @router.post("/token", response_model=Token, responses=problem_responses(401, 422, 429, 503))
+            async def login(
+                form: Annotated[OAuth2PasswordRequestForm, Depends()],
+                request: Request,
+                session: SessionDep,
+            ) -> Token:
+                \"\"\"An access token for `username` (the \(auth.login)) and `password`.\"\"\"
+                address = request.client.host if request.client else "unknown"
+                keys = (f"login:{form.username}", f"address:{address}")
+                if (wait := throttle.retry_after(*keys)) is not None:
+                    raise HTTPException(
+                        status_code=429,
+                        detail="Too many failed logins",
+                        headers={"Retry-After": str(wait)},
+                    )
+                # A login no database can store is unknown (checked all the same: same time).
+                known = "\\x00" not in form.username
+                statement = select(\(model)).where(\(model).\(login) == form.username)
+                user = await session.scalar(statement) if known else None
+                hashed = user.\(hash) if user is not None else DUMMY_HASH
+                valid, new_hash = verify_password(form.password, hashed)
+                if user is None or not valid:
+                    throttle.failed(*keys)
+                    raise HTTPException(
+                        status_code=401,
+                        detail="Wrong login or password",
+                        headers={"WWW-Authenticate": "Bearer"},
+                    )
+                if new_hash is not None:  # stored under outdated parameters: upgraded
+                    user.\(hash) = new_hash
+                throttle.succeeded(keys[0])
+                return Token(access_token=create_access_token(str(user.\(keyAttribute))))
+
+
+            @router.get("/me", response_model=\(auth.user)Read, responses=problem_responses(401, 503))
+            async def me(user: CurrentUser, session: SessionDep) -> \(auth.user)Read:
+                await session.refresh(user, attribute_names=\(user.module)_crud.REFRESH)
+                return \(auth.user)Read.model_validate(user)
+            """
+        if auth.registration {
+            m.imports.from("app.schemas.\(user.module)", import: "\(auth.user)Create", "\(auth.user)Register")
+            text += """
+
+
+
+                @router.post(
+                    "/register",
+                    response_model=\(auth.user)Read,
+                    status_code=201,
+                    responses=problem_responses(400, 409, 413, 422, 503),
+                )
+                async def register(body: \(auth.user)Register, session: SessionDep) -> \(auth.user)Read:
+                    \"\"\"A new account with the default role: a client never chooses its role.\"\"\"
+                    create = \(auth.user)Create.model_construct(**body.model_dump(exclude_unset=True))
+                    user = await \(user.module)_crud.create_\(Identifiers.snakeCase(auth.user))(session, body=create)
+                    return \(auth.user)Read.model_validate(user)
+                """
+        }
+        m.body = [.verbatim(FastAPIAppGenerator.reflow(lines: PythonRenderer.lines(of: text), wrapping: true))]
+        return GeneratedFile(path: "app/routers/auth.py", contents: PythonRenderer().render(m))
+    }
+
+    /// `tests/test_auth.py`: a password set through the API logs in; `me`; 401s.
+    func tests() -> GeneratedFile {
+        var m = PythonModule(header: generatedHeader, docstring: "Logging in, and the 401s of a missing or bad token.")
+        m.imports.module("pytest")
+        let creatable = TestsGenerator(schema: schema).creatableEntities().contains(auth.user)
+        let snake = Identifiers.snakeCase(auth.user)
+        let keyField = keyColumn.field
+        let path = "/api/v1" + user.routePrefix
+        let passwordColumn = user.passwordColumn?.field ?? auth.password
+        guard creatable else {
+            m.body = [
+                .raw(
+                    """
+                    @pytest.mark.skip(reason="the API cannot create a \(auth.user) on its own (see the README)")
+                    def test_login() -> None:
+                        pass
+                    """)
+            ]
+            return GeneratedFile(path: "tests/test_auth.py", contents: PythonRenderer().render(m))
+        }
+        m.imports.module("httpx")
+        m.imports.from("app.main", import: "app")
+        m.imports.from("tests", import: "factories")
+        m.body = [
+            .raw(
+                """
+                pytestmark = pytest.mark.anyio
+                PASSWORD = "a-password-for-tests"
+
+
+                async def test_login_me_and_bad_tokens(client: httpx.AsyncClient) -> None:
+                    created = await factories.create_\(snake)(client)
+                    key = created[\(PythonRenderer.quote(keyField))]
+                    url = f"\(path)/{key}"
+                    changed = await client.patch(url, json={"password": PASSWORD})
+                    assert changed.status_code == 200, changed.text
+                    assert "password" not in changed.json()
+                    assert \(PythonRenderer.quote(passwordColumn)) not in changed.json()
+                    app.dependency_overrides.clear()  # from here on, the access rules apply
+                    anonymous = await client.get("/api/v1/auth/me")
+                    assert anonymous.status_code == 401
+                    assert anonymous.headers["www-authenticate"] == "Bearer"
+                    form = {"username": created[\(PythonRenderer.quote(auth.login))], "password": "wrong-password"}
+                    wrong = await client.post("/api/v1/auth/token", data=form)
+                    assert wrong.status_code == 401, wrong.text
+                    form["password"] = PASSWORD
+                    token = await client.post("/api/v1/auth/token", data=form)
+                    assert token.status_code == 200, token.text
+                    bearer = {"Authorization": f"Bearer {token.json()['access_token']}"}
+                    me = await client.get("/api/v1/auth/me", headers=bearer)
+                    assert me.status_code == 200, me.text
+                    assert me.json()[\(PythonRenderer.quote(keyField))] == key
+                    forged = {"Authorization": "Bearer not-a-token"}
+                    assert (await client.get("/api/v1/auth/me", headers=forged)).status_code == 401
+                """)
+        ]
+        let text = PythonRenderer().render(m)
+        return GeneratedFile(path: "tests/test_auth.py", contents: text)
+    }
+}

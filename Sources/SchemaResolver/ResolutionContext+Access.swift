@@ -1,0 +1,171 @@
+import SchemaModel
+
+extension ResolutionContext {
+    /// The words of an `access:` rule besides role names.
+    static let accessKeywords = ["public", "authenticated", "owner"]
+
+    /// `auth:` and each entity's `owner:` and `access:`, checked against the assembled tables: the auth
+    /// config, and an `EntityAccess` on every entity table (secure by default: a logged-in user).
+    func resolveAccess(_ tables: inout [Table]) -> AuthConfig? {
+        guard let decl = document.auth else {
+            for entity in entities {
+                if let owner = entity.owner {
+                    diagnostics.error("'owner' needs 'auth:' at the top of the schema (who logs in)", at: owner.location)
+                }
+                if let at = entity.accessLocation {
+                    diagnostics.error("'access' needs 'auth:' at the top of the schema (who logs in)", at: at)
+                }
+            }
+            return nil
+        }
+        sourceMap.auth = decl.location
+        guard let auth = resolveAuth(decl, tables: tables) else { return nil }
+        // The hash is never returned, filtered or sorted on.
+        if let u = tables.firstIndex(where: { $0.entity == auth.user }), let c = tables[u].columns.firstIndex(where: { $0.field == auth.password }) {
+            tables[u].columns[c].sensitive = true
+        }
+        let roles = roleEnumValues(auth, tables: tables) ?? []
+        for t in tables.indices {
+            guard let entity = tables[t].entity, let i = entityIndex[entity] else { continue }
+            tables[t].access = resolveEntityAccess(entities[i], table: tables[t], auth: auth, roles: roles)
+        }
+        return auth
+    }
+
+    private func resolveAuth(_ decl: AuthDecl, tables: [Table]) -> AuthConfig? {
+        var missing: [String] = []
+        if decl.user == nil { missing.append("'user' (the entity that logs in)") }
+        if decl.login == nil { missing.append("'login' (its unique username field)") }
+        if decl.password == nil { missing.append("'password' (the field that stores the password hash)") }
+        guard let userName = decl.user, let login = decl.login, let password = decl.password else {
+            diagnostics.error("'auth' needs " + missing.joined(separator: ", "), at: decl.location)
+            return nil
+        }
+        guard let user = tables.first(where: { $0.entity == userName.value }) else {
+            let names = entities.map(\.name.value)
+            diagnostics.error(
+                "'auth' names unknown entity '\(userName.value)'\(Suggestions.hint(for: userName.value, in: names))", at: userName.location)
+            return nil
+        }
+        var valid = true
+        if (user.primaryKey?.columns.count ?? 0) != 1 {
+            diagnostics.error("the auth user '\(userName.value)' needs a single-field primary key (it is the token's subject)", at: userName.location)
+            valid = false
+        }
+        func field(_ name: Located<String>, what: String) -> Column? {
+            if let column = user.columns.first(where: { $0.field == name.value && $0.relation == nil }) { return column }
+            let fields = user.columns.filter { $0.relation == nil }.map(\.field)
+            diagnostics.error(
+                "\(what) '\(name.value)' is not a field of '\(userName.value)'\(Suggestions.hint(for: name.value, in: fields))", at: name.location)
+            valid = false
+            return nil
+        }
+        if let column = field(login, what: "the login field") {
+            if !isStringLike(column.type) {
+                diagnostics.error("the login field '\(login.value)' must be a string field, not \(column.type)", at: login.location)
+                valid = false
+            }
+            let unique =
+                user.uniques.contains { $0.columns == [column.name] } || user.indexes.contains { $0.unique && $0.columns == [column.name] }
+                || user.primaryKey?.columns == [column.name]
+            if !unique {
+                diagnostics.error(
+                    "the login field '\(login.value)' must be unique (add 'unique: true'): two users with one login could not log in",
+                    at: login.location)
+                valid = false
+            }
+        }
+        if let column = field(password, what: "the password field") {
+            switch column.type {
+            case .text: break
+            case let .string(length) where length >= 100: break
+            default:
+                diagnostics.error(
+                    "the password field '\(password.value)' stores an Argon2 hash: make it text or a string of at least 100 characters",
+                    at: password.location)
+                valid = false
+            }
+            let indexed =
+                user.uniques.contains { $0.columns.contains(column.name) } || user.indexes.contains { $0.columns.contains(column.name) }
+            if indexed {
+                diagnostics.error("the password field '\(password.value)' must not be unique or indexed", at: password.location)
+                valid = false
+            }
+            if login.value == password.value {
+                diagnostics.error("the login and the password must be two fields", at: password.location)
+                valid = false
+            }
+        }
+        var config = AuthConfig(user: userName.value, login: login.value, password: password.value, registration: decl.registration?.value ?? true)
+        if let role = decl.role, let column = field(role, what: "the role field") {
+            if case .enumeration = column.type {
+                config.role = role.value
+                if config.registration && !column.nullable && column.defaultValue == nil {
+                    diagnostics.error(
+                        "the role field '\(role.value)' needs a default (or 'nullable: true'): registration never lets a client choose a role",
+                        at: role.location)
+                    valid = false
+                }
+            } else {
+                diagnostics.error("the role field '\(role.value)' must be an enum field, not \(column.type)", at: role.location)
+                valid = false
+            }
+        }
+        return valid ? config : nil
+    }
+
+    private func roleEnumValues(_ auth: AuthConfig, tables: [Table]) -> [String]? {
+        guard let user = tables.first(where: { $0.entity == auth.user }), let role = auth.role,
+            let column = user.columns.first(where: { $0.field == role }), case let .enumeration(name) = column.type
+        else { return nil }
+        return enums[name]?.values.map(\.value)
+    }
+
+    private func resolveEntityAccess(_ decl: EntityDecl, table: Table, auth: AuthConfig, roles: [String]) -> EntityAccess {
+        var access = EntityAccess()
+        if let owner = decl.owner {
+            let relation = table.relations.first { $0.name == owner.value }
+            if let relation, relation.kind == .manyToOne || relation.kind == .oneToOne, relation.targetEntity == auth.user {
+                access.owner = owner.value
+            } else if relation == nil {
+                let names = table.relations.map(\.name)
+                diagnostics.error(
+                    "owner '\(owner.value)' is not a relation of '\(decl.name.value)'\(Suggestions.hint(for: owner.value, in: names))",
+                    at: owner.location)
+            } else {
+                diagnostics.error(
+                    "owner '\(owner.value)' must be a many_to_one relation to the auth user '\(auth.user)'", at: owner.location)
+            }
+        }
+        for (operation, words) in decl.access {
+            var rule = AccessRule()
+            for word in words {
+                switch word.value {
+                case "public": rule.anyone = true
+                case "authenticated": rule.authenticated = true
+                case "owner":
+                    rule.owner = true
+                    if decl.owner == nil {
+                        diagnostics.error(
+                            "'owner' in the access of '\(decl.name.value)' needs 'owner:' on the entity (the relation to '\(auth.user)' that says who owns a row)",
+                            at: word.location)
+                    }
+                default:
+                    if roles.contains(word.value) {
+                        if !rule.roles.contains(word.value) { rule.roles.append(word.value) }
+                    } else if auth.role == nil {
+                        diagnostics.error(
+                            "unknown access '\(word.value)': expected public, authenticated or owner (role names need 'role:' in 'auth')"
+                                + Suggestions.hint(for: word.value, in: Self.accessKeywords), at: word.location)
+                    } else {
+                        diagnostics.error(
+                            "unknown access '\(word.value)': expected public, authenticated, owner or a role (\(roles.joined(separator: ", ")))"
+                                + Suggestions.hint(for: word.value, in: Self.accessKeywords + roles), at: word.location)
+                    }
+                }
+            }
+            access[operation.value] = rule
+        }
+        return access
+    }
+}
