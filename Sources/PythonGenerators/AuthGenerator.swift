@@ -50,6 +50,65 @@ struct AuthGenerator {
     /// Lines of `app/config.py` before the class.
     static let settingsPreamble = "DEVELOPMENT_SECRET = \"development-only-secret-never-use-it-in-production\""
 
+    /// The auth settings of `.env.example`.
+    static let environmentExample = """
+        # A long random secret (python3 -c "import secrets; print(secrets.token_urlsafe(48))"):
+        # JWT_SECRET=
+        # ENVIRONMENT=production
+        ACCESS_TOKEN_MINUTES=15
+        LOGIN_ATTEMPTS=5
+        LOGIN_WINDOW_SECONDS=300
+        # CORS_ORIGINS=["https://app.example.com"]
+        """
+
+    /// The README's section on logging in and on who may do what (starts and ends with a line break).
+    func readmeSection() -> String {
+        func who(_ rule: AccessRule) -> String {
+            if rule.anyone { return "anyone" }
+            var words: [String] = []
+            if rule.authenticated { words.append("any user") }
+            if rule.owner { words.append("the owner") }
+            words += rule.roles.map { "`\($0)`" }
+            return words.joined(separator: ", ")
+        }
+        let rows = schema.tables.compactMap { table -> String? in
+            guard let access = table.access, let entity = table.entity, table.primaryKey != nil else { return nil }
+            let prefix = EntityView(schema: schema, table: table).routePrefix
+            let cells = AccessOperation.allCases.map { who(access[$0]) }.joined(separator: " | ")
+            return "| `\(prefix)` (\(entity)) | \(cells) |"
+        }
+        var lines = [
+            "- `POST /api/v1/auth/token`: the OAuth2 password form (`username` is the `\(auth.login)`) returns a",
+            "  bearer token, a JWT that expires after `ACCESS_TOKEN_MINUTES`; send it as",
+            "  `Authorization: Bearer <token>`.",
+            "- `GET /api/v1/auth/me`: the current user.",
+        ]
+        if auth.registration {
+            lines.append("- `POST /api/v1/auth/register`: the \(auth.user) fields, with `password` in place of the hash.")
+            if let role = auth.role { lines.append("  The `\(role)` keeps its default: a client never chooses it.") }
+        }
+        if let role = auth.role { lines.append("- The first privileged user: register, then set its `\(role)` in the database.") }
+        lines += [
+            "- Passwords are stored as Argon2 hashes and never returned. After `LOGIN_ATTEMPTS` failed",
+            "  logins per login or client address within `LOGIN_WINDOW_SECONDS`, logins answer 429.",
+            "- Settings: `JWT_SECRET` (with `ENVIRONMENT=production` the app refuses to start on the",
+            "  default), `CORS_ORIGINS` for browser clients.",
+        ]
+        return """
+
+            ## Authentication and access
+
+            \(lines.joined(separator: "\n"))
+
+            Who may (401 without a token, 403 without the right; an owner lists and changes only their rows):
+
+            | resource | read | create | update | delete |
+            | --- | --- | --- | --- | --- |
+            \(rows.joined(separator: "\n"))
+
+            """
+    }
+
     func generate() -> [GeneratedFile] {
         [FixedModules.file("app/security.py", target: FixedModules.fastapi), dependencies(), routes(), tests()]
     }

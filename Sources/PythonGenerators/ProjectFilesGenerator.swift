@@ -132,7 +132,7 @@ struct ProjectFilesGenerator {
                 conflict (its `errors` name the fields); 413 a body over `MAX_BODY_BYTES`; 422 an invalid
                 request, NOT NULL or CHECK violations included; 503 with `Retry-After` when the database is
                 unreachable, too slow or out of pool connections. Interactive docs at `/docs`.
-                \(uncreatableSection())
+                \(uncreatableSection())\(AuthGenerator(schema: schema)?.readmeSection() ?? "")
                 ## Layout
 
                 - `app/models/`: SQLAlchemy 2.0 models (`Base.metadata` carries the naming convention)
@@ -203,7 +203,7 @@ struct ProjectFilesGenerator {
                 CONNECT_TIMEOUT=5
                 STATEMENT_TIMEOUT=15
                 MAX_BODY_BYTES=1048576
-                ECHO=false
+                ECHO=false\(schema.auth == nil ? "" : "\n" + AuthGenerator.environmentExample)
                 # Tests use this database (dropped and re-created by every test), or a SQLite file:
                 # TEST_DATABASE_URL=\(database.defaultURL.replacingOccurrences(of: "/app", with: "/app_test").replacingOccurrences(of: "./app.db", with: "./test.db"))
 

@@ -48,8 +48,23 @@ extension ResolutionContext {
             return nil
         }
         var valid = true
-        if (user.primaryKey?.columns.count ?? 0) != 1 {
+        if let key = user.primaryKey?.columns, key.count == 1, let column = user.column(named: key[0]) {
+            switch column.type {
+            case .smallint, .int, .bigint, .uuid, .string, .text: break
+            default:
+                diagnostics.error(
+                    "the auth user '\(userName.value)' needs an integer, uuid or string primary key (the token's subject), not \(column.type)",
+                    at: userName.location)
+                valid = false
+            }
+        } else {
             diagnostics.error("the auth user '\(userName.value)' needs a single-field primary key (it is the token's subject)", at: userName.location)
+            valid = false
+        }
+        if password.value != "password", let clash = user.columns.first(where: { $0.field == "password" }) {
+            diagnostics.error(
+                "'\(userName.value)' has a field 'password' (column \(clash.name)), but with 'auth' clients send 'password' in place of the hash field '\(password.value)': rename the field",
+                at: password.location)
             valid = false
         }
         func field(_ name: Located<String>, what: String) -> Column? {
