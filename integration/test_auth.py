@@ -12,7 +12,10 @@ SQLite, PostgreSQL and MariaDB, over HTTP:
 
 from __future__ import annotations
 
+import base64
 import itertools
+import json
+import os
 import subprocess
 import time
 from dataclasses import dataclass
@@ -272,4 +275,67 @@ def test_failed_logins_are_throttled_and_production_needs_a_secret(
         [str(VENV_BIN / "python"), "-c", "import app.main"], cwd=project.root, env=check_env,
         capture_output=True, text=True, timeout=120, check=False,
     )
+    assert proc.returncode != 0 and "ENCRYPTION_KEYS" in proc.stderr, proc.stderr[-2000:]
+    check_env["ENCRYPTION_KEYS"] = json.dumps([f"k1:{_key()}"])
+    proc = subprocess.run(
+        [str(VENV_BIN / "python"), "-c", "import app.main"], cwd=project.root, env=check_env,
+        capture_output=True, text=True, timeout=120, check=False,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def _key() -> str:
+    return base64.b64encode(os.urandom(32)).decode()
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_encrypted_fields_are_ciphertext_at_rest_and_keys_rotate(
+    dialect: str, schemaforge: Schemaforge, tool_env: dict[str, str], tmp_path: Path
+) -> None:
+    """User.phone is `encrypted: true`: the table holds `v1:<key id>:...`, never the number, while the
+    API reads and writes the number; `python -m app.reencrypt` moves every row to the newest key, and
+    the app then reads them with the old key gone."""
+    project = fresh_project(schemaforge, SCHEMA, dialect, tmp_path)
+    k1, k2 = f"k1:{_key()}", f"k2:{_key()}"
+    with fresh_database(dialect, tmp_path) as db:
+        url = async_url(db, project) if dialect != "sqlite" else f"sqlite+aiosqlite:///{tmp_path}/{db.name}.sqlite3"
+        table = '"user"' if dialect == "postgresql" else "user"
+
+        def phones() -> list[tuple[Any, ...]]:
+            with db.engine.connect() as conn:
+                return [tuple(r) for r in conn.execute(sa.text(f"SELECT email, phone FROM {table} ORDER BY id"))]
+
+        env = project_env(tool_env, url, jwt_secret=SECRET, encryption_keys=json.dumps([k1]))
+        with served(project.root, env) as base, httpx.Client(base_url=base, timeout=30) as client:
+            for n, phone in enumerate(["+1 555 0100", None, "+44 20 7946 0958"]):
+                body = {"email": f"p{n}@example.com", "password": "a-password", "name": f"p{n}", "phone": phone}
+                created = client.post(f"{API}/auth/register", json=body)
+                assert created.status_code == 201 and created.json()["phone"] == phone, created.text
+            stored = phones()
+            assert stored[1][1] is None, stored
+            for (_, value), plain in zip(stored, ["+1 555 0100", None, "+44 20 7946 0958"], strict=True):
+                if plain is not None:
+                    assert value.startswith("v1:k1:") and plain not in value and "555" not in value, value
+            token = client.post(f"{API}/auth/token", data={"username": "p0@example.com", "password": "a-password"})
+            bearer = {"Authorization": f"Bearer {token.json()['access_token']}"}
+            assert client.get(f"{API}/auth/me", headers=bearer).json()["phone"] == "+1 555 0100"
+            # An encrypted field is neither a filter nor a sort (ciphertexts never compare).
+            listing = client.get("/openapi.json").json()["paths"][f"{API}/users/"]["get"]["parameters"]
+            assert "phone" not in {p["name"] for p in listing}, listing
+            sort = next(p for p in listing if p["name"] == "sort")
+            assert "phone" not in sort["schema"]["pattern"], sort
+        rotated = project_env(tool_env, url, jwt_secret=SECRET, encryption_keys=json.dumps([k2, k1]))
+        proc = subprocess.run(
+            [str(VENV_BIN / "python"), "-m", "app.reencrypt"], cwd=project.root, env=rotated,
+            capture_output=True, text=True, timeout=120, check=False,
+        )
+        assert proc.returncode == 0 and "3 rows re-encrypted" in proc.stdout, proc.stdout + proc.stderr
+        after = phones()
+        assert [v is None for _, v in after] == [False, True, False], after
+        assert all(v.startswith("v1:k2:") for _, v in after if v is not None), after
+        only_new = project_env(tool_env, url, jwt_secret=SECRET, encryption_keys=json.dumps([k2]))
+        with served(project.root, only_new, upgrade=False) as base, httpx.Client(base_url=base, timeout=30) as client:
+            token = client.post(f"{API}/auth/token", data={"username": "p2@example.com", "password": "a-password"})
+            assert token.status_code == 200, token.text
+            me = client.get(f"{API}/auth/me", headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+            assert me.json()["phone"] == "+44 20 7946 0958", me.text

@@ -26,41 +26,6 @@ struct AuthGenerator {
     /// The module-level name of an operation's rule in a router.
     static func ruleName(_ operation: AccessOperation) -> String { operation.rawValue.uppercased() }
 
-    /// Settings fields of `app/config.py` (indented by 4).
-    static let settingsFields = """
-            # Authentication: set JWT_SECRET in the environment; with ENVIRONMENT=production
-            # the app refuses to start on the development default.
-            environment: str = "development"
-            jwt_secret: str = DEVELOPMENT_SECRET
-            jwt_algorithm: str = "HS256"
-            access_token_minutes: int = 15
-            # Failed logins allowed per login and per client address in the window, then 429.
-            login_attempts: int = 5
-            login_window_seconds: float = 300.0
-            # Origins allowed to call the API from a browser (CORS).
-            cors_origins: list[str] = []
-
-            @model_validator(mode="after")
-            def _no_default_secret_in_production(self) -> "Settings":
-                if self.environment == "production" and self.jwt_secret == DEVELOPMENT_SECRET:
-                    raise ValueError("set JWT_SECRET: production never uses the default")
-                return self
-        """
-
-    /// Lines of `app/config.py` before the class.
-    static let settingsPreamble = "DEVELOPMENT_SECRET = \"development-only-secret-never-use-it-in-production\""
-
-    /// The auth settings of `.env.example`.
-    static let environmentExample = """
-        # A long random secret (python3 -c "import secrets; print(secrets.token_urlsafe(48))"):
-        # JWT_SECRET=
-        # ENVIRONMENT=production
-        ACCESS_TOKEN_MINUTES=15
-        LOGIN_ATTEMPTS=5
-        LOGIN_WINDOW_SECONDS=300
-        # CORS_ORIGINS=["https://app.example.com"]
-        """
-
     /// The README's section on logging in and on who may do what (starts and ends with a line break).
     func readmeSection() -> String {
         func who(_ rule: AccessRule) -> String {

@@ -92,10 +92,10 @@ struct EntityView {
         }
     }
 
-    /// Columns the list can be sorted by.
+    /// Columns the list can be sorted by (not sensitive or encrypted ones).
     var sortColumns: [Column] {
         table.columns.filter { column in
-            guard !column.sensitive else { return false }
+            guard !column.sensitive, column.encrypted != true else { return false }
             switch column.type {
             case .json, .bytes, .array: return false
             default: return true

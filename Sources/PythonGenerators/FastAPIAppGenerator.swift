@@ -36,6 +36,7 @@ struct FastAPIAppGenerator {
         let userCode = UserCodeGenerator(views: views)
         jobs.append { userCode.generate() }
         if let auth = AuthGenerator(schema: schema) { jobs.append { auth.generate() } }
+        if schema.hasEncryptedColumns { jobs.append { [FixedModules.file("app/encryption.py"), reencrypt()] } }
         return jobs
     }
 
@@ -55,10 +56,10 @@ struct FastAPIAppGenerator {
             "app/config.py", docstring: "Settings, from the environment or a .env file.",
             imports: {
                 $0.from("pydantic_settings", import: "BaseSettings", "SettingsConfigDict")
-                if schema.auth != nil { $0.from("pydantic", import: "model_validator") }
+                if SecuritySettings(schema: schema) != nil { $0.from("pydantic", import: "model_validator") }
             },
             body: Self.settings(
-                preamble: schema.auth == nil ? nil : AuthGenerator.settingsPreamble,
+                preamble: SecuritySettings(schema: schema)?.preamble,
                 fields: """
                         database_url: str = \(PythonRenderer.quote(database.defaultURL))
                         pool_size: int = 5
@@ -72,7 +73,7 @@ struct FastAPIAppGenerator {
                         # Larger request bodies answer 413 without being read.
                         max_body_bytes: int = 1_048_576
                         echo: bool = False
-                    """ + (schema.auth == nil ? "" : "\n" + AuthGenerator.settingsFields)))
+                    """ + (SecuritySettings(schema: schema).map { "\n" + $0.fields } ?? "")))
     }
 
     /// The body of `app/config.py`: a `Settings` class with these field lines (indented by 4).
@@ -171,6 +172,60 @@ struct FastAPIAppGenerator {
                 """)
         ]
         return GeneratedFile(path: "app/main.py", contents: PythonRenderer().render(m))
+    }
+
+    /// `app/reencrypt.py`: `python -m app.reencrypt` rewrites every encrypted value under the newest key.
+    func reencrypt() -> GeneratedFile {
+        var m = PythonModule(
+            header: generatedHeader, docstring: "Rewrites every encrypted value under the newest key: `python -m app.reencrypt`.")
+        m.imports.module("asyncio")
+        m.imports.from("typing", import: "Any")
+        m.imports.module("sqlalchemy as sa")
+        m.imports.from("sqlalchemy.orm.attributes", import: "flag_modified")
+        m.imports.from("app.db", import: "SessionFactory", "engine")
+        var entries: [String] = []
+        for view in views {
+            let attributes = view.table.columns.filter { $0.encrypted == true }.map { PythonRenderer.quote(view.attribute($0)) }
+            guard !attributes.isEmpty else { continue }
+            Self.importModel(view.entity, into: &m.imports)
+            entries.append("    (\(Self.modelName(view.entity)), (\(attributes.joined(separator: ", "))\(attributes.count == 1 ? "," : ""))),")
+        }
+        m.body = [
+            .raw(
+                """
+                # Each model with encrypted attributes.
+                ENCRYPTED: list[tuple[type[Any], tuple[str, ...]]] = [
+                \(entries.joined(separator: "\n"))
+                ]
+
+
+                async def reencrypt(batch: int = 500) -> int:
+                    \"\"\"Rewrites the rows in batches (one transaction each); the number of rows.\"\"\"
+                    count = 0
+                    for model, attributes in ENCRYPTED:
+                        order = sa.inspect(model).primary_key
+                        offset = 0
+                        while True:
+                            async with SessionFactory() as session, session.begin():
+                                statement = sa.select(model).order_by(*order)
+                                page = statement.offset(offset).limit(batch)
+                                rows = (await session.scalars(page)).all()
+                                for row in rows:
+                                    for attribute in attributes:
+                                        flag_modified(row, attribute)  # written again: newest key
+                            count += len(rows)
+                            offset += batch
+                            if len(rows) < batch:
+                                break
+                    await engine.dispose()
+                    return count
+
+
+                if __name__ == "__main__":
+                    print(f"{asyncio.run(reencrypt())} rows re-encrypted")
+                """)
+        ]
+        return GeneratedFile(path: "app/reencrypt.py", contents: render(m))
     }
 
     /// Integer path and query parameters limited to their column type's range (a 422, not a database error).

@@ -21,6 +21,9 @@ struct ProjectFilesGenerator {
     /// With `auth:`: Argon2 password hashes, JWTs, and the token route's form.
     static let authDependencies = ["pwdlib[argon2]>=0.4.2,<0.5", "pyjwt>=2.12,<3", "python-multipart>=0.0.34,<0.1"]
 
+    /// With encrypted fields: AES-GCM.
+    static let encryptionDependency = "cryptography>=51,<52"
+
     /// Each bound is one the integration suite installs and tests: the lower bound is the version
     /// it pins (`integration/requirements-generated.txt`), the upper one excludes the next minor
     /// release of a 0.x package and the next major release of the others.
@@ -30,7 +33,7 @@ struct ProjectFilesGenerator {
             return common + ["odmantic>=1.1,<2", "motor>=3.7,<4", "pymongo>=4.20,<5", "pydantic>=2.14,<3", "pydantic-settings>=2.16,<3"]
         }
         let sql = common + ["sqlalchemy[asyncio]>=2.1.9,<2.2", "pydantic>=2.14,<3", "pydantic-settings>=2.16,<3", "alembic>=1.20,<2", driver]
-        return schema.auth == nil ? sql : sql + Self.authDependencies
+        return sql + (schema.auth == nil ? [] : Self.authDependencies) + (schema.hasEncryptedColumns ? [Self.encryptionDependency] : [])
     }
 
     /// The `dev` extra: test, lint and type-check tools.
@@ -132,7 +135,7 @@ struct ProjectFilesGenerator {
                 conflict (its `errors` name the fields); 413 a body over `MAX_BODY_BYTES`; 422 an invalid
                 request, NOT NULL or CHECK violations included; 503 with `Retry-After` when the database is
                 unreachable, too slow or out of pool connections. Interactive docs at `/docs`.
-                \(uncreatableSection())\(AuthGenerator(schema: schema)?.readmeSection() ?? "")
+                \(uncreatableSection())\(AuthGenerator(schema: schema)?.readmeSection() ?? "")\(encryptionReadmeSection(schema))
                 ## Layout
 
                 - `app/models/`: SQLAlchemy 2.0 models (`Base.metadata` carries the naming convention)
@@ -203,7 +206,7 @@ struct ProjectFilesGenerator {
                 CONNECT_TIMEOUT=5
                 STATEMENT_TIMEOUT=15
                 MAX_BODY_BYTES=1048576
-                ECHO=false\(schema.auth == nil ? "" : "\n" + AuthGenerator.environmentExample)
+                ECHO=false\(SecuritySettings(schema: schema).map { "\n" + $0.environmentExample } ?? "")
                 # Tests use this database (dropped and re-created by every test), or a SQLite file:
                 # TEST_DATABASE_URL=\(database.defaultURL.replacingOccurrences(of: "/app", with: "/app_test").replacingOccurrences(of: "./app.db", with: "./test.db"))
 

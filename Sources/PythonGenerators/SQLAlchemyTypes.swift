@@ -43,7 +43,12 @@ struct SQLAlchemyTypeMapping {
 
     /// The SQLAlchemy type expression for `mapped_column(...)`.
     func sqlType(_ column: Column, isAutoincrementKey: Bool, imports: inout PythonImports) -> PythonExpr {
-        sqlType(column.type, isAutoincrementKey: isAutoincrementKey, imports: &imports)
+        if column.encrypted == true {
+            // Ciphertext in a TEXT column; the application sees plaintext (app/encryption.py).
+            imports.from("app.encryption", import: "EncryptedText")
+            return .name("EncryptedText")
+        }
+        return sqlType(column.type, isAutoincrementKey: isAutoincrementKey, imports: &imports)
     }
 
     func sqlType(_ type: ColumnType, isAutoincrementKey: Bool = false, imports: inout PythonImports, enumCheck: Bool = true) -> PythonExpr {

@@ -195,6 +195,8 @@ public struct Column: Codable, Equatable, Sendable {
     public var relation: String?
     /// SQL that fills existing rows when a migration adds this column or makes it NOT NULL.
     public var backfill: String?
+    /// Stored encrypted (the column is TEXT; `validation.maxLength` bounds the plaintext).
+    public var encrypted: Bool?
 
     public init(
         name: String, field: String? = nil, type: ColumnType, nullable: Bool = false, defaultValue: ColumnDefault? = nil,

@@ -76,6 +76,8 @@ public struct FieldDecl: Sendable {
     public var minLength: Located<Int>?
     public var pattern: Located<String>?
     public var sensitive: Bool = false
+    /// `encrypted: true`: stored as AES-GCM ciphertext, read and written as plaintext by the API.
+    public var encrypted: Located<Bool>?
     public var comment: String?
     public var renamedFrom: Located<String>?
     /// SQL that fills existing rows when a migration adds this NOT NULL column or makes it NOT NULL.

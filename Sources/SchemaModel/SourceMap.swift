@@ -15,6 +15,12 @@ public struct SourceMap: Sendable {
         object.map { "\(table).\($0)" } ?? table
     }
 
+    /// Where a column's field is marked `encrypted` (for the targets that cannot encrypt).
+    public subscript(table table: String, encryptedColumn column: String) -> SourceLocation? {
+        get { locations["\(table)\u{0}encrypted\u{0}\(column)"] }
+        set { locations["\(table)\u{0}encrypted\u{0}\(column)"] = newValue }
+    }
+
     public subscript(table table: String, object object: String?) -> SourceLocation? {
         get { locations[SourceMap.key(table: table, object: object)] }
         set { locations[SourceMap.key(table: table, object: object)] = newValue }

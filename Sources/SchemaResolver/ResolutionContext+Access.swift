@@ -184,3 +184,63 @@ extension ResolutionContext {
         return access
     }
 }
+
+// MARK: Encrypted fields
+
+extension ResolutionContext {
+    /// `encrypted: true` on a field: a string or text whose column stores ciphertext (TEXT), with the
+    /// declared length kept as the plaintext's bound. What would need the plaintext in the database
+    /// (a key, an index, a default, a native type) is an error.
+    func encrypt(_ column: inout Column, field: FieldDecl, at location: SourceLocation) {
+        let name = field.name.value
+        var length: Int?
+        switch column.type {
+        case let .string(n): length = n
+        case .text: break
+        default:
+            diagnostics.error("'encrypted' applies to string and text fields, not \(column.type) ('\(name)')", at: location)
+            return
+        }
+        var refused: [String] = []
+        if field.primaryKey?.value == true { refused.append("primary_key") }
+        if field.unique?.value == true { refused.append("unique") }
+        if field.index?.value == true { refused.append("index") }
+        if field.defaultValue != nil { refused.append("default") }
+        if !field.native.isEmpty { refused.append("native") }
+        if !refused.isEmpty {
+            let list = refused.map { "'\($0)'" }.joined(separator: ", ")
+            diagnostics.error(
+                "encrypted field '\(name)' cannot have \(list): the database only sees ciphertext (a new one each write)", at: location)
+            return
+        }
+        column.encrypted = true
+        column.type = .text
+        if let length {
+            var validation = column.validation ?? Validation()
+            validation.maxLength = min(validation.maxLength ?? length, length)
+            column.validation = validation
+        }
+    }
+
+    /// Indexes, unique constraints and foreign keys over an encrypted column: ciphertexts never
+    /// compare equal, so each is an error at the field.
+    func checkEncryptedColumns(_ tables: [Table]) {
+        for table in tables {
+            let encrypted = Set(table.columns.filter { $0.encrypted == true }.map(\.name))
+            guard !encrypted.isEmpty, let entity = table.entity, let i = entityIndex[entity] else { continue }
+            var reported: Set<String> = []
+            let keyed: [(String, [String])] =
+                table.indexes.map { ("an index", $0.columns) } + table.uniques.map { ("a unique constraint", $0.columns) }
+                + table.foreignKeys.map { ("a foreign key", $0.columns) } + [("the primary key", table.primaryKey?.columns ?? [])]
+            for (what, columns) in keyed {
+                for name in columns where encrypted.contains(name) && reported.insert(name).inserted {
+                    let column = table.column(named: name)
+                    let decl = entities[i].fields.first { $0.name.value == column?.field }
+                    diagnostics.error(
+                        "encrypted field '\(column?.field ?? name)' cannot be in \(what): the database only sees ciphertext",
+                        at: decl?.encrypted?.location ?? entities[i].name.location)
+                }
+            }
+        }
+    }
+}

@@ -82,6 +82,10 @@ extension ResolutionContext {
             }
         }
         column.validation = resolveValidation(field, type: type)
+        if let encrypted = field.encrypted, encrypted.value {
+            encrypt(&column, field: field, at: encrypted.location)
+            sourceMap[table: table, encryptedColumn: columnName] = encrypted.location
+        }
         if let validation = column.validation, validation.minimum != nil || validation.maximum != nil {
             var parts: [String] = []
             if let min = validation.minimum { parts.append("\(columnName) >= \(Self.number(min))") }

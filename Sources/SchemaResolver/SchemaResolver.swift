@@ -99,6 +99,7 @@ final class ResolutionContext {
         checkTableNames(tables)
         checkConstraintNames(tables)
         checkEnumTypeNames(tables)
+        checkEncryptedColumns(tables)
         let auth = resolveAccess(&tables)
         let schemaName = document.name?.value ?? ((document.file as NSString).lastPathComponent as NSString).deletingPathExtension
         let enumTypes = enums.values.map { decl in

@@ -52,11 +52,23 @@ public enum GeneratorPipeline {
         guard let schema = loaded.schema else { return [] }
         if database == .mongodb {
             let warnings = MongoProjectGenerator(schema: schema).warnings.map { $0.diagnostic(loaded.sourceMap) }
-            guard schema.auth != nil else { return warnings }
-            let unsupported = Diagnostic.error(
-                "the MongoDB target does not implement 'auth' yet: its API would have no access control. "
-                    + "Generate a SQL target (--db sqlite, postgresql or mysql), or remove 'auth'", at: loaded.sourceMap.auth)
-            return [unsupported] + warnings
+            var unsupported: [Diagnostic] = []
+            if schema.auth != nil {
+                unsupported.append(
+                    .error(
+                        "the MongoDB target does not implement 'auth' yet: its API would have no access control. "
+                            + "Generate a SQL target (--db sqlite, postgresql or mysql), or remove 'auth'", at: loaded.sourceMap.auth))
+            }
+            for table in schema.tables {
+                for column in table.columns where column.encrypted == true {
+                    unsupported.append(
+                        .error(
+                            "the MongoDB target does not implement 'encrypted' yet: '\(column.field)' would be stored in the clear. "
+                                + "Generate a SQL target, or remove 'encrypted'",
+                            at: loaded.sourceMap[table: table.name, encryptedColumn: column.name]))
+                }
+            }
+            return unsupported + warnings
         }
         guard let dialect = Dialect(rawValue: database.rawValue) else { return [] }
         return sql(for: loaded, dialect: dialect)?.diagnostics ?? []

@@ -394,6 +394,10 @@ struct SnapshotJSONWriter {
             }
             close(UInt8(ascii: "}"))
         }
+        if let encrypted = column.encrypted {
+            key("encrypted")
+            bool(encrypted)
+        }
         key("field")
         string(column.field)
         key("name")

@@ -159,4 +159,50 @@ final class AccessDiagnosticsTests: XCTestCase {
                     "unknown access 'admin': expected public, authenticated or owner (role names need 'role:' in 'auth')"),
             ])
     }
+
+    // MARK: Encrypted fields
+
+    func testAnEncryptedStringIsTextWithItsLengthKeptForThePlaintext() throws {
+        let loaded = assertDiagnostics(
+            .yaml(
+                """
+                schema: 1
+                entities:
+                  Patient:
+                    fields:
+                      phone: {type: string, length: 30, nullable: true, encrypted: true}
+                      notes: {type: text, encrypted: true}
+                """), [])
+        let table = try XCTUnwrap(loaded.schema?.table(forEntity: "Patient"))
+        let phone = try XCTUnwrap(table.column(named: "phone"))
+        XCTAssertEqual(phone.type, .text, "the column holds the ciphertext")
+        XCTAssertEqual(phone.validation?.maxLength, 30, "the declared length bounds the plaintext")
+        XCTAssertEqual(phone.encrypted, true)
+        XCTAssertEqual(table.column(named: "notes")?.encrypted, true)
+        XCTAssertNil(table.column(named: "id")?.encrypted, "other columns say nothing (their snapshot is unchanged)")
+    }
+
+    func testWhatAnEncryptedFieldCannotBe() {
+        assertDiagnostics(
+            .yaml(
+                """
+                schema: 1
+                entities:
+                  Patient:
+                    fields:
+                      code: {type: string, length: 10, unique: true, encrypted: true}
+                      age: {type: int, encrypted: true}
+                      phone: {type: string, length: 30, default: none, encrypted: true}
+                      ssn: {type: string, length: 11, encrypted: true}
+                    indexes:
+                      - fields: [ssn]
+                """),
+            [
+                .error(5, 65, "encrypted field 'code' cannot have 'unique': the database only sees ciphertext (a new one each write)"),
+                .error(6, 35, "'encrypted' applies to string and text fields, not int ('age')"),
+                .error(
+                    7, 67, "encrypted field 'phone' cannot have 'default': the database only sees ciphertext (a new one each write)"),
+                .error(8, 50, "encrypted field 'ssn' cannot be in an index: the database only sees ciphertext"),
+            ])
+    }
 }

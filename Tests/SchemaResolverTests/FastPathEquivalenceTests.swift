@@ -385,7 +385,7 @@ struct FastPathEquivalenceTests {
                 column,
                 [
                     "name", "field", "type", "nullable", "defaultValue", "autoincrement", "onUpdateNow", "comment",
-                    "renamedFrom", "sensitive", "validation", "nativeTypes", "relation", "backfill",
+                    "renamedFrom", "sensitive", "validation", "nativeTypes", "relation", "backfill", "encrypted",
                 ]
             ),
             (column.defaultValue!, ["kind", "value"]),
@@ -576,6 +576,7 @@ enum Corpus {
                     nativeTypes: ["postgresql": text(), "mysql": text(), "sqlite": text(), text(): text()],
                     relation: text())
                 column.backfill = text()
+                column.encrypted = c == 2
                 return column
             }
             tables.append(

@@ -33,6 +33,7 @@ CREATE TABLE "user" (
     password_hash VARCHAR(255) NOT NULL,
     name VARCHAR(100) NOT NULL,
     role VARCHAR(9) NOT NULL DEFAULT 'reader',
+    phone TEXT,
     CONSTRAINT pk_user PRIMARY KEY (id),
     CONSTRAINT uq_user_email UNIQUE (email),
     CONSTRAINT ck_user_role CHECK (role IN ('reader', 'librarian'))

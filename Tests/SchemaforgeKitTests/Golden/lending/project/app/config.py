@@ -5,6 +5,8 @@ from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret-never-use-it-in-production"
+# Development only: a production deployment sets ENCRYPTION_KEYS.
+DEVELOPMENT_KEY = "dev:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 
 
 class Settings(BaseSettings):
@@ -26,9 +28,9 @@ class Settings(BaseSettings):
     # Larger request bodies answer 413 without being read.
     max_body_bytes: int = 1_048_576
     echo: bool = False
-    # Authentication: set JWT_SECRET in the environment; with ENVIRONMENT=production
-    # the app refuses to start on the development default.
+    # ENVIRONMENT=production refuses to start on the development secrets below.
     environment: str = "development"
+    # Authentication: set JWT_SECRET in the environment.
     jwt_secret: str = DEVELOPMENT_SECRET
     jwt_algorithm: str = "HS256"
     access_token_minutes: int = 15
@@ -37,11 +39,19 @@ class Settings(BaseSettings):
     login_window_seconds: float = 300.0
     # Origins allowed to call the API from a browser (CORS).
     cors_origins: list[str] = []
+    # `<key id>:<base64 of 32 bytes>`, newest first: new values use the first key,
+    # reads use any (`python -m app.reencrypt` moves every value to the first).
+    encryption_keys: list[str] = [DEVELOPMENT_KEY]
 
     @model_validator(mode="after")
-    def _no_default_secret_in_production(self) -> "Settings":
-        if self.environment == "production" and self.jwt_secret == DEVELOPMENT_SECRET:
-            raise ValueError("set JWT_SECRET: production never uses the default")
+    def _no_development_secrets_in_production(self) -> "Settings":
+        if self.environment == "production":
+            if self.jwt_secret == DEVELOPMENT_SECRET:
+                raise ValueError("set JWT_SECRET: production never uses the default")
+            if DEVELOPMENT_KEY in self.encryption_keys:
+                raise ValueError(
+                    "set ENCRYPTION_KEYS: production never uses the default"
+                )
         return self
 
 

@@ -12,7 +12,7 @@ from app.security import hash_password
 # Columns the database fills in when the client leaves them out.
 SERVER_DEFAULTS: tuple[str, ...] = ()
 # Attributes reloaded after a write (server defaults, on-update values, relations).
-REFRESH: list[str] = ["id", "email", "password_hash", "name", "role"]
+REFRESH: list[str] = ["id", "email", "password_hash", "name", "role", "phone"]
 
 
 async def create_user(session: AsyncSession, *, body: UserCreate) -> User:

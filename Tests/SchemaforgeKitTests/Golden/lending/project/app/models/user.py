@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.encryption import EncryptedText
 from app.models.base import Base
 from app.models.enums import Role, enum_values
 
@@ -28,6 +29,7 @@ class User(Base):
         nullable=False,
         server_default="reader",
     )
+    phone: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     loans: Mapped[list[Loan]] = relationship(
         back_populates="borrower",
         cascade="all, delete-orphan",

@@ -23,8 +23,13 @@ class UserCreate(BaseModel):
         max_length=100, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
     )
     role: Role = Role.reader
+    phone: fields.Text | None = Field(
+        default=None,
+        max_length=30,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL),
+    )
 
-    @field_validator("email", "password", "name", mode="after")
+    @field_validator("email", "password", "name", "phone", mode="after")
     @classmethod
     def _texts(cls, value: object) -> object:
         return fields.storable(value)
@@ -45,8 +50,13 @@ class UserRegister(BaseModel):
     name: fields.Text = Field(
         max_length=100, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
     )
+    phone: fields.Text | None = Field(
+        default=None,
+        max_length=30,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL),
+    )
 
-    @field_validator("email", "password", "name", mode="after")
+    @field_validator("email", "password", "name", "phone", mode="after")
     @classmethod
     def _texts(cls, value: object) -> object:
         return fields.storable(value)
@@ -73,6 +83,11 @@ class UserUpdate(BaseModel):
         json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
     )
     role: Role | None = Field(default=None, json_schema_extra=fields.not_null)
+    phone: fields.Text | None = Field(
+        default=None,
+        max_length=30,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL),
+    )
 
     @field_validator("email", "password", "name", "role")
     @classmethod
@@ -82,7 +97,7 @@ class UserUpdate(BaseModel):
             raise ValueError("cannot be null")
         return value
 
-    @field_validator("email", "password", "name", mode="after")
+    @field_validator("email", "password", "name", "phone", mode="after")
     @classmethod
     def _texts(cls, value: object) -> object:
         return fields.storable(value)
@@ -96,6 +111,7 @@ class UserRead(BaseModel):
     email: str
     name: str
     role: Role
+    phone: str | None
 
 
 class UserQuery(BaseModel):

@@ -67,6 +67,7 @@ def upgrade() -> None:
             nullable=False,
             server_default="reader",
         ),
+        sa.Column("phone", sa.Text, nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_user")),
         sa.UniqueConstraint("email", name=op.f("uq_user_email")),
         sa.CheckConstraint(
