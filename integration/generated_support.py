@@ -298,6 +298,8 @@ class SchemaInfo:
         self.enums: dict[str, list[str]] = {e["name"]: list(e["values"]) for e in ir["enums"]}
         self.tables: dict[str, Entity] = {}
         for t in ir["tables"]:
+            if t.get("managedBy"):  # a feature's own table (auth's refresh tokens): no API of its own
+                continue
             columns = {
                 c["name"]: Column(
                     name=c["name"],

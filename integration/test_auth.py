@@ -229,6 +229,21 @@ def test_every_route_for_every_actor_follows_the_schemas_access(
             assert client.get(f"{API}/books/1%20OR%201=1").status_code == 422
             assert app.sql("SELECT COUNT(*) FROM book") == before
 
+            # Refresh tokens: stored as hashes, rotated on use; a reused one revokes its whole login.
+            form = {"username": "alice@example.com", "password": "alice-password"}
+            pair = client.post(f"{API}/auth/token", data=form).json()
+            rotated = client.post(f"{API}/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+            assert rotated.status_code == 200, rotated.text
+            fresh = {"Authorization": f"Bearer {rotated.json()['access_token']}"}
+            check(client.get(f"{API}/auth/me", headers=fresh), "ok", "a refreshed access token")
+            hashes = [h for (h,) in app.sql("SELECT token_hash FROM auth_refresh_token")]
+            assert hashes and all(len(h) == 64 and pair["refresh_token"] not in h for h in hashes), hashes
+            check(client.post(f"{API}/auth/refresh", json={"refresh_token": pair["refresh_token"]}), "401", "reused")
+            newest = {"refresh_token": rotated.json()["refresh_token"]}
+            check(client.post(f"{API}/auth/refresh", json=newest), "401", "the reused token's login, revoked")
+            family = app.sql("SELECT COUNT(*) FROM auth_refresh_token WHERE revoked_at IS NOT NULL")
+            assert family[0][0] >= 2, family
+
             # Tokens: expired, signed with another secret, of a deleted user, or none of ours.
             now = int(time.time())
             expired = jwt.encode({"sub": str(alice.id), "exp": now - 10}, SECRET, algorithm="HS256")

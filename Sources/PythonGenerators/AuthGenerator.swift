@@ -45,7 +45,9 @@ struct AuthGenerator {
         var lines = [
             "- `POST /api/v1/auth/token`: the OAuth2 password form (`username` is the `\(auth.login)`) returns a",
             "  bearer token, a JWT that expires after `ACCESS_TOKEN_MINUTES`; send it as",
-            "  `Authorization: Bearer <token>`.",
+            "  `Authorization: Bearer <token>`. With it comes a refresh token (`REFRESH_TOKEN_DAYS`).",
+            "- `POST /api/v1/auth/refresh` `{\"refresh_token\"}`: new tokens; the one sent is used up, and",
+            "  sending it again revokes every token of that login (it leaked).",
             "- `GET /api/v1/auth/me`: the current user.",
         ]
         if auth.registration {
@@ -170,20 +172,30 @@ struct AuthGenerator {
 
     /// `app/routers/auth.py`: the token route (OAuth2 password form), `me`, and `register`.
     func routes() -> GeneratedFile {
-        var m = PythonModule(header: generatedHeader, docstring: "Log in (OAuth2 password flow), who am I, and registration.")
+        var m = PythonModule(
+            header: generatedHeader, docstring: "Log in (OAuth2 password flow), refresh tokens, who am I, and registration.")
+        m.imports.module("uuid")
+        m.imports.from("datetime", import: "datetime", "timedelta", "timezone")
         m.imports.from("typing", import: "Annotated", "Literal")
         m.imports.from("fastapi", import: "APIRouter", "Depends", "HTTPException", "Request")
         m.imports.from("fastapi.security", import: "OAuth2PasswordRequestForm")
-        m.imports.from("pydantic", import: "BaseModel")
-        m.imports.from("sqlalchemy", import: "select")
+        m.imports.from("pydantic", import: "BaseModel", "ConfigDict", "Field")
+        m.imports.from("sqlalchemy", import: "select", "update")
+        m.imports.from("sqlalchemy.ext.asyncio", import: "AsyncSession")
         m.imports.from("app.auth", import: "CurrentUser")
         m.imports.from("app.config", import: "settings")
         m.imports.from("app.crud", import: "\(user.module) as \(user.module)_crud")
         m.imports.from("app.db", import: "SessionDep")
         m.imports.from("app.problems", import: "problem_responses")
         m.imports.from("app.schemas.\(user.module)", import: "\(auth.user)Read")
-        m.imports.from("app.security", import: "DUMMY_HASH", "LoginThrottle", "create_access_token", "verify_password")
+        m.imports.from(
+            "app.security", import: "DUMMY_HASH", "LoginThrottle", "create_access_token", "new_refresh_token", "refresh_token_hash",
+            "verify_password")
         FastAPIAppGenerator.importModel(auth.user, into: &m.imports)
+        FastAPIAppGenerator.importModel(AuthConfig.refreshTokenEntity, into: &m.imports)
+        let tokens = PythonNames.entityClass(AuthConfig.refreshTokenEntity)
+        let keyType = PythonRenderer.flat(types.pythonType(keyColumn.type, imports: &m.imports))
+        let owner = "user_" + keyColumn.name
         let login = column(field: auth.login).map { user.attribute($0) } ?? auth.login
         let hash = user.passwordColumn.map { user.attribute($0) } ?? auth.password
         var text = """
@@ -193,7 +205,32 @@ struct AuthGenerator {
 
             class Token(BaseModel):
                 access_token: str
+                refresh_token: str
                 token_type: Literal["bearer"] = "bearer"
+
+
+            class Refresh(BaseModel):
+                model_config = ConfigDict(extra="forbid")
+
+                refresh_token: str = Field(max_length=200, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+            UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
+
+
+            def issue(session: AsyncSession, user_id: \(keyType), family: str | None = None) -> Token:
+                \"\"\"An access token, and a refresh token stored by its hash in `family`.\"\"\"
+                token, hashed = new_refresh_token()
+                expires = datetime.now(timezone.utc) + timedelta(days=settings.refresh_token_days)
+                session.add(
+                    \(tokens)(
+                        \(owner)=user_id,
+                        token_hash=hashed,
+                        family=family or str(uuid.uuid4()),
+                        expires_at=expires,
+                    )
+                )
+                return Token(access_token=create_access_token(str(user_id)), refresh_token=token)
 
 
             @router.post("/token", response_model=Token, responses=problem_responses(401, 422, 429, 503))
@@ -220,14 +257,43 @@ struct AuthGenerator {
                 if user is None or not valid:
                     throttle.failed(*keys)
                     raise HTTPException(
-                        status_code=401,
-                        detail="Wrong login or password",
-                        headers={"WWW-Authenticate": "Bearer"},
+                        status_code=401, detail="Wrong login or password", headers=UNAUTHORIZED
                     )
                 if new_hash is not None:  # stored under outdated parameters: upgraded
                     user.\(hash) = new_hash
                 throttle.succeeded(keys[0])
-                return Token(access_token=create_access_token(str(user.\(keyAttribute))))
+                return issue(session, user.\(keyAttribute))
+
+
+            @router.post("/refresh", response_model=Token, responses=problem_responses(401, 422, 503))
+            async def refresh(body: Refresh, session: SessionDep) -> Token:
+                \"\"\"New tokens for a refresh token, which cannot be used again: a second use means
+                it leaked, and revokes every token of its login.\"\"\"
+                now = datetime.now(timezone.utc)
+                statement = select(\(tokens)).where(
+                    \(tokens).token_hash == refresh_token_hash(body.refresh_token)
+                )
+                stored = await session.scalar(statement.with_for_update())
+                if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
+                    raise HTTPException(
+                        status_code=401,
+                        detail="Invalid or expired refresh token",
+                        headers=UNAUTHORIZED,
+                    )
+                if stored.used_at is not None:
+                    revoke = update(\(tokens)).where(
+                        \(tokens).family == stored.family,
+                        \(tokens).revoked_at.is_(None),
+                    )
+                    await session.execute(revoke.values(revoked_at=now))
+                    await session.commit()  # kept, although the request fails
+                    raise HTTPException(
+                        status_code=401,
+                        detail="Refresh token reused: login again",
+                        headers=UNAUTHORIZED,
+                    )
+                stored.used_at = now
+                return issue(session, stored.\(owner), stored.family)
 
 
             @router.get("/me", response_model=\(auth.user)Read, responses=problem_responses(401, 503))
@@ -312,6 +378,26 @@ struct AuthGenerator {
                     assert me.json()[\(PythonRenderer.quote(keyField))] == key
                     forged = {"Authorization": "Bearer not-a-token"}
                     assert (await client.get("/api/v1/auth/me", headers=forged)).status_code == 401
+
+
+                async def test_refresh_tokens_rotate_and_a_reused_one_revokes_its_login(
+                    client: httpx.AsyncClient,
+                ) -> None:
+                    created = await factories.create_\(snake)(client)
+                    key = created[\(PythonRenderer.quote(keyField))]
+                    url = f"\(path)/{key}"
+                    assert (await client.patch(url, json={"password": PASSWORD})).status_code == 200
+                    form = {"username": created[\(PythonRenderer.quote(auth.login))], "password": PASSWORD}
+                    first = (await client.post("/api/v1/auth/token", data=form)).json()
+                    body = {"refresh_token": first["refresh_token"]}
+                    second = await client.post("/api/v1/auth/refresh", json=body)
+                    assert second.status_code == 200, second.text
+                    assert second.json()["refresh_token"] != first["refresh_token"]
+                    reused = await client.post("/api/v1/auth/refresh", json=body)
+                    assert reused.status_code == 401, reused.text
+                    newest = {"refresh_token": second.json()["refresh_token"]}
+                    revoked = await client.post("/api/v1/auth/refresh", json=newest)
+                    assert revoked.status_code == 401, "the whole login is revoked"
                 """)
         ]
         let text = PythonRenderer().render(m)

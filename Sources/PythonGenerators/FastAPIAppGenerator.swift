@@ -16,7 +16,7 @@ struct FastAPIAppGenerator {
         self.database = database
         self.types = SQLAlchemyTypeMapping(schema: schema)
         self.pydantic = PydanticSchemasGenerator(schema: schema)
-        self.views = schema.tables.filter { !$0.isJoinTable && $0.primaryKey != nil }.map { EntityView(schema: schema, table: $0) }
+        self.views = schema.entityTables.filter { $0.primaryKey != nil }.map { EntityView(schema: schema, table: $0) }
     }
 
     func generate() -> [GeneratedFile] { jobs().flatMap { $0() } }

@@ -93,7 +93,7 @@ struct ProjectFilesGenerator {
     }
 
     func readme() -> GeneratedFile {
-        let routes = schema.tables.filter { !$0.isJoinTable && $0.primaryKey != nil }.map { table -> String in
+        let routes = schema.entityTables.filter { $0.primaryKey != nil }.map { table -> String in
             let view = EntityView(schema: schema, table: table)
             return "- `/api/v1\(view.routePrefix)/`: \(view.entity)"
         }.joined(separator: "\n")

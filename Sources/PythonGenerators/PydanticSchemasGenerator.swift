@@ -25,7 +25,7 @@ struct PydanticSchemasGenerator {
 
     /// The shared modules (refs, package), then one job per entity module.
     func jobs() -> [FileJob] {
-        let views = schema.tables.filter { !$0.isJoinTable }.map { EntityView(schema: schema, table: $0) }
+        let views = schema.entityTables.map { EntityView(schema: schema, table: $0) }
         var jobs: [FileJob] = [{ [refs(views), package(views)] }]
         for view in views {
             jobs.append { [entityModule(view)] }

@@ -11,7 +11,7 @@ struct TestsGenerator {
     init(schema: Schema) {
         self.schema = schema
         self.samples = SampleValues(schema: schema)
-        self.views = schema.tables.filter { !$0.isJoinTable && $0.primaryKey != nil }.map { EntityView(schema: schema, table: $0) }
+        self.views = schema.entityTables.filter { $0.primaryKey != nil }.map { EntityView(schema: schema, table: $0) }
     }
 
     func generate() -> [GeneratedFile] { jobs().flatMap { $0() } }

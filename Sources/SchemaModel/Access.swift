@@ -21,6 +21,13 @@ public struct AuthConfig: Codable, Equatable, Sendable {
     }
 }
 
+extension AuthConfig {
+    /// The table of refresh tokens that `auth:` adds (rotated on every use; a reused one revokes
+    /// its family), and its entity.
+    public static let refreshTokenTable = "auth_refresh_token"
+    public static let refreshTokenEntity = "AuthRefreshToken"
+}
+
 /// Who may do one operation: anyone, any logged-in user, the row's owner, or users with one of `roles`.
 public struct AccessRule: Codable, Equatable, Sendable {
     public var anyone: Bool

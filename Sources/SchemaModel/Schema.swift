@@ -40,6 +40,10 @@ public struct Schema: Codable, Equatable, Sendable {
 
     public func table(forEntity entity: String) -> Table? { tables.first { $0.entity == entity } }
 
+    /// The tables of the schema's own entities: those the API serves (not join tables, nor the
+    /// tables a feature adds, `Table.managedBy`).
+    public var entityTables: [Table] { tables.filter { !$0.isJoinTable && $0.managedBy == nil } }
+
     public func enumType(named name: String) -> EnumType? { enums.first { $0.name == name } }
 
     /// The columns that store enum `name` as the enum (not through a native type on `dialect`).
@@ -88,6 +92,9 @@ public struct Table: Codable, Equatable, Sendable {
     public var mongo: MongoOptions?
     /// Who may read and write the entity's rows (when the schema has `auth:`).
     public var access: EntityAccess?
+    /// The feature that adds this table (`auth`: the refresh tokens): not one of the schema's own
+    /// entities, so it has a model and migrations but no API of its own.
+    public var managedBy: String?
 
     public init(
         name: String, entity: String?, comment: String? = nil, renamedFrom: String? = nil, columns: [Column],

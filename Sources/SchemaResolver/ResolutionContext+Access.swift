@@ -29,7 +29,48 @@ extension ResolutionContext {
             guard let entity = tables[t].entity, let i = entityIndex[entity] else { continue }
             tables[t].access = resolveEntityAccess(entities[i], table: tables[t], auth: auth, roles: roles)
         }
+        guard let user = tables.first(where: { $0.entity == auth.user }), let tokens = refreshTokenTable(user: user) else { return nil }
+        if tables.contains(where: { $0.name == tokens.name || $0.entity == tokens.entity }) {
+            diagnostics.error(
+                "'auth' adds the table \(tokens.name) (entity \(tokens.entity ?? "")) for refresh tokens, and the schema has one of that name: rename yours",
+                at: decl.location)
+            return nil
+        }
+        tables.append(tokens)
         return auth
+    }
+
+    /// The refresh tokens of `user`: the hash of each token (never the token), its family (the
+    /// tokens rotated from one login), when it expires, when it was used, when it was revoked.
+    func refreshTokenTable(user: Table) -> Table? {
+        guard let key = user.primaryKey?.columns.first, let keyColumn = user.column(named: key) else { return nil }
+        let name = AuthConfig.refreshTokenTable
+        let owner = "user_" + key
+        var table = Table(
+            name: name, entity: AuthConfig.refreshTokenEntity,
+            comment: "Refresh tokens of 'auth' (hashes): rotated on every use, a reused one revokes its family.",
+            columns: [
+                Column(name: "id", type: .bigint, autoincrement: true),
+                Column(name: owner, type: keyColumn.type),
+                Column(name: "token_hash", type: .string(length: 64)),
+                Column(name: "family", type: .string(length: 36)),
+                Column(name: "expires_at", type: .datetime),
+                Column(name: "used_at", type: .datetime, nullable: true),
+                Column(name: "revoked_at", type: .datetime, nullable: true),
+            ],
+            primaryKey: PrimaryKey(name: convention.primaryKeyName(table: name), columns: ["id"]),
+            foreignKeys: [
+                ForeignKey(
+                    name: convention.foreignKeyName(table: name, columns: [owner], referredTable: user.name), columns: [owner],
+                    referencedTable: user.name, referencedColumns: [key], onDelete: .cascade)
+            ],
+            uniques: [UniqueConstraint(name: convention.uniqueName(table: name, columns: ["token_hash"]), columns: ["token_hash"])],
+            indexes: [
+                Index(name: convention.indexName(table: name, columns: ["family"]), columns: ["family"]),
+                Index(name: convention.indexName(table: name, columns: [owner]), columns: [owner]),
+            ])
+        table.managedBy = "auth"
+        return table
     }
 
     private func resolveAuth(_ decl: AuthDecl, tables: [Table]) -> AuthConfig? {

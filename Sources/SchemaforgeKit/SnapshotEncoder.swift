@@ -317,6 +317,10 @@ struct SnapshotJSONWriter {
         array(table.foreignKeys) { $0.write($1) }
         key("indexes")
         array(table.indexes) { $0.write($1) }
+        if let managedBy = table.managedBy {
+            key("managedBy")
+            string(managedBy)
+        }
         if let mongo = table.mongo {
             key("mongo")
             open(UInt8(ascii: "{"))

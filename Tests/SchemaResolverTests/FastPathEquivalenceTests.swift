@@ -378,7 +378,7 @@ struct FastPathEquivalenceTests {
                 table,
                 [
                     "name", "entity", "comment", "renamedFrom", "columns", "primaryKey", "foreignKeys", "uniques",
-                    "checks", "indexes", "relations", "mongo", "access",
+                    "checks", "indexes", "relations", "mongo", "access", "managedBy",
                 ]
             ),
             (
@@ -617,6 +617,7 @@ enum Corpus {
             tables[tables.count - 1].access = EntityAccess(
                 owner: n % 2 == 0 ? text() : nil, read: AccessRule(anyone: true), create: AccessRule(authenticated: true, roles: [text(), text()]),
                 update: AccessRule(owner: true), delete: AccessRule(roles: []))
+            tables[tables.count - 1].managedBy = n % 2 == 0 ? text() : nil
         }
         let enums = [
             EnumType(

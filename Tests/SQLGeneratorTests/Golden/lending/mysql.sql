@@ -36,6 +36,19 @@ CREATE TABLE `user` (
     CONSTRAINT uq_user_email UNIQUE (email)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE auth_refresh_token (
+    id BIGINT NOT NULL AUTO_INCREMENT,
+    user_id INT NOT NULL,
+    token_hash VARCHAR(64) NOT NULL,
+    family VARCHAR(36) NOT NULL,
+    expires_at DATETIME(6) NOT NULL,
+    used_at DATETIME(6),
+    revoked_at DATETIME(6),
+    CONSTRAINT pk_auth_refresh_token PRIMARY KEY (id),
+    CONSTRAINT uq_auth_refresh_token_token_hash UNIQUE (token_hash),
+    CONSTRAINT fk_auth_refresh_token_user_id_user FOREIGN KEY (user_id) REFERENCES `user` (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='Refresh tokens of ''auth'' (hashes): rotated on every use, a reused one revokes its family.';
+
 CREATE TABLE loan (
     id INT NOT NULL AUTO_INCREMENT,
     due DATE NOT NULL,
@@ -60,6 +73,10 @@ CREATE TABLE review (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE INDEX ix_shelf_books_book_id ON shelf_books (book_id);
+
+CREATE INDEX ix_auth_refresh_token_family ON auth_refresh_token (family);
+
+CREATE INDEX ix_auth_refresh_token_user_id ON auth_refresh_token (user_id);
 
 CREATE INDEX ix_loan_book_id ON loan (book_id);
 

@@ -39,6 +39,20 @@ CREATE TABLE "user" (
     CONSTRAINT ck_user_role CHECK (role IN ('reader', 'librarian'))
 );
 
+-- Refresh tokens of 'auth' (hashes): rotated on every use, a reused one revokes its family.
+CREATE TABLE auth_refresh_token (
+    id INTEGER NOT NULL,
+    user_id INTEGER NOT NULL,
+    token_hash VARCHAR(64) NOT NULL,
+    family VARCHAR(36) NOT NULL,
+    expires_at DATETIME NOT NULL,
+    used_at DATETIME,
+    revoked_at DATETIME,
+    CONSTRAINT pk_auth_refresh_token PRIMARY KEY (id),
+    CONSTRAINT uq_auth_refresh_token_token_hash UNIQUE (token_hash),
+    CONSTRAINT fk_auth_refresh_token_user_id_user FOREIGN KEY (user_id) REFERENCES "user" (id) ON DELETE CASCADE
+);
+
 CREATE TABLE loan (
     id INTEGER NOT NULL,
     due DATE NOT NULL,
@@ -63,6 +77,10 @@ CREATE TABLE review (
 );
 
 CREATE INDEX ix_shelf_books_book_id ON shelf_books (book_id);
+
+CREATE INDEX ix_auth_refresh_token_family ON auth_refresh_token (family);
+
+CREATE INDEX ix_auth_refresh_token_user_id ON auth_refresh_token (user_id);
 
 CREATE INDEX ix_loan_book_id ON loan (book_id);
 

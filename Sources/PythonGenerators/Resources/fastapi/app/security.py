@@ -1,6 +1,9 @@
-"""Passwords (Argon2, with pwdlib), access tokens (JWT, with PyJWT) and login throttling."""
+"""Passwords (Argon2, with pwdlib), access tokens (JWT, with PyJWT), refresh tokens and
+login throttling."""
 
+import hashlib
 import math
+import secrets
 import time
 from collections import deque
 from datetime import datetime, timedelta, timezone
@@ -53,6 +56,16 @@ def token_subject(token: str) -> str | None:
         return None
     subject = claims.get("sub")
     return subject if isinstance(subject, str) else None
+
+
+def new_refresh_token() -> tuple[str, str]:
+    """A refresh token and its hash: only the hash is stored."""
+    token = secrets.token_urlsafe(32)
+    return token, refresh_token_hash(token)
+
+
+def refresh_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class LoginThrottle:

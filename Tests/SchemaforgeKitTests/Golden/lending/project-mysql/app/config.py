@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     jwt_secret: str = DEVELOPMENT_SECRET
     jwt_algorithm: str = "HS256"
     access_token_minutes: int = 15
+    refresh_token_days: int = 14
     # Failed logins allowed per login and per client address in the window, then 429.
     login_attempts: int = 5
     login_window_seconds: float = 300.0

@@ -12,6 +12,9 @@ class Constraint(NamedTuple):
 
 
 CONSTRAINTS: dict[str, Constraint] = {
+    "pk_auth_refresh_token": Constraint("unique", ("id",)),
+    "uq_auth_refresh_token_token_hash": Constraint("unique", ("token_hash",)),
+    "fk_auth_refresh_token_user_id_user": Constraint("foreign_key", ("user_id",)),
     "pk_book": Constraint("unique", ("id",)),
     "uq_book_isbn": Constraint("unique", ("isbn",)),
     "ck_book_copies_range": Constraint("check", ("copies",)),

@@ -35,3 +35,23 @@ async def test_login_me_and_bad_tokens(client: httpx.AsyncClient) -> None:
     assert me.json()["id"] == key
     forged = {"Authorization": "Bearer not-a-token"}
     assert (await client.get("/api/v1/auth/me", headers=forged)).status_code == 401
+
+
+async def test_refresh_tokens_rotate_and_a_reused_one_revokes_its_login(
+    client: httpx.AsyncClient,
+) -> None:
+    created = await factories.create_user(client)
+    key = created["id"]
+    url = f"/api/v1/users/{key}"
+    assert (await client.patch(url, json={"password": PASSWORD})).status_code == 200
+    form = {"username": created["email"], "password": PASSWORD}
+    first = (await client.post("/api/v1/auth/token", data=form)).json()
+    body = {"refresh_token": first["refresh_token"]}
+    second = await client.post("/api/v1/auth/refresh", json=body)
+    assert second.status_code == 200, second.text
+    assert second.json()["refresh_token"] != first["refresh_token"]
+    reused = await client.post("/api/v1/auth/refresh", json=body)
+    assert reused.status_code == 401, reused.text
+    newest = {"refresh_token": second.json()["refresh_token"]}
+    revoked = await client.post("/api/v1/auth/refresh", json=newest)
+    assert revoked.status_code == 401, "the whole login is revoked"

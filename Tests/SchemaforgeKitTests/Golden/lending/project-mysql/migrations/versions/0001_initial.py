@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import mysql
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -72,6 +73,62 @@ def upgrade() -> None:
         sa.UniqueConstraint("email", name=op.f("uq_user_email")),
     )
     op.create_table(
+        "auth_refresh_token",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            sa.Identity(),
+            nullable=False,
+        ),
+        sa.Column("user_id", sa.Integer, nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column("family", sa.String(36), nullable=False),
+        sa.Column(
+            "expires_at",
+            sa.DateTime(timezone=True).with_variant(
+                mysql.DATETIME(fsp=6), "mysql", "mariadb"
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "used_at",
+            sa.DateTime(timezone=True).with_variant(
+                mysql.DATETIME(fsp=6), "mysql", "mariadb"
+            ),
+            nullable=True,
+        ),
+        sa.Column(
+            "revoked_at",
+            sa.DateTime(timezone=True).with_variant(
+                mysql.DATETIME(fsp=6), "mysql", "mariadb"
+            ),
+            nullable=True,
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_auth_refresh_token")),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user.id"],
+            name=op.f("fk_auth_refresh_token_user_id_user"),
+            ondelete="CASCADE",
+        ),
+        sa.UniqueConstraint(
+            "token_hash", name=op.f("uq_auth_refresh_token_token_hash")
+        ),
+        comment="Refresh tokens of 'auth' (hashes): rotated on every use, a reused one revokes its family.",
+    )
+    op.create_index(
+        op.f("ix_auth_refresh_token_family"),
+        "auth_refresh_token",
+        ["family"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_auth_refresh_token_user_id"),
+        "auth_refresh_token",
+        ["user_id"],
+        unique=False,
+    )
+    op.create_table(
         "loan",
         sa.Column("id", sa.Integer, sa.Identity(), nullable=False),
         sa.Column("due", sa.Date, nullable=False),
@@ -128,4 +185,5 @@ def downgrade() -> None:
     op.drop_table("review")
     op.drop_table("book")
     op.drop_table("shelf")
+    op.drop_table("auth_refresh_token")
     op.drop_table("user")

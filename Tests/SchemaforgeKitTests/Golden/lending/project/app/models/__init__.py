@@ -2,6 +2,7 @@
 """The SQLAlchemy models; importing this package registers every table."""
 
 from app.models import associations
+from app.models.auth_refresh_token import AuthRefreshToken
 from app.models.base import NAMING_CONVENTION, Base
 from app.models.book import Book
 from app.models.enums import Role
@@ -12,6 +13,7 @@ from app.models.user import User
 
 __all__ = [
     "NAMING_CONVENTION",
+    "AuthRefreshToken",
     "Base",
     "Book",
     "Loan",
