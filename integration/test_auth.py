@@ -230,6 +230,17 @@ def test_every_route_for_every_actor_follows_the_schemas_access(
             assert client.get(f"{API}/books/1%20OR%201=1").status_code == 422
             assert app.sql("SELECT COUNT(*) FROM book") == before
 
+            # A bcrypt hash (imported from an older system) logs in, and is replaced by an Argon2 one.
+            from pwdlib import PasswordHash
+            from pwdlib.hashers.bcrypt import BcryptHasher
+
+            legacy = PasswordHash((BcryptHasher(),)).hash("bob-password")
+            app.sql(f"UPDATE {table} SET password_hash = :h WHERE id = :id", h=legacy, id=bob.id)
+            upgraded = client.post(f"{API}/auth/token", data={"username": "bob@example.com", "password": "bob-password"})
+            assert upgraded.status_code == 200, upgraded.text
+            (stored,) = app.sql(f"SELECT password_hash FROM {table} WHERE id = :id", id=bob.id)
+            assert stored[0].startswith("$argon2id$"), stored
+
             # Refresh tokens: stored as hashes, rotated on use; a reused one revokes its whole login.
             form = {"username": "alice@example.com", "password": "alice-password"}
             pair = client.post(f"{API}/auth/token", data=form).json()

@@ -19,7 +19,7 @@ struct ProjectFilesGenerator {
     static let sqliteDriver = "aiosqlite>=0.22,<0.23"
 
     /// With `auth:`: Argon2 password hashes, JWTs, and the token route's form.
-    static let authDependencies = ["pwdlib[argon2]>=0.4.2,<0.5", "pyjwt>=2.12,<3", "python-multipart>=0.0.34,<0.1"]
+    static let authDependencies = ["pwdlib[argon2,bcrypt]>=0.4.2,<0.5", "pyjwt>=2.12,<3", "python-multipart>=0.0.34,<0.1"]
 
     /// With encrypted fields: AES-GCM.
     static let encryptionDependency = "cryptography>=51,<52"

@@ -12,10 +12,13 @@ import jwt
 from pwdlib import PasswordHash
 from pwdlib.exceptions import UnknownHashError
 from pwdlib.hashers.argon2 import Argon2Hasher
+from pwdlib.hashers.bcrypt import BcryptHasher
 
 from app.config import settings
 
-password_hash = PasswordHash((Argon2Hasher(),))
+# New hashes are Argon2; bcrypt hashes (imported from an older system) still verify, and
+# are replaced by an Argon2 hash at the next login.
+password_hash = PasswordHash((Argon2Hasher(), BcryptHasher()))
 # Checked when a login is unknown: it costs the time a wrong password costs.
 DUMMY_HASH = password_hash.hash("not a password of anyone")
 
