@@ -222,6 +222,16 @@ extension ResolutionContext {
             }
             access[operation.value] = rule
         }
+        if decl.name.value == auth.user {
+            let open = [AccessOperation.create, .update, .delete].filter { access[$0].anyone || access[$0].authenticated }
+            if !open.isEmpty {
+                let what = open.map(\.rawValue).joined(separator: ", ")
+                diagnostics.warning(
+                    "any logged-in user may \(what) any \(auth.user), password\(auth.role == nil ? "" : " and role") included: "
+                        + "give these operations of '\(auth.user)' a role in 'access' (registration does not need them)",
+                    at: decl.accessLocation ?? decl.name.location)
+            }
+        }
         return access
     }
 }

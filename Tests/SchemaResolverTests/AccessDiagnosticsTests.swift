@@ -17,6 +17,7 @@ final class AccessDiagnosticsTests: XCTestCase {
                       handle: {type: string, length: 40, unique: true}
                       secret: {type: string, length: 200}
                       role: {type: Role, default: member}
+                    access: {create: admin, update: admin, delete: admin}
                   Note:
                     owner: writer
                     fields:
@@ -125,6 +126,10 @@ final class AccessDiagnosticsTests: XCTestCase {
                     access: {read: [ownr, admn], create: [owner], update: [everyone]}
                 """),
             [
+                .warning(
+                    6, 3,
+                    "any logged-in user may create, update, delete any Account, password and role included: give these operations of 'Account' a role in 'access' (registration does not need them)"
+                ),
                 .error(12, 12, "owner 'author' is not a relation of 'Note'"),
                 .error(18, 21, "unknown access 'ownr': expected public, authenticated, owner or a role (member, admin); did you mean 'owner'?"),
                 .error(18, 27, "unknown access 'admn': expected public, authenticated, owner or a role (member, admin); did you mean 'admin'?"),
@@ -153,6 +158,10 @@ final class AccessDiagnosticsTests: XCTestCase {
                     access: {read: [owner, admin]}
                 """),
             [
+                .warning(
+                    4, 3,
+                    "any logged-in user may create, update, delete any Account, password included: give these operations of 'Account' a role in 'access' (registration does not need them)"
+                ),
                 .error(9, 12, "owner 'topic' must be a many_to_one relation to the auth user 'Account'"),
                 .error(
                     14, 28,
@@ -203,6 +212,27 @@ final class AccessDiagnosticsTests: XCTestCase {
                 .error(
                     7, 67, "encrypted field 'phone' cannot have 'default': the database only sees ciphertext (a new one each write)"),
                 .error(8, 50, "encrypted field 'ssn' cannot be in an index: the database only sees ciphertext"),
+            ])
+    }
+
+    func testAnOpenAuthUserIsAWarningAtItsAccess() {
+        assertDiagnostics(
+            .yaml(
+                """
+                schema: 1
+                auth: {user: Account, login: handle, password: secret}
+                entities:
+                  Account:
+                    fields:
+                      handle: {type: string, length: 40, unique: true}
+                      secret: text
+                    access: {read: public, update: authenticated, delete: authenticated}
+                """),
+            [
+                .warning(
+                    8, 13,
+                    "any logged-in user may create, update, delete any Account, password included: give these operations of 'Account' a role in 'access' (registration does not need them)"
+                )
             ])
     }
 }
