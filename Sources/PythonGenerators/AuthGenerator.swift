@@ -54,7 +54,7 @@ struct AuthGenerator {
             lines.append("- `POST /api/v1/auth/register`: the \(auth.user) fields, with `password` in place of the hash.")
             if let role = auth.role { lines.append("  The `\(role)` keeps its default: a client never chooses it.") }
         }
-        if let role = auth.role { lines.append("- The first privileged user: register, then set its `\(role)` in the database.") }
+        if auth.role != nil { lines.append("- The first privileged user: register, then `python -m app.set_role <login> <role>`.") }
         lines += [
             "- Passwords are stored as Argon2 hashes and never returned. After `LOGIN_ATTEMPTS` failed",
             "  logins per login or client address within `LOGIN_WINDOW_SECONDS`, logins answer 429.",
@@ -77,7 +77,7 @@ struct AuthGenerator {
     }
 
     func generate() -> [GeneratedFile] {
-        [FixedModules.file("app/security.py", target: FixedModules.fastapi), dependencies(), routes(), tests()]
+        [FixedModules.file("app/security.py", target: FixedModules.fastapi), dependencies(), routes(), tests()] + (setRole().map { [$0] } ?? [])
     }
 
     private var keyColumn: Column { user.keyColumns[0] }
@@ -168,6 +168,55 @@ struct AuthGenerator {
                 """)
         ]
         return GeneratedFile(path: "app/auth.py", contents: PythonRenderer().render(m))
+    }
+
+    /// `app/set_role.py`: `python -m app.set_role <login> <role>`, for the first privileged user.
+    func setRole() -> GeneratedFile? {
+        guard let roleField = auth.role, let roleColumn = column(field: roleField), case let .enumeration(enumName) = roleColumn.type,
+            let loginColumn = column(field: auth.login)
+        else { return nil }
+        var m = PythonModule(
+            header: generatedHeader, docstring: "Gives a user a role: `python -m app.set_role <login> <role>` (the first privileged user).")
+        m.imports.module("asyncio")
+        m.imports.module("sys")
+        m.imports.from("sqlalchemy", import: "select")
+        m.imports.from("app.db", import: "SessionFactory", "engine")
+        let roles = PythonNames.enumClass(enumName)
+        m.imports.from("app.models.enums", import: roles)
+        FastAPIAppGenerator.importModel(auth.user, into: &m.imports)
+        m.body = [
+            .raw(
+                """
+                async def set_role(login: str, role: \(roles)) -> bool:
+                    \"\"\"Whether a \(auth.user) with this \(auth.login) exists (and now has the role).\"\"\"
+                    async with SessionFactory() as session, session.begin():
+                        statement = select(\(model)).where(\(model).\(user.attribute(loginColumn)) == login)
+                        user = await session.scalar(statement)
+                        if user is not None:
+                            user.\(user.attribute(roleColumn)) = role
+                    await engine.dispose()
+                    return user is not None
+
+
+                def main(arguments: list[str]) -> int:
+                    names = [role.value for role in \(roles)]
+                    if len(arguments) != 2 or arguments[1] not in names:
+                        usage = f"usage: python -m app.set_role LOGIN ROLE ({', '.join(names)})"
+                        print(usage, file=sys.stderr)
+                        return 2
+                    login, role = arguments
+                    if not asyncio.run(set_role(login, \(roles)(role))):
+                        print(f"no \(auth.user) with \(auth.login) {login!r}", file=sys.stderr)
+                        return 1
+                    print(f"{login} is now {role}")
+                    return 0
+
+
+                if __name__ == "__main__":
+                    sys.exit(main(sys.argv[1:]))
+                """)
+        ]
+        return GeneratedFile(path: "app/set_role.py", contents: PythonRenderer().render(m))
     }
 
     /// `app/routers/auth.py`: the token route (OAuth2 password form), `me`, and `register`.
