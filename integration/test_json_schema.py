@@ -156,6 +156,8 @@ KEY_LISTS = {
     "enumKeys": ("$defs", "enumSpec"),
     "mongoKeys": ("$defs", "mongoSpec"),
     "ttlKeys": ("$defs", "mongoTTL"),
+    "authKeys": ("$defs", "authSpec"),
+    "accessKeys": ("$defs", "entity", "properties", "access"),
 }
 
 
@@ -269,6 +271,7 @@ $schema: ../schema/schemaforge.schema.json
 schema: 1
 name: kitchen_sink
 comment: Every key of the format
+auth: {user: Account, login: email, password: password_hash, role: role, registration: true}
 enums:
   Role: [admin, editor, reader]
   Level: {values: [1, 2, 3], comment: Numeric-looking values are text, renamed_from: {'3': '4'}}
@@ -279,8 +282,11 @@ entities:
     comment: An account
     renamed_from: Customer
     mongo: {collection: accounts, additional_properties: false, ttl: {field: created, seconds: 86400}, text: [name, bio]}
+    access: {read: authenticated, create: admin, update: [admin], delete: admin}
     fields:
       id: {type: int, primary_key: true, autoincrement: true}
+      password_hash: text
+      note: {type: string, length: 500, nullable: true, encrypted: true}
       email: {type: string, length: 320, unique: true, pattern: '^[^@]+@[^@]+$', min_length: 3}
       handle: {type: "string(40)", index: true, column: handle_text, renamed_from: nick}
       name: string(200)
@@ -329,6 +335,8 @@ entities:
       holder: {to: Account, nullable: false, on_delete: cascade, back: badges}
   Membership:
     primary_key: [account, team]
+    owner: account
+    access: {read: [owner, admin], create: public}
     fields:
       joined_on: {type: date, default: now}
     relations:
@@ -351,11 +359,13 @@ entities:
 def keys_used(document: dict[str, Any]) -> dict[str, set[str]]:
     used: dict[str, set[str]] = {name: set() for name in KEY_LISTS}
     used["topKeys"] |= set(document)
+    used["authKeys"] |= set(document.get("auth") or {})
     for value in document.get("enums", {}).values():
         if isinstance(value, dict):
             used["enumKeys"] |= set(value)
     for entity in document["entities"].values():
         used["entityKeys"] |= set(entity)
+        used["accessKeys"] |= set(entity.get("access") or {})
         for field in entity.get("fields", {}).values():
             if isinstance(field, dict):
                 used["fieldKeys"] |= set(field)

@@ -282,7 +282,9 @@ struct AuthGenerator {
                 return Token(access_token=create_access_token(str(user_id)), refresh_token=token)
 
 
-            @router.post("/token", response_model=Token, responses=problem_responses(401, 422, 429, 503))
+            @router.post(
+                "/token", response_model=Token, responses=problem_responses(400, 401, 413, 422, 429, 503)
+            )
             async def login(
                 form: Annotated[OAuth2PasswordRequestForm, Depends()],
                 request: Request,
@@ -314,7 +316,9 @@ struct AuthGenerator {
                 return issue(session, user.\(keyAttribute))
 
 
-            @router.post("/refresh", response_model=Token, responses=problem_responses(401, 422, 503))
+            @router.post(
+                "/refresh", response_model=Token, responses=problem_responses(400, 401, 413, 422, 503)
+            )
             async def refresh(body: Refresh, session: SessionDep) -> Token:
                 \"\"\"New tokens for a refresh token, which cannot be used again: a second use means
                 it leaked, and revokes every token of its login.\"\"\"

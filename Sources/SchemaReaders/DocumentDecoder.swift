@@ -32,7 +32,8 @@ struct DocumentDecoder {
     static let mongoKeys: KeySpec = ["collection", "additional_properties", "ttl", "text"]
     static let ttlKeys: KeySpec = ["field", "seconds"]
     static let authKeys: KeySpec = ["user", "login", "password", "role", "registration"]
-    static let accessKeys = KeySpec(AccessOperation.allCases.map(\.rawValue))
+    /// The operations of `access:` (`AccessOperation`).
+    static let accessKeys: KeySpec = ["read", "create", "update", "delete"]
     /// Keys that say the same thing: giving both is an error, not a silent choice.
     static let synonyms = [
         ("nullable", "optional"), ("length", "max_length"), ("column", "columns"), ("expressions", "expression"),
