@@ -283,7 +283,9 @@ struct AuthGenerator {
 
 
             @router.post(
-                "/token", response_model=Token, responses=problem_responses(400, 401, 413, 422, 429, 503)
+                "/token",
+                response_model=Token,
+                responses=problem_responses(400, 401, 413, 422, 429, 503),
             )
             async def login(
                 form: Annotated[OAuth2PasswordRequestForm, Depends()],
@@ -317,7 +319,9 @@ struct AuthGenerator {
 
 
             @router.post(
-                "/refresh", response_model=Token, responses=problem_responses(400, 401, 413, 422, 503)
+                "/refresh",
+                response_model=Token,
+                responses=problem_responses(400, 401, 413, 422, 503),
             )
             async def refresh(body: Refresh, session: SessionDep) -> Token:
                 \"\"\"New tokens for a refresh token, which cannot be used again: a second use means

@@ -63,9 +63,9 @@ def issue(session: AsyncSession, user_id: int, family: str | None = None) -> Tok
 
 
 @router.post(
-    "/token", response_model=Token, responses=problem_responses(
-        400, 401, 413, 422, 429, 503
-    )
+    "/token",
+    response_model=Token,
+    responses=problem_responses(400, 401, 413, 422, 429, 503),
 )
 async def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
@@ -99,9 +99,9 @@ async def login(
 
 
 @router.post(
-    "/refresh", response_model=Token, responses=problem_responses(
-        400, 401, 413, 422, 503
-    )
+    "/refresh",
+    response_model=Token,
+    responses=problem_responses(400, 401, 413, 422, 503),
 )
 async def refresh(body: Refresh, session: SessionDep) -> Token:
     """New tokens for a refresh token, which cannot be used again: a second use means
