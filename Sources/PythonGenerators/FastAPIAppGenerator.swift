@@ -682,8 +682,9 @@ struct FastAPIAppGenerator {
             lines.append("        async with session.begin_nested():")
             lines.append("            await session.execute(insert(\(joinName)).values(link))")
             lines.append("    except IntegrityError:")
-            lines.append("        # Another request linked them first; anything else is an error.")
-            lines.append("        if (await session.execute(exists)).first() is None:")
+            lines.append("        # Another request linked them first; anything else is an error. A locking")
+            lines.append("        # read sees the other commit where this transaction's snapshot (MySQL) does not.")
+            lines.append("        if (await session.execute(exists.with_for_update(read=True))).first() is None:")
             lines.append("            raise")
             lines += ["", ""]
             lines.append("async def remove_\(suffix)(\(signature)) -> None:")

@@ -94,8 +94,9 @@ async def add_shelve(session: AsyncSession, book_id: int, shelf_id: int) -> None
         async with session.begin_nested():
             await session.execute(insert(shelf_books).values(link))
     except IntegrityError:
-        # Another request linked them first; anything else is an error.
-        if (await session.execute(exists)).first() is None:
+        # Another request linked them first; anything else is an error. A locking
+        # read sees the other commit where this transaction's snapshot (MySQL) does not.
+        if (await session.execute(exists.with_for_update(read=True))).first() is None:
             raise
 
 

@@ -157,8 +157,9 @@ async def add_mentee(
         async with session.begin_nested():
             await session.execute(insert(employee_mentors).values(link))
     except IntegrityError:
-        # Another request linked them first; anything else is an error.
-        if (await session.execute(exists)).first() is None:
+        # Another request linked them first; anything else is an error. A locking
+        # read sees the other commit where this transaction's snapshot (MySQL) does not.
+        if (await session.execute(exists.with_for_update(read=True))).first() is None:
             raise
 
 
@@ -182,8 +183,9 @@ async def add_mentor(
         async with session.begin_nested():
             await session.execute(insert(employee_mentors).values(link))
     except IntegrityError:
-        # Another request linked them first; anything else is an error.
-        if (await session.execute(exists)).first() is None:
+        # Another request linked them first; anything else is an error. A locking
+        # read sees the other commit where this transaction's snapshot (MySQL) does not.
+        if (await session.execute(exists.with_for_update(read=True))).first() is None:
             raise
 
 
