@@ -118,7 +118,7 @@ def test_schemathesis_finds_nothing(
                     "--max-examples", str(EXAMPLES_PER_OPERATION),
                     "--seed", SEED,
                     "--generation-deterministic",
-                    "--max-time", os.environ.get("FUZZ_SECONDS", "30"),
+                    "--max-time", os.environ.get("FUZZ_SECONDS", "25"),
                     "--request-timeout", "30",
                     "--no-color",
                 ],
