@@ -11,8 +11,15 @@ struct AuthGenerator {
     let types: SQLAlchemyTypeMapping
 
     /// Nil when the schema has no `auth:` (or its user has no single-column key).
+    /// The refresh-token table's column for the user, as the resolver named it.
+    let refreshTokenOwner: String
+
     init?(schema: Schema) {
-        guard let auth = schema.auth, let table = schema.table(forEntity: auth.user), table.primaryKey?.columns.count == 1 else { return nil }
+        guard let auth = schema.auth, let table = schema.table(forEntity: auth.user), table.primaryKey?.columns.count == 1,
+            let owner = schema.table(named: AuthConfig.refreshTokenTable)?.foreignKeys.first(where: { $0.referencedTable == table.name })?
+                .columns.first
+        else { return nil }
+        self.refreshTokenOwner = owner
         self.schema = schema
         self.auth = auth
         self.user = EntityView(schema: schema, table: table)
@@ -244,7 +251,7 @@ struct AuthGenerator {
         FastAPIAppGenerator.importModel(AuthConfig.refreshTokenEntity, into: &m.imports)
         let tokens = PythonNames.entityClass(AuthConfig.refreshTokenEntity)
         let keyType = PythonRenderer.flat(types.pythonType(keyColumn.type, imports: &m.imports))
-        let owner = "user_" + keyColumn.name
+        let owner = refreshTokenOwner
         let login = column(field: auth.login).map { user.attribute($0) } ?? auth.login
         let hash = user.passwordColumn.map { user.attribute($0) } ?? auth.password
         var text = """

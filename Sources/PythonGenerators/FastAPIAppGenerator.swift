@@ -52,14 +52,15 @@ struct FastAPIAppGenerator {
     // MARK: Fixed modules
 
     func config() -> GeneratedFile {
-        file(
+        let security = SecuritySettings(schema: schema)
+        return file(
             "app/config.py", docstring: "Settings, from the environment or a .env file.",
             imports: {
                 $0.from("pydantic_settings", import: "BaseSettings", "SettingsConfigDict")
-                if SecuritySettings(schema: schema) != nil { $0.from("pydantic", import: "model_validator") }
+                if security != nil { $0.from("pydantic", import: "model_validator") }
             },
             body: Self.settings(
-                preamble: SecuritySettings(schema: schema)?.preamble,
+                preamble: security?.preamble,
                 fields: """
                         database_url: str = \(PythonRenderer.quote(database.defaultURL))
                         pool_size: int = 5
@@ -73,7 +74,7 @@ struct FastAPIAppGenerator {
                         # Larger request bodies answer 413 without being read.
                         max_body_bytes: int = 1_048_576
                         echo: bool = False
-                    """ + (SecuritySettings(schema: schema).map { "\n" + $0.fields } ?? "")))
+                    """ + (security.map { "\n" + $0.fields } ?? "")))
     }
 
     /// The body of `app/config.py`: a `Settings` class with these field lines (indented by 4).
