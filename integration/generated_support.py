@@ -1017,24 +1017,25 @@ class Api:
         return await self.request("GET", self.api(entity).url(row))
 
     async def all_rows(self, entity: Entity, **params: Any) -> tuple[list[dict[str, Any]], int]:
-        """Every row of the list endpoint (pages of 100) and the count it reports."""
+        """Every row of the list endpoint, page after page by `next_cursor` (pages of 100), and the count
+        every page reports (`count=true`): the same on every page, and the number of rows walked."""
         rows: list[dict[str, Any]] = []
         counts = set()
-        offset = 0
+        query = {**params, "limit": 100, "count": "true"}
         while True:
-            response = await self.request(
-                "GET", self.api(entity).prefix + "/", params={**params, "limit": 100, "offset": offset}
-            )
-            assert response.status_code == 200, f"list {entity.name} {params}: {response.status_code} {response.text}"
+            response = await self.request("GET", self.api(entity).prefix + "/", params=query)
+            assert response.status_code == 200, f"list {entity.name} {query}: {response.status_code} {response.text}"
             page = response.json()
-            assert set(page) == {"data", "count"}, f"list envelope of {entity.name}: {sorted(page)}"
+            assert set(page) == {"data", "next_cursor", "count"}, f"list envelope of {entity.name}: {sorted(page)}"
             counts.add(page["count"])
             rows += page["data"]
-            if len(page["data"]) < 100:
+            if page["next_cursor"] is None:
                 break
-            offset += 100
+            query = {**params, "limit": 100, "count": "true", "cursor": page["next_cursor"]}
         assert len(counts) == 1, f"count changed between pages of {entity.name}: {counts}"
-        return rows, counts.pop()
+        count = counts.pop()
+        assert count == len(rows), f"list {entity.name}: count {count}, {len(rows)} rows walked"
+        return rows, count
 
     def list_parameters(self, entity: Entity) -> dict[str, dict[str, Any]]:
         """Query parameters of the list route, from the app's OpenAPI document."""

@@ -58,7 +58,7 @@ struct EntityView {
     static let passwordInput = Column(
         name: "password", type: .string(length: 128), validation: Validation(minLength: 8, maxLength: 128))
 
-    func attribute(_ column: Column) -> String { PythonNames.attribute(column.field) }
+    func attribute(_ column: Column) -> String { PythonNames.attribute(column.field, in: table) }
 
     /// Columns a client sends on create: everything but autoincrement keys and `timestamps`; on
     /// the auth user, `password` in place of the hash.

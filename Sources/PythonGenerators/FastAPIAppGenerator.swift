@@ -26,7 +26,7 @@ struct FastAPIAppGenerator {
         var jobs: [FileJob] = [
             {
                 [config(), main(), routersPackage(), crudPackage(), params(), constraints()]
-                    + ["app/db.py", "app/errors.py", "app/limits.py"].map { FixedModules.file($0) }
+                    + ["app/db.py", "app/errors.py", "app/limits.py", "app/pages.py"].map { FixedModules.file($0) }
                     + ["app/problems.py", "app/fields.py"].map { FixedModules.file($0, target: FixedModules.fastapi) }
             }
         ]
@@ -344,7 +344,7 @@ struct FastAPIAppGenerator {
         [
             "APIRouter", "HTTPException", "Query", "Response", "Request", "ColumnElement", "InstrumentedAttribute",
             "LoaderOption", "Annotated", "Any", "SessionDep", "AsyncSession", "Sequence", "NotFoundError", "Session",
-            "problem_responses", "quote",
+            "problem_responses", "quote", "pages",
             // The MongoDB target's routers and CRUD modules.
             "AIOEngine", "ObjectId", "ObjectIdPath", "ObjectIdQuery", "OBJECT_ID_PATTERN", "EngineDep", "DuplicateKeyError",
             "ConflictError", "object_id", "to_api", "GENERATED", "REFERENCES", "SORT_PATTERN",
@@ -367,7 +367,7 @@ struct FastAPIAppGenerator {
         "select", "func", "delete", "insert", "cast", "selectinload", "quote", "HTTPException", "Response", "Request", "Query",
         "APIRouter", "SessionDep", "IntegrityError", "MissingReferenceError", "ReferenceCycleError", "CursorResult", "Any", "SORTABLE", "LOAD",
         "REFRESH", "SERVER_DEFAULTS", "NULLABLE_DEFAULTS", "URL_SAFE", "FILTERS", "router", "sa", "str", "int", "bool", "list", "set", "sorted",
-        "getattr", "setattr", "type", "limit", "offset", "sort", "key", "hooks", "link",
+        "getattr", "setattr", "type", "limit", "offset", "sort", "key", "hooks", "link", "pages", "keyset",
         // With `auth:`.
         "grant", "hash_password", "Depends", "Grant", "READ", "CREATE", "UPDATE", "DELETE",
     ]
@@ -425,7 +425,7 @@ struct FastAPIAppGenerator {
             var scratch = PythonImports()
             return pydantic.pythonLiteral(d, type: column.type, imports: &scratch) == nil
         }.map { view.attribute($0) }
-        let refresh = view.table.columns.map { view.attribute($0) } + view.loadedRelations.map { PythonNames.attribute($0.name) }
+        let refresh = view.table.columns.map { view.attribute($0) } + view.loadedRelations.map { PythonNames.attribute($0.name, in: view.table) }
         var lines: [String] = []
         lines.append("# Columns the database fills in when the client leaves them out.")
         let defaultsTuple =
@@ -487,7 +487,7 @@ struct FastAPIAppGenerator {
             // Loading the related objects must not flush the new object half-built.
             if !create.contains("    with session.no_autoflush:") { create.append("    with session.no_autoflush:") }
             create.append(
-                "        \(n.variable).\(PythonNames.attribute(relation.name)) = await _load_all(session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(PythonNames.idsField(relation.name)), \(PythonRenderer.quote(PythonNames.idsField(relation.name))))"
+                "        \(n.variable).\(PythonNames.attribute(relation.name, in: view.table)) = await _load_all(session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(PythonNames.idsField(relation.name)), \(PythonRenderer.quote(PythonNames.idsField(relation.name))))"
             )
         }
         create.append("    session.add(\(n.variable))")
@@ -517,7 +517,7 @@ struct FastAPIAppGenerator {
             let ids = PythonNames.idsField(relation.name)
             update.append("    if body.\(ids) is not None:")
             update.append(
-                "        \(n.variable).\(PythonNames.attribute(relation.name)) = await _load_all(session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(ids), \(PythonRenderer.quote(ids)))"
+                "        \(n.variable).\(PythonNames.attribute(relation.name, in: view.table)) = await _load_all(session, \(target), \(target).\(attributeName(key, in: relation.targetTable)), body.\(ids), \(PythonRenderer.quote(ids)))"
             )
         }
         update.append("    await session.flush()")
@@ -597,7 +597,7 @@ struct FastAPIAppGenerator {
             let attribute = view.attribute(column)
             lines.append("    if \(PythonRenderer.quote(attribute)) in data:")
             lines.append(
-                "        await _require(session, \(targetModel).\(PythonNames.attribute(referenced.field)), data[\(PythonRenderer.quote(attribute))], \(PythonRenderer.quote(column.field)))"
+                "        await _require(session, \(targetModel).\(PythonNames.attribute(referenced.field, in: target)), data[\(PythonRenderer.quote(attribute))], \(PythonRenderer.quote(column.field)))"
             )
         }
         if !lines.isEmpty {
@@ -696,7 +696,7 @@ struct FastAPIAppGenerator {
         return lines.joined(separator: "\n")
     }
 
-    func attributeName(_ column: Column, in table: String) -> String { PythonNames.attribute(column.field) }
+    func attributeName(_ column: Column, in table: String) -> String { PythonNames.attribute(column.field, inTable: table, of: schema) }
 
     func router(_ view: EntityView) -> GeneratedFile {
         let n = Names(view: view)
@@ -706,8 +706,9 @@ struct FastAPIAppGenerator {
         m.imports.from("typing", import: "Annotated", "Any")
         m.imports.from("urllib.parse", import: "quote")
         m.imports.from("fastapi", import: "APIRouter", "HTTPException", "Query", "Request", "Response")
-        m.imports.from("sqlalchemy", import: "ColumnElement", "func", "select")
+        m.imports.from("sqlalchemy", import: "ColumnElement", "select")
         m.imports.from("sqlalchemy.orm", import: "InstrumentedAttribute")
+        m.imports.from("app", import: "pages")
         m.imports.from("app.crud", import: "\(view.module) as \(view.module)_crud")
         m.imports.from("app.db", import: "SessionDep")
         m.imports.from("app.problems", import: "problem_responses")
@@ -734,7 +735,7 @@ struct FastAPIAppGenerator {
         var loads: [String] = []
         if !view.loadedRelations.isEmpty {
             m.imports.from("sqlalchemy.orm", import: "selectinload")
-            loads = view.loadedRelations.map { "selectinload(\(model).\(PythonNames.attribute($0.name)))" }
+            loads = view.loadedRelations.map { "selectinload(\(model).\(PythonNames.attribute($0.name, in: view.table)))" }
         }
         if !filters.isEmpty {
             // Filters: the query model's attribute -> the column it compares with.
@@ -748,11 +749,15 @@ struct FastAPIAppGenerator {
         out.append("")
         out.append("")
         // list
-        out.append("@router.get(\"/\", response_model=\(e)List, responses=\(guardRoute.responses([422, 503], .read)))")
+        // 400: a cursor the list did not issue.
+        out.append("@router.get(\"/\", response_model=\(e)List, responses=\(guardRoute.responses([400, 422, 503], .read)))")
         out.append(
             "async def list_\(PythonNames.plural(snake))(session: SessionDep, query: Annotated[\(e)Query, Query()]\(guardRoute.parameter(.read))) -> \(e)List:"
         )
-        out.append("    \"\"\"A page of \(e), filtered by indexed fields and sorted (`-field` descending).\"\"\"")
+        out.append("    \"\"\"A page of \(e), filtered by indexed fields and sorted (`-field` descending).")
+        out.append("")
+        out.append("    Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.")
+        out.append("    \"\"\"")
         out.append("    conditions: list[ColumnElement[bool]] = []")
         if !filters.isEmpty {
             out.append("    for name, column in FILTERS.items():")
@@ -763,20 +768,24 @@ struct FastAPIAppGenerator {
         let hooks = UserCodeGenerator.routerAlias(view)
         m.imports.from("app.hooks", import: "\(view.module) as \(hooks)")
         out.append("    statement = await \(hooks).filter_list(session, select(\(model)).where(*conditions))")
-        out.append("    total = await session.scalar(")
-        out.append("        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)")
-        out.append("    )")
-        out.append("    column = SORTABLE[query.sort.removeprefix(\"-\")]")
-        out.append("    order = column.desc() if query.sort.startswith(\"-\") else column.asc()")
-        let keyOrder = view.keyColumns.map { "\(model).\(view.attribute($0))" }.joined(separator: ", ")
+        out.append("    total = await pages.count(session, statement) if query.count else None")
+        let keyColumns = view.keyColumns.map { "\(model).\(view.attribute($0))" }.joined(separator: ", ")
+        out.append("    keyset = pages.Keyset(SORTABLE, query.sort, [\(keyColumns)])")
+        out.append("    if query.cursor is not None:")
+        out.append("        statement = statement.where(keyset.after(query.cursor))")
+        out.append("    # One row more than the page tells whether there is a next one.")
         out.append("    stmt = (")
-        out.append("        statement.order_by(order, \(keyOrder))")
+        out.append("        statement.order_by(*keyset.order())")
         out.append("        .offset(query.offset)")
-        out.append("        .limit(query.limit)")
+        out.append("        .limit(query.limit + 1)")
         out.append("        .options(*LOAD)")
         out.append("    )")
         out.append("    rows = (await session.scalars(stmt)).all()")
-        out.append("    return \(e)List(data=[\(e)Read.model_validate(row) for row in rows], count=total or 0)")
+        out.append("    return \(e)List(")
+        out.append("        data=[\(e)Read.model_validate(row) for row in rows[: query.limit]],")
+        out.append("        next_cursor=keyset.next_cursor(rows, query.limit),")
+        out.append("        count=total,")
+        out.append("    )")
         out.append("")
         out.append("")
         // get helper
@@ -908,7 +917,7 @@ struct FastAPIAppGenerator {
     }
 
     /// Query parameters of every list route, before the filters.
-    static let pageParameters = ["limit", "offset", "sort"]
+    static let pageParameters = ["limit", "offset", "sort", "cursor", "count"]
 
     /// The filters of an entity's list. A filter keeps its field's name unless a page parameter
     /// (`limit`, `offset`, `sort`) or an earlier filter has it: then `<name>_eq` (`_eq2`, ...).

@@ -28,7 +28,7 @@ public struct MongoProjectGenerator {
         self.collections = MongoCollectionBuilder(reshaped: reshaped)
         self.views = reshaped.tables.map { EntityView(schema: reshaped, table: $0) }
         self.app = FastAPIAppGenerator(schema: reshaped, database: .mongodb)
-        self.pydantic = PydanticSchemasGenerator(schema: reshaped, strictInputs: false)
+        self.pydantic = PydanticSchemasGenerator(schema: reshaped, strictInputs: false, keysetPages: false)
     }
 
     /// Schema features with no MongoDB meaning (printed by `generate` at their place in the schema,
@@ -413,7 +413,7 @@ public struct MongoProjectGenerator {
     func references(_ table: Table) -> [(field: String, target: String)] {
         table.foreignKeys.compactMap { fk in
             guard let target = schema.table(named: fk.referencedTable)?.entity, let column = table.column(named: fk.columns[0]) else { return nil }
-            return (PythonNames.attribute(column.field), target)
+            return (PythonNames.attribute(column.field, in: table), target)
         }
     }
 
@@ -534,7 +534,7 @@ public struct MongoProjectGenerator {
             for other in views {
                 let otherModel = importModel(other.entity, into: &m.imports)
                 for fk in other.table.foreignKeys where fk.referencedTable == view.table.name {
-                    let field = PythonNames.attribute(other.table.column(named: fk.columns[0])?.field ?? fk.columns[0])
+                    let field = PythonNames.attribute(other.table.column(named: fk.columns[0])?.field ?? fk.columns[0], in: other.table)
                     switch fk.onDelete ?? .noAction {
                     case .restrict, .noAction:
                         m.imports.from("app.errors", import: "ConflictError")
@@ -609,7 +609,7 @@ public struct MongoProjectGenerator {
         out.append("    data = to_api(document)")
         for (field, relation) in arrays {
             out.append(
-                "    data[\(PythonRenderer.quote(PythonNames.attribute(relation.name)))] = [{\"id\": key} for key in data.pop(\(PythonRenderer.quote(field)))]"
+                "    data[\(PythonRenderer.quote(PythonNames.attribute(relation.name, in: view.table)))] = [{\"id\": key} for key in data.pop(\(PythonRenderer.quote(field)))]"
             )
         }
         out.append("    return \(e)Read.model_validate(data)")

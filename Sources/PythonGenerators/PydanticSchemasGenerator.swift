@@ -13,8 +13,11 @@ struct PydanticSchemasGenerator {
     /// Request bodies refuse unknown keys and take JSON values only of their own type
     /// (`app/fields.py`); the MongoDB target does not have these yet.
     let strictInputs: Bool
+    /// Lists page by cursor (`next_cursor`) and count only when asked (the SQL targets).
+    let keysetPages: Bool
 
-    init(schema: Schema, strictInputs: Bool = true) {
+    init(schema: Schema, strictInputs: Bool = true, keysetPages: Bool = true) {
+        self.keysetPages = keysetPages
         self.schema = schema
         self.strictInputs = strictInputs
         self.types = SQLAlchemyTypeMapping(schema: schema)
@@ -105,7 +108,7 @@ struct PydanticSchemasGenerator {
     }
 
     /// A `read: nested` relation's field: the target's summary, optional or a list as the kind says.
-    func nestedField(_ relation: Relation, imports: inout PythonImports) -> PythonStatement {
+    func nestedField(_ relation: Relation, of view: EntityView, imports: inout PythonImports) -> PythonStatement {
         let summary = "\(relation.targetEntity)Summary"
         imports.from("app.schemas.refs", import: summary)
         let annotation: PythonExpr
@@ -114,7 +117,7 @@ struct PydanticSchemasGenerator {
         case .oneToOneInverse: annotation = .binary(.name(summary), "|", .none)
         case .oneToMany, .manyToMany: annotation = .subscripted(.name("list"), [.name(summary)])
         }
-        return .assign(target: PythonNames.attribute(relation.name), annotation: annotation, value: nil)
+        return .assign(target: PythonNames.attribute(relation.name, in: view.table), annotation: annotation, value: nil)
     }
 
     func entityModule(_ view: EntityView) -> GeneratedFile {
@@ -185,11 +188,12 @@ struct PydanticSchemasGenerator {
             m.imports.from("app.schemas.refs", import: "\(relation.targetEntity)Ref")
             read.append(
                 .assign(
-                    target: PythonNames.attribute(relation.name), annotation: .subscripted(.name("list"), [.name("\(relation.targetEntity)Ref")]),
+                    target: PythonNames.attribute(relation.name, in: view.table),
+                    annotation: .subscripted(.name("list"), [.name("\(relation.targetEntity)Ref")]),
                     value: nil))
         }
         for relation in view.nestedRelations {
-            read.append(nestedField(relation, imports: &m.imports))
+            read.append(nestedField(relation, of: view, imports: &m.imports))
         }
         m.body.append(
             .class(
@@ -209,14 +213,35 @@ struct PydanticSchemasGenerator {
         }
         if strictInputs, view.hasKey { m.body.append(queryModel(view, imports: &m.imports)) }
         // List envelope
-        m.body.append(
-            .class(
-                PythonClass(
-                    name: "\(view.entity)List", bases: [.name("BaseModel")], docstring: "A page of \(view.entity) and the total count.",
-                    body: [
-                        .assign(target: "data", annotation: .subscripted(.name("list"), [.name("\(view.entity)Read")]), value: nil),
-                        .assign(target: "count", annotation: .name("int"), value: nil),
-                    ])))
+        let data = PythonStatement.assign(target: "data", annotation: .subscripted(.name("list"), [.name("\(view.entity)Read")]), value: nil)
+        if keysetPages {
+            m.imports.from("pydantic", import: "Field")
+            let optionalText = PythonExpr.binary(.name("str"), "|", .none)
+            let optionalInt = PythonExpr.binary(.name("int"), "|", .none)
+            m.body.append(
+                .class(
+                    PythonClass(
+                        name: "\(view.entity)List", bases: [.name("BaseModel")],
+                        docstring: "A page of \(view.entity), the cursor of the next page and, if asked for, the total count.",
+                        body: [
+                            data,
+                            .assign(
+                                target: "next_cursor", annotation: optionalText,
+                                value: .name("Field").call(
+                                    .keyword("default", .none),
+                                    .keyword("description", .string("Pass it back as `?cursor=` for the next page; null on the last page.")))),
+                            .assign(
+                                target: "count", annotation: optionalInt,
+                                value: .name("Field").call(
+                                    .keyword("default", .none), .keyword("description", .string("The total, with `?count=true`.")))),
+                        ])))
+        } else {
+            m.body.append(
+                .class(
+                    PythonClass(
+                        name: "\(view.entity)List", bases: [.name("BaseModel")], docstring: "A page of \(view.entity) and the total count.",
+                        body: [data, .assign(target: "count", annotation: .name("int"), value: nil)])))
+        }
         return GeneratedFile(path: "app/schemas/\(view.module).py", contents: render(m))
     }
 
@@ -248,8 +273,11 @@ struct PydanticSchemasGenerator {
         return create
     }
 
-    /// The largest `offset` a list accepts.
-    static let maxOffset: Int64 = 2_147_483_647
+    /// The largest `offset` a list accepts: deeper pages are read by cursor, which costs the same
+    /// on page 1 and page 10,000.
+    static let maxOffset: Int64 = 10_000
+    /// The longest `cursor` a list accepts (base64url of the sort and the last row's key values).
+    static let maxCursorLength = 4096
 
     /// `XQuery`: the query parameters of the list route (page, sort, filters), unknown ones refused.
     func queryModel(_ view: EntityView, imports: inout PythonImports) -> PythonStatement {
@@ -271,6 +299,16 @@ struct PydanticSchemasGenerator {
                 value: .name("Field").call(
                     .keyword("default", .string(defaultSort)), .keyword("pattern", pattern(sortPattern)))),
         ]
+        if keysetPages {
+            body += [
+                .assign(
+                    target: "cursor", annotation: .binary(.name("str"), "|", .none),
+                    value: .name("Field").call(
+                        .keyword("default", .none), .keyword("max_length", .int(Self.maxCursorLength)),
+                        .keyword("pattern", .string("^[A-Za-z0-9_-]+$")))),
+                .assign(target: "count", annotation: .name("bool"), value: .name("False")),
+            ]
+        }
         for filter in FastAPIAppGenerator.filters(view) {
             let column = filter.column
             var type: PythonExpr
@@ -383,7 +421,7 @@ struct PydanticSchemasGenerator {
         } else {
             base = pydanticType(column.type, imports: &imports, strict: strictInputs)
         }
-        let target = PythonNames.attribute(column.field)
+        let target = table.map { PythonNames.attribute(column.field, in: $0) } ?? PythonNames.attribute(column.field)
         if target != column.field {
             // The API keeps the schema's name; the attribute has a Python-safe one (`metadata_`).
             constraints.insert(.keyword("validation_alias", .string(column.field)), at: 0)

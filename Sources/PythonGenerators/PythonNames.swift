@@ -47,6 +47,29 @@ public enum PythonNames {
         return name
     }
 
+    /// The attribute of a column (by its field name) or relation of `table`: `attribute(name)`, made
+    /// unique in the class. A name that is its own attribute keeps it; one that needs a suffix (`and` ->
+    /// `and_`) takes the next free one (`and__` beside a field named `and_`), in declaration order.
+    public static func attribute(_ name: String, in table: Table) -> String {
+        let wanted = attribute(name)
+        guard wanted != name else { return name }
+        let names = table.columns.map(\.field) + table.relations.map(\.name)
+        var taken = Set(names.filter { attribute($0) == $0 })
+        for other in names where attribute(other) != other {
+            var candidate = attribute(other)
+            while taken.contains(candidate) { candidate += "_" }
+            taken.insert(candidate)
+            if other == name { return candidate }
+        }
+        return wanted
+    }
+
+    /// `attribute(_:in:)` by the table's name; the plain `attribute(name)` if the schema has no such table.
+    public static func attribute(_ name: String, inTable tableName: String, of schema: Schema) -> String {
+        guard let table = schema.table(named: tableName) else { return attribute(name) }
+        return attribute(name, in: table)
+    }
+
     /// Python's builtins (`dir(builtins)` of Python 3.11 without the dunder names): a class or module-level
     /// name of the generated code must not shadow one.
     public static let builtins: Set<String> = [

@@ -189,7 +189,7 @@ public struct SQLAlchemyModelsGenerator {
         }
         if table.primaryKey == nil {
             // The ORM needs an identity: a keyless table is mapped on all of its columns.
-            let all = table.columns.map { PythonExpr.name(PythonNames.attribute($0.field)) }
+            let all = table.columns.map { PythonExpr.name(PythonNames.attribute($0.field, in: table)) }
             // An immutable mapping: ruff (RUF012) and mypy (the base declares the attribute) both accept it.
             m.imports.from("types", import: "MappingProxyType")
             body.append(
@@ -300,7 +300,7 @@ public struct SQLAlchemyModelsGenerator {
         let keyColumns = table.primaryKey?.columns ?? []
         let isKey = keyColumns.contains(column.name)
         let isAutoKey = column.autoincrement && keyColumns == [column.name]
-        let attribute = PythonNames.attribute(column.field)
+        let attribute = PythonNames.attribute(column.field, in: table)
         var args: [PythonArgument] = []
         if attribute != column.name { args.append(.positional(.string(column.name))) }
         if let native = types.nativeType(column, dialect: dialect, imports: &imports) {
@@ -379,8 +379,7 @@ public struct SQLAlchemyModelsGenerator {
             schema.table(named: tableName)?.foreignKeys.first { $0.name == name }?.columns ?? []
         }
         func attributeOf(_ column: String, in tableName: String) -> String {
-            let t = schema.table(named: tableName)
-            return PythonNames.attribute(t?.column(named: column)?.field ?? column)
+            PythonNames.attribute(schema.table(named: tableName)?.column(named: column)?.field ?? column, inTable: tableName, of: schema)
         }
         switch relation.kind {
         case .manyToOne, .oneToOne:
@@ -437,13 +436,13 @@ public struct SQLAlchemyModelsGenerator {
             }
         }
         if let back = relation.back, relation.throughEntity == nil || relation.kind != .manyToMany {
-            args.insert(.keyword("back_populates", .string(PythonNames.attribute(back))), at: 0)
+            args.insert(.keyword("back_populates", .string(PythonNames.attribute(back, inTable: relation.targetTable, of: schema))), at: 0)
         } else if relation.throughEntity != nil, let back = relation.back {
             _ = back
         }
         args.append(.keyword("lazy", .string("raise")))
         return .assign(
-            target: PythonNames.attribute(relation.name), annotation: .subscripted(.name("Mapped"), [annotation]),
+            target: PythonNames.attribute(relation.name, in: table), annotation: .subscripted(.name("Mapped"), [annotation]),
             value: .name("relationship").call(args))
     }
 }

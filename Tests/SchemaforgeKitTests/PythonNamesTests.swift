@@ -26,6 +26,27 @@ struct PythonNamesTests {
         #expect(PythonNames.plural(word) == expected)
     }
 
+    @Test("attributes are unique in their class: a name that is its own attribute keeps it, a suffixed one takes the next free")
+    func attributesInOneClass() throws {
+        let schema = try #require(
+            resolve(
+                """
+                entities:
+                  Thing:
+                    fields:
+                      and: string
+                      and_: string
+                      model_x: string
+                      model_x_: string
+                      plain: string
+                """))
+        let table = try #require(schema.table(named: "thing"))
+        let attributes = ["and", "and_", "model_x", "model_x_", "plain"].map { PythonNames.attribute($0, in: table) }
+        // `model_x_` starts with `model_` too: both need a suffix, taken in declaration order.
+        #expect(attributes == ["and__", "and_", "model_x_", "model_x__", "plain"])
+        #expect(Set(attributes).count == attributes.count)
+    }
+
     @Test("route prefixes use the plural: /shelves, /staff, /people")
     func routePrefixes() throws {
         let schema = try #require(

@@ -27,7 +27,7 @@ async def test_round_trip(client: httpx.AsyncClient) -> None:
     response = await client.get(url)
     assert response.status_code == 200
     assert response.json() == created
-    listed = await client.get("/api/v1/loans/", params={"limit": 5})
+    listed = await client.get("/api/v1/loans/", params={"limit": 5, "count": True})
     assert listed.status_code == 200
     assert listed.json()["count"] >= 1
     patched = await client.patch(url, json={"returned": False})
@@ -74,9 +74,28 @@ async def test_filters_find_it(client: httpx.AsyncClient) -> None:
 async def test_sorts(client: httpx.AsyncClient) -> None:
     await factories.create_loan(client)
     for sort in SORTS:
-        listed = await client.get("/api/v1/loans/", params={"sort": sort})
+        listed = await client.get(
+            "/api/v1/loans/", params={"sort": sort, "count": True}
+        )
         assert listed.status_code == 200, listed.text
         assert len(listed.json()["data"]) == listed.json()["count"] == 1
+
+
+async def test_cursor_pages_walk_every_row_once(client: httpx.AsyncClient) -> None:
+    for _ in range(3):
+        await factories.create_loan(client)
+    for sort in SORTS:
+        everything = await client.get("/api/v1/loans/", params={"sort": sort})
+        params: dict[str, str | int] = {"sort": sort, "limit": 2}
+        walked = []
+        while True:
+            page = await client.get("/api/v1/loans/", params=params)
+            assert page.status_code == 200, page.text
+            walked += page.json()["data"]
+            if (cursor := page.json()["next_cursor"]) is None:
+                break
+            params["cursor"] = cursor
+        assert walked == everything.json()["data"], sort
 
 
 async def test_keeps_its_book_id(client: httpx.AsyncClient) -> None:

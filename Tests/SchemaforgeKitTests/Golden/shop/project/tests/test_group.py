@@ -16,7 +16,7 @@ async def test_round_trip(client: httpx.AsyncClient) -> None:
     response = await client.get(url)
     assert response.status_code == 200
     assert response.json() == created
-    listed = await client.get("/api/v1/groups/", params={"limit": 5})
+    listed = await client.get("/api/v1/groups/", params={"limit": 5, "count": True})
     assert listed.status_code == 200
     assert listed.json()["count"] >= 1
     patched = await client.patch(url, json={"select": False})
@@ -49,6 +49,25 @@ async def test_unknown_field_is_422(client: httpx.AsyncClient) -> None:
 async def test_sorts(client: httpx.AsyncClient) -> None:
     await factories.create_group(client)
     for sort in SORTS:
-        listed = await client.get("/api/v1/groups/", params={"sort": sort})
+        listed = await client.get(
+            "/api/v1/groups/", params={"sort": sort, "count": True}
+        )
         assert listed.status_code == 200, listed.text
         assert len(listed.json()["data"]) == listed.json()["count"] == 1
+
+
+async def test_cursor_pages_walk_every_row_once(client: httpx.AsyncClient) -> None:
+    for _ in range(3):
+        await factories.create_group(client)
+    for sort in SORTS:
+        everything = await client.get("/api/v1/groups/", params={"sort": sort})
+        params: dict[str, str | int] = {"sort": sort, "limit": 2}
+        walked = []
+        while True:
+            page = await client.get("/api/v1/groups/", params=params)
+            assert page.status_code == 200, page.text
+            walked += page.json()["data"]
+            if (cursor := page.json()["next_cursor"]) is None:
+                break
+            params["cursor"] = cursor
+        assert walked == everything.json()["data"], sort

@@ -3,10 +3,11 @@
 
 import datetime
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import CHAR, DateTime, Dialect, Uuid
-from sqlalchemy.dialects import mysql
+from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
 
 
@@ -20,6 +21,10 @@ class UUIDText(TypeDecorator[uuid.UUID]):
         if dialect.name == "postgresql":
             return dialect.type_descriptor(Uuid())
         return dialect.type_descriptor(CHAR(36))
+
+    @property
+    def python_type(self) -> type[Any]:
+        return uuid.UUID
 
     def process_bind_param(self, value: Any | None, dialect: Dialect) -> Any:
         if value is None or dialect.name == "postgresql":
@@ -47,7 +52,14 @@ class UTCDateTime(TypeDecorator[datetime.datetime]):
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name in ("mysql", "mariadb"):
             return dialect.type_descriptor(mysql.DATETIME(fsp=6))
+        if dialect.name == "sqlite":
+            # sqlite.DATETIME's __init__ has no annotations.
+            return dialect.type_descriptor(SQLiteDateTime())  # type: ignore[no-untyped-call]
         return dialect.type_descriptor(DateTime(timezone=True))
+
+    @property
+    def python_type(self) -> type[Any]:
+        return datetime.datetime
 
     def process_bind_param(
         self, value: datetime.datetime | None, dialect: Dialect
@@ -62,6 +74,23 @@ class UTCDateTime(TypeDecorator[datetime.datetime]):
         if value is None or value.tzinfo is not None:
             return value
         return value.replace(tzinfo=datetime.timezone.utc)
+
+
+class SQLiteDateTime(sqlite.DATETIME):
+    """DATETIME text as SQLite's CURRENT_TIMESTAMP writes it (`2024-05-01 10:00:00`), with
+    the fraction only when there is one: a value read back compares equal to the stored
+    text whoever wrote it (a filter, a cursor), and texts sort in time order."""
+
+    def bind_processor(
+        self, dialect: Dialect
+    ) -> Callable[[datetime.datetime | None], str | None]:
+        def process(value: datetime.datetime | None) -> str | None:
+            if value is None:
+                return None
+            precision = "microseconds" if value.microsecond else "seconds"
+            return value.isoformat(" ", precision)
+
+        return process
 
 
 class Native(UserDefinedType[Any]):

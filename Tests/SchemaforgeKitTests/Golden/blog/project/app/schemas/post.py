@@ -133,11 +133,15 @@ class PostQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0, le=2147483647)
+    offset: int = Field(default=0, ge=0, le=10000)
     sort: str = Field(
         default="id",
         pattern=r"^-?(id|title|body|published|price|published_on|author_id|created_at|updated_at)$",
     )
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     author_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
     published: bool | None = None
 
@@ -148,7 +152,13 @@ class PostQuery(BaseModel):
 
 
 class PostList(BaseModel):
-    """A page of Post and the total count."""
+    """A page of Post, the cursor of the next page and, if asked for, the total count."""
 
     data: list[PostRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

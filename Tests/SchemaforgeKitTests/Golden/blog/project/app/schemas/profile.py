@@ -69,8 +69,12 @@ class ProfileQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0, le=2147483647)
+    offset: int = Field(default=0, ge=0, le=10000)
     sort: str = Field(default="id", pattern=r"^-?(id|public_id|user_id)$")
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     public_id: uuid.UUID | None = None
     user_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
 
@@ -81,7 +85,13 @@ class ProfileQuery(BaseModel):
 
 
 class ProfileList(BaseModel):
-    """A page of Profile and the total count."""
+    """A page of Profile, the cursor of the next page and, if asked for, the total count."""
 
     data: list[ProfileRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

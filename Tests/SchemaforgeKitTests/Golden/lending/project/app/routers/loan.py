@@ -5,10 +5,11 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
+from app import pages
 from app.auth import Grant, Rule
 from app.crud import loan as loan_crud
 from app.db import SessionDep
@@ -43,14 +44,17 @@ LOAD: list[LoaderOption] = []
 
 
 @router.get(
-    "/", response_model=LoanList, responses=problem_responses(401, 403, 422, 503)
+    "/", response_model=LoanList, responses=problem_responses(400, 401, 403, 422, 503)
 )
 async def list_loans(
     session: SessionDep,
     query: Annotated[LoanQuery, Query()],
     grant: Annotated[Grant, Depends(READ)],
 ) -> LoanList:
-    """A page of Loan, filtered by indexed fields and sorted (`-field` descending)."""
+    """A page of Loan, filtered by indexed fields and sorted (`-field` descending).
+
+    Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
+    """
     conditions: list[ColumnElement[bool]] = []
     for name, column in FILTERS.items():
         if (value := getattr(query, name)) is not None:
@@ -58,22 +62,22 @@ async def list_loans(
     if grant.owner_id is not None:  # an owner sees their own rows only
         conditions.append(Loan.borrower_id == grant.owner_id)
     statement = await loan_hooks.filter_list(session, select(Loan).where(*conditions))
-    total = await session.scalar(
-        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(
-            None
-        )
-    )
-    column = SORTABLE[query.sort.removeprefix("-")]
-    order = column.desc() if query.sort.startswith("-") else column.asc()
+    total = await pages.count(session, statement) if query.count else None
+    keyset = pages.Keyset(SORTABLE, query.sort, [Loan.id])
+    if query.cursor is not None:
+        statement = statement.where(keyset.after(query.cursor))
+    # One row more than the page tells whether there is a next one.
     stmt = (
-        statement.order_by(order, Loan.id)
+        statement.order_by(*keyset.order())
         .offset(query.offset)
-        .limit(query.limit)
+        .limit(query.limit + 1)
         .options(*LOAD)
     )
     rows = (await session.scalars(stmt)).all()
     return LoanList(
-        data=[LoanRead.model_validate(row) for row in rows], count=total or 0
+        data=[LoanRead.model_validate(row) for row in rows[: query.limit]],
+        next_cursor=keyset.next_cursor(rows, query.limit),
+        count=total,
     )
 
 

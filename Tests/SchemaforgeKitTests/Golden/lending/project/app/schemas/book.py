@@ -87,8 +87,12 @@ class BookQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0, le=2147483647)
+    offset: int = Field(default=0, ge=0, le=10000)
     sort: str = Field(default="id", pattern=r"^-?(id|isbn|title|copies)$")
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     isbn: fields.Text | None = Field(default=None, max_length=13, pattern=fields.NO_NUL)
 
     @field_validator("limit", "offset", mode="before")
@@ -98,7 +102,13 @@ class BookQuery(BaseModel):
 
 
 class BookList(BaseModel):
-    """A page of Book and the total count."""
+    """A page of Book, the cursor of the next page and, if asked for, the total count."""
 
     data: list[BookRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

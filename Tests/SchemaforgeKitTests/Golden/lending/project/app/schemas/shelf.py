@@ -73,8 +73,12 @@ class ShelfQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0, le=2147483647)
+    offset: int = Field(default=0, ge=0, le=10000)
     sort: str = Field(default="id", pattern=r"^-?(id|label)$")
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     label: fields.Text | None = Field(
         default=None, max_length=40, pattern=fields.NO_NUL
     )
@@ -86,7 +90,13 @@ class ShelfQuery(BaseModel):
 
 
 class ShelfList(BaseModel):
-    """A page of Shelf and the total count."""
+    """A page of Shelf, the cursor of the next page and, if asked for, the total count."""
 
     data: list[ShelfRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

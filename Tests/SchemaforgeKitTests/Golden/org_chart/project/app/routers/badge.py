@@ -5,10 +5,11 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
+from app import pages
 from app.crud import badge as badge_crud
 from app.db import SessionDep
 from app.hooks import badge as badge_hooks
@@ -35,32 +36,35 @@ FILTERS: dict[str, InstrumentedAttribute[Any]] = {
 LOAD: list[LoaderOption] = [selectinload(Badge.employee)]
 
 
-@router.get("/", response_model=BadgeList, responses=problem_responses(422, 503))
+@router.get("/", response_model=BadgeList, responses=problem_responses(400, 422, 503))
 async def list_badges(
     session: SessionDep, query: Annotated[BadgeQuery, Query()]
 ) -> BadgeList:
-    """A page of Badge, filtered by indexed fields and sorted (`-field` descending)."""
+    """A page of Badge, filtered by indexed fields and sorted (`-field` descending).
+
+    Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
+    """
     conditions: list[ColumnElement[bool]] = []
     for name, column in FILTERS.items():
         if (value := getattr(query, name)) is not None:
             conditions.append(column == value)
     statement = await badge_hooks.filter_list(session, select(Badge).where(*conditions))
-    total = await session.scalar(
-        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(
-            None
-        )
-    )
-    column = SORTABLE[query.sort.removeprefix("-")]
-    order = column.desc() if query.sort.startswith("-") else column.asc()
+    total = await pages.count(session, statement) if query.count else None
+    keyset = pages.Keyset(SORTABLE, query.sort, [Badge.id])
+    if query.cursor is not None:
+        statement = statement.where(keyset.after(query.cursor))
+    # One row more than the page tells whether there is a next one.
     stmt = (
-        statement.order_by(order, Badge.id)
+        statement.order_by(*keyset.order())
         .offset(query.offset)
-        .limit(query.limit)
+        .limit(query.limit + 1)
         .options(*LOAD)
     )
     rows = (await session.scalars(stmt)).all()
     return BadgeList(
-        data=[BadgeRead.model_validate(row) for row in rows], count=total or 0
+        data=[BadgeRead.model_validate(row) for row in rows[: query.limit]],
+        next_cursor=keyset.next_cursor(rows, query.limit),
+        count=total,
     )
 
 

@@ -5,10 +5,11 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
+from app import pages
 from app.crud import employee as employee_crud
 from app.db import SessionDep
 from app.hooks import employee as employee_hooks
@@ -53,11 +54,16 @@ LOAD: list[LoaderOption] = [
 ]
 
 
-@router.get("/", response_model=EmployeeList, responses=problem_responses(422, 503))
+@router.get(
+    "/", response_model=EmployeeList, responses=problem_responses(400, 422, 503)
+)
 async def list_employees(
     session: SessionDep, query: Annotated[EmployeeQuery, Query()]
 ) -> EmployeeList:
-    """A page of Employee, filtered by indexed fields and sorted (`-field` descending)."""
+    """A page of Employee, filtered by indexed fields and sorted (`-field` descending).
+
+    Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
+    """
     conditions: list[ColumnElement[bool]] = []
     for name, column in FILTERS.items():
         if (value := getattr(query, name)) is not None:
@@ -65,22 +71,22 @@ async def list_employees(
     statement = await employee_hooks.filter_list(
         session, select(Employee).where(*conditions)
     )
-    total = await session.scalar(
-        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(
-            None
-        )
-    )
-    column = SORTABLE[query.sort.removeprefix("-")]
-    order = column.desc() if query.sort.startswith("-") else column.asc()
+    total = await pages.count(session, statement) if query.count else None
+    keyset = pages.Keyset(SORTABLE, query.sort, [Employee.id])
+    if query.cursor is not None:
+        statement = statement.where(keyset.after(query.cursor))
+    # One row more than the page tells whether there is a next one.
     stmt = (
-        statement.order_by(order, Employee.id)
+        statement.order_by(*keyset.order())
         .offset(query.offset)
-        .limit(query.limit)
+        .limit(query.limit + 1)
         .options(*LOAD)
     )
     rows = (await session.scalars(stmt)).all()
     return EmployeeList(
-        data=[EmployeeRead.model_validate(row) for row in rows], count=total or 0
+        data=[EmployeeRead.model_validate(row) for row in rows[: query.limit]],
+        next_cursor=keyset.next_cursor(rows, query.limit),
+        count=total,
     )
 
 

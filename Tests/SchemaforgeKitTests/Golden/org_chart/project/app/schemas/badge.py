@@ -66,8 +66,12 @@ class BadgeQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0, le=2147483647)
+    offset: int = Field(default=0, ge=0, le=10000)
     sort: str = Field(default="id", pattern=r"^-?(id|code|issued_at|employee_id)$")
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     code: uuid.UUID | None = None
     employee_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
 
@@ -78,7 +82,13 @@ class BadgeQuery(BaseModel):
 
 
 class BadgeList(BaseModel):
-    """A page of Badge and the total count."""
+    """A page of Badge, the cursor of the next page and, if asked for, the total count."""
 
     data: list[BadgeRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

@@ -172,11 +172,15 @@ class EmployeeQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0, le=2147483647)
+    offset: int = Field(default=0, ge=0, le=10000)
     sort: str = Field(
         default="id",
         pattern=r"^-?(id|employee_no|full_name|email|hired_on|type|active|department_id|manager_id|created_at|updated_at)$",
     )
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     department_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
     manager_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
     email: fields.Text | None = Field(
@@ -193,7 +197,13 @@ class EmployeeQuery(BaseModel):
 
 
 class EmployeeList(BaseModel):
-    """A page of Employee and the total count."""
+    """A page of Employee, the cursor of the next page and, if asked for, the total count."""
 
     data: list[EmployeeRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

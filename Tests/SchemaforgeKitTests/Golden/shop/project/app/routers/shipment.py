@@ -5,10 +5,11 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
+from app import pages
 from app.crud import shipment as shipment_crud
 from app.db import SessionDep
 from app.hooks import shipment as shipment_hooks
@@ -43,11 +44,16 @@ FILTERS: dict[str, InstrumentedAttribute[Any]] = {
 LOAD: list[LoaderOption] = []
 
 
-@router.get("/", response_model=ShipmentList, responses=problem_responses(422, 503))
+@router.get(
+    "/", response_model=ShipmentList, responses=problem_responses(400, 422, 503)
+)
 async def list_shipments(
     session: SessionDep, query: Annotated[ShipmentQuery, Query()]
 ) -> ShipmentList:
-    """A page of Shipment, filtered by indexed fields and sorted (`-field` descending)."""
+    """A page of Shipment, filtered by indexed fields and sorted (`-field` descending).
+
+    Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
+    """
     conditions: list[ColumnElement[bool]] = []
     for name, column in FILTERS.items():
         if (value := getattr(query, name)) is not None:
@@ -55,22 +61,22 @@ async def list_shipments(
     statement = await shipment_hooks.filter_list(
         session, select(Shipment).where(*conditions)
     )
-    total = await session.scalar(
-        statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(
-            None
-        )
-    )
-    column = SORTABLE[query.sort.removeprefix("-")]
-    order = column.desc() if query.sort.startswith("-") else column.asc()
+    total = await pages.count(session, statement) if query.count else None
+    keyset = pages.Keyset(SORTABLE, query.sort, [Shipment.id])
+    if query.cursor is not None:
+        statement = statement.where(keyset.after(query.cursor))
+    # One row more than the page tells whether there is a next one.
     stmt = (
-        statement.order_by(order, Shipment.id)
+        statement.order_by(*keyset.order())
         .offset(query.offset)
-        .limit(query.limit)
+        .limit(query.limit + 1)
         .options(*LOAD)
     )
     rows = (await session.scalars(stmt)).all()
     return ShipmentList(
-        data=[ShipmentRead.model_validate(row) for row in rows], count=total or 0
+        data=[ShipmentRead.model_validate(row) for row in rows[: query.limit]],
+        next_cursor=keyset.next_cursor(rows, query.limit),
+        count=total,
     )
 
 

@@ -116,11 +116,15 @@ class OrderQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0, le=2147483647)
+    offset: int = Field(default=0, ge=0, le=10000)
     sort: str = Field(
         default="id",
         pattern=r"^-?(id|number|status|total|note|user_id|created_at|updated_at)$",
     )
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     user_id: uuid.UUID | None = None
 
     @field_validator("limit", "offset", mode="before")
@@ -130,7 +134,13 @@ class OrderQuery(BaseModel):
 
 
 class OrderList(BaseModel):
-    """A page of Order and the total count."""
+    """A page of Order, the cursor of the next page and, if asked for, the total count."""
 
     data: list[OrderRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

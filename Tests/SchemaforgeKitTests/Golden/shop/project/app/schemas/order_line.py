@@ -109,11 +109,15 @@ class OrderLineQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0, le=2147483647)
+    offset: int = Field(default=0, ge=0, le=10000)
     sort: str = Field(
         default="order_id",
         pattern=r"^-?(line_no|quantity|unit_price|order_id|product_sku)$",
     )
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     product_sku: fields.Text | None = Field(
         default=None, max_length=32, pattern=fields.NO_NUL
     )
@@ -126,7 +130,13 @@ class OrderLineQuery(BaseModel):
 
 
 class OrderLineList(BaseModel):
-    """A page of OrderLine and the total count."""
+    """A page of OrderLine, the cursor of the next page and, if asked for, the total count."""
 
     data: list[OrderLineRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

@@ -148,10 +148,14 @@ class ProductQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0, le=2147483647)
+    offset: int = Field(default=0, ge=0, le=10000)
     sort: str = Field(
         default="sku", pattern=r"^-?(sku|name|price|currency|stock|active|group_code)$"
     )
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     group_code: fields.Text | None = Field(
         default=None, max_length=20, pattern=fields.NO_NUL
     )
@@ -163,7 +167,13 @@ class ProductQuery(BaseModel):
 
 
 class ProductList(BaseModel):
-    """A page of Product and the total count."""
+    """A page of Product, the cursor of the next page and, if asked for, the total count."""
 
     data: list[ProductRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

@@ -95,11 +95,15 @@ class ShipmentQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0, le=2147483647)
+    offset: int = Field(default=0, ge=0, le=10000)
     sort: str = Field(
         default="id",
         pattern=r"^-?(id|shipped_at|carrier|tracking|line_order_id|line_line_no)$",
     )
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     line_order_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
     carrier: fields.Text | None = Field(
         default=None, max_length=50, pattern=fields.NO_NUL
@@ -112,7 +116,13 @@ class ShipmentQuery(BaseModel):
 
 
 class ShipmentList(BaseModel):
-    """A page of Shipment and the total count."""
+    """A page of Shipment, the cursor of the next page and, if asked for, the total count."""
 
     data: list[ShipmentRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )
