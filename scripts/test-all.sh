@@ -37,6 +37,12 @@ if ! command -v dot >/dev/null 2>&1; then
     apt-get install -y -qq --no-install-recommends graphviz </dev/null || command -v dot >/dev/null 2>&1 || die "apt-get install graphviz failed"
 fi
 echo "dot: $(dot -V 2>&1 | head -1)"
+# PgBouncer in transaction mode in front of PostgreSQL (integration/test_deployment.py).
+if ! command -v pgbouncer >/dev/null 2>&1 && [ ! -x /usr/sbin/pgbouncer ]; then
+    [ "$(id -u)" -eq 0 ] || die "pgbouncer is missing and installing it needs root"
+    apt-get update -qq </dev/null || die "apt-get update failed"
+    apt-get install -y -qq --no-install-recommends pgbouncer </dev/null || [ -x /usr/sbin/pgbouncer ] || die "apt-get install pgbouncer failed"
+fi
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
     || die "PostgreSQL (initdb) is not installed"
 echo "mariadbd: $(mariadbd --version 2>/dev/null | head -1)"

@@ -26,7 +26,7 @@ struct FastAPIAppGenerator {
         var jobs: [FileJob] = [
             {
                 [config(), main(), routersPackage(), crudPackage(), params(), constraints()]
-                    + ["app/db.py", "app/errors.py", "app/limits.py", "app/pages.py"].map { FixedModules.file($0) }
+                    + ["app/db.py", "app/errors.py", "app/limits.py", "app/pages.py", "app/health.py"].map { FixedModules.file($0) }
                     + ["app/problems.py", "app/fields.py"].map { FixedModules.file($0, target: FixedModules.fastapi) }
             }
         ]
@@ -61,20 +61,8 @@ struct FastAPIAppGenerator {
             },
             body: Self.settings(
                 preamble: security?.preamble,
-                fields: """
-                        database_url: str = \(PythonRenderer.quote(database.defaultURL))
-                        pool_size: int = 5
-                        max_overflow: int = 10
-                        # Seconds a request waits for a pool connection, then answers 503.
-                        pool_timeout: float = 10.0
-                        # Seconds to reach the database server, then 503.
-                        connect_timeout: float = 5.0
-                        # Seconds one statement (or a lock wait) may take, then 503.
-                        statement_timeout: float = 15.0
-                        # Larger request bodies answer 413 without being read.
-                        max_body_bytes: int = 1_048_576
-                        echo: bool = False
-                    """ + (security.map { "\n" + $0.fields } ?? "")))
+                fields: AppSetting.database(url: database.defaultURL).flatMap(\.fieldLines).map { "    " + $0 }.joined(separator: "\n")
+                    + (security.map { "\n" + $0.fields } ?? "")))
     }
 
     /// The body of `app/config.py`: a `Settings` class with these field lines (indented by 4).
@@ -106,7 +94,7 @@ struct FastAPIAppGenerator {
         m.imports.from("app.errors", import: "register_exception_handlers")
         m.imports.from("app.limits", import: "BodyLimitMiddleware")
         m.imports.from("app.routers", import: "api_router")
-        m.imports.from("app", import: "custom")
+        m.imports.from("app", import: "custom", "health")
         var middleware = "app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)"
         if schema.auth != nil {
             m.imports.from("fastapi.middleware.cors", import: "CORSMiddleware")
@@ -140,6 +128,7 @@ struct FastAPIAppGenerator {
                     generate_unique_id_function=operation_id,
                 )
                 \(middleware)
+                app.include_router(health.router)
                 app.include_router(api_router, prefix="/api/v1")
                 # Your routes (app/custom.py is yours: generate never changes it).
                 app.include_router(custom.router, prefix="/api/v1")

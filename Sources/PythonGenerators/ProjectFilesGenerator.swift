@@ -115,19 +115,19 @@ struct ProjectFilesGenerator {
 
                 Lint and type-check: `ruff check . && ruff format --check . && mypy app tests`.
 
-                Settings come from the environment or `.env` (see `.env.example`): `DATABASE_URL`,
-                `POOL_SIZE`, `MAX_OVERFLOW`, `POOL_TIMEOUT`, `CONNECT_TIMEOUT`, `STATEMENT_TIMEOUT`,
-                `MAX_BODY_BYTES`, `ECHO`.
+                Settings come from the environment or `.env` (see `.env.example`; `app/config.py` says
+                what each does): \(AppSetting.database(url: database.defaultURL).map { "`\($0.environmentName)`" }.joined(separator: ", ")).
 
                 ## Resources
 
                 \(routes)
 
-                Each resource has `GET /` (pagination with `limit`/`offset` and a total `count`, filters on
-                indexed fields, `sort=field` or `sort=-field`), `GET /{key}`, `POST /` (201 with a
+                Each resource has `GET /` (a page of `limit` rows and a `next_cursor` to pass back as
+                `?cursor=`, the total `count` with `?count=true`, filters on indexed fields, `sort=field` or
+                `sort=-field`), `GET /{key}`, `POST /` (201 with a
                 `Location`), `PATCH /{key}` and `DELETE /{key}`; many-to-many relations also have `POST` and
                 `DELETE /{key}/<relation>/{other}` (both idempotent). A filter named like a page parameter
-                (`limit`, `offset`, `sort`) is `<name>_eq`. Unknown query parameters and body fields are
+                (`limit`, `offset`, `sort`, `cursor`, `count`) is `<name>_eq`. Unknown query parameters and body fields are
                 refused, and JSON values are not coerced from other types.
 
                 A write is answered only after its transaction has committed. Errors are problem details
@@ -136,6 +136,17 @@ struct ProjectFilesGenerator {
                 request, NOT NULL or CHECK violations included; 503 with `Retry-After` when the database is
                 unreachable, too slow or out of pool connections. Interactive docs at `/docs`.
                 \(uncreatableSection())\(AuthGenerator(schema: schema)?.readmeSection() ?? "")\(encryptionReadmeSection(schema))
+                ## Deployment
+
+                `GET /health` answers while the process serves (liveness, no database round trip);
+                `GET /ready` answers 200 when a pooled connection answers `SELECT 1`, 503 otherwise
+                (readiness). Each uvicorn worker has its own pool: at most workers x (`POOL_SIZE` +
+                `MAX_OVERFLOW`) connections, which must stay below the server's `max_connections`
+                (PostgreSQL: 100 by default). For more, put PgBouncer in transaction mode in front of
+                PostgreSQL and set `PGBOUNCER=true`: no prepared statement outlives its transaction, and no
+                startup parameter is sent (give the role its bound: `ALTER ROLE app SET statement_timeout
+                = '15s'`).
+
                 ## Layout
 
                 - `app/models/`: SQLAlchemy 2.0 models (`Base.metadata` carries the naming convention)
@@ -199,14 +210,7 @@ struct ProjectFilesGenerator {
             path: ".env.example",
             contents: """
                 # Copy to .env and adjust. Every setting can also be an environment variable.
-                DATABASE_URL=\(database.defaultURL)
-                POOL_SIZE=5
-                MAX_OVERFLOW=10
-                POOL_TIMEOUT=10
-                CONNECT_TIMEOUT=5
-                STATEMENT_TIMEOUT=15
-                MAX_BODY_BYTES=1048576
-                ECHO=false\(SecuritySettings(schema: schema).map { "\n" + $0.environmentExample } ?? "")
+                \(AppSetting.database(url: database.defaultURL).map { "\($0.environmentName)=\($0.example)" }.joined(separator: "\n"))\(SecuritySettings(schema: schema).map { "\n" + $0.environmentExample } ?? "")
                 # Tests use this database (dropped and re-created by every test), or a SQLite file:
                 # TEST_DATABASE_URL=\(database.defaultURL.replacingOccurrences(of: "/app", with: "/app_test").replacingOccurrences(of: "./app.db", with: "./test.db"))
 

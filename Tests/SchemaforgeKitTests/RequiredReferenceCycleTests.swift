@@ -90,13 +90,13 @@ struct RequiredReferenceCycleTests {
                 regenerate; `schemaforge validate` names the cycles. On PostgreSQL, a foreign key made
                 `DEFERRABLE INITIALLY DEFERRED` by hand (in a migration) is the alternative.
 
-                ## Layout
+                ## Deployment
                 """
             #expect(readme.contains("`/docs`.\n\n" + section), "\(readme)")
         }
         let blog = try #require(try Examples.load("blog").schema)
         let readme = try #require(GeneratorPipeline.project(blog, database: .sqlite).first { $0.path == "README.md" }?.contents)
         #expect(!readme.contains("cannot create"))
-        #expect(readme.contains("`/docs`.\n\n## Layout"))
+        #expect(readme.contains("`/docs`.\n\n## Deployment"))
     }
 }

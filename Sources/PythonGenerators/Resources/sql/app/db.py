@@ -2,6 +2,7 @@
 """The async engine, the session factory and the request session dependency."""
 
 import math
+import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -23,6 +24,18 @@ def connect_args(url: str, config: Settings) -> dict[str, Any]:
     driver = make_url(url).get_driver_name()
     milliseconds = int(config.statement_timeout * 1000)
     seconds = max(1, math.ceil(config.statement_timeout))
+    if driver == "asyncpg" and config.pgbouncer:
+        # PgBouncer in transaction mode gives each transaction any server connection, and
+        # refuses startup parameters it does not know: no prepared statement outlives its
+        # transaction or clashes with another client's by name, and the client cancels a
+        # statement after statement_timeout (set it on the database role for a server bound).
+        return {
+            "timeout": config.connect_timeout,
+            "command_timeout": config.statement_timeout,
+            "statement_cache_size": 0,
+            "prepared_statement_cache_size": 0,
+            "prepared_statement_name_func": _unique_statement_name,
+        }
     if driver == "asyncpg":
         return {
             "timeout": config.connect_timeout,
@@ -30,6 +43,11 @@ def connect_args(url: str, config: Settings) -> dict[str, Any]:
             # the client gives up a little later if the server does not answer at all.
             "command_timeout": config.statement_timeout + config.connect_timeout,
             "server_settings": {"statement_timeout": str(milliseconds)},
+        }
+    if driver == "psycopg" and config.pgbouncer:
+        return {
+            "connect_timeout": max(1, math.ceil(config.connect_timeout)),
+            "prepare_threshold": None,
         }
     if driver == "psycopg":
         return {
@@ -51,6 +69,10 @@ def connect_args(url: str, config: Settings) -> dict[str, Any]:
         # How long a writer waits for the file lock before "database is locked".
         return {"timeout": config.statement_timeout}
     return {}
+
+
+def _unique_statement_name() -> str:
+    return f"__asyncpg_{uuid.uuid4()}__"
 
 
 def make_engine(url: str, config: Settings = settings) -> AsyncEngine:
@@ -82,8 +104,8 @@ def make_engine(url: str, config: Settings = settings) -> AsyncEngine:
         pool_size=config.pool_size,
         max_overflow=config.max_overflow,
         pool_timeout=config.pool_timeout,
-        pool_pre_ping=True,
-        pool_recycle=1800,
+        pool_pre_ping=config.pool_pre_ping,
+        pool_recycle=config.pool_recycle,
         connect_args=connect_args(url, config),
     )
 

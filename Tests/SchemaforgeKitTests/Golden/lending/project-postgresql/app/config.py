@@ -17,10 +17,22 @@ class Settings(BaseSettings):
     )
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/app"
+    # Connections per worker process: pool_size kept open, up to max_overflow
+    # more under load. Keep workers x (pool_size + max_overflow) below the
+    # server's max_connections (PostgreSQL: 100 by default), or use PgBouncer.
     pool_size: int = 5
     max_overflow: int = 10
     # Seconds a request waits for a pool connection, then answers 503.
     pool_timeout: float = 10.0
+    # Seconds after which a pooled connection is replaced: below the idle
+    # timeout of the server (MySQL wait_timeout) and of any proxy between.
+    pool_recycle: float = 1800.0
+    # A round trip to test each connection before use. Off: a connection
+    # the server dropped answers one 503 and the pool replaces them all.
+    pool_pre_ping: bool = False
+    # PostgreSQL behind PgBouncer in transaction mode (asyncpg or psycopg):
+    # no prepared statements across transactions, no startup parameters.
+    pgbouncer: bool = False
     # Seconds to reach the database server, then 503.
     connect_timeout: float = 5.0
     # Seconds one statement (or a lock wait) may take, then 503.

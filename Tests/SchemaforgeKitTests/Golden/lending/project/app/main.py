@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
-from app import custom
+from app import custom, health
 from app.config import settings
 from app.db import engine
 from app.errors import register_exception_handlers
@@ -39,6 +39,7 @@ app.add_middleware(
     allow_methods=["*"],
     allow_headers=["*"],
 )
+app.include_router(health.router)
 app.include_router(api_router, prefix="/api/v1")
 # Your routes (app/custom.py is yours: generate never changes it).
 app.include_router(custom.router, prefix="/api/v1")

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from app import custom
+from app import custom, health
 from app.config import settings
 from app.db import engine
 from app.errors import register_exception_handlers
@@ -32,6 +32,7 @@ app = FastAPI(
     generate_unique_id_function=operation_id,
 )
 app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+app.include_router(health.router)
 app.include_router(api_router, prefix="/api/v1")
 # Your routes (app/custom.py is yours: generate never changes it).
 app.include_router(custom.router, prefix="/api/v1")
