@@ -27,7 +27,7 @@ struct FastAPIAppGenerator {
             {
                 [config(), main(), routersPackage(), crudPackage(), params(), constraints()]
                     + ["app/db.py", "app/errors.py", "app/limits.py", "app/pages.py", "app/health.py"].map { FixedModules.file($0) }
-                    + ["app/problems.py", "app/fields.py"].map { FixedModules.file($0, target: FixedModules.fastapi) }
+                    + ["app/problems.py", "app/fields.py", "app/etags.py"].map { FixedModules.file($0, target: FixedModules.fastapi) }
             }
         ]
         for view in views {
@@ -333,7 +333,7 @@ struct FastAPIAppGenerator {
         [
             "APIRouter", "HTTPException", "Query", "Response", "Request", "ColumnElement", "InstrumentedAttribute",
             "LoaderOption", "Annotated", "Any", "SessionDep", "AsyncSession", "Sequence", "NotFoundError", "Session",
-            "problem_responses", "quote", "pages",
+            "problem_responses", "quote", "pages", "etags",
             // The MongoDB target's routers and CRUD modules.
             "AIOEngine", "ObjectId", "ObjectIdPath", "ObjectIdQuery", "OBJECT_ID_PATTERN", "EngineDep", "DuplicateKeyError",
             "ConflictError", "object_id", "to_api", "GENERATED", "REFERENCES", "SORT_PATTERN",
@@ -357,6 +357,7 @@ struct FastAPIAppGenerator {
         "APIRouter", "SessionDep", "IntegrityError", "MissingReferenceError", "ReferenceCycleError", "CursorResult", "Any", "SORTABLE", "LOAD",
         "REFRESH", "SERVER_DEFAULTS", "NULLABLE_DEFAULTS", "URL_SAFE", "FILTERS", "router", "sa", "str", "int", "bool", "list", "set", "sorted",
         "getattr", "setattr", "type", "limit", "offset", "sort", "key", "hooks", "link", "pages", "keyset",
+        "etags", "if_match", "if_none_match", "location",
         // With `auth:`.
         "grant", "hash_password", "Depends", "Grant", "READ", "CREATE", "UPDATE", "DELETE",
     ]
@@ -800,33 +801,35 @@ struct FastAPIAppGenerator {
         out.append("")
         let keyArgs = n.keyParameters.joined(separator: ", ")
         let location = zip(n.keyParameters, view.keyColumns).map { "\($0)=str(\(n.variable).\(view.attribute($1)))" }.joined(separator: ", ")
-        out.append("@router.get(\"/\(n.keyPath)\", response_model=\(e)Read, responses=\(guardRoute.responses([404, 422, 503], .read)))")
-        out.append("async def get_\(snake)(\(keyParams.joined(separator: ", ")), session: SessionDep\(guardRoute.parameter(.read))) -> \(e)Read:")
-        if guardRoute.checksOwner(.read) {
-            out.append("    \(n.variable) = await _get_or_404(session, \(keyArgs))")
-            out += guardRoute.checkOwner(of: n.variable)
-            out.append("    return \(e)Read.model_validate(\(n.variable))")
-        } else {
-            out.append("    return \(e)Read.model_validate(await _get_or_404(session, \(keyArgs)))")
-        }
+        // Single rows carry a strong ETag: 304 for a current If-None-Match, 412 for a stale If-Match.
+        m.imports.from("app", import: "etags")
+        out.append(
+            "@router.get(\"/\(n.keyPath)\", response_model=\(e)Read, responses=etags.NOT_MODIFIED | \(guardRoute.responses([404, 422, 503], .read)))")
+        out.append(
+            "async def get_\(snake)(\(keyParams.joined(separator: ", ")), session: SessionDep\(guardRoute.parameter(.read)), if_none_match: etags.IfNoneMatch = None) -> Response:"
+        )
+        out.append("    \(n.variable) = await _get_or_404(session, \(keyArgs))")
+        if guardRoute.checksOwner(.read) { out += guardRoute.checkOwner(of: n.variable) }
+        out.append("    return etags.respond(\(e)Read.model_validate(\(n.variable)), if_none_match=if_none_match)")
         out.append("")
         out.append("")
         out.append(
             "@router.post(\"/\", response_model=\(e)Read, status_code=201, responses=\(guardRoute.responses([400, 409, 413, 422, 503], .create)))")
         out.append(
-            "async def create_\(snake)(body: \(e)Create, session: SessionDep, request: Request, response: Response\(guardRoute.parameter(.create))) -> \(e)Read:"
+            "async def create_\(snake)(body: \(e)Create, session: SessionDep, request: Request\(guardRoute.parameter(.create))) -> Response:"
         )
         out += guardRoute.checkBodyOwner(.create)
         out.append("    \(n.variable) = await \(crudModule).create_\(snake)(session, body=body)")
         out.append("    url = request.url_for(\"get_\(snake)\", \(location))")
-        out.append("    response.headers[\"Location\"] = quote(url.path, safe=URL_SAFE)")
-        out.append("    return \(e)Read.model_validate(\(n.variable))")
+        out.append("    location = {\"Location\": quote(url.path, safe=URL_SAFE)}")
+        out.append("    return etags.respond(\(e)Read.model_validate(\(n.variable)), status_code=201, headers=location)")
         out.append("")
         out.append("")
         out.append(
-            "@router.patch(\"/\(n.keyPath)\", response_model=\(e)Read, responses=\(guardRoute.responses([400, 404, 409, 413, 422, 503], .update)))")
+            "@router.patch(\"/\(n.keyPath)\", response_model=\(e)Read, responses=\(guardRoute.responses([400, 404, 409, 412, 413, 422, 503], .update)))"
+        )
         out.append(
-            "async def update_\(snake)(\(keyParams.joined(separator: ", ")), body: \(e)Update, session: SessionDep\(guardRoute.parameter(.update))) -> \(e)Read:"
+            "async def update_\(snake)(\(keyParams.joined(separator: ", ")), body: \(e)Update, session: SessionDep\(guardRoute.parameter(.update)), if_match: etags.IfMatch = None) -> Response:"
         )
         out.append("    # The row stays locked until the commit: concurrent updates apply one after the other.")
         out.append("    \(n.variable) = await _get_or_404(session, \(keyArgs), lock=True)")
@@ -834,16 +837,23 @@ struct FastAPIAppGenerator {
             out += guardRoute.checkOwner(of: n.variable)
             out += guardRoute.checkBodyOwner(.update, onlyIfSent: true)
         }
+        out.append("    etags.require_match(\(e)Read.model_validate(\(n.variable)), if_match)")
         out.append("    \(n.variable) = await \(crudModule).update_\(snake)(session, \(n.variable)=\(n.variable), body=body)")
-        out.append("    return \(e)Read.model_validate(\(n.variable))")
+        out.append("    return etags.respond(\(e)Read.model_validate(\(n.variable)))")
         out.append("")
         out.append("")
-        out.append("@router.delete(\"/\(n.keyPath)\", status_code=204, responses=\(guardRoute.responses([404, 409, 422, 503], .delete)))")
+        out.append("@router.delete(\"/\(n.keyPath)\", status_code=204, responses=\(guardRoute.responses([404, 409, 412, 422, 503], .delete)))")
         out.append(
-            "async def delete_\(snake)(\(keyParams.joined(separator: ", ")), session: SessionDep\(guardRoute.parameter(.delete))) -> Response:")
+            "async def delete_\(snake)(\(keyParams.joined(separator: ", ")), session: SessionDep\(guardRoute.parameter(.delete)), if_match: etags.IfMatch = None) -> Response:"
+        )
         if guardRoute.checksOwner(.delete) {
-            out.append("    \(n.variable) = await _get_or_404(session, \(keyArgs), load=False)")
+            out.append("    \(n.variable) = await _get_or_404(session, \(keyArgs), lock=True)")
             out += guardRoute.checkOwner(of: n.variable)
+            out.append("    etags.require_match(\(e)Read.model_validate(\(n.variable)), if_match)")
+        } else {
+            out.append("    if if_match is not None:")
+            out.append("        \(n.variable) = await _get_or_404(session, \(keyArgs), lock=True)")
+            out.append("        etags.require_match(\(e)Read.model_validate(\(n.variable)), if_match)")
         }
         out.append("    if not await \(crudModule).delete_\(snake)(session, \(keyArgs)):")
         out.append("        raise HTTPException(status_code=404, detail=\(PythonRenderer.quote("\(e) not found")))")

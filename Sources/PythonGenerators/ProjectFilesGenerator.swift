@@ -127,8 +127,10 @@ struct ProjectFilesGenerator {
                 `sort=-field`), `GET /{key}`, `POST /` (201 with a
                 `Location`), `PATCH /{key}` and `DELETE /{key}`; many-to-many relations also have `POST` and
                 `DELETE /{key}/<relation>/{other}` (both idempotent). A filter named like a page parameter
-                (`limit`, `offset`, `sort`, `cursor`, `count`) is `<name>_eq`. Unknown query parameters and body fields are
-                refused, and JSON values are not coerced from other types.
+                (`limit`, `offset`, `sort`, `cursor`, `count`) is `<name>_eq`. A single resource carries an
+                `ETag`: `If-None-Match` on `GET` answers 304 when it is current, `If-Match` on `PATCH` and
+                `DELETE` answers 412 when the resource changed since (no lost updates). Unknown query
+                parameters and body fields are refused, and JSON values are not coerced from other types.
 
                 A write is answered only after its transaction has committed. Errors are problem details
                 (RFC 9457, `application/problem+json`): 404 an unknown key; 409 a unique or foreign-key

@@ -208,6 +208,21 @@ struct TestsGenerator {
                 "assert response.headers[\"content-type\"] == \"application/problem+json\"",
                 "assert (await client.get(url)).json() == created",
             ])
+        test(
+            "conditional_requests",
+            [
+                "created = await factories.create_\(snake)(client)",
+                "url = f\"\(base)/\(keyPath("created"))\"",
+                "etag = (await client.get(url)).headers[\"etag\"]",
+                "assert (await client.get(url, headers={\"If-None-Match\": etag})).status_code == 304",
+                "stale = {\"If-Match\": '\"stale\"'}",
+                "assert (await client.patch(url, json={}, headers=stale)).status_code == 412",
+                "assert (await client.delete(url, headers=stale)).status_code == 412",
+                "matched = await client.patch(url, json={}, headers={\"If-Match\": etag})",
+                "assert matched.status_code == 200, matched.text",
+                "current = (await client.get(url)).headers[\"etag\"]",
+                "assert (await client.delete(url, headers={\"If-Match\": current})).status_code == 204",
+            ])
         let keyNames = Set(view.keyColumns.map(\.name))
         for unique in view.table.uniques where unique.columns.count == 1 {
             guard let column = view.table.column(named: unique.columns[0]), !keyNames.contains(column.name), column.relation == nil,

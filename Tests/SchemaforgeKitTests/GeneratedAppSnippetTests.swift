@@ -78,12 +78,13 @@ struct GeneratedAppSnippetTests {
         #expect(db.contains("await session.commit()"))
     }
 
-    @Test("every route declares its problem responses; 201 carries Location", arguments: TargetDatabase.sqlCases)
+    @Test("every route declares its problem responses (412 for If-Match, 304 for If-None-Match); 201 carries Location", arguments: TargetDatabase.sqlCases)
     func routes(database: TargetDatabase) throws {
         let router = try Self.file(Self.names, "app/routers/entry.py", database: database)
         #expect(router.contains("responses=problem_responses(400, 409, 413, 422, 503)"))
-        #expect(router.contains("responses=problem_responses(404, 422, 503)"))
-        #expect(router.contains("response.headers[\"Location\"] = quote(url.path, safe=URL_SAFE)"))
+        #expect(router.contains("responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503)"))
+        #expect(router.contains("responses=problem_responses(400, 404, 409, 412, 413, 422, 503)"))
+        #expect(router.contains("location = {\"Location\": quote(url.path, safe=URL_SAFE)}"))
     }
 
     @Test("pyproject declares its build backend and packages; the README migrates before it serves", arguments: TargetDatabase.allCases)

@@ -46,6 +46,20 @@ async def test_unknown_field_is_422(client: httpx.AsyncClient) -> None:
     assert (await client.get(url)).json() == created
 
 
+async def test_conditional_requests(client: httpx.AsyncClient) -> None:
+    created = await factories.create_group(client)
+    url = f"/api/v1/groups/{created['code']}"
+    etag = (await client.get(url)).headers["etag"]
+    assert (await client.get(url, headers={"If-None-Match": etag})).status_code == 304
+    stale = {"If-Match": '"stale"'}
+    assert (await client.patch(url, json={}, headers=stale)).status_code == 412
+    assert (await client.delete(url, headers=stale)).status_code == 412
+    matched = await client.patch(url, json={}, headers={"If-Match": etag})
+    assert matched.status_code == 200, matched.text
+    current = (await client.get(url)).headers["etag"]
+    assert (await client.delete(url, headers={"If-Match": current})).status_code == 204
+
+
 async def test_sorts(client: httpx.AsyncClient) -> None:
     await factories.create_group(client)
     for sort in SORTS:

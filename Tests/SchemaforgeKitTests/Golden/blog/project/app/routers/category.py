@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import pages
+from app import etags, pages
 from app.crud import category as category_crud
 from app.db import SessionDep
 from app.hooks import category as category_hooks
@@ -93,10 +93,15 @@ async def _get_or_404(
 @router.get(
     "/{category_id}",
     response_model=CategoryRead,
-    responses=problem_responses(404, 422, 503),
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
-async def get_category(category_id: IntPath, session: SessionDep) -> CategoryRead:
-    return CategoryRead.model_validate(await _get_or_404(session, category_id))
+async def get_category(
+    category_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    category = await _get_or_404(session, category_id)
+    return etags.respond(
+        CategoryRead.model_validate(category), if_none_match=if_none_match
+    )
 
 
 @router.post(
@@ -106,34 +111,47 @@ async def get_category(category_id: IntPath, session: SessionDep) -> CategoryRea
     responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_category(
-    body: CategoryCreate, session: SessionDep, request: Request, response: Response
-) -> CategoryRead:
+    body: CategoryCreate, session: SessionDep, request: Request
+) -> Response:
     category = await category_crud.create_category(session, body=body)
     url = request.url_for("get_category", category_id=str(category.id))
-    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
-    return CategoryRead.model_validate(category)
+    location = {"Location": quote(url.path, safe=URL_SAFE)}
+    return etags.respond(
+        CategoryRead.model_validate(category), status_code=201, headers=location
+    )
 
 
 @router.patch(
     "/{category_id}",
     response_model=CategoryRead,
-    responses=problem_responses(400, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 412, 413, 422, 503),
 )
 async def update_category(
-    category_id: IntPath, body: CategoryUpdate, session: SessionDep
-) -> CategoryRead:
+    category_id: IntPath,
+    body: CategoryUpdate,
+    session: SessionDep,
+    if_match: etags.IfMatch = None,
+) -> Response:
     # The row stays locked until the commit: concurrent updates apply one after the other.
     category = await _get_or_404(session, category_id, lock=True)
+    etags.require_match(CategoryRead.model_validate(category), if_match)
     category = await category_crud.update_category(
         session, category=category, body=body
     )
-    return CategoryRead.model_validate(category)
+    return etags.respond(CategoryRead.model_validate(category))
 
 
 @router.delete(
-    "/{category_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+    "/{category_id}",
+    status_code=204,
+    responses=problem_responses(404, 409, 412, 422, 503),
 )
-async def delete_category(category_id: IntPath, session: SessionDep) -> Response:
+async def delete_category(
+    category_id: IntPath, session: SessionDep, if_match: etags.IfMatch = None
+) -> Response:
+    if if_match is not None:
+        category = await _get_or_404(session, category_id, lock=True)
+        etags.require_match(CategoryRead.model_validate(category), if_match)
     if not await category_crud.delete_category(session, category_id):
         raise HTTPException(status_code=404, detail="Category not found")
     return Response(status_code=204)

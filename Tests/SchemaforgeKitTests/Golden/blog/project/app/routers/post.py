@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import pages
+from app import etags, pages
 from app.crud import post as post_crud
 from app.db import SessionDep
 from app.hooks import post as post_hooks
@@ -89,10 +89,15 @@ async def _get_or_404(
 
 
 @router.get(
-    "/{post_id}", response_model=PostRead, responses=problem_responses(404, 422, 503)
+    "/{post_id}",
+    response_model=PostRead,
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
-async def get_post(post_id: IntPath, session: SessionDep) -> PostRead:
-    return PostRead.model_validate(await _get_or_404(session, post_id))
+async def get_post(
+    post_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    post = await _get_or_404(session, post_id)
+    return etags.respond(PostRead.model_validate(post), if_none_match=if_none_match)
 
 
 @router.post(
@@ -102,32 +107,43 @@ async def get_post(post_id: IntPath, session: SessionDep) -> PostRead:
     responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_post(
-    body: PostCreate, session: SessionDep, request: Request, response: Response
-) -> PostRead:
+    body: PostCreate, session: SessionDep, request: Request
+) -> Response:
     post = await post_crud.create_post(session, body=body)
     url = request.url_for("get_post", post_id=str(post.id))
-    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
-    return PostRead.model_validate(post)
+    location = {"Location": quote(url.path, safe=URL_SAFE)}
+    return etags.respond(
+        PostRead.model_validate(post), status_code=201, headers=location
+    )
 
 
 @router.patch(
     "/{post_id}",
     response_model=PostRead,
-    responses=problem_responses(400, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 412, 413, 422, 503),
 )
 async def update_post(
-    post_id: IntPath, body: PostUpdate, session: SessionDep
-) -> PostRead:
+    post_id: IntPath,
+    body: PostUpdate,
+    session: SessionDep,
+    if_match: etags.IfMatch = None,
+) -> Response:
     # The row stays locked until the commit: concurrent updates apply one after the other.
     post = await _get_or_404(session, post_id, lock=True)
+    etags.require_match(PostRead.model_validate(post), if_match)
     post = await post_crud.update_post(session, post=post, body=body)
-    return PostRead.model_validate(post)
+    return etags.respond(PostRead.model_validate(post))
 
 
 @router.delete(
-    "/{post_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+    "/{post_id}", status_code=204, responses=problem_responses(404, 409, 412, 422, 503)
 )
-async def delete_post(post_id: IntPath, session: SessionDep) -> Response:
+async def delete_post(
+    post_id: IntPath, session: SessionDep, if_match: etags.IfMatch = None
+) -> Response:
+    if if_match is not None:
+        post = await _get_or_404(session, post_id, lock=True)
+        etags.require_match(PostRead.model_validate(post), if_match)
     if not await post_crud.delete_post(session, post_id):
         raise HTTPException(status_code=404, detail="Post not found")
     return Response(status_code=204)

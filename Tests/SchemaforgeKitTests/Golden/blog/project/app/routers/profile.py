@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import pages
+from app import etags, pages
 from app.crud import profile as profile_crud
 from app.db import SessionDep
 from app.hooks import profile as profile_hooks
@@ -92,10 +92,15 @@ async def _get_or_404(
 @router.get(
     "/{profile_id}",
     response_model=ProfileRead,
-    responses=problem_responses(404, 422, 503),
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
-async def get_profile(profile_id: IntPath, session: SessionDep) -> ProfileRead:
-    return ProfileRead.model_validate(await _get_or_404(session, profile_id))
+async def get_profile(
+    profile_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    profile = await _get_or_404(session, profile_id)
+    return etags.respond(
+        ProfileRead.model_validate(profile), if_none_match=if_none_match
+    )
 
 
 @router.post(
@@ -105,32 +110,45 @@ async def get_profile(profile_id: IntPath, session: SessionDep) -> ProfileRead:
     responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_profile(
-    body: ProfileCreate, session: SessionDep, request: Request, response: Response
-) -> ProfileRead:
+    body: ProfileCreate, session: SessionDep, request: Request
+) -> Response:
     profile = await profile_crud.create_profile(session, body=body)
     url = request.url_for("get_profile", profile_id=str(profile.id))
-    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
-    return ProfileRead.model_validate(profile)
+    location = {"Location": quote(url.path, safe=URL_SAFE)}
+    return etags.respond(
+        ProfileRead.model_validate(profile), status_code=201, headers=location
+    )
 
 
 @router.patch(
     "/{profile_id}",
     response_model=ProfileRead,
-    responses=problem_responses(400, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 412, 413, 422, 503),
 )
 async def update_profile(
-    profile_id: IntPath, body: ProfileUpdate, session: SessionDep
-) -> ProfileRead:
+    profile_id: IntPath,
+    body: ProfileUpdate,
+    session: SessionDep,
+    if_match: etags.IfMatch = None,
+) -> Response:
     # The row stays locked until the commit: concurrent updates apply one after the other.
     profile = await _get_or_404(session, profile_id, lock=True)
+    etags.require_match(ProfileRead.model_validate(profile), if_match)
     profile = await profile_crud.update_profile(session, profile=profile, body=body)
-    return ProfileRead.model_validate(profile)
+    return etags.respond(ProfileRead.model_validate(profile))
 
 
 @router.delete(
-    "/{profile_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+    "/{profile_id}",
+    status_code=204,
+    responses=problem_responses(404, 409, 412, 422, 503),
 )
-async def delete_profile(profile_id: IntPath, session: SessionDep) -> Response:
+async def delete_profile(
+    profile_id: IntPath, session: SessionDep, if_match: etags.IfMatch = None
+) -> Response:
+    if if_match is not None:
+        profile = await _get_or_404(session, profile_id, lock=True)
+        etags.require_match(ProfileRead.model_validate(profile), if_match)
     if not await profile_crud.delete_profile(session, profile_id):
         raise HTTPException(status_code=404, detail="Profile not found")
     return Response(status_code=204)

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import pages
+from app import etags, pages
 from app.crud import tag as tag_crud
 from app.db import SessionDep
 from app.hooks import tag as tag_hooks
@@ -81,10 +81,15 @@ async def _get_or_404(
 
 
 @router.get(
-    "/{tag_id}", response_model=TagRead, responses=problem_responses(404, 422, 503)
+    "/{tag_id}",
+    response_model=TagRead,
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
-async def get_tag(tag_id: IntPath, session: SessionDep) -> TagRead:
-    return TagRead.model_validate(await _get_or_404(session, tag_id))
+async def get_tag(
+    tag_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    tag = await _get_or_404(session, tag_id)
+    return etags.respond(TagRead.model_validate(tag), if_none_match=if_none_match)
 
 
 @router.post(
@@ -94,30 +99,41 @@ async def get_tag(tag_id: IntPath, session: SessionDep) -> TagRead:
     responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_tag(
-    body: TagCreate, session: SessionDep, request: Request, response: Response
-) -> TagRead:
+    body: TagCreate, session: SessionDep, request: Request
+) -> Response:
     tag = await tag_crud.create_tag(session, body=body)
     url = request.url_for("get_tag", tag_id=str(tag.id))
-    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
-    return TagRead.model_validate(tag)
+    location = {"Location": quote(url.path, safe=URL_SAFE)}
+    return etags.respond(TagRead.model_validate(tag), status_code=201, headers=location)
 
 
 @router.patch(
     "/{tag_id}",
     response_model=TagRead,
-    responses=problem_responses(400, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 412, 413, 422, 503),
 )
-async def update_tag(tag_id: IntPath, body: TagUpdate, session: SessionDep) -> TagRead:
+async def update_tag(
+    tag_id: IntPath,
+    body: TagUpdate,
+    session: SessionDep,
+    if_match: etags.IfMatch = None,
+) -> Response:
     # The row stays locked until the commit: concurrent updates apply one after the other.
     tag = await _get_or_404(session, tag_id, lock=True)
+    etags.require_match(TagRead.model_validate(tag), if_match)
     tag = await tag_crud.update_tag(session, tag=tag, body=body)
-    return TagRead.model_validate(tag)
+    return etags.respond(TagRead.model_validate(tag))
 
 
 @router.delete(
-    "/{tag_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+    "/{tag_id}", status_code=204, responses=problem_responses(404, 409, 412, 422, 503)
 )
-async def delete_tag(tag_id: IntPath, session: SessionDep) -> Response:
+async def delete_tag(
+    tag_id: IntPath, session: SessionDep, if_match: etags.IfMatch = None
+) -> Response:
+    if if_match is not None:
+        tag = await _get_or_404(session, tag_id, lock=True)
+        etags.require_match(TagRead.model_validate(tag), if_match)
     if not await tag_crud.delete_tag(session, tag_id):
         raise HTTPException(status_code=404, detail="Tag not found")
     return Response(status_code=204)

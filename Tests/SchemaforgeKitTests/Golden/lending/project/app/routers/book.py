@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import pages
+from app import etags, pages
 from app.auth import Grant, Rule
 from app.crud import book as book_crud
 from app.db import SessionDep
@@ -88,10 +88,15 @@ async def _get_or_404(
 
 
 @router.get(
-    "/{book_id}", response_model=BookRead, responses=problem_responses(404, 422, 503)
+    "/{book_id}",
+    response_model=BookRead,
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
-async def get_book(book_id: IntPath, session: SessionDep) -> BookRead:
-    return BookRead.model_validate(await _get_or_404(session, book_id))
+async def get_book(
+    book_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    book = await _get_or_404(session, book_id)
+    return etags.respond(BookRead.model_validate(book), if_none_match=if_none_match)
 
 
 @router.post(
@@ -104,40 +109,49 @@ async def create_book(
     body: BookCreate,
     session: SessionDep,
     request: Request,
-    response: Response,
     grant: Annotated[Grant, Depends(CREATE)],
-) -> BookRead:
+) -> Response:
     book = await book_crud.create_book(session, body=body)
     url = request.url_for("get_book", book_id=str(book.id))
-    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
-    return BookRead.model_validate(book)
+    location = {"Location": quote(url.path, safe=URL_SAFE)}
+    return etags.respond(
+        BookRead.model_validate(book), status_code=201, headers=location
+    )
 
 
 @router.patch(
     "/{book_id}",
     response_model=BookRead,
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 503),
 )
 async def update_book(
     book_id: IntPath,
     body: BookUpdate,
     session: SessionDep,
     grant: Annotated[Grant, Depends(UPDATE)],
-) -> BookRead:
+    if_match: etags.IfMatch = None,
+) -> Response:
     # The row stays locked until the commit: concurrent updates apply one after the other.
     book = await _get_or_404(session, book_id, lock=True)
+    etags.require_match(BookRead.model_validate(book), if_match)
     book = await book_crud.update_book(session, book=book, body=body)
-    return BookRead.model_validate(book)
+    return etags.respond(BookRead.model_validate(book))
 
 
 @router.delete(
     "/{book_id}",
     status_code=204,
-    responses=problem_responses(401, 403, 404, 409, 422, 503),
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 503),
 )
 async def delete_book(
-    book_id: IntPath, session: SessionDep, grant: Annotated[Grant, Depends(DELETE)]
+    book_id: IntPath,
+    session: SessionDep,
+    grant: Annotated[Grant, Depends(DELETE)],
+    if_match: etags.IfMatch = None,
 ) -> Response:
+    if if_match is not None:
+        book = await _get_or_404(session, book_id, lock=True)
+        etags.require_match(BookRead.model_validate(book), if_match)
     if not await book_crud.delete_book(session, book_id):
         raise HTTPException(status_code=404, detail="Book not found")
     return Response(status_code=204)

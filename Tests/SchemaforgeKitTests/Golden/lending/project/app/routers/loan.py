@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import pages
+from app import etags, pages
 from app.auth import Grant, Rule
 from app.crud import loan as loan_crud
 from app.db import SessionDep
@@ -98,14 +98,17 @@ async def _get_or_404(
 @router.get(
     "/{loan_id}",
     response_model=LoanRead,
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=etags.NOT_MODIFIED | problem_responses(401, 403, 404, 422, 503),
 )
 async def get_loan(
-    loan_id: IntPath, session: SessionDep, grant: Annotated[Grant, Depends(READ)]
-) -> LoanRead:
+    loan_id: IntPath,
+    session: SessionDep,
+    grant: Annotated[Grant, Depends(READ)],
+    if_none_match: etags.IfNoneMatch = None,
+) -> Response:
     loan = await _get_or_404(session, loan_id)
     grant.check_owner(loan.borrower_id)
-    return LoanRead.model_validate(loan)
+    return etags.respond(LoanRead.model_validate(loan), if_none_match=if_none_match)
 
 
 @router.post(
@@ -118,40 +121,49 @@ async def create_loan(
     body: LoanCreate,
     session: SessionDep,
     request: Request,
-    response: Response,
     grant: Annotated[Grant, Depends(CREATE)],
-) -> LoanRead:
+) -> Response:
     loan = await loan_crud.create_loan(session, body=body)
     url = request.url_for("get_loan", loan_id=str(loan.id))
-    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
-    return LoanRead.model_validate(loan)
+    location = {"Location": quote(url.path, safe=URL_SAFE)}
+    return etags.respond(
+        LoanRead.model_validate(loan), status_code=201, headers=location
+    )
 
 
 @router.patch(
     "/{loan_id}",
     response_model=LoanRead,
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 503),
 )
 async def update_loan(
     loan_id: IntPath,
     body: LoanUpdate,
     session: SessionDep,
     grant: Annotated[Grant, Depends(UPDATE)],
-) -> LoanRead:
+    if_match: etags.IfMatch = None,
+) -> Response:
     # The row stays locked until the commit: concurrent updates apply one after the other.
     loan = await _get_or_404(session, loan_id, lock=True)
+    etags.require_match(LoanRead.model_validate(loan), if_match)
     loan = await loan_crud.update_loan(session, loan=loan, body=body)
-    return LoanRead.model_validate(loan)
+    return etags.respond(LoanRead.model_validate(loan))
 
 
 @router.delete(
     "/{loan_id}",
     status_code=204,
-    responses=problem_responses(401, 403, 404, 409, 422, 503),
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 503),
 )
 async def delete_loan(
-    loan_id: IntPath, session: SessionDep, grant: Annotated[Grant, Depends(DELETE)]
+    loan_id: IntPath,
+    session: SessionDep,
+    grant: Annotated[Grant, Depends(DELETE)],
+    if_match: etags.IfMatch = None,
 ) -> Response:
+    if if_match is not None:
+        loan = await _get_or_404(session, loan_id, lock=True)
+        etags.require_match(LoanRead.model_validate(loan), if_match)
     if not await loan_crud.delete_loan(session, loan_id):
         raise HTTPException(status_code=404, detail="Loan not found")
     return Response(status_code=204)

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import pages
+from app import etags, pages
 from app.auth import Grant, Rule
 from app.crud import review as review_crud
 from app.db import SessionDep
@@ -99,10 +99,13 @@ async def _get_or_404(
 @router.get(
     "/{review_id}",
     response_model=ReviewRead,
-    responses=problem_responses(404, 422, 503),
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
-async def get_review(review_id: IntPath, session: SessionDep) -> ReviewRead:
-    return ReviewRead.model_validate(await _get_or_404(session, review_id))
+async def get_review(
+    review_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    review = await _get_or_404(session, review_id)
+    return etags.respond(ReviewRead.model_validate(review), if_none_match=if_none_match)
 
 
 @router.post(
@@ -115,46 +118,53 @@ async def create_review(
     body: ReviewCreate,
     session: SessionDep,
     request: Request,
-    response: Response,
     grant: Annotated[Grant, Depends(CREATE)],
-) -> ReviewRead:
+) -> Response:
     grant.check_owner(body.author_id)
     review = await review_crud.create_review(session, body=body)
     url = request.url_for("get_review", review_id=str(review.id))
-    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
-    return ReviewRead.model_validate(review)
+    location = {"Location": quote(url.path, safe=URL_SAFE)}
+    return etags.respond(
+        ReviewRead.model_validate(review), status_code=201, headers=location
+    )
 
 
 @router.patch(
     "/{review_id}",
     response_model=ReviewRead,
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 503),
 )
 async def update_review(
     review_id: IntPath,
     body: ReviewUpdate,
     session: SessionDep,
     grant: Annotated[Grant, Depends(UPDATE)],
-) -> ReviewRead:
+    if_match: etags.IfMatch = None,
+) -> Response:
     # The row stays locked until the commit: concurrent updates apply one after the other.
     review = await _get_or_404(session, review_id, lock=True)
     grant.check_owner(review.author_id)
     if "author_id" in body.model_fields_set:  # never given away
         grant.check_owner(body.author_id)
+    etags.require_match(ReviewRead.model_validate(review), if_match)
     review = await review_crud.update_review(session, review=review, body=body)
-    return ReviewRead.model_validate(review)
+    return etags.respond(ReviewRead.model_validate(review))
 
 
 @router.delete(
     "/{review_id}",
     status_code=204,
-    responses=problem_responses(401, 403, 404, 409, 422, 503),
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 503),
 )
 async def delete_review(
-    review_id: IntPath, session: SessionDep, grant: Annotated[Grant, Depends(DELETE)]
+    review_id: IntPath,
+    session: SessionDep,
+    grant: Annotated[Grant, Depends(DELETE)],
+    if_match: etags.IfMatch = None,
 ) -> Response:
-    review = await _get_or_404(session, review_id, load=False)
+    review = await _get_or_404(session, review_id, lock=True)
     grant.check_owner(review.author_id)
+    etags.require_match(ReviewRead.model_validate(review), if_match)
     if not await review_crud.delete_review(session, review_id):
         raise HTTPException(status_code=404, detail="Review not found")
     return Response(status_code=204)

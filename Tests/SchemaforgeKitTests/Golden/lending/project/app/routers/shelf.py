@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import pages
+from app import etags, pages
 from app.auth import Grant, Rule
 from app.crud import shelf as shelf_crud
 from app.db import SessionDep
@@ -93,12 +93,16 @@ async def _get_or_404(
 @router.get(
     "/{shelf_id}",
     response_model=ShelfRead,
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=etags.NOT_MODIFIED | problem_responses(401, 403, 404, 422, 503),
 )
 async def get_shelf(
-    shelf_id: IntPath, session: SessionDep, grant: Annotated[Grant, Depends(READ)]
-) -> ShelfRead:
-    return ShelfRead.model_validate(await _get_or_404(session, shelf_id))
+    shelf_id: IntPath,
+    session: SessionDep,
+    grant: Annotated[Grant, Depends(READ)],
+    if_none_match: etags.IfNoneMatch = None,
+) -> Response:
+    shelf = await _get_or_404(session, shelf_id)
+    return etags.respond(ShelfRead.model_validate(shelf), if_none_match=if_none_match)
 
 
 @router.post(
@@ -111,40 +115,49 @@ async def create_shelf(
     body: ShelfCreate,
     session: SessionDep,
     request: Request,
-    response: Response,
     grant: Annotated[Grant, Depends(CREATE)],
-) -> ShelfRead:
+) -> Response:
     shelf = await shelf_crud.create_shelf(session, body=body)
     url = request.url_for("get_shelf", shelf_id=str(shelf.id))
-    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
-    return ShelfRead.model_validate(shelf)
+    location = {"Location": quote(url.path, safe=URL_SAFE)}
+    return etags.respond(
+        ShelfRead.model_validate(shelf), status_code=201, headers=location
+    )
 
 
 @router.patch(
     "/{shelf_id}",
     response_model=ShelfRead,
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 503),
 )
 async def update_shelf(
     shelf_id: IntPath,
     body: ShelfUpdate,
     session: SessionDep,
     grant: Annotated[Grant, Depends(UPDATE)],
-) -> ShelfRead:
+    if_match: etags.IfMatch = None,
+) -> Response:
     # The row stays locked until the commit: concurrent updates apply one after the other.
     shelf = await _get_or_404(session, shelf_id, lock=True)
+    etags.require_match(ShelfRead.model_validate(shelf), if_match)
     shelf = await shelf_crud.update_shelf(session, shelf=shelf, body=body)
-    return ShelfRead.model_validate(shelf)
+    return etags.respond(ShelfRead.model_validate(shelf))
 
 
 @router.delete(
     "/{shelf_id}",
     status_code=204,
-    responses=problem_responses(401, 403, 404, 409, 422, 503),
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 503),
 )
 async def delete_shelf(
-    shelf_id: IntPath, session: SessionDep, grant: Annotated[Grant, Depends(DELETE)]
+    shelf_id: IntPath,
+    session: SessionDep,
+    grant: Annotated[Grant, Depends(DELETE)],
+    if_match: etags.IfMatch = None,
 ) -> Response:
+    if if_match is not None:
+        shelf = await _get_or_404(session, shelf_id, lock=True)
+        etags.require_match(ShelfRead.model_validate(shelf), if_match)
     if not await shelf_crud.delete_shelf(session, shelf_id):
         raise HTTPException(status_code=404, detail="Shelf not found")
     return Response(status_code=204)

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import pages
+from app import etags, pages
 from app.crud import badge as badge_crud
 from app.db import SessionDep
 from app.hooks import badge as badge_hooks
@@ -83,10 +83,15 @@ async def _get_or_404(
 
 
 @router.get(
-    "/{badge_id}", response_model=BadgeRead, responses=problem_responses(404, 422, 503)
+    "/{badge_id}",
+    response_model=BadgeRead,
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
-async def get_badge(badge_id: IntPath, session: SessionDep) -> BadgeRead:
-    return BadgeRead.model_validate(await _get_or_404(session, badge_id))
+async def get_badge(
+    badge_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    badge = await _get_or_404(session, badge_id)
+    return etags.respond(BadgeRead.model_validate(badge), if_none_match=if_none_match)
 
 
 @router.post(
@@ -96,32 +101,43 @@ async def get_badge(badge_id: IntPath, session: SessionDep) -> BadgeRead:
     responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_badge(
-    body: BadgeCreate, session: SessionDep, request: Request, response: Response
-) -> BadgeRead:
+    body: BadgeCreate, session: SessionDep, request: Request
+) -> Response:
     badge = await badge_crud.create_badge(session, body=body)
     url = request.url_for("get_badge", badge_id=str(badge.id))
-    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
-    return BadgeRead.model_validate(badge)
+    location = {"Location": quote(url.path, safe=URL_SAFE)}
+    return etags.respond(
+        BadgeRead.model_validate(badge), status_code=201, headers=location
+    )
 
 
 @router.patch(
     "/{badge_id}",
     response_model=BadgeRead,
-    responses=problem_responses(400, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 412, 413, 422, 503),
 )
 async def update_badge(
-    badge_id: IntPath, body: BadgeUpdate, session: SessionDep
-) -> BadgeRead:
+    badge_id: IntPath,
+    body: BadgeUpdate,
+    session: SessionDep,
+    if_match: etags.IfMatch = None,
+) -> Response:
     # The row stays locked until the commit: concurrent updates apply one after the other.
     badge = await _get_or_404(session, badge_id, lock=True)
+    etags.require_match(BadgeRead.model_validate(badge), if_match)
     badge = await badge_crud.update_badge(session, badge=badge, body=body)
-    return BadgeRead.model_validate(badge)
+    return etags.respond(BadgeRead.model_validate(badge))
 
 
 @router.delete(
-    "/{badge_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+    "/{badge_id}", status_code=204, responses=problem_responses(404, 409, 412, 422, 503)
 )
-async def delete_badge(badge_id: IntPath, session: SessionDep) -> Response:
+async def delete_badge(
+    badge_id: IntPath, session: SessionDep, if_match: etags.IfMatch = None
+) -> Response:
+    if if_match is not None:
+        badge = await _get_or_404(session, badge_id, lock=True)
+        etags.require_match(BadgeRead.model_validate(badge), if_match)
     if not await badge_crud.delete_badge(session, badge_id):
         raise HTTPException(status_code=404, detail="Badge not found")
     return Response(status_code=204)

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import pages
+from app import etags, pages
 from app.crud import department as department_crud
 from app.db import SessionDep
 from app.hooks import department as department_hooks
@@ -97,10 +97,15 @@ async def _get_or_404(
 @router.get(
     "/{department_id}",
     response_model=DepartmentRead,
-    responses=problem_responses(404, 422, 503),
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
-async def get_department(department_id: IntPath, session: SessionDep) -> DepartmentRead:
-    return DepartmentRead.model_validate(await _get_or_404(session, department_id))
+async def get_department(
+    department_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    department = await _get_or_404(session, department_id)
+    return etags.respond(
+        DepartmentRead.model_validate(department), if_none_match=if_none_match
+    )
 
 
 @router.post(
@@ -110,34 +115,47 @@ async def get_department(department_id: IntPath, session: SessionDep) -> Departm
     responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_department(
-    body: DepartmentCreate, session: SessionDep, request: Request, response: Response
-) -> DepartmentRead:
+    body: DepartmentCreate, session: SessionDep, request: Request
+) -> Response:
     department = await department_crud.create_department(session, body=body)
     url = request.url_for("get_department", department_id=str(department.id))
-    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
-    return DepartmentRead.model_validate(department)
+    location = {"Location": quote(url.path, safe=URL_SAFE)}
+    return etags.respond(
+        DepartmentRead.model_validate(department), status_code=201, headers=location
+    )
 
 
 @router.patch(
     "/{department_id}",
     response_model=DepartmentRead,
-    responses=problem_responses(400, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 412, 413, 422, 503),
 )
 async def update_department(
-    department_id: IntPath, body: DepartmentUpdate, session: SessionDep
-) -> DepartmentRead:
+    department_id: IntPath,
+    body: DepartmentUpdate,
+    session: SessionDep,
+    if_match: etags.IfMatch = None,
+) -> Response:
     # The row stays locked until the commit: concurrent updates apply one after the other.
     department = await _get_or_404(session, department_id, lock=True)
+    etags.require_match(DepartmentRead.model_validate(department), if_match)
     department = await department_crud.update_department(
         session, department=department, body=body
     )
-    return DepartmentRead.model_validate(department)
+    return etags.respond(DepartmentRead.model_validate(department))
 
 
 @router.delete(
-    "/{department_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+    "/{department_id}",
+    status_code=204,
+    responses=problem_responses(404, 409, 412, 422, 503),
 )
-async def delete_department(department_id: IntPath, session: SessionDep) -> Response:
+async def delete_department(
+    department_id: IntPath, session: SessionDep, if_match: etags.IfMatch = None
+) -> Response:
+    if if_match is not None:
+        department = await _get_or_404(session, department_id, lock=True)
+        etags.require_match(DepartmentRead.model_validate(department), if_match)
     if not await department_crud.delete_department(session, department_id):
         raise HTTPException(status_code=404, detail="Department not found")
     return Response(status_code=204)

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import pages
+from app import etags, pages
 from app.crud import desk as desk_crud
 from app.db import SessionDep
 from app.hooks import desk as desk_hooks
@@ -81,10 +81,15 @@ async def _get_or_404(
 
 
 @router.get(
-    "/{desk_id}", response_model=DeskRead, responses=problem_responses(404, 422, 503)
+    "/{desk_id}",
+    response_model=DeskRead,
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
-async def get_desk(desk_id: IntPath, session: SessionDep) -> DeskRead:
-    return DeskRead.model_validate(await _get_or_404(session, desk_id))
+async def get_desk(
+    desk_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    desk = await _get_or_404(session, desk_id)
+    return etags.respond(DeskRead.model_validate(desk), if_none_match=if_none_match)
 
 
 @router.post(
@@ -94,32 +99,43 @@ async def get_desk(desk_id: IntPath, session: SessionDep) -> DeskRead:
     responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_desk(
-    body: DeskCreate, session: SessionDep, request: Request, response: Response
-) -> DeskRead:
+    body: DeskCreate, session: SessionDep, request: Request
+) -> Response:
     desk = await desk_crud.create_desk(session, body=body)
     url = request.url_for("get_desk", desk_id=str(desk.id))
-    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
-    return DeskRead.model_validate(desk)
+    location = {"Location": quote(url.path, safe=URL_SAFE)}
+    return etags.respond(
+        DeskRead.model_validate(desk), status_code=201, headers=location
+    )
 
 
 @router.patch(
     "/{desk_id}",
     response_model=DeskRead,
-    responses=problem_responses(400, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 412, 413, 422, 503),
 )
 async def update_desk(
-    desk_id: IntPath, body: DeskUpdate, session: SessionDep
-) -> DeskRead:
+    desk_id: IntPath,
+    body: DeskUpdate,
+    session: SessionDep,
+    if_match: etags.IfMatch = None,
+) -> Response:
     # The row stays locked until the commit: concurrent updates apply one after the other.
     desk = await _get_or_404(session, desk_id, lock=True)
+    etags.require_match(DeskRead.model_validate(desk), if_match)
     desk = await desk_crud.update_desk(session, desk=desk, body=body)
-    return DeskRead.model_validate(desk)
+    return etags.respond(DeskRead.model_validate(desk))
 
 
 @router.delete(
-    "/{desk_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+    "/{desk_id}", status_code=204, responses=problem_responses(404, 409, 412, 422, 503)
 )
-async def delete_desk(desk_id: IntPath, session: SessionDep) -> Response:
+async def delete_desk(
+    desk_id: IntPath, session: SessionDep, if_match: etags.IfMatch = None
+) -> Response:
+    if if_match is not None:
+        desk = await _get_or_404(session, desk_id, lock=True)
+        etags.require_match(DeskRead.model_validate(desk), if_match)
     if not await desk_crud.delete_desk(session, desk_id):
         raise HTTPException(status_code=404, detail="Desk not found")
     return Response(status_code=204)

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import pages
+from app import etags, pages
 from app.crud import employee as employee_crud
 from app.db import SessionDep
 from app.hooks import employee as employee_hooks
@@ -107,10 +107,15 @@ async def _get_or_404(
 @router.get(
     "/{employee_id}",
     response_model=EmployeeRead,
-    responses=problem_responses(404, 422, 503),
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
-async def get_employee(employee_id: IntPath, session: SessionDep) -> EmployeeRead:
-    return EmployeeRead.model_validate(await _get_or_404(session, employee_id))
+async def get_employee(
+    employee_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    employee = await _get_or_404(session, employee_id)
+    return etags.respond(
+        EmployeeRead.model_validate(employee), if_none_match=if_none_match
+    )
 
 
 @router.post(
@@ -120,34 +125,47 @@ async def get_employee(employee_id: IntPath, session: SessionDep) -> EmployeeRea
     responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_employee(
-    body: EmployeeCreate, session: SessionDep, request: Request, response: Response
-) -> EmployeeRead:
+    body: EmployeeCreate, session: SessionDep, request: Request
+) -> Response:
     employee = await employee_crud.create_employee(session, body=body)
     url = request.url_for("get_employee", employee_id=str(employee.id))
-    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
-    return EmployeeRead.model_validate(employee)
+    location = {"Location": quote(url.path, safe=URL_SAFE)}
+    return etags.respond(
+        EmployeeRead.model_validate(employee), status_code=201, headers=location
+    )
 
 
 @router.patch(
     "/{employee_id}",
     response_model=EmployeeRead,
-    responses=problem_responses(400, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 412, 413, 422, 503),
 )
 async def update_employee(
-    employee_id: IntPath, body: EmployeeUpdate, session: SessionDep
-) -> EmployeeRead:
+    employee_id: IntPath,
+    body: EmployeeUpdate,
+    session: SessionDep,
+    if_match: etags.IfMatch = None,
+) -> Response:
     # The row stays locked until the commit: concurrent updates apply one after the other.
     employee = await _get_or_404(session, employee_id, lock=True)
+    etags.require_match(EmployeeRead.model_validate(employee), if_match)
     employee = await employee_crud.update_employee(
         session, employee=employee, body=body
     )
-    return EmployeeRead.model_validate(employee)
+    return etags.respond(EmployeeRead.model_validate(employee))
 
 
 @router.delete(
-    "/{employee_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+    "/{employee_id}",
+    status_code=204,
+    responses=problem_responses(404, 409, 412, 422, 503),
 )
-async def delete_employee(employee_id: IntPath, session: SessionDep) -> Response:
+async def delete_employee(
+    employee_id: IntPath, session: SessionDep, if_match: etags.IfMatch = None
+) -> Response:
+    if if_match is not None:
+        employee = await _get_or_404(session, employee_id, lock=True)
+        etags.require_match(EmployeeRead.model_validate(employee), if_match)
     if not await employee_crud.delete_employee(session, employee_id):
         raise HTTPException(status_code=404, detail="Employee not found")
     return Response(status_code=204)

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import pages
+from app import etags, pages
 from app.crud import group as group_crud
 from app.db import SessionDep
 from app.hooks import group as group_hooks
@@ -74,10 +74,15 @@ async def _get_or_404(
 
 
 @router.get(
-    "/{code}", response_model=GroupRead, responses=problem_responses(404, 422, 503)
+    "/{code}",
+    response_model=GroupRead,
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
-async def get_group(code: str, session: SessionDep) -> GroupRead:
-    return GroupRead.model_validate(await _get_or_404(session, code))
+async def get_group(
+    code: str, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    group = await _get_or_404(session, code)
+    return etags.respond(GroupRead.model_validate(group), if_none_match=if_none_match)
 
 
 @router.post(
@@ -87,30 +92,40 @@ async def get_group(code: str, session: SessionDep) -> GroupRead:
     responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_group(
-    body: GroupCreate, session: SessionDep, request: Request, response: Response
-) -> GroupRead:
+    body: GroupCreate, session: SessionDep, request: Request
+) -> Response:
     group = await group_crud.create_group(session, body=body)
     url = request.url_for("get_group", code=str(group.code))
-    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
-    return GroupRead.model_validate(group)
+    location = {"Location": quote(url.path, safe=URL_SAFE)}
+    return etags.respond(
+        GroupRead.model_validate(group), status_code=201, headers=location
+    )
 
 
 @router.patch(
     "/{code}",
     response_model=GroupRead,
-    responses=problem_responses(400, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 412, 413, 422, 503),
 )
-async def update_group(code: str, body: GroupUpdate, session: SessionDep) -> GroupRead:
+async def update_group(
+    code: str, body: GroupUpdate, session: SessionDep, if_match: etags.IfMatch = None
+) -> Response:
     # The row stays locked until the commit: concurrent updates apply one after the other.
     group = await _get_or_404(session, code, lock=True)
+    etags.require_match(GroupRead.model_validate(group), if_match)
     group = await group_crud.update_group(session, group=group, body=body)
-    return GroupRead.model_validate(group)
+    return etags.respond(GroupRead.model_validate(group))
 
 
 @router.delete(
-    "/{code}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+    "/{code}", status_code=204, responses=problem_responses(404, 409, 412, 422, 503)
 )
-async def delete_group(code: str, session: SessionDep) -> Response:
+async def delete_group(
+    code: str, session: SessionDep, if_match: etags.IfMatch = None
+) -> Response:
+    if if_match is not None:
+        group = await _get_or_404(session, code, lock=True)
+        etags.require_match(GroupRead.model_validate(group), if_match)
     if not await group_crud.delete_group(session, code):
         raise HTTPException(status_code=404, detail="Group not found")
     return Response(status_code=204)

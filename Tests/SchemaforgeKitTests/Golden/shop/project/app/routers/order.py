@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import pages
+from app import etags, pages
 from app.crud import order as order_crud
 from app.db import SessionDep
 from app.hooks import order as order_hooks
@@ -86,10 +86,17 @@ async def _get_or_404(
 
 
 @router.get(
-    "/{order_id}", response_model=OrderRead, responses=problem_responses(404, 422, 503)
+    "/{order_id}",
+    response_model=OrderRead,
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
-async def get_order(order_id: IntPath, session: SessionDep) -> OrderRead:
-    return OrderRead.model_validate(await _get_or_404(session, order_id))
+async def get_order(
+    order_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    order_obj = await _get_or_404(session, order_id)
+    return etags.respond(
+        OrderRead.model_validate(order_obj), if_none_match=if_none_match
+    )
 
 
 @router.post(
@@ -99,32 +106,43 @@ async def get_order(order_id: IntPath, session: SessionDep) -> OrderRead:
     responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_order(
-    body: OrderCreate, session: SessionDep, request: Request, response: Response
-) -> OrderRead:
+    body: OrderCreate, session: SessionDep, request: Request
+) -> Response:
     order_obj = await order_crud.create_order(session, body=body)
     url = request.url_for("get_order", order_id=str(order_obj.id))
-    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
-    return OrderRead.model_validate(order_obj)
+    location = {"Location": quote(url.path, safe=URL_SAFE)}
+    return etags.respond(
+        OrderRead.model_validate(order_obj), status_code=201, headers=location
+    )
 
 
 @router.patch(
     "/{order_id}",
     response_model=OrderRead,
-    responses=problem_responses(400, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 412, 413, 422, 503),
 )
 async def update_order(
-    order_id: IntPath, body: OrderUpdate, session: SessionDep
-) -> OrderRead:
+    order_id: IntPath,
+    body: OrderUpdate,
+    session: SessionDep,
+    if_match: etags.IfMatch = None,
+) -> Response:
     # The row stays locked until the commit: concurrent updates apply one after the other.
     order_obj = await _get_or_404(session, order_id, lock=True)
+    etags.require_match(OrderRead.model_validate(order_obj), if_match)
     order_obj = await order_crud.update_order(session, order_obj=order_obj, body=body)
-    return OrderRead.model_validate(order_obj)
+    return etags.respond(OrderRead.model_validate(order_obj))
 
 
 @router.delete(
-    "/{order_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+    "/{order_id}", status_code=204, responses=problem_responses(404, 409, 412, 422, 503)
 )
-async def delete_order(order_id: IntPath, session: SessionDep) -> Response:
+async def delete_order(
+    order_id: IntPath, session: SessionDep, if_match: etags.IfMatch = None
+) -> Response:
+    if if_match is not None:
+        order_obj = await _get_or_404(session, order_id, lock=True)
+        etags.require_match(OrderRead.model_validate(order_obj), if_match)
     if not await order_crud.delete_order(session, order_id):
         raise HTTPException(status_code=404, detail="Order not found")
     return Response(status_code=204)

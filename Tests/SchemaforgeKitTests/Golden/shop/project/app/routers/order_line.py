@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import pages
+from app import etags, pages
 from app.crud import order_line as order_line_crud
 from app.db import SessionDep
 from app.hooks import order_line as order_line_hooks
@@ -101,12 +101,18 @@ async def _get_or_404(
 @router.get(
     "/{order_id}/{line_no}",
     response_model=OrderLineRead,
-    responses=problem_responses(404, 422, 503),
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_order_line(
-    order_id: IntPath, line_no: SmallIntPath, session: SessionDep
-) -> OrderLineRead:
-    return OrderLineRead.model_validate(await _get_or_404(session, order_id, line_no))
+    order_id: IntPath,
+    line_no: SmallIntPath,
+    session: SessionDep,
+    if_none_match: etags.IfNoneMatch = None,
+) -> Response:
+    order_line = await _get_or_404(session, order_id, line_no)
+    return etags.respond(
+        OrderLineRead.model_validate(order_line), if_none_match=if_none_match
+    )
 
 
 @router.post(
@@ -116,42 +122,55 @@ async def get_order_line(
     responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_order_line(
-    body: OrderLineCreate, session: SessionDep, request: Request, response: Response
-) -> OrderLineRead:
+    body: OrderLineCreate, session: SessionDep, request: Request
+) -> Response:
     order_line = await order_line_crud.create_order_line(session, body=body)
     url = request.url_for(
         "get_order_line",
         order_id=str(order_line.order_id),
         line_no=str(order_line.line_no),
     )
-    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
-    return OrderLineRead.model_validate(order_line)
+    location = {"Location": quote(url.path, safe=URL_SAFE)}
+    return etags.respond(
+        OrderLineRead.model_validate(order_line), status_code=201, headers=location
+    )
 
 
 @router.patch(
     "/{order_id}/{line_no}",
     response_model=OrderLineRead,
-    responses=problem_responses(400, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 412, 413, 422, 503),
 )
 async def update_order_line(
-    order_id: IntPath, line_no: SmallIntPath, body: OrderLineUpdate, session: SessionDep
-) -> OrderLineRead:
+    order_id: IntPath,
+    line_no: SmallIntPath,
+    body: OrderLineUpdate,
+    session: SessionDep,
+    if_match: etags.IfMatch = None,
+) -> Response:
     # The row stays locked until the commit: concurrent updates apply one after the other.
     order_line = await _get_or_404(session, order_id, line_no, lock=True)
+    etags.require_match(OrderLineRead.model_validate(order_line), if_match)
     order_line = await order_line_crud.update_order_line(
         session, order_line=order_line, body=body
     )
-    return OrderLineRead.model_validate(order_line)
+    return etags.respond(OrderLineRead.model_validate(order_line))
 
 
 @router.delete(
     "/{order_id}/{line_no}",
     status_code=204,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(404, 409, 412, 422, 503),
 )
 async def delete_order_line(
-    order_id: IntPath, line_no: SmallIntPath, session: SessionDep
+    order_id: IntPath,
+    line_no: SmallIntPath,
+    session: SessionDep,
+    if_match: etags.IfMatch = None,
 ) -> Response:
+    if if_match is not None:
+        order_line = await _get_or_404(session, order_id, line_no, lock=True)
+        etags.require_match(OrderLineRead.model_validate(order_line), if_match)
     if not await order_line_crud.delete_order_line(session, order_id, line_no):
         raise HTTPException(status_code=404, detail="OrderLine not found")
     return Response(status_code=204)

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import pages
+from app import etags, pages
 from app.crud import product as product_crud
 from app.db import SessionDep
 from app.hooks import product as product_hooks
@@ -92,10 +92,17 @@ async def _get_or_404(
 
 
 @router.get(
-    "/{sku}", response_model=ProductRead, responses=problem_responses(404, 422, 503)
+    "/{sku}",
+    response_model=ProductRead,
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
-async def get_product(sku: str, session: SessionDep) -> ProductRead:
-    return ProductRead.model_validate(await _get_or_404(session, sku))
+async def get_product(
+    sku: str, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    product = await _get_or_404(session, sku)
+    return etags.respond(
+        ProductRead.model_validate(product), if_none_match=if_none_match
+    )
 
 
 @router.post(
@@ -105,32 +112,40 @@ async def get_product(sku: str, session: SessionDep) -> ProductRead:
     responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_product(
-    body: ProductCreate, session: SessionDep, request: Request, response: Response
-) -> ProductRead:
+    body: ProductCreate, session: SessionDep, request: Request
+) -> Response:
     product = await product_crud.create_product(session, body=body)
     url = request.url_for("get_product", sku=str(product.sku))
-    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
-    return ProductRead.model_validate(product)
+    location = {"Location": quote(url.path, safe=URL_SAFE)}
+    return etags.respond(
+        ProductRead.model_validate(product), status_code=201, headers=location
+    )
 
 
 @router.patch(
     "/{sku}",
     response_model=ProductRead,
-    responses=problem_responses(400, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 412, 413, 422, 503),
 )
 async def update_product(
-    sku: str, body: ProductUpdate, session: SessionDep
-) -> ProductRead:
+    sku: str, body: ProductUpdate, session: SessionDep, if_match: etags.IfMatch = None
+) -> Response:
     # The row stays locked until the commit: concurrent updates apply one after the other.
     product = await _get_or_404(session, sku, lock=True)
+    etags.require_match(ProductRead.model_validate(product), if_match)
     product = await product_crud.update_product(session, product=product, body=body)
-    return ProductRead.model_validate(product)
+    return etags.respond(ProductRead.model_validate(product))
 
 
 @router.delete(
-    "/{sku}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+    "/{sku}", status_code=204, responses=problem_responses(404, 409, 412, 422, 503)
 )
-async def delete_product(sku: str, session: SessionDep) -> Response:
+async def delete_product(
+    sku: str, session: SessionDep, if_match: etags.IfMatch = None
+) -> Response:
+    if if_match is not None:
+        product = await _get_or_404(session, sku, lock=True)
+        etags.require_match(ProductRead.model_validate(product), if_match)
     if not await product_crud.delete_product(session, sku):
         raise HTTPException(status_code=404, detail="Product not found")
     return Response(status_code=204)

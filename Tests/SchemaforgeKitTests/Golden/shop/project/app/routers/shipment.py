@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import pages
+from app import etags, pages
 from app.crud import shipment as shipment_crud
 from app.db import SessionDep
 from app.hooks import shipment as shipment_hooks
@@ -97,10 +97,15 @@ async def _get_or_404(
 @router.get(
     "/{shipment_id}",
     response_model=ShipmentRead,
-    responses=problem_responses(404, 422, 503),
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
-async def get_shipment(shipment_id: IntPath, session: SessionDep) -> ShipmentRead:
-    return ShipmentRead.model_validate(await _get_or_404(session, shipment_id))
+async def get_shipment(
+    shipment_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    shipment = await _get_or_404(session, shipment_id)
+    return etags.respond(
+        ShipmentRead.model_validate(shipment), if_none_match=if_none_match
+    )
 
 
 @router.post(
@@ -110,34 +115,47 @@ async def get_shipment(shipment_id: IntPath, session: SessionDep) -> ShipmentRea
     responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_shipment(
-    body: ShipmentCreate, session: SessionDep, request: Request, response: Response
-) -> ShipmentRead:
+    body: ShipmentCreate, session: SessionDep, request: Request
+) -> Response:
     shipment = await shipment_crud.create_shipment(session, body=body)
     url = request.url_for("get_shipment", shipment_id=str(shipment.id))
-    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
-    return ShipmentRead.model_validate(shipment)
+    location = {"Location": quote(url.path, safe=URL_SAFE)}
+    return etags.respond(
+        ShipmentRead.model_validate(shipment), status_code=201, headers=location
+    )
 
 
 @router.patch(
     "/{shipment_id}",
     response_model=ShipmentRead,
-    responses=problem_responses(400, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 412, 413, 422, 503),
 )
 async def update_shipment(
-    shipment_id: IntPath, body: ShipmentUpdate, session: SessionDep
-) -> ShipmentRead:
+    shipment_id: IntPath,
+    body: ShipmentUpdate,
+    session: SessionDep,
+    if_match: etags.IfMatch = None,
+) -> Response:
     # The row stays locked until the commit: concurrent updates apply one after the other.
     shipment = await _get_or_404(session, shipment_id, lock=True)
+    etags.require_match(ShipmentRead.model_validate(shipment), if_match)
     shipment = await shipment_crud.update_shipment(
         session, shipment=shipment, body=body
     )
-    return ShipmentRead.model_validate(shipment)
+    return etags.respond(ShipmentRead.model_validate(shipment))
 
 
 @router.delete(
-    "/{shipment_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+    "/{shipment_id}",
+    status_code=204,
+    responses=problem_responses(404, 409, 412, 422, 503),
 )
-async def delete_shipment(shipment_id: IntPath, session: SessionDep) -> Response:
+async def delete_shipment(
+    shipment_id: IntPath, session: SessionDep, if_match: etags.IfMatch = None
+) -> Response:
+    if if_match is not None:
+        shipment = await _get_or_404(session, shipment_id, lock=True)
+        etags.require_match(ShipmentRead.model_validate(shipment), if_match)
     if not await shipment_crud.delete_shipment(session, shipment_id):
         raise HTTPException(status_code=404, detail="Shipment not found")
     return Response(status_code=204)

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import pages
+from app import etags, pages
 from app.crud import user as user_crud
 from app.db import SessionDep
 from app.hooks import user as user_hooks
@@ -83,10 +83,15 @@ async def _get_or_404(
 
 
 @router.get(
-    "/{user_id}", response_model=UserRead, responses=problem_responses(404, 422, 503)
+    "/{user_id}",
+    response_model=UserRead,
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
-async def get_user(user_id: uuid.UUID, session: SessionDep) -> UserRead:
-    return UserRead.model_validate(await _get_or_404(session, user_id))
+async def get_user(
+    user_id: uuid.UUID, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    user = await _get_or_404(session, user_id)
+    return etags.respond(UserRead.model_validate(user), if_none_match=if_none_match)
 
 
 @router.post(
@@ -96,32 +101,43 @@ async def get_user(user_id: uuid.UUID, session: SessionDep) -> UserRead:
     responses=problem_responses(400, 409, 413, 422, 503),
 )
 async def create_user(
-    body: UserCreate, session: SessionDep, request: Request, response: Response
-) -> UserRead:
+    body: UserCreate, session: SessionDep, request: Request
+) -> Response:
     user = await user_crud.create_user(session, body=body)
     url = request.url_for("get_user", user_id=str(user.id))
-    response.headers["Location"] = quote(url.path, safe=URL_SAFE)
-    return UserRead.model_validate(user)
+    location = {"Location": quote(url.path, safe=URL_SAFE)}
+    return etags.respond(
+        UserRead.model_validate(user), status_code=201, headers=location
+    )
 
 
 @router.patch(
     "/{user_id}",
     response_model=UserRead,
-    responses=problem_responses(400, 404, 409, 413, 422, 503),
+    responses=problem_responses(400, 404, 409, 412, 413, 422, 503),
 )
 async def update_user(
-    user_id: uuid.UUID, body: UserUpdate, session: SessionDep
-) -> UserRead:
+    user_id: uuid.UUID,
+    body: UserUpdate,
+    session: SessionDep,
+    if_match: etags.IfMatch = None,
+) -> Response:
     # The row stays locked until the commit: concurrent updates apply one after the other.
     user = await _get_or_404(session, user_id, lock=True)
+    etags.require_match(UserRead.model_validate(user), if_match)
     user = await user_crud.update_user(session, user=user, body=body)
-    return UserRead.model_validate(user)
+    return etags.respond(UserRead.model_validate(user))
 
 
 @router.delete(
-    "/{user_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
+    "/{user_id}", status_code=204, responses=problem_responses(404, 409, 412, 422, 503)
 )
-async def delete_user(user_id: uuid.UUID, session: SessionDep) -> Response:
+async def delete_user(
+    user_id: uuid.UUID, session: SessionDep, if_match: etags.IfMatch = None
+) -> Response:
+    if if_match is not None:
+        user = await _get_or_404(session, user_id, lock=True)
+        etags.require_match(UserRead.model_validate(user), if_match)
     if not await user_crud.delete_user(session, user_id):
         raise HTTPException(status_code=404, detail="User not found")
     return Response(status_code=204)
