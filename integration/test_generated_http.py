@@ -281,6 +281,8 @@ async def tour(api: Api) -> None:
             problems.append(f"list {entity.name}: count {count}, keys {listed_keys} != created {created_keys}")
         params = api.list_parameters(entity)
         for name in sorted(set(params) - {"limit", "offset", "sort", "cursor", "count"}):
+            if name.rpartition("__")[2] in OPERATORS and column_of(api, entity, name.rpartition("__")[0]) is not None:
+                continue  # the other comparisons: test_filters.py
             column = column_of(api, entity, name)
             if column is None:
                 problems.append(f"list {entity.name}: filter {name!r} is no column")
@@ -421,6 +423,10 @@ async def check_sorts(api: Api, entity: Entity, total: int) -> list[str]:
             if len(set(map(repr, groups))) != len(groups) or groups_desc != groups[::-1]:
                 problems.append(f"list {entity.name}: sort={name} {asc} and sort=-{name} {desc} are not reverse orders")
     return problems
+
+
+# The comparisons of `?field__<operator>=` (the generated app/filters.py).
+OPERATORS = {"ne", "lt", "lte", "gt", "gte", "in", "is_null", "contains", "icontains", "startswith"}
 
 
 async def walk_cursor(api: Api, entity: Entity, params: dict[str, Any]) -> list[Any] | str:

@@ -288,7 +288,7 @@ entities:
       password_hash: text
       note: {type: string, length: 500, nullable: true, encrypted: true}
       email: {type: string, length: 320, unique: true, pattern: '^[^@]+@[^@]+$', min_length: 3}
-      handle: {type: "string(40)", index: true, column: handle_text, renamed_from: nick}
+      handle: {type: "string(40)", index: true, column: handle_text, renamed_from: nick, filterable: true}
       name: string(200)
       bio: text?
       role: {type: Role, default: reader}

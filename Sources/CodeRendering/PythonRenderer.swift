@@ -153,10 +153,10 @@ public struct PythonRenderer: Sendable {
                     return
                 }
                 if case let .binary(left, "|", right) = annotation,
-                    p.utf8.count + target.utf8.count + annotationText.utf8.count + 4 > lineLength,
-                    Self.longer(p + target + ": " + annotationText + " =", than: lineLength)
+                    Self.longer(p + target + ": " + annotationText + (value == nil ? " =" : " = ("), than: lineLength)
                 {
-                    // ruff splits an over-long union annotation inside parentheses at `|`.
+                    // ruff splits an over-long union annotation inside parentheses at `|` (also when
+                    // only `x: A | B = (` is too long: it splits the annotation before the value).
                     out += p + target + ": (\n"
                     if indent + 4 + annotationText.utf8.count <= lineLength {
                         out += pad(indent + 4) + annotationText + "\n"  // fits inside the parentheses

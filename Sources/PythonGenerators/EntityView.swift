@@ -76,20 +76,22 @@ struct EntityView {
     /// Columns returned to clients: all but `sensitive` ones.
     var readableColumns: [Column] { table.columns.filter { !$0.sensitive } }
 
-    /// Columns clients can filter the list on: those that lead an index, a unique or a foreign key.
+    /// Columns clients can filter the list on: those that lead an index, a unique or a foreign key
+    /// (unless `filterable: false`), then those marked `filterable: true`, in declaration order.
     var filterColumns: [Column] {
         var names: [String] = []
         let leading =
             table.indexes.filter { $0.predicate == nil }.compactMap(\.columns.first)
             + table.uniques.compactMap(\.columns.first) + table.foreignKeys.compactMap(\.columns.first)
         for name in leading where !names.contains(name) { names.append(name) }
-        return names.compactMap { table.column(named: $0) }.filter { column in
-            guard !column.sensitive else { return false }
+        let indexed = names.compactMap { table.column(named: $0) }.filter { column in
+            guard !column.sensitive, column.encrypted != true, column.filterable != false else { return false }
             switch column.type {
             case .json, .bytes, .array, .text: return false
             default: return true
             }
         }
+        return indexed + table.columns.filter { $0.filterable == true && !names.contains($0.name) }
     }
 
     /// Columns the list can be sorted by (not sensitive or encrypted ones).

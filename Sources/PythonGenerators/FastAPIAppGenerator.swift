@@ -26,7 +26,7 @@ struct FastAPIAppGenerator {
         var jobs: [FileJob] = [
             {
                 [config(), main(), routersPackage(), crudPackage(), params(), constraints()]
-                    + ["app/db.py", "app/errors.py", "app/limits.py", "app/pages.py", "app/health.py"].map { FixedModules.file($0) }
+                    + ["app/db.py", "app/errors.py", "app/limits.py", "app/pages.py", "app/health.py", "app/filters.py"].map { FixedModules.file($0) }
                     + ["app/problems.py", "app/fields.py", "app/etags.py"].map { FixedModules.file($0, target: FixedModules.fastapi) }
             }
         ]
@@ -333,7 +333,7 @@ struct FastAPIAppGenerator {
         [
             "APIRouter", "HTTPException", "Query", "Response", "Request", "ColumnElement", "InstrumentedAttribute",
             "LoaderOption", "Annotated", "Any", "SessionDep", "AsyncSession", "Sequence", "NotFoundError", "Session",
-            "problem_responses", "quote", "pages", "etags",
+            "problem_responses", "quote", "pages", "etags", "filters",
             // The MongoDB target's routers and CRUD modules.
             "AIOEngine", "ObjectId", "ObjectIdPath", "ObjectIdQuery", "OBJECT_ID_PATTERN", "EngineDep", "DuplicateKeyError",
             "ConflictError", "object_id", "to_api", "GENERATED", "REFERENCES", "SORT_PATTERN",
@@ -357,7 +357,7 @@ struct FastAPIAppGenerator {
         "APIRouter", "SessionDep", "IntegrityError", "MissingReferenceError", "ReferenceCycleError", "CursorResult", "Any", "SORTABLE", "LOAD",
         "REFRESH", "SERVER_DEFAULTS", "NULLABLE_DEFAULTS", "URL_SAFE", "FILTERS", "router", "sa", "str", "int", "bool", "list", "set", "sorted",
         "getattr", "setattr", "type", "limit", "offset", "sort", "key", "hooks", "link", "pages", "keyset",
-        "etags", "if_match", "if_none_match", "location",
+        "etags", "if_match", "if_none_match", "location", "filters", "operator",
         // With `auth:`.
         "grant", "hash_password", "Depends", "Grant", "READ", "CREATE", "UPDATE", "DELETE",
     ]
@@ -728,9 +728,14 @@ struct FastAPIAppGenerator {
             loads = view.loadedRelations.map { "selectinload(\(model).\(PythonNames.attribute($0.name, in: view.table)))" }
         }
         if !filters.isEmpty {
-            // Filters: the query model's attribute -> the column it compares with.
-            out.append("FILTERS: dict[str, InstrumentedAttribute[Any]] = {")
-            for filter in filters { out.append("    \(PythonRenderer.quote(filter.attribute)): \(model).\(view.attribute(filter.column)),") }
+            // Filters: the query model's attribute -> the column and the comparison (app/filters.py).
+            m.imports.from("app", import: "filters")
+            out.append("FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {")
+            for filter in filters {
+                out.append(
+                    "    \(PythonRenderer.quote(filter.attribute)): (\(model).\(view.attribute(filter.column)), \(PythonRenderer.quote(filter.operation.rawValue))),"
+                )
+            }
             out.append("}")
         }
         out.append("# Relations every response includes, loaded up front (no lazy loads in async code).")
@@ -750,9 +755,9 @@ struct FastAPIAppGenerator {
         out.append("    \"\"\"")
         out.append("    conditions: list[ColumnElement[bool]] = []")
         if !filters.isEmpty {
-            out.append("    for name, column in FILTERS.items():")
+            out.append("    for name, (column, operator) in FILTERS.items():")
             out.append("        if (value := getattr(query, name)) is not None:")
-            out.append("            conditions.append(column == value)")
+            out.append("            conditions.append(filters.condition(column, operator, value))")
         }
         out += guardRoute.ownRowsOnly()
         let hooks = UserCodeGenerator.routerAlias(view)
@@ -908,9 +913,33 @@ struct FastAPIAppGenerator {
         return names.keyParameters.contains(targetParam) ? "other_" + targetParam : targetParam
     }
 
-    /// A list filter: the column, its query parameter's name (the API's) and its Python attribute.
+    /// A comparison a list filter makes; `app/filters.py` implements each (by its raw value).
+    enum FilterOperator: String {
+        case eq, ne, lt, lte, gt, gte
+        case isIn = "in"
+        case isNull = "is_null"
+        case contains, icontains, startswith
+
+        /// The operators a column's type takes: equality for all, order for numbers and instants,
+        /// substrings for text, `in` where values are enumerable, `is_null` when it may be NULL.
+        static func of(_ column: Column) -> [FilterOperator] {
+            var operators: [FilterOperator]
+            switch column.type {
+            case .bool: operators = [.eq, .ne]
+            case .string, .text: operators = [.eq, .ne, .isIn, .contains, .icontains, .startswith]
+            case .uuid, .enumeration: operators = [.eq, .ne, .isIn]
+            default: operators = [.eq, .ne, .lt, .lte, .gt, .gte, .isIn]
+            }
+            if column.nullable { operators.append(.isNull) }
+            return operators
+        }
+    }
+
+    /// A list filter: the column, the comparison, its query parameter's name (the API's: the field's
+    /// for `eq`, `<field>__<operator>` for the others) and its Python attribute.
     struct Filter {
         let column: Column
+        let operation: FilterOperator
         let parameter: String
         let attribute: String
     }
@@ -918,23 +947,27 @@ struct FastAPIAppGenerator {
     /// Query parameters of every list route, before the filters.
     static let pageParameters = ["limit", "offset", "sort", "cursor", "count"]
 
-    /// The filters of an entity's list. A filter keeps its field's name unless a page parameter
-    /// (`limit`, `offset`, `sort`) or an earlier filter has it: then `<name>_eq` (`_eq2`, ...).
+    /// The filters of an entity's list, every operator of every filter column. A parameter keeps its
+    /// name unless a page parameter (`limit`, `offset`, `sort`, ...) or an earlier filter has it: then
+    /// `<name>_eq` (`_eq2`, ...).
     static func filters(_ view: EntityView) -> [Filter] {
         var takenParameters = Set(pageParameters)
         var takenAttributes = Set(pageParameters)
-        return view.filterColumns.map { column in
-            var parameter = column.field
-            var n = 1
-            while takenParameters.contains(parameter) {
-                parameter = column.field + (n == 1 ? "_eq" : "_eq\(n)")
-                n += 1
+        return view.filterColumns.flatMap { column in
+            FilterOperator.of(column).map { operation in
+                let wanted = operation == .eq ? column.field : "\(column.field)__\(operation.rawValue)"
+                var parameter = wanted
+                var n = 1
+                while takenParameters.contains(parameter) {
+                    parameter = wanted + (n == 1 ? "_eq" : "_eq\(n)")
+                    n += 1
+                }
+                takenParameters.insert(parameter)
+                var attribute = PythonNames.attribute(parameter)
+                while takenAttributes.contains(attribute) { attribute += "_" }
+                takenAttributes.insert(attribute)
+                return Filter(column: column, operation: operation, parameter: parameter, attribute: attribute)
             }
-            takenParameters.insert(parameter)
-            var attribute = PythonNames.attribute(parameter)
-            while takenAttributes.contains(attribute) { attribute += "_" }
-            takenAttributes.insert(attribute)
-            return Filter(column: column, parameter: parameter, attribute: attribute)
         }
     }
 

@@ -123,8 +123,9 @@ struct ProjectFilesGenerator {
                 \(routes)
 
                 Each resource has `GET /` (a page of `limit` rows and a `next_cursor` to pass back as
-                `?cursor=`, the total `count` with `?count=true`, filters on indexed fields, `sort=field` or
-                `sort=-field`), `GET /{key}`, `POST /` (201 with a
+                `?cursor=`, the total `count` with `?count=true`, filters `?field=` and `?field__<op>=` with
+                `ne lt lte gt gte in is_null contains icontains startswith` (see `app/filters.py`),
+                `sort=field` or `sort=-field`), `GET /{key}`, `POST /` (201 with a
                 `Location`), `PATCH /{key}` and `DELETE /{key}`; many-to-many relations also have `POST` and
                 `DELETE /{key}/<relation>/{other}` (both idempotent). A filter named like a page parameter
                 (`limit`, `offset`, `sort`, `cursor`, `count`) is `<name>_eq`. A single resource carries an

@@ -310,33 +310,56 @@ struct PydanticSchemasGenerator {
             ]
         }
         for filter in FastAPIAppGenerator.filters(view) {
-            let column = filter.column
-            var type: PythonExpr
-            switch column.type {
-            case .string, .text: type = strictType(column.type, imports: &imports)
-            default: type = types.pythonType(column.type, imports: &imports)
-            }
-            type = .binary(type, "|", .none)
-            var args: [PythonArgument] = [.keyword("default", .none)]
-            if filter.attribute != filter.parameter { args.append(.keyword("alias", .string(filter.parameter))) }
-            args += constraints(for: column.type, validation: nil, imports: &imports)
-            if Self.isText(column.type) {
-                // No value a column can hold has a NUL (and PostgreSQL refuses to compare with one).
-                imports.from("app", import: "fields")
-                args.append(.keyword("pattern", .dotted("fields.NO_NUL")))
-            }
-            body.append(.assign(target: filter.attribute, annotation: type, value: args.count == 1 ? PythonExpr.none : .name("Field").call(args)))
+            body.append(filterField(filter, imports: &imports))
         }
         if strictInputs {
             // Query values are text: an integer is its digits and nothing else (no spaces, no `_`).
             let integers =
-                ["limit", "offset"] + FastAPIAppGenerator.filters(view).filter { Self.boundedInteger($0.column.type) != nil }.map(\.attribute)
+                ["limit", "offset"]
+                + FastAPIAppGenerator.filters(view).filter { $0.operation != .isNull && Self.boundedInteger($0.column.type) != nil }.map(\.attribute)
             body.append(classValidator("_integers", calling: "query_integers", mode: "before", on: integers, imports: &imports))
         }
         return .class(
             PythonClass(
                 name: "\(view.entity)Query", bases: [.name("BaseModel")],
                 docstring: "Query parameters of the list: a page, a sort order (`-field` descending) and filters.", body: body))
+    }
+
+    /// Most filters inside a list's `__in` (repeated parameter).
+    static let maxFilterValues = 100
+
+    /// One filter parameter of `XQuery`: the column's type (with its type's range, and no NUL in
+    /// text), a list of them for `__in`, a boolean for `__is_null`; None when left out.
+    func filterField(_ filter: FastAPIAppGenerator.Filter, imports: inout PythonImports) -> PythonStatement {
+        let column = filter.column
+        var type: PythonExpr
+        switch column.type {
+        case .string, .text: type = strictType(column.type, imports: &imports)
+        default: type = types.pythonType(column.type, imports: &imports)
+        }
+        var constraints = constraints(for: column.type, validation: nil, imports: &imports)
+        if Self.isText(column.type) {
+            // No value a column can hold has a NUL (and PostgreSQL refuses to compare with one).
+            imports.from("app", import: "fields")
+            constraints.append(.keyword("pattern", .dotted("fields.NO_NUL")))
+        }
+        var args: [PythonArgument] = [.keyword("default", .none)]
+        if filter.attribute != filter.parameter { args.append(.keyword("alias", .string(filter.parameter))) }
+        switch filter.operation {
+        case .isNull:
+            type = .name("bool")
+        case .isIn:
+            if !constraints.isEmpty {
+                imports.from("typing", import: "Annotated")
+                type = .subscripted(.name("Annotated"), [type, .name("Field").call(constraints)])
+            }
+            type = .subscripted(.name("list"), [type])
+            args.append(.keyword("max_length", .int(Self.maxFilterValues)))
+        default:
+            args += constraints
+        }
+        return .assign(
+            target: filter.attribute, annotation: .binary(type, "|", .none), value: args.count == 1 ? PythonExpr.none : .name("Field").call(args))
     }
 
     func readField(_ column: Column, view: EntityView, imports: inout PythonImports) -> PythonStatement {

@@ -240,7 +240,9 @@ struct TestsGenerator {
                     "assert response.json()[\"errors\"][0][\"loc\"] == [\"body\", \(field)]",
                 ])
         }
-        let filters = FastAPIAppGenerator.filters(view).filter { !$0.column.sensitive && $0.column.type != .float && $0.column.type != .datetime }
+        let filters = FastAPIAppGenerator.filters(view).filter {
+            $0.operation == .eq && !$0.column.sensitive && $0.column.type != .float && $0.column.type != .datetime
+        }
         if !filters.isEmpty {
             var body = ["created = await factories.create_\(snake)(client)"]
             for filter in filters {

@@ -204,6 +204,9 @@ public struct Column: Codable, Equatable, Sendable {
     public var backfill: String?
     /// Stored encrypted (the column is TEXT; `validation.maxLength` bounds the plaintext).
     public var encrypted: Bool?
+    /// The list route filters on this column (`true`), or not although it is indexed (`false`);
+    /// nil: filtered if it leads an index, a unique constraint or a foreign key.
+    public var filterable: Bool?
 
     public init(
         name: String, field: String? = nil, type: ColumnType, nullable: Bool = false, defaultValue: ColumnDefault? = nil,

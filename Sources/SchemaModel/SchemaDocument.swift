@@ -78,6 +78,9 @@ public struct FieldDecl: Sendable {
     public var sensitive: Bool = false
     /// `encrypted: true`: stored as AES-GCM ciphertext, read and written as plaintext by the API.
     public var encrypted: Located<Bool>?
+    /// `filterable: true`: the list route filters on it (every operator of its type); `false` leaves
+    /// out a field that would be by default (the leading column of an index, unique or foreign key).
+    public var filterable: Located<Bool>?
     public var comment: String?
     public var renamedFrom: Located<String>?
     /// SQL that fills existing rows when a migration adds this NOT NULL column or makes it NOT NULL.

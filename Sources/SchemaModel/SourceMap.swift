@@ -21,6 +21,12 @@ public struct SourceMap: Sendable {
         set { locations["\(table)\u{0}encrypted\u{0}\(column)"] = newValue }
     }
 
+    /// Where a column's field says `filterable:` (for the warning when no index serves the filter).
+    public subscript(table table: String, filterableColumn column: String) -> SourceLocation? {
+        get { locations["\(table)\u{0}filterable\u{0}\(column)"] }
+        set { locations["\(table)\u{0}filterable\u{0}\(column)"] = newValue }
+    }
+
     public subscript(table table: String, object object: String?) -> SourceLocation? {
         get { locations[SourceMap.key(table: table, object: object)] }
         set { locations[SourceMap.key(table: table, object: object)] = newValue }

@@ -19,7 +19,7 @@ struct DocumentDecoder {
     static let fieldKeys: KeySpec = [
         "type", "nullable", "optional", "primary_key", "unique", "index", "autoincrement", "default", "length",
         "max_length", "precision", "scale", "min", "max", "min_length", "pattern", "sensitive", "comment",
-        "renamed_from", "column", "native", "items", "backfill", "encrypted",
+        "renamed_from", "column", "native", "items", "backfill", "encrypted", "filterable",
     ]
     static let relationKeys: KeySpec = [
         "to", "kind", "back", "nullable", "optional", "on_delete", "on_update", "column", "columns", "references",
@@ -275,6 +275,7 @@ struct DocumentDecoder {
         f.pattern = keyed[.pattern].flatMap { string($0, what: "'pattern'") }
         f.sensitive = keyed[.sensitive].flatMap { bool($0, what: "'sensitive'")?.value } ?? false
         f.encrypted = keyed[.encrypted].flatMap { bool($0, what: "'encrypted'") }
+        f.filterable = keyed[.filterable].flatMap { bool($0, what: "'filterable'") }
         f.comment = keyed[.comment].flatMap { string($0, what: "'comment'")?.value }
         f.renamedFrom = keyed[.renamed_from].flatMap { string($0, what: "'renamed_from'") }
         f.backfill = keyed[.backfill].flatMap { string($0, what: "'backfill'") }
@@ -673,7 +674,7 @@ enum EntityKey: Int, CaseIterable, DecoderKeys {
 /// The keys of a field mapping, in the order of `DocumentDecoder.fieldKeys`.
 enum FieldKey: Int, CaseIterable, DecoderKeys {
     case type, nullable, optional, primary_key, unique, index, autoincrement, `default`, length, max_length, precision, scale, min
-    case max, min_length, pattern, sensitive, comment, renamed_from, column, native, items, backfill, encrypted
+    case max, min_length, pattern, sensitive, comment, renamed_from, column, native, items, backfill, encrypted, filterable
 
     static var spec: DocumentDecoder.KeySpec { DocumentDecoder.fieldKeys }
 }

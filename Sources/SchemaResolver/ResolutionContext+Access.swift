@@ -273,6 +273,21 @@ extension ResolutionContext {
         }
     }
 
+    /// A warning for every `filterable: true` column that no index, unique constraint or primary key
+    /// leads: the list route's filter on it reads the whole table.
+    func checkFilterIndexes(_ tables: [Table]) {
+        for table in tables {
+            let leading = Set(
+                table.indexes.filter { $0.predicate == nil }.compactMap(\.columns.first) + table.uniques.compactMap(\.columns.first)
+                    + [table.primaryKey?.columns.first].compactMap { $0 })
+            for column in table.columns where column.filterable == true && !leading.contains(column.name) {
+                diagnostics.warning(
+                    "the list filter on '\(column.field)' is served by no index: add 'index: true' to the field, or an index that starts with it",
+                    at: sourceMap[table: table.name, filterableColumn: column.name])
+            }
+        }
+    }
+
     /// Indexes, unique constraints and foreign keys over an encrypted column: ciphertexts never
     /// compare equal, so each is an error at the field.
     func checkEncryptedColumns(_ tables: [Table]) {

@@ -82,6 +82,22 @@ extension ResolutionContext {
             }
         }
         column.validation = resolveValidation(field, type: type)
+        if let filterable = field.filterable {
+            sourceMap[table: table, filterableColumn: columnName] = filterable.location
+            let scalar: Bool
+            switch type {
+            case .json, .bytes, .array: scalar = false
+            default: scalar = true
+            }
+            if filterable.value, !scalar {
+                diagnostics.error("'filterable' applies to scalar fields, not \(type) ('\(field.name.value)')", at: filterable.location)
+            } else if filterable.value, field.sensitive || field.encrypted?.value == true {
+                diagnostics.error(
+                    "'\(field.name.value)' is \(field.sensitive ? "sensitive" : "encrypted"): it cannot be filterable", at: filterable.location)
+            } else {
+                column.filterable = filterable.value
+            }
+        }
         if let encrypted = field.encrypted, encrypted.value {
             encrypt(&column, field: field, at: encrypted.location)
             sourceMap[table: table, encryptedColumn: columnName] = encrypted.location

@@ -100,6 +100,7 @@ final class ResolutionContext {
         checkConstraintNames(tables)
         checkEnumTypeNames(tables)
         checkEncryptedColumns(tables)
+        checkFilterIndexes(tables)
         let auth = resolveAccess(&tables)
         let schemaName = document.name?.value ?? ((document.file as NSString).lastPathComponent as NSString).deletingPathExtension
         let enumTypes = enums.values.map { decl in

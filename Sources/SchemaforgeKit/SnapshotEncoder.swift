@@ -404,6 +404,10 @@ struct SnapshotJSONWriter {
         }
         key("field")
         string(column.field)
+        if let filterable = column.filterable {
+            key("filterable")
+            bool(filterable)
+        }
         key("name")
         string(column.name)
         if let nativeTypes = column.nativeTypes {

@@ -385,7 +385,7 @@ struct FastPathEquivalenceTests {
                 column,
                 [
                     "name", "field", "type", "nullable", "defaultValue", "autoincrement", "onUpdateNow", "comment",
-                    "renamedFrom", "sensitive", "validation", "nativeTypes", "relation", "backfill", "encrypted",
+                    "renamedFrom", "sensitive", "validation", "nativeTypes", "relation", "backfill", "encrypted", "filterable",
                 ]
             ),
             (column.defaultValue!, ["kind", "value"]),

@@ -27,13 +27,20 @@ struct GeneratedAppSnippetTests {
         #expect(schemas.contains("class EntryQuery(BaseModel):"))
         #expect(schemas.contains("limit: int = Field(default=50, ge=1, le=200)"))
         // The field `limit` filters as `limit_eq`; the field `limit_eq`, whose name is then taken, as `limit_eq_eq`.
-        #expect(schemas.contains("    limit_eq: int | None = Field(default=None, ge=-2147483648, le=2147483647)\n    limit_eq_eq: int | None"))
+        #expect(schemas.contains("    limit_eq: int | None = Field(default=None, ge=-2147483648, le=2147483647)\n    limit__ne: int | None"))
+        #expect(schemas.contains("    limit_eq_eq: int | None = Field(default=None, ge=-2147483648, le=2147483647)\n    limit_eq__ne: int | None"))
+        // `in` takes the parameter repeated, each value in the column type's range.
+        #expect(
+            schemas.contains(
+                "    limit_eq__in: list[Annotated[int, Field(ge=-2147483648, le=2147483647)]] | None = (\n        Field(default=None, max_length=100)"
+            ))
         #expect(schemas.contains("metadata_: fields.Text | None = Field(\n        default=None, alias=\"metadata\", max_length=255"))
         let router = try Self.file(Self.names, "app/routers/entry.py")
+        #expect(router.contains("FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {\n    \"limit_eq\": (Entry.limit, \"eq\"),"))
+        #expect(router.contains("    \"limit_eq_eq\": (Entry.limit_eq, \"eq\"),\n    \"limit_eq__ne\": (Entry.limit_eq, \"ne\"),"))
         #expect(
             router.contains(
-                "FILTERS: dict[str, InstrumentedAttribute[Any]] = {\n    \"limit_eq\": Entry.limit,\n    \"limit_eq_eq\": Entry.limit_eq,"))
-        #expect(router.contains("if (value := getattr(query, name)) is not None:\n            conditions.append(column == value)"))
+                "if (value := getattr(query, name)) is not None:\n            conditions.append(filters.condition(column, operator, value))"))
         #expect(router.contains("query: Annotated[EntryQuery, Query()]"))
     }
 
@@ -78,7 +85,9 @@ struct GeneratedAppSnippetTests {
         #expect(db.contains("await session.commit()"))
     }
 
-    @Test("every route declares its problem responses (412 for If-Match, 304 for If-None-Match); 201 carries Location", arguments: TargetDatabase.sqlCases)
+    @Test(
+        "every route declares its problem responses (412 for If-Match, 304 for If-None-Match); 201 carries Location",
+        arguments: TargetDatabase.sqlCases)
     func routes(database: TargetDatabase) throws {
         let router = try Self.file(Self.names, "app/routers/entry.py", database: database)
         #expect(router.contains("responses=problem_responses(400, 409, 413, 422, 503)"))

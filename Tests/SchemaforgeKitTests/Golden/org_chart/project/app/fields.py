@@ -81,7 +81,10 @@ def integers(value: Any) -> Any:
 
 def query_integers(value: Any) -> Any:
     """Before-validator of integer query parameters: ASCII digits with an optional `-` and
-    nothing around them (Pydantic would strip spaces and take `_` separators)."""
+    nothing around them (Pydantic would strip spaces and take `_` separators); each of a
+    repeated parameter's values too."""
+    if isinstance(value, list):
+        return [query_integers(item) for item in value]
     if isinstance(value, str) and not _PLAIN_INTEGER.fullmatch(value):
         raise PydanticCustomError("int_parsing", "Input should be a valid integer")
     return value

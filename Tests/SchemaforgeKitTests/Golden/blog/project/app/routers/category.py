@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import etags, pages
+from app import etags, filters, pages
 from app.crud import category as category_crud
 from app.db import SessionDep
 from app.hooks import category as category_hooks
@@ -33,8 +33,15 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "name": Category.name,
     "parent_id": Category.parent_id,
 }
-FILTERS: dict[str, InstrumentedAttribute[Any]] = {
-    "parent_id": Category.parent_id,
+FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
+    "parent_id": (Category.parent_id, "eq"),
+    "parent_id__ne": (Category.parent_id, "ne"),
+    "parent_id__lt": (Category.parent_id, "lt"),
+    "parent_id__lte": (Category.parent_id, "lte"),
+    "parent_id__gt": (Category.parent_id, "gt"),
+    "parent_id__gte": (Category.parent_id, "gte"),
+    "parent_id__in": (Category.parent_id, "in"),
+    "parent_id__is_null": (Category.parent_id, "is_null"),
 }
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
@@ -51,9 +58,9 @@ async def list_categories(
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """
     conditions: list[ColumnElement[bool]] = []
-    for name, column in FILTERS.items():
+    for name, (column, operator) in FILTERS.items():
         if (value := getattr(query, name)) is not None:
-            conditions.append(column == value)
+            conditions.append(filters.condition(column, operator, value))
     statement = await category_hooks.filter_list(
         session, select(Category).where(*conditions)
     )

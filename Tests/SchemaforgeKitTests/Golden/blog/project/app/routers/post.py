@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import etags, pages
+from app import etags, filters, pages
 from app.crud import post as post_crud
 from app.db import SessionDep
 from app.hooks import post as post_hooks
@@ -34,9 +34,16 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "created_at": Post.created_at,
     "updated_at": Post.updated_at,
 }
-FILTERS: dict[str, InstrumentedAttribute[Any]] = {
-    "author_id": Post.author_id,
-    "published": Post.published,
+FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
+    "author_id": (Post.author_id, "eq"),
+    "author_id__ne": (Post.author_id, "ne"),
+    "author_id__lt": (Post.author_id, "lt"),
+    "author_id__lte": (Post.author_id, "lte"),
+    "author_id__gt": (Post.author_id, "gt"),
+    "author_id__gte": (Post.author_id, "gte"),
+    "author_id__in": (Post.author_id, "in"),
+    "published": (Post.published, "eq"),
+    "published__ne": (Post.published, "ne"),
 }
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [selectinload(Post.tags)]
@@ -51,9 +58,9 @@ async def list_posts(
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """
     conditions: list[ColumnElement[bool]] = []
-    for name, column in FILTERS.items():
+    for name, (column, operator) in FILTERS.items():
         if (value := getattr(query, name)) is not None:
-            conditions.append(column == value)
+            conditions.append(filters.condition(column, operator, value))
     statement = await post_hooks.filter_list(session, select(Post).where(*conditions))
     total = await pages.count(session, statement) if query.count else None
     keyset = pages.Keyset(SORTABLE, query.sort, [Post.id])

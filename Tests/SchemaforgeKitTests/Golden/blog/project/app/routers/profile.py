@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import etags, pages
+from app import etags, filters, pages
 from app.crud import profile as profile_crud
 from app.db import SessionDep
 from app.hooks import profile as profile_hooks
@@ -33,9 +33,17 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "public_id": Profile.public_id,
     "user_id": Profile.user_id,
 }
-FILTERS: dict[str, InstrumentedAttribute[Any]] = {
-    "public_id": Profile.public_id,
-    "user_id": Profile.user_id,
+FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
+    "public_id": (Profile.public_id, "eq"),
+    "public_id__ne": (Profile.public_id, "ne"),
+    "public_id__in": (Profile.public_id, "in"),
+    "user_id": (Profile.user_id, "eq"),
+    "user_id__ne": (Profile.user_id, "ne"),
+    "user_id__lt": (Profile.user_id, "lt"),
+    "user_id__lte": (Profile.user_id, "lte"),
+    "user_id__gt": (Profile.user_id, "gt"),
+    "user_id__gte": (Profile.user_id, "gte"),
+    "user_id__in": (Profile.user_id, "in"),
 }
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
@@ -50,9 +58,9 @@ async def list_profiles(
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """
     conditions: list[ColumnElement[bool]] = []
-    for name, column in FILTERS.items():
+    for name, (column, operator) in FILTERS.items():
         if (value := getattr(query, name)) is not None:
-            conditions.append(column == value)
+            conditions.append(filters.condition(column, operator, value))
     statement = await profile_hooks.filter_list(
         session, select(Profile).where(*conditions)
     )

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import etags, pages
+from app import etags, filters, pages
 from app.crud import tag as tag_crud
 from app.db import SessionDep
 from app.hooks import tag as tag_hooks
@@ -27,8 +27,13 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "id": Tag.id,
     "name": Tag.name,
 }
-FILTERS: dict[str, InstrumentedAttribute[Any]] = {
-    "name": Tag.name,
+FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
+    "name": (Tag.name, "eq"),
+    "name__ne": (Tag.name, "ne"),
+    "name__in": (Tag.name, "in"),
+    "name__contains": (Tag.name, "contains"),
+    "name__icontains": (Tag.name, "icontains"),
+    "name__startswith": (Tag.name, "startswith"),
 }
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [selectinload(Tag.posts)]
@@ -43,9 +48,9 @@ async def list_tags(
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """
     conditions: list[ColumnElement[bool]] = []
-    for name, column in FILTERS.items():
+    for name, (column, operator) in FILTERS.items():
         if (value := getattr(query, name)) is not None:
-            conditions.append(column == value)
+            conditions.append(filters.condition(column, operator, value))
     statement = await tag_hooks.filter_list(session, select(Tag).where(*conditions))
     total = await pages.count(session, statement) if query.count else None
     keyset = pages.Keyset(SORTABLE, query.sort, [Tag.id])

@@ -3,7 +3,7 @@
 
 import datetime
 import decimal
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -143,9 +143,29 @@ class PostQuery(BaseModel):
     )
     count: bool = False
     author_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    author_id__ne: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    author_id__lt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    author_id__lte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    author_id__gt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    author_id__gte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    author_id__in: list[Annotated[int, Field(ge=-2147483648, le=2147483647)]] | None = (
+        Field(default=None, max_length=100)
+    )
     published: bool | None = None
+    published__ne: bool | None = None
 
-    @field_validator("limit", "offset", "author_id", mode="before")
+    @field_validator(
+        "limit",
+        "offset",
+        "author_id",
+        "author_id__ne",
+        "author_id__lt",
+        "author_id__lte",
+        "author_id__gt",
+        "author_id__gte",
+        "author_id__in",
+        mode="before",
+    )
     @classmethod
     def _integers(cls, value: object) -> object:
         return fields.query_integers(value)

@@ -2,6 +2,7 @@
 """Schemas of Profile."""
 
 import uuid
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -76,9 +77,30 @@ class ProfileQuery(BaseModel):
     )
     count: bool = False
     public_id: uuid.UUID | None = None
+    public_id__ne: uuid.UUID | None = None
+    public_id__in: list[uuid.UUID] | None = Field(default=None, max_length=100)
     user_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    user_id__ne: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    user_id__lt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    user_id__lte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    user_id__gt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    user_id__gte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    user_id__in: list[Annotated[int, Field(ge=-2147483648, le=2147483647)]] | None = (
+        Field(default=None, max_length=100)
+    )
 
-    @field_validator("limit", "offset", "user_id", mode="before")
+    @field_validator(
+        "limit",
+        "offset",
+        "user_id",
+        "user_id__ne",
+        "user_id__lt",
+        "user_id__lte",
+        "user_id__gt",
+        "user_id__gte",
+        "user_id__in",
+        mode="before",
+    )
     @classmethod
     def _integers(cls, value: object) -> object:
         return fields.query_integers(value)

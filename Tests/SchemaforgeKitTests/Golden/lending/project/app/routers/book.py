@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import etags, pages
+from app import etags, filters, pages
 from app.auth import Grant, Rule
 from app.crud import book as book_crud
 from app.db import SessionDep
@@ -34,8 +34,13 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "title": Book.title,
     "copies": Book.copies,
 }
-FILTERS: dict[str, InstrumentedAttribute[Any]] = {
-    "isbn": Book.isbn,
+FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
+    "isbn": (Book.isbn, "eq"),
+    "isbn__ne": (Book.isbn, "ne"),
+    "isbn__in": (Book.isbn, "in"),
+    "isbn__contains": (Book.isbn, "contains"),
+    "isbn__icontains": (Book.isbn, "icontains"),
+    "isbn__startswith": (Book.isbn, "startswith"),
 }
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [selectinload(Book.shelves)]
@@ -50,9 +55,9 @@ async def list_books(
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """
     conditions: list[ColumnElement[bool]] = []
-    for name, column in FILTERS.items():
+    for name, (column, operator) in FILTERS.items():
         if (value := getattr(query, name)) is not None:
-            conditions.append(column == value)
+            conditions.append(filters.condition(column, operator, value))
     statement = await book_hooks.filter_list(session, select(Book).where(*conditions))
     total = await pages.count(session, statement) if query.count else None
     keyset = pages.Keyset(SORTABLE, query.sort, [Book.id])

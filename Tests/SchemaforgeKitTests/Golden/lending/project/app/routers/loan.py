@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import etags, pages
+from app import etags, filters, pages
 from app.auth import Grant, Rule
 from app.crud import loan as loan_crud
 from app.db import SessionDep
@@ -35,9 +35,21 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "book_id": Loan.book_id,
     "borrower_id": Loan.borrower_id,
 }
-FILTERS: dict[str, InstrumentedAttribute[Any]] = {
-    "book_id": Loan.book_id,
-    "borrower_id": Loan.borrower_id,
+FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
+    "book_id": (Loan.book_id, "eq"),
+    "book_id__ne": (Loan.book_id, "ne"),
+    "book_id__lt": (Loan.book_id, "lt"),
+    "book_id__lte": (Loan.book_id, "lte"),
+    "book_id__gt": (Loan.book_id, "gt"),
+    "book_id__gte": (Loan.book_id, "gte"),
+    "book_id__in": (Loan.book_id, "in"),
+    "borrower_id": (Loan.borrower_id, "eq"),
+    "borrower_id__ne": (Loan.borrower_id, "ne"),
+    "borrower_id__lt": (Loan.borrower_id, "lt"),
+    "borrower_id__lte": (Loan.borrower_id, "lte"),
+    "borrower_id__gt": (Loan.borrower_id, "gt"),
+    "borrower_id__gte": (Loan.borrower_id, "gte"),
+    "borrower_id__in": (Loan.borrower_id, "in"),
 }
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
@@ -56,9 +68,9 @@ async def list_loans(
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """
     conditions: list[ColumnElement[bool]] = []
-    for name, column in FILTERS.items():
+    for name, (column, operator) in FILTERS.items():
         if (value := getattr(query, name)) is not None:
-            conditions.append(column == value)
+            conditions.append(filters.condition(column, operator, value))
     if grant.owner_id is not None:  # an owner sees their own rows only
         conditions.append(Loan.borrower_id == grant.owner_id)
     statement = await loan_hooks.filter_list(session, select(Loan).where(*conditions))

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import etags, pages
+from app import etags, filters, pages
 from app.auth import Grant, Rule
 from app.crud import review as review_crud
 from app.db import SessionDep
@@ -40,9 +40,21 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "book_id": Review.book_id,
     "author_id": Review.author_id,
 }
-FILTERS: dict[str, InstrumentedAttribute[Any]] = {
-    "author_id": Review.author_id,
-    "book_id": Review.book_id,
+FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
+    "author_id": (Review.author_id, "eq"),
+    "author_id__ne": (Review.author_id, "ne"),
+    "author_id__lt": (Review.author_id, "lt"),
+    "author_id__lte": (Review.author_id, "lte"),
+    "author_id__gt": (Review.author_id, "gt"),
+    "author_id__gte": (Review.author_id, "gte"),
+    "author_id__in": (Review.author_id, "in"),
+    "book_id": (Review.book_id, "eq"),
+    "book_id__ne": (Review.book_id, "ne"),
+    "book_id__lt": (Review.book_id, "lt"),
+    "book_id__lte": (Review.book_id, "lte"),
+    "book_id__gt": (Review.book_id, "gt"),
+    "book_id__gte": (Review.book_id, "gte"),
+    "book_id__in": (Review.book_id, "in"),
 }
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
@@ -57,9 +69,9 @@ async def list_reviews(
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """
     conditions: list[ColumnElement[bool]] = []
-    for name, column in FILTERS.items():
+    for name, (column, operator) in FILTERS.items():
         if (value := getattr(query, name)) is not None:
-            conditions.append(column == value)
+            conditions.append(filters.condition(column, operator, value))
     statement = await review_hooks.filter_list(
         session, select(Review).where(*conditions)
     )

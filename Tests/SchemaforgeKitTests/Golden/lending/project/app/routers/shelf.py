@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import etags, pages
+from app import etags, filters, pages
 from app.auth import Grant, Rule
 from app.crud import shelf as shelf_crud
 from app.db import SessionDep
@@ -33,8 +33,13 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "id": Shelf.id,
     "label": Shelf.label,
 }
-FILTERS: dict[str, InstrumentedAttribute[Any]] = {
-    "label": Shelf.label,
+FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
+    "label": (Shelf.label, "eq"),
+    "label__ne": (Shelf.label, "ne"),
+    "label__in": (Shelf.label, "in"),
+    "label__contains": (Shelf.label, "contains"),
+    "label__icontains": (Shelf.label, "icontains"),
+    "label__startswith": (Shelf.label, "startswith"),
 }
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [selectinload(Shelf.books)]
@@ -53,9 +58,9 @@ async def list_shelves(
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """
     conditions: list[ColumnElement[bool]] = []
-    for name, column in FILTERS.items():
+    for name, (column, operator) in FILTERS.items():
         if (value := getattr(query, name)) is not None:
-            conditions.append(column == value)
+            conditions.append(filters.condition(column, operator, value))
     statement = await shelf_hooks.filter_list(session, select(Shelf).where(*conditions))
     total = await pages.count(session, statement) if query.count else None
     keyset = pages.Keyset(SORTABLE, query.sort, [Shelf.id])

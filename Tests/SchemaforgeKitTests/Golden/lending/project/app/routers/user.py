@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import etags, pages
+from app import etags, filters, pages
 from app.auth import Grant, Rule
 from app.crud import user as user_crud
 from app.db import SessionDep
@@ -34,8 +34,13 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "name": User.name,
     "role": User.role,
 }
-FILTERS: dict[str, InstrumentedAttribute[Any]] = {
-    "email": User.email,
+FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
+    "email": (User.email, "eq"),
+    "email__ne": (User.email, "ne"),
+    "email__in": (User.email, "in"),
+    "email__contains": (User.email, "contains"),
+    "email__icontains": (User.email, "icontains"),
+    "email__startswith": (User.email, "startswith"),
 }
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
@@ -54,9 +59,9 @@ async def list_users(
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """
     conditions: list[ColumnElement[bool]] = []
-    for name, column in FILTERS.items():
+    for name, (column, operator) in FILTERS.items():
         if (value := getattr(query, name)) is not None:
-            conditions.append(column == value)
+            conditions.append(filters.condition(column, operator, value))
     statement = await user_hooks.filter_list(session, select(User).where(*conditions))
     total = await pages.count(session, statement) if query.count else None
     keyset = pages.Keyset(SORTABLE, query.sort, [User.id])

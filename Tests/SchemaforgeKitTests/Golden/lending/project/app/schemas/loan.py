@@ -2,6 +2,7 @@
 """Schemas of Loan."""
 
 import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -77,9 +78,43 @@ class LoanQuery(BaseModel):
     )
     count: bool = False
     book_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    book_id__ne: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    book_id__lt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    book_id__lte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    book_id__gt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    book_id__gte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    book_id__in: list[Annotated[int, Field(ge=-2147483648, le=2147483647)]] | None = (
+        Field(default=None, max_length=100)
+    )
     borrower_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    borrower_id__ne: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    borrower_id__lt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    borrower_id__lte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    borrower_id__gt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    borrower_id__gte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    borrower_id__in: (
+        list[Annotated[int, Field(ge=-2147483648, le=2147483647)]] | None
+    ) = Field(default=None, max_length=100)
 
-    @field_validator("limit", "offset", "book_id", "borrower_id", mode="before")
+    @field_validator(
+        "limit",
+        "offset",
+        "book_id",
+        "book_id__ne",
+        "book_id__lt",
+        "book_id__lte",
+        "book_id__gt",
+        "book_id__gte",
+        "book_id__in",
+        "borrower_id",
+        "borrower_id__ne",
+        "borrower_id__lt",
+        "borrower_id__lte",
+        "borrower_id__gt",
+        "borrower_id__gte",
+        "borrower_id__in",
+        mode="before",
+    )
     @classmethod
     def _integers(cls, value: object) -> object:
         return fields.query_integers(value)

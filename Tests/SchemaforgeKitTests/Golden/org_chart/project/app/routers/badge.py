@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import etags, pages
+from app import etags, filters, pages
 from app.crud import badge as badge_crud
 from app.db import SessionDep
 from app.hooks import badge as badge_hooks
@@ -28,9 +28,17 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "issued_at": Badge.issued_at,
     "employee_id": Badge.employee_id,
 }
-FILTERS: dict[str, InstrumentedAttribute[Any]] = {
-    "code": Badge.code,
-    "employee_id": Badge.employee_id,
+FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
+    "code": (Badge.code, "eq"),
+    "code__ne": (Badge.code, "ne"),
+    "code__in": (Badge.code, "in"),
+    "employee_id": (Badge.employee_id, "eq"),
+    "employee_id__ne": (Badge.employee_id, "ne"),
+    "employee_id__lt": (Badge.employee_id, "lt"),
+    "employee_id__lte": (Badge.employee_id, "lte"),
+    "employee_id__gt": (Badge.employee_id, "gt"),
+    "employee_id__gte": (Badge.employee_id, "gte"),
+    "employee_id__in": (Badge.employee_id, "in"),
 }
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [selectinload(Badge.employee)]
@@ -45,9 +53,9 @@ async def list_badges(
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """
     conditions: list[ColumnElement[bool]] = []
-    for name, column in FILTERS.items():
+    for name, (column, operator) in FILTERS.items():
         if (value := getattr(query, name)) is not None:
-            conditions.append(column == value)
+            conditions.append(filters.condition(column, operator, value))
     statement = await badge_hooks.filter_list(session, select(Badge).where(*conditions))
     total = await pages.count(session, statement) if query.count else None
     keyset = pages.Keyset(SORTABLE, query.sort, [Badge.id])

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import etags, pages
+from app import etags, filters, pages
 from app.crud import department as department_crud
 from app.db import SessionDep
 from app.hooks import department as department_hooks
@@ -35,10 +35,29 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "parent_id": Department.parent_id,
     "head_id": Department.head_id,
 }
-FILTERS: dict[str, InstrumentedAttribute[Any]] = {
-    "head_id": Department.head_id,
-    "parent_id": Department.parent_id,
-    "name": Department.name,
+FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
+    "head_id": (Department.head_id, "eq"),
+    "head_id__ne": (Department.head_id, "ne"),
+    "head_id__lt": (Department.head_id, "lt"),
+    "head_id__lte": (Department.head_id, "lte"),
+    "head_id__gt": (Department.head_id, "gt"),
+    "head_id__gte": (Department.head_id, "gte"),
+    "head_id__in": (Department.head_id, "in"),
+    "head_id__is_null": (Department.head_id, "is_null"),
+    "parent_id": (Department.parent_id, "eq"),
+    "parent_id__ne": (Department.parent_id, "ne"),
+    "parent_id__lt": (Department.parent_id, "lt"),
+    "parent_id__lte": (Department.parent_id, "lte"),
+    "parent_id__gt": (Department.parent_id, "gt"),
+    "parent_id__gte": (Department.parent_id, "gte"),
+    "parent_id__in": (Department.parent_id, "in"),
+    "parent_id__is_null": (Department.parent_id, "is_null"),
+    "name": (Department.name, "eq"),
+    "name__ne": (Department.name, "ne"),
+    "name__in": (Department.name, "in"),
+    "name__contains": (Department.name, "contains"),
+    "name__icontains": (Department.name, "icontains"),
+    "name__startswith": (Department.name, "startswith"),
 }
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
@@ -55,9 +74,9 @@ async def list_departments(
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """
     conditions: list[ColumnElement[bool]] = []
-    for name, column in FILTERS.items():
+    for name, (column, operator) in FILTERS.items():
         if (value := getattr(query, name)) is not None:
-            conditions.append(column == value)
+            conditions.append(filters.condition(column, operator, value))
     statement = await department_hooks.filter_list(
         session, select(Department).where(*conditions)
     )

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import etags, pages
+from app import etags, filters, pages
 from app.crud import desk as desk_crud
 from app.db import SessionDep
 from app.hooks import desk as desk_hooks
@@ -27,8 +27,15 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "label": Desk.label,
     "occupant_id": Desk.occupant_id,
 }
-FILTERS: dict[str, InstrumentedAttribute[Any]] = {
-    "occupant_id": Desk.occupant_id,
+FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
+    "occupant_id": (Desk.occupant_id, "eq"),
+    "occupant_id__ne": (Desk.occupant_id, "ne"),
+    "occupant_id__lt": (Desk.occupant_id, "lt"),
+    "occupant_id__lte": (Desk.occupant_id, "lte"),
+    "occupant_id__gt": (Desk.occupant_id, "gt"),
+    "occupant_id__gte": (Desk.occupant_id, "gte"),
+    "occupant_id__in": (Desk.occupant_id, "in"),
+    "occupant_id__is_null": (Desk.occupant_id, "is_null"),
 }
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
@@ -43,9 +50,9 @@ async def list_desks(
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """
     conditions: list[ColumnElement[bool]] = []
-    for name, column in FILTERS.items():
+    for name, (column, operator) in FILTERS.items():
         if (value := getattr(query, name)) is not None:
-            conditions.append(column == value)
+            conditions.append(filters.condition(column, operator, value))
     statement = await desk_hooks.filter_list(session, select(Desk).where(*conditions))
     total = await pages.count(session, statement) if query.count else None
     keyset = pages.Keyset(SORTABLE, query.sort, [Desk.id])

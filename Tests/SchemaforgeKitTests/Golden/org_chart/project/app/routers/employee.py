@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import etags, pages
+from app import etags, filters, pages
 from app.crud import employee as employee_crud
 from app.db import SessionDep
 from app.hooks import employee as employee_hooks
@@ -41,11 +41,34 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "created_at": Employee.created_at,
     "updated_at": Employee.updated_at,
 }
-FILTERS: dict[str, InstrumentedAttribute[Any]] = {
-    "department_id": Employee.department_id,
-    "manager_id": Employee.manager_id,
-    "email": Employee.email,
-    "employee_no": Employee.employee_no,
+FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
+    "department_id": (Employee.department_id, "eq"),
+    "department_id__ne": (Employee.department_id, "ne"),
+    "department_id__lt": (Employee.department_id, "lt"),
+    "department_id__lte": (Employee.department_id, "lte"),
+    "department_id__gt": (Employee.department_id, "gt"),
+    "department_id__gte": (Employee.department_id, "gte"),
+    "department_id__in": (Employee.department_id, "in"),
+    "manager_id": (Employee.manager_id, "eq"),
+    "manager_id__ne": (Employee.manager_id, "ne"),
+    "manager_id__lt": (Employee.manager_id, "lt"),
+    "manager_id__lte": (Employee.manager_id, "lte"),
+    "manager_id__gt": (Employee.manager_id, "gt"),
+    "manager_id__gte": (Employee.manager_id, "gte"),
+    "manager_id__in": (Employee.manager_id, "in"),
+    "manager_id__is_null": (Employee.manager_id, "is_null"),
+    "email": (Employee.email, "eq"),
+    "email__ne": (Employee.email, "ne"),
+    "email__in": (Employee.email, "in"),
+    "email__contains": (Employee.email, "contains"),
+    "email__icontains": (Employee.email, "icontains"),
+    "email__startswith": (Employee.email, "startswith"),
+    "employee_no": (Employee.employee_no, "eq"),
+    "employee_no__ne": (Employee.employee_no, "ne"),
+    "employee_no__in": (Employee.employee_no, "in"),
+    "employee_no__contains": (Employee.employee_no, "contains"),
+    "employee_no__icontains": (Employee.employee_no, "icontains"),
+    "employee_no__startswith": (Employee.employee_no, "startswith"),
 }
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [
@@ -65,9 +88,9 @@ async def list_employees(
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """
     conditions: list[ColumnElement[bool]] = []
-    for name, column in FILTERS.items():
+    for name, (column, operator) in FILTERS.items():
         if (value := getattr(query, name)) is not None:
-            conditions.append(column == value)
+            conditions.append(filters.condition(column, operator, value))
     statement = await employee_hooks.filter_list(
         session, select(Employee).where(*conditions)
     )

@@ -3,6 +3,7 @@
 
 import datetime
 import uuid
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -73,9 +74,30 @@ class BadgeQuery(BaseModel):
     )
     count: bool = False
     code: uuid.UUID | None = None
+    code__ne: uuid.UUID | None = None
+    code__in: list[uuid.UUID] | None = Field(default=None, max_length=100)
     employee_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    employee_id__ne: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    employee_id__lt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    employee_id__lte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    employee_id__gt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    employee_id__gte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    employee_id__in: (
+        list[Annotated[int, Field(ge=-2147483648, le=2147483647)]] | None
+    ) = Field(default=None, max_length=100)
 
-    @field_validator("limit", "offset", "employee_id", mode="before")
+    @field_validator(
+        "limit",
+        "offset",
+        "employee_id",
+        "employee_id__ne",
+        "employee_id__lt",
+        "employee_id__lte",
+        "employee_id__gt",
+        "employee_id__gte",
+        "employee_id__in",
+        mode="before",
+    )
     @classmethod
     def _integers(cls, value: object) -> object:
         return fields.query_integers(value)

@@ -2,6 +2,7 @@
 """Schemas of Department."""
 
 import decimal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -111,12 +112,64 @@ class DepartmentQuery(BaseModel):
     )
     count: bool = False
     head_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    head_id__ne: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    head_id__lt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    head_id__lte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    head_id__gt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    head_id__gte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    head_id__in: list[Annotated[int, Field(ge=-2147483648, le=2147483647)]] | None = (
+        Field(default=None, max_length=100)
+    )
+    head_id__is_null: bool | None = None
     parent_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    parent_id__ne: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    parent_id__lt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    parent_id__lte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    parent_id__gt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    parent_id__gte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    parent_id__in: list[Annotated[int, Field(ge=-2147483648, le=2147483647)]] | None = (
+        Field(default=None, max_length=100)
+    )
+    parent_id__is_null: bool | None = None
     name: fields.Text | None = Field(
         default=None, max_length=100, pattern=fields.NO_NUL
     )
+    name__ne: fields.Text | None = Field(
+        default=None, max_length=100, pattern=fields.NO_NUL
+    )
+    name__in: (
+        list[Annotated[fields.Text, Field(max_length=100, pattern=fields.NO_NUL)]]
+        | None
+    ) = Field(default=None, max_length=100)
+    name__contains: fields.Text | None = Field(
+        default=None, max_length=100, pattern=fields.NO_NUL
+    )
+    name__icontains: fields.Text | None = Field(
+        default=None, max_length=100, pattern=fields.NO_NUL
+    )
+    name__startswith: fields.Text | None = Field(
+        default=None, max_length=100, pattern=fields.NO_NUL
+    )
 
-    @field_validator("limit", "offset", "head_id", "parent_id", mode="before")
+    @field_validator(
+        "limit",
+        "offset",
+        "head_id",
+        "head_id__ne",
+        "head_id__lt",
+        "head_id__lte",
+        "head_id__gt",
+        "head_id__gte",
+        "head_id__in",
+        "parent_id",
+        "parent_id__ne",
+        "parent_id__lt",
+        "parent_id__lte",
+        "parent_id__gt",
+        "parent_id__gte",
+        "parent_id__in",
+        mode="before",
+    )
     @classmethod
     def _integers(cls, value: object) -> object:
         return fields.query_integers(value)

@@ -3,6 +3,7 @@
 
 import datetime
 import decimal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -182,15 +183,81 @@ class EmployeeQuery(BaseModel):
     )
     count: bool = False
     department_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    department_id__ne: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    department_id__lt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    department_id__lte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    department_id__gt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    department_id__gte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    department_id__in: (
+        list[Annotated[int, Field(ge=-2147483648, le=2147483647)]] | None
+    ) = Field(default=None, max_length=100)
     manager_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    manager_id__ne: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    manager_id__lt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    manager_id__lte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    manager_id__gt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    manager_id__gte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    manager_id__in: (
+        list[Annotated[int, Field(ge=-2147483648, le=2147483647)]] | None
+    ) = Field(default=None, max_length=100)
+    manager_id__is_null: bool | None = None
     email: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
+    email__ne: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
+    email__in: (
+        list[Annotated[fields.Text, Field(max_length=320, pattern=fields.NO_NUL)]]
+        | None
+    ) = Field(default=None, max_length=100)
+    email__contains: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
+    email__icontains: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
+    email__startswith: fields.Text | None = Field(
         default=None, max_length=320, pattern=fields.NO_NUL
     )
     employee_no: fields.Text | None = Field(
         default=None, max_length=12, pattern=fields.NO_NUL
     )
+    employee_no__ne: fields.Text | None = Field(
+        default=None, max_length=12, pattern=fields.NO_NUL
+    )
+    employee_no__in: (
+        list[Annotated[fields.Text, Field(max_length=12, pattern=fields.NO_NUL)]] | None
+    ) = Field(default=None, max_length=100)
+    employee_no__contains: fields.Text | None = Field(
+        default=None, max_length=12, pattern=fields.NO_NUL
+    )
+    employee_no__icontains: fields.Text | None = Field(
+        default=None, max_length=12, pattern=fields.NO_NUL
+    )
+    employee_no__startswith: fields.Text | None = Field(
+        default=None, max_length=12, pattern=fields.NO_NUL
+    )
 
-    @field_validator("limit", "offset", "department_id", "manager_id", mode="before")
+    @field_validator(
+        "limit",
+        "offset",
+        "department_id",
+        "department_id__ne",
+        "department_id__lt",
+        "department_id__lte",
+        "department_id__gt",
+        "department_id__gte",
+        "department_id__in",
+        "manager_id",
+        "manager_id__ne",
+        "manager_id__lt",
+        "manager_id__lte",
+        "manager_id__gt",
+        "manager_id__gte",
+        "manager_id__in",
+        mode="before",
+    )
     @classmethod
     def _integers(cls, value: object) -> object:
         return fields.query_integers(value)

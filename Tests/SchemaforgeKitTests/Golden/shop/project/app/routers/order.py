@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import etags, pages
+from app import etags, filters, pages
 from app.crud import order as order_crud
 from app.db import SessionDep
 from app.hooks import order as order_hooks
@@ -32,8 +32,10 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "created_at": Order.created_at,
     "updated_at": Order.updated_at,
 }
-FILTERS: dict[str, InstrumentedAttribute[Any]] = {
-    "user_id": Order.user_id,
+FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
+    "user_id": (Order.user_id, "eq"),
+    "user_id__ne": (Order.user_id, "ne"),
+    "user_id__in": (Order.user_id, "in"),
 }
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [selectinload(Order.products)]
@@ -48,9 +50,9 @@ async def list_orders(
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """
     conditions: list[ColumnElement[bool]] = []
-    for name, column in FILTERS.items():
+    for name, (column, operator) in FILTERS.items():
         if (value := getattr(query, name)) is not None:
-            conditions.append(column == value)
+            conditions.append(filters.condition(column, operator, value))
     statement = await order_hooks.filter_list(session, select(Order).where(*conditions))
     total = await pages.count(session, statement) if query.count else None
     keyset = pages.Keyset(SORTABLE, query.sort, [Order.id])

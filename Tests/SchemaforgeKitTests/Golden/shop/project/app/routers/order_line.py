@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import etags, pages
+from app import etags, filters, pages
 from app.crud import order_line as order_line_crud
 from app.db import SessionDep
 from app.hooks import order_line as order_line_hooks
@@ -35,9 +35,20 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "order_id": OrderLine.order_id,
     "product_sku": OrderLine.product_sku,
 }
-FILTERS: dict[str, InstrumentedAttribute[Any]] = {
-    "product_sku": OrderLine.product_sku,
-    "order_id": OrderLine.order_id,
+FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
+    "product_sku": (OrderLine.product_sku, "eq"),
+    "product_sku__ne": (OrderLine.product_sku, "ne"),
+    "product_sku__in": (OrderLine.product_sku, "in"),
+    "product_sku__contains": (OrderLine.product_sku, "contains"),
+    "product_sku__icontains": (OrderLine.product_sku, "icontains"),
+    "product_sku__startswith": (OrderLine.product_sku, "startswith"),
+    "order_id": (OrderLine.order_id, "eq"),
+    "order_id__ne": (OrderLine.order_id, "ne"),
+    "order_id__lt": (OrderLine.order_id, "lt"),
+    "order_id__lte": (OrderLine.order_id, "lte"),
+    "order_id__gt": (OrderLine.order_id, "gt"),
+    "order_id__gte": (OrderLine.order_id, "gte"),
+    "order_id__in": (OrderLine.order_id, "in"),
 }
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [selectinload(OrderLine.product)]
@@ -54,9 +65,9 @@ async def list_order_lines(
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """
     conditions: list[ColumnElement[bool]] = []
-    for name, column in FILTERS.items():
+    for name, (column, operator) in FILTERS.items():
         if (value := getattr(query, name)) is not None:
-            conditions.append(column == value)
+            conditions.append(filters.condition(column, operator, value))
     statement = await order_line_hooks.filter_list(
         session, select(OrderLine).where(*conditions)
     )

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import etags, pages
+from app import etags, filters, pages
 from app.crud import product as product_crud
 from app.db import SessionDep
 from app.hooks import product as product_hooks
@@ -36,8 +36,14 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "active": Product.active,
     "group_code": Product.group_code,
 }
-FILTERS: dict[str, InstrumentedAttribute[Any]] = {
-    "group_code": Product.group_code,
+FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
+    "group_code": (Product.group_code, "eq"),
+    "group_code__ne": (Product.group_code, "ne"),
+    "group_code__in": (Product.group_code, "in"),
+    "group_code__contains": (Product.group_code, "contains"),
+    "group_code__icontains": (Product.group_code, "icontains"),
+    "group_code__startswith": (Product.group_code, "startswith"),
+    "group_code__is_null": (Product.group_code, "is_null"),
 }
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = [selectinload(Product.orders), selectinload(Product.group)]
@@ -52,9 +58,9 @@ async def list_products(
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """
     conditions: list[ColumnElement[bool]] = []
-    for name, column in FILTERS.items():
+    for name, (column, operator) in FILTERS.items():
         if (value := getattr(query, name)) is not None:
-            conditions.append(column == value)
+            conditions.append(filters.condition(column, operator, value))
     statement = await product_hooks.filter_list(
         session, select(Product).where(*conditions)
     )

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from app import etags, pages
+from app import etags, filters, pages
 from app.crud import shipment as shipment_crud
 from app.db import SessionDep
 from app.hooks import shipment as shipment_hooks
@@ -36,9 +36,20 @@ SORTABLE: dict[str, InstrumentedAttribute[Any]] = {
     "line_order_id": Shipment.line_order_id,
     "line_line_no": Shipment.line_line_no,
 }
-FILTERS: dict[str, InstrumentedAttribute[Any]] = {
-    "line_order_id": Shipment.line_order_id,
-    "carrier": Shipment.carrier,
+FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
+    "line_order_id": (Shipment.line_order_id, "eq"),
+    "line_order_id__ne": (Shipment.line_order_id, "ne"),
+    "line_order_id__lt": (Shipment.line_order_id, "lt"),
+    "line_order_id__lte": (Shipment.line_order_id, "lte"),
+    "line_order_id__gt": (Shipment.line_order_id, "gt"),
+    "line_order_id__gte": (Shipment.line_order_id, "gte"),
+    "line_order_id__in": (Shipment.line_order_id, "in"),
+    "carrier": (Shipment.carrier, "eq"),
+    "carrier__ne": (Shipment.carrier, "ne"),
+    "carrier__in": (Shipment.carrier, "in"),
+    "carrier__contains": (Shipment.carrier, "contains"),
+    "carrier__icontains": (Shipment.carrier, "icontains"),
+    "carrier__startswith": (Shipment.carrier, "startswith"),
 }
 # Relations every response includes, loaded up front (no lazy loads in async code).
 LOAD: list[LoaderOption] = []
@@ -55,9 +66,9 @@ async def list_shipments(
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """
     conditions: list[ColumnElement[bool]] = []
-    for name, column in FILTERS.items():
+    for name, (column, operator) in FILTERS.items():
         if (value := getattr(query, name)) is not None:
-            conditions.append(column == value)
+            conditions.append(filters.condition(column, operator, value))
     statement = await shipment_hooks.filter_list(
         session, select(Shipment).where(*conditions)
     )

@@ -126,6 +126,8 @@ class OrderQuery(BaseModel):
     )
     count: bool = False
     user_id: uuid.UUID | None = None
+    user_id__ne: uuid.UUID | None = None
+    user_id__in: list[uuid.UUID] | None = Field(default=None, max_length=100)
 
     @field_validator("limit", "offset", mode="before")
     @classmethod

@@ -2,6 +2,7 @@
 """Schemas of OrderLine."""
 
 import decimal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -121,9 +122,43 @@ class OrderLineQuery(BaseModel):
     product_sku: fields.Text | None = Field(
         default=None, max_length=32, pattern=fields.NO_NUL
     )
+    product_sku__ne: fields.Text | None = Field(
+        default=None, max_length=32, pattern=fields.NO_NUL
+    )
+    product_sku__in: (
+        list[Annotated[fields.Text, Field(max_length=32, pattern=fields.NO_NUL)]] | None
+    ) = Field(default=None, max_length=100)
+    product_sku__contains: fields.Text | None = Field(
+        default=None, max_length=32, pattern=fields.NO_NUL
+    )
+    product_sku__icontains: fields.Text | None = Field(
+        default=None, max_length=32, pattern=fields.NO_NUL
+    )
+    product_sku__startswith: fields.Text | None = Field(
+        default=None, max_length=32, pattern=fields.NO_NUL
+    )
     order_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    order_id__ne: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    order_id__lt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    order_id__lte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    order_id__gt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    order_id__gte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    order_id__in: list[Annotated[int, Field(ge=-2147483648, le=2147483647)]] | None = (
+        Field(default=None, max_length=100)
+    )
 
-    @field_validator("limit", "offset", "order_id", mode="before")
+    @field_validator(
+        "limit",
+        "offset",
+        "order_id",
+        "order_id__ne",
+        "order_id__lt",
+        "order_id__lte",
+        "order_id__gt",
+        "order_id__gte",
+        "order_id__in",
+        mode="before",
+    )
     @classmethod
     def _integers(cls, value: object) -> object:
         return fields.query_integers(value)

@@ -159,6 +159,22 @@ class ProductQuery(BaseModel):
     group_code: fields.Text | None = Field(
         default=None, max_length=20, pattern=fields.NO_NUL
     )
+    group_code__ne: fields.Text | None = Field(
+        default=None, max_length=20, pattern=fields.NO_NUL
+    )
+    group_code__in: (
+        list[Annotated[fields.Text, Field(max_length=20, pattern=fields.NO_NUL)]] | None
+    ) = Field(default=None, max_length=100)
+    group_code__contains: fields.Text | None = Field(
+        default=None, max_length=20, pattern=fields.NO_NUL
+    )
+    group_code__icontains: fields.Text | None = Field(
+        default=None, max_length=20, pattern=fields.NO_NUL
+    )
+    group_code__startswith: fields.Text | None = Field(
+        default=None, max_length=20, pattern=fields.NO_NUL
+    )
+    group_code__is_null: bool | None = None
 
     @field_validator("limit", "offset", mode="before")
     @classmethod

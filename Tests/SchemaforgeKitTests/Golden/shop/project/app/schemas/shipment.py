@@ -2,6 +2,7 @@
 """Schemas of Shipment."""
 
 import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -105,11 +106,45 @@ class ShipmentQuery(BaseModel):
     )
     count: bool = False
     line_order_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    line_order_id__ne: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    line_order_id__lt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    line_order_id__lte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    line_order_id__gt: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    line_order_id__gte: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    line_order_id__in: (
+        list[Annotated[int, Field(ge=-2147483648, le=2147483647)]] | None
+    ) = Field(default=None, max_length=100)
     carrier: fields.Text | None = Field(
         default=None, max_length=50, pattern=fields.NO_NUL
     )
+    carrier__ne: fields.Text | None = Field(
+        default=None, max_length=50, pattern=fields.NO_NUL
+    )
+    carrier__in: (
+        list[Annotated[fields.Text, Field(max_length=50, pattern=fields.NO_NUL)]] | None
+    ) = Field(default=None, max_length=100)
+    carrier__contains: fields.Text | None = Field(
+        default=None, max_length=50, pattern=fields.NO_NUL
+    )
+    carrier__icontains: fields.Text | None = Field(
+        default=None, max_length=50, pattern=fields.NO_NUL
+    )
+    carrier__startswith: fields.Text | None = Field(
+        default=None, max_length=50, pattern=fields.NO_NUL
+    )
 
-    @field_validator("limit", "offset", "line_order_id", mode="before")
+    @field_validator(
+        "limit",
+        "offset",
+        "line_order_id",
+        "line_order_id__ne",
+        "line_order_id__lt",
+        "line_order_id__lte",
+        "line_order_id__gt",
+        "line_order_id__gte",
+        "line_order_id__in",
+        mode="before",
+    )
     @classmethod
     def _integers(cls, value: object) -> object:
         return fields.query_integers(value)

@@ -3,6 +3,7 @@
 
 import datetime
 import uuid
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -90,6 +91,22 @@ class UserQuery(BaseModel):
     )
     count: bool = False
     email: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
+    email__ne: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
+    email__in: (
+        list[Annotated[fields.Text, Field(max_length=320, pattern=fields.NO_NUL)]]
+        | None
+    ) = Field(default=None, max_length=100)
+    email__contains: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
+    email__icontains: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
+    email__startswith: fields.Text | None = Field(
         default=None, max_length=320, pattern=fields.NO_NUL
     )
 
