@@ -8,6 +8,8 @@
 #   integration/servers.sh status
 #   integration/servers.sh start-pg|pause-pg|stop-pg   PostgreSQL alone (pause keeps the data), for
 #                                   the fault tests' own cluster (SF_PG_PORT, SF_PG_DIR)
+#   integration/servers.sh start-standby|stop-standby  a hot standby of that cluster
+#                                   (SF_STANDBY_PORT, SF_STANDBY_DIR)
 #
 # Environment overrides: SF_PG_PORT, SF_PG_DIR, SF_MARIA_PORT, SF_MARIA_DIR.
 set -euo pipefail
@@ -89,6 +91,33 @@ start_pg() {
     done
     cat "$PG_LOG" >&2
     die "PostgreSQL does not accept connections on 127.0.0.1:$PG_PORT"
+}
+
+# A streaming-replication hot standby of the cluster on PG_PORT (read replica tests): a base backup
+# with its recovery settings (`pg_basebackup -R`), started on SF_STANDBY_PORT from SF_STANDBY_DIR.
+STANDBY_PORT="${SF_STANDBY_PORT:-54330}"
+STANDBY_DIR="${SF_STANDBY_DIR:-/tmp/sf-pg-standby}"
+
+start_standby() {
+    local user; user="$(pg_user)"
+    rm -rf "$STANDBY_DIR"
+    mkdir -p "$STANDBY_DIR"
+    chown "$user" "$STANDBY_DIR"
+    chmod 700 "$STANDBY_DIR"
+    as_user "$user" pg_basebackup -h 127.0.0.1 -p "$PG_PORT" -U postgres -D "$STANDBY_DIR" -R -X stream \
+        || die "pg_basebackup from 127.0.0.1:$PG_PORT failed"
+    local opts="-p $STANDBY_PORT -k /tmp -c listen_addresses=127.0.0.1 -c hot_standby=on"
+    opts+=" -c max_connections=200 -c max_locks_per_transaction=1024"
+    as_user "$user" pg_ctl -D "$STANDBY_DIR" -o "$opts" -l "$STANDBY_DIR/standby.log" -w -t 60 start >/dev/null \
+        || { cat "$STANDBY_DIR/standby.log" >&2; die "the standby did not start"; }
+    log "PostgreSQL standby of :$PG_PORT ready on 127.0.0.1:$STANDBY_PORT"
+}
+
+stop_standby() {
+    if [ -f "$STANDBY_DIR/PG_VERSION" ]; then
+        as_user "$(pg_user)" pg_ctl -D "$STANDBY_DIR" stop -m immediate -w >/dev/null 2>&1 || true
+    fi
+    rm -rf "$STANDBY_DIR"
 }
 
 stop_pg() {
@@ -199,6 +228,12 @@ case "${1:-}" in
     stop-pg)
         stop_pg
         ;;
+    start-standby)
+        start_standby
+        ;;
+    stop-standby)
+        stop_standby
+        ;;
     status)
         rc=0
         if pg_ready; then echo "PostgreSQL: up (127.0.0.1:$PG_PORT)"; else echo "PostgreSQL: down"; rc=1; fi
@@ -206,7 +241,7 @@ case "${1:-}" in
         exit $rc
         ;;
     *)
-        echo "usage: $0 start|stop|status|start-pg|pause-pg|stop-pg" >&2
+        echo "usage: $0 start|stop|status|start-pg|pause-pg|stop-pg|start-standby|stop-standby" >&2
         exit 2
         ;;
 esac

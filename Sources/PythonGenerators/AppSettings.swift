@@ -24,6 +24,15 @@ struct AppSetting {
         [
             AppSetting(name: "database_url", annotation: "str", value: PythonRenderer.quote(url), example: url, comment: []),
             AppSetting(
+                name: "database_read_url", annotation: "str | None", value: "None", example: "",
+                comment: [
+                    "A read replica for the GET routes (unset: the primary serves them). A client",
+                    "that wrote within read_your_writes_seconds reads from the primary.",
+                ]),
+            AppSetting(
+                name: "read_your_writes_seconds", annotation: "float", value: "5.0", example: "5",
+                comment: ["How long after a write a client's reads stay on the primary."]),
+            AppSetting(
                 name: "pool_size", annotation: "int", value: "5", example: "5",
                 comment: [
                     "Connections per worker process: pool_size kept open, up to max_overflow",

@@ -90,12 +90,19 @@ struct FastAPIAppGenerator {
         m.imports.from("fastapi", import: "FastAPI")
         m.imports.from("fastapi.routing", import: "APIRoute")
         m.imports.from("app.config", import: "settings")
-        m.imports.from("app.db", import: "engine")
+        m.imports.from("app.db", import: "engine", "read_engine")
         m.imports.from("app.errors", import: "register_exception_handlers")
         m.imports.from("app.limits", import: "BodyLimitMiddleware")
         m.imports.from("app.routers", import: "api_router")
         m.imports.from("app", import: "custom", "health")
-        var middleware = "app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)"
+        m.imports.from("app.db", import: "ReadYourWritesMiddleware")
+        var middleware = """
+            app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+            if settings.database_read_url:
+                app.add_middleware(
+                    ReadYourWritesMiddleware, seconds=settings.read_your_writes_seconds
+                )
+            """
         if schema.auth != nil {
             m.imports.from("fastapi.middleware.cors", import: "CORSMiddleware")
             middleware += """
@@ -115,6 +122,7 @@ struct FastAPIAppGenerator {
                 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
                     yield
                     await engine.dispose()
+                    await read_engine.dispose()
 
 
                 def operation_id(route: APIRoute) -> str:
@@ -332,7 +340,7 @@ struct FastAPIAppGenerator {
     static let importedNames: Set<String> = Set(
         [
             "APIRouter", "HTTPException", "Query", "Response", "Request", "ColumnElement", "InstrumentedAttribute",
-            "LoaderOption", "Annotated", "Any", "SessionDep", "AsyncSession", "Sequence", "NotFoundError", "Session",
+            "LoaderOption", "Annotated", "Any", "SessionDep", "ReadSessionDep", "AsyncSession", "Sequence", "NotFoundError", "Session",
             "problem_responses", "quote", "pages", "etags", "filters",
             // The MongoDB target's routers and CRUD modules.
             "AIOEngine", "ObjectId", "ObjectIdPath", "ObjectIdQuery", "OBJECT_ID_PATTERN", "EngineDep", "DuplicateKeyError",
@@ -354,7 +362,8 @@ struct FastAPIAppGenerator {
         "session", "body", "query", "request", "response", "load", "lock", "data", "name", "value", "other", "exists",
         "statement", "result", "url", "conditions", "column", "order", "stmt", "rows", "total", "found", "missing",
         "select", "func", "delete", "insert", "cast", "selectinload", "quote", "HTTPException", "Response", "Request", "Query",
-        "APIRouter", "SessionDep", "IntegrityError", "MissingReferenceError", "ReferenceCycleError", "CursorResult", "Any", "SORTABLE", "LOAD",
+        "APIRouter", "SessionDep", "ReadSessionDep", "IntegrityError", "MissingReferenceError", "ReferenceCycleError", "CursorResult", "Any",
+        "SORTABLE", "LOAD",
         "REFRESH", "SERVER_DEFAULTS", "NULLABLE_DEFAULTS", "URL_SAFE", "FILTERS", "router", "sa", "str", "int", "bool", "list", "set", "sorted",
         "getattr", "setattr", "type", "limit", "offset", "sort", "key", "hooks", "link", "pages", "keyset",
         "etags", "if_match", "if_none_match", "location", "filters", "operator",
@@ -700,7 +709,8 @@ struct FastAPIAppGenerator {
         m.imports.from("sqlalchemy.orm", import: "InstrumentedAttribute")
         m.imports.from("app", import: "pages")
         m.imports.from("app.crud", import: "\(view.module) as \(view.module)_crud")
-        m.imports.from("app.db", import: "SessionDep")
+        // Reads on the replica (if any), writes on the primary.
+        m.imports.from("app.db", import: "ReadSessionDep", "SessionDep")
         m.imports.from("app.problems", import: "problem_responses")
         Self.importModel(e, into: &m.imports)
         let model = Self.modelName(e)
@@ -747,7 +757,7 @@ struct FastAPIAppGenerator {
         // 400: a cursor the list did not issue.
         out.append("@router.get(\"/\", response_model=\(e)List, responses=\(guardRoute.responses([400, 422, 503], .read)))")
         out.append(
-            "async def list_\(PythonNames.plural(snake))(session: SessionDep, query: Annotated[\(e)Query, Query()]\(guardRoute.parameter(.read))) -> \(e)List:"
+            "async def list_\(PythonNames.plural(snake))(session: ReadSessionDep, query: Annotated[\(e)Query, Query()]\(guardRoute.parameter(.read))) -> \(e)List:"
         )
         out.append("    \"\"\"A page of \(e), filtered by indexed fields and sorted (`-field` descending).")
         out.append("")
@@ -811,7 +821,7 @@ struct FastAPIAppGenerator {
         out.append(
             "@router.get(\"/\(n.keyPath)\", response_model=\(e)Read, responses=etags.NOT_MODIFIED | \(guardRoute.responses([404, 422, 503], .read)))")
         out.append(
-            "async def get_\(snake)(\(keyParams.joined(separator: ", ")), session: SessionDep\(guardRoute.parameter(.read)), if_none_match: etags.IfNoneMatch = None) -> Response:"
+            "async def get_\(snake)(\(keyParams.joined(separator: ", ")), session: ReadSessionDep\(guardRoute.parameter(.read)), if_none_match: etags.IfNoneMatch = None) -> Response:"
         )
         out.append("    \(n.variable) = await _get_or_404(session, \(keyArgs))")
         if guardRoute.checksOwner(.read) { out += guardRoute.checkOwner(of: n.variable) }

@@ -150,6 +150,11 @@ struct ProjectFilesGenerator {
                 startup parameter is sent (give the role its bound: `ALTER ROLE app SET statement_timeout
                 = '15s'`).
 
+                With `DATABASE_READ_URL` (a read replica), the `GET` routes read from it and every write
+                goes to `DATABASE_URL`. A client that wrote gets a `read_primary` cookie for
+                `READ_YOUR_WRITES_SECONDS` (default 5), during which its reads go to the primary: it sees
+                its own writes while the replica catches up. Keep that above the replica's usual lag.
+
                 ## Layout
 
                 - `app/models/`: SQLAlchemy 2.0 models (`Base.metadata` carries the naming convention)

@@ -78,10 +78,12 @@ struct TestsGenerator {
         m.body = [
             .raw(
                 """
-                # Tests never touch the database of DATABASE_URL: they use TEST_DATABASE_URL, or a SQLite file.
+                # Tests never touch the database of DATABASE_URL: they use TEST_DATABASE_URL, or a SQLite file
+                # (reads too: a replica in DATABASE_READ_URL is not the test database).
                 os.environ["DATABASE_URL"] = os.environ.get(
                     "TEST_DATABASE_URL", "sqlite+aiosqlite:///./test.db"
                 )
+                os.environ["DATABASE_READ_URL"] = os.environ["DATABASE_URL"]
 
 
                 @pytest.fixture

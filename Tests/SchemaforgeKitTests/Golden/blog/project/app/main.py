@@ -9,7 +9,7 @@ from fastapi.routing import APIRoute
 
 from app import custom, health
 from app.config import settings
-from app.db import engine
+from app.db import ReadYourWritesMiddleware, engine, read_engine
 from app.errors import register_exception_handlers
 from app.limits import BodyLimitMiddleware
 from app.routers import api_router
@@ -19,6 +19,7 @@ from app.routers import api_router
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     yield
     await engine.dispose()
+    await read_engine.dispose()
 
 
 def operation_id(route: APIRoute) -> str:
@@ -32,6 +33,10 @@ app = FastAPI(
     generate_unique_id_function=operation_id,
 )
 app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+if settings.database_read_url:
+    app.add_middleware(
+        ReadYourWritesMiddleware, seconds=settings.read_your_writes_seconds
+    )
 app.include_router(health.router)
 app.include_router(api_router, prefix="/api/v1")
 # Your routes (app/custom.py is yours: generate never changes it).

@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 
 from app import custom, health
 from app.config import settings
-from app.db import engine
+from app.db import ReadYourWritesMiddleware, engine, read_engine
 from app.errors import register_exception_handlers
 from app.limits import BodyLimitMiddleware
 from app.routers import api_router
@@ -20,6 +20,7 @@ from app.routers import api_router
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     yield
     await engine.dispose()
+    await read_engine.dispose()
 
 
 def operation_id(route: APIRoute) -> str:
@@ -33,6 +34,10 @@ app = FastAPI(
     generate_unique_id_function=operation_id,
 )
 app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+if settings.database_read_url:
+    app.add_middleware(
+        ReadYourWritesMiddleware, seconds=settings.read_your_writes_seconds
+    )
 app.add_middleware(
     CORSMiddleware,
     allow_origins=settings.cors_origins,

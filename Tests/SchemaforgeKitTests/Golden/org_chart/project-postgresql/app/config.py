@@ -12,6 +12,11 @@ class Settings(BaseSettings):
     )
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/app"
+    # A read replica for the GET routes (unset: the primary serves them). A client
+    # that wrote within read_your_writes_seconds reads from the primary.
+    database_read_url: str | None = None
+    # How long after a write a client's reads stay on the primary.
+    read_your_writes_seconds: float = 5.0
     # Connections per worker process: pool_size kept open, up to max_overflow
     # more under load. Keep workers x (pool_size + max_overflow) below the
     # server's max_connections (PostgreSQL: 100 by default), or use PgBouncer.

@@ -11,7 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app import etags, filters, pages
 from app.crud import category as category_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import category as category_hooks
 from app.models.category import Category
 from app.params import IntPath
@@ -51,7 +51,7 @@ LOAD: list[LoaderOption] = []
     "/", response_model=CategoryList, responses=problem_responses(400, 422, 503)
 )
 async def list_categories(
-    session: SessionDep, query: Annotated[CategoryQuery, Query()]
+    session: ReadSessionDep, query: Annotated[CategoryQuery, Query()]
 ) -> CategoryList:
     """A page of Category, filtered by indexed fields and sorted (`-field` descending).
 
@@ -103,7 +103,9 @@ async def _get_or_404(
     responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_category(
-    category_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+    category_id: IntPath,
+    session: ReadSessionDep,
+    if_none_match: etags.IfNoneMatch = None,
 ) -> Response:
     category = await _get_or_404(session, category_id)
     return etags.respond(

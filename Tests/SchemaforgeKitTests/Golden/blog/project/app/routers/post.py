@@ -11,7 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app import etags, filters, pages
 from app.crud import post as post_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import post as post_hooks
 from app.models.post import Post
 from app.models.tag import Tag
@@ -51,7 +51,7 @@ LOAD: list[LoaderOption] = [selectinload(Post.tags)]
 
 @router.get("/", response_model=PostList, responses=problem_responses(400, 422, 503))
 async def list_posts(
-    session: SessionDep, query: Annotated[PostQuery, Query()]
+    session: ReadSessionDep, query: Annotated[PostQuery, Query()]
 ) -> PostList:
     """A page of Post, filtered by indexed fields and sorted (`-field` descending).
 
@@ -101,7 +101,7 @@ async def _get_or_404(
     responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_post(
-    post_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+    post_id: IntPath, session: ReadSessionDep, if_none_match: etags.IfNoneMatch = None
 ) -> Response:
     post = await _get_or_404(session, post_id)
     return etags.respond(PostRead.model_validate(post), if_none_match=if_none_match)

@@ -11,7 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app import etags, filters, pages
 from app.crud import profile as profile_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import profile as profile_hooks
 from app.models.profile import Profile
 from app.params import IntPath
@@ -51,7 +51,7 @@ LOAD: list[LoaderOption] = []
 
 @router.get("/", response_model=ProfileList, responses=problem_responses(400, 422, 503))
 async def list_profiles(
-    session: SessionDep, query: Annotated[ProfileQuery, Query()]
+    session: ReadSessionDep, query: Annotated[ProfileQuery, Query()]
 ) -> ProfileList:
     """A page of Profile, filtered by indexed fields and sorted (`-field` descending).
 
@@ -103,7 +103,9 @@ async def _get_or_404(
     responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_profile(
-    profile_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+    profile_id: IntPath,
+    session: ReadSessionDep,
+    if_none_match: etags.IfNoneMatch = None,
 ) -> Response:
     profile = await _get_or_404(session, profile_id)
     return etags.respond(

@@ -11,7 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app import etags, filters, pages
 from app.crud import tag as tag_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import tag as tag_hooks
 from app.models.post import Post
 from app.models.tag import Tag
@@ -41,7 +41,7 @@ LOAD: list[LoaderOption] = [selectinload(Tag.posts)]
 
 @router.get("/", response_model=TagList, responses=problem_responses(400, 422, 503))
 async def list_tags(
-    session: SessionDep, query: Annotated[TagQuery, Query()]
+    session: ReadSessionDep, query: Annotated[TagQuery, Query()]
 ) -> TagList:
     """A page of Tag, filtered by indexed fields and sorted (`-field` descending).
 
@@ -91,7 +91,7 @@ async def _get_or_404(
     responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_tag(
-    tag_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+    tag_id: IntPath, session: ReadSessionDep, if_none_match: etags.IfNoneMatch = None
 ) -> Response:
     tag = await _get_or_404(session, tag_id)
     return etags.respond(TagRead.model_validate(tag), if_none_match=if_none_match)

@@ -11,7 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app import etags, filters, pages
 from app.crud import user as user_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import user as user_hooks
 from app.models.user import User
 from app.params import IntPath
@@ -45,7 +45,7 @@ LOAD: list[LoaderOption] = []
 
 @router.get("/", response_model=UserList, responses=problem_responses(400, 422, 503))
 async def list_users(
-    session: SessionDep, query: Annotated[UserQuery, Query()]
+    session: ReadSessionDep, query: Annotated[UserQuery, Query()]
 ) -> UserList:
     """A page of User, filtered by indexed fields and sorted (`-field` descending).
 
@@ -95,7 +95,7 @@ async def _get_or_404(
     responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_user(
-    user_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+    user_id: IntPath, session: ReadSessionDep, if_none_match: etags.IfNoneMatch = None
 ) -> Response:
     user = await _get_or_404(session, user_id)
     return etags.respond(UserRead.model_validate(user), if_none_match=if_none_match)

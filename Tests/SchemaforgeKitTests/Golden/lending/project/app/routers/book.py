@@ -12,7 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app import etags, filters, pages
 from app.auth import Grant, Rule
 from app.crud import book as book_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import book as book_hooks
 from app.models.book import Book
 from app.models.shelf import Shelf
@@ -48,7 +48,7 @@ LOAD: list[LoaderOption] = [selectinload(Book.shelves)]
 
 @router.get("/", response_model=BookList, responses=problem_responses(400, 422, 503))
 async def list_books(
-    session: SessionDep, query: Annotated[BookQuery, Query()]
+    session: ReadSessionDep, query: Annotated[BookQuery, Query()]
 ) -> BookList:
     """A page of Book, filtered by indexed fields and sorted (`-field` descending).
 
@@ -98,7 +98,7 @@ async def _get_or_404(
     responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_book(
-    book_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+    book_id: IntPath, session: ReadSessionDep, if_none_match: etags.IfNoneMatch = None
 ) -> Response:
     book = await _get_or_404(session, book_id)
     return etags.respond(BookRead.model_validate(book), if_none_match=if_none_match)

@@ -12,7 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app import etags, filters, pages
 from app.auth import Grant, Rule
 from app.crud import loan as loan_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import loan as loan_hooks
 from app.models.loan import Loan
 from app.params import IntPath
@@ -59,7 +59,7 @@ LOAD: list[LoaderOption] = []
     "/", response_model=LoanList, responses=problem_responses(400, 401, 403, 422, 503)
 )
 async def list_loans(
-    session: SessionDep,
+    session: ReadSessionDep,
     query: Annotated[LoanQuery, Query()],
     grant: Annotated[Grant, Depends(READ)],
 ) -> LoanList:
@@ -114,7 +114,7 @@ async def _get_or_404(
 )
 async def get_loan(
     loan_id: IntPath,
-    session: SessionDep,
+    session: ReadSessionDep,
     grant: Annotated[Grant, Depends(READ)],
     if_none_match: etags.IfNoneMatch = None,
 ) -> Response:

@@ -12,7 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app import etags, filters, pages
 from app.auth import Grant, Rule
 from app.crud import review as review_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import review as review_hooks
 from app.models.review import Review
 from app.params import IntPath
@@ -62,7 +62,7 @@ LOAD: list[LoaderOption] = []
 
 @router.get("/", response_model=ReviewList, responses=problem_responses(400, 422, 503))
 async def list_reviews(
-    session: SessionDep, query: Annotated[ReviewQuery, Query()]
+    session: ReadSessionDep, query: Annotated[ReviewQuery, Query()]
 ) -> ReviewList:
     """A page of Review, filtered by indexed fields and sorted (`-field` descending).
 
@@ -114,7 +114,7 @@ async def _get_or_404(
     responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_review(
-    review_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+    review_id: IntPath, session: ReadSessionDep, if_none_match: etags.IfNoneMatch = None
 ) -> Response:
     review = await _get_or_404(session, review_id)
     return etags.respond(ReviewRead.model_validate(review), if_none_match=if_none_match)

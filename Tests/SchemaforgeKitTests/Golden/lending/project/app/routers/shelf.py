@@ -12,7 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app import etags, filters, pages
 from app.auth import Grant, Rule
 from app.crud import shelf as shelf_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import shelf as shelf_hooks
 from app.models.book import Book
 from app.models.shelf import Shelf
@@ -49,7 +49,7 @@ LOAD: list[LoaderOption] = [selectinload(Shelf.books)]
     "/", response_model=ShelfList, responses=problem_responses(400, 401, 403, 422, 503)
 )
 async def list_shelves(
-    session: SessionDep,
+    session: ReadSessionDep,
     query: Annotated[ShelfQuery, Query()],
     grant: Annotated[Grant, Depends(READ)],
 ) -> ShelfList:
@@ -102,7 +102,7 @@ async def _get_or_404(
 )
 async def get_shelf(
     shelf_id: IntPath,
-    session: SessionDep,
+    session: ReadSessionDep,
     grant: Annotated[Grant, Depends(READ)],
     if_none_match: etags.IfNoneMatch = None,
 ) -> Response:

@@ -12,7 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from app import etags, filters, pages
 from app.auth import Grant, Rule
 from app.crud import user as user_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import user as user_hooks
 from app.models.user import User
 from app.params import IntPath
@@ -50,7 +50,7 @@ LOAD: list[LoaderOption] = []
     "/", response_model=UserList, responses=problem_responses(400, 401, 403, 422, 503)
 )
 async def list_users(
-    session: SessionDep,
+    session: ReadSessionDep,
     query: Annotated[UserQuery, Query()],
     grant: Annotated[Grant, Depends(READ)],
 ) -> UserList:
@@ -103,7 +103,7 @@ async def _get_or_404(
 )
 async def get_user(
     user_id: IntPath,
-    session: SessionDep,
+    session: ReadSessionDep,
     grant: Annotated[Grant, Depends(READ)],
     if_none_match: etags.IfNoneMatch = None,
 ) -> Response:

@@ -11,7 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app import etags, filters, pages
 from app.crud import badge as badge_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import badge as badge_hooks
 from app.models.badge import Badge
 from app.params import IntPath
@@ -46,7 +46,7 @@ LOAD: list[LoaderOption] = [selectinload(Badge.employee)]
 
 @router.get("/", response_model=BadgeList, responses=problem_responses(400, 422, 503))
 async def list_badges(
-    session: SessionDep, query: Annotated[BadgeQuery, Query()]
+    session: ReadSessionDep, query: Annotated[BadgeQuery, Query()]
 ) -> BadgeList:
     """A page of Badge, filtered by indexed fields and sorted (`-field` descending).
 
@@ -96,7 +96,7 @@ async def _get_or_404(
     responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_badge(
-    badge_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+    badge_id: IntPath, session: ReadSessionDep, if_none_match: etags.IfNoneMatch = None
 ) -> Response:
     badge = await _get_or_404(session, badge_id)
     return etags.respond(BadgeRead.model_validate(badge), if_none_match=if_none_match)

@@ -11,7 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app import etags, filters, pages
 from app.crud import department as department_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import department as department_hooks
 from app.models.department import Department
 from app.params import IntPath
@@ -67,7 +67,7 @@ LOAD: list[LoaderOption] = []
     "/", response_model=DepartmentList, responses=problem_responses(400, 422, 503)
 )
 async def list_departments(
-    session: SessionDep, query: Annotated[DepartmentQuery, Query()]
+    session: ReadSessionDep, query: Annotated[DepartmentQuery, Query()]
 ) -> DepartmentList:
     """A page of Department, filtered by indexed fields and sorted (`-field` descending).
 
@@ -119,7 +119,9 @@ async def _get_or_404(
     responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_department(
-    department_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+    department_id: IntPath,
+    session: ReadSessionDep,
+    if_none_match: etags.IfNoneMatch = None,
 ) -> Response:
     department = await _get_or_404(session, department_id)
     return etags.respond(

@@ -11,7 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app import etags, filters, pages
 from app.crud import desk as desk_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import desk as desk_hooks
 from app.models.desk import Desk
 from app.params import IntPath
@@ -43,7 +43,7 @@ LOAD: list[LoaderOption] = []
 
 @router.get("/", response_model=DeskList, responses=problem_responses(400, 422, 503))
 async def list_desks(
-    session: SessionDep, query: Annotated[DeskQuery, Query()]
+    session: ReadSessionDep, query: Annotated[DeskQuery, Query()]
 ) -> DeskList:
     """A page of Desk, filtered by indexed fields and sorted (`-field` descending).
 
@@ -93,7 +93,7 @@ async def _get_or_404(
     responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_desk(
-    desk_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+    desk_id: IntPath, session: ReadSessionDep, if_none_match: etags.IfNoneMatch = None
 ) -> Response:
     desk = await _get_or_404(session, desk_id)
     return etags.respond(DeskRead.model_validate(desk), if_none_match=if_none_match)

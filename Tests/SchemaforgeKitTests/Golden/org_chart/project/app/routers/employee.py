@@ -11,7 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app import etags, filters, pages
 from app.crud import employee as employee_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import employee as employee_hooks
 from app.models.employee import Employee
 from app.params import IntPath
@@ -81,7 +81,7 @@ LOAD: list[LoaderOption] = [
     "/", response_model=EmployeeList, responses=problem_responses(400, 422, 503)
 )
 async def list_employees(
-    session: SessionDep, query: Annotated[EmployeeQuery, Query()]
+    session: ReadSessionDep, query: Annotated[EmployeeQuery, Query()]
 ) -> EmployeeList:
     """A page of Employee, filtered by indexed fields and sorted (`-field` descending).
 
@@ -133,7 +133,9 @@ async def _get_or_404(
     responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_employee(
-    employee_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+    employee_id: IntPath,
+    session: ReadSessionDep,
+    if_none_match: etags.IfNoneMatch = None,
 ) -> Response:
     employee = await _get_or_404(session, employee_id)
     return etags.respond(

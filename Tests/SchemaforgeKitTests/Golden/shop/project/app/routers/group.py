@@ -11,7 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app import etags, pages
 from app.crud import group as group_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import group as group_hooks
 from app.models.group import Group
 from app.problems import problem_responses
@@ -32,7 +32,7 @@ LOAD: list[LoaderOption] = []
 
 @router.get("/", response_model=GroupList, responses=problem_responses(400, 422, 503))
 async def list_groups(
-    session: SessionDep, query: Annotated[GroupQuery, Query()]
+    session: ReadSessionDep, query: Annotated[GroupQuery, Query()]
 ) -> GroupList:
     """A page of Group, filtered by indexed fields and sorted (`-field` descending).
 
@@ -79,7 +79,7 @@ async def _get_or_404(
     responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_group(
-    code: str, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+    code: str, session: ReadSessionDep, if_none_match: etags.IfNoneMatch = None
 ) -> Response:
     group = await _get_or_404(session, code)
     return etags.respond(GroupRead.model_validate(group), if_none_match=if_none_match)

@@ -11,7 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app import etags, filters, pages
 from app.crud import order as order_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import order as order_hooks
 from app.models.order import Order
 from app.params import IntPath
@@ -43,7 +43,7 @@ LOAD: list[LoaderOption] = [selectinload(Order.products)]
 
 @router.get("/", response_model=OrderList, responses=problem_responses(400, 422, 503))
 async def list_orders(
-    session: SessionDep, query: Annotated[OrderQuery, Query()]
+    session: ReadSessionDep, query: Annotated[OrderQuery, Query()]
 ) -> OrderList:
     """A page of Order, filtered by indexed fields and sorted (`-field` descending).
 
@@ -93,7 +93,7 @@ async def _get_or_404(
     responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_order(
-    order_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+    order_id: IntPath, session: ReadSessionDep, if_none_match: etags.IfNoneMatch = None
 ) -> Response:
     order_obj = await _get_or_404(session, order_id)
     return etags.respond(

@@ -11,7 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app import etags, filters, pages
 from app.crud import order_line as order_line_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import order_line as order_line_hooks
 from app.models.order_line import OrderLine
 from app.params import IntPath, SmallIntPath
@@ -58,7 +58,7 @@ LOAD: list[LoaderOption] = [selectinload(OrderLine.product)]
     "/", response_model=OrderLineList, responses=problem_responses(400, 422, 503)
 )
 async def list_order_lines(
-    session: SessionDep, query: Annotated[OrderLineQuery, Query()]
+    session: ReadSessionDep, query: Annotated[OrderLineQuery, Query()]
 ) -> OrderLineList:
     """A page of OrderLine, filtered by indexed fields and sorted (`-field` descending).
 
@@ -117,7 +117,7 @@ async def _get_or_404(
 async def get_order_line(
     order_id: IntPath,
     line_no: SmallIntPath,
-    session: SessionDep,
+    session: ReadSessionDep,
     if_none_match: etags.IfNoneMatch = None,
 ) -> Response:
     order_line = await _get_or_404(session, order_id, line_no)

@@ -11,7 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app import etags, filters, pages
 from app.crud import product as product_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import product as product_hooks
 from app.models.product import Product
 from app.problems import problem_responses
@@ -51,7 +51,7 @@ LOAD: list[LoaderOption] = [selectinload(Product.orders), selectinload(Product.g
 
 @router.get("/", response_model=ProductList, responses=problem_responses(400, 422, 503))
 async def list_products(
-    session: SessionDep, query: Annotated[ProductQuery, Query()]
+    session: ReadSessionDep, query: Annotated[ProductQuery, Query()]
 ) -> ProductList:
     """A page of Product, filtered by indexed fields and sorted (`-field` descending).
 
@@ -103,7 +103,7 @@ async def _get_or_404(
     responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_product(
-    sku: str, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+    sku: str, session: ReadSessionDep, if_none_match: etags.IfNoneMatch = None
 ) -> Response:
     product = await _get_or_404(session, sku)
     return etags.respond(

@@ -11,7 +11,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app import etags, filters, pages
 from app.crud import shipment as shipment_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import shipment as shipment_hooks
 from app.models.shipment import Shipment
 from app.params import IntPath
@@ -59,7 +59,7 @@ LOAD: list[LoaderOption] = []
     "/", response_model=ShipmentList, responses=problem_responses(400, 422, 503)
 )
 async def list_shipments(
-    session: SessionDep, query: Annotated[ShipmentQuery, Query()]
+    session: ReadSessionDep, query: Annotated[ShipmentQuery, Query()]
 ) -> ShipmentList:
     """A page of Shipment, filtered by indexed fields and sorted (`-field` descending).
 
@@ -111,7 +111,9 @@ async def _get_or_404(
     responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_shipment(
-    shipment_id: IntPath, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+    shipment_id: IntPath,
+    session: ReadSessionDep,
+    if_none_match: etags.IfNoneMatch = None,
 ) -> Response:
     shipment = await _get_or_404(session, shipment_id)
     return etags.respond(

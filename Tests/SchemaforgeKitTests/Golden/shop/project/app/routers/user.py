@@ -12,7 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from app import etags, filters, pages
 from app.crud import user as user_crud
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.hooks import user as user_hooks
 from app.models.user import User
 from app.problems import problem_responses
@@ -43,7 +43,7 @@ LOAD: list[LoaderOption] = []
 
 @router.get("/", response_model=UserList, responses=problem_responses(400, 422, 503))
 async def list_users(
-    session: SessionDep, query: Annotated[UserQuery, Query()]
+    session: ReadSessionDep, query: Annotated[UserQuery, Query()]
 ) -> UserList:
     """A page of User, filtered by indexed fields and sorted (`-field` descending).
 
@@ -93,7 +93,7 @@ async def _get_or_404(
     responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_user(
-    user_id: uuid.UUID, session: SessionDep, if_none_match: etags.IfNoneMatch = None
+    user_id: uuid.UUID, session: ReadSessionDep, if_none_match: etags.IfNoneMatch = None
 ) -> Response:
     user = await _get_or_404(session, user_id)
     return etags.respond(UserRead.model_validate(user), if_none_match=if_none_match)
