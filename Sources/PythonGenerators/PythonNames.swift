@@ -24,7 +24,7 @@ public enum PythonNames {
     public static let classScopeNames: Set<String> = [
         // imported by app/models/*.py
         "sa", "datetime", "decimal", "uuid", "enum", "annotations", "Any", "Mapped", "mapped_column", "relationship",
-        "Base", "postgresql", "mysql", "sqlite", "UUIDText", "UTCDateTime", "Native", "enum_values",
+        "Base", "postgresql", "mysql", "sqlite", "UUIDText", "UTCDateTime", "TimeOfDay", "Native", "enum_values",
         "EncryptedText",
         // imported by the MongoDB target's app/models/*.py
         "Model", "EmbeddedModel", "ObjectId", "Index", "ODMConfigDict", "Reference", "StringConstraints", "ASCENDING",

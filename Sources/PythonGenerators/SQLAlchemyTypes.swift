@@ -71,7 +71,10 @@ struct SQLAlchemyTypeMapping {
         case .text: return sa("Text")
         case .bool: return sa("Boolean")
         case .date: return sa("Date")
-        case .time: return sa("Time")
+        case .time:
+            // Stored on SQLite as its CURRENT_TIME writes it: app/models/types.py.
+            imports.from("app.models.types", import: "TimeOfDay")
+            return .name("TimeOfDay")
         case .datetime:
             // Aware UTC on every database (SQLite and MySQL keep no offset): app/models/types.py.
             imports.from("app.models.types", import: "UTCDateTime")

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import CHAR, DateTime, Dialect, Uuid
+from sqlalchemy import CHAR, DateTime, Dialect, Time, Uuid
 from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
 
@@ -53,8 +53,7 @@ class UTCDateTime(TypeDecorator[datetime.datetime]):
         if dialect.name in ("mysql", "mariadb"):
             return dialect.type_descriptor(mysql.DATETIME(fsp=6))
         if dialect.name == "sqlite":
-            # sqlite.DATETIME's __init__ has no annotations.
-            return dialect.type_descriptor(SQLiteDateTime())  # type: ignore[no-untyped-call]
+            return dialect.type_descriptor(_sqlite_datetime())
         return dialect.type_descriptor(DateTime(timezone=True))
 
     @property
@@ -91,6 +90,43 @@ class SQLiteDateTime(sqlite.DATETIME):
             return value.isoformat(" ", precision)
 
         return process
+
+
+class SQLiteTime(sqlite.TIME):
+    """TIME text as SQLite's CURRENT_TIME writes it (`10:00:00`), with the fraction only
+    when there is one (see SQLiteDateTime)."""
+
+    def bind_processor(
+        self, dialect: Dialect
+    ) -> Callable[[datetime.time | None], str | None]:
+        def process(value: datetime.time | None) -> str | None:
+            if value is None:
+                return None
+            return value.isoformat("microseconds" if value.microsecond else "seconds")
+
+        return process
+
+
+# Made through typed callables: sqlite.DATETIME's and sqlite.TIME's own __init__ have no
+# annotations.
+_sqlite_datetime: Callable[[], TypeEngine[Any]] = SQLiteDateTime
+_sqlite_time: Callable[[], TypeEngine[Any]] = SQLiteTime
+
+
+class TimeOfDay(TypeDecorator[datetime.time]):
+    """A time of day: TIME everywhere, stored on SQLite as its CURRENT_TIME writes it."""
+
+    impl = Time
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(_sqlite_time())
+        return dialect.type_descriptor(Time())
+
+    @property
+    def python_type(self) -> type[Any]:
+        return datetime.time
 
 
 class Native(UserDefinedType[Any]):
