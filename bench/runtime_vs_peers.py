@@ -43,7 +43,7 @@ def scenarios(rows: int) -> dict[str, dict[str, object]]:
         "get one": {"lua": f'request = function() return wrk.format("GET", "/api/v1/posts/" .. math.random(1, {rows})) end'},
         "page of 50 (first)": {"lua": 'request = function() return wrk.format("GET", "/api/v1/posts/?limit=50") end'},
         f"keyset page at row {deep:,}": {
-            "lua": f'request = function() return wrk.format("GET", "/api/v1/posts/?limit=50&cursor=CURSOR") end',
+            "lua": 'request = function() return wrk.format("GET", "/api/v1/posts/?limit=50&cursor=CURSOR") end',
             "cursor": deep,
         },
         "filtered page (author_id)": {
@@ -124,7 +124,7 @@ def wrk(base: str, lua: str, seconds: int, connections: int) -> dict[str, float]
     out = run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", str(script), base]).stdout
 
     def millis(label: str) -> float:
-        value, unit = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()  # type: ignore[union-attr]
+        value, unit = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE).groups()  # type: ignore[union-attr]
         return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -216,11 +216,11 @@ def write_report(args: argparse.Namespace, cases: dict[str, dict[str, object]], 
         f"- schemaforge commit: {args.commit}; examples/blog.yaml generated for PostgreSQL",
         f"- PostgreSQL {server_version(args.dsn)} on 127.0.0.1, {args.rows:,} posts (2 tags each), 1,000 users, 50 tags",
         f"- one uvicorn worker per variant (pool 10 + 5), wrk -t2 -c{args.connections}, {args.seconds} s per measurement",
-        f"  after a 1 s warm-up, {args.rounds} interleaved rounds, medians; machine: {platform.machine()},"
-        f" {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}",
+        (f"  after a 1 s warm-up, {args.rounds} interleaved rounds, medians; machine: {platform.machine()},"
+        f" {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}"),
         "- statements per request: `pg_stat_statements` calls (BEGIN/COMMIT included) / requests",
-        "- FastCRUD answers without `tags` (it loads no many-to-many) and its create writes no tags;"
-        " its pages are `get_multi` (with its total count) and `get_multi_by_cursor`",
+        ("- FastCRUD answers without `tags` (it loads no many-to-many) and its create writes no tags;"
+        " its pages are `get_multi` (with its total count) and `get_multi_by_cursor`"),
         "",
         "## Results",
         "",
@@ -235,12 +235,12 @@ def write_report(args: argparse.Namespace, cases: dict[str, dict[str, object]], 
                 f"{median(values, 'p99'):.1f} | {median(values, 'statements'):.1f} | {int(sum(v['errors'] for v in values))} |"
             )
     lines += ["", "## Ratios (generated app)", "", "| scenario | vs FastCRUD | vs hand-written |", "|---|---:|---:|"]
+    def ratio(name: str, peer: str) -> str:
+        theirs = median(results[(name, peer)], "rps")
+        return f"{median(results[(name, 'generated')], 'rps') / theirs:.2f}x" if theirs else "n/a (it failed)"
+
     for name in cases:
-        generated = median(results[(name, "generated")], "rps")
-        lines.append(
-            f"| {name} | {generated / median(results[(name, 'fastcrud')], 'rps'):.2f}x | "
-            f"{generated / median(results[(name, 'handwritten')], 'rps'):.2f}x |"
-        )
+        lines.append(f"| {name} | {ratio(name, 'fastcrud')} | {ratio(name, 'handwritten')} |")
     first = median(results[("page of 50 (first)", "generated")], "rps")
     deep_name = next(n for n in cases if n.startswith("keyset"))
     deep = median(results[(deep_name, "generated")], "rps")

@@ -4,13 +4,12 @@ responses) and computes a total count on every `get_multi` unless told not to: n
 
 from typing import Any
 
-from fastapi import FastAPI
-from fastcrud import FastCRUD
-from pydantic import create_model
-
 from app.db import SessionDep
 from app.models.post import Post
 from app.schemas.post import PostCreate, PostRead
+from fastapi import FastAPI
+from fastcrud import FastCRUD
+from pydantic import create_model
 
 app = FastAPI()
 posts: FastCRUD[Any, Any, Any, Any, Any, Any] = FastCRUD(Post)
@@ -40,5 +39,4 @@ PostColumns = create_model(
 
 @app.post("/api/v1/posts/", status_code=201)
 async def create_post(body: PostCreate, db: SessionDep) -> Any:
-    row = await posts.create(db, PostColumns(**body.model_dump(exclude={"tag_ids"})))
-    return await posts.get(db, id=row.id, schema_to_select=PostRead)
+    return await posts.create(db, PostColumns(**body.model_dump(exclude={"tag_ids"})), schema_to_select=PostRead)
