@@ -39,6 +39,7 @@ def test_if_match_refuses_lost_updates(
             assert etag == created.headers["etag"] and etag.startswith('"'), (etag, created.headers)
             assert read.json() == created.json()
 
+            assert "cache-control" not in c.get(f"{API}/tags/").headers  # LIST_MAX_AGE is 0 by default
             not_modified = c.get(tag, headers={"If-None-Match": f'"other", {etag}'})
             assert not_modified.status_code == 304 and not_modified.content == b"", not_modified
             assert not_modified.headers["etag"] == etag

@@ -2,7 +2,8 @@
 once and in order, with ties and NULLs on the sort key, while other clients insert and delete rows
 between its pages; a cursor is only good for its own sort (400 otherwise: the OpenAPI can say what a
 cursor looks like, not which ones the list issued); `count` is there only when asked for; the
-offset is bounded; SQLite's own CURRENT_TIMESTAMP values page like the app's own instants.
+offset is bounded; SQLite's own CURRENT_TIMESTAMP values page like the app's own instants; LIST_MAX_AGE
+becomes the lists' Cache-Control.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def test_cursor_pages(schemaforge: Schemaforge, tool_env: dict[str, str], tmp_pa
     project = fresh_project(schemaforge, schema, dialect, tmp_path)
     with fresh_database(dialect, tmp_path) as db:
         url = async_url(db, project) if dialect != "sqlite" else f"sqlite+aiosqlite:///{tmp_path}/ledger.db"
-        with served(project.root, project_env(tool_env, url)) as base, httpx.Client(base_url=base, timeout=30) as c:
+        env = project_env(tool_env, url, list_max_age=30)
+        with served(project.root, env) as base, httpx.Client(base_url=base, timeout=30) as c:
             kinds = ["credit", "debit", "refund"]
             for i in range(23):
                 # Ties: five scores for 23 rows, and NULLs; `booked` mixes NULLs and whole seconds.
@@ -84,7 +86,9 @@ def test_cursor_pages(schemaforge: Schemaforge, tool_env: dict[str, str], tmp_pa
                 if i % 4:
                     body["booked"] = f"2026-01-0{1 + i % 3}T10:00:00Z"
                 assert c.post(URL, json=body).status_code == 201
-            rows = c.get(URL, params={"limit": 200, "count": "true"}).json()
+            listed = c.get(URL, params={"limit": 200, "count": "true"})
+            assert listed.headers["cache-control"] == "private, max-age=30"  # LIST_MAX_AGE
+            rows = listed.json()
             assert rows["count"] == 23 and rows["next_cursor"] is None
             for sort in ("score", "-score"):
                 expected = [r["id"] for r in sorted(rows["data"], key=lambda r: key(r, "score", sort.startswith("-")))]

@@ -62,6 +62,12 @@ struct AppSetting {
                     "no prepared statements across transactions, no startup parameters.",
                 ]),
             AppSetting(
+                name: "list_max_age", annotation: "int", value: "0", example: "0",
+                comment: [
+                    "Seconds a client may reuse a list response (Cache-Control: private,",
+                    "max-age); 0 says nothing. Single rows have ETags instead.",
+                ]),
+            AppSetting(
                 name: "connect_timeout", annotation: "float", value: "5.0", example: "5",
                 comment: ["Seconds to reach the database server, then 503."]),
             AppSetting(

@@ -755,7 +755,11 @@ struct FastAPIAppGenerator {
         out.append("")
         // list
         // 400: a cursor the list did not issue.
-        out.append("@router.get(\"/\", response_model=\(e)List, responses=\(guardRoute.responses([400, 422, 503], .read)))")
+        // Cache-Control from LIST_MAX_AGE (app/pages.py).
+        m.imports.from("fastapi", import: "Depends")
+        out.append(
+            "@router.get(\"/\", response_model=\(e)List, responses=\(guardRoute.responses([400, 422, 503], .read)), dependencies=[Depends(pages.cache_control)])"
+        )
         out.append(
             "async def list_\(PythonNames.plural(snake))(session: ReadSessionDep, query: Annotated[\(e)Query, Query()]\(guardRoute.parameter(.read))) -> \(e)List:"
         )

@@ -4,7 +4,7 @@
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
@@ -48,7 +48,10 @@ LOAD: list[LoaderOption] = []
 
 
 @router.get(
-    "/", response_model=CategoryList, responses=problem_responses(400, 422, 503)
+    "/",
+    response_model=CategoryList,
+    responses=problem_responses(400, 422, 503),
+    dependencies=[Depends(pages.cache_control)],
 )
 async def list_categories(
     session: ReadSessionDep, query: Annotated[CategoryQuery, Query()]

@@ -46,7 +46,12 @@ FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
 LOAD: list[LoaderOption] = [selectinload(Book.shelves)]
 
 
-@router.get("/", response_model=BookList, responses=problem_responses(400, 422, 503))
+@router.get(
+    "/",
+    response_model=BookList,
+    responses=problem_responses(400, 422, 503),
+    dependencies=[Depends(pages.cache_control)],
+)
 async def list_books(
     session: ReadSessionDep, query: Annotated[BookQuery, Query()]
 ) -> BookList:

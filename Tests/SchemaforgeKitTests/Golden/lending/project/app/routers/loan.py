@@ -56,7 +56,10 @@ LOAD: list[LoaderOption] = []
 
 
 @router.get(
-    "/", response_model=LoanList, responses=problem_responses(400, 401, 403, 422, 503)
+    "/",
+    response_model=LoanList,
+    responses=problem_responses(400, 401, 403, 422, 503),
+    dependencies=[Depends(pages.cache_control)],
 )
 async def list_loans(
     session: ReadSessionDep,

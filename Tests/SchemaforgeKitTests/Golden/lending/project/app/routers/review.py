@@ -60,7 +60,12 @@ FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
 LOAD: list[LoaderOption] = []
 
 
-@router.get("/", response_model=ReviewList, responses=problem_responses(400, 422, 503))
+@router.get(
+    "/",
+    response_model=ReviewList,
+    responses=problem_responses(400, 422, 503),
+    dependencies=[Depends(pages.cache_control)],
+)
 async def list_reviews(
     session: ReadSessionDep, query: Annotated[ReviewQuery, Query()]
 ) -> ReviewList:

@@ -46,7 +46,10 @@ LOAD: list[LoaderOption] = [selectinload(Shelf.books)]
 
 
 @router.get(
-    "/", response_model=ShelfList, responses=problem_responses(400, 401, 403, 422, 503)
+    "/",
+    response_model=ShelfList,
+    responses=problem_responses(400, 401, 403, 422, 503),
+    dependencies=[Depends(pages.cache_control)],
 )
 async def list_shelves(
     session: ReadSessionDep,

@@ -47,7 +47,10 @@ LOAD: list[LoaderOption] = []
 
 
 @router.get(
-    "/", response_model=UserList, responses=problem_responses(400, 401, 403, 422, 503)
+    "/",
+    response_model=UserList,
+    responses=problem_responses(400, 401, 403, 422, 503),
+    dependencies=[Depends(pages.cache_control)],
 )
 async def list_users(
     session: ReadSessionDep,

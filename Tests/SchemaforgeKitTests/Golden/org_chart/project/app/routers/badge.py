@@ -4,7 +4,7 @@
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
@@ -44,7 +44,12 @@ FILTERS: dict[str, tuple[InstrumentedAttribute[Any], str]] = {
 LOAD: list[LoaderOption] = [selectinload(Badge.employee)]
 
 
-@router.get("/", response_model=BadgeList, responses=problem_responses(400, 422, 503))
+@router.get(
+    "/",
+    response_model=BadgeList,
+    responses=problem_responses(400, 422, 503),
+    dependencies=[Depends(pages.cache_control)],
+)
 async def list_badges(
     session: ReadSessionDep, query: Annotated[BadgeQuery, Query()]
 ) -> BadgeList:

@@ -4,7 +4,7 @@
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
@@ -55,7 +55,10 @@ LOAD: list[LoaderOption] = [selectinload(OrderLine.product)]
 
 
 @router.get(
-    "/", response_model=OrderLineList, responses=problem_responses(400, 422, 503)
+    "/",
+    response_model=OrderLineList,
+    responses=problem_responses(400, 422, 503),
+    dependencies=[Depends(pages.cache_control)],
 )
 async def list_order_lines(
     session: ReadSessionDep, query: Annotated[OrderLineQuery, Query()]
