@@ -763,7 +763,7 @@ struct FastAPIAppGenerator {
         out.append(
             "async def list_\(PythonNames.plural(snake))(session: ReadSessionDep, query: Annotated[\(e)Query, Query()]\(guardRoute.parameter(.read))) -> \(e)List:"
         )
-        out.append("    \"\"\"A page of \(e), filtered by indexed fields and sorted (`-field` descending).")
+        out.append("    \"\"\"A page of \(e), filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).")
         out.append("")
         out.append("    Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.")
         out.append("    \"\"\"")

@@ -141,15 +141,20 @@ read_engine = (
 ReadSessionFactory = async_sessionmaker(read_engine, expire_on_commit=False)
 
 
-async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+async def get_read_session(
+    request: Request, session: SessionDep
+) -> AsyncIterator[AsyncSession]:
     """A session for a read: on the replica, unless this client wrote a moment ago.
 
-    Closed (its transaction rolled back) when the route returns, before the response.
+    Without a replica, or for such a client, it is the request's own session (one
+    transaction: on SQLite a second one would wait for the first one's lock). A replica
+    session is closed (its transaction rolled back) before the response.
     """
-    wrote = READ_YOUR_WRITES_COOKIE in request.cookies
-    factory = SessionFactory if wrote else ReadSessionFactory
-    async with factory() as session:
+    if read_engine is engine or READ_YOUR_WRITES_COOKIE in request.cookies:
         yield session
+        return
+    async with ReadSessionFactory() as replica:
+        yield replica
 
 
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]

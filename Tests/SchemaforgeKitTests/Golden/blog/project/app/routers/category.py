@@ -56,7 +56,7 @@ LOAD: list[LoaderOption] = []
 async def list_categories(
     session: ReadSessionDep, query: Annotated[CategoryQuery, Query()]
 ) -> CategoryList:
-    """A page of Category, filtered by indexed fields and sorted (`-field` descending).
+    """A page of Category, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """

@@ -58,7 +58,7 @@ LOAD: list[LoaderOption] = [selectinload(Post.tags)]
 async def list_posts(
     session: ReadSessionDep, query: Annotated[PostQuery, Query()]
 ) -> PostList:
-    """A page of Post, filtered by indexed fields and sorted (`-field` descending).
+    """A page of Post, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """

@@ -58,7 +58,7 @@ LOAD: list[LoaderOption] = []
 async def list_profiles(
     session: ReadSessionDep, query: Annotated[ProfileQuery, Query()]
 ) -> ProfileList:
-    """A page of Profile, filtered by indexed fields and sorted (`-field` descending).
+    """A page of Profile, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """

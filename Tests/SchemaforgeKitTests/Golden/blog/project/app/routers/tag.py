@@ -48,7 +48,7 @@ LOAD: list[LoaderOption] = [selectinload(Tag.posts)]
 async def list_tags(
     session: ReadSessionDep, query: Annotated[TagQuery, Query()]
 ) -> TagList:
-    """A page of Tag, filtered by indexed fields and sorted (`-field` descending).
+    """A page of Tag, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """

@@ -52,7 +52,7 @@ LOAD: list[LoaderOption] = []
 async def list_users(
     session: ReadSessionDep, query: Annotated[UserQuery, Query()]
 ) -> UserList:
-    """A page of User, filtered by indexed fields and sorted (`-field` descending).
+    """A page of User, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """

@@ -55,7 +55,7 @@ LOAD: list[LoaderOption] = [selectinload(Book.shelves)]
 async def list_books(
     session: ReadSessionDep, query: Annotated[BookQuery, Query()]
 ) -> BookList:
-    """A page of Book, filtered by indexed fields and sorted (`-field` descending).
+    """A page of Book, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """

@@ -66,7 +66,7 @@ async def list_loans(
     query: Annotated[LoanQuery, Query()],
     grant: Annotated[Grant, Depends(READ)],
 ) -> LoanList:
-    """A page of Loan, filtered by indexed fields and sorted (`-field` descending).
+    """A page of Loan, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """

@@ -69,7 +69,7 @@ LOAD: list[LoaderOption] = []
 async def list_reviews(
     session: ReadSessionDep, query: Annotated[ReviewQuery, Query()]
 ) -> ReviewList:
-    """A page of Review, filtered by indexed fields and sorted (`-field` descending).
+    """A page of Review, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """

@@ -56,7 +56,7 @@ async def list_shelves(
     query: Annotated[ShelfQuery, Query()],
     grant: Annotated[Grant, Depends(READ)],
 ) -> ShelfList:
-    """A page of Shelf, filtered by indexed fields and sorted (`-field` descending).
+    """A page of Shelf, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """

@@ -57,7 +57,7 @@ async def list_users(
     query: Annotated[UserQuery, Query()],
     grant: Annotated[Grant, Depends(READ)],
 ) -> UserList:
-    """A page of User, filtered by indexed fields and sorted (`-field` descending).
+    """A page of User, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """

@@ -53,7 +53,7 @@ LOAD: list[LoaderOption] = [selectinload(Badge.employee)]
 async def list_badges(
     session: ReadSessionDep, query: Annotated[BadgeQuery, Query()]
 ) -> BadgeList:
-    """A page of Badge, filtered by indexed fields and sorted (`-field` descending).
+    """A page of Badge, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """

@@ -72,7 +72,7 @@ LOAD: list[LoaderOption] = []
 async def list_departments(
     session: ReadSessionDep, query: Annotated[DepartmentQuery, Query()]
 ) -> DepartmentList:
-    """A page of Department, filtered by indexed fields and sorted (`-field` descending).
+    """A page of Department, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """

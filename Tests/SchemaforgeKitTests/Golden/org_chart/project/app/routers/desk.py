@@ -50,7 +50,7 @@ LOAD: list[LoaderOption] = []
 async def list_desks(
     session: ReadSessionDep, query: Annotated[DeskQuery, Query()]
 ) -> DeskList:
-    """A page of Desk, filtered by indexed fields and sorted (`-field` descending).
+    """A page of Desk, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """

@@ -86,7 +86,7 @@ LOAD: list[LoaderOption] = [
 async def list_employees(
     session: ReadSessionDep, query: Annotated[EmployeeQuery, Query()]
 ) -> EmployeeList:
-    """A page of Employee, filtered by indexed fields and sorted (`-field` descending).
+    """A page of Employee, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """

@@ -39,7 +39,7 @@ LOAD: list[LoaderOption] = []
 async def list_groups(
     session: ReadSessionDep, query: Annotated[GroupQuery, Query()]
 ) -> GroupList:
-    """A page of Group, filtered by indexed fields and sorted (`-field` descending).
+    """A page of Group, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """

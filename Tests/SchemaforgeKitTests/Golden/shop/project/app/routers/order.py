@@ -50,7 +50,7 @@ LOAD: list[LoaderOption] = [selectinload(Order.products)]
 async def list_orders(
     session: ReadSessionDep, query: Annotated[OrderQuery, Query()]
 ) -> OrderList:
-    """A page of Order, filtered by indexed fields and sorted (`-field` descending).
+    """A page of Order, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """

@@ -63,7 +63,7 @@ LOAD: list[LoaderOption] = [selectinload(OrderLine.product)]
 async def list_order_lines(
     session: ReadSessionDep, query: Annotated[OrderLineQuery, Query()]
 ) -> OrderLineList:
-    """A page of OrderLine, filtered by indexed fields and sorted (`-field` descending).
+    """A page of OrderLine, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """

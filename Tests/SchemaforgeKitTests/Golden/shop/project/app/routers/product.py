@@ -58,7 +58,7 @@ LOAD: list[LoaderOption] = [selectinload(Product.orders), selectinload(Product.g
 async def list_products(
     session: ReadSessionDep, query: Annotated[ProductQuery, Query()]
 ) -> ProductList:
-    """A page of Product, filtered by indexed fields and sorted (`-field` descending).
+    """A page of Product, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """

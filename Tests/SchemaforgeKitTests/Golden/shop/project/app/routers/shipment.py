@@ -64,7 +64,7 @@ LOAD: list[LoaderOption] = []
 async def list_shipments(
     session: ReadSessionDep, query: Annotated[ShipmentQuery, Query()]
 ) -> ShipmentList:
-    """A page of Shipment, filtered by indexed fields and sorted (`-field` descending).
+    """A page of Shipment, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 
     Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
     """
