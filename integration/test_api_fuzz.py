@@ -33,8 +33,11 @@ CASES = [pytest.param(path, dialect, id=f"{path.stem}-{dialect}") for path in EX
 # Known and open (issue 10): all_types' JSON columns take values the recursive JSON schema allows but
 # Pydantic refuses (strings with lone surrogates, numbers beyond a double), and a list filter accepts a
 # value its schema does not. Marked, not hidden: an XPASS says it is fixed.
-# Schemas with findings still open (none at the moment): marked xfail with the reason, so they stay visible.
-KNOWN_OPEN: dict[str, str] = {}
+# Schemas with findings still open: marked xfail with the reason, so they stay visible.
+KNOWN_OPEN: dict[str, str] = {
+    "long_names": "issue 13: schemathesis (seed 20261206) reports a repeated `__in` query parameter of strings whose "
+    "values all fit the item schema as schema-violating (ST201); not understood yet",
+}
 CASES += [
     pytest.param(
         path,
