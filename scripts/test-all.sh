@@ -114,7 +114,7 @@ if [ "$BUILD_OK" = 1 ] && [ -x .build/debug/schemaforge ]; then
     LOG="$(mktemp)"
     JUNIT="$(mktemp --suffix=.xml)"
     SCHEMAFORGE_BIN="$ROOT/.build/debug/schemaforge" .venv/bin/python -m pytest integration -q -p no:cacheprovider \
-        --junitxml="$JUNIT" </dev/null 2>&1 | tee "$LOG"
+        --junitxml="$JUNIT" --durations=30 </dev/null 2>&1 | tee "$LOG"
     PYTEST_RC=${PIPESTATUS[0]}
     PYTEST_SUMMARY="$(grep -E '^(=+ )?[0-9]+ (passed|failed|error|errors|skipped|deselected)|no tests ran' "$LOG" | tail -1)"
     MONGO_SUMMARY="$(.venv/bin/python scripts/mongo_test_counts.py "$JUNIT" 2>&1)"
