@@ -204,9 +204,13 @@ def schemaforge(schemaforge_bin: Path) -> Schemaforge:
 # SQL scripts
 
 
+_TRIGGER = re.compile(r"(?:\s*--[^\n]*\n)*\s*CREATE\s+TRIGGER\b", re.IGNORECASE)
+_TRIGGER_END = re.compile(r"\bEND\s*$", re.IGNORECASE)
+
+
 def split_sql(script: str, backslash_escapes: bool = False) -> list[str]:
-    """Splits a DDL script into statements at `;` outside string literals, quoted identifiers and
-    `--` comments. Comment-only chunks (the header) are dropped; comments inside statements stay.
+    """Splits a DDL script into statements at `;` outside string literals, quoted identifiers,
+    `--` comments and trigger bodies (`CREATE TRIGGER ... BEGIN ...; END`). Comment-only chunks (the header) are dropped; comments inside statements stay.
     `backslash_escapes`: MySQL's string literals, where `\\'` does not end the literal."""
     statements: list[str] = []
     buf: list[str] = []
@@ -240,6 +244,11 @@ def split_sql(script: str, backslash_escapes: bool = False) -> list[str]:
             continue
         if c == ";":
             text = "".join(buf).strip()
+            if _TRIGGER.match(text) and not _TRIGGER_END.search(text):
+                # A trigger's body holds statements: the trigger ends at `END;`.
+                buf.append(c)
+                i += 1
+                continue
             if has_code:
                 statements.append(text)
             elif text:

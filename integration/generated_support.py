@@ -280,6 +280,8 @@ class Entity:
     uniques: list[tuple[str, list[str]]]  # (name, columns): UNIQUE constraints and full unique indexes
     relations: list[Relation]
     checks: list[dict[str, Any]]
+    # `search:`: the list takes `q` (test_search.py checks it).
+    searched: bool = False
 
     def fk_of(self, column: str) -> ForeignKey | None:
         for fk in self.fks:
@@ -372,6 +374,7 @@ class SchemaInfo:
                 uniques=uniques,
                 relations=relations,
                 checks=list(t["checks"]),
+                searched=t.get("search") is not None,
             )
 
     @property

@@ -120,7 +120,7 @@ def test_schemathesis_finds_nothing(
                     "--max-examples", str(EXAMPLES_PER_OPERATION),
                     "--seed", SEED,
                     "--generation-deterministic",
-                    "--max-time", os.environ.get("FUZZ_SECONDS", "25"),
+                    "--max-time", os.environ.get("FUZZ_SECONDS", "20"),
                     "--request-timeout", "30",
                     "--no-color",
                 ],

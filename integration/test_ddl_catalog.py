@@ -241,9 +241,15 @@ def test_ddl_executes_and_creates_every_table(applied: Applied) -> None:
     creates = [s for s in applied.statements if re.match(r"(--[^\n]*\n\s*)*CREATE TABLE", s)]
     assert len(creates) == len(applied.ir["tables"])
     reflected = set(applied.db.inspector().get_table_names())
-    assert reflected == set(applied.tables), (
-        f"missing: {set(applied.tables) - reflected}, unexpected: {reflected - set(applied.tables)}"
-    )
+    expected = set(applied.tables)
+    if applied.dialect == "sqlite":
+        # `search:`: an FTS5 table and the shadow tables FTS5 keeps for it (external content: no _content).
+        for table in applied.tables.values():
+            if search := table.get("search"):
+                expected |= {search["name"]} | {f"{search['name']}_{s}" for s in ("data", "idx", "docsize", "config")}
+                triggers = applied.db.rows("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t", t=table["name"])
+                assert sorted(r[0] for r in triggers) == sorted(f"{search['name']}_{w}" for w in ("insert", "delete", "update"))
+    assert reflected == expected, f"missing: {expected - reflected}, unexpected: {reflected - expected}"
 
 
 @pytest.mark.parametrize("applied", params(), indirect=True)
@@ -253,6 +259,11 @@ def test_columns(applied: Applied) -> None:
     dialect = applied.dialect
     for name, table in applied.tables.items():
         reflected = insp.get_columns(name)
+        if dialect == "postgresql" and (search := table.get("search")):
+            # `search:` adds a stored generated tsvector column after the table's own.
+            vector = reflected.pop()
+            if (vector["name"], str(vector["type"]), bool(vector.get("computed"))) != (search["vectorColumn"], "TSVECTOR", True):
+                errors.append(f"{name}: search column {vector['name']} {vector['type']} computed={vector.get('computed')}")
         ref_names = [c["name"] for c in reflected]
         ir_names = [c["name"] for c in table["columns"]]
         if ref_names != ir_names:
@@ -477,6 +488,11 @@ def expected_indexes(table: dict[str, Any], dialect: str) -> dict[str, IndexShap
             predicate=norm_sql(index.get("predicate")) if dialect != "mysql" else None,
             method=method if dialect == "postgresql" and method not in (None, "btree") else None,
         )
+    if (search := table.get("search")) and dialect != "sqlite":
+        # PostgreSQL: a GIN index on the generated column; MySQL: a FULLTEXT index on the fields.
+        vector = (search["vectorColumn"],)
+        shape = IndexShape(vector, (), False, None, "gin") if dialect == "postgresql" else IndexShape(tuple(search["columns"]), (), False, None, None)
+        result[db_name(search["name"], dialect)] = shape
     if dialect == "mysql":
         # Unique constraints are unique indexes there.
         for u in table["uniques"]:

@@ -158,6 +158,8 @@ KEY_LISTS = {
     "ttlKeys": ("$defs", "mongoTTL"),
     "authKeys": ("$defs", "authSpec"),
     "accessKeys": ("$defs", "entity", "properties", "access"),
+    # `search:` is a list of fields or this object (the second of its `oneOf`).
+    "searchKeys": ("$defs", "entity", "properties", "search", "oneOf", 1),
 }
 
 
@@ -283,6 +285,7 @@ entities:
     renamed_from: Customer
     mongo: {collection: accounts, additional_properties: false, ttl: {field: created, seconds: 86400}, text: [name, bio]}
     access: {read: authenticated, create: admin, update: [admin], delete: admin}
+    search: {fields: [name, bio], language: english}
     fields:
       id: {type: int, primary_key: true, autoincrement: true}
       password_hash: text
@@ -366,6 +369,8 @@ def keys_used(document: dict[str, Any]) -> dict[str, set[str]]:
     for entity in document["entities"].values():
         used["entityKeys"] |= set(entity)
         used["accessKeys"] |= set(entity.get("access") or {})
+        if isinstance(entity.get("search"), dict):
+            used["searchKeys"] |= set(entity["search"])
         for field in entity.get("fields", {}).values():
             if isinstance(field, dict):
                 used["fieldKeys"] |= set(field)

@@ -175,10 +175,12 @@ struct Planner {
         let dropped = old.tables.filter { !matchedOld.contains($0.name) }
         for table in created.sorted(by: { $0.name < $1.name }) {
             creates.append(PlannedStep(.createTable(table), .safe))
+            if let search = table.search { adds.append(PlannedStep(.addSearch(table: table.name, search), .safe)) }
         }
         // Each created table is suggested as the rename of one dropped table at most.
         var suggested: Set<String> = []
         for table in dropped {
+            if let search = table.search { drops.append(PlannedStep(.dropSearch(table: table.name, search), .safe)) }
             late.append(PlannedStep(.dropTable(table), .dataLoss, note: "the table and its rows are dropped"))
             guard let twin = created.first(where: { !suggested.contains($0.name) && $0.isJoinTable == table.isJoinTable && sameShape($0, table) })
             else { continue }
@@ -196,6 +198,15 @@ struct Planner {
         for table in new.tables {
             guard let oldName = tableMatch[table.name], let oldTable = old.table(named: oldName) else { continue }
             if oldName != table.name { renames.append(PlannedStep(.renameTable(from: oldName, to: table.name), .safe)) }
+            // A search follows its columns and its table's name: a changed one is dropped before the
+            // columns change and built again once they have.
+            if oldTable.search != table.search {
+                if let search = oldTable.search { drops.append(PlannedStep(.dropSearch(table: oldName, search), .safe)) }
+                if let search = table.search {
+                    adds.append(
+                        PlannedStep(.addSearch(table: table.name, search), .locking, note: "the search index is built over the table's rows"))
+                }
+            }
             diffTable(
                 oldTable, table, drops: &drops, renames: &renames, columns: &columns, adds: &adds, foreignKeyAdds: &foreignKeyAdds,
                 retiredIndexes: &retiredIndexes, late: &late)

@@ -131,6 +131,13 @@ struct AlembicGenerator {
         m.imports.from("sqlalchemy.ext.asyncio", import: "create_async_engine")
         m.imports.from("app.config", import: "settings")
         m.imports.from("app.models", import: "Base")
+        // What `search:` adds beside its tables is not in the models: left out of the comparison.
+        var includeName = ""
+        if schema.tables.contains(where: { $0.search != nil }) {
+            m.imports.from("app", import: "search")
+            m.imports.from("app.models.search", import: "SEARCHES")
+            includeName = "\n        include_name=search.include_name(SEARCHES),"
+        }
         m.body = [
             .raw(
                 """
@@ -195,7 +202,7 @@ struct AlembicGenerator {
                         compare_server_default=(
                             True if dialect == "postgresql" else _compare_server_default
                         ),
-                        render_as_batch=settings.database_url.startswith("sqlite"),
+                        render_as_batch=settings.database_url.startswith("sqlite"),\(includeName)
                         **kwargs,
                     )
 

@@ -8,14 +8,30 @@ extension AlembicOperationRenderer {
     private func flat(_ e: PythonExpr) -> String { PythonRenderer.flat(e) }
 
     /// SQLite alters a table by rebuilding it: every change of that kind goes through batch mode.
+    /// The rebuild drops the table's triggers: an unchanged search gets them back (and its index
+    /// rebuilt, as rows may have new rowids); a changed one is dropped before and added after.
     func batch(_ table: String, _ calls: [String]) -> [String] {
         guard dialect == .sqlite else { return calls.map { "op." + $0 } }
-        return ["with op.batch_alter_table(\(q(table))) as batch_op:"] + calls.map { "    batch_op." + $0 }
+        var lines = ["with op.batch_alter_table(\(q(table))) as batch_op:"] + calls.map { "    batch_op." + $0 }
+        if let search = schema.table(named: table)?.search, previous.table(named: table)?.search == search {
+            lines += SearchDDL(dialect: dialect).restore(search, on: table).map { "op.execute(\(q($0)))" }
+        }
+        return lines
+    }
+
+    /// `search:` added to or dropped from a table: the statements `SearchDDL` spells for the database.
+    func search(_ search: TextSearch, on table: String, adding: Bool) -> [String] {
+        let ddl = SearchDDL(dialect: dialect)
+        return (adding ? ddl.create(search, on: table) : ddl.drop(search, on: table)).map { "op.execute(\(q($0)))" }
     }
 
     /// One operation (tables are handled together by `render(_:imports:)`).
     func render(_ operation: MigrationOperation, imports: inout PythonImports) -> [String] {
         switch operation {
+        case let .addSearch(table, s):
+            return search(s, on: table, adding: true)
+        case let .dropSearch(table, s):
+            return search(s, on: table, adding: false)
         case let .createEnum(e):
             guard dialect == .postgresql else { return [] }
             let values = e.values.map { SQLIdentifier.literal($0, for: .postgresql) }.joined(separator: ", ")

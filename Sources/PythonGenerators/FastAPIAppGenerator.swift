@@ -37,6 +37,7 @@ struct FastAPIAppGenerator {
         jobs.append { userCode.generate() }
         if let auth = AuthGenerator(schema: schema) { jobs.append { auth.generate() } }
         if schema.hasEncryptedColumns { jobs.append { [FixedModules.file("app/encryption.py"), reencrypt()] } }
+        if schema.tables.contains(where: { $0.search != nil }) { jobs.append { [FixedModules.file("app/search.py")] } }
         return jobs
     }
 
@@ -342,6 +343,8 @@ struct FastAPIAppGenerator {
             "APIRouter", "HTTPException", "Query", "Response", "Request", "ColumnElement", "InstrumentedAttribute",
             "LoaderOption", "Annotated", "Any", "SessionDep", "ReadSessionDep", "AsyncSession", "Sequence", "NotFoundError", "Session",
             "problem_responses", "quote", "pages", "etags", "filters",
+            // With `search:`: the entity's search, from app/models/search.py.
+            "SEARCH",
             // The MongoDB target's routers and CRUD modules.
             "AIOEngine", "ObjectId", "ObjectIdPath", "ObjectIdQuery", "OBJECT_ID_PATTERN", "EngineDep", "DuplicateKeyError",
             "ConflictError", "object_id", "to_api", "GENERATED", "REFERENCES", "SORT_PATTERN",
@@ -366,7 +369,7 @@ struct FastAPIAppGenerator {
         "SORTABLE", "LOAD",
         "REFRESH", "SERVER_DEFAULTS", "NULLABLE_DEFAULTS", "URL_SAFE", "FILTERS", "router", "sa", "str", "int", "bool", "list", "set", "sorted",
         "getattr", "setattr", "type", "limit", "offset", "sort", "key", "hooks", "link", "pages", "keyset",
-        "etags", "if_match", "if_none_match", "location", "filters", "operator",
+        "etags", "if_match", "if_none_match", "location", "filters", "operator", "relevance",
         // With `auth:`.
         "grant", "hash_password", "Depends", "Grant", "READ", "CREATE", "UPDATE", "DELETE",
     ]
@@ -777,6 +780,16 @@ struct FastAPIAppGenerator {
         let hooks = UserCodeGenerator.routerAlias(view)
         m.imports.from("app.hooks", import: "\(view.module) as \(hooks)")
         out.append("    statement = await \(hooks).filter_list(session, select(\(model)).where(*conditions))")
+        let search = view.table.search.map { _ in PythonNames.searchConstant(forEntity: view.entity, in: schema) }
+        if let search {
+            // Full-text search: the matching rows, best first unless a sort is asked for (app/search.py).
+            m.imports.from("app.models.search", import: search)
+            out.append("    relevance: list[ColumnElement[Any]] = []")
+            out.append("    if query.q is not None:")
+            out.append("        statement = \(search).matching(statement, query.q, session)")
+            out.append("        if \"sort\" not in query.model_fields_set:")
+            out.append("            relevance = \(search).relevance(query.q, session, cursor=query.cursor)")
+        }
         out.append("    total = await pages.count(session, statement) if query.count else None")
         let keyColumns = view.keyColumns.map { "\(model).\(view.attribute($0))" }.joined(separator: ", ")
         out.append("    keyset = pages.Keyset(SORTABLE, query.sort, [\(keyColumns)])")
@@ -784,7 +797,7 @@ struct FastAPIAppGenerator {
         out.append("        statement = statement.where(keyset.after(query.cursor))")
         out.append("    # One row more than the page tells whether there is a next one.")
         out.append("    stmt = (")
-        out.append("        statement.order_by(*keyset.order())")
+        out.append(search == nil ? "        statement.order_by(*keyset.order())" : "        statement.order_by(*relevance, *keyset.order())")
         out.append("        .offset(query.offset)")
         out.append("        .limit(query.limit + 1)")
         out.append("        .options(*LOAD)")
@@ -792,7 +805,10 @@ struct FastAPIAppGenerator {
         out.append("    rows = (await session.scalars(stmt)).all()")
         out.append("    return \(e)List(")
         out.append("        data=[\(e)Read.model_validate(row) for row in rows[: query.limit]],")
-        out.append("        next_cursor=keyset.next_cursor(rows, query.limit),")
+        out.append(
+            search == nil
+                ? "        next_cursor=keyset.next_cursor(rows, query.limit),"
+                : "        next_cursor=None if relevance else keyset.next_cursor(rows, query.limit),")
         out.append("        count=total,")
         out.append("    )")
         out.append("")
@@ -959,7 +975,7 @@ struct FastAPIAppGenerator {
     }
 
     /// Query parameters of every list route, before the filters.
-    static let pageParameters = ["limit", "offset", "sort", "cursor", "count"]
+    static let pageParameters = ["limit", "offset", "sort", "cursor", "count", "q"]
 
     /// The filters of an entity's list, every operator of every filter column. A parameter keeps its
     /// name unless a page parameter (`limit`, `offset`, `sort`, ...) or an earlier filter has it: then

@@ -291,6 +291,13 @@ public struct MongoCollectionBuilder {
     public func warnings() -> [MongoWarning] {
         var out: [MongoWarning] = []
         for table in schema.tables {
+            if let search = table.search {
+                out.append(
+                    MongoWarning(
+                        table, search.name,
+                        "'search' is not served by the MongoDB target yet: its list has no 'q' (a 'mongo: text' index can be queried with $text in a hook)"
+                    ))
+            }
             for check in table.checks where !isRangeCheck(check, in: table) {
                 out.append(
                     MongoWarning(

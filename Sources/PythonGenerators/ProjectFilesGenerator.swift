@@ -97,6 +97,16 @@ struct ProjectFilesGenerator {
             let view = EntityView(schema: schema, table: table)
             return "- `/api/v1\(view.routePrefix)/`: \(view.entity)"
         }.joined(separator: "\n")
+        let searched = schema.entityTables.filter { $0.search != nil && $0.primaryKey != nil }.compactMap(\.entity)
+        let search =
+            searched.isEmpty || database == .mongodb
+            ? ""
+            : """
+            The list of \(searched.joined(separator: ", ")) also takes `q`, a full-text search: only the rows that match,
+            best first (with `sort`, in that order, by cursor); `app/search.py` says how each database reads it.
+
+
+            """
         return GeneratedFile(
             path: "README.md",
             contents: """
@@ -128,12 +138,12 @@ struct ProjectFilesGenerator {
                 `sort=field` or `sort=-field`), `GET /{key}`, `POST /` (201 with a
                 `Location`), `PATCH /{key}` and `DELETE /{key}`; many-to-many relations also have `POST` and
                 `DELETE /{key}/<relation>/{other}` (both idempotent). A filter named like a page parameter
-                (`limit`, `offset`, `sort`, `cursor`, `count`) is `<name>_eq`. A single resource carries an
+                (`limit`, `offset`, `sort`, `cursor`, `count`, `q`) is `<name>_eq`. A single resource carries an
                 `ETag`: `If-None-Match` on `GET` answers 304 when it is current, `If-Match` on `PATCH` and
                 `DELETE` answers 412 when the resource changed since (no lost updates). Unknown query
                 parameters and body fields are refused, and JSON values are not coerced from other types.
 
-                A write is answered only after its transaction has committed. Errors are problem details
+                \(search)A write is answered only after its transaction has committed. Errors are problem details
                 (RFC 9457, `application/problem+json`): 404 an unknown key; 409 a unique or foreign-key
                 conflict (its `errors` name the fields); 413 a body over `MAX_BODY_BYTES`; 422 an invalid
                 request, NOT NULL or CHECK violations included; 503 with `Retry-After` when the database is

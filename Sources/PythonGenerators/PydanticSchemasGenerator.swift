@@ -276,6 +276,8 @@ struct PydanticSchemasGenerator {
     /// The largest `offset` a list accepts: deeper pages are read by cursor, which costs the same
     /// on page 1 and page 10,000.
     static let maxOffset: Int64 = 10_000
+    /// The longest `q` (full-text search) a list accepts.
+    static let maxSearchLength = 200
     /// The longest `cursor` a list accepts (base64url of the sort and the last row's key values).
     static let maxCursorLength = 4096
 
@@ -308,6 +310,18 @@ struct PydanticSchemasGenerator {
                         .keyword("pattern", .string("^[A-Za-z0-9_-]+$")))),
                 .assign(target: "count", annotation: .name("bool"), value: .name("False")),
             ]
+            if view.table.search != nil {
+                imports.from("app", import: "fields")
+                body.append(
+                    .assign(
+                        target: "q", annotation: .binary(.dotted("fields.Text"), "|", .none),
+                        value: .name("Field").call(
+                            .keyword("default", .none), .keyword("min_length", .int(1)), .keyword("max_length", .int(Self.maxSearchLength)),
+                            .keyword("pattern", .dotted("fields.NO_NUL")),
+                            .keyword(
+                                "description",
+                                .string("Full-text search: the rows that match, best first unless `sort` is given (app/search.py)")))))
+            }
         }
         for filter in FastAPIAppGenerator.filters(view) {
             body.append(filterField(filter, imports: &imports))

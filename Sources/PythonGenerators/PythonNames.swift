@@ -26,6 +26,8 @@ public enum PythonNames {
         "sa", "datetime", "decimal", "uuid", "enum", "annotations", "Any", "Mapped", "mapped_column", "relationship",
         "Base", "postgresql", "mysql", "sqlite", "UUIDText", "UTCDateTime", "TimeOfDay", "Native", "enum_values",
         "EncryptedText",
+        // bound by app/models/__init__.py and app/models/search.py (with `search:`)
+        "SEARCHES", "TextSearch",
         // imported by the MongoDB target's app/models/*.py
         "Model", "EmbeddedModel", "ObjectId", "Index", "ODMConfigDict", "Reference", "StringConstraints", "ASCENDING",
         "IndexModel",
@@ -96,12 +98,12 @@ public enum PythonNames {
     ]
 
     /// The modules the generator writes itself into the packages that hold one module per entity
-    /// (`app/models/base.py`, `app/models/enums.py`, `app/schemas/refs.py`, `app/crud/deletes.py`, the MongoDB
-    /// target's `app/models/defaults.py`)
+    /// (`app/models/base.py`, `app/models/enums.py`, `app/models/search.py`, `app/schemas/refs.py`,
+    /// `app/crud/deletes.py`, the MongoDB target's `app/models/defaults.py`)
     /// and the names `app/routers/__init__.py` binds (with `auth:`, `app/routers/auth.py` and
     /// `tests/test_auth.py`): an entity's module must not replace one.
     public static let fixedModules: Set<String> = [
-        "base", "enums", "types", "associations", "refs", "deletes", "defaults", "api_router", "auth",
+        "base", "enums", "types", "associations", "refs", "deletes", "defaults", "api_router", "auth", "search",
     ]
 
     /// The Python class of an entity's model: its name, unless that is a keyword, a builtin, or a name
@@ -137,6 +139,16 @@ public enum PythonNames {
     public static func module(forEntity entity: String) -> String {
         let snake = Identifiers.shorten(Identifiers.snakeCase(entity), limit: maxModuleLength)
         return keywords.contains(snake) || fixedModules.contains(snake) ? snake + "_" : snake
+    }
+
+    /// The constant of an entity's search in `app/models/search.py` (`POST_SEARCH`): its module name in
+    /// capitals and `_SEARCH`, with a trailing `_` while a model class of the schema has that name
+    /// (both modules that use it import model classes).
+    public static func searchConstant(forEntity entity: String, in schema: Schema) -> String {
+        let classes = Set(schema.entityTables.compactMap { $0.entity.map(entityClass) })
+        var name = module(forEntity: entity).uppercased() + "_SEARCH"
+        while classes.contains(name) { name += "_" }
+        return name
     }
 
     /// An enum member name for a value: `dark blue` -> `dark_blue`, `1st` -> `v_1st`, `None` -> `none_`.

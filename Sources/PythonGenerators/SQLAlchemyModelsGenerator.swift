@@ -1,5 +1,6 @@
 import CodeRendering
 import SchemaModel
+import SQLGenerator
 
 /// `app/models/`: a declarative `Base` with the schema's naming convention, Python enums, the
 /// `UUIDText` column type, implicit join tables, and one module per entity with typed
@@ -63,6 +64,7 @@ public struct SQLAlchemyModelsGenerator {
         for table in schema.tables where !table.isJoinTable {
             jobs.append { [model(table)] }
         }
+        if schema.tables.contains(where: { $0.search != nil }) { jobs.append { [searchModule()] } }
         return jobs
     }
 
@@ -167,8 +169,59 @@ public struct SQLAlchemyModelsGenerator {
             m.imports.from("app.models.\(PythonNames.module(forEntity: entity))", import: PythonNames.entityClass(entity))
             exported.append(PythonNames.entityClass(entity))
         }
+        if schema.tables.contains(where: { $0.search != nil }) {
+            // Importing it registers the DDL events of the searches.
+            m.imports.from("app.models.search", import: "SEARCHES")
+            exported.append("SEARCHES")
+        }
         m.body.append(.assign(target: "__all__", annotation: nil, value: .list(PythonImports.sortDunderAll(exported).map { .string($0) })))
         return GeneratedFile(path: "app/models/__init__.py", contents: render(m))
+    }
+
+    /// `app/models/search.py`: a `TextSearch` (app/search.py) per entity with `search:`, holding the
+    /// DDL `SearchDDL` spells for the project's database and for SQLite (where the tests run unless
+    /// TEST_DATABASE_URL says otherwise), and `SEARCHES`, the list Alembic's comparison reads.
+    func searchModule() -> GeneratedFile {
+        var m = PythonModule(
+            header: generatedHeader,
+            docstring: """
+                Full-text search of the entities with `search:` (see app/search.py).
+
+                The DDL is what the migrations run on each database; the DDL events run it with
+                `metadata.create_all` (the tests).
+                """)
+        m.imports.from("app.search", import: "TextSearch")
+        let dialects = dialect == .sqlite ? [Dialect.sqlite] : [dialect, .sqlite]
+        var constants: [String] = []
+        for table in schema.entityTables {
+            guard let search = table.search, let entity = table.entity else { continue }
+            let model = PythonNames.entityClass(entity)
+            m.imports.from("app.models.\(PythonNames.module(forEntity: entity))", import: model)
+            func statements(_ spell: (SearchDDL) -> [String]) -> PythonExpr {
+                .dict(
+                    dialects.compactMap { d in
+                        let list = spell(SearchDDL(dialect: d))
+                        return list.isEmpty ? nil : (key: .string(d.rawValue), value: .list(list.map { .string($0) }))
+                    })
+            }
+            let constant = PythonNames.searchConstant(forEntity: entity, in: schema)
+            constants.append(constant)
+            let columns = search.columns.compactMap { name in
+                table.column(named: name).map { PythonExpr.name(model).dot(PythonNames.attribute($0.field, in: table)) }
+            }
+            m.body.append(
+                .assign(
+                    target: constant, annotation: nil,
+                    value: .name("TextSearch").call(
+                        .positional(.name(model)), .positional(.list(columns)), .keyword("language", .string(search.language)),
+                        .keyword("vector", .string(search.vectorColumn)),
+                        .keyword("index", .string(SearchDDL(dialect: dialect).indexName(search))),
+                        .keyword("create", statements { $0.create(search, on: table.name) }),
+                        // PostgreSQL and MySQL drop the column and index with the table.
+                        .keyword("drop", statements { $0.dialect == .sqlite ? $0.drop(search, on: table.name) : [] }))))
+        }
+        m.body.append(.assign(target: "SEARCHES", annotation: nil, value: .list(constants.map { .name($0) })))
+        return GeneratedFile(path: "app/models/search.py", contents: render(m))
     }
 
     // MARK: Entity models

@@ -257,6 +257,18 @@ struct TestsGenerator {
             }
             test("filters_find_it", body)
         }
+        if let search = view.table.search, let first = search.columns.first.flatMap(view.table.column(named:)) {
+            let field = PythonRenderer.quote(first.field)
+            test(
+                "search_finds_it",
+                [
+                    "created = await factories.create_\(snake)(client)",
+                    "if (value := created[\(field)]) is not None:",
+                    "    listed = await client.get(\"\(base)/\", params={\"q\": value})",
+                    "    assert listed.status_code == 200, listed.text",
+                    "    assert created in listed.json()[\"data\"]",
+                ])
+        }
         var sorts = [
             "for sort in SORTS:",
             "    listed = await client.get(\"\(base)/\", params={\"sort\": sort, \"count\": True})",

@@ -55,6 +55,9 @@ public struct DDLGenerator: Sendable {
                     indexes.append(.createIndex(statement))
                 }
             }
+            if let search = table.search {
+                indexes += SearchDDL(dialect: dialect).create(search, on: table.name).map(SQLStatement.spelled)
+            }
         }
         for table in order {
             for fk in table.foreignKeys where (deferred[table.name] ?? []).contains(fk.name) {

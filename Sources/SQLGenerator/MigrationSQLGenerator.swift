@@ -144,6 +144,10 @@ public struct MigrationSQLGenerator: Sendable {
             // MariaDB cannot rename a CHECK: dropped and added under the new name.
             if dialect == .mysql { return statements(for: .dropCheck(table: t, from)) + statements(for: .addCheck(table: t, to)) }
             return ["ALTER TABLE \(q(t)) RENAME CONSTRAINT \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))"]
+        case let .addSearch(t, search):
+            return SearchDDL(dialect: dialect).create(search, on: t)
+        case let .dropSearch(t, search):
+            return SearchDDL(dialect: dialect).drop(search, on: t)
         }
     }
 
@@ -344,6 +348,7 @@ extension MigrationSQLGenerator {
         let dropped = Set(operations.compactMap { if case let .dropTable(t) = $0 { return t.name } else { return nil } })
         rebuilt.subtract(created)
         var out = ["PRAGMA foreign_keys = OFF", "BEGIN"]
+        for case let .dropSearch(t, search) in operations { out += statements(for: .dropSearch(table: t, search)) }
         for case let .renameTable(from, to) in operations { out.append("ALTER TABLE \(q(from)) RENAME TO \(q(to))") }
         for case let .renameColumn(t, from, to) in operations where !rebuilt.contains(current(t)) {
             out.append("ALTER TABLE \(q(t)) RENAME COLUMN \(q(from)) TO \(q(to))")
@@ -366,6 +371,12 @@ extension MigrationSQLGenerator {
         for table in new.tables where rebuilt.contains(table.name) {
             out += rebuild(table, operations: operations, tableRenames: tableRenames, enumChanges: enumChanges)
         }
+        let searched = Set(operations.compactMap { if case let .addSearch(t, _) = $0 { return t } else { return nil } })
+        // A rebuilt table lost the triggers of its unchanged search, and its rows may have new rowids.
+        for table in new.tables where rebuilt.contains(table.name) && !searched.contains(table.name) {
+            if let search = table.search { out += SearchDDL(dialect: dialect).restore(search, on: table.name) }
+        }
+        for case let .addSearch(t, search) in operations { out += statements(for: .addSearch(table: t, search)) }
         for case let .dropTable(t) in operations { out.append("DROP TABLE \(q(t.name))") }
         out += ["PRAGMA foreign_key_check", "COMMIT", "PRAGMA foreign_keys = ON"]
         return out

@@ -85,6 +85,8 @@ public struct SQLRenderer: Sendable {
             out.add(quote(column))
             out.add(" IS " as StaticString)
             out.add(literal(comment))
+        case let .spelled(text):
+            out.add(text)
         }
     }
 

@@ -55,4 +55,6 @@ public enum SQLStatement: Equatable, Sendable {
     case createIndex(SQLCreateIndex)
     case commentOnTable(table: String, comment: String)
     case commentOnColumn(table: String, column: String, comment: String)
+    /// A statement already spelled for the dialect by the one type that knows its form (`SearchDDL`).
+    case spelled(String)
 }

@@ -95,6 +95,8 @@ public struct Table: Codable, Equatable, Sendable {
     /// The feature that adds this table (`auth`: the refresh tokens): not one of the schema's own
     /// entities, so it has a model and migrations but no API of its own.
     public var managedBy: String?
+    /// `search:`: full-text search over some of its text columns.
+    public var search: TextSearch?
 
     public init(
         name: String, entity: String?, comment: String? = nil, renamedFrom: String? = nil, columns: [Column],
@@ -118,6 +120,35 @@ public struct Table: Codable, Equatable, Sendable {
 
     /// True when this is the join table of an implicit many-to-many.
     public var isJoinTable: Bool { entity == nil }
+}
+
+/// `search: [title, body]` (or `{fields, language}`): full-text search over text columns, ranked by
+/// relevance. Each database realises it in its own way (`SearchDDL` in SQLGenerator): PostgreSQL a
+/// generated `tsvector` column `vectorColumn` with a GIN index `name`, MySQL/MariaDB a FULLTEXT index
+/// `name`, SQLite an FTS5 table `name` kept in step by triggers, MongoDB a text index.
+public struct TextSearch: Codable, Equatable, Sendable {
+    /// The searched columns, in the schema's order (the first weighs most in the ranking).
+    public var columns: [String]
+    /// A PostgreSQL text search configuration (`english`, `simple`, ...): stemming and stop words.
+    public var language: String
+    /// PostgreSQL: the generated `tsvector` column (a name no column of the table has).
+    public var vectorColumn: String
+    /// The index (PostgreSQL, MySQL) or the FTS5 table (SQLite), by the naming convention.
+    public var name: String
+
+    public init(columns: [String], language: String, vectorColumn: String, name: String) {
+        self.columns = columns
+        self.language = language
+        self.vectorColumn = vectorColumn
+        self.name = name
+    }
+
+    /// PostgreSQL's text search configurations (PostgreSQL 16), the languages `search:` accepts.
+    public static let languages = [
+        "simple", "arabic", "armenian", "basque", "catalan", "danish", "dutch", "english", "finnish", "french", "german", "greek",
+        "hindi", "hungarian", "indonesian", "irish", "italian", "lithuanian", "nepali", "norwegian", "portuguese", "romanian",
+        "russian", "serbian", "spanish", "swedish", "tamil", "turkish", "yiddish",
+    ]
 }
 
 /// An entity's `mongo:` options: the collection name, whether documents may hold fields the

@@ -221,12 +221,23 @@ public struct EntityDecl: Sendable {
     /// `access:` per operation: `public`, `authenticated`, `owner` and role names.
     public var access: [(operation: Located<AccessOperation>, rule: [Located<String>])] = []
     public var accessLocation: SourceLocation?
+    /// `search:`: the searched fields and the language.
+    public var search: SearchDecl?
     public var location: SourceLocation
 
     public init(name: Located<String>, location: SourceLocation) {
         self.name = name
         self.location = location
     }
+}
+
+/// `search: [fields]` or `search: {fields: [...], language: english}` as written.
+public struct SearchDecl: Sendable {
+    public var fields: [Located<String>] = []
+    public var language: Located<String>?
+    public var location: SourceLocation
+
+    public init(location: SourceLocation) { self.location = location }
 }
 
 /// `auth:` as written.

@@ -14,7 +14,7 @@ struct DocumentDecoder {
     static let topKeys: KeySpec = ["schema", "name", "enums", "entities", "comment", "$schema", "auth"]
     static let entityKeys: KeySpec = [
         "table", "timestamps", "comment", "renamed_from", "primary_key", "fields", "relations", "indexes",
-        "unique", "checks", "mongo", "owner", "access",
+        "unique", "checks", "mongo", "owner", "access", "search",
     ]
     static let fieldKeys: KeySpec = [
         "type", "nullable", "optional", "primary_key", "unique", "index", "autoincrement", "default", "length",
@@ -31,6 +31,7 @@ struct DocumentDecoder {
     static let enumKeys: KeySpec = ["values", "comment", "renamed_from"]
     static let mongoKeys: KeySpec = ["collection", "additional_properties", "ttl", "text"]
     static let ttlKeys: KeySpec = ["field", "seconds"]
+    static let searchKeys: KeySpec = ["fields", "language"]
     static let authKeys: KeySpec = ["user", "login", "password", "role", "registration"]
     /// The operations of `access:` (`AccessOperation`).
     static let accessKeys: KeySpec = ["read", "create", "update", "delete"]
@@ -125,6 +126,25 @@ struct DocumentDecoder {
         return options
     }
 
+    /// `search: [fields]` or `search: {fields: [...], language: ...}` (the resolver checks what they name).
+    private mutating func search(_ node: SyntaxNode, entity: String) -> SearchDecl? {
+        var decl = SearchDecl(location: node.location)
+        if case .mapping(let m) = node {
+            checkKeys(m, allowed: Self.searchKeys, in: "the search of '\(entity)'")
+            decl.language = m.value(forASCII: "language").flatMap { string($0, what: "'language'") }
+            guard let fields = m.value(forASCII: "fields") else {
+                diagnostics.error("'search' needs 'fields': the text fields to search", at: node.location)
+                return nil
+            }
+            guard let names = names(fields, what: "'fields'") else { return nil }
+            decl.fields = names
+        } else {
+            guard let names = names(node, what: "'search' (a list of text fields, or {fields, language})") else { return nil }
+            decl.fields = names
+        }
+        return decl
+    }
+
     /// `auth: {user, login, password, role, registration}` (the resolver checks what they name).
     private mutating func auth(_ node: SyntaxNode) -> AuthDecl? {
         guard let m = mapping(node, what: "'auth'") else { return nil }
@@ -190,6 +210,7 @@ struct DocumentDecoder {
         if let mongo = keyed[.mongo] { entity.mongo = mongoOptions(mongo, entity: key.value) }
         entity.owner = keyed[.owner].flatMap { string($0, what: "'owner'") }
         if let node = keyed[.access] { access(node, into: &entity) }
+        if let node = keyed[.search] { entity.search = search(node, entity: key.value) }
         entity.table = keyed[.table].flatMap { string($0, what: "'table'") }
         entity.timestamps = keyed[.timestamps].flatMap { bool($0, what: "'timestamps'")?.value } ?? false
         entity.comment = keyed[.comment].flatMap { string($0, what: "'comment'")?.value }
@@ -666,7 +687,7 @@ struct Keyed<Key: DecoderKeys> {
 
 /// The keys of an entity mapping, in the order of `DocumentDecoder.entityKeys`.
 enum EntityKey: Int, CaseIterable, DecoderKeys {
-    case table, timestamps, comment, renamed_from, primary_key, fields, relations, indexes, unique, checks, mongo, owner, access
+    case table, timestamps, comment, renamed_from, primary_key, fields, relations, indexes, unique, checks, mongo, owner, access, search
 
     static var spec: DocumentDecoder.KeySpec { DocumentDecoder.entityKeys }
 }

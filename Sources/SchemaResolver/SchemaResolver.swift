@@ -96,6 +96,7 @@ final class ResolutionContext {
         for i in entities.indices { resolveEntityConstraints(i) }
         var tables = entities.indices.map(assembleTable)
         tables.append(contentsOf: joinTables)
+        resolveSearch(&tables)
         checkTableNames(tables)
         checkConstraintNames(tables)
         checkEnumTypeNames(tables)
@@ -483,6 +484,7 @@ final class ResolutionContext {
             for unique in table.uniques { visit(unique.name) }
             for check in table.checks { visit(check.name) }
             for index in table.indexes { visit(index.name) }
+            if let search = table.search { visit(search.name) }
         }
     }
 

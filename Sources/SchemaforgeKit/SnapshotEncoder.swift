@@ -363,6 +363,19 @@ struct SnapshotJSONWriter {
             key("renamedFrom")
             string(renamedFrom)
         }
+        if let search = table.search {
+            key("search")
+            open(UInt8(ascii: "{"))
+            key("columns")
+            strings(search.columns)
+            key("language")
+            string(search.language)
+            key("name")
+            string(search.name)
+            key("vectorColumn")
+            string(search.vectorColumn)
+            close(UInt8(ascii: "}"))
+        }
         key("uniques")
         array(table.uniques) { writer, unique in
             writer.open(UInt8(ascii: "{"))

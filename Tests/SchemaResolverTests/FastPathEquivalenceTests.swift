@@ -378,9 +378,10 @@ struct FastPathEquivalenceTests {
                 table,
                 [
                     "name", "entity", "comment", "renamedFrom", "columns", "primaryKey", "foreignKeys", "uniques",
-                    "checks", "indexes", "relations", "mongo", "access", "managedBy",
+                    "checks", "indexes", "relations", "mongo", "access", "managedBy", "search",
                 ]
             ),
+            (table.search!, ["columns", "language", "vectorColumn", "name"]),
             (
                 column,
                 [
@@ -618,6 +619,8 @@ enum Corpus {
                 owner: n % 2 == 0 ? text() : nil, read: AccessRule(anyone: true), create: AccessRule(authenticated: true, roles: [text(), text()]),
                 update: AccessRule(owner: true), delete: AccessRule(roles: []))
             tables[tables.count - 1].managedBy = n % 2 == 0 ? text() : nil
+            tables[tables.count - 1].search =
+                n % 2 == 0 ? TextSearch(columns: [text(), text()], language: text(), vectorColumn: text(), name: text()) : nil
         }
         let enums = [
             EnumType(

@@ -71,4 +71,6 @@ CREATE INDEX ix_post_published ON post (published);
 
 CREATE INDEX ix_post_title ON post (title);
 
+CREATE FULLTEXT INDEX ix_post_search_vector ON post (title, body);
+
 CREATE INDEX ix_post_tags_tag_id ON post_tags (tag_id);

@@ -73,4 +73,8 @@ CREATE INDEX ix_post_published ON post (published);
 
 CREATE INDEX ix_post_title ON post (title) WHERE published;
 
+ALTER TABLE post ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('english'::regconfig, coalesce(body, '')), 'B')) STORED;
+
+CREATE INDEX ix_post_search_vector ON post USING GIN (search_vector);
+
 CREATE INDEX ix_post_tags_tag_id ON post_tags (tag_id);

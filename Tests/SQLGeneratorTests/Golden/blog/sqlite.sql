@@ -74,4 +74,16 @@ CREATE INDEX ix_post_published ON post (published);
 
 CREATE INDEX ix_post_title ON post (title) WHERE published;
 
+CREATE VIRTUAL TABLE ix_post_search_vector USING fts5(title, body, content='post', tokenize='porter unicode61 remove_diacritics 2');
+
+INSERT INTO ix_post_search_vector(ix_post_search_vector, rank) VALUES ('rank', 'bm25(1.0, 0.4)');
+
+CREATE TRIGGER ix_post_search_vector_insert AFTER INSERT ON post BEGIN INSERT INTO ix_post_search_vector(rowid, title, body) VALUES (new.rowid, new.title, new.body); END;
+
+CREATE TRIGGER ix_post_search_vector_delete AFTER DELETE ON post BEGIN INSERT INTO ix_post_search_vector(ix_post_search_vector, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body); END;
+
+CREATE TRIGGER ix_post_search_vector_update AFTER UPDATE ON post BEGIN INSERT INTO ix_post_search_vector(ix_post_search_vector, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body); INSERT INTO ix_post_search_vector(rowid, title, body) VALUES (new.rowid, new.title, new.body); END;
+
+INSERT INTO ix_post_search_vector(ix_post_search_vector) VALUES ('rebuild');
+
 CREATE INDEX ix_post_tags_tag_id ON post_tags (tag_id);

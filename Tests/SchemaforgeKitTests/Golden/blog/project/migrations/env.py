@@ -12,8 +12,10 @@ from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from app import search
 from app.config import settings
 from app.models import Base
+from app.models.search import SEARCHES
 
 config = context.config
 if config.config_file_name is not None:
@@ -77,6 +79,7 @@ def _configure(dialect: str, **kwargs: Any) -> None:
             True if dialect == "postgresql" else _compare_server_default
         ),
         render_as_batch=settings.database_url.startswith("sqlite"),
+        include_name=search.include_name(SEARCHES),
         **kwargs,
     )
 

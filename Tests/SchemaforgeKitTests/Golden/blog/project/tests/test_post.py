@@ -93,6 +93,14 @@ async def test_filters_find_it(client: httpx.AsyncClient) -> None:
         assert created in listed.json()["data"]
 
 
+async def test_search_finds_it(client: httpx.AsyncClient) -> None:
+    created = await factories.create_post(client)
+    if (value := created["title"]) is not None:
+        listed = await client.get("/api/v1/posts/", params={"q": value})
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+
+
 async def test_sorts(client: httpx.AsyncClient) -> None:
     await factories.create_post(client)
     for sort in SORTS:

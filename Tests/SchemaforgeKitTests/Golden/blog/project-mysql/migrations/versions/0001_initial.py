@@ -167,9 +167,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("public_id", name=op.f("uq_profile_public_id")),
         sa.UniqueConstraint("user_id", name=op.f("uq_profile_user_id")),
     )
+    op.execute("CREATE FULLTEXT INDEX ix_post_search_vector ON post (title, body)")
 
 
 def downgrade() -> None:
+    op.execute("DROP INDEX ix_post_search_vector ON post")
     op.drop_table("categories")
     op.drop_table("post_tags")
     op.drop_table("tag")

@@ -177,9 +177,15 @@ def upgrade() -> None:
         sa.UniqueConstraint("public_id", name=op.f("uq_profile_public_id")),
         sa.UniqueConstraint("user_id", name=op.f("uq_profile_user_id")),
     )
+    op.execute(
+        "ALTER TABLE post ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('english'::regconfig, coalesce(body, '')), 'B')) STORED"
+    )
+    op.execute("CREATE INDEX ix_post_search_vector ON post USING GIN (search_vector)")
 
 
 def downgrade() -> None:
+    op.execute("DROP INDEX ix_post_search_vector")
+    op.execute("ALTER TABLE post DROP COLUMN search_vector")
     op.drop_table("categories")
     op.drop_table("post_tags")
     op.drop_table("tag")

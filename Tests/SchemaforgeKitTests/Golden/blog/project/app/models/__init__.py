@@ -7,11 +7,13 @@ from app.models.category import Category
 from app.models.enums import Role
 from app.models.post import Post
 from app.models.profile import Profile
+from app.models.search import SEARCHES
 from app.models.tag import Tag
 from app.models.user import User
 
 __all__ = [
     "NAMING_CONVENTION",
+    "SEARCHES",
     "Base",
     "Category",
     "Post",

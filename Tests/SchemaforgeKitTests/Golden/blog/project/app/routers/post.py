@@ -14,6 +14,7 @@ from app.crud import post as post_crud
 from app.db import ReadSessionDep, SessionDep
 from app.hooks import post as post_hooks
 from app.models.post import Post
+from app.models.search import POST_SEARCH
 from app.models.tag import Tag
 from app.params import IntPath
 from app.problems import problem_responses
@@ -67,13 +68,18 @@ async def list_posts(
         if (value := getattr(query, name)) is not None:
             conditions.append(filters.condition(column, operator, value))
     statement = await post_hooks.filter_list(session, select(Post).where(*conditions))
+    relevance: list[ColumnElement[Any]] = []
+    if query.q is not None:
+        statement = POST_SEARCH.matching(statement, query.q, session)
+        if "sort" not in query.model_fields_set:
+            relevance = POST_SEARCH.relevance(query.q, session, cursor=query.cursor)
     total = await pages.count(session, statement) if query.count else None
     keyset = pages.Keyset(SORTABLE, query.sort, [Post.id])
     if query.cursor is not None:
         statement = statement.where(keyset.after(query.cursor))
     # One row more than the page tells whether there is a next one.
     stmt = (
-        statement.order_by(*keyset.order())
+        statement.order_by(*relevance, *keyset.order())
         .offset(query.offset)
         .limit(query.limit + 1)
         .options(*LOAD)
@@ -81,7 +87,7 @@ async def list_posts(
     rows = (await session.scalars(stmt)).all()
     return PostList(
         data=[PostRead.model_validate(row) for row in rows[: query.limit]],
-        next_cursor=keyset.next_cursor(rows, query.limit),
+        next_cursor=None if relevance else keyset.next_cursor(rows, query.limit),
         count=total,
     )
 

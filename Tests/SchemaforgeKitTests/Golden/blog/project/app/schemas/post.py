@@ -142,6 +142,13 @@ class PostQuery(BaseModel):
         default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
     )
     count: bool = False
+    q: fields.Text | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        pattern=fields.NO_NUL,
+        description="Full-text search: the rows that match, best first unless `sort` is given (app/search.py)",
+    )
     author_id: int | None = Field(default=None, ge=-2147483648, le=2147483647)
     author_id__ne: int | None = Field(default=None, ge=-2147483648, le=2147483647)
     author_id__lt: int | None = Field(default=None, ge=-2147483648, le=2147483647)

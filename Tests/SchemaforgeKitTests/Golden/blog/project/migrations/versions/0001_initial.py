@@ -177,9 +177,31 @@ def upgrade() -> None:
         sa.UniqueConstraint("public_id", name=op.f("uq_profile_public_id")),
         sa.UniqueConstraint("user_id", name=op.f("uq_profile_user_id")),
     )
+    op.execute(
+        "CREATE VIRTUAL TABLE ix_post_search_vector USING fts5(title, body, content='post', tokenize='porter unicode61 remove_diacritics 2')"
+    )
+    op.execute(
+        "INSERT INTO ix_post_search_vector(ix_post_search_vector, rank) VALUES ('rank', 'bm25(1.0, 0.4)')"
+    )
+    op.execute(
+        "CREATE TRIGGER ix_post_search_vector_insert AFTER INSERT ON post BEGIN INSERT INTO ix_post_search_vector(rowid, title, body) VALUES (new.rowid, new.title, new.body); END"
+    )
+    op.execute(
+        "CREATE TRIGGER ix_post_search_vector_delete AFTER DELETE ON post BEGIN INSERT INTO ix_post_search_vector(ix_post_search_vector, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body); END"
+    )
+    op.execute(
+        "CREATE TRIGGER ix_post_search_vector_update AFTER UPDATE ON post BEGIN INSERT INTO ix_post_search_vector(ix_post_search_vector, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body); INSERT INTO ix_post_search_vector(rowid, title, body) VALUES (new.rowid, new.title, new.body); END"
+    )
+    op.execute(
+        "INSERT INTO ix_post_search_vector(ix_post_search_vector) VALUES ('rebuild')"
+    )
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER IF EXISTS ix_post_search_vector_insert")
+    op.execute("DROP TRIGGER IF EXISTS ix_post_search_vector_delete")
+    op.execute("DROP TRIGGER IF EXISTS ix_post_search_vector_update")
+    op.execute("DROP TABLE IF EXISTS ix_post_search_vector")
     op.drop_table("categories")
     op.drop_table("post_tags")
     op.drop_table("tag")
