@@ -88,6 +88,36 @@ def test_a_write_whose_commit_fails_is_not_acknowledged(blog, tool_env, tmp_path
             assert tag_names(db.engine) == ["dup"], server_log(project.root)
 
 
+def test_a_write_whose_commit_fails_on_sqlite_is_not_acknowledged(blog, tool_env, tmp_path: Path) -> None:
+    """SQLite checks a DEFERRABLE INITIALLY DEFERRED foreign key at COMMIT: a trigger on `tag` inserts a
+    row that violates one, so the INSERT succeeds and the COMMIT fails. The app must answer 409, store
+    neither the tag nor the trigger's row, and take the next write (MariaDB has no deferred constraints:
+    no such test there)."""
+    project = blog("sqlite")
+    path = tmp_path / "commit.db"
+    with served(project.root, project_env(tool_env, f"sqlite+aiosqlite:///{path}")) as base:
+        engine = sa.create_engine(f"sqlite:///{path}", poolclass=NullPool)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE guard_parent (id INTEGER PRIMARY KEY)")
+            conn.exec_driver_sql(
+                "CREATE TABLE guard_child (parent_id INTEGER REFERENCES guard_parent (id) DEFERRABLE INITIALLY DEFERRED)"
+            )
+            conn.exec_driver_sql(
+                "CREATE TRIGGER boom AFTER INSERT ON tag WHEN NEW.name = 'boom' "
+                "BEGIN INSERT INTO guard_child (parent_id) VALUES (999); END"
+            )
+        with httpx.Client(base_url=base, timeout=30) as client:
+            # An integrity error found at COMMIT: 409, and the next write is not locked out (the failed
+            # COMMIT left SQLite's transaction open until the session rolled it back).
+            problem(client.post(f"{API}/tags/", json={"name": "boom"}), 409)
+            created = client.post(f"{API}/tags/", json={"name": "fine"})
+            assert created.status_code == 201, created.text
+            assert client.get(f"{API}/tags/?count=true").json()["count"] == 1
+        assert tag_names(engine) == ["fine"], server_log(project.root)
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT COUNT(*) FROM guard_child").scalar_one() == 0
+
+
 def test_every_2xx_write_is_visible_to_the_next_read(blog, tool_env, tmp_path: Path) -> None:
     """Read-after-write on another connection, 300 times per database: no 404 after a 201."""
     for dialect in ("postgresql", "sqlite"):

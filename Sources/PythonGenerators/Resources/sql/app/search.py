@@ -124,7 +124,7 @@ def include_name(
     out of the comparison with the models, which do not declare it."""
 
     def include(
-        name: str | None, type_: str, parents: Mapping[str, str | None]
+        name: str | None, type_: str, parents: Mapping[Any, str | None]
     ) -> bool:
         for search in searches:
             shadows = {f"{search.index}_{suffix}" for suffix in FTS5_SHADOW_TABLES}

@@ -125,7 +125,13 @@ async def get_session() -> AsyncIterator[AsyncSession]:
     """
     async with SessionFactory() as session:
         yield session
-        await session.commit()
+        try:
+            await session.commit()
+        except BaseException:
+            # SQLite keeps the transaction (and its write lock) open after a failed
+            # COMMIT, and the pool takes the connection back as if it had ended.
+            await session.rollback()
+            raise
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
