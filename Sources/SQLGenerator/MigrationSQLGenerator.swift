@@ -33,6 +33,9 @@ public struct MigrationSQLGenerator: Sendable {
         if plan.isEmpty { header.append("No changes.") }
         if dialect == .postgresql, !plan.isEmpty {
             header.append("Run the statements in order, outside a transaction (CREATE INDEX CONCURRENTLY and ALTER TYPE ... ADD VALUE need that).")
+            header.append(
+                "A statement that waits longer than lock_timeout for its lock fails instead of holding up every query behind it: run the script again from that statement, when the table is quieter, or raise the timeouts below."
+            )
         }
         let lost = plan.dataLossSteps
         if !lost.isEmpty {
@@ -50,9 +53,17 @@ public struct MigrationSQLGenerator: Sendable {
 
     // MARK: PostgreSQL and MySQL
 
+    /// PostgreSQL: how long a statement may wait for its lock, and run, in a migration script.
+    static let lockTimeout = "5s"
+    static let statementTimeout = "15min"
+
     func statements(_ plan: MigrationPlan) -> [String] {
         let operations = plan.steps.map(\.operation)
+        let created = Set(operations.compactMap { if case let .createTable(t) = $0 { return t.name } else { return nil } })
         var out: [String] = []
+        if dialect == .postgresql, !operations.isEmpty {
+            out += ["SET lock_timeout = '\(Self.lockTimeout)'", "SET statement_timeout = '\(Self.statementTimeout)'"]
+        }
         var createdTables = false
         for operation in operations {
             if case .createTable = operation {
@@ -61,12 +72,28 @@ public struct MigrationSQLGenerator: Sendable {
                 out += createTables(operations.compactMap { if case let .createTable(t) = $0 { return t } else { return nil } })
                 continue
             }
-            out += statements(for: operation)
+            out += statements(for: operation, created: created)
         }
         return out
     }
 
-    func statements(for operation: MigrationOperation) -> [String] {
+    /// PostgreSQL, on a table that has rows: a constraint is added `NOT VALID` (a brief lock, no scan),
+    /// then validated (a scan that lets reads and writes go on).
+    func addValidated(_ table: String, _ constraint: SQLTableConstraint) -> [String] {
+        [addConstraint(table, constraint) + " NOT VALID", "ALTER TABLE \(q(table)) VALIDATE CONSTRAINT \(sql.constraintName(constraint.name))"]
+    }
+
+    /// PostgreSQL, on a table that has rows: NOT NULL through a validated CHECK, which `SET NOT NULL`
+    /// then trusts instead of scanning the table under its lock (PostgreSQL 12 and later).
+    func setNotNull(_ table: String, _ column: String) -> [String] {
+        let check = new.namingConvention.checkName(table: table, constraint: "\(column)_not_null")
+        return addValidated(table, SQLTableConstraint(name: check, kind: .check("\(q(column)) IS NOT NULL")))
+            + ["ALTER TABLE \(q(table)) ALTER COLUMN \(q(column)) SET NOT NULL", dropConstraint(table, check)]
+    }
+
+    func statements(for operation: MigrationOperation, created: Set<String> = []) -> [String] {
+        // PostgreSQL tables that exist before the script get the forms that do not block them.
+        let lockAware = { (table: String) in self.dialect == .postgresql && !created.contains(table) }
         switch operation {
         case let .createEnum(e):
             guard dialect == .postgresql else { return [] }
@@ -83,13 +110,13 @@ public struct MigrationSQLGenerator: Sendable {
         case let .renameTable(from, to):
             return ["ALTER TABLE \(q(from)) RENAME TO \(q(to))"]
         case let .addColumn(t, c):
-            return addColumn(table: t, c)
+            return addColumn(table: t, c, lockAware: lockAware(t))
         case let .dropColumn(t, c):
             return ["ALTER TABLE \(q(t)) DROP COLUMN \(q(c.name))"]
         case let .renameColumn(t, from, to):
             return ["ALTER TABLE \(q(t)) RENAME COLUMN \(q(from)) TO \(q(to))"]
         case let .alterColumn(t, from, to):
-            return alterColumn(table: t, from: from, to: to)
+            return alterColumn(table: t, from: from, to: to, lockAware: lockAware(t))
         case let .addIndex(t, index):
             guard let table = new.table(named: t) else { return [] }
             var diagnostics = DiagnosticBag()
@@ -103,16 +130,25 @@ public struct MigrationSQLGenerator: Sendable {
             if dialect == .mysql { return ["ALTER TABLE \(q(t)) DROP INDEX \(sql.constraintName(index.name))"] }
             return ["DROP INDEX CONCURRENTLY IF EXISTS \(sql.constraintName(index.name))"]
         case let .addUnique(t, u):
+            if lockAware(t) {
+                // The index is built without blocking writes, then becomes the constraint.
+                let name = sql.constraintName(u.name)
+                return [
+                    "CREATE UNIQUE INDEX CONCURRENTLY \(name) ON \(q(t)) (\(u.columns.map(q).joined(separator: ", ")))",
+                    "ALTER TABLE \(q(t)) ADD CONSTRAINT \(name) UNIQUE USING INDEX \(name)",
+                ]
+            }
             return [addConstraint(t, SQLTableConstraint(name: u.name, kind: .unique(u.columns)))]
         case let .dropUnique(t, u):
             if dialect == .mysql { return ["ALTER TABLE \(q(t)) DROP INDEX \(sql.constraintName(u.name))"] }
             return [dropConstraint(t, u.name)]
         case let .addCheck(t, c):
-            return [addConstraint(t, SQLTableConstraint(name: c.name, kind: .check(c.expression(for: dialect))))]
+            let check = SQLTableConstraint(name: c.name, kind: .check(c.expression(for: dialect)))
+            return lockAware(t) ? addValidated(t, check) : [addConstraint(t, check)]
         case let .dropCheck(t, c):
             return [dropConstraint(t, c.name)]
         case let .addForeignKey(t, fk):
-            return [addConstraint(t, ddl.foreignKeyConstraint(fk))]
+            return lockAware(t) ? addValidated(t, ddl.foreignKeyConstraint(fk)) : [addConstraint(t, ddl.foreignKeyConstraint(fk))]
         case let .dropForeignKey(t, fk):
             if dialect == .mysql { return ["ALTER TABLE \(q(t)) DROP FOREIGN KEY \(sql.constraintName(fk.name))"] }
             return [dropConstraint(t, fk.name)]
@@ -186,7 +222,7 @@ public struct MigrationSQLGenerator: Sendable {
         return column.defaultValue.map { ddl.types.defaultExpression($0, type: column.type, schema: new) }
     }
 
-    func addColumn(table: String, _ column: Column) -> [String] {
+    func addColumn(table: String, _ column: Column, lockAware: Bool = false) -> [String] {
         var definition = columnDefinition(column, table: table)
         var out: [String] = []
         if !column.nullable, column.defaultValue == nil, let backfill = column.backfill {
@@ -195,10 +231,14 @@ public struct MigrationSQLGenerator: Sendable {
             out.append("ALTER TABLE \(q(table)) ADD COLUMN \(sql.render(definition))")
             out.append("UPDATE \(q(table)) SET \(q(column.name)) = \(backfill)")
             definition.notNull = true
-            out.append(
-                dialect == .mysql
-                    ? "ALTER TABLE \(q(table)) MODIFY COLUMN \(sql.render(definition))"
-                    : "ALTER TABLE \(q(table)) ALTER COLUMN \(q(column.name)) SET NOT NULL")
+            if lockAware {
+                out += setNotNull(table, column.name)
+            } else {
+                out.append(
+                    dialect == .mysql
+                        ? "ALTER TABLE \(q(table)) MODIFY COLUMN \(sql.render(definition))"
+                        : "ALTER TABLE \(q(table)) ALTER COLUMN \(q(column.name)) SET NOT NULL")
+            }
         } else {
             out.append("ALTER TABLE \(q(table)) ADD COLUMN \(sql.render(definition))")
         }
@@ -208,7 +248,7 @@ public struct MigrationSQLGenerator: Sendable {
         return out
     }
 
-    func alterColumn(table: String, from: Column, to: Column) -> [String] {
+    func alterColumn(table: String, from: Column, to: Column, lockAware: Bool = false) -> [String] {
         var out: [String] = []
         let c = q(to.name), t = q(table)
         if from.nullable, !to.nullable, let fill = fillExpression(to) {
@@ -227,7 +267,11 @@ public struct MigrationSQLGenerator: Sendable {
             out.append("ALTER TABLE \(t) ALTER COLUMN \(c) TYPE \(newDefinition.type) USING \(cast)")
         }
         if from.nullable != to.nullable {
-            out.append("ALTER TABLE \(t) ALTER COLUMN \(c) \(to.nullable ? "DROP" : "SET") NOT NULL")
+            if !to.nullable, lockAware {
+                out += setNotNull(table, to.name)
+            } else {
+                out.append("ALTER TABLE \(t) ALTER COLUMN \(c) \(to.nullable ? "DROP" : "SET") NOT NULL")
+            }
         }
         if from.defaultValue != to.defaultValue || (typeChanged && from.defaultValue != nil) {
             if let expression = newDefinition.defaultExpression {
