@@ -19,6 +19,17 @@ extension AlembicOperationRenderer {
         return lines
     }
 
+    /// PostgreSQL: a constraint added `NOT VALID` (a brief lock, no scan) is validated in a
+    /// transaction of its own, a scan that lets reads and writes go on (within one transaction
+    /// with the ADD, the scan would hold its lock).
+    func validate(_ constraint: String, on table: String) -> [String] {
+        let sql = SQLRenderer(dialect: .postgresql)
+        return [
+            "with op.get_context().autocommit_block():",
+            "    op.execute(\(q("ALTER TABLE \(sql.quote(table)) VALIDATE CONSTRAINT \(sql.constraintName(constraint))")))",
+        ]
+    }
+
     /// `search:` added to or dropped from a table: the statements `SearchDDL` spells for the database.
     func search(_ search: TextSearch, on table: String, adding: Bool) -> [String] {
         let ddl = SearchDDL(dialect: dialect)
@@ -128,6 +139,16 @@ extension AlembicOperationRenderer {
         case let .addUnique(table, unique):
             let cols = unique.columns.map(q).joined(separator: ", ")
             if dialect == .sqlite { return batch(table, ["create_unique_constraint(op.f(\(q(unique.name))), [\(cols)])"]) }
+            if dialect == .postgresql {
+                // A unique index built without blocking writes, then made the constraint.
+                let sql = SQLRenderer(dialect: .postgresql)
+                let name = sql.constraintName(unique.name)
+                return [
+                    "with op.get_context().autocommit_block():",
+                    "    op.create_index(op.f(\(q(unique.name))), \(q(table)), [\(cols)], unique=True, postgresql_concurrently=True)",
+                    "op.execute(\(q("ALTER TABLE \(sql.quote(table)) ADD CONSTRAINT \(name) UNIQUE USING INDEX \(name)")))",
+                ]
+            }
             return ["op.create_unique_constraint(op.f(\(q(unique.name))), \(q(table)), [\(cols)])"]
         case let .dropUnique(table, unique):
             if dialect == .sqlite { return batch(table, ["drop_constraint(op.f(\(q(unique.name))), type_=\"unique\")"]) }
@@ -135,6 +156,10 @@ extension AlembicOperationRenderer {
         case let .addCheck(table, check):
             let expression = q(check.expression(for: dialect))
             if dialect == .sqlite { return batch(table, ["create_check_constraint(op.f(\(q(check.name))), \(expression))"]) }
+            if dialect == .postgresql {
+                return ["op.create_check_constraint(op.f(\(q(check.name))), \(q(table)), \(expression), postgresql_not_valid=True)"]
+                    + validate(check.name, on: table)
+            }
             return ["op.create_check_constraint(op.f(\(q(check.name))), \(q(table)), \(expression))"]
         case let .dropCheck(table, check):
             if dialect == .sqlite { return batch(table, ["drop_constraint(op.f(\(q(check.name))), type_=\"check\")"]) }
@@ -147,6 +172,7 @@ extension AlembicOperationRenderer {
                 if let a = fk.onUpdate { call += ", onupdate=\(q(action(a)))" }
                 return batch(table, [call + ")"])
             }
+            if dialect == .postgresql { return [createForeignKey(fk, table: table, notValid: true)] + validate(fk.name, on: table) }
             return [createForeignKey(fk, table: table)]
         case let .dropForeignKey(table, fk):
             if dialect == .sqlite { return batch(table, ["drop_constraint(op.f(\(q(fk.name))), type_=\"foreignkey\")"]) }
@@ -304,7 +330,17 @@ extension AlembicOperationRenderer {
         }
         let call = "alter_column(\(q(to.name)), \(args.joined(separator: ", ")))"
         if dialect == .sqlite { return lines + batch(table, [call]) }
-        return lines + ["op.alter_column(\(q(table)), \(q(to.name)), \(args.joined(separator: ", ")))"]
+        let alter = "op.alter_column(\(q(table)), \(q(to.name)), \(args.joined(separator: ", ")))"
+        if dialect == .postgresql, from.nullable, !to.nullable {
+            // NOT NULL through a validated CHECK, which SET NOT NULL trusts instead of scanning the
+            // table under its lock (PostgreSQL 12 and later); the CHECK goes afterwards.
+            let check = schema.namingConvention.checkName(table: table, constraint: "\(to.name)_not_null")
+            let column = SQLIdentifier.quoted(to.name, for: .postgresql)
+            return lines
+                + ["op.create_check_constraint(op.f(\(q(check))), \(q(table)), \(q("\(column) IS NOT NULL")), postgresql_not_valid=True)"]
+                + validate(check, on: table) + [alter, "op.drop_constraint(op.f(\(q(check))), \(q(table)), type_=\"check\")"]
+        }
+        return lines + [alter]
     }
 
     func enumCheck(_ column: String, _ values: [String]) -> String {

@@ -182,12 +182,12 @@ struct AlembicOperationRenderer {
         return s + ")"
     }
 
-    func createForeignKey(_ fk: ForeignKey, table: String) -> String {
+    func createForeignKey(_ fk: ForeignKey, table: String, notValid: Bool = false) -> String {
         var s = "op.create_foreign_key(op.f(\(q(fk.name))), \(q(table)), \(q(fk.referencedTable))"
         s += ", [\(fk.columns.map(q).joined(separator: ", "))], [\(fk.referencedColumns.map(q).joined(separator: ", "))]"
         if let a = fk.onDelete { s += ", ondelete=\(q(action(a)))" }
         if let a = fk.onUpdate { s += ", onupdate=\(q(action(a)))" }
-        return s + ")"
+        return s + (notValid ? ", postgresql_not_valid=True)" : ")")
     }
 
     /// The action as the dialect gets it (`Dialect.effective`: RESTRICT for SET DEFAULT on

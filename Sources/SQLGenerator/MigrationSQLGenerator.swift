@@ -53,9 +53,10 @@ public struct MigrationSQLGenerator: Sendable {
 
     // MARK: PostgreSQL and MySQL
 
-    /// PostgreSQL: how long a statement may wait for its lock, and run, in a migration script.
-    static let lockTimeout = "5s"
-    static let statementTimeout = "15min"
+    /// PostgreSQL: how long a statement of a migration may wait for its lock, and run (the SQL
+    /// scripts and the Alembic environment).
+    public static let lockTimeout = "5s"
+    public static let statementTimeout = "15min"
 
     func statements(_ plan: MigrationPlan) -> [String] {
         let operations = plan.steps.map(\.operation)

@@ -37,7 +37,16 @@ def upgrade() -> None:
     op.add_column("user", sa.Column("handle", sa.String(40), nullable=True))
     op.execute("UPDATE \"user\" SET handle = 'user'")
     op.execute("UPDATE \"user\" SET handle = 'user' WHERE handle IS NULL")
+    op.create_check_constraint(
+        op.f("ck_user_handle_not_null"),
+        "user",
+        "handle IS NOT NULL",
+        postgresql_not_valid=True,
+    )
+    with op.get_context().autocommit_block():
+        op.execute('ALTER TABLE "user" VALIDATE CONSTRAINT ck_user_handle_not_null')
     op.alter_column("user", "handle", existing_type=sa.String(40), nullable=False)
+    op.drop_constraint(op.f("ck_user_handle_not_null"), "user", type_="check")
 
 
 def downgrade() -> None:

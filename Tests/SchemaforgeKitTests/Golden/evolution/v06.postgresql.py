@@ -61,7 +61,10 @@ def upgrade() -> None:
         ["author_id"],
         ["id"],
         ondelete="CASCADE",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE article VALIDATE CONSTRAINT fk_article_author_id_user")
     op.create_foreign_key(
         op.f("fk_article_tags_article_id_article"),
         "article_tags",
@@ -69,7 +72,12 @@ def upgrade() -> None:
         ["article_id"],
         ["id"],
         ondelete="CASCADE",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute(
+            "ALTER TABLE article_tags VALIDATE CONSTRAINT fk_article_tags_article_id_article"
+        )
     op.create_foreign_key(
         op.f("fk_article_tags_tag_id_tag"),
         "article_tags",
@@ -77,7 +85,12 @@ def upgrade() -> None:
         ["tag_id"],
         ["id"],
         ondelete="CASCADE",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute(
+            "ALTER TABLE article_tags VALIDATE CONSTRAINT fk_article_tags_tag_id_tag"
+        )
 
 
 def downgrade() -> None:
@@ -111,7 +124,10 @@ def downgrade() -> None:
         ["tag_id"],
         ["id"],
         ondelete="CASCADE",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE post_tags VALIDATE CONSTRAINT fk_post_tags_tag_id_tag")
     op.create_foreign_key(
         op.f("fk_post_tags_post_id_post"),
         "post_tags",
@@ -119,7 +135,12 @@ def downgrade() -> None:
         ["post_id"],
         ["id"],
         ondelete="CASCADE",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute(
+            "ALTER TABLE post_tags VALIDATE CONSTRAINT fk_post_tags_post_id_post"
+        )
     op.create_foreign_key(
         op.f("fk_post_author_id_user"),
         "post",
@@ -127,4 +148,7 @@ def downgrade() -> None:
         ["author_id"],
         ["id"],
         ondelete="CASCADE",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE post VALIDATE CONSTRAINT fk_post_author_id_user")

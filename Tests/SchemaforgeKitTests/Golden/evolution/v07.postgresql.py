@@ -22,10 +22,25 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_unique_constraint(
-        op.f("uq_article_author_id_title"), "article", ["author_id", "title"]
+    with op.get_context().autocommit_block():
+        op.create_index(
+            op.f("uq_article_author_id_title"),
+            "article",
+            ["author_id", "title"],
+            unique=True,
+            postgresql_concurrently=True,
+        )
+    op.execute(
+        "ALTER TABLE article ADD CONSTRAINT uq_article_author_id_title UNIQUE USING INDEX uq_article_author_id_title"
     )
-    op.create_check_constraint(op.f("ck_article_views_range"), "article", "views >= 0")
+    op.create_check_constraint(
+        op.f("ck_article_views_range"),
+        "article",
+        "views >= 0",
+        postgresql_not_valid=True,
+    )
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE article VALIDATE CONSTRAINT ck_article_views_range")
     op.drop_index(op.f("ix_article_author_id"), table_name="article")
 
 

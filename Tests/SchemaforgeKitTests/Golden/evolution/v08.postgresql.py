@@ -24,6 +24,14 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.drop_constraint(op.f("fk_article_author_id_user"), "article", type_="foreignkey")
     op.execute("UPDATE \"user\" SET bio = '' WHERE bio IS NULL")
+    op.create_check_constraint(
+        op.f("ck_user_bio_not_null"),
+        "user",
+        "bio IS NOT NULL",
+        postgresql_not_valid=True,
+    )
+    with op.get_context().autocommit_block():
+        op.execute('ALTER TABLE "user" VALIDATE CONSTRAINT ck_user_bio_not_null')
     op.alter_column(
         "user",
         "bio",
@@ -31,6 +39,7 @@ def upgrade() -> None:
         nullable=False,
         server_default=sa.text("''"),
     )
+    op.drop_constraint(op.f("ck_user_bio_not_null"), "user", type_="check")
     op.create_foreign_key(
         op.f("fk_article_author_id_user"),
         "article",
@@ -38,7 +47,10 @@ def upgrade() -> None:
         ["author_id"],
         ["id"],
         ondelete="RESTRICT",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE article VALIDATE CONSTRAINT fk_article_author_id_user")
 
 
 def downgrade() -> None:
@@ -58,4 +70,7 @@ def downgrade() -> None:
         ["author_id"],
         ["id"],
         ondelete="CASCADE",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE article VALIDATE CONSTRAINT fk_article_author_id_user")

@@ -65,7 +65,10 @@ def upgrade() -> None:
         ["writer_id"],
         ["id"],
         ondelete="RESTRICT",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE article VALIDATE CONSTRAINT fk_article_writer_id_user")
     op.create_foreign_key(
         op.f("fk_article_subjects_article_id_article"),
         "article_subjects",
@@ -73,7 +76,12 @@ def upgrade() -> None:
         ["article_id"],
         ["id"],
         ondelete="CASCADE",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute(
+            "ALTER TABLE article_subjects VALIDATE CONSTRAINT fk_article_subjects_article_id_article"
+        )
     op.create_foreign_key(
         op.f("fk_article_subjects_tag_id_tag"),
         "article_subjects",
@@ -81,7 +89,12 @@ def upgrade() -> None:
         ["tag_id"],
         ["id"],
         ondelete="CASCADE",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute(
+            "ALTER TABLE article_subjects VALIDATE CONSTRAINT fk_article_subjects_tag_id_tag"
+        )
 
 
 def downgrade() -> None:
@@ -118,7 +131,12 @@ def downgrade() -> None:
         ["tag_id"],
         ["id"],
         ondelete="CASCADE",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute(
+            "ALTER TABLE article_topics VALIDATE CONSTRAINT fk_article_topics_tag_id_tag"
+        )
     op.create_foreign_key(
         op.f("fk_article_topics_article_id_article"),
         "article_topics",
@@ -126,7 +144,12 @@ def downgrade() -> None:
         ["article_id"],
         ["id"],
         ondelete="CASCADE",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute(
+            "ALTER TABLE article_topics VALIDATE CONSTRAINT fk_article_topics_article_id_article"
+        )
     op.create_foreign_key(
         op.f("fk_article_author_id_user"),
         "article",
@@ -134,5 +157,8 @@ def downgrade() -> None:
         ["author_id"],
         ["id"],
         ondelete="RESTRICT",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE article VALIDATE CONSTRAINT fk_article_author_id_user")
     op.execute("ALTER TYPE \"status\" RENAME VALUE 'pending' TO 'draft'")

@@ -89,7 +89,10 @@ def upgrade() -> None:
         ["writer_id"],
         ["id"],
         ondelete="RESTRICT",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE story VALIDATE CONSTRAINT fk_story_writer_id_user")
     op.create_foreign_key(
         op.f("fk_story_subjects_story_id_story"),
         "story_subjects",
@@ -97,7 +100,12 @@ def upgrade() -> None:
         ["story_id"],
         ["id"],
         ondelete="CASCADE",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute(
+            "ALTER TABLE story_subjects VALIDATE CONSTRAINT fk_story_subjects_story_id_story"
+        )
     op.create_foreign_key(
         op.f("fk_story_subjects_tag_id_tag"),
         "story_subjects",
@@ -105,7 +113,12 @@ def upgrade() -> None:
         ["tag_id"],
         ["id"],
         ondelete="CASCADE",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute(
+            "ALTER TABLE story_subjects VALIDATE CONSTRAINT fk_story_subjects_tag_id_tag"
+        )
 
 
 def downgrade() -> None:
@@ -156,7 +169,12 @@ def downgrade() -> None:
         ["tag_id"],
         ["id"],
         ondelete="CASCADE",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute(
+            "ALTER TABLE article_subjects VALIDATE CONSTRAINT fk_article_subjects_tag_id_tag"
+        )
     op.create_foreign_key(
         op.f("fk_article_subjects_article_id_article"),
         "article_subjects",
@@ -164,7 +182,12 @@ def downgrade() -> None:
         ["article_id"],
         ["id"],
         ondelete="CASCADE",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute(
+            "ALTER TABLE article_subjects VALIDATE CONSTRAINT fk_article_subjects_article_id_article"
+        )
     op.create_foreign_key(
         op.f("fk_article_writer_id_user"),
         "article",
@@ -172,7 +195,10 @@ def downgrade() -> None:
         ["writer_id"],
         ["id"],
         ondelete="RESTRICT",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE article VALIDATE CONSTRAINT fk_article_writer_id_user")
     op.execute("ALTER TYPE \"status\" RENAME VALUE 'queued' TO 'pending'")
     op.execute(
         "UPDATE article SET \"status\" = 'pending' WHERE \"status\"::text IN ('featured')"

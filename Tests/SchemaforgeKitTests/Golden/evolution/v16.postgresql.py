@@ -33,7 +33,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.create_unique_constraint(
-        op.f("uq_story_writer_id_title"), "story", ["writer_id", "title"]
+    with op.get_context().autocommit_block():
+        op.create_index(
+            op.f("uq_story_writer_id_title"),
+            "story",
+            ["writer_id", "title"],
+            unique=True,
+            postgresql_concurrently=True,
+        )
+    op.execute(
+        "ALTER TABLE story ADD CONSTRAINT uq_story_writer_id_title UNIQUE USING INDEX uq_story_writer_id_title"
     )
     op.drop_index(op.f("ix_story_writer_id"), table_name="story")
