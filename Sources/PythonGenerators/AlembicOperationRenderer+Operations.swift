@@ -135,7 +135,10 @@ extension AlembicOperationRenderer {
             return createIndex(index, table: table, concurrently: true)
         case let .dropIndex(table, index):
             guard !(dialect == .mysql && isUnsupportedOnMySQL(index, table: table)) else { return [] }
-            return ["op.drop_index(op.f(\(q(index.name))), table_name=\(q(table)))"]
+            let call = "op.drop_index(op.f(\(q(index.name))), table_name=\(q(table))"
+            // PostgreSQL drops it without blocking the table, outside a transaction.
+            guard dialect == .postgresql else { return [call + ")"] }
+            return ["with op.get_context().autocommit_block():", "    " + call + ", postgresql_concurrently=True)"]
         case let .addUnique(table, unique):
             let cols = unique.columns.map(q).joined(separator: ", ")
             if dialect == .sqlite { return batch(table, ["create_unique_constraint(op.f(\(q(unique.name))), [\(cols)])"]) }

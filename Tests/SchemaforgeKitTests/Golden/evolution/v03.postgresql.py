@@ -39,7 +39,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_post_title"), table_name="post")
+    with op.get_context().autocommit_block():
+        op.drop_index(
+            op.f("ix_post_title"), table_name="post", postgresql_concurrently=True
+        )
     op.alter_column(
         "user",
         "full_name",

@@ -41,7 +41,12 @@ def upgrade() -> None:
     )
     with op.get_context().autocommit_block():
         op.execute("ALTER TABLE article VALIDATE CONSTRAINT ck_article_views_range")
-    op.drop_index(op.f("ix_article_author_id"), table_name="article")
+    with op.get_context().autocommit_block():
+        op.drop_index(
+            op.f("ix_article_author_id"),
+            table_name="article",
+            postgresql_concurrently=True,
+        )
 
 
 def downgrade() -> None:

@@ -44,4 +44,7 @@ def downgrade() -> None:
     op.execute(
         "ALTER TABLE story ADD CONSTRAINT uq_story_writer_id_title UNIQUE USING INDEX uq_story_writer_id_title"
     )
-    op.drop_index(op.f("ix_story_writer_id"), table_name="story")
+    with op.get_context().autocommit_block():
+        op.drop_index(
+            op.f("ix_story_writer_id"), table_name="story", postgresql_concurrently=True
+        )
