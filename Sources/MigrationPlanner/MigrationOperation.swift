@@ -6,6 +6,10 @@ public enum SafetyClass: String, Codable, Sendable, Comparable, CaseIterable {
     case safe
     /// Rows are locked or the table is rewritten for a while (PostgreSQL index builds, type rewrites).
     case locking
+    /// The previous version of the app, still running while the migration is applied, breaks on it:
+    /// a table or column it uses is renamed, an enum value it sends is renamed, a value changes its
+    /// type. Deploy the new app with the migration (or expand, deploy, then contract).
+    case breaking
     /// Existing rows need a value before a constraint can hold (NOT NULL without a default).
     case needsBackfill = "needs-backfill"
     /// Data is destroyed (drop table/column, narrowing type, removing an enum value).

@@ -155,11 +155,12 @@ struct Planner {
             let renames = EnumChange.declaredRenames(from: before, to: e)
             if !renames.isEmpty { enumValueRenames[e.name] = renames }
             let removed = EnumChange(from: before, to: e, renames: renames).removed
-            let safety: SafetyClass = removed.isEmpty ? .safe : .dataLoss
+            var safety: SafetyClass = removed.isEmpty ? .safe : .dataLoss
             var notes: [String] = []
             if !renames.isEmpty {
                 let pairs = before.values.compactMap { old in renames[old].map { "'\(old)' -> '\($0)'" } }
-                notes.append("renames \(pairs.joined(separator: ", ")); rows follow")
+                notes.append("renames \(pairs.joined(separator: ", ")); rows follow; the running app still sends the old values")
+                safety = max(safety, .breaking)
             }
             if !removed.isEmpty { notes.append("rows holding \(removed.map { "'\($0)'" }.joined(separator: ", ")) cannot keep their value") }
             let step = PlannedStep(.alterEnum(from: before, to: e, renames: renames), safety, note: notes.joined(separator: "; "))
@@ -197,7 +198,12 @@ struct Planner {
         }
         for table in new.tables {
             guard let oldName = tableMatch[table.name], let oldTable = old.table(named: oldName) else { continue }
-            if oldName != table.name { renames.append(PlannedStep(.renameTable(from: oldName, to: table.name), .safe)) }
+            if oldName != table.name {
+                renames.append(
+                    PlannedStep(
+                        .renameTable(from: oldName, to: table.name), .breaking,
+                        note: "the running app still uses '\(oldName)' until it is redeployed"))
+            }
             // A search follows its columns and its table's name: a changed one is dropped before the
             // columns change and built again once they have.
             if oldTable.search != table.search {
@@ -281,7 +287,12 @@ struct Planner {
                 columns.append(PlannedStep(.addColumn(table: t, column), needsBackfill ? .needsBackfill : .safe, note: needsBackfill ? note : ""))
                 continue
             }
-            if oldName != column.name { renames.append(PlannedStep(.renameColumn(table: t, from: oldName, to: column.name), .safe)) }
+            if oldName != column.name {
+                renames.append(
+                    PlannedStep(
+                        .renameColumn(table: t, from: oldName, to: column.name), .breaking,
+                        note: "the running app still reads and writes '\(oldName)' until it is redeployed"))
+            }
             var renamedBefore = before
             renamedBefore.name = column.name
             // A default whose enum value was renamed follows the rename (it is part of `alter_enum`).
@@ -465,6 +476,10 @@ struct Planner {
                 safety = .dataLoss
                 notes.append("\(a.type) -> \(b.type) can lose or reject existing values")
             }
+            if TypeChange.valueKind(a.type) != TypeChange.valueKind(b.type) {
+                safety = max(safety, .breaking)
+                notes.append("the running app reads and writes \(TypeChange.valueKind(a.type)) values until it is redeployed")
+            }
         }
         if a.nullable, !b.nullable {
             safety = max(safety, .needsBackfill)
@@ -480,6 +495,18 @@ struct Planner {
 /// How a column type change treats existing values.
 enum TypeChange {
     case widening, rewrite, narrowing
+
+    /// What a column's values are to the app (its Python type): a change between two kinds breaks
+    /// the running app; one within a kind (`int` -> `bigint`, `string(50)` -> `text`) does not.
+    static func valueKind(_ type: ColumnType) -> String {
+        switch type {
+        case .smallint, .int, .bigint: return "integer"
+        case .string, .text: return "text"
+        case .decimal: return "decimal"
+        case let .enumeration(name): return "enum \(name)"
+        default: return type.description
+        }
+    }
 
     static func classify(from a: ColumnType, to b: ColumnType) -> TypeChange {
         let integerRank: [ColumnType: Int] = [.smallint: 0, .int: 1, .bigint: 2]

@@ -7,7 +7,7 @@ struct Diff: ParsableCommand {
         abstract: "Print the migration plan between two versions of a schema, one line per operation with its safety class.",
         discussion: """
             OLD and NEW are schema files, or resolved snapshots written by 'schemaforge resolve'.
-            Safety classes: safe, locking, needs-backfill, data-loss.
+            Safety classes: safe, locking, breaking (the running app breaks on it), needs-backfill, data-loss.
 
             Examples:
               schemaforge diff v1.yaml v2.yaml

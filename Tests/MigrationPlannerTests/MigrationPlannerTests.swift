@@ -56,9 +56,9 @@ struct MigrationPlannerTests {
     func renameEntity() throws {
         let renamed = base.replacingOccurrences(of: "  Post:\n", with: "  Article:\n    renamed_from: Post\n")
         let result = try lines(base, renamed)
-        #expect(result.contains("[safe] rename_table post -> article"))
-        #expect(result.contains("[safe] rename_table post_tags -> article_tags"))
-        #expect(result.contains("[safe] rename_column article_tags.post_id -> article_tags.article_id"))
+        #expect(result.contains("[breaking] rename_table post -> article"))
+        #expect(result.contains("[breaking] rename_table post_tags -> article_tags"))
+        #expect(result.contains("[breaking] rename_column article_tags.post_id -> article_tags.article_id"))
         #expect(!result.contains { $0.contains("drop_table") || $0.contains("create_table") })
     }
 
@@ -67,7 +67,7 @@ struct MigrationPlannerTests {
         let renamed = base.replacingOccurrences(
             of: "email: {type: string, length: 100, unique: true}", with: "mail: {type: string, length: 100, unique: true, renamed_from: email}")
         let result = try lines(base, renamed)
-        #expect(result.contains("[safe] rename_column user.email -> user.mail"))
+        #expect(result.contains("[breaking] rename_column user.email -> user.mail"))
         // The unique named after the column follows it: renamed, not rebuilt.
         #expect(result.contains("[safe] rename_unique user.uq_user_email -> user.uq_user_mail"))
         #expect(!result.contains { $0.contains("drop_unique") || $0.contains("add_unique") })
@@ -121,14 +121,16 @@ struct MigrationPlannerTests {
         #expect(removed.steps.first?.note.contains("'archived'") == true)
     }
 
-    @Test("renamed enum values are relabelled, not removed: safe, and a default naming one follows without its own step")
+    @Test(
+        "renamed enum values are relabelled, not removed: no data lost (breaking: the running app sends the old values), and a default naming one follows without its own step"
+    )
     func enumValueRenames() throws {
         let renamed = base.replacingOccurrences(
             of: "Status: [draft, published]", with: "Status: {values: [pending, published, archived], renamed_from: {pending: draft}}"
         )
         .replacingOccurrences(of: "default: draft", with: "default: pending")
         let plan = MigrationPlanner.plan(from: try schema(base), to: try schema(renamed))
-        #expect(plan.steps.map { "[\($0.safety.rawValue)] \($0.operation.kind) \($0.operation.subject)" } == ["[safe] alter_enum Status"])
+        #expect(plan.steps.map { "[\($0.safety.rawValue)] \($0.operation.kind) \($0.operation.subject)" } == ["[breaking] alter_enum Status"])
         guard case let .alterEnum(_, _, renames) = plan.steps.first?.operation else { Issue.record("no alter_enum"); return }
         #expect(renames == ["draft": "pending"])
         #expect(PlanRenderer.detail(plan.steps[0].operation) == ["added": "archived", "renamed": "draft -> pending"])
@@ -147,13 +149,13 @@ struct MigrationPlannerTests {
         )
         .replacingOccurrences(of: "tags: {to: Tag, kind: many_to_many}", with: "labels: {to: Tag, kind: many_to_many, renamed_from: tags}")
         let result = try lines(base, renamed)
-        #expect(result.contains("[safe] rename_column post.author_id -> post.writer_id"))
-        #expect(result.contains("[safe] rename_table post_tags -> post_labels"))
+        #expect(result.contains("[breaking] rename_column post.author_id -> post.writer_id"))
+        #expect(result.contains("[breaking] rename_table post_tags -> post_labels"))
         #expect(
             !result.contains { $0.contains("drop_table") || $0.contains("create_table") || $0.contains("_column post.") && !$0.contains("rename") })
         // With the entity renamed too, the join table still follows.
         let both = renamed.replacingOccurrences(of: "  Post:\n", with: "  Article:\n    renamed_from: Post\n")
-        #expect(try lines(base, both).contains("[safe] rename_table post_tags -> article_labels"))
+        #expect(try lines(base, both).contains("[breaking] rename_table post_tags -> article_labels"))
     }
 
     @Test("probable renames are suggested once per new object, with the key that applies: entity, field or relation")
@@ -204,5 +206,20 @@ struct MigrationPlannerTests {
         #expect(text.contains("\"kind\" : \"alter_column\""))
         #expect(text.contains("\"safety\" : \"data-loss\""))
         #expect(text.contains("\"type\" : \"string(50) -> string(20)\""))
+    }
+}
+
+@Suite("Safety classes for deployment")
+struct BreakingChangeTests {
+    @Test("a value that changes kind breaks the running app; one that widens within its kind does not")
+    func typeChanges() throws {
+        let before = "entities:\n  Item:\n    fields:\n      code: string(10)\n      qty: int\n"
+        let widened = "entities:\n  Item:\n    fields:\n      code: text\n      qty: bigint\n"
+        let retyped = "entities:\n  Item:\n    fields:\n      code: string(10)\n      qty: decimal(14,2)\n"
+        #expect(try lines(before, widened).allSatisfy { !$0.hasPrefix("[breaking]") })
+        let plan = MigrationPlanner.plan(from: try schema(before), to: try schema(retyped))
+        let step = try #require(plan.steps.first)
+        #expect(step.safety == .breaking)
+        #expect(step.note.contains("the running app reads and writes integer values"))
     }
 }

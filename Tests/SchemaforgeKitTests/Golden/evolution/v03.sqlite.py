@@ -5,7 +5,7 @@ Revision ID: 0003
 Revises: 0002
 
 Operations:
-- [safe] rename_column user.name -> user.full_name
+- [breaking] rename_column user.name -> user.full_name
 - [locking] add_index post.ix_post_title
 """
 

@@ -8,9 +8,9 @@ Operations:
 - [safe] drop_foreign_key post.fk_post_author_id_user
 - [safe] drop_foreign_key post_tags.fk_post_tags_post_id_post
 - [safe] drop_foreign_key post_tags.fk_post_tags_tag_id_tag
-- [safe] rename_table post -> article
-- [safe] rename_table post_tags -> article_tags
-- [safe] rename_column article_tags.post_id -> article_tags.article_id
+- [breaking] rename_table post -> article
+- [breaking] rename_table post_tags -> article_tags
+- [breaking] rename_column article_tags.post_id -> article_tags.article_id
 - [safe] rename_primary_key article.pk_post -> article.pk_article
 - [safe] rename_index article.ix_post_author_id -> article.ix_article_author_id
 - [safe] rename_index article.ix_post_title -> article.ix_article_title

@@ -5,12 +5,12 @@ Revision ID: 0014
 Revises: 0013
 
 Operations:
-- [safe] alter_enum Status
+- [breaking] alter_enum Status
 - [safe] drop_foreign_key article.fk_article_author_id_user
 - [safe] drop_foreign_key article_topics.fk_article_topics_article_id_article
 - [safe] drop_foreign_key article_topics.fk_article_topics_tag_id_tag
-- [safe] rename_column article.author_id -> article.writer_id
-- [safe] rename_table article_topics -> article_subjects
+- [breaking] rename_column article.author_id -> article.writer_id
+- [breaking] rename_table article_topics -> article_subjects
 - [safe] rename_unique article.uq_article_author_id_title -> article.uq_article_writer_id_title
 - [safe] rename_primary_key article_subjects.pk_article_topics -> article_subjects.pk_article_subjects
 - [safe] rename_index article_subjects.ix_article_topics_tag_id -> article_subjects.ix_article_subjects_tag_id

@@ -5,14 +5,14 @@ Revision ID: 0015
 Revises: 0014
 
 Operations:
-- [safe] alter_enum Status
+- [breaking] alter_enum Status
 - [safe] drop_foreign_key article.fk_article_writer_id_user
 - [safe] drop_foreign_key article_subjects.fk_article_subjects_article_id_article
 - [safe] drop_foreign_key article_subjects.fk_article_subjects_tag_id_tag
-- [safe] rename_table article -> story
-- [safe] rename_column story.status -> story.state
-- [safe] rename_table article_subjects -> story_subjects
-- [safe] rename_column story_subjects.article_id -> story_subjects.story_id
+- [breaking] rename_table article -> story
+- [breaking] rename_column story.status -> story.state
+- [breaking] rename_table article_subjects -> story_subjects
+- [breaking] rename_column story_subjects.article_id -> story_subjects.story_id
 - [safe] rename_primary_key story.pk_article -> story.pk_story
 - [safe] rename_unique story.uq_article_writer_id_title -> story.uq_story_writer_id_title
 - [safe] rename_check story.ck_article_views_range -> story.ck_story_views_range
