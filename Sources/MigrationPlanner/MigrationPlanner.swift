@@ -205,8 +205,13 @@ struct Planner {
                         note: "the running app still uses '\(oldName)' until it is redeployed"))
             }
             // A search follows its columns and its table's name: a changed one is dropped before the
-            // columns change and built again once they have.
-            if oldTable.search != table.search {
+            // columns change and built again once they have. So is one whose column changes its type
+            // (PostgreSQL cannot alter a column its generated column reads).
+            let retyped = (table.search?.columns ?? []).contains { name in
+                guard let before = oldTable.column(named: name), let after = table.column(named: name) else { return false }
+                return before.type != after.type || before.nativeTypes != after.nativeTypes
+            }
+            if oldTable.search != table.search || retyped {
                 if let search = oldTable.search { drops.append(PlannedStep(.dropSearch(table: oldName, search), .safe)) }
                 if let search = table.search {
                     adds.append(

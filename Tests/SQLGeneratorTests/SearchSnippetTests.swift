@@ -67,6 +67,16 @@ struct SearchSnippetTests {
             MigrationSQLGenerator(old: new, new: old, dialect: .mysql).render(back, title: "t"), "DROP INDEX ix_post_search_vector ON post;")
     }
 
+    @Test("a searched column that changes its type: the search is dropped before and built again after")
+    func retypedColumn() throws {
+        let before = "entities:\n  Post:\n    search: [title]\n    fields:\n      title: string(50)\n"
+        let after = "entities:\n  Post:\n    search: [title]\n    fields:\n      title: text\n"
+        let old = try #require(Snippet.load(before)?.schema)
+        let new = try #require(Snippet.load(after)?.schema)
+        let kinds = MigrationPlanner.plan(from: old, to: new).steps.map(\.operation.kind)
+        #expect(kinds == ["drop_search", "alter_column", "add_search"])
+    }
+
     @Test("SQLite: a rebuilt table gets the triggers of its unchanged search back, and the index rebuilt")
     func rebuildKeepsTheSearch() throws {
         let before = "entities:\n  Post:\n    search: [title]\n    fields:\n      title: text\n"
