@@ -64,6 +64,15 @@ async def list_posts(request: Request) -> Response:
     after = 0
     if cursor := request.query_params.get("cursor"):
         after = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))[1][0]
+    if q := request.query_params.get("q"):
+        # The generated column and GIN index examples/blog.yaml's `search:` adds; the same ranking.
+        rows = await POOL.fetch(
+            f"SELECT {COLUMNS} FROM post p, websearch_to_tsquery('english', $1) query"
+            " WHERE p.search_vector @@ query ORDER BY ts_rank_cd(p.search_vector, query) DESC, p.id LIMIT $2",
+            q, limit + 1,
+        )
+        return Response(orjson.dumps({"data": [row_json(r) for r in rows[:limit]], "next_cursor": None, "count": None}),
+                        media_type="application/json")
     if author := request.query_params.get("author_id"):
         rows = await POOL.fetch(
             f"SELECT {COLUMNS} FROM post p WHERE p.author_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3",
