@@ -51,6 +51,7 @@ public enum MigrationOperation: Equatable, Sendable {
     case renameIndex(table: String, from: Index, to: Index)
     case renameUnique(table: String, from: UniqueConstraint, to: UniqueConstraint)
     case renameCheck(table: String, from: CheckConstraint, to: CheckConstraint)
+    case renameForeignKey(table: String, from: ForeignKey, to: ForeignKey)
     /// `search:` appears on a table (or changes: dropped, then added): built over the rows it has.
     case addSearch(table: String, TextSearch)
     case dropSearch(table: String, TextSearch)
@@ -82,6 +83,7 @@ public enum MigrationOperation: Equatable, Sendable {
         case .renameIndex: return "rename_index"
         case .renameUnique: return "rename_unique"
         case .renameCheck: return "rename_check"
+        case .renameForeignKey: return "rename_foreign_key"
         case .addSearch: return "add_search"
         case .dropSearch: return "drop_search"
         }
@@ -107,6 +109,7 @@ public enum MigrationOperation: Equatable, Sendable {
         case let .renameIndex(t, from, to): return "\(t).\(from.name) -> \(t).\(to.name)"
         case let .renameUnique(t, from, to): return "\(t).\(from.name) -> \(t).\(to.name)"
         case let .renameCheck(t, from, to): return "\(t).\(from.name) -> \(t).\(to.name)"
+        case let .renameForeignKey(t, from, to): return "\(t).\(from.name) -> \(t).\(to.name)"
         case let .addSearch(t, s), let .dropSearch(t, s): return "\(t).\(s.name)"
         }
     }
@@ -139,6 +142,7 @@ public enum MigrationOperation: Equatable, Sendable {
         case let .renameIndex(t, from, to): return .renameIndex(table: t, from: to, to: from)
         case let .renameUnique(t, from, to): return .renameUnique(table: t, from: to, to: from)
         case let .renameCheck(t, from, to): return .renameCheck(table: t, from: to, to: from)
+        case let .renameForeignKey(t, from, to): return .renameForeignKey(table: t, from: to, to: from)
         case let .addSearch(t, s): return .dropSearch(table: t, s)
         case let .dropSearch(t, s): return .addSearch(table: t, s)
         }

@@ -353,20 +353,6 @@ struct Planner {
                 PlannedStep(
                     .alterPrimaryKey(table: t, from: oldTable.primaryKey, to: newTable.primaryKey), .locking, note: "the primary key is rebuilt"))
         }
-        diffNamed(
-            oldTable.foreignKeys, newTable.foreignKeys, name: \.name,
-            same: { a, b in
-                var a = a
-                a.columns = renamedColumns(a.columns)
-                if let renamed = tableMatch.first(where: { $0.value == a.referencedTable })?.key { a.referencedTable = renamed }
-                return a == b
-            }, drop: { drops.append(PlannedStep(.dropForeignKey(table: o, $0), .safe)) },
-            add: {
-                foreignKeyAdds.append(
-                    PlannedStep(
-                        .addForeignKey(table: t, $0), existing ? .locking : .safe,
-                        note: existing ? "existing rows are checked while the table is locked" : ""))
-            })
         // An index or unique that disappears (rather than changes) is dropped only after the new ones
         // exist: MySQL refuses to drop the last index a foreign key can use.
         let newIndexNames = Set(newTable.indexes.map(\.name) + newTable.uniques.map(\.name))
@@ -405,9 +391,31 @@ struct Planner {
                 i.columns = renamedColumns(i.columns)
                 return i
             }, equal: ==)
+        // A foreign key whose name follows its renamed table, column or referenced table.
+        func followingRenames(_ fk: ForeignKey) -> ForeignKey {
+            var fk = fk
+            fk.columns = renamedColumns(fk.columns)
+            if let renamed = tableMatch.first(where: { $0.value == fk.referencedTable })?.key { fk.referencedTable = renamed }
+            return fk
+        }
+        let foreignKeyRenames = renamePairs(oldTable.foreignKeys, newTable.foreignKeys, name: \.name, renamed: followingRenames, equal: ==)
+        let foreignKeysRenamedAway = Set(foreignKeyRenames.map(\.from.name))
+        let foreignKeysRenamedTo = Set(foreignKeyRenames.map(\.to.name))
+        diffNamed(
+            oldTable.foreignKeys.filter { !foreignKeysRenamedAway.contains($0.name) },
+            newTable.foreignKeys.filter { !foreignKeysRenamedTo.contains($0.name) }, name: \.name,
+            same: { a, b in followingRenames(a) == b }, drop: { drops.append(PlannedStep(.dropForeignKey(table: o, $0), .safe)) },
+            add: {
+                foreignKeyAdds.append(
+                    PlannedStep(
+                        .addForeignKey(table: t, $0), existing ? .locking : .safe,
+                        note: existing ? "existing rows are checked while the table is locked" : ""))
+            })
         for pair in uniqueRenames { columns.append(PlannedStep(.renameUnique(table: t, from: pair.from, to: pair.to), .safe)) }
         for pair in checkRenames { columns.append(PlannedStep(.renameCheck(table: t, from: pair.from, to: pair.to), .safe)) }
         for pair in indexRenames { columns.append(PlannedStep(.renameIndex(table: t, from: pair.from, to: pair.to), .safe)) }
+        // After the indexes: MySQL re-creates a foreign key, which needs its index under its name.
+        for pair in foreignKeyRenames { columns.append(PlannedStep(.renameForeignKey(table: t, from: pair.from, to: pair.to), .safe)) }
         let renamedAway = Set(uniqueRenames.map(\.from.name) + checkRenames.map(\.from.name) + indexRenames.map(\.from.name))
         let renamedTo = Set(uniqueRenames.map(\.to.name) + checkRenames.map(\.to.name) + indexRenames.map(\.to.name))
         diffNamed(

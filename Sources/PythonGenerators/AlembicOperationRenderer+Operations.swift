@@ -238,6 +238,15 @@ extension AlembicOperationRenderer {
             }
             // MariaDB and SQLite cannot rename a CHECK: dropped and added under the new name.
             return render(.dropCheck(table: table, from), imports: &imports) + render(.addCheck(table: table, to), imports: &imports)
+        case let .renameForeignKey(table, from, to):
+            if dialect == .postgresql {
+                let sql = SQLRenderer(dialect: dialect)
+                return [
+                    "op.execute(\(q("ALTER TABLE \(sql.quote(table)) RENAME CONSTRAINT \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))")))"
+                ]
+            }
+            // MariaDB and SQLite cannot rename a foreign key: dropped and added under the new name.
+            return render(.dropForeignKey(table: table, from), imports: &imports) + render(.addForeignKey(table: table, to), imports: &imports)
         case let .alterTableComment(table, from, to):
             guard dialect != .sqlite else { return [] }  // SQLite has no comments
             if let to {

@@ -181,6 +181,10 @@ public struct MigrationSQLGenerator: Sendable {
             // MariaDB cannot rename a CHECK: dropped and added under the new name.
             if dialect == .mysql { return statements(for: .dropCheck(table: t, from)) + statements(for: .addCheck(table: t, to)) }
             return ["ALTER TABLE \(q(t)) RENAME CONSTRAINT \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))"]
+        case let .renameForeignKey(t, from, to):
+            // MariaDB cannot rename a foreign key: dropped and added under the new name.
+            if dialect == .mysql { return statements(for: .dropForeignKey(table: t, from)) + [addConstraint(t, ddl.foreignKeyConstraint(to))] }
+            return ["ALTER TABLE \(q(t)) RENAME CONSTRAINT \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))"]
         case let .addSearch(t, search):
             return SearchDDL(dialect: dialect).create(search, on: t)
         case let .dropSearch(t, search):
@@ -380,7 +384,8 @@ extension MigrationSQLGenerator {
             switch operation {
             case let .addColumn(t, _), let .dropColumn(t, _), let .alterColumn(t, _, _), let .addUnique(t, _), let .dropUnique(t, _),
                 let .addCheck(t, _), let .dropCheck(t, _), let .addForeignKey(t, _), let .dropForeignKey(t, _),
-                let .alterPrimaryKey(t, _, _), let .renamePrimaryKey(t, _, _, _), let .renameUnique(t, _, _), let .renameCheck(t, _, _):
+                let .alterPrimaryKey(t, _, _), let .renamePrimaryKey(t, _, _, _), let .renameUnique(t, _, _), let .renameCheck(t, _, _),
+                let .renameForeignKey(t, _, _):
                 rebuilt.insert(current(t))
             case let .alterEnum(from, to, renames):
                 enumChanges[to.name] = EnumChange(from: from, to: to, renames: renames)

@@ -223,3 +223,28 @@ struct BreakingChangeTests {
         #expect(step.note.contains("the running app reads and writes integer values"))
     }
 }
+
+@Suite("Foreign keys across renames")
+struct ForeignKeyRenameTests {
+    @Test("a foreign key whose name follows a renamed table is renamed, never dropped and added again")
+    func renamedWithItsTable() throws {
+        let renamed = base.replacingOccurrences(of: "  Post:\n", with: "  Article:\n    renamed_from: Post\n")
+        let result = try lines(base, renamed)
+        #expect(result.contains("[safe] rename_foreign_key article.fk_post_author_id_user -> article.fk_article_author_id_user"))
+        #expect(!result.contains { $0.contains("drop_foreign_key") || $0.contains("add_foreign_key") }, "\(result)")
+        let plan = MigrationPlanner.plan(from: try schema(base), to: try schema(renamed))
+        let rename = try #require(plan.steps.first { $0.operation.kind == "rename_foreign_key" })
+        #expect(
+            rename.operation.inverse.subject == "article.fk_article_author_id_user -> article.fk_post_author_id_user", "the downgrade renames it back"
+        )
+    }
+
+    @Test("a foreign key that changes its action is still dropped and added")
+    func changedAction() throws {
+        let changed = base.replacingOccurrences(
+            of: "author: {to: User, on_delete: cascade, back: posts}", with: "author: {to: User, on_delete: restrict, back: posts}")
+        let result = try lines(base, changed)
+        #expect(result.contains("[safe] drop_foreign_key post.fk_post_author_id_user"))
+        #expect(result.contains { $0.hasPrefix("[locking] add_foreign_key post.fk_post_author_id_user") })
+    }
+}

@@ -5,20 +5,17 @@ Revision ID: 0006
 Revises: 0005
 
 Operations:
-- [safe] drop_foreign_key post.fk_post_author_id_user
-- [safe] drop_foreign_key post_tags.fk_post_tags_post_id_post
-- [safe] drop_foreign_key post_tags.fk_post_tags_tag_id_tag
 - [breaking] rename_table post -> article
 - [breaking] rename_table post_tags -> article_tags
 - [breaking] rename_column article_tags.post_id -> article_tags.article_id
 - [safe] rename_primary_key article.pk_post -> article.pk_article
 - [safe] rename_index article.ix_post_author_id -> article.ix_article_author_id
 - [safe] rename_index article.ix_post_title -> article.ix_article_title
+- [safe] rename_foreign_key article.fk_post_author_id_user -> article.fk_article_author_id_user
 - [safe] rename_primary_key article_tags.pk_post_tags -> article_tags.pk_article_tags
 - [safe] rename_index article_tags.ix_post_tags_tag_id -> article_tags.ix_article_tags_tag_id
-- [locking] add_foreign_key article.fk_article_author_id_user
-- [locking] add_foreign_key article_tags.fk_article_tags_article_id_article
-- [locking] add_foreign_key article_tags.fk_article_tags_tag_id_tag
+- [safe] rename_foreign_key article_tags.fk_post_tags_post_id_post -> article_tags.fk_article_tags_article_id_article
+- [safe] rename_foreign_key article_tags.fk_post_tags_tag_id_tag -> article_tags.fk_article_tags_tag_id_tag
 """
 
 from collections.abc import Sequence
@@ -33,11 +30,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.drop_constraint(op.f("fk_post_author_id_user"), "post", type_="foreignkey")
-    op.drop_constraint(
-        op.f("fk_post_tags_post_id_post"), "post_tags", type_="foreignkey"
-    )
-    op.drop_constraint(op.f("fk_post_tags_tag_id_tag"), "post_tags", type_="foreignkey")
     op.rename_table("post", "article")
     op.rename_table("post_tags", "article_tags")
     op.alter_column(
@@ -51,9 +43,7 @@ def upgrade() -> None:
         "ALTER TABLE article RENAME INDEX ix_post_author_id TO ix_article_author_id"
     )
     op.execute("ALTER TABLE article RENAME INDEX ix_post_title TO ix_article_title")
-    op.execute(
-        "ALTER TABLE article_tags RENAME INDEX ix_post_tags_tag_id TO ix_article_tags_tag_id"
-    )
+    op.drop_constraint(op.f("fk_post_author_id_user"), "article", type_="foreignkey")
     op.create_foreign_key(
         op.f("fk_article_author_id_user"),
         "article",
@@ -62,6 +52,12 @@ def upgrade() -> None:
         ["id"],
         ondelete="CASCADE",
     )
+    op.execute(
+        "ALTER TABLE article_tags RENAME INDEX ix_post_tags_tag_id TO ix_article_tags_tag_id"
+    )
+    op.drop_constraint(
+        op.f("fk_post_tags_post_id_post"), "article_tags", type_="foreignkey"
+    )
     op.create_foreign_key(
         op.f("fk_article_tags_article_id_article"),
         "article_tags",
@@ -69,6 +65,9 @@ def upgrade() -> None:
         ["article_id"],
         ["id"],
         ondelete="CASCADE",
+    )
+    op.drop_constraint(
+        op.f("fk_post_tags_tag_id_tag"), "article_tags", type_="foreignkey"
     )
     op.create_foreign_key(
         op.f("fk_article_tags_tag_id_tag"),
@@ -84,12 +83,36 @@ def downgrade() -> None:
     op.drop_constraint(
         op.f("fk_article_tags_tag_id_tag"), "article_tags", type_="foreignkey"
     )
+    op.create_foreign_key(
+        op.f("fk_post_tags_tag_id_tag"),
+        "article_tags",
+        "tag",
+        ["tag_id"],
+        ["id"],
+        ondelete="CASCADE",
+    )
     op.drop_constraint(
         op.f("fk_article_tags_article_id_article"), "article_tags", type_="foreignkey"
     )
-    op.drop_constraint(op.f("fk_article_author_id_user"), "article", type_="foreignkey")
+    op.create_foreign_key(
+        op.f("fk_post_tags_post_id_post"),
+        "article_tags",
+        "article",
+        ["article_id"],
+        ["id"],
+        ondelete="CASCADE",
+    )
     op.execute(
         "ALTER TABLE article_tags RENAME INDEX ix_article_tags_tag_id TO ix_post_tags_tag_id"
+    )
+    op.drop_constraint(op.f("fk_article_author_id_user"), "article", type_="foreignkey")
+    op.create_foreign_key(
+        op.f("fk_post_author_id_user"),
+        "article",
+        "user",
+        ["author_id"],
+        ["id"],
+        ondelete="CASCADE",
     )
     op.execute("ALTER TABLE article RENAME INDEX ix_article_title TO ix_post_title")
     op.execute(
@@ -104,27 +127,3 @@ def downgrade() -> None:
     )
     op.rename_table("article_tags", "post_tags")
     op.rename_table("article", "post")
-    op.create_foreign_key(
-        op.f("fk_post_tags_tag_id_tag"),
-        "post_tags",
-        "tag",
-        ["tag_id"],
-        ["id"],
-        ondelete="CASCADE",
-    )
-    op.create_foreign_key(
-        op.f("fk_post_tags_post_id_post"),
-        "post_tags",
-        "post",
-        ["post_id"],
-        ["id"],
-        ondelete="CASCADE",
-    )
-    op.create_foreign_key(
-        op.f("fk_post_author_id_user"),
-        "post",
-        "user",
-        ["author_id"],
-        ["id"],
-        ondelete="CASCADE",
-    )

@@ -5,20 +5,17 @@ Revision ID: 0006
 Revises: 0005
 
 Operations:
-- [safe] drop_foreign_key post.fk_post_author_id_user
-- [safe] drop_foreign_key post_tags.fk_post_tags_post_id_post
-- [safe] drop_foreign_key post_tags.fk_post_tags_tag_id_tag
 - [breaking] rename_table post -> article
 - [breaking] rename_table post_tags -> article_tags
 - [breaking] rename_column article_tags.post_id -> article_tags.article_id
 - [safe] rename_primary_key article.pk_post -> article.pk_article
 - [safe] rename_index article.ix_post_author_id -> article.ix_article_author_id
 - [safe] rename_index article.ix_post_title -> article.ix_article_title
+- [safe] rename_foreign_key article.fk_post_author_id_user -> article.fk_article_author_id_user
 - [safe] rename_primary_key article_tags.pk_post_tags -> article_tags.pk_article_tags
 - [safe] rename_index article_tags.ix_post_tags_tag_id -> article_tags.ix_article_tags_tag_id
-- [locking] add_foreign_key article.fk_article_author_id_user
-- [locking] add_foreign_key article_tags.fk_article_tags_article_id_article
-- [locking] add_foreign_key article_tags.fk_article_tags_tag_id_tag
+- [safe] rename_foreign_key article_tags.fk_post_tags_post_id_post -> article_tags.fk_article_tags_article_id_article
+- [safe] rename_foreign_key article_tags.fk_post_tags_tag_id_tag -> article_tags.fk_article_tags_tag_id_tag
 """
 
 from collections.abc import Sequence
@@ -33,11 +30,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.drop_constraint(op.f("fk_post_author_id_user"), "post", type_="foreignkey")
-    op.drop_constraint(
-        op.f("fk_post_tags_post_id_post"), "post_tags", type_="foreignkey"
-    )
-    op.drop_constraint(op.f("fk_post_tags_tag_id_tag"), "post_tags", type_="foreignkey")
     op.rename_table("post", "article")
     op.rename_table("post_tags", "article_tags")
     op.alter_column(
@@ -51,59 +43,33 @@ def upgrade() -> None:
     op.execute("ALTER INDEX ix_post_author_id RENAME TO ix_article_author_id")
     op.execute("ALTER INDEX ix_post_title RENAME TO ix_article_title")
     op.execute(
+        "ALTER TABLE article RENAME CONSTRAINT fk_post_author_id_user TO fk_article_author_id_user"
+    )
+    op.execute(
         "ALTER TABLE article_tags RENAME CONSTRAINT pk_post_tags TO pk_article_tags"
     )
     op.execute("ALTER INDEX ix_post_tags_tag_id RENAME TO ix_article_tags_tag_id")
-    op.create_foreign_key(
-        op.f("fk_article_author_id_user"),
-        "article",
-        "user",
-        ["author_id"],
-        ["id"],
-        ondelete="CASCADE",
-        postgresql_not_valid=True,
+    op.execute(
+        "ALTER TABLE article_tags RENAME CONSTRAINT fk_post_tags_post_id_post TO fk_article_tags_article_id_article"
     )
-    with op.get_context().autocommit_block():
-        op.execute("ALTER TABLE article VALIDATE CONSTRAINT fk_article_author_id_user")
-    op.create_foreign_key(
-        op.f("fk_article_tags_article_id_article"),
-        "article_tags",
-        "article",
-        ["article_id"],
-        ["id"],
-        ondelete="CASCADE",
-        postgresql_not_valid=True,
+    op.execute(
+        "ALTER TABLE article_tags RENAME CONSTRAINT fk_post_tags_tag_id_tag TO fk_article_tags_tag_id_tag"
     )
-    with op.get_context().autocommit_block():
-        op.execute(
-            "ALTER TABLE article_tags VALIDATE CONSTRAINT fk_article_tags_article_id_article"
-        )
-    op.create_foreign_key(
-        op.f("fk_article_tags_tag_id_tag"),
-        "article_tags",
-        "tag",
-        ["tag_id"],
-        ["id"],
-        ondelete="CASCADE",
-        postgresql_not_valid=True,
-    )
-    with op.get_context().autocommit_block():
-        op.execute(
-            "ALTER TABLE article_tags VALIDATE CONSTRAINT fk_article_tags_tag_id_tag"
-        )
 
 
 def downgrade() -> None:
-    op.drop_constraint(
-        op.f("fk_article_tags_tag_id_tag"), "article_tags", type_="foreignkey"
+    op.execute(
+        "ALTER TABLE article_tags RENAME CONSTRAINT fk_article_tags_tag_id_tag TO fk_post_tags_tag_id_tag"
     )
-    op.drop_constraint(
-        op.f("fk_article_tags_article_id_article"), "article_tags", type_="foreignkey"
+    op.execute(
+        "ALTER TABLE article_tags RENAME CONSTRAINT fk_article_tags_article_id_article TO fk_post_tags_post_id_post"
     )
-    op.drop_constraint(op.f("fk_article_author_id_user"), "article", type_="foreignkey")
     op.execute("ALTER INDEX ix_article_tags_tag_id RENAME TO ix_post_tags_tag_id")
     op.execute(
         "ALTER TABLE article_tags RENAME CONSTRAINT pk_article_tags TO pk_post_tags"
+    )
+    op.execute(
+        "ALTER TABLE article RENAME CONSTRAINT fk_article_author_id_user TO fk_post_author_id_user"
     )
     op.execute("ALTER INDEX ix_article_title RENAME TO ix_post_title")
     op.execute("ALTER INDEX ix_article_author_id RENAME TO ix_post_author_id")
@@ -117,38 +83,3 @@ def downgrade() -> None:
     )
     op.rename_table("article_tags", "post_tags")
     op.rename_table("article", "post")
-    op.create_foreign_key(
-        op.f("fk_post_tags_tag_id_tag"),
-        "post_tags",
-        "tag",
-        ["tag_id"],
-        ["id"],
-        ondelete="CASCADE",
-        postgresql_not_valid=True,
-    )
-    with op.get_context().autocommit_block():
-        op.execute("ALTER TABLE post_tags VALIDATE CONSTRAINT fk_post_tags_tag_id_tag")
-    op.create_foreign_key(
-        op.f("fk_post_tags_post_id_post"),
-        "post_tags",
-        "post",
-        ["post_id"],
-        ["id"],
-        ondelete="CASCADE",
-        postgresql_not_valid=True,
-    )
-    with op.get_context().autocommit_block():
-        op.execute(
-            "ALTER TABLE post_tags VALIDATE CONSTRAINT fk_post_tags_post_id_post"
-        )
-    op.create_foreign_key(
-        op.f("fk_post_author_id_user"),
-        "post",
-        "user",
-        ["author_id"],
-        ["id"],
-        ondelete="CASCADE",
-        postgresql_not_valid=True,
-    )
-    with op.get_context().autocommit_block():
-        op.execute("ALTER TABLE post VALIDATE CONSTRAINT fk_post_author_id_user")

@@ -6,12 +6,6 @@ SET lock_timeout = '5s';
 
 SET statement_timeout = '15min';
 
-ALTER TABLE post DROP CONSTRAINT fk_post_author_id_user;
-
-ALTER TABLE post_tags DROP CONSTRAINT fk_post_tags_post_id_post;
-
-ALTER TABLE post_tags DROP CONSTRAINT fk_post_tags_tag_id_tag;
-
 ALTER TABLE post RENAME TO article;
 
 ALTER TABLE post_tags RENAME TO article_tags;
@@ -24,18 +18,12 @@ ALTER INDEX ix_post_author_id RENAME TO ix_article_author_id;
 
 ALTER INDEX ix_post_title RENAME TO ix_article_title;
 
+ALTER TABLE article RENAME CONSTRAINT fk_post_author_id_user TO fk_article_author_id_user;
+
 ALTER TABLE article_tags RENAME CONSTRAINT pk_post_tags TO pk_article_tags;
 
 ALTER INDEX ix_post_tags_tag_id RENAME TO ix_article_tags_tag_id;
 
-ALTER TABLE article ADD CONSTRAINT fk_article_author_id_user FOREIGN KEY (author_id) REFERENCES "user" (id) ON DELETE CASCADE NOT VALID;
+ALTER TABLE article_tags RENAME CONSTRAINT fk_post_tags_post_id_post TO fk_article_tags_article_id_article;
 
-ALTER TABLE article VALIDATE CONSTRAINT fk_article_author_id_user;
-
-ALTER TABLE article_tags ADD CONSTRAINT fk_article_tags_article_id_article FOREIGN KEY (article_id) REFERENCES article (id) ON DELETE CASCADE NOT VALID;
-
-ALTER TABLE article_tags VALIDATE CONSTRAINT fk_article_tags_article_id_article;
-
-ALTER TABLE article_tags ADD CONSTRAINT fk_article_tags_tag_id_tag FOREIGN KEY (tag_id) REFERENCES tag (id) ON DELETE CASCADE NOT VALID;
-
-ALTER TABLE article_tags VALIDATE CONSTRAINT fk_article_tags_tag_id_tag;
+ALTER TABLE article_tags RENAME CONSTRAINT fk_post_tags_tag_id_tag TO fk_article_tags_tag_id_tag;

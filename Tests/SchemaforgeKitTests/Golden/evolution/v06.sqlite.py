@@ -5,20 +5,17 @@ Revision ID: 0006
 Revises: 0005
 
 Operations:
-- [safe] drop_foreign_key post.fk_post_author_id_user
-- [safe] drop_foreign_key post_tags.fk_post_tags_post_id_post
-- [safe] drop_foreign_key post_tags.fk_post_tags_tag_id_tag
 - [breaking] rename_table post -> article
 - [breaking] rename_table post_tags -> article_tags
 - [breaking] rename_column article_tags.post_id -> article_tags.article_id
 - [safe] rename_primary_key article.pk_post -> article.pk_article
 - [safe] rename_index article.ix_post_author_id -> article.ix_article_author_id
 - [safe] rename_index article.ix_post_title -> article.ix_article_title
+- [safe] rename_foreign_key article.fk_post_author_id_user -> article.fk_article_author_id_user
 - [safe] rename_primary_key article_tags.pk_post_tags -> article_tags.pk_article_tags
 - [safe] rename_index article_tags.ix_post_tags_tag_id -> article_tags.ix_article_tags_tag_id
-- [locking] add_foreign_key article.fk_article_author_id_user
-- [locking] add_foreign_key article_tags.fk_article_tags_article_id_article
-- [locking] add_foreign_key article_tags.fk_article_tags_tag_id_tag
+- [safe] rename_foreign_key article_tags.fk_post_tags_post_id_post -> article_tags.fk_article_tags_article_id_article
+- [safe] rename_foreign_key article_tags.fk_post_tags_tag_id_tag -> article_tags.fk_article_tags_tag_id_tag
 """
 
 from collections.abc import Sequence
@@ -33,12 +30,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("post") as batch_op:
-        batch_op.drop_constraint(op.f("fk_post_author_id_user"), type_="foreignkey")
-    with op.batch_alter_table("post_tags") as batch_op:
-        batch_op.drop_constraint(op.f("fk_post_tags_post_id_post"), type_="foreignkey")
-    with op.batch_alter_table("post_tags") as batch_op:
-        batch_op.drop_constraint(op.f("fk_post_tags_tag_id_tag"), type_="foreignkey")
     op.rename_table("post", "article")
     with op.batch_alter_table("article") as batch_op:
         batch_op.drop_constraint(op.f("ck_post_status"), type_="check")
@@ -63,13 +54,8 @@ def upgrade() -> None:
     )
     op.drop_index(op.f("ix_post_title"), table_name="article")
     op.create_index(op.f("ix_article_title"), "article", ["title"], unique=False)
-    with op.batch_alter_table("article_tags") as batch_op:
-        batch_op.drop_constraint(op.f("pk_post_tags"), type_="primary")
-        batch_op.create_primary_key(op.f("pk_article_tags"), ["article_id", "tag_id"])
-    op.drop_index(op.f("ix_post_tags_tag_id"), table_name="article_tags")
-    op.create_index(
-        op.f("ix_article_tags_tag_id"), "article_tags", ["tag_id"], unique=False
-    )
+    with op.batch_alter_table("article") as batch_op:
+        batch_op.drop_constraint(op.f("fk_post_author_id_user"), type_="foreignkey")
     with op.batch_alter_table("article") as batch_op:
         batch_op.create_foreign_key(
             op.f("fk_article_author_id_user"),
@@ -79,6 +65,15 @@ def upgrade() -> None:
             ondelete="CASCADE",
         )
     with op.batch_alter_table("article_tags") as batch_op:
+        batch_op.drop_constraint(op.f("pk_post_tags"), type_="primary")
+        batch_op.create_primary_key(op.f("pk_article_tags"), ["article_id", "tag_id"])
+    op.drop_index(op.f("ix_post_tags_tag_id"), table_name="article_tags")
+    op.create_index(
+        op.f("ix_article_tags_tag_id"), "article_tags", ["tag_id"], unique=False
+    )
+    with op.batch_alter_table("article_tags") as batch_op:
+        batch_op.drop_constraint(op.f("fk_post_tags_post_id_post"), type_="foreignkey")
+    with op.batch_alter_table("article_tags") as batch_op:
         batch_op.create_foreign_key(
             op.f("fk_article_tags_article_id_article"),
             "article",
@@ -86,6 +81,8 @@ def upgrade() -> None:
             ["id"],
             ondelete="CASCADE",
         )
+    with op.batch_alter_table("article_tags") as batch_op:
+        batch_op.drop_constraint(op.f("fk_post_tags_tag_id_tag"), type_="foreignkey")
     with op.batch_alter_table("article_tags") as batch_op:
         batch_op.create_foreign_key(
             op.f("fk_article_tags_tag_id_tag"),
@@ -100,11 +97,25 @@ def downgrade() -> None:
     with op.batch_alter_table("article_tags") as batch_op:
         batch_op.drop_constraint(op.f("fk_article_tags_tag_id_tag"), type_="foreignkey")
     with op.batch_alter_table("article_tags") as batch_op:
+        batch_op.create_foreign_key(
+            op.f("fk_post_tags_tag_id_tag"),
+            "tag",
+            ["tag_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
+    with op.batch_alter_table("article_tags") as batch_op:
         batch_op.drop_constraint(
             op.f("fk_article_tags_article_id_article"), type_="foreignkey"
         )
-    with op.batch_alter_table("article") as batch_op:
-        batch_op.drop_constraint(op.f("fk_article_author_id_user"), type_="foreignkey")
+    with op.batch_alter_table("article_tags") as batch_op:
+        batch_op.create_foreign_key(
+            op.f("fk_post_tags_post_id_post"),
+            "article",
+            ["article_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
     op.drop_index(op.f("ix_article_tags_tag_id"), table_name="article_tags")
     op.create_index(
         op.f("ix_post_tags_tag_id"), "article_tags", ["tag_id"], unique=False
@@ -112,6 +123,16 @@ def downgrade() -> None:
     with op.batch_alter_table("article_tags") as batch_op:
         batch_op.drop_constraint(op.f("pk_article_tags"), type_="primary")
         batch_op.create_primary_key(op.f("pk_post_tags"), ["article_id", "tag_id"])
+    with op.batch_alter_table("article") as batch_op:
+        batch_op.drop_constraint(op.f("fk_article_author_id_user"), type_="foreignkey")
+    with op.batch_alter_table("article") as batch_op:
+        batch_op.create_foreign_key(
+            op.f("fk_post_author_id_user"),
+            "user",
+            ["author_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
     op.drop_index(op.f("ix_article_title"), table_name="article")
     op.create_index(op.f("ix_post_title"), "article", ["title"], unique=False)
     op.drop_index(op.f("ix_article_author_id"), table_name="article")
@@ -132,28 +153,4 @@ def downgrade() -> None:
         batch_op.drop_constraint(op.f("ck_article_status"), type_="check")
         batch_op.create_check_constraint(
             op.f("ck_post_status"), "\"status\" IN ('draft', 'published', 'archived')"
-        )
-    with op.batch_alter_table("post_tags") as batch_op:
-        batch_op.create_foreign_key(
-            op.f("fk_post_tags_tag_id_tag"),
-            "tag",
-            ["tag_id"],
-            ["id"],
-            ondelete="CASCADE",
-        )
-    with op.batch_alter_table("post_tags") as batch_op:
-        batch_op.create_foreign_key(
-            op.f("fk_post_tags_post_id_post"),
-            "post",
-            ["post_id"],
-            ["id"],
-            ondelete="CASCADE",
-        )
-    with op.batch_alter_table("post") as batch_op:
-        batch_op.create_foreign_key(
-            op.f("fk_post_author_id_user"),
-            "user",
-            ["author_id"],
-            ["id"],
-            ondelete="CASCADE",
         )

@@ -6,17 +6,14 @@ Revises: 0013
 
 Operations:
 - [breaking] alter_enum Status
-- [safe] drop_foreign_key article.fk_article_author_id_user
-- [safe] drop_foreign_key article_topics.fk_article_topics_article_id_article
-- [safe] drop_foreign_key article_topics.fk_article_topics_tag_id_tag
 - [breaking] rename_column article.author_id -> article.writer_id
 - [breaking] rename_table article_topics -> article_subjects
 - [safe] rename_unique article.uq_article_author_id_title -> article.uq_article_writer_id_title
+- [safe] rename_foreign_key article.fk_article_author_id_user -> article.fk_article_writer_id_user
 - [safe] rename_primary_key article_subjects.pk_article_topics -> article_subjects.pk_article_subjects
 - [safe] rename_index article_subjects.ix_article_topics_tag_id -> article_subjects.ix_article_subjects_tag_id
-- [locking] add_foreign_key article.fk_article_writer_id_user
-- [locking] add_foreign_key article_subjects.fk_article_subjects_article_id_article
-- [locking] add_foreign_key article_subjects.fk_article_subjects_tag_id_tag
+- [safe] rename_foreign_key article_subjects.fk_article_topics_article_id_article -> article_subjects.fk_article_subjects_article_id_article
+- [safe] rename_foreign_key article_subjects.fk_article_topics_tag_id_tag -> article_subjects.fk_article_subjects_tag_id_tag
 """
 
 from collections.abc import Sequence
@@ -48,15 +45,6 @@ def upgrade() -> None:
         existing_nullable=False,
         existing_server_default="pending",
     )
-    op.drop_constraint(op.f("fk_article_author_id_user"), "article", type_="foreignkey")
-    op.drop_constraint(
-        op.f("fk_article_topics_article_id_article"),
-        "article_topics",
-        type_="foreignkey",
-    )
-    op.drop_constraint(
-        op.f("fk_article_topics_tag_id_tag"), "article_topics", type_="foreignkey"
-    )
     op.alter_column(
         "article",
         "author_id",
@@ -68,9 +56,7 @@ def upgrade() -> None:
     op.execute(
         "ALTER TABLE article RENAME INDEX uq_article_author_id_title TO uq_article_writer_id_title"
     )
-    op.execute(
-        "ALTER TABLE article_subjects RENAME INDEX ix_article_topics_tag_id TO ix_article_subjects_tag_id"
-    )
+    op.drop_constraint(op.f("fk_article_author_id_user"), "article", type_="foreignkey")
     op.create_foreign_key(
         op.f("fk_article_writer_id_user"),
         "article",
@@ -79,6 +65,14 @@ def upgrade() -> None:
         ["id"],
         ondelete="RESTRICT",
     )
+    op.execute(
+        "ALTER TABLE article_subjects RENAME INDEX ix_article_topics_tag_id TO ix_article_subjects_tag_id"
+    )
+    op.drop_constraint(
+        op.f("fk_article_topics_article_id_article"),
+        "article_subjects",
+        type_="foreignkey",
+    )
     op.create_foreign_key(
         op.f("fk_article_subjects_article_id_article"),
         "article_subjects",
@@ -86,6 +80,9 @@ def upgrade() -> None:
         ["article_id"],
         ["id"],
         ondelete="CASCADE",
+    )
+    op.drop_constraint(
+        op.f("fk_article_topics_tag_id_tag"), "article_subjects", type_="foreignkey"
     )
     op.create_foreign_key(
         op.f("fk_article_subjects_tag_id_tag"),
@@ -101,14 +98,38 @@ def downgrade() -> None:
     op.drop_constraint(
         op.f("fk_article_subjects_tag_id_tag"), "article_subjects", type_="foreignkey"
     )
+    op.create_foreign_key(
+        op.f("fk_article_topics_tag_id_tag"),
+        "article_subjects",
+        "tag",
+        ["tag_id"],
+        ["id"],
+        ondelete="CASCADE",
+    )
     op.drop_constraint(
         op.f("fk_article_subjects_article_id_article"),
         "article_subjects",
         type_="foreignkey",
     )
-    op.drop_constraint(op.f("fk_article_writer_id_user"), "article", type_="foreignkey")
+    op.create_foreign_key(
+        op.f("fk_article_topics_article_id_article"),
+        "article_subjects",
+        "article",
+        ["article_id"],
+        ["id"],
+        ondelete="CASCADE",
+    )
     op.execute(
         "ALTER TABLE article_subjects RENAME INDEX ix_article_subjects_tag_id TO ix_article_topics_tag_id"
+    )
+    op.drop_constraint(op.f("fk_article_writer_id_user"), "article", type_="foreignkey")
+    op.create_foreign_key(
+        op.f("fk_article_author_id_user"),
+        "article",
+        "user",
+        ["writer_id"],
+        ["id"],
+        ondelete="RESTRICT",
     )
     op.execute(
         "ALTER TABLE article RENAME INDEX uq_article_writer_id_title TO uq_article_author_id_title"
@@ -120,30 +141,6 @@ def downgrade() -> None:
         new_column_name="author_id",
         existing_type=sa.Integer,
         existing_nullable=False,
-    )
-    op.create_foreign_key(
-        op.f("fk_article_topics_tag_id_tag"),
-        "article_topics",
-        "tag",
-        ["tag_id"],
-        ["id"],
-        ondelete="CASCADE",
-    )
-    op.create_foreign_key(
-        op.f("fk_article_topics_article_id_article"),
-        "article_topics",
-        "article",
-        ["article_id"],
-        ["id"],
-        ondelete="CASCADE",
-    )
-    op.create_foreign_key(
-        op.f("fk_article_author_id_user"),
-        "article",
-        "user",
-        ["author_id"],
-        ["id"],
-        ondelete="RESTRICT",
     )
     op.alter_column(
         "article",

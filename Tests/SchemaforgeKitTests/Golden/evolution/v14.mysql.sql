@@ -6,22 +6,22 @@ UPDATE article SET `status` = 'pending' WHERE `status` = 'draft';
 
 ALTER TABLE article MODIFY COLUMN `status` ENUM('pending', 'published') NOT NULL DEFAULT 'pending';
 
-ALTER TABLE article DROP FOREIGN KEY fk_article_author_id_user;
-
-ALTER TABLE article_topics DROP FOREIGN KEY fk_article_topics_article_id_article;
-
-ALTER TABLE article_topics DROP FOREIGN KEY fk_article_topics_tag_id_tag;
-
 ALTER TABLE article RENAME COLUMN author_id TO writer_id;
 
 ALTER TABLE article_topics RENAME TO article_subjects;
 
 ALTER TABLE article RENAME INDEX uq_article_author_id_title TO uq_article_writer_id_title;
 
-ALTER TABLE article_subjects RENAME INDEX ix_article_topics_tag_id TO ix_article_subjects_tag_id;
+ALTER TABLE article DROP FOREIGN KEY fk_article_author_id_user;
 
 ALTER TABLE article ADD CONSTRAINT fk_article_writer_id_user FOREIGN KEY (writer_id) REFERENCES `user` (id) ON DELETE RESTRICT;
 
+ALTER TABLE article_subjects RENAME INDEX ix_article_topics_tag_id TO ix_article_subjects_tag_id;
+
+ALTER TABLE article_subjects DROP FOREIGN KEY fk_article_topics_article_id_article;
+
 ALTER TABLE article_subjects ADD CONSTRAINT fk_article_subjects_article_id_article FOREIGN KEY (article_id) REFERENCES article (id) ON DELETE CASCADE;
+
+ALTER TABLE article_subjects DROP FOREIGN KEY fk_article_topics_tag_id_tag;
 
 ALTER TABLE article_subjects ADD CONSTRAINT fk_article_subjects_tag_id_tag FOREIGN KEY (tag_id) REFERENCES tag (id) ON DELETE CASCADE;

@@ -6,17 +6,14 @@ Revises: 0013
 
 Operations:
 - [breaking] alter_enum Status
-- [safe] drop_foreign_key article.fk_article_author_id_user
-- [safe] drop_foreign_key article_topics.fk_article_topics_article_id_article
-- [safe] drop_foreign_key article_topics.fk_article_topics_tag_id_tag
 - [breaking] rename_column article.author_id -> article.writer_id
 - [breaking] rename_table article_topics -> article_subjects
 - [safe] rename_unique article.uq_article_author_id_title -> article.uq_article_writer_id_title
+- [safe] rename_foreign_key article.fk_article_author_id_user -> article.fk_article_writer_id_user
 - [safe] rename_primary_key article_subjects.pk_article_topics -> article_subjects.pk_article_subjects
 - [safe] rename_index article_subjects.ix_article_topics_tag_id -> article_subjects.ix_article_subjects_tag_id
-- [locking] add_foreign_key article.fk_article_writer_id_user
-- [locking] add_foreign_key article_subjects.fk_article_subjects_article_id_article
-- [locking] add_foreign_key article_subjects.fk_article_subjects_tag_id_tag
+- [safe] rename_foreign_key article_subjects.fk_article_topics_article_id_article -> article_subjects.fk_article_subjects_article_id_article
+- [safe] rename_foreign_key article_subjects.fk_article_topics_tag_id_tag -> article_subjects.fk_article_subjects_tag_id_tag
 """
 
 from collections.abc import Sequence
@@ -32,15 +29,6 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.execute("ALTER TYPE \"status\" RENAME VALUE 'draft' TO 'pending'")
-    op.drop_constraint(op.f("fk_article_author_id_user"), "article", type_="foreignkey")
-    op.drop_constraint(
-        op.f("fk_article_topics_article_id_article"),
-        "article_topics",
-        type_="foreignkey",
-    )
-    op.drop_constraint(
-        op.f("fk_article_topics_tag_id_tag"), "article_topics", type_="foreignkey"
-    )
     op.alter_column(
         "article",
         "author_id",
@@ -53,65 +41,37 @@ def upgrade() -> None:
         "ALTER TABLE article RENAME CONSTRAINT uq_article_author_id_title TO uq_article_writer_id_title"
     )
     op.execute(
+        "ALTER TABLE article RENAME CONSTRAINT fk_article_author_id_user TO fk_article_writer_id_user"
+    )
+    op.execute(
         "ALTER TABLE article_subjects RENAME CONSTRAINT pk_article_topics TO pk_article_subjects"
     )
     op.execute(
         "ALTER INDEX ix_article_topics_tag_id RENAME TO ix_article_subjects_tag_id"
     )
-    op.create_foreign_key(
-        op.f("fk_article_writer_id_user"),
-        "article",
-        "user",
-        ["writer_id"],
-        ["id"],
-        ondelete="RESTRICT",
-        postgresql_not_valid=True,
+    op.execute(
+        "ALTER TABLE article_subjects RENAME CONSTRAINT fk_article_topics_article_id_article TO fk_article_subjects_article_id_article"
     )
-    with op.get_context().autocommit_block():
-        op.execute("ALTER TABLE article VALIDATE CONSTRAINT fk_article_writer_id_user")
-    op.create_foreign_key(
-        op.f("fk_article_subjects_article_id_article"),
-        "article_subjects",
-        "article",
-        ["article_id"],
-        ["id"],
-        ondelete="CASCADE",
-        postgresql_not_valid=True,
+    op.execute(
+        "ALTER TABLE article_subjects RENAME CONSTRAINT fk_article_topics_tag_id_tag TO fk_article_subjects_tag_id_tag"
     )
-    with op.get_context().autocommit_block():
-        op.execute(
-            "ALTER TABLE article_subjects VALIDATE CONSTRAINT fk_article_subjects_article_id_article"
-        )
-    op.create_foreign_key(
-        op.f("fk_article_subjects_tag_id_tag"),
-        "article_subjects",
-        "tag",
-        ["tag_id"],
-        ["id"],
-        ondelete="CASCADE",
-        postgresql_not_valid=True,
-    )
-    with op.get_context().autocommit_block():
-        op.execute(
-            "ALTER TABLE article_subjects VALIDATE CONSTRAINT fk_article_subjects_tag_id_tag"
-        )
 
 
 def downgrade() -> None:
-    op.drop_constraint(
-        op.f("fk_article_subjects_tag_id_tag"), "article_subjects", type_="foreignkey"
+    op.execute(
+        "ALTER TABLE article_subjects RENAME CONSTRAINT fk_article_subjects_tag_id_tag TO fk_article_topics_tag_id_tag"
     )
-    op.drop_constraint(
-        op.f("fk_article_subjects_article_id_article"),
-        "article_subjects",
-        type_="foreignkey",
+    op.execute(
+        "ALTER TABLE article_subjects RENAME CONSTRAINT fk_article_subjects_article_id_article TO fk_article_topics_article_id_article"
     )
-    op.drop_constraint(op.f("fk_article_writer_id_user"), "article", type_="foreignkey")
     op.execute(
         "ALTER INDEX ix_article_subjects_tag_id RENAME TO ix_article_topics_tag_id"
     )
     op.execute(
         "ALTER TABLE article_subjects RENAME CONSTRAINT pk_article_subjects TO pk_article_topics"
+    )
+    op.execute(
+        "ALTER TABLE article RENAME CONSTRAINT fk_article_writer_id_user TO fk_article_author_id_user"
     )
     op.execute(
         "ALTER TABLE article RENAME CONSTRAINT uq_article_writer_id_title TO uq_article_author_id_title"
@@ -124,41 +84,4 @@ def downgrade() -> None:
         existing_type=sa.Integer,
         existing_nullable=False,
     )
-    op.create_foreign_key(
-        op.f("fk_article_topics_tag_id_tag"),
-        "article_topics",
-        "tag",
-        ["tag_id"],
-        ["id"],
-        ondelete="CASCADE",
-        postgresql_not_valid=True,
-    )
-    with op.get_context().autocommit_block():
-        op.execute(
-            "ALTER TABLE article_topics VALIDATE CONSTRAINT fk_article_topics_tag_id_tag"
-        )
-    op.create_foreign_key(
-        op.f("fk_article_topics_article_id_article"),
-        "article_topics",
-        "article",
-        ["article_id"],
-        ["id"],
-        ondelete="CASCADE",
-        postgresql_not_valid=True,
-    )
-    with op.get_context().autocommit_block():
-        op.execute(
-            "ALTER TABLE article_topics VALIDATE CONSTRAINT fk_article_topics_article_id_article"
-        )
-    op.create_foreign_key(
-        op.f("fk_article_author_id_user"),
-        "article",
-        "user",
-        ["author_id"],
-        ["id"],
-        ondelete="RESTRICT",
-        postgresql_not_valid=True,
-    )
-    with op.get_context().autocommit_block():
-        op.execute("ALTER TABLE article VALIDATE CONSTRAINT fk_article_author_id_user")
     op.execute("ALTER TYPE \"status\" RENAME VALUE 'pending' TO 'draft'")

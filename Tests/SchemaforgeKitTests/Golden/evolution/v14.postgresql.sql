@@ -8,30 +8,18 @@ SET statement_timeout = '15min';
 
 ALTER TYPE "status" RENAME VALUE 'draft' TO 'pending';
 
-ALTER TABLE article DROP CONSTRAINT fk_article_author_id_user;
-
-ALTER TABLE article_topics DROP CONSTRAINT fk_article_topics_article_id_article;
-
-ALTER TABLE article_topics DROP CONSTRAINT fk_article_topics_tag_id_tag;
-
 ALTER TABLE article RENAME COLUMN author_id TO writer_id;
 
 ALTER TABLE article_topics RENAME TO article_subjects;
 
 ALTER TABLE article RENAME CONSTRAINT uq_article_author_id_title TO uq_article_writer_id_title;
 
+ALTER TABLE article RENAME CONSTRAINT fk_article_author_id_user TO fk_article_writer_id_user;
+
 ALTER TABLE article_subjects RENAME CONSTRAINT pk_article_topics TO pk_article_subjects;
 
 ALTER INDEX ix_article_topics_tag_id RENAME TO ix_article_subjects_tag_id;
 
-ALTER TABLE article ADD CONSTRAINT fk_article_writer_id_user FOREIGN KEY (writer_id) REFERENCES "user" (id) ON DELETE RESTRICT NOT VALID;
+ALTER TABLE article_subjects RENAME CONSTRAINT fk_article_topics_article_id_article TO fk_article_subjects_article_id_article;
 
-ALTER TABLE article VALIDATE CONSTRAINT fk_article_writer_id_user;
-
-ALTER TABLE article_subjects ADD CONSTRAINT fk_article_subjects_article_id_article FOREIGN KEY (article_id) REFERENCES article (id) ON DELETE CASCADE NOT VALID;
-
-ALTER TABLE article_subjects VALIDATE CONSTRAINT fk_article_subjects_article_id_article;
-
-ALTER TABLE article_subjects ADD CONSTRAINT fk_article_subjects_tag_id_tag FOREIGN KEY (tag_id) REFERENCES tag (id) ON DELETE CASCADE NOT VALID;
-
-ALTER TABLE article_subjects VALIDATE CONSTRAINT fk_article_subjects_tag_id_tag;
+ALTER TABLE article_subjects RENAME CONSTRAINT fk_article_topics_tag_id_tag TO fk_article_subjects_tag_id_tag;

@@ -6,17 +6,14 @@ Revises: 0013
 
 Operations:
 - [breaking] alter_enum Status
-- [safe] drop_foreign_key article.fk_article_author_id_user
-- [safe] drop_foreign_key article_topics.fk_article_topics_article_id_article
-- [safe] drop_foreign_key article_topics.fk_article_topics_tag_id_tag
 - [breaking] rename_column article.author_id -> article.writer_id
 - [breaking] rename_table article_topics -> article_subjects
 - [safe] rename_unique article.uq_article_author_id_title -> article.uq_article_writer_id_title
+- [safe] rename_foreign_key article.fk_article_author_id_user -> article.fk_article_writer_id_user
 - [safe] rename_primary_key article_subjects.pk_article_topics -> article_subjects.pk_article_subjects
 - [safe] rename_index article_subjects.ix_article_topics_tag_id -> article_subjects.ix_article_subjects_tag_id
-- [locking] add_foreign_key article.fk_article_writer_id_user
-- [locking] add_foreign_key article_subjects.fk_article_subjects_article_id_article
-- [locking] add_foreign_key article_subjects.fk_article_subjects_tag_id_tag
+- [safe] rename_foreign_key article_subjects.fk_article_topics_article_id_article -> article_subjects.fk_article_subjects_article_id_article
+- [safe] rename_foreign_key article_subjects.fk_article_topics_tag_id_tag -> article_subjects.fk_article_subjects_tag_id_tag
 """
 
 from collections.abc import Sequence
@@ -45,16 +42,6 @@ def upgrade() -> None:
             op.f("ck_article_status"), "\"status\" IN ('pending', 'published')"
         )
     with op.batch_alter_table("article") as batch_op:
-        batch_op.drop_constraint(op.f("fk_article_author_id_user"), type_="foreignkey")
-    with op.batch_alter_table("article_topics") as batch_op:
-        batch_op.drop_constraint(
-            op.f("fk_article_topics_article_id_article"), type_="foreignkey"
-        )
-    with op.batch_alter_table("article_topics") as batch_op:
-        batch_op.drop_constraint(
-            op.f("fk_article_topics_tag_id_tag"), type_="foreignkey"
-        )
-    with op.batch_alter_table("article") as batch_op:
         batch_op.alter_column(
             "author_id",
             new_column_name="writer_id",
@@ -67,15 +54,8 @@ def upgrade() -> None:
         batch_op.create_unique_constraint(
             op.f("uq_article_writer_id_title"), ["writer_id", "title"]
         )
-    with op.batch_alter_table("article_subjects") as batch_op:
-        batch_op.drop_constraint(op.f("pk_article_topics"), type_="primary")
-        batch_op.create_primary_key(
-            op.f("pk_article_subjects"), ["article_id", "tag_id"]
-        )
-    op.drop_index(op.f("ix_article_topics_tag_id"), table_name="article_subjects")
-    op.create_index(
-        op.f("ix_article_subjects_tag_id"), "article_subjects", ["tag_id"], unique=False
-    )
+    with op.batch_alter_table("article") as batch_op:
+        batch_op.drop_constraint(op.f("fk_article_author_id_user"), type_="foreignkey")
     with op.batch_alter_table("article") as batch_op:
         batch_op.create_foreign_key(
             op.f("fk_article_writer_id_user"),
@@ -85,12 +65,29 @@ def upgrade() -> None:
             ondelete="RESTRICT",
         )
     with op.batch_alter_table("article_subjects") as batch_op:
+        batch_op.drop_constraint(op.f("pk_article_topics"), type_="primary")
+        batch_op.create_primary_key(
+            op.f("pk_article_subjects"), ["article_id", "tag_id"]
+        )
+    op.drop_index(op.f("ix_article_topics_tag_id"), table_name="article_subjects")
+    op.create_index(
+        op.f("ix_article_subjects_tag_id"), "article_subjects", ["tag_id"], unique=False
+    )
+    with op.batch_alter_table("article_subjects") as batch_op:
+        batch_op.drop_constraint(
+            op.f("fk_article_topics_article_id_article"), type_="foreignkey"
+        )
+    with op.batch_alter_table("article_subjects") as batch_op:
         batch_op.create_foreign_key(
             op.f("fk_article_subjects_article_id_article"),
             "article",
             ["article_id"],
             ["id"],
             ondelete="CASCADE",
+        )
+    with op.batch_alter_table("article_subjects") as batch_op:
+        batch_op.drop_constraint(
+            op.f("fk_article_topics_tag_id_tag"), type_="foreignkey"
         )
     with op.batch_alter_table("article_subjects") as batch_op:
         batch_op.create_foreign_key(
@@ -108,11 +105,25 @@ def downgrade() -> None:
             op.f("fk_article_subjects_tag_id_tag"), type_="foreignkey"
         )
     with op.batch_alter_table("article_subjects") as batch_op:
+        batch_op.create_foreign_key(
+            op.f("fk_article_topics_tag_id_tag"),
+            "tag",
+            ["tag_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
+    with op.batch_alter_table("article_subjects") as batch_op:
         batch_op.drop_constraint(
             op.f("fk_article_subjects_article_id_article"), type_="foreignkey"
         )
-    with op.batch_alter_table("article") as batch_op:
-        batch_op.drop_constraint(op.f("fk_article_writer_id_user"), type_="foreignkey")
+    with op.batch_alter_table("article_subjects") as batch_op:
+        batch_op.create_foreign_key(
+            op.f("fk_article_topics_article_id_article"),
+            "article",
+            ["article_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
     op.drop_index(op.f("ix_article_subjects_tag_id"), table_name="article_subjects")
     op.create_index(
         op.f("ix_article_topics_tag_id"), "article_subjects", ["tag_id"], unique=False
@@ -120,6 +131,16 @@ def downgrade() -> None:
     with op.batch_alter_table("article_subjects") as batch_op:
         batch_op.drop_constraint(op.f("pk_article_subjects"), type_="primary")
         batch_op.create_primary_key(op.f("pk_article_topics"), ["article_id", "tag_id"])
+    with op.batch_alter_table("article") as batch_op:
+        batch_op.drop_constraint(op.f("fk_article_writer_id_user"), type_="foreignkey")
+    with op.batch_alter_table("article") as batch_op:
+        batch_op.create_foreign_key(
+            op.f("fk_article_author_id_user"),
+            "user",
+            ["writer_id"],
+            ["id"],
+            ondelete="RESTRICT",
+        )
     with op.batch_alter_table("article") as batch_op:
         batch_op.drop_constraint(op.f("uq_article_writer_id_title"), type_="unique")
         batch_op.create_unique_constraint(
@@ -132,30 +153,6 @@ def downgrade() -> None:
             new_column_name="author_id",
             existing_type=sa.Integer,
             existing_nullable=False,
-        )
-    with op.batch_alter_table("article_topics") as batch_op:
-        batch_op.create_foreign_key(
-            op.f("fk_article_topics_tag_id_tag"),
-            "tag",
-            ["tag_id"],
-            ["id"],
-            ondelete="CASCADE",
-        )
-    with op.batch_alter_table("article_topics") as batch_op:
-        batch_op.create_foreign_key(
-            op.f("fk_article_topics_article_id_article"),
-            "article",
-            ["article_id"],
-            ["id"],
-            ondelete="CASCADE",
-        )
-    with op.batch_alter_table("article") as batch_op:
-        batch_op.create_foreign_key(
-            op.f("fk_article_author_id_user"),
-            "user",
-            ["author_id"],
-            ["id"],
-            ondelete="RESTRICT",
         )
     with op.batch_alter_table("article") as batch_op:
         batch_op.drop_constraint(op.f("ck_article_status"), type_="check")

@@ -6,9 +6,6 @@ Revises: 0014
 
 Operations:
 - [breaking] alter_enum Status
-- [safe] drop_foreign_key article.fk_article_writer_id_user
-- [safe] drop_foreign_key article_subjects.fk_article_subjects_article_id_article
-- [safe] drop_foreign_key article_subjects.fk_article_subjects_tag_id_tag
 - [breaking] rename_table article -> story
 - [breaking] rename_column story.status -> story.state
 - [breaking] rename_table article_subjects -> story_subjects
@@ -17,11 +14,11 @@ Operations:
 - [safe] rename_unique story.uq_article_writer_id_title -> story.uq_story_writer_id_title
 - [safe] rename_check story.ck_article_views_range -> story.ck_story_views_range
 - [safe] rename_index story.ix_article_title -> story.ix_story_title
+- [safe] rename_foreign_key story.fk_article_writer_id_user -> story.fk_story_writer_id_user
 - [safe] rename_primary_key story_subjects.pk_article_subjects -> story_subjects.pk_story_subjects
 - [safe] rename_index story_subjects.ix_article_subjects_tag_id -> story_subjects.ix_story_subjects_tag_id
-- [locking] add_foreign_key story.fk_story_writer_id_user
-- [locking] add_foreign_key story_subjects.fk_story_subjects_story_id_story
-- [locking] add_foreign_key story_subjects.fk_story_subjects_tag_id_tag
+- [safe] rename_foreign_key story_subjects.fk_article_subjects_article_id_article -> story_subjects.fk_story_subjects_story_id_story
+- [safe] rename_foreign_key story_subjects.fk_article_subjects_tag_id_tag -> story_subjects.fk_story_subjects_tag_id_tag
 """
 
 from collections.abc import Sequence
@@ -55,15 +52,6 @@ def upgrade() -> None:
         existing_nullable=False,
         existing_server_default="queued",
     )
-    op.drop_constraint(op.f("fk_article_writer_id_user"), "article", type_="foreignkey")
-    op.drop_constraint(
-        op.f("fk_article_subjects_article_id_article"),
-        "article_subjects",
-        type_="foreignkey",
-    )
-    op.drop_constraint(
-        op.f("fk_article_subjects_tag_id_tag"), "article_subjects", type_="foreignkey"
-    )
     op.rename_table("article", "story")
     op.alter_column(
         "story",
@@ -87,9 +75,7 @@ def upgrade() -> None:
     op.drop_constraint(op.f("ck_article_views_range"), "story", type_="check")
     op.create_check_constraint(op.f("ck_story_views_range"), "story", "views >= 0")
     op.execute("ALTER TABLE story RENAME INDEX ix_article_title TO ix_story_title")
-    op.execute(
-        "ALTER TABLE story_subjects RENAME INDEX ix_article_subjects_tag_id TO ix_story_subjects_tag_id"
-    )
+    op.drop_constraint(op.f("fk_article_writer_id_user"), "story", type_="foreignkey")
     op.create_foreign_key(
         op.f("fk_story_writer_id_user"),
         "story",
@@ -98,6 +84,14 @@ def upgrade() -> None:
         ["id"],
         ondelete="RESTRICT",
     )
+    op.execute(
+        "ALTER TABLE story_subjects RENAME INDEX ix_article_subjects_tag_id TO ix_story_subjects_tag_id"
+    )
+    op.drop_constraint(
+        op.f("fk_article_subjects_article_id_article"),
+        "story_subjects",
+        type_="foreignkey",
+    )
     op.create_foreign_key(
         op.f("fk_story_subjects_story_id_story"),
         "story_subjects",
@@ -105,6 +99,9 @@ def upgrade() -> None:
         ["story_id"],
         ["id"],
         ondelete="CASCADE",
+    )
+    op.drop_constraint(
+        op.f("fk_article_subjects_tag_id_tag"), "story_subjects", type_="foreignkey"
     )
     op.create_foreign_key(
         op.f("fk_story_subjects_tag_id_tag"),
@@ -120,12 +117,36 @@ def downgrade() -> None:
     op.drop_constraint(
         op.f("fk_story_subjects_tag_id_tag"), "story_subjects", type_="foreignkey"
     )
+    op.create_foreign_key(
+        op.f("fk_article_subjects_tag_id_tag"),
+        "story_subjects",
+        "tag",
+        ["tag_id"],
+        ["id"],
+        ondelete="CASCADE",
+    )
     op.drop_constraint(
         op.f("fk_story_subjects_story_id_story"), "story_subjects", type_="foreignkey"
     )
-    op.drop_constraint(op.f("fk_story_writer_id_user"), "story", type_="foreignkey")
+    op.create_foreign_key(
+        op.f("fk_article_subjects_article_id_article"),
+        "story_subjects",
+        "story",
+        ["story_id"],
+        ["id"],
+        ondelete="CASCADE",
+    )
     op.execute(
         "ALTER TABLE story_subjects RENAME INDEX ix_story_subjects_tag_id TO ix_article_subjects_tag_id"
+    )
+    op.drop_constraint(op.f("fk_story_writer_id_user"), "story", type_="foreignkey")
+    op.create_foreign_key(
+        op.f("fk_article_writer_id_user"),
+        "story",
+        "user",
+        ["writer_id"],
+        ["id"],
+        ondelete="RESTRICT",
     )
     op.execute("ALTER TABLE story RENAME INDEX ix_story_title TO ix_article_title")
     op.drop_constraint(op.f("ck_story_views_range"), "story", type_="check")
@@ -150,30 +171,6 @@ def downgrade() -> None:
         existing_server_default="queued",
     )
     op.rename_table("story", "article")
-    op.create_foreign_key(
-        op.f("fk_article_subjects_tag_id_tag"),
-        "article_subjects",
-        "tag",
-        ["tag_id"],
-        ["id"],
-        ondelete="CASCADE",
-    )
-    op.create_foreign_key(
-        op.f("fk_article_subjects_article_id_article"),
-        "article_subjects",
-        "article",
-        ["article_id"],
-        ["id"],
-        ondelete="CASCADE",
-    )
-    op.create_foreign_key(
-        op.f("fk_article_writer_id_user"),
-        "article",
-        "user",
-        ["writer_id"],
-        ["id"],
-        ondelete="RESTRICT",
-    )
     op.alter_column(
         "article",
         "status",

@@ -6,12 +6,6 @@ UPDATE article SET `status` = 'queued' WHERE `status` = 'pending';
 
 ALTER TABLE article MODIFY COLUMN `status` ENUM('queued', 'published', 'featured') NOT NULL DEFAULT 'queued';
 
-ALTER TABLE article DROP FOREIGN KEY fk_article_writer_id_user;
-
-ALTER TABLE article_subjects DROP FOREIGN KEY fk_article_subjects_article_id_article;
-
-ALTER TABLE article_subjects DROP FOREIGN KEY fk_article_subjects_tag_id_tag;
-
 ALTER TABLE article RENAME TO story;
 
 ALTER TABLE story RENAME COLUMN `status` TO state;
@@ -28,10 +22,16 @@ ALTER TABLE story ADD CONSTRAINT ck_story_views_range CHECK (views >= 0);
 
 ALTER TABLE story RENAME INDEX ix_article_title TO ix_story_title;
 
-ALTER TABLE story_subjects RENAME INDEX ix_article_subjects_tag_id TO ix_story_subjects_tag_id;
+ALTER TABLE story DROP FOREIGN KEY fk_article_writer_id_user;
 
 ALTER TABLE story ADD CONSTRAINT fk_story_writer_id_user FOREIGN KEY (writer_id) REFERENCES `user` (id) ON DELETE RESTRICT;
 
+ALTER TABLE story_subjects RENAME INDEX ix_article_subjects_tag_id TO ix_story_subjects_tag_id;
+
+ALTER TABLE story_subjects DROP FOREIGN KEY fk_article_subjects_article_id_article;
+
 ALTER TABLE story_subjects ADD CONSTRAINT fk_story_subjects_story_id_story FOREIGN KEY (story_id) REFERENCES story (id) ON DELETE CASCADE;
+
+ALTER TABLE story_subjects DROP FOREIGN KEY fk_article_subjects_tag_id_tag;
 
 ALTER TABLE story_subjects ADD CONSTRAINT fk_story_subjects_tag_id_tag FOREIGN KEY (tag_id) REFERENCES tag (id) ON DELETE CASCADE;

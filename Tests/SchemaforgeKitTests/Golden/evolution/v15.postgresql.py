@@ -6,9 +6,6 @@ Revises: 0014
 
 Operations:
 - [breaking] alter_enum Status
-- [safe] drop_foreign_key article.fk_article_writer_id_user
-- [safe] drop_foreign_key article_subjects.fk_article_subjects_article_id_article
-- [safe] drop_foreign_key article_subjects.fk_article_subjects_tag_id_tag
 - [breaking] rename_table article -> story
 - [breaking] rename_column story.status -> story.state
 - [breaking] rename_table article_subjects -> story_subjects
@@ -17,11 +14,11 @@ Operations:
 - [safe] rename_unique story.uq_article_writer_id_title -> story.uq_story_writer_id_title
 - [safe] rename_check story.ck_article_views_range -> story.ck_story_views_range
 - [safe] rename_index story.ix_article_title -> story.ix_story_title
+- [safe] rename_foreign_key story.fk_article_writer_id_user -> story.fk_story_writer_id_user
 - [safe] rename_primary_key story_subjects.pk_article_subjects -> story_subjects.pk_story_subjects
 - [safe] rename_index story_subjects.ix_article_subjects_tag_id -> story_subjects.ix_story_subjects_tag_id
-- [locking] add_foreign_key story.fk_story_writer_id_user
-- [locking] add_foreign_key story_subjects.fk_story_subjects_story_id_story
-- [locking] add_foreign_key story_subjects.fk_story_subjects_tag_id_tag
+- [safe] rename_foreign_key story_subjects.fk_article_subjects_article_id_article -> story_subjects.fk_story_subjects_story_id_story
+- [safe] rename_foreign_key story_subjects.fk_article_subjects_tag_id_tag -> story_subjects.fk_story_subjects_tag_id_tag
 """
 
 from collections.abc import Sequence
@@ -40,15 +37,6 @@ def upgrade() -> None:
     op.execute("ALTER TYPE \"status\" RENAME VALUE 'pending' TO 'queued'")
     with op.get_context().autocommit_block():
         op.execute("ALTER TYPE \"status\" ADD VALUE IF NOT EXISTS 'featured'")
-    op.drop_constraint(op.f("fk_article_writer_id_user"), "article", type_="foreignkey")
-    op.drop_constraint(
-        op.f("fk_article_subjects_article_id_article"),
-        "article_subjects",
-        type_="foreignkey",
-    )
-    op.drop_constraint(
-        op.f("fk_article_subjects_tag_id_tag"), "article_subjects", type_="foreignkey"
-    )
     op.rename_table("article", "story")
     op.alter_column(
         "story",
@@ -77,63 +65,37 @@ def upgrade() -> None:
     )
     op.execute("ALTER INDEX ix_article_title RENAME TO ix_story_title")
     op.execute(
+        "ALTER TABLE story RENAME CONSTRAINT fk_article_writer_id_user TO fk_story_writer_id_user"
+    )
+    op.execute(
         "ALTER TABLE story_subjects RENAME CONSTRAINT pk_article_subjects TO pk_story_subjects"
     )
     op.execute(
         "ALTER INDEX ix_article_subjects_tag_id RENAME TO ix_story_subjects_tag_id"
     )
-    op.create_foreign_key(
-        op.f("fk_story_writer_id_user"),
-        "story",
-        "user",
-        ["writer_id"],
-        ["id"],
-        ondelete="RESTRICT",
-        postgresql_not_valid=True,
+    op.execute(
+        "ALTER TABLE story_subjects RENAME CONSTRAINT fk_article_subjects_article_id_article TO fk_story_subjects_story_id_story"
     )
-    with op.get_context().autocommit_block():
-        op.execute("ALTER TABLE story VALIDATE CONSTRAINT fk_story_writer_id_user")
-    op.create_foreign_key(
-        op.f("fk_story_subjects_story_id_story"),
-        "story_subjects",
-        "story",
-        ["story_id"],
-        ["id"],
-        ondelete="CASCADE",
-        postgresql_not_valid=True,
+    op.execute(
+        "ALTER TABLE story_subjects RENAME CONSTRAINT fk_article_subjects_tag_id_tag TO fk_story_subjects_tag_id_tag"
     )
-    with op.get_context().autocommit_block():
-        op.execute(
-            "ALTER TABLE story_subjects VALIDATE CONSTRAINT fk_story_subjects_story_id_story"
-        )
-    op.create_foreign_key(
-        op.f("fk_story_subjects_tag_id_tag"),
-        "story_subjects",
-        "tag",
-        ["tag_id"],
-        ["id"],
-        ondelete="CASCADE",
-        postgresql_not_valid=True,
-    )
-    with op.get_context().autocommit_block():
-        op.execute(
-            "ALTER TABLE story_subjects VALIDATE CONSTRAINT fk_story_subjects_tag_id_tag"
-        )
 
 
 def downgrade() -> None:
-    op.drop_constraint(
-        op.f("fk_story_subjects_tag_id_tag"), "story_subjects", type_="foreignkey"
+    op.execute(
+        "ALTER TABLE story_subjects RENAME CONSTRAINT fk_story_subjects_tag_id_tag TO fk_article_subjects_tag_id_tag"
     )
-    op.drop_constraint(
-        op.f("fk_story_subjects_story_id_story"), "story_subjects", type_="foreignkey"
+    op.execute(
+        "ALTER TABLE story_subjects RENAME CONSTRAINT fk_story_subjects_story_id_story TO fk_article_subjects_article_id_article"
     )
-    op.drop_constraint(op.f("fk_story_writer_id_user"), "story", type_="foreignkey")
     op.execute(
         "ALTER INDEX ix_story_subjects_tag_id RENAME TO ix_article_subjects_tag_id"
     )
     op.execute(
         "ALTER TABLE story_subjects RENAME CONSTRAINT pk_story_subjects TO pk_article_subjects"
+    )
+    op.execute(
+        "ALTER TABLE story RENAME CONSTRAINT fk_story_writer_id_user TO fk_article_writer_id_user"
     )
     op.execute("ALTER INDEX ix_story_title RENAME TO ix_article_title")
     op.execute(
@@ -162,43 +124,6 @@ def downgrade() -> None:
         existing_server_default="queued",
     )
     op.rename_table("story", "article")
-    op.create_foreign_key(
-        op.f("fk_article_subjects_tag_id_tag"),
-        "article_subjects",
-        "tag",
-        ["tag_id"],
-        ["id"],
-        ondelete="CASCADE",
-        postgresql_not_valid=True,
-    )
-    with op.get_context().autocommit_block():
-        op.execute(
-            "ALTER TABLE article_subjects VALIDATE CONSTRAINT fk_article_subjects_tag_id_tag"
-        )
-    op.create_foreign_key(
-        op.f("fk_article_subjects_article_id_article"),
-        "article_subjects",
-        "article",
-        ["article_id"],
-        ["id"],
-        ondelete="CASCADE",
-        postgresql_not_valid=True,
-    )
-    with op.get_context().autocommit_block():
-        op.execute(
-            "ALTER TABLE article_subjects VALIDATE CONSTRAINT fk_article_subjects_article_id_article"
-        )
-    op.create_foreign_key(
-        op.f("fk_article_writer_id_user"),
-        "article",
-        "user",
-        ["writer_id"],
-        ["id"],
-        ondelete="RESTRICT",
-        postgresql_not_valid=True,
-    )
-    with op.get_context().autocommit_block():
-        op.execute("ALTER TABLE article VALIDATE CONSTRAINT fk_article_writer_id_user")
     op.execute("ALTER TYPE \"status\" RENAME VALUE 'queued' TO 'pending'")
     op.execute(
         "UPDATE article SET \"status\" = 'pending' WHERE \"status\"::text IN ('featured')"

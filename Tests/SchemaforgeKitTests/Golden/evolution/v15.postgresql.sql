@@ -10,12 +10,6 @@ ALTER TYPE "status" RENAME VALUE 'pending' TO 'queued';
 
 ALTER TYPE "status" ADD VALUE IF NOT EXISTS 'featured';
 
-ALTER TABLE article DROP CONSTRAINT fk_article_writer_id_user;
-
-ALTER TABLE article_subjects DROP CONSTRAINT fk_article_subjects_article_id_article;
-
-ALTER TABLE article_subjects DROP CONSTRAINT fk_article_subjects_tag_id_tag;
-
 ALTER TABLE article RENAME TO story;
 
 ALTER TABLE story RENAME COLUMN "status" TO state;
@@ -32,18 +26,12 @@ ALTER TABLE story RENAME CONSTRAINT ck_article_views_range TO ck_story_views_ran
 
 ALTER INDEX ix_article_title RENAME TO ix_story_title;
 
+ALTER TABLE story RENAME CONSTRAINT fk_article_writer_id_user TO fk_story_writer_id_user;
+
 ALTER TABLE story_subjects RENAME CONSTRAINT pk_article_subjects TO pk_story_subjects;
 
 ALTER INDEX ix_article_subjects_tag_id RENAME TO ix_story_subjects_tag_id;
 
-ALTER TABLE story ADD CONSTRAINT fk_story_writer_id_user FOREIGN KEY (writer_id) REFERENCES "user" (id) ON DELETE RESTRICT NOT VALID;
+ALTER TABLE story_subjects RENAME CONSTRAINT fk_article_subjects_article_id_article TO fk_story_subjects_story_id_story;
 
-ALTER TABLE story VALIDATE CONSTRAINT fk_story_writer_id_user;
-
-ALTER TABLE story_subjects ADD CONSTRAINT fk_story_subjects_story_id_story FOREIGN KEY (story_id) REFERENCES story (id) ON DELETE CASCADE NOT VALID;
-
-ALTER TABLE story_subjects VALIDATE CONSTRAINT fk_story_subjects_story_id_story;
-
-ALTER TABLE story_subjects ADD CONSTRAINT fk_story_subjects_tag_id_tag FOREIGN KEY (tag_id) REFERENCES tag (id) ON DELETE CASCADE NOT VALID;
-
-ALTER TABLE story_subjects VALIDATE CONSTRAINT fk_story_subjects_tag_id_tag;
+ALTER TABLE story_subjects RENAME CONSTRAINT fk_article_subjects_tag_id_tag TO fk_story_subjects_tag_id_tag;

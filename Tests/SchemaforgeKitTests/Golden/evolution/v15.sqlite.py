@@ -6,9 +6,6 @@ Revises: 0014
 
 Operations:
 - [breaking] alter_enum Status
-- [safe] drop_foreign_key article.fk_article_writer_id_user
-- [safe] drop_foreign_key article_subjects.fk_article_subjects_article_id_article
-- [safe] drop_foreign_key article_subjects.fk_article_subjects_tag_id_tag
 - [breaking] rename_table article -> story
 - [breaking] rename_column story.status -> story.state
 - [breaking] rename_table article_subjects -> story_subjects
@@ -17,11 +14,11 @@ Operations:
 - [safe] rename_unique story.uq_article_writer_id_title -> story.uq_story_writer_id_title
 - [safe] rename_check story.ck_article_views_range -> story.ck_story_views_range
 - [safe] rename_index story.ix_article_title -> story.ix_story_title
+- [safe] rename_foreign_key story.fk_article_writer_id_user -> story.fk_story_writer_id_user
 - [safe] rename_primary_key story_subjects.pk_article_subjects -> story_subjects.pk_story_subjects
 - [safe] rename_index story_subjects.ix_article_subjects_tag_id -> story_subjects.ix_story_subjects_tag_id
-- [locking] add_foreign_key story.fk_story_writer_id_user
-- [locking] add_foreign_key story_subjects.fk_story_subjects_story_id_story
-- [locking] add_foreign_key story_subjects.fk_story_subjects_tag_id_tag
+- [safe] rename_foreign_key story_subjects.fk_article_subjects_article_id_article -> story_subjects.fk_story_subjects_story_id_story
+- [safe] rename_foreign_key story_subjects.fk_article_subjects_tag_id_tag -> story_subjects.fk_story_subjects_tag_id_tag
 """
 
 from collections.abc import Sequence
@@ -49,16 +46,6 @@ def upgrade() -> None:
         batch_op.create_check_constraint(
             op.f("ck_article_status"),
             "\"status\" IN ('queued', 'published', 'featured')",
-        )
-    with op.batch_alter_table("article") as batch_op:
-        batch_op.drop_constraint(op.f("fk_article_writer_id_user"), type_="foreignkey")
-    with op.batch_alter_table("article_subjects") as batch_op:
-        batch_op.drop_constraint(
-            op.f("fk_article_subjects_article_id_article"), type_="foreignkey"
-        )
-    with op.batch_alter_table("article_subjects") as batch_op:
-        batch_op.drop_constraint(
-            op.f("fk_article_subjects_tag_id_tag"), type_="foreignkey"
         )
     op.rename_table("article", "story")
     with op.batch_alter_table("story") as batch_op:
@@ -106,13 +93,8 @@ def upgrade() -> None:
         batch_op.create_check_constraint(op.f("ck_story_views_range"), "views >= 0")
     op.drop_index(op.f("ix_article_title"), table_name="story")
     op.create_index(op.f("ix_story_title"), "story", ["title"], unique=False)
-    with op.batch_alter_table("story_subjects") as batch_op:
-        batch_op.drop_constraint(op.f("pk_article_subjects"), type_="primary")
-        batch_op.create_primary_key(op.f("pk_story_subjects"), ["story_id", "tag_id"])
-    op.drop_index(op.f("ix_article_subjects_tag_id"), table_name="story_subjects")
-    op.create_index(
-        op.f("ix_story_subjects_tag_id"), "story_subjects", ["tag_id"], unique=False
-    )
+    with op.batch_alter_table("story") as batch_op:
+        batch_op.drop_constraint(op.f("fk_article_writer_id_user"), type_="foreignkey")
     with op.batch_alter_table("story") as batch_op:
         batch_op.create_foreign_key(
             op.f("fk_story_writer_id_user"),
@@ -122,12 +104,27 @@ def upgrade() -> None:
             ondelete="RESTRICT",
         )
     with op.batch_alter_table("story_subjects") as batch_op:
+        batch_op.drop_constraint(op.f("pk_article_subjects"), type_="primary")
+        batch_op.create_primary_key(op.f("pk_story_subjects"), ["story_id", "tag_id"])
+    op.drop_index(op.f("ix_article_subjects_tag_id"), table_name="story_subjects")
+    op.create_index(
+        op.f("ix_story_subjects_tag_id"), "story_subjects", ["tag_id"], unique=False
+    )
+    with op.batch_alter_table("story_subjects") as batch_op:
+        batch_op.drop_constraint(
+            op.f("fk_article_subjects_article_id_article"), type_="foreignkey"
+        )
+    with op.batch_alter_table("story_subjects") as batch_op:
         batch_op.create_foreign_key(
             op.f("fk_story_subjects_story_id_story"),
             "story",
             ["story_id"],
             ["id"],
             ondelete="CASCADE",
+        )
+    with op.batch_alter_table("story_subjects") as batch_op:
+        batch_op.drop_constraint(
+            op.f("fk_article_subjects_tag_id_tag"), type_="foreignkey"
         )
     with op.batch_alter_table("story_subjects") as batch_op:
         batch_op.create_foreign_key(
@@ -145,11 +142,25 @@ def downgrade() -> None:
             op.f("fk_story_subjects_tag_id_tag"), type_="foreignkey"
         )
     with op.batch_alter_table("story_subjects") as batch_op:
+        batch_op.create_foreign_key(
+            op.f("fk_article_subjects_tag_id_tag"),
+            "tag",
+            ["tag_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
+    with op.batch_alter_table("story_subjects") as batch_op:
         batch_op.drop_constraint(
             op.f("fk_story_subjects_story_id_story"), type_="foreignkey"
         )
-    with op.batch_alter_table("story") as batch_op:
-        batch_op.drop_constraint(op.f("fk_story_writer_id_user"), type_="foreignkey")
+    with op.batch_alter_table("story_subjects") as batch_op:
+        batch_op.create_foreign_key(
+            op.f("fk_article_subjects_article_id_article"),
+            "story",
+            ["story_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
     op.drop_index(op.f("ix_story_subjects_tag_id"), table_name="story_subjects")
     op.create_index(
         op.f("ix_article_subjects_tag_id"), "story_subjects", ["tag_id"], unique=False
@@ -157,6 +168,16 @@ def downgrade() -> None:
     with op.batch_alter_table("story_subjects") as batch_op:
         batch_op.drop_constraint(op.f("pk_story_subjects"), type_="primary")
         batch_op.create_primary_key(op.f("pk_article_subjects"), ["story_id", "tag_id"])
+    with op.batch_alter_table("story") as batch_op:
+        batch_op.drop_constraint(op.f("fk_story_writer_id_user"), type_="foreignkey")
+    with op.batch_alter_table("story") as batch_op:
+        batch_op.create_foreign_key(
+            op.f("fk_article_writer_id_user"),
+            "user",
+            ["writer_id"],
+            ["id"],
+            ondelete="RESTRICT",
+        )
     op.drop_index(op.f("ix_story_title"), table_name="story")
     op.create_index(op.f("ix_article_title"), "story", ["title"], unique=False)
     with op.batch_alter_table("story") as batch_op:
@@ -203,30 +224,6 @@ def downgrade() -> None:
         batch_op.create_check_constraint(
             op.f("ck_article_status"),
             "\"status\" IN ('queued', 'published', 'featured')",
-        )
-    with op.batch_alter_table("article_subjects") as batch_op:
-        batch_op.create_foreign_key(
-            op.f("fk_article_subjects_tag_id_tag"),
-            "tag",
-            ["tag_id"],
-            ["id"],
-            ondelete="CASCADE",
-        )
-    with op.batch_alter_table("article_subjects") as batch_op:
-        batch_op.create_foreign_key(
-            op.f("fk_article_subjects_article_id_article"),
-            "article",
-            ["article_id"],
-            ["id"],
-            ondelete="CASCADE",
-        )
-    with op.batch_alter_table("article") as batch_op:
-        batch_op.create_foreign_key(
-            op.f("fk_article_writer_id_user"),
-            "user",
-            ["writer_id"],
-            ["id"],
-            ondelete="RESTRICT",
         )
     with op.batch_alter_table("article") as batch_op:
         batch_op.drop_constraint(op.f("ck_article_status"), type_="check")
