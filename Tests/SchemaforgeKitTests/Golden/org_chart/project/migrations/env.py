@@ -84,27 +84,21 @@ def _configure(dialect: str, **kwargs: Any) -> None:
 # PostgreSQL: a statement that cannot take its lock within lock_timeout fails instead of
 # holding up every query behind it (run `alembic upgrade head` again when the table is
 # quieter); statement_timeout bounds the rest.
-_TIMEOUTS = (
-    "SET lock_timeout = '5s'",
-    "SET statement_timeout = '15min'",
-)
-
-
 def run_migrations_offline() -> None:
     """Write the SQL instead of running it (`alembic upgrade head --sql`)."""
     dialect = settings.database_url.split(":", 1)[0].split("+", 1)[0]
     _configure(dialect, url=settings.database_url, literal_binds=True)
     with context.begin_transaction():
         if dialect == "postgresql":
-            for statement in _TIMEOUTS:
-                context.execute(statement)
+            context.execute("SET lock_timeout = '5s'")
+            context.execute("SET statement_timeout = '15min'")
         context.run_migrations()
 
 
 def do_run_migrations(connection: Connection) -> None:
     if connection.dialect.name == "postgresql":
-        for statement in _TIMEOUTS:
-            connection.exec_driver_sql(statement)
+        connection.exec_driver_sql("SET lock_timeout = '5s'")
+        connection.exec_driver_sql("SET statement_timeout = '15min'")
         connection.commit()
     if connection.dialect.name == "sqlite":
         # A table rebuild (batch mode) drops the old table: with foreign keys on, that
