@@ -33,11 +33,14 @@ let package = Package(
         .target(name: "SQLGenerator", dependencies: ["SchemaModel", "MigrationPlanner"]),
         // Schema -> entity-relationship diagrams (Mermaid, Graphviz DOT): a document target.
         .target(name: "DiagramGenerator", dependencies: ["SchemaModel"]),
+        // SQL scripts (pg_dump, mysqldump, SQLite .schema, hand-written DDL) -> a schema's YAML.
+        .target(name: "SchemaImport", dependencies: ["SchemaModel", "SQLGenerator"]),
         // The pipeline that ties the stages together; what the CLI and tests call.
         .target(
             name: "SchemaforgeKit",
             dependencies: [
                 "SchemaModel", "SchemaReaders", "SchemaResolver", "SQLGenerator", "PythonGenerators", "MigrationPlanner", "DiagramGenerator",
+                "SchemaImport",
             ]),
         .executableTarget(
             name: "schemaforge",

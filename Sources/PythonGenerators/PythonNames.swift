@@ -189,38 +189,6 @@ public enum PythonNames {
         return attribute(singular + "_ids")
     }
 
-    /// Words whose plural is not made by a rule (`person` -> `people`), and uncountable words (the
-    /// plural is the word itself: `staff`, `data`).
-    static let irregularPlurals: [String: String] = [
-        "person": "people", "child": "children", "man": "men", "woman": "women", "mouse": "mice",
-        "foot": "feet", "tooth": "teeth", "goose": "geese", "ox": "oxen", "criterion": "criteria",
-        "thief": "thieves", "quiz": "quizzes", "hero": "heroes", "potato": "potatoes", "tomato": "tomatoes",
-        "echo": "echoes", "golf": "golfs", "gulf": "gulfs",
-        "staff": "staff", "data": "data", "metadata": "metadata", "information": "information",
-        "equipment": "equipment", "news": "news", "series": "series", "species": "species", "sheep": "sheep",
-        "fish": "fish", "deer": "deer", "feedback": "feedback", "software": "software", "media": "media",
-    ]
-
-    /// `OrderLine` -> `order_lines` for route prefixes: snake case with the English plural of its
-    /// last word. A small table (`person` -> `people`, uncountable `staff`), then the rules:
-    /// `-sis` -> `-ses`, `-lf`/`-eaf`/`-oaf` -> `-ves`, `-ife` -> `-ives`, `-s`/`-x`/`-z`/`-ch`/`-sh`
-    /// -> `+es`, consonant + `y` -> `-ies`, otherwise `+s`.
-    public static func plural(_ snake: String) -> String {
-        let head: Substring, word: Substring
-        if let split = snake.lastIndex(of: "_") {
-            head = snake[...split]
-            word = snake[snake.index(after: split)...]
-        } else {
-            head = ""
-            word = snake[...]
-        }
-        if let irregular = irregularPlurals[String(word)] { return head + irregular }
-        func replacing(_ suffix: Int, with ending: String) -> String { head + word.dropLast(suffix) + ending }
-        if word.hasSuffix("sis") { return replacing(2, with: "es") }
-        if word.hasSuffix("lf") || word.hasSuffix("eaf") || word.hasSuffix("oaf") { return replacing(1, with: "ves") }
-        if word.hasSuffix("ife") { return replacing(2, with: "ves") }
-        if word.hasSuffix("s") || word.hasSuffix("x") || word.hasSuffix("z") || word.hasSuffix("ch") || word.hasSuffix("sh") { return snake + "es" }
-        if word.hasSuffix("y"), let before = word.dropLast().last, !"aeiou".contains(before) { return replacing(1, with: "ies") }
-        return snake + "s"
-    }
+    /// `OrderLine` -> `order_lines` for route prefixes (`EnglishPlural.plural`).
+    public static func plural(_ snake: String) -> String { EnglishPlural.plural(snake) }
 }

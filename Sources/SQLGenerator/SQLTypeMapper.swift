@@ -94,7 +94,7 @@ public struct SQLTypeMapper: Sendable {
 
     /// True when the first `(` closes at the very last character: `(a + b)`, not `(a) + (b)`.
     /// Parentheses inside string literals are ignored.
-    static func isWrappedInParentheses(_ sql: String) -> Bool {
+    public static func isWrappedInParentheses(_ sql: String) -> Bool {
         guard sql.hasPrefix("("), sql.hasSuffix(")") else { return false }
         var depth = 0
         var inString = false

@@ -25,7 +25,7 @@ extension ResolutionContext {
         for unique in decl.uniques {
             guard let columns = resolveMembers(unique.fields, of: i, what: "unique constraint") else { continue }
             var name = convention.uniqueName(table: table, columns: columns)
-            if let explicit = unique.name, checkIdentifier(explicit, what: "constraint", use: .database) { name = explicit.value }
+            if let explicit = unique.name, checkIdentifier(explicit, what: "constraint", use: .quotedDatabaseName) { name = explicit.value }
             addUnique(UniqueConstraint(name: name, columns: columns), to: i, at: unique.name?.location ?? unique.location)
         }
         for index in decl.indexes { resolveIndex(index, of: i) }
@@ -156,7 +156,7 @@ extension ResolutionContext {
         }
         var name: String
         if let explicit = decl.name {
-            guard checkIdentifier(explicit, what: "index", use: .database) else { return }
+            guard checkIdentifier(explicit, what: "index", use: .quotedDatabaseName) else { return }
             name = explicit.value
         } else {
             var parts = columns

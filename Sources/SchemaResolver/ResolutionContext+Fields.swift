@@ -27,7 +27,7 @@ extension ResolutionContext {
                     field.name, what: "field", use: field.column == nil ? .databaseUnlessSet(object: "column", key: "column") : .schemaOnly)
             else { continue }
             var columnName = field.name.value
-            if let explicit = field.column, checkIdentifier(explicit, what: "column", use: .database) { columnName = explicit.value }
+            if let explicit = field.column, checkIdentifier(explicit, what: "column", use: .quotedDatabaseName) { columnName = explicit.value }
             if let first = columnsSeen[columnName] {
                 diagnostics.error(
                     "field '\(field.name.value)' uses the column name '\(columnName)', which another field of entity '\(decl.name.value)' already uses; give it a different 'column'",

@@ -84,7 +84,7 @@ extension ResolutionContext {
             }
             var seenColumns: [String: SourceLocation] = [:]
             for column in explicit {
-                guard checkIdentifier(column, what: "column", use: .database) else { return nil }
+                guard checkIdentifier(column, what: "column", use: .quotedDatabaseName) else { return nil }
                 if let first = seenColumns[column.value] {
                     diagnostics.error(
                         "relation '\(name)' names the column '\(column.value)' twice; each key column needs its own foreign key column",

@@ -168,6 +168,10 @@ final class ResolutionContext {
         case database
         /// In the database as the name of `object` (a table, a column) unless the schema sets `key`.
         case databaseUnlessSet(object: String, key: String)
+        /// Only in the database, always quoted where needed (an explicit table, column, index or
+        /// constraint name): any name the databases accept, so that an imported schema keeps
+        /// `Order Details` or `first-name`; at most `Identifiers.maxExplicitLength` bytes.
+        case quotedDatabaseName
     }
 
     /// Checks that a name is usable in SQL, Python and JSON alike, and, when it reaches the database
@@ -178,6 +182,13 @@ final class ResolutionContext {
         // The usual case in one pass: a plain identifier (so not empty, no quotes, no leading digit)
         // within the length limit passes every check below.
         if Identifiers.isPlainIdentifier(value), value.utf8.count <= Identifiers.maxExplicitLength { return true }
+        if case .quotedDatabaseName = use, !value.isEmpty, !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            guard value.utf8.count > Identifiers.maxExplicitLength else { return true }
+            diagnostics.error(
+                "\(what) name '\(value)' is \(value.utf8.count) bytes long; the limit is \(Identifiers.maxExplicitLength) bytes (PostgreSQL); use a shorter name",
+                at: name.location)
+            return false
+        }
         if value.isEmpty {
             diagnostics.error("\(what) name is empty; use letters, digits and '_'", at: name.location)
             return false
@@ -203,7 +214,7 @@ final class ResolutionContext {
         switch use {
         case .schemaOnly:
             return true
-        case .database:
+        case .database, .quotedDatabaseName:
             diagnostics.error(
                 "\(what) name '\(value)' is \(length) bytes long; the limit is \(limit) bytes (PostgreSQL); use a shorter name", at: name.location)
         case let .databaseUnlessSet(object, key):
@@ -283,7 +294,7 @@ final class ResolutionContext {
             entityIndex[decl.name.value] = entities.count
             entities.append(decl)
             var table = Identifiers.derived(Identifiers.snakeCase(decl.name.value))
-            if let explicit = decl.table, checkIdentifier(explicit, what: "table", use: .database) { table = explicit.value }
+            if let explicit = decl.table, checkIdentifier(explicit, what: "table", use: .quotedDatabaseName) { table = explicit.value }
             tableNames.append(table)
             // Warnings about the entity as a whole (a target's, raised after resolution) point here.
             if sourceMap[table: table, object: nil] == nil { sourceMap[table: table, object: nil] = decl.name.location }

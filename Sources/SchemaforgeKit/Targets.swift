@@ -1,4 +1,5 @@
 @_exported import DiagramGenerator
+@_exported import SchemaImport
 
 /// The registry of document targets: the CLI offers each as `schemaforge <name> SCHEMA --format F`.
 /// A new document target is a module of its own, an entry here, and its line in `Package.swift`.

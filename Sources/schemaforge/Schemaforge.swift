@@ -25,7 +25,7 @@ struct Schemaforge: ParsableCommand {
             Exit codes: 0 success, 1 schema errors (or warnings with --strict), 2 usage error.
             """,
         version: SchemaforgeVersion.current,
-        subcommands: [Validate.self, SQL.self, Resolve.self, Generate.self, Migrate.self, Diff.self, Init.self]
+        subcommands: [Validate.self, SQL.self, Resolve.self, Generate.self, Migrate.self, Diff.self, Init.self, Import.self]
             + Targets.documents.map(documentCommand)
     )
 }

@@ -1,0 +1,62 @@
+import SchemaModel
+
+/// The result of importing a SQL script: the schema's YAML text, the warnings (located in the
+/// script) and a count of what was found.
+public struct ImportResult: Sendable {
+    public var yaml: String
+    public var dialect: Dialect
+    public var diagnostics: [Diagnostic]
+    public var tables: Int
+    public var relations: Int
+    public var enums: Int
+}
+
+/// `schemaforge import`: a SQL script (a `pg_dump --schema-only`, a `mysqldump --no-data`, SQLite's
+/// `.schema`, hand-written DDL) -> a Schemaforge schema.
+public enum SchemaImporter {
+    /// Imports `text`, read from `file`. `dialect` nil: detected from the script.
+    public static func importSQL(_ text: String, file: String, dialect: Dialect? = nil, name: String) -> ImportResult {
+        let dialect = dialect ?? detectDialect(text)
+        var reader = SQLCatalogReader(dialect: dialect, file: file)
+        reader.read(text)
+        var writer = CatalogSchemaWriter(catalog: reader.catalog, file: file, name: name)
+        let body = writer.write()
+        let diagnostics = (reader.diagnostics.diagnostics + writer.diagnostics.diagnostics).sorted {
+            ($0.location?.line ?? 0, $0.message) < ($1.location?.line ?? 0, $1.message)
+        }
+        var lines = YAMLText.comment([
+            "Imported by `schemaforge import` from \(file.split(separator: "/").last.map(String.init) ?? file) (\(dialect.displayName)).",
+            "Review the names (entities, relations and their `back` names) before you generate from it.",
+        ])
+        if !diagnostics.isEmpty {
+            lines += YAMLText.comment(["", "Not imported or approximated (\(diagnostics.count)):"])
+            lines += YAMLText.comment(diagnostics.map { d in "  line \(d.location?.line ?? 0): \(d.message)" })
+        }
+        lines += body
+        return ImportResult(
+            yaml: lines.joined(separator: "\n") + "\n", dialect: dialect, diagnostics: diagnostics, tables: reader.catalog.tables.count,
+            relations: writer.relationCount, enums: writer.enumCount)
+    }
+
+    /// A schema name from a file name: `pagila-schema` -> `pagila_schema`.
+    public static func schemaName(forFile stem: String) -> String { CatalogSchemaWriter.fieldName(forColumn: stem) }
+
+    /// The dialect a script is written for, from the marks each one leaves: PostgreSQL's casts,
+    /// sequences, `SET search_path` and dollar quotes; MySQL's backquotes, `ENGINE=` and
+    /// `AUTO_INCREMENT`; SQLite's `AUTOINCREMENT` and `PRAGMA`. PostgreSQL when nothing tells.
+    public static func detectDialect(_ text: String) -> Dialect {
+        let lower = text.lowercased()
+        func count(_ needle: String) -> Int { lower.components(separatedBy: needle).count - 1 }
+        let postgres =
+            count("::") + count("nextval(") + count("create sequence") + count("search_path") + count("owner to") + count("pg_catalog")
+            + count(" serial") + count("bigserial") + count("timestamp with") + count("jsonb") + count(" bytea")
+        let mysql = count("`") / 2 + count("engine=") * 3 + count("auto_increment") * 3 + count("/*!") + count("unsigned")
+        let sqlite =
+            count("autoincrement") * 3 + count("pragma") * 3 + count("without rowid") * 3 + count("create virtual table")
+            + count("datetime('now')") * 3 + count("create table [") * 3 + count("create table if not exists [") * 3
+        if mysql > postgres, mysql >= sqlite { return .mysql }
+        if sqlite > postgres, sqlite > mysql { return .sqlite }
+        if postgres == 0, mysql == 0, sqlite == 0, lower.contains("integer primary key") { return .sqlite }
+        return .postgresql
+    }
+}
