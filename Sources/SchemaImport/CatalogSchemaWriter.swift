@@ -51,6 +51,13 @@ struct CatalogSchemaWriter {
         return name
     }
 
+    /// `invoice-status` -> `InvoiceStatus`.
+    static func pascalCase(_ name: String) -> String {
+        let words = Identifiers.snakeCase(sanitized(name)).split(separator: "_").filter { !$0.isEmpty }
+        let pascal = words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        return pascal.isEmpty || pascal.first!.isNumber ? "T" + pascal : pascal
+    }
+
     /// A name reduced to letters, digits and `_` (`first-name` -> `first_name`).
     static func sanitized(_ name: String) -> String {
         var out = ""
@@ -92,16 +99,15 @@ struct CatalogSchemaWriter {
         var enumEntries: [(String, YAMLValue)] = []
         var enumNames: [String: String] = [:]
         for e in catalog.enums {
-            var base = Self.entityName(forTable: e.name)
-            if Identifiers.snakeCase(base) != e.name { base = Self.fieldName(forColumn: e.name) }
-            let enumName = Self.allocate(base, in: &takenTypeNames)
-            if Identifiers.snakeCase(enumName) != e.name {
-                warn(
-                    "enum type '\(e.name)' is imported as enum '\(enumName)', whose type name in the database is '\(Identifiers.snakeCase(enumName))'",
-                    line: e.line)
-            }
+            // PascalCase, not singular: an enum names a set of values (`OrderStatus`).
+            let enumName = Self.allocate(Self.pascalCase(e.name), in: &takenTypeNames)
             enumNames[SQLNames.key(e.name, dialect: dialect)] = enumName
-            enumEntries.append((enumName, .flowSequence(e.values.map(YAMLValue.string))))
+            let values = YAMLValue.flowSequence(e.values.map(YAMLValue.string))
+            if Identifiers.snakeCase(enumName) == e.name {
+                enumEntries.append((enumName, values))
+            } else {
+                enumEntries.append((enumName, .flowMapping([("values", values), ("type", .string(e.name))])))
+            }
         }
 
         // Entities and their fields.
@@ -178,6 +184,7 @@ struct CatalogSchemaWriter {
         }
 
         enumCount = enumEntries.count
+        reportRenamedConstraints(entities.map(\.table))
         var out: [String] = []
         out.append("schema: 1")
         out.append("name: \(YAMLText.scalar(name))")
@@ -185,6 +192,26 @@ struct CatalogSchemaWriter {
         out.append("entities:")
         for entity in entities { out += render(entity) }
         return out
+    }
+
+    /// The names the schema language cannot keep: one warning with the count, at the first one.
+    private mutating func reportRenamedConstraints(_ tables: [ImportedTable]) {
+        let convention = NamingConvention.standard
+        var renamed: [(String, Int)] = []
+        for table in tables {
+            if let name = table.primaryKeyName, name != convention.primaryKeyName(table: table.name) { renamed.append((name, table.line)) }
+            for fk in table.foreignKeys {
+                guard let name = fk.name else { continue }
+                if name != convention.foreignKeyName(table: table.name, columns: fk.columns, referredTable: fk.referencedTable) {
+                    renamed.append((name, fk.line))
+                }
+            }
+            for check in table.checks where check.name != nil { renamed.append((check.name!, check.line)) }
+        }
+        guard let first = renamed.first else { return }
+        warn(
+            "\(renamed.count) primary-key, foreign-key and check constraint name(s) (the first: '\(first.0)') are not kept: the schema names them by its convention (pk_<table>, fk_<table>_<columns>_<referenced table>, ck_<table>_<name>); index and unique constraint names are kept",
+            line: first.1)
     }
 
     static func unquotedLiteral(_ text: String) -> String {
@@ -277,6 +304,16 @@ struct CatalogSchemaWriter {
             entries.append(("references", .flowSequence(referencedIndexes.map { .string(entities[target].fieldNames[$0]) })))
         }
         if columnIndexes.contains(where: { table.columns[$0].nullable }) { entries.append(("nullable", .literal("true"))) }
+        // The schema indexes a foreign key unless a key, unique or index starts with its columns; the
+        // script may not have one, and the import adds nothing the script does not have.
+        let leading = fk.columns.map { SQLNames.key($0, dialect: dialect) }
+        func starts(_ columns: [String]) -> Bool { Array(columns.map { SQLNames.key($0, dialect: dialect) }.prefix(leading.count)) == leading }
+        let indexed =
+            starts(table.primaryKey) || table.uniques.contains { starts($0.columns) }
+            || table.indexes.contains { index in
+                starts(index.elements.compactMap { if case let .column(c) = $0 { return c } else { return nil } })
+            }
+        if !indexed, dialect != .mysql { entries.append(("index", .literal("false"))) }
         let nullable = columnIndexes.contains(where: { table.columns[$0].nullable })
         for (key, action) in [("on_delete", fk.onDelete), ("on_update", fk.onUpdate)] {
             guard let action = Self.action(action) else { continue }

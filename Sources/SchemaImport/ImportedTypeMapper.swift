@@ -53,7 +53,8 @@ struct ImportedTypeMapper {
             return mapped
         }
         // The native spelling only where the portable type would create another type.
-        if mapped.native == nil, let portable = mapped.portable,
+        // `serial` is `int` with a sequence: the identity the schema writes for an autoincrementing key.
+        if mapped.native == nil, !mapped.autoincrement, let portable = mapped.portable,
             !Self.sameType(sqlTypes.sqlType(portable, schema: Self.emptySchema), type.spelling, dialect)
         {
             mapped.native = type.spelling

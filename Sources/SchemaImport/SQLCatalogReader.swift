@@ -14,6 +14,7 @@ public struct SQLCatalogReader {
     private var tableIndex: [String: Int] = [:]
     /// Tables attached to a partitioned table (`ALTER TABLE ... ATTACH PARTITION`).
     private var partitions: Set<String> = []
+    private var warnedSchemas: Set<String> = []
 
     public init(dialect: Dialect, file: String) {
         self.dialect = dialect
@@ -74,9 +75,17 @@ public struct SQLCatalogReader {
         let start = c.next()!
         // Modifiers between CREATE and the object kind.
         while c.skipWord("or") || c.skipWord("replace") || c.skipWord("temporary") || c.skipWord("temp") || c.skipWord("unlogged")
+            || c.skipWord("trusted") || c.skipWord("procedural")
             || c.skipWord("global") || c.skipWord("local") || c.skipWord("definer") || c.skipWord("algorithm")
+            || (c.peek()?.isWord("sql") ?? false && c.peek(1)?.isWord("security") ?? false)
         {
-            if c.skipSymbol("=") { c.skipValue() }
+            if c.skipSymbol("=") {
+                c.skipValue()
+                // DEFINER=`user`@`host`
+                while c.skipSymbol("@") { c.skipValue() }
+            }
+            // MySQL's SQL SECURITY {DEFINER | INVOKER}
+            if c.peek()?.isWord("sql") ?? false, c.peek(1)?.isWord("security") ?? false { c.skip(3) }
         }
         guard let kind = c.peek() else { return }
         switch kind.text.lowercased() {
@@ -160,6 +169,11 @@ public struct SQLCatalogReader {
             return
         }
         var table = ImportedTable(name: name, schema: schema, line: start.line)
+        if let schema, !["public", "main", "temp", "dbo"].contains(schema.lowercased()), warnedSchemas.insert(schema).inserted {
+            warn(
+                "table '\(name)' is in schema '\(schema)': the schema language has one namespace, so the tables of '\(schema)' are imported into the default schema (check for clashing names and for expressions that name '\(schema)')",
+                line: start.line)
+        }
         guard c.skipSymbol("(") else { return }
         for element in c.commaSeparatedUntilClose() {
             var e = element
@@ -177,9 +191,11 @@ public struct SQLCatalogReader {
                 warn("table '\(name)' is partitioned (PARTITION BY); it is imported as one plain table", line: option.line, column: option.column)
                 break
             } else if option.isWord("inherits") {
+                // A child table (the old form of partitions): its columns and rows are its parent's.
                 warn(
-                    "table '\(name)' inherits another table (INHERITS); the inherited columns are not imported", line: option.line,
-                    column: option.column)
+                    "table '\(name)' inherits \(c.parenthesizedText()) (INHERITS); only the parent table is imported",
+                    line: option.line, column: option.column)
+                return
             } else if option.isWord("without") && (c.peek()?.isWord("rowid") ?? false) {
                 warn("table '\(name)' is WITHOUT ROWID; it is imported as an ordinary table", line: option.line, column: option.column)
             }
@@ -280,7 +296,7 @@ public struct SQLCatalogReader {
         var method: String?
         if c.skipWord("using") { method = c.next()?.text.lowercased() }
         guard c.skipSymbol("(") else { return }
-        let elements = c.commaSeparatedUntilClose().map(indexElement)
+        let elements = indexElements(c.commaSeparatedUntilClose(), index: name, table: table.name, line: line)
         if c.skipWord("using") { method = c.next()?.text.lowercased() }
         table.indexes.append(ImportedIndex(name: name, elements: elements, unique: unique, method: method, whereClause: nil, line: line))
     }
@@ -417,6 +433,14 @@ public struct SQLCatalogReader {
                 }
                 if lower == "unsigned" && token.kind == .word {
                     type.isUnsigned = true
+                } else if lower == "array" && token.kind == .word && !words.isEmpty {
+                    // `text ARRAY`, `integer ARRAY[3]`: the standard spelling of `text[]`.
+                    type.isArray = true
+                    if c.peek(1)?.isSymbol("[") ?? false {
+                        c.skip()
+                        while let t = c.peek(1), !t.isSymbol("]") { c.skip() }
+                        c.skip()
+                    }
                 } else if lower == "zerofill" && token.kind == .word {
                 } else if c.peek(1)?.isSymbol(".") ?? false {
                     qualifier = stored(token)
@@ -447,20 +471,40 @@ public struct SQLCatalogReader {
         return type
     }
 
-    private func indexElement(_ element: TokenCursor) -> ImportedIndex.Element {
+    /// One element of an index: a column, or an expression. What the schema's index cannot say
+    /// about a column (an order, an operator class, a prefix length) is the second value.
+    private func indexElement(_ element: TokenCursor) -> (ImportedIndex.Element, String?) {
         let tokens = element.tokens
-        guard let first = tokens.first else { return .expression("") }
-        // A column, possibly with an order, NULLS FIRST/LAST, an operator class or a prefix length.
+        guard let first = tokens.first else { return (.expression(""), nil) }
         if first.isName {
             var rest = tokens.dropFirst()
-            if rest.first?.isSymbol("(") ?? false, rest.count == 3, rest.dropFirst().first?.kind == .number { rest = rest.dropFirst(3) }
-            if rest.allSatisfy({ $0.kind == .word || $0.kind == .quoted || $0.isSymbol(".") }),
-                rest.first.map({ ["asc", "desc", "nulls", "collate"].contains($0.text.lowercased()) || $0.kind == .word }) ?? true
-            {
-                return .column(stored(first))
+            var dropped: [String] = []
+            if rest.first?.isSymbol("(") ?? false, rest.count >= 3, rest.dropFirst().first?.kind == .number {
+                dropped.append("prefix length \(rest.dropFirst().first!.text)")
+                rest = rest.dropFirst(3)
+            }
+            if rest.allSatisfy({ $0.kind == .word || $0.kind == .quoted || $0.isSymbol(".") }) {
+                let words = rest.map { $0.text.lowercased() }
+                if words.contains("desc") { dropped.append("DESC") }
+                if words.contains("nulls") { dropped.append("NULLS \(words.last!.uppercased())") }
+                let opclass = words.filter { !["asc", "desc", "nulls", "first", "last", "collate"].contains($0) }
+                if !opclass.isEmpty, !words.contains("collate") { dropped.append("operator class \(opclass.joined(separator: "."))") }
+                if words.contains("collate") { dropped.append("collation") }
+                return (.column(stored(first)), dropped.isEmpty ? nil : dropped.joined(separator: ", "))
             }
         }
-        return .expression(Self.unwrapped(element.text))
+        return (.expression(Self.unwrapped(element.text)), nil)
+    }
+
+    /// The elements of an index, with a located warning for what they lose.
+    private mutating func indexElements(_ items: [TokenCursor], index name: String?, table: String, line: Int) -> [ImportedIndex.Element] {
+        items.map { item in
+            let (element, dropped) = indexElement(item)
+            if let dropped, case let .column(column) = element {
+                warn("index '\(name ?? "?")' on '\(table)': \(dropped) of column '\(column)' is not imported", line: line)
+            }
+            return element
+        }
     }
 
     /// `(expr)` -> `expr`.
@@ -492,7 +536,7 @@ public struct SQLCatalogReader {
         guard let (tableName, _) = qualifiedName(&c) else { return }
         if c.skipWord("using") { method = c.next()?.text.lowercased() }
         guard c.skipSymbol("(") else { return }
-        let elements = c.commaSeparatedUntilClose().map(indexElement)
+        let elements = indexElements(c.commaSeparatedUntilClose(), index: name, table: tableName, line: start.line)
         var whereClause: String?
         while let token = c.next() {
             if token.isWord("include") {

@@ -26,6 +26,8 @@ public struct EnumDecl: Sendable {
     public var comment: String?
     /// Values renamed since the previous version: new value -> the value it was.
     public var renamedValues: [(new: Located<String>, old: Located<String>)] = []
+    /// The type's name in the database (PostgreSQL `CREATE TYPE`), when not the snake case of `name`.
+    public var typeName: Located<String>?
 
     public init(name: Located<String>, values: [Located<String>], comment: String? = nil) {
         self.name = name

@@ -28,7 +28,7 @@ struct DocumentDecoder {
     static let indexKeys: KeySpec = ["fields", "expressions", "expression", "unique", "where", "method", "name"]
     static let uniqueKeys: KeySpec = ["fields", "name"]
     static let checkKeys: KeySpec = ["name", "expr", "expression", "postgresql", "mysql", "sqlite"]
-    static let enumKeys: KeySpec = ["values", "comment", "renamed_from"]
+    static let enumKeys: KeySpec = ["values", "comment", "renamed_from", "type"]
     static let mongoKeys: KeySpec = ["collection", "additional_properties", "ttl", "text"]
     static let ttlKeys: KeySpec = ["field", "seconds"]
     static let searchKeys: KeySpec = ["fields", "language"]
@@ -176,9 +176,11 @@ struct DocumentDecoder {
         var comment: String?
         var valuesNode: SyntaxNode? = value
         var renamedValues: [(new: Located<String>, old: Located<String>)] = []
+        var typeName: Located<String>?
         if case let .mapping(m) = value {
             checkKeys(m, allowed: Self.enumKeys, in: "enum '\(key.value)'")
             valuesNode = m.value(forASCII: "values")
+            typeName = m.value(forASCII: "type").flatMap { string($0, what: "'type' (the enum type's name in the database)") }
             comment = m.value(forASCII: "comment").flatMap { string($0, what: "'comment'")?.value }
             if valuesNode == nil {
                 diagnostics.error("enum '\(key.value)' has no 'values'", at: m.location)
@@ -197,6 +199,7 @@ struct DocumentDecoder {
         let values = list.items.compactMap { string($0, what: "an enum value") }
         var decl = EnumDecl(name: name, values: values, comment: comment)
         decl.renamedValues = renamedValues
+        decl.typeName = typeName
         return decl
     }
 

@@ -106,7 +106,7 @@ final class ResolutionContext {
         let schemaName = document.name?.value ?? ((document.file as NSString).lastPathComponent as NSString).deletingPathExtension
         let enumTypes = enums.values.map { decl in
             EnumType(
-                name: decl.name.value, databaseName: Identifiers.derived(Identifiers.snakeCase(decl.name.value)), values: decl.values.map(\.value),
+                name: decl.name.value, databaseName: enumTypeName(decl), values: decl.values.map(\.value),
                 comment: decl.comment,
                 renamedValues: decl.renamedValues.isEmpty
                     ? nil : Dictionary(decl.renamedValues.map { ($0.new.value, $0.old.value) }, uniquingKeysWith: { a, _ in a }))
@@ -500,12 +500,18 @@ final class ResolutionContext {
     }
 
     /// A PostgreSQL enum type shares the type namespace with the row types of tables.
+    /// An enum's type name in the database: its `type:`, or its name in snake case.
+    func enumTypeName(_ decl: EnumDecl) -> String {
+        decl.typeName?.value ?? Identifiers.derived(Identifiers.snakeCase(decl.name.value))
+    }
+
     func checkEnumTypeNames(_ tables: [Table]) {
         for decl in enums.values.sorted(by: { $0.name.value < $1.name.value }) {
-            let typeName = Identifiers.derived(Identifiers.snakeCase(decl.name.value))
+            if let explicit = decl.typeName { checkIdentifier(explicit, what: "enum type", use: .quotedDatabaseName) }
+            let typeName = enumTypeName(decl)
             if let table = tables.first(where: { $0.name == typeName }) {
                 diagnostics.error(
-                    "enum '\(decl.name.value)' becomes the PostgreSQL type '\(typeName)', which clashes with the table '\(typeName)'; rename the enum",
+                    "enum '\(decl.name.value)' becomes the PostgreSQL type '\(typeName)', which clashes with the table '\(typeName)'; rename the enum\(decl.typeName == nil ? " or set its 'type'" : "")",
                     at: decl.name.location, notes: location(of: table).map { [.init("the table comes from here", at: $0)] } ?? [])
             }
         }

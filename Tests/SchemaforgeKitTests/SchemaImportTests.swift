@@ -196,10 +196,10 @@ struct SchemaImportTests {
             );
             """, dialect: .postgresql)
         #expect(result.relations == 4)
-        #expect(result.yaml.contains("author: {to: User, kind: many_to_one, back: posts_by_author, column: author_id}"))
+        #expect(result.yaml.contains("author: {to: User, kind: many_to_one, back: posts_by_author, column: author_id, index: false}"))
         // `editor` is a field already: the relation takes the target's name.
-        #expect(result.yaml.contains("user: {to: User, kind: many_to_one, back: posts_by_user, column: editor, nullable: true}"))
-        #expect(result.yaml.contains("parent: {to: Post, kind: many_to_one, back: posts, column: parent_id, nullable: true}"))
+        #expect(result.yaml.contains("user: {to: User, kind: many_to_one, back: posts_by_user, column: editor, nullable: true, index: false}"))
+        #expect(result.yaml.contains("parent: {to: Post, kind: many_to_one, back: posts, column: parent_id, nullable: true, index: false}"))
         // A unique foreign key is one-to-one; `user` is taken, so it is `user_2`; three keys to one table name their backs apart.
         #expect(result.yaml.contains("user_2: {to: User, kind: one_to_one, back: post_by_user_2, column: user_id, nullable: true}"))
         // `posts` is a column of users: the back name steps around it.
