@@ -105,6 +105,9 @@ public struct PythonRenderer: Sendable {
         out += pad(indent)
         out += "\"\"\""
         out += escaped
+        // A docstring ending in a quote would close early (`""""`): ruff puts a space before the
+        // closing quotes, so does this.
+        if escaped.hasSuffix("\"") { out += " " }
         out += "\"\"\""
     }
 
@@ -521,6 +524,13 @@ public struct PythonRenderer: Sendable {
         var out: [String] = []
         Self.wrap(Array(line.utf8), lineLength: lineLength, into: &out)
         return out
+    }
+
+    /// `wrap` for a line that will stand at `indent` (a decorator in a class body rendered as raw
+    /// text, which the renderer indents): laid out for its real width, returned without the indent.
+    public func wrap(_ line: String, atIndent indent: Int) -> [String] {
+        let pad = String(repeating: " ", count: indent)
+        return wrap(pad + line).map { $0.hasPrefix(pad) ? String($0.dropFirst(indent)) : $0 }
     }
 
     private static let space = UInt8(ascii: " "), quoteByte = UInt8(ascii: "\""), comma = UInt8(ascii: ",")

@@ -804,7 +804,7 @@ struct FastAPIAppGenerator {
         out.append("    )")
         out.append("    rows = (await session.scalars(stmt)).all()")
         out.append("    return \(e)List(")
-        out.append("        data=[\(e)Read.model_validate(row) for row in rows[: query.limit]],")
+        out += Self.pageData(readClass: "\(e)Read")
         out.append(
             search == nil
                 ? "        next_cursor=keyset.next_cursor(rows, query.limit),"
@@ -932,6 +932,21 @@ struct FastAPIAppGenerator {
     }
 
     /// `tags` -> `tag`: the name part of the link routes and helpers of a many-to-many relation.
+    /// `data=[XRead.model_validate(row) for row in rows[: query.limit]],` inside the list's return,
+    /// laid out as ruff lays out a comprehension that does not fit: the element, then the `for`
+    /// clause, each on its own line (and the call's argument on its own when even that is too long).
+    static func pageData(readClass: String) -> [String] {
+        let element = "\(readClass).model_validate(row)"
+        let comprehension = "\(element) for row in rows[: query.limit]"
+        let limit = PythonRenderer().lineLength
+        if 8 + "data=[\(comprehension)],".count <= limit { return ["        data=[\(comprehension)],"] }
+        if 12 + comprehension.count <= limit { return ["        data=[", "            \(comprehension)", "        ],"] }
+        let elementLines =
+            12 + element.count <= limit
+            ? ["            \(element)"] : ["            \(readClass).model_validate(", "                row", "            )"]
+        return ["        data=["] + elementLines + ["            for row in rows[: query.limit]", "        ],"]
+    }
+
     static func linkSuffix(_ relation: Relation) -> String {
         PythonNames.idsField(relation.name).replacingOccurrences(of: "_ids", with: "")
     }

@@ -607,7 +607,7 @@ struct PydanticSchemasGenerator {
         imports.from("pydantic", import: "field_validator")
         let names = attributes.map(PythonRenderer.quote)
         return .raw(
-            PythonRenderer().wrap("@field_validator(\(names.joined(separator: ", ")))").joined(separator: "\n") + """
+            PythonRenderer().wrap("@field_validator(\(names.joined(separator: ", ")))", atIndent: 4).joined(separator: "\n") + """
 
                 @classmethod
                 def _not_null(cls, value: object) -> object:
@@ -663,7 +663,7 @@ struct PydanticSchemasGenerator {
         imports.from("pydantic", import: "field_validator")
         imports.from("app", import: "fields")
         return .raw(
-            PythonRenderer().wrap("@field_validator(\(names.joined(separator: ", ")), mode=\"\(mode)\")").joined(separator: "\n") + """
+            PythonRenderer().wrap("@field_validator(\(names.joined(separator: ", ")), mode=\"\(mode)\")", atIndent: 4).joined(separator: "\n") + """
 
                 @classmethod
                 def \(name)(cls, value: object) -> object:

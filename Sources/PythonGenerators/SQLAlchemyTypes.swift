@@ -123,10 +123,14 @@ struct SQLAlchemyTypeMapping {
         return PythonExpr.dotted("sa.text").call(.positional(.string(expression)))
     }
 
-    /// `Native("CHAR(10)")` when the schema overrides the column type for this dialect.
+    /// `Native("CHAR(10)")` when the schema overrides the column type for this dialect; an integer
+    /// keeps its portable type beside (`Native("INT UNSIGNED", sa.BigInteger())`), which SQLAlchemy
+    /// needs to make an integer key autoincrement.
     func nativeType(_ column: Column, dialect: Dialect, imports: inout PythonImports) -> PythonExpr? {
         guard let native = column.nativeType(for: dialect) else { return nil }
         imports.from("app.models.types", import: "Native")
-        return PythonExpr.name("Native").call(.positional(.string(native)))
+        var args: [PythonArgument] = [.positional(.string(native))]
+        if column.type.isInteger { args.append(.positional(sqlType(column.type, imports: &imports).call([]))) }
+        return PythonExpr.name("Native").call(args)
     }
 }

@@ -25,6 +25,7 @@ struct SampleValues {
 
     /// A Python expression (using a local `n: int`) for a value of `column`, or nil if none is known.
     func value(for column: Column) -> Sample? {
+        if Self.standsInForNativeType(column) { return nil }
         let v = column.validation
         switch column.type {
         case .int, .bigint, .smallint:
@@ -65,8 +66,30 @@ struct SampleValues {
         }
     }
 
+    /// A text field that stands in for a native type of another kind (INET, TSTZRANGE, an
+    /// extension's type): no text is known to be valid there.
+    static func standsInForNativeType(_ column: Column) -> Bool {
+        let isText: Bool
+        switch column.type {
+        case .text, .string: isText = true
+        default: isText = false
+        }
+        return isText && (column.nativeTypes?.values.contains { !isCharacterType($0) } ?? false)
+    }
+
+    /// Whether a native SQL type is one of characters (`CHAR(10)`, `citext`, `NVARCHAR(40)`,
+    /// `mediumtext`), which any short text fits.
+    static func isCharacterType(_ spelling: String) -> Bool {
+        let base = spelling.lowercased().prefix { $0.isLetter || $0 == " " }.trimmingCharacters(in: .whitespaces)
+        return [
+            "char", "character", "varchar", "character varying", "nchar", "nvarchar", "national char", "national varchar", "text", "tinytext",
+            "mediumtext", "longtext", "citext", "clob", "bpchar", "string",
+        ].contains(base)
+    }
+
     /// A literal value for a PATCH that differs from what `value(for:)` produces for small `n`.
     func changedValue(for column: Column) -> String? {
+        if Self.standsInForNativeType(column) { return nil }
         switch column.type {
         case .bool: return "False"
         case let .string(length): return literalText(column, maxLength: min(length, column.validation?.maxLength ?? length), n: 987_654)

@@ -346,6 +346,14 @@ struct TestsGenerator {
         case .smallint: return "32000"
         case .int, .bigint: return "2147483000"
         case .uuid: return "00000000-0000-4000-8000-000000000000"
+        // A valid value of the key's type that no test row has: the path must parse to be a 404.
+        case .date: return "1901-02-03"
+        case .time: return "01:02:03"
+        case .datetime: return "1901-02-03T04:05:06Z"
+        case .decimal: return "0.5"
+        case .float: return "0.5"
+        case .bool: return "false"
+        case let .string(length) where length < "missing-key".count: return String(repeating: "z", count: max(1, length))
         default: return "missing-key"
         }
     }

@@ -37,6 +37,8 @@ struct CatalogSchemaWriter {
         var relations: [(String, [(String, YAMLValue)])] = []
         /// Columns used by a relation already (a column can serve one relation only).
         var relationColumns: Set<String> = []
+        /// The columns of each foreign-key relation, by relation name.
+        var relationKeys: [String: Set<String>] = [:]
     }
 
     // MARK: Names
@@ -183,6 +185,7 @@ struct CatalogSchemaWriter {
             }
         }
 
+        addManyToMany(backs: backs, entities: &entities)
         enumCount = enumEntries.count
         reportRenamedConstraints(entities.map(\.table))
         var out: [String] = []
@@ -192,6 +195,37 @@ struct CatalogSchemaWriter {
         out.append("entities:")
         for entity in entities { out += render(entity) }
         return out
+    }
+
+    /// A table whose key is exactly two foreign keys links their tables: a many-to-many `through`
+    /// it on the first one's side (`film_actor` -> `Actor.films`, `back: actors`), named after the
+    /// two relations. The table stays an entity with its own columns; nothing in the DDL changes.
+    private mutating func addManyToMany(backs: [(target: Int, source: Int, relation: String, kind: String)], entities: inout [Entity]) {
+        for j in entities.indices {
+            let key = Set(entities[j].table.primaryKey.map { SQLNames.key($0, dialect: dialect) })
+            let links = backs.filter { $0.source == j && $0.kind == "many_to_one" }
+            guard links.count == 2, key.count >= 2,
+                let first = entities[j].relationKeys[links[0].relation], let second = entities[j].relationKeys[links[1].relation],
+                first.isDisjoint(with: second), first.union(second) == key
+            else { continue }
+            let a = links[0].target, b = links[1].target
+            var takenA = entities[a].taken
+            let name = Self.allocate(EnglishPlural.plural(links[1].relation), in: &takenA)
+            entities[a].taken = takenA
+            var takenB = entities[b].taken
+            let back = Self.allocate(EnglishPlural.plural(links[0].relation), in: &takenB)
+            entities[b].taken = takenB
+            if a == b { entities[a].taken.insert(back.lowercased()) }
+            entities[a].relations.append(
+                (
+                    name,
+                    [
+                        ("to", .string(entities[b].name)), ("kind", .string("many_to_many")), ("through", .string(entities[j].name)),
+                        ("back", .string(back)),
+                    ]
+                ))
+            relationCount += 1
+        }
     }
 
     /// The names the schema language cannot keep: one warning with the count, at the first one.
@@ -330,6 +364,7 @@ struct CatalogSchemaWriter {
         }
         entities[i].relations.append((name, entries))
         entities[i].relationColumns.formUnion(columnKeys)
+        entities[i].relationKeys[name] = Set(columnKeys)
         relationCount += 1
         return (name, kind)
     }

@@ -96,6 +96,12 @@ final class PythonRendererTests: XCTestCase {
 
             """)
     }
+
+    func testDocstringEndingInAQuoteGetsASpaceAsRuffWrites() {
+        // A table comment such as `Tenants; "double"` would close the docstring early (`""""`).
+        let rendered = renderer.render(.class(PythonClass(name: "T", docstring: #"Tenants; 'quoted' and "double""#, body: [])), indent: 0)
+        XCTAssertEqual(rendered, "class T:\n    \"\"\"Tenants; 'quoted' and \"double\" \"\"\"")
+    }
 }
 
 extension PythonExpr {

@@ -219,4 +219,34 @@ struct SchemaImportTests {
         #expect(messages.contains { $0.contains("neither the primary key nor unique in 'a'") })
         #expect(messages.contains { $0.contains("references 'elsewhere', which is not a table of this script") })
     }
+
+    @Test("a table whose key is two foreign keys is a many-to-many through it; its DDL does not change")
+    func manyToMany() throws {
+        let sql = """
+            CREATE TABLE actor (actor_id integer PRIMARY KEY, name text NOT NULL);
+            CREATE TABLE film (film_id integer PRIMARY KEY, title text NOT NULL);
+            CREATE TABLE film_actor (
+                actor_id integer NOT NULL REFERENCES actor(actor_id),
+                film_id integer NOT NULL REFERENCES film(film_id),
+                last_update timestamp with time zone DEFAULT now() NOT NULL,
+                PRIMARY KEY (actor_id, film_id)
+            );
+            CREATE INDEX idx_fk_film_id ON film_actor (film_id);
+            CREATE TABLE follows (
+                follower integer NOT NULL REFERENCES actor(actor_id),
+                followee integer NOT NULL REFERENCES actor(actor_id),
+                PRIMARY KEY (follower, followee)
+            );
+            """
+        let (result, schema) = try imported(sql, dialect: .postgresql)
+        #expect(result.yaml.contains("films: {to: Film, kind: many_to_many, through: FilmActor, back: actors}"))
+        // A self reference: named after its two relations.
+        #expect(result.yaml.contains("kind: many_to_many, through: Follow"))
+        let actor = try #require(schema.tables.first { $0.name == "actor" })
+        #expect(actor.relations.contains { $0.name == "films" && $0.kind == .manyToMany })
+        // No join table beside the entity: the tables are the script's four.
+        #expect(schema.tables.map(\.name).sorted() == ["actor", "film", "film_actor", "follows"])
+        let ddl = try #require(GeneratorPipeline.sql(for: GeneratorPipeline.load(text: result.yaml, file: "x.yaml"), dialect: .postgresql)?.sql)
+        #expect(ddl.components(separatedBy: "CREATE TABLE").count - 1 == 4)
+    }
 }

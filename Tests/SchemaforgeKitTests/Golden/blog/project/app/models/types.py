@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import CHAR, DateTime, Dialect, Time, Uuid
 from sqlalchemy.dialects import mysql, sqlite
-from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
+from sqlalchemy.types import NullType, TypeDecorator, TypeEngine, UserDefinedType
 
 
 class UUIDText(TypeDecorator[uuid.UUID]):
@@ -129,8 +129,8 @@ class TimeOfDay(TypeDecorator[datetime.time]):
         return datetime.time
 
 
-class Native(UserDefinedType[Any]):
-    """A database type named as the schema's `native:` override (e.g. CHAR(10))."""
+class _Spelled(UserDefinedType[Any]):
+    """A type the DDL spells as written."""
 
     cache_ok = True
 
@@ -139,3 +139,22 @@ class Native(UserDefinedType[Any]):
 
     def get_col_spec(self, **kw: Any) -> str:
         return self.spec
+
+
+class Native(TypeDecorator[Any]):
+    """A database type named as the schema's `native:` override (e.g. CHAR(10)). With the
+    portable type (`Native("INT UNSIGNED", BigInteger())`) it behaves as that type: an integer
+    key still autoincrements."""
+
+    impl: TypeEngine[Any] | type[TypeEngine[Any]] = NullType
+    cache_ok = True
+
+    def __init__(self, spec: str, portable: TypeEngine[Any] | None = None) -> None:
+        super().__init__()
+        self.spec = spec
+        self.portable = portable
+        if portable is not None:
+            self.impl = portable
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        return _Spelled(self.spec)
