@@ -158,7 +158,7 @@ struct CatalogSchemaWriter {
         }
 
         // Relations from foreign keys; their back names once every relation name is known.
-        var backs: [(target: Int, source: Int, relation: String, kind: String)] = []
+        var backs: [(target: Int, source: Int, relation: String, kind: String, hint: String?)] = []
         for i in entities.indices {
             for fk in entities[i].table.foreignKeys {
                 guard let target = entityByTable[SQLNames.key(fk.referencedTable, dialect: dialect)] else {
@@ -168,7 +168,7 @@ struct CatalogSchemaWriter {
                     continue
                 }
                 if let relation = relation(for: fk, of: i, to: target, entities: &entities) {
-                    backs.append((target, i, relation.name, relation.kind))
+                    backs.append((target, i, relation.name, relation.kind, fk.backName.map(Self.fieldName(forColumn:))))
                 }
             }
         }
@@ -178,7 +178,8 @@ struct CatalogSchemaWriter {
             let base = back.kind == "one_to_one" ? snake : EnglishPlural.plural(snake)
             var taken = entities[back.target].taken
             let siblings = backs.filter { $0.target == back.target && $0.source == back.source }.count
-            let name = Self.allocate(siblings > 1 ? "\(base)_by_\(back.relation)" : base, in: &taken)
+            // The source's own name for it (Prisma's back field), or one made from the entity.
+            let name = Self.allocate(back.hint ?? (siblings > 1 ? "\(base)_by_\(back.relation)" : base), in: &taken)
             entities[back.target].taken = taken
             if let r = entities[back.source].relations.firstIndex(where: { $0.0 == back.relation }) {
                 entities[back.source].relations[r].1.insert(("back", .string(name)), at: 2)
@@ -200,7 +201,8 @@ struct CatalogSchemaWriter {
     /// A table whose key is exactly two foreign keys links their tables: a many-to-many `through`
     /// it on the first one's side (`film_actor` -> `Actor.films`, `back: actors`), named after the
     /// two relations. The table stays an entity with its own columns; nothing in the DDL changes.
-    private mutating func addManyToMany(backs: [(target: Int, source: Int, relation: String, kind: String)], entities: inout [Entity]) {
+    private mutating func addManyToMany(backs: [(target: Int, source: Int, relation: String, kind: String, hint: String?)], entities: inout [Entity])
+    {
         for j in entities.indices {
             let key = Set(entities[j].table.primaryKey.map { SQLNames.key($0, dialect: dialect) })
             let links = backs.filter { $0.source == j && $0.kind == "many_to_one" }
@@ -320,7 +322,9 @@ struct CatalogSchemaWriter {
 
         // The relation's name: the column without its `_id` suffix, or the target's name.
         var base = Identifiers.snakeCase(entities[target].name)
-        if fk.columns.count == 1 {
+        if let hint = fk.relationName {
+            base = Self.fieldName(forColumn: hint)
+        } else if fk.columns.count == 1 {
             let field = entities[i].fieldNames[columnIndexes[0]]
             for suffix in ["_id", "_uuid", "_key", "_code", "_fk", "_ref"] where field.hasSuffix(suffix) && field.count > suffix.count {
                 base = String(field.dropLast(suffix.count))

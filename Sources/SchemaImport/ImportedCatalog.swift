@@ -66,6 +66,10 @@ public struct ImportedForeignKey: Sendable {
     public var onUpdate: ImportedAction?
     public var deferrable = false
     public var line: Int
+    /// The source's own names for the relation and its inverse (a Prisma relation field and the list
+    /// on the other model), when it has them; otherwise they are made from the columns and tables.
+    public var relationName: String?
+    public var backName: String?
 }
 
 public struct ImportedUnique: Sendable {

@@ -104,7 +104,11 @@ struct ImportedTypeMapper {
                 approximation: why
                     ?? "type \(type.spelling.uppercased()) has no portable equivalent; it is kept as native and read as text in the API")
         }
-        func string(_ n: Int) -> FieldType { FieldType(type: "string", length: n, portable: .string(length: n)) }
+        func string(_ n: Int) -> FieldType {
+            // Beyond the portable string's 16,383 characters: text, the length kept by the native type.
+            guard n <= 16383 else { return FieldType(type: "text", native: type.spelling, portable: .text) }
+            return FieldType(type: "string", length: n, portable: .string(length: n))
+        }
         func decimal() -> FieldType {
             guard let p = int(args.first) else {
                 return FieldType(type: "decimal", precision: 38, scale: 10, native: type.spelling, portable: .decimal(precision: 38, scale: 10))

@@ -19,22 +19,41 @@ public enum SchemaImporter {
         let dialect = dialect ?? detectDialect(text)
         var reader = SQLCatalogReader(dialect: dialect, file: file)
         reader.read(text)
-        var writer = CatalogSchemaWriter(catalog: reader.catalog, file: file, name: name)
+        return write(reader.catalog, readDiagnostics: reader.diagnostics.diagnostics, source: file, what: dialect.displayName, name: name)
+    }
+
+    /// Imports a Prisma schema: one file, or the files of a multi-file schema (`prismaSchemaFolder`),
+    /// as (text, path) pairs.
+    public static func importPrisma(_ files: [(text: String, path: String)], name: String) -> ImportResult {
+        var reader = PrismaSchemaReader()
+        for file in files { reader.read(file.text, file: file.path) }
+        let catalog = reader.catalog()
+        return write(
+            catalog, readDiagnostics: reader.diagnostics.diagnostics, source: files.first?.path ?? "schema.prisma", what: "Prisma", name: name)
+    }
+
+    /// The YAML of a catalog, with the reader's and the writer's warnings listed at its top.
+    static func write(_ catalog: ImportedCatalog, readDiagnostics: [Diagnostic], source: String, what: String, name: String) -> ImportResult {
+        var writer = CatalogSchemaWriter(catalog: catalog, file: source, name: name)
         let body = writer.write()
-        let diagnostics = (reader.diagnostics.diagnostics + writer.diagnostics.diagnostics).sorted {
-            ($0.location?.line ?? 0, $0.message) < ($1.location?.line ?? 0, $1.message)
+        let diagnostics = (readDiagnostics + writer.diagnostics.diagnostics).sorted {
+            ($0.location?.file ?? "", $0.location?.line ?? 0, $0.message) < ($1.location?.file ?? "", $1.location?.line ?? 0, $1.message)
         }
         var lines = YAMLText.comment([
-            "Imported by `schemaforge import` from \(file.split(separator: "/").last.map(String.init) ?? file) (\(dialect.displayName)).",
+            "Imported by `schemaforge import` from \(source.split(separator: "/").last.map(String.init) ?? source) (\(what)).",
             "Review the names (entities, relations and their `back` names) before you generate from it.",
         ])
         if !diagnostics.isEmpty {
             lines += YAMLText.comment(["", "Not imported or approximated (\(diagnostics.count)):"])
-            lines += YAMLText.comment(diagnostics.map { d in "  line \(d.location?.line ?? 0): \(d.message)" })
+            lines += YAMLText.comment(
+                diagnostics.map { d in
+                    let file = d.location.map { $0.file == source ? "" : "\($0.file.split(separator: "/").last ?? "") " } ?? ""
+                    return "  \(file)line \(d.location?.line ?? 0): \(d.message)"
+                })
         }
         lines += body
         return ImportResult(
-            yaml: lines.joined(separator: "\n") + "\n", dialect: dialect, diagnostics: diagnostics, tables: reader.catalog.tables.count,
+            yaml: lines.joined(separator: "\n") + "\n", dialect: catalog.dialect, diagnostics: diagnostics, tables: catalog.tables.count,
             relations: writer.relationCount, enums: writer.enumCount)
     }
 

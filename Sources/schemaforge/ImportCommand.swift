@@ -5,7 +5,7 @@ import SchemaforgeKit
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Write a schema from an existing SQL script (pg_dump, mysqldump, SQLite .schema, DDL).",
+        abstract: "Write a schema from an existing SQL script (pg_dump, mysqldump, SQLite .schema, DDL) or Prisma schema.",
         discussion: """
             The dialect is detected from the script; --dialect overrides it. What the schema language
             cannot say (views, functions, triggers, partitions, ...) is reported as a warning and listed
@@ -14,9 +14,10 @@ struct Import: ParsableCommand {
             Examples:
               schemaforge import pagila.sql --out schema.yaml
               schemaforge import dump.sql --dialect mysql --name shop --out shop.yaml
+              schemaforge import prisma/schema.prisma --out schema.yaml      # or a folder of .prisma files
             """)
 
-    @Argument(help: "The SQL script to import.")
+    @Argument(help: "The SQL script, .prisma file or folder of .prisma files to import.")
     var source: String
 
     @Option(name: [.short, .long], help: "Write the schema to this file instead of stdout.")
@@ -28,13 +29,38 @@ struct Import: ParsableCommand {
     @Option(name: .long, help: "The schema's name. Default: the script's file name.")
     var name: String?
 
-    func run() throws {
-        guard let data = FileManager.default.contents(atPath: source) else {
-            throw ValidationError("cannot read '\(source)'")
+    /// The files of a Prisma schema: a `.prisma` file, or a folder's `.prisma` files (sorted); nil
+    /// for anything else.
+    static func prismaFiles(_ source: String) throws -> [(text: String, path: String)]? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else { return nil }
+        let paths: [String]
+        if isDirectory.boolValue {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: source)) ?? []
+            paths = names.filter { $0.hasSuffix(".prisma") }.sorted().map { (source as NSString).appendingPathComponent($0) }
+            guard !paths.isEmpty else { throw ValidationError("'\(source)' is a folder without .prisma files") }
+        } else {
+            guard source.hasSuffix(".prisma") else { return nil }
+            paths = [source]
         }
-        let text = String(decoding: data, as: UTF8.self)
+        return try paths.map { path in
+            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read '\(path)'") }
+            return (String(decoding: data, as: UTF8.self), path)
+        }
+    }
+
+    func run() throws {
         let stem = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
-        let result = SchemaImporter.importSQL(text, file: source, dialect: dialect, name: name ?? SchemaImporter.schemaName(forFile: stem))
+        let schemaName = name ?? SchemaImporter.schemaName(forFile: stem)
+        let result: ImportResult
+        if let prismaFiles = try Self.prismaFiles(source) {
+            result = SchemaImporter.importPrisma(prismaFiles, name: schemaName)
+        } else {
+            guard let data = FileManager.default.contents(atPath: source) else {
+                throw ValidationError("cannot read '\(source)'")
+            }
+            result = SchemaImporter.importSQL(String(decoding: data, as: UTF8.self), file: source, dialect: dialect, name: schemaName)
+        }
         report(result.diagnostics)
         let summary =
             "imported \(result.tables) tables, \(result.relations) relations, \(result.enums) enums (\(result.diagnostics.count) warnings) from \(source) (\(result.dialect.displayName))\n"
