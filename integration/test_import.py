@@ -944,3 +944,73 @@ def test_sqlite_loading_without_the_shell_matches_the_shell(tmp_path: Path) -> N
         finally:
             shell_engine.dispose()
             python_engine.dispose()
+
+
+# ---------------------------------------------------------------------------------------------
+# Prisma and DBML
+
+
+def model_files(root: Path) -> list[Path]:
+    """Prisma schemas (a file, or a folder of a multi-file schema) and DBML files of a corpus."""
+    prisma = root / "prisma"
+    found = sorted(prisma.glob("*.prisma")) + sorted(
+        p for p in prisma.glob("*") if p.is_dir()
+    )
+    return found + sorted((root / "dbml").glob("*.dbml"))
+
+
+def model_params() -> list[Any]:
+    params = [
+        pytest.param(p, id=f"repo:{p.parent.name}/{p.name}")
+        for p in model_files(CORPUS_DIR)
+    ]
+    if SHARED_CORPUS_DIR.is_dir():
+        params += [
+            pytest.param(p, id=f"shared:{p.parent.name}/{p.name}")
+            for p in model_files(SHARED_CORPUS_DIR)
+        ]
+    return params
+
+
+def provider_of(source: Path) -> str:
+    """The database a Prisma schema's datasource names (mysql, sqlite; PostgreSQL otherwise), or
+    a DBML Project's database_type."""
+    texts = [
+        p.read_text()
+        for p in ([source] if source.is_file() else sorted(source.glob("*.prisma")))
+    ]
+    text = "\n".join(texts).lower()
+    m = re.search(r'provider\s*=\s*"(mysql|sqlite)"', text) or re.search(
+        r"database_type:\s*'(mysql|sqlite)'", text
+    )
+    return m[1] if m else "postgresql"
+
+
+@pytest.mark.parametrize("source", model_params())
+def test_prisma_and_dbml_schemas_import_and_their_ddl_runs(
+    importer: Importer, schemaforge: Schemaforge, fresh_db: Any, source: Path
+) -> None:
+    """Every Prisma and DBML schema imports, validates, and the DDL of the import runs, statement by
+    statement, on a fresh database of the schema's own provider: the tables Prisma or dbml2sql
+    would create, every one of them."""
+    imported = importer.run(source, None).check()
+    assert imported.entities, f"{imported.command}: no entity"
+    validate = schemaforge.run("validate", imported.out, check=False)
+    assert validate.returncode == 0, (
+        f"schemaforge validate {imported.out}:\n{validate.stderr[-6000:]}"
+    )
+    dialect = provider_of(source)
+    ddl = schemaforge.sql(imported.out, dialect)
+    db: Database = fresh_db(dialect)
+    failures = execute_each(db, ddl.sql)
+    assert not failures, "\n".join(
+        f"{err}\n    {one_line(st)[:300]}" for st, err in failures[:10]
+    )
+    tables = catalog(db.engine, dialect)["tables"]
+    expected = {
+        (e or {}).get("table") or re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+        for name, e in imported.entities.items()
+    }
+    assert len(tables) >= len(imported.entities), (
+        f"{len(tables)} tables for {len(imported.entities)} entities: {sorted(expected - set(tables))[:10]}"
+    )

@@ -14,6 +14,13 @@ struct CatalogSchemaWriter {
     private(set) var enumCount = 0
 
     init(catalog: ImportedCatalog, file: String, name: String) {
+        var catalog = catalog
+        // Primary-key columns are NOT NULL whether or not the source says so.
+        for t in catalog.tables.indices {
+            for key in catalog.tables[t].primaryKey {
+                if let c = catalog.tables[t].column(named: key, dialect: catalog.dialect) { catalog.tables[t].columns[c].nullable = false }
+            }
+        }
         self.catalog = catalog
         self.file = file
         self.name = name
@@ -257,6 +264,21 @@ struct CatalogSchemaWriter {
     }
 
     private mutating func relation(for fk: ImportedForeignKey, of i: Int, to target: Int, entities: inout [Entity]) -> (name: String, kind: String)? {
+        var fk = fk
+        // A composite key referenced in another order than its unique constraint's: both sides
+        // in the constraint's order (MySQL needs an index whose columns lead in that order).
+        if fk.columns.count > 1, fk.columns.count == fk.referencedColumns.count {
+            let target = entities[target].table
+            let keys = fk.referencedColumns.map { SQLNames.key($0, dialect: dialect) }
+            let orders = [target.primaryKey] + target.uniques.map(\.columns)
+            if let order = orders.first(where: { Set($0.map { SQLNames.key($0, dialect: dialect) }) == Set(keys) }),
+                order.map({ SQLNames.key($0, dialect: dialect) }) != keys
+            {
+                let pairs = Dictionary(zip(keys, fk.columns), uniquingKeysWith: { a, _ in a })
+                fk.columns = order.compactMap { pairs[SQLNames.key($0, dialect: dialect)] }
+                fk.referencedColumns = order
+            }
+        }
         let table = entities[i].table
         var targetTable = entities[target].table
         let columnIndexes = fk.columns.compactMap { table.column(named: $0, dialect: dialect) }

@@ -282,8 +282,27 @@ public struct PrismaSchemaReader {
                             line: model.line))
                 case "index":
                     let cols = columns(attribute.first ?? attribute.named("fields"))
-                    let method = attribute.named("type").flatMap { v -> String? in
+                    var method = attribute.named("type").flatMap { v -> String? in
                         if case let .identifier(t) = v { return t.lowercased() } else { return nil }
+                    }
+                    let location = SourceLocation(file: model.file, line: model.line, column: 1)
+                    let options = Self.elementOptions(attribute.first ?? attribute.named("fields"))
+                    if options.contains("length") {
+                        // A MySQL prefix length: without it the key may be too long for the table.
+                        diagnostics.warning(
+                            "@@index(\(cols.joined(separator: ", "))) on '\(model.name)' has a prefix length, which the schema language cannot say; it is not imported",
+                            at: location)
+                        continue
+                    }
+                    if options.contains("ops"), method != nil {
+                        diagnostics.warning(
+                            "@@index(\(cols.joined(separator: ", "))) on '\(model.name)': its operator class is not imported, so neither is its type \(method!.uppercased()) (it is a default index)",
+                            at: location)
+                        method = nil
+                    }
+                    if options.contains("sort") {
+                        diagnostics.warning(
+                            "@@index(\(cols.joined(separator: ", "))) on '\(model.name)': the sort order is not imported", at: location)
                     }
                     table.indexes.append(
                         ImportedIndex(
@@ -324,6 +343,15 @@ public struct PrismaSchemaReader {
         }
         catalog.tables += implicitManyToMany(byName: byName)
         return catalog
+    }
+
+    /// The options the elements of an index list use (`sort`, `length`, `ops`).
+    static func elementOptions(_ value: Value?) -> Set<String> {
+        var items: [Value] = []
+        if case let .array(list)? = value { items = list } else if let value { items = [value] }
+        var options: Set<String> = []
+        for case let .call(_, arguments) in items { options.formUnion(arguments.compactMap(\.label)) }
+        return options
     }
 
     /// A default constraint name as the database stores it: PostgreSQL keeps the first 63 bytes
@@ -403,7 +431,9 @@ public struct PrismaSchemaReader {
     /// The column type Prisma creates for a field on the provider, spelled as that database spells it.
     private func type(_ field: Field, enums _: Set<String>) -> ImportedType {
         var spelling: String
-        if let native = field.attributes.first(where: { $0.name.hasPrefix("db.") }) {
+        // `@db.*` names a SQL type only on SQL providers (MongoDB's `@db.ObjectId` is not one).
+        let isSQL = provider.map { ["postgresql", "mysql", "sqlite", "cockroachdb"].contains($0) } ?? true
+        if isSQL, let native = field.attributes.first(where: { $0.name.hasPrefix("db.") }) {
             spelling = Self.nativeSpelling(String(native.name.dropFirst(3)), native.arguments.map(\.value))
         } else if let e = enumTypeName[field.type] {
             spelling = e

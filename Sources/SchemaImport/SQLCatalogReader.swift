@@ -30,12 +30,6 @@ public struct SQLCatalogReader {
             warn("table '\(table.name)' is a partition of another table; only the partitioned table is imported", line: table.line)
             catalog.tables.remove(at: i)
         }
-        // Primary-key columns are NOT NULL whether or not the script says so.
-        for t in catalog.tables.indices {
-            for name in catalog.tables[t].primaryKey {
-                if let c = catalog.tables[t].column(named: name, dialect: dialect) { catalog.tables[t].columns[c].nullable = false }
-            }
-        }
         tableIndex = Dictionary(catalog.tables.enumerated().map { (key($0.element.name), $0.offset) }, uniquingKeysWith: { a, _ in a })
     }
 

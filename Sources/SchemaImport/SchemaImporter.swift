@@ -32,6 +32,14 @@ public enum SchemaImporter {
             catalog, readDiagnostics: reader.diagnostics.diagnostics, source: files.first?.path ?? "schema.prisma", what: "Prisma", name: name)
     }
 
+    /// Imports a DBML file (dbdiagram.io).
+    public static func importDBML(_ text: String, file: String, name: String) -> ImportResult {
+        var reader = DBMLReader(file: file)
+        reader.read(text)
+        let catalog = reader.catalog()
+        return write(catalog, readDiagnostics: reader.diagnostics.diagnostics, source: file, what: "DBML, \(catalog.dialect.displayName)", name: name)
+    }
+
     /// The YAML of a catalog, with the reader's and the writer's warnings listed at its top.
     static func write(_ catalog: ImportedCatalog, readDiagnostics: [Diagnostic], source: String, what: String, name: String) -> ImportResult {
         var writer = CatalogSchemaWriter(catalog: catalog, file: source, name: name)

@@ -5,7 +5,7 @@ import SchemaforgeKit
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Write a schema from an existing SQL script (pg_dump, mysqldump, SQLite .schema, DDL) or Prisma schema.",
+        abstract: "Write a schema from an existing SQL script (pg_dump, mysqldump, SQLite .schema, DDL) Prisma schema or DBML file.",
         discussion: """
             The dialect is detected from the script; --dialect overrides it. What the schema language
             cannot say (views, functions, triggers, partitions, ...) is reported as a warning and listed
@@ -17,7 +17,7 @@ struct Import: ParsableCommand {
               schemaforge import prisma/schema.prisma --out schema.yaml      # or a folder of .prisma files
             """)
 
-    @Argument(help: "The SQL script, .prisma file or folder of .prisma files to import.")
+    @Argument(help: "The SQL script, .prisma file (or folder of them) or .dbml file to import.")
     var source: String
 
     @Option(name: [.short, .long], help: "Write the schema to this file instead of stdout.")
@@ -55,6 +55,9 @@ struct Import: ParsableCommand {
         let result: ImportResult
         if let prismaFiles = try Self.prismaFiles(source) {
             result = SchemaImporter.importPrisma(prismaFiles, name: schemaName)
+        } else if source.hasSuffix(".dbml") {
+            guard let data = FileManager.default.contents(atPath: source) else { throw ValidationError("cannot read '\(source)'") }
+            result = SchemaImporter.importDBML(String(decoding: data, as: UTF8.self), file: source, name: schemaName)
         } else {
             guard let data = FileManager.default.contents(atPath: source) else {
                 throw ValidationError("cannot read '\(source)'")

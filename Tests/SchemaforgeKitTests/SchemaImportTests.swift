@@ -347,3 +347,78 @@ struct PrismaImportTests {
         #expect(PrismaSchemaReader.nativeSpelling(name, numbers: arguments) == spelling)
     }
 }
+
+/// DBML (dbdiagram.io): tables, enums, refs in every spelling, as dbml2sql would create them.
+@Suite("Importing DBML")
+struct DBMLImportTests {
+    static let dbml = """
+        Project shop {
+          database_type: 'PostgreSQL'
+          Note: '''
+            # A shop
+          '''
+        }
+
+        Enum order_status {
+          created [note: 'new']
+          paid
+        }
+
+        Table users as U {
+          id bigserial [pk]
+          email varchar(320) [unique, not null]
+          tags text[] [not null, default: `ARRAY[]::text[]`]
+          settings jsonb [not null, default: `{"theme":"dark"}`]
+          created_at DateTime [default: `now()`]
+          Note: 'People'
+        }
+
+        Table orders {
+          id int [pk, increment]
+          user_id bigint [ref: > U.id, not null]
+          status order_status [not null, default: 'created']
+          "Total Price" "double precision"
+          Indexes {
+            (user_id, status) [unique, name: 'orders_user_status']
+            `lower(status::text)` [name: 'orders_status_lower']
+          }
+        }
+
+        Table products {
+          id int [pk]
+        }
+
+        Ref: orders.user_id > users.id [delete: cascade]
+        Ref { products.id <> orders.id }
+        TableGroup shop { users orders }
+        """
+
+    @Test("tables, enums, settings, indexes, refs and many-to-many as dbml2sql creates them")
+    func dbml() throws {
+        let result = SchemaImporter.importDBML(Self.dbml, file: "shop.dbml", name: "shop")
+        let loaded = GeneratorPipeline.load(text: result.yaml, file: "shop.yaml")
+        #expect(!loaded.hasErrors, "\(loaded.diagnostics)\n\(result.yaml)")
+        let schema = try #require(loaded.schema)
+        let users = try #require(schema.tables.first { $0.name == "users" })
+        #expect(users.comment == "People")
+        #expect(users.columns.first { $0.name == "id" }?.autoincrement == true)
+        #expect(users.columns.first { $0.name == "email" }?.type == .string(length: 320))
+        #expect(users.columns.first { $0.name == "tags" }?.type == .array(.text))
+        // A JSON default written as an expression is a JSON literal.
+        #expect(users.columns.first { $0.name == "settings" }?.defaultValue?.value == #"{"theme":"dark"}"#)
+        // `DateTime` is not a PostgreSQL type: the portable datetime, spelled as PostgreSQL spells it.
+        #expect(users.columns.first { $0.name == "created_at" }?.type == .datetime)
+        #expect(users.columns.first { $0.name == "created_at" }?.nativeTypes == nil)
+        let orders = try #require(schema.tables.first { $0.name == "orders" })
+        #expect(orders.columns.first { $0.name == "status" }?.type == .enumeration("OrderStatus"))
+        #expect(orders.columns.first { $0.name == "Total Price" }?.type == .float)
+        #expect(orders.indexes.contains { $0.name == "orders_user_status" && $0.unique })
+        #expect(orders.indexes.contains { $0.name == "orders_status_lower" && $0.expressions == ["lower(status::text)"] })
+        // The inline ref and the Ref line name the same key: the explicit one's action holds.
+        #expect(orders.foreignKeys.contains { $0.columns == ["user_id"] && $0.referencedTable == "users" })
+        // `<>`: the join table dbml2sql makes.
+        let join = try #require(schema.tables.first { $0.name == "products_orders" })
+        #expect(join.primaryKey?.columns == ["products_id", "orders_id"])
+        #expect(result.diagnostics.contains { $0.message.hasPrefix("TableGroup is not imported") })
+    }
+}
