@@ -43,6 +43,15 @@ if ! command -v pgbouncer >/dev/null 2>&1 && [ ! -x /usr/sbin/pgbouncer ]; then
     apt-get update -qq </dev/null || die "apt-get update failed"
     apt-get install -y -qq --no-install-recommends pgbouncer </dev/null || [ -x /usr/sbin/pgbouncer ] || die "apt-get install pgbouncer failed"
 fi
+# The client programs: psql loads dumps, pg_dump and sqlite3 read live databases for
+# `schemaforge import postgresql://...` / `sqlite:///...` (integration/test_import.py).
+if ! command -v psql >/dev/null 2>&1 || ! command -v pg_dump >/dev/null 2>&1 || ! command -v sqlite3 >/dev/null 2>&1; then
+    [ "$(id -u)" -eq 0 ] || die "postgresql-client or sqlite3 is missing and installing it needs root"
+    apt-get update -qq </dev/null || die "apt-get update failed"
+    apt-get install -y -qq --no-install-recommends postgresql-client sqlite3 </dev/null \
+        || { command -v pg_dump >/dev/null 2>&1 && command -v sqlite3 >/dev/null 2>&1; } || die "apt-get install postgresql-client sqlite3 failed"
+fi
+echo "pg_dump: $(pg_dump --version 2>/dev/null | head -1); sqlite3: $(sqlite3 --version 2>/dev/null | cut -d' ' -f1)"
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
     || die "PostgreSQL (initdb) is not installed"
 echo "mariadbd: $(mariadbd --version 2>/dev/null | head -1)"

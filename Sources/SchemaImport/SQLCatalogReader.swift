@@ -144,6 +144,8 @@ public struct SQLCatalogReader {
         let start = c.next()!
         while c.skipWord("if") || c.skipWord("not") || c.skipWord("exists") {}
         guard let (name, schema) = qualifiedName(&c) else { return }
+        // SQLite's own tables (`sqlite_sequence`, `sqlite_stat1`), which `.schema` prints too.
+        if dialect == .sqlite, name.lowercased().hasPrefix("sqlite_") { return }
         if c.peek()?.isWord("partition") ?? false {
             warn("table '\(name)' is a partition (PARTITION OF); only its parent table is imported", line: start.line)
             return

@@ -14,10 +14,14 @@ struct Import: ParsableCommand {
             Examples:
               schemaforge import pagila.sql --out schema.yaml
               schemaforge import dump.sql --dialect mysql --name shop --out shop.yaml
+              schemaforge import postgresql://app@localhost:5432/shop --out shop.yaml
+              schemaforge import mysql://root@127.0.0.1:3306/shop    # mariadb-dump or mysqldump
+              schemaforge import sqlite:///data/app.db               # the sqlite3 program
               schemaforge import prisma/schema.prisma --out schema.yaml      # or a folder of .prisma files
             """)
 
-    @Argument(help: "The SQL script, .prisma file (or folder of them) or .dbml file to import.")
+    @Argument(
+        help: "The SQL script, .prisma file (or folder of them), .dbml file, or a database URL (postgresql://, mysql://, sqlite:///) to import.")
     var source: String
 
     @Option(name: [.short, .long], help: "Write the schema to this file instead of stdout.")
@@ -53,7 +57,18 @@ struct Import: ParsableCommand {
         let stem = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
         let schemaName = name ?? SchemaImporter.schemaName(forFile: stem)
         let result: ImportResult
-        if let prismaFiles = try Self.prismaFiles(source) {
+        if let live = LiveSchemaSource(source) {
+            // A live database: its dump program prints the catalog as DDL, imported as a script.
+            let ddl: String
+            do {
+                ddl = try live.dump()
+            } catch let error as LiveSchemaError {
+                FileHandle.standardError.write(Data("schemaforge: error: \(error.description)\n".utf8))
+                throw ExitCode(1)
+            }
+            result = SchemaImporter.importSQL(
+                ddl, file: live.redacted, dialect: live.dialect, name: name ?? SchemaImporter.schemaName(forFile: live.databaseName))
+        } else if let prismaFiles = try Self.prismaFiles(source) {
             result = SchemaImporter.importPrisma(prismaFiles, name: schemaName)
         } else if source.hasSuffix(".dbml") {
             guard let data = FileManager.default.contents(atPath: source) else { throw ValidationError("cannot read '\(source)'") }

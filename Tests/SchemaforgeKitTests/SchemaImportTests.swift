@@ -422,3 +422,29 @@ struct DBMLImportTests {
         #expect(result.diagnostics.contains { $0.message.hasPrefix("TableGroup is not imported") })
     }
 }
+
+@Suite("Live database URLs")
+struct LiveSchemaSourceTests {
+    @Test(
+        "URLs of the three databases, as SQLAlchemy writes them too; a path is not one",
+        arguments: [
+            ("postgresql://app:secret@db:5432/shop", Dialect.postgresql, "shop"),
+            ("postgresql+asyncpg://app@127.0.0.1/shop", .postgresql, "shop"),
+            ("mysql+pymysql://root@127.0.0.1:3306/shop", .mysql, "shop"),
+            ("mariadb://root@host/shop", .mysql, "shop"),
+            ("sqlite:////var/data/app.db", .sqlite, "app"),
+        ])
+    func urls(url: String, dialect: Dialect, database: String) throws {
+        let source = try #require(LiveSchemaSource(url))
+        #expect(source.dialect == dialect)
+        #expect(source.databaseName == database)
+        #expect(!source.redacted.contains("secret"))
+    }
+
+    @Test("files are not URLs")
+    func files() {
+        #expect(LiveSchemaSource("dump.sql") == nil)
+        #expect(LiveSchemaSource("schema/prisma") == nil)
+        #expect(LiveSchemaSource("ftp://host/x") == nil)
+    }
+}
