@@ -525,6 +525,10 @@ struct CatalogSchemaWriter {
         if let collation = column.collation, collation.lowercased() != "default", !collation.lowercased().hasSuffix("\"default\"") {
             warn("column '\(table.name).\(column.name)': collation \(collation) is not imported", line: column.line)
         }
+        // The shorthand where it says everything: `title: text`, `code: string(20)`.
+        let keys = spec.map(\.0)
+        if keys == ["type"], !type.type.contains("<") { return .string(type.type) }
+        if keys == ["type", "length"], let n = type.length, type.type == "string" { return .string("string(\(n))") }
         return .flowMapping(spec)
     }
 }
