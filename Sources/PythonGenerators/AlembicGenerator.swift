@@ -132,6 +132,12 @@ struct AlembicGenerator {
         m.imports.from("app.config", import: "settings")
         m.imports.from("app.models", import: "Base")
         // What `search:` adds beside its tables is not in the models: left out of the comparison.
+        // Native types are compared by their spelling (`INT UNSIGNED` is `INTEGER(10) UNSIGNED`).
+        var compareType = "True"
+        if schema.tables.contains(where: { $0.columns.contains { !($0.nativeTypes ?? [:]).isEmpty } }) {
+            m.imports.from("app.models.types", import: "compare_native_type")
+            compareType = "compare_native_type"
+        }
         var includeName = ""
         if schema.tables.contains(where: { $0.search != nil }) {
             m.imports.from("app", import: "search")
@@ -196,7 +202,7 @@ struct AlembicGenerator {
                 def _configure(dialect: str, **kwargs: Any) -> None:
                     context.configure(
                         target_metadata=target_metadata,
-                        compare_type=True,
+                        compare_type=\(compareType),
                         # PostgreSQL reflects defaults exactly (and identity columns as Identity, which
                         # a custom comparison cannot receive); elsewhere normalise the spellings.
                         compare_server_default=(

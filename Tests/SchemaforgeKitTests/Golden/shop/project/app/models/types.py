@@ -2,12 +2,14 @@
 """Column types shared by the models."""
 
 import datetime
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import CHAR, DateTime, Dialect, Time, Uuid
 from sqlalchemy.dialects import mysql, sqlite
+from sqlalchemy.exc import CompileError
 from sqlalchemy.types import NullType, TypeDecorator, TypeEngine, UserDefinedType
 
 
@@ -158,3 +160,60 @@ class Native(TypeDecorator[Any]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         return _Spelled(self.spec)
+
+
+# How databases reflect a type and how a schema may spell it: one name for both.
+_TYPE_ALIASES = {
+    "integer": "int",
+    "int4": "int",
+    "int8": "bigint",
+    "int2": "smallint",
+    "character varying": "varchar",
+    "character": "char",
+    "bpchar": "char",
+    "timestamp without time zone": "timestamp",
+    "time without time zone": "time",
+    "timestamptz": "timestamp with time zone",
+    "double precision": "double",
+    "float8": "double",
+    "boolean": "bool",
+    "decimal": "numeric",
+}
+
+
+def _type_spelling(text: str) -> str:
+    spelled = " ".join(text.lower().replace("`", "").replace('"', "").split())
+    spelled = re.sub(r"\s*\(\s*", "(", spelled)
+    spelled = re.sub(r"\s*,\s*", ",", spelled)
+    spelled = re.sub(r"\s*\)", ")", spelled)
+    spelled = re.sub(r"^(public|pg_catalog)\.", "", spelled)
+    # MySQL's display widths (`int(10) unsigned`) do not change the type.
+    spelled = re.sub(
+        r"^(tinyint|smallint|mediumint|int|integer|bigint)\(\d+\)", r"\1", spelled
+    )
+    for alias, name in _TYPE_ALIASES.items():
+        if spelled == alias or spelled.startswith((alias + "(", alias + " ")):
+            return name + spelled[len(alias) :]
+    return spelled
+
+
+def compare_native_type(
+    context: Any,
+    _inspected_column: Any,
+    _metadata_column: Any,
+    inspected_type: TypeEngine[Any],
+    metadata_type: TypeEngine[Any],
+) -> bool | None:
+    """Alembic's `compare_type` hook: a `Native` column whose database type is spelled the same
+    (`INT UNSIGNED` and `INTEGER(10) UNSIGNED`) has not changed; anything else is Alembic's call."""
+    if not isinstance(metadata_type, Native):
+        return None
+    try:
+        reflected = inspected_type.compile(dialect=context.dialect)
+    except (CompileError, NotImplementedError):
+        return None
+    return (
+        False
+        if _type_spelling(reflected) == _type_spelling(metadata_type.spec)
+        else None
+    )
