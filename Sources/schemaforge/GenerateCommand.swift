@@ -10,17 +10,19 @@ struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a FastAPI backend (SQLAlchemy models, Pydantic schemas, routers, tests) for a schema.",
         discussion: """
-            Re-running is safe: unchanged files are not rewritten, and a generated file you edited is never
+            Re-running is safe: unchanged files are not rewritten, and a generated file you edited is never \
             overwritten silently (the command stops and names it) unless you pass --force.
-            Your own code goes in the files generate writes once and never touches again: app/hooks/<entity>.py
-            (called by the generated CRUD) and app/custom.py (your routes).
-            The project remembers its database (.schemaforge/manifest.json): later runs without --db
+
+            Your own code goes in the files generate writes once and never touches again: \
+            app/hooks/<entity>.py (called by the generated CRUD) and app/custom.py (your routes).
+
+            The project remembers its database (.schemaforge/manifest.json): later runs without --db \
             keep it, and a different --db is refused.
 
             Examples:
               schemaforge generate examples/blog.yaml --out blog-api
               schemaforge generate examples/shop.yaml --out shop-api --db postgresql
-              schemaforge generate examples/blog.yaml --out blog-api --check     # CI: fail when stale
+              schemaforge generate examples/blog.yaml --out blog-api --check  # CI
             """)
 
     @OptionGroup var input: SchemaInput

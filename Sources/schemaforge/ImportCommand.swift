@@ -5,19 +5,26 @@ import SchemaforgeKit
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Write a schema from an existing SQL script (pg_dump, mysqldump, SQLite .schema, DDL) Prisma schema or DBML file.",
+        abstract: "Write a schema from what exists: a SQL script, a live database, Prisma or DBML.",
         discussion: """
-            The dialect is detected from the script; --dialect overrides it. What the schema language
-            cannot say (views, functions, triggers, partitions, ...) is reported as a warning and listed
-            in a comment at the top of the schema, never dropped silently.
+            SQL scripts: pg_dump --schema-only, mysqldump or mariadb-dump, SQLite's .schema, \
+            hand-written DDL; the dialect is detected and --dialect overrides it. A live database \
+            is read by its own dump program (pg_dump, mariadb-dump or mysqldump, sqlite3), which \
+            must be on the PATH. A Prisma schema (a file or a folder of .prisma files) gives the \
+            tables prisma migrate creates; a DBML file those dbml2sql creates.
+
+            What the schema language cannot say (views, functions, triggers, partitions, ...) is \
+            reported as a warning and listed in a comment at the top of the schema, never dropped \
+            silently.
 
             Examples:
               schemaforge import pagila.sql --out schema.yaml
               schemaforge import dump.sql --dialect mysql --name shop --out shop.yaml
               schemaforge import postgresql://app@localhost:5432/shop --out shop.yaml
-              schemaforge import mysql://root@127.0.0.1:3306/shop    # mariadb-dump or mysqldump
-              schemaforge import sqlite:///data/app.db               # the sqlite3 program
-              schemaforge import prisma/schema.prisma --out schema.yaml      # or a folder of .prisma files
+              schemaforge import mysql://root@127.0.0.1:3306/shop
+              schemaforge import sqlite:///data/app.db
+              schemaforge import prisma/schema.prisma --out schema.yaml
+              schemaforge import docs/database.dbml --out schema.yaml
             """)
 
     @Argument(

@@ -20,7 +20,8 @@ struct Schemaforge: ParsableCommand {
               schemaforge generate schema.yaml --out api --db postgresql
               schemaforge migrate schema.yaml --out api -m "add tags"
               schemaforge diff v1.yaml v2.yaml                 # the migration plan
-              schemaforge diagram schema.yaml --format dot     # the ER diagram (mermaid, dot)
+              schemaforge diagram schema.yaml --format dot     # ER diagram (or mermaid)
+              schemaforge import dump.sql --out schema.yaml    # a schema from a dump
 
             Exit codes: 0 success, 1 schema errors (or warnings with --strict), 2 usage error.
             """,
