@@ -6,7 +6,7 @@ import SchemaModel
 /// collide with nothing, enum types, defaults as the schema language says them, uniques, checks and
 /// indexes with their names. What does not fit is a located warning.
 struct CatalogSchemaWriter {
-    let catalog: ImportedCatalog
+    private(set) var catalog: ImportedCatalog
     let file: String
     let name: String
     private(set) var diagnostics = DiagnosticBag()
@@ -21,9 +21,67 @@ struct CatalogSchemaWriter {
                 if let c = catalog.tables[t].column(named: key, dialect: catalog.dialect) { catalog.tables[t].columns[c].nullable = false }
             }
         }
-        self.catalog = catalog
         self.file = file
         self.name = name
+        self.catalog = catalog
+        shortenLongNames()
+    }
+
+    /// Names longer than PostgreSQL's 63 bytes (MySQL allows 64, SQLite any) do not fit every
+    /// database a schema targets: shortened as the resolver shortens derived names, everywhere they
+    /// are used, with a warning each.
+    private mutating func shortenLongNames() {
+        let limit = Identifiers.maxExplicitLength
+        func short(_ name: String, _ what: String, line: Int) -> String {
+            guard name.utf8.count > limit else { return name }
+            let shortened = Identifiers.derived(name)
+            diagnostics.warning(
+                "\(what) name '\(name)' is \(name.utf8.count) bytes long, more than PostgreSQL's \(limit); it is imported as '\(shortened)'",
+                at: SourceLocation(file: file, line: line, column: 1))
+            return shortened
+        }
+        var tableNames: [String: String] = [:]
+        for table in catalog.tables { tableNames[table.name] = short(table.name, "table", line: table.line) }
+        for t in catalog.tables.indices {
+            var table = catalog.tables[t]
+            var columnNames: [String: String] = [:]
+            for c in table.columns.indices {
+                let renamed = short(table.columns[c].name, "column", line: table.columns[c].line)
+                columnNames[table.columns[c].name] = renamed
+                table.columns[c].name = renamed
+            }
+            func column(_ name: String) -> String { columnNames[name] ?? name }
+            table.name = tableNames[table.name] ?? table.name
+            table.primaryKey = table.primaryKey.map(column)
+            for u in table.uniques.indices {
+                table.uniques[u].columns = table.uniques[u].columns.map(column)
+                table.uniques[u].name = table.uniques[u].name.map { short($0, "constraint", line: table.uniques[u].line) }
+            }
+            for x in table.indexes.indices {
+                table.indexes[x].elements = table.indexes[x].elements.map {
+                    if case let .column(c) = $0 { return .column(column(c)) } else { return $0 }
+                }
+                table.indexes[x].name = table.indexes[x].name.map { short($0, "index", line: table.indexes[x].line) }
+            }
+            for f in table.foreignKeys.indices { table.foreignKeys[f].columns = table.foreignKeys[f].columns.map(column) }
+            catalog.tables[t] = table
+        }
+        // Referenced tables and their columns, now that every table has its new names.
+        let renamedColumns = Dictionary(
+            uniqueKeysWithValues: catalog.tables.map { table in
+                (table.name, Set(table.columns.map(\.name)))
+            })
+        for t in catalog.tables.indices {
+            for f in catalog.tables[t].foreignKeys.indices {
+                let fk = catalog.tables[t].foreignKeys[f]
+                let target = tableNames[fk.referencedTable] ?? fk.referencedTable
+                catalog.tables[t].foreignKeys[f].referencedTable = target
+                catalog.tables[t].foreignKeys[f].referencedColumns = fk.referencedColumns.map { name in
+                    guard name.utf8.count > limit, renamedColumns[target]?.contains(Identifiers.derived(name)) ?? false else { return name }
+                    return Identifiers.derived(name)
+                }
+            }
+        }
     }
 
     private var dialect: Dialect { catalog.dialect }

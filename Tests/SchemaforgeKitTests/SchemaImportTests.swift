@@ -207,6 +207,22 @@ struct SchemaImportTests {
         #expect(schema.tables.count == 2)
     }
 
+    @Test("names over PostgreSQL's 63 bytes (MySQL allows 64) are shortened everywhere they are used, each with a warning")
+    func longNames() throws {
+        let table = String(repeating: "t", count: 64), column = String(repeating: "c", count: 64)
+        let (result, schema) = try imported(
+            """
+            CREATE TABLE `\(table)` (`id` int NOT NULL AUTO_INCREMENT, `\(column)` varchar(10), PRIMARY KEY (`id`), KEY `ix` (`\(column)`));
+            CREATE TABLE `other` (`id` int NOT NULL, `ref` int, PRIMARY KEY (`id`), FOREIGN KEY (`ref`) REFERENCES `\(table)` (`id`));
+            """, dialect: .mysql)
+        let short = Identifiers.derived(table)
+        let long = try #require(schema.tables.first { $0.name == short })
+        #expect(long.columns.contains { $0.name == Identifiers.derived(column) })
+        #expect(long.indexes.first { $0.name == "ix" }?.columns == [Identifiers.derived(column)])
+        #expect(schema.tables.first { $0.name == "other" }?.foreignKeys.first?.referencedTable == short)
+        #expect(result.diagnostics.filter { $0.message.contains("more than PostgreSQL's 63") }.count == 2)
+    }
+
     @Test("a foreign key the schema cannot hold is reported, never dropped silently")
     func unsupportedForeignKeys() throws {
         let (result, _) = try imported(
