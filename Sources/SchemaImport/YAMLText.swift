@@ -39,7 +39,7 @@ indirect enum YAMLValue {
 
 enum YAMLText {
     /// A mapping key: plain when it is an identifier.
-    static func key(_ s: String) -> String { isPlainWord(s) ? s : quoted(s) }
+    static func key(_ s: String) -> String { isPlainWord(s) && !isSpecial(s) ? s : quoted(s) }
 
     /// A scalar: plain when YAML 1.1 and 1.2 both read it back as this same string.
     static func scalar(_ s: String) -> String { isPlainWord(s) && !isSpecial(s) ? s : quoted(s) }
