@@ -276,7 +276,7 @@ comment: Every key of the format
 auth: {user: Account, login: email, password: password_hash, role: role, registration: true}
 enums:
   Role: [admin, editor, reader]
-  Level: {values: [1, 2, 3], comment: Numeric-looking values are text, renamed_from: {'3': '4'}}
+  Level: {values: [1, 2, 3], comment: Numeric-looking values are text, renamed_from: {'3': '4'}, type: access-level}
 entities:
   Account:
     table: accounts
