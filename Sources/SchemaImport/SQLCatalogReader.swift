@@ -339,7 +339,7 @@ public struct SQLCatalogReader {
     ]
 
     private mutating func readColumn(_ c: inout TokenCursor, into table: inout ImportedTable) {
-        let nameToken = c.next()!
+        guard let nameToken = c.next(), nameToken.isName else { return }
         let type = readType(&c)
         var column = ImportedColumn(name: stored(nameToken), type: type, line: nameToken.line)
         var constraintName: String?
