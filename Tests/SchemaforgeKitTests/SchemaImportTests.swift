@@ -223,6 +223,18 @@ struct SchemaImportTests {
         #expect(result.diagnostics.filter { $0.message.contains("more than PostgreSQL's 63") }.count == 2)
     }
 
+    @Test("every prefix of a dump imports without trapping (a dump cut short, a statement half written)")
+    func truncatedScripts() {
+        for script in [Self.pgDump, Self.mysqlDump, Self.sqliteSchema] {
+            let characters = Array(script)
+            for end in stride(from: 0, through: characters.count, by: 7) {
+                for dialect in Dialect.allCases {
+                    _ = SchemaImporter.importSQL(String(characters[..<end]), file: "cut.sql", dialect: dialect, name: "cut")
+                }
+            }
+        }
+    }
+
     @Test("a foreign key the schema cannot hold is reported, never dropped silently")
     func unsupportedForeignKeys() throws {
         let (result, _) = try imported(
