@@ -122,8 +122,12 @@ step "integration suite (pytest)"
 if [ "$BUILD_OK" = 1 ] && [ -x .build/debug/schemaforge ]; then
     LOG="$(mktemp)"
     JUNIT="$(mktemp --suffix=.xml)"
+    # Worker processes (pytest-xdist): most of the suite waits on subprocesses and servers, so two
+    # workers on two CPUs nearly halve it. A file stays on one worker (its module fixtures are built
+    # once); every test makes its own databases, ports and directories. PYTEST_WORKERS=0: one process.
+    WORKERS="${PYTEST_WORKERS:-$(( $(nproc) < 2 ? 2 : ( $(nproc) > 4 ? 4 : $(nproc) ) ))}"
     SCHEMAFORGE_BIN="$ROOT/.build/debug/schemaforge" .venv/bin/python -m pytest integration -q -p no:cacheprovider \
-        --junitxml="$JUNIT" --durations=30 </dev/null 2>&1 | tee "$LOG"
+        -n "$WORKERS" --dist loadfile --junitxml="$JUNIT" --durations=30 </dev/null 2>&1 | tee "$LOG"
     PYTEST_RC=${PIPESTATUS[0]}
     PYTEST_SUMMARY="$(grep -E '^(=+ )?[0-9]+ (passed|failed|error|errors|skipped|deselected)|no tests ran' "$LOG" | tail -1)"
     MONGO_SUMMARY="$(.venv/bin/python scripts/mongo_test_counts.py "$JUNIT" 2>&1)"
