@@ -67,23 +67,7 @@ def test_ruff_check(generated: GeneratedProjects, tool_env: dict[str, str], path
     run_tool(generated.get(path, dialect), tool_env, "ruff", "check", "--no-fix", "--output-format", "concise", ".")
 
 
-# Known limitation, stated rather than hidden: the generator lays code out as `ruff format` does for
-# ordinary names, but not yet every split ruff makes once identifiers pass ~50 characters (binary
-# operators, comprehensions, long annotations). integration/schemas/long_names.yaml exists to push names
-# to the identifier limits; strict xfail, so this fails loudly the day the layout is complete.
-FORMAT_CASES = [
-    pytest.param(
-        *case.values,
-        id=case.id,
-        marks=pytest.mark.xfail(strict=True, reason="ruff layout of 50+ character identifiers not emulated yet"),
-    )
-    if case.id.startswith("long_names-")
-    else case
-    for case in CASES
-]
-
-
-@pytest.mark.parametrize(("path", "dialect"), FORMAT_CASES)
+@pytest.mark.parametrize(("path", "dialect"), CASES)
 def test_ruff_format_check(generated: GeneratedProjects, tool_env: dict[str, str], path: Path, dialect: str) -> None:
     run_tool(generated.get(path, dialect), tool_env, "ruff", "format", "--check", "--diff", ".")
 

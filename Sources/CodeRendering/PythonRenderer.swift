@@ -632,8 +632,9 @@ public struct PythonRenderer: Sendable {
             end -= 1
             suffix = 1
         }
-        if let eq = firstIndex(of: Array(" = \"".utf8), in: chars), chars.last == quoteByte,
-            eq + 4 >= chars.count || !chars[(eq + 4)..<(chars.count - 1)].contains(quoteByte)
+        if let eq = firstIndex(of: Array(" = ".utf8), in: chars), chars.last == quoteByte,
+            let quote = stringStart(chars, at: eq + 3),
+            quote + 1 >= chars.count || !chars[(quote + 1)..<(chars.count - 1)].contains(quoteByte)
         {
             let indent = String(repeating: " ", count: indentCount)
             let literal = text(chars[(eq + 3)...])
@@ -644,8 +645,10 @@ public struct PythonRenderer: Sendable {
             out.append(indent + ")")
             return
         }
+        if wrapComparison(chars, indent: indentCount, end: end, lineLength: lineLength, into: &out) { return }
         guard end > 0, chars[end - 1] == UInt8(ascii: ")") || chars[end - 1] == UInt8(ascii: "]") || chars[end - 1] == UInt8(ascii: "}")
         else { return out.append(text(chars)) }
+        if wrapChain(chars, indent: indentCount, end: end, lineLength: lineLength, into: &out) { return }
         // Find the bracket that the final character closes.
         var depth = 0
         var open: Int?
@@ -668,13 +671,14 @@ public struct PythonRenderer: Sendable {
         }
         guard let open, open >= indentCount, open + 1 < end - 1 else { return out.append(text(chars)) }
         let innerIndent = indentCount + 4
-        if width(chars[..<open]) + 1 > lineLength, let eq = firstIndex(of: Array(" = ".utf8), in: chars), eq < open,
-            innerIndent + width(chars[(eq + 3)..<open]) + 1 <= lineLength
+        if width(chars[..<open]) + 1 > lineLength, let value = parenthesizableValue(chars, indent: indentCount), value < open,
+            innerIndent + width(chars[value..<open]) + 1 <= lineLength
         {
-            // Even the opening line is too long: ruff puts the right-hand side in parentheses (when
-            // its opening line fits there; otherwise the long line stays, it cannot be helped).
-            out.append(text(chars[..<(eq + 3)]) + "(")
-            wrap(line(indent: innerIndent, chars[(eq + 3)...]), lineLength: lineLength, into: &out)
+            // Even the opening line is too long: ruff puts the right-hand side (or the value of
+            // `await`/`return`) in parentheses when its opening line fits there; otherwise the long
+            // line stays, it cannot be helped.
+            out.append(text(chars[..<value]) + "(")
+            wrap(line(indent: innerIndent, chars[value...]), lineLength: lineLength, into: &out)
             out.append(String(repeating: " ", count: indentCount) + ")")
             return
         }
@@ -693,6 +697,162 @@ public struct PythonRenderer: Sendable {
             for part in parts { wrap(line(indent: innerIndent, chars[part], comma: true), lineLength: lineLength, into: &out) }
         }
         out.append(tail)
+    }
+
+    /// The position of the opening quote of a string literal that starts at `index` (after an
+    /// optional prefix such as `f` or `rb`), or nil.
+    private static func stringStart(_ chars: ArraySlice<UInt8>, at index: Int) -> Int? {
+        var i = index
+        while i < chars.endIndex, i < index + 2, "frbuFRBU".utf8.contains(chars[i]) { i += 1 }
+        return i < chars.endIndex && chars[i] == quoteByte ? i : nil
+    }
+
+    /// Where the value starts that ruff may put in parentheses: after ` = `, or after a leading
+    /// `await ` or `return `.
+    private static func parenthesizableValue(_ chars: ArraySlice<UInt8>, indent: Int) -> Int? {
+        for keyword in ["await ", "return "] {
+            let bytes = Array(keyword.utf8)
+            if chars.count > indent + bytes.count, chars[indent..<(indent + bytes.count)].elementsEqual(bytes) {
+                return indent + bytes.count
+            }
+        }
+        return firstIndex(of: Array(" = ".utf8), in: chars).map { $0 + 3 }
+    }
+
+    /// The bracket pairs at the top level of `chars[range]` (outside strings), in order, without
+    /// the empty ones (ruff never splits `()`).
+    private static func topLevelGroups(_ chars: ArraySlice<UInt8>, in range: Range<Int>) -> [(open: Int, close: Int)] {
+        var groups: [(open: Int, close: Int)] = []
+        var depth = 0
+        var inString = false
+        var open = range.lowerBound
+        for i in range {
+            let c = chars[i]
+            if c == quoteByte { inString.toggle() }
+            if inString { continue }
+            if c == UInt8(ascii: "(") || c == UInt8(ascii: "[") || c == UInt8(ascii: "{") {
+                if depth == 0 { open = i }
+                depth += 1
+            } else if c == UInt8(ascii: ")") || c == UInt8(ascii: "]") || c == UInt8(ascii: "}") {
+                depth -= 1
+                if depth == 0, i > open + 1 { groups.append((open, i)) }
+                if depth < 0 { depth = 0 }
+            }
+        }
+        return groups
+    }
+
+    /// Splits the top-level `groups` of a line left to right, as ruff's printer does when it may
+    /// omit the optional parentheses: the first group whose flat text, up to the next place the
+    /// line could break, does not fit opens onto an indented line; the rest of the line follows
+    /// its closing bracket and is laid out again.
+    private static func wrapLeftToRight(
+        _ chars: ArraySlice<UInt8>, groups: [(open: Int, close: Int)], indent: Int, end: Int, lineLength: Int, into out: inout [String]
+    ) -> Bool {
+        guard let first = groups.first, width(chars[...first.open]) <= lineLength else { return false }
+        for (k, group) in groups.enumerated() {
+            let nextBreak = k + 1 < groups.count ? groups[k + 1].open + 1 : chars.count
+            guard width(chars[..<nextBreak]) > lineLength else { continue }
+            let innerIndent = indent + 4
+            let inner = chars[(group.open + 1)..<group.close]
+            let parts = topLevelParts(inner)
+            let isCollection = group.open == chars.startIndex || !isWordEnd(chars, before: group.open)
+            out.append(text(chars[...group.open]))
+            if innerIndent + width(inner) <= lineLength, !(isCollection && parts.count > 1) {
+                out.append(String(repeating: " ", count: innerIndent) + text(inner))
+            } else if parts.count <= 1 {
+                wrap(line(indent: innerIndent, inner), lineLength: lineLength, into: &out)
+            } else {
+                for part in parts { wrap(line(indent: innerIndent, chars[part], comma: true), lineLength: lineLength, into: &out) }
+            }
+            wrap(line(indent: indent, chars[group.close...]), lineLength: lineLength, into: &out)
+            return true
+        }
+        return false
+    }
+
+    /// A call chain that is not fluent (`select(t).filter_by(**link)`: one attribute after a call)
+    /// and whose last opening bracket is past the limit: split left to right.
+    private static func wrapChain(_ chars: ArraySlice<UInt8>, indent: Int, end: Int, lineLength: Int, into out: inout [String]) -> Bool {
+        let start = parenthesizableValue(chars, indent: indent) ?? indent
+        let groups = topLevelGroups(chars, in: start..<end)
+        guard groups.count >= 2, let last = groups.last, width(chars[...last.open]) > lineLength else { return false }
+        // Between the groups only `.name` and empty brackets (a chain, no operator); ruff lays out
+        // a chain with two or more attributes after calls in its fluent style, not handled here.
+        var attributes = 0
+        for (a, b) in zip(groups, groups.dropFirst()) {
+            let between = chars[(a.close + 1)..<b.open]
+            guard
+                between.allSatisfy({
+                    $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ")")
+                        || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20)
+                        || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                })
+            else { return false }
+            attributes += between.filter { $0 == UInt8(ascii: ".") }.count
+        }
+        guard attributes <= 1 else { return false }
+        return wrapLeftToRight(chars, groups: groups, indent: indent, end: end, lineLength: lineLength, into: &out)
+    }
+
+    /// The comparison operators ruff splits at, with the spaces around them.
+    private static let comparisons = [" == ", " != ", " is not ", " not in ", " is ", " in ", " <= ", " >= ", " < ", " > "].map { Array($0.utf8) }
+
+    private static let booleans = [" and ", " or "].map { Array($0.utf8) }
+
+    /// `assert a == b` or `if a is not None:` past the limit. When the first operand starts with a
+    /// bracket or the last ends with a non-empty call or collection, ruff splits the brackets left
+    /// to right; otherwise it puts the comparison in parentheses, one operand per line.
+    private static func wrapComparison(_ chars: ArraySlice<UInt8>, indent: Int, end: Int, lineLength: Int, into out: inout [String]) -> Bool {
+        var start: Int?
+        for keyword in ["assert ", "if ", "elif ", "while "] {
+            let bytes = Array(keyword.utf8)
+            if chars.count > indent + bytes.count, chars[indent..<(indent + bytes.count)].elementsEqual(bytes) { start = indent + bytes.count }
+        }
+        guard let start, start < end else { return false }
+        // One comparison at the top level, outside strings and brackets, and no `, message`.
+        var found: [(at: Int, length: Int)] = []
+        var depth = 0
+        var inString = false
+        var i = start
+        while i < end {
+            let c = chars[i]
+            if c == quoteByte { inString.toggle() }
+            if !inString {
+                if c == UInt8(ascii: "(") || c == UInt8(ascii: "[") || c == UInt8(ascii: "{") { depth += 1 }
+                if c == UInt8(ascii: ")") || c == UInt8(ascii: "]") || c == UInt8(ascii: "}") { depth -= 1 }
+                // `, message`, or `and`/`or` (ruff splits at those first): not this layout.
+                if depth == 0, c == comma || (c == space && booleans.contains { i + $0.count <= end && chars[i..<(i + $0.count)].elementsEqual($0) })
+                {
+                    return false
+                }
+                if depth == 0, c == space, let op = comparisons.first(where: { i + $0.count <= end && chars[i..<(i + $0.count)].elementsEqual($0) }) {
+                    found.append((i, op.count))
+                    i += op.count
+                    continue
+                }
+            }
+            i += 1
+        }
+        guard found.count == 1, let op = found.first else { return false }
+        let groups = topLevelGroups(chars, in: start..<end)
+        let lastGroup = groups.last.flatMap { $0.close == end - 1 && $0.open > op.at ? $0 : nil }
+        let lastIsParenthesized = lastGroup.map { chars[$0.open] != UInt8(ascii: "[") || !isWordEnd(chars, before: $0.open) } ?? false
+        let firstIsParenthesized = chars[start] == UInt8(ascii: "(") && groups.first?.open == start
+        if firstIsParenthesized || lastIsParenthesized {
+            return wrapLeftToRight(chars, groups: groups, indent: indent, end: end, lineLength: lineLength, into: &out)
+        }
+        let pad = String(repeating: " ", count: indent)
+        let innerIndent = indent + 4
+        out.append(text(chars[..<start]) + "(")
+        if innerIndent + width(chars[start..<end]) <= lineLength {
+            out.append(String(repeating: " ", count: innerIndent) + text(chars[start..<end]))
+        } else {
+            wrap(line(indent: innerIndent, chars[start..<op.at]), lineLength: lineLength, into: &out)
+            wrap(line(indent: innerIndent, chars[(op.at + 1)..<end]), lineLength: lineLength, into: &out)
+        }
+        out.append(pad + ")" + text(chars[end...]))
+        return true
     }
 
     /// The lines of `text` (split on "\n" by scanning UTF-8 bytes: much cheaper than a Character split).
