@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -26,9 +26,14 @@ let package = Package(
         // Schema -> Python project files (SQLAlchemy, Pydantic, FastAPI).
         .target(
             name: "PythonGenerators", dependencies: ["SchemaModel", "CodeRendering", "SQLGenerator", "MigrationPlanner"],
-            // Python modules that are the same in every project, kept as real files that ruff lints.
-            resources: [.copy("Resources")]
+            // Python modules that are the same in every project, kept as real files that ruff lints
+            // and embedded in the binary at build time (no resource folder to install beside it).
+            exclude: ["Resources"],
+            plugins: ["EmbedFixedModules"]
         ),
+        // The build tool of the plugin: the modules as Swift source.
+        .executableTarget(name: "embed-fixed-modules"),
+        .plugin(name: "EmbedFixedModules", capability: .buildTool(), dependencies: ["embed-fixed-modules"]),
         // Schema -> SQL DDL per dialect, and migration plans as plain SQL.
         .target(name: "SQLGenerator", dependencies: ["SchemaModel", "MigrationPlanner"]),
         // Schema -> entity-relationship diagrams (Mermaid, Graphviz DOT): a document target.

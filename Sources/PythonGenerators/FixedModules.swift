@@ -2,7 +2,8 @@ import Foundation
 
 /// Python modules that are the same in every generated project of a target. They live as real
 /// `.py` files in `Resources/<target>/` (linted by ruff where they are, and again in every
-/// generated project) and are copied into the project byte for byte.
+/// generated project) and are copied into the project byte for byte; the build embeds them in the
+/// binary (the EmbedFixedModules plugin).
 enum FixedModules {
     /// The resource folder of the SQL targets (SQLite, PostgreSQL, MySQL/MariaDB).
     static let sql = "sql"
@@ -16,18 +17,11 @@ enum FixedModules {
         GeneratedFile(path: path, contents: contents(of: "\(target)/\(path)"))
     }
 
-    private static let root: URL = {
-        guard let url = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
-            fatalError("schemaforge: its resource bundle is missing (reinstall schemaforge)")
-        }
-        return url
-    }()
-
+    /// The text of `Resources/<relativePath>`, as the build embedded it.
     private static func contents(of relativePath: String) -> String {
-        let url = root.appendingPathComponent(relativePath)
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            fatalError("schemaforge: the bundled module \(relativePath) cannot be read at \(url.path) (reinstall schemaforge)")
+        guard let base64 = EmbeddedFixedModules.files[relativePath], let data = Data(base64Encoded: base64) else {
+            preconditionFailure("no fixed module Resources/\(relativePath) was embedded at build time")
         }
-        return text
+        return String(decoding: data, as: UTF8.self)
     }
 }

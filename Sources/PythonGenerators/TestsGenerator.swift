@@ -360,7 +360,6 @@ struct TestsGenerator {
 
     /// The test module of a resource the API cannot create, with the reason as a visible skip.
     func skippedTests(_ view: EntityView) -> GeneratedFile {
-        let snake = Identifiers.snakeCase(view.entity)
         var m = PythonModule(header: generatedHeader, docstring: "HTTP tests of \(view.routePrefix).")
         m.imports.module("pytest")
         let reason =
