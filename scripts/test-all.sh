@@ -104,8 +104,8 @@ else
 fi
 
 step "swift format lint (the repository's .swift-format)"
-swift format lint --strict --recursive --parallel Sources Tests Package.swift </dev/null \
-    || FAILED+=("swift format lint (fix with: swift format --in-place --recursive Sources Tests Package.swift)")
+swift format lint --strict --recursive --parallel Sources Tests Plugins Package.swift </dev/null \
+    || FAILED+=("swift format lint (fix with: swift format --in-place --recursive Sources Tests Plugins Package.swift)")
 
 step "ruff on the fixed Python modules (Sources/PythonGenerators/Resources)"
 (cd Sources/PythonGenerators/Resources && "$ROOT/.venv/bin/ruff" check --no-cache --config ruff.toml . \
@@ -118,6 +118,18 @@ else
     echo "skipped: swift build failed"
 fi
 
+step "wheel (scripts/build-wheel.sh: the release binary, tagged by auditwheel)"
+WHEEL=""
+if [ "$BUILD_OK" = 1 ]; then
+    rm -rf "$ROOT/dist"
+    if bash scripts/build-wheel.sh "$ROOT/dist" </dev/null; then
+        WHEEL="$(ls "$ROOT"/dist/schemaforge-*.whl | head -1)"
+        echo "wheel: $WHEEL ($(du -h "$WHEEL" | cut -f1))"
+    else
+        FAILED+=("scripts/build-wheel.sh")
+    fi
+fi
+
 step "integration suite (pytest)"
 if [ "$BUILD_OK" = 1 ] && [ -x .build/debug/schemaforge ]; then
     LOG="$(mktemp)"
@@ -126,7 +138,7 @@ if [ "$BUILD_OK" = 1 ] && [ -x .build/debug/schemaforge ]; then
     # workers on two CPUs nearly halve it. A file stays on one worker (its module fixtures are built
     # once); every test makes its own databases, ports and directories. PYTEST_WORKERS=0: one process.
     WORKERS="${PYTEST_WORKERS:-$(( $(nproc) < 2 ? 2 : ( $(nproc) > 4 ? 4 : $(nproc) ) ))}"
-    SCHEMAFORGE_BIN="$ROOT/.build/debug/schemaforge" .venv/bin/python -m pytest integration -q -p no:cacheprovider \
+    SCHEMAFORGE_BIN="$ROOT/.build/debug/schemaforge" SCHEMAFORGE_WHEEL="$WHEEL" .venv/bin/python -m pytest integration -q -p no:cacheprovider \
         -n "$WORKERS" --dist loadfile --junitxml="$JUNIT" --durations=30 </dev/null 2>&1 | tee "$LOG"
     PYTEST_RC=${PIPESTATUS[0]}
     PYTEST_SUMMARY="$(grep -E '^(=+ )?[0-9]+ (passed|failed|error|errors|skipped|deselected)|no tests ran' "$LOG" | tail -1)"
