@@ -632,13 +632,10 @@ public struct PythonRenderer: Sendable {
             end -= 1
             suffix = 1
         }
-        if let eq = firstIndex(of: Array(" = ".utf8), in: chars), chars.last == quoteByte,
-            let quote = stringStart(chars, at: eq + 3),
-            quote + 1 >= chars.count || !chars[(quote + 1)..<(chars.count - 1)].contains(quoteByte)
-        {
+        if let eq = firstIndex(of: Array(" = ".utf8), in: chars), isAtom(chars[(eq + 3)...]) {
             let indent = String(repeating: " ", count: indentCount)
             let literal = text(chars[(eq + 3)...])
-            // ruff parenthesises a long string only when that makes it fit.
+            // ruff parenthesises a long string or name only when that makes it fit.
             guard (indent + "    " + literal).count <= lineLength else { return out.append(text(chars)) }
             out.append(text(chars[..<eq]) + " = (")
             out.append(indent + "    " + literal)
@@ -689,14 +686,61 @@ public struct PythonRenderer: Sendable {
         // A collection literal (not a call or subscript) with several items goes one per line.
         let isCollection = open == 0 ? true : !isWordEnd(chars, before: open)
         out.append(text(chars[..<(open + 1)]))
-        if innerIndent + width(inner) <= lineLength, !inner.isEmpty, !(isCollection && parts.count > 1) {
-            out.append(String(repeating: " ", count: innerIndent) + text(inner))
-        } else if parts.count <= 1 {
-            wrap(line(indent: innerIndent, inner), lineLength: lineLength, into: &out)
-        } else {
-            for part in parts { wrap(line(indent: innerIndent, chars[part], comma: true), lineLength: lineLength, into: &out) }
-        }
+        appendInner(chars, inner, parts: parts, isCollection: isCollection, indent: innerIndent, lineLength: lineLength, into: &out)
         out.append(tail)
+    }
+
+    /// The inside of a bracket pair that was opened at the end of a line: on one indented line when
+    /// it fits (and is not a collection of several items), a comprehension one clause per line,
+    /// otherwise one item per line with a trailing comma.
+    private static func appendInner(
+        _ chars: ArraySlice<UInt8>, _ inner: ArraySlice<UInt8>, parts: [Range<Int>], isCollection: Bool, indent: Int, lineLength: Int,
+        into out: inout [String]
+    ) {
+        if indent + width(inner) <= lineLength, !inner.isEmpty, !(isCollection && parts.count > 1) {
+            out.append(String(repeating: " ", count: indent) + text(inner))
+        } else if parts.count <= 1 {
+            let clauses = comprehensionClauses(inner)
+            if clauses.count > 1 {
+                for clause in clauses { wrap(line(indent: indent, chars[clause]), lineLength: lineLength, into: &out) }
+            } else {
+                wrap(line(indent: indent, inner), lineLength: lineLength, into: &out)
+            }
+        } else {
+            for part in parts { wrap(line(indent: indent, chars[part], comma: true), lineLength: lineLength, into: &out) }
+        }
+    }
+
+    private static let clauseKeywords = [" async for ", " for ", " if "].map { Array($0.utf8) }
+
+    /// The element and the `for`/`async for`/`if` clauses of a comprehension (top level, outside
+    /// strings); one range when `inner` is not a comprehension. An `if` before the first `for` is a
+    /// conditional expression, not a clause.
+    private static func comprehensionClauses(_ inner: ArraySlice<UInt8>) -> [Range<Int>] {
+        var starts: [Int] = []
+        var depth = 0
+        var inString = false
+        var i = inner.startIndex
+        while i < inner.endIndex {
+            let c = inner[i]
+            if c == quoteByte { inString.toggle() }
+            if !inString {
+                if c == UInt8(ascii: "(") || c == UInt8(ascii: "[") || c == UInt8(ascii: "{") { depth += 1 }
+                if c == UInt8(ascii: ")") || c == UInt8(ascii: "]") || c == UInt8(ascii: "}") { depth -= 1 }
+                if depth == 0, c == space,
+                    let keyword = clauseKeywords.first(where: { i + $0.count <= inner.endIndex && inner[i..<(i + $0.count)].elementsEqual($0) }),
+                    keyword.count != 4 || !starts.isEmpty
+                {
+                    starts.append(i + 1)
+                    i += keyword.count
+                    continue
+                }
+            }
+            i += 1
+        }
+        guard !starts.isEmpty else { return [inner.startIndex..<inner.endIndex] }
+        let bounds = [inner.startIndex] + starts
+        return bounds.indices.map { k in bounds[k]..<(k + 1 < bounds.count ? bounds[k + 1] - 1 : inner.endIndex) }
     }
 
     /// The position of the opening quote of a string literal that starts at `index` (after an
@@ -705,6 +749,20 @@ public struct PythonRenderer: Sendable {
         var i = index
         while i < chars.endIndex, i < index + 2, "frbuFRBU".utf8.contains(chars[i]) { i += 1 }
         return i < chars.endIndex && chars[i] == quoteByte ? i : nil
+    }
+
+    /// Whether `value` is one string literal (with a prefix such as `f`) or a dotted name: what ruff
+    /// cannot split, only put in parentheses.
+    private static func isAtom(_ value: ArraySlice<UInt8>) -> Bool {
+        guard let first = value.first else { return false }
+        if let quote = stringStart(value, at: value.startIndex) {
+            return value.last == quoteByte && value.endIndex - quote >= 2 && !value[(quote + 1)..<(value.endIndex - 1)].contains(quoteByte)
+        }
+        let isNameByte: (UInt8) -> Bool = { byte in
+            byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte >= 0x80 || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        }
+        return !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) && value.allSatisfy(isNameByte)
     }
 
     /// Where the value starts that ruff may put in parentheses: after ` = `, or after a leading
@@ -758,13 +816,7 @@ public struct PythonRenderer: Sendable {
             let parts = topLevelParts(inner)
             let isCollection = group.open == chars.startIndex || !isWordEnd(chars, before: group.open)
             out.append(text(chars[...group.open]))
-            if innerIndent + width(inner) <= lineLength, !(isCollection && parts.count > 1) {
-                out.append(String(repeating: " ", count: innerIndent) + text(inner))
-            } else if parts.count <= 1 {
-                wrap(line(indent: innerIndent, inner), lineLength: lineLength, into: &out)
-            } else {
-                for part in parts { wrap(line(indent: innerIndent, chars[part], comma: true), lineLength: lineLength, into: &out) }
-            }
+            appendInner(chars, inner, parts: parts, isCollection: isCollection, indent: innerIndent, lineLength: lineLength, into: &out)
             wrap(line(indent: indent, chars[group.close...]), lineLength: lineLength, into: &out)
             return true
         }

@@ -1053,6 +1053,16 @@ struct FastAPIAppGenerator {
                     i += 3
                     continue
                 }
+                let parts = PythonRenderer.splitTopLevel(inner)
+                if lines[i + 1].count > 88, !inner.hasSuffix(","), parts.count > 1 {
+                    // Too long even on its own line: one item per line with a trailing comma.
+                    let pad = String(lines[i + 1].prefix { $0 == " " })
+                    emit(line)
+                    for part in parts { emit(pad + part + ",") }
+                    emit(lines[i + 2])
+                    i += 3
+                    continue
+                }
             }
             i += 1
             guard line.utf8.count > 88, line.utf8.last == UInt8(ascii: ":"), line.count > 88, let open = line.firstIndex(of: "("),

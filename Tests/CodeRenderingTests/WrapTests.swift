@@ -194,6 +194,60 @@ final class WrapTests: XCTestCase {
                 #"    ]"#,
             ]
         ),
+        (
+            #"        query["approval_reference_number_from_external_system"] = approval_reference_number_from_external_system"#,
+            [
+                #"        query["approval_reference_number_from_external_system"] = ("#,
+                #"            approval_reference_number_from_external_system"#,
+                #"        )"#,
+            ]
+        ),
+        (
+            #"        query["approval_reference_number_from_external"] = approval_reference_number.from_external_system"#,
+            [
+                #"        query["approval_reference_number_from_external"] = ("#,
+                #"            approval_reference_number.from_external_system"#,
+                #"        )"#,
+            ]
+        ),
+        (
+            #"    data["neighbouring_locations_reachable_without_a_forklift"] = [{"id": key} for key in data.pop("neighbouring_locations_reachable_without_a_forklift_ids")]"#,
+            [
+                #"    data["neighbouring_locations_reachable_without_a_forklift"] = ["#,
+                #"        {"id": key}"#,
+                #"        for key in data.pop("neighbouring_locations_reachable_without_a_forklift_ids")"#,
+                #"    ]"#,
+            ]
+        ),
+        (
+            #"        document.neighbouring_locations_reachable_without_a_forklift_ids = [i for i in document.neighbouring_locations_reachable_without_a_forklift_ids if i != other]"#,
+            [
+                #"        document.neighbouring_locations_reachable_without_a_forklift_ids = ["#,
+                #"            i"#,
+                #"            for i in document.neighbouring_locations_reachable_without_a_forklift_ids"#,
+                #"            if i != other"#,
+                #"        ]"#,
+            ]
+        ),
+        (
+            #"    rows = [WarehouseInventoryAdjustmentRequestLineItemArchiveEntry.model_validate_doc(doc) async for doc in cursor]"#,
+            [
+                #"    rows = ["#,
+                #"        WarehouseInventoryAdjustmentRequestLineItemArchiveEntry.model_validate_doc(doc)"#,
+                #"        async for doc in cursor"#,
+                #"    ]"#,
+            ]
+        ),
+        (
+            #"    rows = [WarehouseInventoryAdjustmentRequestLineItemArchiveEntry.model_validate_doc(doc) for doc in cursor_of_a_very_long_name_indeed_it_is if doc]"#,
+            [
+                #"    rows = ["#,
+                #"        WarehouseInventoryAdjustmentRequestLineItemArchiveEntry.model_validate_doc(doc)"#,
+                #"        for doc in cursor_of_a_very_long_name_indeed_it_is"#,
+                #"        if doc"#,
+                #"    ]"#,
+            ]
+        ),
     ]
 
     func testLinesAreSplitAsRuffSplitsThem() {
