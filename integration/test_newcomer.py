@@ -115,3 +115,17 @@ def assert_server_answers(root: Path, start: str, env: dict[str, str], stem: str
             assert httpx.get(base + created.headers["location"], timeout=10).json()["name"] == "first"
     finally:
         stop(proc)
+
+
+def test_the_repository_readme_starts_with_the_blog_project_on_sqlite(schemaforge: Schemaforge, tmp_path: Path) -> None:
+    """The repository README's first command block is `generate` of examples/blog.yaml for SQLite, then
+    exactly the generated README's commands, which test_the_readme_commands_work_verbatim[blog-sqlite]
+    runs verbatim in a fresh venv: so the repository's first command is proven with them."""
+    repo_readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    m = re.search(r"```sh\n(.*?)```", repo_readme, re.S)
+    assert m, "the repository README has no ```sh block"
+    lines = [line for line in m.group(1).splitlines() if line.strip()]
+    assert lines[:2] == ["swift run schemaforge generate examples/blog.yaml --out blog-api", "cd blog-api"], lines
+    root = tmp_path / "blog-api"
+    schemaforge.run("generate", schema_path("blog"), "--out", root)
+    assert lines[2:] == readme_commands(root), "the repository README's commands differ from the generated README's"
