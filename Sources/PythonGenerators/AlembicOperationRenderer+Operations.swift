@@ -132,7 +132,7 @@ extension AlembicOperationRenderer {
         case let .alterColumn(table, from, to):
             return alterColumn(table: table, from: from, to: to, imports: &imports)
         case let .addIndex(table, index):
-            return createIndex(index, table: table, concurrently: true)
+            return createIndex(index, table: table, concurrently: true, imports: &imports)
         case let .dropIndex(table, index):
             guard !(dialect == .mysql && isUnsupportedOnMySQL(index, table: table)) else { return [] }
             let call = "op.drop_index(op.f(\(q(index.name))), table_name=\(q(table))"
@@ -208,7 +208,8 @@ extension AlembicOperationRenderer {
                     "op.execute(\(q("ALTER TABLE \(sql.quote(table)) RENAME INDEX \(sql.constraintName(from.name)) TO \(sql.constraintName(to.name))")))"
                 ]
             case .sqlite:  // no index renames: dropped and created under the new name
-                return render(.dropIndex(table: table, from), imports: &imports) + createIndex(to, table: table, concurrently: false)
+                return render(.dropIndex(table: table, from), imports: &imports)
+                    + createIndex(to, table: table, concurrently: false, imports: &imports)
             }
         case let .renameUnique(table, from, to):
             let sql = SQLRenderer(dialect: dialect)
@@ -269,8 +270,9 @@ extension AlembicOperationRenderer {
         return SQLAlchemyModelsGenerator.isUnsupportedOnMySQL(index, in: t)
     }
 
-    func createIndex(_ index: Index, table: String, concurrently: Bool) -> [String] {
+    func createIndex(_ index: Index, table: String, concurrently: Bool, imports: inout PythonImports) -> [String] {
         guard !(dialect == .mysql && isUnsupportedOnMySQL(index, table: table)) else { return [] }
+        if !index.expressions.isEmpty || (index.predicate != nil && dialect != .mysql) { imports.module(Self.sqlalchemy) }
         var parts = index.columns.map(q)
         parts += index.expressions.map { "sa.text(\(q($0)))" }
         var call =
@@ -468,6 +470,7 @@ extension AlembicOperationRenderer {
     ) -> [String] {
         let nullable = column.nullable ? "True" : "False"
         if dialect == .mysql {
+            imports.module(Self.sqlalchemy)
             func enumType(_ e: EnumType) -> String {
                 flat(PythonExpr.dotted("sa.Enum").call(e.values.map { .positional(.string($0)) } + [.keyword("name", .string(e.databaseName))]))
             }
@@ -490,6 +493,7 @@ extension AlembicOperationRenderer {
             alter.append("server_default=\(flat(server))")
         }
         if !alter.isEmpty {
+            imports.module(Self.sqlalchemy)
             calls.insert(
                 "alter_column(\(q(column.name)), \(alter.joined(separator: ", ")), existing_type=sa.String(\(oldLength)), existing_nullable=\(nullable))",
                 at: 0)
@@ -552,6 +556,7 @@ extension AlembicOperationRenderer {
                 ]
                 let oldLength = from.values.map(\.count).max() ?? 1, newLength = to.values.map(\.count).max() ?? 1
                 if oldLength != newLength {
+                    imports.module(Self.sqlalchemy)
                     calls.insert(
                         "alter_column(\(q(column.name)), type_=sa.String(\(newLength)), existing_type=sa.String(\(oldLength)), existing_nullable=\(column.nullable ? "True" : "False"))",
                         at: 1)

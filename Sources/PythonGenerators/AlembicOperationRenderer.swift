@@ -32,6 +32,9 @@ struct AlembicOperationRenderer {
     // MARK: Plans
 
     /// The body of `upgrade()`: the plan's steps as `op.*` calls, tables created in foreign-key order.
+    /// The import of every `sa.` name a revision uses; added where an operation writes one.
+    static let sqlalchemy = "sqlalchemy as sa"
+
     func upgrade(_ plan: MigrationPlan, imports: inout PythonImports) -> [String] {
         render(orderedForDialect(plan.steps.map(\.operation)), imports: &imports)
     }
@@ -128,6 +131,7 @@ struct AlembicOperationRenderer {
     // MARK: Tables
 
     func createTable(_ table: Table, deferring: Set<String>, imports: inout PythonImports) -> [String] {
+        imports.module(Self.sqlalchemy)
         var args: [String] = [q(table.name)]
         for column in table.columns { args.append(columnExpression(column, in: table, imports: &imports)) }
         if let pk = table.primaryKey {
@@ -197,6 +201,7 @@ struct AlembicOperationRenderer {
     // MARK: Columns
 
     func columnExpression(_ column: Column, in table: Table, imports: inout PythonImports) -> String {
+        imports.module(Self.sqlalchemy)
         let keyColumns = table.primaryKey?.columns ?? []
         let isAutoKey = column.autoincrement && keyColumns == [column.name]
         var args = [q(column.name), flat(columnType(column, isAutoKey: isAutoKey, imports: &imports))]
@@ -227,17 +232,23 @@ struct AlembicOperationRenderer {
                 imports.from("sqlalchemy.dialects", import: "postgresql")
                 return PythonExpr.dotted("postgresql.ENUM").call(values + [typeName, .keyword("create_type", .bool(false))])
             case .mysql:
+                imports.module(Self.sqlalchemy)
                 return PythonExpr.dotted("sa.Enum").call(values + [typeName])
             case .sqlite:
+                imports.module(Self.sqlalchemy)
                 return PythonExpr.dotted("sa.Enum").call(values + [typeName, .keyword("create_constraint", .bool(false))])
             }
         case let .array(element):
-            guard dialect == .postgresql else { return PythonExpr.dotted("sa.JSON").call() }
+            guard dialect == .postgresql else {
+                imports.module(Self.sqlalchemy)
+                return PythonExpr.dotted("sa.JSON").call()
+            }
             imports.from("sqlalchemy.dialects", import: "postgresql")
             return PythonExpr.dotted("postgresql.ARRAY").call(.positional(migrationType(element, imports: &imports)))
         case .datetime:
             // The column type only (the models' UTCDateTime converts values, which DDL needs not).
             imports.from("sqlalchemy.dialects", import: "mysql")
+            imports.module(Self.sqlalchemy)
             return PythonExpr.dotted("sa.DateTime").call(.keyword("timezone", .bool(true))).dot("with_variant")
                 .call(
                     .positional(.dotted("mysql.DATETIME").call(.keyword("fsp", .int(6)))), .positional(.string("mysql")),

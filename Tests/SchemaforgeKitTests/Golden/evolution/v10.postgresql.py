@@ -13,7 +13,6 @@ The downgrade cannot restore what these steps destroy:
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"

@@ -11,7 +11,6 @@ Operations:
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
