@@ -20,19 +20,11 @@ from generated_support import VENV_BIN
 
 pytest_plugins = ["generated_support"]
 
-TARGETS = [
-    "sqlite",
-    "postgresql",
-    "mysql",
-    pytest.param(
-        "mongodb",
-        marks=pytest.mark.xfail(
-            reason="MongoDB: ruff format differs on long generated lines (app/crud/deletes.py), the layout gap of "
-            "long identifiers; names themselves pass ruff check and mypy",
-            strict=False,
-        ),
-    ),
-]
+TARGETS = ["sqlite", "postgresql", "mysql", "mongodb"]
+# The one gap left open, stated rather than hidden: on MongoDB, `ruff format` lays a few long generated
+# lines (a long for-target, a comparison inside an argument list) out differently. Only that finding is
+# an expected failure (xfail at run time); any other check that fails, on any target, fails the test.
+KNOWN_LAYOUT_GAP = {"mongodb": "ruff format"}
 
 
 def names_in(root: Path) -> set[str]:
@@ -106,6 +98,20 @@ def test_every_name_the_generated_code_uses_works_as_entity_name(
     check_names(schemaforge, tool_env, tmp_path, target, entity_names=True)
 
 
+def library_attributes() -> set[str]:
+    """The public attributes of the classes generated models and schemas derive from, as the installed
+    libraries define them (a list no one here wrote): a field of that name would override them."""
+    import odmantic
+    import pydantic
+    from sqlalchemy.orm import DeclarativeBase
+
+    class Declarative(DeclarativeBase):
+        pass
+
+    classes = (odmantic.Model, odmantic.EmbeddedModel, pydantic.BaseModel, Declarative)
+    return {name for cls in classes for name in dir(cls) if not name.startswith("_")}
+
+
 def check_names(
     schemaforge: Schemaforge, tool_env: dict[str, str], tmp_path: Path, target: str, *, entity_names: bool
 ) -> None:
@@ -115,6 +121,7 @@ def check_names(
     modules = frozenset(module_names_in(baseline)) if entity_names else frozenset()
     names |= modules
     names |= {n for n in dir(builtins) if not n.startswith("__")}
+    names |= library_attributes()
     schema = tmp_path / "every_name.yaml"
     schema.write_text(schema_of(names, entity_names=entity_names, modules=modules))
     # Names the schema format itself refuses (an enum called like a built-in type: `Text`, `UUID`, or whose
@@ -139,9 +146,15 @@ def check_names(
         # Its own tests; with hundreds of entities, their round trips (the field-name variant runs them all).
         selection = ["-k", "round_trip"] if entity_names else []
         checks.append([str(VENV_BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", *selection])
+    failures: dict[str, str] = {}
     for check in checks:
         result = subprocess.run(
             check, cwd=project, env=tool_env, capture_output=True, text=True, timeout=600,
             stdin=subprocess.DEVNULL, check=False,
         )
-        assert result.returncode == 0, f"{' '.join(check[:2])} failed on {target}:\n{result.stdout[-6000:]}{result.stderr[-2000:]}"
+        if result.returncode != 0:
+            name = " ".join(Path(check[0]).name if i == 0 else part for i, part in enumerate(check[:2]))
+            failures[name] = f"{name} failed on {target}:\n{result.stdout[-6000:]}{result.stderr[-2000:]}"
+    if failures and set(failures) == {KNOWN_LAYOUT_GAP.get(target)}:
+        pytest.xfail(f"the known layout gap on {target}: " + next(iter(failures.values()))[:2000])
+    assert not failures, "\n\n".join(failures.values())

@@ -375,13 +375,14 @@ public struct MongoProjectGenerator {
                 .class(
                     PythonClass(
                         name: view.entity + "Embedded", bases: [.name("EmbeddedModel")],
-                        docstring: "A \(view.entity) stored inside another document (`embed: true`).",
+                        docstring: "\(EnglishPlural.withArticle(view.entity, capitalized: true)) stored inside another document (`embed: true`).",
                         body: embeddedBody.isEmpty ? [.pass] : embeddedBody)))
         }
         classes.append(
             .class(
                 PythonClass(
-                    name: PythonNames.entityClass(view.entity), bases: [.name("Model")], docstring: table.comment ?? "A \(view.entity) document.",
+                    name: PythonNames.entityClass(view.entity), bases: [.name("Model")],
+                    docstring: table.comment ?? "\(EnglishPlural.withArticle(view.entity, capitalized: true)) document.",
                     body: body)))
         m.body = aliases + classes
         return GeneratedFile(path: "app/models/\(view.module).py", contents: PythonRenderer().render(m))
@@ -391,7 +392,7 @@ public struct MongoProjectGenerator {
     func indexExpression(_ spec: MongoIndexSpec, entity: String, imports: inout PythonImports) -> PythonExpr {
         if spec.isPlain {
             imports.from("odmantic", import: "Index")
-            var args: [PythonArgument] = spec.keys.map { .positional(.name(entity).dot($0 == "_id" ? "id" : $0)) }
+            var args: [PythonArgument] = spec.keys.map { .positional(.name(PythonNames.entityClass(entity)).dot($0 == "_id" ? "id" : $0)) }
             if spec.unique { args.append(.keyword("unique", .bool(true))) }
             args.append(.keyword("name", .string(spec.name)))
             return .name("Index").call(args)
@@ -540,7 +541,7 @@ public struct MongoProjectGenerator {
                         m.imports.from("app.errors", import: "ConflictError")
                         restrict += [
                             "    if await engine.find_one(\(otherModel), {\(PythonRenderer.quote(field)): document.id}) is not None:",
-                            "        raise ConflictError(\(PythonRenderer.quote("a \(other.entity) references this \(view.entity) (\(field))")))",
+                            "        raise ConflictError(\(PythonRenderer.quote("\(EnglishPlural.withArticle(other.entity)) references this \(view.entity) (\(field))")))",
                         ]
                     case .cascade:
                         cascade += [

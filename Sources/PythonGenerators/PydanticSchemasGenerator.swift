@@ -62,7 +62,8 @@ struct PydanticSchemasGenerator {
                 .class(
                     PythonClass(
                         name: "\(view.entity)Summary", bases: [.name("BaseModel")],
-                        docstring: "A \(view.entity) inside another object: its fields, not its relations.",
+                        docstring:
+                            "\(EnglishPlural.withArticle(view.entity, capitalized: true)) inside another object: its fields, not its relations.",
                         body: body)))
         }
         if m.body.isEmpty {
@@ -197,7 +198,9 @@ struct PydanticSchemasGenerator {
         }
         m.body.append(
             .class(
-                PythonClass(name: "\(view.entity)Read", bases: [.name("BaseModel")], docstring: "A \(view.entity) as the API returns it.", body: read)
+                PythonClass(
+                    name: "\(view.entity)Read", bases: [.name("BaseModel")],
+                    docstring: "\(EnglishPlural.withArticle(view.entity, capitalized: true)) as the API returns it.", body: read)
             ))
         if embeddedEntities.contains(view.entity) {
             // MongoDB `embed: true`: how an embedded copy appears inside another entity's Read.
@@ -208,7 +211,8 @@ struct PydanticSchemasGenerator {
             m.body.append(
                 .class(
                     PythonClass(
-                        name: "\(view.entity)Embedded", bases: [.name("BaseModel")], docstring: "A \(view.entity) embedded in another document.",
+                        name: "\(view.entity)Embedded", bases: [.name("BaseModel")],
+                        docstring: "\(EnglishPlural.withArticle(view.entity, capitalized: true)) embedded in another document.",
                         body: embedded)))
         }
         if strictInputs, view.hasKey { m.body.append(queryModel(view, imports: &m.imports)) }

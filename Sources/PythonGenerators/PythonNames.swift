@@ -8,11 +8,14 @@ public enum PythonNames {
         "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", "match", "case", "type",
     ]
 
-    /// Attribute names SQLAlchemy's declarative base or Pydantic reserve on a class.
+    /// Attribute names SQLAlchemy's declarative base, Pydantic's `BaseModel` or ODMantic's `Model`
+    /// define on a class (every `model_*` name is suffixed too). test_generated_names.py uses each public
+    /// attribute of those classes, as the installed libraries list them, as a field name.
     public static let reservedAttributes: Set<String> = [
         "metadata", "registry", "awaitable_attrs", "model_config", "model_fields", "model_dump", "model_validate",
         "model_copy", "model_construct", "model_json_schema", "model_extra", "model_fields_set", "schema", "json",
-        "dict", "copy", "validate", "fields",
+        "dict", "copy", "validate", "fields", "construct", "from_orm", "parse_file", "parse_obj", "parse_raw", "schema_json",
+        "update_forward_refs", "doc", "parse_doc", "update",
     ]
 
     /// The names a class body of the generated models and schemas refers to after its first field:

@@ -19,6 +19,16 @@ public enum EnglishPlural {
     /// last word. A small table (`person` -> `people`, uncountable `staff`), then the rules:
     /// `-sis` -> `-ses`, `-lf`/`-eaf`/`-oaf` -> `-ves`, `-ife` -> `-ives`, `-s`/`-x`/`-z`/`-ch`/`-sh`
     /// -> `+es`, consonant + `y` -> `-ies`, otherwise `+s`.
+    /// `noun` after its indefinite article: "an Order", "a User" (by the sound of the first letters,
+    /// as far as spelling tells it: "a Unit", "an Hour" are not told apart from "an Umbrella").
+    public static func withArticle(_ noun: String, capitalized: Bool = false) -> String {
+        let lower = noun.lowercased()
+        let youSound = ["uni", "use", "usu", "uti", "eu", "one", "ewe"].contains { lower.hasPrefix($0) }
+        let vowel = lower.first.map { "aeiou".contains($0) } ?? false
+        let article = vowel && !youSound ? "an " : "a "
+        return (capitalized ? article.prefix(1).uppercased() + article.dropFirst() : article) + noun
+    }
+
     public static func plural(_ snake: String) -> String {
         let (head, word) = lastWord(snake)
         if let irregular = irregularPlurals[String(word)] { return head + irregular }

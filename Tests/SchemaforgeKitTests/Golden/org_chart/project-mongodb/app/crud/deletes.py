@@ -18,7 +18,7 @@ async def delete_badge(engine: AIOEngine, document: Badge) -> None:
 async def delete_department(engine: AIOEngine, document: Department) -> None:
     """Delete a Department and apply the on_delete rule of every reference to it."""
     if await engine.find_one(Employee, {"department_id": document.id}) is not None:
-        raise ConflictError("a Employee references this Department (department_id)")
+        raise ConflictError("an Employee references this Department (department_id)")
     await engine.get_collection(Department).update_many(
         {"parent_id": document.id}, {"$set": {"parent_id": None}}
     )

@@ -17,7 +17,7 @@ EmployeeNoText = Annotated[str, StringConstraints(pattern=r"^E[0-9]+$")]
 
 
 class Employee(Model):
-    """A Employee document."""
+    """An Employee document."""
 
     id: ObjectId = Field(default_factory=ObjectId, primary_field=True)
     employee_no: EmployeeNoText = Field(max_length=12)

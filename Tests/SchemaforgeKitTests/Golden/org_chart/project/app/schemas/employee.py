@@ -150,7 +150,7 @@ class EmployeeUpdate(BaseModel):
 
 
 class EmployeeRead(BaseModel):
-    """A Employee as the API returns it."""
+    """An Employee as the API returns it."""
 
     model_config = ConfigDict(from_attributes=True)
     id: int

@@ -16,7 +16,7 @@ class EmployeeRef(BaseModel):
 
 
 class EmployeeSummary(BaseModel):
-    """A Employee inside another object: its fields, not its relations."""
+    """An Employee inside another object: its fields, not its relations."""
 
     model_config = ConfigDict(from_attributes=True)
     id: int

@@ -37,7 +37,7 @@ async def delete_order_line(engine: AIOEngine, document: OrderLine) -> None:
 async def delete_product(engine: AIOEngine, document: Product) -> None:
     """Delete a Product and apply the on_delete rule of every reference to it."""
     if await engine.find_one(OrderLine, {"product_id": document.id}) is not None:
-        raise ConflictError("a OrderLine references this Product (product_id)")
+        raise ConflictError("an OrderLine references this Product (product_id)")
     await engine.delete(document)
 
 
@@ -49,5 +49,5 @@ async def delete_shipment(engine: AIOEngine, document: Shipment) -> None:
 async def delete_user(engine: AIOEngine, document: User) -> None:
     """Delete a User and apply the on_delete rule of every reference to it."""
     if await engine.find_one(Order, {"user_id": document.id}) is not None:
-        raise ConflictError("a Order references this User (user_id)")
+        raise ConflictError("an Order references this User (user_id)")
     await engine.delete(document)

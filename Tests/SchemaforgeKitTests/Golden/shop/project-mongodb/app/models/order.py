@@ -14,7 +14,7 @@ from app.models.enums import OrderStatus
 
 
 class Order(Model):
-    """A Order document."""
+    """An Order document."""
 
     id: ObjectId = Field(default_factory=ObjectId, primary_field=True)
     number: int = Field(ge=-2147483648, le=2147483647)

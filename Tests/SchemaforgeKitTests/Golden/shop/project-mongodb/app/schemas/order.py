@@ -42,7 +42,7 @@ class OrderUpdate(BaseModel):
 
 
 class OrderRead(BaseModel):
-    """A Order as the API returns it."""
+    """An Order as the API returns it."""
 
     model_config = ConfigDict(from_attributes=True)
     id: str

@@ -94,7 +94,7 @@ class OrderLineUpdate(BaseModel):
 
 
 class OrderLineRead(BaseModel):
-    """A OrderLine as the API returns it."""
+    """An OrderLine as the API returns it."""
 
     model_config = ConfigDict(from_attributes=True)
     line_no: int
