@@ -139,6 +139,17 @@ public struct MongoCollectionBuilder {
         return .object(pairs)
     }
 
+    /// The BSON types of a value, as the validator lists them: one, except for `json`, which holds
+    /// any JSON value (an object, an array, a string, a number or a bool).
+    func bsonTypes(_ type: ColumnType, column: Column?) -> [String] {
+        if case .json = type, column.map(MongoShape.isObjectId) != true, column.flatMap(MongoShape.embeddedEntity) == nil {
+            return ["object", "array", "string", "double", "int", "long", "decimal", "bool"]
+        }
+        // pymongo stores a Python int as int32 when it fits, int64 otherwise.
+        let base = bsonType(type, column: column)
+        return base == "long" ? ["int", "long"] : [base]
+    }
+
     func bsonType(_ type: ColumnType, column: Column?) -> String {
         if let column, MongoShape.isObjectId(column) { return "objectId" }
         switch type {
@@ -165,10 +176,7 @@ public struct MongoCollectionBuilder {
     }
 
     func property(type: ColumnType, validation v: Validation?, column: Column?, nullable: Bool) -> [OrderedJSON.Pair] {
-        var base = bsonType(type, column: column)
-        var types: [OrderedJSON] = [.string(base)]
-        // pymongo stores a Python int as int32 when it fits, int64 otherwise.
-        if base == "long" { types = [.string("int"), .string("long")]; base = "" }
+        var types: [OrderedJSON] = bsonTypes(type, column: column).map(OrderedJSON.string)
         if nullable { types.append(.string("null")) }
         var pairs: [OrderedJSON.Pair] = [.init("bsonType", types.count == 1 ? types[0] : .array(types))]
         if case let .enumeration(name) = type, let e = schema.enumType(named: name) {

@@ -28,7 +28,7 @@ public struct MongoProjectGenerator {
         self.collections = MongoCollectionBuilder(reshaped: reshaped)
         self.views = reshaped.tables.map { EntityView(schema: reshaped, table: $0) }
         self.app = FastAPIAppGenerator(schema: reshaped, database: .mongodb)
-        self.pydantic = PydanticSchemasGenerator(schema: reshaped, strictInputs: false, keysetPages: false)
+        self.pydantic = PydanticSchemasGenerator(schema: reshaped, strictInputs: false, keysetPages: false, serverDefaults: false)
     }
 
     /// Schema features with no MongoDB meaning (printed by `generate` at their place in the schema,
@@ -216,6 +216,11 @@ public struct MongoProjectGenerator {
                     return datetime.datetime.combine(day, datetime.time(), datetime.timezone.utc)
 
 
+                def current_time() -> str:
+                    \"\"\"The current time of day in UTC, as a time field stores it (HH:MM:SS).\"\"\"
+                    return datetime.datetime.now(datetime.timezone.utc).strftime("%H:%M:%S")
+
+
                 def new_uuid() -> str:
                     \"\"\"A random UUID (version 4), as stored: a string.\"\"\"
                     return str(uuid.uuid4())
@@ -273,8 +278,9 @@ public struct MongoProjectGenerator {
         case let .array(element):
             return .subscripted(.name("list"), [pydantic.types.pythonType(element, imports: &imports)])
         case .json:
+            // Any JSON value, as the API and the validator take it.
             imports.from("typing", import: "Any")
-            return .subscripted(.name("dict"), [.name("str"), .name("Any")])
+            return .name("Any")
         default:
             return pydantic.types.pythonType(column.type, imports: &imports)
         }
@@ -314,10 +320,8 @@ public struct MongoProjectGenerator {
             var value: PythonExpr?
             if let d = column.defaultValue, let literal = pydantic.pythonLiteral(d, type: column.type, imports: &imports) {
                 fieldArgs.insert(.keyword("default", literal), at: 0)
-            } else if let d = column.defaultValue, d.kind == .now || d.kind == .uuid {
-                let factory = d.kind == .uuid ? "new_uuid" : (column.type == .date ? "today" : "now")
-                imports.from("app.models.defaults", import: factory)
-                fieldArgs.insert(.keyword("default_factory", .name(factory)), at: 0)
+            } else if let factory = defaultFactory(column, imports: &imports) {
+                fieldArgs.insert(.keyword("default_factory", factory), at: 0)
             } else if column.nullable {
                 fieldArgs.insert(.keyword("default", .none), at: 0)
             }
@@ -329,6 +333,50 @@ public struct MongoProjectGenerator {
             body.append(.assign(target: view.attribute(column), annotation: type, value: value))
         }
         return body
+    }
+
+    /// What fills a field the client left out, when its default is not a literal the model can hold:
+    /// a factory of `app/models/defaults.py` (`now`, `today`, `current_time`, `new_uuid`), or a fresh
+    /// copy of a JSON default (`dict`, `list`, or a lambda building it). MongoDB has no server
+    /// defaults: an `{sql: ...}` default has none (the field is required, with a warning).
+    func defaultFactory(_ column: Column, imports: inout PythonImports) -> PythonExpr? {
+        guard let d = column.defaultValue else { return nil }
+        switch d.kind {
+        case .now, .uuid:
+            let factory =
+                // A time field is a string here (MongoShape): its `now` is the time of day.
+                d.kind == .uuid ? "new_uuid" : column.type == .date ? "today" : column.type == .datetime ? "now" : "current_time"
+            imports.from("app.models.defaults", import: factory)
+            return .name(factory)
+        case .literal:
+            let isJSONValued: Bool
+            switch column.type {
+            case .json, .array: isJSONValued = true
+            default: isJSONValued = false
+            }
+            guard isJSONValued, let text = d.value,
+                let value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+            else { return nil }
+            if let dict = value as? [String: Any], dict.isEmpty { return .name("dict") }
+            if let list = value as? [Any], list.isEmpty { return .name("list") }
+            return .lambda([], Self.pythonValue(of: value))
+        case .sql:
+            return nil
+        }
+    }
+
+    /// A value parsed from JSON as a Python expression (keys sorted: the same text every time).
+    static func pythonValue(of value: Any) -> PythonExpr {
+        switch value {
+        case let dict as [String: Any]: return .dict(dict.keys.sorted().map { (key: .string($0), value: pythonValue(of: dict[$0]!)) })
+        case let list as [Any]: return .list(list.map(pythonValue))
+        case let string as String: return .string(string)
+        case let number as NSNumber:
+            // JSON's true and false come back as NSNumber too, of the C type `c` (char).
+            if String(cString: number.objCType) == "c" { return .bool(number.boolValue) }
+            return .number(number.stringValue)
+        default: return .none
+        }
     }
 
     /// Entities some other entity embeds.
@@ -441,9 +489,8 @@ public struct MongoProjectGenerator {
         for (field, relation) in collections.arrays(view.table) {
             refs.append("    \(PythonRenderer.quote(field)): \(importModel(relation.targetEntity, into: &m.imports)),")
         }
-        let generated = view.writableColumns.filter { !$0.nullable && ($0.defaultValue?.kind == .now || $0.defaultValue?.kind == .uuid) }.map {
-            view.attribute($0)
-        }
+        var unused = PythonImports()
+        let generated = view.writableColumns.filter { !$0.nullable && defaultFactory($0, imports: &unused) != nil }.map { view.attribute($0) }
         let onUpdate = view.table.columns.filter(\.onUpdateNow).map { view.attribute($0) }
         var lines: [String] = []
         lines.append("# ObjectId fields and the collection each must point into.")
@@ -729,10 +776,11 @@ public struct MongoProjectGenerator {
     func indexesScript() -> GeneratedFile {
         var lines: [String] = ["INDEXES: dict[str, list[IndexModel]] = {"]
         var warnings: [MongoWarning] = []
-        var usesText = false
+        var usesText = false, usesAscending = false
         for view in views {
             let specs = collections.indexes(view.table, warnings: &warnings)
             if specs.contains(where: \.text) { usesText = true }
+            if specs.contains(where: { !$0.text }) { usesAscending = true }
             let name = PythonRenderer.quote(collections.collectionName(view.table))
             if specs.isEmpty {
                 lines.append("    \(name): [],")
@@ -764,7 +812,8 @@ public struct MongoProjectGenerator {
                 $0.module("json")
                 $0.from("pathlib", import: "Path")
                 $0.from("typing", import: "Any")
-                $0.from("pymongo", import: "ASCENDING", "IndexModel")
+                $0.from("pymongo", import: "IndexModel")
+                if usesAscending { $0.from("pymongo", import: "ASCENDING") }
                 if usesText { $0.from("pymongo", import: "TEXT") }
             },
             body: """

@@ -16,8 +16,13 @@ struct PydanticSchemasGenerator {
     /// Lists page by cursor (`next_cursor`) and count only when asked (the SQL targets).
     let keysetPages: Bool
 
-    init(schema: Schema, strictInputs: Bool = true, keysetPages: Bool = true) {
+    /// The database fills `{sql: ...}` defaults (the SQL targets); without it (MongoDB) such a field
+    /// is required on create.
+    let serverDefaults: Bool
+
+    init(schema: Schema, strictInputs: Bool = true, keysetPages: Bool = true, serverDefaults: Bool = true) {
         self.keysetPages = keysetPages
+        self.serverDefaults = serverDefaults
         self.schema = schema
         self.strictInputs = strictInputs
         self.types = SQLAlchemyTypeMapping(schema: schema)
@@ -482,11 +487,12 @@ struct PydanticSchemasGenerator {
             defaultValue = PythonExpr.none
         } else if column.nullable {
             defaultValue = PythonExpr.none
-        } else if let d = column.defaultValue {
+        } else if let d = column.defaultValue, serverDefaults || d.kind != .sql {
             if let literal = pythonLiteral(d, type: column.type, imports: &imports) {
                 defaultValue = literal
             } else {
-                // Filled in by the database (now, uuid, SQL, JSON): leave it out to get the default.
+                // Filled in by the database or the document model (now, uuid, SQL, JSON): leave it
+                // out to get the default.
                 optional = true
                 defaultValue = PythonExpr.none
             }

@@ -303,9 +303,15 @@ extension ResolutionContext {
             return ColumnDefault(.literal, text.lowercased())
         case .date, .time, .datetime:
             return bad("the default of a \(type) field is 'now' or {sql: \"...\"}, got '\(text)'")
-        case .json, .array:
+        case .json:
             guard let data = text.data(using: .utf8), (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {
-                return bad("the default of a \(type) field must be JSON text such as '{}' or '[]'")
+                return bad("the default of a json field must be JSON text such as '{}' or '[]'")
+            }
+            return ColumnDefault(.literal, text)
+        case .array:
+            // One spelling on every database: a JSON array (PostgreSQL's '{}' would be an object elsewhere).
+            guard let data = text.data(using: .utf8), (try? JSONSerialization.jsonObject(with: data)) is [Any] else {
+                return bad("the default of an array field must be a JSON array such as '[]' or '[\"a\", \"b\"]', got '\(text)'")
             }
             return ColumnDefault(.literal, text)
         case .bytes:

@@ -20,7 +20,7 @@ class Post(Model):
     title: str = Field(max_length=200)
     body: str
     published: bool = False
-    meta: dict[str, Any] | None = None
+    meta: Any | None = None
     price: decimal.Decimal = Field(ge=0)
     published_on: datetime.datetime | None = None
     author_id: ObjectId

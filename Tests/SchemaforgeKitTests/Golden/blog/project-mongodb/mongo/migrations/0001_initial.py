@@ -87,7 +87,17 @@ AFTER: dict[str, Any] = json.loads(
             "bsonType": "bool"
           },
           "meta": {
-            "bsonType": ["object", "null"]
+            "bsonType": [
+              "object",
+              "array",
+              "string",
+              "double",
+              "int",
+              "long",
+              "decimal",
+              "bool",
+              "null"
+            ]
           },
           "price": {
             "bsonType": "decimal",

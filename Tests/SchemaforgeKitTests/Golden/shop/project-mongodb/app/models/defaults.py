@@ -16,6 +16,11 @@ def today() -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), datetime.timezone.utc)
 
 
+def current_time() -> str:
+    """The current time of day in UTC, as a time field stores it (HH:MM:SS)."""
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%H:%M:%S")
+
+
 def new_uuid() -> str:
     """A random UUID (version 4), as stored: a string."""
     return str(uuid.uuid4())

@@ -23,7 +23,7 @@ class Product(Model):
     stock: int = Field(default=0, ge=0, le=2147483647)
     active: bool = True
     labels: list[str] | None = None
-    attributes: dict[str, Any] | None = None
+    attributes: Any | None = None
     group_id: ObjectId | None = None
     model_config = ODMConfigDict(
         collection="product",

@@ -228,7 +228,17 @@ AFTER: dict[str, Any] = json.loads(
             }
           },
           "attributes": {
-            "bsonType": ["object", "null"]
+            "bsonType": [
+              "object",
+              "array",
+              "string",
+              "double",
+              "int",
+              "long",
+              "decimal",
+              "bool",
+              "null"
+            ]
           },
           "group_id": {
             "bsonType": ["objectId", "null"]
