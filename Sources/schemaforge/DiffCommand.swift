@@ -6,7 +6,7 @@ struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the migration plan between two versions of a schema, one line per operation with its safety class.",
         discussion: """
-            OLD and NEW are schema files, or resolved snapshots written by 'schemaforge resolve'.
+            OLD and NEW are schema files, resolved snapshots written by 'schemaforge resolve', or a project's migrations/schema.snapshot.json.
             Safety classes: safe, locking, breaking (the running app breaks on it), needs-backfill, data-loss.
 
             Examples:
@@ -51,14 +51,17 @@ struct Diff: ParsableCommand {
     }
 }
 
-/// A schema from a schema file or from a snapshot (`schemaforge resolve` output).
+/// A schema from a schema file, a snapshot (`schemaforge resolve` output) or a project's migration
+/// snapshot (`migrations/schema.snapshot.json`: the snapshot with its checksum, verified).
 enum SchemaSource {
     static func load(_ path: String) throws -> Schema {
         if path.hasSuffix(".json"), let data = FileManager.default.contents(atPath: path),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["formatVersion"] != nil
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            object["formatVersion"] != nil || (object["checksum"] != nil && object["schema"] is [String: Any])
         {
             do {
-                return try SnapshotEncoder.decode(String(decoding: data, as: UTF8.self))
+                let text = String(decoding: data, as: UTF8.self)
+                return try object["formatVersion"] != nil ? SnapshotEncoder.decode(text) : MigrationSnapshot.decode(text)
             } catch {
                 FileHandle.standardError.write(Data("schemaforge: error: \(path) is not a valid snapshot: \(error)\n".utf8))
                 throw ExitCode(1)

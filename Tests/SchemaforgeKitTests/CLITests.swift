@@ -142,6 +142,23 @@ struct CLITests {
         #expect(result.stdout == "")
     }
 
+    @Test("diff reads a project's migration snapshot (checksum and schema) as an old or new schema")
+    func diffReadsTheMigrationSnapshot() throws {
+        let dir = try TemporaryDirectory()
+        let blog = GoldenFile.repositoryRoot.appendingPathComponent("examples/blog.yaml").path
+        #expect(try CLI.run(["generate", blog, "--out", "api"], in: dir.url).status == 0)
+        let same = try CLI.run(["diff", "api/migrations/schema.snapshot.json", blog], in: dir.url)
+        #expect(same.status == 0, "\(same.stderr)")
+        #expect(same.stdout.contains("no changes"), "\(same.stdout)")
+        let changed = try dir.write(
+            "blog2.yaml",
+            try String(contentsOfFile: blog, encoding: .utf8).replacingOccurrences(
+                of: "entities:\n", with: "entities:\n  Note:\n    fields:\n      body: text\n"))
+        let diff = try CLI.run(["diff", "api/migrations/schema.snapshot.json", changed], in: dir.url)
+        #expect(diff.status == 0, "\(diff.stderr)")
+        #expect(diff.stdout.contains("create_table note"), "\(diff.stdout)")
+    }
+
     @Test(
         "usage errors exit 2",
         arguments: [
