@@ -120,6 +120,12 @@ router = APIRouter(tags=["custom"])
 async def stats(session: SessionDep) -> dict[str, int]:
     """How many notes there are, archived ones included."""
     return {"notes": await session.scalar(select(func.count()).select_from(Note)) or 0}
+
+
+@router.get("/notes/summary")
+async def summary() -> dict[str, str]:
+    """A route of mine under the generated prefix, beside /notes/{note_id}."""
+    return {"summary": "mine"}
 '''
 
 
@@ -179,6 +185,12 @@ router = APIRouter(tags=["custom"])
 async def stats(engine: EngineDep) -> dict[str, int]:
     """How many notes there are, archived ones included."""
     return {"notes": await engine.count(Note)}
+
+
+@router.get("/notes/summary")
+async def summary() -> dict[str, str]:
+    """A route of mine under the generated prefix, beside /notes/{note_id}."""
+    return {"summary": "mine"}
 '''
 
 
@@ -210,6 +222,9 @@ async def check_behaviour(client: httpx.AsyncClient, field: str) -> None:
     assert listed["count"] == len(ids), "the count ignores filter_list"
     stats = await client.get("/stats")
     assert stats.status_code == 200 and stats.json()["notes"] >= 3, stats.text
+    # The user's routes come first: /notes/summary is theirs, not /notes/{note_id} with a bad id (422).
+    summary = await client.get("/notes/summary")
+    assert summary.status_code == 200 and summary.json() == {"summary": "mine"}, summary.text
     assert (await client.delete(f"/notes/{created.json()['id']}")).status_code == 204
 
 

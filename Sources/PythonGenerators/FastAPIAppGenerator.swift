@@ -138,9 +138,10 @@ struct FastAPIAppGenerator {
                 )
                 \(middleware)
                 app.include_router(health.router)
-                app.include_router(api_router, prefix="/api/v1")
-                # Your routes (app/custom.py is yours: generate never changes it).
+                # Your routes (app/custom.py is yours: generate never changes it), first: a route of
+                # yours such as /products/report wins over the generated /products/{product_id}.
                 app.include_router(custom.router, prefix="/api/v1")
+                app.include_router(api_router, prefix="/api/v1")
                 register_exception_handlers(app)
                 """)
         ]
@@ -164,9 +165,10 @@ struct FastAPIAppGenerator {
 
 
                 app = FastAPI(title=\(PythonRenderer.quote(title)), lifespan=lifespan)
-                app.include_router(api_router, prefix="/api/v1")
-                # Your routes (app/custom.py is yours: generate never changes it).
+                # Your routes (app/custom.py is yours: generate never changes it), first: a route of
+                # yours such as /products/report wins over the generated /products/{product_id}.
                 app.include_router(custom.router, prefix="/api/v1")
+                app.include_router(api_router, prefix="/api/v1")
                 register_exception_handlers(app)
                 """)
         ]
