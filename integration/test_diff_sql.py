@@ -84,3 +84,42 @@ def test_sql_script_of_no_change_says_so(
     ).stdout
     assert "No changes." in out
     assert split_sql(out) == []
+
+
+ENUM_V1 = """\
+schema: 1
+name: shades
+enums:
+  Shade: [red, blue, green]
+entities:
+  Thing:
+    fields:
+      name: string(20)
+      shade: { type: Shade, nullable: true }
+      tone: Shade
+      kept: { type: Shade, default: green }
+"""
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql", "mysql"])
+def test_removing_an_enum_value_moves_its_rows_to_null_the_default_or_the_first_value(
+    dialect: str, schemaforge: Schemaforge, fresh_db: Any, tmp_path: Path
+) -> None:
+    """Rows holding a removed value: a nullable column without a default gets NULL, a column with a
+    default gets it, a NOT NULL column without one gets the first value left; other rows are untouched."""
+    v1, v2 = tmp_path / "v1.yaml", tmp_path / "v2.yaml"
+    v1.write_text(ENUM_V1)
+    v2.write_text(ENUM_V1.replace("[red, blue, green]", "[red, green]"))
+    db = fresh_db(dialect)
+    db.run_script(schemaforge.sql(v1, dialect).sql)
+    p = DatabaseRows(db)
+    p.execute(
+        "INSERT INTO thing (id, name, shade, tone, kept) VALUES "
+        "(1, 'a', 'blue', 'blue', 'blue'), (2, 'b', 'red', 'red', 'red'), (3, 'c', NULL, 'green', 'green')"
+    )
+    run_script(db, schemaforge.run("diff", v1, v2, "--format", "sql", "--dialect", dialect).stdout)
+    assert p.rows("SELECT id, shade, tone, kept FROM thing ORDER BY id") == [
+        (1, None, "red", "green"),
+        (2, "red", "red", "red"),
+        (3, None, "green", "green"),
+    ]

@@ -178,9 +178,27 @@ public struct EnumChange: Sendable {
         return renames
     }
 
-    /// The value that rows holding a removed value take: the column's literal default, else the
-    /// first value left.
-    public static func replacement(for column: Column, in enumType: EnumType) -> String? {
-        column.defaultValue?.kind == .literal ? (column.defaultValue?.value ?? enumType.values.first) : enumType.values.first
+    /// What rows holding a removed value take.
+    public enum Replacement: Equatable, Sendable {
+        /// A value of the enum.
+        case value(String)
+        /// NULL (`None` in a document).
+        case null
+
+        /// The replacement as a literal: `literal` spells a value, `null` the missing one.
+        public func spelled(_ literal: (String) -> String, null: String = "NULL") -> String {
+            switch self {
+            case let .value(v): return literal(v)
+            case .null: return null
+            }
+        }
+    }
+
+    /// What rows holding a removed value take: the column's literal default; else NULL when the
+    /// column takes it; else the first value left.
+    public static func replacement(for column: Column, in enumType: EnumType) -> Replacement? {
+        if column.defaultValue?.kind == .literal, let value = column.defaultValue?.value { return .value(value) }
+        if column.nullable { return .null }
+        return enumType.values.first.map(Replacement.value)
     }
 }

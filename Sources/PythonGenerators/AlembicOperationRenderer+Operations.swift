@@ -397,8 +397,8 @@ extension AlembicOperationRenderer {
         isDowngrade ? !added.isEmpty : removed.isEmpty
     }
 
-    /// `UPDATE`s that move rows holding a removed value to the column's default, or to the first
-    /// remaining value.
+    /// `UPDATE`s that move rows holding a removed value to the column's default, to NULL where the
+    /// column takes it, or to the first remaining value.
     func replaceRemovedValues(_ removed: [String], of to: EnumType, in usages: [(table: Table, column: Column)]) -> [String] {
         guard !removed.isEmpty else { return [] }
         return usages.compactMap { table, column in
@@ -407,7 +407,7 @@ extension AlembicOperationRenderer {
             let list = removed.map { SQLIdentifier.literal($0, for: dialect) }.joined(separator: ", ")
             let cast = dialect == .postgresql ? "::text" : ""
             return
-                "op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table.name, for: dialect)) SET \(c) = \(SQLIdentifier.literal(value, for: dialect)) WHERE \(c)\(cast) IN (\(list))")))"
+                "op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table.name, for: dialect)) SET \(c) = \(value.spelled { SQLIdentifier.literal($0, for: dialect) }) WHERE \(c)\(cast) IN (\(list))")))"
         }
     }
 

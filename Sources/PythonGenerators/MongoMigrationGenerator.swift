@@ -200,7 +200,7 @@ public struct MongoMigrationGenerator {
                         let replacement = EnumChange.replacement(for: column, in: to)
                         if !removed.isEmpty, let replacement {
                             up.append(
-                                "await db[\(q(f.collection))].update_many({\(q(f.key)): {\"$in\": \(list(removed))}}, {\"$set\": {\(q(f.key)): \(q(replacement))}})"
+                                "await db[\(q(f.collection))].update_many({\(q(f.key)): {\"$in\": \(list(removed))}}, {\"$set\": {\(q(f.key)): \(replacement.spelled(q, null: "None"))}})"
                             )
                             lost.append("which documents of \(f.collection) held \(removed.joined(separator: ", ")) in \(f.key)")
                         }

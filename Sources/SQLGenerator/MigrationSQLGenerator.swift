@@ -311,7 +311,7 @@ public struct MigrationSQLGenerator: Sendable {
             }
             if !removed.isEmpty, let value = EnumChange.replacement(for: column, in: to) {
                 out.append(
-                    "UPDATE \(q(table.name)) SET \(c) = \(sql.literal(value)) WHERE \(c)\(cast) IN (\(removed.map(sql.literal).joined(separator: ", ")))"
+                    "UPDATE \(q(table.name)) SET \(c) = \(value.spelled(sql.literal)) WHERE \(c)\(cast) IN (\(removed.map(sql.literal).joined(separator: ", ")))"
                 )
             }
         }
@@ -320,6 +320,8 @@ public struct MigrationSQLGenerator: Sendable {
             let widened = from.values + to.values.filter { !from.values.contains($0) }
             for (table, column) in usages where widened != from.values { out.append(modifyEnumColumn(table, column, values: widened)) }
             for (table, column) in usages { relabel(table, column) }
+            // Values only added: the widened column is already the new one.
+            if widened == to.values { return out }
             for (table, column) in usages {
                 // A default naming a renamed value follows it; one naming a removed value is dropped
                 // here (the step that sets the new default comes later).
@@ -455,7 +457,7 @@ extension MigrationSQLGenerator {
             if case let .enumeration(name) = column.type, let change = enumChanges[name] {
                 var cases = change.renamed.map { "WHEN \(sql.literal($0.old)) THEN \(sql.literal($0.new))" }
                 if let value = EnumChange.replacement(for: column, in: change.to) {
-                    cases += change.removed.map { "WHEN \(sql.literal($0)) THEN \(sql.literal(value))" }
+                    cases += change.removed.map { "WHEN \(sql.literal($0)) THEN \(value.spelled(sql.literal))" }
                 }
                 if !cases.isEmpty { expression = "CASE \(expression) \(cases.joined(separator: " ")) ELSE \(expression) END" }
             }
