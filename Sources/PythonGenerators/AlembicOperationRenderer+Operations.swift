@@ -78,14 +78,12 @@ extension AlembicOperationRenderer {
             return lines
         case let .addColumn(table, column):
             guard let t = tableNamed(table) else { return [] }
-            if !column.nullable, column.defaultValue == nil, let backfill = column.backfill {
-                // Added nullable, filled for the existing rows, then made NOT NULL.
+            if !column.nullable, column.defaultValue == nil, column.backfill != nil {
+                // Added nullable, then made NOT NULL: that step fills the existing rows (all NULL)
+                // with the backfill first.
                 var nullable = column
                 nullable.nullable = true
                 return render(.addColumn(table: table, nullable), imports: &imports)
-                    + [
-                        "op.execute(\(q("UPDATE \(SQLIdentifier.quoted(table, for: dialect)) SET \(SQLIdentifier.quoted(column.name, for: dialect)) = \(backfill)")))"
-                    ]
                     + render(.alterColumn(table: table, from: nullable, to: column), imports: &imports)
             }
             let expression = columnExpression(column, in: t, imports: &imports)

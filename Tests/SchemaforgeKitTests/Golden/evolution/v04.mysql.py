@@ -34,7 +34,6 @@ def upgrade() -> None:
         sa.Column("views", sa.Integer, nullable=False, server_default=sa.text("0")),
     )
     op.add_column("user", sa.Column("handle", sa.String(40), nullable=True))
-    op.execute("UPDATE `user` SET handle = 'user'")
     op.execute("UPDATE `user` SET handle = 'user' WHERE handle IS NULL")
     op.alter_column("user", "handle", existing_type=sa.String(40), nullable=False)
 

@@ -35,7 +35,6 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("user") as batch_op:
         batch_op.add_column(sa.Column("handle", sa.String(40), nullable=True))
-    op.execute("UPDATE \"user\" SET handle = 'user'")
     op.execute("UPDATE \"user\" SET handle = 'user' WHERE handle IS NULL")
     with op.batch_alter_table("user") as batch_op:
         batch_op.alter_column("handle", existing_type=sa.String(40), nullable=False)
