@@ -36,7 +36,15 @@ struct AlembicOperationRenderer {
     static let sqlalchemy = "sqlalchemy as sa"
 
     func upgrade(_ plan: MigrationPlan, imports: inout PythonImports) -> [String] {
-        render(orderedForDialect(plan.steps.map(\.operation)), imports: &imports)
+        // PostgreSQL extensions that the new native types need come first (never dropped again).
+        var extensions: [String] = []
+        if dialect == .postgresql, !plan.isEmpty {
+            let had = Set(PostgresExtensions.required(by: previous))
+            extensions = PostgresExtensions.required(by: schema).filter { !had.contains($0) }.map {
+                "op.execute(\(q(PostgresExtensions.createStatement($0))))"
+            }
+        }
+        return extensions + render(orderedForDialect(plan.steps.map(\.operation)), imports: &imports)
     }
 
     /// The plan drops a unique that goes away only after the new ones exist (MySQL refuses to drop

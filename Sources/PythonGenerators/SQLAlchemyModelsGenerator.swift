@@ -91,6 +91,19 @@ public struct SQLAlchemyModelsGenerator {
                             target: "metadata", annotation: nil,
                             value: .name("MetaData").call(.keyword("naming_convention", .name("NAMING_CONVENTION"))))
                     ])))
+        let extensions = PostgresExtensions.required(by: schema)
+        if !extensions.isEmpty {
+            m.imports.from("sqlalchemy", import: "DDL", "event")
+            m.body.append(.comment("The PostgreSQL extensions of the native types, for create_all as the migrations create them."))
+            for name in extensions {
+                let ddl = PythonExpr.name("DDL").call(.positional(.string(PostgresExtensions.createStatement(name))))
+                m.body.append(
+                    .expression(
+                        .dotted("event.listen").call(
+                            .positional(.dotted("Base.metadata")), .positional(.string("before_create")),
+                            .positional(ddl.dot("execute_if").call(.keyword("dialect", .string("postgresql")))))))
+            }
+        }
         return GeneratedFile(path: "app/models/base.py", contents: render(m))
     }
 

@@ -144,7 +144,9 @@ struct TestsGenerator {
             var usesN = false
             var parents: [String] = []
             for column in view.writableColumns where column.relation == nil {
-                if column.nullable || (column.defaultValue != nil && !isUniqueOrKey(column, in: view)) { continue }
+                // Unique columns get a fresh value even when optional: the duplicate test sends one
+                // object's value to another (NULLs never conflict).
+                if (column.nullable || column.defaultValue != nil) && !isUniqueOrKey(column, in: view) { continue }
                 guard let sample = samples.value(for: column) else { continue }
                 if sample.usesCounter { usesN = true }
                 if sample.usesUUID { m.imports.module("uuid") }

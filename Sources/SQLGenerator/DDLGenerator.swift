@@ -24,6 +24,7 @@ public struct DDLGenerator: Sendable {
         var statements: [SQLStatement] = []
         if dialect == .sqlite { statements.append(.pragma("foreign_keys = ON")) }
         if dialect == .postgresql {
+            statements += PostgresExtensions.required(by: schema).map { .spelled(PostgresExtensions.createStatement($0)) }
             let used = Set(schema.tables.flatMap { $0.columns.compactMap { enumName(of: $0.type) } })
             for e in schema.enums where used.contains(e.name) {
                 statements.append(.createEnumType(name: e.databaseName, values: e.values))

@@ -73,6 +73,7 @@ async def create_shipment(client: httpx.AsyncClient) -> dict[str, Any]:
     n = next(_counter)
     payload: dict[str, Any] = {
         "carrier": f"carrier-{n}",
+        "tracking": f"tracking-{n}",
     }
     parent_1 = await create_order_line(client)
     payload["line_order_id"] = parent_1["order_id"]
