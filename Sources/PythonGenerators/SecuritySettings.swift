@@ -51,17 +51,18 @@ struct SecuritySettings {
             ]
         }
         lines += ["", "    @model_validator(mode=\"after\")", "    def _no_development_secrets_in_production(self) -> \"Settings\":"]
-        lines.append("        if self.environment == \"production\":")
+        // One check after an early return, however many there are (a lone nested `if` is ruff's SIM102).
+        lines += ["        if self.environment != \"production\":", "            return self"]
         if auth {
             lines += [
-                "            if self.jwt_secret == DEVELOPMENT_SECRET:",
-                "                raise ValueError(\"set JWT_SECRET: production never uses the default\")",
+                "        if self.jwt_secret == DEVELOPMENT_SECRET:",
+                "            raise ValueError(\"set JWT_SECRET: production never uses the default\")",
             ]
         }
         if encryption {
             lines += [
-                "            if DEVELOPMENT_KEY in self.encryption_keys:",
-                "                raise ValueError(\"set ENCRYPTION_KEYS: production never uses the default\")",
+                "        if DEVELOPMENT_KEY in self.encryption_keys:",
+                "            raise ValueError(\"set ENCRYPTION_KEYS: production never uses the default\")",
             ]
         }
         lines.append("        return self")

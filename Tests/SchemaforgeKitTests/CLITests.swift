@@ -455,7 +455,7 @@ struct CLITests {
         let dir = try TemporaryDirectory()
         let created = try CLI.run(["init"], in: dir.url)
         #expect(created.status == 0)
-        #expect(dir.read("schema.yaml") == StarterSchema.text)
+        #expect(dir.read("schema.yaml") == StarterSchema.blog.text)
         let validated = try CLI.run(["validate", "schema.yaml"], in: dir.url)
         #expect(validated.status == 0, "\(validated.stderr)")
         #expect(validated.stderr == "")
@@ -472,11 +472,22 @@ struct CLITests {
 
         let forced = try CLI.run(["init", "--force"], in: dir.url)
         #expect(forced.status == 0)
-        #expect(dir.read("schema.yaml") == StarterSchema.text)
+        #expect(dir.read("schema.yaml") == StarterSchema.blog.text)
 
         let named = try CLI.run(["init", "sub/dir/my.yaml"], in: dir.url)
         #expect(named.status == 0)
-        #expect(dir.read("sub/dir/my.yaml") == StarterSchema.text)
+        #expect(dir.read("sub/dir/my.yaml") == StarterSchema.blog.text)
+    }
+
+    @Test("init --starter writes each starter, which validates without a warning and says what to run next", arguments: StarterSchema.allCases)
+    func initStarter(_ starter: StarterSchema) throws {
+        let dir = try TemporaryDirectory()
+        let created = try CLI.run(["init", "s.yaml", "--starter", starter.rawValue], in: dir.url)
+        #expect(created.status == 0)
+        #expect(dir.read("s.yaml") == starter.text)
+        #expect(created.stdout.contains("schemaforge generate s.yaml --out api"), "\(created.stdout)")
+        let validated = try CLI.run(["validate", "s.yaml", "--strict"], in: dir.url)
+        #expect(validated.status == 0, "\(validated.stderr)")
     }
 
     @Test("--strict turns warnings into exit 1")

@@ -66,13 +66,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_development_secrets_in_production(self) -> "Settings":
-        if self.environment == "production":
-            if self.jwt_secret == DEVELOPMENT_SECRET:
-                raise ValueError("set JWT_SECRET: production never uses the default")
-            if DEVELOPMENT_KEY in self.encryption_keys:
-                raise ValueError(
-                    "set ENCRYPTION_KEYS: production never uses the default"
-                )
+        if self.environment != "production":
+            return self
+        if self.jwt_secret == DEVELOPMENT_SECRET:
+            raise ValueError("set JWT_SECRET: production never uses the default")
+        if DEVELOPMENT_KEY in self.encryption_keys:
+            raise ValueError("set ENCRYPTION_KEYS: production never uses the default")
         return self
 
 
