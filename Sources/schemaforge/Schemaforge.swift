@@ -10,7 +10,7 @@ struct Schemaforge: ParsableCommand {
             "One declarative schema -> SQL DDL, a FastAPI project (SQLAlchemy models, Pydantic schemas, routers, tests) and migrations (Alembic, or MongoDB scripts).",
         discussion: """
             Examples:
-              schemaforge init --starter saas                  # schema.yaml: blank, blog, saas
+              schemaforge init --starter saas                  # or blank, blog
               schemaforge validate schema.yaml                 # diagnostics on stderr
               schemaforge sql schema.yaml                      # SQLite DDL (the default)
               schemaforge sql schema.yaml --dialect postgresql # PostgreSQL DDL
