@@ -1,3 +1,4 @@
+import Foundation
 import SchemaModel
 
 /// One file of a generated project: a path relative to the output directory and its text.
@@ -38,6 +39,10 @@ public struct MigrationLayout: Equatable, Sendable {
 
     /// The files that belong to the migration history once later revisions exist.
     public var historyPaths: Set<String> { [snapshot, initialRevision] }
+
+    /// The checksums of the history `migrate` wrote (`schemaforge check` verifies them), beside the
+    /// snapshot.
+    public var checksums: String { (snapshot as NSString).deletingLastPathComponent + "/revisions.sum" }
 }
 
 /// The database a generated project targets.

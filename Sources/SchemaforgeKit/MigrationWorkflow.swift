@@ -61,8 +61,15 @@ public enum MigrationWorkflow {
                     + backfill.map { "  \($0.operation.subject): give it a default, or 'backfill: <SQL expression>'" }.joined(separator: "\n"))
         }
         try refuseDataLoss(plan, allowDataLoss: allowDataLoss)
-        let (next, head) = revisionChain(in: base.appendingPathComponent(layout.revisions))
-        let id = String(format: "%04d", next)
+        let history = MigrationHistory(directory: directory, layout: layout)
+        let heads = history.heads
+        if heads.count > 1 {
+            throw Refusal(
+                description: "the migration history has \(heads.count) heads (\(heads.map(\.file).joined(separator: ", "))): two branches each "
+                    + "added a revision. Keep one of them and write the other's changes again on top of it ('schemaforge check' says more)")
+        }
+        let id = String(format: "%04d", history.nextNumber)
+        let head = heads.first?.id
         let slug = Identifiers.fragment(fromSQL: message).prefix(40)
         let path = layout.revisionPath("\(id)_\(slug)")
         let contents = AlembicRevisionGenerator(old: old, new: schema, database: database)
@@ -89,36 +96,12 @@ public enum MigrationWorkflow {
         }
         try refuseDataLoss(plan, allowDataLoss: allowDataLoss)
         let layout = MigrationLayout.mongo
-        let (next, _) = revisionChain(in: base.appendingPathComponent(layout.revisions))
+        let next = MigrationHistory(directory: base.path, layout: layout).nextNumber
         let name = String(format: "%04d", next) + "_" + Identifiers.fragment(fromSQL: message).prefix(40)
         let path = layout.revisionPath(name)
         return .revision(
             path: path, contents: generator.render(plan, name: name, message: message), snapshot: MigrationSnapshot.encode(new),
             snapshotPath: layout.snapshot, plan: plan)
-    }
-
-    /// The next revision number and the current head (the revision no other revision revises).
-    static func revisionChain(in directory: URL) -> (next: Int, head: String?) {
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".py") }
-        var revisions: [String] = []
-        var revised: Set<String> = []
-        var highest = 0
-        for file in files {
-            if let number = Int(file.prefix { $0.isNumber }) { highest = max(highest, number) }
-            guard let text = try? String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8) else { continue }
-            if let r = capture(#"(?m)^revision(?:: str)? = ['"]([^'"]+)['"]"#, in: text) { revisions.append(r) }
-            if let d = capture(#"(?m)^down_revision(?:: [^=]+)? = ['"]([^'"]+)['"]"#, in: text) { revised.insert(d) }
-        }
-        let heads = revisions.filter { !revised.contains($0) }.sorted()
-        return (highest + 1, heads.last)
-    }
-
-    static func capture(_ pattern: String, in text: String) -> String? {
-        guard let regex = try? NSRegularExpression(pattern: pattern),
-            let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-            let range = Range(match.range(at: 1), in: text)
-        else { return nil }
-        return String(text[range])
     }
 
     /// Once `migrate` has written revisions after the initial one, the initial revision and the
@@ -148,5 +131,12 @@ public enum MigrationWorkflow {
         try FileManager.default.createDirectory(at: revisionURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(contents.utf8).write(to: revisionURL, options: .atomic)
         try Data(snapshot.utf8).write(to: base.appendingPathComponent(snapshotPath), options: .atomic)
+        // The checksums last: what `schemaforge check` verifies later.
+        let layout = snapshotPath == MigrationLayout.mongo.snapshot ? MigrationLayout.mongo : MigrationLayout.alembic
+        let file = revisionURL.lastPathComponent
+        let id = MigrationHistory.number(file).map { String(format: "%04d", $0) } ?? String(file.dropLast(3))
+        let sums = MigrationHistory.checksums(
+            afterWriting: path, contents: contents, id: id, snapshot: snapshot, in: directory, layout: layout)
+        try Data(sums.text.utf8).write(to: base.appendingPathComponent(layout.checksums), options: .atomic)
     }
 }

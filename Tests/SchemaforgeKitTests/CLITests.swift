@@ -490,6 +490,68 @@ struct CLITests {
         #expect(validated.status == 0, "\(validated.stderr)")
     }
 
+    static let checkV1 = "schema: 1\nname: c\nentities:\n  Post:\n    fields:\n      title: string(40)\n"
+    static func checkSchema(adding field: String) -> String { checkV1 + "      \(field): {type: int, default: 0}\n" }
+
+    @Test("check: a clean project passes; an edited revision, a forked history and a pending change are each named")
+    func checkCommand() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("v1.yaml", Self.checkV1)
+        try dir.write("views.yaml", Self.checkSchema(adding: "views"))
+        try dir.write("likes.yaml", Self.checkSchema(adding: "likes"))
+        #expect(try CLI.run(["generate", "v1.yaml", "--out", "api"], in: dir.url).status == 0)
+        let clean = try CLI.run(["check", "v1.yaml", "--out", "api"], in: dir.url)
+        #expect(clean.status == 0, "\(clean.stderr)")
+
+        // A schema change without its revision.
+        let pending = try CLI.run(["check", "views.yaml", "--out", "api"], in: dir.url)
+        #expect(pending.status == 1)
+        #expect(pending.stderr.contains("change(s) that no revision holds (add_column post.views)"), "\(pending.stderr)")
+
+        // Two branches: each migrates from the same revision.
+        try FileManager.default.copyItem(at: dir.url.appendingPathComponent("api"), to: dir.url.appendingPathComponent("other"))
+        #expect(try CLI.run(["migrate", "views.yaml", "--out", "api", "-m", "views"], in: dir.url).status == 0)
+        #expect(try CLI.run(["generate", "views.yaml", "--out", "api"], in: dir.url).status == 0)
+        #expect(try CLI.run(["check", "views.yaml", "--out", "api"], in: dir.url).status == 0)
+        #expect(try CLI.run(["migrate", "likes.yaml", "--out", "other", "-m", "likes"], in: dir.url).status == 0)
+        try FileManager.default.copyItem(
+            at: dir.url.appendingPathComponent("other/migrations/versions/0002_likes.py"),
+            to: dir.url.appendingPathComponent("api/migrations/versions/0002_likes.py"))
+        let forked = try CLI.run(["check", "views.yaml", "--out", "api"], in: dir.url)
+        #expect(forked.status == 1)
+        #expect(forked.stderr.contains("the history forked: 2 heads"), "\(forked.stderr)")
+        try dir.write("both.yaml", Self.checkSchema(adding: "views") + "      likes: {type: int, default: 0}\n")
+        let refused = try CLI.run(["migrate", "both.yaml", "--out", "api", "-m", "more"], in: dir.url)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("2 heads"), "\(refused.stderr)")
+        try FileManager.default.removeItem(at: dir.url.appendingPathComponent("api/migrations/versions/0002_likes.py"))
+
+        // A revision edited after migrate wrote it.
+        let revision = dir.url.appendingPathComponent("api/migrations/versions/0002_views.py")
+        try (String(contentsOf: revision, encoding: .utf8) + "# changed by hand\n").write(to: revision, atomically: true, encoding: .utf8)
+        let edited = try CLI.run(["check", "views.yaml", "--out", "api"], in: dir.url)
+        #expect(edited.status == 1)
+        #expect(edited.stderr.contains("migrations/versions/0002_views.py changed after schemaforge wrote it"), "\(edited.stderr)")
+    }
+
+    @Test("migrate numbers after the highest generated revision, not after a hand-written one's hex id")
+    func migrateNumbersAfterGeneratedRevisions() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("v1.yaml", Self.checkV1)
+        try dir.write("views.yaml", Self.checkSchema(adding: "views"))
+        #expect(try CLI.run(["generate", "v1.yaml", "--out", "api"], in: dir.url).status == 0)
+        try dir.write(
+            "api/migrations/versions/6b80e418ff0b_by_hand.py",
+            "revision: str = \"6b80e418ff0b\"\ndown_revision: str | None = \"0001\"\n\n\ndef upgrade() -> None:\n    pass\n\n\ndef downgrade() -> None:\n    pass\n"
+        )
+        let migrated = try CLI.run(["migrate", "views.yaml", "--out", "api", "-m", "views"], in: dir.url)
+        #expect(migrated.status == 0, "\(migrated.stderr)")
+        #expect(migrated.stdout.contains("0002_views.py"), "\(migrated.stdout)")
+        #expect(
+            try String(contentsOf: dir.url.appendingPathComponent("api/migrations/versions/0002_views.py"), encoding: .utf8)
+                .contains("down_revision: str | None = \"6b80e418ff0b\""))
+    }
+
     @Test("--strict turns warnings into exit 1")
     func strict() throws {
         let dir = try TemporaryDirectory()
