@@ -27,6 +27,7 @@ entities:
       day: {type: date, nullable: true}
       time_of_day: {type: time, nullable: true}
       meta: {type: json, nullable: true}
+      amount: {type: decimal, precision: 20, scale: 2, nullable: true}
     relations:
       parent: {to: Event, nullable: true, on_delete: set_null, back: children}
 """
@@ -61,6 +62,19 @@ def test_values_keep_their_meaning(
                 response = c.post("/api/v1/events/", json=bad)
                 assert response.status_code == 422, (bad, response.text)
             assert c.get("/api/v1/events/?count=true").json()["count"] == 1
+            # A decimal keeps every digit it accepts: SQLite keeps 15 significant digits (an 8-byte
+            # float), so a longer value is refused there (422) rather than rounded; the others keep 20.
+            exact = c.post("/api/v1/events/", json={"at": "2026-01-01T10:00:00Z", "amount": "98765432109.25"})
+            assert exact.status_code == 201, exact.text
+            assert c.get(exact.headers["location"]).json()["amount"] == "98765432109.25"
+            long = c.post("/api/v1/events/", json={"at": "2026-01-01T10:00:00Z", "amount": "123456789012345678.91"})
+            if dialect == "sqlite":
+                assert long.status_code == 422, long.text
+            else:
+                assert long.status_code == 201, long.text
+                assert c.get(long.headers["location"]).json()["amount"] == "123456789012345678.91"
+                assert c.delete(long.headers["location"]).status_code == 204
+            assert c.delete(exact.headers["location"]).status_code == 204
             # A self reference that would make a cycle is refused; a row that is its own parent
             # cannot be made, and deleting a parent never fails.
             root = created.json()["id"]

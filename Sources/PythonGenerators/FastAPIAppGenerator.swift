@@ -15,7 +15,7 @@ struct FastAPIAppGenerator {
         self.schema = schema
         self.database = database
         self.types = SQLAlchemyTypeMapping(schema: schema)
-        self.pydantic = PydanticSchemasGenerator(schema: schema)
+        self.pydantic = PydanticSchemasGenerator(schema: schema, database: database)
         self.views = schema.entityTables.filter { $0.primaryKey != nil }.map { EntityView(schema: schema, table: $0) }
     }
 

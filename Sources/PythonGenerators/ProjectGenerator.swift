@@ -47,7 +47,7 @@ public struct ProjectGenerator {
         // The generators are set up (entity views, cycles, creatable entities) in parallel too.
         let setups: [() -> [FileJob]] = [
             { SQLAlchemyModelsGenerator(schema: schema, database: database).jobs() },
-            { PydanticSchemasGenerator(schema: schema).jobs() },
+            { PydanticSchemasGenerator(schema: schema, database: database).jobs() },
             { FastAPIAppGenerator(schema: schema, database: database).jobs() },
             { TestsGenerator(schema: schema).jobs() },
         ]

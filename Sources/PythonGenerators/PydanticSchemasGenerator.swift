@@ -20,7 +20,12 @@ struct PydanticSchemasGenerator {
     /// is required on create.
     let serverDefaults: Bool
 
-    init(schema: Schema, strictInputs: Bool = true, keysetPages: Bool = true, serverDefaults: Bool = true) {
+    /// The database's exact decimal digits (`Dialect.significantDecimalDigits`): the API accepts no
+    /// more than it stores (SQLite: 15), whatever the declared precision.
+    let decimalDigits: Int?
+
+    init(schema: Schema, strictInputs: Bool = true, keysetPages: Bool = true, serverDefaults: Bool = true, database: TargetDatabase? = nil) {
+        self.decimalDigits = database.flatMap { Dialect(rawValue: $0.rawValue) }?.significantDecimalDigits
         self.keysetPages = keysetPages
         self.serverDefaults = serverDefaults
         self.schema = schema
@@ -540,7 +545,8 @@ struct PydanticSchemasGenerator {
         }
         if let lower { constraints.append(.keyword("ge", lower)) }
         if let upper { constraints.append(.keyword("le", upper)) }
-        if case let .decimal(p, s) = type {
+        if case let .decimal(declared, s) = type {
+            let p = min(declared, decimalDigits ?? declared)
             constraints.append(.keyword("max_digits", .int(p)))
             constraints.append(.keyword("decimal_places", .int(s)))
         }
@@ -698,8 +704,9 @@ struct PydanticSchemasGenerator {
             var args: [PythonArgument] = [.keyword("pattern", documented)]
             if notNull { args.append(.keyword("nullable", .bool(false))) }
             return .keyword("json_schema_extra", .dotted("fields.json_schema").call(args))
-        case let .decimal(p, s):
+        case let .decimal(declared, s):
             imports.from("app", import: "fields")
+            let p = min(declared, decimalDigits ?? declared)
             let signed = (column.validation?.minimum ?? -1) < 0
             var args: [PythonArgument] = [
                 .keyword(

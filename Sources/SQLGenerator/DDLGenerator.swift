@@ -41,6 +41,17 @@ public struct DDLGenerator: Sendable {
                     at: sourceMap[table: table.name, object: fk.name])
             }
         }
+        if let digits = dialect.significantDecimalDigits {
+            for table in order {
+                for column in table.columns {
+                    guard case let .decimal(p, s) = column.type, p > digits else { continue }
+                    diagnostics.warning(
+                        "\(dialect.displayName) keeps \(digits) significant digits of a decimal (an 8-byte float): "
+                            + "'\(column.field)' is decimal(\(p),\(s)), so the API accepts at most \(digits) digits (\(digits - s) before the point) there",
+                        at: sourceMap[table: table.name, object: nil])
+                }
+            }
+        }
         for table in order {
             let deferredHere = deferred[table.name] ?? []
             statements.append(

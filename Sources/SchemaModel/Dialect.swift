@@ -14,6 +14,10 @@ public enum Dialect: String, CaseIterable, Codable, Sendable, Comparable {
     }
 
     /// The name people use for it in messages.
+    /// How many significant digits a decimal keeps exactly: SQLite stores NUMERIC values as 8-byte
+    /// floats (15 digits); the others keep the declared precision (nil).
+    public var significantDecimalDigits: Int? { self == .sqlite ? 15 : nil }
+
     public var displayName: String {
         switch self {
         case .postgresql: return "PostgreSQL"
