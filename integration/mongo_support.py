@@ -413,14 +413,23 @@ def resources(app: Any, openapi: dict[str, Any]) -> dict[str, Resource]:
         out[entity] = Resource(entity, path.rstrip("/"), create, {})
     for resource in out.values():
         module = importlib.import_module(f"app.crud.{_module(app, resource.entity)}")
-        resource.references = {field: model.__name__ for field, model in module.REFERENCES.items()}
+        resource.references = {field: _entity_of(model.__name__, out) for field, model in module.REFERENCES.items()}
     return out
+
+
+def _entity_of(class_name: str, entities: dict[str, Resource]) -> str:
+    """The entity of a model class: its name, or its name less the suffix the generator adds when the
+    entity's name is taken by an import (`Response` -> `ResponseModel`)."""
+    for suffix in ("", "Model", "Entity"):
+        if class_name.endswith(suffix) and class_name.removesuffix(suffix) in entities:
+            return class_name.removesuffix(suffix) if suffix else class_name
+    return class_name
 
 
 def _module(app: Any, entity: str) -> str:
     models = importlib.import_module("app.models")
     for model in models.MODELS:
-        if model.__name__ == entity:
+        if model.__name__ in (entity, f"{entity}Model", f"{entity}Entity"):  # the class name allocated beside imports
             return str(model.__module__).split(".")[-1]
     raise LookupError(entity)
 

@@ -30,6 +30,7 @@ from mongo_support import (
     BsonSchemaChecker,
     Payloads,
     Resource,
+    _entity_of,
     backend_or_skip,
     database_for_setup,
     invalid_variants,
@@ -47,7 +48,7 @@ WITH_AUTH = [p for p in EXAMPLES if "auth" in yaml.safe_load(p.read_text())]
 MONGO_SCHEMAS = (
     [p for p in EXAMPLES if p not in WITH_AUTH]
     + sorted((Path(__file__).parent / "mongo").glob("*.yaml"))
-    + [Path(__file__).parent / "schemas" / "library.yaml"]
+    + [Path(__file__).parent / "schemas" / f"{stem}.yaml" for stem in ("library", "hostile_names", "long_names")]
 )
 EXAMPLE_IDS = [p.stem for p in MONGO_SCHEMAS]
 
@@ -247,7 +248,7 @@ async def finish(tour: Tour) -> None:
 
 
 async def exercise(tour: Tour, indexes: dict[str, list[Any]], models: list[Any], app: Any) -> None:
-    collections = {model.__name__: model.model_config["collection"] for model in models}
+    collections = {_entity_of(model.__name__, tour.resources): model.model_config["collection"] for model in models}
     for resource in tour.resources.values():
         first = await tour.create(resource)
         second = await tour.create(resource)
@@ -290,9 +291,13 @@ async def exercise(tour: Tour, indexes: dict[str, list[Any]], models: list[Any],
         # Filters: each query parameter of the list, with the first object's value, finds it.
         parameters = tour.openapi["paths"][f"{resource.prefix}/"]["get"].get("parameters", [])
         for parameter in parameters:
-            name = parameter["name"]
-            if name in ("limit", "offset", "sort"):
+            parameter_name = parameter["name"]
+            if parameter_name in ("limit", "offset", "sort"):
                 continue
+            # A filter named like a page parameter is `<field>_eq` (documented in the README).
+            name = parameter_name
+            while name not in first and name.endswith("_eq"):
+                name = name.removesuffix("_eq")
             probe = first
             if first.get(name) is None and resource.references.get(name) == resource.entity:
                 # A self reference the tour left empty: point the second object at the first.
@@ -303,9 +308,11 @@ async def exercise(tour: Tour, indexes: dict[str, list[Any]], models: list[Any],
                 continue
             value = probe[name]
             value = str(value).lower() if isinstance(value, bool) else value
-            page = await tour.request("GET", f"{resource.prefix}/", f"{resource.prefix}/", params={name: value, "limit": 200})
-            assert page.status_code == 200, f"filter {name}={value!r}: {page.text}"
-            tour.filtered.add(f"{resource.entity}.{name}")
+            page = await tour.request(
+                "GET", f"{resource.prefix}/", f"{resource.prefix}/", params={parameter_name: value, "limit": 200}
+            )
+            assert page.status_code == 200, f"filter {parameter_name}={value!r}: {page.text}"
+            tour.filtered.add(f"{resource.entity}.{parameter_name}")
             rows = page.json()["data"]
             assert probe["id"] in [row["id"] for row in rows], f"filter {name}={value!r} misses the object"
             assert all(same(row[name], probe[name]) for row in rows), f"filter {name}={value!r} lets others through"

@@ -643,6 +643,7 @@ public struct PythonRenderer: Sendable {
             return
         }
         if wrapComparison(chars, indent: indentCount, end: end, lineLength: lineLength, into: &out) { return }
+        if wrapForTarget(chars, indent: indentCount, lineLength: lineLength, into: &out) { return }
         guard end > 0, chars[end - 1] == UInt8(ascii: ")") || chars[end - 1] == UInt8(ascii: "]") || chars[end - 1] == UInt8(ascii: "}")
         else { return out.append(text(chars)) }
         if wrapChain(chars, indent: indentCount, end: end, lineLength: lineLength, into: &out) { return }
@@ -852,6 +853,25 @@ public struct PythonRenderer: Sendable {
 
     private static let booleans = [" and ", " or "].map { Array($0.utf8) }
 
+    /// `for target in iterable(...):` whose opening line is past the limit: ruff puts a long target
+    /// in parentheses (when it then fits), and lays out the rest after `) in`.
+    private static func wrapForTarget(_ chars: ArraySlice<UInt8>, indent: Int, lineLength: Int, into out: inout [String]) -> Bool {
+        let keyword = Array("for ".utf8), separator = Array(" in ".utf8)
+        guard chars.last == UInt8(ascii: ":"), chars.count > indent + keyword.count,
+            chars[indent..<(indent + keyword.count)].elementsEqual(keyword),
+            let inAt = firstIndex(of: separator, in: chars[(indent + keyword.count)...])
+        else { return false }
+        let target = chars[(indent + keyword.count)..<inAt]
+        guard isAtom(target), indent + 4 + width(target) <= lineLength,
+            let open = topLevelGroups(chars, in: (inAt + separator.count)..<(chars.count - 1)).last?.open,
+            width(chars[...open]) > lineLength
+        else { return false }
+        out.append(String(repeating: " ", count: indent) + "for (")
+        out.append(String(repeating: " ", count: indent + 4) + text(target))
+        wrap(line(indent: indent, Array(")".utf8)[...] + chars[inAt...]), lineLength: lineLength, into: &out)
+        return true
+    }
+
     /// `assert a == b` or `if a is not None:` past the limit. When the first operand starts with a
     /// bracket or the last ends with a non-empty call or collection, ruff splits the brackets left
     /// to right; otherwise it puts the comparison in parentheses, one operand per line.
@@ -861,6 +881,10 @@ public struct PythonRenderer: Sendable {
             let bytes = Array(keyword.utf8)
             if chars.count > indent + bytes.count, chars[indent..<(indent + bytes.count)].elementsEqual(bytes) { start = indent + bytes.count }
         }
+        // An item of an exploded call (`a == f(...),`): inside brackets ruff splits at the operator
+        // first, with no parentheses of its own.
+        let isItem = start == nil && chars.last == comma && end == chars.count - 1
+        if isItem { start = indent }
         guard let start, start < end else { return false }
         // One comparison at the top level, outside strings and brackets, and no `, message`.
         var found: [(at: Int, length: Int)] = []
@@ -887,6 +911,11 @@ public struct PythonRenderer: Sendable {
             i += 1
         }
         guard found.count == 1, let op = found.first else { return false }
+        if isItem {
+            wrap(line(indent: indent, chars[start..<op.at]), lineLength: lineLength, into: &out)
+            wrap(line(indent: indent, chars[(op.at + 1)...]), lineLength: lineLength, into: &out)
+            return true
+        }
         let groups = topLevelGroups(chars, in: start..<end)
         let lastGroup = groups.last.flatMap { $0.close == end - 1 && $0.open > op.at ? $0 : nil }
         let lastIsParenthesized = lastGroup.map { chars[$0.open] != UInt8(ascii: "[") || !isWordEnd(chars, before: $0.open) } ?? false

@@ -335,6 +335,30 @@ public struct MongoProjectGenerator {
         return body
     }
 
+    /// The page parameters of a MongoDB list (offset pages).
+    static let pageParameters = ["limit", "offset", "sort"]
+    /// The names the list function binds or reads besides its filters.
+    static let listScopeNames: Set<String> = [
+        "engine", "query", "collection", "total", "direction", "order", "cursor", "rows", "row", "doc", "Annotated", "Query", "Any",
+        "ObjectId", "ObjectIdQuery", "OBJECT_ID_PATTERN", "EngineDep", "SORTABLE", "SORT_PATTERN", "problem_responses", "router",
+    ]
+
+    /// The equality filters of a MongoDB list: the API's parameter (the field's name, `<name>_eq`
+    /// beside a page parameter) and a Python name allocated in the function's scope.
+    static func listFilters(_ view: EntityView) -> [FastAPIAppGenerator.Filter] {
+        var taken = listScopeNames.union(pageParameters).union(PythonNames.keywords).union(PythonNames.builtins)
+        var parameters = Set(pageParameters)
+        return view.filterColumns.map { column in
+            var parameter = column.field
+            while parameters.contains(parameter) { parameter += "_eq" }
+            parameters.insert(parameter)
+            var attribute = PythonNames.attribute(parameter)
+            while taken.contains(attribute) { attribute += "_" }
+            taken.insert(attribute)
+            return FastAPIAppGenerator.Filter(column: column, operation: .eq, parameter: parameter, attribute: attribute)
+        }
+    }
+
     /// What fills a field the client left out, when its default is not a literal the model can hold:
     /// a factory of `app/models/defaults.py` (`now`, `today`, `current_time`, `new_uuid`), or a fresh
     /// copy of a JSON default (`dict`, `list`, or a lambda building it). MongoDB has no server
@@ -670,18 +694,29 @@ public struct MongoProjectGenerator {
             "    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = \"id\",",
         ]
         var conditions: [String] = []
-        for column in view.filterColumns {
-            let attribute = view.attribute(column)
+        for filter in Self.listFilters(view) {
+            let column = filter.column, attribute = filter.attribute
             let docKey = PythonRenderer.quote(collections.key(column, in: view.table))
+            // The API keeps the field's name (or `<name>_eq` beside a page parameter); a Python name
+            // that had to differ from it says the API's with an alias.
+            let alias = attribute == filter.parameter ? "" : ", alias=\(PythonRenderer.quote(filter.parameter))"
             if MongoShape.isObjectId(column) {
-                m.imports.from("app.params", import: "ObjectIdQuery")
                 m.imports.from("bson", import: "ObjectId")
-                params.append("    \(attribute): ObjectIdQuery = None,")
+                if alias.isEmpty {
+                    m.imports.from("app.params", import: "ObjectIdQuery")
+                    params.append("    \(attribute): ObjectIdQuery = None,")
+                } else {
+                    m.imports.from("app.params", import: "OBJECT_ID_PATTERN")
+                    params.append("    \(attribute): Annotated[str | None, Query(pattern=OBJECT_ID_PATTERN\(alias))] = None,")
+                }
                 conditions.append("    if \(attribute) is not None:")
                 conditions.append("        query[\(docKey)] = ObjectId(\(attribute))")
             } else {
                 let type = PythonRenderer.flat(app.types.pythonType(column.type, imports: &m.imports))
-                params.append("    \(attribute): \(type) | None = None,")
+                params.append(
+                    alias.isEmpty
+                        ? "    \(attribute): \(type) | None = None,"
+                        : "    \(attribute): Annotated[\(type) | None, Query(\(alias.dropFirst(2)))] = None,")
                 conditions.append("    if \(attribute) is not None:")
                 conditions.append("        query[\(docKey)] = \(attribute)")
             }

@@ -248,6 +248,39 @@ final class WrapTests: XCTestCase {
                 #"    ]"#,
             ]
         ),
+        (
+            #"    for warehouse_inventory_adjustment_request_line_item_archive_entry_child in await engine.find(WarehouseInventoryAdjustmentRequestLineItemArchiveEntry, {"originating_warehouse_location_for_adjustment_id": document.id}):"#,
+            [
+                #"    for ("#,
+                #"        warehouse_inventory_adjustment_request_line_item_archive_entry_child"#,
+                #"    ) in await engine.find("#,
+                #"        WarehouseInventoryAdjustmentRequestLineItemArchiveEntry,"#,
+                #"        {"originating_warehouse_location_for_adjustment_id": document.id},"#,
+                #"    ):"#,
+            ]
+        ),
+        (
+            #"    for child in await engine.find(WarehouseInventoryAdjustmentRequestLineItemArchiveEntry, {"originating_id": document.id}):"#,
+            [
+                #"    for child in await engine.find("#,
+                #"        WarehouseInventoryAdjustmentRequestLineItemArchiveEntry,"#,
+                #"        {"originating_id": document.id},"#,
+                #"    ):"#,
+            ]
+        ),
+        (
+            #"    document = await engine.find_one(WarehouseInventoryAdjustmentRequestLineItemArchiveEntry, WarehouseInventoryAdjustmentRequestLineItemArchiveEntry.id == object_id(warehouse_inventory_adjustment_request_line_item_archive_entry_id, "WarehouseInventoryAdjustmentRequestLineItemArchiveEntry"))"#,
+            [
+                #"    document = await engine.find_one("#,
+                #"        WarehouseInventoryAdjustmentRequestLineItemArchiveEntry,"#,
+                #"        WarehouseInventoryAdjustmentRequestLineItemArchiveEntry.id"#,
+                #"        == object_id("#,
+                #"            warehouse_inventory_adjustment_request_line_item_archive_entry_id,"#,
+                #"            "WarehouseInventoryAdjustmentRequestLineItemArchiveEntry","#,
+                #"        ),"#,
+                #"    )"#,
+            ]
+        ),
     ]
 
     func testLinesAreSplitAsRuffSplitsThem() {
