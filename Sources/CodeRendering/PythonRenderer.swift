@@ -644,6 +644,11 @@ public struct PythonRenderer: Sendable {
         }
         if wrapComparison(chars, indent: indentCount, end: end, lineLength: lineLength, into: &out) { return }
         if wrapForTarget(chars, indent: indentCount, lineLength: lineLength, into: &out) { return }
+        if let close = annotationEnd(chars, indent: indentCount, end: end) {
+            // `name: Annotated[...] = default,`: the annotation's brackets split, the default after them.
+            suffix = chars.count - close - 1
+            end = close + 1
+        }
         guard end > 0, chars[end - 1] == UInt8(ascii: ")") || chars[end - 1] == UInt8(ascii: "]") || chars[end - 1] == UInt8(ascii: "}")
         else { return out.append(text(chars)) }
         if wrapChain(chars, indent: indentCount, end: end, lineLength: lineLength, into: &out) { return }
@@ -828,6 +833,7 @@ public struct PythonRenderer: Sendable {
     /// and whose last opening bracket is past the limit: split left to right.
     private static func wrapChain(_ chars: ArraySlice<UInt8>, indent: Int, end: Int, lineLength: Int, into out: inout [String]) -> Bool {
         let start = parenthesizableValue(chars, indent: indent) ?? indent
+        guard start < end else { return false }
         let groups = topLevelGroups(chars, in: start..<end)
         guard groups.count >= 2, let last = groups.last, width(chars[...last.open]) > lineLength else { return false }
         // Between the groups only `.name` and empty brackets (a chain, no operator); ruff lays out
@@ -852,6 +858,25 @@ public struct PythonRenderer: Sendable {
     private static let comparisons = [" == ", " != ", " is not ", " not in ", " is ", " in ", " <= ", " >= ", " < ", " > "].map { Array($0.utf8) }
 
     private static let booleans = [" and ", " or "].map { Array($0.utf8) }
+
+    /// For `name: Type[...] = default` (a parameter or an annotated assignment, the default a name
+    /// or literal), the position of the annotation's closing bracket; nil for any other line.
+    private static func annotationEnd(_ chars: ArraySlice<UInt8>, indent: Int, end: Int) -> Int? {
+        var i = indent
+        while i < end,
+            chars[i] == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(chars[i] | 0x20)
+                || (i > indent && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(chars[i]))
+        {
+            i += 1
+        }
+        guard i > indent, i + 2 < end, chars[i] == UInt8(ascii: ":"), chars[i + 1] == space,
+            let group = topLevelGroups(chars, in: (i + 2)..<end).last, group.close + 1 < end,
+            let eq = firstIndex(of: Array(" = ".utf8), in: chars[(group.close + 1)..<end]), eq == group.close + 1,
+            isAtom(chars[(eq + 3)..<end])
+                || chars[(eq + 3)..<end].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") })
+        else { return nil }
+        return group.close
+    }
 
     /// `for target in iterable(...):` whose opening line is past the limit: ruff puts a long target
     /// in parentheses (when it then fits), and lays out the rest after `) in`.

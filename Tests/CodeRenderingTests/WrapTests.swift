@@ -281,6 +281,22 @@ final class WrapTests: XCTestCase {
                 #"    )"#,
             ]
         ),
+        (
+            #"    field__all___id: Annotated[str | None, Query(pattern=OBJECT_ID_PATTERN, alias="__all___id")] = None,"#,
+            [
+                #"    field__all___id: Annotated["#,
+                #"        str | None, Query(pattern=OBJECT_ID_PATTERN, alias="__all___id")"#,
+                #"    ] = None,"#,
+            ]
+        ),
+        (
+            #"    limit_of_the_page_size: Annotated[int, Query(ge=1, le=200, description="how many rows per page")] = 50,"#,
+            [
+                #"    limit_of_the_page_size: Annotated["#,
+                #"        int, Query(ge=1, le=200, description="how many rows per page")"#,
+                #"    ] = 50,"#,
+            ]
+        ),
     ]
 
     func testLinesAreSplitAsRuffSplitsThem() {
