@@ -37,13 +37,9 @@ struct AlembicOperationRenderer {
 
     func upgrade(_ plan: MigrationPlan, imports: inout PythonImports) -> [String] {
         // PostgreSQL extensions that the new native types need come first (never dropped again).
-        var extensions: [String] = []
-        if dialect == .postgresql, !plan.isEmpty {
-            let had = Set(PostgresExtensions.required(by: previous))
-            extensions = PostgresExtensions.required(by: schema).filter { !had.contains($0) }.map {
-                "op.execute(\(q(PostgresExtensions.createStatement($0))))"
-            }
-        }
+        let extensions =
+            dialect == .postgresql && !plan.isEmpty
+            ? PostgresExtensions.added(from: previous, to: schema).map { "op.execute(\(q(PostgresExtensions.createStatement($0))))" } : []
         return extensions + render(orderedForDialect(plan.steps.map(\.operation)), imports: &imports)
     }
 

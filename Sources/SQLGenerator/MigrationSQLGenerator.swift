@@ -64,8 +64,7 @@ public struct MigrationSQLGenerator: Sendable {
         var out: [String] = []
         if dialect == .postgresql, !operations.isEmpty {
             out += ["SET lock_timeout = '\(Self.lockTimeout)'", "SET statement_timeout = '\(Self.statementTimeout)'"]
-            let had = Set(PostgresExtensions.required(by: old))
-            out += PostgresExtensions.required(by: new).filter { !had.contains($0) }.map(PostgresExtensions.createStatement)
+            out += PostgresExtensions.added(from: old, to: new).map(PostgresExtensions.createStatement)
         }
         var createdTables = false
         for operation in operations {

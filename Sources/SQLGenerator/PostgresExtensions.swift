@@ -32,6 +32,13 @@ public enum PostgresExtensions {
         return found.sorted()
     }
 
+    /// The extensions a migration from `old` to `new` creates: those `new` needs and `old` did not
+    /// (a downgrade drops none: other objects of the database may use them).
+    public static func added(from old: Schema, to new: Schema) -> [String] {
+        let had = Set(required(by: old))
+        return required(by: new).filter { !had.contains($0) }
+    }
+
     /// `CREATE EXTENSION IF NOT EXISTS <name>` (idempotent; never dropped by a downgrade, which
     /// other objects of the database may need).
     public static func createStatement(_ name: String) -> String { "CREATE EXTENSION IF NOT EXISTS \(name)" }
