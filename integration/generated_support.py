@@ -476,8 +476,8 @@ def _pick(predicate: Any, wanted: str) -> str:
 def string_for_pattern(pattern: str, token: str) -> str:
     """A string matching `pattern` (anchored or not) in which the variable parts spell `token`.
 
-    Supports literals, classes, categories, `.`, groups, alternation (first branch) and repeats: what column
-    patterns use. Unsupported constructs raise ValueError (the test then says which pattern it cannot serve)."""
+    Supports literals, classes, categories, `.`, groups, alternation (first branch), repeats and look-aheads
+    (skipped, then checked): what column and API patterns use. Unsupported constructs raise ValueError (the test then says which pattern it cannot serve)."""
 
     def gen(items: Any) -> str:
         out = []
@@ -497,7 +497,9 @@ def string_for_pattern(pattern: str, token: str) -> str:
                 lo, hi, sub = av
                 hi = 1_000_000 if hi == sre_parse.MAXREPEAT else hi
                 sub = list(sub)
-                if len(sub) == 1 and str(sub[0][0]) in ("IN", "CATEGORY", "ANY", "NOT_LITERAL", "LITERAL"):
+                if len(sub) == 1 and str(sub[0][0]) == "LITERAL":
+                    out.append(chr(sub[0][1]) * lo)  # `\+?`: the fewest the pattern takes
+                elif len(sub) == 1 and str(sub[0][0]) in ("IN", "CATEGORY", "ANY", "NOT_LITERAL"):
                     count = min(max(lo, len(token)), hi)
                     op1, av1 = sub[0]
                     kind = str(op1)
@@ -507,10 +509,8 @@ def string_for_pattern(pattern: str, token: str) -> str:
                         pred = _category_predicate(av1)
                     elif kind == "ANY":
                         pred = lambda c: c != "\n"
-                    elif kind == "NOT_LITERAL":
-                        pred = lambda c, v=av1: ord(c) != v
                     else:
-                        pred = lambda c, v=av1: ord(c) == v
+                        pred = lambda c, v=av1: ord(c) != v
                     padded = (token * (count // max(len(token), 1) + 1))[:count] if token else "x" * count
                     out.append("".join(_pick(pred, ch) for ch in padded))
                 else:
@@ -519,7 +519,9 @@ def string_for_pattern(pattern: str, token: str) -> str:
                 out.append(gen(av[-1]))
             elif name == "BRANCH":
                 out.append(gen(av[1][0]))
-            elif name == "AT":
+            elif name in ("AT", "ASSERT", "ASSERT_NOT"):
+                # Zero-width: anchors, and look-aheads (such as the API's "no NUL" in front of a
+                # pattern), which the check below holds the result to.
                 continue
             else:
                 raise ValueError(f"unsupported regex construct {name} in {pattern!r}")

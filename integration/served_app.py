@@ -53,14 +53,16 @@ def migrate(root: Path, env: dict[str, str]) -> None:
 
 
 @contextmanager
-def served(root: Path, env: dict[str, str], *, upgrade: bool = True) -> Iterator[str]:
-    """The app of `root` under uvicorn on 127.0.0.1; yields its base URL."""
-    if upgrade:
+def served(root: Path, env: dict[str, str], *, upgrade: bool = True, mongo: bool = False) -> Iterator[str]:
+    """The app of `root` under uvicorn on 127.0.0.1; yields its base URL. `mongo`: a MongoDB project,
+    served on mongomock unless MONGODB_URL is set (mongo_served.py); no Alembic then."""
+    if upgrade and not mongo:
         migrate(root, env)
     port = free_port()
     log = (root / "uvicorn.log").open("w")
+    target = ["mongo_served:app", "--app-dir", str(Path(__file__).parent)] if mongo else ["app.main:app"]
     proc = subprocess.Popen(
-        [str(VENV_BIN / "python"), "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)],
+        [str(VENV_BIN / "python"), "-m", "uvicorn", *target, "--host", "127.0.0.1", "--port", str(port)],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"

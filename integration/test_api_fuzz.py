@@ -1,6 +1,7 @@
 """An API fuzzer no one here wrote: schemathesis, with all its checks, against the OpenAPI of the generated
-app of every example (SQLite and PostgreSQL) and every integration schema (SQLite), served by a real
-uvicorn on 127.0.0.1. The run must find nothing: no server error, no response or status code outside the
+app of every example (SQLite and PostgreSQL), every integration schema (SQLite) and every MongoDB schema of
+the suite (on mongomock, or on MONGODB_URL's server when set: mongo_served.py), served by a real uvicorn on
+127.0.0.1. The run must find nothing: no server error, no response or status code outside the
 OpenAPI, no valid request rejected, no invalid request accepted. Bounded: a fixed number of examples per
 operation, a time budget per run, and a fixed seed (the same cases each run; change FUZZ_SEED to explore).
 """
@@ -8,17 +9,19 @@ operation, a time budget per run, and a fixed seed (the same cases each run; cha
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import os
 import subprocess
+import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-
 from conftest import REPO_ROOT, Schemaforge, fresh_database, schema_files
 from generated_support import EXAMPLES, VENV_BIN, SchemaInfo, ValueFactory, async_url
+from mongo_support import MONGO_SCHEMAS, MONGODB_URL
 from served_app import fresh_project, project_env, served
 
 pytest_plugins = ["generated_support"]
@@ -44,6 +47,11 @@ CASES += [
     )
     for path in schema_files()
     if path not in EXAMPLES
+]
+# MongoDB: on mongomock in process (mongo_served.py), or on the MONGODB_URL server when it is set.
+CASES += [
+    pytest.param(path, "mongodb", id=f"{path.stem}-mongodb")
+    for path in MONGO_SCHEMAS + [path for path in schema_files() if path not in EXAMPLES and path not in MONGO_SCHEMAS]
 ]
 
 
@@ -101,6 +109,30 @@ def bearer_header(root: Path, base: str, env: dict[str, str]) -> list[str]:
     ]
 
 
+def mongo_env(tool_env: dict[str, str], root: Path, stack: contextlib.ExitStack) -> dict[str, str]:
+    """The environment of a MongoDB project's app. With MONGODB_URL: a database of its own on that server,
+    set up as the project's README says (`python -m mongo.migrate upgrade`) and dropped afterwards; without
+    it, mongo_served.py serves the app on mongomock."""
+    env = dict(tool_env)
+    if not MONGODB_URL:
+        return env
+    env |= {"MONGODB_URL": MONGODB_URL, "MONGODB_DATABASE": f"fuzz_{uuid.uuid4().hex[:12]}"}
+    migrated = subprocess.run(
+        [str(VENV_BIN / "python"), "-m", "mongo.migrate", "upgrade"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+
+    def drop() -> None:
+        from pymongo import MongoClient
+
+        with MongoClient(MONGODB_URL) as client:
+            client.drop_database(env["MONGODB_DATABASE"])
+
+    stack.callback(drop)
+    return env
+
+
 @pytest.mark.parametrize(("path", "dialect"), CASES)
 def test_schemathesis_finds_nothing(
     schemaforge: Schemaforge, tool_env: dict[str, str], tmp_path: Path, path: Path, dialect: str
@@ -108,14 +140,18 @@ def test_schemathesis_finds_nothing(
     if not FUZZ_BIN.exists():
         pytest.fail(f"{FUZZ_BIN} is missing: scripts/test-all.sh installs integration/requirements-fuzz.txt there")
     project = fresh_project(schemaforge, path, dialect, tmp_path)
-    with fresh_database(dialect, tmp_path) as db:
-        url = async_url(db, project) if dialect != "sqlite" else f"sqlite+aiosqlite:///{tmp_path}/fuzz.db"
-        env = project_env(tool_env, url)
-        with served(project.root, env) as base:
+    with contextlib.ExitStack() as stack:
+        if dialect == "mongodb":
+            env = mongo_env(tool_env, project.root, stack)
+        else:
+            db = stack.enter_context(fresh_database(dialect, tmp_path))
+            url = async_url(db, project) if dialect != "sqlite" else f"sqlite+aiosqlite:///{tmp_path}/fuzz.db"
+            env = project_env(tool_env, url)
+        with served(project.root, env, mongo=dialect == "mongodb") as base:
             proc = subprocess.run(
                 [
                     str(FUZZ_BIN), "--config-file", str(FUZZ_CONFIG), "run", f"{base}/openapi.json",
-                    *bearer_header(project.root, base, env),
+                    *(bearer_header(project.root, base, env) if dialect != "mongodb" else []),
                     "--checks", "all",
                     "--max-examples", str(EXAMPLES_PER_OPERATION),
                     "--seed", SEED,

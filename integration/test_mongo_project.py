@@ -18,14 +18,15 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 from bson import ObjectId
 from conftest import Schemaforge
-from generated_support import EXAMPLES, GeneratedProject, GeneratedProjects, VENV_BIN
+from generated_support import VENV_BIN, GeneratedProject, GeneratedProjects
 from mongo_support import (
     BACKENDS,
+    MONGO_SCHEMAS,
     MONGODB_URL,
     SKIP_NO_SERVER,
+    WITH_AUTH,
     Backend,
     BsonSchemaChecker,
     Payloads,
@@ -42,14 +43,6 @@ from mongo_support import (
 pytest_plugins = ["generated_support"]
 
 API = "/api/v1"
-#: The examples with `auth:`, which the MongoDB target refuses (it has no access control yet).
-WITH_AUTH = [p for p in EXAMPLES if "auth" in yaml.safe_load(p.read_text())]
-#: The other examples, and the MongoDB-only schemas (embedded documents, `mongo:` options).
-MONGO_SCHEMAS = (
-    [p for p in EXAMPLES if p not in WITH_AUTH]
-    + sorted((Path(__file__).parent / "mongo").glob("*.yaml"))
-    + [Path(__file__).parent / "schemas" / f"{stem}.yaml" for stem in ("library", "hostile_names", "long_names")]
-)
 EXAMPLE_IDS = [p.stem for p in MONGO_SCHEMAS]
 
 

@@ -19,6 +19,21 @@ struct AppSetting {
     /// The lines of the field in `app/config.py`.
     var fieldLines: [String] { comment.map { "# " + $0 } + ["\(name): \(annotation) = \(value)"] }
 
+    /// The request body limit of every project (`app/limits.py`).
+    static let maxBodyBytes = AppSetting(
+        name: "max_body_bytes", annotation: "int", value: "1_048_576", example: "1048576",
+        comment: ["Larger request bodies answer 413 without being read."])
+
+    /// The settings of a MongoDB project: the server, the database, request limits.
+    static func mongodb(database: String) -> [AppSetting] {
+        let url = TargetDatabase.mongodb.defaultURL
+        return [
+            AppSetting(name: "mongodb_url", annotation: "str", value: PythonRenderer.quote(url), example: url, comment: []),
+            AppSetting(name: "mongodb_database", annotation: "str", value: PythonRenderer.quote(database), example: database, comment: []),
+            .maxBodyBytes,
+        ]
+    }
+
     /// The settings of every SQL project: the database, its pool and timeouts, request limits.
     static func database(url: String) -> [AppSetting] {
         [
@@ -73,9 +88,7 @@ struct AppSetting {
             AppSetting(
                 name: "statement_timeout", annotation: "float", value: "15.0", example: "15",
                 comment: ["Seconds one statement (or a lock wait) may take, then 503."]),
-            AppSetting(
-                name: "max_body_bytes", annotation: "int", value: "1_048_576", example: "1048576",
-                comment: ["Larger request bodies answer 413 without being read."]),
+            .maxBodyBytes,
             AppSetting(name: "echo", annotation: "bool", value: "False", example: "false", comment: []),
         ]
     }

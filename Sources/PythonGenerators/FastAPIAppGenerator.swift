@@ -26,8 +26,10 @@ struct FastAPIAppGenerator {
         var jobs: [FileJob] = [
             {
                 [config(), main(), routersPackage(), crudPackage(), params(), constraints()]
-                    + ["app/db.py", "app/errors.py", "app/limits.py", "app/pages.py", "app/health.py", "app/filters.py"].map { FixedModules.file($0) }
-                    + ["app/problems.py", "app/fields.py", "app/etags.py"].map { FixedModules.file($0, target: FixedModules.fastapi) }
+                    + ["app/db.py", "app/errors.py", "app/pages.py", "app/health.py", "app/filters.py"].map { FixedModules.file($0) }
+                    + ["app/problems.py", "app/fields.py", "app/etags.py", "app/limits.py"].map {
+                        FixedModules.file($0, target: FixedModules.fastapi)
+                    }
             }
         ]
         for view in views {
@@ -149,7 +151,7 @@ struct FastAPIAppGenerator {
     }
 
     /// `app/main.py`: the app with this lifespan, the API router under `/api/v1`, the error handlers.
-    static func mainModule(title: String, imports: (inout PythonImports) -> Void, lifespan: String) -> GeneratedFile {
+    static func mainModule(title: String, imports: (inout PythonImports) -> Void, lifespan: String, middleware: String) -> GeneratedFile {
         var m = PythonModule(header: generatedHeader, docstring: "The FastAPI application: `uvicorn app.main:app`.")
         m.imports.from("collections.abc", import: "AsyncIterator")
         m.imports.from("contextlib", import: "asynccontextmanager")
@@ -170,6 +172,7 @@ struct FastAPIAppGenerator {
                 app.include_router(custom.router, prefix="/api/v1")
                 app.include_router(api_router, prefix="/api/v1")
                 register_exception_handlers(app)
+                \(middleware)
                 """)
         ]
         return GeneratedFile(path: "app/main.py", contents: PythonRenderer().render(m))
@@ -349,7 +352,7 @@ struct FastAPIAppGenerator {
             "SEARCH",
             // The MongoDB target's routers and CRUD modules.
             "AIOEngine", "ObjectId", "ObjectIdPath", "ObjectIdQuery", "OBJECT_ID_PATTERN", "EngineDep", "DuplicateKeyError",
-            "ConflictError", "object_id", "to_api", "GENERATED", "REFERENCES", "SORT_PATTERN",
+            "ConflictError", "object_id", "to_api", "to_document", "GENERATED", "REFERENCES", "SORT_PATTERN",
             // With `auth:`: the CRUD of its user hashes passwords.
             "hash_password",
         ] + integerParameterTypes.flatMap { [$0.1 + "Path", $0.1 + "Query"] }

@@ -28,7 +28,7 @@ public struct MongoProjectGenerator {
         self.collections = MongoCollectionBuilder(reshaped: reshaped)
         self.views = reshaped.tables.map { EntityView(schema: reshaped, table: $0) }
         self.app = FastAPIAppGenerator(schema: reshaped, database: .mongodb)
-        self.pydantic = PydanticSchemasGenerator(schema: reshaped, strictInputs: false, keysetPages: false, serverDefaults: false)
+        self.pydantic = PydanticSchemasGenerator(schema: reshaped, database: .mongodb)
     }
 
     /// Schema features with no MongoDB meaning (printed by `generate` at their place in the schema,
@@ -99,10 +99,7 @@ public struct MongoProjectGenerator {
                 $0.from("pydantic_settings", import: "BaseSettings", "SettingsConfigDict")
             },
             body: FastAPIAppGenerator.settings(
-                fields: """
-                        mongodb_url: str = \(PythonRenderer.quote(TargetDatabase.mongodb.defaultURL))
-                        mongodb_database: str = \(PythonRenderer.quote(databaseName))
-                    """))
+                fields: AppSetting.mongodb(database: databaseName).flatMap(\.fieldLines).map { "    " + $0 }.joined(separator: "\n")))
     }
 
     func db() -> GeneratedFile {
@@ -134,16 +131,20 @@ public struct MongoProjectGenerator {
                 """)
     }
 
-    /// `app/errors.py` (MongoDB's errors) and `app/problems.py` (problem details, shared with the SQL targets).
+    /// `app/errors.py` (MongoDB's errors), and what is shared with the SQL targets: `app/problems.py`
+    /// (problem details), `app/fields.py` (the strict request types), `app/limits.py` (the body limit).
     func errors() -> [GeneratedFile] {
-        [FixedModules.file("app/errors.py", target: FixedModules.mongodb), FixedModules.file("app/problems.py", target: FixedModules.fastapi)]
+        [FixedModules.file("app/errors.py", target: FixedModules.mongodb)]
+            + ["app/problems.py", "app/fields.py", "app/limits.py"].map { FixedModules.file($0, target: FixedModules.fastapi) }
     }
 
     func main() -> GeneratedFile {
         FastAPIAppGenerator.mainModule(
             title: schema.name,
             imports: {
+                $0.from("app.config", import: "settings")
                 $0.from("app.db", import: "make_engine")
+                $0.from("app.limits", import: "BodyLimitMiddleware")
                 $0.from("app.models", import: "MODELS")
             },
             lifespan: """
@@ -155,47 +156,12 @@ public struct MongoProjectGenerator {
                     app.state.engine = engine
                     yield
                     engine.client.close()
-                """)
+                """,
+            middleware: "app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)")
     }
 
-    func documents() -> GeneratedFile {
-        file(
-            "app/documents.py", docstring: "Documents to API data: ObjectIds become 24-hex-digit strings.",
-            imports: {
-                $0.module("datetime")
-                $0.from("typing", import: "Any")
-                $0.from("bson", import: "Decimal128", "ObjectId")
-                $0.from("odmantic", import: "Model")
-                $0.from("fastapi", import: "HTTPException")
-            },
-            body: """
-                def to_api(document: Model) -> dict[str, Any]:
-                    \"\"\"The document's fields, with every ObjectId as a string.\"\"\"
-                    return {name: _plain(value) for name, value in document.model_dump().items()}
-
-
-                def _plain(value: Any) -> Any:
-                    if isinstance(value, ObjectId):
-                        return str(value)
-                    if isinstance(value, Decimal128):
-                        return value.to_decimal()
-                    if isinstance(value, datetime.datetime) and value.tzinfo is None:
-                        # MongoDB stores UTC and returns naive datetimes.
-                        return value.replace(tzinfo=datetime.timezone.utc)
-                    if isinstance(value, list):
-                        return [_plain(item) for item in value]
-                    if isinstance(value, dict):
-                        return {key: _plain(item) for key, item in value.items()}
-                    return value
-
-
-                def object_id(value: str, entity: str) -> ObjectId:
-                    \"\"\"The ObjectId of a path key; a malformed one is an unknown object (404).\"\"\"
-                    if not ObjectId.is_valid(value):
-                        raise HTTPException(status_code=404, detail=f"{entity} not found")
-                    return ObjectId(value)
-                """)
-    }
+    /// `app/documents.py`: documents to API data and back (ObjectIds, Decimal128, timestamps).
+    func documents() -> GeneratedFile { FixedModules.file("app/documents.py", target: FixedModules.mongodb) }
 
     func defaults() -> GeneratedFile {
         file(
@@ -501,6 +467,7 @@ public struct MongoProjectGenerator {
         m.imports.from("typing", import: "Any")
         m.imports.from("bson", import: "ObjectId")
         m.imports.from("odmantic", import: "AIOEngine")
+        m.imports.from("app.documents", import: "to_document")
         m.imports.from("app.problems", import: "NotFoundError")
         m.imports.from("app.schemas.\(view.module)", import: "\(view.entity)Create", "\(view.entity)Update")
         m.imports.from("app.hooks", import: "\(view.module) as \(UserCodeGenerator.crudAlias)")
@@ -541,7 +508,7 @@ public struct MongoProjectGenerator {
         lines.append("async def create_\(snake)(engine: AIOEngine, *, body: \(view.entity)Create) -> \(model):")
         lines.append("    \"\"\"Insert a \(view.entity); a unique index violation raises DuplicateKeyError.\"\"\"")
         lines.append("    body = await \(hooks).before_create(engine, body)")
-        lines.append("    data = body.model_dump()")
+        lines.append("    data = to_document(body.model_dump())")
         lines += embeddedCleanup(view)
         lines.append("    for name in GENERATED:")
         lines.append("        if data.get(name) is None:")
@@ -555,7 +522,7 @@ public struct MongoProjectGenerator {
         lines.append("async def update_\(snake)(engine: AIOEngine, *, document: \(model), body: \(view.entity)Update) -> \(model):")
         lines.append("    \"\"\"Apply the fields the client sent.\"\"\"")
         lines.append("    body = await \(hooks).before_update(engine, document, body)")
-        lines.append("    data = body.model_dump(exclude_unset=True)")
+        lines.append("    data = to_document(body.model_dump(exclude_unset=True))")
         lines += embeddedCleanup(view)
         lines.append("    await check_references(engine, data)")
         if !onUpdate.isEmpty {
@@ -690,7 +657,7 @@ public struct MongoProjectGenerator {
         var params = [
             "    engine: EngineDep,",
             "    limit: Annotated[int, Query(ge=1, le=200)] = 50,",
-            "    offset: Annotated[int, Query(ge=0)] = 0,",
+            "    offset: Annotated[int, Query(ge=0, le=\(PydanticSchemasGenerator.maxOffset))] = 0,",
             "    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = \"id\",",
         ]
         var conditions: [String] = []
@@ -750,12 +717,12 @@ public struct MongoProjectGenerator {
         out.append("    return _read(await _get_or_404(engine, \(key)))")
         out.append("")
         out.append("")
-        out.append("@router.post(\"/\", response_model=\(e)Read, status_code=201, responses=problem_responses(404, 409, 422, 503))")
+        out.append("@router.post(\"/\", response_model=\(e)Read, status_code=201, responses=problem_responses(400, 404, 409, 413, 422, 503))")
         out.append("async def create_\(snake)(body: \(e)Create, engine: EngineDep) -> \(e)Read:")
         out.append("    return _read(await \(view.module)_crud.create_\(snake)(engine, body=body))")
         out.append("")
         out.append("")
-        out.append("@router.patch(\"/{\(key)}\", response_model=\(e)Read, responses=problem_responses(404, 409, 422, 503))")
+        out.append("@router.patch(\"/{\(key)}\", response_model=\(e)Read, responses=problem_responses(400, 404, 409, 413, 422, 503))")
         out.append("async def update_\(snake)(")
         out.append("    \(key): ObjectIdPath, body: \(e)Update, engine: EngineDep")
         out.append(") -> \(e)Read:")
@@ -1072,8 +1039,7 @@ public struct MongoProjectGenerator {
                 path: ".env.example",
                 contents: """
                     # Copy to .env and adjust. Every setting can also be an environment variable.
-                    MONGODB_URL=\(TargetDatabase.mongodb.defaultURL)
-                    MONGODB_DATABASE=\(databaseName)
+                    \(AppSetting.mongodb(database: databaseName).map { "\($0.environmentName)=\($0.example)" }.joined(separator: "\n"))
 
                     """),
         ]

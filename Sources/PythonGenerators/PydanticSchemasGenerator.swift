@@ -10,26 +10,22 @@ struct PydanticSchemasGenerator {
     let types: SQLAlchemyTypeMapping
     /// Entities that some column embeds (MongoDB `embed: true`): they get an `XEmbedded` schema.
     let embeddedEntities: Set<String>
-    /// Request bodies refuse unknown keys and take JSON values only of their own type
-    /// (`app/fields.py`); the MongoDB target does not have these yet.
-    let strictInputs: Bool
-    /// Lists page by cursor (`next_cursor`) and count only when asked (the SQL targets).
-    let keysetPages: Bool
 
-    /// The database fills `{sql: ...}` defaults (the SQL targets); without it (MongoDB) such a field
-    /// is required on create.
-    let serverDefaults: Bool
+    /// The SQL targets (not MongoDB): keyset pages, a query model per list, database-filled defaults.
+    var isSQL: Bool { database != .mongodb }
+    /// The database the project targets: the SQL targets page by cursor (`next_cursor`), count only
+    /// when asked and have a query model; their database fills `{sql: ...}` defaults, so such a field
+    /// may be left out (MongoDB: required on create).
+    let database: TargetDatabase?
 
     /// The database's exact decimal digits (`Dialect.significantDecimalDigits`): the API accepts no
     /// more than it stores (SQLite: 15), whatever the declared precision.
     let decimalDigits: Int?
 
-    init(schema: Schema, strictInputs: Bool = true, keysetPages: Bool = true, serverDefaults: Bool = true, database: TargetDatabase? = nil) {
+    init(schema: Schema, database: TargetDatabase? = nil) {
         self.decimalDigits = database.flatMap { Dialect(rawValue: $0.rawValue) }?.significantDecimalDigits
-        self.keysetPages = keysetPages
-        self.serverDefaults = serverDefaults
+        self.database = database
         self.schema = schema
-        self.strictInputs = strictInputs
         self.types = SQLAlchemyTypeMapping(schema: schema)
         self.embeddedEntities = MongoShape.embeddedEntities(in: schema)
     }
@@ -89,7 +85,7 @@ struct PydanticSchemasGenerator {
         for view in views {
             var classes = ["\(view.entity)Create", "\(view.entity)Update", "\(view.entity)Read", "\(view.entity)List"]
             if let auth = schema.auth, auth.user == view.entity, auth.registration { classes.append("\(view.entity)Register") }
-            if strictInputs, view.hasKey { classes.append("\(view.entity)Query") }
+            if isSQL, view.hasKey { classes.append("\(view.entity)Query") }
             for c in classes { m.imports.from("app.schemas.\(view.module)", import: c) }
             names += classes
         }
@@ -103,7 +99,7 @@ struct PydanticSchemasGenerator {
     func config(_ view: EntityView, fromAttributes: Bool) -> PythonStatement? {
         var args: [PythonArgument] = []
         if fromAttributes { args.append(.keyword("from_attributes", .bool(true))) }
-        if !fromAttributes, strictInputs { args.append(.keyword("extra", .string("forbid"))) }
+        if !fromAttributes { args.append(.keyword("extra", .string("forbid"))) }
         if view.table.columns.contains(where: { $0.type == .bytes }) {
             args.append(.keyword("ser_json_bytes", .string("base64")))
             args.append(.keyword("val_json_bytes", .string("base64")))
@@ -166,24 +162,19 @@ struct PydanticSchemasGenerator {
         for relation in view.writableManyToMany {
             guard let key = view.targetKey(relation) else { continue }
             m.imports.from("pydantic", import: "Field")
-            if strictInputs {
-                // Left out: unchanged; there is no null (`_not_null`).
-                update.append(
-                    .assign(
-                        target: PythonNames.idsField(relation.name), annotation: .binary(idsType(key, imports: &m.imports), "|", .none),
-                        value: .name("Field").call(
-                            .keyword("default", .none), .keyword("max_length", .int(Self.maxIds)),
-                            .keyword("json_schema_extra", .dotted("fields.not_null")))))
-            } else {
-                let type = PythonExpr.binary(.subscripted(.name("list"), [types.pythonType(key.type, imports: &m.imports)]), "|", .none)
-                update.append(.assign(target: PythonNames.idsField(relation.name), annotation: type, value: PythonExpr.none))
-            }
+            // Left out: unchanged; there is no null (`_not_null`).
+            update.append(
+                .assign(
+                    target: PythonNames.idsField(relation.name), annotation: .binary(idsType(key, imports: &m.imports), "|", .none),
+                    value: .name("Field").call(
+                        .keyword("default", .none), .keyword("max_length", .int(Self.maxIds)),
+                        .keyword("json_schema_extra", .dotted("fields.not_null")))))
         }
         let required = writable.filter { column in !column.nullable && !keyNames.contains(column.name) }
-        if !required.isEmpty || (strictInputs && !view.writableManyToMany.isEmpty) {
+        if !required.isEmpty || !view.writableManyToMany.isEmpty {
             // Every field may be left out, but a NOT NULL column cannot be set to null: that is an
             // invalid body (422), not a database error.
-            let ids = strictInputs ? view.writableManyToMany.filter { view.targetKey($0) != nil }.map { PythonNames.idsField($0.name) } : []
+            let ids = view.writableManyToMany.filter { view.targetKey($0) != nil }.map { PythonNames.idsField($0.name) }
             update.append(notNullValidator(required.map { view.attribute($0) } + ids, imports: &m.imports))
         }
         update += strictValidators(
@@ -225,10 +216,10 @@ struct PydanticSchemasGenerator {
                         docstring: "\(EnglishPlural.withArticle(view.entity, capitalized: true)) embedded in another document.",
                         body: embedded)))
         }
-        if strictInputs, view.hasKey { m.body.append(queryModel(view, imports: &m.imports)) }
+        if isSQL, view.hasKey { m.body.append(queryModel(view, imports: &m.imports)) }
         // List envelope
         let data = PythonStatement.assign(target: "data", annotation: .subscripted(.name("list"), [.name("\(view.entity)Read")]), value: nil)
-        if keysetPages {
+        if isSQL {
             m.imports.from("pydantic", import: "Field")
             let optionalText = PythonExpr.binary(.name("str"), "|", .none)
             let optionalInt = PythonExpr.binary(.name("int"), "|", .none)
@@ -281,8 +272,8 @@ struct PydanticSchemasGenerator {
         let typed = writable.map { (view.attribute($0), $0.type) }
         let keyAttributes = Set(view.keyColumns.map { view.attribute($0) })
         create += strictValidators(typed + idLists, keys: keyAttributes, imports: &imports)
-        let requiredJSON = writable.filter { $0.type == .json && !$0.nullable }.map { view.attribute($0) }
-        if strictInputs, !requiredJSON.isEmpty { create.append(notNullValidator(requiredJSON, imports: &imports)) }
+        let requiredJSON = writable.filter { $0.type == .json && !$0.nullable && MongoShape.embeddedEntity($0) == nil }.map { view.attribute($0) }
+        if !requiredJSON.isEmpty { create.append(notNullValidator(requiredJSON, imports: &imports)) }
         if create.isEmpty { create = [.pass] }
         return create
     }
@@ -315,7 +306,7 @@ struct PydanticSchemasGenerator {
                 value: .name("Field").call(
                     .keyword("default", .string(defaultSort)), .keyword("pattern", pattern(sortPattern)))),
         ]
-        if keysetPages {
+        if isSQL {
             body += [
                 .assign(
                     target: "cursor", annotation: .binary(.name("str"), "|", .none),
@@ -340,13 +331,11 @@ struct PydanticSchemasGenerator {
         for filter in FastAPIAppGenerator.filters(view) {
             body.append(filterField(filter, imports: &imports))
         }
-        if strictInputs {
-            // Query values are text: an integer is its digits and nothing else (no spaces, no `_`).
-            let integers =
-                ["limit", "offset"]
-                + FastAPIAppGenerator.filters(view).filter { $0.operation != .isNull && Self.boundedInteger($0.column.type) != nil }.map(\.attribute)
-            body.append(classValidator("_integers", calling: "query_integers", mode: "before", on: integers, imports: &imports))
-        }
+        // Query values are text: an integer is its digits and nothing else (no spaces, no `_`).
+        let integers =
+            ["limit", "offset"]
+            + FastAPIAppGenerator.filters(view).filter { $0.operation != .isNull && Self.boundedInteger($0.column.type) != nil }.map(\.attribute)
+        body.append(classValidator("_integers", calling: "query_integers", mode: "before", on: integers, imports: &imports))
         return .class(
             PythonClass(
                 name: "\(view.entity)Query", bases: [.name("BaseModel")],
@@ -395,7 +384,7 @@ struct PydanticSchemasGenerator {
         if let entity = MongoShape.embeddedEntity(column) {
             imports.from("app.schemas.\(PythonNames.module(forEntity: entity))", import: entity + "Embedded")
             type = .name(entity + "Embedded")
-        } else if strictInputs, column.type == .time {
+        } else if column.type == .time {
             imports.from("app", import: "fields")
             type = .dotted("fields.TimeOfDay")  // documented without an offset, as it is
         } else {
@@ -454,7 +443,7 @@ struct PydanticSchemasGenerator {
     /// One field with its constraints; optional where the database fills it in.
     func field(_ column: Column, mode: Mode, isKey: Bool = false, table: Table? = nil, imports: inout PythonImports) -> PythonStatement {
         var constraints = self.constraints(for: column.type, validation: column.validation, imports: &imports)
-        if strictInputs, let table {
+        if let table {
             // What the column's own validation says already (its min/max checks) is not repeated.
             for extra in Self.checkConstraints(column, in: table) where !constraints.contains(where: { $0.label == extra.label }) {
                 constraints.append(extra)
@@ -470,7 +459,7 @@ struct PydanticSchemasGenerator {
             imports.from("app.schemas.\(PythonNames.module(forEntity: entity))", import: entity + "Create")
             base = .name(entity + "Create")
         } else {
-            base = pydanticType(column.type, imports: &imports, strict: strictInputs)
+            base = pydanticType(column.type, imports: &imports)
         }
         let target = table.map { PythonNames.attribute(column.field, in: $0) } ?? PythonNames.attribute(column.field)
         if target != column.field {
@@ -480,19 +469,16 @@ struct PydanticSchemasGenerator {
         var defaultValue: PythonExpr?
         var optional = column.nullable
         var notNull = false
-        if mode == .update, strictInputs {
+        if mode == .update {
             // Every field may be left out (None, never validated, and left out by
             // `model_dump(exclude_unset=True)`); the OpenAPI schema offers null only where the
             // column takes it, and `_not_null` refuses it elsewhere.
             optional = true
             defaultValue = PythonExpr.none
             notNull = !column.nullable
-        } else if mode == .update {
-            optional = true
-            defaultValue = PythonExpr.none
         } else if column.nullable {
             defaultValue = PythonExpr.none
-        } else if let d = column.defaultValue, serverDefaults || d.kind != .sql {
+        } else if let d = column.defaultValue, isSQL || d.kind != .sql {
             if let literal = pythonLiteral(d, type: column.type, imports: &imports) {
                 defaultValue = literal
             } else {
@@ -502,7 +488,7 @@ struct PydanticSchemasGenerator {
                 defaultValue = PythonExpr.none
             }
         }
-        if strictInputs, let extra = schemaExtra(column, notNull: notNull, isKey: isKey, imports: &imports) {
+        if let extra = schemaExtra(column, notNull: notNull, isKey: isKey, imports: &imports) {
             constraints.append(extra)
         }
         let annotation: PythonExpr = optional ? .binary(base, "|", .none) : base
@@ -554,15 +540,15 @@ struct PydanticSchemasGenerator {
     }
 
     /// The Pydantic type: arrays carry their element's constraints (`list[Annotated[str, Field(...)]]`).
-    func pydanticType(_ type: ColumnType, imports: inout PythonImports, strict: Bool = false) -> PythonExpr {
-        guard case let .array(element) = type else { return strict ? strictType(type, imports: &imports) : types.pythonType(type, imports: &imports) }
-        if strict, let bounded = Self.boundedInteger(element) {
+    func pydanticType(_ type: ColumnType, imports: inout PythonImports) -> PythonExpr {
+        guard case let .array(element) = type else { return strictType(type, imports: &imports) }
+        if let bounded = Self.boundedInteger(element) {
             imports.from("app", import: "fields")
             return .subscripted(.name("list"), [.dotted("fields." + bounded)])
         }
-        let inner = strict ? strictType(element, imports: &imports) : types.pythonType(element, imports: &imports)
+        let inner = strictType(element, imports: &imports)
         var elementConstraints = constraints(for: element, validation: nil, imports: &imports)
-        if strict, Self.isText(element) {
+        if Self.isText(element) {
             imports.from("app", import: "fields")
             elementConstraints.append(.keyword("pattern", .dotted("fields.NO_NUL")))
         }
@@ -597,13 +583,15 @@ struct PydanticSchemasGenerator {
     /// The id list of a many-to-many relation on create (`update`: optional): strict ids within
     /// the key's range, at most `maxIds`.
     func idsType(_ key: Column, imports: inout PythonImports) -> PythonExpr {
-        if strictInputs, let bounded = Self.boundedInteger(key.type) {
+        if let bounded = Self.boundedInteger(key.type) {
             imports.from("app", import: "fields")
             return .subscripted(.name("list"), [.dotted("fields." + bounded)])
         }
-        let element = pydanticType(key.type, imports: &imports, strict: strictInputs)
+        let element = pydanticType(key.type, imports: &imports)
         var bounds = constraints(for: key.type, validation: nil, imports: &imports)
-        if strictInputs, Self.isText(key.type) {
+        if MongoShape.isObjectId(key) {
+            bounds.append(.keyword("pattern", pattern(MongoShape.objectIdPattern)))
+        } else if Self.isText(key.type) {
             imports.from("app", import: "fields")
             bounds.append(.keyword("pattern", .dotted("fields.KEY_TEXT")))  // text keys are URL-safe
         }
@@ -647,7 +635,6 @@ struct PydanticSchemasGenerator {
     /// The class validators that keep integers and decimals from being coerced from other JSON
     /// types (`fields.integers`, `fields.decimal_text`), for these fields (attribute, type).
     func strictValidators(_ fields: [(String, ColumnType)], keys: Set<String> = [], imports: inout PythonImports) -> [PythonStatement] {
-        guard strictInputs else { return [] }
         func isInteger(_ type: ColumnType) -> Bool {
             if Self.boundedInteger(type) != nil { return true }
             if case let .array(element) = type { return Self.boundedInteger(element) != nil }
@@ -715,8 +702,8 @@ struct PydanticSchemasGenerator {
             ]
             if notNull { args.append(.keyword("nullable", .bool(false))) }
             return .keyword("json_schema_extra", .dotted("fields.json_schema").call(args))
-        case .json where !column.nullable:
-            // `Any` takes null; the column does not.
+        case .json where !column.nullable && MongoShape.embeddedEntity(column) == nil:
+            // `Any` takes null; the column does not (an embedded document's schema takes no null).
             imports.from("app", import: "fields")
             return .keyword("json_schema_extra", .dotted("fields.not_null"))
         default:

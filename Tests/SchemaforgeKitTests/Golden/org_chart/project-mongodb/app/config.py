@@ -13,6 +13,8 @@ class Settings(BaseSettings):
 
     mongodb_url: str = "mongodb://127.0.0.1:27017"
     mongodb_database: str = "org_chart"
+    # Larger request bodies answer 413 without being read.
+    max_body_bytes: int = 1_048_576
 
 
 settings = Settings()

@@ -7,8 +7,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import custom
+from app.config import settings
 from app.db import make_engine
 from app.errors import register_exception_handlers
+from app.limits import BodyLimitMiddleware
 from app.models import MODELS
 from app.routers import api_router
 
@@ -29,3 +31,4 @@ app = FastAPI(title="org_chart", lifespan=lifespan)
 app.include_router(custom.router, prefix="/api/v1")
 app.include_router(api_router, prefix="/api/v1")
 register_exception_handlers(app)
+app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -57,6 +57,18 @@ def _no_offset(value: datetime.time) -> datetime.time:
     return value
 
 
+def _within_utc_range(value: datetime.datetime) -> datetime.datetime:
+    # Databases and Python hold years 1 to 9999 in UTC: on the first and the last day of
+    # that range, an offset that would carry the instant outside is refused.
+    offset = value.utcoffset() or datetime.timedelta(0)
+    first, last = datetime.date.min, datetime.date.max
+    if (value.date() == first and offset > datetime.timedelta(0)) or (
+        value.date() == last and offset < datetime.timedelta(0)
+    ):
+        raise ValueError("outside the years 1 to 9999 once in UTC")
+    return value
+
+
 def _text_only(value: Any) -> Any:
     if not isinstance(value, str):
         raise PydanticCustomError("string_type", "Input should be a valid string")
@@ -182,7 +194,18 @@ Bytes = Annotated[
     bytes,
     WithJsonSchema({"type": "string", "contentEncoding": "base64", "pattern": BASE64}),
 ]
-DateTime = Annotated[AwareDatetime, BeforeValidator(_text_only)]
+# A timestamp with its offset; what `_within_utc_range` refuses, the pattern says.
+DATE_TIME = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": r"^(?!0001-01-01[Tt ][^+]*\+(?!00:00)|9999-12-31[Tt ][^-]*-(?!00:00))",
+}
+DateTime = Annotated[
+    AwareDatetime,
+    BeforeValidator(_text_only),
+    AfterValidator(_within_utc_range),
+    WithJsonSchema(DATE_TIME),
+]
 Date = Annotated[datetime.date, BeforeValidator(_text_only)]
 Time = Annotated[
     datetime.time,

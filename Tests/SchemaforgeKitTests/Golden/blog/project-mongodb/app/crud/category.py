@@ -6,6 +6,7 @@ from typing import Any
 from bson import ObjectId
 from odmantic import AIOEngine
 
+from app.documents import to_document
 from app.hooks import category as hooks
 from app.models.category import Category
 from app.problems import NotFoundError
@@ -35,7 +36,7 @@ async def check_references(engine: AIOEngine, data: dict[str, Any]) -> None:
 async def create_category(engine: AIOEngine, *, body: CategoryCreate) -> Category:
     """Insert a Category; a unique index violation raises DuplicateKeyError."""
     body = await hooks.before_create(engine, body)
-    data = body.model_dump()
+    data = to_document(body.model_dump())
     for name in GENERATED:
         if data.get(name) is None:
             data.pop(name, None)
@@ -50,7 +51,7 @@ async def update_category(
 ) -> Category:
     """Apply the fields the client sent."""
     body = await hooks.before_update(engine, document, body)
-    data = body.model_dump(exclude_unset=True)
+    data = to_document(body.model_dump(exclude_unset=True))
     await check_references(engine, data)
     document.model_update(data)
     document = await engine.save(document)

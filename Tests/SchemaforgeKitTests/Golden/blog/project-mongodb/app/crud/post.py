@@ -6,6 +6,7 @@ from typing import Any
 from bson import ObjectId
 from odmantic import AIOEngine
 
+from app.documents import to_document
 from app.hooks import post as hooks
 from app.models.defaults import now
 from app.models.post import Post
@@ -39,7 +40,7 @@ async def check_references(engine: AIOEngine, data: dict[str, Any]) -> None:
 async def create_post(engine: AIOEngine, *, body: PostCreate) -> Post:
     """Insert a Post; a unique index violation raises DuplicateKeyError."""
     body = await hooks.before_create(engine, body)
-    data = body.model_dump()
+    data = to_document(body.model_dump())
     for name in GENERATED:
         if data.get(name) is None:
             data.pop(name, None)
@@ -52,7 +53,7 @@ async def create_post(engine: AIOEngine, *, body: PostCreate) -> Post:
 async def update_post(engine: AIOEngine, *, document: Post, body: PostUpdate) -> Post:
     """Apply the fields the client sent."""
     body = await hooks.before_update(engine, document, body)
-    data = body.model_dump(exclude_unset=True)
+    data = to_document(body.model_dump(exclude_unset=True))
     await check_references(engine, data)
     data["updated_at"] = now()
     document.model_update(data)

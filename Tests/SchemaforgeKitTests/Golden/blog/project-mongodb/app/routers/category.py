@@ -42,7 +42,7 @@ def _read(document: Category) -> CategoryRead:
 async def list_categories(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10000)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
     parent_id: ObjectIdQuery = None,
 ) -> CategoryList:
@@ -82,7 +82,7 @@ async def get_category(category_id: ObjectIdPath, engine: EngineDep) -> Category
     "/",
     response_model=CategoryRead,
     status_code=201,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def create_category(body: CategoryCreate, engine: EngineDep) -> CategoryRead:
     return _read(await category_crud.create_category(engine, body=body))
@@ -91,7 +91,7 @@ async def create_category(body: CategoryCreate, engine: EngineDep) -> CategoryRe
 @router.patch(
     "/{category_id}",
     response_model=CategoryRead,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_category(
     category_id: ObjectIdPath, body: CategoryUpdate, engine: EngineDep

@@ -47,7 +47,7 @@ def _read(document: Post) -> PostRead:
 async def list_posts(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10000)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
     author_id: ObjectIdQuery = None,
     published: bool | None = None,
@@ -86,7 +86,7 @@ async def get_post(post_id: ObjectIdPath, engine: EngineDep) -> PostRead:
     "/",
     response_model=PostRead,
     status_code=201,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def create_post(body: PostCreate, engine: EngineDep) -> PostRead:
     return _read(await post_crud.create_post(engine, body=body))
@@ -95,7 +95,7 @@ async def create_post(body: PostCreate, engine: EngineDep) -> PostRead:
 @router.patch(
     "/{post_id}",
     response_model=PostRead,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_post(
     post_id: ObjectIdPath, body: PostUpdate, engine: EngineDep

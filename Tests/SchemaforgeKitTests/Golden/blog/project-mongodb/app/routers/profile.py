@@ -37,7 +37,7 @@ def _read(document: Profile) -> ProfileRead:
 async def list_profiles(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10000)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
     public_id: str | None = None,
     user_id: ObjectIdQuery = None,
@@ -80,7 +80,7 @@ async def get_profile(profile_id: ObjectIdPath, engine: EngineDep) -> ProfileRea
     "/",
     response_model=ProfileRead,
     status_code=201,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def create_profile(body: ProfileCreate, engine: EngineDep) -> ProfileRead:
     return _read(await profile_crud.create_profile(engine, body=body))
@@ -89,7 +89,7 @@ async def create_profile(body: ProfileCreate, engine: EngineDep) -> ProfileRead:
 @router.patch(
     "/{profile_id}",
     response_model=ProfileRead,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_profile(
     profile_id: ObjectIdPath, body: ProfileUpdate, engine: EngineDep

@@ -35,7 +35,7 @@ def _read(document: Tag) -> TagRead:
 async def list_tags(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10000)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
     name: str | None = None,
 ) -> TagList:
@@ -71,14 +71,16 @@ async def get_tag(tag_id: ObjectIdPath, engine: EngineDep) -> TagRead:
     "/",
     response_model=TagRead,
     status_code=201,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def create_tag(body: TagCreate, engine: EngineDep) -> TagRead:
     return _read(await tag_crud.create_tag(engine, body=body))
 
 
 @router.patch(
-    "/{tag_id}", response_model=TagRead, responses=problem_responses(404, 409, 422, 503)
+    "/{tag_id}",
+    response_model=TagRead,
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_tag(
     tag_id: ObjectIdPath, body: TagUpdate, engine: EngineDep

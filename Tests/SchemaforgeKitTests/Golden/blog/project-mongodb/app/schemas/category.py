@@ -3,22 +3,47 @@
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
+
 
 class CategoryCreate(BaseModel):
     """Fields to create a Category."""
 
-    name: str = Field(max_length=255)
-    parent_id: str | None = Field(
-        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    model_config = ConfigDict(extra="forbid")
+    name: fields.Text = Field(
+        max_length=255, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
     )
+    parent_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
+    )
+
+    @field_validator("name", "parent_id", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class CategoryUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    name: str | None = Field(default=None, max_length=255)
-    parent_id: str | None = Field(
-        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    model_config = ConfigDict(extra="forbid")
+    name: fields.Text | None = Field(
+        default=None,
+        max_length=255,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
+    )
+    parent_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
     )
 
     @field_validator("name")
@@ -28,6 +53,11 @@ class CategoryUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("name", "parent_id", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class CategoryRead(BaseModel):

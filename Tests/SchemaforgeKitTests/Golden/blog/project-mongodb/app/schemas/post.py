@@ -7,47 +7,112 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
 from app.schemas.refs import TagRef
 
 
 class PostCreate(BaseModel):
     """Fields to create a Post."""
 
-    title: str = Field(max_length=200)
-    body: str
-    published: bool = False
-    meta: Any | None = None
-    price: decimal.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
-    published_on: datetime.date | None = None
-    author_id: str = Field(max_length=24, pattern=r"^[0-9a-f]{24}$")
-    tag_ids: list[Annotated[str, Field(max_length=24)]] = Field(
-        default_factory=list, max_length=1000
+    model_config = ConfigDict(extra="forbid")
+    title: fields.Text = Field(
+        max_length=200, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
     )
+    body: fields.Text = Field(
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
+    published: fields.Boolean = False
+    meta: fields.JSON | None = None
+    price: decimal.Decimal = Field(
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$", text=True
+        ),
+    )
+    published_on: fields.Date | None = None
+    author_id: fields.Text = Field(
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
+    )
+    tag_ids: list[
+        Annotated[fields.Text, Field(max_length=24, pattern=r"^[0-9a-f]{24}$")]
+    ] = Field(default_factory=list, max_length=1000)
+
+    @field_validator("price", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
+
+    @field_validator("title", "body", "author_id", "tag_ids", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class PostUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    title: str | None = Field(default=None, max_length=200)
-    body: str | None = None
-    published: bool | None = None
-    meta: Any | None = None
+    model_config = ConfigDict(extra="forbid")
+    title: fields.Text | None = Field(
+        default=None,
+        max_length=200,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
+    )
+    body: fields.Text | None = Field(
+        default=None,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
+    )
+    published: fields.Boolean | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
+    meta: fields.JSON | None = None
     price: decimal.Decimal | None = Field(
-        default=None, ge=0, max_digits=12, decimal_places=2
+        default=None,
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$",
+            text=True,
+            nullable=False,
+        ),
     )
-    published_on: datetime.date | None = None
-    author_id: str | None = Field(
-        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    published_on: fields.Date | None = None
+    author_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)", nullable=False
+        ),
     )
-    tag_ids: list[str] | None = None
+    tag_ids: (
+        list[Annotated[fields.Text, Field(max_length=24, pattern=r"^[0-9a-f]{24}$")]]
+        | None
+    ) = Field(default=None, max_length=1000, json_schema_extra=fields.not_null)
 
-    @field_validator("title", "body", "published", "price", "author_id")
+    @field_validator("title", "body", "published", "price", "author_id", "tag_ids")
     @classmethod
     def _not_null(cls, value: object) -> object:
         # Left out is fine; an explicit null for a NOT NULL column is not.
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("price", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
+
+    @field_validator("title", "body", "author_id", "tag_ids", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class PostRead(BaseModel):

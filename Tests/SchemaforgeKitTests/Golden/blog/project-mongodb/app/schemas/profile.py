@@ -3,31 +3,62 @@
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
+
 
 class ProfileCreate(BaseModel):
     """Fields to create a Profile."""
 
-    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
-    avatar: bytes | None = None
-    public_id: str | None = Field(
+    model_config = ConfigDict(
+        extra="forbid", ser_json_bytes="base64", val_json_bytes="base64"
+    )
+    avatar: fields.Bytes | None = None
+    public_id: fields.Text | None = Field(
         default=None,
         max_length=36,
         pattern=r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$)"
+        ),
     )
-    user_id: str = Field(max_length=24, pattern=r"^[0-9a-f]{24}$")
+    user_id: fields.Text = Field(
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
+    )
+
+    @field_validator("public_id", "user_id", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class ProfileUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
-    avatar: bytes | None = None
-    public_id: str | None = Field(
+    model_config = ConfigDict(
+        extra="forbid", ser_json_bytes="base64", val_json_bytes="base64"
+    )
+    avatar: fields.Bytes | None = None
+    public_id: fields.Text | None = Field(
         default=None,
         max_length=36,
         pattern=r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$)",
+            nullable=False,
+        ),
     )
-    user_id: str | None = Field(default=None, max_length=24, pattern=r"^[0-9a-f]{24}$")
+    user_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)", nullable=False
+        ),
+    )
 
     @field_validator("public_id", "user_id")
     @classmethod
@@ -36,6 +67,11 @@ class ProfileUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("public_id", "user_id", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class ProfileRead(BaseModel):

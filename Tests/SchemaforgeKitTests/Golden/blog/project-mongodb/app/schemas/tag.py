@@ -3,17 +3,32 @@
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
+
 
 class TagCreate(BaseModel):
     """Fields to create a Tag."""
 
-    name: str = Field(max_length=50)
+    model_config = ConfigDict(extra="forbid")
+    name: fields.Text = Field(
+        max_length=50, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
+
+    @field_validator("name", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class TagUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    name: str | None = Field(default=None, max_length=50)
+    model_config = ConfigDict(extra="forbid")
+    name: fields.Text | None = Field(
+        default=None,
+        max_length=50,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
+    )
 
     @field_validator("name")
     @classmethod
@@ -22,6 +37,11 @@ class TagUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("name", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class TagRead(BaseModel):

@@ -5,27 +5,64 @@ import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
 from app.models.enums import Role
 
 
 class UserCreate(BaseModel):
     """Fields to create a User."""
 
-    email: str = Field(max_length=320, pattern=r"^[^@]+@[^@]+$")
-    name: str = Field(max_length=255)
+    model_config = ConfigDict(extra="forbid")
+    email: fields.Text = Field(
+        max_length=320,
+        pattern=r"^[^@]+@[^@]+$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[^@]+@[^@]+$)"
+        ),
+    )
+    name: fields.Text = Field(
+        max_length=255, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
     role: Role = Role.reader
-    password_hash: str = Field(max_length=255)
-    bio: str | None = None
+    password_hash: fields.Text = Field(
+        max_length=255, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
+    bio: fields.Text | None = Field(
+        default=None, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
+
+    @field_validator("email", "name", "password_hash", "bio", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class UserUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    email: str | None = Field(default=None, max_length=320, pattern=r"^[^@]+@[^@]+$")
-    name: str | None = Field(default=None, max_length=255)
-    role: Role | None = None
-    password_hash: str | None = Field(default=None, max_length=255)
-    bio: str | None = None
+    model_config = ConfigDict(extra="forbid")
+    email: fields.Text | None = Field(
+        default=None,
+        max_length=320,
+        pattern=r"^[^@]+@[^@]+$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[^@]+@[^@]+$)", nullable=False
+        ),
+    )
+    name: fields.Text | None = Field(
+        default=None,
+        max_length=255,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
+    )
+    role: Role | None = Field(default=None, json_schema_extra=fields.not_null)
+    password_hash: fields.Text | None = Field(
+        default=None,
+        max_length=255,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
+    )
+    bio: fields.Text | None = Field(
+        default=None, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
 
     @field_validator("email", "name", "role", "password_hash")
     @classmethod
@@ -34,6 +71,11 @@ class UserUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("email", "name", "password_hash", "bio", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class UserRead(BaseModel):

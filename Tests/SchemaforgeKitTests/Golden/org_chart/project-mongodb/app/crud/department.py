@@ -6,6 +6,7 @@ from typing import Any
 from bson import ObjectId
 from odmantic import AIOEngine
 
+from app.documents import to_document
 from app.hooks import department as hooks
 from app.models.department import Department
 from app.models.employee import Employee
@@ -37,7 +38,7 @@ async def check_references(engine: AIOEngine, data: dict[str, Any]) -> None:
 async def create_department(engine: AIOEngine, *, body: DepartmentCreate) -> Department:
     """Insert a Department; a unique index violation raises DuplicateKeyError."""
     body = await hooks.before_create(engine, body)
-    data = body.model_dump()
+    data = to_document(body.model_dump())
     for name in GENERATED:
         if data.get(name) is None:
             data.pop(name, None)
@@ -52,7 +53,7 @@ async def update_department(
 ) -> Department:
     """Apply the fields the client sent."""
     body = await hooks.before_update(engine, document, body)
-    data = body.model_dump(exclude_unset=True)
+    data = to_document(body.model_dump(exclude_unset=True))
     await check_references(engine, data)
     document.model_update(data)
     document = await engine.save(document)

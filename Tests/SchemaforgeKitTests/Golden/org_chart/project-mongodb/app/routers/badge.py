@@ -38,7 +38,7 @@ def _read(document: Badge) -> BadgeRead:
 async def list_badges(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10000)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
     code: str | None = None,
     employee_id: ObjectIdQuery = None,
@@ -77,7 +77,7 @@ async def get_badge(badge_id: ObjectIdPath, engine: EngineDep) -> BadgeRead:
     "/",
     response_model=BadgeRead,
     status_code=201,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def create_badge(body: BadgeCreate, engine: EngineDep) -> BadgeRead:
     return _read(await badge_crud.create_badge(engine, body=body))
@@ -86,7 +86,7 @@ async def create_badge(body: BadgeCreate, engine: EngineDep) -> BadgeRead:
 @router.patch(
     "/{badge_id}",
     response_model=BadgeRead,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_badge(
     badge_id: ObjectIdPath, body: BadgeUpdate, engine: EngineDep

@@ -44,7 +44,7 @@ def _read(document: Department) -> DepartmentRead:
 async def list_departments(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10000)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
     head_id: ObjectIdQuery = None,
     parent_id: ObjectIdQuery = None,
@@ -92,7 +92,7 @@ async def get_department(
     "/",
     response_model=DepartmentRead,
     status_code=201,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def create_department(
     body: DepartmentCreate, engine: EngineDep
@@ -103,7 +103,7 @@ async def create_department(
 @router.patch(
     "/{department_id}",
     response_model=DepartmentRead,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_department(
     department_id: ObjectIdPath, body: DepartmentUpdate, engine: EngineDep

@@ -37,7 +37,7 @@ def _read(document: Desk) -> DeskRead:
 async def list_desks(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10000)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
     occupant_id: ObjectIdQuery = None,
 ) -> DeskList:
@@ -73,7 +73,7 @@ async def get_desk(desk_id: ObjectIdPath, engine: EngineDep) -> DeskRead:
     "/",
     response_model=DeskRead,
     status_code=201,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def create_desk(body: DeskCreate, engine: EngineDep) -> DeskRead:
     return _read(await desk_crud.create_desk(engine, body=body))
@@ -82,7 +82,7 @@ async def create_desk(body: DeskCreate, engine: EngineDep) -> DeskRead:
 @router.patch(
     "/{desk_id}",
     response_model=DeskRead,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_desk(
     desk_id: ObjectIdPath, body: DeskUpdate, engine: EngineDep

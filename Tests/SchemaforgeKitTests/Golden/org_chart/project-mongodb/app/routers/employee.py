@@ -51,7 +51,7 @@ def _read(document: Employee) -> EmployeeRead:
 async def list_employees(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10000)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
     department_id: ObjectIdQuery = None,
     manager_id: ObjectIdQuery = None,
@@ -100,7 +100,7 @@ async def get_employee(employee_id: ObjectIdPath, engine: EngineDep) -> Employee
     "/",
     response_model=EmployeeRead,
     status_code=201,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def create_employee(body: EmployeeCreate, engine: EngineDep) -> EmployeeRead:
     return _read(await employee_crud.create_employee(engine, body=body))
@@ -109,7 +109,7 @@ async def create_employee(body: EmployeeCreate, engine: EngineDep) -> EmployeeRe
 @router.patch(
     "/{employee_id}",
     response_model=EmployeeRead,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_employee(
     employee_id: ObjectIdPath, body: EmployeeUpdate, engine: EngineDep

@@ -5,30 +5,59 @@ import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
+
 
 class BadgeCreate(BaseModel):
     """Fields to create a Badge."""
 
-    code: str | None = Field(
+    model_config = ConfigDict(extra="forbid")
+    code: fields.Text | None = Field(
         default=None,
         max_length=36,
         pattern=r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$)"
+        ),
     )
-    issued_at: datetime.datetime | None = None
-    employee_id: str = Field(max_length=24, pattern=r"^[0-9a-f]{24}$")
+    issued_at: fields.DateTime | None = None
+    employee_id: fields.Text = Field(
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
+    )
+
+    @field_validator("code", "employee_id", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class BadgeUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    code: str | None = Field(
+    model_config = ConfigDict(extra="forbid")
+    code: fields.Text | None = Field(
         default=None,
         max_length=36,
         pattern=r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$)",
+            nullable=False,
+        ),
     )
-    issued_at: datetime.datetime | None = None
-    employee_id: str | None = Field(
-        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    issued_at: fields.DateTime | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
+    employee_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)", nullable=False
+        ),
     )
 
     @field_validator("code", "issued_at", "employee_id")
@@ -38,6 +67,11 @@ class BadgeUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("code", "employee_id", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class BadgeRead(BaseModel):

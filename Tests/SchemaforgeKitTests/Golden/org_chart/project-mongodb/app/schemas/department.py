@@ -5,31 +5,87 @@ import decimal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
+
 
 class DepartmentCreate(BaseModel):
     """Fields to create a Department."""
 
-    name: str = Field(max_length=100)
+    model_config = ConfigDict(extra="forbid")
+    name: fields.Text = Field(
+        max_length=100, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
     budget: decimal.Decimal | None = Field(
-        default=None, ge=0, max_digits=14, decimal_places=2
+        default=None,
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,12}(?:\.\d{0,2})?|\.\d{1,2})$", text=True
+        ),
     )
-    parent_id: str | None = Field(
-        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    parent_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
     )
-    head_id: str | None = Field(default=None, max_length=24, pattern=r"^[0-9a-f]{24}$")
+    head_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
+    )
+
+    @field_validator("budget", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
+
+    @field_validator("name", "parent_id", "head_id", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class DepartmentUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    name: str | None = Field(default=None, max_length=100)
+    model_config = ConfigDict(extra="forbid")
+    name: fields.Text | None = Field(
+        default=None,
+        max_length=100,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
+    )
     budget: decimal.Decimal | None = Field(
-        default=None, ge=0, max_digits=14, decimal_places=2
+        default=None,
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,12}(?:\.\d{0,2})?|\.\d{1,2})$", text=True
+        ),
     )
-    parent_id: str | None = Field(
-        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    parent_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
     )
-    head_id: str | None = Field(default=None, max_length=24, pattern=r"^[0-9a-f]{24}$")
+    head_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
+    )
 
     @field_validator("name")
     @classmethod
@@ -38,6 +94,16 @@ class DepartmentUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("budget", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
+
+    @field_validator("name", "parent_id", "head_id", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class DepartmentRead(BaseModel):

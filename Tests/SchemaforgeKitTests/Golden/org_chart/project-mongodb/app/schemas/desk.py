@@ -3,22 +3,47 @@
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
+
 
 class DeskCreate(BaseModel):
     """Fields to create a Desk."""
 
-    label: str = Field(max_length=20)
-    occupant_id: str | None = Field(
-        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    model_config = ConfigDict(extra="forbid")
+    label: fields.Text = Field(
+        max_length=20, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
     )
+    occupant_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
+    )
+
+    @field_validator("label", "occupant_id", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class DeskUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    label: str | None = Field(default=None, max_length=20)
-    occupant_id: str | None = Field(
-        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    model_config = ConfigDict(extra="forbid")
+    label: fields.Text | None = Field(
+        default=None,
+        max_length=20,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
+    )
+    occupant_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
     )
 
     @field_validator("label")
@@ -28,6 +53,11 @@ class DeskUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("label", "occupant_id", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class DeskRead(BaseModel):

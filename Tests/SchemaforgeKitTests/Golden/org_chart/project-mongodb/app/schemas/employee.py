@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
 from app.models.enums import EmploymentType
 from app.schemas.refs import EmployeeRef
 
@@ -14,41 +15,127 @@ from app.schemas.refs import EmployeeRef
 class EmployeeCreate(BaseModel):
     """Fields to create a Employee."""
 
-    employee_no: str = Field(max_length=12, pattern=r"^E[0-9]+$")
-    full_name: str = Field(max_length=200)
-    email: str = Field(max_length=320)
-    hired_on: datetime.date | None = None
+    model_config = ConfigDict(extra="forbid")
+    employee_no: fields.Text = Field(
+        max_length=12,
+        pattern=r"^E[0-9]+$",
+        json_schema_extra=fields.json_schema(pattern=r"^(?![\s\S]*\x00)(?:^E[0-9]+$)"),
+    )
+    full_name: fields.Text = Field(
+        max_length=200, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
+    email: fields.Text = Field(
+        max_length=320, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
+    hired_on: fields.Date | None = None
     type: EmploymentType = EmploymentType.full_time
-    salary: decimal.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
-    active: bool = True
-    department_id: str = Field(max_length=24, pattern=r"^[0-9a-f]{24}$")
-    manager_id: str | None = Field(
-        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    salary: decimal.Decimal = Field(
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$", text=True
+        ),
     )
-    mentor_ids: list[Annotated[str, Field(max_length=24)]] = Field(
-        default_factory=list, max_length=1000
+    active: fields.Boolean = True
+    department_id: fields.Text = Field(
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
     )
+    manager_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
+    )
+    mentor_ids: list[
+        Annotated[fields.Text, Field(max_length=24, pattern=r"^[0-9a-f]{24}$")]
+    ] = Field(default_factory=list, max_length=1000)
+
+    @field_validator("salary", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
+
+    @field_validator(
+        "employee_no",
+        "full_name",
+        "email",
+        "department_id",
+        "manager_id",
+        "mentor_ids",
+        mode="after",
+    )
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class EmployeeUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    employee_no: str | None = Field(default=None, max_length=12, pattern=r"^E[0-9]+$")
-    full_name: str | None = Field(default=None, max_length=200)
-    email: str | None = Field(default=None, max_length=320)
-    hired_on: datetime.date | None = None
-    type: EmploymentType | None = None
+    model_config = ConfigDict(extra="forbid")
+    employee_no: fields.Text | None = Field(
+        default=None,
+        max_length=12,
+        pattern=r"^E[0-9]+$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^E[0-9]+$)", nullable=False
+        ),
+    )
+    full_name: fields.Text | None = Field(
+        default=None,
+        max_length=200,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
+    )
+    email: fields.Text | None = Field(
+        default=None,
+        max_length=320,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
+    )
+    hired_on: fields.Date | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
+    type: EmploymentType | None = Field(default=None, json_schema_extra=fields.not_null)
     salary: decimal.Decimal | None = Field(
-        default=None, ge=0, max_digits=12, decimal_places=2
+        default=None,
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$",
+            text=True,
+            nullable=False,
+        ),
     )
-    active: bool | None = None
-    department_id: str | None = Field(
-        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    active: fields.Boolean | None = Field(
+        default=None, json_schema_extra=fields.not_null
     )
-    manager_id: str | None = Field(
-        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    department_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)", nullable=False
+        ),
     )
-    mentor_ids: list[str] | None = None
+    manager_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
+    )
+    mentor_ids: (
+        list[Annotated[fields.Text, Field(max_length=24, pattern=r"^[0-9a-f]{24}$")]]
+        | None
+    ) = Field(default=None, max_length=1000, json_schema_extra=fields.not_null)
 
     @field_validator(
         "employee_no",
@@ -59,6 +146,7 @@ class EmployeeUpdate(BaseModel):
         "salary",
         "active",
         "department_id",
+        "mentor_ids",
     )
     @classmethod
     def _not_null(cls, value: object) -> object:
@@ -66,6 +154,24 @@ class EmployeeUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("salary", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
+
+    @field_validator(
+        "employee_no",
+        "full_name",
+        "email",
+        "department_id",
+        "manager_id",
+        "mentor_ids",
+        mode="after",
+    )
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class EmployeeRead(BaseModel):

@@ -6,6 +6,7 @@ from typing import Any
 from bson import ObjectId
 from odmantic import AIOEngine
 
+from app.documents import to_document
 from app.hooks import order as hooks
 from app.models.defaults import now
 from app.models.order import Order
@@ -37,7 +38,7 @@ async def check_references(engine: AIOEngine, data: dict[str, Any]) -> None:
 async def create_order(engine: AIOEngine, *, body: OrderCreate) -> Order:
     """Insert a Order; a unique index violation raises DuplicateKeyError."""
     body = await hooks.before_create(engine, body)
-    data = body.model_dump()
+    data = to_document(body.model_dump())
     for name in GENERATED:
         if data.get(name) is None:
             data.pop(name, None)
@@ -52,7 +53,7 @@ async def update_order(
 ) -> Order:
     """Apply the fields the client sent."""
     body = await hooks.before_update(engine, document, body)
-    data = body.model_dump(exclude_unset=True)
+    data = to_document(body.model_dump(exclude_unset=True))
     await check_references(engine, data)
     data["updated_at"] = now()
     document.model_update(data)

@@ -37,7 +37,7 @@ def _read(document: Group) -> GroupRead:
 async def list_groups(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10000)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
     code: str | None = None,
 ) -> GroupList:
@@ -73,7 +73,7 @@ async def get_group(group_id: ObjectIdPath, engine: EngineDep) -> GroupRead:
     "/",
     response_model=GroupRead,
     status_code=201,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def create_group(body: GroupCreate, engine: EngineDep) -> GroupRead:
     return _read(await group_crud.create_group(engine, body=body))
@@ -82,7 +82,7 @@ async def create_group(body: GroupCreate, engine: EngineDep) -> GroupRead:
 @router.patch(
     "/{group_id}",
     response_model=GroupRead,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_group(
     group_id: ObjectIdPath, body: GroupUpdate, engine: EngineDep

@@ -42,7 +42,7 @@ def _read(document: Order) -> OrderRead:
 async def list_orders(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10000)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
     user_id: ObjectIdQuery = None,
 ) -> OrderList:
@@ -78,7 +78,7 @@ async def get_order(order_id: ObjectIdPath, engine: EngineDep) -> OrderRead:
     "/",
     response_model=OrderRead,
     status_code=201,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def create_order(body: OrderCreate, engine: EngineDep) -> OrderRead:
     return _read(await order_crud.create_order(engine, body=body))
@@ -87,7 +87,7 @@ async def create_order(body: OrderCreate, engine: EngineDep) -> OrderRead:
 @router.patch(
     "/{order_id}",
     response_model=OrderRead,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_order(
     order_id: ObjectIdPath, body: OrderUpdate, engine: EngineDep

@@ -45,7 +45,7 @@ def _read(document: OrderLine) -> OrderLineRead:
 async def list_order_lines(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10000)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
     product_id: ObjectIdQuery = None,
     order_id: ObjectIdQuery = None,
@@ -90,7 +90,7 @@ async def get_order_line(
     "/",
     response_model=OrderLineRead,
     status_code=201,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def create_order_line(body: OrderLineCreate, engine: EngineDep) -> OrderLineRead:
     return _read(await order_line_crud.create_order_line(engine, body=body))
@@ -99,7 +99,7 @@ async def create_order_line(body: OrderLineCreate, engine: EngineDep) -> OrderLi
 @router.patch(
     "/{order_line_id}",
     response_model=OrderLineRead,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_order_line(
     order_line_id: ObjectIdPath, body: OrderLineUpdate, engine: EngineDep

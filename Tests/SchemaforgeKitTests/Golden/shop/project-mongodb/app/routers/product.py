@@ -42,7 +42,7 @@ def _read(document: Product) -> ProductRead:
 async def list_products(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10000)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
     group_id: ObjectIdQuery = None,
     sku: str | None = None,
@@ -85,7 +85,7 @@ async def get_product(product_id: ObjectIdPath, engine: EngineDep) -> ProductRea
     "/",
     response_model=ProductRead,
     status_code=201,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def create_product(body: ProductCreate, engine: EngineDep) -> ProductRead:
     return _read(await product_crud.create_product(engine, body=body))
@@ -94,7 +94,7 @@ async def create_product(body: ProductCreate, engine: EngineDep) -> ProductRead:
 @router.patch(
     "/{product_id}",
     response_model=ProductRead,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_product(
     product_id: ObjectIdPath, body: ProductUpdate, engine: EngineDep

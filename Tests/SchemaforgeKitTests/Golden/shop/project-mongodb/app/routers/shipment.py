@@ -44,7 +44,7 @@ def _read(document: Shipment) -> ShipmentRead:
 async def list_shipments(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10000)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
     line_id: ObjectIdQuery = None,
     carrier: str | None = None,
@@ -87,7 +87,7 @@ async def get_shipment(shipment_id: ObjectIdPath, engine: EngineDep) -> Shipment
     "/",
     response_model=ShipmentRead,
     status_code=201,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def create_shipment(body: ShipmentCreate, engine: EngineDep) -> ShipmentRead:
     return _read(await shipment_crud.create_shipment(engine, body=body))
@@ -96,7 +96,7 @@ async def create_shipment(body: ShipmentCreate, engine: EngineDep) -> ShipmentRe
 @router.patch(
     "/{shipment_id}",
     response_model=ShipmentRead,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_shipment(
     shipment_id: ObjectIdPath, body: ShipmentUpdate, engine: EngineDep

@@ -38,7 +38,7 @@ def _read(document: User) -> UserRead:
 async def list_users(
     engine: EngineDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10000)] = 0,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "id",
     email: str | None = None,
 ) -> UserList:
@@ -74,7 +74,7 @@ async def get_user(user_id: ObjectIdPath, engine: EngineDep) -> UserRead:
     "/",
     response_model=UserRead,
     status_code=201,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def create_user(body: UserCreate, engine: EngineDep) -> UserRead:
     return _read(await user_crud.create_user(engine, body=body))
@@ -83,7 +83,7 @@ async def create_user(body: UserCreate, engine: EngineDep) -> UserRead:
 @router.patch(
     "/{user_id}",
     response_model=UserRead,
-    responses=problem_responses(404, 409, 422, 503),
+    responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def update_user(
     user_id: ObjectIdPath, body: UserUpdate, engine: EngineDep

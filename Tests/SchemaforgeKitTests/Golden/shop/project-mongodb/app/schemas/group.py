@@ -3,21 +3,45 @@
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
+
 
 class GroupCreate(BaseModel):
     """Fields to create a Group."""
 
-    code: str = Field(max_length=20)
-    select: bool = True
+    model_config = ConfigDict(extra="forbid")
+    code: fields.Text = Field(
+        max_length=20, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
+    select: fields.Boolean = True
     order: int = Field(default=0, ge=-2147483648, le=2147483647)
+
+    @field_validator("order", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("code", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class GroupUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    code: str | None = Field(default=None, max_length=20)
-    select: bool | None = None
-    order: int | None = Field(default=None, ge=-2147483648, le=2147483647)
+    model_config = ConfigDict(extra="forbid")
+    code: fields.Text | None = Field(
+        default=None,
+        max_length=20,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
+    )
+    select: fields.Boolean | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
+    order: int | None = Field(
+        default=None, ge=-2147483648, le=2147483647, json_schema_extra=fields.not_null
+    )
 
     @field_validator("code", "select", "order")
     @classmethod
@@ -26,6 +50,16 @@ class GroupUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("order", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("code", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class GroupRead(BaseModel):

@@ -6,31 +6,82 @@ import decimal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
 from app.models.enums import OrderStatus
 
 
 class OrderCreate(BaseModel):
     """Fields to create a Order."""
 
+    model_config = ConfigDict(extra="forbid")
     number: int = Field(ge=-2147483648, le=2147483647)
     status: OrderStatus = OrderStatus.pending
     total: decimal.Decimal = Field(
-        default=decimal.Decimal(0), ge=0, max_digits=14, decimal_places=2
+        default=decimal.Decimal(0),
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,12}(?:\.\d{0,2})?|\.\d{1,2})$", text=True
+        ),
     )
-    note: str | None = None
-    user_id: str = Field(max_length=24, pattern=r"^[0-9a-f]{24}$")
+    note: fields.Text | None = Field(
+        default=None, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
+    user_id: fields.Text = Field(
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
+    )
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("total", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
+
+    @field_validator("note", "user_id", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class OrderUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    number: int | None = Field(default=None, ge=-2147483648, le=2147483647)
-    status: OrderStatus | None = None
-    total: decimal.Decimal | None = Field(
-        default=None, ge=0, max_digits=14, decimal_places=2
+    model_config = ConfigDict(extra="forbid")
+    number: int | None = Field(
+        default=None, ge=-2147483648, le=2147483647, json_schema_extra=fields.not_null
     )
-    note: str | None = None
-    user_id: str | None = Field(default=None, max_length=24, pattern=r"^[0-9a-f]{24}$")
+    status: OrderStatus | None = Field(default=None, json_schema_extra=fields.not_null)
+    total: decimal.Decimal | None = Field(
+        default=None,
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,12}(?:\.\d{0,2})?|\.\d{1,2})$",
+            text=True,
+            nullable=False,
+        ),
+    )
+    note: fields.Text | None = Field(
+        default=None, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
+    user_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)", nullable=False
+        ),
+    )
 
     @field_validator("number", "status", "total", "user_id")
     @classmethod
@@ -39,6 +90,21 @@ class OrderUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("total", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
+
+    @field_validator("note", "user_id", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class OrderRead(BaseModel):

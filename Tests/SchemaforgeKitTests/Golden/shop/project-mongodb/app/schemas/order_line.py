@@ -5,28 +5,90 @@ import decimal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
+
 
 class OrderLineCreate(BaseModel):
     """Fields to create a OrderLine."""
 
+    model_config = ConfigDict(extra="forbid")
     line_no: int = Field(ge=-32768, le=32767)
     quantity: int = Field(ge=1, le=1000)
-    unit_price: decimal.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
-    order_id: str = Field(max_length=24, pattern=r"^[0-9a-f]{24}$")
-    product_id: str = Field(max_length=24, pattern=r"^[0-9a-f]{24}$")
+    unit_price: decimal.Decimal = Field(
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$", text=True
+        ),
+    )
+    order_id: fields.Text = Field(
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
+    )
+    product_id: fields.Text = Field(
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
+    )
+
+    @field_validator("line_no", "quantity", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("unit_price", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
+
+    @field_validator("order_id", "product_id", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class OrderLineUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    line_no: int | None = Field(default=None, ge=-32768, le=32767)
-    quantity: int | None = Field(default=None, ge=1, le=1000)
-    unit_price: decimal.Decimal | None = Field(
-        default=None, ge=0, max_digits=12, decimal_places=2
+    model_config = ConfigDict(extra="forbid")
+    line_no: int | None = Field(
+        default=None, ge=-32768, le=32767, json_schema_extra=fields.not_null
     )
-    order_id: str | None = Field(default=None, max_length=24, pattern=r"^[0-9a-f]{24}$")
-    product_id: str | None = Field(
-        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    quantity: int | None = Field(
+        default=None, ge=1, le=1000, json_schema_extra=fields.not_null
+    )
+    unit_price: decimal.Decimal | None = Field(
+        default=None,
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$",
+            text=True,
+            nullable=False,
+        ),
+    )
+    order_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)", nullable=False
+        ),
+    )
+    product_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)", nullable=False
+        ),
     )
 
     @field_validator("line_no", "quantity", "unit_price", "order_id", "product_id")
@@ -36,6 +98,21 @@ class OrderLineUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("line_no", "quantity", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("unit_price", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
+
+    @field_validator("order_id", "product_id", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class OrderLineRead(BaseModel):

@@ -6,37 +6,107 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
 from app.models.enums import Currency
 
 
 class ProductCreate(BaseModel):
     """Fields to create a Product."""
 
-    sku: str = Field(max_length=32)
-    name: str = Field(max_length=200)
-    price: decimal.Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    model_config = ConfigDict(extra="forbid")
+    sku: fields.Text = Field(
+        max_length=32,
+        min_length=1,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL),
+    )
+    name: fields.Text = Field(
+        max_length=200, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
+    price: decimal.Decimal = Field(
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$", text=True
+        ),
+    )
     currency: Currency = Currency.EUR
     stock: int = Field(default=0, ge=0, le=2147483647)
-    active: bool = True
-    labels: list[Annotated[str, Field(max_length=30)]] | None = None
-    attributes: Any | None = None
-    group_id: str | None = Field(default=None, max_length=24, pattern=r"^[0-9a-f]{24}$")
+    active: fields.Boolean = True
+    labels: (
+        list[Annotated[fields.Text, Field(max_length=30, pattern=fields.NO_NUL)]] | None
+    ) = None
+    attributes: fields.JSON | None = None
+    group_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
+    )
+
+    @field_validator("stock", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("price", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
+
+    @field_validator("sku", "name", "labels", "group_id", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class ProductUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    sku: str | None = Field(default=None, max_length=32)
-    name: str | None = Field(default=None, max_length=200)
-    price: decimal.Decimal | None = Field(
-        default=None, ge=0, max_digits=12, decimal_places=2
+    model_config = ConfigDict(extra="forbid")
+    sku: fields.Text | None = Field(
+        default=None,
+        max_length=32,
+        min_length=1,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
     )
-    currency: Currency | None = None
-    stock: int | None = Field(default=None, ge=0, le=2147483647)
-    active: bool | None = None
-    labels: list[Annotated[str, Field(max_length=30)]] | None = None
-    attributes: Any | None = None
-    group_id: str | None = Field(default=None, max_length=24, pattern=r"^[0-9a-f]{24}$")
+    name: fields.Text | None = Field(
+        default=None,
+        max_length=200,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
+    )
+    price: decimal.Decimal | None = Field(
+        default=None,
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        json_schema_extra=fields.json_schema(
+            pattern=r"^\+?(?:\d{1,10}(?:\.\d{0,2})?|\.\d{1,2})$",
+            text=True,
+            nullable=False,
+        ),
+    )
+    currency: Currency | None = Field(default=None, json_schema_extra=fields.not_null)
+    stock: int | None = Field(
+        default=None, ge=0, le=2147483647, json_schema_extra=fields.not_null
+    )
+    active: fields.Boolean | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
+    labels: (
+        list[Annotated[fields.Text, Field(max_length=30, pattern=fields.NO_NUL)]] | None
+    ) = None
+    attributes: fields.JSON | None = None
+    group_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
+    )
 
     @field_validator("sku", "name", "price", "currency", "stock", "active")
     @classmethod
@@ -45,6 +115,21 @@ class ProductUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("stock", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.integers(value)
+
+    @field_validator("price", mode="before")
+    @classmethod
+    def _decimals(cls, value: object) -> object:
+        return fields.decimal_text(value)
+
+    @field_validator("sku", "name", "labels", "group_id", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class ProductRead(BaseModel):

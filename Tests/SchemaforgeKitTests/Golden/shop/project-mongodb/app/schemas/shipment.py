@@ -5,23 +5,61 @@ import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
+
 
 class ShipmentCreate(BaseModel):
     """Fields to create a Shipment."""
 
-    shipped_at: datetime.datetime | None = None
-    carrier: str = Field(max_length=50)
-    tracking: str | None = Field(default=None, max_length=64)
-    line_id: str = Field(max_length=24, pattern=r"^[0-9a-f]{24}$")
+    model_config = ConfigDict(extra="forbid")
+    shipped_at: fields.DateTime | None = None
+    carrier: fields.Text = Field(
+        max_length=50, json_schema_extra=fields.json_schema(pattern=fields.NO_NUL)
+    )
+    tracking: fields.Text | None = Field(
+        default=None,
+        max_length=64,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL),
+    )
+    line_id: fields.Text = Field(
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)"
+        ),
+    )
+
+    @field_validator("carrier", "tracking", "line_id", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class ShipmentUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    shipped_at: datetime.datetime | None = None
-    carrier: str | None = Field(default=None, max_length=50)
-    tracking: str | None = Field(default=None, max_length=64)
-    line_id: str | None = Field(default=None, max_length=24, pattern=r"^[0-9a-f]{24}$")
+    model_config = ConfigDict(extra="forbid")
+    shipped_at: fields.DateTime | None = Field(
+        default=None, json_schema_extra=fields.not_null
+    )
+    carrier: fields.Text | None = Field(
+        default=None,
+        max_length=50,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL, nullable=False),
+    )
+    tracking: fields.Text | None = Field(
+        default=None,
+        max_length=64,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL),
+    )
+    line_id: fields.Text | None = Field(
+        default=None,
+        max_length=24,
+        pattern=r"^[0-9a-f]{24}$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[0-9a-f]{24}$)", nullable=False
+        ),
+    )
 
     @field_validator("shipped_at", "carrier", "line_id")
     @classmethod
@@ -30,6 +68,11 @@ class ShipmentUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("carrier", "tracking", "line_id", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class ShipmentRead(BaseModel):

@@ -5,19 +5,49 @@ import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import fields
+
 
 class UserCreate(BaseModel):
     """Fields to create a User."""
 
-    email: str = Field(max_length=320, pattern=r"^[^@]+@[^@]+$")
-    display_name: str | None = Field(default=None, max_length=100)
+    model_config = ConfigDict(extra="forbid")
+    email: fields.Text = Field(
+        max_length=320,
+        pattern=r"^[^@]+@[^@]+$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[^@]+@[^@]+$)"
+        ),
+    )
+    display_name: fields.Text | None = Field(
+        default=None,
+        max_length=100,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL),
+    )
+
+    @field_validator("email", "display_name", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class UserUpdate(BaseModel):
     """Fields to change; every one is optional."""
 
-    email: str | None = Field(default=None, max_length=320, pattern=r"^[^@]+@[^@]+$")
-    display_name: str | None = Field(default=None, max_length=100)
+    model_config = ConfigDict(extra="forbid")
+    email: fields.Text | None = Field(
+        default=None,
+        max_length=320,
+        pattern=r"^[^@]+@[^@]+$",
+        json_schema_extra=fields.json_schema(
+            pattern=r"^(?![\s\S]*\x00)(?:^[^@]+@[^@]+$)", nullable=False
+        ),
+    )
+    display_name: fields.Text | None = Field(
+        default=None,
+        max_length=100,
+        json_schema_extra=fields.json_schema(pattern=fields.NO_NUL),
+    )
 
     @field_validator("email")
     @classmethod
@@ -26,6 +56,11 @@ class UserUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null")
         return value
+
+    @field_validator("email", "display_name", mode="after")
+    @classmethod
+    def _texts(cls, value: object) -> object:
+        return fields.storable(value)
 
 
 class UserRead(BaseModel):
