@@ -81,17 +81,22 @@ async def _start_session(**_: Any) -> _NoSession:
 
 def _sort_decimals() -> None:
     """TEST-ONLY: mongomock cannot order Decimal128 values (a server orders them as numbers); its sort
-    key compares them as the decimals they hold."""
+    key and its comparisons ($lt, ...) take them as the decimals they hold."""
     from mongomock import filtering
 
     if getattr(filtering.BsonComparable, "_decimals", False):
         return
-    plain_init = filtering.BsonComparable.__init__
+    plain_init, plain_compare = filtering.BsonComparable.__init__, filtering.bson_compare
 
     def init(self: Any, obj: Any) -> None:
         plain_init(self, obj.to_decimal() if isinstance(obj, Decimal128) else obj)
 
+    def compare(op: Any, a: Any, b: Any, *args: Any, **kwargs: Any) -> Any:
+        a, b = (v.to_decimal() if isinstance(v, Decimal128) else v for v in (a, b))
+        return plain_compare(op, a, b, *args, **kwargs)
+
     filtering.BsonComparable.__init__ = init
+    filtering.bson_compare = compare
     filtering.BsonComparable._decimals = True
 
 

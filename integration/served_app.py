@@ -4,23 +4,26 @@
   loopback port, in its own process group; yields the base URL and stops the server afterwards.
 - `fresh_project(schemaforge, schema, dialect, tmp)`: a project of its own (the tests change its settings
   and its database, so they do not share the session's generated projects).
+- `mongo_env(...)` and `served(..., mongo=True)`: a MongoDB project, on mongomock or MONGODB_URL's server.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-
 from conftest import Schemaforge
 from generated_support import VENV_BIN, GeneratedProject
+from mongo_support import MONGODB_URL
 
 
 def free_port() -> int:
@@ -58,13 +61,20 @@ def served(root: Path, env: dict[str, str], *, upgrade: bool = True, mongo: bool
     served on mongomock unless MONGODB_URL is set (mongo_served.py); no Alembic then."""
     if upgrade and not mongo:
         migrate(root, env)
-    port = free_port()
+    # The socket is bound here and handed to uvicorn (`--fd`): a port chosen first and bound later
+    # could be taken meanwhile by another test's server, which would then answer for this one.
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(128)
+    port = int(listener.getsockname()[1])
     log = (root / "uvicorn.log").open("w")
     target = ["mongo_served:app", "--app-dir", str(Path(__file__).parent)] if mongo else ["app.main:app"]
-    proc = subprocess.Popen(
-        [str(VENV_BIN / "python"), "-m", "uvicorn", *target, "--host", "127.0.0.1", "--port", str(port)],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-    )
+    with listener:
+        proc = subprocess.Popen(
+            [str(VENV_BIN / "python"), "-m", "uvicorn", *target, "--fd", str(listener.fileno())],
+            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            pass_fds=(listener.fileno(),),
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -96,3 +106,27 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 def server_log(root: Path) -> str:
     return (root / "uvicorn.log").read_text()[-6000:]
+
+
+def mongo_env(tool_env: dict[str, str], root: Path, stack: contextlib.ExitStack) -> dict[str, str]:
+    """The environment of a MongoDB project's app. With MONGODB_URL: a database of its own on that server,
+    set up as the project's README says (`python -m mongo.migrate upgrade`) and dropped afterwards; without
+    it, mongo_served.py serves the app on mongomock."""
+    env = dict(tool_env)
+    if not MONGODB_URL:
+        return env
+    env |= {"MONGODB_URL": MONGODB_URL, "MONGODB_DATABASE": f"served_{uuid.uuid4().hex[:12]}"}
+    migrated = subprocess.run(
+        [str(VENV_BIN / "python"), "-m", "mongo.migrate", "upgrade"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+
+    def drop() -> None:
+        from pymongo import MongoClient
+
+        with MongoClient(MONGODB_URL) as client:
+            client.drop_database(env["MONGODB_DATABASE"])
+
+    stack.callback(drop)
+    return env

@@ -13,7 +13,6 @@ import contextlib
 import json
 import os
 import subprocess
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +20,8 @@ import httpx
 import pytest
 from conftest import REPO_ROOT, Schemaforge, fresh_database, schema_files
 from generated_support import EXAMPLES, VENV_BIN, SchemaInfo, ValueFactory, async_url
-from mongo_support import MONGO_SCHEMAS, MONGODB_URL
-from served_app import fresh_project, project_env, served
+from mongo_support import MONGO_SCHEMAS
+from served_app import fresh_project, mongo_env, project_env, served
 
 pytest_plugins = ["generated_support"]
 
@@ -107,30 +106,6 @@ def bearer_header(root: Path, base: str, env: dict[str, str]) -> list[str]:
     return ["--header", f"Authorization: Bearer {token.json()['access_token']}"] + [
         argument for operation_id in excluded for argument in ("--exclude-operation-id", operation_id)
     ]
-
-
-def mongo_env(tool_env: dict[str, str], root: Path, stack: contextlib.ExitStack) -> dict[str, str]:
-    """The environment of a MongoDB project's app. With MONGODB_URL: a database of its own on that server,
-    set up as the project's README says (`python -m mongo.migrate upgrade`) and dropped afterwards; without
-    it, mongo_served.py serves the app on mongomock."""
-    env = dict(tool_env)
-    if not MONGODB_URL:
-        return env
-    env |= {"MONGODB_URL": MONGODB_URL, "MONGODB_DATABASE": f"fuzz_{uuid.uuid4().hex[:12]}"}
-    migrated = subprocess.run(
-        [str(VENV_BIN / "python"), "-m", "mongo.migrate", "upgrade"],
-        cwd=root, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )
-    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
-
-    def drop() -> None:
-        from pymongo import MongoClient
-
-        with MongoClient(MONGODB_URL) as client:
-            client.drop_database(env["MONGODB_DATABASE"])
-
-    stack.callback(drop)
-    return env
 
 
 @pytest.mark.parametrize(("path", "dialect"), CASES)

@@ -1,4 +1,4 @@
-"""List filters on every database: `?field=` and `?field__<operator>=` for every operator of every type the
+"""List filters on every database (MongoDB included): `?field=` and `?field__<operator>=` for every operator of every type the
 schema marks filterable, each compared with the same predicate evaluated in Python over the rows the API
 created; `%` and `_` in a substring match themselves; unknown operators and too many `in` values are 422;
 `ne` keeps NULLs; a filterable field no index serves draws a located warning from `validate`.
@@ -6,6 +6,7 @@ created; `%` and `_` in a substring match themselves; unknown operators and too 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 from pathlib import Path
@@ -13,10 +14,9 @@ from typing import Any, Callable
 
 import httpx
 import pytest
-
 from conftest import Schemaforge, fresh_database
 from generated_support import async_url
-from served_app import fresh_project, project_env, served
+from served_app import fresh_project, mongo_env, project_env, served
 
 pytest_plugins = ["generated_support"]
 
@@ -84,16 +84,22 @@ PREDICATES: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-@pytest.mark.parametrize("dialect", ["sqlite", "postgresql", "mysql"])
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql", "mysql", "mongodb"])
 def test_every_operator_of_every_type(
     schemaforge: Schemaforge, tool_env: dict[str, str], tmp_path: Path, dialect: str
 ) -> None:
     schema = tmp_path / "catalog.yaml"
     schema.write_text(SCHEMA)
     project = fresh_project(schemaforge, schema, dialect, tmp_path)
-    with fresh_database(dialect, tmp_path) as db:
-        url = async_url(db, project) if dialect != "sqlite" else f"sqlite+aiosqlite:///{tmp_path}/catalog.db"
-        with served(project.root, project_env(tool_env, url)) as base, httpx.Client(base_url=base, timeout=30) as c:
+    with contextlib.ExitStack() as stack:
+        if dialect == "mongodb":  # on mongomock, or MONGODB_URL's server (mongo_served.py)
+            env = mongo_env(tool_env, project.root, stack)
+        else:
+            db = stack.enter_context(fresh_database(dialect, tmp_path))
+            url = async_url(db, project) if dialect != "sqlite" else f"sqlite+aiosqlite:///{tmp_path}/catalog.db"
+            env = project_env(tool_env, url)
+        base = stack.enter_context(served(project.root, env, mongo=dialect == "mongodb"))
+        with httpx.Client(base_url=base, timeout=30) as c:
             for i in range(30):
                 created = c.post(URL, json=rows_for(i))
                 assert created.status_code == 201, created.text

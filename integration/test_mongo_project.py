@@ -42,6 +42,9 @@ from mongo_support import (
 
 pytest_plugins = ["generated_support"]
 
+#: The operators of `?<field>__<operator>=` (app/filters.py).
+OPERATORS = {"eq", "ne", "lt", "lte", "gt", "gte", "in", "is_null", "contains", "icontains", "startswith"}
+
 API = "/api/v1"
 EXAMPLE_IDS = [p.stem for p in MONGO_SCHEMAS]
 
@@ -287,8 +290,11 @@ async def exercise(tour: Tour, indexes: dict[str, list[Any]], models: list[Any],
             parameter_name = parameter["name"]
             if parameter_name in ("limit", "offset", "sort"):
                 continue
-            # A filter named like a page parameter is `<field>_eq` (documented in the README).
-            name = parameter_name
+            # `<field>__<operator>` (app/filters.py); a filter named like a page parameter is `<field>_eq`
+            # (documented in the README).
+            name, _, operator = parameter_name.rpartition("__")
+            if operator not in OPERATORS:
+                name, operator = parameter_name, "eq"
             while name not in first and name.endswith("_eq"):
                 name = name.removesuffix("_eq")
             probe = first
@@ -301,14 +307,23 @@ async def exercise(tour: Tour, indexes: dict[str, list[Any]], models: list[Any],
                 continue
             value = probe[name]
             value = str(value).lower() if isinstance(value, bool) else value
+            if operator == "is_null":
+                value = "false"
+            elif operator == "icontains":
+                value = value.upper()
             page = await tour.request(
                 "GET", f"{resource.prefix}/", f"{resource.prefix}/", params={parameter_name: value, "limit": 200}
             )
             assert page.status_code == 200, f"filter {parameter_name}={value!r}: {page.text}"
             tour.filtered.add(f"{resource.entity}.{parameter_name}")
             rows = page.json()["data"]
-            assert probe["id"] in [row["id"] for row in rows], f"filter {name}={value!r} misses the object"
-            assert all(same(row[name], probe[name]) for row in rows), f"filter {name}={value!r} lets others through"
+            found = probe["id"] in [row["id"] for row in rows]
+            # The probe's own value: every operator but the strict ones (ne, lt, gt) selects it.
+            assert found == (operator not in ("ne", "lt", "gt")), f"filter {parameter_name}={value!r}: found={found}"
+            if operator in ("eq", "in"):
+                assert all(same(row[name], probe[name]) for row in rows), f"filter {name}={value!r} lets others through"
+            if operator == "ne":
+                assert not any(same(row[name], probe[name]) for row in rows), f"filter {parameter_name} keeps the value"
         # Patch one plain field
         schema = tour.schema(resource.create)
         for name, prop in schema["properties"].items():

@@ -377,6 +377,8 @@ struct FastAPIAppGenerator {
         "etags", "if_match", "if_none_match", "location", "filters", "operator", "relevance",
         // With `auth:`.
         "grant", "hash_password", "Depends", "Grant", "READ", "CREATE", "UPDATE", "DELETE",
+        // The MongoDB target's list.
+        "engine", "selection", "collection", "direction", "page", "doc", "row", "EngineDep",
     ]
 
     /// Names used by the CRUD and router code of one entity.
@@ -975,6 +977,7 @@ struct FastAPIAppGenerator {
         static func of(_ column: Column) -> [FilterOperator] {
             var operators: [FilterOperator]
             switch column.type {
+            case _ where MongoShape.isObjectId(column): operators = [.eq, .ne, .isIn]  // a reference: no order, no text
             case .bool: operators = [.eq, .ne]
             case .string, .text: operators = [.eq, .ne, .isIn, .contains, .icontains, .startswith]
             case .uuid, .enumeration: operators = [.eq, .ne, .isIn]

@@ -136,6 +136,7 @@ public struct MongoProjectGenerator {
     func errors() -> [GeneratedFile] {
         [FixedModules.file("app/errors.py", target: FixedModules.mongodb)]
             + ["app/problems.py", "app/fields.py", "app/limits.py"].map { FixedModules.file($0, target: FixedModules.fastapi) }
+            + [FixedModules.file("app/filters.py", target: FixedModules.mongodb)]
     }
 
     func main() -> GeneratedFile {
@@ -299,30 +300,6 @@ public struct MongoProjectGenerator {
             body.append(.assign(target: view.attribute(column), annotation: type, value: value))
         }
         return body
-    }
-
-    /// The page parameters of a MongoDB list (offset pages).
-    static let pageParameters = ["limit", "offset", "sort"]
-    /// The names the list function binds or reads besides its filters.
-    static let listScopeNames: Set<String> = [
-        "engine", "query", "collection", "total", "direction", "order", "cursor", "rows", "row", "doc", "Annotated", "Query", "Any",
-        "ObjectId", "ObjectIdQuery", "OBJECT_ID_PATTERN", "EngineDep", "SORTABLE", "SORT_PATTERN", "problem_responses", "router",
-    ]
-
-    /// The equality filters of a MongoDB list: the API's parameter (the field's name, `<name>_eq`
-    /// beside a page parameter) and a Python name allocated in the function's scope.
-    static func listFilters(_ view: EntityView) -> [FastAPIAppGenerator.Filter] {
-        var taken = listScopeNames.union(pageParameters).union(PythonNames.keywords).union(PythonNames.builtins)
-        var parameters = Set(pageParameters)
-        return view.filterColumns.map { column in
-            var parameter = column.field
-            while parameters.contains(parameter) { parameter += "_eq" }
-            parameters.insert(parameter)
-            var attribute = PythonNames.attribute(parameter)
-            while taken.contains(attribute) { attribute += "_" }
-            taken.insert(attribute)
-            return FastAPIAppGenerator.Filter(column: column, operation: .eq, parameter: parameter, attribute: attribute)
-        }
     }
 
     /// What fills a field the client left out, when its default is not a literal the model can hold:
@@ -617,7 +594,7 @@ public struct MongoProjectGenerator {
         let names = FastAPIAppGenerator.Names(view: view)
         let key = names.keyParameters[0]
         var m = PythonModule(header: generatedHeader, docstring: "HTTP routes of \(e): \(view.routePrefix).")
-        m.imports.from("typing", import: "Annotated", "Any")
+        m.imports.from("typing", import: "Annotated")
         m.imports.from("fastapi", import: "APIRouter", "HTTPException", "Query", "Response")
         m.imports.from("app.crud", import: "\(view.module) as \(view.module)_crud")
         m.imports.from("app.crud.deletes", import: "delete_\(snake)")
@@ -635,13 +612,12 @@ public struct MongoProjectGenerator {
         out.append("router = APIRouter(prefix=\(PythonRenderer.quote(view.routePrefix)), tags=[\(PythonRenderer.quote(view.tag))])")
         out.append("")
         let sortable = view.sortColumns
-        out.append("# Sort keys: API field -> document key.")
+        out.append("# Sort keys (the Query model's pattern): API field -> document key.")
         out.append("SORTABLE: dict[str, str] = {")
         for column in sortable {
-            out.append("    \(PythonRenderer.quote(view.attribute(column))): \(PythonRenderer.quote(collections.key(column, in: view.table))),")
+            out.append("    \(PythonRenderer.quote(column.field)): \(PythonRenderer.quote(collections.key(column, in: view.table))),")
         }
         out.append("}")
-        out.append("SORT_PATTERN = \(PythonRenderer.quote("^-?(" + sortable.map { view.attribute($0) }.joined(separator: "|") + ")$"))")
         out.append("")
         out.append("")
         out.append("def _read(document: \(model)) -> \(e)Read:")
@@ -654,54 +630,40 @@ public struct MongoProjectGenerator {
         out.append("    return \(e)Read.model_validate(data)")
         out.append("")
         out.append("")
-        var params = [
-            "    engine: EngineDep,",
-            "    limit: Annotated[int, Query(ge=1, le=200)] = 50,",
-            "    offset: Annotated[int, Query(ge=0, le=\(PydanticSchemasGenerator.maxOffset))] = 0,",
-            "    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = \"id\",",
-        ]
-        var conditions: [String] = []
-        for filter in Self.listFilters(view) {
-            let column = filter.column, attribute = filter.attribute
-            let docKey = PythonRenderer.quote(collections.key(column, in: view.table))
-            // The API keeps the field's name (or `<name>_eq` beside a page parameter); a Python name
-            // that had to differ from it says the API's with an alias.
-            let alias = attribute == filter.parameter ? "" : ", alias=\(PythonRenderer.quote(filter.parameter))"
-            if MongoShape.isObjectId(column) {
-                m.imports.from("bson", import: "ObjectId")
-                if alias.isEmpty {
-                    m.imports.from("app.params", import: "ObjectIdQuery")
-                    params.append("    \(attribute): ObjectIdQuery = None,")
-                } else {
-                    m.imports.from("app.params", import: "OBJECT_ID_PATTERN")
-                    params.append("    \(attribute): Annotated[str | None, Query(pattern=OBJECT_ID_PATTERN\(alias))] = None,")
-                }
-                conditions.append("    if \(attribute) is not None:")
-                conditions.append("        query[\(docKey)] = ObjectId(\(attribute))")
-            } else {
-                let type = PythonRenderer.flat(app.types.pythonType(column.type, imports: &m.imports))
-                params.append(
-                    alias.isEmpty
-                        ? "    \(attribute): \(type) | None = None,"
-                        : "    \(attribute): Annotated[\(type) | None, Query(\(alias.dropFirst(2)))] = None,")
-                conditions.append("    if \(attribute) is not None:")
-                conditions.append("        query[\(docKey)] = \(attribute)")
+        let filters = FastAPIAppGenerator.filters(view)
+        if !filters.isEmpty {
+            // The Query model's filter attributes -> the document key, the operator (app/filters.py).
+            m.imports.from("app", import: "filters")
+            out.append("FILTERS: dict[str, filters.Filter] = {")
+            for filter in filters {
+                let key = PythonRenderer.quote(collections.key(filter.column, in: view.table))
+                let objectId = MongoShape.isObjectId(filter.column) && filter.operation != .isNull ? ", object_id=True" : ""
+                out.append(
+                    "    \(PythonRenderer.quote(filter.attribute)): filters.Filter(\(key), \(PythonRenderer.quote(filter.operation.rawValue))\(objectId)),"
+                )
             }
+            out.append("}")
+            out.append("")
+            out.append("")
         }
+        m.imports.from("app.schemas.\(view.module)", import: "\(e)Query")
         out.append("@router.get(\"/\", response_model=\(e)List, responses=problem_responses(422, 503))")
-        out.append("async def list_\(PythonNames.plural(snake))(")
-        out += params
-        out.append(") -> \(e)List:")
-        out.append("    \"\"\"A page of \(e), filtered by indexed fields and sorted (`-field` descending).\"\"\"")
-        out.append("    query: dict[str, Any] = {}")
-        out += conditions
-        out.append("    query = await \(hooks).filter_list(engine, query)")
+        out.append("async def list_\(PythonNames.plural(snake))(engine: EngineDep, query: Annotated[\(e)Query, Query()]) -> \(e)List:")
+        out.append("    \"\"\"A page of \(e), filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).\"\"\"")
+        if filters.isEmpty {
+            m.imports.from("typing", import: "Any")
+            out.append("    selection: dict[str, Any] = {}")
+        } else {
+            out.append("    selection = filters.selection(FILTERS, query)")
+        }
+        out.append("    selection = await \(hooks).filter_list(engine, selection)")
         out.append("    collection = engine.get_collection(\(model))")
-        out.append("    total = await collection.count_documents(query)")
-        out.append("    direction = -1 if sort.startswith(\"-\") else 1")
-        out.append("    order = [(SORTABLE[sort.removeprefix(\"-\")], direction), (\"_id\", 1)]")
-        out.append("    cursor = collection.find(query).sort(order).skip(offset).limit(limit)")
-        out.append("    rows = [\(model).model_validate_doc(doc) async for doc in cursor]")
+        out.append("    total = await collection.count_documents(selection)")
+        out.append("    direction = -1 if query.sort.startswith(\"-\") else 1")
+        out.append("    order = [(SORTABLE[query.sort.removeprefix(\"-\")], direction), (\"_id\", 1)]")
+        out.append("    found = collection.find(selection).sort(order)")
+        out.append("    page = found.skip(query.offset).limit(query.limit)")
+        out.append("    rows = [\(model).model_validate_doc(doc) async for doc in page]")
         out.append("    return \(e)List(data=[_read(row) for row in rows], count=total)")
         out.append("")
         out.append("")
@@ -1010,14 +972,19 @@ public struct MongoProjectGenerator {
                     ruff check . && ruff format --check . && mypy app mongo tests
                     ```
 
-                    Settings come from the environment or `.env`: `MONGODB_URL`, `MONGODB_DATABASE`.
+                    Settings come from the environment or `.env`: \(AppSetting.mongodb(database: databaseName).map { "`\($0.environmentName)`" }.joined(separator: ", ")).
 
                     ## Resources
 
                     \(routes)
 
-                    Keys are ObjectIds (24 hex digits). Errors: 404 for an unknown key or reference, 409 on a
-                    duplicate key or a delete that a `restrict` rule forbids, 422 for an invalid body.
+                    Keys are ObjectIds (24 hex digits). Lists take `limit`, `offset`, `sort` (`-field`
+                    descending) and filters `?field=` and `?field__<op>=` with
+                    `ne lt lte gt gte in is_null contains icontains startswith` (see `app/filters.py`);
+                    a filter named like a page parameter of either backend (`limit`, `offset`, `sort`, `cursor`,
+                    `count`, `q`) is `<name>_eq`; unknown parameters are a 422.
+                    Errors: 404 for an unknown key or reference, 409 on a duplicate key or a delete that a
+                    `restrict` rule forbids, 413 for a body over `MAX_BODY_BYTES`, 422 for an invalid body.
 
                     ## Layout
 

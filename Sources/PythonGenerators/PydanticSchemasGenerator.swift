@@ -85,7 +85,7 @@ struct PydanticSchemasGenerator {
         for view in views {
             var classes = ["\(view.entity)Create", "\(view.entity)Update", "\(view.entity)Read", "\(view.entity)List"]
             if let auth = schema.auth, auth.user == view.entity, auth.registration { classes.append("\(view.entity)Register") }
-            if isSQL, view.hasKey { classes.append("\(view.entity)Query") }
+            if view.hasKey { classes.append("\(view.entity)Query") }
             for c in classes { m.imports.from("app.schemas.\(view.module)", import: c) }
             names += classes
         }
@@ -216,7 +216,7 @@ struct PydanticSchemasGenerator {
                         docstring: "\(EnglishPlural.withArticle(view.entity, capitalized: true)) embedded in another document.",
                         body: embedded)))
         }
-        if isSQL, view.hasKey { m.body.append(queryModel(view, imports: &m.imports)) }
+        if view.hasKey { m.body.append(queryModel(view, imports: &m.imports)) }
         // List envelope
         let data = PythonStatement.assign(target: "data", annotation: .subscripted(.name("list"), [.name("\(view.entity)Read")]), value: nil)
         if isSQL {
@@ -355,7 +355,9 @@ struct PydanticSchemasGenerator {
         default: type = types.pythonType(column.type, imports: &imports)
         }
         var constraints = constraints(for: column.type, validation: nil, imports: &imports)
-        if Self.isText(column.type) {
+        if MongoShape.isObjectId(column), filter.operation != .isNull {
+            constraints.append(.keyword("pattern", pattern(MongoShape.objectIdPattern)))
+        } else if Self.isText(column.type) {
             // No value a column can hold has a NUL (and PostgreSQL refuses to compare with one).
             imports.from("app", import: "fields")
             constraints.append(.keyword("pattern", .dotted("fields.NO_NUL")))

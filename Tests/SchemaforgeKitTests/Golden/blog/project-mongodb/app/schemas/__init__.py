@@ -4,33 +4,45 @@
 from app.schemas.category import (
     CategoryCreate,
     CategoryList,
+    CategoryQuery,
     CategoryRead,
     CategoryUpdate,
 )
-from app.schemas.post import PostCreate, PostList, PostRead, PostUpdate
-from app.schemas.profile import ProfileCreate, ProfileList, ProfileRead, ProfileUpdate
-from app.schemas.tag import TagCreate, TagList, TagRead, TagUpdate
-from app.schemas.user import UserCreate, UserList, UserRead, UserUpdate
+from app.schemas.post import PostCreate, PostList, PostQuery, PostRead, PostUpdate
+from app.schemas.profile import (
+    ProfileCreate,
+    ProfileList,
+    ProfileQuery,
+    ProfileRead,
+    ProfileUpdate,
+)
+from app.schemas.tag import TagCreate, TagList, TagQuery, TagRead, TagUpdate
+from app.schemas.user import UserCreate, UserList, UserQuery, UserRead, UserUpdate
 
 __all__ = [
     "CategoryCreate",
     "CategoryList",
+    "CategoryQuery",
     "CategoryRead",
     "CategoryUpdate",
     "PostCreate",
     "PostList",
+    "PostQuery",
     "PostRead",
     "PostUpdate",
     "ProfileCreate",
     "ProfileList",
+    "ProfileQuery",
     "ProfileRead",
     "ProfileUpdate",
     "TagCreate",
     "TagList",
+    "TagQuery",
     "TagRead",
     "TagUpdate",
     "UserCreate",
     "UserList",
+    "UserQuery",
     "UserRead",
     "UserUpdate",
 ]

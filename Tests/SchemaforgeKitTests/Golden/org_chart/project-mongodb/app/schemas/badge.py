@@ -2,6 +2,7 @@
 """Schemas of Badge."""
 
 import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -82,6 +83,46 @@ class BadgeRead(BaseModel):
     code: str
     issued_at: datetime.datetime
     employee_id: str
+
+
+class BadgeQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=10000)
+    sort: str = Field(default="id", pattern=r"^-?(id|code|issued_at|employee_id)$")
+    code: fields.Text | None = Field(default=None, max_length=36, pattern=fields.NO_NUL)
+    code__ne: fields.Text | None = Field(
+        default=None, max_length=36, pattern=fields.NO_NUL
+    )
+    code__in: (
+        list[Annotated[fields.Text, Field(max_length=36, pattern=fields.NO_NUL)]] | None
+    ) = Field(default=None, max_length=100)
+    code__contains: fields.Text | None = Field(
+        default=None, max_length=36, pattern=fields.NO_NUL
+    )
+    code__icontains: fields.Text | None = Field(
+        default=None, max_length=36, pattern=fields.NO_NUL
+    )
+    code__startswith: fields.Text | None = Field(
+        default=None, max_length=36, pattern=fields.NO_NUL
+    )
+    employee_id: fields.Text | None = Field(
+        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    )
+    employee_id__ne: fields.Text | None = Field(
+        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    )
+    employee_id__in: (
+        list[Annotated[fields.Text, Field(max_length=24, pattern=r"^[0-9a-f]{24}$")]]
+        | None
+    ) = Field(default=None, max_length=100)
+
+    @field_validator("limit", "offset", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
 
 
 class BadgeList(BaseModel):

@@ -2,6 +2,7 @@
 """Schemas of Department."""
 
 import decimal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -115,6 +116,61 @@ class DepartmentRead(BaseModel):
     budget: decimal.Decimal | None
     parent_id: str | None
     head_id: str | None
+
+
+class DepartmentQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=10000)
+    sort: str = Field(default="id", pattern=r"^-?(id|name|budget|parent_id|head_id)$")
+    head_id: fields.Text | None = Field(
+        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    )
+    head_id__ne: fields.Text | None = Field(
+        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    )
+    head_id__in: (
+        list[Annotated[fields.Text, Field(max_length=24, pattern=r"^[0-9a-f]{24}$")]]
+        | None
+    ) = Field(default=None, max_length=100)
+    head_id__is_null: bool | None = None
+    parent_id: fields.Text | None = Field(
+        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    )
+    parent_id__ne: fields.Text | None = Field(
+        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    )
+    parent_id__in: (
+        list[Annotated[fields.Text, Field(max_length=24, pattern=r"^[0-9a-f]{24}$")]]
+        | None
+    ) = Field(default=None, max_length=100)
+    parent_id__is_null: bool | None = None
+    name: fields.Text | None = Field(
+        default=None, max_length=100, pattern=fields.NO_NUL
+    )
+    name__ne: fields.Text | None = Field(
+        default=None, max_length=100, pattern=fields.NO_NUL
+    )
+    name__in: (
+        list[Annotated[fields.Text, Field(max_length=100, pattern=fields.NO_NUL)]]
+        | None
+    ) = Field(default=None, max_length=100)
+    name__contains: fields.Text | None = Field(
+        default=None, max_length=100, pattern=fields.NO_NUL
+    )
+    name__icontains: fields.Text | None = Field(
+        default=None, max_length=100, pattern=fields.NO_NUL
+    )
+    name__startswith: fields.Text | None = Field(
+        default=None, max_length=100, pattern=fields.NO_NUL
+    )
+
+    @field_validator("limit", "offset", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
 
 
 class DepartmentList(BaseModel):

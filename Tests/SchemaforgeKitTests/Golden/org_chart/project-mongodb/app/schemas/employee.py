@@ -192,6 +192,81 @@ class EmployeeRead(BaseModel):
     mentors: list[EmployeeRef]
 
 
+class EmployeeQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=10000)
+    sort: str = Field(
+        default="id",
+        pattern=r"^-?(id|employee_no|full_name|email|hired_on|type|active|department_id|manager_id|created_at|updated_at)$",
+    )
+    department_id: fields.Text | None = Field(
+        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    )
+    department_id__ne: fields.Text | None = Field(
+        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    )
+    department_id__in: (
+        list[Annotated[fields.Text, Field(max_length=24, pattern=r"^[0-9a-f]{24}$")]]
+        | None
+    ) = Field(default=None, max_length=100)
+    manager_id: fields.Text | None = Field(
+        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    )
+    manager_id__ne: fields.Text | None = Field(
+        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    )
+    manager_id__in: (
+        list[Annotated[fields.Text, Field(max_length=24, pattern=r"^[0-9a-f]{24}$")]]
+        | None
+    ) = Field(default=None, max_length=100)
+    manager_id__is_null: bool | None = None
+    email: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
+    email__ne: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
+    email__in: (
+        list[Annotated[fields.Text, Field(max_length=320, pattern=fields.NO_NUL)]]
+        | None
+    ) = Field(default=None, max_length=100)
+    email__contains: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
+    email__icontains: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
+    email__startswith: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
+    employee_no: fields.Text | None = Field(
+        default=None, max_length=12, pattern=fields.NO_NUL
+    )
+    employee_no__ne: fields.Text | None = Field(
+        default=None, max_length=12, pattern=fields.NO_NUL
+    )
+    employee_no__in: (
+        list[Annotated[fields.Text, Field(max_length=12, pattern=fields.NO_NUL)]] | None
+    ) = Field(default=None, max_length=100)
+    employee_no__contains: fields.Text | None = Field(
+        default=None, max_length=12, pattern=fields.NO_NUL
+    )
+    employee_no__icontains: fields.Text | None = Field(
+        default=None, max_length=12, pattern=fields.NO_NUL
+    )
+    employee_no__startswith: fields.Text | None = Field(
+        default=None, max_length=12, pattern=fields.NO_NUL
+    )
+
+    @field_validator("limit", "offset", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
+
+
 class EmployeeList(BaseModel):
     """A page of Employee and the total count."""
 

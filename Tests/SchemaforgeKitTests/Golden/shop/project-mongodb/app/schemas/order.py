@@ -3,6 +3,7 @@
 
 import datetime
 import decimal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -119,6 +120,33 @@ class OrderRead(BaseModel):
     user_id: str
     created_at: datetime.datetime
     updated_at: datetime.datetime
+
+
+class OrderQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=10000)
+    sort: str = Field(
+        default="id",
+        pattern=r"^-?(id|number|status|total|note|user_id|created_at|updated_at)$",
+    )
+    user_id: fields.Text | None = Field(
+        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    )
+    user_id__ne: fields.Text | None = Field(
+        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    )
+    user_id__in: (
+        list[Annotated[fields.Text, Field(max_length=24, pattern=r"^[0-9a-f]{24}$")]]
+        | None
+    ) = Field(default=None, max_length=100)
+
+    @field_validator("limit", "offset", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
 
 
 class OrderList(BaseModel):

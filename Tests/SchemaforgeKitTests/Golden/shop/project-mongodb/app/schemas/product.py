@@ -148,6 +148,49 @@ class ProductRead(BaseModel):
     group_id: str | None
 
 
+class ProductQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=10000)
+    sort: str = Field(
+        default="id", pattern=r"^-?(id|sku|name|price|currency|stock|active|group_id)$"
+    )
+    group_id: fields.Text | None = Field(
+        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    )
+    group_id__ne: fields.Text | None = Field(
+        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    )
+    group_id__in: (
+        list[Annotated[fields.Text, Field(max_length=24, pattern=r"^[0-9a-f]{24}$")]]
+        | None
+    ) = Field(default=None, max_length=100)
+    group_id__is_null: bool | None = None
+    sku: fields.Text | None = Field(default=None, max_length=32, pattern=fields.NO_NUL)
+    sku__ne: fields.Text | None = Field(
+        default=None, max_length=32, pattern=fields.NO_NUL
+    )
+    sku__in: (
+        list[Annotated[fields.Text, Field(max_length=32, pattern=fields.NO_NUL)]] | None
+    ) = Field(default=None, max_length=100)
+    sku__contains: fields.Text | None = Field(
+        default=None, max_length=32, pattern=fields.NO_NUL
+    )
+    sku__icontains: fields.Text | None = Field(
+        default=None, max_length=32, pattern=fields.NO_NUL
+    )
+    sku__startswith: fields.Text | None = Field(
+        default=None, max_length=32, pattern=fields.NO_NUL
+    )
+
+    @field_validator("limit", "offset", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
+
+
 class ProductList(BaseModel):
     """A page of Product and the total count."""
 

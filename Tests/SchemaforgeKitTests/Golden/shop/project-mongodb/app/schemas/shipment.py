@@ -2,6 +2,7 @@
 """Schemas of Shipment."""
 
 import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -84,6 +85,50 @@ class ShipmentRead(BaseModel):
     carrier: str
     tracking: str | None
     line_id: str
+
+
+class ShipmentQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=10000)
+    sort: str = Field(
+        default="id", pattern=r"^-?(id|shipped_at|carrier|tracking|line_id)$"
+    )
+    line_id: fields.Text | None = Field(
+        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    )
+    line_id__ne: fields.Text | None = Field(
+        default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
+    )
+    line_id__in: (
+        list[Annotated[fields.Text, Field(max_length=24, pattern=r"^[0-9a-f]{24}$")]]
+        | None
+    ) = Field(default=None, max_length=100)
+    carrier: fields.Text | None = Field(
+        default=None, max_length=50, pattern=fields.NO_NUL
+    )
+    carrier__ne: fields.Text | None = Field(
+        default=None, max_length=50, pattern=fields.NO_NUL
+    )
+    carrier__in: (
+        list[Annotated[fields.Text, Field(max_length=50, pattern=fields.NO_NUL)]] | None
+    ) = Field(default=None, max_length=100)
+    carrier__contains: fields.Text | None = Field(
+        default=None, max_length=50, pattern=fields.NO_NUL
+    )
+    carrier__icontains: fields.Text | None = Field(
+        default=None, max_length=50, pattern=fields.NO_NUL
+    )
+    carrier__startswith: fields.Text | None = Field(
+        default=None, max_length=50, pattern=fields.NO_NUL
+    )
+
+    @field_validator("limit", "offset", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
 
 
 class ShipmentList(BaseModel):

@@ -2,6 +2,7 @@
 """Schemas of User."""
 
 import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -72,6 +73,41 @@ class UserRead(BaseModel):
     display_name: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
+
+
+class UserQuery(BaseModel):
+    """Query parameters of the list: a page, a sort order (`-field` descending) and filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=10000)
+    sort: str = Field(
+        default="id", pattern=r"^-?(id|email|display_name|created_at|updated_at)$"
+    )
+    email: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
+    email__ne: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
+    email__in: (
+        list[Annotated[fields.Text, Field(max_length=320, pattern=fields.NO_NUL)]]
+        | None
+    ) = Field(default=None, max_length=100)
+    email__contains: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
+    email__icontains: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
+    email__startswith: fields.Text | None = Field(
+        default=None, max_length=320, pattern=fields.NO_NUL
+    )
+
+    @field_validator("limit", "offset", mode="before")
+    @classmethod
+    def _integers(cls, value: object) -> object:
+        return fields.query_integers(value)
 
 
 class UserList(BaseModel):
