@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
+import sqlite3
 import subprocess
 import time
 import uuid
@@ -116,6 +117,35 @@ def test_a_write_whose_commit_fails_on_sqlite_is_not_acknowledged(blog, tool_env
         assert tag_names(engine) == ["fine"], server_log(project.root)
         with engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT COUNT(*) FROM guard_child").scalar_one() == 0
+
+
+def test_sqlite_reads_go_on_while_a_writer_holds_the_lock(blog, tool_env, tmp_path: Path) -> None:
+    """On SQLite the GET routes take no write lock and the file is in WAL mode: while another connection
+    holds the write lock (a long import, another worker), a GET answers at once with the last commit,
+    a POST waits STATEMENT_TIMEOUT and answers 503 with nothing stored, and once the lock is released
+    the POST goes through and the next GET sees it."""
+    project = blog("sqlite")
+    path = tmp_path / "locked.db"
+    env = project_env(tool_env, f"sqlite+aiosqlite:///{path}", statement_timeout=1)
+    with served(project.root, env) as base, httpx.Client(base_url=base, timeout=30) as client:
+        assert client.post(f"{API}/tags/", json={"name": "before"}).status_code == 201
+        other = sqlite3.connect(path, isolation_level=None, timeout=1)
+        try:
+            assert other.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("INSERT INTO tag (name) VALUES ('uncommitted')")
+            started = time.monotonic()
+            listed = client.get(f"{API}/tags/?count=true")
+            assert listed.status_code == 200, listed.text
+            assert [t["name"] for t in listed.json()["data"]] == ["before"], "a read saw an uncommitted row"
+            assert time.monotonic() - started < 0.9, "a read waited for the write lock"
+            problem(client.post(f"{API}/tags/", json={"name": "blocked"}), 503)
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+        assert client.post(f"{API}/tags/", json={"name": "after"}).status_code == 201
+        names = [t["name"] for t in client.get(f"{API}/tags/").json()["data"]]
+        assert sorted(names) == ["after", "before"], names
 
 
 def test_every_2xx_write_is_visible_to_the_next_read(blog, tool_env, tmp_path: Path) -> None:

@@ -216,6 +216,8 @@ struct ProjectFilesGenerator {
                 .venv/
                 .env
                 *.db
+                *.db-shm
+                *.db-wal
                 .mypy_cache/
                 .ruff_cache/
                 .pytest_cache/

@@ -2,7 +2,9 @@
 """The async engines (the primary, and a read replica if configured), the session
 factories and the request session dependencies."""
 
+import contextlib
 import math
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -77,9 +79,16 @@ def _unique_statement_name() -> str:
     return f"__asyncpg_{uuid.uuid4()}__"
 
 
-def make_engine(url: str, config: Settings = settings) -> AsyncEngine:
-    """An async engine whose pool and timeouts come from the settings."""
-    if make_url(url).get_backend_name() == "sqlite":
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(
+    url: str, config: Settings = settings, *, reads: bool = False
+) -> AsyncEngine:
+    """An async engine whose pool and timeouts come from the settings. On SQLite, an
+    engine for `reads` begins its transactions without the write lock."""
+    if is_sqlite(url):
         # One file, one writer: no pool sizing; foreign keys on for every connection.
         engine = create_async_engine(
             url, echo=config.echo, connect_args=connect_args(url, config)
@@ -89,15 +98,22 @@ def make_engine(url: str, config: Settings = settings) -> AsyncEngine:
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            # Write-ahead log: reads go on while a transaction writes and commits. It
+            # stays the file's mode (an in-memory database keeps its own). Switching
+            # needs the file to itself: while another connection holds a lock, the
+            # file keeps its mode until a later connection switches it.
+            with contextlib.suppress(sqlite3.OperationalError):
+                cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
             # Transactions are begun below, not by the driver (savepoints work).
             dbapi_connection.isolation_level = None
 
         @event.listens_for(engine.sync_engine, "begin")
         def _on_begin(connection: Any) -> None:
-            # Take the write lock up front: concurrent requests queue for it (up to
-            # statement_timeout) instead of failing when a reader turns writer.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # A write takes the lock up front: concurrent writes queue for it (up to
+            # statement_timeout) instead of failing when a reader turns writer. A read
+            # takes none and sees the last commit.
+            connection.exec_driver_sql("BEGIN" if reads else "BEGIN IMMEDIATE")
 
         return engine
     return create_async_engine(
@@ -140,20 +156,25 @@ SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 # within READ_YOUR_WRITES_SECONDS carries the cookie below and reads from the primary, so it
 # sees its own writes while the replica catches up; every other read is the replica's.
 READ_YOUR_WRITES_COOKIE = "read_primary"
+# On SQLite without a replica, the GET routes read through an engine of their own on the
+# same file, whose transactions do not queue for the write lock.
 read_url = settings.database_read_url
-read_engine = (
-    make_engine(read_url) if read_url and read_url != settings.database_url else engine
-)
+if read_url and read_url != settings.database_url:
+    read_engine = make_engine(read_url)
+elif is_sqlite(settings.database_url):
+    read_engine = make_engine(settings.database_url, reads=True)
+else:
+    read_engine = engine
 ReadSessionFactory = async_sessionmaker(read_engine, expire_on_commit=False)
 
 
 async def get_read_session(
     request: Request, session: SessionDep
 ) -> AsyncIterator[AsyncSession]:
-    """A session for a read: on the replica, unless this client wrote a moment ago.
+    """A session for a read: on the replica (on SQLite: the lock-free read engine), unless
+    this client wrote a moment ago.
 
-    Without a replica, or for such a client, it is the request's own session (one
-    transaction: on SQLite a second one would wait for the first one's lock). A replica
+    Without a replica, or for such a client, it is the request's own session. A read
     session is closed (its transaction rolled back) before the response.
     """
     if read_engine is engine or READ_YOUR_WRITES_COOKIE in request.cookies:
