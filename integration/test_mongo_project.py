@@ -13,13 +13,14 @@ import decimal
 import importlib
 import json
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from bson import ObjectId
-from conftest import Schemaforge
+from conftest import Schemaforge, schema_path
 from generated_support import VENV_BIN, GeneratedProject, GeneratedProjects
 from mongo_support import (
     BACKENDS,
@@ -39,6 +40,7 @@ from mongo_support import (
     open_backend,
     resources,
 )
+from served_app import free_port, served
 
 pytest_plugins = ["generated_support"]
 
@@ -245,6 +247,9 @@ async def finish(tour: Tour) -> None:
 
 async def exercise(tour: Tour, indexes: dict[str, list[Any]], models: list[Any], app: Any) -> None:
     collections = {_entity_of(model.__name__, tour.resources): model.model_config["collection"] for model in models}
+    for probe in ("/health", "/ready"):  # liveness, and readiness: the server answers a ping
+        answered = await tour.request("GET", probe, probe)
+        assert answered.status_code == 200 and answered.json() == {"status": "ok"}, (probe, answered.text)
     for resource in tour.resources.values():
         first = await tour.create(resource)
         second = await tour.create(resource)
@@ -482,10 +487,14 @@ def test_mongo_errors_are_problem_details(generated: GeneratedProjects, schema: 
                 transport = httpx.ASGITransport(app=main.app)
                 async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
                     openapi = (await client.get("/openapi.json")).json()
+                    # The API's routes can answer 422 and 503; the probes take no input, and only
+                    # `/ready` asks the server.
+                    expected = {"/health": set(), "/ready": {"503"}}
                     for path, operations in openapi["paths"].items():
                         for method, operation in operations.items():
                             codes = {c for c, r in operation["responses"].items() if "application/problem+json" in r.get("content", {})}
-                            assert {"422", "503"} <= codes, f"{method.upper()} {path}: {sorted(operation['responses'])}"
+                            wanted = expected.get(path, {"422", "503"})
+                            assert wanted <= codes, f"{method.upper()} {path}: {sorted(operation['responses'])}"
                     for path in [p for p in openapi["paths"] if p.endswith("}") and p.count("{") == 1]:
                         missing = await client.get(path.split("{")[0] + "0" * 24)
                         assert missing.status_code == 404, missing.text
@@ -552,3 +561,26 @@ def test_mongo_fills_defaults_of_left_out_fields(schemaforge: Schemaforge, tmp_p
                     assert [(d["meta"], d["tags"], d["scores"]) for d in stored] == [({}, [], [1, 2])]
 
     asyncio.run(run())
+
+
+def test_mongo_server_down_answers_503_within_the_timeout(schemaforge: Schemaforge, tool_env: dict[str, str], tmp_path: Path) -> None:
+    """With no server at MONGODB_URL the app still starts (the lifespan's index creation gives up after
+    CONNECT_TIMEOUT), `/health` answers 200, and `/ready`, a list and a create answer 503 problem details
+    with Retry-After within a few seconds: no hang, no 500."""
+    project = tmp_path / "down"
+    schemaforge.run("generate", schema_path("blog"), "--out", project, "--db", "mongodb")
+    env = tool_env | {"MONGODB_URL": f"mongodb://127.0.0.1:{free_port()}", "CONNECT_TIMEOUT": "1"}
+    with served(project, env, mongo=True) as base, httpx.Client(base_url=base, timeout=30) as client:
+        assert client.get("/health").json() == {"status": "ok"}
+        for method, path, body in (
+            ("GET", "/ready", None),
+            ("GET", f"{API}/tags/", None),
+            ("POST", f"{API}/tags/", {"name": "lost"}),
+        ):
+            started = time.monotonic()
+            response = client.request(method, path, json=body)
+            waited = time.monotonic() - started
+            assert response.status_code == 503, (path, response.text)
+            assert response.headers["content-type"].startswith("application/problem+json")
+            assert int(response.headers["retry-after"]) > 0
+            assert waited < 5, f"{method} {path} took {waited:.1f} s"

@@ -24,12 +24,24 @@ struct AppSetting {
         name: "max_body_bytes", annotation: "int", value: "1_048_576", example: "1048576",
         comment: ["Larger request bodies answer 413 without being read."])
 
-    /// The settings of a MongoDB project: the server, the database, request limits.
+    /// How long to wait for the database server (every project).
+    static let connectTimeout = AppSetting(
+        name: "connect_timeout", annotation: "float", value: "5.0", example: "5",
+        comment: ["Seconds to reach the database server, then 503."])
+
+    /// How long one statement may take (every project).
+    static let statementTimeout = AppSetting(
+        name: "statement_timeout", annotation: "float", value: "15.0", example: "15",
+        comment: ["Seconds one statement (or a lock wait) may take, then 503."])
+
+    /// The settings of a MongoDB project: the server, the database, timeouts, request limits.
     static func mongodb(database: String) -> [AppSetting] {
         let url = TargetDatabase.mongodb.defaultURL
         return [
             AppSetting(name: "mongodb_url", annotation: "str", value: PythonRenderer.quote(url), example: url, comment: []),
             AppSetting(name: "mongodb_database", annotation: "str", value: PythonRenderer.quote(database), example: database, comment: []),
+            .connectTimeout,
+            .statementTimeout,
             .maxBodyBytes,
         ]
     }
@@ -82,12 +94,8 @@ struct AppSetting {
                     "Seconds a client may reuse a list response (Cache-Control: private,",
                     "max-age); 0 says nothing. Single rows have ETags instead.",
                 ]),
-            AppSetting(
-                name: "connect_timeout", annotation: "float", value: "5.0", example: "5",
-                comment: ["Seconds to reach the database server, then 503."]),
-            AppSetting(
-                name: "statement_timeout", annotation: "float", value: "15.0", example: "15",
-                comment: ["Seconds one statement (or a lock wait) may take, then 503."]),
+            .connectTimeout,
+            .statementTimeout,
             .maxBodyBytes,
             AppSetting(name: "echo", annotation: "bool", value: "False", example: "false", comment: []),
         ]

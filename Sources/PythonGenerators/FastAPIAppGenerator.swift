@@ -150,8 +150,9 @@ struct FastAPIAppGenerator {
         return GeneratedFile(path: "app/main.py", contents: render(m))
     }
 
-    /// `app/main.py`: the app with this lifespan, the API router under `/api/v1`, the error handlers.
-    static func mainModule(title: String, imports: (inout PythonImports) -> Void, lifespan: String, middleware: String) -> GeneratedFile {
+    /// `app/main.py`: the app with this lifespan, the API router under `/api/v1`, the error handlers,
+    /// then `setup` (statements on `app`: probes, middleware).
+    static func mainModule(title: String, imports: (inout PythonImports) -> Void, lifespan: String, setup: String) -> GeneratedFile {
         var m = PythonModule(header: generatedHeader, docstring: "The FastAPI application: `uvicorn app.main:app`.")
         m.imports.from("collections.abc", import: "AsyncIterator")
         m.imports.from("contextlib", import: "asynccontextmanager")
@@ -172,7 +173,7 @@ struct FastAPIAppGenerator {
                 app.include_router(custom.router, prefix="/api/v1")
                 app.include_router(api_router, prefix="/api/v1")
                 register_exception_handlers(app)
-                \(middleware)
+                \(setup)
                 """)
         ]
         return GeneratedFile(path: "app/main.py", contents: PythonRenderer().render(m))
@@ -351,8 +352,8 @@ struct FastAPIAppGenerator {
             // With `search:`: the entity's search, from app/models/search.py.
             "SEARCH",
             // The MongoDB target's routers and CRUD modules.
-            "AIOEngine", "ObjectId", "ObjectIdPath", "ObjectIdQuery", "OBJECT_ID_PATTERN", "EngineDep", "DuplicateKeyError",
-            "ConflictError", "object_id", "to_api", "to_document", "GENERATED", "REFERENCES", "SORT_PATTERN",
+            "AIOEngine", "ObjectId", "ObjectIdPath", "OBJECT_ID_PATTERN", "EngineDep", "DuplicateKeyError",
+            "ConflictError", "object_id", "to_api", "to_document", "GENERATED", "REFERENCES", "MODELS",
             // With `auth:`: the CRUD of its user hashes passwords.
             "hash_password",
         ] + integerParameterTypes.flatMap { [$0.1 + "Path", $0.1 + "Query"] }

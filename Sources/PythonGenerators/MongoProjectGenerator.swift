@@ -102,47 +102,24 @@ public struct MongoProjectGenerator {
                 fields: AppSetting.mongodb(database: databaseName).flatMap(\.fieldLines).map { "    " + $0 }.joined(separator: "\n")))
     }
 
-    func db() -> GeneratedFile {
-        file(
-            "app/db.py", docstring: "The ODMantic engine (made in the app's lifespan) and the request dependency.",
-            imports: {
-                $0.from("typing", import: "Annotated", "Any")
-                $0.from("fastapi", import: "Depends", "Request")
-                $0.from("motor.motor_asyncio", import: "AsyncIOMotorClient")
-                $0.from("odmantic", import: "AIOEngine")
-                $0.from("app.config", import: "settings")
-            },
-            body: """
-                def make_engine(
-                    url: str = settings.mongodb_url, database: str = settings.mongodb_database
-                ) -> AIOEngine:
-                    \"\"\"An engine on its own client (closed with `engine.client.close()`).\"\"\"
-                    client: AsyncIOMotorClient[dict[str, Any]] = AsyncIOMotorClient(url)
-                    return AIOEngine(client=client, database=database)
-
-
-                def get_engine(request: Request) -> AIOEngine:
-                    \"\"\"The engine the lifespan put on the application.\"\"\"
-                    engine: AIOEngine = request.app.state.engine
-                    return engine
-
-
-                EngineDep = Annotated[AIOEngine, Depends(get_engine)]
-                """)
-    }
+    /// `app/db.py`: the engine (bounded waits) and `EngineDep`.
+    func db() -> GeneratedFile { FixedModules.file("app/db.py", target: FixedModules.mongodb) }
 
     /// `app/errors.py` (MongoDB's errors), and what is shared with the SQL targets: `app/problems.py`
     /// (problem details), `app/fields.py` (the strict request types), `app/limits.py` (the body limit).
     func errors() -> [GeneratedFile] {
         [FixedModules.file("app/errors.py", target: FixedModules.mongodb)]
             + ["app/problems.py", "app/fields.py", "app/limits.py"].map { FixedModules.file($0, target: FixedModules.fastapi) }
-            + [FixedModules.file("app/filters.py", target: FixedModules.mongodb)]
+            + ["app/filters.py", "app/health.py"].map { FixedModules.file($0, target: FixedModules.mongodb) }
     }
 
     func main() -> GeneratedFile {
         FastAPIAppGenerator.mainModule(
             title: schema.name,
             imports: {
+                $0.module("logging")
+                $0.from("pymongo.errors", import: "ConnectionFailure")
+                $0.from("app", import: "health")
                 $0.from("app.config", import: "settings")
                 $0.from("app.db", import: "make_engine")
                 $0.from("app.limits", import: "BodyLimitMiddleware")
@@ -152,13 +129,21 @@ public struct MongoProjectGenerator {
                 @asynccontextmanager
                 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                     engine = make_engine()
-                    # Creates the models' indexes (unique ones included); validators: mongo/indexes.py.
-                    await engine.configure_database(MODELS)
                     app.state.engine = engine
+                    try:
+                        # The models' indexes (unique ones included); validators: mongo/indexes.py.
+                        await engine.configure_database(MODELS)
+                    except ConnectionFailure:
+                        # Serve anyway: requests answer 503 until the server is back, and
+                        # `python -m mongo.indexes` creates these indexes too.
+                        logging.getLogger(__name__).warning("MongoDB is unreachable: 503 until it is back")
                     yield
                     engine.client.close()
                 """,
-            middleware: "app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)")
+            setup: """
+                app.include_router(health.router)
+                app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+                """)
     }
 
     /// `app/documents.py`: documents to API data and back (ObjectIds, Decimal128, timestamps).
@@ -196,15 +181,14 @@ public struct MongoProjectGenerator {
 
     func params() -> GeneratedFile {
         file(
-            "app/params.py", docstring: "Path and query parameters holding ObjectIds.",
+            "app/params.py", docstring: "Path parameters holding ObjectIds.",
             imports: {
                 $0.from("typing", import: "Annotated")
-                $0.from("fastapi", import: "Path", "Query")
+                $0.from("fastapi", import: "Path")
             },
             body: """
                 OBJECT_ID_PATTERN = \(PythonRenderer.quote(MongoShape.objectIdPattern))
                 ObjectIdPath = Annotated[str, Path(pattern=OBJECT_ID_PATTERN)]
-                ObjectIdQuery = Annotated[str | None, Query(pattern=OBJECT_ID_PATTERN)]
                 """)
     }
 

@@ -11,11 +11,11 @@ struct PydanticSchemasGenerator {
     /// Entities that some column embeds (MongoDB `embed: true`): they get an `XEmbedded` schema.
     let embeddedEntities: Set<String>
 
-    /// The SQL targets (not MongoDB): keyset pages, a query model per list, database-filled defaults.
+    /// The SQL targets (not MongoDB): keyset pages, database-filled defaults.
     var isSQL: Bool { database != .mongodb }
-    /// The database the project targets: the SQL targets page by cursor (`next_cursor`), count only
-    /// when asked and have a query model; their database fills `{sql: ...}` defaults, so such a field
-    /// may be left out (MongoDB: required on create).
+    /// The database the project targets: the SQL targets page by cursor (`next_cursor`) and count
+    /// only when asked; their database fills `{sql: ...}` defaults, so such a field may be left out
+    /// (MongoDB: required on create). Inputs are strict (`app/fields.py`) on every target.
     let database: TargetDatabase?
 
     /// The database's exact decimal digits (`Dialect.significantDecimalDigits`): the API accepts no

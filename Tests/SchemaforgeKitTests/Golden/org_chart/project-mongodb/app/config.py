@@ -13,6 +13,10 @@ class Settings(BaseSettings):
 
     mongodb_url: str = "mongodb://127.0.0.1:27017"
     mongodb_database: str = "org_chart"
+    # Seconds to reach the database server, then 503.
+    connect_timeout: float = 5.0
+    # Seconds one statement (or a lock wait) may take, then 503.
+    statement_timeout: float = 15.0
     # Larger request bodies answer 413 without being read.
     max_body_bytes: int = 1_048_576
 

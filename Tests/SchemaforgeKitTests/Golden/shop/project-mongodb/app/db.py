@@ -13,8 +13,16 @@ from app.config import settings
 def make_engine(
     url: str = settings.mongodb_url, database: str = settings.mongodb_database
 ) -> AIOEngine:
-    """An engine on its own client (closed with `engine.client.close()`)."""
-    client: AsyncIOMotorClient[dict[str, Any]] = AsyncIOMotorClient(url)
+    """An engine on its own client (closed with `engine.client.close()`). Every wait is
+    bounded: finding the server by CONNECT_TIMEOUT, a reply by STATEMENT_TIMEOUT (then
+    the request answers 503). pymongo's `timeoutMS` would replace the first one."""
+    connect = int(settings.connect_timeout * 1000)
+    client: AsyncIOMotorClient[dict[str, Any]] = AsyncIOMotorClient(
+        url,
+        serverSelectionTimeoutMS=connect,
+        connectTimeoutMS=connect,
+        socketTimeoutMS=int(settings.statement_timeout * 1000),
+    )
     return AIOEngine(client=client, database=database)
 
 
