@@ -27,6 +27,18 @@ public struct SourceMap: Sendable {
         set { locations["\(table)\u{0}filterable\u{0}\(column)"] = newValue }
     }
 
+    /// Where an enum is declared.
+    public subscript(enumeration name: String) -> SourceLocation? {
+        get { locations["\u{0}enum\u{0}\(name)"] }
+        set { locations["\u{0}enum\u{0}\(name)"] = newValue }
+    }
+
+    /// Where a column's field (or the relation that made it) is declared.
+    public subscript(table table: String, column column: String) -> SourceLocation? {
+        get { locations["\(table)\u{0}column\u{0}\(column)"] }
+        set { locations["\(table)\u{0}column\u{0}\(column)"] = newValue }
+    }
+
     public subscript(table table: String, object object: String?) -> SourceLocation? {
         get { locations[SourceMap.key(table: table, object: object)] }
         set { locations[SourceMap.key(table: table, object: object)] = newValue }

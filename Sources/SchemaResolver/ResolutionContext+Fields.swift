@@ -82,6 +82,7 @@ extension ResolutionContext {
             }
         }
         column.validation = resolveValidation(field, type: type)
+        sourceMap[table: table, column: columnName] = field.name.location
         if let filterable = field.filterable {
             sourceMap[table: table, filterableColumn: columnName] = filterable.location
             let scalar: Bool

@@ -149,6 +149,9 @@ extension ResolutionContext {
             onDelete: relation.onDelete?.value, onUpdate: relation.onUpdate?.value)
         foreignKeys[i].append(fk)
         sourceMap[table: table, object: fk.name] = relation.name.location
+        for column in columnNames where sourceMap[table: table, column: column] == nil {
+            sourceMap[table: table, column: column] = relation.name.location
+        }
         if relation.kind.value == .oneToOne, Set(columnNames) != Set(primaryKeyMemberColumns(i, resolving: name, as: columnNames)) {
             let unique = UniqueConstraint(name: convention.uniqueName(table: table, columns: columnNames), columns: columnNames)
             uniques[i].append(unique)

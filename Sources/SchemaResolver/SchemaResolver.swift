@@ -104,6 +104,7 @@ final class ResolutionContext {
         checkFilterIndexes(tables)
         let auth = resolveAccess(&tables)
         let schemaName = document.name?.value ?? ((document.file as NSString).lastPathComponent as NSString).deletingPathExtension
+        for decl in enums.values { sourceMap[enumeration: decl.name.value] = decl.name.location }
         let enumTypes = enums.values.map { decl in
             EnumType(
                 name: decl.name.value, databaseName: enumTypeName(decl), values: decl.values.map(\.value),

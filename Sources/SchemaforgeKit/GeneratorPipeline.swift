@@ -88,4 +88,10 @@ public struct LoadedSchema: Sendable {
     public var diagnostics: [Diagnostic]
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    public init(schema: Schema?, sourceMap: SourceMap, diagnostics: [Diagnostic]) {
+        self.schema = schema
+        self.sourceMap = sourceMap
+        self.diagnostics = diagnostics
+    }
 }

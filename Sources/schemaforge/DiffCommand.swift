@@ -54,14 +54,18 @@ struct Diff: ParsableCommand {
 /// A schema from a schema file, a snapshot (`schemaforge resolve` output) or a project's migration
 /// snapshot (`migrations/schema.snapshot.json`: the snapshot with its checksum, verified).
 enum SchemaSource {
-    static func load(_ path: String) throws -> Schema {
+    static func load(_ path: String) throws -> Schema { try loadWithSources(path).schema! }
+
+    /// The schema and, for a schema file, where its objects are declared (a snapshot has no places).
+    static func loadWithSources(_ path: String) throws -> LoadedSchema {
         if path.hasSuffix(".json"), let data = FileManager.default.contents(atPath: path),
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             object["formatVersion"] != nil || (object["checksum"] != nil && object["schema"] is [String: Any])
         {
             do {
                 let text = String(decoding: data, as: UTF8.self)
-                return try object["formatVersion"] != nil ? SnapshotEncoder.decode(text) : MigrationSnapshot.decode(text)
+                let schema = try object["formatVersion"] != nil ? SnapshotEncoder.decode(text) : MigrationSnapshot.decode(text)
+                return LoadedSchema(schema: schema, sourceMap: SourceMap(), diagnostics: [])
             } catch {
                 FileHandle.standardError.write(Data("schemaforge: error: \(path) is not a valid snapshot: \(error)\n".utf8))
                 throw ExitCode(1)
@@ -69,7 +73,7 @@ enum SchemaSource {
         }
         let loaded = GeneratorPipeline.load(path: path)
         report(loaded.diagnostics)
-        guard let schema = loaded.schema else { throw ExitCode(1) }
-        return schema
+        guard loaded.schema != nil, !loaded.hasErrors else { throw ExitCode(1) }
+        return loaded
     }
 }

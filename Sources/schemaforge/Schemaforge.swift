@@ -21,13 +21,14 @@ struct Schemaforge: ParsableCommand {
               schemaforge migrate schema.yaml --out api -m "add tags"
               schemaforge check schema.yaml --out api         # history and code, for CI
               schemaforge diff v1.yaml v2.yaml                 # the migration plan
+              schemaforge lint v1.yaml v2.yaml                 # what in it needs care, and the fix
               schemaforge diagram schema.yaml --format dot     # ER diagram (or mermaid)
               schemaforge import dump.sql --out schema.yaml    # a schema from a dump
 
             Exit codes: 0 success, 1 schema errors (or warnings with --strict), 2 usage error.
             """,
         version: SchemaforgeVersion.current,
-        subcommands: [Validate.self, SQL.self, Resolve.self, Generate.self, Migrate.self, Check.self, Diff.self, Init.self, Import.self]
+        subcommands: [Validate.self, SQL.self, Resolve.self, Generate.self, Migrate.self, Check.self, Diff.self, Lint.self, Init.self, Import.self]
             + Targets.documents.map(documentCommand)
     )
 }

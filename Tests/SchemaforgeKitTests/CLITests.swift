@@ -159,6 +159,39 @@ struct CLITests {
         #expect(diff.stdout.contains("create_table note"), "\(diff.stdout)")
     }
 
+    @Test("lint: findings at their place in the schema with the rule and the fix; exit 1 at or above --fail-on")
+    func lintReportsFindingsWithPlaceRuleAndFix() throws {
+        let dir = try TemporaryDirectory()
+        let old = try dir.write(
+            "old.yaml",
+            "schema: 1\nname: shop\nentities:\n  Item:\n    fields:\n      title: {type: string, length: 80}\n      note: {type: text, nullable: true}\n"
+        )
+        let renamed = try dir.write(
+            "new.yaml",
+            "schema: 1\nname: shop\nentities:\n  Item:\n    fields:\n      name: {type: string, length: 80, renamed_from: title}\n      note: {type: text, nullable: true, index: true}\n"
+        )
+        let lint = try CLI.run(["lint", old, renamed], in: dir.url)
+        #expect(lint.status == 1, "\(lint.stderr)")
+        // The rename is breaking (an error by default) at the field's line; the index locking (a warning).
+        #expect(lint.stderr.contains("new.yaml:6:7: error: [breaking] rename-column: rename_column item.title -> item.name"), "\(lint.stderr)")
+        #expect(lint.stderr.contains("new.yaml:6:7: note: fix: The revision renames the column"), "\(lint.stderr)")
+        #expect(lint.stderr.contains("warning: [locking] index-on-existing-rows"), "\(lint.stderr)")
+        #expect(lint.stdout.contains("2 finding(s), 1 at or above breaking"), "\(lint.stdout)")
+        let lenient = try CLI.run(["lint", old, renamed, "--fail-on", "data-loss"], in: dir.url)
+        #expect(lenient.status == 0, "\(lenient.stderr)")
+        #expect(lenient.stderr.contains("warning: [breaking] rename-column"), "\(lenient.stderr)")
+        let strict = try CLI.run(["lint", old, renamed, "--fail-on", "locking"], in: dir.url)
+        #expect(strict.status == 1 && strict.stdout.contains("2 at or above locking"), "\(strict.stdout)")
+        #expect(try CLI.run(["lint", old, old], in: dir.url).status == 0)
+        #expect(try CLI.run(["lint", old], in: dir.url).status == 2, "neither NEW nor --out")
+        // A project: the schema's changes since its newest revision (what the next migrate writes).
+        #expect(try CLI.run(["generate", old, "--out", "api"], in: dir.url).status == 0)
+        let pending = try CLI.run(["lint", renamed, "--out", "api"], in: dir.url)
+        #expect(pending.status == 1 && pending.stderr.contains("rename-column"), "\(pending.stderr)")
+        let none = try CLI.run(["lint", old, "--out", "api"], in: dir.url)
+        #expect(none.status == 0 && none.stdout.contains("0 finding(s)"), "\(none.stdout)")
+    }
+
     @Test(
         "usage errors exit 2",
         arguments: [
