@@ -7,7 +7,8 @@ keys too, a unique constraint comes from a concurrently built unique index, NOT 
 CHECK, indexes on existing tables are built concurrently outside a transaction, and the script sets
 `lock_timeout` and `statement_timeout` first. test_diff_sql.py runs the same scripts on a real
 PostgreSQL with rows. The other findings (renames, drops, type changes, IF NOT EXISTS, int vs bigint)
-are about what a change does to the running app or about style, not locks: not asserted here.
+are about what a change does to the running app or about style, not locks: those about the app and the
+data are findings of `schemaforge lint` too (SQUAWK_TO_LINT, with the rules left out and why).
 """
 
 from __future__ import annotations
@@ -99,3 +100,37 @@ def test_no_lock_findings_in_the_alembic_revisions(schemaforge: Schemaforge, tmp
     assert "SET lock_timeout" in proc.stdout.splitlines()[2], "the timeouts come first"
     problems = lock_findings(squawk(path), proc.stdout.splitlines())
     assert not problems, "\n".join(problems)
+
+
+# What squawk reports about the running app or the data, and the `schemaforge lint` rules that report the
+# same step. Not mapped, on purpose: `changing-column-type` (squawk flags every ALTER COLUMN ... TYPE,
+# varchar(n) -> text included, which PostgreSQL does without a rewrite and the app does not notice; lint
+# reports the type changes that rewrite, narrow or change the kind of value: `rewrite-column`,
+# `narrow-column`, `change-column-type`), `renaming-object` and `ban-drop-constraint` (constraint and index
+# names follow a renamed table, or a constraint is replaced: the app never names them), `ban-drop-type` and
+# `ban-drop-default` (the steps of an enum change, reported as `remove-enum-value` / `rename-enum-value`),
+# and the style rules (`prefer-robust-stmts`, `prefer-bigint-over-int`, `prefer-text-field`,
+# `require-enum-value-ordering`).
+SQUAWK_TO_LINT = {
+    "renaming-table": "rename-table",
+    "renaming-column": "rename-column",
+    "ban-drop-column": "drop-column",
+    "ban-drop-table": "drop-table",
+}
+
+
+@pytest.mark.parametrize(("old", "new"), STEPS)
+def test_what_squawk_says_about_the_running_app_lint_says_too(
+    schemaforge: Schemaforge, tmp_path: Path, old: Path, new: Path
+) -> None:
+    script = schemaforge.run("diff", old, new, "--format", "sql", "--dialect", "postgresql").stdout
+    path = tmp_path / f"{new.stem}.sql"
+    path.write_text(script)
+    squawked = {finding["rule_name"] for finding in json.loads(squawk(path))}
+    lint = subprocess.run(
+        [str(schemaforge.binary), "lint", str(old), str(new), "--fail-on", "data-loss"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    linted = set(re.findall(r"\] ([a-z-]+): ", lint.stderr))
+    wanted = {SQUAWK_TO_LINT[rule] for rule in squawked if rule in SQUAWK_TO_LINT}
+    assert wanted <= linted, f"{old.stem} -> {new.stem}: squawk {sorted(squawked)}, lint {sorted(linted)}\n{lint.stderr}"
