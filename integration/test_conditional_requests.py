@@ -7,6 +7,7 @@ link) changes the ETag. The generated blog app under a real uvicorn on every dat
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 from pathlib import Path
 
 import httpx
@@ -15,7 +16,7 @@ import sqlalchemy as sa
 
 from conftest import Schemaforge, fresh_database, schema_path
 from generated_support import async_url
-from served_app import fresh_project, project_env, served
+from served_app import fresh_project, mongo_env, project_env, served
 
 pytest_plugins = ["generated_support"]
 
@@ -89,3 +90,41 @@ def test_if_match_refuses_lost_updates(
             assert c.delete(tag, headers={"If-Match": current}).status_code == 204
             with engine.connect() as conn:
                 assert conn.execute(sa.text("SELECT COUNT(*) FROM tag")).scalar() == 0
+
+
+def test_mongodb_reads_carry_etags_and_a_create_its_location(
+    schemaforge: Schemaforge, tool_env: dict[str, str], tmp_path: Path
+) -> None:
+    """The MongoDB app (mongomock, or MONGODB_URL's server): a 201 carries `Location` and the ETag of its
+    body; a GET of that location the same ETag; `If-None-Match` with it a 304 without a body; a change (a
+    field, a many-to-many link) a new ETag; operation ids are `<tag>-<function>`. (No `If-Match`: without
+    a row lock or a transaction the check could not be atomic with the write.)"""
+    project = fresh_project(schemaforge, schema_path("blog"), "mongodb", tmp_path)
+    with contextlib.ExitStack() as stack:
+        env = mongo_env(tool_env, project.root, stack)
+        base = stack.enter_context(served(project.root, env, mongo=True))
+        with httpx.Client(base_url=base, timeout=30) as c:
+            operations = [o["operationId"] for item in c.get("/openapi.json").json()["paths"].values() for o in item.values()]
+            assert "tags-create_tag" in operations and all(len(o) < 40 for o in operations), operations
+            created = c.post(f"{API}/tags/", json={"name": "first"})
+            assert created.status_code == 201 and created.headers["etag"].startswith('"'), created.text
+            tag = created.headers["location"]
+            assert tag == f"{API}/tags/{created.json()['id']}"
+            read = c.get(tag)
+            etag = read.headers["etag"]
+            assert etag == created.headers["etag"] and read.json() == created.json()
+            not_modified = c.get(tag, headers={"If-None-Match": f'"other", {etag}'})
+            assert not_modified.status_code == 304 and not_modified.content == b"", not_modified
+            assert c.get(tag, headers={"If-None-Match": '"other"'}).status_code == 200
+            changed = c.patch(tag, json={"name": "second"})
+            assert changed.status_code == 200 and changed.headers["etag"] not in (etag, None)
+            assert c.get(tag, headers={"If-None-Match": etag}).status_code == 200
+
+            user = c.post(f"{API}/users/", json={"email": "a@b.c", "name": "A", "password_hash": "h"})
+            assert user.status_code == 201, user.text
+            post = c.post(f"{API}/posts/", json={"title": "t", "body": "b", "price": "1.00", "author_id": user.json()["id"]})
+            assert post.status_code == 201, post.text
+            before = post.headers["etag"]
+            assert c.post(f"{post.headers['location']}/tags/{created.json()['id']}").status_code == 204
+            after = c.get(post.headers["location"])
+            assert after.json()["tags"] == [{"id": created.json()["id"]}] and after.headers["etag"] != before

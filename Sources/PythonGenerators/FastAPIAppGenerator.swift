@@ -128,9 +128,7 @@ struct FastAPIAppGenerator {
                     await read_engine.dispose()
 
 
-                def operation_id(route: APIRoute) -> str:
-                    \"\"\"Short, stable operation ids: `<tag>-<function>` (`posts-create_post`).\"\"\"
-                    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+                \(Self.operationId)
 
 
                 app = FastAPI(
@@ -150,6 +148,13 @@ struct FastAPIAppGenerator {
         return GeneratedFile(path: "app/main.py", contents: render(m))
     }
 
+    /// `operation_id` of `app/main.py` (both backends): FastAPI's `generate_unique_id_function`.
+    static let operationId = """
+        def operation_id(route: APIRoute) -> str:
+            \"\"\"Short, stable operation ids: `<tag>-<function>` (`posts-create_post`).\"\"\"
+            return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+        """
+
     /// `app/main.py`: the app with this lifespan, the API router under `/api/v1`, the error handlers,
     /// then `setup` (statements on `app`: probes, middleware).
     static func mainModule(title: String, imports: (inout PythonImports) -> Void, lifespan: String, setup: String) -> GeneratedFile {
@@ -157,6 +162,7 @@ struct FastAPIAppGenerator {
         m.imports.from("collections.abc", import: "AsyncIterator")
         m.imports.from("contextlib", import: "asynccontextmanager")
         m.imports.from("fastapi", import: "FastAPI")
+        m.imports.from("fastapi.routing", import: "APIRoute")
         m.imports.from("app.errors", import: "register_exception_handlers")
         m.imports.from("app.routers", import: "api_router")
         m.imports.from("app", import: "custom")
@@ -167,7 +173,14 @@ struct FastAPIAppGenerator {
                 \(lifespan)
 
 
-                app = FastAPI(title=\(PythonRenderer.quote(title)), lifespan=lifespan)
+                \(operationId)
+
+
+                app = FastAPI(
+                    title=\(PythonRenderer.quote(title)),
+                    lifespan=lifespan,
+                    generate_unique_id_function=operation_id,
+                )
                 # Your routes (app/custom.py is yours: generate never changes it), first: a route of
                 # yours such as /products/report wins over the generated /products/{product_id}.
                 app.include_router(custom.router, prefix="/api/v1")
@@ -379,7 +392,7 @@ struct FastAPIAppGenerator {
         // With `auth:`.
         "grant", "hash_password", "Depends", "Grant", "READ", "CREATE", "UPDATE", "DELETE",
         // The MongoDB target's list.
-        "engine", "selection", "collection", "direction", "page", "doc", "row", "EngineDep",
+        "engine", "selection", "collection", "direction", "page", "doc", "row", "document", "EngineDep",
     ]
 
     /// Names used by the CRUD and router code of one entity.

@@ -106,10 +106,11 @@ public struct MongoProjectGenerator {
     func db() -> GeneratedFile { FixedModules.file("app/db.py", target: FixedModules.mongodb) }
 
     /// `app/errors.py` (MongoDB's errors), and what is shared with the SQL targets: `app/problems.py`
-    /// (problem details), `app/fields.py` (the strict request types), `app/limits.py` (the body limit).
+    /// (problem details), `app/fields.py` (the strict request types), `app/limits.py` (the body limit),
+    /// `app/etags.py` (ETags of single resources).
     func errors() -> [GeneratedFile] {
         [FixedModules.file("app/errors.py", target: FixedModules.mongodb)]
-            + ["app/problems.py", "app/fields.py", "app/limits.py"].map { FixedModules.file($0, target: FixedModules.fastapi) }
+            + ["app/problems.py", "app/fields.py", "app/limits.py", "app/etags.py"].map { FixedModules.file($0, target: FixedModules.fastapi) }
             + ["app/filters.py", "app/health.py"].map { FixedModules.file($0, target: FixedModules.mongodb) }
     }
 
@@ -658,23 +659,32 @@ public struct MongoProjectGenerator {
         out.append("    return document")
         out.append("")
         out.append("")
-        out.append("@router.get(\"/{\(key)}\", response_model=\(e)Read, responses=problem_responses(404, 422, 503))")
-        out.append("async def get_\(snake)(\(key): ObjectIdPath, engine: EngineDep) -> \(e)Read:")
-        out.append("    return _read(await _get_or_404(engine, \(key)))")
+        // Reads carry an ETag (304 for a current If-None-Match); a create answers its Location.
+        m.imports.from("app", import: "etags")
+        m.imports.from("fastapi", import: "Request")
+        out.append(
+            "@router.get(\"/{\(key)}\", response_model=\(e)Read, responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)})")
+        out.append("async def get_\(snake)(")
+        out.append("    \(key): ObjectIdPath, engine: EngineDep, if_none_match: etags.IfNoneMatch = None")
+        out.append(") -> Response:")
+        out.append("    document = await _get_or_404(engine, \(key))")
+        out.append("    return etags.respond(_read(document), if_none_match=if_none_match)")
         out.append("")
         out.append("")
         out.append("@router.post(\"/\", response_model=\(e)Read, status_code=201, responses=problem_responses(400, 404, 409, 413, 422, 503))")
-        out.append("async def create_\(snake)(body: \(e)Create, engine: EngineDep) -> \(e)Read:")
-        out.append("    return _read(await \(view.module)_crud.create_\(snake)(engine, body=body))")
+        out.append("async def create_\(snake)(body: \(e)Create, engine: EngineDep, request: Request) -> Response:")
+        out.append("    document = await \(view.module)_crud.create_\(snake)(engine, body=body)")
+        out.append("    url = request.url_for(\"get_\(snake)\", \(key)=str(document.id))")
+        out.append("    return etags.respond(_read(document), status_code=201, headers={\"Location\": url.path})")
         out.append("")
         out.append("")
         out.append("@router.patch(\"/{\(key)}\", response_model=\(e)Read, responses=problem_responses(400, 404, 409, 413, 422, 503))")
         out.append("async def update_\(snake)(")
         out.append("    \(key): ObjectIdPath, body: \(e)Update, engine: EngineDep")
-        out.append(") -> \(e)Read:")
+        out.append(") -> Response:")
         out.append("    document = await _get_or_404(engine, \(key))")
         out.append("    document = await \(view.module)_crud.update_\(snake)(engine, document=document, body=body)")
-        out.append("    return _read(document)")
+        out.append("    return etags.respond(_read(document))")
         out.append("")
         out.append("")
         out.append("@router.delete(\"/{\(key)}\", status_code=204, responses=problem_responses(404, 409, 422, 503))")

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from pymongo.errors import ConnectionFailure
 
 from app import custom, health
@@ -34,7 +35,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     engine.client.close()
 
 
-app = FastAPI(title="org_chart", lifespan=lifespan)
+def operation_id(route: APIRoute) -> str:
+    """Short, stable operation ids: `<tag>-<function>` (`posts-create_post`)."""
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+app = FastAPI(
+    title="org_chart",
+    lifespan=lifespan,
+    generate_unique_id_function=operation_id,
+)
 # Your routes (app/custom.py is yours: generate never changes it), first: a route of
 # yours such as /products/report wins over the generated /products/{product_id}.
 app.include_router(custom.router, prefix="/api/v1")

@@ -3,10 +3,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
-from app import filters
+from app import etags, filters
 from app.crud import category as category_crud
 from app.crud.deletes import delete_category
 from app.db import EngineDep
@@ -75,10 +75,15 @@ async def _get_or_404(engine: AIOEngine, category_id: str) -> Category:
 @router.get(
     "/{category_id}",
     response_model=CategoryRead,
-    responses=problem_responses(404, 422, 503),
+    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
 )
-async def get_category(category_id: ObjectIdPath, engine: EngineDep) -> CategoryRead:
-    return _read(await _get_or_404(engine, category_id))
+async def get_category(
+    category_id: ObjectIdPath,
+    engine: EngineDep,
+    if_none_match: etags.IfNoneMatch = None,
+) -> Response:
+    document = await _get_or_404(engine, category_id)
+    return etags.respond(_read(document), if_none_match=if_none_match)
 
 
 @router.post(
@@ -87,8 +92,14 @@ async def get_category(category_id: ObjectIdPath, engine: EngineDep) -> Category
     status_code=201,
     responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
-async def create_category(body: CategoryCreate, engine: EngineDep) -> CategoryRead:
-    return _read(await category_crud.create_category(engine, body=body))
+async def create_category(
+    body: CategoryCreate, engine: EngineDep, request: Request
+) -> Response:
+    document = await category_crud.create_category(engine, body=body)
+    url = request.url_for("get_category", category_id=str(document.id))
+    return etags.respond(
+        _read(document), status_code=201, headers={"Location": url.path}
+    )
 
 
 @router.patch(
@@ -98,10 +109,10 @@ async def create_category(body: CategoryCreate, engine: EngineDep) -> CategoryRe
 )
 async def update_category(
     category_id: ObjectIdPath, body: CategoryUpdate, engine: EngineDep
-) -> CategoryRead:
+) -> Response:
     document = await _get_or_404(engine, category_id)
     document = await category_crud.update_category(engine, document=document, body=body)
-    return _read(document)
+    return etags.respond(_read(document))
 
 
 @router.delete(

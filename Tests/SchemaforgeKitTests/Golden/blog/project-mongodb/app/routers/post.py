@@ -3,10 +3,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
-from app import filters
+from app import etags, filters
 from app.crud import post as post_crud
 from app.crud.deletes import delete_post
 from app.db import EngineDep
@@ -74,10 +74,15 @@ async def _get_or_404(engine: AIOEngine, post_id: str) -> Post:
 
 
 @router.get(
-    "/{post_id}", response_model=PostRead, responses=problem_responses(404, 422, 503)
+    "/{post_id}",
+    response_model=PostRead,
+    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
 )
-async def get_post(post_id: ObjectIdPath, engine: EngineDep) -> PostRead:
-    return _read(await _get_or_404(engine, post_id))
+async def get_post(
+    post_id: ObjectIdPath, engine: EngineDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    document = await _get_or_404(engine, post_id)
+    return etags.respond(_read(document), if_none_match=if_none_match)
 
 
 @router.post(
@@ -86,8 +91,14 @@ async def get_post(post_id: ObjectIdPath, engine: EngineDep) -> PostRead:
     status_code=201,
     responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
-async def create_post(body: PostCreate, engine: EngineDep) -> PostRead:
-    return _read(await post_crud.create_post(engine, body=body))
+async def create_post(
+    body: PostCreate, engine: EngineDep, request: Request
+) -> Response:
+    document = await post_crud.create_post(engine, body=body)
+    url = request.url_for("get_post", post_id=str(document.id))
+    return etags.respond(
+        _read(document), status_code=201, headers={"Location": url.path}
+    )
 
 
 @router.patch(
@@ -97,10 +108,10 @@ async def create_post(body: PostCreate, engine: EngineDep) -> PostRead:
 )
 async def update_post(
     post_id: ObjectIdPath, body: PostUpdate, engine: EngineDep
-) -> PostRead:
+) -> Response:
     document = await _get_or_404(engine, post_id)
     document = await post_crud.update_post(engine, document=document, body=body)
-    return _read(document)
+    return etags.respond(_read(document))
 
 
 @router.delete(

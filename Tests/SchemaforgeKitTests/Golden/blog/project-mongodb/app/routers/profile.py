@@ -3,10 +3,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
-from app import filters
+from app import etags, filters
 from app.crud import profile as profile_crud
 from app.crud.deletes import delete_profile
 from app.db import EngineDep
@@ -80,10 +80,13 @@ async def _get_or_404(engine: AIOEngine, profile_id: str) -> Profile:
 @router.get(
     "/{profile_id}",
     response_model=ProfileRead,
-    responses=problem_responses(404, 422, 503),
+    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
 )
-async def get_profile(profile_id: ObjectIdPath, engine: EngineDep) -> ProfileRead:
-    return _read(await _get_or_404(engine, profile_id))
+async def get_profile(
+    profile_id: ObjectIdPath, engine: EngineDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    document = await _get_or_404(engine, profile_id)
+    return etags.respond(_read(document), if_none_match=if_none_match)
 
 
 @router.post(
@@ -92,8 +95,14 @@ async def get_profile(profile_id: ObjectIdPath, engine: EngineDep) -> ProfileRea
     status_code=201,
     responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
-async def create_profile(body: ProfileCreate, engine: EngineDep) -> ProfileRead:
-    return _read(await profile_crud.create_profile(engine, body=body))
+async def create_profile(
+    body: ProfileCreate, engine: EngineDep, request: Request
+) -> Response:
+    document = await profile_crud.create_profile(engine, body=body)
+    url = request.url_for("get_profile", profile_id=str(document.id))
+    return etags.respond(
+        _read(document), status_code=201, headers={"Location": url.path}
+    )
 
 
 @router.patch(
@@ -103,10 +112,10 @@ async def create_profile(body: ProfileCreate, engine: EngineDep) -> ProfileRead:
 )
 async def update_profile(
     profile_id: ObjectIdPath, body: ProfileUpdate, engine: EngineDep
-) -> ProfileRead:
+) -> Response:
     document = await _get_or_404(engine, profile_id)
     document = await profile_crud.update_profile(engine, document=document, body=body)
-    return _read(document)
+    return etags.respond(_read(document))
 
 
 @router.delete(

@@ -3,10 +3,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
-from app import filters
+from app import etags, filters
 from app.crud import tag as tag_crud
 from app.crud.deletes import delete_tag
 from app.db import EngineDep
@@ -64,10 +64,15 @@ async def _get_or_404(engine: AIOEngine, tag_id: str) -> Tag:
 
 
 @router.get(
-    "/{tag_id}", response_model=TagRead, responses=problem_responses(404, 422, 503)
+    "/{tag_id}",
+    response_model=TagRead,
+    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
 )
-async def get_tag(tag_id: ObjectIdPath, engine: EngineDep) -> TagRead:
-    return _read(await _get_or_404(engine, tag_id))
+async def get_tag(
+    tag_id: ObjectIdPath, engine: EngineDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    document = await _get_or_404(engine, tag_id)
+    return etags.respond(_read(document), if_none_match=if_none_match)
 
 
 @router.post(
@@ -76,8 +81,12 @@ async def get_tag(tag_id: ObjectIdPath, engine: EngineDep) -> TagRead:
     status_code=201,
     responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
-async def create_tag(body: TagCreate, engine: EngineDep) -> TagRead:
-    return _read(await tag_crud.create_tag(engine, body=body))
+async def create_tag(body: TagCreate, engine: EngineDep, request: Request) -> Response:
+    document = await tag_crud.create_tag(engine, body=body)
+    url = request.url_for("get_tag", tag_id=str(document.id))
+    return etags.respond(
+        _read(document), status_code=201, headers={"Location": url.path}
+    )
 
 
 @router.patch(
@@ -87,10 +96,10 @@ async def create_tag(body: TagCreate, engine: EngineDep) -> TagRead:
 )
 async def update_tag(
     tag_id: ObjectIdPath, body: TagUpdate, engine: EngineDep
-) -> TagRead:
+) -> Response:
     document = await _get_or_404(engine, tag_id)
     document = await tag_crud.update_tag(engine, document=document, body=body)
-    return _read(document)
+    return etags.respond(_read(document))
 
 
 @router.delete(

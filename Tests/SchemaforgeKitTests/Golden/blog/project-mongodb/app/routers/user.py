@@ -3,10 +3,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
-from app import filters
+from app import etags, filters
 from app.crud import user as user_crud
 from app.crud.deletes import delete_user
 from app.db import EngineDep
@@ -71,10 +71,15 @@ async def _get_or_404(engine: AIOEngine, user_id: str) -> User:
 
 
 @router.get(
-    "/{user_id}", response_model=UserRead, responses=problem_responses(404, 422, 503)
+    "/{user_id}",
+    response_model=UserRead,
+    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
 )
-async def get_user(user_id: ObjectIdPath, engine: EngineDep) -> UserRead:
-    return _read(await _get_or_404(engine, user_id))
+async def get_user(
+    user_id: ObjectIdPath, engine: EngineDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    document = await _get_or_404(engine, user_id)
+    return etags.respond(_read(document), if_none_match=if_none_match)
 
 
 @router.post(
@@ -83,8 +88,14 @@ async def get_user(user_id: ObjectIdPath, engine: EngineDep) -> UserRead:
     status_code=201,
     responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
-async def create_user(body: UserCreate, engine: EngineDep) -> UserRead:
-    return _read(await user_crud.create_user(engine, body=body))
+async def create_user(
+    body: UserCreate, engine: EngineDep, request: Request
+) -> Response:
+    document = await user_crud.create_user(engine, body=body)
+    url = request.url_for("get_user", user_id=str(document.id))
+    return etags.respond(
+        _read(document), status_code=201, headers={"Location": url.path}
+    )
 
 
 @router.patch(
@@ -94,10 +105,10 @@ async def create_user(body: UserCreate, engine: EngineDep) -> UserRead:
 )
 async def update_user(
     user_id: ObjectIdPath, body: UserUpdate, engine: EngineDep
-) -> UserRead:
+) -> Response:
     document = await _get_or_404(engine, user_id)
     document = await user_crud.update_user(engine, document=document, body=body)
-    return _read(document)
+    return etags.respond(_read(document))
 
 
 @router.delete(

@@ -3,10 +3,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
-from app import filters
+from app import etags, filters
 from app.crud import badge as badge_crud
 from app.crud.deletes import delete_badge
 from app.db import EngineDep
@@ -71,10 +71,15 @@ async def _get_or_404(engine: AIOEngine, badge_id: str) -> Badge:
 
 
 @router.get(
-    "/{badge_id}", response_model=BadgeRead, responses=problem_responses(404, 422, 503)
+    "/{badge_id}",
+    response_model=BadgeRead,
+    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
 )
-async def get_badge(badge_id: ObjectIdPath, engine: EngineDep) -> BadgeRead:
-    return _read(await _get_or_404(engine, badge_id))
+async def get_badge(
+    badge_id: ObjectIdPath, engine: EngineDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    document = await _get_or_404(engine, badge_id)
+    return etags.respond(_read(document), if_none_match=if_none_match)
 
 
 @router.post(
@@ -83,8 +88,14 @@ async def get_badge(badge_id: ObjectIdPath, engine: EngineDep) -> BadgeRead:
     status_code=201,
     responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
-async def create_badge(body: BadgeCreate, engine: EngineDep) -> BadgeRead:
-    return _read(await badge_crud.create_badge(engine, body=body))
+async def create_badge(
+    body: BadgeCreate, engine: EngineDep, request: Request
+) -> Response:
+    document = await badge_crud.create_badge(engine, body=body)
+    url = request.url_for("get_badge", badge_id=str(document.id))
+    return etags.respond(
+        _read(document), status_code=201, headers={"Location": url.path}
+    )
 
 
 @router.patch(
@@ -94,10 +105,10 @@ async def create_badge(body: BadgeCreate, engine: EngineDep) -> BadgeRead:
 )
 async def update_badge(
     badge_id: ObjectIdPath, body: BadgeUpdate, engine: EngineDep
-) -> BadgeRead:
+) -> Response:
     document = await _get_or_404(engine, badge_id)
     document = await badge_crud.update_badge(engine, document=document, body=body)
-    return _read(document)
+    return etags.respond(_read(document))
 
 
 @router.delete(

@@ -3,10 +3,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
-from app import filters
+from app import etags, filters
 from app.crud import department as department_crud
 from app.crud.deletes import delete_department
 from app.db import EngineDep
@@ -87,12 +87,15 @@ async def _get_or_404(engine: AIOEngine, department_id: str) -> Department:
 @router.get(
     "/{department_id}",
     response_model=DepartmentRead,
-    responses=problem_responses(404, 422, 503),
+    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
 )
 async def get_department(
-    department_id: ObjectIdPath, engine: EngineDep
-) -> DepartmentRead:
-    return _read(await _get_or_404(engine, department_id))
+    department_id: ObjectIdPath,
+    engine: EngineDep,
+    if_none_match: etags.IfNoneMatch = None,
+) -> Response:
+    document = await _get_or_404(engine, department_id)
+    return etags.respond(_read(document), if_none_match=if_none_match)
 
 
 @router.post(
@@ -102,9 +105,13 @@ async def get_department(
     responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
 async def create_department(
-    body: DepartmentCreate, engine: EngineDep
-) -> DepartmentRead:
-    return _read(await department_crud.create_department(engine, body=body))
+    body: DepartmentCreate, engine: EngineDep, request: Request
+) -> Response:
+    document = await department_crud.create_department(engine, body=body)
+    url = request.url_for("get_department", department_id=str(document.id))
+    return etags.respond(
+        _read(document), status_code=201, headers={"Location": url.path}
+    )
 
 
 @router.patch(
@@ -114,12 +121,12 @@ async def create_department(
 )
 async def update_department(
     department_id: ObjectIdPath, body: DepartmentUpdate, engine: EngineDep
-) -> DepartmentRead:
+) -> Response:
     document = await _get_or_404(engine, department_id)
     document = await department_crud.update_department(
         engine, document=document, body=body
     )
-    return _read(document)
+    return etags.respond(_read(document))
 
 
 @router.delete(

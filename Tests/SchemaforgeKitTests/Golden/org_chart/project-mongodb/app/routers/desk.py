@@ -3,10 +3,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
-from app import filters
+from app import etags, filters
 from app.crud import desk as desk_crud
 from app.crud.deletes import delete_desk
 from app.db import EngineDep
@@ -65,10 +65,15 @@ async def _get_or_404(engine: AIOEngine, desk_id: str) -> Desk:
 
 
 @router.get(
-    "/{desk_id}", response_model=DeskRead, responses=problem_responses(404, 422, 503)
+    "/{desk_id}",
+    response_model=DeskRead,
+    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
 )
-async def get_desk(desk_id: ObjectIdPath, engine: EngineDep) -> DeskRead:
-    return _read(await _get_or_404(engine, desk_id))
+async def get_desk(
+    desk_id: ObjectIdPath, engine: EngineDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    document = await _get_or_404(engine, desk_id)
+    return etags.respond(_read(document), if_none_match=if_none_match)
 
 
 @router.post(
@@ -77,8 +82,14 @@ async def get_desk(desk_id: ObjectIdPath, engine: EngineDep) -> DeskRead:
     status_code=201,
     responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
-async def create_desk(body: DeskCreate, engine: EngineDep) -> DeskRead:
-    return _read(await desk_crud.create_desk(engine, body=body))
+async def create_desk(
+    body: DeskCreate, engine: EngineDep, request: Request
+) -> Response:
+    document = await desk_crud.create_desk(engine, body=body)
+    url = request.url_for("get_desk", desk_id=str(document.id))
+    return etags.respond(
+        _read(document), status_code=201, headers={"Location": url.path}
+    )
 
 
 @router.patch(
@@ -88,10 +99,10 @@ async def create_desk(body: DeskCreate, engine: EngineDep) -> DeskRead:
 )
 async def update_desk(
     desk_id: ObjectIdPath, body: DeskUpdate, engine: EngineDep
-) -> DeskRead:
+) -> Response:
     document = await _get_or_404(engine, desk_id)
     document = await desk_crud.update_desk(engine, document=document, body=body)
-    return _read(document)
+    return etags.respond(_read(document))
 
 
 @router.delete(

@@ -3,10 +3,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
-from app import filters
+from app import etags, filters
 from app.crud import employee as employee_crud
 from app.crud.deletes import delete_employee
 from app.db import EngineDep
@@ -99,10 +99,15 @@ async def _get_or_404(engine: AIOEngine, employee_id: str) -> Employee:
 @router.get(
     "/{employee_id}",
     response_model=EmployeeRead,
-    responses=problem_responses(404, 422, 503),
+    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
 )
-async def get_employee(employee_id: ObjectIdPath, engine: EngineDep) -> EmployeeRead:
-    return _read(await _get_or_404(engine, employee_id))
+async def get_employee(
+    employee_id: ObjectIdPath,
+    engine: EngineDep,
+    if_none_match: etags.IfNoneMatch = None,
+) -> Response:
+    document = await _get_or_404(engine, employee_id)
+    return etags.respond(_read(document), if_none_match=if_none_match)
 
 
 @router.post(
@@ -111,8 +116,14 @@ async def get_employee(employee_id: ObjectIdPath, engine: EngineDep) -> Employee
     status_code=201,
     responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
-async def create_employee(body: EmployeeCreate, engine: EngineDep) -> EmployeeRead:
-    return _read(await employee_crud.create_employee(engine, body=body))
+async def create_employee(
+    body: EmployeeCreate, engine: EngineDep, request: Request
+) -> Response:
+    document = await employee_crud.create_employee(engine, body=body)
+    url = request.url_for("get_employee", employee_id=str(document.id))
+    return etags.respond(
+        _read(document), status_code=201, headers={"Location": url.path}
+    )
 
 
 @router.patch(
@@ -122,10 +133,10 @@ async def create_employee(body: EmployeeCreate, engine: EngineDep) -> EmployeeRe
 )
 async def update_employee(
     employee_id: ObjectIdPath, body: EmployeeUpdate, engine: EngineDep
-) -> EmployeeRead:
+) -> Response:
     document = await _get_or_404(engine, employee_id)
     document = await employee_crud.update_employee(engine, document=document, body=body)
-    return _read(document)
+    return etags.respond(_read(document))
 
 
 @router.delete(

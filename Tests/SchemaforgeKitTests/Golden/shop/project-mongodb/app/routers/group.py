@@ -3,10 +3,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
-from app import filters
+from app import etags, filters
 from app.crud import group as group_crud
 from app.crud.deletes import delete_group
 from app.db import EngineDep
@@ -68,10 +68,15 @@ async def _get_or_404(engine: AIOEngine, group_id: str) -> Group:
 
 
 @router.get(
-    "/{group_id}", response_model=GroupRead, responses=problem_responses(404, 422, 503)
+    "/{group_id}",
+    response_model=GroupRead,
+    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
 )
-async def get_group(group_id: ObjectIdPath, engine: EngineDep) -> GroupRead:
-    return _read(await _get_or_404(engine, group_id))
+async def get_group(
+    group_id: ObjectIdPath, engine: EngineDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    document = await _get_or_404(engine, group_id)
+    return etags.respond(_read(document), if_none_match=if_none_match)
 
 
 @router.post(
@@ -80,8 +85,14 @@ async def get_group(group_id: ObjectIdPath, engine: EngineDep) -> GroupRead:
     status_code=201,
     responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
-async def create_group(body: GroupCreate, engine: EngineDep) -> GroupRead:
-    return _read(await group_crud.create_group(engine, body=body))
+async def create_group(
+    body: GroupCreate, engine: EngineDep, request: Request
+) -> Response:
+    document = await group_crud.create_group(engine, body=body)
+    url = request.url_for("get_group", group_id=str(document.id))
+    return etags.respond(
+        _read(document), status_code=201, headers={"Location": url.path}
+    )
 
 
 @router.patch(
@@ -91,10 +102,10 @@ async def create_group(body: GroupCreate, engine: EngineDep) -> GroupRead:
 )
 async def update_group(
     group_id: ObjectIdPath, body: GroupUpdate, engine: EngineDep
-) -> GroupRead:
+) -> Response:
     document = await _get_or_404(engine, group_id)
     document = await group_crud.update_group(engine, document=document, body=body)
-    return _read(document)
+    return etags.respond(_read(document))
 
 
 @router.delete(

@@ -3,10 +3,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
-from app import filters
+from app import etags, filters
 from app.crud import order as order_crud
 from app.crud.deletes import delete_order
 from app.db import EngineDep
@@ -69,10 +69,15 @@ async def _get_or_404(engine: AIOEngine, order_id: str) -> Order:
 
 
 @router.get(
-    "/{order_id}", response_model=OrderRead, responses=problem_responses(404, 422, 503)
+    "/{order_id}",
+    response_model=OrderRead,
+    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
 )
-async def get_order(order_id: ObjectIdPath, engine: EngineDep) -> OrderRead:
-    return _read(await _get_or_404(engine, order_id))
+async def get_order(
+    order_id: ObjectIdPath, engine: EngineDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    document = await _get_or_404(engine, order_id)
+    return etags.respond(_read(document), if_none_match=if_none_match)
 
 
 @router.post(
@@ -81,8 +86,14 @@ async def get_order(order_id: ObjectIdPath, engine: EngineDep) -> OrderRead:
     status_code=201,
     responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
-async def create_order(body: OrderCreate, engine: EngineDep) -> OrderRead:
-    return _read(await order_crud.create_order(engine, body=body))
+async def create_order(
+    body: OrderCreate, engine: EngineDep, request: Request
+) -> Response:
+    document = await order_crud.create_order(engine, body=body)
+    url = request.url_for("get_order", order_id=str(document.id))
+    return etags.respond(
+        _read(document), status_code=201, headers={"Location": url.path}
+    )
 
 
 @router.patch(
@@ -92,10 +103,10 @@ async def create_order(body: OrderCreate, engine: EngineDep) -> OrderRead:
 )
 async def update_order(
     order_id: ObjectIdPath, body: OrderUpdate, engine: EngineDep
-) -> OrderRead:
+) -> Response:
     document = await _get_or_404(engine, order_id)
     document = await order_crud.update_order(engine, document=document, body=body)
-    return _read(document)
+    return etags.respond(_read(document))
 
 
 @router.delete(

@@ -3,10 +3,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
-from app import filters
+from app import etags, filters
 from app.crud import order_line as order_line_crud
 from app.crud.deletes import delete_order_line
 from app.db import EngineDep
@@ -80,12 +80,15 @@ async def _get_or_404(engine: AIOEngine, order_line_id: str) -> OrderLine:
 @router.get(
     "/{order_line_id}",
     response_model=OrderLineRead,
-    responses=problem_responses(404, 422, 503),
+    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
 )
 async def get_order_line(
-    order_line_id: ObjectIdPath, engine: EngineDep
-) -> OrderLineRead:
-    return _read(await _get_or_404(engine, order_line_id))
+    order_line_id: ObjectIdPath,
+    engine: EngineDep,
+    if_none_match: etags.IfNoneMatch = None,
+) -> Response:
+    document = await _get_or_404(engine, order_line_id)
+    return etags.respond(_read(document), if_none_match=if_none_match)
 
 
 @router.post(
@@ -94,8 +97,14 @@ async def get_order_line(
     status_code=201,
     responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
-async def create_order_line(body: OrderLineCreate, engine: EngineDep) -> OrderLineRead:
-    return _read(await order_line_crud.create_order_line(engine, body=body))
+async def create_order_line(
+    body: OrderLineCreate, engine: EngineDep, request: Request
+) -> Response:
+    document = await order_line_crud.create_order_line(engine, body=body)
+    url = request.url_for("get_order_line", order_line_id=str(document.id))
+    return etags.respond(
+        _read(document), status_code=201, headers={"Location": url.path}
+    )
 
 
 @router.patch(
@@ -105,12 +114,12 @@ async def create_order_line(body: OrderLineCreate, engine: EngineDep) -> OrderLi
 )
 async def update_order_line(
     order_line_id: ObjectIdPath, body: OrderLineUpdate, engine: EngineDep
-) -> OrderLineRead:
+) -> Response:
     document = await _get_or_404(engine, order_line_id)
     document = await order_line_crud.update_order_line(
         engine, document=document, body=body
     )
-    return _read(document)
+    return etags.respond(_read(document))
 
 
 @router.delete(

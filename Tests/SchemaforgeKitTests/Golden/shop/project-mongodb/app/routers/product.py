@@ -3,10 +3,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
-from app import filters
+from app import etags, filters
 from app.crud import product as product_crud
 from app.crud.deletes import delete_product
 from app.db import EngineDep
@@ -86,10 +86,13 @@ async def _get_or_404(engine: AIOEngine, product_id: str) -> Product:
 @router.get(
     "/{product_id}",
     response_model=ProductRead,
-    responses=problem_responses(404, 422, 503),
+    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
 )
-async def get_product(product_id: ObjectIdPath, engine: EngineDep) -> ProductRead:
-    return _read(await _get_or_404(engine, product_id))
+async def get_product(
+    product_id: ObjectIdPath, engine: EngineDep, if_none_match: etags.IfNoneMatch = None
+) -> Response:
+    document = await _get_or_404(engine, product_id)
+    return etags.respond(_read(document), if_none_match=if_none_match)
 
 
 @router.post(
@@ -98,8 +101,14 @@ async def get_product(product_id: ObjectIdPath, engine: EngineDep) -> ProductRea
     status_code=201,
     responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
-async def create_product(body: ProductCreate, engine: EngineDep) -> ProductRead:
-    return _read(await product_crud.create_product(engine, body=body))
+async def create_product(
+    body: ProductCreate, engine: EngineDep, request: Request
+) -> Response:
+    document = await product_crud.create_product(engine, body=body)
+    url = request.url_for("get_product", product_id=str(document.id))
+    return etags.respond(
+        _read(document), status_code=201, headers={"Location": url.path}
+    )
 
 
 @router.patch(
@@ -109,10 +118,10 @@ async def create_product(body: ProductCreate, engine: EngineDep) -> ProductRead:
 )
 async def update_product(
     product_id: ObjectIdPath, body: ProductUpdate, engine: EngineDep
-) -> ProductRead:
+) -> Response:
     document = await _get_or_404(engine, product_id)
     document = await product_crud.update_product(engine, document=document, body=body)
-    return _read(document)
+    return etags.respond(_read(document))
 
 
 @router.delete(

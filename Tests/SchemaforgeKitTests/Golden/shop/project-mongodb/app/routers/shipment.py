@@ -3,10 +3,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
-from app import filters
+from app import etags, filters
 from app.crud import shipment as shipment_crud
 from app.crud.deletes import delete_shipment
 from app.db import EngineDep
@@ -82,10 +82,15 @@ async def _get_or_404(engine: AIOEngine, shipment_id: str) -> Shipment:
 @router.get(
     "/{shipment_id}",
     response_model=ShipmentRead,
-    responses=problem_responses(404, 422, 503),
+    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
 )
-async def get_shipment(shipment_id: ObjectIdPath, engine: EngineDep) -> ShipmentRead:
-    return _read(await _get_or_404(engine, shipment_id))
+async def get_shipment(
+    shipment_id: ObjectIdPath,
+    engine: EngineDep,
+    if_none_match: etags.IfNoneMatch = None,
+) -> Response:
+    document = await _get_or_404(engine, shipment_id)
+    return etags.respond(_read(document), if_none_match=if_none_match)
 
 
 @router.post(
@@ -94,8 +99,14 @@ async def get_shipment(shipment_id: ObjectIdPath, engine: EngineDep) -> Shipment
     status_code=201,
     responses=problem_responses(400, 404, 409, 413, 422, 503),
 )
-async def create_shipment(body: ShipmentCreate, engine: EngineDep) -> ShipmentRead:
-    return _read(await shipment_crud.create_shipment(engine, body=body))
+async def create_shipment(
+    body: ShipmentCreate, engine: EngineDep, request: Request
+) -> Response:
+    document = await shipment_crud.create_shipment(engine, body=body)
+    url = request.url_for("get_shipment", shipment_id=str(document.id))
+    return etags.respond(
+        _read(document), status_code=201, headers={"Location": url.path}
+    )
 
 
 @router.patch(
@@ -105,10 +116,10 @@ async def create_shipment(body: ShipmentCreate, engine: EngineDep) -> ShipmentRe
 )
 async def update_shipment(
     shipment_id: ObjectIdPath, body: ShipmentUpdate, engine: EngineDep
-) -> ShipmentRead:
+) -> Response:
     document = await _get_or_404(engine, shipment_id)
     document = await shipment_crud.update_shipment(engine, document=document, body=body)
-    return _read(document)
+    return etags.respond(_read(document))
 
 
 @router.delete(
