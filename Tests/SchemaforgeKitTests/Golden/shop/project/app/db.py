@@ -113,7 +113,10 @@ def make_engine(
             # A write takes the lock up front: concurrent writes queue for it (up to
             # statement_timeout) instead of failing when a reader turns writer. A read
             # takes none and sees the last commit.
-            connection.exec_driver_sql("BEGIN" if reads else "BEGIN IMMEDIATE")
+            if reads:
+                connection.exec_driver_sql("BEGIN")
+            else:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_async_engine(
