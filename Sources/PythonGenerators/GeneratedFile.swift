@@ -24,15 +24,24 @@ public struct MigrationLayout: Equatable, Sendable {
     public let revisions: String
     /// The resolved schema the revisions lead to (`schemaforge migrate` diffs against it).
     public let snapshot: String
+    /// How a revision names the one it follows.
+    public let chaining: Chaining
     /// The first revision, which `generate` writes.
     public var initialRevision: String { revisionPath("0001_initial") }
 
-    /// Alembic's layout (the SQL databases).
-    public static let alembic = MigrationLayout(revisions: "migrations/versions", snapshot: "migrations/schema.snapshot.json")
-    /// The MongoDB target's `mongo/migrations/NNNN_<name>.py`.
-    public static let mongo = MigrationLayout(revisions: "mongo/migrations", snapshot: "mongo/migrations/schema.snapshot.json")
+    /// How the revisions of a history are linked.
+    public enum Chaining: Sendable {
+        /// Each file says its `revision` and its `down_revision` (Alembic; a merge names several).
+        case revisionIds
+        /// Numbered in order (`0002_x.py`): each revises the one numbered before it.
+        case numbered
+    }
 
-    public static func of(_ database: TargetDatabase) -> MigrationLayout { database == .mongodb ? mongo : alembic }
+    /// Alembic's layout (the SQL databases).
+    public static let alembic = MigrationLayout(
+        revisions: "migrations/versions", snapshot: "migrations/schema.snapshot.json", chaining: .revisionIds)
+    /// The MongoDB target's `mongo/migrations/NNNN_<name>.py`.
+    public static let mongo = MigrationLayout(revisions: "mongo/migrations", snapshot: "mongo/migrations/schema.snapshot.json", chaining: .numbered)
 
     /// `<revisions>/<name>.py`.
     public func revisionPath(_ name: String) -> String { revisions + "/" + name + ".py" }

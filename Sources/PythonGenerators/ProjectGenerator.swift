@@ -1,7 +1,8 @@
 import CodeRendering
 import SchemaModel
 
-/// Everything `schemaforge generate` writes for a schema, as files in memory.
+/// Everything `schemaforge generate --db sqlite|postgresql|mysql` writes for a schema (the
+/// SQLAlchemy project target; `MongoProjectGenerator` writes the ODMantic one).
 public struct ProjectGenerator {
     public let schema: Schema
     public let database: TargetDatabase
@@ -24,7 +25,6 @@ public struct ProjectGenerator {
     /// Every file of the project, sorted by path. The generators' jobs (shared modules, one job per
     /// entity, the initial revision) run on every core; the output is the same as a sequential run.
     public func generate() -> [GeneratedFile] {
-        if database == .mongodb { return MongoProjectGenerator(schema: schema, snapshot: snapshot()).generate() }
         return ParallelGeneration.run(jobs()).sorted { $0.path < $1.path }
     }
 
@@ -32,10 +32,6 @@ public struct ProjectGenerator {
     /// must be safe to call concurrently), in no particular order, and keeps nothing: a caller can
     /// write files while the others are still being rendered.
     public func generate(each: (GeneratedFile) -> Void) {
-        if database == .mongodb {
-            for file in MongoProjectGenerator(schema: schema, snapshot: snapshot()).generate() { each(file) }
-            return
-        }
         ParallelGeneration.forEach(jobs(), each)
     }
 

@@ -84,8 +84,7 @@ extension GeneratorPipeline {
     /// Generates the project for `schema` and writes it into `writer`'s (fresh) directory while it
     /// is being rendered; then writes the manifest.
     public static func writeProject(_ schema: Schema, database: TargetDatabase, with writer: FreshDirectoryWriter) throws {
-        let generator = ProjectGenerator(schema: schema, database: database, snapshot: { MigrationSnapshot.encode(schema) })
-        generator.generate(each: writer.write)
+        Targets.project(database).generate(schema, snapshot: { MigrationSnapshot.encode(schema) }, each: writer.write)
         try writer.finish(database: database.rawValue)
     }
 }

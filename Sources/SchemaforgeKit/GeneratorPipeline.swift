@@ -10,7 +10,7 @@ import Foundation
 ///
 ///     schema file --SchemaFileReader--> SchemaDocument --SchemaResolver--> Schema
 ///     Schema --DDLGenerator(dialect)--> SQL text                     (`sql`)
-///     Schema --ProjectGenerator / MongoProjectGenerator--> files     (`project`, `writeProject`)
+///     Schema --a ProjectTarget (Targets.projects)--> files           (`project`, `writeProject`)
 ///     Schema --SnapshotEncoder--> stable JSON (the migration snapshot, SnapshotEncoder.swift)
 ///
 /// No stage reads or writes files except the reader (input), `GenerationPlan` and
@@ -49,29 +49,8 @@ public enum GeneratorPipeline {
     /// dialect's (the same `schemaforge sql` prints); an error when the target cannot serve the
     /// schema at all (`auth:` on MongoDB).
     public static func targetDiagnostics(_ loaded: LoadedSchema, database: TargetDatabase) -> [Diagnostic] {
-        guard let schema = loaded.schema else { return [] }
-        if database == .mongodb {
-            let warnings = MongoProjectGenerator(schema: schema).warnings.map { $0.diagnostic(loaded.sourceMap) }
-            var unsupported: [Diagnostic] = []
-            if schema.auth != nil {
-                unsupported.append(
-                    .error(
-                        "the MongoDB target does not implement 'auth' yet: its API would have no access control. "
-                            + "Generate a SQL target (--db sqlite, postgresql or mysql), or remove 'auth'", at: loaded.sourceMap.auth))
-            }
-            for table in schema.tables {
-                for column in table.columns where column.encrypted == true {
-                    unsupported.append(
-                        .error(
-                            "the MongoDB target does not implement 'encrypted' yet: '\(column.field)' would be stored in the clear. "
-                                + "Generate a SQL target, or remove 'encrypted'",
-                            at: loaded.sourceMap[table: table.name, encryptedColumn: column.name]))
-                }
-            }
-            return unsupported + warnings
-        }
-        guard let dialect = Dialect(rawValue: database.rawValue) else { return [] }
-        return sql(for: loaded, dialect: dialect)?.diagnostics ?? []
+        guard loaded.schema != nil else { return [] }
+        return Targets.project(database).diagnostics(loaded)
     }
 
     /// DDL for `dialect`, with the dialect's warnings.

@@ -27,12 +27,13 @@ public struct MigrationHistory: Sendable {
         var revisions: [Revision] = []
         for file in files {
             guard let text = try? String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8) else { continue }
-            if layout == .mongo {
-                // Numbered in order: each revises the one numbered before it.
+            switch layout.chaining {
+            case .numbered:
                 guard let number = Self.number(file) else { continue }
                 let parents = number > 1 ? [String(format: "%04d", number - 1)] : []
                 revisions.append(Revision(file: file, id: String(format: "%04d", number), parents: parents))
-            } else if let id = Self.capture(#"(?m)^revision(?:: [^=\n]+)? = ['"]([^'"]+)['"]"#, in: text) {
+            case .revisionIds:
+                guard let id = Self.capture(#"(?m)^revision(?:: [^=\n]+)? = ['"]([^'"]+)['"]"#, in: text) else { continue }
                 let down = Self.capture(#"(?m)^down_revision(?:: [^=\n]+)? = (.+)$"#, in: text) ?? "None"
                 revisions.append(Revision(file: file, id: id, parents: Self.quoted(in: down)))
             }

@@ -119,6 +119,6 @@ public enum MigrationSnapshot {
 extension GeneratorPipeline {
     /// The files of the FastAPI project for `schema` on `database`.
     public static func project(_ schema: Schema, database: TargetDatabase) -> [GeneratedFile] {
-        ProjectGenerator(schema: schema, database: database, snapshot: { MigrationSnapshot.encode(schema) }).generate()
+        Targets.project(database).files(schema, snapshot: { MigrationSnapshot.encode(schema) })
     }
 }

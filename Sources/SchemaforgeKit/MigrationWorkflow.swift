@@ -6,7 +6,7 @@ public enum MigrationWorkflow {
         /// Nothing changed; nothing was written.
         case noChanges
         /// The revision file and the new snapshot to write.
-        case revision(path: String, contents: String, snapshot: String, snapshotPath: String, plan: MigrationPlan)
+        case revision(path: String, contents: String, snapshot: String, layout: MigrationLayout, plan: MigrationPlan)
     }
 
     public struct Refusal: Error, CustomStringConvertible {
@@ -26,13 +26,14 @@ public enum MigrationWorkflow {
             throw Refusal(description: problem.description)
         }
         guard let database = override ?? recorded else {
-            let sqlSnapshot = base.appendingPathComponent(MigrationLayout.alembic.snapshot)
-            if !FileManager.default.fileExists(atPath: sqlSnapshot.path) {
-                throw Refusal(description: "\(sqlSnapshot.path) not found: run 'schemaforge generate' for this project first")
+            let snapshots = Targets.migrationLayouts.map { base.appendingPathComponent($0.snapshot).path }
+            if !snapshots.contains(where: FileManager.default.fileExists(atPath:)) {
+                throw Refusal(description: "\(snapshots[0]) not found: run 'schemaforge generate' for this project first")
             }
             throw Refusal(description: "cannot tell the project's database: pass --db")
         }
-        let layout = MigrationLayout.of(database)
+        let target = Targets.project(database)
+        let layout = target.layout
         let snapshotURL = base.appendingPathComponent(layout.snapshot)
         guard let snapshotText = try? String(contentsOf: snapshotURL, encoding: .utf8) else {
             throw Refusal(description: "\(snapshotURL.path) not found: run 'schemaforge generate' for this project first")
@@ -45,21 +46,7 @@ public enum MigrationWorkflow {
         }
         let plan = MigrationPlanner.plan(from: old, to: schema)
         if plan.isEmpty { return .noChanges }
-        if database == .mongodb {
-            return try mongoRevision(old: old, new: schema, plan: plan, base: base, message: message, allowDataLoss: allowDataLoss)
-        }
-        let backfill = plan.steps.filter { step in
-            if case let .addColumn(_, column) = step.operation { return step.safety == .needsBackfill && column.backfill == nil }
-            if case let .alterColumn(_, _, column) = step.operation {
-                return step.safety == .needsBackfill && column.defaultValue == nil && column.backfill == nil
-            }
-            return false
-        }
-        if !backfill.isEmpty {
-            throw Refusal(
-                description: "refusing to make columns NOT NULL on existing tables without a value for the existing rows:\n"
-                    + backfill.map { "  \($0.operation.subject): give it a default, or 'backfill: <SQL expression>'" }.joined(separator: "\n"))
-        }
+        if let refusal = target.refusal(plan, old: old, new: schema) { throw Refusal(description: refusal) }
         try refuseDataLoss(plan, allowDataLoss: allowDataLoss)
         let history = MigrationHistory(directory: directory, layout: layout)
         let heads = history.heads
@@ -69,12 +56,10 @@ public enum MigrationWorkflow {
                     + "added a revision. Keep one of them and write the other's changes again on top of it ('schemaforge check' says more)")
         }
         let id = String(format: "%04d", history.nextNumber)
-        let head = heads.first?.id
-        let slug = Identifiers.fragment(fromSQL: message).prefix(40)
-        let path = layout.revisionPath("\(id)_\(slug)")
-        let contents = AlembicRevisionGenerator(old: old, new: schema, database: database)
-            .render(plan, revision: id, downRevision: head, message: message)
-        return .revision(path: path, contents: contents, snapshot: MigrationSnapshot.encode(schema), snapshotPath: layout.snapshot, plan: plan)
+        let name = "\(id)_\(Identifiers.fragment(fromSQL: message).prefix(40))"
+        let contents = target.revision(plan, old: old, new: schema, id: id, name: name, parent: heads.first?.id, message: message)
+        return .revision(
+            path: layout.revisionPath(name), contents: contents, snapshot: MigrationSnapshot.encode(schema), layout: layout, plan: plan)
     }
 
     static func refuseDataLoss(_ plan: MigrationPlan, allowDataLoss: Bool) throws {
@@ -85,30 +70,11 @@ public enum MigrationWorkflow {
         }
     }
 
-    /// `mongo/migrations/NNNN_<name>.py`: numbered after the highest one present.
-    static func mongoRevision(old: Schema, new: Schema, plan: MigrationPlan, base: URL, message: String, allowDataLoss: Bool) throws -> Outcome {
-        let generator = MongoMigrationGenerator(old: old, new: new)
-        let refusals = generator.refusals(plan)
-        if !refusals.isEmpty {
-            throw Refusal(
-                description: "refusing to add required fields without a value for the existing documents:\n"
-                    + refusals.map { "  \($0)" }.joined(separator: "\n"))
-        }
-        try refuseDataLoss(plan, allowDataLoss: allowDataLoss)
-        let layout = MigrationLayout.mongo
-        let next = MigrationHistory(directory: base.path, layout: layout).nextNumber
-        let name = String(format: "%04d", next) + "_" + Identifiers.fragment(fromSQL: message).prefix(40)
-        let path = layout.revisionPath(name)
-        return .revision(
-            path: path, contents: generator.render(plan, name: name, message: message), snapshot: MigrationSnapshot.encode(new),
-            snapshotPath: layout.snapshot, plan: plan)
-    }
-
     /// Once `migrate` has written revisions after the initial one, the initial revision and the
     /// snapshot belong to the migration history: regenerating the project keeps them as they are on
     /// disk (the new files of those paths are replaced by the files in `directory`).
     public static func keepingHistory(_ files: [GeneratedFile], database: TargetDatabase, directory: String) -> [GeneratedFile] {
-        let layout = MigrationLayout.of(database)
+        let layout = Targets.project(database).layout
         let base = URL(fileURLWithPath: directory)
         let revisions = ((try? FileManager.default.contentsOfDirectory(atPath: base.appendingPathComponent(layout.revisions).path)) ?? [])
             .filter { $0.hasSuffix(".py") && $0 != "__init__.py" }
@@ -125,14 +91,13 @@ public enum MigrationWorkflow {
 
     /// Writes the revision and the new snapshot (the revision first: a failure leaves the old state).
     public static func write(_ outcome: Outcome, to directory: String) throws {
-        guard case let .revision(path, contents, snapshot, snapshotPath, _) = outcome else { return }
+        guard case let .revision(path, contents, snapshot, layout, _) = outcome else { return }
         let base = URL(fileURLWithPath: directory)
         let revisionURL = base.appendingPathComponent(path)
         try FileManager.default.createDirectory(at: revisionURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(contents.utf8).write(to: revisionURL, options: .atomic)
-        try Data(snapshot.utf8).write(to: base.appendingPathComponent(snapshotPath), options: .atomic)
+        try Data(snapshot.utf8).write(to: base.appendingPathComponent(layout.snapshot), options: .atomic)
         // The checksums last: what `schemaforge check` verifies later.
-        let layout = snapshotPath == MigrationLayout.mongo.snapshot ? MigrationLayout.mongo : MigrationLayout.alembic
         let file = revisionURL.lastPathComponent
         let id = MigrationHistory.number(file).map { String(format: "%04d", $0) } ?? String(file.dropLast(3))
         let sums = MigrationHistory.checksums(

@@ -60,7 +60,7 @@ public enum PlanLint {
     /// The schema of a project's newest revision (its migration snapshot), whichever target it is.
     public static func projectSnapshot(in directory: String) throws -> Schema {
         let root = URL(fileURLWithPath: directory)
-        for layout in [MigrationLayout.alembic, .mongo] {
+        for layout in Targets.migrationLayouts {
             let url = root.appendingPathComponent(layout.snapshot)
             if let text = try? String(contentsOf: url, encoding: .utf8) { return try MigrationSnapshot.decode(text) }
         }
@@ -70,7 +70,7 @@ public enum PlanLint {
     public struct ProjectSnapshotMissing: Error, CustomStringConvertible {
         public let directory: String
         public var description: String {
-            "\(directory) has no \(MigrationLayout.alembic.snapshot) (nor \(MigrationLayout.mongo.snapshot)): run 'schemaforge generate' first"
+            "\(directory) has no \(Targets.migrationLayouts.map(\.snapshot).joined(separator: " nor ")): run 'schemaforge generate' first"
         }
     }
 }

@@ -30,7 +30,7 @@ public enum ProjectCheck {
             report.problems.append("\(error)")
             return report
         }
-        let layout = MigrationLayout.of(database)
+        let layout = Targets.project(database).layout
         let history = MigrationHistory(directory: directory, layout: layout)
         checkGraph(history, into: &report)
         checkChecksums(history, directory: directory, into: &report)

@@ -25,10 +25,10 @@ public enum ProjectDatabase {
                     + "or generate a \(requested.rawValue) project into a new directory"
             case let .unknownRecorded(name, directory):
                 return "\(directory)/\(GenerationPlan.manifestPath) records an unknown database '\(name)': "
-                    + "pass --db (\(TargetDatabase.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    + "pass --db (\(Targets.projectNames))"
             case let .unrecorded(directory):
                 return "\(directory)/\(GenerationPlan.manifestPath) does not record the project's database: "
-                    + "pass --db (\(TargetDatabase.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    + "pass --db (\(Targets.projectNames))"
             }
         }
     }
@@ -42,7 +42,7 @@ public enum ProjectDatabase {
     }
 
     /// The database for `schemaforge generate` into `directory`: `requested` when it agrees with the
-    /// manifest (or there is none), the manifest's database without `requested`, and SQLite for a
+    /// manifest (or there is none), the manifest's database without `requested`, and the first registered target (SQLite) for a
     /// directory that holds no generated project.
     public static func forGenerate(requested: TargetDatabase?, directory: String) throws -> TargetDatabase {
         if let requested {
@@ -51,7 +51,7 @@ public enum ProjectDatabase {
         }
         if let recorded = try recorded(in: directory) { return recorded }
         if Manifest.exists(in: directory) { throw Problem.unrecorded(directory: directory) }
-        return .sqlite
+        return Targets.projects[0].database
     }
 
     /// Throws `mismatch` when `requested` differs from the database the manifest of `directory` records.

@@ -2,8 +2,14 @@ import ArgumentParser
 import Foundation
 import SchemaforgeKit
 
+/// `--db NAME`: a target of the registry (`Targets.projects`).
 extension TargetDatabase: ExpressibleByArgument {
-    public init?(argument: String) { self.init(name: argument) }
+    public init?(argument: String) {
+        guard let target = Targets.project(named: argument) else { return nil }
+        self = target.database
+    }
+
+    public static var allValueStrings: [String] { Targets.projects.map(\.name) }
 }
 
 struct Generate: ParsableCommand {
@@ -31,9 +37,9 @@ struct Generate: ParsableCommand {
     var out: String
 
     @Option(
-        help:
-            "Target database: sqlite, postgresql, mysql or mongodb. Default: the database the project in --out was generated for, or sqlite for a new project."
-    )
+        help: ArgumentHelp(
+            "Target database. Default: the database the project in --out was generated for, or \(Targets.projects[0].name) for a new project."
+        ))
     var db: TargetDatabase?
 
     @Flag(help: "Overwrite (or remove) generated files that were edited since they were generated.")

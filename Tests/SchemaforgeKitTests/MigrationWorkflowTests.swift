@@ -121,4 +121,57 @@ struct MigrationWorkflowTests {
             try MigrationWorkflow.prepare(schema: try schema(v2), directory: dir, message: "age", allowDataLoss: true, database: nil)
         }
     }
+
+    @Test("every target refuses a forked history: two MongoDB revisions numbered alike are two heads")
+    func forkedMongoHistoryRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sf-mig-\(UUID().uuidString)").path
+        let files = GeneratorPipeline.project(try schema(v1), database: .mongodb)
+        try GenerationPlan.make(files: files.map { ($0.path, $0.contents) }, outputDirectory: dir).apply(to: dir, force: false, database: "mongodb")
+        let v2 = v1 + "\n      bio: {type: text, nullable: true}"
+        let first = try MigrationWorkflow.prepare(schema: try schema(v2), directory: dir, message: "bio", allowDataLoss: false, database: nil)
+        guard case let .revision(path, contents, _, layout, _) = first else {
+            Issue.record("expected a revision")
+            return
+        }
+        #expect(path == "mongo/migrations/0002_bio.py" && layout == .mongo)
+        try MigrationWorkflow.write(first, to: dir)
+        // Another branch added its own 0002 from the same parent.
+        try contents.write(toFile: dir + "/mongo/migrations/0002_nickname.py", atomically: true, encoding: .utf8)
+        let v3 = v2 + "\n      nickname: {type: string, length: 20, nullable: true}"
+        #expect {
+            try MigrationWorkflow.prepare(schema: try schema(v3), directory: dir, message: "nickname", allowDataLoss: false, database: nil)
+        } throws: { error in
+            "\(error)".contains("2 heads") && "\(error)".contains("0002_nickname.py")
+        }
+    }
+}
+
+/// The project targets `generate --db` offers.
+@Suite("Project target registry")
+struct ProjectTargetRegistryTests {
+    @Test("every database has one target; --db names and aliases find it; names are unique")
+    func registryCoversEveryDatabase() {
+        for database in TargetDatabase.allCases {
+            #expect(Targets.projects.filter { $0.database == database }.count == 1, "\(database)")
+            #expect(Targets.project(database).database == database)
+            #expect(Targets.project(named: database.rawValue)?.database == database)
+        }
+        #expect(Targets.project(named: "mongo")?.database == .mongodb)
+        #expect(Targets.project(named: "postgres")?.database == .postgresql)
+        #expect(Targets.project(named: "oracle") == nil)
+        #expect(Set(Targets.projects.map(\.name)).count == Targets.projects.count)
+        #expect(Targets.migrationLayouts == [.alembic, .mongo])
+    }
+
+    @Test("a target's files are its generator's, sorted, and start its migration history in its layout")
+    func filesFollowTheLayout() throws {
+        let loaded = GeneratorPipeline.load(text: "schema: 1\nname: t\nentities:\n  Note:\n    fields:\n      title: string(80)\n", file: "t.yaml")
+        let schema = try #require(loaded.schema)
+        for target in Targets.projects {
+            let files = target.files(schema, snapshot: { "{}" })
+            #expect(files.map(\.path) == files.map(\.path).sorted())
+            #expect(files.contains { $0.path == target.layout.initialRevision }, "\(target.name)")
+            #expect(files.contains { $0.path == target.layout.snapshot && $0.contents == "{}" }, "\(target.name)")
+        }
+    }
 }
