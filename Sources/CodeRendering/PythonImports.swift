@@ -141,13 +141,21 @@ public struct PythonImports: Sendable {
             sections[section(of: module).rawValue].append("import " + module)
         }
         for (module, repeated) in fromImports {
-            let names = Self.sortNames(repeated)
-            let line = "from " + module + " import " + names.joined(separator: ", ")
-            if line.utf8.count <= lineLength || line.count <= lineLength {
-                sections[section(of: module).rawValue].append(line)
-            } else {
-                sections[section(of: module).rawValue].append(
-                    "from " + module + " import (\n" + names.map { "    " + $0 + ",\n" }.joined() + ")")
+            let sorted = Self.sortNames(repeated)
+            // isort without `combine-as-imports` (ruff's default): each `name as alias` is a
+            // statement of its own; the statements of a module are ordered by their first name.
+            let plain = sorted.filter { !$0.contains(" as ") }
+            let statements = sorted.compactMap { name -> [String]? in
+                name.contains(" as ") ? [name] : name == plain.first ? plain : nil
+            }
+            for names in statements {
+                let line = "from " + module + " import " + names.joined(separator: ", ")
+                if line.utf8.count <= lineLength || line.count <= lineLength {
+                    sections[section(of: module).rawValue].append(line)
+                } else {
+                    sections[section(of: module).rawValue].append(
+                        "from " + module + " import (\n" + names.map { "    " + $0 + ",\n" }.joined() + ")")
+                }
             }
         }
         var lines: [String] = []

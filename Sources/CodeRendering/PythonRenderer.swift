@@ -101,7 +101,15 @@ public struct PythonRenderer: Sendable {
 
     private func writeDocstring(_ text: String, indent: Int, into out: inout String) {
         let needsEscape = text.utf8.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }
-        let escaped = !needsEscape ? text : text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"\"\"", with: "\\\"\\\"\\\"")
+        var escaped = !needsEscape ? text : text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"\"\"", with: "\\\"\\\"\\\"")
+        if indent > 0, escaped.utf8.contains(UInt8(ascii: "\n")) {
+            // Lines after the first at the docstring's indent (blank ones stay empty), and the
+            // closing quotes too when the text ends with a line break.
+            let lines = escaped.split(separator: "\n", omittingEmptySubsequences: false)
+            escaped = lines.enumerated().map { i, line in
+                i == 0 || (line.isEmpty && i < lines.count - 1) ? String(line) : pad(indent) + line
+            }.joined(separator: "\n")
+        }
         out += pad(indent)
         out += "\"\"\""
         out += escaped
@@ -328,10 +336,23 @@ public struct PythonRenderer: Sendable {
             out += oneLine
         } else {
             let inner = pad(indent + 4) + params.joined(separator: ", ")
-            if !Self.longer(inner, than: lineLength), !params.isEmpty {
+            if params.count == 1, !Self.longer(inner + ",", than: lineLength) {
+                out += p + keyword + "(\n" + inner + ",\n" + p + ")" + returns + ":"  // ruff: a lone parameter gets a trailing comma
+            } else if !Self.longer(inner, than: lineLength), !params.isEmpty {
                 out += p + keyword + "(\n" + inner + "\n" + p + ")" + returns + ":"
             } else {
-                out += p + keyword + "(\n" + params.map { pad(indent + 4) + $0 + ",\n" }.joined() + p + ")" + returns + ":"
+                out += p + keyword + "(\n"
+                for (parameter, text) in zip(f.parameters, params) {
+                    if Self.longer(pad(indent + 4) + text + ",", than: lineLength), let annotation = parameter.annotation {
+                        // Too long even alone: ruff splits the annotation's brackets.
+                        let suffix = parameter.defaultValue.map { " = " + Self.flat($0) } ?? ""
+                        writeLines(annotation, prefix: parameter.name + ": ", suffix: suffix + ",", indent: indent + 4, into: &out)
+                        out += "\n"
+                    } else {
+                        out += pad(indent + 4) + text + ",\n"
+                    }
+                }
+                out += p + ")" + returns + ":"
             }
         }
         out += "\n"

@@ -71,6 +71,46 @@ final class PythonRendererTests: XCTestCase {
             ])
     }
 
+    func testAnAliasedImportIsAStatementOfItsOwnOrderedByItsFirstName() {
+        // ruff's isort without combine-as-imports (its default), as `ruff check --fix` writes it.
+        var imports = PythonImports()
+        imports.from("app.crud", import: "post as post_crud", "deletes")
+        imports.from("app.hooks", import: "category as category_hooks", "deletes", "zeta")
+        XCTAssertEqual(
+            imports.render(lineLength: 88),
+            [
+                "from app.crud import deletes", "from app.crud import post as post_crud",
+                "from app.hooks import category as category_hooks", "from app.hooks import deletes, zeta",
+            ])
+    }
+
+    func testFunctionSignaturesSplitAsRuffSplitsThem() {
+        let long = "get_something_long_name_here_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+        func render(_ parameters: [PythonParameter]) -> String {
+            renderer.render(
+                .function(PythonFunction(name: long, parameters: parameters, returns: .name("Response"), body: [.pass], isAsync: true)), indent: 0)
+        }
+        // Layouts recorded from ruff 0.17 format: a lone parameter keeps a trailing comma; several hug.
+        XCTAssertEqual(
+            render([PythonParameter("session_parameter_name", .name("SessionDep"))]),
+            "async def \(long)(\n    session_parameter_name: SessionDep,\n) -> Response:\n    pass")
+        XCTAssertEqual(
+            render([PythonParameter("session", .name("SessionDep")), PythonParameter("b", .name("int"))]),
+            "async def \(long)(\n    session: SessionDep, b: int\n) -> Response:\n    pass")
+        // A parameter too long even on its own line: the annotation's brackets split.
+        let query = PythonParameter(
+            "query", .subscripted(.name("Annotated"), [.name("W" + String(repeating: "x", count: 60) + "Query"), .name("Query").call()]))
+        XCTAssertEqual(
+            render([PythonParameter("session", .name("SessionDep")), query]),
+            "async def \(long)(\n    session: SessionDep,\n    query: Annotated[\n        W\(String(repeating: "x", count: 60))Query, Query()\n    ],\n) -> Response:\n    pass"
+        )
+    }
+
+    func testAMultiLineDocstringIsIndentedWithItsFunction() {
+        let f = PythonFunction(name: "f", body: [.pass], docstring: "A page.\n\nPass the cursor back.\n")
+        XCTAssertEqual(renderer.render(.function(f), indent: 0), "def f():\n    \"\"\"A page.\n\n    Pass the cursor back.\n    \"\"\"\n    pass")
+    }
+
     func testModuleLayoutHasTwoBlankLinesAroundClasses() {
         var module = PythonModule(header: "generated", docstring: "Doc.")
         module.imports.module("enum")

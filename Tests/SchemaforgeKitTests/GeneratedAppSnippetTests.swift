@@ -96,6 +96,48 @@ struct GeneratedAppSnippetTests {
         #expect(router.contains("location = {\"Location\": quote(url.path, safe=URL_SAFE)}"))
     }
 
+    /// `@router.<verb>("<path>"` and the name of the function under it, for each route of a router.
+    static func routes(_ router: String) -> [String] {
+        let lines = router.split(separator: "\n").map(String.init)
+        var routes: [String] = []
+        for (i, line) in lines.enumerated() where line.hasPrefix("@router.") {
+            let decorator = line.hasSuffix("(") ? line + lines[i + 1].trimmingCharacters(in: .whitespaces) : line
+            let head = decorator.prefix { $0 != "," && $0 != ")" }
+            guard let def = lines[(i + 1)...].first(where: { $0.hasPrefix("async def ") }) else { continue }
+            routes.append(head + " " + def.dropFirst("async def ".count).prefix { $0 != "(" })
+        }
+        return routes
+    }
+
+    @Test("both persistence backends serve the same routes: verbs, paths and function names (operation ids)")
+    func sameRoutesOnEveryBackend() throws {
+        let schema = """
+            entities:
+              Tag:
+                fields: {label: {type: string, length: 30, unique: true}}
+              Post:
+                fields:
+                  title: string(100)
+                  body: {type: text, nullable: true}
+                relations:
+                  tags: {to: Tag, kind: many_to_many}
+            """
+        for module in ["post", "tag"] {
+            let sql = Self.routes(try Self.file(schema, "app/routers/\(module).py", database: .postgresql))
+            let mongo = Self.routes(try Self.file(schema, "app/routers/\(module).py", database: .mongodb))
+            #expect(sql.count == (module == "post" ? 7 : 5), "\(sql)")
+            #expect(sql == mongo)
+        }
+        let post = try Self.file(schema, "app/routers/post.py", database: .mongodb)
+        let link = "@router.post(\n    \"/{post_id}/tags/{tag_id}\",\n    status_code=204,\n    responses=problem_responses(404, 422, 503),\n)"
+        #expect(post.contains(link))
+        #expect(post.contains("async def delete_post(post_id: ObjectIdPath, engine: EngineDep) -> Response:"))
+        // No If-Match where the check cannot be atomic with the write; a missing reference is a 404.
+        #expect(!post.contains("if_match") && !post.contains("412"))
+        #expect(post.contains("responses=problem_responses(400, 404, 409, 413, 422, 503)"))
+        #expect(post.contains("from app.crud import deletes\nfrom app.crud import post as post_crud\n"))
+    }
+
     @Test("pyproject declares its build backend and packages; the README migrates before it serves", arguments: TargetDatabase.allCases)
     func firstCommand(database: TargetDatabase) throws {
         let pyproject = try Self.file(Self.names, "pyproject.toml", database: database)

@@ -8,7 +8,7 @@ from odmantic import AIOEngine
 
 from app import etags, filters
 from app.crud import category as category_crud
-from app.crud.deletes import delete_category
+from app.crud import deletes
 from app.db import EngineDep
 from app.documents import object_id, to_api
 from app.hooks import category as category_hooks
@@ -75,7 +75,7 @@ async def _get_or_404(engine: AIOEngine, category_id: str) -> Category:
 @router.get(
     "/{category_id}",
     response_model=CategoryRead,
-    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_category(
     category_id: ObjectIdPath,
@@ -118,11 +118,9 @@ async def update_category(
 @router.delete(
     "/{category_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
 )
-async def delete_category_route(
-    category_id: ObjectIdPath, engine: EngineDep
-) -> Response:
+async def delete_category(category_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, category_id)
     await category_hooks.before_delete(engine, document)
-    await delete_category(engine, document)
+    await deletes.delete_category(engine, document)
     await category_hooks.after_delete(engine, document)
     return Response(status_code=204)

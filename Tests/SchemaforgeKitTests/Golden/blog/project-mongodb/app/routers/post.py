@@ -7,8 +7,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
 from app import etags, filters
+from app.crud import deletes
 from app.crud import post as post_crud
-from app.crud.deletes import delete_post
 from app.db import EngineDep
 from app.documents import object_id, to_api
 from app.hooks import post as post_hooks
@@ -76,7 +76,7 @@ async def _get_or_404(engine: AIOEngine, post_id: str) -> Post:
 @router.get(
     "/{post_id}",
     response_model=PostRead,
-    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_post(
     post_id: ObjectIdPath, engine: EngineDep, if_none_match: etags.IfNoneMatch = None
@@ -117,10 +117,10 @@ async def update_post(
 @router.delete(
     "/{post_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
 )
-async def delete_post_route(post_id: ObjectIdPath, engine: EngineDep) -> Response:
+async def delete_post(post_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, post_id)
     await post_hooks.before_delete(engine, document)
-    await delete_post(engine, document)
+    await deletes.delete_post(engine, document)
     await post_hooks.after_delete(engine, document)
     return Response(status_code=204)
 
@@ -133,6 +133,7 @@ async def delete_post_route(post_id: ObjectIdPath, engine: EngineDep) -> Respons
 async def add_post_tag(
     post_id: ObjectIdPath, tag_id: ObjectIdPath, engine: EngineDep
 ) -> Response:
+    """Link them; doing it twice is not an error."""
     document = await _get_or_404(engine, post_id)
     other = object_id(tag_id, "Tag")
     if await engine.find_one(Tag, Tag.id == other) is None:
@@ -151,6 +152,7 @@ async def add_post_tag(
 async def remove_post_tag(
     post_id: ObjectIdPath, tag_id: ObjectIdPath, engine: EngineDep
 ) -> Response:
+    """Unlink them; doing it twice is not an error."""
     document = await _get_or_404(engine, post_id)
     other = object_id(tag_id, "Tag")
     if await engine.find_one(Tag, Tag.id == other) is None:

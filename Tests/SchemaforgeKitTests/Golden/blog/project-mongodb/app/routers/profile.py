@@ -7,8 +7,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
 from app import etags, filters
+from app.crud import deletes
 from app.crud import profile as profile_crud
-from app.crud.deletes import delete_profile
 from app.db import EngineDep
 from app.documents import object_id, to_api
 from app.hooks import profile as profile_hooks
@@ -80,7 +80,7 @@ async def _get_or_404(engine: AIOEngine, profile_id: str) -> Profile:
 @router.get(
     "/{profile_id}",
     response_model=ProfileRead,
-    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_profile(
     profile_id: ObjectIdPath, engine: EngineDep, if_none_match: etags.IfNoneMatch = None
@@ -121,9 +121,9 @@ async def update_profile(
 @router.delete(
     "/{profile_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
 )
-async def delete_profile_route(profile_id: ObjectIdPath, engine: EngineDep) -> Response:
+async def delete_profile(profile_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, profile_id)
     await profile_hooks.before_delete(engine, document)
-    await delete_profile(engine, document)
+    await deletes.delete_profile(engine, document)
     await profile_hooks.after_delete(engine, document)
     return Response(status_code=204)

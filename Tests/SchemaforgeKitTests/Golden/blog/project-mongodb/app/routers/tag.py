@@ -7,8 +7,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
 from app import etags, filters
+from app.crud import deletes
 from app.crud import tag as tag_crud
-from app.crud.deletes import delete_tag
 from app.db import EngineDep
 from app.documents import object_id, to_api
 from app.hooks import tag as tag_hooks
@@ -66,7 +66,7 @@ async def _get_or_404(engine: AIOEngine, tag_id: str) -> Tag:
 @router.get(
     "/{tag_id}",
     response_model=TagRead,
-    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_tag(
     tag_id: ObjectIdPath, engine: EngineDep, if_none_match: etags.IfNoneMatch = None
@@ -105,9 +105,9 @@ async def update_tag(
 @router.delete(
     "/{tag_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
 )
-async def delete_tag_route(tag_id: ObjectIdPath, engine: EngineDep) -> Response:
+async def delete_tag(tag_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, tag_id)
     await tag_hooks.before_delete(engine, document)
-    await delete_tag(engine, document)
+    await deletes.delete_tag(engine, document)
     await tag_hooks.after_delete(engine, document)
     return Response(status_code=204)

@@ -7,8 +7,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
 from app import etags, filters
+from app.crud import deletes
 from app.crud import user as user_crud
-from app.crud.deletes import delete_user
 from app.db import EngineDep
 from app.documents import object_id, to_api
 from app.hooks import user as user_hooks
@@ -73,7 +73,7 @@ async def _get_or_404(engine: AIOEngine, user_id: str) -> User:
 @router.get(
     "/{user_id}",
     response_model=UserRead,
-    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_user(
     user_id: ObjectIdPath, engine: EngineDep, if_none_match: etags.IfNoneMatch = None
@@ -114,9 +114,9 @@ async def update_user(
 @router.delete(
     "/{user_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
 )
-async def delete_user_route(user_id: ObjectIdPath, engine: EngineDep) -> Response:
+async def delete_user(user_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, user_id)
     await user_hooks.before_delete(engine, document)
-    await delete_user(engine, document)
+    await deletes.delete_user(engine, document)
     await user_hooks.after_delete(engine, document)
     return Response(status_code=204)

@@ -8,7 +8,7 @@ from odmantic import AIOEngine
 
 from app import etags, filters
 from app.crud import badge as badge_crud
-from app.crud.deletes import delete_badge
+from app.crud import deletes
 from app.db import EngineDep
 from app.documents import object_id, to_api
 from app.hooks import badge as badge_hooks
@@ -73,7 +73,7 @@ async def _get_or_404(engine: AIOEngine, badge_id: str) -> Badge:
 @router.get(
     "/{badge_id}",
     response_model=BadgeRead,
-    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_badge(
     badge_id: ObjectIdPath, engine: EngineDep, if_none_match: etags.IfNoneMatch = None
@@ -114,9 +114,9 @@ async def update_badge(
 @router.delete(
     "/{badge_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
 )
-async def delete_badge_route(badge_id: ObjectIdPath, engine: EngineDep) -> Response:
+async def delete_badge(badge_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, badge_id)
     await badge_hooks.before_delete(engine, document)
-    await delete_badge(engine, document)
+    await deletes.delete_badge(engine, document)
     await badge_hooks.after_delete(engine, document)
     return Response(status_code=204)

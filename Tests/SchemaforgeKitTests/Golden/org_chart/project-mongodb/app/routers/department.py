@@ -7,8 +7,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
 from app import etags, filters
+from app.crud import deletes
 from app.crud import department as department_crud
-from app.crud.deletes import delete_department
 from app.db import EngineDep
 from app.documents import object_id, to_api
 from app.hooks import department as department_hooks
@@ -87,7 +87,7 @@ async def _get_or_404(engine: AIOEngine, department_id: str) -> Department:
 @router.get(
     "/{department_id}",
     response_model=DepartmentRead,
-    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_department(
     department_id: ObjectIdPath,
@@ -132,11 +132,9 @@ async def update_department(
 @router.delete(
     "/{department_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
 )
-async def delete_department_route(
-    department_id: ObjectIdPath, engine: EngineDep
-) -> Response:
+async def delete_department(department_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, department_id)
     await department_hooks.before_delete(engine, document)
-    await delete_department(engine, document)
+    await deletes.delete_department(engine, document)
     await department_hooks.after_delete(engine, document)
     return Response(status_code=204)

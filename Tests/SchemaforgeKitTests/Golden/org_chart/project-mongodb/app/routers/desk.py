@@ -7,8 +7,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
 from app import etags, filters
+from app.crud import deletes
 from app.crud import desk as desk_crud
-from app.crud.deletes import delete_desk
 from app.db import EngineDep
 from app.documents import object_id, to_api
 from app.hooks import desk as desk_hooks
@@ -67,7 +67,7 @@ async def _get_or_404(engine: AIOEngine, desk_id: str) -> Desk:
 @router.get(
     "/{desk_id}",
     response_model=DeskRead,
-    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_desk(
     desk_id: ObjectIdPath, engine: EngineDep, if_none_match: etags.IfNoneMatch = None
@@ -108,9 +108,9 @@ async def update_desk(
 @router.delete(
     "/{desk_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
 )
-async def delete_desk_route(desk_id: ObjectIdPath, engine: EngineDep) -> Response:
+async def delete_desk(desk_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, desk_id)
     await desk_hooks.before_delete(engine, document)
-    await delete_desk(engine, document)
+    await deletes.delete_desk(engine, document)
     await desk_hooks.after_delete(engine, document)
     return Response(status_code=204)

@@ -7,8 +7,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
 from app import etags, filters
+from app.crud import deletes
 from app.crud import employee as employee_crud
-from app.crud.deletes import delete_employee
 from app.db import EngineDep
 from app.documents import object_id, to_api
 from app.hooks import employee as employee_hooks
@@ -99,7 +99,7 @@ async def _get_or_404(engine: AIOEngine, employee_id: str) -> Employee:
 @router.get(
     "/{employee_id}",
     response_model=EmployeeRead,
-    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_employee(
     employee_id: ObjectIdPath,
@@ -142,12 +142,10 @@ async def update_employee(
 @router.delete(
     "/{employee_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
 )
-async def delete_employee_route(
-    employee_id: ObjectIdPath, engine: EngineDep
-) -> Response:
+async def delete_employee(employee_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, employee_id)
     await employee_hooks.before_delete(engine, document)
-    await delete_employee(engine, document)
+    await deletes.delete_employee(engine, document)
     await employee_hooks.after_delete(engine, document)
     return Response(status_code=204)
 
@@ -160,6 +158,7 @@ async def delete_employee_route(
 async def add_employee_mentor(
     employee_id: ObjectIdPath, other_employee_id: ObjectIdPath, engine: EngineDep
 ) -> Response:
+    """Link them; doing it twice is not an error."""
     document = await _get_or_404(engine, employee_id)
     other = object_id(other_employee_id, "Employee")
     if await engine.find_one(Employee, Employee.id == other) is None:
@@ -178,6 +177,7 @@ async def add_employee_mentor(
 async def remove_employee_mentor(
     employee_id: ObjectIdPath, other_employee_id: ObjectIdPath, engine: EngineDep
 ) -> Response:
+    """Unlink them; doing it twice is not an error."""
     document = await _get_or_404(engine, employee_id)
     other = object_id(other_employee_id, "Employee")
     if await engine.find_one(Employee, Employee.id == other) is None:

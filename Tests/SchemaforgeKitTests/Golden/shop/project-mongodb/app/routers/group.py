@@ -7,8 +7,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
 from app import etags, filters
+from app.crud import deletes
 from app.crud import group as group_crud
-from app.crud.deletes import delete_group
 from app.db import EngineDep
 from app.documents import object_id, to_api
 from app.hooks import group as group_hooks
@@ -70,7 +70,7 @@ async def _get_or_404(engine: AIOEngine, group_id: str) -> Group:
 @router.get(
     "/{group_id}",
     response_model=GroupRead,
-    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_group(
     group_id: ObjectIdPath, engine: EngineDep, if_none_match: etags.IfNoneMatch = None
@@ -111,9 +111,9 @@ async def update_group(
 @router.delete(
     "/{group_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
 )
-async def delete_group_route(group_id: ObjectIdPath, engine: EngineDep) -> Response:
+async def delete_group(group_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, group_id)
     await group_hooks.before_delete(engine, document)
-    await delete_group(engine, document)
+    await deletes.delete_group(engine, document)
     await group_hooks.after_delete(engine, document)
     return Response(status_code=204)

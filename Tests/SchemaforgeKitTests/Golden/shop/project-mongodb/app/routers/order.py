@@ -7,8 +7,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
 from app import etags, filters
+from app.crud import deletes
 from app.crud import order as order_crud
-from app.crud.deletes import delete_order
 from app.db import EngineDep
 from app.documents import object_id, to_api
 from app.hooks import order as order_hooks
@@ -71,7 +71,7 @@ async def _get_or_404(engine: AIOEngine, order_id: str) -> Order:
 @router.get(
     "/{order_id}",
     response_model=OrderRead,
-    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_order(
     order_id: ObjectIdPath, engine: EngineDep, if_none_match: etags.IfNoneMatch = None
@@ -112,9 +112,9 @@ async def update_order(
 @router.delete(
     "/{order_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
 )
-async def delete_order_route(order_id: ObjectIdPath, engine: EngineDep) -> Response:
+async def delete_order(order_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, order_id)
     await order_hooks.before_delete(engine, document)
-    await delete_order(engine, document)
+    await deletes.delete_order(engine, document)
     await order_hooks.after_delete(engine, document)
     return Response(status_code=204)

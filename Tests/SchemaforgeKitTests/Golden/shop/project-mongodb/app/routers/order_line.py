@@ -7,8 +7,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
 from app import etags, filters
+from app.crud import deletes
 from app.crud import order_line as order_line_crud
-from app.crud.deletes import delete_order_line
 from app.db import EngineDep
 from app.documents import object_id, to_api
 from app.hooks import order_line as order_line_hooks
@@ -80,7 +80,7 @@ async def _get_or_404(engine: AIOEngine, order_line_id: str) -> OrderLine:
 @router.get(
     "/{order_line_id}",
     response_model=OrderLineRead,
-    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_order_line(
     order_line_id: ObjectIdPath,
@@ -125,11 +125,9 @@ async def update_order_line(
 @router.delete(
     "/{order_line_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
 )
-async def delete_order_line_route(
-    order_line_id: ObjectIdPath, engine: EngineDep
-) -> Response:
+async def delete_order_line(order_line_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, order_line_id)
     await order_line_hooks.before_delete(engine, document)
-    await delete_order_line(engine, document)
+    await deletes.delete_order_line(engine, document)
     await order_line_hooks.after_delete(engine, document)
     return Response(status_code=204)

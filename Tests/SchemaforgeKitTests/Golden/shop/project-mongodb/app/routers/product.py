@@ -7,8 +7,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
 from app import etags, filters
+from app.crud import deletes
 from app.crud import product as product_crud
-from app.crud.deletes import delete_product
 from app.db import EngineDep
 from app.documents import object_id, to_api
 from app.hooks import product as product_hooks
@@ -86,7 +86,7 @@ async def _get_or_404(engine: AIOEngine, product_id: str) -> Product:
 @router.get(
     "/{product_id}",
     response_model=ProductRead,
-    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_product(
     product_id: ObjectIdPath, engine: EngineDep, if_none_match: etags.IfNoneMatch = None
@@ -127,9 +127,9 @@ async def update_product(
 @router.delete(
     "/{product_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
 )
-async def delete_product_route(product_id: ObjectIdPath, engine: EngineDep) -> Response:
+async def delete_product(product_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, product_id)
     await product_hooks.before_delete(engine, document)
-    await delete_product(engine, document)
+    await deletes.delete_product(engine, document)
     await product_hooks.after_delete(engine, document)
     return Response(status_code=204)

@@ -7,8 +7,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
 from app import etags, filters
+from app.crud import deletes
 from app.crud import shipment as shipment_crud
-from app.crud.deletes import delete_shipment
 from app.db import EngineDep
 from app.documents import object_id, to_api
 from app.hooks import shipment as shipment_hooks
@@ -82,7 +82,7 @@ async def _get_or_404(engine: AIOEngine, shipment_id: str) -> Shipment:
 @router.get(
     "/{shipment_id}",
     response_model=ShipmentRead,
-    responses={**etags.NOT_MODIFIED, **problem_responses(404, 422, 503)},
+    responses=etags.NOT_MODIFIED | problem_responses(404, 422, 503),
 )
 async def get_shipment(
     shipment_id: ObjectIdPath,
@@ -125,11 +125,9 @@ async def update_shipment(
 @router.delete(
     "/{shipment_id}", status_code=204, responses=problem_responses(404, 409, 422, 503)
 )
-async def delete_shipment_route(
-    shipment_id: ObjectIdPath, engine: EngineDep
-) -> Response:
+async def delete_shipment(shipment_id: ObjectIdPath, engine: EngineDep) -> Response:
     document = await _get_or_404(engine, shipment_id)
     await shipment_hooks.before_delete(engine, document)
-    await delete_shipment(engine, document)
+    await deletes.delete_shipment(engine, document)
     await shipment_hooks.after_delete(engine, document)
     return Response(status_code=204)
