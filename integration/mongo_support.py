@@ -5,6 +5,7 @@
 - TEST-ONLY adapters (never part of generated code):
   * `_NoSession`: mongomock rejects client sessions, and ODMantic's `AIOEngine.save` opens one;
   * `_sort_decimals`: mongomock cannot sort Decimal128 values, which a server sorts as numbers;
+  * `_partial_indexes`: mongomock's `create_indexes` drops `partialFilterExpression`, which a server keeps;
   * `RecordingDatabase`: mongomock has neither `create_collection(validator=...)` nor `collMod`; the wrapper
     records the validators that `mongo/indexes.py` and the migrations apply, so the tests check them with the
     independent checker below.
@@ -100,12 +101,33 @@ def _sort_decimals() -> None:
     filtering.BsonComparable._decimals = True
 
 
+def _partial_indexes() -> None:
+    """TEST-ONLY: mongomock's `create_indexes` drops an IndexModel's `partialFilterExpression` (its
+    `create_index` keeps it, and a server keeps it either way); this passes it on."""
+    from mongomock import collection
+
+    if getattr(collection.Collection, "_partial_indexes", False):
+        return
+
+    def create_indexes(self: Any, indexes: Any, session: Any = None) -> list[str]:
+        names = []
+        for index in indexes:
+            document = dict(index.document)
+            key = document.pop("key")
+            names.append(self.create_index(list(key.items()), session=session, **document))
+        return names
+
+    collection.Collection.create_indexes = create_indexes
+    collection.Collection._partial_indexes = True
+
+
 def mongomock_client() -> Any:
     """TEST-ONLY: a mongomock-motor client whose `start_session` yields no session (ODMantic opens one),
-    and whose sorts order decimals."""
+    whose sorts order decimals, and whose `create_indexes` keeps partial filters."""
     from mongomock_motor import AsyncMongoMockClient
 
     _sort_decimals()
+    _partial_indexes()
 
     client: Any = AsyncMongoMockClient()
     client.start_session = _start_session

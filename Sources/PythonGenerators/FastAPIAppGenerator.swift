@@ -392,7 +392,7 @@ struct FastAPIAppGenerator {
         // With `auth:`.
         "grant", "hash_password", "Depends", "Grant", "READ", "CREATE", "UPDATE", "DELETE",
         // The MongoDB target's list.
-        "engine", "selection", "collection", "direction", "page", "doc", "row", "document", "EngineDep", "deletes",
+        "engine", "selection", "collection", "direction", "page", "doc", "row", "document", "documents", "EngineDep", "deletes",
         "to_api", "object_id", "ObjectIdPath", "AIOEngine",
     ]
 

@@ -150,6 +150,21 @@ public struct MongoCollectionBuilder {
         return base == "long" ? ["int", "long"] : [base]
     }
 
+    /// The partial filter that makes a unique index on nullable fields unique the SQL way: a
+    /// document whose value is null (or missing) is not indexed, so any number of them may exist
+    /// (MongoDB would otherwise index null as a value and allow one). Nil without nullable fields.
+    func nonNull(_ columns: [String], in table: Table) -> OrderedJSON? {
+        let pairs: [OrderedJSON.Pair] = columns.compactMap { name in
+            guard let column = table.column(named: name), column.nullable else { return nil }
+            let types = bsonTypes(column.type, column: column)
+            // `number` matches int and long alike. A JSON value may be of any type, and a partial
+            // filter cannot say "not null" (`$ne` is not allowed there): such a field keeps null indexed.
+            guard let type = types.count == 1 ? types[0] : types == ["int", "long"] ? "number" : nil else { return nil }
+            return .init(key(column, in: table), .object([.init("$type", .string(type))]))
+        }
+        return pairs.isEmpty ? nil : .object(pairs)
+    }
+
     func bsonType(_ type: ColumnType, column: Column?) -> String {
         if let column, MongoShape.isObjectId(column) { return "objectId" }
         switch type {
@@ -201,7 +216,9 @@ public struct MongoCollectionBuilder {
         func keys(_ columns: [String]) -> [String] {
             columns.map { name in table.column(named: name).map { key($0, in: table) } ?? name }
         }
-        var specs = table.uniques.map { MongoIndexSpec(name: $0.name, keys: keys($0.columns), unique: true, partialFilter: nil) }
+        var specs = table.uniques.map {
+            MongoIndexSpec(name: $0.name, keys: keys($0.columns), unique: true, partialFilter: nonNull($0.columns, in: table))
+        }
         for index in table.indexes {
             if !index.expressions.isEmpty {
                 warnings.append(
@@ -218,7 +235,9 @@ public struct MongoCollectionBuilder {
                         table, index.name,
                         "index '\(index.name)' uses method '\(method.rawValue)', which has no MongoDB equivalent; a regular index is created"))
             }
-            var spec = MongoIndexSpec(name: index.name, keys: keys(index.columns), unique: index.unique, partialFilter: nil)
+            var spec = MongoIndexSpec(
+                name: index.name, keys: keys(index.columns), unique: index.unique,
+                partialFilter: index.unique ? nonNull(index.columns, in: table) : nil)
             if let predicate = index.predicate {
                 guard let filter = partialFilter(predicate, table: table) else {
                     warnings.append(

@@ -74,7 +74,7 @@ public struct MongoProjectGenerator {
         files += UserCodeGenerator(views: views, backend: .odmantic).generate()
         files += projectFiles()
         files += migrationFiles()
-        files += tests()
+        files += TestsGenerator(schema: schema, backend: .odmantic).generate()
         return files.sorted { $0.path < $1.path }
     }
 
@@ -111,7 +111,7 @@ public struct MongoProjectGenerator {
     func errors() -> [GeneratedFile] {
         [FixedModules.file("app/errors.py", target: FixedModules.mongodb)]
             + ["app/problems.py", "app/fields.py", "app/limits.py", "app/etags.py"].map { FixedModules.file($0, target: FixedModules.fastapi) }
-            + ["app/filters.py", "app/health.py"].map { FixedModules.file($0, target: FixedModules.mongodb) }
+            + ["app/filters.py", "app/health.py", "app/pages.py"].map { FixedModules.file($0, target: FixedModules.mongodb) }
     }
 
     func main() -> GeneratedFile {
@@ -688,87 +688,6 @@ public struct MongoProjectGenerator {
         }
     }
 
-    // MARK: Tests
-
-    /// `tests/`: HTTP tests of every resource on a database made for each test on the server of
-    /// `TEST_MONGODB_URL` (skipped, saying so, without one).
-    func tests() -> [GeneratedFile] {
-        var files = [GeneratedFile(path: "tests/__init__.py", contents: "# \(generatedHeader)\n\"\"\"HTTP tests of the API.\"\"\"\n")]
-        files.append(
-            file(
-                "tests/conftest.py", docstring: "Test fixtures: an HTTP client on a fresh MongoDB database (TEST_MONGODB_URL).",
-                imports: {
-                    $0.module("os")
-                    $0.module("uuid")
-                    $0.from("collections.abc", import: "AsyncIterator")
-                    $0.module("httpx")
-                    $0.module("pytest")
-                    $0.from("app.db", import: "get_engine", "make_engine")
-                    $0.from("app.main", import: "app")
-                    $0.from("app.models", import: "MODELS")
-                    $0.firstParty.insert("mongo")
-                    $0.from("mongo.indexes", import: "ensure")
-                },
-                body: """
-                    TEST_URL = os.environ.get("TEST_MONGODB_URL")
-
-
-                    @pytest.fixture
-                    def anyio_backend() -> str:
-                        return "asyncio"
-
-
-                    @pytest.fixture
-                    async def client() -> AsyncIterator[httpx.AsyncClient]:
-                        \"\"\"A client for the app on a database made for the test and dropped after it.\"\"\"
-                        if not TEST_URL:
-                            pytest.skip("TEST_MONGODB_URL is not set: these tests need a MongoDB server")
-                        database = f"test_{uuid.uuid4().hex[:12]}"
-                        engine = make_engine(TEST_URL, database)
-                        await ensure(engine.database)
-                        await engine.configure_database(MODELS)
-                        app.dependency_overrides[get_engine] = lambda: engine
-                        transport = httpx.ASGITransport(app=app)
-                        try:
-                            async with httpx.AsyncClient(
-                                transport=transport, base_url="http://test"
-                            ) as test_client:
-                                yield test_client
-                        finally:
-                            app.dependency_overrides.clear()
-                            await engine.client.drop_database(database)
-                            engine.client.close()
-                    """))
-        for view in views {
-            let plural = PythonNames.plural(Identifiers.snakeCase(view.entity))
-            files.append(
-                file(
-                    "tests/test_\(view.module).py", docstring: "HTTP tests of \(view.routePrefix).",
-                    imports: {
-                        $0.module("httpx")
-                        $0.module("pytest")
-                    },
-                    body: """
-                        pytestmark = pytest.mark.anyio
-                        PREFIX = \(PythonRenderer.quote("/api/v1" + view.routePrefix))
-
-
-                        async def test_list_\(plural)_starts_empty(client: httpx.AsyncClient) -> None:
-                            response = await client.get(f"{PREFIX}/")
-                            assert response.status_code == 200
-                            assert response.json() == {"data": [], "count": 0}
-
-
-                        async def test_unknown_\(Identifiers.snakeCase(view.entity))_is_404(client: httpx.AsyncClient) -> None:
-                            response = await client.get(f"{PREFIX}/{'0' * 24}")
-                            assert response.status_code == 404
-                            malformed = await client.get(f"{PREFIX}/not-an-object-id")
-                            assert malformed.status_code == 422
-                        """))
-        }
-        return files
-    }
-
     // MARK: Migrations
 
     func migrationFiles() -> [GeneratedFile] {
@@ -821,13 +740,15 @@ public struct MongoProjectGenerator {
 
                     \(routes)
 
-                    Keys are ObjectIds (24 hex digits). Lists take `limit`, `offset`, `sort` (`-field`
-                    descending) and filters `?field=` and `?field__<op>=` with
+                    Keys are ObjectIds (24 hex digits). Lists take `sort` (`-field` descending), `limit`, the
+                    `next_cursor` of the previous page as `cursor` (`app/pages.py`), `offset`, `count=true` for
+                    the total, and filters `?field=` and `?field__<op>=` with
                     `ne lt lte gt gte in is_null contains icontains startswith` (see `app/filters.py`);
                     a filter named like a page parameter of either backend (`limit`, `offset`, `sort`, `cursor`,
                     `count`, `q`) is `<name>_eq`; unknown parameters are a 422.
-                    Errors: 404 for an unknown key or reference, 409 on a duplicate key or a delete that a
-                    `restrict` rule forbids, 413 for a body over `MAX_BODY_BYTES`, 422 for an invalid body.
+                    Errors: 400 for a cursor the list did not issue, 404 for an unknown key or reference, 409
+                    on a duplicate key or a delete that a `restrict` rule forbids, 413 for a body over
+                    `MAX_BODY_BYTES`, 422 for an invalid body.
 
                     ## Layout
 

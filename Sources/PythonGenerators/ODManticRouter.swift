@@ -2,7 +2,7 @@ import CodeRendering
 import SchemaModel
 
 /// What the ODMantic backend puts into a resource router (`ResourceRouter`): routes on the engine,
-/// ObjectId keys, offset pages of a filter document, deletes that apply the schema's on_delete rules
+/// ObjectId keys, keyset pages of a filter document (`app/pages.py`), deletes that apply the schema's on_delete rules
 /// in `app/crud/deletes.py`, many-to-many links as id arrays. No `If-Match`: without a row lock or
 /// a transaction the check could not be atomic with the write.
 struct ODManticRouter: RouterBackend {
@@ -18,8 +18,7 @@ struct ODManticRouter: RouterBackend {
         self.model = PythonNames.entityClass(view.entity)
     }
 
-    var checksIfMatch: Bool { false }
-    var pagesByCursor: Bool { false }
+    var persistence: PersistenceBackend { .odmantic }
     var linkedRelations: [Relation] {
         project.collections.arrays(view.table).map(\.relation).filter { project.schema.table(named: $0.targetTable) != nil }
     }
@@ -114,16 +113,24 @@ struct ODManticRouter: RouterBackend {
             } else {
                 out.append("selection = filters.selection(FILTERS, query)")
             }
+            imports.from("app", import: "pages")
             return out + [
                 "selection = await \(hooks).filter_list(engine, selection)",
                 "collection = engine.get_collection(\(model))",
-                "total = await collection.count_documents(selection)",
-                "direction = -1 if query.sort.startswith(\"-\") else 1",
-                "order = [(SORTABLE[query.sort.removeprefix(\"-\")], direction), (\"_id\", 1)]",
-                "found = collection.find(selection).sort(order)",
-                "page = found.skip(query.offset).limit(query.limit)",
-                "rows = [\(model).model_validate_doc(doc) async for doc in page]",
-                "return \(e)List(data=[_read(row) for row in rows], count=total)",
+                "total = await collection.count_documents(selection) if query.count else None",
+                "keyset = pages.Keyset(SORTABLE, query.sort)",
+                "if query.cursor is not None:",
+                "    selection = {\"$and\": [selection, keyset.after(query.cursor)]}",
+                "# One document more than the page tells whether there is a next one.",
+                "found = collection.find(selection).sort(keyset.order())",
+                "page = found.skip(query.offset).limit(query.limit + 1)",
+                "documents = [doc async for doc in page]",
+                "rows = [\(model).model_validate_doc(doc) for doc in documents[: query.limit]]",
+                "return \(e)List(",
+                "    data=[_read(row) for row in rows],",
+                "    next_cursor=keyset.next_cursor(documents, query.limit),",
+                "    count=total,",
+                ")",
             ]
         case .get:
             return [

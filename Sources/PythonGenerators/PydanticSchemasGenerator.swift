@@ -219,34 +219,26 @@ struct PydanticSchemasGenerator {
         if view.hasKey { m.body.append(queryModel(view, imports: &m.imports)) }
         // List envelope
         let data = PythonStatement.assign(target: "data", annotation: .subscripted(.name("list"), [.name("\(view.entity)Read")]), value: nil)
-        if isSQL {
-            m.imports.from("pydantic", import: "Field")
-            let optionalText = PythonExpr.binary(.name("str"), "|", .none)
-            let optionalInt = PythonExpr.binary(.name("int"), "|", .none)
-            m.body.append(
-                .class(
-                    PythonClass(
-                        name: "\(view.entity)List", bases: [.name("BaseModel")],
-                        docstring: "A page of \(view.entity), the cursor of the next page and, if asked for, the total count.",
-                        body: [
-                            data,
-                            .assign(
-                                target: "next_cursor", annotation: optionalText,
-                                value: .name("Field").call(
-                                    .keyword("default", .none),
-                                    .keyword("description", .string("Pass it back as `?cursor=` for the next page; null on the last page.")))),
-                            .assign(
-                                target: "count", annotation: optionalInt,
-                                value: .name("Field").call(
-                                    .keyword("default", .none), .keyword("description", .string("The total, with `?count=true`.")))),
-                        ])))
-        } else {
-            m.body.append(
-                .class(
-                    PythonClass(
-                        name: "\(view.entity)List", bases: [.name("BaseModel")], docstring: "A page of \(view.entity) and the total count.",
-                        body: [data, .assign(target: "count", annotation: .name("int"), value: nil)])))
-        }
+        m.imports.from("pydantic", import: "Field")
+        let optionalText = PythonExpr.binary(.name("str"), "|", .none)
+        let optionalInt = PythonExpr.binary(.name("int"), "|", .none)
+        m.body.append(
+            .class(
+                PythonClass(
+                    name: "\(view.entity)List", bases: [.name("BaseModel")],
+                    docstring: "A page of \(view.entity), the cursor of the next page and, if asked for, the total count.",
+                    body: [
+                        data,
+                        .assign(
+                            target: "next_cursor", annotation: optionalText,
+                            value: .name("Field").call(
+                                .keyword("default", .none),
+                                .keyword("description", .string("Pass it back as `?cursor=` for the next page; null on the last page.")))),
+                        .assign(
+                            target: "count", annotation: optionalInt,
+                            value: .name("Field").call(
+                                .keyword("default", .none), .keyword("description", .string("The total, with `?count=true`.")))),
+                    ])))
         return GeneratedFile(path: "app/schemas/\(view.module).py", contents: render(m))
     }
 
@@ -306,27 +298,26 @@ struct PydanticSchemasGenerator {
                 value: .name("Field").call(
                     .keyword("default", .string(defaultSort)), .keyword("pattern", pattern(sortPattern)))),
         ]
-        if isSQL {
-            body += [
+        body += [
+            .assign(
+                target: "cursor", annotation: .binary(.name("str"), "|", .none),
+                value: .name("Field").call(
+                    .keyword("default", .none), .keyword("max_length", .int(Self.maxCursorLength)),
+                    .keyword("pattern", .string("^[A-Za-z0-9_-]+$")))),
+            .assign(target: "count", annotation: .name("bool"), value: .name("False")),
+        ]
+        if isSQL, view.table.search != nil {
+            // MongoDB: no `q` yet (a `search:` draws a warning).
+            imports.from("app", import: "fields")
+            body.append(
                 .assign(
-                    target: "cursor", annotation: .binary(.name("str"), "|", .none),
+                    target: "q", annotation: .binary(.dotted("fields.Text"), "|", .none),
                     value: .name("Field").call(
-                        .keyword("default", .none), .keyword("max_length", .int(Self.maxCursorLength)),
-                        .keyword("pattern", .string("^[A-Za-z0-9_-]+$")))),
-                .assign(target: "count", annotation: .name("bool"), value: .name("False")),
-            ]
-            if view.table.search != nil {
-                imports.from("app", import: "fields")
-                body.append(
-                    .assign(
-                        target: "q", annotation: .binary(.dotted("fields.Text"), "|", .none),
-                        value: .name("Field").call(
-                            .keyword("default", .none), .keyword("min_length", .int(1)), .keyword("max_length", .int(Self.maxSearchLength)),
-                            .keyword("pattern", .dotted("fields.NO_NUL")),
-                            .keyword(
-                                "description",
-                                .string("Full-text search: the rows that match, best first unless `sort` is given (app/search.py)")))))
-            }
+                        .keyword("default", .none), .keyword("min_length", .int(1)), .keyword("max_length", .int(Self.maxSearchLength)),
+                        .keyword("pattern", .dotted("fields.NO_NUL")),
+                        .keyword(
+                            "description",
+                            .string("Full-text search: the rows that match, best first unless `sort` is given (app/search.py)")))))
         }
         for filter in FastAPIAppGenerator.filters(view) {
             body.append(filterField(filter, imports: &imports))

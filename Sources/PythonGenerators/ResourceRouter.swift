@@ -25,10 +25,8 @@ enum RouteOperation {
 /// dependency its routes take, the module's constants and helpers, each route's body.
 /// `ResourceRouter` decides the rest once for both.
 protocol RouterBackend {
-    /// Whether writes check `If-Match` (412): only where the check is atomic with the write.
-    var checksIfMatch: Bool { get }
-    /// Whether lists page by cursor too (`?cursor=`, `next_cursor`; a foreign cursor is a 400).
-    var pagesByCursor: Bool { get }
+    /// The persistence layer, and so what the routes promise (`If-Match`, cursor pages).
+    var persistence: PersistenceBackend { get }
     /// The relations that have link routes.
     var linkedRelations: [Relation] { get }
     /// The path parameters of the key.
@@ -70,11 +68,11 @@ struct ResourceRouter<Backend: RouterBackend> {
     func statuses(_ operation: RouteOperation) -> [Int] {
         var statuses: [Int]
         switch operation {
-        case .list: statuses = [422, 503] + (backend.pagesByCursor ? [400] : [])
+        case .list: statuses = [400, 422, 503]  // 400: a cursor the list did not issue
         case .get, .link: statuses = [404, 422, 503]
         case .create: statuses = [400, 409, 413, 422, 503]
-        case .update: statuses = [400, 404, 409, 413, 422, 503] + (backend.checksIfMatch ? [412] : [])
-        case .delete: statuses = [404, 409, 422, 503] + (backend.checksIfMatch ? [412] : [])
+        case .update: statuses = [400, 404, 409, 413, 422, 503] + (backend.persistence.checksIfMatch ? [412] : [])
+        case .delete: statuses = [404, 409, 422, 503] + (backend.persistence.checksIfMatch ? [412] : [])
         }
         return Array(Set(statuses + backend.extraStatuses(operation))).sorted()
     }
@@ -118,7 +116,7 @@ struct ResourceRouter<Backend: RouterBackend> {
         let grant: [PythonParameter] =
             guardRoute.rule(operation.access) == nil
             ? [] : [PythonParameter("grant", .subscripted(.name("Annotated"), [.name("Grant"), .name("Depends").call(.positional(rule))]))]
-        let ifMatch = backend.checksIfMatch ? [PythonParameter("if_match", .dotted("etags.IfMatch"), default: PythonExpr.none)] : []
+        let ifMatch = backend.persistence.checksIfMatch ? [PythonParameter("if_match", .dotted("etags.IfMatch"), default: PythonExpr.none)] : []
         var problems = PythonExpr.raw(guardRoute.responses(statuses(operation), operation.access))
         let verb: String
         var path = "/" + FastAPIAppGenerator.Names(view: view).keyPath
@@ -134,8 +132,9 @@ struct ResourceRouter<Backend: RouterBackend> {
             let query = PythonParameter("query", .subscripted(.name("Annotated"), [.name("\(e)Query"), .name("Query").call()]))
             parameters = [dependency, query] + grant
             returns = .name("\(e)List")
-            docstring = "A page of \(e), filtered (`field=`, `field__<op>=`) and sorted (`-field` descending)."
-            if backend.pagesByCursor { docstring! += "\n\nPass `next_cursor` back as `?cursor=` for the next page, with the same sort.\n" }
+            docstring =
+                "A page of \(e), filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).\n\n"
+                + "Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.\n"
         case .get:
             (verb, name) = ("get", "get_\(snake)")
             arguments = [.keyword("response_model", .name("\(e)Read"))]

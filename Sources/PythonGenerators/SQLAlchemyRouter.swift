@@ -19,8 +19,7 @@ struct SQLAlchemyRouter: RouterBackend {
         self.guardRoute = AccessGuard(view: view, model: model, variable: names.variable)
     }
 
-    var checksIfMatch: Bool { true }
-    var pagesByCursor: Bool { true }
+    var persistence: PersistenceBackend { .sqlalchemy }
     var linkedRelations: [Relation] { view.writableManyToMany.filter { view.targetKey($0) != nil } }
 
     private var crudModule: String { view.module + "_crud" }

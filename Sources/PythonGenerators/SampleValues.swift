@@ -13,6 +13,8 @@ struct SampleValues {
         var usesCounter = false
         /// It calls `uuid.uuid4()`.
         var usesUUID = false
+        /// It differs from object to object.
+        var varies: Bool { usesCounter || usesUUID }
     }
 
     let schema: Schema
@@ -118,7 +120,8 @@ struct SampleValues {
         return Sample(expression: "f" + PythonRenderer.quote(escaped), usesCounter: true)
     }
 
-    /// The first template whose values (for n = 1, 7, 1234) fit the column's length and pattern.
+    /// The first template whose values (for n = 1, 7, 1234) fit the column's length and pattern, or
+    /// the shortest text the pattern matches.
     private func textTemplate(_ column: Column, maxLength: Int) -> String? {
         let minLength = column.validation?.minLength ?? 0
         let pattern = column.validation?.pattern.flatMap { try? NSRegularExpression(pattern: $0) }
@@ -132,6 +135,11 @@ struct SampleValues {
             }
             if fits { return candidate }
         }
-        return nil
+        // No template fits the pattern: the shortest text it matches (the same for every object).
+        guard let source = column.validation?.pattern, let pattern, let text = PatternSample.shortest(source),
+            (minLength...maxLength).contains(text.count), pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil,
+            !text.contains("{n}")
+        else { return nil }
+        return text
     }
 }

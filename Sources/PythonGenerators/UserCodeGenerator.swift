@@ -6,15 +6,13 @@ import SchemaModel
 /// list route calls to change its query, and `app/custom.py`, a router `app/main.py` mounts under
 /// the API prefix. A fresh hook changes nothing and passes ruff and `mypy --strict`.
 struct UserCodeGenerator {
+    let views: [EntityView]
     /// What the hooks are handed: a SQLAlchemy session and statement, or an ODMantic engine and a
     /// MongoDB filter document.
-    enum Backend { case sqlalchemy, odmantic }
-
-    let views: [EntityView]
-    var backend: Backend = .sqlalchemy
+    var backend: PersistenceBackend = .sqlalchemy
 
     /// What a hook module imports beside its entity's model and schemas, per backend (module, name).
-    static let hookImports: [Backend: [(module: String, name: String)]] = [
+    static let hookImports: [PersistenceBackend: [(module: String, name: String)]] = [
         .sqlalchemy: [("sqlalchemy", "Select"), ("sqlalchemy.ext.asyncio", "AsyncSession")],
         .odmantic: [("typing", "Any"), ("odmantic", "AIOEngine")],
     ]
@@ -29,7 +27,7 @@ struct UserCodeGenerator {
     static func routerAlias(_ view: EntityView) -> String { view.module + "_hooks" }
 
     /// The README's section on these files (ends with a line break).
-    static func readmeSection(_ backend: Backend) -> String {
+    static func readmeSection(_ backend: PersistenceBackend) -> String {
         let sql = backend == .sqlalchemy
         return """
             ## Your code

@@ -4,18 +4,86 @@
 import httpx
 import pytest
 
+from tests import factories
+
 pytestmark = pytest.mark.anyio
-PREFIX = "/api/v1/categories"
+SORTS = ["id", "-id", "name", "-name", "parent_id", "-parent_id"]
 
 
-async def test_list_categories_starts_empty(client: httpx.AsyncClient) -> None:
-    response = await client.get(f"{PREFIX}/")
+async def test_round_trip(client: httpx.AsyncClient) -> None:
+    created = await factories.create_category(client)
+    url = f"/api/v1/categories/{created['id']}"
+    response = await client.get(url)
     assert response.status_code == 200
-    assert response.json() == {"data": [], "count": 0}
+    assert response.json() == created
+    listed = await client.get("/api/v1/categories/", params={"limit": 5, "count": True})
+    assert listed.status_code == 200
+    assert listed.json()["count"] >= 1
+    patched = await client.patch(url, json={"name": "name-987654"})
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["name"] == "name-987654"
+    deleted = await client.delete(url)
+    assert deleted.status_code == 204
+    assert (await client.get(url)).status_code == 404
 
 
-async def test_unknown_category_is_404(client: httpx.AsyncClient) -> None:
-    response = await client.get(f"{PREFIX}/{'0' * 24}")
+async def test_unknown_key_is_404(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/categories/000000000000000000000000")
     assert response.status_code == 404
-    malformed = await client.get(f"{PREFIX}/not-an-object-id")
-    assert malformed.status_code == 422
+
+
+async def test_invalid_body_is_422(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/v1/categories/", json=["not", "an", "object"])
+    assert response.status_code == 422
+
+
+async def test_unknown_field_is_422(client: httpx.AsyncClient) -> None:
+    created = await factories.create_category(client)
+    url = f"/api/v1/categories/{created['id']}"
+    response = await client.patch(url, json={"no_such_field": 1})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (await client.get(url)).json() == created
+
+
+async def test_conditional_reads(client: httpx.AsyncClient) -> None:
+    created = await factories.create_category(client)
+    url = f"/api/v1/categories/{created['id']}"
+    etag = (await client.get(url)).headers["etag"]
+    assert (await client.get(url, headers={"If-None-Match": etag})).status_code == 304
+
+
+async def test_filters_find_it(client: httpx.AsyncClient) -> None:
+    created = await factories.create_category(client)
+    if (value := created["parent_id"]) is not None:
+        params = {"parent_id": value}
+        listed = await client.get("/api/v1/categories/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+
+
+async def test_sorts(client: httpx.AsyncClient) -> None:
+    await factories.create_category(client)
+    for sort in SORTS:
+        listed = await client.get(
+            "/api/v1/categories/", params={"sort": sort, "count": True}
+        )
+        assert listed.status_code == 200, listed.text
+        assert len(listed.json()["data"]) == listed.json()["count"] == 1
+
+
+async def test_cursor_pages_walk_every_row_once(client: httpx.AsyncClient) -> None:
+    for _ in range(3):
+        await factories.create_category(client)
+    for sort in SORTS:
+        everything = await client.get("/api/v1/categories/", params={"sort": sort})
+        params: dict[str, str | int] = {"sort": sort, "limit": 2}
+        walked = []
+        while True:
+            page = await client.get("/api/v1/categories/", params=params)
+            assert page.status_code == 200, page.text
+            walked += page.json()["data"]
+            if (cursor := page.json()["next_cursor"]) is None:
+                break
+            params["cursor"] = cursor
+        assert walked == everything.json()["data"], sort

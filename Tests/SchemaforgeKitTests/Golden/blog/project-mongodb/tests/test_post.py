@@ -4,18 +4,131 @@
 import httpx
 import pytest
 
+from tests import factories
+
 pytestmark = pytest.mark.anyio
-PREFIX = "/api/v1/posts"
+SORTS = [
+    "id",
+    "-id",
+    "title",
+    "-title",
+    "body",
+    "-body",
+    "published",
+    "-published",
+    "price",
+    "-price",
+    "published_on",
+    "-published_on",
+    "author_id",
+    "-author_id",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+]
 
 
-async def test_list_posts_starts_empty(client: httpx.AsyncClient) -> None:
-    response = await client.get(f"{PREFIX}/")
+async def test_round_trip(client: httpx.AsyncClient) -> None:
+    created = await factories.create_post(client)
+    url = f"/api/v1/posts/{created['id']}"
+    response = await client.get(url)
     assert response.status_code == 200
-    assert response.json() == {"data": [], "count": 0}
+    assert response.json() == created
+    listed = await client.get("/api/v1/posts/", params={"limit": 5, "count": True})
+    assert listed.status_code == 200
+    assert listed.json()["count"] >= 1
+    patched = await client.patch(url, json={"title": "title-987654"})
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["title"] == "title-987654"
+    deleted = await client.delete(url)
+    assert deleted.status_code == 204
+    assert (await client.get(url)).status_code == 404
 
 
-async def test_unknown_post_is_404(client: httpx.AsyncClient) -> None:
-    response = await client.get(f"{PREFIX}/{'0' * 24}")
+async def test_unknown_key_is_404(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/posts/000000000000000000000000")
     assert response.status_code == 404
-    malformed = await client.get(f"{PREFIX}/not-an-object-id")
-    assert malformed.status_code == 422
+
+
+async def test_invalid_body_is_422(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/v1/posts/", json=["not", "an", "object"])
+    assert response.status_code == 422
+
+
+async def test_unknown_field_is_422(client: httpx.AsyncClient) -> None:
+    created = await factories.create_post(client)
+    url = f"/api/v1/posts/{created['id']}"
+    response = await client.patch(url, json={"no_such_field": 1})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (await client.get(url)).json() == created
+
+
+async def test_conditional_reads(client: httpx.AsyncClient) -> None:
+    created = await factories.create_post(client)
+    url = f"/api/v1/posts/{created['id']}"
+    etag = (await client.get(url)).headers["etag"]
+    assert (await client.get(url, headers={"If-None-Match": etag})).status_code == 304
+
+
+async def test_filters_find_it(client: httpx.AsyncClient) -> None:
+    created = await factories.create_post(client)
+    if (value := created["author_id"]) is not None:
+        params = {"author_id": value}
+        listed = await client.get("/api/v1/posts/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+    if (value := created["published"]) is not None:
+        params = {"published": value}
+        listed = await client.get("/api/v1/posts/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+
+
+async def test_sorts(client: httpx.AsyncClient) -> None:
+    await factories.create_post(client)
+    for sort in SORTS:
+        listed = await client.get(
+            "/api/v1/posts/", params={"sort": sort, "count": True}
+        )
+        assert listed.status_code == 200, listed.text
+        assert len(listed.json()["data"]) == listed.json()["count"] == 1
+
+
+async def test_cursor_pages_walk_every_row_once(client: httpx.AsyncClient) -> None:
+    for _ in range(3):
+        await factories.create_post(client)
+    for sort in SORTS:
+        everything = await client.get("/api/v1/posts/", params={"sort": sort})
+        params: dict[str, str | int] = {"sort": sort, "limit": 2}
+        walked = []
+        while True:
+            page = await client.get("/api/v1/posts/", params=params)
+            assert page.status_code == 200, page.text
+            walked += page.json()["data"]
+            if (cursor := page.json()["next_cursor"]) is None:
+                break
+            params["cursor"] = cursor
+        assert walked == everything.json()["data"], sort
+
+
+async def test_links_tags(client: httpx.AsyncClient) -> None:
+    owner = await factories.create_post(client)
+    other = await factories.create_tag(client)
+    url = f"/api/v1/posts/{owner['id']}"
+    link = f"{url}/tags/{other['id']}"
+    assert (await client.post(link)).status_code == 204
+    assert (await client.post(link)).status_code == 204  # idempotent
+    linked = (await client.get(url)).json()["tags"]
+    assert other["id"] in [item["id"] for item in linked]
+    assert (await client.delete(link)).status_code == 204
+    assert (await client.get(url)).json()["tags"] == []
+
+
+async def test_goes_with_its_author_id(client: httpx.AsyncClient) -> None:
+    child = await factories.create_post(client)
+    child_url = f"/api/v1/posts/{child['id']}"
+    deleted = await client.delete(f"/api/v1/users/{child['author_id']}")
+    assert deleted.status_code == 204
+    assert (await client.get(child_url)).status_code == 404

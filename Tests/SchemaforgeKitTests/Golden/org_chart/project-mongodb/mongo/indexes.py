@@ -29,6 +29,7 @@ INDEXES: dict[str, list[IndexModel]] = {
             [("occupant_id", ASCENDING)],
             name="uq_desk_occupant_id",
             unique=True,
+            partialFilterExpression={"occupant_id": {"$type": "objectId"}},
         ),
     ],
     "employee": [

@@ -4,18 +4,163 @@
 import httpx
 import pytest
 
+from tests import factories
+
 pytestmark = pytest.mark.anyio
-PREFIX = "/api/v1/employees"
+SORTS = [
+    "id",
+    "-id",
+    "employee_no",
+    "-employee_no",
+    "full_name",
+    "-full_name",
+    "email",
+    "-email",
+    "hired_on",
+    "-hired_on",
+    "type",
+    "-type",
+    "active",
+    "-active",
+    "department_id",
+    "-department_id",
+    "manager_id",
+    "-manager_id",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+]
 
 
-async def test_list_employees_starts_empty(client: httpx.AsyncClient) -> None:
-    response = await client.get(f"{PREFIX}/")
+async def test_round_trip(client: httpx.AsyncClient) -> None:
+    created = await factories.create_employee(client)
+    url = f"/api/v1/employees/{created['id']}"
+    response = await client.get(url)
     assert response.status_code == 200
-    assert response.json() == {"data": [], "count": 0}
+    assert response.json() == created
+    listed = await client.get("/api/v1/employees/", params={"limit": 5, "count": True})
+    assert listed.status_code == 200
+    assert listed.json()["count"] >= 1
+    patched = await client.patch(url, json={"employee_no": "E987654"})
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["employee_no"] == "E987654"
+    deleted = await client.delete(url)
+    assert deleted.status_code == 204
+    assert (await client.get(url)).status_code == 404
 
 
-async def test_unknown_employee_is_404(client: httpx.AsyncClient) -> None:
-    response = await client.get(f"{PREFIX}/{'0' * 24}")
+async def test_unknown_key_is_404(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/employees/000000000000000000000000")
     assert response.status_code == 404
-    malformed = await client.get(f"{PREFIX}/not-an-object-id")
-    assert malformed.status_code == 422
+
+
+async def test_invalid_body_is_422(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/v1/employees/", json=["not", "an", "object"])
+    assert response.status_code == 422
+
+
+async def test_unknown_field_is_422(client: httpx.AsyncClient) -> None:
+    created = await factories.create_employee(client)
+    url = f"/api/v1/employees/{created['id']}"
+    response = await client.patch(url, json={"no_such_field": 1})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (await client.get(url)).json() == created
+
+
+async def test_conditional_reads(client: httpx.AsyncClient) -> None:
+    created = await factories.create_employee(client)
+    url = f"/api/v1/employees/{created['id']}"
+    etag = (await client.get(url)).headers["etag"]
+    assert (await client.get(url, headers={"If-None-Match": etag})).status_code == 304
+
+
+async def test_duplicate_email_is_409(client: httpx.AsyncClient) -> None:
+    first = await factories.create_employee(client)
+    second = await factories.create_employee(client)
+    url = f"/api/v1/employees/{second['id']}"
+    response = await client.patch(url, json={"email": first["email"]})
+    assert response.status_code == 409, response.text
+    assert response.json()["errors"][0]["loc"][0] == "body"
+
+
+async def test_duplicate_employee_no_is_409(client: httpx.AsyncClient) -> None:
+    first = await factories.create_employee(client)
+    second = await factories.create_employee(client)
+    url = f"/api/v1/employees/{second['id']}"
+    response = await client.patch(url, json={"employee_no": first["employee_no"]})
+    assert response.status_code == 409, response.text
+    assert response.json()["errors"][0]["loc"][0] == "body"
+
+
+async def test_filters_find_it(client: httpx.AsyncClient) -> None:
+    created = await factories.create_employee(client)
+    if (value := created["department_id"]) is not None:
+        params = {"department_id": value}
+        listed = await client.get("/api/v1/employees/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+    if (value := created["manager_id"]) is not None:
+        params = {"manager_id": value}
+        listed = await client.get("/api/v1/employees/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+    if (value := created["email"]) is not None:
+        params = {"email": value}
+        listed = await client.get("/api/v1/employees/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+    if (value := created["employee_no"]) is not None:
+        params = {"employee_no": value}
+        listed = await client.get("/api/v1/employees/", params=params)
+        assert listed.status_code == 200, listed.text
+        assert created in listed.json()["data"]
+
+
+async def test_sorts(client: httpx.AsyncClient) -> None:
+    await factories.create_employee(client)
+    for sort in SORTS:
+        listed = await client.get(
+            "/api/v1/employees/", params={"sort": sort, "count": True}
+        )
+        assert listed.status_code == 200, listed.text
+        assert len(listed.json()["data"]) == listed.json()["count"] == 1
+
+
+async def test_cursor_pages_walk_every_row_once(client: httpx.AsyncClient) -> None:
+    for _ in range(3):
+        await factories.create_employee(client)
+    for sort in SORTS:
+        everything = await client.get("/api/v1/employees/", params={"sort": sort})
+        params: dict[str, str | int] = {"sort": sort, "limit": 2}
+        walked = []
+        while True:
+            page = await client.get("/api/v1/employees/", params=params)
+            assert page.status_code == 200, page.text
+            walked += page.json()["data"]
+            if (cursor := page.json()["next_cursor"]) is None:
+                break
+            params["cursor"] = cursor
+        assert walked == everything.json()["data"], sort
+
+
+async def test_links_mentors(client: httpx.AsyncClient) -> None:
+    owner = await factories.create_employee(client)
+    other = await factories.create_employee(client)
+    url = f"/api/v1/employees/{owner['id']}"
+    link = f"{url}/mentors/{other['id']}"
+    assert (await client.post(link)).status_code == 204
+    assert (await client.post(link)).status_code == 204  # idempotent
+    linked = (await client.get(url)).json()["mentors"]
+    assert other["id"] in [item["id"] for item in linked]
+    assert (await client.delete(link)).status_code == 204
+    assert (await client.get(url)).json()["mentors"] == []
+
+
+async def test_keeps_its_department_id(client: httpx.AsyncClient) -> None:
+    child = await factories.create_employee(client)
+    child_url = f"/api/v1/employees/{child['id']}"
+    deleted = await client.delete(f"/api/v1/departments/{child['department_id']}")
+    assert deleted.status_code == 409, deleted.text
+    assert (await client.get(child_url)).json() == child

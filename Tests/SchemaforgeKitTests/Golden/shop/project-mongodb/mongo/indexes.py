@@ -52,6 +52,7 @@ INDEXES: dict[str, list[IndexModel]] = {
             [("carrier", ASCENDING), ("tracking", ASCENDING)],
             name="uq_shipment_tracking",
             unique=True,
+            partialFilterExpression={"tracking": {"$type": "string"}},
         ),
         IndexModel(
             [("line_id", ASCENDING)],

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
-from app import etags, filters
+from app import etags, filters, pages
 from app.crud import deletes
 from app.crud import post as post_crud
 from app.db import EngineDep
@@ -49,21 +49,31 @@ FILTERS: dict[str, filters.Filter] = {
 }
 
 
-@router.get("/", response_model=PostList, responses=problem_responses(422, 503))
+@router.get("/", response_model=PostList, responses=problem_responses(400, 422, 503))
 async def list_posts(
     engine: EngineDep, query: Annotated[PostQuery, Query()]
 ) -> PostList:
-    """A page of Post, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending)."""
+    """A page of Post, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
+
+    Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
+    """
     selection = filters.selection(FILTERS, query)
     selection = await post_hooks.filter_list(engine, selection)
     collection = engine.get_collection(Post)
-    total = await collection.count_documents(selection)
-    direction = -1 if query.sort.startswith("-") else 1
-    order = [(SORTABLE[query.sort.removeprefix("-")], direction), ("_id", 1)]
-    found = collection.find(selection).sort(order)
-    page = found.skip(query.offset).limit(query.limit)
-    rows = [Post.model_validate_doc(doc) async for doc in page]
-    return PostList(data=[_read(row) for row in rows], count=total)
+    total = await collection.count_documents(selection) if query.count else None
+    keyset = pages.Keyset(SORTABLE, query.sort)
+    if query.cursor is not None:
+        selection = {"$and": [selection, keyset.after(query.cursor)]}
+    # One document more than the page tells whether there is a next one.
+    found = collection.find(selection).sort(keyset.order())
+    page = found.skip(query.offset).limit(query.limit + 1)
+    documents = [doc async for doc in page]
+    rows = [Post.model_validate_doc(doc) for doc in documents[: query.limit]]
+    return PostList(
+        data=[_read(row) for row in rows],
+        next_cursor=keyset.next_cursor(documents, query.limit),
+        count=total,
+    )
 
 
 async def _get_or_404(engine: AIOEngine, post_id: str) -> Post:

@@ -78,6 +78,10 @@ class CategoryQuery(BaseModel):
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=10000)
     sort: str = Field(default="id", pattern=r"^-?(id|name|parent_id)$")
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     parent_id: fields.Text | None = Field(
         default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
     )
@@ -97,7 +101,13 @@ class CategoryQuery(BaseModel):
 
 
 class CategoryList(BaseModel):
-    """A page of Category and the total count."""
+    """A page of Category, the cursor of the next page and, if asked for, the total count."""
 
     data: list[CategoryRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

@@ -142,6 +142,10 @@ class PostQuery(BaseModel):
         default="id",
         pattern=r"^-?(id|title|body|published|price|published_on|author_id|created_at|updated_at)$",
     )
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     author_id: fields.Text | None = Field(
         default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
     )
@@ -162,7 +166,13 @@ class PostQuery(BaseModel):
 
 
 class PostList(BaseModel):
-    """A page of Post and the total count."""
+    """A page of Post, the cursor of the next page and, if asked for, the total count."""
 
     data: list[PostRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

@@ -95,6 +95,10 @@ class ProfileQuery(BaseModel):
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=10000)
     sort: str = Field(default="id", pattern=r"^-?(id|public_id|user_id)$")
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     public_id: fields.Text | None = Field(
         default=None, max_length=36, pattern=fields.NO_NUL
     )
@@ -131,7 +135,13 @@ class ProfileQuery(BaseModel):
 
 
 class ProfileList(BaseModel):
-    """A page of Profile and the total count."""
+    """A page of Profile, the cursor of the next page and, if asked for, the total count."""
 
     data: list[ProfileRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

@@ -61,6 +61,10 @@ class TagQuery(BaseModel):
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=10000)
     sort: str = Field(default="id", pattern=r"^-?(id|name)$")
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     name: fields.Text | None = Field(default=None, max_length=50, pattern=fields.NO_NUL)
     name__ne: fields.Text | None = Field(
         default=None, max_length=50, pattern=fields.NO_NUL
@@ -85,7 +89,13 @@ class TagQuery(BaseModel):
 
 
 class TagList(BaseModel):
-    """A page of Tag and the total count."""
+    """A page of Tag, the cursor of the next page and, if asked for, the total count."""
 
     data: list[TagRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

@@ -2,8 +2,9 @@
 """The Desk document (collection `desk`)."""
 
 from bson import ObjectId
-from odmantic import Field, Index, Model
+from odmantic import Field, Model
 from odmantic.config import ODMConfigDict
+from pymongo import ASCENDING, IndexModel
 
 
 class Desk(Model):
@@ -15,6 +16,11 @@ class Desk(Model):
     model_config = ODMConfigDict(
         collection="desk",
         indexes=lambda: [
-            Index(Desk.occupant_id, unique=True, name="uq_desk_occupant_id"),
+            IndexModel(
+                [("occupant_id", ASCENDING)],
+                name="uq_desk_occupant_id",
+                unique=True,
+                partialFilterExpression={"occupant_id": {"$type": "objectId"}},
+            ),
         ],
     )

@@ -92,6 +92,10 @@ class BadgeQuery(BaseModel):
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=10000)
     sort: str = Field(default="id", pattern=r"^-?(id|code|issued_at|employee_id)$")
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     code: fields.Text | None = Field(default=None, max_length=36, pattern=fields.NO_NUL)
     code__ne: fields.Text | None = Field(
         default=None, max_length=36, pattern=fields.NO_NUL
@@ -126,7 +130,13 @@ class BadgeQuery(BaseModel):
 
 
 class BadgeList(BaseModel):
-    """A page of Badge and the total count."""
+    """A page of Badge, the cursor of the next page and, if asked for, the total count."""
 
     data: list[BadgeRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

@@ -202,6 +202,10 @@ class EmployeeQuery(BaseModel):
         default="id",
         pattern=r"^-?(id|employee_no|full_name|email|hired_on|type|active|department_id|manager_id|created_at|updated_at)$",
     )
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     department_id: fields.Text | None = Field(
         default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
     )
@@ -268,7 +272,13 @@ class EmployeeQuery(BaseModel):
 
 
 class EmployeeList(BaseModel):
-    """A page of Employee and the total count."""
+    """A page of Employee, the cursor of the next page and, if asked for, the total count."""
 
     data: list[EmployeeRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

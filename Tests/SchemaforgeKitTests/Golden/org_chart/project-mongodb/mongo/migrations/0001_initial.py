@@ -137,7 +137,12 @@ AFTER: dict[str, Any] = json.loads(
       {
         "name": "uq_desk_occupant_id",
         "keys": ["occupant_id"],
-        "unique": true
+        "unique": true,
+        "partialFilterExpression": {
+          "occupant_id": {
+            "$type": "objectId"
+          }
+        }
       }
     ]
   },

@@ -6,6 +6,7 @@ import datetime
 from bson import ObjectId
 from odmantic import Field, Index, Model
 from odmantic.config import ODMConfigDict
+from pymongo import ASCENDING, IndexModel
 
 from app.models.defaults import now
 
@@ -21,11 +22,11 @@ class Shipment(Model):
     model_config = ODMConfigDict(
         collection="shipment",
         indexes=lambda: [
-            Index(
-                Shipment.carrier,
-                Shipment.tracking,
-                unique=True,
+            IndexModel(
+                [("carrier", ASCENDING), ("tracking", ASCENDING)],
                 name="uq_shipment_tracking",
+                unique=True,
+                partialFilterExpression={"tracking": {"$type": "string"}},
             ),
             Index(Shipment.line_id, name="ix_shipment_line_order_id_line_line_no"),
         ],

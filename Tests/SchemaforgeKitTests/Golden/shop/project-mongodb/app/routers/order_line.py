@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
-from app import etags, filters
+from app import etags, filters, pages
 from app.crud import deletes
 from app.crud import order_line as order_line_crud
 from app.db import EngineDep
@@ -51,21 +51,33 @@ FILTERS: dict[str, filters.Filter] = {
 }
 
 
-@router.get("/", response_model=OrderLineList, responses=problem_responses(422, 503))
+@router.get(
+    "/", response_model=OrderLineList, responses=problem_responses(400, 422, 503)
+)
 async def list_order_lines(
     engine: EngineDep, query: Annotated[OrderLineQuery, Query()]
 ) -> OrderLineList:
-    """A page of OrderLine, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending)."""
+    """A page of OrderLine, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
+
+    Pass `next_cursor` back as `?cursor=` for the next page, with the same sort.
+    """
     selection = filters.selection(FILTERS, query)
     selection = await order_line_hooks.filter_list(engine, selection)
     collection = engine.get_collection(OrderLine)
-    total = await collection.count_documents(selection)
-    direction = -1 if query.sort.startswith("-") else 1
-    order = [(SORTABLE[query.sort.removeprefix("-")], direction), ("_id", 1)]
-    found = collection.find(selection).sort(order)
-    page = found.skip(query.offset).limit(query.limit)
-    rows = [OrderLine.model_validate_doc(doc) async for doc in page]
-    return OrderLineList(data=[_read(row) for row in rows], count=total)
+    total = await collection.count_documents(selection) if query.count else None
+    keyset = pages.Keyset(SORTABLE, query.sort)
+    if query.cursor is not None:
+        selection = {"$and": [selection, keyset.after(query.cursor)]}
+    # One document more than the page tells whether there is a next one.
+    found = collection.find(selection).sort(keyset.order())
+    page = found.skip(query.offset).limit(query.limit + 1)
+    documents = [doc async for doc in page]
+    rows = [OrderLine.model_validate_doc(doc) for doc in documents[: query.limit]]
+    return OrderLineList(
+        data=[_read(row) for row in rows],
+        next_cursor=keyset.next_cursor(documents, query.limit),
+        count=total,
+    )
 
 
 async def _get_or_404(engine: AIOEngine, order_line_id: str) -> OrderLine:

@@ -81,6 +81,10 @@ class GroupQuery(BaseModel):
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=10000)
     sort: str = Field(default="id", pattern=r"^-?(id|code|select|order)$")
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     code: fields.Text | None = Field(default=None, max_length=20, pattern=fields.NO_NUL)
     code__ne: fields.Text | None = Field(
         default=None, max_length=20, pattern=fields.NO_NUL
@@ -105,7 +109,13 @@ class GroupQuery(BaseModel):
 
 
 class GroupList(BaseModel):
-    """A page of Group and the total count."""
+    """A page of Group, the cursor of the next page and, if asked for, the total count."""
 
     data: list[GroupRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

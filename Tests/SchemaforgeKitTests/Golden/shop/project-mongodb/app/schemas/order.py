@@ -132,6 +132,10 @@ class OrderQuery(BaseModel):
         default="id",
         pattern=r"^-?(id|number|status|total|note|user_id|created_at|updated_at)$",
     )
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     user_id: fields.Text | None = Field(
         default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
     )
@@ -150,7 +154,13 @@ class OrderQuery(BaseModel):
 
 
 class OrderList(BaseModel):
-    """A page of Order and the total count."""
+    """A page of Order, the cursor of the next page and, if asked for, the total count."""
 
     data: list[OrderRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

@@ -138,6 +138,10 @@ class OrderLineQuery(BaseModel):
         default="id",
         pattern=r"^-?(id|line_no|quantity|unit_price|order_id|product_id)$",
     )
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     product_id: fields.Text | None = Field(
         default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
     )
@@ -166,7 +170,13 @@ class OrderLineQuery(BaseModel):
 
 
 class OrderLineList(BaseModel):
-    """A page of OrderLine and the total count."""
+    """A page of OrderLine, the cursor of the next page and, if asked for, the total count."""
 
     data: list[OrderLineRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

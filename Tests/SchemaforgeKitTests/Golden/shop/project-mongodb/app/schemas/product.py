@@ -157,6 +157,10 @@ class ProductQuery(BaseModel):
     sort: str = Field(
         default="id", pattern=r"^-?(id|sku|name|price|currency|stock|active|group_id)$"
     )
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     group_id: fields.Text | None = Field(
         default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
     )
@@ -192,7 +196,13 @@ class ProductQuery(BaseModel):
 
 
 class ProductList(BaseModel):
-    """A page of Product and the total count."""
+    """A page of Product, the cursor of the next page and, if asked for, the total count."""
 
     data: list[ProductRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

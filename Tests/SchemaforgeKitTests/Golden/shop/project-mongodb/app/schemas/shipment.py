@@ -96,6 +96,10 @@ class ShipmentQuery(BaseModel):
     sort: str = Field(
         default="id", pattern=r"^-?(id|shipped_at|carrier|tracking|line_id)$"
     )
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     line_id: fields.Text | None = Field(
         default=None, max_length=24, pattern=r"^[0-9a-f]{24}$"
     )
@@ -132,7 +136,13 @@ class ShipmentQuery(BaseModel):
 
 
 class ShipmentList(BaseModel):
-    """A page of Shipment and the total count."""
+    """A page of Shipment, the cursor of the next page and, if asked for, the total count."""
 
     data: list[ShipmentRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

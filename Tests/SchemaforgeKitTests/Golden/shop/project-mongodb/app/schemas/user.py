@@ -84,6 +84,10 @@ class UserQuery(BaseModel):
     sort: str = Field(
         default="id", pattern=r"^-?(id|email|display_name|created_at|updated_at)$"
     )
+    cursor: str | None = Field(
+        default=None, max_length=4096, pattern="^[A-Za-z0-9_-]+$"
+    )
+    count: bool = False
     email: fields.Text | None = Field(
         default=None, max_length=320, pattern=fields.NO_NUL
     )
@@ -111,7 +115,13 @@ class UserQuery(BaseModel):
 
 
 class UserList(BaseModel):
-    """A page of User and the total count."""
+    """A page of User, the cursor of the next page and, if asked for, the total count."""
 
     data: list[UserRead]
-    count: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass it back as `?cursor=` for the next page; null on the last page.",
+    )
+    count: int | None = Field(
+        default=None, description="The total, with `?count=true`."
+    )

@@ -304,7 +304,12 @@ AFTER: dict[str, Any] = json.loads(
       {
         "name": "uq_shipment_tracking",
         "keys": ["carrier", "tracking"],
-        "unique": true
+        "unique": true,
+        "partialFilterExpression": {
+          "tracking": {
+            "$type": "string"
+          }
+        }
       },
       {
         "name": "ix_shipment_line_order_id_line_line_no",
