@@ -521,6 +521,15 @@ def test_mongo_errors_are_problem_details(generated: GeneratedProjects, schema: 
                     invalid = await client.post(next(p for p in openapi["paths"] if p.endswith("/")), json={"no such field": 1})
                     assert invalid.status_code == 422 and invalid.headers["content-type"] == "application/problem+json"
                     assert invalid.json()["errors"], invalid.text
+                # A duplicate key as a server reports it (mongomock reports no keys): the field is named.
+                from odmantic.exceptions import DuplicateKeyError
+                from pymongo.errors import DuplicateKeyError as DriverDuplicateKeyError
+
+                handler = main.app.exception_handlers[DuplicateKeyError]
+                for pattern, loc in (({"email": 1}, ["body", "email"]), ({"a": 1, "b": 1}, ["body"]), (None, ["body"])):
+                    driver = DriverDuplicateKeyError("E11000", 11000, {"keyPattern": pattern} if pattern else None)
+                    answer = await handler(None, DuplicateKeyError(None, driver))  # type: ignore[arg-type]
+                    assert answer.status_code == 409 and json.loads(answer.body)["errors"][0]["loc"] == loc, answer.body
 
     asyncio.run(run())
 

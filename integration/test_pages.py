@@ -150,7 +150,7 @@ def test_cursor_pages_on_mongodb(schemaforge: Schemaforge, tool_env: dict[str, s
     schema.write_text(SCHEMA)
     project = fresh_project(schemaforge, schema, "mongodb", tmp_path)
     with contextlib.ExitStack() as stack:
-        env = mongo_env(tool_env, project.root, stack)
+        env = mongo_env(tool_env, project.root, stack) | {"LIST_MAX_AGE": "30"}
         base = stack.enter_context(served(project.root, env, mongo=True))
         c = stack.enter_context(httpx.Client(base_url=base, timeout=30))
         kinds = ["credit", "debit", "refund"]
@@ -159,7 +159,9 @@ def test_cursor_pages_on_mongodb(schemaforge: Schemaforge, tool_env: dict[str, s
             if i % 4:
                 body["booked"] = f"2026-01-0{1 + i % 3}T10:00:00Z"
             assert c.post(URL, json=body).status_code == 201
-        rows = c.get(URL, params={"limit": 200, "count": "true"}).json()
+        listed = c.get(URL, params={"limit": 200, "count": "true"})
+        assert listed.headers["cache-control"] == "private, max-age=30"  # LIST_MAX_AGE
+        rows = listed.json()
         assert rows["count"] == 23 and rows["next_cursor"] is None
 
         def mongo_order(field: str, descending: bool) -> list[str]:

@@ -24,6 +24,14 @@ struct AppSetting {
         name: "max_body_bytes", annotation: "int", value: "1_048_576", example: "1048576",
         comment: ["Larger request bodies answer 413 without being read."])
 
+    /// The lifetime of list responses (every project: `app/etags.py`).
+    static let listMaxAge = AppSetting(
+        name: "list_max_age", annotation: "int", value: "0", example: "0",
+        comment: [
+            "Seconds a client may reuse a list response (Cache-Control: private,",
+            "max-age); 0 says nothing. Single rows have ETags instead.",
+        ])
+
     /// How long to wait for the database server (every project).
     static let connectTimeout = AppSetting(
         name: "connect_timeout", annotation: "float", value: "5.0", example: "5",
@@ -40,6 +48,7 @@ struct AppSetting {
         return [
             AppSetting(name: "mongodb_url", annotation: "str", value: PythonRenderer.quote(url), example: url, comment: []),
             AppSetting(name: "mongodb_database", annotation: "str", value: PythonRenderer.quote(database), example: database, comment: []),
+            .listMaxAge,
             .connectTimeout,
             .statementTimeout,
             .maxBodyBytes,
@@ -88,12 +97,7 @@ struct AppSetting {
                     "PostgreSQL behind PgBouncer in transaction mode (asyncpg or psycopg):",
                     "no prepared statements across transactions, no startup parameters.",
                 ]),
-            AppSetting(
-                name: "list_max_age", annotation: "int", value: "0", example: "0",
-                comment: [
-                    "Seconds a client may reuse a list response (Cache-Control: private,",
-                    "max-age); 0 says nothing. Single rows have ETags instead.",
-                ]),
+            .listMaxAge,
             .connectTimeout,
             .statementTimeout,
             .maxBodyBytes,

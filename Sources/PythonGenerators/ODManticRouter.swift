@@ -39,8 +39,6 @@ struct ODManticRouter: RouterBackend {
         return [404]
     }
 
-    func decoratorExtras(_ operation: RouteOperation, imports: inout PythonImports) -> [PythonArgument] { [] }
-
     func preamble(imports: inout PythonImports) -> [PythonStatement] {
         imports.from("app.crud", import: "deletes")
         imports.from("app.db", import: "EngineDep")

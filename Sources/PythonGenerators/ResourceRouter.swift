@@ -38,8 +38,6 @@ protocol RouterBackend {
     /// The problem statuses a route declares besides the ones every backend's route has (a
     /// missing reference's 404).
     func extraStatuses(_ operation: RouteOperation) -> [Int]
-    /// Decorator keywords after `responses` (the list's Cache-Control).
-    func decoratorExtras(_ operation: RouteOperation, imports: inout PythonImports) -> [PythonArgument]
     /// The module's imports, and its statements between `router = ...` and the list route.
     func preamble(imports: inout PythonImports) -> [PythonStatement]
     /// The helpers between the list route and the others (`_get_or_404`).
@@ -164,7 +162,11 @@ struct ResourceRouter<Backend: RouterBackend> {
         }
         arguments.insert(.positional(.string(path)), at: 0)
         arguments.append(.keyword("responses", problems))
-        arguments += backend.decoratorExtras(operation, imports: &imports)
+        if case .list = operation {
+            // Cache-Control from LIST_MAX_AGE (app/etags.py).
+            imports.from("fastapi", import: "Depends")
+            arguments.append(.keyword("dependencies", .list([.name("Depends").call(.positional(.dotted("etags.cache_control")))])))
+        }
         let lines = backend.body(operation, imports: &imports)
         return .function(
             PythonFunction(

@@ -46,13 +46,6 @@ struct SQLAlchemyRouter: RouterBackend {
 
     func extraStatuses(_ operation: RouteOperation) -> [Int] { [] }
 
-    func decoratorExtras(_ operation: RouteOperation, imports: inout PythonImports) -> [PythonArgument] {
-        guard case .list = operation else { return [] }
-        // Cache-Control from LIST_MAX_AGE (app/pages.py).
-        imports.from("fastapi", import: "Depends")
-        return [.keyword("dependencies", .list([.name("Depends").call(.positional(.dotted("pages.cache_control")))]))]
-    }
-
     func preamble(imports: inout PythonImports) -> [PythonStatement] {
         imports.from("typing", import: "Any")
         imports.from("urllib.parse", import: "quote")

@@ -17,14 +17,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import HTTPException, Response
+from fastapi import HTTPException
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import to_jsonable_python
 from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
-
-from app.config import settings
 
 INVALID_CURSOR = "invalid cursor: pass back a next_cursor of this list, with its sort"
 
@@ -134,13 +132,6 @@ class Keyset:
         if len(values) != len(self.keys):
             raise HTTPException(status_code=400, detail=INVALID_CURSOR)
         return [key.parse(value) for key, value in zip(self.keys, values)]
-
-
-def cache_control(response: Response) -> None:
-    """A list route's dependency: `Cache-Control: private, max-age=LIST_MAX_AGE` when that
-    setting is above 0 (private: a page may depend on who asks), else nothing."""
-    if settings.list_max_age > 0:
-        response.headers["Cache-Control"] = f"private, max-age={settings.list_max_age}"
 
 
 async def count(session: AsyncSession, statement: Select[Any]) -> int:

@@ -13,6 +13,9 @@ class Settings(BaseSettings):
 
     mongodb_url: str = "mongodb://127.0.0.1:27017"
     mongodb_database: str = "org_chart"
+    # Seconds a client may reuse a list response (Cache-Control: private,
+    # max-age); 0 says nothing. Single rows have ETags instead.
+    list_max_age: int = 0
     # Seconds to reach the database server, then 503.
     connect_timeout: float = 5.0
     # Seconds one statement (or a lock wait) may take, then 503.

@@ -20,11 +20,14 @@ class ConflictError(Exception):
     """A delete that a restrict rule forbids (409)."""
 
 
-async def _duplicate_key(_request: Request, _exc: Exception) -> JSONResponse:
-    # A unique index rejected the write.
-    errors = [
-        {"loc": ["body"], "type": "unique", "msg": "another object has this value"}
-    ]
+async def _duplicate_key(_request: Request, exc: Exception) -> JSONResponse:
+    # A unique index rejected the write. A server reports the index's keys (`keyPattern`):
+    # the field is named when there is one; mongomock does not report them.
+    driver_error = getattr(exc, "driver_error", None)
+    details = getattr(driver_error, "details", None) or {}
+    keys = [key for key in details.get("keyPattern") or {} if key != "_id"]
+    loc = ["body", keys[0]] if len(keys) == 1 else ["body"]
+    errors = [{"loc": loc, "type": "unique", "msg": "another object has this value"}]
     return problem(409, "unique violation", errors=errors)
 
 

@@ -3,7 +3,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
 from app import etags, filters, pages
@@ -47,7 +47,10 @@ FILTERS: dict[str, filters.Filter] = {
 
 
 @router.get(
-    "/", response_model=CategoryList, responses=problem_responses(400, 422, 503)
+    "/",
+    response_model=CategoryList,
+    responses=problem_responses(400, 422, 503),
+    dependencies=[Depends(etags.cache_control)],
 )
 async def list_categories(
     engine: EngineDep, query: Annotated[CategoryQuery, Query()]

@@ -3,7 +3,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
 from app import etags, filters, pages
@@ -41,7 +41,12 @@ FILTERS: dict[str, filters.Filter] = {
 }
 
 
-@router.get("/", response_model=TagList, responses=problem_responses(400, 422, 503))
+@router.get(
+    "/",
+    response_model=TagList,
+    responses=problem_responses(400, 422, 503),
+    dependencies=[Depends(etags.cache_control)],
+)
 async def list_tags(engine: EngineDep, query: Annotated[TagQuery, Query()]) -> TagList:
     """A page of Tag, filtered (`field=`, `field__<op>=`) and sorted (`-field` descending).
 

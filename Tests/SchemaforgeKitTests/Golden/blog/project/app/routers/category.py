@@ -51,7 +51,7 @@ LOAD: list[LoaderOption] = []
     "/",
     response_model=CategoryList,
     responses=problem_responses(400, 422, 503),
-    dependencies=[Depends(pages.cache_control)],
+    dependencies=[Depends(etags.cache_control)],
 )
 async def list_categories(
     session: ReadSessionDep, query: Annotated[CategoryQuery, Query()]

@@ -54,7 +54,7 @@ LOAD: list[LoaderOption] = [selectinload(Post.tags)]
     "/",
     response_model=PostList,
     responses=problem_responses(400, 422, 503),
-    dependencies=[Depends(pages.cache_control)],
+    dependencies=[Depends(etags.cache_control)],
 )
 async def list_posts(
     session: ReadSessionDep, query: Annotated[PostQuery, Query()]

@@ -53,7 +53,7 @@ LOAD: list[LoaderOption] = []
     "/",
     response_model=ProfileList,
     responses=problem_responses(400, 422, 503),
-    dependencies=[Depends(pages.cache_control)],
+    dependencies=[Depends(etags.cache_control)],
 )
 async def list_profiles(
     session: ReadSessionDep, query: Annotated[ProfileQuery, Query()]

@@ -43,7 +43,7 @@ LOAD: list[LoaderOption] = [selectinload(Tag.posts)]
     "/",
     response_model=TagList,
     responses=problem_responses(400, 422, 503),
-    dependencies=[Depends(pages.cache_control)],
+    dependencies=[Depends(etags.cache_control)],
 )
 async def list_tags(
     session: ReadSessionDep, query: Annotated[TagQuery, Query()]

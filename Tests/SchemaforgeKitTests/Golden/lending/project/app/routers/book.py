@@ -50,7 +50,7 @@ LOAD: list[LoaderOption] = [selectinload(Book.shelves)]
     "/",
     response_model=BookList,
     responses=problem_responses(400, 422, 503),
-    dependencies=[Depends(pages.cache_control)],
+    dependencies=[Depends(etags.cache_control)],
 )
 async def list_books(
     session: ReadSessionDep, query: Annotated[BookQuery, Query()]

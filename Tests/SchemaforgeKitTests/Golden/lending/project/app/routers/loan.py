@@ -59,7 +59,7 @@ LOAD: list[LoaderOption] = []
     "/",
     response_model=LoanList,
     responses=problem_responses(400, 401, 403, 422, 503),
-    dependencies=[Depends(pages.cache_control)],
+    dependencies=[Depends(etags.cache_control)],
 )
 async def list_loans(
     session: ReadSessionDep,

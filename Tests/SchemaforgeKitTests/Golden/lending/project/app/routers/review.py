@@ -64,7 +64,7 @@ LOAD: list[LoaderOption] = []
     "/",
     response_model=ReviewList,
     responses=problem_responses(400, 422, 503),
-    dependencies=[Depends(pages.cache_control)],
+    dependencies=[Depends(etags.cache_control)],
 )
 async def list_reviews(
     session: ReadSessionDep, query: Annotated[ReviewQuery, Query()]

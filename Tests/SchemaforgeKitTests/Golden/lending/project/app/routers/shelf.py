@@ -49,7 +49,7 @@ LOAD: list[LoaderOption] = [selectinload(Shelf.books)]
     "/",
     response_model=ShelfList,
     responses=problem_responses(400, 401, 403, 422, 503),
-    dependencies=[Depends(pages.cache_control)],
+    dependencies=[Depends(etags.cache_control)],
 )
 async def list_shelves(
     session: ReadSessionDep,

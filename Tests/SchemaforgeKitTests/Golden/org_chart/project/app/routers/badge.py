@@ -48,7 +48,7 @@ LOAD: list[LoaderOption] = [selectinload(Badge.employee)]
     "/",
     response_model=BadgeList,
     responses=problem_responses(400, 422, 503),
-    dependencies=[Depends(pages.cache_control)],
+    dependencies=[Depends(etags.cache_control)],
 )
 async def list_badges(
     session: ReadSessionDep, query: Annotated[BadgeQuery, Query()]

@@ -67,7 +67,7 @@ LOAD: list[LoaderOption] = []
     "/",
     response_model=DepartmentList,
     responses=problem_responses(400, 422, 503),
-    dependencies=[Depends(pages.cache_control)],
+    dependencies=[Depends(etags.cache_control)],
 )
 async def list_departments(
     session: ReadSessionDep, query: Annotated[DepartmentQuery, Query()]

@@ -81,7 +81,7 @@ LOAD: list[LoaderOption] = [
     "/",
     response_model=EmployeeList,
     responses=problem_responses(400, 422, 503),
-    dependencies=[Depends(pages.cache_control)],
+    dependencies=[Depends(etags.cache_control)],
 )
 async def list_employees(
     session: ReadSessionDep, query: Annotated[EmployeeQuery, Query()]

@@ -3,7 +3,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
 from app import etags, filters, pages
@@ -44,7 +44,12 @@ FILTERS: dict[str, filters.Filter] = {
 }
 
 
-@router.get("/", response_model=OrderList, responses=problem_responses(400, 422, 503))
+@router.get(
+    "/",
+    response_model=OrderList,
+    responses=problem_responses(400, 422, 503),
+    dependencies=[Depends(etags.cache_control)],
+)
 async def list_orders(
     engine: EngineDep, query: Annotated[OrderQuery, Query()]
 ) -> OrderList:

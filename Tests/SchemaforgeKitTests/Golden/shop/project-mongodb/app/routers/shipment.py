@@ -3,7 +3,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from odmantic import AIOEngine
 
 from app import etags, filters, pages
@@ -54,7 +54,10 @@ FILTERS: dict[str, filters.Filter] = {
 
 
 @router.get(
-    "/", response_model=ShipmentList, responses=problem_responses(400, 422, 503)
+    "/",
+    response_model=ShipmentList,
+    responses=problem_responses(400, 422, 503),
+    dependencies=[Depends(etags.cache_control)],
 )
 async def list_shipments(
     engine: EngineDep, query: Annotated[ShipmentQuery, Query()]

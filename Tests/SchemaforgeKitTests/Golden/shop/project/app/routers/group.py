@@ -34,7 +34,7 @@ LOAD: list[LoaderOption] = []
     "/",
     response_model=GroupList,
     responses=problem_responses(400, 422, 503),
-    dependencies=[Depends(pages.cache_control)],
+    dependencies=[Depends(etags.cache_control)],
 )
 async def list_groups(
     session: ReadSessionDep, query: Annotated[GroupQuery, Query()]

@@ -45,7 +45,7 @@ LOAD: list[LoaderOption] = [selectinload(Order.products)]
     "/",
     response_model=OrderList,
     responses=problem_responses(400, 422, 503),
-    dependencies=[Depends(pages.cache_control)],
+    dependencies=[Depends(etags.cache_control)],
 )
 async def list_orders(
     session: ReadSessionDep, query: Annotated[OrderQuery, Query()]

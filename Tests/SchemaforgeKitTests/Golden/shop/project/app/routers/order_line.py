@@ -58,7 +58,7 @@ LOAD: list[LoaderOption] = [selectinload(OrderLine.product)]
     "/",
     response_model=OrderLineList,
     responses=problem_responses(400, 422, 503),
-    dependencies=[Depends(pages.cache_control)],
+    dependencies=[Depends(etags.cache_control)],
 )
 async def list_order_lines(
     session: ReadSessionDep, query: Annotated[OrderLineQuery, Query()]

@@ -53,7 +53,7 @@ LOAD: list[LoaderOption] = [selectinload(Product.orders), selectinload(Product.g
     "/",
     response_model=ProductList,
     responses=problem_responses(400, 422, 503),
-    dependencies=[Depends(pages.cache_control)],
+    dependencies=[Depends(etags.cache_control)],
 )
 async def list_products(
     session: ReadSessionDep, query: Annotated[ProductQuery, Query()]

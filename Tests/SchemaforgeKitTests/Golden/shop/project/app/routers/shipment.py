@@ -59,7 +59,7 @@ LOAD: list[LoaderOption] = []
     "/",
     response_model=ShipmentList,
     responses=problem_responses(400, 422, 503),
-    dependencies=[Depends(pages.cache_control)],
+    dependencies=[Depends(etags.cache_control)],
 )
 async def list_shipments(
     session: ReadSessionDep, query: Annotated[ShipmentQuery, Query()]
