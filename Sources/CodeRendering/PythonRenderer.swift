@@ -595,8 +595,8 @@ public struct PythonRenderer: Sendable {
         return text(bytes[start..<end]).unicodeScalars.first?.properties.isAlphabetic ?? false
     }
 
-    /// `splitTopLevel` on bytes: the trimmed ranges of the comma-separated parts (the last one only
-    /// when it is not empty), as `splitTopLevel` returns them.
+    /// The trimmed ranges of the parts of `a, f(b, c), d` separated by commas outside brackets and
+    /// strings (the last one only when it is not empty).
     private static func topLevelParts(_ bytes: ArraySlice<UInt8>) -> [Range<Int>] {
         var parts: [Range<Int>] = []
         var depth = 0
@@ -1002,54 +1002,6 @@ public struct PythonRenderer: Sendable {
         }
         result.append(text[start..<utf8.endIndex])
         return result
-    }
-
-    /// Whether `text` has a newline (a scan of its contiguous bytes).
-    public static func containsNewline(_ text: String) -> Bool {
-        text.utf8.withContiguousStorageIfAvailable { bytes in bytes.contains(UInt8(ascii: "\n")) }
-            ?? text.utf8.contains(UInt8(ascii: "\n"))
-    }
-
-    /// `line` without leading and trailing spaces.
-    public static func trimmedLine(_ line: String) -> String { trimmed(line) }
-
-    /// `text` without leading and trailing spaces (no Foundation: this runs for every wrapped line).
-    static func trimmed<S: StringProtocol>(_ text: S) -> String {
-        var start = text.startIndex, end = text.endIndex
-        while start < end, text[start] == " " { start = text.index(after: start) }
-        while end > start, text[text.index(before: end)] == " " { end = text.index(before: end) }
-        return String(text[start..<end])
-    }
-
-    /// Splits `a, f(b, c), d` at the commas outside brackets and strings (scanning UTF-8 bytes:
-    /// every delimiter is ASCII).
-    public static func splitTopLevel(_ text: String) -> [String] {
-        var parts: [String] = []
-        var depth = 0
-        var inString = false
-        let utf8 = text.utf8
-        var segmentStart = utf8.startIndex
-        var index = utf8.startIndex
-        while index < utf8.endIndex {
-            let byte = utf8[index]
-            if byte == UInt8(ascii: "\"") { inString.toggle() }
-            if !inString {
-                switch byte {
-                case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
-                case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
-                case UInt8(ascii: ","):
-                    if depth == 0 {
-                        parts.append(trimmed(text[segmentStart..<index]))
-                        segmentStart = utf8.index(after: index)
-                    }
-                default: break
-                }
-            }
-            index = utf8.index(after: index)
-        }
-        let last = trimmed(text[segmentStart..<utf8.endIndex])
-        if !last.isEmpty { parts.append(last) }
-        return parts
     }
 
     /// Whether `text` has more than `limit` characters (the UTF-8 length bounds it from above).

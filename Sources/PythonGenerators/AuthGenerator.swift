@@ -254,7 +254,7 @@ struct AuthGenerator {
         let owner = refreshTokenOwner
         let login = column(field: auth.login).map { user.attribute($0) } ?? auth.login
         let hash = user.passwordColumn.map { user.attribute($0) } ?? auth.password
-        var text = """
+        let text = """
             router = APIRouter(prefix="/auth", tags=["auth"])
             throttle = LoginThrottle(settings.login_attempts, settings.login_window_seconds)
 
@@ -358,33 +358,47 @@ struct AuthGenerator {
                     )
                 stored.used_at = now
                 return issue(session, stored.\(owner), stored.family)
-
-
-            @router.get("/me", response_model=\(auth.user)Read, responses=problem_responses(401, 503))
-            async def me(user: CurrentUser, session: SessionDep) -> \(auth.user)Read:
-                await session.refresh(user, attribute_names=\(user.module)_crud.REFRESH)
-                return \(auth.user)Read.model_validate(user)
             """
+        // The routes that name the user's entity: built as structure, laid out as ruff does for any name.
+        let read = PythonExpr.name("\(auth.user)Read")
+        let session = PythonParameter("session", .name("SessionDep"))
+        m.body = [
+            .raw(text),
+            .function(
+                PythonFunction(
+                    name: "me", parameters: [PythonParameter("user", .name("CurrentUser")), session], returns: read,
+                    body: [
+                        .raw(
+                            """
+                            await session.refresh(user, attribute_names=\(user.module)_crud.REFRESH)
+                            return \(auth.user)Read.model_validate(user)
+                            """)
+                    ],
+                    decorators: [
+                        PythonExpr.dotted("router.get").call(
+                            .positional(.string("/me")), .keyword("response_model", read), .keyword("responses", .raw("problem_responses(401, 503)")))
+                    ], isAsync: true)),
+        ]
         if auth.registration {
             m.imports.from("app.schemas.\(user.module)", import: "\(auth.user)Create", "\(auth.user)Register")
-            text += """
-
-
-
-                @router.post(
-                    "/register",
-                    response_model=\(auth.user)Read,
-                    status_code=201,
-                    responses=problem_responses(400, 409, 413, 422, 503),
-                )
-                async def register(body: \(auth.user)Register, session: SessionDep) -> \(auth.user)Read:
-                    \"\"\"A new account with the default role: a client never chooses its role.\"\"\"
-                    create = \(auth.user)Create.model_construct(**body.model_dump(exclude_unset=True))
-                    user = await \(user.module)_crud.create_\(Identifiers.snakeCase(auth.user))(session, body=create)
-                    return \(auth.user)Read.model_validate(user)
-                """
+            m.body.append(
+                .function(
+                    PythonFunction(
+                        name: "register", parameters: [PythonParameter("body", .name("\(auth.user)Register")), session], returns: read,
+                        body: [
+                            .raw(
+                                """
+                                create = \(auth.user)Create.model_construct(**body.model_dump(exclude_unset=True))
+                                user = await \(user.module)_crud.create_\(Identifiers.snakeCase(auth.user))(session, body=create)
+                                return \(auth.user)Read.model_validate(user)
+                                """)
+                        ],
+                        decorators: [
+                            PythonExpr.dotted("router.post").call(
+                                .positional(.string("/register")), .keyword("response_model", read), .keyword("status_code", .int(201)),
+                                .keyword("responses", .raw("problem_responses(400, 409, 413, 422, 503)")))
+                        ], isAsync: true, docstring: "A new account with the default role: a client never chooses its role.")))
         }
-        m.body = [.verbatim(FastAPIAppGenerator.reflow(lines: PythonRenderer.lines(of: text), wrapping: true))]
         return GeneratedFile(path: "app/routers/auth.py", contents: PythonRenderer().render(m))
     }
 

@@ -484,8 +484,6 @@ struct FastAPIAppGenerator {
         let excluded = m2m.map { PythonRenderer.quote(PythonNames.idsField($0.name)) }
         let excludeArg = excluded.isEmpty ? "" : ", exclude={\(excluded.joined(separator: ", "))}"
         var create: [String] = []
-        create.append("async def create_\(Identifiers.snakeCase(view.entity))(session: AsyncSession, *, body: \(view.entity)Create) -> \(model):")
-        create.append("    \"\"\"Insert a \(view.entity); constraint violations surface here as IntegrityError.\"\"\"")
         create.append("    body = await \(hooks).before_create(session, body)")
         create.append("    data = body.model_dump(exclude_unset=True\(excludeArg))")
         if let password = view.passwordColumn {
@@ -520,10 +518,6 @@ struct FastAPIAppGenerator {
         create.append("    await \(hooks).after_create(session, \(n.variable))")
         create.append("    return \(n.variable)")
         var update: [String] = []
-        update.append(
-            "async def update_\(Identifiers.snakeCase(view.entity))(session: AsyncSession, *, \(n.variable): \(model), body: \(view.entity)Update) -> \(model):"
-        )
-        update.append("    \"\"\"Apply the fields the client sent.\"\"\"")
         update.append("    body = await \(hooks).before_update(session, \(n.variable), body)")
         update.append("    data = body.model_dump(exclude_unset=True\(excludeArg))")
         if let password = view.passwordColumn {
@@ -548,62 +542,80 @@ struct FastAPIAppGenerator {
         update.append("    await session.refresh(\(n.variable), attribute_names=REFRESH)")
         update.append("    await \(hooks).after_update(session, \(n.variable))")
         update.append("    return \(n.variable)")
-        var body = lines.joined(separator: "\n") + "\n\n\n" + create.joined(separator: "\n") + "\n\n\n" + update.joined(separator: "\n")
-        if !m2m.isEmpty {
-            body += """
-
-
-
-                async def _load_all(
-                    session: AsyncSession,
-                    model: type[Any],
-                    key: Any,
-                    ids: Sequence[Any],
-                    field: str,
-                ) -> list[Any]:
-                    \"\"\"The objects with these keys, or MissingReferenceError naming the missing ones.\"\"\"
-                    if not ids:
-                        return []
-                    found = list((await session.scalars(select(model).where(key.in_(ids)))).all())
-                    missing = set(ids) - {getattr(obj, key.key) for obj in found}
-                    if missing:
-                        raise MissingReferenceError(field, model.__name__, sorted(missing, key=str))
-                    return found
-                """
-        }
-        if !cycleChecks.isEmpty {
-            body += """
-
-
-
-                async def _refuse_cycle(
-                    session: AsyncSession, key: Any, parent: Any, own: Any, value: Any, field: str
-                ) -> None:
-                    \"\"\"ReferenceCycleError when `value` is the row itself or one of its descendants.\"\"\"
-                    seen: set[Any] = set()
-                    while value is not None and value not in seen:
-                        if value == own:
-                            raise ReferenceCycleError(field)
-                        seen.add(value)
-                        value = await session.scalar(select(parent).where(key == value))
-                """
-        }
-        if !references.isEmpty {
-            body += """
-
-
-
-                async def _require(session: AsyncSession, key: Any, value: Any, field: str) -> None:
-                    \"\"\"MissingReferenceError unless a row has this key (None refers to nothing).\"\"\"
-                    if value is None:
-                        return
-                    if await session.scalar(select(key).where(key == value).limit(1)) is None:
-                        raise MissingReferenceError(field, key.class_.__name__, [value])
-                """
-        }
-        body += "\n\n\n" + deleteAndLinks(view, names: n, model: model, imports: &m.imports)
-        m.body = [.verbatim(reflowLong(lines: PythonRenderer.lines(of: body), wrapping: true))]
+        let session = PythonParameter("session", .name("AsyncSession"))
+        var statements: [PythonStatement] = [
+            .raw(lines.joined(separator: "\n")),
+            Self.asyncDef(
+                "create_\(Identifiers.snakeCase(view.entity))", [session, .keywordOnly, PythonParameter("body", .name("\(view.entity)Create"))],
+                returns: .name(model), docstring: "Insert a \(view.entity); constraint violations surface here as IntegrityError.", body: create),
+            Self.asyncDef(
+                "update_\(Identifiers.snakeCase(view.entity))",
+                [session, .keywordOnly, PythonParameter(n.variable, .name(model)), PythonParameter("body", .name("\(view.entity)Update"))],
+                returns: .name(model), docstring: "Apply the fields the client sent.", body: update),
+        ]
+        // Helpers, in their final layout.
+        if !m2m.isEmpty { statements.append(.raw(Self.loadAllHelper)) }
+        if !cycleChecks.isEmpty { statements.append(.raw(Self.refuseCycleHelper)) }
+        if !references.isEmpty { statements.append(.raw(Self.requireHelper)) }
+        m.body = statements + deleteAndLinks(view, names: n, model: model, imports: &m.imports)
         return GeneratedFile(path: "app/crud/\(view.module).py", contents: render(m))
+    }
+
+    /// `_load_all` of a CRUD module with many-to-many relations.
+    static let loadAllHelper = """
+        async def _load_all(
+            session: AsyncSession,
+            model: type[Any],
+            key: Any,
+            ids: Sequence[Any],
+            field: str,
+        ) -> list[Any]:
+            \"\"\"The objects with these keys, or MissingReferenceError naming the missing ones.\"\"\"
+            if not ids:
+                return []
+            found = list((await session.scalars(select(model).where(key.in_(ids)))).all())
+            missing = set(ids) - {getattr(obj, key.key) for obj in found}
+            if missing:
+                raise MissingReferenceError(field, model.__name__, sorted(missing, key=str))
+            return found
+        """
+
+    /// `_refuse_cycle` of a CRUD module with a self reference.
+    static let refuseCycleHelper = """
+        async def _refuse_cycle(
+            session: AsyncSession, key: Any, parent: Any, own: Any, value: Any, field: str
+        ) -> None:
+            \"\"\"ReferenceCycleError when `value` is the row itself or one of its descendants.\"\"\"
+            seen: set[Any] = set()
+            while value is not None and value not in seen:
+                if value == own:
+                    raise ReferenceCycleError(field)
+                seen.add(value)
+                value = await session.scalar(select(parent).where(key == value))
+        """
+
+    /// `_require` of a CRUD module that checks references before a write.
+    static let requireHelper = """
+        async def _require(session: AsyncSession, key: Any, value: Any, field: str) -> None:
+            \"\"\"MissingReferenceError unless a row has this key (None refers to nothing).\"\"\"
+            if value is None:
+                return
+            if await session.scalar(select(key).where(key == value).limit(1)) is None:
+                raise MissingReferenceError(field, key.class_.__name__, [value])
+        """
+
+    /// An `async def` of a generated module: the signature as structure (laid out as ruff does),
+    /// the body from lines written at the body's indent (4 spaces).
+    static func asyncDef(
+        _ name: String, _ parameters: [PythonParameter], returns: PythonExpr, docstring: String? = nil, body: [String]
+    )
+        -> PythonStatement
+    {
+        let lines = body.flatMap { PythonRenderer.lines(of: $0) }.map { $0.hasPrefix("    ") ? String($0.dropFirst(4)) : String($0) }
+        return .function(
+            PythonFunction(
+                name: name, parameters: parameters, returns: returns, body: [.raw(lines.joined(separator: "\n"))], isAsync: true,
+                docstring: docstring))
     }
 
     /// Lines that check, before a write, that every single-column foreign key the body sets refers
@@ -658,16 +670,15 @@ struct FastAPIAppGenerator {
     /// `delete_x` (one DELETE statement: the database applies every `on_delete`) and, per
     /// many-to-many relation, `add_y` / `remove_y` on the join table: idempotent, and safe when
     /// two requests link the same pair at once.
-    func deleteAndLinks(_ view: EntityView, names n: Names, model: String, imports: inout PythonImports) -> String {
+    func deleteAndLinks(_ view: EntityView, names n: Names, model: String, imports: inout PythonImports) -> [PythonStatement] {
         let snake = Identifiers.snakeCase(view.entity)
         imports.from("sqlalchemy", import: "delete")
+        let session = PythonParameter("session", .name("AsyncSession"))
         let keyParams = zip(n.keyParameters, view.keyColumns).map { name, column in
-            "\(name): \(PythonRenderer.flat(types.pythonType(column.type, imports: &imports)))"
+            PythonParameter(name, .raw(PythonRenderer.flat(types.pythonType(column.type, imports: &imports))))
         }
         let keyMatch = zip(n.keyParameters, view.keyColumns).map { "\(view.attribute($1))=\($0)" }.joined(separator: ", ")
         var lines: [String] = []
-        lines.append("async def delete_\(snake)(session: AsyncSession, \(keyParams.joined(separator: ", "))) -> bool:")
-        lines.append("    \"\"\"Delete one \(view.entity); False when there is none.\"\"\"")
         // The hooks see the row, locked until the commit (a concurrent delete waits, then finds none).
         lines.append("    \(n.variable) = await session.get(\(model), \(n.identity), with_for_update=True)")
         lines.append("    if \(n.variable) is None:")
@@ -676,6 +687,11 @@ struct FastAPIAppGenerator {
         lines.append("    await session.execute(delete(\(model)).filter_by(\(keyMatch)))")
         lines.append("    await \(UserCodeGenerator.crudAlias).after_delete(session, \(n.variable))")
         lines.append("    return True")
+        var statements = [
+            Self.asyncDef(
+                "delete_\(snake)", [session] + keyParams, returns: .name("bool"), docstring: "Delete one \(view.entity); False when there is none.",
+                body: lines)
+        ]
         for relation in view.writableManyToMany {
             guard let targetKey = view.targetKey(relation), let joinName = relation.joinTable, let join = schema.table(named: joinName),
                 let own = join.foreignKeys.first(where: { $0.name == relation.foreignKey }),
@@ -685,7 +701,7 @@ struct FastAPIAppGenerator {
             imports.from("sqlalchemy", import: "insert", "select")
             imports.from("sqlalchemy.exc", import: "IntegrityError")
             let targetParam = Self.otherParameter(view: view, relation: relation, names: n, schema: schema)
-            let targetType = PythonRenderer.flat(types.pythonType(targetKey.type, imports: &imports))
+            let target = PythonParameter(targetParam, .raw(PythonRenderer.flat(types.pythonType(targetKey.type, imports: &imports))))
             let suffix = Self.linkSuffix(relation)
             // Join-table columns by the key they hold (own key columns in order, then the target's).
             var pairs: [(String, String)] = []
@@ -695,10 +711,8 @@ struct FastAPIAppGenerator {
             }
             pairs.append((other.columns[0], targetParam))
             let values = pairs.map { "\(PythonRenderer.quote($0.0)): \($0.1)" }.joined(separator: ", ")
-            let signature = "session: AsyncSession, \(keyParams.joined(separator: ", ")), \(targetParam): \(targetType)"
-            lines += ["", ""]
-            lines.append("async def add_\(suffix)(\(signature)) -> None:")
-            lines.append("    \"\"\"Link a \(relation.targetEntity); linking twice (or concurrently) is not an error.\"\"\"")
+            let parameters = [session] + keyParams + [target]
+            lines = []
             lines.append("    link = {\(values)}")
             lines.append("    exists = select(\(joinName)).filter_by(**link)")
             lines.append("    if (await session.execute(exists)).first() is not None:")
@@ -711,13 +725,17 @@ struct FastAPIAppGenerator {
             lines.append("        # read sees the other commit where this transaction's snapshot (MySQL) does not.")
             lines.append("        if (await session.execute(exists.with_for_update(read=True))).first() is None:")
             lines.append("            raise")
-            lines += ["", ""]
-            lines.append("async def remove_\(suffix)(\(signature)) -> None:")
-            lines.append("    \"\"\"Unlink a \(relation.targetEntity); unlinking twice is not an error.\"\"\"")
-            lines.append("    link = {\(values)}")
-            lines.append("    await session.execute(delete(\(joinName)).filter_by(**link))")
+            statements.append(
+                Self.asyncDef(
+                    "add_\(suffix)", parameters, returns: PythonExpr.none,
+                    docstring: "Link a \(relation.targetEntity); linking twice (or concurrently) is not an error.", body: lines))
+            statements.append(
+                Self.asyncDef(
+                    "remove_\(suffix)", parameters, returns: PythonExpr.none,
+                    docstring: "Unlink a \(relation.targetEntity); unlinking twice is not an error.",
+                    body: ["    link = {\(values)}", "    await session.execute(delete(\(joinName)).filter_by(**link))"]))
         }
-        return lines.joined(separator: "\n")
+        return statements
     }
 
     func attributeName(_ column: Column, in table: String) -> String { PythonNames.attribute(column.field, inTable: table, of: schema) }
@@ -810,79 +828,5 @@ struct FastAPIAppGenerator {
                 return Filter(column: column, operation: operation, parameter: parameter, attribute: attribute)
             }
         }
-    }
-
-    /// Joins three-line calls (`f(` / arguments / `)`) that fit on one line, and splits
-    /// `def f(a, b) -> X:` lines longer than 88 characters, the way ruff format does: one pass,
-    /// into one string.
-    func reflowLong(_ text: String) -> String { reflowLong(lines: PythonRenderer.lines(of: text)) }
-
-    /// `reflowLong` on lines (none of which contains a newline). With `wrapping`, every line still
-    /// longer than the limit is split by `PythonRenderer.wrap` too: the text is then final, as a
-    /// `.raw` statement at the top level would have rendered it (`.verbatim`).
-    func reflowLong(lines: [Substring], wrapping: Bool = false) -> String { Self.reflow(lines: lines, wrapping: wrapping) }
-
-    /// `reflowLong(lines:wrapping:)`, for any generator's lines.
-    static func reflow(lines: [Substring], wrapping: Bool = false) -> String {
-        var out = ""
-        out.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 1 })
-        var first = true
-        let renderer = PythonRenderer()
-        func emit<S: StringProtocol>(_ line: S) {
-            if !first { out += "\n" }
-            first = false
-            guard wrapping, line.utf8.count > renderer.lineLength else { return out += line }
-            for (i, part) in renderer.wrap(String(line)).enumerated() {
-                if i > 0 { out += "\n" }
-                out += part
-            }
-        }
-        var i = 0
-        while i < lines.count {
-            let line = lines[i]
-            if line.utf8.last == UInt8(ascii: "("), i + 2 < lines.count, lines[i + 2].drop(while: { $0 == " " }).hasPrefix(")") {
-                let inner = PythonRenderer.trimmedLine(String(lines[i + 1]))
-                let closing = PythonRenderer.trimmedLine(String(lines[i + 2]))
-                let joined = line + inner + closing
-                if joined.utf8.count <= 88 || joined.count <= 88, !inner.hasSuffix(",") {
-                    emit(joined)
-                    i += 3
-                    continue
-                }
-                let parts = PythonRenderer.splitTopLevel(inner)
-                if lines[i + 1].count > 88, !inner.hasSuffix(","), parts.count > 1 {
-                    // Too long even on its own line: one item per line with a trailing comma.
-                    let pad = String(lines[i + 1].prefix { $0 == " " })
-                    emit(line)
-                    for part in parts { emit(pad + part + ",") }
-                    emit(lines[i + 2])
-                    i += 3
-                    continue
-                }
-            }
-            i += 1
-            guard line.utf8.count > 88, line.utf8.last == UInt8(ascii: ":"), line.count > 88, let open = line.firstIndex(of: "("),
-                line.contains("def "),
-                let close = line.range(of: ") ->", options: .backwards)
-            else {
-                emit(line)
-                continue
-            }
-            let indent = String(line.prefix { $0 == " " })
-            let params = String(line[line.index(after: open)..<close.lowerBound])
-            let tail = indent + line[close.lowerBound...]
-            let hugged = indent + "    " + params
-            let parameters = PythonRenderer.splitTopLevel(params)
-            emit(line[...open])
-            if parameters.count == 1 {
-                emit(indent + "    " + parameters[0] + ",")  // ruff: a lone parameter keeps a trailing comma
-            } else if hugged.count <= 88 {
-                emit(hugged)
-            } else {
-                for p in parameters { emit(indent + "    " + p + ",") }
-            }
-            emit(tail)
-        }
-        return out
     }
 }

@@ -81,7 +81,7 @@ public struct MongoProjectGenerator {
     private func file(_ path: String, docstring: String, imports: (inout PythonImports) -> Void, body: String) -> GeneratedFile {
         var m = PythonModule(header: generatedHeader, docstring: docstring)
         imports(&m.imports)
-        m.body = [.raw(app.reflowLong(body))]
+        m.body = [.raw(body)]
         return GeneratedFile(path: path, contents: PythonRenderer().render(m))
     }
 
@@ -452,58 +452,66 @@ public struct MongoProjectGenerator {
         lines.append("# Fields the model fills in when the client leaves them out.")
         lines.append(
             "GENERATED: tuple[str, ...] = (\(generated.map(PythonRenderer.quote).joined(separator: ", "))\(generated.count == 1 ? "," : ""))")
-        lines.append("")
-        lines.append("")
-        lines.append("async def check_references(engine: AIOEngine, data: dict[str, Any]) -> None:")
-        lines.append("    \"\"\"NotFoundError unless every ObjectId in `data` names an existing document.\"\"\"")
-        lines.append("    for name, model in REFERENCES.items():")
-        lines.append("        value = data.get(name)")
-        lines.append("        ids = value if isinstance(value, list) else [] if value is None else [value]")
-        lines.append("        for key in ids:")
-        lines.append("            collection = engine.get_collection(model)")
-        lines.append("            if not ObjectId.is_valid(key) or (")
-        lines.append("                await collection.find_one({\"_id\": ObjectId(key)}) is None")
-        lines.append("            ):")
-        lines.append("                raise NotFoundError(model.__name__, key)")
-        lines.append("")
-        lines.append("")
-        lines.append("async def create_\(snake)(engine: AIOEngine, *, body: \(view.entity)Create) -> \(model):")
-        lines.append("    \"\"\"Insert a \(view.entity); a unique index violation raises DuplicateKeyError.\"\"\"")
-        lines.append("    body = await \(hooks).before_create(engine, body)")
-        lines.append("    data = to_document(body.model_dump())")
-        lines += embeddedCleanup(view)
-        lines.append("    for name in GENERATED:")
-        lines.append("        if data.get(name) is None:")
-        lines.append("            data.pop(name, None)")
-        lines.append("    await check_references(engine, data)")
-        lines.append("    document = await engine.save(\(model)(**data))")
-        lines.append("    await \(hooks).after_create(engine, document)")
-        lines.append("    return document")
-        lines.append("")
-        lines.append("")
-        lines.append("async def update_\(snake)(engine: AIOEngine, *, document: \(model), body: \(view.entity)Update) -> \(model):")
-        lines.append("    \"\"\"Apply the fields the client sent.\"\"\"")
-        lines.append("    body = await \(hooks).before_update(engine, document, body)")
-        lines.append("    data = to_document(body.model_dump(exclude_unset=True))")
-        lines += embeddedCleanup(view)
-        lines.append("    await check_references(engine, data)")
+        let engine = PythonParameter("engine", .name("AIOEngine"))
+        var statements: [PythonStatement] = [
+            .raw(lines.joined(separator: "\n")),
+            FastAPIAppGenerator.asyncDef(
+                "check_references", [engine, PythonParameter("data", .raw("dict[str, Any]"))], returns: PythonExpr.none,
+                docstring: "NotFoundError unless every ObjectId in `data` names an existing document.",
+                body: [
+                    "    for name, model in REFERENCES.items():",
+                    "        value = data.get(name)",
+                    "        ids = value if isinstance(value, list) else [] if value is None else [value]",
+                    "        for key in ids:",
+                    "            collection = engine.get_collection(model)",
+                    "            if not ObjectId.is_valid(key) or (",
+                    "                await collection.find_one({\"_id\": ObjectId(key)}) is None",
+                    "            ):",
+                    "                raise NotFoundError(model.__name__, key)",
+                ]),
+        ]
+        var create: [String] = []
+        create.append("    body = await \(hooks).before_create(engine, body)")
+        create.append("    data = to_document(body.model_dump())")
+        create += embeddedCleanup(view)
+        create.append("    for name in GENERATED:")
+        create.append("        if data.get(name) is None:")
+        create.append("            data.pop(name, None)")
+        create.append("    await check_references(engine, data)")
+        create.append("    document = await engine.save(\(model)(**data))")
+        create.append("    await \(hooks).after_create(engine, document)")
+        create.append("    return document")
+        statements.append(
+            FastAPIAppGenerator.asyncDef(
+                "create_\(snake)", [engine, .keywordOnly, PythonParameter("body", .name("\(view.entity)Create"))], returns: .name(model),
+                docstring: "Insert a \(view.entity); a unique index violation raises DuplicateKeyError.", body: create))
+        var update: [String] = []
+        update.append("    body = await \(hooks).before_update(engine, document, body)")
+        update.append("    data = to_document(body.model_dump(exclude_unset=True))")
+        update += embeddedCleanup(view)
+        update.append("    await check_references(engine, data)")
         if !onUpdate.isEmpty {
             m.imports.from("app.models.defaults", import: "now")
-            for name in onUpdate { lines.append("    data[\(PythonRenderer.quote(name))] = now()") }
+            for name in onUpdate { update.append("    data[\(PythonRenderer.quote(name))] = now()") }
         }
-        lines.append("    document.model_update(data)")
-        lines.append("    document = await engine.save(document)")
-        lines.append("    await \(hooks).after_update(engine, document)")
-        lines.append("    return document")
+        update.append("    document.model_update(data)")
+        update.append("    document = await engine.save(document)")
+        update.append("    await \(hooks).after_update(engine, document)")
+        update.append("    return document")
+        statements.append(
+            FastAPIAppGenerator.asyncDef(
+                "update_\(snake)",
+                [engine, .keywordOnly, PythonParameter("document", .name(model)), PythonParameter("body", .name("\(view.entity)Update"))],
+                returns: .name(model), docstring: "Apply the fields the client sent.", body: update))
         for (field, target) in references(view.table) {
             let relation = field.hasSuffix("_id") ? String(field.dropLast(3)) : field
-            lines.append("")
-            lines.append("")
-            lines.append("async def find_by_\(relation)(engine: AIOEngine, \(field): ObjectId) -> list[\(model)]:")
-            lines.append("    \"\"\"The \(view.entity) documents whose `\(field)` is this \(target) (the inverse side).\"\"\"")
-            lines.append("    return await engine.find(\(model), {\(PythonRenderer.quote(field)): \(field)})")
+            statements.append(
+                FastAPIAppGenerator.asyncDef(
+                    "find_by_\(relation)", [engine, PythonParameter(field, .name("ObjectId"))], returns: .subscripted(.name("list"), [.name(model)]),
+                    docstring: "The \(view.entity) documents whose `\(field)` is this \(target) (the inverse side).",
+                    body: ["    return await engine.find(\(model), {\(PythonRenderer.quote(field)): \(field)})"]))
         }
-        m.body = [.raw(app.reflowLong(lines.joined(separator: "\n")))]
+        m.body = statements
         return GeneratedFile(path: "app/crud/\(view.module).py", contents: PythonRenderer().render(m))
     }
 
@@ -525,13 +533,19 @@ public struct MongoProjectGenerator {
     func deletes() -> GeneratedFile {
         var m = PythonModule(header: generatedHeader, docstring: "Deletes with the schema's on_delete rules, applied by the application.")
         m.imports.from("odmantic", import: "AIOEngine")
-        var blocks: [String] = []
+        var statements: [PythonStatement] = []
         for view in views {
             let snake = Identifiers.snakeCase(view.entity)
             let model = importModel(view.entity, into: &m.imports)
-            var lines = ["async def delete_\(snake)(engine: AIOEngine, document: \(model)) -> None:"]
-            lines.append("    \"\"\"Delete a \(view.entity) and apply the on_delete rule of every reference to it.\"\"\"")
-            var restrict: [String] = [], cascade: [String] = [], clear: [String] = []
+            var lines: [String] = []
+            var restrict: [String] = [], cascade: [String] = [], clear: [PythonStatement] = []
+            // `update_many` of the documents whose `field` holds this one's id.
+            func updateMany(_ model: String, _ field: String, _ change: String, _ value: PythonExpr) -> PythonStatement {
+                let collection = PythonExpr.name("engine").dot("get_collection").call(.positional(.name(model)))
+                let selection = PythonExpr.dict([(key: .string(field), value: .dotted("document.id"))])
+                let update = PythonExpr.dict([(key: .string(change), value: .dict([(key: .string(field), value: value)]))])
+                return .expression(.await(collection.dot("update_many").call(.positional(selection), .positional(update))))
+            }
             for other in views {
                 let otherModel = importModel(other.entity, into: &m.imports)
                 for fk in other.table.foreignKeys where fk.referencedTable == view.table.name {
@@ -549,26 +563,25 @@ public struct MongoProjectGenerator {
                             "        await delete_\(Identifiers.snakeCase(other.entity))(engine, \(Identifiers.snakeCase(other.entity))_child)",
                         ]
                     case .setNull, .setDefault:
-                        clear += [
-                            "    await engine.get_collection(\(otherModel)).update_many(",
-                            "        {\(PythonRenderer.quote(field)): document.id}, {\"$set\": {\(PythonRenderer.quote(field)): None}}",
-                            "    )",
-                        ]
+                        clear.append(updateMany(otherModel, field, "$set", .none))
                     }
                 }
                 for (field, relation) in collections.arrays(other.table) where relation.targetTable == view.table.name {
-                    clear += [
-                        "    await engine.get_collection(\(otherModel)).update_many(",
-                        "        {\(PythonRenderer.quote(field)): document.id}, {\"$pull\": {\(PythonRenderer.quote(field)): document.id}}",
-                        "    )",
-                    ]
+                    clear.append(updateMany(otherModel, field, "$pull", .dotted("document.id")))
                 }
             }
-            lines += restrict + cascade + clear
-            lines.append("    await engine.delete(document)")
-            blocks.append(lines.joined(separator: "\n"))
+            let checks = (lines + restrict + cascade).map { String($0.dropFirst(4)) }
+            let body: [PythonStatement] =
+                (checks.isEmpty ? [] : [.raw(checks.joined(separator: "\n"))]) + clear + [.raw("await engine.delete(document)")]
+            statements.append(
+                .function(
+                    PythonFunction(
+                        name: "delete_\(snake)",
+                        parameters: [PythonParameter("engine", .name("AIOEngine")), PythonParameter("document", .name(model))],
+                        returns: PythonExpr.none, body: body, isAsync: true,
+                        docstring: "Delete a \(view.entity) and apply the on_delete rule of every reference to it.")))
         }
-        m.body = [.raw(app.reflowLong(blocks.joined(separator: "\n\n\n")))]
+        m.body = statements
         return GeneratedFile(path: "app/crud/deletes.py", contents: PythonRenderer().render(m))
     }
 

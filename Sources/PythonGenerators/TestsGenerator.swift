@@ -205,12 +205,10 @@ struct TestsGenerator {
             m.body = [.comment("No entity of this schema can be created through the API alone.")]
             return GeneratedFile(path: "tests/factories.py", contents: render(m))
         }
-        var blocks: [String] = ["_counter = itertools.count(1)"]
+        var statements: [PythonStatement] = [.raw("_counter = itertools.count(1)")]
         for view in views where creatable.contains(view.entity) {
             var lines: [String] = []
             let snake = Identifiers.snakeCase(view.entity)
-            lines.append("async def create_\(snake)(client: httpx.AsyncClient) -> dict[str, Any]:")
-            lines.append("    \"\"\"A new \(view.entity) with fresh values and new required parents.\"\"\"")
             var payload: [String] = []
             var usesN = false
             var parents: [String] = []
@@ -269,24 +267,29 @@ struct TestsGenerator {
             lines.append("    assert response.status_code == 201, response.text")
             lines.append("    created: dict[str, Any] = response.json()")
             lines.append("    return created")
-            blocks.append(lines.joined(separator: "\n"))
+            statements.append(
+                .function(
+                    PythonFunction(
+                        name: "create_\(snake)", parameters: [PythonParameter("client", .dotted("httpx.AsyncClient"))],
+                        returns: .subscripted(.name("dict"), [.name("str"), .name("Any")]),
+                        // The lines were written at the body's indent (4).
+                        body: [.raw(lines.map { String($0.dropFirst(4)) }.joined(separator: "\n"))], isAsync: true,
+                        docstring: "A new \(view.entity) with fresh values and new required parents.")))
         }
-        m.body = [.verbatim(FastAPIAppGenerator.reflow(lines: PythonRenderer.lines(of: blocks.joined(separator: "\n\n\n")), wrapping: true))]
+        m.body = statements
         return GeneratedFile(path: "tests/factories.py", contents: render(m))
     }
 
     /// Per resource: unknown fields refused, each unique conflict (409 naming the field), each
     /// filter and sort, many-to-many links added and removed, and what deleting a required parent
     /// does (`restrict`: 409; `cascade`: the child is gone).
-    func behaviourTests(_ view: EntityView, creatable: Set<String>, imports: inout PythonImports) -> [String] {
+    func behaviourTests(_ view: EntityView, creatable: Set<String>, imports: inout PythonImports) -> [PythonStatement] {
         let snake = Identifiers.snakeCase(view.entity)
         let base = "/api/v1\(view.routePrefix)"
         // Inside f-strings: single quotes (Python 3.10 and 3.11 allow no other).
         let keyPath: (String) -> String = { variable in view.keyColumns.map { "{\(variable)['\($0.field)']}" }.joined(separator: "/") }
-        var out: [String] = []
-        func test(_ name: String, _ body: [String]) {
-            out += ["", "", "async def test_\(name)(client: httpx.AsyncClient) -> None:"] + body.map { "    " + $0 }
-        }
+        var out: [PythonStatement] = []
+        func test(_ name: String, _ body: [String]) { out.append(Self.test(name, body)) }
         test(
             "unknown_field_is_422",
             [
@@ -432,6 +435,14 @@ struct TestsGenerator {
         return out
     }
 
+    /// `async def test_<name>(client: httpx.AsyncClient) -> None:` with these body lines.
+    static func test(_ name: String, _ body: [String]) -> PythonStatement {
+        .function(
+            PythonFunction(
+                name: "test_\(name)", parameters: [PythonParameter("client", .dotted("httpx.AsyncClient"))], returns: PythonExpr.none,
+                body: [.raw(body.joined(separator: "\n"))], isAsync: true))
+    }
+
     func isUniqueOrKey(_ column: Column, in view: EntityView) -> Bool {
         view.keyColumns.contains { $0.name == column.name } || view.table.uniques.contains { $0.columns.contains(column.name) }
     }
@@ -475,7 +486,6 @@ struct TestsGenerator {
 
     func entityTests(_ view: EntityView, creatable: Set<String>) -> GeneratedFile {
         let snake = Identifiers.snakeCase(view.entity)
-        let names = FastAPIAppGenerator.Names(view: view)
         var m = PythonModule(header: generatedHeader, docstring: "HTTP tests of \(view.routePrefix).")
         m.imports.module("httpx")
         m.imports.module("pytest")
@@ -484,48 +494,44 @@ struct TestsGenerator {
         let keyPath = view.keyColumns.map { "{created['\($0.field)']}" }.joined(separator: "/")
         let sortNames = view.sortColumns.flatMap { [$0.field, "-" + $0.field] }
         // Module constants first: the sort orders `test_sorts` tries.
-        var lines: [String] = [
-            "pytestmark = pytest.mark.anyio", "SORTS = [\(sortNames.map(PythonRenderer.quote).joined(separator: ", "))]", "", "",
+        var statements: [PythonStatement] = [
+            .raw("pytestmark = pytest.mark.anyio\nSORTS = [\(sortNames.map(PythonRenderer.quote).joined(separator: ", "))]")
         ]
-        lines.append("async def test_round_trip(client: httpx.AsyncClient) -> None:")
-        lines.append("    created = await factories.create_\(snake)(client)")
-        lines.append("    url = f\"\(base)/\(keyPath)\"")
-        lines.append("    response = await client.get(url)")
-        lines.append("    assert response.status_code == 200")
-        lines.append("    assert response.json() == created")
-        lines.append("    listed = await client.get(\"\(base)/\", params={\"limit\": 5, \"count\": True})")
-        lines.append("    assert listed.status_code == 200")
-        lines.append("    assert listed.json()[\"count\"] >= 1")
+        var lines: [String] = []
+        lines.append("created = await factories.create_\(snake)(client)")
+        lines.append("url = f\"\(base)/\(keyPath)\"")
+        lines.append("response = await client.get(url)")
+        lines.append("assert response.status_code == 200")
+        lines.append("assert response.json() == created")
+        lines.append("listed = await client.get(\"\(base)/\", params={\"limit\": 5, \"count\": True})")
+        lines.append("assert listed.status_code == 200")
+        lines.append("assert listed.json()[\"count\"] >= 1")
         let keyNames = Set(view.keyColumns.map(\.name))
         if let column = view.writableColumns.first(where: {
             !keyNames.contains($0.name) && $0.relation == nil && !$0.sensitive && samples.changedValue(for: $0) != nil
         }) {
             let attr = PythonRenderer.quote(column.field)
             let value = samples.changedValue(for: column)!
-            lines.append("    patched = await client.patch(url, json={\(attr): \(value)})")
-            lines.append("    assert patched.status_code == 200, patched.text")
-            lines.append("    assert patched.json()[\(attr)] == \(value)")
+            lines.append("patched = await client.patch(url, json={\(attr): \(value)})")
+            lines.append("assert patched.status_code == 200, patched.text")
+            lines.append("assert patched.json()[\(attr)] == \(value)")
         } else {
-            lines.append("    patched = await client.patch(url, json={})")
-            lines.append("    assert patched.status_code == 200, patched.text")
+            lines.append("patched = await client.patch(url, json={})")
+            lines.append("assert patched.status_code == 200, patched.text")
         }
-        lines.append("    deleted = await client.delete(url)")
-        lines.append("    assert deleted.status_code == 204")
-        lines.append("    assert (await client.get(url)).status_code == 404")
-        lines.append("")
-        lines.append("")
+        lines.append("deleted = await client.delete(url)")
+        lines.append("assert deleted.status_code == 204")
+        lines.append("assert (await client.get(url)).status_code == 404")
+        statements.append(Self.test("round_trip", lines))
         let missing = view.keyColumns.map { missingKeyValue($0) }.joined(separator: "/")
-        lines.append("async def test_unknown_key_is_404(client: httpx.AsyncClient) -> None:")
-        lines.append("    response = await client.get(\"\(base)/\(missing)\")")
-        lines.append("    assert response.status_code == 404")
-        lines.append("")
-        lines.append("")
-        lines.append("async def test_invalid_body_is_422(client: httpx.AsyncClient) -> None:")
-        lines.append("    response = await client.post(\"\(base)/\", json=[\"not\", \"an\", \"object\"])")
-        lines.append("    assert response.status_code == 422")
-        _ = names
-        lines += behaviourTests(view, creatable: creatable, imports: &m.imports)
-        m.body = [.verbatim(FastAPIAppGenerator.reflow(lines: PythonRenderer.lines(of: lines.joined(separator: "\n")), wrapping: true))]
+        statements.append(
+            Self.test("unknown_key_is_404", ["response = await client.get(\"\(base)/\(missing)\")", "assert response.status_code == 404"]))
+        statements.append(
+            Self.test(
+                "invalid_body_is_422",
+                ["response = await client.post(\"\(base)/\", json=[\"not\", \"an\", \"object\"])", "assert response.status_code == 422"]))
+        statements += behaviourTests(view, creatable: creatable, imports: &m.imports)
+        m.body = statements
         return GeneratedFile(path: "tests/test_\(view.module).py", contents: render(m))
     }
 }
