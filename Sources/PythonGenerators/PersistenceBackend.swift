@@ -7,11 +7,14 @@ enum PersistenceBackend: Sendable {
     /// ODMantic on MongoDB.
     case odmantic
 
+    /// The backend of a project for `database`.
+    init(_ database: TargetDatabase) { self = database == .mongodb ? .odmantic : .sqlalchemy }
+
     /// Whether writes take `If-Match` (412 when stale): only where the check is atomic with the
     /// write (a row lock held to the commit).
     var checksIfMatch: Bool { self == .sqlalchemy }
 
-    /// Whether a `search:` gives lists a `q` parameter.
+    /// Whether a `search:` gives lists a `q` parameter (MongoDB: not yet; a `search:` draws a warning).
     var servesSearch: Bool { self == .sqlalchemy }
 
     /// Whether a unique conflict's problem names the field (`loc: ["body", field]`) everywhere:

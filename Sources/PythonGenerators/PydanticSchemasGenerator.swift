@@ -11,11 +11,13 @@ struct PydanticSchemasGenerator {
     /// Entities that some column embeds (MongoDB `embed: true`): they get an `XEmbedded` schema.
     let embeddedEntities: Set<String>
 
-    /// The SQL targets (not MongoDB): keyset pages, database-filled defaults.
-    var isSQL: Bool { database != .mongodb }
-    /// The database the project targets: the SQL targets page by cursor (`next_cursor`) and count
-    /// only when asked; their database fills `{sql: ...}` defaults, so such a field may be left out
-    /// (MongoDB: required on create). Inputs are strict (`app/fields.py`) on every target.
+    /// The persistence layer the schemas serve (SQLAlchemy when no database is given).
+    var backend: PersistenceBackend { database.map(PersistenceBackend.init) ?? .sqlalchemy }
+    /// The SQL targets (not MongoDB): their database fills `{sql: ...}` defaults.
+    var isSQL: Bool { backend == .sqlalchemy }
+    /// The database the project targets: a SQL database fills `{sql: ...}` defaults, so such a field
+    /// may be left out (MongoDB: required on create). Every target pages by cursor and counts only
+    /// when asked; inputs are strict (`app/fields.py`) on every target.
     let database: TargetDatabase?
 
     /// The database's exact decimal digits (`Dialect.significantDecimalDigits`): the API accepts no
@@ -306,8 +308,7 @@ struct PydanticSchemasGenerator {
                     .keyword("pattern", .string("^[A-Za-z0-9_-]+$")))),
             .assign(target: "count", annotation: .name("bool"), value: .name("False")),
         ]
-        if isSQL, view.table.search != nil {
-            // MongoDB: no `q` yet (a `search:` draws a warning).
+        if backend.servesSearch, view.table.search != nil {
             imports.from("app", import: "fields")
             body.append(
                 .assign(
