@@ -268,13 +268,10 @@ struct TestsGenerator {
             lines.append("    created: dict[str, Any] = response.json()")
             lines.append("    return created")
             statements.append(
-                .function(
-                    PythonFunction(
-                        name: "create_\(snake)", parameters: [PythonParameter("client", .dotted("httpx.AsyncClient"))],
-                        returns: .subscripted(.name("dict"), [.name("str"), .name("Any")]),
-                        // The lines were written at the body's indent (4).
-                        body: [.raw(lines.map { String($0.dropFirst(4)) }.joined(separator: "\n"))], isAsync: true,
-                        docstring: "A new \(view.entity) with fresh values and new required parents.")))
+                FastAPIAppGenerator.asyncDef(
+                    "create_\(snake)", [PythonParameter("client", .dotted("httpx.AsyncClient"))],
+                    returns: .subscripted(.name("dict"), [.name("str"), .name("Any")]),
+                    docstring: "A new \(view.entity) with fresh values and new required parents.", body: lines))
         }
         m.body = statements
         return GeneratedFile(path: "tests/factories.py", contents: render(m))
